@@ -1,0 +1,207 @@
+//! Database access: one connection type for SQLite and PostgreSQL, the pool, migrations
+//! and the write-transaction helper that every state change goes through.
+
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Any id for the advisory lock works as long as every instance uses the same one.
+const MIGRATION_LOCK_ID: i64 = 0x756e_6465_7273;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type DbPool = r2d2::Pool<ConnectionManager>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("no database connection available: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("could not connect to the database: {0}")]
+    Connection(#[from] diesel::ConnectionError),
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    #[error("background database task failed: {0}")]
+    TaskFailed(String),
+    #[error("unsupported database url {0:?}: use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite { path: String },
+    Postgres { url: String },
+}
+
+impl Backend {
+    fn from_url(url: &str) -> Result<Self, DbError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Backend::Postgres {
+                url: url.to_owned(),
+            });
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() || path.contains("://") {
+            return Err(DbError::UnsupportedUrl(url.to_owned()));
+        }
+        Ok(Backend::Sqlite {
+            path: path.to_owned(),
+        })
+    }
+}
+
+/// Picks the backend from the URL scheme (the derived `establish` would try each backend in
+/// turn) and applies the per-connection SQLite settings.
+#[derive(Clone, Debug)]
+pub struct ConnectionManager {
+    backend: Backend,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.backend {
+            Backend::Sqlite { path } => {
+                let mut connection =
+                    diesel::SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                // busy_timeout must come before journal_mode, or opening the pool can hit
+                // "database is locked" while another connection switches the mode.
+                connection
+                    .batch_execute(
+                        "PRAGMA busy_timeout = 10000;
+                         PRAGMA journal_mode = WAL;
+                         PRAGMA synchronous = NORMAL;
+                         PRAGMA foreign_keys = ON;",
+                    )
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(connection))
+            }
+            Backend::Postgres { url } => diesel::PgConnection::establish(url)
+                .map(DbConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, connection: &mut DbConnection) -> Result<(), r2d2::Error> {
+        connection
+            .batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _connection: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Opens a pool for `url` (`sqlite://path`, a bare path, or `postgres://...`).
+pub fn connect(url: &str, pool_size: u32) -> Result<DbPool, DbError> {
+    let backend = Backend::from_url(url)?;
+    if let Backend::Sqlite { path } = &backend {
+        if let Some(parent) = Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|error| {
+                    DbError::Migration(format!("cannot create {}: {error}", parent.display()))
+                })?;
+            }
+        }
+    }
+    let pool = r2d2::Pool::builder()
+        .max_size(pool_size.max(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build(ConnectionManager { backend })?;
+    Ok(pool)
+}
+
+/// Applies pending migrations; returns how many ran. Several PostgreSQL instances starting at
+/// once serialize on an advisory lock.
+pub fn migrate(pool: &DbPool) -> Result<usize, DbError> {
+    let mut connection = pool.get()?;
+    let applied = match &mut *connection {
+        DbConnection::Sqlite(sqlite) => sqlite
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|versions| versions.len())
+            .map_err(|error| DbError::Migration(error.to_string()))?,
+        DbConnection::Postgresql(postgres) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))
+                .execute(postgres)?;
+            let result = postgres
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|versions| versions.len())
+                .map_err(|error| DbError::Migration(error.to_string()));
+            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))
+                .execute(postgres)?;
+            result?
+        }
+    };
+    Ok(applied)
+}
+
+/// Runs `work` in a transaction that takes the write lock up front on SQLite (`BEGIN
+/// IMMEDIATE`): a deferred transaction that reads and then writes can fail with SQLITE_BUSY
+/// whatever the busy timeout.
+pub fn write_transaction<T, E, F>(connection: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match connection {
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Postgresql(_) => Manager::begin_transaction(connection)?,
+    }
+    match work(connection) {
+        Ok(value) => {
+            if let Err(error) = Manager::commit_transaction(connection) {
+                let _ = Manager::rollback_transaction(connection);
+                return Err(error.into());
+            }
+            Ok(value)
+        }
+        Err(error) => {
+            Manager::rollback_transaction(connection)?;
+            Err(error)
+        }
+    }
+}
+
+pub fn is_postgres(connection: &DbConnection) -> bool {
+    matches!(connection, DbConnection::Postgresql(_))
+}
+
+/// The current time at the precision both backends keep (PostgreSQL stores microseconds).
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

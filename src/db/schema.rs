@@ -1,0 +1,98 @@
+// Written to match migrations/{sqlite,postgres}; only types both backends share.
+
+diesel::table! {
+    letters (id) {
+        id -> Text,
+        slug -> Text,
+        title -> Text,
+        addressee -> Text,
+        summary -> Text,
+        body_markdown -> Text,
+        body_html -> Text,
+        content_hash -> Text,
+        status -> Text,
+        goal -> Nullable<BigInt>,
+        opens_at -> Nullable<Timestamp>,
+        closes_at -> Nullable<Timestamp>,
+        accepts_individuals -> Bool,
+        accepts_organizations -> Bool,
+        organizations_need_approval -> Bool,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    letter_versions (id) {
+        id -> Text,
+        letter_id -> Text,
+        content_hash -> Text,
+        title -> Text,
+        body_markdown -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signatures (id) {
+        id -> Text,
+        letter_id -> Text,
+        kind -> Text,
+        state -> Text,
+        name -> Text,
+        email -> Text,
+        email_normalized -> Text,
+        organization -> Nullable<Text>,
+        organization_normalized -> Nullable<Text>,
+        title -> Nullable<Text>,
+        city -> Nullable<Text>,
+        country -> Nullable<Text>,
+        comment -> Nullable<Text>,
+        website -> Nullable<Text>,
+        public -> Bool,
+        content_hash -> Text,
+        created_at -> Timestamp,
+        verified_at -> Nullable<Timestamp>,
+        approved_at -> Nullable<Timestamp>,
+        rejected_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tokens (id) {
+        id -> Text,
+        token_hash -> Text,
+        purpose -> Text,
+        signature_id -> Nullable<Text>,
+        letter_id -> Nullable<Text>,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        message_id -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(letter_versions -> letters (letter_id));
+diesel::joinable!(signatures -> letters (letter_id));
+diesel::joinable!(tokens -> signatures (signature_id));
+
+diesel::allow_tables_to_appear_in_same_query!(letters, letter_versions, signatures, tokens, outbox);

@@ -1,0 +1,157 @@
+//! The public JSON API under `/api/v1/`: letters, counts, public signatory fields, sign.
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+
+use super::{AppState, ApiError};
+use crate::db::{self, DbError};
+use crate::letters::{self, Letter};
+use crate::letters::snapshot::LetterSnapshot;
+use crate::signatures::form::{self, AcceptedKinds, SignatureFields};
+use crate::signatures::{self, PublicSignatory, SignatureCounts};
+
+const PER_PAGE: i64 = 100;
+
+#[derive(Serialize)]
+struct LetterSummary<'a> {
+    slug: &'a str,
+    title: &'a str,
+    addressee: &'a str,
+    summary: &'a str,
+    status: &'a str,
+    goal: Option<i64>,
+    accepting_signatures: bool,
+    counts: SignatureCounts,
+    total: i64,
+}
+
+impl<'a> LetterSummary<'a> {
+    fn of(letter: &'a Letter, counts: SignatureCounts) -> Self {
+        LetterSummary {
+            slug: &letter.slug,
+            title: &letter.title,
+            addressee: &letter.addressee,
+            summary: &letter.summary,
+            status: &letter.status,
+            goal: letter.goal,
+            accepting_signatures: letter.accepts_signatures_at(db::now()),
+            counts,
+            total: counts.total(),
+        }
+    }
+}
+
+async fn snapshot_or_404(state: &AppState, slug: &str) -> Result<std::sync::Arc<LetterSnapshot>, ApiError> {
+    if !letters::is_valid_slug(slug) {
+        return Err(ApiError::NotFound);
+    }
+    state.public_letter(slug).await?.ok_or(ApiError::NotFound)
+}
+
+pub async fn letters(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let slugs = state
+        .with_connection(|connection| {
+            letters::list_public(connection)
+                .map(|letters| letters.into_iter().map(|letter| letter.slug).collect::<Vec<_>>())
+                .map_err(DbError::from)
+        })
+        .await?;
+    let mut snapshots = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        if let Some(snapshot) = state.public_letter(&slug).await? {
+            snapshots.push(snapshot);
+        }
+    }
+    let body: Vec<LetterSummary> = snapshots
+        .iter()
+        .map(|snapshot| LetterSummary::of(&snapshot.letter, snapshot.counts))
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "letters": body })))
+}
+
+#[derive(Serialize)]
+struct LetterDetail<'a> {
+    #[serde(flatten)]
+    summary: LetterSummary<'a>,
+    content_hash: &'a str,
+    body_markdown: &'a str,
+    body_html: &'a str,
+    opens_at: Option<chrono::NaiveDateTime>,
+    closes_at: Option<chrono::NaiveDateTime>,
+    accepts_individuals: bool,
+    accepts_organizations: bool,
+    organizations: &'a [PublicSignatory],
+}
+
+pub async fn letter(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let letter = &snapshot.letter;
+    Ok(HttpResponse::Ok().json(LetterDetail {
+        summary: LetterSummary::of(letter, snapshot.counts),
+        content_hash: &letter.content_hash,
+        body_markdown: &letter.body_markdown,
+        body_html: &letter.body_html,
+        opens_at: letter.opens_at,
+        closes_at: letter.closes_at,
+        accepts_individuals: letter.accepts_individuals,
+        accepts_organizations: letter.accepts_organizations,
+        organizations: &snapshot.organizations,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+pub async fn signatories(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let listed = snapshot.listed;
+    let pages = ((listed.total() + PER_PAGE - 1) / PER_PAGE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let letter_id = snapshot.letter.id.clone();
+    let (organizations, individuals) = state
+        .with_connection(move |connection| {
+            super::pages::signatories_page(connection, &letter_id, listed.organizations, page)
+                .map_err(DbError::from)
+        })
+        .await?;
+    let signatories: Vec<PublicSignatory> = organizations.into_iter().chain(individuals).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "page": page,
+        "pages": pages,
+        "per_page": PER_PAGE,
+        "listed": listed,
+        "signatories": signatories,
+    })))
+}
+
+pub async fn sign(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    fields: web::Json<SignatureFields>,
+) -> Result<HttpResponse, ApiError> {
+    let snapshot = snapshot_or_404(&state, &slug).await?;
+    if !snapshot.letter.accepts_signatures_at(db::now()) {
+        return Err(ApiError::LetterClosed);
+    }
+    let accepted = AcceptedKinds {
+        individuals: snapshot.letter.accepts_individuals,
+        organizations: snapshot.letter.accepts_organizations,
+    };
+    let input = form::validate(&fields, accepted).map_err(ApiError::Validation)?;
+    let letter = snapshot.letter.clone();
+    let policy = state.policy.clone();
+    state
+        .with_connection(move |connection| signatures::sign(connection, &letter, &input, &policy))
+        .await?;
+    state.mail_wakeup.notify_one();
+    Ok(HttpResponse::Accepted().json(serde_json::json!({
+        "status": "check_email",
+        "message": "If the address can receive mail, a confirmation link is on its way. The signature counts once confirmed.",
+    })))
+}

@@ -1,0 +1,119 @@
+//! The HTTP boundary: routes, shared state, and the mapping of domain results to responses.
+
+mod api;
+mod errors;
+mod pages;
+mod views;
+
+use std::sync::Arc;
+
+use actix_web::{HttpResponse, web};
+use tokio::sync::Notify;
+
+pub use errors::{ApiError, PageError};
+
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::letters::snapshot::{self, Cached, LetterSnapshot, SnapshotCache};
+use crate::signatures::SigningPolicy;
+
+/// Everything a handler needs, shared by all workers.
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Arc<Settings>,
+    pub policy: SigningPolicy,
+    pub snapshots: SnapshotCache,
+    pub mail_wakeup: Arc<Notify>,
+}
+
+impl AppState {
+    /// Runs blocking database work on the blocking thread pool.
+    pub async fn with_connection<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut db::DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<db::DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut connection = pool.get().map_err(db::DbError::from)?;
+            work(&mut connection)
+        })
+        .await
+        .map_err(|error| E::from(db::DbError::TaskFailed(error.to_string())))?
+    }
+
+    /// The public view of a letter, from memory when fresh. Drafts are not public.
+    pub async fn public_letter(&self, slug: &str) -> Result<Option<Arc<LetterSnapshot>>, db::DbError> {
+        let snapshot = match self.snapshots.lookup(slug) {
+            Cached::Fresh(snapshot) | Cached::StaleBeingRefreshed(snapshot) => snapshot,
+            Cached::Load => {
+                let owned_slug = slug.to_owned();
+                let loaded = self
+                    .with_connection(move |connection| {
+                        snapshot::load(connection, &owned_slug).map_err(db::DbError::from)
+                    })
+                    .await;
+                match loaded {
+                    Ok(Some(snapshot)) => {
+                        let snapshot = Arc::new(snapshot);
+                        self.snapshots.put(slug, Arc::clone(&snapshot));
+                        snapshot
+                    }
+                    Ok(None) => return Ok(None),
+                    Err(error) => {
+                        self.snapshots.reload_failed(slug);
+                        return Err(error);
+                    }
+                }
+            }
+        };
+        Ok(snapshot.letter.is_public().then_some(snapshot))
+    }
+}
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/", web::get().to(pages::index))
+        .route("/healthz", web::get().to(health))
+        .route("/static/style.css", web::get().to(pages::stylesheet))
+        .route("/static/confirm.js", web::get().to(pages::confirm_script))
+        .route("/letters/{slug}", web::get().to(pages::letter))
+        .route("/letters/{slug}/sign", web::post().to(pages::sign))
+        .route("/letters/{slug}/signed", web::get().to(pages::check_email))
+        .route("/letters/{slug}/signatories", web::get().to(pages::signatories))
+        .route("/verify/{token}", web::get().to(pages::verify_page))
+        .route("/verify/{token}", web::post().to(pages::verify))
+        .route("/withdraw/{token}", web::get().to(pages::withdraw_page))
+        .route("/withdraw/{token}", web::post().to(pages::withdraw))
+        .service(
+            web::scope("/api/v1")
+                .route("/letters", web::get().to(api::letters))
+                .route("/letters/{slug}", web::get().to(api::letter))
+                .route("/letters/{slug}/signatories", web::get().to(api::signatories))
+                .route("/letters/{slug}/signatures", web::post().to(api::sign)),
+        )
+        .default_service(web::to(pages::not_found));
+}
+
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let answer = state
+        .with_connection(|connection| {
+            use diesel::connection::SimpleConnection;
+            connection
+                .batch_execute("SELECT 1")
+                .map_err(db::DbError::from)
+        })
+        .await;
+    match answer {
+        Ok(()) => HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body("ok\n"),
+        Err(error) => {
+            tracing::error!(%error, "health check: database does not answer");
+            HttpResponse::ServiceUnavailable()
+                .content_type("text/plain; charset=utf-8")
+                .body("database unavailable\n")
+        }
+    }
+}

@@ -1,0 +1,431 @@
+//! Public HTML pages: the letters, the sign form, and the pages behind emailed links.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::views::{
+    CheckEmailPage, ConfirmActionPage, FormView, IndexPage, LetterCard, LetterPage, MessagePage,
+    SignatoriesPage, thousands,
+};
+use super::{AppState, PageError};
+use crate::db::{self, DbError};
+use crate::letters::{self, LetterStatus};
+use crate::letters::snapshot::LetterSnapshot;
+use crate::signatures::form::{self, AcceptedKinds};
+use crate::signatures::{self, ConfirmOutcome, SignError, SignatureState, TokenError, WithdrawOutcome};
+use crate::tokens::TokenPurpose;
+
+const SIGNATORIES_PER_PAGE: i64 = 100;
+
+fn html(status: StatusCode, page: &impl Template) -> Result<HttpResponse, PageError> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+/// Pages reached through a token: the token must not leak to other sites in a Referer.
+fn token_page(status: StatusCode, page: &impl Template) -> Result<HttpResponse, PageError> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(page.render()?))
+}
+
+pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let letters = state
+        .with_connection(|connection| letters::list_public(connection).map_err(DbError::from))
+        .await?;
+    let mut cards = Vec::with_capacity(letters.len());
+    for letter in letters {
+        let total = match state.public_letter(&letter.slug).await? {
+            Some(snapshot) => snapshot.counts.total(),
+            None => continue,
+        };
+        cards.push(LetterCard {
+            total: thousands(total),
+            slug: letter.slug,
+            title: letter.title,
+            addressee: letter.addressee,
+            summary: letter.summary,
+            status: letter.status,
+        });
+    }
+    html(StatusCode::OK, &IndexPage { letters: cards })
+}
+
+async fn snapshot_or_404(
+    state: &AppState,
+    slug: &str,
+) -> Result<std::sync::Arc<LetterSnapshot>, PageError> {
+    if !letters::is_valid_slug(slug) {
+        return Err(PageError::NotFound);
+    }
+    state.public_letter(slug).await?.ok_or(PageError::NotFound)
+}
+
+fn closed_notice(snapshot: &LetterSnapshot) -> &'static str {
+    match snapshot.letter.status() {
+        LetterStatus::Open => match snapshot.letter.opens_at {
+            Some(opens) if opens > db::now() => "This letter is not open for signatures yet.",
+            _ => "This letter has closed and no longer takes signatures.",
+        },
+        _ => "This letter has closed and no longer takes signatures.",
+    }
+}
+
+fn letter_page(
+    snapshot: &LetterSnapshot,
+    form: FormView,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let accepting = snapshot.letter.accepts_signatures_at(db::now());
+    let page = LetterPage {
+        snapshot,
+        form,
+        notice: (!accepting).then(|| closed_notice(snapshot)),
+        accepting,
+    };
+    html(status, &page)
+}
+
+pub async fn letter(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let snapshot = snapshot_or_404(&state, &slug).await?;
+    letter_page(&snapshot, FormView::fresh(), StatusCode::OK)
+}
+
+pub async fn sign(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let fields = form::decode_urlencoded(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
+    // The snapshot may be a second old; a letter closed within that second still takes
+    // this signature, which is the same as it arriving a second earlier.
+    if !snapshot.letter.accepts_signatures_at(db::now()) {
+        return letter_page(&snapshot, FormView::fresh(), StatusCode::CONFLICT);
+    }
+    let accepted = AcceptedKinds {
+        individuals: snapshot.letter.accepts_individuals,
+        organizations: snapshot.letter.accepts_organizations,
+    };
+    let input = match form::validate(&fields, accepted) {
+        Ok(input) => input,
+        Err(errors) => {
+            let form = FormView {
+                values: fields,
+                errors,
+            };
+            return letter_page(&snapshot, form, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let letter = snapshot.letter.clone();
+    let policy = state.policy.clone();
+    let outcome = state
+        .with_connection(move |connection| signatures::sign(connection, &letter, &input, &policy))
+        .await;
+    match outcome {
+        Ok(_) => {
+            state.mail_wakeup.notify_one();
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/letters/{}/signed", snapshot.letter.slug)))
+                .finish())
+        }
+        Err(SignError::LetterClosed) => {
+            letter_page(&snapshot, FormView::fresh(), StatusCode::CONFLICT)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+pub async fn check_email(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let snapshot = snapshot_or_404(&state, &slug).await?;
+    html(
+        StatusCode::OK,
+        &CheckEmailPage {
+            letter: &snapshot.letter,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+pub async fn signatories(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, PageError> {
+    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let listed = snapshot.listed;
+    let total = listed.total();
+    let pages = ((total + SIGNATORIES_PER_PAGE - 1) / SIGNATORIES_PER_PAGE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let letter_id = snapshot.letter.id.clone();
+    let (organizations, individuals) = state
+        .with_connection(move |connection| {
+            signatories_page(connection, &letter_id, listed.organizations, page)
+                .map_err(DbError::from)
+        })
+        .await?;
+    html(
+        StatusCode::OK,
+        &SignatoriesPage {
+            letter: &snapshot.letter,
+            organizations,
+            individuals,
+            page,
+            pages,
+            listed_total: thousands(total),
+        },
+    )
+}
+
+/// One page of the full list: organizations first, then individuals.
+pub fn signatories_page(
+    connection: &mut db::DbConnection,
+    letter_id: &str,
+    organization_count: i64,
+    page: i64,
+) -> Result<(Vec<signatures::PublicSignatory>, Vec<signatures::PublicSignatory>), diesel::result::Error> {
+    let start = (page - 1) * SIGNATORIES_PER_PAGE;
+    let end = start + SIGNATORIES_PER_PAGE;
+    let organizations = if start < organization_count {
+        signatures::listed_organizations(connection, letter_id, start, SIGNATORIES_PER_PAGE)?
+    } else {
+        Vec::new()
+    };
+    let individuals = if end > organization_count {
+        let offset = (start - organization_count).max(0);
+        let limit = end - organization_count.max(start);
+        signatures::listed_individuals(connection, letter_id, offset, limit)?
+    } else {
+        Vec::new()
+    };
+    Ok((organizations, individuals))
+}
+
+async fn letter_link(state: &AppState, letter_id: Option<String>) -> Option<(String, &'static str)> {
+    let letter_id = letter_id?;
+    let letter = state
+        .with_connection(move |connection| {
+            letters::find_by_id(connection, &letter_id).map_err(DbError::from)
+        })
+        .await
+        .ok()
+        .flatten()?;
+    Some((format!("/letters/{}", letter.slug), "Go to the letter"))
+}
+
+async fn token_problem(state: &AppState, error: TokenError, purpose: TokenPurpose) -> Result<HttpResponse, PageError> {
+    let again = match purpose {
+        TokenPurpose::Verify => "To get a new link, sign the letter again with the same email address.",
+        TokenPurpose::Withdraw => "Every confirmation email carries its own withdraw link; to get a new one, sign again with the same email address.",
+    };
+    match error {
+        TokenError::Invalid => token_page(
+            StatusCode::NOT_FOUND,
+            &MessagePage {
+                heading: "This link does not work",
+                paragraphs: vec![
+                    "It may have been cut off or mistyped. Copy the whole address from the email into your browser.".into(),
+                ],
+                link: Some(("/".into(), "See the open letters")),
+            },
+        ),
+        TokenError::Expired { letter_id } => token_page(
+            StatusCode::GONE,
+            &MessagePage {
+                heading: "This link has expired",
+                paragraphs: vec!["Links in our emails work for a limited time.".into(), again.into()],
+                link: letter_link(state, letter_id).await,
+            },
+        ),
+        TokenError::Used { letter_id } => token_page(
+            StatusCode::GONE,
+            &MessagePage {
+                heading: "This link has already been used",
+                paragraphs: vec![
+                    "Each link works once; a newer email may have replaced it.".into(),
+                    again.into(),
+                ],
+                link: letter_link(state, letter_id).await,
+            },
+        ),
+        TokenError::Database(error) => Err(PageError::from(error)),
+        TokenError::Unavailable(error) => Err(PageError::from(error)),
+    }
+}
+
+pub async fn verify_page(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let secret = token.into_inner();
+    let lookup_secret = secret.clone();
+    let target = state
+        .with_connection(move |connection| {
+            signatures::inspect_token(connection, &lookup_secret, TokenPurpose::Verify)
+        })
+        .await;
+    let target = match target {
+        Ok(target) => target,
+        Err(error) => return token_problem(&state, error, TokenPurpose::Verify).await,
+    };
+    if matches!(target.signature_state, SignatureState::Verified | SignatureState::Approved) {
+        return already_confirmed(&state, Some(target.letter_id)).await;
+    }
+    let letter_id = target.letter_id;
+    let letter = state
+        .with_connection(move |connection| letters::find_by_id(connection, &letter_id).map_err(DbError::from))
+        .await?
+        .ok_or(PageError::NotFound)?;
+    token_page(
+        StatusCode::OK,
+        &ConfirmActionPage {
+            heading: "Confirm your signature",
+            intro: format!("Press the button to confirm your signature on “{}”.", letter.title),
+            action: format!("/verify/{secret}"),
+            button: "Confirm my signature",
+            auto_submit: true,
+        },
+    )
+}
+
+async fn already_confirmed(state: &AppState, letter_id: Option<String>) -> Result<HttpResponse, PageError> {
+    token_page(
+        StatusCode::OK,
+        &MessagePage {
+            heading: "Your signature is already confirmed",
+            paragraphs: vec!["There is nothing more to do. Thank you for signing.".into()],
+            link: letter_link(state, letter_id).await,
+        },
+    )
+}
+
+pub async fn verify(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let secret = token.into_inner();
+    let outcome = state
+        .with_connection(move |connection| {
+            let outcome = signatures::confirm(connection, &secret)?;
+            let target = signatures::inspect_token(connection, &secret, TokenPurpose::Verify)?;
+            Ok::<_, TokenError>((outcome, target.letter_id))
+        })
+        .await;
+    let (outcome, letter_id) = match outcome {
+        Ok(result) => result,
+        Err(error) => return token_problem(&state, error, TokenPurpose::Verify).await,
+    };
+    state.snapshots.invalidate_letter_id(&letter_id);
+    match outcome {
+        ConfirmOutcome::AlreadyConfirmed => already_confirmed(&state, Some(letter_id)).await,
+        ConfirmOutcome::Confirmed { awaiting_approval } => {
+            let mut paragraphs = vec!["Thank you. Your signature is confirmed.".to_owned()];
+            if awaiting_approval {
+                paragraphs.push("The coalition's staff review organization sign-ons; your organization will be listed once they approve it.".into());
+            } else {
+                paragraphs.push("It now counts toward the total, and if you chose to be listed, your name appears on the letter.".into());
+            }
+            token_page(
+                StatusCode::OK,
+                &MessagePage {
+                    heading: "Signature confirmed",
+                    paragraphs,
+                    link: letter_link(&state, Some(letter_id)).await,
+                },
+            )
+        }
+    }
+}
+
+pub async fn withdraw_page(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let secret = token.into_inner();
+    let lookup_secret = secret.clone();
+    let target = state
+        .with_connection(move |connection| {
+            signatures::inspect_token(connection, &lookup_secret, TokenPurpose::Withdraw)
+        })
+        .await;
+    match target {
+        Ok(target) if target.signature_state == SignatureState::Withdrawn => withdrawn(&state, Some(target.letter_id), true).await,
+        Ok(_) => token_page(
+            StatusCode::OK,
+            &ConfirmActionPage {
+                heading: "Withdraw your signature",
+                intro: "Your name will be removed from the list and the count, and your details deleted. This cannot be undone.".into(),
+                action: format!("/withdraw/{secret}"),
+                button: "Withdraw my signature",
+                auto_submit: false,
+            },
+        ),
+        Err(error) => token_problem(&state, error, TokenPurpose::Withdraw).await,
+    }
+}
+
+async fn withdrawn(state: &AppState, letter_id: Option<String>, already: bool) -> Result<HttpResponse, PageError> {
+    token_page(
+        StatusCode::OK,
+        &MessagePage {
+            heading: if already { "Your signature was already withdrawn" } else { "Your signature is withdrawn" },
+            paragraphs: vec!["Your name no longer appears on the letter or in its count, and your details have been deleted.".into()],
+            link: letter_link(state, letter_id).await,
+        },
+    )
+}
+
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let secret = token.into_inner();
+    let outcome = state
+        .with_connection(move |connection| {
+            let outcome = signatures::withdraw(connection, &secret)?;
+            let target = signatures::inspect_token(connection, &secret, TokenPurpose::Withdraw)?;
+            Ok::<_, TokenError>((outcome, target.letter_id))
+        })
+        .await;
+    match outcome {
+        Ok((outcome, letter_id)) => {
+            state.snapshots.invalidate_letter_id(&letter_id);
+            withdrawn(&state, Some(letter_id), outcome == WithdrawOutcome::AlreadyWithdrawn).await
+        }
+        Err(error) => token_problem(&state, error, TokenPurpose::Withdraw).await,
+    }
+}
+
+pub async fn not_found() -> Result<HttpResponse, PageError> {
+    Err(PageError::NotFound)
+}
+
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../static/style.css"))
+}
+
+pub async fn confirm_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../static/confirm.js"))
+}

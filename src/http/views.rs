@@ -1,0 +1,235 @@
+//! Page templates (askama, escaped by default) and the small formatting helpers they use.
+
+use askama::Template;
+use chrono::NaiveDateTime;
+
+use crate::letters::Letter;
+use crate::letters::snapshot::LetterSnapshot;
+use crate::signatures::PublicSignatory;
+use crate::signatures::form::{FieldErrors, SignatureFields};
+
+/// 12345 -> "12,345"
+pub fn thousands(value: i64) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if value < 0 {
+        out.push('-');
+    }
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+pub fn long_date(time: &NaiveDateTime) -> String {
+    time.format("%-d %B %Y").to_string()
+}
+
+pub fn plural(count: i64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(count), if count == 1 { one } else { many })
+}
+
+/// One line describing a signatory, without anything private.
+pub fn signatory_line(signatory: &PublicSignatory) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if signatory.kind == "organization" {
+        if let Some(title) = &signatory.title {
+            parts.push(title);
+        }
+    } else {
+        if let Some(title) = &signatory.title {
+            parts.push(title);
+        }
+        if let Some(organization) = &signatory.organization {
+            parts.push(organization);
+        }
+    }
+    let place: Vec<&str> = [&signatory.city, &signatory.country]
+        .into_iter()
+        .filter_map(|part| part.as_deref())
+        .collect();
+    let place = place.join(", ");
+    if !place.is_empty() {
+        parts.push(&place);
+    }
+    parts.join(" · ")
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub heading: &'a str,
+    pub message: &'a str,
+}
+
+pub struct LetterCard {
+    pub slug: String,
+    pub title: String,
+    pub addressee: String,
+    pub summary: String,
+    pub status: String,
+    pub total: String,
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+pub struct IndexPage {
+    pub letters: Vec<LetterCard>,
+}
+
+/// The sign form as last submitted, with a message per field that needs one.
+#[derive(Default)]
+pub struct FormView {
+    pub values: SignatureFields,
+    pub errors: FieldErrors,
+}
+
+impl FormView {
+    pub fn fresh() -> FormView {
+        FormView {
+            values: SignatureFields {
+                public: true,
+                ..SignatureFields::default()
+            },
+            errors: FieldErrors::new(),
+        }
+    }
+
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field).map(String::as_str)
+    }
+
+    pub fn is_organization(&self) -> bool {
+        self.values.kind == "organization"
+    }
+}
+
+#[derive(Template)]
+#[template(path = "letter.html")]
+pub struct LetterPage<'a> {
+    pub snapshot: &'a LetterSnapshot,
+    pub form: FormView,
+    pub notice: Option<&'a str>,
+    pub accepting: bool,
+}
+
+impl LetterPage<'_> {
+    fn letter(&self) -> &Letter {
+        &self.snapshot.letter
+    }
+
+    pub fn total(&self) -> String {
+        thousands(self.snapshot.counts.total())
+    }
+
+    pub fn breakdown(&self) -> String {
+        let counts = &self.snapshot.counts;
+        format!(
+            "Signed by {} and {}",
+            plural(counts.organizations, "organization", "organizations"),
+            plural(counts.individuals, "individual", "individuals")
+        )
+    }
+
+    pub fn goal(&self) -> Option<String> {
+        self.letter().goal.map(thousands)
+    }
+
+    /// Percent of the goal reached, capped at 100 for the bar.
+    pub fn progress_percent(&self) -> Option<i64> {
+        self.letter()
+            .goal
+            .filter(|goal| *goal > 0)
+            .map(|goal| (self.snapshot.counts.total() * 100 / goal).min(100))
+    }
+
+    pub fn date(&self) -> String {
+        long_date(self.letter().published_at.as_ref().unwrap_or(&self.letter().created_at))
+    }
+
+    pub fn closes(&self) -> Option<String> {
+        self.letter()
+            .closes_at
+            .as_ref()
+            .map(|time| time.format("%-d %B %Y, %H:%M UTC").to_string())
+    }
+
+    pub fn more_individuals(&self) -> bool {
+        self.snapshot.listed.individuals > self.snapshot.recent_individuals.len() as i64
+    }
+
+    pub fn shows_kind_choice(&self) -> bool {
+        self.letter().accepts_individuals && self.letter().accepts_organizations
+    }
+
+    pub fn only_organizations(&self) -> bool {
+        !self.letter().accepts_individuals && self.letter().accepts_organizations
+    }
+
+    pub fn line(&self, signatory: &PublicSignatory) -> String {
+        signatory_line(signatory)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "signed.html")]
+pub struct CheckEmailPage<'a> {
+    pub letter: &'a Letter,
+}
+
+#[derive(Template)]
+#[template(path = "signatories.html")]
+pub struct SignatoriesPage<'a> {
+    pub letter: &'a Letter,
+    pub organizations: Vec<PublicSignatory>,
+    pub individuals: Vec<PublicSignatory>,
+    pub page: i64,
+    pub pages: i64,
+    pub listed_total: String,
+}
+
+impl SignatoriesPage<'_> {
+    pub fn line(&self, signatory: &PublicSignatory) -> String {
+        signatory_line(signatory)
+    }
+}
+
+/// The page behind an emailed link: a button that does the change with a POST, so that mail
+/// scanners fetching the link change nothing.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+pub struct ConfirmActionPage<'a> {
+    pub heading: &'a str,
+    pub intro: String,
+    pub action: String,
+    pub button: &'a str,
+    pub auto_submit: bool,
+}
+
+/// A plain outcome page: what happened and where to go next.
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage<'a> {
+    pub heading: &'a str,
+    pub paragraphs: Vec<String>,
+    pub link: Option<(String, &'a str)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_get_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(2431), "2,431");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(plural(1, "organization", "organizations"), "1 organization");
+        assert_eq!(plural(10, "organization", "organizations"), "10 organizations");
+    }
+}

@@ -1,0 +1,126 @@
+//! What a public letter page shows, kept in memory for a moment: a busy letter is read far
+//! more often than it changes, so page views never count rows. After `ttl` one request
+//! reloads while the others keep serving the previous snapshot.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use super::Letter;
+use crate::db::DbConnection;
+use crate::signatures::{self, PublicSignatory, SignatureCounts};
+
+/// Organizations are few and listed in full on the letter page up to this many.
+pub const ORGANIZATIONS_ON_PAGE: i64 = 200;
+pub const RECENT_ON_PAGE: i64 = 12;
+
+#[derive(Debug)]
+pub struct LetterSnapshot {
+    pub letter: Letter,
+    pub counts: SignatureCounts,
+    pub listed: SignatureCounts,
+    pub organizations: Vec<PublicSignatory>,
+    pub recent_individuals: Vec<PublicSignatory>,
+}
+
+pub fn load(connection: &mut DbConnection, slug: &str) -> Result<Option<LetterSnapshot>, diesel::result::Error> {
+    let Some(letter) = super::find_by_slug(connection, slug)? else {
+        return Ok(None);
+    };
+    let counts = signatures::count(connection, &letter.id)?;
+    let listed = signatures::listed_counts(connection, &letter.id)?;
+    let organizations =
+        signatures::listed_organizations(connection, &letter.id, 0, ORGANIZATIONS_ON_PAGE)?;
+    let recent_individuals =
+        signatures::listed_individuals(connection, &letter.id, 0, RECENT_ON_PAGE)?;
+    Ok(Some(LetterSnapshot {
+        letter,
+        counts,
+        listed,
+        organizations,
+        recent_individuals,
+    }))
+}
+
+struct Entry {
+    loaded_at: Instant,
+    snapshot: Arc<LetterSnapshot>,
+    refreshing: AtomicBool,
+}
+
+pub struct SnapshotCache {
+    ttl: Duration,
+    entries: RwLock<HashMap<String, Arc<Entry>>>,
+}
+
+/// What the cache can say about a slug without touching the database.
+pub enum Cached {
+    Fresh(Arc<LetterSnapshot>),
+    /// Stale, and another request is already reloading it: serve this one.
+    StaleBeingRefreshed(Arc<LetterSnapshot>),
+    /// Missing or stale: the caller should load it and `put` it.
+    Load,
+}
+
+impl SnapshotCache {
+    pub fn new(ttl: Duration) -> Self {
+        SnapshotCache {
+            ttl,
+            entries: RwLock::new(HashMap::new()),
+        }
+    }
+
+    pub fn lookup(&self, slug: &str) -> Cached {
+        let entry = match self.entries.read() {
+            Ok(entries) => entries.get(slug).cloned(),
+            Err(_) => None,
+        };
+        let Some(entry) = entry else {
+            return Cached::Load;
+        };
+        if entry.loaded_at.elapsed() < self.ttl {
+            return Cached::Fresh(Arc::clone(&entry.snapshot));
+        }
+        if entry.refreshing.swap(true, Ordering::AcqRel) {
+            Cached::StaleBeingRefreshed(Arc::clone(&entry.snapshot))
+        } else {
+            Cached::Load
+        }
+    }
+
+    pub fn put(&self, slug: &str, snapshot: Arc<LetterSnapshot>) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.insert(
+                slug.to_owned(),
+                Arc::new(Entry {
+                    loaded_at: Instant::now(),
+                    snapshot,
+                    refreshing: AtomicBool::new(false),
+                }),
+            );
+        }
+    }
+
+    /// Lets the next request try again after a failed reload.
+    pub fn reload_failed(&self, slug: &str) {
+        if let Ok(entries) = self.entries.read() {
+            if let Some(entry) = entries.get(slug) {
+                entry.refreshing.store(false, Ordering::Release);
+            }
+        }
+    }
+
+    /// Forgets a letter so that the next view shows a change made by this instance at once.
+    pub fn invalidate(&self, slug: &str) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.remove(slug);
+        }
+    }
+
+    pub fn invalidate_letter_id(&self, letter_id: &str) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.retain(|_, entry| entry.snapshot.letter.id != letter_id);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! undersigned: open letters and petitions, signed in public and confirmed by email.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod export;
+pub mod http;
+pub mod letters;
+pub mod mail;
+pub mod signatures;
+pub mod startup;
+pub mod telemetry;
+pub mod tokens;

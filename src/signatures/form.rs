@@ -1,0 +1,336 @@
+//! The sign form: decoding (strict UTF-8) and validation into a `SignatureInput` that cannot
+//! hold an invalid value. Every refusal names its field in words a signer understands.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::SignatureKind;
+use super::email_address::EmailAddress;
+
+/// What the form (or the JSON API) sent, before any checking.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SignatureFields {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub organization: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub website: String,
+    #[serde(default)]
+    pub public: bool,
+}
+
+/// A checked signature, ready to store.
+#[derive(Clone, Debug)]
+pub struct SignatureInput {
+    pub kind: SignatureKind,
+    pub name: String,
+    pub email: EmailAddress,
+    pub organization: Option<String>,
+    pub title: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub comment: Option<String>,
+    pub website: Option<String>,
+    pub public: bool,
+}
+
+/// Field name to message, in form order.
+pub type FieldErrors = BTreeMap<&'static str, String>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FormDecodeError {
+    #[error("The form was not valid UTF-8 text.")]
+    InvalidUtf8,
+    #[error("The form was malformed.")]
+    Malformed,
+}
+
+/// Decodes `application/x-www-form-urlencoded`. Unlike the usual lossy decoders this refuses
+/// invalid UTF-8 instead of storing replacement characters in someone's name.
+pub fn decode_urlencoded(body: &[u8]) -> Result<SignatureFields, FormDecodeError> {
+    let mut fields = SignatureFields::default();
+    for pair in body.split(|byte| *byte == b'&') {
+        if pair.is_empty() {
+            continue;
+        }
+        let (raw_key, raw_value) = match pair.iter().position(|byte| *byte == b'=') {
+            Some(index) => (&pair[..index], &pair[index + 1..]),
+            None => (pair, &b""[..]),
+        };
+        let key = decode_component(raw_key)?;
+        let value = decode_component(raw_value)?;
+        let slot = match key.as_str() {
+            "kind" => &mut fields.kind,
+            "name" => &mut fields.name,
+            "email" => &mut fields.email,
+            "organization" => &mut fields.organization,
+            "title" => &mut fields.title,
+            "city" => &mut fields.city,
+            "country" => &mut fields.country,
+            "comment" => &mut fields.comment,
+            "website" => &mut fields.website,
+            "public" => {
+                fields.public = matches!(value.as_str(), "on" | "true" | "1" | "yes");
+                continue;
+            }
+            _ => continue,
+        };
+        *slot = value;
+    }
+    Ok(fields)
+}
+
+fn decode_component(raw: &[u8]) -> Result<String, FormDecodeError> {
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut index = 0;
+    while index < raw.len() {
+        match raw[index] {
+            b'+' => bytes.push(b' '),
+            b'%' => {
+                let high = raw.get(index + 1).and_then(|c| (*c as char).to_digit(16));
+                let low = raw.get(index + 2).and_then(|c| (*c as char).to_digit(16));
+                match (high, low) {
+                    (Some(high), Some(low)) => {
+                        bytes.push((high * 16 + low) as u8);
+                        index += 2;
+                    }
+                    _ => return Err(FormDecodeError::Malformed),
+                }
+            }
+            byte => bytes.push(byte),
+        }
+        index += 1;
+    }
+    String::from_utf8(bytes).map_err(|_| FormDecodeError::InvalidUtf8)
+}
+
+pub const NAME_MAX: usize = 200;
+pub const ORGANIZATION_MAX: usize = 200;
+pub const TITLE_MAX: usize = 200;
+pub const PLACE_MAX: usize = 100;
+pub const COMMENT_MAX: usize = 1000;
+pub const WEBSITE_MAX: usize = 300;
+
+/// Which kinds of signature the letter takes; the form is checked against it.
+#[derive(Clone, Copy, Debug)]
+pub struct AcceptedKinds {
+    pub individuals: bool,
+    pub organizations: bool,
+}
+
+pub fn validate(
+    fields: &SignatureFields,
+    accepted: AcceptedKinds,
+) -> Result<SignatureInput, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let kind = match fields.kind.trim() {
+        "" | "individual" => Some(SignatureKind::Individual),
+        "organization" => Some(SignatureKind::Organization),
+        _ => {
+            errors.insert("kind", "Choose whether you sign as a person or an organization.".into());
+            None
+        }
+    };
+    match kind {
+        Some(SignatureKind::Individual) if !accepted.individuals => {
+            errors.insert("kind", "This letter is signed by organizations only.".into());
+        }
+        Some(SignatureKind::Organization) if !accepted.organizations => {
+            errors.insert("kind", "This letter is signed by individuals only.".into());
+        }
+        _ => {}
+    }
+
+    let name = text_field(&mut errors, "name", &fields.name, NAME_MAX, true, "your name");
+    let email = match EmailAddress::parse(&fields.email) {
+        Ok(email) => Some(email),
+        Err(error) => {
+            errors.insert("email", error.to_string());
+            None
+        }
+    };
+    let organization_required = kind == Some(SignatureKind::Organization);
+    let organization = text_field(
+        &mut errors,
+        "organization",
+        &fields.organization,
+        ORGANIZATION_MAX,
+        organization_required,
+        "the organization's name",
+    );
+    let title = text_field(&mut errors, "title", &fields.title, TITLE_MAX, false, "");
+    let city = text_field(&mut errors, "city", &fields.city, PLACE_MAX, false, "");
+    let country = text_field(&mut errors, "country", &fields.country, PLACE_MAX, false, "");
+    let comment = multiline_field(&mut errors, "comment", &fields.comment, COMMENT_MAX);
+    let website = text_field(&mut errors, "website", &fields.website, WEBSITE_MAX, false, "");
+    if let Some(website) = &website {
+        if !(website.starts_with("https://") || website.starts_with("http://")) {
+            errors.insert("website", "Enter a web address starting with https://.".into());
+        }
+    }
+
+    match (kind, name, email) {
+        (Some(kind), Some(name), Some(email)) if errors.is_empty() => Ok(SignatureInput {
+            kind,
+            name,
+            email,
+            organization,
+            title,
+            city,
+            country,
+            comment,
+            website,
+            public: fields.public,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// A one-line field: trimmed, inner whitespace runs collapsed, no control characters.
+fn text_field(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    required: bool,
+    what: &str,
+) -> Option<String> {
+    let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if raw.chars().any(|c| c.is_control() && !c.is_whitespace()) || value.chars().any(char::is_control) {
+        errors.insert(field, "This field contains characters that are not allowed.".into());
+        return None;
+    }
+    if value.is_empty() {
+        if required {
+            errors.insert(field, format!("Enter {what}."));
+        }
+        return None;
+    }
+    if value.chars().count() > max {
+        errors.insert(field, format!("Use at most {max} characters."));
+        return None;
+    }
+    Some(value)
+}
+
+/// A free-text field that may hold line breaks.
+fn multiline_field(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    max: usize,
+) -> Option<String> {
+    let value = raw.trim().replace("\r\n", "\n");
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        errors.insert(field, "This field contains characters that are not allowed.".into());
+        return None;
+    }
+    if value.is_empty() {
+        return None;
+    }
+    if value.chars().count() > max {
+        errors.insert(field, format!("Use at most {max} characters."));
+        return None;
+    }
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOTH: AcceptedKinds = AcceptedKinds {
+        individuals: true,
+        organizations: true,
+    };
+
+    fn fields(name: &str, email: &str) -> SignatureFields {
+        SignatureFields {
+            name: name.into(),
+            email: email.into(),
+            ..SignatureFields::default()
+        }
+    }
+
+    #[test]
+    fn decodes_forms_and_refuses_invalid_utf8() {
+        let decoded = decode_urlencoded(b"name=Ada+L%C3%B6velace&email=ada%40example.org&public=on&extra=1")
+            .expect("decodes");
+        assert_eq!(decoded.name, "Ada Lövelace");
+        assert_eq!(decoded.email, "ada@example.org");
+        assert!(decoded.public);
+        assert!(matches!(
+            decode_urlencoded(b"name=%FF%FE"),
+            Err(FormDecodeError::InvalidUtf8)
+        ));
+        assert!(matches!(
+            decode_urlencoded(b"name=\xff"),
+            Err(FormDecodeError::InvalidUtf8)
+        ));
+        assert!(matches!(
+            decode_urlencoded(b"name=%G1"),
+            Err(FormDecodeError::Malformed)
+        ));
+    }
+
+    #[test]
+    fn a_complete_individual_signature_is_accepted() {
+        let mut input = fields("  Ada   Lovelace ", "ada@example.org");
+        input.city = "London".into();
+        input.comment = "  Yes.\r\nAbsolutely. ".into();
+        let valid = validate(&input, BOTH).expect("valid");
+        assert_eq!(valid.kind, SignatureKind::Individual);
+        assert_eq!(valid.name, "Ada Lovelace");
+        assert_eq!(valid.city.as_deref(), Some("London"));
+        assert_eq!(valid.comment.as_deref(), Some("Yes.\nAbsolutely."));
+        assert_eq!(valid.country, None);
+    }
+
+    #[test]
+    fn each_problem_is_reported_on_its_field() {
+        let mut input = fields("", "not-an-email");
+        input.city = "x".repeat(PLACE_MAX + 1);
+        input.kind = "robot".into();
+        let errors = validate(&input, BOTH).expect_err("invalid");
+        assert!(errors.contains_key("name"));
+        assert!(errors.contains_key("email"));
+        assert!(errors.contains_key("city"));
+        assert!(errors.contains_key("kind"));
+    }
+
+    #[test]
+    fn control_characters_in_names_are_refused() {
+        let errors = validate(&fields("Ada\u{0}Lovelace", "ada@example.org"), BOTH)
+            .expect_err("control character");
+        assert!(errors.contains_key("name"));
+    }
+
+    #[test]
+    fn organizations_need_a_name_and_an_accepting_letter() {
+        let mut input = fields("Grace", "grace@example.org");
+        input.kind = "organization".into();
+        let errors = validate(&input, BOTH).expect_err("organization name missing");
+        assert!(errors.contains_key("organization"));
+        input.organization = "Friends of the Earth".into();
+        let individuals_only = AcceptedKinds {
+            individuals: true,
+            organizations: false,
+        };
+        let errors = validate(&input, individuals_only).expect_err("letter refuses organizations");
+        assert!(errors.contains_key("kind"));
+    }
+}

@@ -1,0 +1,134 @@
+//! Builds the running service from settings: pool, migrations, mail worker, HTTP server.
+//! Tests build it on port 0 and drive it over HTTP.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::error::{JsonPayloadError, PayloadError};
+use actix_web::{App, HttpServer, ResponseError, web};
+use anyhow::Context;
+use chrono::Duration as ChronoDuration;
+use tokio::sync::Notify;
+
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::http::{self, ApiError, AppState};
+use crate::letters::snapshot::SnapshotCache;
+use crate::mail::transport::Mailer;
+use crate::mail::worker::MailWorker;
+use crate::signatures::SigningPolicy;
+
+/// How long a letter page may show a count before reading it again.
+const SNAPSHOT_TTL: Duration = Duration::from_millis(1000);
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: DbPool,
+}
+
+impl Application {
+    /// Connects, migrates, starts the mail worker and binds the listener. Must run inside an
+    /// actix/tokio runtime.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let settings = Arc::new(settings);
+        let pool = open_database(&settings)?;
+        let mailer = Mailer::from_settings(&settings.mail).context("setting up mail")?;
+        let listener = TcpListener::bind(settings.server.bind)
+            .with_context(|| format!("server.bind: cannot listen on {}", settings.server.bind))?;
+        let port = listener.local_addr().context("reading the bound port")?.port();
+
+        let mail_wakeup = Arc::new(Notify::new());
+        let worker = MailWorker::new(
+            pool.clone(),
+            mailer,
+            settings.mail.clone(),
+            Arc::clone(&mail_wakeup),
+        );
+        actix_web::rt::spawn(worker.run());
+
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            policy: signing_policy(&settings),
+            snapshots: SnapshotCache::new(SNAPSHOT_TTL),
+            mail_wakeup,
+            settings: Arc::clone(&settings),
+        });
+        let max_body = settings.server.max_body_bytes;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(max_body))
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(max_body)
+                        .error_handler(|error, _request| json_error(error)),
+                )
+                .configure(http::routes)
+        })
+        .listen(listener)
+        .context("starting the HTTP server")?;
+        if settings.server.workers > 0 {
+            server = server.workers(settings.server.workers);
+        }
+        let server = server.run();
+        tracing::info!(port, public_url = %settings.server.public_url, "undersigned is listening");
+        Ok(Application { port, server, pool })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> DbPool {
+        self.pool.clone()
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+pub fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
+    let pool = db::connect(&settings.database.url, settings.database.pool_size)
+        .context("database.url: cannot open the database")?;
+    let applied = db::migrate(&pool).context("migrating the database")?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    Ok(pool)
+}
+
+pub fn signing_policy(settings: &Settings) -> SigningPolicy {
+    SigningPolicy {
+        public_base: settings.public_base().to_owned(),
+        verify_token_lifetime: ChronoDuration::hours(settings.signing.verify_token_hours),
+        withdraw_token_lifetime: ChronoDuration::days(settings.signing.withdraw_token_days),
+    }
+}
+
+fn json_error(error: JsonPayloadError) -> actix_web::Error {
+    let status_error = match &error {
+        JsonPayloadError::Overflow { .. }
+        | JsonPayloadError::OverflowKnownLength { .. }
+        | JsonPayloadError::Payload(PayloadError::Overflow) => {
+            return actix_web::error::InternalError::from_response(
+                error.to_string(),
+                actix_web::HttpResponse::PayloadTooLarge().json(serde_json::json!({
+                    "error": "too_large",
+                    "message": "The request body is too large.",
+                })),
+            )
+            .into();
+        }
+        JsonPayloadError::ContentType => ApiError::BadRequest("Send the body as application/json.".into()),
+        _ => ApiError::BadRequest(format!("The request body is not valid JSON: {error}")),
+    };
+    actix_web::error::InternalError::from_response(error.to_string(), status_error.error_response()).into()
+}
