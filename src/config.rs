@@ -108,6 +108,10 @@ impl Settings {
     pub fn defaults_with(overrides: &[(&str, String)]) -> Result<Settings, ConfigError> {
         let mut figment = Figment::from(Toml::string(DEFAULTS));
         for (key, value) in overrides {
+            // Parsed the way environment variables are, so "4" becomes a number.
+            let value: figment::value::Value = value
+                .parse()
+                .unwrap_or_else(|_| figment::value::Value::from(value.clone()));
             figment = figment.merge(Serialized::default(key, value));
         }
         Self::from_figment(figment)

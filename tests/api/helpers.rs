@@ -1,0 +1,424 @@
+//! Starts the real application on a random port against a fresh database (a SQLite file, or a
+//! new database on the PostgreSQL server named by UNDERSIGNED_TEST_POSTGRES_URL) and offers
+//! helpers that read like what a user does.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use awc::http::StatusCode;
+use diesel::prelude::*;
+use undersigned::config::Settings;
+use undersigned::db::schema::{outbox, signatures};
+use undersigned::db::{DbConnection, DbPool};
+use undersigned::letters::import;
+use undersigned::startup::Application;
+
+pub const PUBLIC_URL: &str = "http://letters.test";
+pub const POSTGRES_ENV: &str = "UNDERSIGNED_TEST_POSTGRES_URL";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one test per backend from an `async fn(Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[actix_web::test]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[actix_web::test]
+                async fn $name() {
+                    if $crate::helpers::postgres_admin_url().is_none() {
+                        return;
+                    }
+                    super::$name($crate::helpers::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+/// The PostgreSQL server for tests, or a loud note that its half of the suite is skipped.
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            eprintln!(
+                "\n!!! SKIPPED on PostgreSQL: {POSTGRES_ENV} is not set. Run `bash .ci/run` \
+                 (or start a server and set {POSTGRES_ENV}) to test the PostgreSQL backend. !!!\n"
+            );
+            None
+        }
+    }
+}
+
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub message_id: String,
+}
+
+impl Email {
+    pub fn parse(raw: &[u8]) -> Email {
+        let message = mail_parser::MessageParser::default()
+            .parse(raw)
+            .expect("a parseable email");
+        Email {
+            to: message
+                .to()
+                .and_then(|to| to.first())
+                .and_then(|address| address.address())
+                .unwrap_or_default()
+                .to_owned(),
+            subject: message.subject().unwrap_or_default().to_owned(),
+            text: message
+                .body_text(0)
+                .map(|text| text.into_owned())
+                .unwrap_or_default(),
+            html: message
+                .body_html(0)
+                .map(|html| html.into_owned())
+                .unwrap_or_default(),
+            message_id: message.message_id().unwrap_or_default().to_owned(),
+        }
+    }
+
+    /// The path (with leading slash) of the first link under `prefix`, e.g. "/verify/".
+    pub fn link(&self, prefix: &str) -> String {
+        let start = format!("{PUBLIC_URL}{prefix}");
+        let found = self
+            .text
+            .split_whitespace()
+            .find(|word| word.starts_with(&start))
+            .unwrap_or_else(|| panic!("no {prefix} link in email:\n{}", self.text));
+        found[PUBLIC_URL.len()..].to_owned()
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: awc::Client,
+    pub pool: DbPool,
+    pub database_url: String,
+    pub mail_dir: PathBuf,
+    pub directory: tempfile::TempDir,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: String,
+}
+
+pub fn fresh_database_url(backend: Backend, directory: &Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}", directory.join("undersigned.db").display()),
+        Backend::Postgres => {
+            let admin = postgres_admin_url().expect("postgres url checked by the caller");
+            let name = format!("undersigned_test_{}", uuid_like());
+            let mut connection =
+                diesel::PgConnection::establish(&admin).expect("connect to the test PostgreSQL server");
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut connection)
+                .expect("create a test database");
+            let base = admin.split('?').next().unwrap_or(&admin);
+            let (server, _) = base.rsplit_once('/').expect("url with a database name");
+            format!("{server}/{name}")
+        }
+    }
+}
+
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|time| time.as_nanos())
+        .unwrap_or_default();
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub fn test_settings(database_url: &str, mail_dir: &Path, extra: &[(&str, String)]) -> Settings {
+    let mut overrides = vec![
+        ("server.bind", "127.0.0.1:0".to_owned()),
+        ("server.public_url", PUBLIC_URL.to_owned()),
+        ("server.workers", "2".to_owned()),
+        ("database.url", database_url.to_owned()),
+        ("database.pool_size", "4".to_owned()),
+        ("mail.transport", "file".to_owned()),
+        ("mail.file_dir", mail_dir.display().to_string()),
+        ("mail.from", "Coalition <letters@coalition.test>".to_owned()),
+    ];
+    overrides.extend(extra.iter().cloned());
+    Settings::defaults_with(&overrides).expect("valid test settings")
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, String)]) -> TestApp {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let mail_dir = directory.path().join("mail");
+    let database_url = fresh_database_url(backend, directory.path());
+    let settings = test_settings(&database_url, &mail_dir, extra);
+    let application = Application::build(settings).await.expect("application starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let pool = application.pool();
+    actix_web::rt::spawn(application.run_until_stopped());
+    TestApp {
+        address,
+        client: awc::Client::builder()
+            .disable_redirects()
+            .timeout(Duration::from_secs(30))
+            .finish(),
+        pool,
+        database_url,
+        mail_dir,
+        directory,
+    }
+}
+
+pub fn letter_document(slug: &str, status: &str, extra_front_matter: &str) -> String {
+    format!(
+        "+++\nslug = \"{slug}\"\ntitle = \"Protect the right to protest\"\naddressee = \"The President\"\nsummary = \"Veto the assembly bill.\"\nstatus = \"{status}\"\n{extra_front_matter}\n+++\n\nDear President,\n\nWe ask you to **veto** the bill.\n"
+    )
+}
+
+impl TestApp {
+    pub fn connection(
+        &self,
+    ) -> diesel::r2d2::PooledConnection<undersigned::db::ConnectionManager> {
+        self.pool.get().expect("database connection")
+    }
+
+    /// Publishes a letter the way staff do (`letters import`).
+    pub fn create_letter(&self, slug: &str, status: &str, extra_front_matter: &str) {
+        let document = import::parse_document(&letter_document(slug, status, extra_front_matter))
+            .expect("valid letter");
+        import::store(&mut self.connection(), &document).expect("letter stored");
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET answered");
+        read(response).await
+    }
+
+    pub async fn post_form(&self, path: &str, body: impl Into<Vec<u8>>) -> Response {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .send_body(body.into())
+            .await
+            .expect("POST answered");
+        read(response).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Response {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .send_json(body)
+            .await
+            .expect("POST answered");
+        read(response).await
+    }
+
+    pub async fn sign(&self, slug: &str, fields: &[(&str, &str)]) -> Response {
+        self.post_form(&format!("/letters/{slug}/sign"), encode(fields)).await
+    }
+
+    pub fn signature_count(&self) -> i64 {
+        signatures::table
+            .count()
+            .get_result(&mut *self.connection() as &mut DbConnection)
+            .expect("count signatures")
+    }
+
+    pub fn signature_states(&self) -> Vec<(String, String)> {
+        signatures::table
+            .select((signatures::email_normalized, signatures::state))
+            .order(signatures::id.asc())
+            .load(&mut *self.connection() as &mut DbConnection)
+            .expect("read signatures")
+    }
+
+    pub fn outbox_count(&self) -> i64 {
+        outbox::table
+            .count()
+            .get_result(&mut *self.connection() as &mut DbConnection)
+            .expect("count outbox")
+    }
+
+    /// Every email written so far by the file transport.
+    pub fn mails(&self) -> Vec<Email> {
+        let Ok(entries) = std::fs::read_dir(&self.mail_dir) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<(std::time::SystemTime, PathBuf)> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|extension| extension == "eml"))
+            .map(|path| {
+                let modified = std::fs::metadata(&path)
+                    .and_then(|metadata| metadata.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH);
+                (modified, path)
+            })
+            .collect();
+        paths.sort();
+        paths
+            .into_iter()
+            .map(|(_, path)| Email::parse(&std::fs::read(path).expect("read mail file")))
+            .collect()
+    }
+
+    /// Waits until `count` emails have reached `address`, and returns them oldest first.
+    pub async fn wait_for_mails_to(&self, address: &str, count: usize) -> Vec<Email> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let mails: Vec<Email> = self
+                .mails()
+                .into_iter()
+                .filter(|mail| mail.to.eq_ignore_ascii_case(address))
+                .collect();
+            if mails.len() >= count {
+                return mails;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "expected {count} email(s) to {address}, got {}",
+                mails.len()
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Signs, confirms through the emailed link, and returns the confirmation email.
+    pub async fn sign_and_confirm(&self, slug: &str, name: &str, email: &str) -> Email {
+        let before = self
+            .mails()
+            .iter()
+            .filter(|mail| mail.to.eq_ignore_ascii_case(email))
+            .count();
+        let response = self
+            .sign(slug, &[("name", name), ("email", email), ("city", "Lyon"), ("public", "on")])
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+        let mails = self.wait_for_mails_to(email, before + 1).await;
+        let mail = mails.into_iter().last().expect("a confirmation email");
+        let confirmed = self.post_form(&mail.link("/verify/"), "").await;
+        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+        assert!(confirmed.body.contains("Signature confirmed"), "{}", confirmed.body);
+        mail
+    }
+}
+
+pub async fn read<S>(mut response: awc::ClientResponse<S>) -> Response
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
+        + Unpin,
+{
+    let body = response.body().limit(64 * 1024 * 1024).await.expect("response body");
+    Response {
+        status: response.status(),
+        location: response
+            .headers()
+            .get("location")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned),
+        headers: response.headers().clone(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+pub fn encode(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(key, value)| format!("{key}={}", percent(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn percent(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// An SMTP server in this process that keeps every message it receives.
+#[derive(Clone, Default)]
+pub struct SmtpSink {
+    pub received: Arc<Mutex<Vec<Vec<u8>>>>,
+    current: Vec<u8>,
+}
+
+impl mailin_embedded::Handler for SmtpSink {
+    fn data(&mut self, buffer: &[u8]) -> std::io::Result<()> {
+        self.current.extend_from_slice(buffer);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        let message = std::mem::take(&mut self.current);
+        if let Ok(mut received) = self.received.lock() {
+            received.push(message);
+        }
+        mailin_embedded::response::OK
+    }
+}
+
+impl SmtpSink {
+    /// Starts the server on a free loopback port; returns the sink and the `smtp://` url.
+    pub fn start() -> (SmtpSink, String) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind SMTP port");
+        let port = listener.local_addr().expect("SMTP port").port();
+        let sink = SmtpSink::default();
+        let mut server = mailin_embedded::Server::new(sink.clone());
+        server.with_name("smtp.test").with_tcp_listener(listener);
+        std::thread::spawn(move || {
+            let _ = server.serve();
+        });
+        (sink, format!("smtp://127.0.0.1:{port}"))
+    }
+
+    pub fn emails(&self) -> Vec<Email> {
+        self.received
+            .lock()
+            .map(|received| received.iter().map(|raw| Email::parse(raw)).collect())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,10 @@
+//! Black-box tests: the real application on a random port, a real database (SQLite always,
+//! PostgreSQL when UNDERSIGNED_TEST_POSTGRES_URL is set), real email through the file
+//! transport or an SMTP conversation.
+
+mod helpers;
+
+mod bad_input;
+mod cli;
+mod mail_delivery;
+mod sign_flow;
