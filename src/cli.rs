@@ -16,7 +16,11 @@ use crate::startup::{self, Application};
 use crate::telemetry;
 
 #[derive(Parser)]
-#[command(name = "undersigned", version, about = "Open letters and petitions, confirmed by email")]
+#[command(
+    name = "undersigned",
+    version,
+    about = "Open letters and petitions, confirmed by email"
+)]
 pub struct Cli {
     /// A TOML file whose keys override config/default.toml.
     #[arg(long, global = true, value_name = "FILE")]
@@ -118,8 +122,8 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
 }
 
 fn import_letter(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let document = import::parse_document(&text)
         .with_context(|| format!("{} is not a valid letter", file.display()))?;
     let pool = startup::open_database(settings)?;
@@ -130,7 +134,10 @@ fn import_letter(settings: &Settings, file: &std::path::Path) -> anyhow::Result<
         import::ImportOutcome::Updated { new_version: true } => "updated (new text version)",
         import::ImportOutcome::Updated { new_version: false } => "updated",
     };
-    println!("{} {what}: {} [{}]", letter.slug, letter.title, letter.status);
+    println!(
+        "{} {what}: {} [{}]",
+        letter.slug, letter.title, letter.status
+    );
     Ok(())
 }
 
@@ -139,14 +146,24 @@ fn list_letters(settings: &Settings) -> anyhow::Result<()> {
     let mut connection = pool.get().context("connecting to the database")?;
     let all = letters::list_all(&mut connection)?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{:<32} {:<9} {:>9} {:>13} {:>8}  TITLE", "SLUG", "STATUS", "SIGNED", "ORGANIZATIONS", "PENDING")?;
+    writeln!(
+        out,
+        "{:<32} {:<9} {:>9} {:>13} {:>8}  TITLE",
+        "SLUG", "STATUS", "SIGNED", "ORGANIZATIONS", "PENDING"
+    )?;
     for letter in all {
         let counts = signatures::count(&mut connection, &letter.id)?;
-        let pending = signatures::count_in_state(&mut connection, &letter.id, SignatureState::Pending)?;
+        let pending =
+            signatures::count_in_state(&mut connection, &letter.id, SignatureState::Pending)?;
         writeln!(
             out,
             "{:<32} {:<9} {:>9} {:>13} {:>8}  {}",
-            letter.slug, letter.status, counts.total(), counts.organizations, pending, letter.title
+            letter.slug,
+            letter.status,
+            counts.total(),
+            counts.organizations,
+            pending,
+            letter.title
         )?;
     }
     Ok(())
@@ -164,7 +181,9 @@ fn export_letter(
     for state in states {
         match SignatureState::parse(state.trim()) {
             Some(state) => filter.states.push(state),
-            None => bail!("--state {state:?}: use pending, verified, approved, rejected or withdrawn"),
+            None => {
+                bail!("--state {state:?}: use pending, verified, approved, rejected or withdrawn")
+            }
         }
     }
     for kind in kinds {
@@ -179,16 +198,19 @@ fn export_letter(
         .with_context(|| format!("no letter with slug {slug:?}"))?;
     let written = match output {
         Some(path) => {
-            let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+            let file =
+                File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = BufWriter::with_capacity(1 << 16, file);
-            let written = export::write_export(&mut connection, &letter, &filter, format, &mut out)?;
+            let written =
+                export::write_export(&mut connection, &letter, &filter, format, &mut out)?;
             out.flush()?;
             written
         }
         None => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-            let written = export::write_export(&mut connection, &letter, &filter, format, &mut out)?;
+            let written =
+                export::write_export(&mut connection, &letter, &filter, format, &mut out)?;
             out.flush()?;
             written
         }

@@ -159,8 +159,7 @@ impl Settings {
                 self.mail.from
             )));
         }
-        if self.mail.transport == MailTransportKind::Smtp && self.mail.smtp_url.trim().is_empty()
-        {
+        if self.mail.transport == MailTransportKind::Smtp && self.mail.smtp_url.trim().is_empty() {
             return Err(ConfigError(
                 "mail.smtp_url: required when mail.transport is \"smtp\" (for example smtp://localhost:25)"
                     .into(),

@@ -233,7 +233,10 @@ mod tests {
 
     #[test]
     fn formula_cells_become_text() {
-        assert_eq!(neutralize_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(
+            neutralize_formula("=HYPERLINK(\"x\")"),
+            "'=HYPERLINK(\"x\")"
+        );
         assert_eq!(neutralize_formula("+1"), "'+1");
         assert_eq!(neutralize_formula("-2"), "'-2");
         assert_eq!(neutralize_formula("@SUM(A1)"), "'@SUM(A1)");

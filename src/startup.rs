@@ -38,7 +38,10 @@ impl Application {
         let mailer = Mailer::from_settings(&settings.mail).context("setting up mail")?;
         let listener = TcpListener::bind(settings.server.bind)
             .with_context(|| format!("server.bind: cannot listen on {}", settings.server.bind))?;
-        let port = listener.local_addr().context("reading the bound port")?.port();
+        let port = listener
+            .local_addr()
+            .context("reading the bound port")?
+            .port();
 
         let mail_wakeup = Arc::new(Notify::new());
         let worker = MailWorker::new(
@@ -127,8 +130,11 @@ fn json_error(error: JsonPayloadError) -> actix_web::Error {
             )
             .into();
         }
-        JsonPayloadError::ContentType => ApiError::BadRequest("Send the body as application/json.".into()),
+        JsonPayloadError::ContentType => {
+            ApiError::BadRequest("Send the body as application/json.".into())
+        }
         _ => ApiError::BadRequest(format!("The request body is not valid JSON: {error}")),
     };
-    actix_web::error::InternalError::from_response(error.to_string(), status_error.error_response()).into()
+    actix_web::error::InternalError::from_response(error.to_string(), status_error.error_response())
+        .into()
 }

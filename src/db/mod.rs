@@ -82,8 +82,8 @@ impl ManageConnection for ConnectionManager {
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.backend {
             Backend::Sqlite { path } => {
-                let mut connection =
-                    diesel::SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                let mut connection = diesel::SqliteConnection::establish(path)
+                    .map_err(r2d2::Error::ConnectionError)?;
                 // busy_timeout must come before journal_mode, or opening the pool can hit
                 // "database is locked" while another connection switches the mode.
                 connection
@@ -116,14 +116,13 @@ impl ManageConnection for ConnectionManager {
 /// Opens a pool for `url` (`sqlite://path`, a bare path, or `postgres://...`).
 pub fn connect(url: &str, pool_size: u32) -> Result<DbPool, DbError> {
     let backend = Backend::from_url(url)?;
-    if let Backend::Sqlite { path } = &backend {
-        if let Some(parent) = Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|error| {
-                    DbError::Migration(format!("cannot create {}: {error}", parent.display()))
-                })?;
-            }
-        }
+    if let Backend::Sqlite { path } = &backend
+        && let Some(parent) = Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|error| {
+            DbError::Migration(format!("cannot create {}: {error}", parent.display()))
+        })?;
     }
     let pool = r2d2::Pool::builder()
         .max_size(pool_size.max(1))

@@ -3,10 +3,10 @@
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use super::{AppState, ApiError};
+use super::{ApiError, AppState};
 use crate::db::{self, DbError};
-use crate::letters::{self, Letter};
 use crate::letters::snapshot::LetterSnapshot;
+use crate::letters::{self, Letter};
 use crate::signatures::form::{self, AcceptedKinds, SignatureFields};
 use crate::signatures::{self, PublicSignatory, SignatureCounts};
 
@@ -41,7 +41,10 @@ impl<'a> LetterSummary<'a> {
     }
 }
 
-async fn snapshot_or_404(state: &AppState, slug: &str) -> Result<std::sync::Arc<LetterSnapshot>, ApiError> {
+async fn snapshot_or_404(
+    state: &AppState,
+    slug: &str,
+) -> Result<std::sync::Arc<LetterSnapshot>, ApiError> {
     if !letters::is_valid_slug(slug) {
         return Err(ApiError::NotFound);
     }
@@ -52,7 +55,12 @@ pub async fn letters(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
     let slugs = state
         .with_connection(|connection| {
             letters::list_public(connection)
-                .map(|letters| letters.into_iter().map(|letter| letter.slug).collect::<Vec<_>>())
+                .map(|letters| {
+                    letters
+                        .into_iter()
+                        .map(|letter| letter.slug)
+                        .collect::<Vec<_>>()
+                })
                 .map_err(DbError::from)
         })
         .await?;
@@ -83,7 +91,10 @@ struct LetterDetail<'a> {
     organizations: &'a [PublicSignatory],
 }
 
-pub async fn letter(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn letter(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let snapshot = snapshot_or_404(&state, &slug).await?;
     let letter = &snapshot.letter;
     Ok(HttpResponse::Ok().json(LetterDetail {

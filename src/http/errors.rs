@@ -74,9 +74,9 @@ impl ResponseError for PageError {
             heading,
             message: &message,
         };
-        let body = page
-            .render()
-            .unwrap_or_else(|_| format!("<!doctype html><title>{heading}</title><h1>{heading}</h1>"));
+        let body = page.render().unwrap_or_else(|_| {
+            format!("<!doctype html><title>{heading}</title><h1>{heading}</h1>")
+        });
         HttpResponse::build(self.status_code())
             .content_type("text/html; charset=utf-8")
             .body(body)

@@ -44,7 +44,10 @@ impl AppState {
     }
 
     /// The public view of a letter, from memory when fresh. Drafts are not public.
-    pub async fn public_letter(&self, slug: &str) -> Result<Option<Arc<LetterSnapshot>>, db::DbError> {
+    pub async fn public_letter(
+        &self,
+        slug: &str,
+    ) -> Result<Option<Arc<LetterSnapshot>>, db::DbError> {
         let snapshot = match self.snapshots.lookup(slug) {
             Cached::Fresh(snapshot) | Cached::StaleBeingRefreshed(snapshot) => snapshot,
             Cached::Load => {
@@ -81,7 +84,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/letters/{slug}", web::get().to(pages::letter))
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
         .route("/letters/{slug}/signed", web::get().to(pages::check_email))
-        .route("/letters/{slug}/signatories", web::get().to(pages::signatories))
+        .route(
+            "/letters/{slug}/signatories",
+            web::get().to(pages::signatories),
+        )
         .route("/verify/{token}", web::get().to(pages::verify_page))
         .route("/verify/{token}", web::post().to(pages::verify))
         .route("/withdraw/{token}", web::get().to(pages::withdraw_page))
@@ -90,7 +96,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .route("/letters", web::get().to(api::letters))
                 .route("/letters/{slug}", web::get().to(api::letter))
-                .route("/letters/{slug}/signatories", web::get().to(api::signatories))
+                .route(
+                    "/letters/{slug}/signatories",
+                    web::get().to(api::signatories),
+                )
                 .route("/letters/{slug}/signatures", web::post().to(api::sign)),
         )
         .default_service(web::to(pages::not_found));

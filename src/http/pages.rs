@@ -12,10 +12,12 @@ use super::views::{
 };
 use super::{AppState, PageError};
 use crate::db::{self, DbError};
-use crate::letters::{self, LetterStatus};
 use crate::letters::snapshot::LetterSnapshot;
+use crate::letters::{self, LetterStatus};
 use crate::signatures::form::{self, AcceptedKinds};
-use crate::signatures::{self, ConfirmOutcome, SignError, SignatureState, TokenError, WithdrawOutcome};
+use crate::signatures::{
+    self, ConfirmOutcome, SignError, SignatureState, TokenError, WithdrawOutcome,
+};
 use crate::tokens::TokenPurpose;
 
 const SIGNATORIES_PER_PAGE: i64 = 100;
@@ -106,7 +108,8 @@ pub async fn sign(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = snapshot_or_404(&state, &slug).await?;
-    let fields = form::decode_urlencoded(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
+    let fields =
+        form::decode_urlencoded(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
     // The snapshot may be a second old; a letter closed within that second still takes
     // this signature, which is the same as it arriving a second earlier.
     if !snapshot.letter.accepts_signatures_at(db::now()) {
@@ -135,7 +138,10 @@ pub async fn sign(
         Ok(_) => {
             state.mail_wakeup.notify_one();
             Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, format!("/letters/{}/signed", snapshot.letter.slug)))
+                .insert_header((
+                    header::LOCATION,
+                    format!("/letters/{}/signed", snapshot.letter.slug),
+                ))
                 .finish())
         }
         Err(SignError::LetterClosed) => {
@@ -199,7 +205,13 @@ pub fn signatories_page(
     letter_id: &str,
     organization_count: i64,
     page: i64,
-) -> Result<(Vec<signatures::PublicSignatory>, Vec<signatures::PublicSignatory>), diesel::result::Error> {
+) -> Result<
+    (
+        Vec<signatures::PublicSignatory>,
+        Vec<signatures::PublicSignatory>,
+    ),
+    diesel::result::Error,
+> {
     let start = (page - 1) * SIGNATORIES_PER_PAGE;
     let end = start + SIGNATORIES_PER_PAGE;
     let organizations = if start < organization_count {
@@ -217,7 +229,10 @@ pub fn signatories_page(
     Ok((organizations, individuals))
 }
 
-async fn letter_link(state: &AppState, letter_id: Option<String>) -> Option<(String, &'static str)> {
+async fn letter_link(
+    state: &AppState,
+    letter_id: Option<String>,
+) -> Option<(String, &'static str)> {
     let letter_id = letter_id?;
     let letter = state
         .with_connection(move |connection| {
@@ -229,10 +244,18 @@ async fn letter_link(state: &AppState, letter_id: Option<String>) -> Option<(Str
     Some((format!("/letters/{}", letter.slug), "Go to the letter"))
 }
 
-async fn token_problem(state: &AppState, error: TokenError, purpose: TokenPurpose) -> Result<HttpResponse, PageError> {
+async fn token_problem(
+    state: &AppState,
+    error: TokenError,
+    purpose: TokenPurpose,
+) -> Result<HttpResponse, PageError> {
     let again = match purpose {
-        TokenPurpose::Verify => "To get a new link, sign the letter again with the same email address.",
-        TokenPurpose::Withdraw => "Every confirmation email carries its own withdraw link; to get a new one, sign again with the same email address.",
+        TokenPurpose::Verify => {
+            "To get a new link, sign the letter again with the same email address."
+        }
+        TokenPurpose::Withdraw => {
+            "Every confirmation email carries its own withdraw link; to get a new one, sign again with the same email address."
+        }
     };
     match error {
         TokenError::Invalid => token_page(
@@ -284,19 +307,27 @@ pub async fn verify_page(
         Ok(target) => target,
         Err(error) => return token_problem(&state, error, TokenPurpose::Verify).await,
     };
-    if matches!(target.signature_state, SignatureState::Verified | SignatureState::Approved) {
+    if matches!(
+        target.signature_state,
+        SignatureState::Verified | SignatureState::Approved
+    ) {
         return already_confirmed(&state, Some(target.letter_id)).await;
     }
     let letter_id = target.letter_id;
     let letter = state
-        .with_connection(move |connection| letters::find_by_id(connection, &letter_id).map_err(DbError::from))
+        .with_connection(move |connection| {
+            letters::find_by_id(connection, &letter_id).map_err(DbError::from)
+        })
         .await?
         .ok_or(PageError::NotFound)?;
     token_page(
         StatusCode::OK,
         &ConfirmActionPage {
             heading: "Confirm your signature",
-            intro: format!("Press the button to confirm your signature on “{}”.", letter.title),
+            intro: format!(
+                "Press the button to confirm your signature on “{}”.",
+                letter.title
+            ),
             action: format!("/verify/{secret}"),
             button: "Confirm my signature",
             auto_submit: true,
@@ -304,7 +335,10 @@ pub async fn verify_page(
     )
 }
 
-async fn already_confirmed(state: &AppState, letter_id: Option<String>) -> Result<HttpResponse, PageError> {
+async fn already_confirmed(
+    state: &AppState,
+    letter_id: Option<String>,
+) -> Result<HttpResponse, PageError> {
     token_page(
         StatusCode::OK,
         &MessagePage {
@@ -380,7 +414,11 @@ pub async fn withdraw_page(
     }
 }
 
-async fn withdrawn(state: &AppState, letter_id: Option<String>, already: bool) -> Result<HttpResponse, PageError> {
+async fn withdrawn(
+    state: &AppState,
+    letter_id: Option<String>,
+    already: bool,
+) -> Result<HttpResponse, PageError> {
     token_page(
         StatusCode::OK,
         &MessagePage {
@@ -406,7 +444,12 @@ pub async fn withdraw(
     match outcome {
         Ok((outcome, letter_id)) => {
             state.snapshots.invalidate_letter_id(&letter_id);
-            withdrawn(&state, Some(letter_id), outcome == WithdrawOutcome::AlreadyWithdrawn).await
+            withdrawn(
+                &state,
+                Some(letter_id),
+                outcome == WithdrawOutcome::AlreadyWithdrawn,
+            )
+            .await
         }
         Err(error) => token_problem(&state, error, TokenPurpose::Withdraw).await,
     }

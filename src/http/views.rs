@@ -16,7 +16,7 @@ pub fn thousands(value: i64) -> String {
         out.push('-');
     }
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -29,7 +29,11 @@ pub fn long_date(time: &NaiveDateTime) -> String {
 }
 
 pub fn plural(count: i64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(count), if count == 1 { one } else { many })
+    format!(
+        "{} {}",
+        thousands(count),
+        if count == 1 { one } else { many }
+    )
 }
 
 /// One line describing a signatory, without anything private.
@@ -125,6 +129,14 @@ impl LetterPage<'_> {
         thousands(self.snapshot.counts.total())
     }
 
+    pub fn signatures_word(&self) -> &'static str {
+        if self.snapshot.counts.total() == 1 {
+            "signature"
+        } else {
+            "signatures"
+        }
+    }
+
     pub fn breakdown(&self) -> String {
         let counts = &self.snapshot.counts;
         format!(
@@ -147,7 +159,12 @@ impl LetterPage<'_> {
     }
 
     pub fn date(&self) -> String {
-        long_date(self.letter().published_at.as_ref().unwrap_or(&self.letter().created_at))
+        long_date(
+            self.letter()
+                .published_at
+                .as_ref()
+                .unwrap_or(&self.letter().created_at),
+        )
     }
 
     pub fn closes(&self) -> Option<String> {
@@ -230,6 +247,9 @@ mod tests {
         assert_eq!(thousands(2431), "2,431");
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(plural(1, "organization", "organizations"), "1 organization");
-        assert_eq!(plural(10, "organization", "organizations"), "10 organizations");
+        assert_eq!(
+            plural(10, "organization", "organizations"),
+            "10 organizations"
+        );
     }
 }

@@ -124,7 +124,10 @@ pub fn parse_document(text: &str) -> Result<LetterDocument, ImportError> {
         .transpose()?;
     let body_markdown = body.trim().to_owned();
     if body_markdown.is_empty() {
-        return Err(invalid("body", "the letter has no text after the front matter"));
+        return Err(invalid(
+            "body",
+            "the letter has no text after the front matter",
+        ));
     }
     Ok(LetterDocument {
         slug,
@@ -178,7 +181,11 @@ pub fn store(
 ) -> Result<(Letter, ImportOutcome), ImportError> {
     db::write_transaction(connection, |connection| {
         let now = db::now();
-        let hash = content_hash(&document.title, &document.addressee, &document.body_markdown);
+        let hash = content_hash(
+            &document.title,
+            &document.addressee,
+            &document.body_markdown,
+        );
         let body_html = markdown::render(&document.body_markdown);
         let existing = find_by_slug(connection, &document.slug)?;
         let published_at = match (&existing, document.status) {
@@ -243,8 +250,8 @@ pub fn store(
                 ImportOutcome::Updated { new_version }
             }
         };
-        let letter = find_by_slug(connection, &document.slug)?
-            .ok_or(diesel::result::Error::NotFound)?;
+        let letter =
+            find_by_slug(connection, &document.slug)?.ok_or(diesel::result::Error::NotFound)?;
         Ok((letter, outcome))
     })
 }

@@ -19,7 +19,9 @@ mod tests {
 
     #[test]
     fn renders_markdown_and_strips_script() {
-        let html = render("# Dear President\n\nWe **urge** you.\n\n<script>alert(1)</script>\n\n<a href=\"javascript:x\" onclick=\"y\">link</a>");
+        let html = render(
+            "# Dear President\n\nWe **urge** you.\n\n<script>alert(1)</script>\n\n<a href=\"javascript:x\" onclick=\"y\">link</a>",
+        );
         assert!(html.contains("<h1>Dear President</h1>"), "{html}");
         assert!(html.contains("<strong>urge</strong>"));
         assert!(!html.contains("<script"));

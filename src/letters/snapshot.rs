@@ -24,7 +24,10 @@ pub struct LetterSnapshot {
     pub recent_individuals: Vec<PublicSignatory>,
 }
 
-pub fn load(connection: &mut DbConnection, slug: &str) -> Result<Option<LetterSnapshot>, diesel::result::Error> {
+pub fn load(
+    connection: &mut DbConnection,
+    slug: &str,
+) -> Result<Option<LetterSnapshot>, diesel::result::Error> {
     let Some(letter) = super::find_by_slug(connection, slug)? else {
         return Ok(None);
     };
@@ -104,10 +107,10 @@ impl SnapshotCache {
 
     /// Lets the next request try again after a failed reload.
     pub fn reload_failed(&self, slug: &str) {
-        if let Ok(entries) = self.entries.read() {
-            if let Some(entry) = entries.get(slug) {
-                entry.refreshing.store(false, Ordering::Release);
-            }
+        if let Ok(entries) = self.entries.read()
+            && let Some(entry) = entries.get(slug)
+        {
+            entry.refreshing.store(false, Ordering::Release);
         }
     }
 

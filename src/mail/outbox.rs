@@ -55,7 +55,11 @@ pub fn claim_due(
             .filter(outbox::sent_at.is_null())
             .filter(outbox::failed_at.is_null())
             .filter(outbox::next_attempt_at.le(now))
-            .filter(outbox::locked_until.is_null().or(outbox::locked_until.lt(now)))
+            .filter(
+                outbox::locked_until
+                    .is_null()
+                    .or(outbox::locked_until.lt(now)),
+            )
             .order(outbox::next_attempt_at.asc())
             .limit(limit)
             .select(outbox::id)
@@ -68,7 +72,11 @@ pub fn claim_due(
                 outbox::table
                     .filter(outbox::id.eq(&id))
                     .filter(outbox::sent_at.is_null())
-                    .filter(outbox::locked_until.is_null().or(outbox::locked_until.lt(now))),
+                    .filter(
+                        outbox::locked_until
+                            .is_null()
+                            .or(outbox::locked_until.lt(now)),
+                    ),
             )
             .set((
                 outbox::locked_until.eq(now + lease),
@@ -90,7 +98,10 @@ pub fn claim_due(
     })
 }
 
-pub fn mark_sent(connection: &mut DbConnection, ids: &[String]) -> Result<usize, diesel::result::Error> {
+pub fn mark_sent(
+    connection: &mut DbConnection,
+    ids: &[String],
+) -> Result<usize, diesel::result::Error> {
     if ids.is_empty() {
         return Ok(0);
     }
@@ -113,7 +124,13 @@ pub enum FailureAction {
 }
 
 /// Exponential backoff from `base`, capped at six hours.
-pub fn next_action(attempts: i32, max_attempts: i32, permanent: bool, base_seconds: i64, now: NaiveDateTime) -> FailureAction {
+pub fn next_action(
+    attempts: i32,
+    max_attempts: i32,
+    permanent: bool,
+    base_seconds: i64,
+    now: NaiveDateTime,
+) -> FailureAction {
     if permanent || attempts >= max_attempts {
         return FailureAction::GiveUp;
     }
@@ -173,7 +190,11 @@ pub fn depth(connection: &mut DbConnection) -> Result<OutboxDepth, diesel::resul
         .filter(outbox::failed_at.is_not_null())
         .count()
         .get_result(connection)?;
-    Ok(OutboxDepth { waiting, sent, failed })
+    Ok(OutboxDepth {
+        waiting,
+        sent,
+        failed,
+    })
 }
 
 #[cfg(test)]
@@ -191,6 +212,9 @@ mod tests {
         assert_eq!(delay(2), 10);
         assert_eq!(delay(4), 40);
         assert_eq!(delay(5), -1);
-        assert!(matches!(next_action(1, 5, true, 5, now), FailureAction::GiveUp));
+        assert!(matches!(
+            next_action(1, 5, true, 5, now),
+            FailureAction::GiveUp
+        ));
     }
 }

@@ -41,7 +41,10 @@ pub struct Mailer {
 
 impl Mailer {
     pub fn from_settings(settings: &MailSettings) -> Result<Mailer, TransportSetupError> {
-        let from: Mailbox = settings.from.parse().map_err(|_| TransportSetupError::From)?;
+        let from: Mailbox = settings
+            .from
+            .parse()
+            .map_err(|_| TransportSetupError::From)?;
         let transport = match settings.transport {
             MailTransportKind::Smtp => MailTransport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
@@ -55,7 +58,9 @@ impl Mailer {
                         source,
                     }
                 })?;
-                MailTransport::File(AsyncFileTransport::<Tokio1Executor>::new(&settings.file_dir))
+                MailTransport::File(AsyncFileTransport::<Tokio1Executor>::new(
+                    &settings.file_dir,
+                ))
             }
             MailTransportKind::Log => MailTransport::Log,
         };
@@ -100,17 +105,23 @@ impl Mailer {
     pub async fn deliver(&self, record: &OutboxRecord) -> Result<(), DeliveryError> {
         let message = self.build(record)?;
         match &self.transport {
-            MailTransport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|error| {
-                DeliveryError {
-                    permanent: error.is_permanent(),
-                    message: format!("smtp: {error}"),
-                }
-            }),
+            MailTransport::Smtp(smtp) => {
+                smtp.send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|error| DeliveryError {
+                        permanent: error.is_permanent(),
+                        message: format!("smtp: {error}"),
+                    })
+            }
             MailTransport::File(file) => {
-                file.send(message).await.map(|_| ()).map_err(|error| DeliveryError {
-                    permanent: false,
-                    message: format!("writing the mail file: {error}"),
-                })
+                file.send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|error| DeliveryError {
+                        permanent: false,
+                        message: format!("writing the mail file: {error}"),
+                    })
             }
             MailTransport::Log => Ok(()),
         }

@@ -141,13 +141,19 @@ pub fn validate(
         "" | "individual" => Some(SignatureKind::Individual),
         "organization" => Some(SignatureKind::Organization),
         _ => {
-            errors.insert("kind", "Choose whether you sign as a person or an organization.".into());
+            errors.insert(
+                "kind",
+                "Choose whether you sign as a person or an organization.".into(),
+            );
             None
         }
     };
     match kind {
         Some(SignatureKind::Individual) if !accepted.individuals => {
-            errors.insert("kind", "This letter is signed by organizations only.".into());
+            errors.insert(
+                "kind",
+                "This letter is signed by organizations only.".into(),
+            );
         }
         Some(SignatureKind::Organization) if !accepted.organizations => {
             errors.insert("kind", "This letter is signed by individuals only.".into());
@@ -155,7 +161,14 @@ pub fn validate(
         _ => {}
     }
 
-    let name = text_field(&mut errors, "name", &fields.name, NAME_MAX, true, "your name");
+    let name = text_field(
+        &mut errors,
+        "name",
+        &fields.name,
+        NAME_MAX,
+        true,
+        "your name",
+    );
     let email = match EmailAddress::parse(&fields.email) {
         Ok(email) => Some(email),
         Err(error) => {
@@ -174,13 +187,30 @@ pub fn validate(
     );
     let title = text_field(&mut errors, "title", &fields.title, TITLE_MAX, false, "");
     let city = text_field(&mut errors, "city", &fields.city, PLACE_MAX, false, "");
-    let country = text_field(&mut errors, "country", &fields.country, PLACE_MAX, false, "");
+    let country = text_field(
+        &mut errors,
+        "country",
+        &fields.country,
+        PLACE_MAX,
+        false,
+        "",
+    );
     let comment = multiline_field(&mut errors, "comment", &fields.comment, COMMENT_MAX);
-    let website = text_field(&mut errors, "website", &fields.website, WEBSITE_MAX, false, "");
-    if let Some(website) = &website {
-        if !(website.starts_with("https://") || website.starts_with("http://")) {
-            errors.insert("website", "Enter a web address starting with https://.".into());
-        }
+    let website = text_field(
+        &mut errors,
+        "website",
+        &fields.website,
+        WEBSITE_MAX,
+        false,
+        "",
+    );
+    if let Some(website) = &website
+        && !(website.starts_with("https://") || website.starts_with("http://"))
+    {
+        errors.insert(
+            "website",
+            "Enter a web address starting with https://.".into(),
+        );
     }
 
     match (kind, name, email) {
@@ -210,8 +240,13 @@ fn text_field(
     what: &str,
 ) -> Option<String> {
     let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if raw.chars().any(|c| c.is_control() && !c.is_whitespace()) || value.chars().any(char::is_control) {
-        errors.insert(field, "This field contains characters that are not allowed.".into());
+    if raw.chars().any(|c| c.is_control() && !c.is_whitespace())
+        || value.chars().any(char::is_control)
+    {
+        errors.insert(
+            field,
+            "This field contains characters that are not allowed.".into(),
+        );
         return None;
     }
     if value.is_empty() {
@@ -235,8 +270,14 @@ fn multiline_field(
     max: usize,
 ) -> Option<String> {
     let value = raw.trim().replace("\r\n", "\n");
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        errors.insert(field, "This field contains characters that are not allowed.".into());
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        errors.insert(
+            field,
+            "This field contains characters that are not allowed.".into(),
+        );
         return None;
     }
     if value.is_empty() {
@@ -268,8 +309,9 @@ mod tests {
 
     #[test]
     fn decodes_forms_and_refuses_invalid_utf8() {
-        let decoded = decode_urlencoded(b"name=Ada+L%C3%B6velace&email=ada%40example.org&public=on&extra=1")
-            .expect("decodes");
+        let decoded =
+            decode_urlencoded(b"name=Ada+L%C3%B6velace&email=ada%40example.org&public=on&extra=1")
+                .expect("decodes");
         assert_eq!(decoded.name, "Ada Lövelace");
         assert_eq!(decoded.email, "ada@example.org");
         assert!(decoded.public);

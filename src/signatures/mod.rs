@@ -223,7 +223,15 @@ fn sign_in_transaction(
         return match existing.state() {
             Some(SignatureState::Pending) => {
                 retire_tokens(connection, &existing.id, TokenPurpose::Verify, now)?;
-                queue_confirmation(connection, letter, &existing.id, &existing.name, input, policy, now)?;
+                queue_confirmation(
+                    connection,
+                    letter,
+                    &existing.id,
+                    &existing.name,
+                    input,
+                    policy,
+                    now,
+                )?;
                 Ok(SignOutcome::ConfirmationResent)
             }
             Some(SignatureState::Verified | SignatureState::Approved) => {
@@ -241,7 +249,11 @@ fn sign_in_transaction(
                     &policy.letter_url(&letter.slug),
                     &policy.withdraw_url(&withdraw),
                 )?;
-                mail::outbox::enqueue(connection, &OutgoingMail::to(input.email.as_str(), content), now)?;
+                mail::outbox::enqueue(
+                    connection,
+                    &OutgoingMail::to(input.email.as_str(), content),
+                    now,
+                )?;
                 Ok(SignOutcome::AlreadySigned)
             }
             _ => Ok(SignOutcome::Ignored),
@@ -286,7 +298,15 @@ fn sign_in_transaction(
             signatures::created_at.eq(now),
         ))
         .execute(connection)?;
-    queue_confirmation(connection, letter, &signature_id, &input.name, input, policy, now)?;
+    queue_confirmation(
+        connection,
+        letter,
+        &signature_id,
+        &input.name,
+        input,
+        policy,
+        now,
+    )?;
     Ok(SignOutcome::Created)
 }
 
@@ -300,7 +320,14 @@ fn queue_confirmation(
     now: NaiveDateTime,
 ) -> Result<(), SignError> {
     let expires_at = now + policy.verify_token_lifetime;
-    let verify = issue_token(connection, signature_id, &letter.id, TokenPurpose::Verify, expires_at, now)?;
+    let verify = issue_token(
+        connection,
+        signature_id,
+        &letter.id,
+        TokenPurpose::Verify,
+        expires_at,
+        now,
+    )?;
     let withdraw = issue_token(
         connection,
         signature_id,
@@ -316,7 +343,11 @@ fn queue_confirmation(
         &policy.withdraw_url(&withdraw),
         expires_at,
     )?;
-    mail::outbox::enqueue(connection, &OutgoingMail::to(input.email.as_str(), content), now)?;
+    mail::outbox::enqueue(
+        connection,
+        &OutgoingMail::to(input.email.as_str(), content),
+        now,
+    )?;
     Ok(())
 }
 
@@ -450,7 +481,9 @@ pub fn inspect_token(
 #[derive(Debug, PartialEq, Eq)]
 pub enum ConfirmOutcome {
     /// Counted now; organizations may still wait for staff approval.
-    Confirmed { awaiting_approval: bool },
+    Confirmed {
+        awaiting_approval: bool,
+    },
     AlreadyConfirmed,
 }
 
@@ -506,7 +539,10 @@ pub enum WithdrawOutcome {
 
 /// Removes a signature from lists and counts and keeps nothing personal about it: only the
 /// row's existence, kind and times remain.
-pub fn withdraw(connection: &mut DbConnection, secret: &str) -> Result<WithdrawOutcome, TokenError> {
+pub fn withdraw(
+    connection: &mut DbConnection,
+    secret: &str,
+) -> Result<WithdrawOutcome, TokenError> {
     db::write_transaction(connection, |connection| {
         let now = db::now();
         let (token, signature) = load_token(connection, secret, TokenPurpose::Withdraw)?;
@@ -558,7 +594,10 @@ impl SignatureCounts {
     }
 }
 
-pub fn count(connection: &mut DbConnection, letter_id: &str) -> Result<SignatureCounts, diesel::result::Error> {
+pub fn count(
+    connection: &mut DbConnection,
+    letter_id: &str,
+) -> Result<SignatureCounts, diesel::result::Error> {
     let individuals = signatures::table
         .filter(signatures::letter_id.eq(letter_id))
         .filter(signatures::state.eq(SignatureState::Verified.as_str()))
@@ -601,7 +640,10 @@ pub fn listed_organizations(
         .filter(signatures::state.eq(SignatureState::Approved.as_str()))
         .filter(signatures::kind.eq(SignatureKind::Organization.as_str()))
         .filter(signatures::public.eq(true))
-        .order((signatures::organization_normalized.asc(), signatures::id.asc()))
+        .order((
+            signatures::organization_normalized.asc(),
+            signatures::id.asc(),
+        ))
         .offset(offset)
         .limit(limit)
         .select(PublicSignatory::as_select())
@@ -669,6 +711,9 @@ mod tests {
         for state in SignatureState::ALL {
             assert_eq!(SignatureState::parse(state.as_str()), Some(state));
         }
-        assert_eq!(SignatureKind::parse("organization"), Some(SignatureKind::Organization));
+        assert_eq!(
+            SignatureKind::parse("organization"),
+            Some(SignatureKind::Organization)
+        );
     }
 }

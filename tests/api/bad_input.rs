@@ -34,14 +34,30 @@ async fn invalid_forms_come_back_with_a_message_per_field(backend: Backend) {
         .await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.body.contains("Enter your name."));
-    assert!(response.body.contains("Enter an email address like name@example.org."));
+    assert!(
+        response
+            .body
+            .contains("Enter an email address like name@example.org.")
+    );
     assert!(response.body.contains("Use at most 100 characters."));
-    assert!(response.body.contains("value=\"not-an-address\""), "what was typed is kept");
-    assert!(!response.body.contains("<script>alert"), "user input is escaped");
-    assert!(response.body.contains("&#60;script&#62;"), "shown back as text");
+    assert!(
+        response.body.contains("value=\"not-an-address\""),
+        "what was typed is kept"
+    );
+    assert!(
+        !response.body.contains("<script>alert"),
+        "user input is escaped"
+    );
+    assert!(
+        response.body.contains("&#60;script&#62;"),
+        "shown back as text"
+    );
 
     let control = app
-        .sign("dear-president", &[("name", "Ada\u{7}Lovelace"), ("email", "ada@example.org")])
+        .sign(
+            "dear-president",
+            &[("name", "Ada\u{7}Lovelace"), ("email", "ada@example.org")],
+        )
         .await;
     assert_eq!(control.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(control.body.contains("characters that are not allowed"));
@@ -53,23 +69,35 @@ async fn invalid_forms_come_back_with_a_message_per_field(backend: Backend) {
 async fn oversized_and_malformed_bodies_are_refused(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_letter("dear-president", "open", "");
-    let huge = format!("name=Ada&email=ada%40example.org&comment={}", "a".repeat(64 * 1024));
+    let huge = format!(
+        "name=Ada&email=ada%40example.org&comment={}",
+        "a".repeat(64 * 1024)
+    );
     let response = app.post_form("/letters/dear-president/sign", huge).await;
     assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
 
     let bad_utf8 = app
-        .post_form("/letters/dear-president/sign", b"name=Ada%FF%FE&email=ada%40example.org".to_vec())
+        .post_form(
+            "/letters/dear-president/sign",
+            b"name=Ada%FF%FE&email=ada%40example.org".to_vec(),
+        )
         .await;
     assert_eq!(bad_utf8.status, StatusCode::BAD_REQUEST);
     assert!(bad_utf8.body.contains("not valid UTF-8"));
     let raw_bad_utf8 = app
-        .post_form("/letters/dear-president/sign", b"name=Ada\xff&email=ada%40example.org".to_vec())
+        .post_form(
+            "/letters/dear-president/sign",
+            b"name=Ada\xff&email=ada%40example.org".to_vec(),
+        )
         .await;
     assert_eq!(raw_bad_utf8.status, StatusCode::BAD_REQUEST);
 
     let bad_json = app
         .client
-        .post(format!("{}/api/v1/letters/dear-president/signatures", app.address))
+        .post(format!(
+            "{}/api/v1/letters/dear-president/signatures",
+            app.address
+        ))
         .insert_header(("content-type", "application/json"))
         .send_body("{\"name\": ")
         .await
@@ -87,9 +115,15 @@ async fn unknown_letters_get_a_real_404(backend: Backend) {
     let page = app.get("/letters/no-such-letter").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains("Page not found"));
-    assert!(page.body.contains("<html"), "a real page, not a bare status");
+    assert!(
+        page.body.contains("<html"),
+        "a real page, not a bare status"
+    );
     let sign = app
-        .sign("no-such-letter", &[("name", "Ada"), ("email", "ada@example.org")])
+        .sign(
+            "no-such-letter",
+            &[("name", "Ada"), ("email", "ada@example.org")],
+        )
         .await;
     assert_eq!(sign.status, StatusCode::NOT_FOUND);
     let api = app.get("/api/v1/letters/no-such-letter").await;
@@ -103,7 +137,8 @@ async fn unknown_letters_get_a_real_404(backend: Backend) {
 async fn a_closed_letter_shows_its_list_but_takes_no_signatures(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_letter("dear-president", "open", "");
-    app.sign_and_confirm("dear-president", "Early Signer", "early@example.org").await;
+    app.sign_and_confirm("dear-president", "Early Signer", "early@example.org")
+        .await;
     app.create_letter("dear-president", "closed", "");
     let outbox_before = app.outbox_count();
 
@@ -116,7 +151,10 @@ async fn a_closed_letter_shows_its_list_but_takes_no_signatures(backend: Backend
     assert!(!page.body.contains("Sign the letter</button>"), "no form");
 
     let refused = app
-        .sign("dear-president", &[("name", "Late Signer"), ("email", "late@example.org")])
+        .sign(
+            "dear-president",
+            &[("name", "Late Signer"), ("email", "late@example.org")],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert!(refused.body.contains("no longer takes signatures"));
@@ -133,7 +171,10 @@ async fn a_closed_letter_shows_its_list_but_takes_no_signatures(backend: Backend
     // A letter whose closing time has passed is closed too.
     app.create_letter("past-deadline", "open", "closes_at = 2020-01-01T00:00:00Z");
     let late = app
-        .sign("past-deadline", &[("name", "Late Signer"), ("email", "late@example.org")])
+        .sign(
+            "past-deadline",
+            &[("name", "Late Signer"), ("email", "late@example.org")],
+        )
         .await;
     assert_eq!(late.status, StatusCode::CONFLICT);
     assert_eq!(app.signature_count(), 1);
@@ -142,9 +183,15 @@ async fn a_closed_letter_shows_its_list_but_takes_no_signatures(backend: Backend
 async fn drafts_are_not_public(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_letter("work-in-progress", "draft", "");
-    assert_eq!(app.get("/letters/work-in-progress").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/letters/work-in-progress").await.status,
+        StatusCode::NOT_FOUND
+    );
     let sign = app
-        .sign("work-in-progress", &[("name", "Ada"), ("email", "ada@example.org")])
+        .sign(
+            "work-in-progress",
+            &[("name", "Ada"), ("email", "ada@example.org")],
+        )
         .await;
     assert_eq!(sign.status, StatusCode::NOT_FOUND);
     let index = app.get("/").await;
@@ -170,14 +217,20 @@ async fn forged_and_expired_links_get_a_clear_page(backend: Backend) {
     }
 
     let response = app
-        .sign("dear-president", &[("name", "Ada"), ("email", "ada@example.org")])
+        .sign(
+            "dear-president",
+            &[("name", "Ada"), ("email", "ada@example.org")],
+        )
         .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
     let mail = app.wait_for_mails_to("ada@example.org", 1).await;
     let verify = mail[0].link("/verify/");
     // The withdraw link is no confirmation link, and the other way round.
     let swapped = verify.replace("/verify/", "/withdraw/");
-    assert_eq!(app.post_form(&swapped, "").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post_form(&swapped, "").await.status,
+        StatusCode::NOT_FOUND
+    );
 
     let past = undersigned::db::now() - chrono::Duration::hours(1);
     diesel::update(tokens::table)
@@ -188,14 +241,20 @@ async fn forged_and_expired_links_get_a_clear_page(backend: Backend) {
     assert_eq!(expired.status, StatusCode::GONE);
     assert!(expired.body.contains("This link has expired"));
     assert!(expired.body.contains("sign the letter again"));
-    assert!(expired.body.contains("/letters/dear-president"), "a way to get a new link");
+    assert!(
+        expired.body.contains("/letters/dear-president"),
+        "a way to get a new link"
+    );
     let expired = app.post_form(&verify, "").await;
     assert_eq!(expired.status, StatusCode::GONE);
     assert_eq!(app.signature_states()[0].1, "pending", "nothing confirmed");
 
     // Signing again sends a fresh link that works.
-    app.sign("dear-president", &[("name", "Ada"), ("email", "ada@example.org")])
-        .await;
+    app.sign(
+        "dear-president",
+        &[("name", "Ada"), ("email", "ada@example.org")],
+    )
+    .await;
     let mails = app.wait_for_mails_to("ada@example.org", 2).await;
     let confirmed = app.post_form(&mails[1].link("/verify/"), "").await;
     assert!(confirmed.body.contains("Signature confirmed"));

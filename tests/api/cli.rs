@@ -38,21 +38,34 @@ async fn letters_are_imported_updated_and_listed_from_markdown(backend: Backend)
     .expect("write letter");
     let file = file.display().to_string();
 
-    let created = stdout(&undersigned(&app.database_url, &["letters", "import", &file]));
+    let created = stdout(&undersigned(
+        &app.database_url,
+        &["letters", "import", &file],
+    ));
     assert!(created.contains("coalition-letter created"), "{created}");
     let page = app.get("/letters/coalition-letter").await;
     assert_eq!(page.status, awc::http::StatusCode::OK);
 
-    let unchanged = stdout(&undersigned(&app.database_url, &["letters", "import", &file]));
-    assert!(unchanged.contains("coalition-letter updated"), "{unchanged}");
+    let unchanged = stdout(&undersigned(
+        &app.database_url,
+        &["letters", "import", &file],
+    ));
+    assert!(
+        unchanged.contains("coalition-letter updated"),
+        "{unchanged}"
+    );
     assert!(!unchanged.contains("new text version"));
 
     let text = std::fs::read_to_string(&file).expect("read letter");
     std::fs::write(&file, text.replace("**veto**", "**refuse to sign**")).expect("edit letter");
-    let edited = stdout(&undersigned(&app.database_url, &["letters", "import", &file]));
+    let edited = stdout(&undersigned(
+        &app.database_url,
+        &["letters", "import", &file],
+    ));
     assert!(edited.contains("new text version"), "{edited}");
 
-    app.sign_and_confirm("coalition-letter", "Ada Lovelace", "ada@example.org").await;
+    app.sign_and_confirm("coalition-letter", "Ada Lovelace", "ada@example.org")
+        .await;
     let listed = stdout(&undersigned(&app.database_url, &["letters", "list"]));
     let line = listed
         .lines()
@@ -64,7 +77,10 @@ async fn letters_are_imported_updated_and_listed_from_markdown(backend: Backend)
 
     let broken = app.directory.path().join("broken.md");
     std::fs::write(&broken, "no front matter here").expect("write");
-    let refused = undersigned(&app.database_url, &["letters", "import", &broken.display().to_string()]);
+    let refused = undersigned(
+        &app.database_url,
+        &["letters", "import", &broken.display().to_string()],
+    );
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("front matter"));
 }
@@ -72,15 +88,29 @@ async fn letters_are_imported_updated_and_listed_from_markdown(backend: Backend)
 async fn export_writes_every_signature_filtered_and_formula_safe(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_letter("dear-president", "open", "");
-    app.sign_and_confirm("dear-president", "=HYPERLINK(\"http://evil\")", "formula@example.org")
+    app.sign_and_confirm(
+        "dear-president",
+        "=HYPERLINK(\"http://evil\")",
+        "formula@example.org",
+    )
+    .await;
+    app.sign_and_confirm("dear-president", "Ada Lovelace", "ada@example.org")
         .await;
-    app.sign_and_confirm("dear-president", "Ada Lovelace", "ada@example.org").await;
     let pending = app
-        .sign("dear-president", &[("name", "@Pending Person"), ("email", "pending@example.org")])
+        .sign(
+            "dear-president",
+            &[
+                ("name", "@Pending Person"),
+                ("email", "pending@example.org"),
+            ],
+        )
         .await;
     assert_eq!(pending.status, awc::http::StatusCode::SEE_OTHER);
 
-    let all = stdout(&undersigned(&app.database_url, &["export", "dear-president"]));
+    let all = stdout(&undersigned(
+        &app.database_url,
+        &["export", "dear-president"],
+    ));
     let mut reader = csv::Reader::from_reader(all.as_bytes());
     let headers = reader.headers().expect("header row").clone();
     assert_eq!(&headers[0], "id");
@@ -90,7 +120,10 @@ async fn export_writes_every_signature_filtered_and_formula_safe(backend: Backen
     let names: Vec<&str> = rows.iter().map(|row| &row[3]).collect();
     assert!(names.contains(&"'=HYPERLINK(\"http://evil\")"), "{names:?}");
     assert!(names.contains(&"'@Pending Person"), "{names:?}");
-    assert!(rows.iter().any(|row| &row[4] == "ada@example.org"), "staff export has emails");
+    assert!(
+        rows.iter().any(|row| &row[4] == "ada@example.org"),
+        "staff export has emails"
+    );
 
     let output = app.directory.path().join("verified.json");
     let output_path = output.display().to_string();
@@ -122,7 +155,10 @@ async fn export_writes_every_signature_filtered_and_formula_safe(backend: Backen
     ));
     assert_eq!(pending_only.lines().count(), 2, "header and one row");
 
-    let bad_state = undersigned(&app.database_url, &["export", "dear-president", "--state", "lost"]);
+    let bad_state = undersigned(
+        &app.database_url,
+        &["export", "dear-president", "--state", "lost"],
+    );
     assert!(!bad_state.status.success());
     let unknown = undersigned(&app.database_url, &["export", "no-such-letter"]);
     assert!(!unknown.status.success());

@@ -130,8 +130,8 @@ pub fn fresh_database_url(backend: Backend, directory: &Path) -> String {
         Backend::Postgres => {
             let admin = postgres_admin_url().expect("postgres url checked by the caller");
             let name = format!("undersigned_test_{}", uuid_like());
-            let mut connection =
-                diesel::PgConnection::establish(&admin).expect("connect to the test PostgreSQL server");
+            let mut connection = diesel::PgConnection::establish(&admin)
+                .expect("connect to the test PostgreSQL server");
             diesel::sql_query(format!("CREATE DATABASE {name}"))
                 .execute(&mut connection)
                 .expect("create a test database");
@@ -181,7 +181,9 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, String)]) -> TestA
     let mail_dir = directory.path().join("mail");
     let database_url = fresh_database_url(backend, directory.path());
     let settings = test_settings(&database_url, &mail_dir, extra);
-    let application = Application::build(settings).await.expect("application starts");
+    let application = Application::build(settings)
+        .await
+        .expect("application starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     let pool = application.pool();
     actix_web::rt::spawn(application.run_until_stopped());
@@ -205,9 +207,7 @@ pub fn letter_document(slug: &str, status: &str, extra_front_matter: &str) -> St
 }
 
 impl TestApp {
-    pub fn connection(
-        &self,
-    ) -> diesel::r2d2::PooledConnection<undersigned::db::ConnectionManager> {
+    pub fn connection(&self) -> diesel::r2d2::PooledConnection<undersigned::db::ConnectionManager> {
         self.pool.get().expect("database connection")
     }
 
@@ -250,7 +250,8 @@ impl TestApp {
     }
 
     pub async fn sign(&self, slug: &str, fields: &[(&str, &str)]) -> Response {
-        self.post_form(&format!("/letters/{slug}/sign"), encode(fields)).await
+        self.post_form(&format!("/letters/{slug}/sign"), encode(fields))
+            .await
     }
 
     pub fn signature_count(&self) -> i64 {
@@ -327,24 +328,39 @@ impl TestApp {
             .filter(|mail| mail.to.eq_ignore_ascii_case(email))
             .count();
         let response = self
-            .sign(slug, &[("name", name), ("email", email), ("city", "Lyon"), ("public", "on")])
+            .sign(
+                slug,
+                &[
+                    ("name", name),
+                    ("email", email),
+                    ("city", "Lyon"),
+                    ("public", "on"),
+                ],
+            )
             .await;
         assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
         let mails = self.wait_for_mails_to(email, before + 1).await;
         let mail = mails.into_iter().last().expect("a confirmation email");
         let confirmed = self.post_form(&mail.link("/verify/"), "").await;
         assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
-        assert!(confirmed.body.contains("Signature confirmed"), "{}", confirmed.body);
+        assert!(
+            confirmed.body.contains("Signature confirmed"),
+            "{}",
+            confirmed.body
+        );
         mail
     }
 }
 
 pub async fn read<S>(mut response: awc::ClientResponse<S>) -> Response
 where
-    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
-        + Unpin,
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
 {
-    let body = response.body().limit(64 * 1024 * 1024).await.expect("response body");
+    let body = response
+        .body()
+        .limit(64 * 1024 * 1024)
+        .await
+        .expect("response body");
     Response {
         status: response.status(),
         location: response

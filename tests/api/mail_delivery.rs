@@ -13,12 +13,22 @@ async fn confirmation_email_goes_through_smtp(backend: Backend) {
     let (sink, smtp_url) = SmtpSink::start();
     let app = spawn_app_with(
         backend,
-        &[("mail.transport", "smtp".into()), ("mail.smtp_url", smtp_url)],
+        &[
+            ("mail.transport", "smtp".into()),
+            ("mail.smtp_url", smtp_url),
+        ],
     )
     .await;
     app.create_letter("dear-president", "open", "");
     let response = app
-        .sign("dear-president", &[("name", "Wangari Maathai"), ("email", "wangari@example.org"), ("public", "on")])
+        .sign(
+            "dear-president",
+            &[
+                ("name", "Wangari Maathai"),
+                ("email", "wangari@example.org"),
+                ("public", "on"),
+            ],
+        )
         .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
 
@@ -27,7 +37,10 @@ async fn confirmation_email_goes_through_smtp(backend: Backend) {
         if let Some(mail) = sink.emails().into_iter().next() {
             break mail;
         }
-        assert!(Instant::now() < deadline, "no email reached the SMTP server");
+        assert!(
+            Instant::now() < deadline,
+            "no email reached the SMTP server"
+        );
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(mail.to, "wangari@example.org");

@@ -22,8 +22,14 @@ async fn a_signature_counts_once_confirmed_by_email(backend: Backend) {
     let page = app.get("/letters/dear-president").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Protect the right to protest"));
-    assert!(page.body.contains("<strong>veto</strong>"), "markdown is rendered");
-    assert!(page.body.contains("<label for=\"email\">"), "the form has labelled inputs");
+    assert!(
+        page.body.contains("<strong>veto</strong>"),
+        "markdown is rendered"
+    );
+    assert!(
+        page.body.contains("<label for=\"email\">"),
+        "the form has labelled inputs"
+    );
     assert!(page.body.contains(r#"<span class="number">0</span>"#));
 
     let signed = app
@@ -49,10 +55,20 @@ async fn a_signature_counts_once_confirmed_by_email(backend: Backend) {
 
     let mails = app.wait_for_mails_to("Ada@Example.org", 1).await;
     let mail = &mails[0];
-    assert!(mail.subject.contains("Please confirm your signature"), "{}", mail.subject);
+    assert!(
+        mail.subject.contains("Please confirm your signature"),
+        "{}",
+        mail.subject
+    );
     assert!(mail.text.contains("Hello Ada Lovelace"));
-    assert!(mail.html.contains("Confirm my signature"), "HTML part present");
-    assert!(!mail.message_id.is_empty(), "a message id lets receivers drop duplicates");
+    assert!(
+        mail.html.contains("Confirm my signature"),
+        "HTML part present"
+    );
+    assert!(
+        !mail.message_id.is_empty(),
+        "a message id lets receivers drop duplicates"
+    );
     let verify = mail.link("/verify/");
     mail.link("/withdraw/");
 
@@ -67,7 +83,10 @@ async fn a_signature_counts_once_confirmed_by_email(backend: Backend) {
     assert!(landing.body.contains("Confirm my signature"));
     assert!(landing.body.contains(&format!(r#"action="{verify}""#)));
     assert_eq!(
-        landing.headers.get("referrer-policy").and_then(|value| value.to_str().ok()),
+        landing
+            .headers
+            .get("referrer-policy")
+            .and_then(|value| value.to_str().ok()),
         Some("no-referrer")
     );
     assert_eq!(app.signature_states()[0].1, "pending");
@@ -78,10 +97,20 @@ async fn a_signature_counts_once_confirmed_by_email(backend: Backend) {
     assert_eq!(app.signature_states()[0].1, "verified");
 
     let after = app.get("/letters/dear-president").await;
-    assert!(after.body.contains(r#"<span class="number">1</span>"#), "counted");
+    assert!(
+        after.body.contains(r#"<span class="number">1</span>"#),
+        "counted"
+    );
     assert!(after.body.contains("Ada Lovelace"), "listed");
-    assert!(after.body.contains("Signed by 0 organizations and 1 individual"));
-    assert!(after.body.contains("aria-valuenow=\"1\""), "progress toward the goal of 100");
+    assert!(
+        after
+            .body
+            .contains("Signed by 0 organizations and 1 individual")
+    );
+    assert!(
+        after.body.contains("aria-valuenow=\"1\""),
+        "progress toward the goal of 100"
+    );
     for path in [
         "/letters/dear-president",
         "/letters/dear-president/signatories",
@@ -90,7 +119,10 @@ async fn a_signature_counts_once_confirmed_by_email(backend: Backend) {
     ] {
         let page = app.get(path).await;
         assert!(page.body.contains("Ada Lovelace") || path == "/api/v1/letters/dear-president");
-        assert!(!page.body.to_lowercase().contains("ada@example.org"), "email leaked on {path}");
+        assert!(
+            !page.body.to_lowercase().contains("ada@example.org"),
+            "email leaked on {path}"
+        );
     }
 
     // The link again: already confirmed, on both the page and the button.
@@ -106,13 +138,22 @@ async fn signing_again_never_creates_a_second_signature(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_letter("dear-president", "open", "");
     let first = app
-        .sign("dear-president", &[("name", "Grace Hopper"), ("email", "grace@example.org")])
+        .sign(
+            "dear-president",
+            &[("name", "Grace Hopper"), ("email", "grace@example.org")],
+        )
         .await;
     let second = app
-        .sign("dear-president", &[("name", "G. Hopper"), ("email", "  GRACE@Example.ORG ")])
+        .sign(
+            "dear-president",
+            &[("name", "G. Hopper"), ("email", "  GRACE@Example.ORG ")],
+        )
         .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER);
-    assert_eq!(second.status, first.status, "the same answer whether new or not");
+    assert_eq!(
+        second.status, first.status,
+        "the same answer whether new or not"
+    );
     assert_eq!(second.location, first.location);
     assert_eq!(app.signature_count(), 1);
 
@@ -123,18 +164,29 @@ async fn signing_again_never_creates_a_second_signature(backend: Backend) {
     assert_ne!(old_link, new_link);
     let stale = app.post_form(&old_link, "").await;
     assert_eq!(stale.status, StatusCode::GONE);
-    assert_eq!(app.signature_states()[0].1, "pending", "a retired link confirms nothing");
+    assert_eq!(
+        app.signature_states()[0].1,
+        "pending",
+        "a retired link confirms nothing"
+    );
     let confirmed = app.post_form(&new_link, "").await;
     assert!(confirmed.body.contains("Signature confirmed"));
 
     // A confirmed signer who signs again is told by email, and nothing else changes.
     let third = app
-        .sign("dear-president", &[("name", "Grace"), ("email", "grace@EXAMPLE.org")])
+        .sign(
+            "dear-president",
+            &[("name", "Grace"), ("email", "grace@EXAMPLE.org")],
+        )
         .await;
     assert_eq!(third.status, StatusCode::SEE_OTHER);
     assert_eq!(third.location, first.location);
     let mails = app.wait_for_mails_to("grace@example.org", 3).await;
-    assert!(mails[2].subject.contains("already signed"), "{}", mails[2].subject);
+    assert!(
+        mails[2].subject.contains("already signed"),
+        "{}",
+        mails[2].subject
+    );
     assert_eq!(app.signature_count(), 1);
     assert_eq!(app.signature_states()[0].1, "verified");
 }
@@ -152,14 +204,22 @@ async fn concurrent_duplicate_signs_store_exactly_one(backend: Backend) {
     for response in &responses {
         assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     }
-    assert_eq!(app.signature_count(), 1, "exactly one signature for one address");
+    assert_eq!(
+        app.signature_count(),
+        1,
+        "exactly one signature for one address"
+    );
 }
 
 async fn withdrawing_removes_the_name_everywhere(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_letter("dear-president", "open", "");
     let mail = app
-        .sign_and_confirm("dear-president", "Emmeline Pankhurst", "emmeline@example.org")
+        .sign_and_confirm(
+            "dear-president",
+            "Emmeline Pankhurst",
+            "emmeline@example.org",
+        )
         .await;
     let page = app.get("/letters/dear-president").await;
     assert!(page.body.contains("Emmeline Pankhurst"));
@@ -168,7 +228,11 @@ async fn withdrawing_removes_the_name_everywhere(backend: Backend) {
     let landing = app.get(&withdraw).await;
     assert_eq!(landing.status, StatusCode::OK);
     assert!(landing.body.contains("Withdraw my signature"));
-    assert_eq!(app.signature_states()[0].1, "verified", "opening the link changes nothing");
+    assert_eq!(
+        app.signature_states()[0].1,
+        "verified",
+        "opening the link changes nothing"
+    );
 
     let done = app.post_form(&withdraw, "").await;
     assert_eq!(done.status, StatusCode::OK);
@@ -179,13 +243,20 @@ async fn withdrawing_removes_the_name_everywhere(backend: Backend) {
     let list = app.get("/api/v1/letters/dear-president/signatories").await;
     assert!(!list.body.contains("Emmeline"));
     let states = app.signature_states();
-    assert_eq!(states[0], (String::new(), "withdrawn".to_owned()), "no personal data kept");
+    assert_eq!(
+        states[0],
+        (String::new(), "withdrawn".to_owned()),
+        "no personal data kept"
+    );
 
     let again = app.post_form(&withdraw, "").await;
     assert!(again.body.contains("already withdrawn"));
     // The address may sign again later.
     let resign = app
-        .sign("dear-president", &[("name", "Emmeline"), ("email", "emmeline@example.org")])
+        .sign(
+            "dear-president",
+            &[("name", "Emmeline"), ("email", "emmeline@example.org")],
+        )
         .await;
     assert_eq!(resign.status, StatusCode::SEE_OTHER);
     assert_eq!(app.signature_count(), 2);
@@ -219,7 +290,9 @@ async fn the_json_api_signs_and_lists(backend: Backend) {
     assert_eq!(letters["letters"][0]["slug"], "dear-president");
     assert_eq!(letters["letters"][0]["total"], 1);
     let list: serde_json::Value = serde_json::from_str(
-        &app.get("/api/v1/letters/dear-president/signatories").await.body,
+        &app.get("/api/v1/letters/dear-president/signatories")
+            .await
+            .body,
     )
     .expect("JSON");
     assert_eq!(list["signatories"][0]["name"], "Nelson Mandela");
@@ -229,9 +302,13 @@ async fn the_json_api_signs_and_lists(backend: Backend) {
 async fn signatories_page_lists_consenting_signers_only(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_letter("dear-president", "open", "");
-    app.sign_and_confirm("dear-president", "Public Person", "public@example.org").await;
+    app.sign_and_confirm("dear-president", "Public Person", "public@example.org")
+        .await;
     let response = app
-        .sign("dear-president", &[("name", "Private Person"), ("email", "private@example.org")])
+        .sign(
+            "dear-president",
+            &[("name", "Private Person"), ("email", "private@example.org")],
+        )
         .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
     let mail = app.wait_for_mails_to("private@example.org", 1).await;
@@ -240,9 +317,15 @@ async fn signatories_page_lists_consenting_signers_only(backend: Backend) {
     let list = app.get("/letters/dear-president/signatories").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("Public Person"));
-    assert!(!list.body.contains("Private Person"), "no consent, not listed");
+    assert!(
+        !list.body.contains("Private Person"),
+        "no consent, not listed"
+    );
     let page = app.get("/letters/dear-president").await;
-    assert!(page.body.contains(r#"<span class="number">2</span>"#), "both count");
+    assert!(
+        page.body.contains(r#"<span class="number">2</span>"#),
+        "both count"
+    );
 }
 
 async fn health_answers_when_the_database_does(backend: Backend) {
