@@ -40,6 +40,21 @@ enum Command {
         #[command(subcommand)]
         command: LettersCommand,
     },
+    /// List and moderate signatures.
+    Signatures {
+        #[command(subcommand)]
+        command: SignaturesCommand,
+    },
+    /// The coalition's member organizations.
+    Members {
+        #[command(subcommand)]
+        command: MembersCommand,
+    },
+    /// Invite member organizations to sign.
+    Invites {
+        #[command(subcommand)]
+        command: InvitesCommand,
+    },
     /// Write a letter's signatures as CSV or JSON.
     Export {
         slug: String,
@@ -56,6 +71,78 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum SignaturesCommand {
+    /// List a letter's signatures (organizations waiting for approval: --kind organization
+    /// --state verified).
+    List {
+        slug: String,
+        #[arg(long = "state", value_delimiter = ',')]
+        states: Vec<String>,
+        #[arg(long = "kind", value_delimiter = ',')]
+        kinds: Vec<String>,
+    },
+    /// Approve confirmed organization sign-ons; each is listed and its contact emailed.
+    Approve {
+        slug: String,
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Who decided, for the record (default: the system user).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Reject organization sign-ons; they are never listed and the contact is told politely.
+    Reject {
+        slug: String,
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// List these organizations first, in this order; the others follow alphabetically.
+    Order { slug: String, ids: Vec<String> },
+}
+
+#[derive(Subcommand)]
+enum MembersCommand {
+    /// Add a member organization, or update the contact of the one with this name.
+    Add {
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        website: Option<String>,
+    },
+    /// Show the roster.
+    List,
+    /// Take a member off the roster.
+    Remove { name: String },
+    /// Add or update members from a CSV with the columns name, email and optionally website.
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum InvitesCommand {
+    /// Email members a personal link to sign for their organization.
+    Send {
+        slug: String,
+        /// A member to invite; repeat for several.
+        #[arg(
+            long = "member",
+            required_unless_present = "all",
+            conflicts_with = "all"
+        )]
+        members: Vec<String>,
+        /// Invite every member that has not signed.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show, for every member, whether it signed, waits for approval, or has not answered.
+    Status { slug: String },
+    /// Send a new link to every invited member that has not signed.
+    Remind { slug: String },
 }
 
 #[derive(Subcommand)]
@@ -108,6 +195,9 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             kinds,
             output,
         } => export_letter(&settings, &slug, format, &states, &kinds, output),
+        Command::Signatures { command } => staff::signatures(&settings, command),
+        Command::Members { command } => staff::members(&settings, command),
+        Command::Invites { command } => staff::invites(&settings, command),
     }
 }
 
@@ -169,6 +259,25 @@ fn list_letters(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn parse_filter(states: &[String], kinds: &[String]) -> anyhow::Result<ExportFilter> {
+    let mut filter = ExportFilter::default();
+    for state in states {
+        match SignatureState::parse(state.trim()) {
+            Some(state) => filter.states.push(state),
+            None => {
+                bail!("--state {state:?}: use pending, verified, approved, rejected or withdrawn")
+            }
+        }
+    }
+    for kind in kinds {
+        match SignatureKind::parse(kind.trim()) {
+            Some(kind) => filter.kinds.push(kind),
+            None => bail!("--kind {kind:?}: use individual or organization"),
+        }
+    }
+    Ok(filter)
+}
+
 fn export_letter(
     settings: &Settings,
     slug: &str,
@@ -217,4 +326,274 @@ fn export_letter(
     };
     eprintln!("{written} signature(s) exported");
     Ok(())
+}
+
+/// Staff work from the terminal: moderation, the member roster and invites.
+mod staff {
+    use std::io::Write;
+
+    use anyhow::{Context, bail};
+
+    use super::{InvitesCommand, MembersCommand, SignaturesCommand, parse_filter};
+    use crate::config::Settings;
+    use crate::db::DbConnection;
+    use crate::invites::{self, MemberStatus, Recipients};
+    use crate::letters::{self, Letter};
+    use crate::members;
+    use crate::signatures::moderation::{self, Decision, DecisionOutcome};
+    use crate::signatures::{self, SigningPolicy};
+    use crate::startup;
+
+    type Connection = diesel::r2d2::PooledConnection<crate::db::ConnectionManager>;
+
+    fn open(settings: &Settings) -> anyhow::Result<Connection> {
+        let pool = startup::open_database(settings)?;
+        pool.get().context("connecting to the database")
+    }
+
+    fn letter(connection: &mut DbConnection, slug: &str) -> anyhow::Result<Letter> {
+        letters::find_by_slug(connection, slug)?
+            .with_context(|| format!("no letter with slug {slug:?}"))
+    }
+
+    fn policy(settings: &Settings) -> SigningPolicy {
+        startup::signing_policy(settings)
+    }
+
+    fn operator(by: Option<String>) -> String {
+        by.unwrap_or_else(|| {
+            format!(
+                "cli:{}",
+                std::env::var("USER").unwrap_or_else(|_| "operator".into())
+            )
+        })
+    }
+
+    fn time(value: Option<chrono::NaiveDateTime>) -> String {
+        value
+            .map(|time| time.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "-".into())
+    }
+
+    pub(super) fn signatures(
+        settings: &Settings,
+        command: SignaturesCommand,
+    ) -> anyhow::Result<()> {
+        let mut connection = open(settings)?;
+        match command {
+            SignaturesCommand::List {
+                slug,
+                states,
+                kinds,
+            } => {
+                let filter = parse_filter(&states, &kinds)?;
+                let letter = letter(&mut connection, &slug)?;
+                let mut out = std::io::stdout().lock();
+                writeln!(
+                    out,
+                    "{:<36}  {:<12} {:<9} {:<16} {:<30} {:<24} EMAIL",
+                    "ID", "KIND", "STATE", "SIGNED", "ORGANIZATION", "NAME"
+                )?;
+                let mut after: Option<String> = None;
+                loop {
+                    let page = signatures::find_for_letter(
+                        &mut connection,
+                        &letter.id,
+                        &filter,
+                        after.as_deref(),
+                        1000,
+                    )?;
+                    for signature in &page {
+                        writeln!(
+                            out,
+                            "{:<36}  {:<12} {:<9} {:<16} {:<30} {:<24} {}",
+                            signature.id,
+                            signature.kind,
+                            signature.state,
+                            time(Some(signature.created_at)),
+                            signature.organization.as_deref().unwrap_or("-"),
+                            signature.name,
+                            signature.email
+                        )?;
+                    }
+                    match page.last() {
+                        Some(last) if page.len() == 1000 => after = Some(last.id.clone()),
+                        _ => break,
+                    }
+                }
+                Ok(())
+            }
+            SignaturesCommand::Approve { slug, ids, by } => decide(
+                settings,
+                &mut connection,
+                &slug,
+                &ids,
+                Decision::Approve,
+                by,
+            ),
+            SignaturesCommand::Reject { slug, ids, by } => {
+                decide(settings, &mut connection, &slug, &ids, Decision::Reject, by)
+            }
+            SignaturesCommand::Order { slug, ids } => {
+                let letter = letter(&mut connection, &slug)?;
+                let placed = moderation::set_organization_order(&mut connection, &letter, &ids)?;
+                println!("{placed} organization(s) placed first; the others follow alphabetically");
+                if placed < ids.len() {
+                    bail!(
+                        "{} id(s) are not organizations on {slug}",
+                        ids.len() - placed
+                    );
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn decide(
+        settings: &Settings,
+        connection: &mut DbConnection,
+        slug: &str,
+        ids: &[String],
+        decision: Decision,
+        by: Option<String>,
+    ) -> anyhow::Result<()> {
+        let letter = letter(connection, slug)?;
+        let outcomes = moderation::decide(
+            connection,
+            &letter,
+            ids,
+            decision,
+            &operator(by),
+            &policy(settings),
+        )?;
+        let verb = match decision {
+            Decision::Approve => "approved",
+            Decision::Reject => "rejected",
+        };
+        let mut failures = 0;
+        for (id, outcome) in outcomes {
+            match outcome {
+                DecisionOutcome::Done => println!("{id}: {verb}"),
+                DecisionOutcome::NotOnThisLetter => {
+                    failures += 1;
+                    println!("{id}: not a signature of {slug}; unchanged");
+                }
+                DecisionOutcome::NotAnOrganization => {
+                    failures += 1;
+                    println!("{id}: not an organization; unchanged");
+                }
+                DecisionOutcome::NotInReviewableState(state) => {
+                    failures += 1;
+                    println!("{id}: is {state}; unchanged");
+                }
+            }
+        }
+        if failures > 0 {
+            bail!("{failures} signature(s) left unchanged");
+        }
+        Ok(())
+    }
+
+    pub(super) fn members(settings: &Settings, command: MembersCommand) -> anyhow::Result<()> {
+        let mut connection = open(settings)?;
+        match command {
+            MembersCommand::Add {
+                name,
+                email,
+                website,
+            } => {
+                let saved = members::upsert(&mut connection, &name, &email, website.as_deref())?;
+                println!(
+                    "{name}: {}",
+                    if saved == members::Saved::Added {
+                        "added"
+                    } else {
+                        "updated"
+                    }
+                );
+            }
+            MembersCommand::List => {
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "{:<40} {:<36} WEBSITE", "NAME", "CONTACT")?;
+                for member in members::list(&mut connection)? {
+                    writeln!(
+                        out,
+                        "{:<40} {:<36} {}",
+                        member.name,
+                        member.email,
+                        member.website.as_deref().unwrap_or("-")
+                    )?;
+                }
+            }
+            MembersCommand::Remove { name } => {
+                members::remove(&mut connection, &name)?;
+                println!("{name}: removed");
+            }
+            MembersCommand::Import { file } => {
+                let (added, updated) = members::import_csv(&mut connection, &file)?;
+                println!("{added} added, {updated} updated");
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn invites(settings: &Settings, command: InvitesCommand) -> anyhow::Result<()> {
+        let mut connection = open(settings)?;
+        let policy = policy(settings);
+        let (slug, report) = match command {
+            InvitesCommand::Send { slug, members, all } => {
+                let letter = letter(&mut connection, &slug)?;
+                let recipients = if all {
+                    Recipients::All
+                } else {
+                    Recipients::Named(&members)
+                };
+                (
+                    slug,
+                    invites::send(&mut connection, &letter, recipients, &policy)?,
+                )
+            }
+            InvitesCommand::Remind { slug } => {
+                let letter = letter(&mut connection, &slug)?;
+                (
+                    slug,
+                    invites::send(&mut connection, &letter, Recipients::Unanswered, &policy)?,
+                )
+            }
+            InvitesCommand::Status { slug } => {
+                let letter = letter(&mut connection, &slug)?;
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "{:<40} {:<28} DETAIL", "MEMBER", "STATUS")?;
+                for (member, status) in invites::status(&mut connection, &letter)? {
+                    let detail = match &status {
+                        MemberStatus::Signed { at, by }
+                        | MemberStatus::PendingApproval { at, by } => {
+                            format!("{} by {by}", time(*at))
+                        }
+                        MemberStatus::AwaitingConfirmation { by } => format!("by {by}"),
+                        MemberStatus::InvitedNoAnswer {
+                            last_sent_at,
+                            sends,
+                        } => {
+                            format!("last sent {} ({sends}x)", time(Some(*last_sent_at)))
+                        }
+                        MemberStatus::Rejected | MemberStatus::NotInvited => String::new(),
+                    };
+                    writeln!(out, "{:<40} {:<28} {detail}", member.name, status.label())?;
+                }
+                return Ok(());
+            }
+        };
+        for name in &report.sent {
+            println!("{name}: invite sent");
+        }
+        for (name, reason) in &report.skipped {
+            println!("{name}: skipped ({reason})");
+        }
+        println!(
+            "{} invite(s) queued for {slug}; `serve` delivers them",
+            report.sent.len()
+        );
+        Ok(())
+    }
 }

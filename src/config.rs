@@ -62,6 +62,7 @@ pub struct MailSettings {
 pub struct SigningSettings {
     pub verify_token_hours: i64,
     pub withdraw_token_days: i64,
+    pub invite_token_days: i64,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -170,9 +171,12 @@ impl Settings {
                 "mail.max_attempts and mail.retry_base_seconds: must be at least 1".into(),
             ));
         }
-        if self.signing.verify_token_hours < 1 || self.signing.withdraw_token_days < 1 {
+        if self.signing.verify_token_hours < 1
+            || self.signing.withdraw_token_days < 1
+            || self.signing.invite_token_days < 1
+        {
             return Err(ConfigError(
-                "signing.verify_token_hours and signing.withdraw_token_days: must be at least 1"
+                "signing.verify_token_hours, withdraw_token_days and invite_token_days: must be at least 1"
                     .into(),
             ));
         }

@@ -4,13 +4,11 @@
 use std::io::Write;
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConnection;
-use crate::db::schema::signatures;
 use crate::letters::Letter;
-use crate::signatures::{SignatureKind, SignatureRecord, SignatureState};
+use crate::signatures::SignatureRecord;
 
 const PAGE: i64 = 5000;
 
@@ -20,13 +18,7 @@ pub enum ExportFormat {
     Json,
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct ExportFilter {
-    /// Empty means every state.
-    pub states: Vec<SignatureState>,
-    /// Empty means both kinds.
-    pub kinds: Vec<SignatureKind>,
-}
+pub use crate::signatures::SignatureFilter as ExportFilter;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -40,7 +32,7 @@ pub enum ExportError {
     Json(#[from] serde_json::Error),
 }
 
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 21] = [
     "id",
     "kind",
     "state",
@@ -59,6 +51,9 @@ pub const COLUMNS: [&str; 18] = [
     "approved_at",
     "rejected_at",
     "withdrawn_at",
+    "invite_id",
+    "approved_by",
+    "rejected_by",
 ];
 
 /// A spreadsheet runs a cell that starts with one of these as a formula; a leading `'`
@@ -95,6 +90,9 @@ struct ExportRow<'a> {
     approved_at: Option<String>,
     rejected_at: Option<String>,
     withdrawn_at: Option<String>,
+    invite_id: Option<&'a str>,
+    approved_by: Option<&'a str>,
+    rejected_by: Option<&'a str>,
 }
 
 impl<'a> ExportRow<'a> {
@@ -119,10 +117,13 @@ impl<'a> ExportRow<'a> {
             approved_at: time(record.approved_at),
             rejected_at: time(record.rejected_at),
             withdrawn_at: time(record.withdrawn_at),
+            invite_id: record.invite_id.as_deref(),
+            approved_by: record.approved_by.as_deref(),
+            rejected_by: record.rejected_by.as_deref(),
         }
     }
 
-    fn csv_cells(&self) -> [std::borrow::Cow<'_, str>; 18] {
+    fn csv_cells(&self) -> [std::borrow::Cow<'_, str>; 21] {
         let text = |value: &'a str| neutralize_formula(value);
         let optional = |value: Option<&'a str>| neutralize_formula(value.unwrap_or(""));
         [
@@ -144,6 +145,9 @@ impl<'a> ExportRow<'a> {
             self.approved_at.clone().unwrap_or_default().into(),
             self.rejected_at.clone().unwrap_or_default().into(),
             self.withdrawn_at.clone().unwrap_or_default().into(),
+            optional(self.invite_id),
+            optional(self.approved_by),
+            optional(self.rejected_by),
         ]
     }
 }
@@ -154,24 +158,7 @@ fn next_page(
     filter: &ExportFilter,
     after: Option<&str>,
 ) -> Result<Vec<SignatureRecord>, diesel::result::Error> {
-    let mut query = signatures::table
-        .filter(signatures::letter_id.eq(&letter.id))
-        .order(signatures::id.asc())
-        .limit(PAGE)
-        .select(SignatureRecord::as_select())
-        .into_boxed();
-    if !filter.states.is_empty() {
-        let states: Vec<&str> = filter.states.iter().map(|state| state.as_str()).collect();
-        query = query.filter(signatures::state.eq_any(states));
-    }
-    if !filter.kinds.is_empty() {
-        let kinds: Vec<&str> = filter.kinds.iter().map(|kind| kind.as_str()).collect();
-        query = query.filter(signatures::kind.eq_any(kinds));
-    }
-    if let Some(after) = after {
-        query = query.filter(signatures::id.gt(after.to_owned()));
-    }
-    query.load(connection)
+    crate::signatures::find_for_letter(connection, &letter.id, filter, after, PAGE)
 }
 
 /// Writes every matching signature to `out`; returns how many were written.

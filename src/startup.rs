@@ -113,6 +113,7 @@ pub fn signing_policy(settings: &Settings) -> SigningPolicy {
         public_base: settings.public_base().to_owned(),
         verify_token_lifetime: ChronoDuration::hours(settings.signing.verify_token_hours),
         withdraw_token_lifetime: ChronoDuration::days(settings.signing.withdraw_token_days),
+        invite_token_lifetime: ChronoDuration::days(settings.signing.invite_token_days),
     }
 }
 

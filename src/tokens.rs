@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 pub enum TokenPurpose {
     Verify,
     Withdraw,
+    Invite,
 }
 
 impl TokenPurpose {
@@ -16,6 +17,7 @@ impl TokenPurpose {
         match self {
             TokenPurpose::Verify => "verify",
             TokenPurpose::Withdraw => "withdraw",
+            TokenPurpose::Invite => "invite",
         }
     }
 }

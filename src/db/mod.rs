@@ -164,11 +164,16 @@ where
     E: From<diesel::result::Error>,
 {
     type Manager = <DbConnection as Connection>::TransactionManager;
+    // Inside an outer transaction this becomes a savepoint, like any nested transaction.
+    let outermost_sqlite = match connection {
+        DbConnection::Sqlite(sqlite) => !in_transaction(sqlite),
+        DbConnection::Postgresql(_) => false,
+    };
     match connection {
-        DbConnection::Sqlite(sqlite) => {
+        DbConnection::Sqlite(sqlite) if outermost_sqlite => {
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
         }
-        DbConnection::Postgresql(_) => Manager::begin_transaction(connection)?,
+        _ => Manager::begin_transaction(connection)?,
     }
     match work(connection) {
         Ok(value) => {
@@ -183,6 +188,14 @@ where
             Err(error)
         }
     }
+}
+
+fn in_transaction(connection: &mut diesel::SqliteConnection) -> bool {
+    AnsiTransactionManager::transaction_manager_status_mut(connection)
+        .transaction_depth()
+        .ok()
+        .flatten()
+        .is_some()
 }
 
 pub fn is_postgres(connection: &DbConnection) -> bool {

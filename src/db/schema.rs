@@ -20,6 +20,7 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        invites_skip_approval -> Bool,
     }
 }
 
@@ -57,6 +58,10 @@ diesel::table! {
         approved_at -> Nullable<Timestamp>,
         rejected_at -> Nullable<Timestamp>,
         withdrawn_at -> Nullable<Timestamp>,
+        invite_id -> Nullable<Text>,
+        approved_by -> Nullable<Text>,
+        rejected_by -> Nullable<Text>,
+        list_position -> Nullable<Integer>,
     }
 }
 
@@ -70,6 +75,7 @@ diesel::table! {
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        invite_id -> Nullable<Text>,
     }
 }
 
@@ -91,8 +97,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    members (id) {
+        id -> Text,
+        name -> Text,
+        name_normalized -> Text,
+        email -> Text,
+        website -> Nullable<Text>,
+        created_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    invites (id) {
+        id -> Text,
+        letter_id -> Text,
+        member_id -> Text,
+        created_at -> Timestamp,
+        last_sent_at -> Timestamp,
+        send_count -> Integer,
+        signature_id -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(letter_versions -> letters (letter_id));
 diesel::joinable!(signatures -> letters (letter_id));
 diesel::joinable!(tokens -> signatures (signature_id));
 
-diesel::allow_tables_to_appear_in_same_query!(letters, letter_versions, signatures, tokens, outbox);
+diesel::joinable!(invites -> members (member_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    letters,
+    letter_versions,
+    signatures,
+    tokens,
+    outbox,
+    members,
+    invites
+);

@@ -2,6 +2,7 @@
 
 mod api;
 mod errors;
+mod invites;
 mod pages;
 mod views;
 
@@ -87,6 +88,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/letters/{slug}/signatories",
             web::get().to(pages::signatories),
+        )
+        .route(
+            "/letters/{slug}/invite/{token}",
+            web::get().to(invites::invite_page),
+        )
+        .route(
+            "/letters/{slug}/invite/{token}",
+            web::post().to(invites::accept_invite),
         )
         .route("/verify/{token}", web::get().to(pages::verify_page))
         .route("/verify/{token}", web::post().to(pages::verify))

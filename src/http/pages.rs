@@ -29,7 +29,10 @@ fn html(status: StatusCode, page: &impl Template) -> Result<HttpResponse, PageEr
 }
 
 /// Pages reached through a token: the token must not leak to other sites in a Referer.
-fn token_page(status: StatusCode, page: &impl Template) -> Result<HttpResponse, PageError> {
+pub(super) fn token_page(
+    status: StatusCode,
+    page: &impl Template,
+) -> Result<HttpResponse, PageError> {
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::REFERRER_POLICY, "no-referrer"))
@@ -92,6 +95,11 @@ fn letter_page(
         accepting,
     };
     html(status, &page)
+}
+
+/// The letter with its list and no form, answering a signature it cannot take.
+pub(super) fn letter_page_closed(snapshot: &LetterSnapshot) -> Result<HttpResponse, PageError> {
+    letter_page(snapshot, FormView::fresh(), StatusCode::CONFLICT)
 }
 
 pub async fn letter(
@@ -244,7 +252,7 @@ async fn letter_link(
     Some((format!("/letters/{}", letter.slug), "Go to the letter"))
 }
 
-async fn token_problem(
+pub(super) async fn token_problem(
     state: &AppState,
     error: TokenError,
     purpose: TokenPurpose,
@@ -256,6 +264,7 @@ async fn token_problem(
         TokenPurpose::Withdraw => {
             "Every confirmation email carries its own withdraw link; to get a new one, sign again with the same email address."
         }
+        TokenPurpose::Invite => "Ask the coalition's staff to send a new invite link.",
     };
     match error {
         TokenError::Invalid => token_page(

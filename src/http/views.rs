@@ -235,6 +235,17 @@ pub struct MessagePage<'a> {
     pub link: Option<(String, &'a str)>,
 }
 
+/// The organization form behind an invite link.
+#[derive(Template)]
+#[template(path = "invite.html")]
+pub struct InvitePage<'a> {
+    pub letter: &'a Letter,
+    pub member_name: &'a str,
+    pub member_email: &'a str,
+    pub action: String,
+    pub form: FormView,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,6 +44,8 @@ struct FrontMatter {
     accepts_organizations: bool,
     #[serde(default = "yes")]
     organizations_need_approval: bool,
+    #[serde(default = "yes")]
+    invites_skip_approval: bool,
 }
 
 fn default_status() -> String {
@@ -68,6 +70,7 @@ pub struct LetterDocument {
     pub accepts_individuals: bool,
     pub accepts_organizations: bool,
     pub organizations_need_approval: bool,
+    pub invites_skip_approval: bool,
     pub body_markdown: String,
 }
 
@@ -141,6 +144,7 @@ pub fn parse_document(text: &str) -> Result<LetterDocument, ImportError> {
         accepts_individuals: matter.accepts_individuals,
         accepts_organizations: matter.accepts_organizations,
         organizations_need_approval: matter.organizations_need_approval,
+        invites_skip_approval: matter.invites_skip_approval,
         body_markdown,
     })
 }
@@ -214,6 +218,7 @@ pub fn store(
                         letters::accepts_organizations.eq(document.accepts_organizations),
                         letters::organizations_need_approval
                             .eq(document.organizations_need_approval),
+                        letters::invites_skip_approval.eq(document.invites_skip_approval),
                         letters::published_at.eq(published_at),
                         letters::created_at.eq(now),
                         letters::updated_at.eq(now),
@@ -239,6 +244,7 @@ pub fn store(
                         letters::accepts_organizations.eq(document.accepts_organizations),
                         letters::organizations_need_approval
                             .eq(document.organizations_need_approval),
+                        letters::invites_skip_approval.eq(document.invites_skip_approval),
                         letters::published_at.eq(published_at),
                         letters::updated_at.eq(now),
                     ))

@@ -62,6 +62,8 @@ pub struct Letter {
     pub published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// A member organization signing through its invite link is listed without review.
+    pub invites_skip_approval: bool,
 }
 
 impl Letter {

@@ -1,4 +1,5 @@
 //! The emails people receive, as text and HTML, from templates under `templates/email/`.
+//! Each message is a plain struct of what it says; `render` turns it into both parts.
 
 use askama::Template;
 use chrono::NaiveDateTime;
@@ -6,13 +7,44 @@ use chrono::NaiveDateTime;
 use super::MailContent;
 use crate::letters::Letter;
 
-struct LetterFacts<'a> {
-    title: &'a str,
-    addressee: &'a str,
+/// Declares the text and HTML templates of a message; both see the message as `mail`.
+macro_rules! mail_templates {
+    ($message:ident, $text:ident, $html:ident, $text_path:literal, $html_path:literal) => {
+        #[derive(Template)]
+        #[template(path = $text_path)]
+        struct $text<'a> {
+            mail: &'a $message<'a>,
+        }
+
+        #[derive(Template)]
+        #[template(path = $html_path)]
+        struct $html<'a> {
+            mail: &'a $message<'a>,
+        }
+
+        impl $message<'_> {
+            fn render(&self, subject: String) -> Result<MailContent, askama::Error> {
+                Ok(MailContent {
+                    subject,
+                    text: $text { mail: self }.render()?,
+                    html: $html { mail: self }.render()?,
+                })
+            }
+        }
+    };
+}
+
+fn long_time(time: NaiveDateTime) -> String {
+    time.format("%-d %B %Y, %H:%M UTC").to_string()
+}
+
+pub struct LetterFacts<'a> {
+    pub title: &'a str,
+    pub addressee: &'a str,
 }
 
 impl<'a> LetterFacts<'a> {
-    fn of(letter: &'a Letter) -> Self {
+    pub fn of(letter: &'a Letter) -> Self {
         LetterFacts {
             title: &letter.title,
             addressee: &letter.addressee,
@@ -20,65 +52,55 @@ impl<'a> LetterFacts<'a> {
     }
 }
 
-struct ConfirmSignature<'a> {
-    letter: LetterFacts<'a>,
-    name: &'a str,
-    verify_url: &'a str,
-    withdraw_url: &'a str,
-    expires: String,
+pub struct ConfirmSignature<'a> {
+    pub letter: LetterFacts<'a>,
+    pub name: &'a str,
+    /// Set when signing for an organization.
+    pub organization: Option<&'a str>,
+    pub verify_url: &'a str,
+    pub withdraw_url: &'a str,
+    pub expires: String,
 }
-
-#[derive(Template)]
-#[template(path = "email/confirm_signature.txt")]
-struct ConfirmSignatureText<'a> {
-    mail: &'a ConfirmSignature<'a>,
-}
-
-#[derive(Template)]
-#[template(path = "email/confirm_signature.html")]
-struct ConfirmSignatureHtml<'a> {
-    mail: &'a ConfirmSignature<'a>,
-}
+mail_templates!(
+    ConfirmSignature,
+    ConfirmSignatureText,
+    ConfirmSignatureHtml,
+    "email/confirm_signature.txt",
+    "email/confirm_signature.html"
+);
 
 pub fn confirm_signature(
     letter: &Letter,
     name: &str,
+    organization: Option<&str>,
     verify_url: &str,
     withdraw_url: &str,
     expires_at: NaiveDateTime,
 ) -> Result<MailContent, askama::Error> {
-    let mail = ConfirmSignature {
+    ConfirmSignature {
         letter: LetterFacts::of(letter),
         name,
+        organization,
         verify_url,
         withdraw_url,
-        expires: expires_at.format("%-d %B %Y, %H:%M UTC").to_string(),
-    };
-    Ok(MailContent {
-        subject: format!("Please confirm your signature: {}", letter.title),
-        text: ConfirmSignatureText { mail: &mail }.render()?,
-        html: ConfirmSignatureHtml { mail: &mail }.render()?,
-    })
+        expires: long_time(expires_at),
+    }
+    .render(format!("Please confirm your signature: {}", letter.title))
 }
 
-struct AlreadySigned<'a> {
-    letter: LetterFacts<'a>,
-    name: &'a str,
-    letter_url: &'a str,
-    withdraw_url: &'a str,
+pub struct AlreadySigned<'a> {
+    pub letter: LetterFacts<'a>,
+    pub name: &'a str,
+    pub letter_url: &'a str,
+    pub withdraw_url: &'a str,
 }
-
-#[derive(Template)]
-#[template(path = "email/already_signed.txt")]
-struct AlreadySignedText<'a> {
-    mail: &'a AlreadySigned<'a>,
-}
-
-#[derive(Template)]
-#[template(path = "email/already_signed.html")]
-struct AlreadySignedHtml<'a> {
-    mail: &'a AlreadySigned<'a>,
-}
+mail_templates!(
+    AlreadySigned,
+    AlreadySignedText,
+    AlreadySignedHtml,
+    "email/already_signed.txt",
+    "email/already_signed.html"
+);
 
 pub fn already_signed(
     letter: &Letter,
@@ -86,15 +108,262 @@ pub fn already_signed(
     letter_url: &str,
     withdraw_url: &str,
 ) -> Result<MailContent, askama::Error> {
-    let mail = AlreadySigned {
+    AlreadySigned {
         letter: LetterFacts::of(letter),
         name,
         letter_url,
         withdraw_url,
+    }
+    .render(format!("You have already signed: {}", letter.title))
+}
+
+pub struct Invite<'a> {
+    pub letter: LetterFacts<'a>,
+    pub organization: &'a str,
+    pub invite_url: &'a str,
+    pub expires: String,
+    pub reminder: bool,
+}
+mail_templates!(
+    Invite,
+    InviteText,
+    InviteHtml,
+    "email/invite.txt",
+    "email/invite.html"
+);
+
+pub fn invite(
+    letter: &Letter,
+    organization: &str,
+    invite_url: &str,
+    expires_at: NaiveDateTime,
+    reminder: bool,
+) -> Result<MailContent, askama::Error> {
+    let subject = if reminder {
+        format!("Reminder: will {organization} sign “{}”?", letter.title)
+    } else {
+        format!("Invitation for {organization} to sign “{}”", letter.title)
     };
-    Ok(MailContent {
-        subject: format!("You have already signed: {}", letter.title),
-        text: AlreadySignedText { mail: &mail }.render()?,
-        html: AlreadySignedHtml { mail: &mail }.render()?,
-    })
+    Invite {
+        letter: LetterFacts::of(letter),
+        organization,
+        invite_url,
+        expires: long_time(expires_at),
+        reminder,
+    }
+    .render(subject)
+}
+
+/// After an organization's sign-on is approved, or listed at once through its invite.
+pub struct OrganizationListed<'a> {
+    pub letter: LetterFacts<'a>,
+    pub organization: &'a str,
+    pub name: &'a str,
+    pub letter_url: &'a str,
+    pub withdraw_url: &'a str,
+}
+mail_templates!(
+    OrganizationListed,
+    OrganizationListedText,
+    OrganizationListedHtml,
+    "email/organization_listed.txt",
+    "email/organization_listed.html"
+);
+
+pub fn organization_listed(
+    letter: &Letter,
+    organization: &str,
+    name: &str,
+    letter_url: &str,
+    withdraw_url: &str,
+) -> Result<MailContent, askama::Error> {
+    OrganizationListed {
+        letter: LetterFacts::of(letter),
+        organization,
+        name,
+        letter_url,
+        withdraw_url,
+    }
+    .render(format!("{organization} is listed on “{}”", letter.title))
+}
+
+/// An invited organization signed, and staff review sign-ons before listing them.
+pub struct OrganizationAwaitingReview<'a> {
+    pub letter: LetterFacts<'a>,
+    pub organization: &'a str,
+    pub name: &'a str,
+    pub withdraw_url: &'a str,
+}
+mail_templates!(
+    OrganizationAwaitingReview,
+    OrganizationAwaitingReviewText,
+    OrganizationAwaitingReviewHtml,
+    "email/organization_awaiting_review.txt",
+    "email/organization_awaiting_review.html"
+);
+
+pub fn organization_awaiting_review(
+    letter: &Letter,
+    organization: &str,
+    name: &str,
+    withdraw_url: &str,
+) -> Result<MailContent, askama::Error> {
+    OrganizationAwaitingReview {
+        letter: LetterFacts::of(letter),
+        organization,
+        name,
+        withdraw_url,
+    }
+    .render(format!(
+        "Thank you: {organization}'s signature on “{}”",
+        letter.title
+    ))
+}
+
+pub struct OrganizationRejected<'a> {
+    pub letter: LetterFacts<'a>,
+    pub organization: &'a str,
+    pub name: &'a str,
+}
+mail_templates!(
+    OrganizationRejected,
+    OrganizationRejectedText,
+    OrganizationRejectedHtml,
+    "email/organization_rejected.txt",
+    "email/organization_rejected.html"
+);
+
+pub fn organization_rejected(
+    letter: &Letter,
+    organization: &str,
+    name: &str,
+) -> Result<MailContent, askama::Error> {
+    OrganizationRejected {
+        letter: LetterFacts::of(letter),
+        organization,
+        name,
+    }
+    .render(format!(
+        "About {organization}'s signature on “{}”",
+        letter.title
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    //! The emails, pinned: a reviewer sees exactly what people receive.
+    use super::*;
+
+    fn letter() -> Letter {
+        let time = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|date| date.and_hms_opt(9, 0, 0))
+            .expect("a valid time");
+        Letter {
+            id: "letter-id".into(),
+            slug: "dear-president".into(),
+            title: "Protect the right to protest".into(),
+            addressee: "The President of the Republic".into(),
+            summary: String::new(),
+            body_markdown: String::new(),
+            body_html: String::new(),
+            content_hash: String::new(),
+            status: "open".into(),
+            goal: None,
+            opens_at: None,
+            closes_at: None,
+            accepts_individuals: true,
+            accepts_organizations: true,
+            organizations_need_approval: true,
+            published_at: Some(time),
+            created_at: time,
+            updated_at: time,
+            invites_skip_approval: true,
+        }
+    }
+
+    fn expiry() -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+            .and_then(|date| date.and_hms_opt(9, 0, 0))
+            .expect("a valid time")
+    }
+
+    fn pinned(content: &MailContent) -> String {
+        format!(
+            "Subject: {}\n\n--- text ---\n{}\n--- html ---\n{}",
+            content.subject, content.text, content.html
+        )
+    }
+
+    const VERIFY: &str = "https://letters.example.org/verify/TOKEN";
+    const WITHDRAW: &str = "https://letters.example.org/withdraw/TOKEN";
+    const LETTER: &str = "https://letters.example.org/letters/dear-president";
+
+    #[test]
+    fn confirmation_for_a_person() {
+        let mail = confirm_signature(
+            &letter(),
+            "Ada <Lovelace>",
+            None,
+            VERIFY,
+            WITHDRAW,
+            expiry(),
+        )
+        .expect("renders");
+        insta::assert_snapshot!(pinned(&mail));
+    }
+
+    #[test]
+    fn confirmation_for_an_organization() {
+        let mail = confirm_signature(
+            &letter(),
+            "Grace Hopper",
+            Some("Friends & Neighbours"),
+            VERIFY,
+            WITHDRAW,
+            expiry(),
+        )
+        .expect("renders");
+        insta::assert_snapshot!(pinned(&mail));
+    }
+
+    #[test]
+    fn already_signed_notice() {
+        let mail = already_signed(&letter(), "Ada", LETTER, WITHDRAW).expect("renders");
+        insta::assert_snapshot!(pinned(&mail));
+    }
+
+    #[test]
+    fn invitation_and_reminder() {
+        let url = "https://letters.example.org/letters/dear-president/invite/TOKEN";
+        let first =
+            invite(&letter(), "Friends & Neighbours", url, expiry(), false).expect("renders");
+        insta::assert_snapshot!("invitation", pinned(&first));
+        let reminder =
+            invite(&letter(), "Friends & Neighbours", url, expiry(), true).expect("renders");
+        insta::assert_snapshot!("reminder", pinned(&reminder));
+    }
+
+    #[test]
+    fn approval_and_rejection() {
+        let listed = organization_listed(
+            &letter(),
+            "Friends & Neighbours",
+            "Grace Hopper",
+            LETTER,
+            WITHDRAW,
+        )
+        .expect("renders");
+        insta::assert_snapshot!("approved", pinned(&listed));
+        let review = organization_awaiting_review(
+            &letter(),
+            "Friends & Neighbours",
+            "Grace Hopper",
+            WITHDRAW,
+        )
+        .expect("renders");
+        insta::assert_snapshot!("awaiting_review", pinned(&review));
+        let rejected = organization_rejected(&letter(), "Friends & Neighbours", "Grace Hopper")
+            .expect("renders");
+        insta::assert_snapshot!("rejected", pinned(&rejected));
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod email_address;
 pub mod form;
+pub mod moderation;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -98,6 +99,10 @@ pub struct SignatureRecord {
     pub approved_at: Option<NaiveDateTime>,
     pub rejected_at: Option<NaiveDateTime>,
     pub withdrawn_at: Option<NaiveDateTime>,
+    pub invite_id: Option<String>,
+    pub approved_by: Option<String>,
+    pub rejected_by: Option<String>,
+    pub list_position: Option<i32>,
 }
 
 impl SignatureRecord {
@@ -128,6 +133,7 @@ pub struct SigningPolicy {
     pub public_base: String,
     pub verify_token_lifetime: Duration,
     pub withdraw_token_lifetime: Duration,
+    pub invite_token_lifetime: Duration,
 }
 
 impl SigningPolicy {
@@ -336,9 +342,14 @@ fn queue_confirmation(
         now + policy.withdraw_token_lifetime,
         now,
     )?;
+    let organization = match input.kind {
+        SignatureKind::Organization => input.organization.as_deref(),
+        SignatureKind::Individual => None,
+    };
     let content = messages::confirm_signature(
         letter,
         name,
+        organization,
         &policy.verify_url(&verify),
         &policy.withdraw_url(&withdraw),
         expires_at,
@@ -352,7 +363,7 @@ fn queue_confirmation(
 }
 
 /// Stores a new token and returns its secret, which exists from now on only in the email.
-fn issue_token(
+pub(crate) fn issue_token(
     connection: &mut DbConnection,
     signature_id: &str,
     letter_id: &str,
@@ -616,6 +627,42 @@ pub fn count(
     })
 }
 
+/// Which signatures a staff listing or export wants. Empty lists mean "all".
+#[derive(Clone, Debug, Default)]
+pub struct SignatureFilter {
+    pub states: Vec<SignatureState>,
+    pub kinds: Vec<SignatureKind>,
+}
+
+/// Up to `limit` signatures of a letter in creation order, after the id `after` (keyset
+/// paging, so long lists are read in constant memory).
+pub fn find_for_letter(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    filter: &SignatureFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<SignatureRecord>, diesel::result::Error> {
+    let mut query = signatures::table
+        .filter(signatures::letter_id.eq(letter_id))
+        .order(signatures::id.asc())
+        .limit(limit)
+        .select(SignatureRecord::as_select())
+        .into_boxed();
+    if !filter.states.is_empty() {
+        let states: Vec<&str> = filter.states.iter().map(|state| state.as_str()).collect();
+        query = query.filter(signatures::state.eq_any(states));
+    }
+    if !filter.kinds.is_empty() {
+        let kinds: Vec<&str> = filter.kinds.iter().map(|kind| kind.as_str()).collect();
+        query = query.filter(signatures::kind.eq_any(kinds));
+    }
+    if let Some(after) = after {
+        query = query.filter(signatures::id.gt(after.to_owned()));
+    }
+    query.load(connection)
+}
+
 pub fn count_in_state(
     connection: &mut DbConnection,
     letter_id: &str,
@@ -641,6 +688,8 @@ pub fn listed_organizations(
         .filter(signatures::kind.eq(SignatureKind::Organization.as_str()))
         .filter(signatures::public.eq(true))
         .order((
+            signatures::list_position.is_null().asc(),
+            signatures::list_position.asc(),
             signatures::organization_normalized.asc(),
             signatures::id.asc(),
         ))

@@ -1,0 +1,487 @@
+//! Invite links: staff email each member organization a personal link; the link proves the
+//! contact address, so signing through it needs no second confirmation. A link works once,
+//! expires, and only for the letter it was sent for.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{invites, signatures, tokens};
+use crate::db::{self, DbConnection};
+use crate::letters::Letter;
+use crate::mail::{self, OutgoingMail, messages};
+use crate::members::{self, Member};
+use crate::signatures::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
+use crate::signatures::{
+    SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy, TokenError,
+    issue_token,
+};
+use crate::tokens::{self as token_codec, TokenPurpose};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = invites)]
+pub struct Invite {
+    pub id: String,
+    pub letter_id: String,
+    pub member_id: String,
+    pub created_at: NaiveDateTime,
+    pub last_sent_at: NaiveDateTime,
+    pub send_count: i32,
+    pub signature_id: Option<String>,
+    pub answered_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InviteError {
+    #[error("no member named {0:?}")]
+    UnknownMember(String),
+    #[error("this letter does not accept organizations")]
+    OrganizationsNotAccepted,
+    #[error(transparent)]
+    Sign(#[from] SignError),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+impl From<askama::Error> for InviteError {
+    fn from(error: askama::Error) -> Self {
+        InviteError::Sign(SignError::Render(error))
+    }
+}
+
+pub enum Recipients<'a> {
+    Named(&'a [String]),
+    All,
+    /// Those invited before who have not signed.
+    Unanswered,
+}
+
+#[derive(Debug, Default)]
+pub struct SendReport {
+    pub sent: Vec<String>,
+    pub skipped: Vec<(String, &'static str)>,
+}
+
+/// The live organization signature of a member on a letter, if any (matched by name, so a
+/// member that signed from the public form counts too).
+fn member_signature(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    member: &Member,
+) -> Result<Option<SignatureRecord>, diesel::result::Error> {
+    signatures::table
+        .filter(signatures::letter_id.eq(letter_id))
+        .filter(signatures::kind.eq(SignatureKind::Organization.as_str()))
+        .filter(signatures::organization_normalized.eq(&member.name_normalized))
+        .filter(signatures::withdrawn_at.is_null())
+        .order(signatures::created_at.desc())
+        .select(SignatureRecord::as_select())
+        .first(connection)
+        .optional()
+}
+
+fn find_invite(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    member_id: &str,
+) -> Result<Option<Invite>, diesel::result::Error> {
+    invites::table
+        .filter(invites::letter_id.eq(letter_id))
+        .filter(invites::member_id.eq(member_id))
+        .select(Invite::as_select())
+        .first(connection)
+        .optional()
+}
+
+pub fn invite_url(policy: &SigningPolicy, slug: &str, secret: &str) -> String {
+    format!("{}/letters/{slug}/invite/{secret}", policy.public_base)
+}
+
+/// Emails invite links. A member that already signed is skipped; sending again replaces the
+/// member's previous link.
+pub fn send(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    recipients: Recipients<'_>,
+    policy: &SigningPolicy,
+) -> Result<SendReport, InviteError> {
+    if !letter.accepts_organizations {
+        return Err(InviteError::OrganizationsNotAccepted);
+    }
+    db::write_transaction(connection, |connection| {
+        let now = db::now();
+        let reminder = matches!(recipients, Recipients::Unanswered);
+        let targets: Vec<Member> = match recipients {
+            Recipients::Named(names) => {
+                let mut found = Vec::with_capacity(names.len());
+                for name in names {
+                    found.push(
+                        members::find_by_name(connection, name)?
+                            .ok_or_else(|| InviteError::UnknownMember(name.clone()))?,
+                    );
+                }
+                found
+            }
+            Recipients::All | Recipients::Unanswered => members::list(connection)?,
+        };
+        let mut report = SendReport::default();
+        for member in targets {
+            if member_signature(connection, &letter.id, &member)?.is_some() {
+                report.skipped.push((member.name, "already signed"));
+                continue;
+            }
+            let invite = find_invite(connection, &letter.id, &member.id)?;
+            if reminder && invite.is_none() {
+                report.skipped.push((member.name, "not invited yet"));
+                continue;
+            }
+            let invite_id = match invite {
+                Some(invite) => {
+                    diesel::update(
+                        tokens::table
+                            .filter(tokens::invite_id.eq(&invite.id))
+                            .filter(tokens::used_at.is_null()),
+                    )
+                    .set(tokens::used_at.eq(now))
+                    .execute(connection)?;
+                    diesel::update(invites::table.find(&invite.id))
+                        .set((
+                            invites::last_sent_at.eq(now),
+                            invites::send_count.eq(invites::send_count + 1),
+                        ))
+                        .execute(connection)?;
+                    invite.id
+                }
+                None => {
+                    let id = db::new_id();
+                    diesel::insert_into(invites::table)
+                        .values((
+                            invites::id.eq(&id),
+                            invites::letter_id.eq(&letter.id),
+                            invites::member_id.eq(&member.id),
+                            invites::created_at.eq(now),
+                            invites::last_sent_at.eq(now),
+                            invites::send_count.eq(1),
+                        ))
+                        .execute(connection)?;
+                    id
+                }
+            };
+            let token = token_codec::mint();
+            let expires_at = now + policy.invite_token_lifetime;
+            diesel::insert_into(tokens::table)
+                .values((
+                    tokens::id.eq(db::new_id()),
+                    tokens::token_hash.eq(&token.hash),
+                    tokens::purpose.eq(TokenPurpose::Invite.as_str()),
+                    tokens::letter_id.eq(&letter.id),
+                    tokens::invite_id.eq(&invite_id),
+                    tokens::expires_at.eq(expires_at),
+                    tokens::created_at.eq(now),
+                ))
+                .execute(connection)?;
+            let content = messages::invite(
+                letter,
+                &member.name,
+                &invite_url(policy, &letter.slug, &token.secret),
+                expires_at,
+                reminder,
+            )?;
+            mail::outbox::enqueue(connection, &OutgoingMail::to(&member.email, content), now)?;
+            report.sent.push(member.name);
+        }
+        Ok(report)
+    })
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = tokens)]
+struct InviteToken {
+    id: String,
+    purpose: String,
+    letter_id: Option<String>,
+    invite_id: Option<String>,
+    expires_at: NaiveDateTime,
+    used_at: Option<NaiveDateTime>,
+}
+
+/// Who an invite link is for.
+#[derive(Clone, Debug)]
+pub struct InviteTarget {
+    pub invite: Invite,
+    pub member: Member,
+    token_id: String,
+}
+
+/// Checks an invite link for `letter` without changing anything.
+pub fn inspect(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    secret: &str,
+) -> Result<InviteTarget, TokenError> {
+    if !token_codec::looks_like_token(secret) {
+        return Err(TokenError::Invalid);
+    }
+    let token = tokens::table
+        .filter(tokens::token_hash.eq(token_codec::hash(secret)))
+        .select(InviteToken::as_select())
+        .first(connection)
+        .optional()?
+        .ok_or(TokenError::Invalid)?;
+    // A link sent for another letter is no link for this one.
+    if token.purpose != TokenPurpose::Invite.as_str()
+        || token.letter_id.as_deref() != Some(&letter.id)
+    {
+        return Err(TokenError::Invalid);
+    }
+    let letter_id = Some(letter.id.clone());
+    if token.used_at.is_some() {
+        return Err(TokenError::Used { letter_id });
+    }
+    if token.expires_at <= db::now() {
+        return Err(TokenError::Expired { letter_id });
+    }
+    let invite_id = token.invite_id.as_deref().ok_or(TokenError::Invalid)?;
+    let invite: Invite = invites::table
+        .find(invite_id)
+        .select(Invite::as_select())
+        .first(connection)?;
+    let member: Member = crate::db::schema::members::table
+        .find(&invite.member_id)
+        .select(Member::as_select())
+        .first(connection)?;
+    Ok(InviteTarget {
+        invite,
+        member,
+        token_id: token.id,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AcceptError {
+    #[error("invalid fields")]
+    Invalid(FieldErrors),
+    #[error("this organization has already signed")]
+    AlreadySigned,
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error(transparent)]
+    Sign(#[from] SignError),
+}
+
+impl From<diesel::result::Error> for AcceptError {
+    fn from(error: diesel::result::Error) -> Self {
+        AcceptError::Token(TokenError::Database(error))
+    }
+}
+
+impl From<crate::db::DbError> for AcceptError {
+    fn from(error: crate::db::DbError) -> Self {
+        AcceptError::Token(TokenError::Unavailable(error))
+    }
+}
+
+impl From<askama::Error> for AcceptError {
+    fn from(error: askama::Error) -> Self {
+        AcceptError::Sign(SignError::Render(error))
+    }
+}
+
+/// The form of an invited organization: the organization and its contact address come from
+/// the invite; the signer adds their name, title and the rest.
+pub fn invite_fields(member: &Member, submitted: &SignatureFields) -> SignatureFields {
+    SignatureFields {
+        kind: SignatureKind::Organization.as_str().into(),
+        organization: member.name.clone(),
+        email: member.email.clone(),
+        website: if submitted.website.trim().is_empty() {
+            member.website.clone().unwrap_or_default()
+        } else {
+            submitted.website.clone()
+        },
+        ..submitted.clone()
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum AcceptOutcome {
+    Listed,
+    AwaitingApproval,
+}
+
+/// Signs for the invited member in one step: the link proved the address.
+pub fn accept(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    secret: &str,
+    submitted: &SignatureFields,
+    policy: &SigningPolicy,
+) -> Result<AcceptOutcome, AcceptError> {
+    let now = db::now();
+    if !letter.accepts_signatures_at(now) || !letter.accepts_organizations {
+        return Err(AcceptError::Sign(SignError::LetterClosed));
+    }
+    db::write_transaction(connection, |connection| {
+        let target = inspect(connection, letter, secret)?;
+        let fields = invite_fields(&target.member, submitted);
+        let accepted = AcceptedKinds {
+            individuals: false,
+            organizations: true,
+        };
+        let input = form::validate(&fields, accepted).map_err(AcceptError::Invalid)?;
+        if member_signature(connection, &letter.id, &target.member)?
+            .is_some_and(|signature| signature.state() != Some(SignatureState::Rejected))
+        {
+            return Err(AcceptError::AlreadySigned);
+        }
+        let listed = letter.invites_skip_approval || !letter.organizations_need_approval;
+        let state = if listed {
+            SignatureState::Approved
+        } else {
+            SignatureState::Verified
+        };
+        let signature_id = db::new_id();
+        let inserted = diesel::insert_into(signatures::table)
+            .values((
+                signatures::id.eq(&signature_id),
+                signatures::letter_id.eq(&letter.id),
+                signatures::kind.eq(SignatureKind::Organization.as_str()),
+                signatures::state.eq(state.as_str()),
+                signatures::name.eq(&input.name),
+                signatures::email.eq(input.email.as_str()),
+                signatures::email_normalized.eq(input.email.normalized()),
+                signatures::organization.eq(&target.member.name),
+                signatures::organization_normalized.eq(&target.member.name_normalized),
+                signatures::title.eq(&input.title),
+                signatures::city.eq(&input.city),
+                signatures::country.eq(&input.country),
+                signatures::comment.eq(&input.comment),
+                signatures::website.eq(&input.website),
+                signatures::public.eq(input.public),
+                signatures::content_hash.eq(&letter.content_hash),
+                signatures::created_at.eq(now),
+                signatures::verified_at.eq(now),
+                signatures::approved_at.eq(listed.then_some(now)),
+                signatures::approved_by.eq(listed.then_some("invite")),
+                signatures::invite_id.eq(&target.invite.id),
+            ))
+            .execute(connection);
+        match inserted {
+            Err(error) if db::is_unique_violation(&error) => {
+                return Err(AcceptError::AlreadySigned);
+            }
+            other => other?,
+        };
+        diesel::update(tokens::table.find(&target.token_id))
+            .set(tokens::used_at.eq(now))
+            .execute(connection)?;
+        diesel::update(invites::table.find(&target.invite.id))
+            .set((
+                invites::signature_id.eq(&signature_id),
+                invites::answered_at.eq(now),
+            ))
+            .execute(connection)?;
+        let withdraw = issue_token(
+            connection,
+            &signature_id,
+            &letter.id,
+            TokenPurpose::Withdraw,
+            now + policy.withdraw_token_lifetime,
+            now,
+        )?;
+        let withdraw_url = policy.withdraw_url(&withdraw);
+        let content = if listed {
+            messages::organization_listed(
+                letter,
+                &target.member.name,
+                &input.name,
+                &policy.letter_url(&letter.slug),
+                &withdraw_url,
+            )?
+        } else {
+            messages::organization_awaiting_review(
+                letter,
+                &target.member.name,
+                &input.name,
+                &withdraw_url,
+            )?
+        };
+        mail::outbox::enqueue(
+            connection,
+            &OutgoingMail::to(input.email.as_str(), content),
+            now,
+        )?;
+        Ok(if listed {
+            AcceptOutcome::Listed
+        } else {
+            AcceptOutcome::AwaitingApproval
+        })
+    })
+}
+
+/// Where a member stands on a letter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberStatus {
+    Signed {
+        at: Option<NaiveDateTime>,
+        by: String,
+    },
+    PendingApproval {
+        at: Option<NaiveDateTime>,
+        by: String,
+    },
+    AwaitingConfirmation {
+        by: String,
+    },
+    Rejected,
+    InvitedNoAnswer {
+        last_sent_at: NaiveDateTime,
+        sends: i32,
+    },
+    NotInvited,
+}
+
+impl MemberStatus {
+    pub fn label(&self) -> &'static str {
+        match self {
+            MemberStatus::Signed { .. } => "signed",
+            MemberStatus::PendingApproval { .. } => "pending approval",
+            MemberStatus::AwaitingConfirmation { .. } => "awaiting email confirmation",
+            MemberStatus::Rejected => "rejected",
+            MemberStatus::InvitedNoAnswer { .. } => "invited, no answer",
+            MemberStatus::NotInvited => "not invited",
+        }
+    }
+}
+
+pub fn status(
+    connection: &mut DbConnection,
+    letter: &Letter,
+) -> Result<Vec<(Member, MemberStatus)>, diesel::result::Error> {
+    let roster = members::list(connection)?;
+    let mut rows = Vec::with_capacity(roster.len());
+    for member in roster {
+        let status = match member_signature(connection, &letter.id, &member)? {
+            Some(signature) => match signature.state() {
+                Some(SignatureState::Approved) => MemberStatus::Signed {
+                    at: signature.approved_at.or(signature.verified_at),
+                    by: signature.name,
+                },
+                Some(SignatureState::Verified) => MemberStatus::PendingApproval {
+                    at: signature.verified_at,
+                    by: signature.name,
+                },
+                Some(SignatureState::Rejected) => MemberStatus::Rejected,
+                _ => MemberStatus::AwaitingConfirmation { by: signature.name },
+            },
+            None => match find_invite(connection, &letter.id, &member.id)? {
+                Some(invite) => MemberStatus::InvitedNoAnswer {
+                    last_sent_at: invite.last_sent_at,
+                    sends: invite.send_count,
+                },
+                None => MemberStatus::NotInvited,
+            },
+        };
+        rows.push((member, status));
+    }
+    Ok(rows)
+}

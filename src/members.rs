@@ -1,0 +1,178 @@
+//! The coalition's roster of member organizations, kept by staff.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::members;
+use crate::db::{self, DbConnection};
+use crate::signatures::email_address::EmailAddress;
+use crate::signatures::normalize_organization;
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = members)]
+pub struct Member {
+    pub id: String,
+    pub name: String,
+    pub name_normalized: String,
+    pub email: String,
+    pub website: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub removed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MemberError {
+    #[error("the member needs a name")]
+    MissingName,
+    #[error("{0}: {1}")]
+    InvalidEmail(String, String),
+    #[error("website {0:?} must start with https:// or http://")]
+    InvalidWebsite(String),
+    #[error("no member named {0:?}")]
+    Unknown(String),
+    #[error("reading {path}: {message}")]
+    File { path: String, message: String },
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Saved {
+    Added,
+    Updated,
+}
+
+/// Adds a member, or updates the contact of the live member with the same name (any case or
+/// spacing).
+pub fn upsert(
+    connection: &mut DbConnection,
+    name: &str,
+    email: &str,
+    website: Option<&str>,
+) -> Result<Saved, MemberError> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(MemberError::MissingName);
+    }
+    let email = EmailAddress::parse(email)
+        .map_err(|error| MemberError::InvalidEmail(email.to_owned(), error.to_string()))?;
+    let website = website.map(str::trim).filter(|website| !website.is_empty());
+    if let Some(website) = website
+        && !(website.starts_with("https://") || website.starts_with("http://"))
+    {
+        return Err(MemberError::InvalidWebsite(website.to_owned()));
+    }
+    let normalized = normalize_organization(&name);
+    db::write_transaction(connection, |connection| {
+        let existing = find_by_name(connection, &name)?;
+        match existing {
+            Some(member) => {
+                diesel::update(members::table.find(&member.id))
+                    .set((
+                        members::name.eq(&name),
+                        members::email.eq(email.as_str()),
+                        members::website.eq(website),
+                    ))
+                    .execute(connection)?;
+                Ok(Saved::Updated)
+            }
+            None => {
+                diesel::insert_into(members::table)
+                    .values((
+                        members::id.eq(db::new_id()),
+                        members::name.eq(&name),
+                        members::name_normalized.eq(&normalized),
+                        members::email.eq(email.as_str()),
+                        members::website.eq(website),
+                        members::created_at.eq(db::now()),
+                    ))
+                    .execute(connection)?;
+                Ok(Saved::Added)
+            }
+        }
+    })
+}
+
+pub fn find_by_name(
+    connection: &mut DbConnection,
+    name: &str,
+) -> Result<Option<Member>, diesel::result::Error> {
+    members::table
+        .filter(members::name_normalized.eq(normalize_organization(name)))
+        .filter(members::removed_at.is_null())
+        .select(Member::as_select())
+        .first(connection)
+        .optional()
+}
+
+pub fn list(connection: &mut DbConnection) -> Result<Vec<Member>, diesel::result::Error> {
+    members::table
+        .filter(members::removed_at.is_null())
+        .order(members::name_normalized.asc())
+        .select(Member::as_select())
+        .load(connection)
+}
+
+/// Takes a member off the roster; past invites and signatures stay as they were.
+pub fn remove(connection: &mut DbConnection, name: &str) -> Result<(), MemberError> {
+    let member =
+        find_by_name(connection, name)?.ok_or_else(|| MemberError::Unknown(name.to_owned()))?;
+    diesel::update(members::table.find(&member.id))
+        .set(members::removed_at.eq(db::now()))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Reads a CSV with the columns `name`, `email` and optionally `website` (a header row is
+/// required) and upserts every row. Nothing is saved if any row is invalid.
+pub fn import_csv(
+    connection: &mut DbConnection,
+    path: &std::path::Path,
+) -> Result<(usize, usize), MemberError> {
+    let file_error = |message: String| MemberError::File {
+        path: path.display().to_string(),
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|error| file_error(error.to_string()))?;
+    let headers = reader
+        .headers()
+        .map_err(|error| file_error(error.to_string()))?
+        .clone();
+    let column = |wanted: &str| {
+        headers
+            .iter()
+            .position(|header| header.eq_ignore_ascii_case(wanted))
+    };
+    let (Some(name_column), Some(email_column)) = (column("name"), column("email")) else {
+        return Err(file_error(
+            "the header row must name the columns name and email".into(),
+        ));
+    };
+    let website_column = column("website");
+    let mut rows = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let record = record.map_err(|error| file_error(error.to_string()))?;
+        let field = |column: usize| record.get(column).unwrap_or("").to_owned();
+        rows.push((
+            index + 2,
+            field(name_column),
+            field(email_column),
+            website_column.map(field),
+        ));
+    }
+    db::write_transaction(connection, |connection| {
+        let (mut added, mut updated) = (0, 0);
+        for (line, name, email, website) in &rows {
+            match upsert(connection, name, email, website.as_deref()) {
+                Ok(Saved::Added) => added += 1,
+                Ok(Saved::Updated) => updated += 1,
+                Err(MemberError::Database(error)) => return Err(MemberError::Database(error)),
+                Err(error) => return Err(file_error(format!("line {line}: {error}"))),
+            }
+        }
+        Ok((added, updated))
+    })
+}
