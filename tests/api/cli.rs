@@ -1,6 +1,6 @@
 //! What operators script against: `letters import`, `letters list`, `export`, configuration.
 
-use std::process::{Command, Output};
+use std::process::Command;
 
 use crate::helpers::{Backend, spawn_app};
 use crate::on_both_backends;
@@ -9,24 +9,6 @@ on_both_backends!(
     letters_are_imported_updated_and_listed_from_markdown,
     export_writes_every_signature_filtered_and_formula_safe,
 );
-
-fn undersigned(database_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_undersigned"))
-        .args(args)
-        .env("DATABASE_URL", database_url)
-        .env("UNDERSIGNED_LOG__LEVEL", "warn")
-        .output()
-        .expect("run the undersigned binary")
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "command failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 async fn letters_are_imported_updated_and_listed_from_markdown(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -38,18 +20,12 @@ async fn letters_are_imported_updated_and_listed_from_markdown(backend: Backend)
     .expect("write letter");
     let file = file.display().to_string();
 
-    let created = stdout(&undersigned(
-        &app.database_url,
-        &["letters", "import", &file],
-    ));
+    let created = app.cli_ok(&["letters", "import", &file]);
     assert!(created.contains("coalition-letter created"), "{created}");
     let page = app.get("/letters/coalition-letter").await;
     assert_eq!(page.status, awc::http::StatusCode::OK);
 
-    let unchanged = stdout(&undersigned(
-        &app.database_url,
-        &["letters", "import", &file],
-    ));
+    let unchanged = app.cli_ok(&["letters", "import", &file]);
     assert!(
         unchanged.contains("coalition-letter updated"),
         "{unchanged}"
@@ -58,15 +34,12 @@ async fn letters_are_imported_updated_and_listed_from_markdown(backend: Backend)
 
     let text = std::fs::read_to_string(&file).expect("read letter");
     std::fs::write(&file, text.replace("**veto**", "**refuse to sign**")).expect("edit letter");
-    let edited = stdout(&undersigned(
-        &app.database_url,
-        &["letters", "import", &file],
-    ));
+    let edited = app.cli_ok(&["letters", "import", &file]);
     assert!(edited.contains("new text version"), "{edited}");
 
     app.sign_and_confirm("coalition-letter", "Ada Lovelace", "ada@example.org")
         .await;
-    let listed = stdout(&undersigned(&app.database_url, &["letters", "list"]));
+    let listed = app.cli_ok(&["letters", "list"]);
     let line = listed
         .lines()
         .find(|line| line.starts_with("coalition-letter"))
@@ -77,10 +50,7 @@ async fn letters_are_imported_updated_and_listed_from_markdown(backend: Backend)
 
     let broken = app.directory.path().join("broken.md");
     std::fs::write(&broken, "no front matter here").expect("write");
-    let refused = undersigned(
-        &app.database_url,
-        &["letters", "import", &broken.display().to_string()],
-    );
+    let refused = app.cli(&["letters", "import", &broken.display().to_string()]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("front matter"));
 }
@@ -107,10 +77,7 @@ async fn export_writes_every_signature_filtered_and_formula_safe(backend: Backen
         .await;
     assert_eq!(pending.status, awc::http::StatusCode::SEE_OTHER);
 
-    let all = stdout(&undersigned(
-        &app.database_url,
-        &["export", "dear-president"],
-    ));
+    let all = app.cli_ok(&["export", "dear-president"]);
     let mut reader = csv::Reader::from_reader(all.as_bytes());
     let headers = reader.headers().expect("header row").clone();
     assert_eq!(&headers[0], "id");
@@ -127,21 +94,18 @@ async fn export_writes_every_signature_filtered_and_formula_safe(backend: Backen
 
     let output = app.directory.path().join("verified.json");
     let output_path = output.display().to_string();
-    stdout(&undersigned(
-        &app.database_url,
-        &[
-            "export",
-            "dear-president",
-            "--format",
-            "json",
-            "--state",
-            "verified",
-            "--kind",
-            "individual",
-            "--output",
-            &output_path,
-        ],
-    ));
+    app.cli_ok(&[
+        "export",
+        "dear-president",
+        "--format",
+        "json",
+        "--state",
+        "verified",
+        "--kind",
+        "individual",
+        "--output",
+        &output_path,
+    ]);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&output).expect("export file"))
             .expect("valid JSON");
@@ -149,18 +113,12 @@ async fn export_writes_every_signature_filtered_and_formula_safe(backend: Backen
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|row| row["state"] == "verified"));
 
-    let pending_only = stdout(&undersigned(
-        &app.database_url,
-        &["export", "dear-president", "--state", "pending"],
-    ));
+    let pending_only = app.cli_ok(&["export", "dear-president", "--state", "pending"]);
     assert_eq!(pending_only.lines().count(), 2, "header and one row");
 
-    let bad_state = undersigned(
-        &app.database_url,
-        &["export", "dear-president", "--state", "lost"],
-    );
+    let bad_state = app.cli(&["export", "dear-president", "--state", "lost"]);
     assert!(!bad_state.status.success());
-    let unknown = undersigned(&app.database_url, &["export", "no-such-letter"]);
+    let unknown = app.cli(&["export", "no-such-letter"]);
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no letter"));
 }

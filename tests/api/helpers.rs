@@ -207,6 +207,29 @@ pub fn letter_document(slug: &str, status: &str, extra_front_matter: &str) -> St
 }
 
 impl TestApp {
+    /// Runs the `undersigned` binary against this app's database, as an operator would.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+            .args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .env("UNDERSIGNED_SERVER__PUBLIC_URL", PUBLIC_URL)
+            .env("UNDERSIGNED_LOG__LEVEL", "warn")
+            .output()
+            .expect("run the undersigned binary")
+    }
+
+    /// Runs the binary, insists that it succeeded, and returns what it printed.
+    pub fn cli_ok(&self, args: &[&str]) -> String {
+        let output = self.cli(args);
+        assert!(
+            output.status.success(),
+            "undersigned {args:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
     pub fn connection(&self) -> diesel::r2d2::PooledConnection<undersigned::db::ConnectionManager> {
         self.pool.get().expect("database connection")
     }

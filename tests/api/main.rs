@@ -7,4 +7,5 @@ mod helpers;
 mod bad_input;
 mod cli;
 mod mail_delivery;
+mod organizations;
 mod sign_flow;

@@ -1,0 +1,425 @@
+//! Organizations co-sign: public sign-ons with staff approval, the member roster, invites.
+
+use awc::http::StatusCode;
+use diesel::prelude::*;
+use undersigned::db::DbConnection;
+use undersigned::db::schema::{signatures, tokens};
+
+use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::on_both_backends;
+
+on_both_backends!(
+    an_organization_confirms_waits_and_is_listed_once_approved,
+    a_rejected_organization_is_never_listed,
+    an_organization_appears_once_whatever_the_spelling,
+    an_individual_and_an_organization_may_share_an_email,
+    moderation_never_touches_another_letters_signature,
+    an_invite_link_signs_for_the_member_in_one_step,
+    used_expired_and_foreign_invite_links_change_nothing,
+    invite_status_and_reminders_follow_each_member,
+    invited_sign_ons_wait_for_approval_when_the_letter_says_so,
+);
+
+async fn sign_as_organization(app: &TestApp, organization: &str, name: &str, email: &str) {
+    let response = app
+        .sign(
+            "coalition",
+            &[
+                ("kind", "organization"),
+                ("organization", organization),
+                ("name", name),
+                ("title", "Director"),
+                ("email", email),
+                ("website", "https://example.org"),
+                ("public", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+}
+
+fn signature_id(app: &TestApp, organization: &str) -> String {
+    signatures::table
+        .filter(signatures::organization.eq(organization))
+        .select(signatures::id)
+        .first(&mut *app.connection() as &mut DbConnection)
+        .expect("the organization's signature")
+}
+
+async fn an_organization_confirms_waits_and_is_listed_once_approved(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("coalition", "open", "");
+    sign_as_organization(
+        &app,
+        "Friends of the Earth",
+        "Grace Hopper",
+        "grace@foe.example",
+    )
+    .await;
+    let mail = app.wait_for_mails_to("grace@foe.example", 1).await;
+    assert!(mail[0].text.contains("on behalf of Friends of the Earth"));
+    let confirmed = app.post_form(&mail[0].link("/verify/"), "").await;
+    assert!(
+        confirmed
+            .body
+            .contains("will be listed once they approve it"),
+        "{}",
+        confirmed.body
+    );
+
+    let page = app.get("/letters/coalition").await;
+    assert!(
+        !page.body.contains("Friends of the Earth"),
+        "not listed before approval"
+    );
+    assert!(page.body.contains("Signed by 0 organizations"));
+
+    let waiting = app.cli_ok(&[
+        "signatures",
+        "list",
+        "coalition",
+        "--kind",
+        "organization",
+        "--state",
+        "verified",
+    ]);
+    assert!(waiting.contains("Friends of the Earth"), "{waiting}");
+    let id = signature_id(&app, "Friends of the Earth");
+    let approved = app.cli_ok(&[
+        "signatures",
+        "approve",
+        "coalition",
+        &id,
+        "--by",
+        "staff@coalition.test",
+    ]);
+    assert!(approved.contains("approved"), "{approved}");
+
+    let mails = app.wait_for_mails_to("grace@foe.example", 2).await;
+    assert!(
+        mails[1].subject.contains("Friends of the Earth is listed"),
+        "{}",
+        mails[1].subject
+    );
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let page = app.get("/letters/coalition").await;
+    assert!(page.body.contains("<strong>Friends of the Earth</strong>"));
+    assert!(
+        page.body
+            .contains("Signed by 1 organization and 0 individuals")
+    );
+
+    let export = app.cli_ok(&["export", "coalition", "--kind", "organization"]);
+    assert!(
+        export.contains("staff@coalition.test"),
+        "export says who approved: {export}"
+    );
+    assert!(export.contains("https://example.org"));
+}
+
+async fn a_rejected_organization_is_never_listed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("coalition", "open", "");
+    sign_as_organization(&app, "Spam Inc", "Spammer", "spam@spam.example").await;
+    let mail = app.wait_for_mails_to("spam@spam.example", 1).await;
+    app.post_form(&mail[0].link("/verify/"), "").await;
+    let id = signature_id(&app, "Spam Inc");
+    app.cli_ok(&["signatures", "reject", "coalition", &id]);
+    let mails = app.wait_for_mails_to("spam@spam.example", 2).await;
+    assert!(
+        mails[1].text.contains("not able to list it"),
+        "told politely"
+    );
+
+    let again = app.cli(&["signatures", "approve", "coalition", &id]);
+    assert!(
+        !again.status.success(),
+        "a rejected sign-on is not approved by accident"
+    );
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let page = app.get("/letters/coalition").await;
+    assert!(!page.body.contains("Spam Inc"));
+    let list = app.get("/letters/coalition/signatories").await;
+    assert!(!list.body.contains("Spam Inc"));
+    assert_eq!(app.signature_states()[0].1, "rejected");
+}
+
+async fn an_organization_appears_once_whatever_the_spelling(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("coalition", "open", "organizations_need_approval = false");
+    sign_as_organization(&app, "Friends of the Earth", "Grace", "grace@foe.example").await;
+    sign_as_organization(
+        &app,
+        "  friends OF the   EARTH ",
+        "Alan",
+        "alan@foe.example",
+    )
+    .await;
+    assert_eq!(app.signature_count(), 1, "one sign-on per organization");
+    let mail = app.wait_for_mails_to("grace@foe.example", 1).await;
+    let confirmed = app.post_form(&mail[0].link("/verify/"), "").await;
+    assert!(
+        confirmed.body.contains("counts toward the total"),
+        "listed at once without approval"
+    );
+    let page = app.get("/letters/coalition").await;
+    assert_eq!(page.body.matches("Friends of the Earth").count(), 1);
+}
+
+async fn an_individual_and_an_organization_may_share_an_email(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("coalition", "open", "");
+    let person = app
+        .sign(
+            "coalition",
+            &[("name", "Grace Hopper"), ("email", "grace@foe.example")],
+        )
+        .await;
+    assert_eq!(person.status, StatusCode::SEE_OTHER);
+    sign_as_organization(
+        &app,
+        "Friends of the Earth",
+        "Grace Hopper",
+        "grace@foe.example",
+    )
+    .await;
+    assert_eq!(app.signature_count(), 2);
+    let mails = app.wait_for_mails_to("grace@foe.example", 2).await;
+    for mail in &mails {
+        let confirmed = app.post_form(&mail.link("/verify/"), "").await;
+        assert!(confirmed.body.contains("Signature confirmed"));
+    }
+}
+
+async fn moderation_never_touches_another_letters_signature(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("coalition", "open", "");
+    app.create_letter("other-letter", "open", "");
+    sign_as_organization(&app, "Friends of the Earth", "Grace", "grace@foe.example").await;
+    let mail = app.wait_for_mails_to("grace@foe.example", 1).await;
+    app.post_form(&mail[0].link("/verify/"), "").await;
+    let id = signature_id(&app, "Friends of the Earth");
+    let refused = app.cli(&["signatures", "approve", "other-letter", &id]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("not a signature of other-letter"));
+    assert_eq!(app.signature_states()[0].1, "verified", "unchanged");
+}
+
+/// Adds a member and sends it an invite through the CLI; returns the emailed link.
+async fn invite(app: &TestApp, member: &str, email: &str) -> String {
+    app.cli_ok(&[
+        "members",
+        "add",
+        member,
+        "--email",
+        email,
+        "--website",
+        "https://member.example",
+    ]);
+    let sent = app.cli_ok(&["invites", "send", "coalition", "--member", member]);
+    assert!(sent.contains("invite sent"), "{sent}");
+    let mails = app.wait_for_mails_to(email, 1).await;
+    let mail = mails.last().expect("an invite");
+    assert!(mail.subject.contains("Invitation"), "{}", mail.subject);
+    mail.link("/letters/coalition/invite/")
+}
+
+async fn an_invite_link_signs_for_the_member_in_one_step(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("coalition", "open", "");
+    let link = invite(&app, "Amnesty Section", "contact@amnesty.example").await;
+
+    let form = app.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Sign for Amnesty Section"));
+    assert!(
+        form.body.contains("value=\"https://member.example\""),
+        "prefilled"
+    );
+    assert_eq!(app.signature_count(), 0, "opening the link signs nothing");
+
+    let invalid = app
+        .post_form(&link, crate::helpers::encode(&[("name", "")]))
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(invalid.body.contains("Enter your name."));
+    assert_eq!(app.signature_count(), 0);
+
+    let signed = app
+        .post_form(
+            &link,
+            crate::helpers::encode(&[
+                ("name", "Agnès Callamard"),
+                ("title", "Secretary General"),
+                ("public", "on"),
+            ]),
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
+    assert!(signed.body.contains("now listed"));
+    let page = app.get("/letters/coalition").await;
+    assert!(
+        page.body.contains("<strong>Amnesty Section</strong>"),
+        "listed without a second step"
+    );
+    let mails = app.wait_for_mails_to("contact@amnesty.example", 2).await;
+    assert!(
+        mails[1].subject.contains("is listed"),
+        "{}",
+        mails[1].subject
+    );
+    assert!(
+        !mails.iter().any(|mail| mail.text.contains("/verify/")),
+        "no confirmation email"
+    );
+
+    let status = app.cli_ok(&["invites", "status", "coalition"]);
+    let line = status
+        .lines()
+        .find(|line| line.starts_with("Amnesty Section"))
+        .expect("member listed");
+    assert!(
+        line.contains("signed") && line.contains("Agnès Callamard"),
+        "{line}"
+    );
+    let export = app.cli_ok(&["export", "coalition", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&export).expect("JSON export");
+    assert!(rows[0]["invite_id"].is_string());
+    assert_eq!(rows[0]["approved_by"], "invite");
+    assert_eq!(rows[0]["organization"], "Amnesty Section");
+
+    let reused = app
+        .post_form(&link, crate::helpers::encode(&[("name", "Someone Else")]))
+        .await;
+    assert_eq!(reused.status, StatusCode::GONE);
+    assert_eq!(app.signature_count(), 1);
+}
+
+async fn used_expired_and_foreign_invite_links_change_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("coalition", "open", "");
+    app.create_letter("other-letter", "open", "");
+    let link = invite(&app, "Greenpeace Local", "contact@greenpeace.example").await;
+
+    let foreign = link.replace("/letters/coalition/", "/letters/other-letter/");
+    let page = app.get(&foreign).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("This link does not work"));
+    let post = app
+        .post_form(&foreign, crate::helpers::encode(&[("name", "X")]))
+        .await;
+    assert_eq!(post.status, StatusCode::NOT_FOUND);
+
+    let forged = "/letters/coalition/invite/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    assert_eq!(app.get(forged).await.status, StatusCode::NOT_FOUND);
+
+    let past = undersigned::db::now() - chrono::Duration::hours(1);
+    diesel::update(tokens::table.filter(tokens::purpose.eq("invite")))
+        .set(tokens::expires_at.eq(past))
+        .execute(&mut *app.connection() as &mut DbConnection)
+        .expect("age the invite");
+    let expired = app
+        .post_form(&link, crate::helpers::encode(&[("name", "Late")]))
+        .await;
+    assert_eq!(expired.status, StatusCode::GONE);
+    assert!(expired.body.contains("expired"));
+    assert!(expired.body.contains("new invite link"));
+    assert_eq!(app.signature_count(), 0);
+
+    // A new invite replaces the expired link, and the old one stays dead.
+    app.cli_ok(&[
+        "invites",
+        "send",
+        "coalition",
+        "--member",
+        "Greenpeace Local",
+    ]);
+    let mails = app.wait_for_mails_to("contact@greenpeace.example", 2).await;
+    let fresh = mails[1].link("/letters/coalition/invite/");
+    assert_ne!(fresh, link);
+    let signed = app
+        .post_form(
+            &fresh,
+            crate::helpers::encode(&[("name", "Jennifer Morgan")]),
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::OK);
+    assert_eq!(app.signature_count(), 1);
+}
+
+async fn invite_status_and_reminders_follow_each_member(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("coalition", "open", "");
+    let roster = app.directory.path().join("members.csv");
+    std::fs::write(
+        &roster,
+        "name,email,website\nAnswering Org,answer@org.example,\nSilent Org,silent@org.example,https://silent.example\nUninvited Org,uninvited@org.example,\n",
+    )
+    .expect("write roster");
+    let imported = app.cli_ok(&["members", "import", &roster.display().to_string()]);
+    assert!(imported.contains("3 added"), "{imported}");
+    let listed = app.cli_ok(&["members", "list"]);
+    assert!(listed.contains("Silent Org") && listed.contains("silent@org.example"));
+
+    app.cli_ok(&[
+        "invites",
+        "send",
+        "coalition",
+        "--member",
+        "Answering Org",
+        "--member",
+        "silent org",
+    ]);
+    let mail = app.wait_for_mails_to("answer@org.example", 1).await;
+    let link = mail[0].link("/letters/coalition/invite/");
+    app.post_form(&link, crate::helpers::encode(&[("name", "Ann Swer")]))
+        .await;
+
+    let status = app.cli_ok(&["invites", "status", "coalition"]);
+    let line = |member: &str| {
+        status
+            .lines()
+            .find(|line| line.starts_with(member))
+            .unwrap_or_else(|| panic!("{member} missing from {status}"))
+            .to_owned()
+    };
+    assert!(line("Answering Org").contains("signed"));
+    assert!(line("Silent Org").contains("invited, no answer"));
+    assert!(line("Uninvited Org").contains("not invited"));
+
+    let reminded = app.cli_ok(&["invites", "remind", "coalition"]);
+    assert!(reminded.contains("Silent Org: invite sent"), "{reminded}");
+    assert!(!reminded.contains("Uninvited Org: invite sent"));
+    assert!(!reminded.contains("Answering Org: invite sent"));
+    let mails = app.wait_for_mails_to("silent@org.example", 2).await;
+    assert!(
+        mails[1].subject.starts_with("Reminder"),
+        "{}",
+        mails[1].subject
+    );
+
+    app.cli_ok(&["members", "remove", "Uninvited Org"]);
+    assert!(!app.cli_ok(&["members", "list"]).contains("Uninvited Org"));
+    let bad = app.cli(&["members", "add", "Broken", "--email", "not-an-email"]);
+    assert!(!bad.status.success());
+}
+
+async fn invited_sign_ons_wait_for_approval_when_the_letter_says_so(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("coalition", "open", "invites_skip_approval = false");
+    let link = invite(&app, "Careful Org", "careful@org.example").await;
+    let signed = app
+        .post_form(&link, crate::helpers::encode(&[("name", "Carla")]))
+        .await;
+    assert!(
+        signed.body.contains("once they approve it"),
+        "{}",
+        signed.body
+    );
+    let mails = app.wait_for_mails_to("careful@org.example", 2).await;
+    assert!(mails[1].text.contains("review organization sign-ons"));
+    let status = app.cli_ok(&["invites", "status", "coalition"]);
+    assert!(status.contains("pending approval"), "{status}");
+    let page = app.get("/letters/coalition").await;
+    assert!(!page.body.contains("<strong>Careful Org</strong>"));
+}
