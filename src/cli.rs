@@ -40,6 +40,11 @@ enum Command {
         #[command(subcommand)]
         command: LettersCommand,
     },
+    /// Staff accounts for the console.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
     /// List and moderate signatures.
     Signatures {
         #[command(subcommand)]
@@ -71,6 +76,19 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Create an account, or set the password and role of an existing one. The password is
+    /// read from standard input (one line), or prompted for on a terminal.
+    Add {
+        email: String,
+        #[arg(long, value_enum, default_value = "editor")]
+        role: crate::staff::Role,
+    },
+    /// Show every account.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -195,6 +213,7 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             kinds,
             output,
         } => export_letter(&settings, &slug, format, &states, &kinds, output),
+        Command::Staff { command } => staff::accounts(&settings, command),
         Command::Signatures { command } => staff::signatures(&settings, command),
         Command::Members { command } => staff::members(&settings, command),
         Command::Invites { command } => staff::invites(&settings, command),
@@ -334,7 +353,7 @@ mod staff {
 
     use anyhow::{Context, bail};
 
-    use super::{InvitesCommand, MembersCommand, SignaturesCommand, parse_filter};
+    use super::{InvitesCommand, MembersCommand, SignaturesCommand, StaffCommand, parse_filter};
     use crate::config::Settings;
     use crate::db::DbConnection;
     use crate::invites::{self, MemberStatus, Recipients};
@@ -373,6 +392,64 @@ mod staff {
         value
             .map(|time| time.format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_else(|| "-".into())
+    }
+
+    pub(super) fn accounts(settings: &Settings, command: StaffCommand) -> anyhow::Result<()> {
+        let mut connection = open(settings)?;
+        match command {
+            StaffCommand::Add { email, role } => {
+                let password = read_password()?;
+                let saved = crate::staff::add(&mut connection, &email, &password, role)?;
+                let what = match saved {
+                    crate::staff::Saved::Created => "created",
+                    crate::staff::Saved::Updated => "updated",
+                };
+                println!("{email}: {what} with role {}", role.as_str());
+            }
+            StaffCommand::List => {
+                let mut out = std::io::stdout().lock();
+                writeln!(
+                    out,
+                    "{:<40} {:<8} {:<17} STATUS",
+                    "EMAIL", "ROLE", "CREATED"
+                )?;
+                for user in crate::staff::list(&mut connection)? {
+                    let status = if user.disabled_at.is_some() {
+                        "disabled"
+                    } else {
+                        "active"
+                    };
+                    writeln!(
+                        out,
+                        "{:<40} {:<8} {:<17} {status}",
+                        user.email,
+                        user.role,
+                        time(Some(user.created_at))
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One line from standard input, or a prompt without echo on a terminal.
+    fn read_password() -> anyhow::Result<String> {
+        use std::io::IsTerminal;
+        let password = if std::io::stdin().is_terminal() {
+            let first = rpassword::prompt_password("Password: ").context("reading the password")?;
+            let second = rpassword::prompt_password("Repeat: ").context("reading the password")?;
+            if first != second {
+                bail!("the two passwords differ");
+            }
+            first
+        } else {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        };
+        Ok(password)
     }
 
     pub(super) fn signatures(

@@ -10,6 +10,7 @@ pub mod letters;
 pub mod mail;
 pub mod members;
 pub mod signatures;
+pub mod staff;
 pub mod startup;
 pub mod telemetry;
 pub mod tokens;

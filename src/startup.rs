@@ -57,6 +57,11 @@ impl Application {
             policy: signing_policy(&settings),
             snapshots: SnapshotCache::new(SNAPSHOT_TTL),
             mail_wakeup,
+            login_throttle: crate::staff::throttle::LoginThrottle::new(
+                5,
+                Duration::from_secs(15 * 60),
+            ),
+            secure_cookies: settings.server.public_url.starts_with("https://"),
             settings: Arc::clone(&settings),
         });
         let max_body = settings.server.max_body_bytes;

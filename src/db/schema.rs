@@ -62,6 +62,10 @@ diesel::table! {
         approved_by -> Nullable<Text>,
         rejected_by -> Nullable<Text>,
         list_position -> Nullable<Integer>,
+        hidden_reason -> Nullable<Text>,
+        removed_at -> Nullable<Timestamp>,
+        removed_by -> Nullable<Text>,
+        removed_reason -> Nullable<Text>,
     }
 }
 
@@ -122,11 +126,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    staff_users (id) {
+        id -> Text,
+        email -> Text,
+        email_normalized -> Text,
+        password_hash -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    staff_sessions (id) {
+        id -> Text,
+        token_hash -> Text,
+        staff_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        staff_id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        staff_id -> Nullable<Text>,
+        staff_email -> Text,
+        action -> Text,
+        letter_id -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(letter_versions -> letters (letter_id));
 diesel::joinable!(signatures -> letters (letter_id));
 diesel::joinable!(tokens -> signatures (signature_id));
 
 diesel::joinable!(invites -> members (member_id));
+diesel::joinable!(staff_sessions -> staff_users (staff_id));
+diesel::joinable!(api_tokens -> staff_users (staff_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     letters,
@@ -135,5 +190,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     tokens,
     outbox,
     members,
-    invites
+    invites,
+    staff_users,
+    staff_sessions,
+    api_tokens,
+    audit_log
 );

@@ -1,5 +1,7 @@
 //! The HTTP boundary: routes, shared state, and the mapping of domain results to responses.
 
+pub mod admin;
+mod admin_api;
 mod api;
 mod errors;
 mod invites;
@@ -25,6 +27,9 @@ pub struct AppState {
     pub policy: SigningPolicy,
     pub snapshots: SnapshotCache,
     pub mail_wakeup: Arc<Notify>,
+    pub login_throttle: crate::staff::throttle::LoginThrottle,
+    /// Session cookies get the Secure flag when the public address is https.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -111,6 +116,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 )
                 .route("/letters/{slug}/signatures", web::post().to(api::sign)),
         )
+        .configure(admin::routes)
+        .configure(admin_api::routes)
         .default_service(web::to(pages::not_found));
 }
 

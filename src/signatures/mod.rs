@@ -47,15 +47,18 @@ pub enum SignatureState {
     Approved,
     Rejected,
     Withdrawn,
+    /// Taken down by staff as spam or abuse, with a reason.
+    Removed,
 }
 
 impl SignatureState {
-    pub const ALL: [SignatureState; 5] = [
+    pub const ALL: [SignatureState; 6] = [
         SignatureState::Pending,
         SignatureState::Verified,
         SignatureState::Approved,
         SignatureState::Rejected,
         SignatureState::Withdrawn,
+        SignatureState::Removed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +68,7 @@ impl SignatureState {
             SignatureState::Approved => "approved",
             SignatureState::Rejected => "rejected",
             SignatureState::Withdrawn => "withdrawn",
+            SignatureState::Removed => "removed",
         }
     }
 
@@ -103,6 +107,10 @@ pub struct SignatureRecord {
     pub approved_by: Option<String>,
     pub rejected_by: Option<String>,
     pub list_position: Option<i32>,
+    pub hidden_reason: Option<String>,
+    pub removed_at: Option<NaiveDateTime>,
+    pub removed_by: Option<String>,
+    pub removed_reason: Option<String>,
 }
 
 impl SignatureRecord {

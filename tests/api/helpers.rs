@@ -461,3 +461,137 @@ impl SmtpSink {
             .unwrap_or_default()
     }
 }
+
+pub const STAFF_PASSWORD: &str = "correct horse battery staple";
+
+/// A signed-in staff member's browser: sends the session cookie and knows the CSRF token.
+pub struct StaffClient<'a> {
+    pub app: &'a TestApp,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl TestApp {
+    /// Creates a staff account the way an operator does (`undersigned staff add`).
+    pub fn create_staff(&self, email: &str, role: &str) {
+        use std::io::Write;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+            .args(["staff", "add", email, "--role", role])
+            .env("DATABASE_URL", &self.database_url)
+            .env("UNDERSIGNED_LOG__LEVEL", "warn")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run staff add");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{STAFF_PASSWORD}\n").as_bytes())
+            .expect("write password");
+        let output = child.wait_with_output().expect("staff add finishes");
+        assert!(
+            output.status.success(),
+            "staff add failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// Posts the login form; returns the raw response.
+    pub async fn post_login(&self, email: &str, password: &str) -> Response {
+        self.post_form(
+            "/admin/login",
+            encode(&[
+                ("email", email),
+                ("password", password),
+                ("next", "/admin/letters"),
+            ]),
+        )
+        .await
+    }
+
+    /// Creates an account with `role` and signs it in.
+    pub async fn staff(&self, email: &str, role: &str) -> StaffClient<'_> {
+        self.create_staff(email, role);
+        self.sign_in(email).await
+    }
+
+    pub async fn sign_in(&self, email: &str) -> StaffClient<'_> {
+        let response = self.post_login(email, STAFF_PASSWORD).await;
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "sign-in failed: {}",
+            response.body
+        );
+        let set_cookie = response
+            .headers
+            .get_all("set-cookie")
+            .filter_map(|value| value.to_str().ok())
+            .find(|value| value.starts_with("undersigned_session="))
+            .expect("a session cookie")
+            .to_owned();
+        let cookie = set_cookie
+            .split(';')
+            .next()
+            .and_then(|pair| pair.split_once('='))
+            .map(|(_, value)| value.to_owned())
+            .expect("cookie value");
+        use undersigned::db::schema::staff_sessions;
+        let csrf: String = staff_sessions::table
+            .filter(staff_sessions::token_hash.eq(undersigned::tokens::hash(&cookie)))
+            .select(staff_sessions::csrf_token)
+            .first(&mut *self.connection() as &mut DbConnection)
+            .expect("the session row");
+        StaffClient {
+            app: self,
+            cookie,
+            csrf,
+        }
+    }
+
+    pub fn audit_actions(&self) -> Vec<String> {
+        use undersigned::db::schema::audit_log;
+        audit_log::table
+            .order(audit_log::created_at.asc())
+            .select(audit_log::action)
+            .load(&mut *self.connection() as &mut DbConnection)
+            .expect("read the audit log")
+    }
+}
+
+impl StaffClient<'_> {
+    pub async fn get(&self, path: &str) -> Response {
+        let response = self
+            .app
+            .client
+            .get(format!("{}{path}", self.app.address))
+            .insert_header(("cookie", format!("undersigned_session={}", self.cookie)))
+            .send()
+            .await
+            .expect("GET answered");
+        read(response).await
+    }
+
+    /// Posts a console form with the session's CSRF token, as the console's own forms do.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        self.post_without_csrf(&format!("{path}{separator}csrf={}", self.csrf), fields)
+            .await
+    }
+
+    /// Posts like a forged cross-site form would: the cookie, but no CSRF token.
+    pub async fn post_without_csrf(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let response = self
+            .app
+            .client
+            .post(format!("{}{path}", self.app.address))
+            .insert_header(("cookie", format!("undersigned_session={}", self.cookie)))
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .send_body(encode(fields))
+            .await
+            .expect("POST answered");
+        read(response).await
+    }
+}

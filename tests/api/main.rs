@@ -4,8 +4,12 @@
 
 mod helpers;
 
+mod admin_exports;
+mod admin_letters;
+mod admin_moderation;
 mod bad_input;
 mod cli;
 mod mail_delivery;
 mod organizations;
 mod sign_flow;
+mod staff_auth;

@@ -1,0 +1,262 @@
+//! The staff console under `/admin/`: every page needs a signed-in staff member with the
+//! right role, and every state-changing request carries the session's CSRF token.
+//!
+//! CSRF: forms post to `Staff::action(path)`, which appends `?csrf=<token>`; the `Staff`
+//! extractor checks it on every non-GET request, so no handler can forget the check.
+
+mod audit;
+mod auth;
+mod exports;
+mod letters;
+mod members;
+mod moderation;
+mod tokens;
+
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use askama::Template;
+use futures_util::future::LocalBoxFuture;
+
+use super::AppState;
+use crate::db::DbError;
+use crate::staff::sessions::{self, StaffSession};
+use crate::staff::{Actor, Role};
+
+pub use auth::client_address;
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/admin", web::get().to(home))
+        .route("/admin/", web::get().to(home))
+        .route("/admin/login", web::get().to(auth::login_page))
+        .route("/admin/login", web::post().to(auth::login))
+        .route("/admin/logout", web::post().to(auth::logout))
+        .configure(letters::routes)
+        .configure(moderation::routes)
+        .configure(members::routes)
+        .configure(exports::routes)
+        .configure(tokens::routes)
+        .configure(audit::routes);
+}
+
+async fn home(_staff: Staff) -> HttpResponse {
+    redirect("/admin/letters")
+}
+
+pub fn redirect(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// The signed-in staff member making this request.
+#[derive(Clone, Debug)]
+pub struct Staff(pub StaffSession);
+
+impl Staff {
+    /// Refuses (403) unless the role includes `needed`.
+    pub fn require(&self, needed: Role) -> Result<(), AdminError> {
+        if self.0.role.allows(needed) {
+            Ok(())
+        } else {
+            Err(AdminError::Forbidden)
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            staff_id: Some(self.0.staff_id.clone()),
+            email: self.0.email.clone(),
+        }
+    }
+
+    pub fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    pub fn role(&self) -> Role {
+        self.0.role
+    }
+
+    /// The form action for a state-changing POST to `path`, carrying the CSRF token.
+    pub fn action(&self, path: &str) -> String {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{separator}csrf={}", self.0.csrf_token)
+    }
+
+    /// What every console page's header needs.
+    pub fn nav(&self) -> Nav {
+        Nav {
+            email: self.0.email.clone(),
+            role: self.0.role.as_str(),
+            is_admin: self.0.role.allows(Role::Admin),
+            can_edit: self.0.role.allows(Role::Editor),
+            logout_action: self.action("/admin/logout"),
+        }
+    }
+}
+
+/// The console's header: who is signed in, what they may open, how to sign out.
+#[derive(Clone, Debug)]
+pub struct Nav {
+    pub email: String,
+    pub role: &'static str,
+    pub is_admin: bool,
+    pub can_edit: bool,
+    pub logout_action: String,
+}
+
+fn csrf_from_query(query: &str) -> Option<String> {
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("csrf=").map(|value| value.to_owned()))
+}
+
+impl FromRequest for Staff {
+    type Error = AdminError;
+    type Future = LocalBoxFuture<'static, Result<Staff, AdminError>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let cookie = request
+            .cookie(sessions::COOKIE)
+            .map(|cookie| cookie.value().to_owned());
+        let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD);
+        let csrf = csrf_from_query(request.query_string());
+        let next = if changes_state {
+            "/admin".to_owned()
+        } else {
+            request.uri().to_string()
+        };
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| AdminError::Internal("application state missing".into()))?;
+            let cookie = cookie.ok_or(AdminError::SignInRequired { next: next.clone() })?;
+            let session = state
+                .with_connection(move |connection| {
+                    sessions::find(connection, &cookie).map_err(DbError::from)
+                })
+                .await?
+                .ok_or(AdminError::SignInRequired { next })?;
+            if changes_state {
+                let given = csrf.ok_or(AdminError::Csrf)?;
+                if !sessions::tokens_match(&session.csrf_token, &given) {
+                    return Err(AdminError::Csrf);
+                }
+            }
+            Ok(Staff(session))
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("sign in required")]
+    SignInRequired { next: String },
+    #[error("this role may not do that")]
+    Forbidden,
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<DbError> for AdminError {
+    fn from(error: DbError) -> Self {
+        AdminError::Internal(error.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for AdminError {
+    fn from(error: diesel::result::Error) -> Self {
+        AdminError::Internal(error.to_string())
+    }
+}
+
+impl From<askama::Error> for AdminError {
+    fn from(error: askama::Error) -> Self {
+        AdminError::Internal(format!("template: {error}"))
+    }
+}
+
+impl From<crate::signatures::SignError> for AdminError {
+    fn from(error: crate::signatures::SignError) -> Self {
+        AdminError::Internal(error.to_string())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/problem.html")]
+struct ProblemPage<'a> {
+    heading: &'a str,
+    message: &'a str,
+}
+
+impl ResponseError for AdminError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AdminError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AdminError::Forbidden | AdminError::Csrf => StatusCode::FORBIDDEN,
+            AdminError::NotFound => StatusCode::NOT_FOUND,
+            AdminError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AdminError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (heading, message) = match self {
+            AdminError::SignInRequired { next } => {
+                let target = format!("/admin/login?next={}", encode_component(next));
+                return redirect(&target);
+            }
+            AdminError::Forbidden => ("Not allowed", "Your role does not allow this. Ask an admin if you need it.".to_owned()),
+            AdminError::Csrf => (
+                "This form has expired",
+                "The form was not sent from this console session. Go back, reload the page and try again.".to_owned(),
+            ),
+            AdminError::NotFound => ("Not found", "There is nothing at this address.".to_owned()),
+            AdminError::BadRequest(message) => ("That did not work", message.clone()),
+            AdminError::Internal(cause) => {
+                tracing::error!(%cause, "console request failed");
+                ("Something went wrong", "Nothing was changed. Please try again.".to_owned())
+            }
+        };
+        let body = ProblemPage {
+            heading,
+            message: &message,
+        }
+        .render()
+        .unwrap_or_else(|_| heading.to_owned());
+        HttpResponse::build(self.status_code())
+            .content_type("text/html; charset=utf-8")
+            .body(body)
+    }
+}
+
+/// Renders a console page: never cached, never sending the URL (which may carry the CSRF
+/// token) to other sites.
+pub fn page(status: StatusCode, template: &impl Template) -> Result<HttpResponse, AdminError> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::REFERRER_POLICY, "same-origin"))
+        .body(template.render()?))
+}
+
+/// Percent-encodes a query component.
+pub fn encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}

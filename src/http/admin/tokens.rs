@@ -1,0 +1,5 @@
+//! Console pages: tokens.
+
+use actix_web::web;
+
+pub fn routes(_config: &mut web::ServiceConfig) {}

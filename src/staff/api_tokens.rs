@@ -1,0 +1,118 @@
+//! Personal API tokens for scripts: shown once, stored hashed, revocable, acting with the
+//! owner's role.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::Role;
+use crate::db::schema::{api_tokens, staff_users};
+use crate::db::{self, DbConnection};
+use crate::tokens;
+
+/// Tokens carry a prefix so that a leaked one is recognizable in logs and secret scanners.
+pub const PREFIX: &str = "usg_";
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = api_tokens)]
+pub struct ApiToken {
+    pub id: String,
+    pub staff_id: String,
+    pub name: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// Creates a token; returns it with its secret, which is never shown again.
+pub fn create(
+    connection: &mut DbConnection,
+    staff_id: &str,
+    name: &str,
+) -> Result<(ApiToken, String), diesel::result::Error> {
+    let token = tokens::mint();
+    let secret = format!("{PREFIX}{}", token.secret);
+    let id = db::new_id();
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::id.eq(&id),
+            api_tokens::staff_id.eq(staff_id),
+            api_tokens::name.eq(name),
+            api_tokens::token_hash.eq(tokens::hash(&secret)),
+            api_tokens::created_at.eq(db::now()),
+        ))
+        .execute(connection)?;
+    let created = api_tokens::table
+        .find(&id)
+        .select(ApiToken::as_select())
+        .first(connection)?;
+    Ok((created, secret))
+}
+
+pub fn list_for(
+    connection: &mut DbConnection,
+    staff_id: &str,
+) -> Result<Vec<ApiToken>, diesel::result::Error> {
+    api_tokens::table
+        .filter(api_tokens::staff_id.eq(staff_id))
+        .order(api_tokens::created_at.desc())
+        .select(ApiToken::as_select())
+        .load(connection)
+}
+
+/// Revokes one of the owner's tokens; returns whether one was revoked.
+pub fn revoke(
+    connection: &mut DbConnection,
+    staff_id: &str,
+    token_id: &str,
+) -> Result<bool, diesel::result::Error> {
+    let revoked = diesel::update(
+        api_tokens::table
+            .filter(api_tokens::id.eq(token_id))
+            .filter(api_tokens::staff_id.eq(staff_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(db::now()))
+    .execute(connection)?;
+    Ok(revoked == 1)
+}
+
+/// Who a bearer token acts for: (staff id, email, role), if it is live.
+pub fn authenticate(
+    connection: &mut DbConnection,
+    secret: &str,
+) -> Result<Option<(String, String, Role)>, diesel::result::Error> {
+    let Some(raw) = secret.strip_prefix(PREFIX) else {
+        return Ok(None);
+    };
+    if !tokens::looks_like_token(raw) {
+        return Ok(None);
+    }
+    let found: Option<(String, String, String, String, Option<NaiveDateTime>)> = api_tokens::table
+        .inner_join(staff_users::table)
+        .filter(api_tokens::token_hash.eq(tokens::hash(secret)))
+        .filter(api_tokens::revoked_at.is_null())
+        .select((
+            api_tokens::id,
+            staff_users::id,
+            staff_users::email,
+            staff_users::role,
+            staff_users::disabled_at,
+        ))
+        .first(connection)
+        .optional()?;
+    let Some((token_id, staff_id, email, role, disabled_at)) = found else {
+        return Ok(None);
+    };
+    if disabled_at.is_some() {
+        return Ok(None);
+    }
+    diesel::update(api_tokens::table.find(&token_id))
+        .set(api_tokens::last_used_at.eq(db::now()))
+        .execute(connection)?;
+    Ok(Some((
+        staff_id,
+        email,
+        Role::parse(&role).unwrap_or(Role::Viewer),
+    )))
+}

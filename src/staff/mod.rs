@@ -1,0 +1,232 @@
+//! Staff accounts: roles, Argon2id passwords, sessions, API tokens, the audit log.
+
+pub mod api_tokens;
+pub mod audit;
+pub mod sessions;
+pub mod throttle;
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::staff_users;
+use crate::db::{self, DbConnection};
+use crate::signatures::email_address::EmailAddress;
+
+/// What a staff member may do. Each role includes the ones below it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Read everything and export.
+    Viewer,
+    /// Letters, moderation, members, invites, exports.
+    Editor,
+    /// Everything, including staff accounts and the audit log.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        match value {
+            "viewer" => Some(Role::Viewer),
+            "editor" => Some(Role::Editor),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    pub fn allows(self, needed: Role) -> bool {
+        self >= needed
+    }
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = staff_users)]
+pub struct StaffUser {
+    pub id: String,
+    pub email: String,
+    pub email_normalized: String,
+    pub password_hash: String,
+    pub role: String,
+    pub created_at: NaiveDateTime,
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+impl StaffUser {
+    pub fn role(&self) -> Role {
+        // An unknown role grants the least.
+        Role::parse(&self.role).unwrap_or(Role::Viewer)
+    }
+}
+
+/// Who did something, for the audit log and moderation records.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub staff_id: Option<String>,
+    pub email: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    #[error("{0}")]
+    InvalidEmail(String),
+    #[error("the password must be at least {MIN_PASSWORD} characters")]
+    WeakPassword,
+    #[error("hashing the password failed: {0}")]
+    Hash(String),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+pub const MIN_PASSWORD: usize = 10;
+
+pub fn hash_password(password: &str) -> Result<String, StaffError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|error| StaffError::Hash(error.to_string()))
+}
+
+fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash of a password nobody has, checked when the email is unknown so that a wrong email
+/// takes as long as a wrong password.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password that matches nothing").unwrap_or_default())
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Saved {
+    Created,
+    Updated,
+}
+
+/// Creates an account, or sets the password and role of the one with this email.
+pub fn add(
+    connection: &mut DbConnection,
+    email: &str,
+    password: &str,
+    role: Role,
+) -> Result<Saved, StaffError> {
+    let email =
+        EmailAddress::parse(email).map_err(|error| StaffError::InvalidEmail(error.to_string()))?;
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(StaffError::WeakPassword);
+    }
+    let hash = hash_password(password)?;
+    db::write_transaction(connection, |connection| {
+        let existing = find_by_email(connection, email.as_str())?;
+        match existing {
+            Some(user) => {
+                diesel::update(staff_users::table.find(&user.id))
+                    .set((
+                        staff_users::password_hash.eq(&hash),
+                        staff_users::role.eq(role.as_str()),
+                        staff_users::disabled_at.eq(None::<NaiveDateTime>),
+                    ))
+                    .execute(connection)?;
+                Ok(Saved::Updated)
+            }
+            None => {
+                diesel::insert_into(staff_users::table)
+                    .values((
+                        staff_users::id.eq(db::new_id()),
+                        staff_users::email.eq(email.as_str()),
+                        staff_users::email_normalized.eq(email.normalized()),
+                        staff_users::password_hash.eq(&hash),
+                        staff_users::role.eq(role.as_str()),
+                        staff_users::created_at.eq(db::now()),
+                    ))
+                    .execute(connection)?;
+                Ok(Saved::Created)
+            }
+        }
+    })
+}
+
+pub fn find_by_email(
+    connection: &mut DbConnection,
+    email: &str,
+) -> Result<Option<StaffUser>, diesel::result::Error> {
+    staff_users::table
+        .filter(staff_users::email_normalized.eq(email.trim().to_lowercase()))
+        .select(StaffUser::as_select())
+        .first(connection)
+        .optional()
+}
+
+pub fn find_by_id(
+    connection: &mut DbConnection,
+    id: &str,
+) -> Result<Option<StaffUser>, diesel::result::Error> {
+    staff_users::table
+        .find(id)
+        .select(StaffUser::as_select())
+        .first(connection)
+        .optional()
+}
+
+pub fn list(connection: &mut DbConnection) -> Result<Vec<StaffUser>, diesel::result::Error> {
+    staff_users::table
+        .order(staff_users::email_normalized.asc())
+        .select(StaffUser::as_select())
+        .load(connection)
+}
+
+/// The account for these credentials, or `None`. Unknown emails, disabled accounts and wrong
+/// passwords all cost one hash check and give the same answer.
+pub fn authenticate(
+    connection: &mut DbConnection,
+    email: &str,
+    password: &str,
+) -> Result<Option<StaffUser>, diesel::result::Error> {
+    let user = find_by_email(connection, email)?;
+    let stored = user
+        .as_ref()
+        .map(|user| user.password_hash.as_str())
+        .unwrap_or_else(|| decoy_hash());
+    let matches = verify_password(password, stored);
+    Ok(user.filter(|user| matches && user.disabled_at.is_none()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_include_the_ones_below() {
+        assert!(Role::Admin.allows(Role::Editor));
+        assert!(Role::Editor.allows(Role::Viewer));
+        assert!(!Role::Viewer.allows(Role::Editor));
+        assert!(!Role::Editor.allows(Role::Admin));
+    }
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let hash = hash_password("correct horse battery").expect("hashes");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong horse battery", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+}

@@ -1,0 +1,123 @@
+//! Staff sign in and out; anonymous visitors and forged forms get nowhere.
+
+use awc::http::StatusCode;
+
+use crate::helpers::{Backend, spawn_app};
+use crate::on_both_backends;
+
+on_both_backends!(
+    staff_sign_in_and_out,
+    wrong_passwords_and_unknown_emails_get_the_same_answer_then_a_pause,
+    the_console_refuses_anonymous_visitors_and_forged_forms,
+);
+
+async fn staff_sign_in_and_out(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.staff("admin@coalition.test", "admin").await;
+    let login = app
+        .post_login("admin@coalition.test", crate::helpers::STAFF_PASSWORD)
+        .await;
+    assert_eq!(login.location.as_deref(), Some("/admin/letters"));
+    let cookie = login
+        .headers
+        .get_all("set-cookie")
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("undersigned_session="))
+        .expect("session cookie")
+        .to_owned();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http public_url in tests: {cookie}"
+    );
+
+    let home = admin.get("/admin").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    let out = admin.post("/admin/logout", &[]).await;
+    assert_eq!(out.location.as_deref(), Some("/admin/login"));
+    let after = admin.get("/admin").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert!(
+        after
+            .location
+            .unwrap_or_default()
+            .starts_with("/admin/login"),
+        "the session is over"
+    );
+    let actions = app.audit_actions();
+    assert!(actions.contains(&"staff.sign_in".to_owned()));
+    assert!(actions.contains(&"staff.sign_out".to_owned()));
+}
+
+async fn wrong_passwords_and_unknown_emails_get_the_same_answer_then_a_pause(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_staff("editor@coalition.test", "editor");
+    let wrong = app
+        .post_login("editor@coalition.test", "not the password")
+        .await;
+    let unknown = app
+        .post_login("nobody@coalition.test", "not the password")
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    let message = "That email and password do not match an account.";
+    assert!(wrong.body.contains(message) && unknown.body.contains(message));
+    assert!(!wrong.headers.contains_key("set-cookie"));
+
+    for _ in 0..4 {
+        app.post_login("editor@coalition.test", "still wrong").await;
+    }
+    let refused = app
+        .post_login("editor@coalition.test", crate::helpers::STAFF_PASSWORD)
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked for a while, even with the right password"
+    );
+    assert!(refused.headers.contains_key("retry-after"));
+    assert!(refused.body.contains("Too many failed sign-ins"));
+}
+
+async fn the_console_refuses_anonymous_visitors_and_forged_forms(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let anonymous = app.get("/admin/letters").await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        anonymous.location.as_deref(),
+        Some("/admin/login?next=/admin/letters")
+    );
+    let anonymous_post = app.post_form("/admin/logout", "").await;
+    assert_eq!(anonymous_post.status, StatusCode::SEE_OTHER);
+
+    let admin = app.staff("admin@coalition.test", "admin").await;
+    let forged = admin.post_without_csrf("/admin/logout", &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.body.contains("This form has expired"));
+    let wrong = admin
+        .post_without_csrf(
+            "/admin/logout?csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            &[],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    // The session survived the forged posts.
+    assert_eq!(admin.get("/admin").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin.get("/admin").await.location.as_deref(),
+        Some("/admin/letters")
+    );
+
+    let open_redirect = app
+        .post_form(
+            "/admin/login",
+            crate::helpers::encode(&[
+                ("email", "admin@coalition.test"),
+                ("password", crate::helpers::STAFF_PASSWORD),
+                ("next", "//evil.example/"),
+            ]),
+        )
+        .await;
+    assert_eq!(open_redirect.location.as_deref(), Some("/admin/letters"));
+}
