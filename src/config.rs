@@ -17,6 +17,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub mail: MailSettings,
+    pub limits: LimitSettings,
     pub signing: SigningSettings,
     pub log: LogSettings,
 }
@@ -25,6 +26,7 @@ pub struct Settings {
 #[serde(deny_unknown_fields)]
 pub struct ServerSettings {
     pub bind: SocketAddr,
+    pub secret: String,
     pub public_url: String,
     pub workers: usize,
     pub max_body_bytes: usize,
@@ -63,6 +65,24 @@ pub struct SigningSettings {
     pub verify_token_hours: i64,
     pub withdraw_token_days: i64,
     pub invite_token_days: i64,
+    pub purge_unconfirmed_days: i64,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    pub sign_per_minute: u32,
+    pub sign_burst: u32,
+    pub verify_per_minute: u32,
+    pub verify_burst: u32,
+    pub login_per_minute: u32,
+    pub login_burst: u32,
+    pub emails_per_address_per_hour: u32,
+    pub emails_per_minute: u32,
+    pub trusted_proxies: Vec<String>,
+    pub blocked_email_domains: Vec<String>,
+    pub blocked_networks: Vec<String>,
+    pub min_form_seconds: u64,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -77,6 +97,7 @@ pub enum LogFormat {
 pub struct LogSettings {
     pub level: String,
     pub format: LogFormat,
+    pub requests: bool,
 }
 
 /// A setting that stops start-up; the message is one line that names the key.
@@ -178,6 +199,41 @@ impl Settings {
             return Err(ConfigError(
                 "signing.verify_token_hours, withdraw_token_days and invite_token_days: must be at least 1"
                     .into(),
+            ));
+        }
+        let limits = &self.limits;
+        for (key, value) in [
+            ("limits.sign_per_minute", limits.sign_per_minute),
+            ("limits.sign_burst", limits.sign_burst),
+            ("limits.verify_per_minute", limits.verify_per_minute),
+            ("limits.verify_burst", limits.verify_burst),
+            ("limits.login_per_minute", limits.login_per_minute),
+            ("limits.login_burst", limits.login_burst),
+            (
+                "limits.emails_per_address_per_hour",
+                limits.emails_per_address_per_hour,
+            ),
+            ("limits.emails_per_minute", limits.emails_per_minute),
+        ] {
+            if value == 0 {
+                return Err(ConfigError(format!("{key}: must be at least 1")));
+            }
+        }
+        for (key, networks) in [
+            ("limits.trusted_proxies", &limits.trusted_proxies),
+            ("limits.blocked_networks", &limits.blocked_networks),
+        ] {
+            for network in networks {
+                if crate::abuse::parse_network(network).is_none() {
+                    return Err(ConfigError(format!(
+                        "{key}: {network:?} is not an address or network such as 10.0.0.0/8"
+                    )));
+                }
+            }
+        }
+        if self.signing.purge_unconfirmed_days < 1 {
+            return Err(ConfigError(
+                "signing.purge_unconfirmed_days: must be at least 1".into(),
             ));
         }
         Ok(())

@@ -1,5 +1,6 @@
 //! undersigned: open letters and petitions, signed in public and confirmed by email.
 
+pub mod abuse;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -62,6 +62,7 @@ impl Application {
                 Duration::from_secs(15 * 60),
             ),
             secure_cookies: settings.server.public_url.starts_with("https://"),
+            defenses: crate::abuse::Defenses::new(&settings.limits, &settings.server.secret),
             settings: Arc::clone(&settings),
         });
         let max_body = settings.server.max_body_bytes;

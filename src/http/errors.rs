@@ -18,6 +18,10 @@ pub enum PageError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("too many requests")]
+    TooManyRequests(std::time::Duration),
+    #[error("refused")]
+    Refused(&'static str),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -51,6 +55,8 @@ impl ResponseError for PageError {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PageError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            PageError::Refused(_) => StatusCode::FORBIDDEN,
             PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -62,6 +68,11 @@ impl ResponseError for PageError {
                 "There is no page at this address. The letter may have moved, or the address was mistyped.".to_owned(),
             ),
             PageError::BadRequest(message) => ("That did not work", message.clone()),
+            PageError::TooManyRequests(_) => (
+                "Too many requests",
+                "Too many requests came from your address in a short time. Wait a minute and try again.".to_owned(),
+            ),
+            PageError::Refused(message) => ("Not accepted", (*message).to_owned()),
             PageError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 (
@@ -77,10 +88,19 @@ impl ResponseError for PageError {
         let body = page.render().unwrap_or_else(|_| {
             format!("<!doctype html><title>{heading}</title><h1>{heading}</h1>")
         });
-        HttpResponse::build(self.status_code())
-            .content_type("text/html; charset=utf-8")
-            .body(body)
+        let mut response = HttpResponse::build(self.status_code());
+        if let PageError::TooManyRequests(wait) = self {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, retry_after(*wait)));
+        }
+        response.content_type("text/html; charset=utf-8").body(body)
     }
+}
+
+/// Whole seconds, at least one.
+pub fn retry_after(wait: std::time::Duration) -> String {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+        .max(1)
+        .to_string()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +113,8 @@ pub enum ApiError {
     LetterClosed,
     #[error("{0}")]
     BadRequest(String),
+    #[error("too many requests")]
+    TooManyRequests(std::time::Duration),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -125,6 +147,7 @@ impl ResponseError for ApiError {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::LetterClosed => StatusCode::CONFLICT,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -139,11 +162,18 @@ impl ResponseError for ApiError {
                 json!({"error": "letter_closed", "message": "This letter does not accept signatures now."})
             }
             ApiError::BadRequest(message) => json!({"error": "bad_request", "message": message}),
+            ApiError::TooManyRequests(_) => {
+                json!({"error": "too_many_requests", "message": "Too many requests from your address; wait and try again."})
+            }
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "api request failed");
                 json!({"error": "internal", "message": "Something went wrong on our side; nothing was changed."})
             }
         };
-        HttpResponse::build(self.status_code()).json(body)
+        let mut response = HttpResponse::build(self.status_code());
+        if let ApiError::TooManyRequests(wait) = self {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, retry_after(*wait)));
+        }
+        response.json(body)
     }
 }

@@ -49,7 +49,7 @@ pub async fn invite_page(
     let (slug, secret) = path.into_inner();
     let snapshot = snapshot(&state, &slug).await?;
     if !snapshot.letter.accepts_signatures_at(db::now()) {
-        return letter_page_closed(&snapshot);
+        return letter_page_closed(&state, &snapshot);
     }
     let letter = snapshot.letter.clone();
     let lookup = secret.clone();
@@ -141,7 +141,9 @@ pub async fn accept_invite(
                 },
             );
         }
-        Err(AcceptError::Sign(SignError::LetterClosed)) => return letter_page_closed(&snapshot),
+        Err(AcceptError::Sign(SignError::LetterClosed)) => {
+            return letter_page_closed(&state, &snapshot);
+        }
         Err(AcceptError::Token(error)) => {
             return token_problem(&state, error, TokenPurpose::Invite).await;
         }

@@ -30,9 +30,27 @@ pub struct AppState {
     pub login_throttle: crate::staff::throttle::LoginThrottle,
     /// Session cookies get the Secure flag when the public address is https.
     pub secure_cookies: bool,
+    pub defenses: crate::abuse::Defenses,
 }
 
 impl AppState {
+    /// The client's address, from the socket or, behind a trusted proxy, X-Forwarded-For.
+    pub fn client_address(&self, request: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
+        let forwarded = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|value| value.to_str().ok());
+        self.defenses
+            .client_address(request.peer_addr().map(|address| address.ip()), forwarded)
+    }
+
+    /// A key for per-client limits.
+    pub fn client_key(&self, request: &actix_web::HttpRequest) -> String {
+        self.client_address(request)
+            .map(|address| address.to_string())
+            .unwrap_or_else(|| "unknown".into())
+    }
+
     /// Runs blocking database work on the blocking thread pool.
     pub async fn with_connection<T, E, F>(&self, work: F) -> Result<T, E>
     where

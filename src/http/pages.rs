@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -11,6 +11,7 @@ use super::views::{
     SignatoriesPage, thousands,
 };
 use super::{AppState, PageError};
+use crate::abuse::FormCheck;
 use crate::db::{self, DbError};
 use crate::letters::snapshot::LetterSnapshot;
 use crate::letters::{self, LetterStatus};
@@ -83,6 +84,7 @@ fn closed_notice(snapshot: &LetterSnapshot) -> &'static str {
 }
 
 fn letter_page(
+    state: &AppState,
     snapshot: &LetterSnapshot,
     form: FormView,
     status: StatusCode,
@@ -93,13 +95,21 @@ fn letter_page(
         form,
         notice: (!accepting).then(|| closed_notice(snapshot)),
         accepting,
+        form_time: if accepting {
+            state.defenses.form_time_token()
+        } else {
+            String::new()
+        },
     };
     html(status, &page)
 }
 
 /// The letter with its list and no form, answering a signature it cannot take.
-pub(super) fn letter_page_closed(snapshot: &LetterSnapshot) -> Result<HttpResponse, PageError> {
-    letter_page(snapshot, FormView::fresh(), StatusCode::CONFLICT)
+pub(super) fn letter_page_closed(
+    state: &AppState,
+    snapshot: &LetterSnapshot,
+) -> Result<HttpResponse, PageError> {
+    letter_page(state, snapshot, FormView::fresh(), StatusCode::CONFLICT)
 }
 
 pub async fn letter(
@@ -107,36 +117,85 @@ pub async fn letter(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = snapshot_or_404(&state, &slug).await?;
-    letter_page(&snapshot, FormView::fresh(), StatusCode::OK)
+    letter_page(&state, &snapshot, FormView::fresh(), StatusCode::OK)
 }
 
 pub async fn sign(
     state: web::Data<AppState>,
+    request: HttpRequest,
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = snapshot_or_404(&state, &slug).await?;
+    let client = state.client_address(&request);
+    state
+        .defenses
+        .sign
+        .check(&state.client_key(&request))
+        .map_err(PageError::TooManyRequests)?;
+    if state.defenses.is_blocked_network(client) {
+        return Err(PageError::Refused(
+            "Signatures from your network are not accepted. If you think this is a mistake, contact the coalition.",
+        ));
+    }
     let fields =
         form::decode_urlencoded(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
     // The snapshot may be a second old; a letter closed within that second still takes
     // this signature, which is the same as it arriving a second earlier.
     if !snapshot.letter.accepts_signatures_at(db::now()) {
-        return letter_page(&snapshot, FormView::fresh(), StatusCode::CONFLICT);
+        return letter_page(&state, &snapshot, FormView::fresh(), StatusCode::CONFLICT);
+    }
+    let check_email = HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("/letters/{}/signed", snapshot.letter.slug),
+        ))
+        .finish();
+    // Bots see the usual answer, so they learn nothing; nothing is stored or sent.
+    if state
+        .defenses
+        .check_form(&fields.honeypot, &fields.form_time)
+        == FormCheck::Bot
+    {
+        tracing::info!(slug = %snapshot.letter.slug, "sign form ignored: honeypot or timing");
+        return Ok(check_email);
     }
     let accepted = AcceptedKinds {
         individuals: snapshot.letter.accepts_individuals,
         organizations: snapshot.letter.accepts_organizations,
     };
     let input = match form::validate(&fields, accepted) {
+        Ok(input) if state.defenses.is_blocked_domain(input.email.normalized()) => {
+            let mut form = FormView {
+                values: fields,
+                errors: Default::default(),
+            };
+            form.errors.insert(
+                "email",
+                "Signatures from this email domain are not accepted. Please use another address."
+                    .into(),
+            );
+            return letter_page(&state, &snapshot, form, StatusCode::UNPROCESSABLE_ENTITY);
+        }
         Ok(input) => input,
         Err(errors) => {
             let form = FormView {
                 values: fields,
                 errors,
             };
-            return letter_page(&snapshot, form, StatusCode::UNPROCESSABLE_ENTITY);
+            return letter_page(&state, &snapshot, form, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
+    // One address gets only so much mail from us, whoever asks for it.
+    if state
+        .defenses
+        .emails_per_address
+        .check(input.email.normalized())
+        .is_err()
+    {
+        tracing::info!(slug = %snapshot.letter.slug, "sign ignored: too many emails to one address");
+        return Ok(check_email);
+    }
     let letter = snapshot.letter.clone();
     let policy = state.policy.clone();
     let outcome = state
@@ -145,15 +204,10 @@ pub async fn sign(
     match outcome {
         Ok(_) => {
             state.mail_wakeup.notify_one();
-            Ok(HttpResponse::SeeOther()
-                .insert_header((
-                    header::LOCATION,
-                    format!("/letters/{}/signed", snapshot.letter.slug),
-                ))
-                .finish())
+            Ok(check_email)
         }
         Err(SignError::LetterClosed) => {
-            letter_page(&snapshot, FormView::fresh(), StatusCode::CONFLICT)
+            letter_page(&state, &snapshot, FormView::fresh(), StatusCode::CONFLICT)
         }
         Err(error) => Err(error.into()),
     }

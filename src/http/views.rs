@@ -118,6 +118,8 @@ pub struct LetterPage<'a> {
     pub form: FormView,
     pub notice: Option<&'a str>,
     pub accepting: bool,
+    /// The signed time the form was shown, checked when it comes back.
+    pub form_time: String,
 }
 
 impl LetterPage<'_> {

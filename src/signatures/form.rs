@@ -31,6 +31,12 @@ pub struct SignatureFields {
     pub website: String,
     #[serde(default)]
     pub public: bool,
+    /// The honeypot (`nickname`): people leave it empty.
+    #[serde(skip)]
+    pub honeypot: String,
+    /// The signed time the form was shown (`t`).
+    #[serde(skip)]
+    pub form_time: String,
 }
 
 /// A checked signature, ready to store.
@@ -83,6 +89,8 @@ pub fn decode_urlencoded(body: &[u8]) -> Result<SignatureFields, FormDecodeError
             "country" => &mut fields.country,
             "comment" => &mut fields.comment,
             "website" => &mut fields.website,
+            "nickname" => &mut fields.honeypot,
+            "t" => &mut fields.form_time,
             "public" => {
                 fields.public = matches!(value.as_str(), "on" | "true" | "1" | "yes");
                 continue;

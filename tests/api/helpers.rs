@@ -167,6 +167,15 @@ pub fn test_settings(database_url: &str, mail_dir: &Path, extra: &[(&str, String
         ("mail.transport", "file".to_owned()),
         ("mail.file_dir", mail_dir.display().to_string()),
         ("mail.from", "Coalition <letters@coalition.test>".to_owned()),
+        // Tests post forms at once and all come from 127.0.0.1; the abuse tests set their own.
+        ("limits.min_form_seconds", "0".to_owned()),
+        ("limits.sign_per_minute", "100000".to_owned()),
+        ("limits.sign_burst", "100000".to_owned()),
+        ("limits.verify_per_minute", "100000".to_owned()),
+        ("limits.verify_burst", "100000".to_owned()),
+        ("limits.login_per_minute", "100000".to_owned()),
+        ("limits.login_burst", "100000".to_owned()),
+        ("limits.emails_per_address_per_hour", "1000".to_owned()),
     ];
     overrides.extend(extra.iter().cloned());
     Settings::defaults_with(&overrides).expect("valid test settings")
@@ -272,8 +281,22 @@ impl TestApp {
         read(response).await
     }
 
+    /// Opens the letter page and submits its sign form, as a browser does (the form carries
+    /// a signed timestamp; a page without a form means none is sent).
     pub async fn sign(&self, slug: &str, fields: &[(&str, &str)]) -> Response {
-        self.post_form(&format!("/letters/{slug}/sign"), encode(fields))
+        let page = self.get(&format!("/letters/{slug}")).await;
+        let form_time = page
+            .body
+            .split(r#"name="t" value=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_owned();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if !form_time.is_empty() && !fields.iter().any(|(key, _)| *key == "t") {
+            all.push(("t", &form_time));
+        }
+        self.post_form(&format!("/letters/{slug}/sign"), encode(&all))
             .await
     }
 

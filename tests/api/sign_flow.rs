@@ -108,7 +108,7 @@ async fn a_signature_counts_once_confirmed_by_email(backend: Backend) {
             .contains("Signed by 0 organizations and 1 individual")
     );
     assert!(
-        after.body.contains("aria-valuenow=\"1\""),
+        after.body.contains(r#"max="100" value="1""#),
         "progress toward the goal of 100"
     );
     for path in [

@@ -1,0 +1,317 @@
+//! Defenses of the public forms: rate limits, signed form timestamps (too-fast bots), a
+//! honeypot field, blocked domains and networks, and the client address behind proxies.
+//! Every defense leaves a real signer untouched.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+use hmac::{Hmac, Mac};
+use ipnet::IpNet;
+use sha2::Sha256;
+
+use crate::config::LimitSettings;
+
+/// The hidden field a person never fills in; bots that fill every field give themselves away.
+pub const HONEYPOT_FIELD: &str = "nickname";
+/// The hidden field carrying the signed time the form was shown.
+pub const FORM_TIME_FIELD: &str = "t";
+
+pub fn parse_network(text: &str) -> Option<IpNet> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .ok()
+        .or_else(|| text.parse::<IpAddr>().ok().map(IpNet::from))
+}
+
+/// A per-key limiter: `per_minute` sustained with `burst` at once.
+pub struct KeyedLimit {
+    limiter: DefaultKeyedRateLimiter<String>,
+}
+
+impl KeyedLimit {
+    pub fn per_minute(per_minute: u32, burst: u32) -> Self {
+        let quota = Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
+        KeyedLimit {
+            limiter: DefaultKeyedRateLimiter::keyed(quota),
+        }
+    }
+
+    pub fn per_hour(per_hour: u32) -> Self {
+        let per_hour = NonZeroU32::new(per_hour).unwrap_or(NonZeroU32::MIN);
+        let period = Duration::from_secs(3600) / per_hour.get();
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_hour(per_hour))
+            .allow_burst(per_hour);
+        KeyedLimit {
+            limiter: DefaultKeyedRateLimiter::keyed(quota),
+        }
+    }
+
+    /// `Ok` to go ahead, or how long to wait.
+    pub fn check(&self, key: &str) -> Result<(), Duration> {
+        self.limiter
+            .check_key(&key.to_owned())
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+
+    /// Forgets keys that are back to a full allowance, so memory does not grow with visitors.
+    pub fn forget_idle(&self) {
+        self.limiter.retain_recent();
+    }
+}
+
+/// Everything the public routes consult before doing work.
+pub struct Defenses {
+    pub sign: KeyedLimit,
+    pub verify: KeyedLimit,
+    pub login: KeyedLimit,
+    pub emails_per_address: KeyedLimit,
+    trusted_proxies: Vec<IpNet>,
+    blocked_networks: Vec<IpNet>,
+    blocked_domains: Vec<String>,
+    min_form_age: Duration,
+    secret: Vec<u8>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum FormCheck {
+    Human,
+    /// Filled the honeypot, sent no or a forged timestamp, or answered faster than a person.
+    Bot,
+}
+
+impl Defenses {
+    pub fn new(settings: &LimitSettings, secret: &str) -> Defenses {
+        let secret = if secret.is_empty() {
+            crate::tokens::mint().secret.into_bytes()
+        } else {
+            secret.as_bytes().to_vec()
+        };
+        Defenses {
+            sign: KeyedLimit::per_minute(settings.sign_per_minute, settings.sign_burst),
+            verify: KeyedLimit::per_minute(settings.verify_per_minute, settings.verify_burst),
+            login: KeyedLimit::per_minute(settings.login_per_minute, settings.login_burst),
+            emails_per_address: KeyedLimit::per_hour(settings.emails_per_address_per_hour),
+            trusted_proxies: settings
+                .trusted_proxies
+                .iter()
+                .filter_map(|net| parse_network(net))
+                .collect(),
+            blocked_networks: settings
+                .blocked_networks
+                .iter()
+                .filter_map(|net| parse_network(net))
+                .collect(),
+            blocked_domains: settings
+                .blocked_email_domains
+                .iter()
+                .map(|domain| domain.trim().trim_start_matches('@').to_lowercase())
+                .filter(|domain| !domain.is_empty())
+                .collect(),
+            min_form_age: Duration::from_secs(settings.min_form_seconds),
+            secret,
+        }
+    }
+
+    /// The client: the socket peer, unless that peer is a trusted proxy, in which case the
+    /// nearest X-Forwarded-For hop that is not itself a trusted proxy.
+    pub fn client_address(
+        &self,
+        peer: Option<IpAddr>,
+        forwarded_for: Option<&str>,
+    ) -> Option<IpAddr> {
+        let peer = peer?;
+        if !self.is_trusted_proxy(peer) {
+            return Some(peer);
+        }
+        let Some(chain) = forwarded_for else {
+            return Some(peer);
+        };
+        let mut client = peer;
+        for hop in chain.rsplit(',') {
+            match hop.trim().parse::<IpAddr>() {
+                Ok(address) => {
+                    client = address;
+                    if !self.is_trusted_proxy(address) {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        Some(client)
+    }
+
+    fn is_trusted_proxy(&self, address: IpAddr) -> bool {
+        self.trusted_proxies
+            .iter()
+            .any(|network| network.contains(&address))
+    }
+
+    pub fn is_blocked_network(&self, address: Option<IpAddr>) -> bool {
+        address.is_some_and(|address| {
+            self.blocked_networks
+                .iter()
+                .any(|network| network.contains(&address))
+        })
+    }
+
+    /// Whether the address's domain, or a parent domain, is blocked.
+    pub fn is_blocked_domain(&self, normalized_email: &str) -> bool {
+        let Some((_, domain)) = normalized_email.rsplit_once('@') else {
+            return false;
+        };
+        self.blocked_domains
+            .iter()
+            .any(|blocked| domain == blocked || domain.ends_with(&format!(".{blocked}")))
+    }
+
+    fn signature_of(&self, timestamp: u64) -> String {
+        let mut mac = match Hmac::<Sha256>::new_from_slice(&self.secret) {
+            Ok(mac) => mac,
+            Err(_) => return String::new(),
+        };
+        mac.update(timestamp.to_string().as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
+
+    /// The value for the hidden time field of a form shown now.
+    pub fn form_time_token(&self) -> String {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_secs())
+            .unwrap_or_default();
+        format!("{now}.{}", self.signature_of(now))
+    }
+
+    /// Judges a submitted form by its honeypot and its signed timestamp.
+    pub fn check_form(&self, honeypot: &str, time_token: &str) -> FormCheck {
+        if !honeypot.trim().is_empty() {
+            return FormCheck::Bot;
+        }
+        let Some((timestamp, signature)) = time_token.split_once('.') else {
+            return FormCheck::Bot;
+        };
+        let Ok(timestamp) = timestamp.parse::<u64>() else {
+            return FormCheck::Bot;
+        };
+        let expected = self.signature_of(timestamp);
+        if expected.is_empty() || !crate::staff::sessions::tokens_match(&expected, signature) {
+            return FormCheck::Bot;
+        }
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_secs())
+            .unwrap_or_default();
+        let age = Duration::from_secs(now.saturating_sub(timestamp));
+        // A form older than a day is stale rather than suspicious; still accept it.
+        if timestamp > now + 60 || age < self.min_form_age {
+            return FormCheck::Bot;
+        }
+        FormCheck::Human
+    }
+
+    pub fn forget_idle(&self) {
+        for limit in [
+            &self.sign,
+            &self.verify,
+            &self.login,
+            &self.emails_per_address,
+        ] {
+            limit.forget_idle();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> LimitSettings {
+        LimitSettings {
+            sign_per_minute: 2,
+            sign_burst: 2,
+            verify_per_minute: 60,
+            verify_burst: 20,
+            login_per_minute: 10,
+            login_burst: 5,
+            emails_per_address_per_hour: 3,
+            emails_per_minute: 100,
+            trusted_proxies: vec!["10.0.0.0/8".into()],
+            blocked_email_domains: vec!["spam.example".into()],
+            blocked_networks: vec!["192.0.2.0/24".into()],
+            min_form_seconds: 0,
+        }
+    }
+
+    #[test]
+    fn limits_allow_the_burst_then_refuse_per_key() {
+        let defenses = Defenses::new(&settings(), "secret");
+        assert!(defenses.sign.check("a").is_ok());
+        assert!(defenses.sign.check("a").is_ok());
+        assert!(defenses.sign.check("a").is_err());
+        assert!(
+            defenses.sign.check("b").is_ok(),
+            "another client is unaffected"
+        );
+        assert!(defenses.emails_per_address.check("x@example.org").is_ok());
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_behind_trusted_proxies() {
+        let defenses = Defenses::new(&settings(), "secret");
+        let proxy: IpAddr = "10.1.2.3".parse().expect("ip");
+        let stranger: IpAddr = "203.0.113.9".parse().expect("ip");
+        assert_eq!(
+            defenses.client_address(Some(proxy), Some("198.51.100.7, 10.0.0.5")),
+            Some("198.51.100.7".parse().expect("ip"))
+        );
+        assert_eq!(
+            defenses.client_address(Some(stranger), Some("198.51.100.7")),
+            Some(stranger),
+            "a client cannot pick its own address"
+        );
+    }
+
+    #[test]
+    fn blocked_domains_and_networks() {
+        let defenses = Defenses::new(&settings(), "secret");
+        assert!(defenses.is_blocked_domain("bot@spam.example"));
+        assert!(defenses.is_blocked_domain("bot@mx.spam.example"));
+        assert!(!defenses.is_blocked_domain("ada@example.org"));
+        assert!(defenses.is_blocked_network(Some("192.0.2.55".parse().expect("ip"))));
+        assert!(!defenses.is_blocked_network(Some("198.51.100.1".parse().expect("ip"))));
+    }
+
+    #[test]
+    fn form_timestamps_are_signed_and_honeypots_catch_bots() {
+        let defenses = Defenses::new(&settings(), "secret");
+        let token = defenses.form_time_token();
+        assert_eq!(defenses.check_form("", &token), FormCheck::Human);
+        assert_eq!(defenses.check_form("I am a bot", &token), FormCheck::Bot);
+        assert_eq!(defenses.check_form("", ""), FormCheck::Bot);
+        assert_eq!(defenses.check_form("", "123.abc"), FormCheck::Bot);
+        let other = Defenses::new(&settings(), "another secret");
+        assert_eq!(
+            other.check_form("", &token),
+            FormCheck::Bot,
+            "forged elsewhere"
+        );
+        let mut slow = settings();
+        slow.min_form_seconds = 60;
+        let patient = Defenses::new(&slow, "secret");
+        assert_eq!(
+            patient.check_form("", &patient.form_time_token()),
+            FormCheck::Bot,
+            "too fast"
+        );
+    }
+}
