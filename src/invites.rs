@@ -485,3 +485,32 @@ pub fn status(
     }
     Ok(rows)
 }
+
+/// Sends like `send` and records each invite sent in the audit log (`invite.send`, or
+/// `invite.remind` for reminders, with the member's name as subject), in one transaction.
+pub fn send_audited(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    recipients: Recipients<'_>,
+    policy: &SigningPolicy,
+    actor: &crate::staff::Actor,
+) -> Result<SendReport, InviteError> {
+    let action = match recipients {
+        Recipients::Unanswered => "invite.remind",
+        Recipients::Named(_) | Recipients::All => "invite.send",
+    };
+    db::write_transaction(connection, |connection| {
+        let report = send(connection, letter, recipients, policy)?;
+        for member in &report.sent {
+            crate::staff::audit::record(
+                connection,
+                actor,
+                action,
+                Some(&letter.id),
+                Some(member),
+                "invite link emailed",
+            )?;
+        }
+        Ok(report)
+    })
+}

@@ -176,3 +176,69 @@ pub fn import_csv(
         Ok((added, updated))
     })
 }
+
+/// The live member with this id.
+pub fn find_live_by_id(
+    connection: &mut DbConnection,
+    id: &str,
+) -> Result<Option<Member>, diesel::result::Error> {
+    members::table
+        .find(id)
+        .filter(members::removed_at.is_null())
+        .select(Member::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// Like `import_csv`, from text (pasted into the console): the columns `name`, `email` and
+/// optionally `website`, with a header row. Nothing is saved if any row is invalid.
+pub fn import_csv_text(
+    connection: &mut DbConnection,
+    text: &str,
+) -> Result<(usize, usize), MemberError> {
+    let text_error = |message: String| MemberError::File {
+        path: "the pasted CSV".into(),
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|error| text_error(error.to_string()))?
+        .clone();
+    let column = |wanted: &str| {
+        headers
+            .iter()
+            .position(|header| header.eq_ignore_ascii_case(wanted))
+    };
+    let (Some(name_column), Some(email_column)) = (column("name"), column("email")) else {
+        return Err(text_error(
+            "the header row must name the columns name and email".into(),
+        ));
+    };
+    let website_column = column("website");
+    let mut rows = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let record = record.map_err(|error| text_error(error.to_string()))?;
+        let field = |column: usize| record.get(column).unwrap_or("").to_owned();
+        rows.push((
+            index + 2,
+            field(name_column),
+            field(email_column),
+            website_column.map(field),
+        ));
+    }
+    db::write_transaction(connection, |connection| {
+        let (mut added, mut updated) = (0, 0);
+        for (line, name, email, website) in &rows {
+            match upsert(connection, name, email, website.as_deref()) {
+                Ok(Saved::Added) => added += 1,
+                Ok(Saved::Updated) => updated += 1,
+                Err(MemberError::Database(error)) => return Err(MemberError::Database(error)),
+                Err(error) => return Err(text_error(format!("line {line}: {error}"))),
+            }
+        }
+        Ok((added, updated))
+    })
+}

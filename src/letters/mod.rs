@@ -143,6 +143,276 @@ pub fn is_valid_slug(slug: &str) -> bool {
             .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
 }
 
+/// One recorded text of a letter. Signatures name the text their signer saw by its hash.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = crate::db::schema::letter_versions)]
+pub struct LetterVersion {
+    pub id: String,
+    pub letter_id: String,
+    pub content_hash: String,
+    pub title: String,
+    pub body_markdown: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Every recorded text of a letter, newest first, including texts written while it was a
+/// draft.
+pub fn versions(
+    connection: &mut DbConnection,
+    letter_id: &str,
+) -> Result<Vec<LetterVersion>, diesel::result::Error> {
+    use crate::db::schema::letter_versions;
+    letter_versions::table
+        .filter(letter_versions::letter_id.eq(letter_id))
+        .order((
+            letter_versions::created_at.desc(),
+            letter_versions::id.desc(),
+        ))
+        .select(LetterVersion::as_select())
+        .load(connection)
+}
+
+/// The texts the public could have read, newest first: the current one, the one current when
+/// the letter was first published and every later one. Texts drafted before publication stay
+/// private, as drafts do. A draft letter has no public versions.
+pub fn public_versions(
+    connection: &mut DbConnection,
+    letter: &Letter,
+) -> Result<Vec<LetterVersion>, diesel::result::Error> {
+    if !letter.is_public() {
+        return Ok(Vec::new());
+    }
+    let all = versions(connection, &letter.id)?;
+    // A letter stored as closed or archived straight away never recorded a publication
+    // time; all its texts were written for the public.
+    let Some(published_at) = letter.published_at else {
+        return Ok(all);
+    };
+    let mut reached_publication = false;
+    let public = all
+        .into_iter()
+        .filter(|version| {
+            let shown = version.created_at > published_at
+                || !reached_publication
+                || version.content_hash == letter.content_hash;
+            if version.created_at <= published_at {
+                reached_publication = true;
+            }
+            shown
+        })
+        .collect();
+    Ok(public)
+}
+
+/// The public version of a letter with this content hash, if there is one.
+pub fn find_public_version(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    content_hash: &str,
+) -> Result<Option<LetterVersion>, diesel::result::Error> {
+    Ok(public_versions(connection, letter)?
+        .into_iter()
+        .find(|version| version.content_hash == content_hash))
+}
+
+/// Whether staff may move a letter from `from` to `to`: draft -> open, open <-> closed, and
+/// open or closed -> archived. Nothing goes back to draft: a published text stays published.
+pub fn status_change_allowed(from: LetterStatus, to: LetterStatus) -> bool {
+    use LetterStatus::{Archived, Closed, Draft, Open};
+    matches!(
+        (from, to),
+        (Draft, Open) | (Open, Closed) | (Closed, Open) | (Open, Archived) | (Closed, Archived)
+    )
+}
+
+/// The statuses a letter in `from` may move to, in the order a console offers them.
+pub fn next_statuses(from: LetterStatus) -> Vec<LetterStatus> {
+    [
+        LetterStatus::Open,
+        LetterStatus::Closed,
+        LetterStatus::Archived,
+        LetterStatus::Draft,
+    ]
+    .into_iter()
+    .filter(|to| status_change_allowed(from, *to))
+    .collect()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StatusChangeError {
+    #[error("there is no such letter")]
+    NotFound,
+    #[error("a letter cannot go from {} to {}", .from.as_str(), .to.as_str())]
+    NotAllowed {
+        from: LetterStatus,
+        to: LetterStatus,
+    },
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// What `change_status` did.
+#[derive(Clone, Debug)]
+pub struct StatusChange {
+    pub from: LetterStatus,
+    /// The letter as it is now.
+    pub letter: Letter,
+    /// False when the letter already had the wanted status (a form sent twice).
+    pub changed: bool,
+}
+
+/// Opens, closes, reopens or archives a letter. The first opening sets `published_at`.
+/// Asking for the status a letter already has changes nothing, so a form sent twice is
+/// harmless.
+pub fn change_status(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    to: LetterStatus,
+) -> Result<StatusChange, StatusChangeError> {
+    crate::db::write_transaction(connection, |connection| {
+        let letter = find_by_id(connection, letter_id)?.ok_or(StatusChangeError::NotFound)?;
+        let from = letter.status();
+        if from == to {
+            return Ok(StatusChange {
+                from,
+                letter,
+                changed: false,
+            });
+        }
+        if !status_change_allowed(from, to) {
+            return Err(StatusChangeError::NotAllowed { from, to });
+        }
+        let now = crate::db::now();
+        let published_at = letter
+            .published_at
+            .or((to == LetterStatus::Open).then_some(now));
+        // Only from the status just read: a concurrent change makes this one fail instead of
+        // silently undoing it.
+        let updated = diesel::update(
+            letters::table
+                .filter(letters::id.eq(letter_id))
+                .filter(letters::status.eq(from.as_str())),
+        )
+        .set((
+            letters::status.eq(to.as_str()),
+            letters::published_at.eq(published_at),
+            letters::updated_at.eq(now),
+        ))
+        .execute(connection)?;
+        let letter = find_by_id(connection, letter_id)?.ok_or(StatusChangeError::NotFound)?;
+        if updated == 0 {
+            return Err(StatusChangeError::NotAllowed {
+                from: letter.status(),
+                to,
+            });
+        }
+        Ok(StatusChange {
+            from,
+            letter,
+            changed: true,
+        })
+    })
+}
+
+/// How many signatures a letter has in each kind and state, and when the last one came in.
+#[derive(Clone, Debug, Default)]
+pub struct SignatureTally {
+    /// (kind, state, count) for every combination that has at least one signature.
+    pub counts: Vec<(String, String, i64)>,
+    /// When the most recent signature (in any state) was submitted.
+    pub last_signed_at: Option<NaiveDateTime>,
+}
+
+impl SignatureTally {
+    pub fn get(
+        &self,
+        kind: crate::signatures::SignatureKind,
+        state: crate::signatures::SignatureState,
+    ) -> i64 {
+        self.counts
+            .iter()
+            .filter(|(k, s, _)| k == kind.as_str() && s == state.as_str())
+            .map(|(_, _, count)| count)
+            .sum()
+    }
+
+    /// Individuals who confirmed by email: they count.
+    pub fn confirmed_individuals(&self) -> i64 {
+        use crate::signatures::{SignatureKind, SignatureState};
+        self.get(SignatureKind::Individual, SignatureState::Verified)
+    }
+
+    /// Organizations listed on the letter: they count.
+    pub fn approved_organizations(&self) -> i64 {
+        use crate::signatures::{SignatureKind, SignatureState};
+        self.get(SignatureKind::Organization, SignatureState::Approved)
+    }
+
+    /// Signatures of either kind waiting for their signer to confirm by email.
+    pub fn pending(&self) -> i64 {
+        use crate::signatures::{SignatureKind, SignatureState};
+        self.get(SignatureKind::Individual, SignatureState::Pending)
+            + self.get(SignatureKind::Organization, SignatureState::Pending)
+    }
+
+    /// Confirmed organizations waiting for staff approval.
+    pub fn awaiting_approval(&self) -> i64 {
+        use crate::signatures::{SignatureKind, SignatureState};
+        self.get(SignatureKind::Organization, SignatureState::Verified)
+    }
+}
+
+/// The signature tally of one letter.
+pub fn signature_tally(
+    connection: &mut DbConnection,
+    letter_id: &str,
+) -> Result<SignatureTally, diesel::result::Error> {
+    use crate::db::schema::signatures;
+    use diesel::dsl::{count_star, max};
+    let rows: Vec<(String, String, i64, Option<NaiveDateTime>)> = signatures::table
+        .filter(signatures::letter_id.eq(letter_id))
+        .group_by((signatures::kind, signatures::state))
+        .select((
+            signatures::kind,
+            signatures::state,
+            count_star(),
+            max(signatures::created_at),
+        ))
+        .load(connection)?;
+    let mut tally = SignatureTally::default();
+    for (kind, state, count, last) in rows {
+        tally.counts.push((kind, state, count));
+        tally.last_signed_at = tally.last_signed_at.max(last);
+    }
+    Ok(tally)
+}
+
+/// The signature tallies of every letter that has signatures, by letter id, in one query.
+pub fn signature_tallies(
+    connection: &mut DbConnection,
+) -> Result<std::collections::HashMap<String, SignatureTally>, diesel::result::Error> {
+    use crate::db::schema::signatures;
+    use diesel::dsl::{count_star, max};
+    let rows: Vec<(String, String, String, i64, Option<NaiveDateTime>)> = signatures::table
+        .group_by((signatures::letter_id, signatures::kind, signatures::state))
+        .select((
+            signatures::letter_id,
+            signatures::kind,
+            signatures::state,
+            count_star(),
+            max(signatures::created_at),
+        ))
+        .load(connection)?;
+    let mut tallies: std::collections::HashMap<String, SignatureTally> =
+        std::collections::HashMap::new();
+    for (letter_id, kind, state, count, last) in rows {
+        let tally = tallies.entry(letter_id).or_default();
+        tally.counts.push((kind, state, count));
+        tally.last_signed_at = tally.last_signed_at.max(last);
+    }
+    Ok(tallies)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,3 +147,318 @@ pub fn set_organization_order(
         Ok(placed)
     })
 }
+
+// The staff console's moderation: audited decisions, hiding and removing signatures, the
+// review queue and the staff search. Every function takes the letter named in the request
+// and touches only that letter's signatures.
+
+/// Decides like `decide` and records every decision that was made in the audit log
+/// (`signature.approve` / `signature.reject`), all in one transaction.
+pub fn decide_audited(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    ids: &[String],
+    decision: Decision,
+    actor: &crate::staff::Actor,
+    policy: &SigningPolicy,
+) -> Result<Vec<(String, DecisionOutcome)>, SignError> {
+    db::write_transaction(connection, |connection| {
+        let outcomes = decide(connection, letter, ids, decision, &actor.email, policy)?;
+        let action = match decision {
+            Decision::Approve => "signature.approve",
+            Decision::Reject => "signature.reject",
+        };
+        for (id, outcome) in &outcomes {
+            if *outcome != DecisionOutcome::Done {
+                continue;
+            }
+            let organization: Option<String> = signatures::table
+                .find(id)
+                .select(signatures::organization)
+                .first(connection)?;
+            crate::staff::audit::record(
+                connection,
+                actor,
+                action,
+                Some(&letter.id),
+                Some(id),
+                organization.as_deref().unwrap_or(""),
+            )?;
+        }
+        Ok(outcomes)
+    })
+}
+
+/// The longest reason kept for hiding or removing a signature.
+pub const REASON_MAX: usize = 500;
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum TakedownOutcome {
+    Done,
+    /// No signature with this id on this letter.
+    NotOnThisLetter,
+    /// Hiding and removing need a reason, for the record.
+    ReasonRequired,
+    /// A withdrawn signature has nothing left to hide or remove.
+    Withdrawn,
+    AlreadyRemoved,
+}
+
+fn takedown_reason(reason: &str) -> Option<String> {
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!reason.is_empty()).then(|| reason.chars().take(REASON_MAX).collect())
+}
+
+fn takedown_target(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    id: &str,
+) -> Result<Result<SignatureRecord, TakedownOutcome>, diesel::result::Error> {
+    Ok(match find_on_letter(connection, &letter.id, id)? {
+        None => Err(TakedownOutcome::NotOnThisLetter),
+        Some(signature) => match signature.state() {
+            Some(SignatureState::Withdrawn) => Err(TakedownOutcome::Withdrawn),
+            Some(SignatureState::Removed) => Err(TakedownOutcome::AlreadyRemoved),
+            _ => Ok(signature),
+        },
+    })
+}
+
+/// Takes a signature off the public lists but keeps it in the counts (a name that should
+/// not be shown, such as a prank or a private person's request). Audited as
+/// `signature.hide`.
+pub fn hide(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    id: &str,
+    reason: &str,
+    actor: &crate::staff::Actor,
+) -> Result<TakedownOutcome, diesel::result::Error> {
+    let Some(reason) = takedown_reason(reason) else {
+        return Ok(TakedownOutcome::ReasonRequired);
+    };
+    db::write_transaction(connection, |connection| {
+        let signature = match takedown_target(connection, letter, id)? {
+            Ok(signature) => signature,
+            Err(outcome) => return Ok(outcome),
+        };
+        diesel::update(signatures::table.find(&signature.id))
+            .set((
+                signatures::public.eq(false),
+                signatures::hidden_reason.eq(&reason),
+            ))
+            .execute(connection)?;
+        crate::staff::audit::record(
+            connection,
+            actor,
+            "signature.hide",
+            Some(&letter.id),
+            Some(&signature.id),
+            &reason,
+        )?;
+        Ok(TakedownOutcome::Done)
+    })
+}
+
+/// Takes a signature out of the lists and the counts (spam, abuse), recording who did it
+/// and why. The row stays, so the same address signing again is still recognised. Audited
+/// as `signature.remove`.
+pub fn remove(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    id: &str,
+    reason: &str,
+    actor: &crate::staff::Actor,
+) -> Result<TakedownOutcome, diesel::result::Error> {
+    let Some(reason) = takedown_reason(reason) else {
+        return Ok(TakedownOutcome::ReasonRequired);
+    };
+    db::write_transaction(connection, |connection| {
+        let signature = match takedown_target(connection, letter, id)? {
+            Ok(signature) => signature,
+            Err(outcome) => return Ok(outcome),
+        };
+        diesel::update(signatures::table.find(&signature.id))
+            .set((
+                signatures::state.eq(SignatureState::Removed.as_str()),
+                signatures::removed_at.eq(db::now()),
+                signatures::removed_by.eq(&actor.email),
+                signatures::removed_reason.eq(&reason),
+            ))
+            .execute(connection)?;
+        crate::staff::audit::record(
+            connection,
+            actor,
+            "signature.remove",
+            Some(&letter.id),
+            Some(&signature.id),
+            &format!("was {}: {reason}", signature.state),
+        )?;
+        Ok(TakedownOutcome::Done)
+    })
+}
+
+/// An organization sign-on waiting for review, with the letter it is for.
+#[derive(Clone, Debug)]
+pub struct AwaitingReview {
+    pub signature: SignatureRecord,
+    pub letter_slug: String,
+    pub letter_title: String,
+}
+
+/// Confirmed organization sign-ons waiting for approval, oldest first: of one letter, or of
+/// every letter when `letter_id` is `None`.
+pub fn awaiting_review(
+    connection: &mut DbConnection,
+    letter_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AwaitingReview>, diesel::result::Error> {
+    use crate::db::schema::letters;
+    let mut query = signatures::table
+        .inner_join(letters::table)
+        .filter(signatures::state.eq(SignatureState::Verified.as_str()))
+        .filter(signatures::kind.eq(SignatureKind::Organization.as_str()))
+        .order((signatures::verified_at.asc(), signatures::id.asc()))
+        .limit(limit)
+        .select((SignatureRecord::as_select(), letters::slug, letters::title))
+        .into_boxed();
+    if let Some(letter_id) = letter_id {
+        query = query.filter(signatures::letter_id.eq(letter_id.to_owned()));
+    }
+    let rows: Vec<(SignatureRecord, String, String)> = query.load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(signature, letter_slug, letter_title)| AwaitingReview {
+            signature,
+            letter_slug,
+            letter_title,
+        })
+        .collect())
+}
+
+diesel::define_sql_function! {
+    /// SQL `LOWER`, the same on SQLite and PostgreSQL for ASCII letters.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// What staff look for in a letter's signatures. `text` matches anywhere in the signer's
+/// name, email or organization, ignoring case.
+#[derive(Clone, Debug, Default)]
+pub struct SignatureSearch {
+    pub filter: super::SignatureFilter,
+    pub text: String,
+}
+
+/// Escapes `%`, `_` and the escape character itself for a LIKE pattern.
+fn like_contains(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for character in text.chars() {
+        if matches!(character, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(character);
+    }
+    pattern.push('%');
+    pattern
+}
+
+fn searched<'a>(
+    letter_id: &str,
+    search: &SignatureSearch,
+) -> signatures::BoxedQuery<'a, crate::db::MultiBackend> {
+    let mut query = signatures::table
+        .filter(signatures::letter_id.eq(letter_id.to_owned()))
+        .into_boxed();
+    if !search.filter.states.is_empty() {
+        let states: Vec<&str> = search.filter.states.iter().map(|s| s.as_str()).collect();
+        query = query.filter(signatures::state.eq_any(states));
+    }
+    if !search.filter.kinds.is_empty() {
+        let kinds: Vec<&str> = search.filter.kinds.iter().map(|k| k.as_str()).collect();
+        query = query.filter(signatures::kind.eq_any(kinds));
+    }
+    let text = search.text.trim().to_lowercase();
+    if !text.is_empty() {
+        let anywhere = like_contains(&text);
+        let organization = like_contains(&super::normalize_organization(&text));
+        query = query.filter(
+            lower(signatures::name)
+                .like(anywhere.clone())
+                .escape('\\')
+                .or(signatures::email_normalized.like(anywhere).escape('\\'))
+                .or(signatures::organization_normalized
+                    .like(organization)
+                    .escape('\\')
+                    .assume_not_null()),
+        );
+    }
+    query
+}
+
+/// Up to `limit` matching signatures, newest first, older than the id `before` (keyset
+/// paging: ids grow with time).
+pub fn search(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    search: &SignatureSearch,
+    before: Option<&str>,
+    limit: i64,
+) -> Result<Vec<SignatureRecord>, diesel::result::Error> {
+    let mut query = searched(letter_id, search);
+    if let Some(before) = before {
+        query = query.filter(signatures::id.lt(before.to_owned()));
+    }
+    query
+        .order(signatures::id.desc())
+        .limit(limit)
+        .select(SignatureRecord::as_select())
+        .load(connection)
+}
+
+/// How many signatures match, on every page together.
+pub fn search_count(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    search: &SignatureSearch,
+) -> Result<i64, diesel::result::Error> {
+    searched(letter_id, search).count().get_result(connection)
+}
+
+/// The signature with this id if it belongs to this letter.
+pub fn find_on_letter(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    id: &str,
+) -> Result<Option<SignatureRecord>, diesel::result::Error> {
+    signatures::table
+        .filter(signatures::id.eq(id))
+        .filter(signatures::letter_id.eq(letter_id))
+        .select(SignatureRecord::as_select())
+        .first(connection)
+        .optional()
+}
+
+#[cfg(test)]
+mod console_tests {
+    use super::*;
+
+    #[test]
+    fn search_text_is_matched_literally() {
+        assert_eq!(like_contains("ada"), "%ada%");
+        assert_eq!(like_contains("100%_off\\"), "%100\\%\\_off\\\\%");
+    }
+
+    #[test]
+    fn reasons_are_required_trimmed_and_bounded() {
+        assert_eq!(takedown_reason("  \n "), None);
+        assert_eq!(
+            takedown_reason("  spam \n bot ").as_deref(),
+            Some("spam bot")
+        );
+        assert_eq!(
+            takedown_reason(&"x".repeat(REASON_MAX + 10)).map(|reason| reason.len()),
+            Some(REASON_MAX)
+        );
+    }
+}

@@ -322,27 +322,21 @@ impl TestApp {
             .expect("count outbox")
     }
 
-    /// Every email written so far by the file transport.
+    /// Every email written so far by the file transport, in the order they were queued
+    /// (message ids are the outbox's time-ordered ids; delivery itself runs in parallel).
     pub fn mails(&self) -> Vec<Email> {
         let Ok(entries) = std::fs::read_dir(&self.mail_dir) else {
             return Vec::new();
         };
-        let mut paths: Vec<(std::time::SystemTime, PathBuf)> = entries
+        let mut mails: Vec<Email> = entries
             .filter_map(Result::ok)
             .map(|entry| entry.path())
             .filter(|path| path.extension().is_some_and(|extension| extension == "eml"))
-            .map(|path| {
-                let modified = std::fs::metadata(&path)
-                    .and_then(|metadata| metadata.modified())
-                    .unwrap_or(std::time::UNIX_EPOCH);
-                (modified, path)
-            })
+            .filter_map(|path| std::fs::read(path).ok())
+            .map(|raw| Email::parse(&raw))
             .collect();
-        paths.sort();
-        paths
-            .into_iter()
-            .map(|(_, path)| Email::parse(&std::fs::read(path).expect("read mail file")))
-            .collect()
+        mails.sort_by(|a, b| a.message_id.cmp(&b.message_id));
+        mails
     }
 
     /// Waits until `count` emails have reached `address`, and returns them oldest first.

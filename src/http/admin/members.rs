@@ -1,5 +1,548 @@
-//! Console pages: members.
+//! Console pages: the roster of member organizations (add, remove, paste a CSV) and the
+//! invites of a letter (who signed, who waits, who has not answered; send and remind).
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
 
-pub fn routes(_config: &mut web::ServiceConfig) {}
+use super::moderation::{form_pairs, form_value, form_values, load_letter, web_link, when};
+use super::{AdminError, Nav, Staff, page, redirect};
+use crate::db::{self, DbError};
+use crate::http::AppState;
+use crate::invites::{self, InviteError, MemberStatus, Recipients, SendReport};
+use crate::members::{self, Member, MemberError, Saved};
+use crate::staff::{Role, audit};
+
+/// A pasted roster may be long; other console forms keep the server's default limit.
+const IMPORT_LIMIT: usize = 1024 * 1024;
+/// One member name per selected row.
+const INVITE_FORM_LIMIT: usize = 256 * 1024;
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/admin/members", web::get().to(roster))
+        .route("/admin/members", web::post().to(add))
+        .route("/admin/members/{id}/remove", web::post().to(remove))
+        .service(
+            web::resource("/admin/members/import")
+                .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+                .route(web::post().to(import)),
+        )
+        .service(
+            web::resource("/admin/letters/{slug}/invites")
+                .app_data(web::PayloadConfig::new(INVITE_FORM_LIMIT))
+                .route(web::get().to(invites_page))
+                .route(web::post().to(send)),
+        )
+        .route(
+            "/admin/letters/{slug}/invites/remind",
+            web::post().to(remind),
+        );
+}
+
+// ----- The roster -----
+
+struct MemberRow {
+    name: String,
+    email: String,
+    website: Option<String>,
+    added: String,
+    remove_action: String,
+}
+
+#[derive(Default)]
+struct MemberForm {
+    name: String,
+    email: String,
+    website: String,
+    problem: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/members_list.html")]
+struct RosterPage {
+    nav: Nav,
+    members: Vec<MemberRow>,
+    notice: Option<String>,
+    add_action: String,
+    import_action: String,
+    form: MemberForm,
+    import_text: String,
+    import_problem: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct RosterQuery {
+    done: Option<String>,
+    added: Option<u32>,
+    updated: Option<u32>,
+}
+
+impl RosterQuery {
+    fn notice(&self) -> Option<String> {
+        Some(match self.done.as_deref()? {
+            "added" => "Member added.".into(),
+            "updated" => {
+                "A member with that name was on the roster: its contact is updated.".into()
+            }
+            "removed" => {
+                "Member removed from the roster. Its past invites and signatures stay as they were."
+                    .into()
+            }
+            "imported" => format!(
+                "Roster imported: {} added, {} updated.",
+                self.added.unwrap_or(0),
+                self.updated.unwrap_or(0)
+            ),
+            _ => return None,
+        })
+    }
+}
+
+fn roster_page(
+    staff: &Staff,
+    roster: Vec<Member>,
+    notice: Option<String>,
+    form: MemberForm,
+    import_text: String,
+    import_problem: Option<String>,
+) -> RosterPage {
+    RosterPage {
+        nav: staff.nav(),
+        members: roster
+            .into_iter()
+            .map(|member| MemberRow {
+                remove_action: staff.action(&format!("/admin/members/{}/remove", member.id)),
+                website: web_link(member.website.as_deref()),
+                added: when(Some(member.created_at)),
+                name: member.name,
+                email: member.email,
+            })
+            .collect(),
+        notice,
+        add_action: staff.action("/admin/members"),
+        import_action: staff.action("/admin/members/import"),
+        form,
+        import_text,
+        import_problem,
+    }
+}
+
+async fn load_roster(state: &AppState) -> Result<Vec<Member>, AdminError> {
+    Ok(state
+        .with_connection(|connection| members::list(connection).map_err(DbError::from))
+        .await?)
+}
+
+pub async fn roster(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: web::Query<RosterQuery>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Viewer)?;
+    let roster = load_roster(&state).await?;
+    page(
+        StatusCode::OK,
+        &roster_page(
+            &staff,
+            roster,
+            query.notice(),
+            MemberForm::default(),
+            String::new(),
+            None,
+        ),
+    )
+}
+
+/// What a staff member can fix in what they typed, or a failure of ours.
+fn member_problem(error: MemberError) -> Result<String, AdminError> {
+    match error {
+        MemberError::Database(error) => Err(error.into()),
+        MemberError::File { message, .. } => Ok(message),
+        other => Ok(other.to_string()),
+    }
+}
+
+/// Adds a member, or updates the contact of the member with the same name.
+pub async fn add(
+    state: web::Data<AppState>,
+    staff: Staff,
+    body: web::Bytes,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let pairs = form_pairs(&body)?;
+    let field = |key: &str| form_value(&pairs, key).unwrap_or("").trim().to_owned();
+    let form = MemberForm {
+        name: field("name"),
+        email: field("email"),
+        website: field("website"),
+        problem: None,
+    };
+    let (name, email, website) = (form.name.clone(), form.email.clone(), form.website.clone());
+    let actor = staff.actor();
+    let saved = state
+        .with_connection(move |connection| {
+            let saved = db::write_transaction(connection, |connection| {
+                let saved = members::upsert(connection, &name, &email, Some(&website))?;
+                let detail = match saved {
+                    Saved::Added => format!("added, contact {email}"),
+                    Saved::Updated => format!("contact updated to {email}"),
+                };
+                audit::record(connection, &actor, "member.add", None, Some(&name), &detail)?;
+                Ok::<_, MemberError>(saved)
+            });
+            Ok::<_, DbError>(saved)
+        })
+        .await?;
+    match saved {
+        Ok(Saved::Added) => Ok(redirect("/admin/members?done=added")),
+        Ok(Saved::Updated) => Ok(redirect("/admin/members?done=updated")),
+        Err(error) => {
+            let problem = member_problem(error)?;
+            let roster = load_roster(&state).await?;
+            page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &roster_page(
+                    &staff,
+                    roster,
+                    None,
+                    MemberForm {
+                        problem: Some(problem),
+                        ..form
+                    },
+                    String::new(),
+                    None,
+                ),
+            )
+        }
+    }
+}
+
+pub async fn remove(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let id = path.into_inner();
+    let actor = staff.actor();
+    let removed = state
+        .with_connection(move |connection| {
+            Ok::<_, DbError>(db::write_transaction(connection, |connection| {
+                let Some(member) = members::find_live_by_id(connection, &id)? else {
+                    return Ok(false);
+                };
+                members::remove(connection, &member.name)?;
+                audit::record(
+                    connection,
+                    &actor,
+                    "member.remove",
+                    None,
+                    Some(&member.name),
+                    &member.email,
+                )?;
+                Ok::<_, MemberError>(true)
+            }))
+        })
+        .await?
+        .map_err(|error| match error {
+            MemberError::Database(error) => AdminError::from(error),
+            other => AdminError::Internal(other.to_string()),
+        })?;
+    if removed {
+        Ok(redirect("/admin/members?done=removed"))
+    } else {
+        Err(AdminError::NotFound)
+    }
+}
+
+/// Upserts every row of a pasted CSV (`name,email,website` with a header row); nothing is
+/// saved when a row is wrong, and the page says which.
+pub async fn import(
+    state: web::Data<AppState>,
+    staff: Staff,
+    body: web::Bytes,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let pairs = form_pairs(&body)?;
+    let text = form_value(&pairs, "csv").unwrap_or("").to_owned();
+    if text.trim().is_empty() {
+        return Err(AdminError::BadRequest(
+            "Paste the CSV first: a header row name,email,website and one member a line.".into(),
+        ));
+    }
+    let pasted = text.clone();
+    let actor = staff.actor();
+    let imported = state
+        .with_connection(move |connection| {
+            let imported = db::write_transaction(connection, |connection| {
+                let (added, updated) = members::import_csv_text(connection, &pasted)?;
+                audit::record(
+                    connection,
+                    &actor,
+                    "member.import",
+                    None,
+                    None,
+                    &format!("{added} added, {updated} updated"),
+                )?;
+                Ok::<_, MemberError>((added, updated))
+            });
+            Ok::<_, DbError>(imported)
+        })
+        .await?;
+    match imported {
+        Ok((added, updated)) => Ok(redirect(&format!(
+            "/admin/members?done=imported&added={added}&updated={updated}"
+        ))),
+        Err(error) => {
+            let problem = member_problem(error)?;
+            let roster = load_roster(&state).await?;
+            page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &roster_page(
+                    &staff,
+                    roster,
+                    None,
+                    MemberForm::default(),
+                    text,
+                    Some(format!("Nothing was imported: {problem}")),
+                ),
+            )
+        }
+    }
+}
+
+// ----- Invites of a letter -----
+
+struct InviteRow {
+    name: String,
+    email: String,
+    status: &'static str,
+    detail: String,
+    /// Invited without answer, or not invited: the members an invite can still go to.
+    invitable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/invites_status.html")]
+struct InvitesPage {
+    nav: Nav,
+    slug: String,
+    title: String,
+    accepts_organizations: bool,
+    is_open: bool,
+    rows: Vec<InviteRow>,
+    /// (label, how many)
+    summary: Vec<(&'static str, usize)>,
+    notice: Option<String>,
+    send_action: String,
+    remind_action: String,
+}
+
+#[derive(Deserialize)]
+pub struct InvitesQuery {
+    done: Option<String>,
+    sent: Option<u32>,
+    skipped: Option<u32>,
+}
+
+impl InvitesQuery {
+    fn notice(&self) -> Option<String> {
+        let sent = self.sent.unwrap_or(0);
+        let skipped = self.skipped.unwrap_or(0);
+        let members = |count: u32| {
+            if count == 1 {
+                "1 member".to_owned()
+            } else {
+                format!("{count} members")
+            }
+        };
+        Some(match self.done.as_deref()? {
+            "sent" if skipped > 0 => format!(
+                "Invites sent to {}. {} skipped: already signed.",
+                members(sent),
+                members(skipped)
+            ),
+            "sent" => format!("Invites sent to {}.", members(sent)),
+            "reminded" => format!("Reminders sent to {}.", members(sent)),
+            _ => return None,
+        })
+    }
+}
+
+fn invite_row(member: Member, status: MemberStatus) -> InviteRow {
+    let label = status.label();
+    let (detail, invitable) = match status {
+        MemberStatus::Signed { at, by } => (format!("by {by}, {}", when(at)), false),
+        MemberStatus::PendingApproval { at, by } => (
+            format!("by {by}, confirmed {}; approve it in moderation", when(at)),
+            false,
+        ),
+        MemberStatus::AwaitingConfirmation { by } => {
+            (format!("by {by}, email not confirmed yet"), false)
+        }
+        MemberStatus::Rejected => ("its sign-on was rejected".into(), false),
+        MemberStatus::InvitedNoAnswer {
+            last_sent_at,
+            sends,
+        } => (
+            format!(
+                "last sent {}{}",
+                when(Some(last_sent_at)),
+                if sends > 1 {
+                    format!(" ({sends} sends)")
+                } else {
+                    String::new()
+                }
+            ),
+            true,
+        ),
+        MemberStatus::NotInvited => (String::new(), true),
+    };
+    InviteRow {
+        name: member.name,
+        email: member.email,
+        status: label,
+        detail,
+        invitable,
+    }
+}
+
+pub async fn invites_page(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+    query: web::Query<InvitesQuery>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Viewer)?;
+    let letter = load_letter(&state, &path).await?;
+    let lookup = letter.clone();
+    let statuses = state
+        .with_connection(move |connection| {
+            invites::status(connection, &lookup).map_err(DbError::from)
+        })
+        .await?;
+    let rows: Vec<InviteRow> = statuses
+        .into_iter()
+        .map(|(member, status)| invite_row(member, status))
+        .collect();
+    let mut summary: Vec<(&'static str, usize)> = Vec::new();
+    for row in &rows {
+        match summary.iter_mut().find(|(label, _)| *label == row.status) {
+            Some((_, count)) => *count += 1,
+            None => summary.push((row.status, 1)),
+        }
+    }
+    let base = format!("/admin/letters/{}/invites", letter.slug);
+    page(
+        StatusCode::OK,
+        &InvitesPage {
+            nav: staff.nav(),
+            accepts_organizations: letter.accepts_organizations,
+            is_open: letter.accepts_signatures_at(db::now()),
+            rows,
+            summary,
+            notice: query.notice(),
+            send_action: staff.action(&base),
+            remind_action: staff.action(&format!("{base}/remind")),
+            slug: letter.slug,
+            title: letter.title,
+        },
+    )
+}
+
+fn invite_problem(error: InviteError) -> AdminError {
+    match error {
+        InviteError::UnknownMember(name) => {
+            AdminError::BadRequest(format!("{name} is not on the roster any more."))
+        }
+        InviteError::OrganizationsNotAccepted => AdminError::BadRequest(
+            "This letter does not accept organizations, so there is nothing to invite them to."
+                .into(),
+        ),
+        InviteError::Sign(error) => error.into(),
+        InviteError::Database(error) => error.into(),
+    }
+}
+
+async fn send_invites(
+    state: &AppState,
+    staff: &Staff,
+    slug: &str,
+    selection: Selection,
+) -> Result<SendReport, AdminError> {
+    let letter = load_letter(state, slug).await?;
+    let policy = state.policy.clone();
+    let actor = staff.actor();
+    let report = state
+        .with_connection(move |connection| {
+            let recipients = match &selection {
+                Selection::Named(names) => Recipients::Named(names),
+                Selection::All => Recipients::All,
+                Selection::Unanswered => Recipients::Unanswered,
+            };
+            Ok::<_, DbError>(invites::send_audited(
+                connection, &letter, recipients, &policy, &actor,
+            ))
+        })
+        .await?
+        .map_err(invite_problem)?;
+    if !report.sent.is_empty() {
+        state.mail_wakeup.notify_one();
+    }
+    Ok(report)
+}
+
+enum Selection {
+    Named(Vec<String>),
+    All,
+    Unanswered,
+}
+
+/// Emails invite links to the selected members (`member=` repeated) or to every member
+/// (`all=1`); members that already signed are skipped.
+pub async fn send(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let pairs = form_pairs(&body)?;
+    let selection = if form_value(&pairs, "all").is_some_and(|value| value == "1") {
+        Selection::All
+    } else {
+        let mut names = form_values(&pairs, "member");
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            return Err(AdminError::BadRequest(
+                "Select at least one member, or send to all.".into(),
+            ));
+        }
+        Selection::Named(names)
+    };
+    let report = send_invites(&state, &staff, &path, selection).await?;
+    Ok(redirect(&format!(
+        "/admin/letters/{}/invites?done=sent&sent={}&skipped={}",
+        path.as_str(),
+        report.sent.len(),
+        report.skipped.len()
+    )))
+}
+
+/// Sends a reminder, with a fresh link, to every member invited before who has not signed.
+pub async fn remind(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let report = send_invites(&state, &staff, &path, Selection::Unanswered).await?;
+    Ok(redirect(&format!(
+        "/admin/letters/{}/invites?done=reminded&sent={}",
+        path.as_str(),
+        report.sent.len()
+    )))
+}
