@@ -654,7 +654,9 @@ mod staff {
                         } => {
                             format!("last sent {} ({sends}x)", time(Some(*last_sent_at)))
                         }
-                        MemberStatus::Rejected | MemberStatus::NotInvited => String::new(),
+                        MemberStatus::Rejected
+                        | MemberStatus::Removed
+                        | MemberStatus::NotInvited => String::new(),
                     };
                     writeln!(out, "{:<40} {:<28} {detail}", member.name, status.label())?;
                 }

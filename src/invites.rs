@@ -433,6 +433,8 @@ pub enum MemberStatus {
         by: String,
     },
     Rejected,
+    /// Taken down by staff; not invited again automatically.
+    Removed,
     InvitedNoAnswer {
         last_sent_at: NaiveDateTime,
         sends: i32,
@@ -447,6 +449,7 @@ impl MemberStatus {
             MemberStatus::PendingApproval { .. } => "pending approval",
             MemberStatus::AwaitingConfirmation { .. } => "awaiting email confirmation",
             MemberStatus::Rejected => "rejected",
+            MemberStatus::Removed => "removed by staff",
             MemberStatus::InvitedNoAnswer { .. } => "invited, no answer",
             MemberStatus::NotInvited => "not invited",
         }
@@ -471,6 +474,7 @@ pub fn status(
                     by: signature.name,
                 },
                 Some(SignatureState::Rejected) => MemberStatus::Rejected,
+                Some(SignatureState::Removed) => MemberStatus::Removed,
                 _ => MemberStatus::AwaitingConfirmation { by: signature.name },
             },
             None => match find_invite(connection, &letter.id, &member.id)? {

@@ -123,20 +123,39 @@ pub fn remove(connection: &mut DbConnection, name: &str) -> Result<(), MemberErr
     Ok(())
 }
 
-/// Reads a CSV with the columns `name`, `email` and optionally `website` (a header row is
-/// required) and upserts every row. Nothing is saved if any row is invalid.
+/// Reads a CSV file with the columns `name`, `email` and optionally `website` (a header row
+/// is required) and upserts every row. Nothing is saved if any row is invalid.
 pub fn import_csv(
     connection: &mut DbConnection,
     path: &std::path::Path,
 ) -> Result<(usize, usize), MemberError> {
-    let file_error = |message: String| MemberError::File {
+    let text = std::fs::read_to_string(path).map_err(|error| MemberError::File {
         path: path.display().to_string(),
+        message: error.to_string(),
+    })?;
+    import_rows(connection, &text, &path.display().to_string())
+}
+
+/// The same, for CSV text pasted into the console.
+pub fn import_csv_text(
+    connection: &mut DbConnection,
+    text: &str,
+) -> Result<(usize, usize), MemberError> {
+    import_rows(connection, text, "the pasted CSV")
+}
+
+fn import_rows(
+    connection: &mut DbConnection,
+    text: &str,
+    source: &str,
+) -> Result<(usize, usize), MemberError> {
+    let file_error = |message: String| MemberError::File {
+        path: source.to_owned(),
         message,
     };
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|error| file_error(error.to_string()))?;
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|error| file_error(error.to_string()))?
@@ -188,57 +207,4 @@ pub fn find_live_by_id(
         .select(Member::as_select())
         .first(connection)
         .optional()
-}
-
-/// Like `import_csv`, from text (pasted into the console): the columns `name`, `email` and
-/// optionally `website`, with a header row. Nothing is saved if any row is invalid.
-pub fn import_csv_text(
-    connection: &mut DbConnection,
-    text: &str,
-) -> Result<(usize, usize), MemberError> {
-    let text_error = |message: String| MemberError::File {
-        path: "the pasted CSV".into(),
-        message,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|error| text_error(error.to_string()))?
-        .clone();
-    let column = |wanted: &str| {
-        headers
-            .iter()
-            .position(|header| header.eq_ignore_ascii_case(wanted))
-    };
-    let (Some(name_column), Some(email_column)) = (column("name"), column("email")) else {
-        return Err(text_error(
-            "the header row must name the columns name and email".into(),
-        ));
-    };
-    let website_column = column("website");
-    let mut rows = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let record = record.map_err(|error| text_error(error.to_string()))?;
-        let field = |column: usize| record.get(column).unwrap_or("").to_owned();
-        rows.push((
-            index + 2,
-            field(name_column),
-            field(email_column),
-            website_column.map(field),
-        ));
-    }
-    db::write_transaction(connection, |connection| {
-        let (mut added, mut updated) = (0, 0);
-        for (line, name, email, website) in &rows {
-            match upsert(connection, name, email, website.as_deref()) {
-                Ok(Saved::Added) => added += 1,
-                Ok(Saved::Updated) => updated += 1,
-                Err(MemberError::Database(error)) => return Err(MemberError::Database(error)),
-                Err(error) => return Err(text_error(format!("line {line}: {error}"))),
-            }
-        }
-        Ok((added, updated))
-    })
 }

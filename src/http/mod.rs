@@ -124,6 +124,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/verify/{token}", web::post().to(pages::verify))
         .route("/withdraw/{token}", web::get().to(pages::withdraw_page))
         .route("/withdraw/{token}", web::post().to(pages::withdraw))
+        // Before the public scope, which would otherwise answer every /api/v1/... itself.
+        .configure(admin_api::routes)
         .service(
             web::scope("/api/v1")
                 .route("/letters", web::get().to(api::letters))
@@ -135,7 +137,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route("/letters/{slug}/signatures", web::post().to(api::sign)),
         )
         .configure(admin::routes)
-        .configure(admin_api::routes)
         .default_service(web::to(pages::not_found));
 }
 

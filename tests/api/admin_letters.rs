@@ -137,7 +137,7 @@ async fn an_editor_writes_opens_edits_closes_and_reopens_a_letter(backend: Backe
         "edit",
         "moderation",
         "invites",
-        "export.csv",
+        "exports",
         "print",
         "progress",
     ] {

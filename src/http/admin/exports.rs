@@ -1,5 +1,342 @@
-//! Console pages: exports.
+//! Console pages for delivering a letter: the export download (the same bytes as
+//! `undersigned export`), a print view of the letter with its signatories, and the progress
+//! chart. Every role may use them.
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
 
-pub fn routes(_config: &mut web::ServiceConfig) {}
+use super::{AdminError, Nav, Staff, page};
+use crate::db::{self, DbError};
+use crate::http::AppState;
+use crate::http::admin_api::{self, ExportStartError};
+use crate::http::views::{long_date, signatory_line, thousands};
+use crate::letters::{self, Letter, LetterStatus};
+use crate::progress::{self, Progress};
+use crate::signatures::{self, PublicSignatory, SignatureKind, SignatureState};
+
+/// Signatories are read for the print view in pages of this many.
+const PRINT_PAGE: i64 = 1000;
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/admin/letters/{slug}/exports", web::get().to(export_form))
+        .route(
+            "/admin/letters/{slug}/export.{format}",
+            web::get().to(download),
+        )
+        .route("/admin/letters/{slug}/print", web::get().to(print))
+        .route(
+            "/admin/letters/{slug}/progress",
+            web::get().to(progress_page),
+        );
+}
+
+async fn find_letter(state: &AppState, slug: &str) -> Result<Letter, AdminError> {
+    if !letters::is_valid_slug(slug) {
+        return Err(AdminError::NotFound);
+    }
+    let slug = slug.to_owned();
+    state
+        .with_connection(move |connection| {
+            letters::find_by_slug(connection, &slug).map_err(DbError::from)
+        })
+        .await?
+        .ok_or(AdminError::NotFound)
+}
+
+// ---------------------------------------------------------------------------------------
+// Export
+
+struct Choice {
+    value: &'static str,
+    count: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/exports_form.html")]
+struct ExportPage {
+    nav: Nav,
+    letter: Letter,
+    states: Vec<Choice>,
+    kinds: Vec<Choice>,
+    api_url: String,
+}
+
+async fn export_form(
+    state: web::Data<AppState>,
+    staff: Staff,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let letter = find_letter(&state, &slug).await?;
+    let letter_id = letter.id.clone();
+    let tally = state
+        .with_connection(move |connection| {
+            letters::signature_tally(connection, &letter_id).map_err(DbError::from)
+        })
+        .await?;
+    let states = SignatureState::ALL
+        .into_iter()
+        .map(|signature_state| Choice {
+            value: signature_state.as_str(),
+            count: thousands(
+                tally.get(SignatureKind::Individual, signature_state)
+                    + tally.get(SignatureKind::Organization, signature_state),
+            ),
+        })
+        .collect();
+    let kinds = [SignatureKind::Individual, SignatureKind::Organization]
+        .into_iter()
+        .map(|kind| Choice {
+            value: kind.as_str(),
+            count: thousands(
+                SignatureState::ALL
+                    .into_iter()
+                    .map(|signature_state| tally.get(kind, signature_state))
+                    .sum(),
+            ),
+        })
+        .collect();
+    let api_url = format!(
+        "{}/api/v1/admin/letters/{}/export.csv",
+        state.policy.public_base, letter.slug
+    );
+    page(
+        StatusCode::OK,
+        &ExportPage {
+            nav: staff.nav(),
+            letter,
+            states,
+            kinds,
+            api_url,
+        },
+    )
+}
+
+async fn download(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AdminError> {
+    let (slug, extension) = path.into_inner();
+    let format = admin_api::export_format(&extension).ok_or(AdminError::NotFound)?;
+    let filter =
+        admin_api::export_filter(request.query_string()).map_err(AdminError::BadRequest)?;
+    admin_api::start_export(&state, &slug, filter, format, staff.actor(), "console")
+        .await
+        .map_err(|error| match error {
+            ExportStartError::NotFound => AdminError::NotFound,
+            ExportStartError::Unavailable(error) => AdminError::from(error),
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// Print view
+
+struct PrintedSignatory {
+    name: String,
+    line: String,
+}
+
+impl PrintedSignatory {
+    fn organization(signatory: PublicSignatory) -> Self {
+        let line = signatory_line(&signatory);
+        PrintedSignatory {
+            name: signatory.organization.unwrap_or(signatory.name),
+            line,
+        }
+    }
+
+    fn individual(signatory: PublicSignatory) -> Self {
+        let line = signatory_line(&signatory);
+        PrintedSignatory {
+            name: signatory.name,
+            line,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/print.html")]
+struct PrintPage {
+    nav: Nav,
+    letter: Letter,
+    date: String,
+    organizations: Vec<PrintedSignatory>,
+    individuals: Vec<PrintedSignatory>,
+}
+
+/// Every listed signatory, organizations first in their listed order, then individuals.
+fn all_listed(
+    connection: &mut db::DbConnection,
+    letter_id: &str,
+) -> Result<(Vec<PrintedSignatory>, Vec<PrintedSignatory>), diesel::result::Error> {
+    let mut organizations = Vec::new();
+    loop {
+        let page = signatures::listed_organizations(
+            connection,
+            letter_id,
+            organizations.len() as i64,
+            PRINT_PAGE,
+        )?;
+        let full = page.len() as i64 == PRINT_PAGE;
+        organizations.extend(page.into_iter().map(PrintedSignatory::organization));
+        if !full {
+            break;
+        }
+    }
+    let mut individuals = Vec::new();
+    loop {
+        let page = signatures::listed_individuals(
+            connection,
+            letter_id,
+            individuals.len() as i64,
+            PRINT_PAGE,
+        )?;
+        let full = page.len() as i64 == PRINT_PAGE;
+        individuals.extend(page.into_iter().map(PrintedSignatory::individual));
+        if !full {
+            break;
+        }
+    }
+    Ok((organizations, individuals))
+}
+
+async fn print(
+    state: web::Data<AppState>,
+    staff: Staff,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let letter = find_letter(&state, &slug).await?;
+    let letter_id = letter.id.clone();
+    let (organizations, individuals) = state
+        .with_connection(move |connection| {
+            all_listed(connection, &letter_id).map_err(DbError::from)
+        })
+        .await?;
+    let date = long_date(&letter.published_at.unwrap_or_else(db::now));
+    page(
+        StatusCode::OK,
+        &PrintPage {
+            nav: staff.nav(),
+            letter,
+            date,
+            organizations,
+            individuals,
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Progress
+
+struct CountRow {
+    state: &'static str,
+    individuals: String,
+    organizations: String,
+    total: String,
+}
+
+struct DayRow {
+    date: String,
+    submitted: String,
+    counted: String,
+    total_submitted: String,
+    total_counted: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/progress.html")]
+struct ProgressPage {
+    nav: Nav,
+    letter: Letter,
+    counted: String,
+    submitted: String,
+    pending: String,
+    awaiting_approval: String,
+    goal: Option<String>,
+    rows: Vec<CountRow>,
+    individuals: String,
+    organizations: String,
+    chart: String,
+    days: Vec<DayRow>,
+    generated_at: String,
+}
+
+fn count_rows(progress: &Progress) -> Vec<CountRow> {
+    progress
+        .counts
+        .iter()
+        .map(|counts| CountRow {
+            state: counts.state.as_str(),
+            individuals: thousands(counts.individuals),
+            organizations: thousands(counts.organizations),
+            total: thousands(counts.total()),
+        })
+        .collect()
+}
+
+fn day_rows(progress: &Progress) -> Vec<DayRow> {
+    progress
+        .days
+        .iter()
+        .map(|day| DayRow {
+            date: day.date.to_string(),
+            submitted: thousands(day.submitted),
+            counted: thousands(day.counted),
+            total_submitted: thousands(day.total_submitted),
+            total_counted: thousands(day.total_counted),
+        })
+        .collect()
+}
+
+fn generated(time: NaiveDateTime) -> String {
+    time.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+async fn progress_page(
+    state: web::Data<AppState>,
+    staff: Staff,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let letter = find_letter(&state, &slug).await?;
+    let now = db::now();
+    // A letter still collecting runs to today, so that quiet days show as such.
+    let until = (letter.status() == LetterStatus::Open).then_some(now.date());
+    let letter_id = letter.id.clone();
+    let progress = state
+        .with_connection(move |connection| {
+            progress::load(connection, &letter_id, until).map_err(DbError::from)
+        })
+        .await?;
+    let chart = progress::render_svg(
+        &progress,
+        "progress-chart",
+        &format!("Signatures over time: {}", letter.title),
+    );
+    page(
+        StatusCode::OK,
+        &ProgressPage {
+            nav: staff.nav(),
+            counted: thousands(progress.counted()),
+            submitted: thousands(progress.submitted()),
+            pending: thousands(
+                progress.count(SignatureKind::Individual, SignatureState::Pending)
+                    + progress.count(SignatureKind::Organization, SignatureState::Pending),
+            ),
+            awaiting_approval: thousands(
+                progress.count(SignatureKind::Organization, SignatureState::Verified),
+            ),
+            goal: letter.goal.map(thousands),
+            rows: count_rows(&progress),
+            individuals: thousands(progress.individuals()),
+            organizations: thousands(progress.organizations()),
+            chart,
+            days: day_rows(&progress),
+            generated_at: generated(now),
+            letter,
+        },
+    )
+}

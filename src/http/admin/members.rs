@@ -383,6 +383,7 @@ fn invite_row(member: Member, status: MemberStatus) -> InviteRow {
             (format!("by {by}, email not confirmed yet"), false)
         }
         MemberStatus::Rejected => ("its sign-on was rejected".into(), false),
+        MemberStatus::Removed => ("its signature was removed by staff".into(), false),
         MemberStatus::InvitedNoAnswer {
             last_sent_at,
             sends,

@@ -1,5 +1,200 @@
-//! Console pages: tokens.
+//! Console pages: personal API tokens for scripts. Each staff member sees and manages only
+//! their own; a token acts with its owner's role. The secret is shown once, on the page that
+//! answers the creation, and only its hash is stored.
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
 
-pub fn routes(_config: &mut web::ServiceConfig) {}
+use super::{AdminError, Nav, Staff, page, redirect};
+use crate::db::{self, DbError};
+use crate::http::AppState;
+use crate::staff::{api_tokens, audit};
+
+const NAME_MAX: usize = 100;
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/admin/tokens", web::get().to(list))
+        .route("/admin/tokens", web::post().to(create))
+        .route("/admin/tokens/{id}/revoke", web::post().to(revoke));
+}
+
+struct TokenRow {
+    name: String,
+    created_at: String,
+    last_used_at: String,
+    revoked_at: Option<String>,
+    revoke_action: String,
+}
+
+/// The token just created, shown once.
+struct NewToken {
+    name: String,
+    secret: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/tokens.html")]
+struct TokensPage {
+    nav: Nav,
+    rows: Vec<TokenRow>,
+    create_action: String,
+    created: Option<NewToken>,
+    name: String,
+    problem: Option<String>,
+    api_base: String,
+}
+
+fn time(value: Option<NaiveDateTime>) -> String {
+    value
+        .map(|time| time.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| "never".into())
+}
+
+async fn render(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    created: Option<NewToken>,
+    name: String,
+    problem: Option<String>,
+) -> Result<HttpResponse, AdminError> {
+    let staff_id = staff.0.staff_id.clone();
+    let tokens = state
+        .with_connection(move |connection| {
+            api_tokens::list_for(connection, &staff_id).map_err(DbError::from)
+        })
+        .await?;
+    let rows = tokens
+        .into_iter()
+        .map(|token| TokenRow {
+            revoke_action: staff.action(&format!("/admin/tokens/{}/revoke", token.id)),
+            name: token.name,
+            created_at: time(Some(token.created_at)),
+            last_used_at: time(token.last_used_at),
+            revoked_at: token.revoked_at.map(|revoked| time(Some(revoked))),
+        })
+        .collect();
+    page(
+        status,
+        &TokensPage {
+            nav: staff.nav(),
+            rows,
+            create_action: staff.action("/admin/tokens"),
+            created,
+            name,
+            problem,
+            api_base: format!("{}/api/v1/admin", state.policy.public_base),
+        },
+    )
+}
+
+async fn list(state: web::Data<AppState>, staff: Staff) -> Result<HttpResponse, AdminError> {
+    render(&state, &staff, StatusCode::OK, None, String::new(), None).await
+}
+
+#[derive(Deserialize)]
+pub struct CreateForm {
+    #[serde(default)]
+    name: String,
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    staff: Staff,
+    form: web::Form<CreateForm>,
+) -> Result<HttpResponse, AdminError> {
+    let name = form.into_inner().name.trim().to_owned();
+    let problem = if name.is_empty() {
+        Some("Give the token a name that says where it is used, such as \"delivery script\".")
+    } else if name.chars().count() > NAME_MAX {
+        Some("The name is too long: use at most 100 characters.")
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        return render(
+            &state,
+            &staff,
+            StatusCode::BAD_REQUEST,
+            None,
+            name,
+            Some(problem.to_owned()),
+        )
+        .await;
+    }
+    let staff_id = staff.0.staff_id.clone();
+    let actor = staff.actor();
+    let token_name = name.clone();
+    let (token, secret) = state
+        .with_connection(move |connection| {
+            db::write_transaction(connection, |connection| {
+                let (token, secret) = api_tokens::create(connection, &staff_id, &token_name)?;
+                audit::record(
+                    connection,
+                    &actor,
+                    "token.create",
+                    None,
+                    Some(&token.id),
+                    &token_name,
+                )?;
+                Ok::<_, DbError>((token, secret))
+            })
+        })
+        .await?;
+    // Answered directly rather than redirected: the secret must not travel in a URL, and
+    // this page (never cached) is the only time it is shown.
+    render(
+        &state,
+        &staff,
+        StatusCode::OK,
+        Some(NewToken {
+            name: token.name,
+            secret,
+        }),
+        String::new(),
+        None,
+    )
+    .await
+}
+
+async fn revoke(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let token_id = id.into_inner();
+    let staff_id = staff.0.staff_id.clone();
+    let actor = staff.actor();
+    let found = state
+        .with_connection(move |connection| {
+            db::write_transaction(connection, |connection| {
+                // Only the owner's own tokens; someone else's is "not found", not "forbidden".
+                let Some(token) = api_tokens::list_for(connection, &staff_id)?
+                    .into_iter()
+                    .find(|token| token.id == token_id)
+                else {
+                    return Ok::<_, DbError>(false);
+                };
+                if api_tokens::revoke(connection, &staff_id, &token.id)? {
+                    audit::record(
+                        connection,
+                        &actor,
+                        "token.revoke",
+                        None,
+                        Some(&token.id),
+                        &token.name,
+                    )?;
+                }
+                Ok(true)
+            })
+        })
+        .await?;
+    if !found {
+        return Err(AdminError::NotFound);
+    }
+    Ok(redirect("/admin/tokens"))
+}
