@@ -40,6 +40,13 @@ enum Command {
         #[command(subcommand)]
         command: LettersCommand,
     },
+    /// The email outbox.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+    /// Delete unconfirmed signatures and delivered mail older than signing.purge_unconfirmed_days.
+    Purge,
     /// Staff accounts for the console.
     Staff {
         #[command(subcommand)]
@@ -76,6 +83,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// What waits to be sent, what failed for good, and why.
+    Status,
 }
 
 #[derive(Subcommand)]
@@ -214,6 +227,10 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             output,
         } => export_letter(&settings, &slug, format, &states, &kinds, output),
         Command::Staff { command } => staff::accounts(&settings, command),
+        Command::Outbox {
+            command: OutboxCommand::Status,
+        } => outbox_status(&settings),
+        Command::Purge => purge(&settings),
         Command::Signatures { command } => staff::signatures(&settings, command),
         Command::Members { command } => staff::members(&settings, command),
         Command::Invites { command } => staff::invites(&settings, command),
@@ -275,6 +292,63 @@ fn list_letters(settings: &Settings) -> anyhow::Result<()> {
             letter.title
         )?;
     }
+    Ok(())
+}
+
+fn outbox_status(settings: &Settings) -> anyhow::Result<()> {
+    use crate::mail::outbox;
+    let pool = startup::open_database(settings)?;
+    let mut connection = pool.get().context("connecting to the database")?;
+    let depth = outbox::depth(&mut connection)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "waiting: {}  failed: {}  sent: {}",
+        depth.waiting, depth.failed, depth.sent
+    )?;
+    let messages = outbox::undelivered(&mut connection, 50)?;
+    if messages.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\n{:<36}  {:<8} {:<8} {:<17} {:<30} LAST ERROR",
+        "ID", "STATUS", "ATTEMPTS", "NEXT ATTEMPT", "TO"
+    )?;
+    for message in messages {
+        let status = if message.failed_at.is_some() {
+            "failed"
+        } else {
+            "waiting"
+        };
+        writeln!(
+            out,
+            "{:<36}  {:<8} {:<8} {:<17} {:<30} {}",
+            message.id,
+            status,
+            message.attempts,
+            message.next_attempt_at.format("%Y-%m-%d %H:%M:%S"),
+            message.recipient,
+            message.last_error.as_deref().unwrap_or("-")
+        )?;
+    }
+    Ok(())
+}
+
+fn purge(settings: &Settings) -> anyhow::Result<()> {
+    let pool = startup::open_database(settings)?;
+    let mut connection = pool.get().context("connecting to the database")?;
+    let before = crate::db::now() - chrono::Duration::days(settings.signing.purge_unconfirmed_days);
+    let mut signatures = 0;
+    loop {
+        let deleted = crate::signatures::purge_unconfirmed(&mut connection, before)?;
+        signatures += deleted;
+        if deleted == 0 {
+            break;
+        }
+    }
+    let mails = crate::mail::outbox::purge_finished(&mut connection, before)?;
+    println!("{signatures} unconfirmed signature(s) and {mails} delivered email(s) deleted");
     Ok(())
 }
 

@@ -10,6 +10,7 @@ pub mod invites;
 pub mod letters;
 pub mod mail;
 pub mod members;
+pub mod metrics;
 pub mod progress;
 pub mod signatures;
 pub mod staff;

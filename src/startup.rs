@@ -48,6 +48,7 @@ impl Application {
             pool.clone(),
             mailer,
             settings.mail.clone(),
+            settings.limits.emails_per_minute,
             Arc::clone(&mail_wakeup),
         );
         actix_web::rt::spawn(worker.run());
@@ -63,8 +64,10 @@ impl Application {
             ),
             secure_cookies: settings.server.public_url.starts_with("https://"),
             defenses: crate::abuse::Defenses::new(&settings.limits, &settings.server.secret),
+            metrics: crate::metrics::Metrics::default(),
             settings: Arc::clone(&settings),
         });
+        actix_web::rt::spawn(maintenance(state.clone()));
         let max_body = settings.server.max_body_bytes;
         let mut server = HttpServer::new(move || {
             App::new()
@@ -76,6 +79,10 @@ impl Application {
                         .error_handler(|error, _request| json_error(error)),
                 )
                 .configure(http::routes)
+                .wrap(actix_web::middleware::from_fn(
+                    http::middleware::security_headers,
+                ))
+                .wrap(actix_web::middleware::from_fn(http::middleware::observe))
         })
         .listen(listener)
         .context("starting the HTTP server")?;
@@ -101,6 +108,36 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Hourly housekeeping: forget unconfirmed signatures and delivered mail after their time,
+/// and let the rate limiters drop idle clients.
+async fn maintenance(state: web::Data<AppState>) {
+    let mut interval = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        interval.tick().await;
+        state.defenses.forget_idle();
+        let days = state.settings.signing.purge_unconfirmed_days;
+        let result = state
+            .with_connection(move |connection| {
+                let before = db::now() - ChronoDuration::days(days);
+                let signatures = crate::signatures::purge_unconfirmed(connection, before)?;
+                let mails = crate::mail::outbox::purge_finished(connection, before)?;
+                Ok::<_, db::DbError>((signatures, mails))
+            })
+            .await;
+        match result {
+            Ok((0, 0)) => {}
+            Ok((signatures, mails)) => {
+                tracing::info!(
+                    signatures,
+                    mails,
+                    "purged unconfirmed signatures and delivered mail"
+                )
+            }
+            Err(error) => tracing::warn!(%error, "maintenance failed; will retry in an hour"),
+        }
     }
 }
 

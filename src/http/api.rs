@@ -143,10 +143,14 @@ pub async fn signatories(
 
 pub async fn sign(
     state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
     slug: web::Path<String>,
     fields: web::Json<SignatureFields>,
 ) -> Result<HttpResponse, ApiError> {
     let snapshot = snapshot_or_404(&state, &slug).await?;
+    state
+        .limit(&state.defenses.sign, "sign", &request)
+        .map_err(ApiError::TooManyRequests)?;
     if !snapshot.letter.accepts_signatures_at(db::now()) {
         return Err(ApiError::LetterClosed);
     }
@@ -155,14 +159,32 @@ pub async fn sign(
         organizations: snapshot.letter.accepts_organizations,
     };
     let input = form::validate(&fields, accepted).map_err(ApiError::Validation)?;
+    if state.defenses.is_blocked_domain(input.email.normalized()) {
+        let mut errors = form::FieldErrors::new();
+        errors.insert(
+            "email",
+            "Signatures from this email domain are not accepted.".into(),
+        );
+        return Err(ApiError::Validation(errors));
+    }
+    let accepted_answer = HttpResponse::Accepted().json(serde_json::json!({
+        "status": "check_email",
+        "message": "If the address can receive mail, a confirmation link is on its way. The signature counts once confirmed.",
+    }));
+    if state
+        .defenses
+        .emails_per_address
+        .check(input.email.normalized())
+        .is_err()
+    {
+        state.metrics.record_refusal("email");
+        return Ok(accepted_answer);
+    }
     let letter = snapshot.letter.clone();
     let policy = state.policy.clone();
     state
         .with_connection(move |connection| signatures::sign(connection, &letter, &input, &policy))
         .await?;
     state.mail_wakeup.notify_one();
-    Ok(HttpResponse::Accepted().json(serde_json::json!({
-        "status": "check_email",
-        "message": "If the address can receive mail, a confirmation link is on its way. The signature counts once confirmed.",
-    })))
+    Ok(accepted_answer)
 }

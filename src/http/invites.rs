@@ -1,7 +1,7 @@
 //! The page behind an invite link: a member organization signs in one step.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::pages::{letter_page_closed, token_page, token_problem};
 use super::views::{FormView, InvitePage, MessagePage};
@@ -44,8 +44,12 @@ fn form_page(
 
 pub async fn invite_page(
     state: web::Data<AppState>,
+    request: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
+    state
+        .limit(&state.defenses.verify, "verify", &request)
+        .map_err(PageError::TooManyRequests)?;
     let (slug, secret) = path.into_inner();
     let snapshot = snapshot(&state, &slug).await?;
     if !snapshot.letter.accepts_signatures_at(db::now()) {
@@ -74,9 +78,13 @@ pub async fn invite_page(
 
 pub async fn accept_invite(
     state: web::Data<AppState>,
+    request: HttpRequest,
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
+    state
+        .limit(&state.defenses.verify, "verify", &request)
+        .map_err(PageError::TooManyRequests)?;
     let (slug, secret) = path.into_inner();
     let snapshot = snapshot(&state, &slug).await?;
     let fields =

@@ -3,8 +3,9 @@
 pub mod admin;
 mod admin_api;
 mod api;
-mod errors;
+pub(crate) mod errors;
 mod invites;
+pub mod middleware;
 mod pages;
 mod views;
 
@@ -31,9 +32,22 @@ pub struct AppState {
     /// Session cookies get the Secure flag when the public address is https.
     pub secure_cookies: bool,
     pub defenses: crate::abuse::Defenses,
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl AppState {
+    /// Checks a rate limit for this client; counts and reports a refusal.
+    pub fn limit(
+        &self,
+        limit: &crate::abuse::KeyedLimit,
+        name: &'static str,
+        request: &actix_web::HttpRequest,
+    ) -> Result<(), std::time::Duration> {
+        limit.check(&self.client_key(request)).inspect_err(|_| {
+            self.metrics.record_refusal(name);
+        })
+    }
+
     /// The client's address, from the socket or, behind a trusted proxy, X-Forwarded-For.
     pub fn client_address(&self, request: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
         let forwarded = request
@@ -103,6 +117,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/", web::get().to(pages::index))
         .route("/healthz", web::get().to(health))
+        .route("/metrics", web::get().to(metrics))
         .route("/static/style.css", web::get().to(pages::stylesheet))
         .route("/static/confirm.js", web::get().to(pages::confirm_script))
         .route("/letters/{slug}", web::get().to(pages::letter))
@@ -160,4 +175,70 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
                 .body("database unavailable\n")
         }
     }
+}
+
+async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let mut body = String::with_capacity(4096);
+    state.metrics.render(&mut body);
+    let gauges = state
+        .with_connection(|connection| {
+            let by_state = crate::signatures::count_by_state(connection)?;
+            let outbox = crate::mail::outbox::depth(connection)?;
+            let oldest = crate::mail::outbox::oldest_waiting(connection)?;
+            Ok::<_, db::DbError>((by_state, outbox, oldest))
+        })
+        .await;
+    match gauges {
+        Ok((by_state, outbox, oldest)) => {
+            use std::fmt::Write;
+            let _ = writeln!(
+                body,
+                "# HELP undersigned_signatures Signatures by state, all letters."
+            );
+            let _ = writeln!(body, "# TYPE undersigned_signatures gauge");
+            for (signature_state, count) in by_state {
+                let _ = writeln!(
+                    body,
+                    "undersigned_signatures{{state=\"{}\"}} {count}",
+                    crate::metrics::escape_label(&signature_state)
+                );
+            }
+            let _ = writeln!(
+                body,
+                "# HELP undersigned_outbox_messages Emails in the outbox by status."
+            );
+            let _ = writeln!(body, "# TYPE undersigned_outbox_messages gauge");
+            let _ = writeln!(
+                body,
+                "undersigned_outbox_messages{{status=\"waiting\"}} {}",
+                outbox.waiting
+            );
+            let _ = writeln!(
+                body,
+                "undersigned_outbox_messages{{status=\"failed\"}} {}",
+                outbox.failed
+            );
+            let _ = writeln!(
+                body,
+                "undersigned_outbox_messages{{status=\"sent\"}} {}",
+                outbox.sent
+            );
+            let age = oldest
+                .map(|created| (db::now() - created).num_milliseconds().max(0) as f64 / 1000.0)
+                .unwrap_or(0.0);
+            let _ = writeln!(
+                body,
+                "# HELP undersigned_outbox_oldest_waiting_seconds Age of the oldest email not yet sent."
+            );
+            let _ = writeln!(
+                body,
+                "# TYPE undersigned_outbox_oldest_waiting_seconds gauge"
+            );
+            let _ = writeln!(body, "undersigned_outbox_oldest_waiting_seconds {age:.3}");
+        }
+        Err(error) => tracing::warn!(%error, "metrics: database gauges unavailable"),
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(body)
 }

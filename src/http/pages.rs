@@ -129,9 +129,7 @@ pub async fn sign(
     let snapshot = snapshot_or_404(&state, &slug).await?;
     let client = state.client_address(&request);
     state
-        .defenses
-        .sign
-        .check(&state.client_key(&request))
+        .limit(&state.defenses.sign, "sign", &request)
         .map_err(PageError::TooManyRequests)?;
     if state.defenses.is_blocked_network(client) {
         return Err(PageError::Refused(
@@ -157,6 +155,7 @@ pub async fn sign(
         .check_form(&fields.honeypot, &fields.form_time)
         == FormCheck::Bot
     {
+        state.metrics.record_bot();
         tracing::info!(slug = %snapshot.letter.slug, "sign form ignored: honeypot or timing");
         return Ok(check_email);
     }
@@ -193,6 +192,7 @@ pub async fn sign(
         .check(input.email.normalized())
         .is_err()
     {
+        state.metrics.record_refusal("email");
         tracing::info!(slug = %snapshot.letter.slug, "sign ignored: too many emails to one address");
         return Ok(check_email);
     }
@@ -357,8 +357,12 @@ pub(super) async fn token_problem(
 
 pub async fn verify_page(
     state: web::Data<AppState>,
+    request: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
+    state
+        .limit(&state.defenses.verify, "verify", &request)
+        .map_err(PageError::TooManyRequests)?;
     let secret = token.into_inner();
     let lookup_secret = secret.clone();
     let target = state
@@ -414,8 +418,12 @@ async fn already_confirmed(
 
 pub async fn verify(
     state: web::Data<AppState>,
+    request: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
+    state
+        .limit(&state.defenses.verify, "verify", &request)
+        .map_err(PageError::TooManyRequests)?;
     let secret = token.into_inner();
     let outcome = state
         .with_connection(move |connection| {
@@ -452,8 +460,12 @@ pub async fn verify(
 
 pub async fn withdraw_page(
     state: web::Data<AppState>,
+    request: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
+    state
+        .limit(&state.defenses.verify, "verify", &request)
+        .map_err(PageError::TooManyRequests)?;
     let secret = token.into_inner();
     let lookup_secret = secret.clone();
     let target = state
@@ -494,8 +506,12 @@ async fn withdrawn(
 
 pub async fn withdraw(
     state: web::Data<AppState>,
+    request: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
+    state
+        .limit(&state.defenses.verify, "verify", &request)
+        .map_err(PageError::TooManyRequests)?;
     let secret = token.into_inner();
     let outcome = state
         .with_connection(move |connection| {

@@ -197,6 +197,60 @@ pub fn depth(connection: &mut DbConnection) -> Result<OutboxDepth, diesel::resul
     })
 }
 
+/// Deletes messages sent or given up before `before`: their bodies hold addresses and names
+/// that need not outlive delivery.
+pub fn purge_finished(
+    connection: &mut DbConnection,
+    before: NaiveDateTime,
+) -> Result<usize, diesel::result::Error> {
+    diesel::delete(
+        outbox::table.filter(outbox::sent_at.lt(before).or(outbox::failed_at.lt(before))),
+    )
+    .execute(connection)
+}
+
+/// Messages not yet delivered, oldest first, for operators.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct PendingMessage {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub failed_at: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn undelivered(
+    connection: &mut DbConnection,
+    limit: i64,
+) -> Result<Vec<PendingMessage>, diesel::result::Error> {
+    outbox::table
+        .filter(outbox::sent_at.is_null())
+        .order((
+            outbox::failed_at.is_not_null().asc(),
+            outbox::created_at.asc(),
+        ))
+        .limit(limit)
+        .select(PendingMessage::as_select())
+        .load(connection)
+}
+
+/// When the oldest message still waiting was queued.
+pub fn oldest_waiting(
+    connection: &mut DbConnection,
+) -> Result<Option<NaiveDateTime>, diesel::result::Error> {
+    outbox::table
+        .filter(outbox::sent_at.is_null())
+        .filter(outbox::failed_at.is_null())
+        .order(outbox::created_at.asc())
+        .select(outbox::created_at)
+        .first(connection)
+        .optional()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,15 +20,28 @@ pub struct MailWorker {
     mailer: Arc<Mailer>,
     settings: MailSettings,
     wakeup: Arc<Notify>,
+    /// The ceiling on outgoing email per minute: past it, sending waits; nothing is dropped.
+    ceiling: Arc<governor::DefaultDirectRateLimiter>,
 }
 
 impl MailWorker {
-    pub fn new(pool: DbPool, mailer: Mailer, settings: MailSettings, wakeup: Arc<Notify>) -> Self {
+    pub fn new(
+        pool: DbPool,
+        mailer: Mailer,
+        settings: MailSettings,
+        emails_per_minute: u32,
+        wakeup: Arc<Notify>,
+    ) -> Self {
+        let per_minute =
+            std::num::NonZeroU32::new(emails_per_minute).unwrap_or(std::num::NonZeroU32::MIN);
         MailWorker {
             pool,
             mailer: Arc::new(mailer),
             settings,
             wakeup,
+            ceiling: Arc::new(governor::RateLimiter::direct(governor::Quota::per_minute(
+                per_minute,
+            ))),
         }
     }
 
@@ -68,7 +81,9 @@ impl MailWorker {
             futures_util::stream::iter(batch)
                 .map(|record| {
                     let mailer = Arc::clone(&self.mailer);
+                    let ceiling = Arc::clone(&self.ceiling);
                     async move {
+                        ceiling.until_ready().await;
                         let result = mailer.deliver(&record).await;
                         (record, result)
                     }

@@ -61,7 +61,7 @@ impl EmailAddress {
         }
         Ok(EmailAddress {
             address: address.to_owned(),
-            normalized: address.to_lowercase(),
+            normalized: canonical(&address.to_lowercase()),
         })
     }
 
@@ -72,6 +72,36 @@ impl EmailAddress {
     pub fn normalized(&self) -> &str {
         &self.normalized
     }
+}
+
+/// Providers that deliver `a.b+tag@` to `ab@`: for them the canonical form drops what they
+/// ignore, so one mailbox cannot sign twice with spelling variants.
+const IGNORES_DOTS_AND_TAGS: [&str; 2] = ["gmail.com", "googlemail.com"];
+const IGNORES_TAGS: [&str; 9] = [
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "icloud.com",
+    "me.com",
+    "fastmail.com",
+    "protonmail.com",
+    "proton.me",
+    "pm.me",
+];
+
+/// The key duplicates are found by, from a lowercased address.
+fn canonical(lowercase: &str) -> String {
+    let Some((local, domain)) = lowercase.rsplit_once('@') else {
+        return lowercase.to_owned();
+    };
+    let untagged = local.split('+').next().unwrap_or(local);
+    if IGNORES_DOTS_AND_TAGS.contains(&domain) && !untagged.is_empty() {
+        return format!("{}@gmail.com", untagged.replace('.', ""));
+    }
+    if IGNORES_TAGS.contains(&domain) && !untagged.is_empty() {
+        return format!("{untagged}@{domain}");
+    }
+    lowercase.to_owned()
 }
 
 impl fmt::Display for EmailAddress {
@@ -89,6 +119,36 @@ mod tests {
         let email = EmailAddress::parse("  Ada.Lovelace+letters@Example.ORG ").expect("valid");
         assert_eq!(email.as_str(), "Ada.Lovelace+letters@Example.ORG");
         assert_eq!(email.normalized(), "ada.lovelace+letters@example.org");
+    }
+
+    #[test]
+    fn providers_that_ignore_dots_and_tags_collapse_to_one_mailbox() {
+        let canonical = |input: &str| {
+            EmailAddress::parse(input)
+                .expect("valid")
+                .normalized()
+                .to_owned()
+        };
+        assert_eq!(
+            canonical("Ada.Lovelace+petition@GMail.com"),
+            "adalovelace@gmail.com"
+        );
+        assert_eq!(
+            canonical("adalovelace@googlemail.com"),
+            "adalovelace@gmail.com"
+        );
+        assert_eq!(canonical("grace+x@outlook.com"), "grace@outlook.com");
+        assert_eq!(
+            canonical("grace.hopper@outlook.com"),
+            "grace.hopper@outlook.com"
+        );
+        assert_eq!(canonical("a.b+c@example.org"), "a.b+c@example.org");
+        let typed = EmailAddress::parse("Ada.Lovelace+petition@gmail.com").expect("valid");
+        assert_eq!(
+            typed.as_str(),
+            "Ada.Lovelace+petition@gmail.com",
+            "mail goes where it was typed"
+        );
     }
 
     #[test]

@@ -671,6 +671,38 @@ pub fn find_for_letter(
     query.load(connection)
 }
 
+/// Deletes signatures never confirmed since `before`, with their tokens: a person who did not
+/// confirm left nothing we should keep. Returns how many were deleted.
+pub fn purge_unconfirmed(
+    connection: &mut DbConnection,
+    before: NaiveDateTime,
+) -> Result<usize, diesel::result::Error> {
+    db::write_transaction(connection, |connection| {
+        let stale: Vec<String> = signatures::table
+            .filter(signatures::state.eq(SignatureState::Pending.as_str()))
+            .filter(signatures::created_at.lt(before))
+            .select(signatures::id)
+            .limit(5000)
+            .load(connection)?;
+        if stale.is_empty() {
+            return Ok(0);
+        }
+        diesel::delete(tokens::table.filter(tokens::signature_id.eq_any(&stale)))
+            .execute(connection)?;
+        diesel::delete(signatures::table.filter(signatures::id.eq_any(&stale))).execute(connection)
+    })
+}
+
+/// How many signatures are in each state, across all letters (for metrics).
+pub fn count_by_state(
+    connection: &mut DbConnection,
+) -> Result<Vec<(String, i64)>, diesel::result::Error> {
+    signatures::table
+        .group_by(signatures::state)
+        .select((signatures::state, diesel::dsl::count_star()))
+        .load(connection)
+}
+
 pub fn count_in_state(
     connection: &mut DbConnection,
     letter_id: &str,

@@ -168,8 +168,11 @@ pub fn find_by_email(
     connection: &mut DbConnection,
     email: &str,
 ) -> Result<Option<StaffUser>, diesel::result::Error> {
+    let normalized = EmailAddress::parse(email)
+        .map(|email| email.normalized().to_owned())
+        .unwrap_or_else(|_| email.trim().to_lowercase());
     staff_users::table
-        .filter(staff_users::email_normalized.eq(email.trim().to_lowercase()))
+        .filter(staff_users::email_normalized.eq(normalized))
         .select(StaffUser::as_select())
         .first(connection)
         .optional()

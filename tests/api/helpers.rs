@@ -260,6 +260,35 @@ impl TestApp {
         read(response).await
     }
 
+    /// Posts as a client at `address`, as a trusted proxy in front of the app would say.
+    pub async fn post_form_from(
+        &self,
+        address: &str,
+        path: &str,
+        body: impl Into<Vec<u8>>,
+    ) -> Response {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .insert_header(("x-forwarded-for", address))
+            .send_body(body.into())
+            .await
+            .expect("POST answered");
+        read(response).await
+    }
+
+    /// The signed timestamp of the letter's sign form, as a browser would submit it.
+    pub async fn form_time(&self, slug: &str) -> String {
+        let page = self.get(&format!("/letters/{slug}")).await;
+        page.body
+            .split(r#"name="t" value=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     pub async fn post_form(&self, path: &str, body: impl Into<Vec<u8>>) -> Response {
         let response = self
             .client
@@ -440,9 +469,20 @@ fn percent(value: &str) -> String {
 pub struct SmtpSink {
     pub received: Arc<Mutex<Vec<Vec<u8>>>>,
     current: Vec<u8>,
+    /// Recipients at this domain are refused for good (SMTP 550).
+    pub refuse_domain: Option<String>,
 }
 
 impl mailin_embedded::Handler for SmtpSink {
+    fn rcpt(&mut self, to: &str) -> mailin_embedded::Response {
+        match &self.refuse_domain {
+            Some(domain) if to.to_lowercase().contains(domain.as_str()) => {
+                mailin_embedded::response::NO_MAILBOX
+            }
+            _ => mailin_embedded::response::OK,
+        }
+    }
+
     fn data(&mut self, buffer: &[u8]) -> std::io::Result<()> {
         self.current.extend_from_slice(buffer);
         Ok(())
@@ -462,13 +502,22 @@ impl SmtpSink {
     pub fn start() -> (SmtpSink, String) {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind SMTP port");
         let port = listener.local_addr().expect("SMTP port").port();
-        let sink = SmtpSink::default();
+        let sink = SmtpSink::start_on(listener, None);
+        (sink, format!("smtp://127.0.0.1:{port}"))
+    }
+
+    /// Serves on `listener`, refusing recipients at `refuse_domain`.
+    pub fn start_on(listener: std::net::TcpListener, refuse_domain: Option<&str>) -> SmtpSink {
+        let sink = SmtpSink {
+            refuse_domain: refuse_domain.map(str::to_owned),
+            ..SmtpSink::default()
+        };
         let mut server = mailin_embedded::Server::new(sink.clone());
         server.with_name("smtp.test").with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
         });
-        (sink, format!("smtp://127.0.0.1:{port}"))
+        sink
     }
 
     pub fn emails(&self) -> Vec<Email> {

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod abuse;
 mod admin_exports;
 mod admin_letters;
 mod admin_moderation;

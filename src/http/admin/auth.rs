@@ -74,8 +74,22 @@ pub async fn login(
 ) -> Result<HttpResponse, AdminError> {
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref()).to_owned();
+    if let Err(wait) = state.limit(&state.defenses.login, "login", &request) {
+        let body = LoginPage {
+            next: &next,
+            email: &form.email,
+            problem: Some(
+                "Too many sign-in attempts from your address. Wait a minute and try again.",
+            ),
+        }
+        .render()?;
+        return Ok(HttpResponse::TooManyRequests()
+            .insert_header((header::RETRY_AFTER, crate::http::errors::retry_after(wait)))
+            .content_type("text/html; charset=utf-8")
+            .body(body));
+    }
     let account_key = format!("account:{}", form.email.trim().to_lowercase());
-    let address_key = format!("address:{}", client_address(&request));
+    let address_key = format!("address:{}", state.client_key(&request));
     let keys = [account_key.as_str(), address_key.as_str()];
     match state.login_throttle.check(&keys) {
         Verdict::Refuse(wait) => {
@@ -98,7 +112,7 @@ pub async fn login(
     }
     let email = form.email.clone();
     let password = form.password.clone();
-    let address = client_address(&request);
+    let address = state.client_key(&request);
     let signed_in = state
         .with_connection(move |connection| {
             let Some(user) = staff::authenticate(connection, &email, &password)? else {
