@@ -57,6 +57,7 @@ pub struct MailSettings {
     pub max_attempts: i32,
     pub retry_base_seconds: i64,
     pub concurrency: usize,
+    pub claim_lease_seconds: i64,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -187,9 +188,12 @@ impl Settings {
                     .into(),
             ));
         }
-        if self.mail.max_attempts < 1 || self.mail.retry_base_seconds < 1 {
+        if self.mail.max_attempts < 1
+            || self.mail.retry_base_seconds < 1
+            || self.mail.claim_lease_seconds < 1
+        {
             return Err(ConfigError(
-                "mail.max_attempts and mail.retry_base_seconds: must be at least 1".into(),
+                "mail.max_attempts, mail.retry_base_seconds and mail.claim_lease_seconds: must be at least 1".into(),
             ));
         }
         if self.signing.verify_token_hours < 1

@@ -27,6 +27,8 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    stop_worker: tokio::sync::watch::Sender<bool>,
+    worker: actix_web::rt::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -51,7 +53,8 @@ impl Application {
             settings.limits.emails_per_minute,
             Arc::clone(&mail_wakeup),
         );
-        actix_web::rt::spawn(worker.run());
+        let (stop_worker, stop) = tokio::sync::watch::channel(false);
+        let worker = actix_web::rt::spawn(worker.run(stop));
 
         let state = web::Data::new(AppState {
             pool: pool.clone(),
@@ -91,7 +94,13 @@ impl Application {
         }
         let server = server.run();
         tracing::info!(port, public_url = %settings.server.public_url, "undersigned is listening");
-        Ok(Application { port, server, pool })
+        Ok(Application {
+            port,
+            server,
+            pool,
+            stop_worker,
+            worker,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -106,8 +115,19 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until SIGINT/SIGTERM (or `handle().stop`): in-flight requests finish, then the
+    /// mail worker finishes its batch.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        let _ = self.stop_worker.send(true);
+        if tokio::time::timeout(Duration::from_secs(30), self.worker)
+            .await
+            .is_err()
+        {
+            tracing::warn!("mail worker did not finish within 30 s; its messages will be retried");
+        }
+        tracing::info!("stopped");
+        served
     }
 }
 

@@ -123,6 +123,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/letters/{slug}", web::get().to(pages::letter))
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
         .route("/letters/{slug}/signed", web::get().to(pages::check_email))
+        .route("/letters/{slug}/resend", web::get().to(pages::resend_page))
+        .route("/letters/{slug}/resend", web::post().to(pages::resend))
         .route(
             "/letters/{slug}/signatories",
             web::get().to(pages::signatories),

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::views::{
     CheckEmailPage, ConfirmActionPage, FormView, IndexPage, LetterCard, LetterPage, MessagePage,
-    SignatoriesPage, thousands,
+    ResendPage, SignatoriesPage, thousands,
 };
 use super::{AppState, PageError};
 use crate::abuse::FormCheck;
@@ -213,6 +213,76 @@ pub async fn sign(
     }
 }
 
+#[derive(Deserialize)]
+pub struct ResendForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn resend_page(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let snapshot = snapshot_or_404(&state, &slug).await?;
+    html(
+        StatusCode::OK,
+        &ResendPage {
+            letter: &snapshot.letter,
+            email: "",
+            problem: None,
+        },
+    )
+}
+
+/// A fresh confirmation link for a pending signature; the same answer whatever the address.
+pub async fn resend(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    slug: web::Path<String>,
+    form: web::Form<ResendForm>,
+) -> Result<HttpResponse, PageError> {
+    let snapshot = snapshot_or_404(&state, &slug).await?;
+    state
+        .limit(&state.defenses.sign, "sign", &request)
+        .map_err(PageError::TooManyRequests)?;
+    let email = match crate::signatures::email_address::EmailAddress::parse(&form.email) {
+        Ok(email) => email,
+        Err(error) => {
+            let problem = error.to_string();
+            return html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ResendPage {
+                    letter: &snapshot.letter,
+                    email: &form.email,
+                    problem: Some(&problem),
+                },
+            );
+        }
+    };
+    let done = HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("/letters/{}/signed", snapshot.letter.slug),
+        ))
+        .finish();
+    if state
+        .defenses
+        .emails_per_address
+        .check(email.normalized())
+        .is_err()
+    {
+        state.metrics.record_refusal("email");
+        return Ok(done);
+    }
+    let letter = snapshot.letter.clone();
+    let policy = state.policy.clone();
+    state
+        .with_connection(move |connection| signatures::resend(connection, &letter, &email, &policy))
+        .await?;
+    state.mail_wakeup.notify_one();
+    Ok(done)
+}
+
 pub async fn check_email(
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -306,6 +376,22 @@ async fn letter_link(
     Some((format!("/letters/{}", letter.slug), "Go to the letter"))
 }
 
+/// Where to go from a dead link: a new confirmation link, or the letter.
+async fn next_step(
+    state: &AppState,
+    letter_id: Option<String>,
+    purpose: TokenPurpose,
+) -> Option<(String, &'static str)> {
+    let (letter_path, label) = letter_link(state, letter_id).await?;
+    Some(match purpose {
+        TokenPurpose::Verify => (
+            format!("{letter_path}/resend"),
+            "Get a new confirmation link",
+        ),
+        _ => (letter_path, label),
+    })
+}
+
 pub(super) async fn token_problem(
     state: &AppState,
     error: TokenError,
@@ -313,7 +399,7 @@ pub(super) async fn token_problem(
 ) -> Result<HttpResponse, PageError> {
     let again = match purpose {
         TokenPurpose::Verify => {
-            "To get a new link, sign the letter again with the same email address."
+            "To get a new link, follow the link below or sign the letter again with the same email address."
         }
         TokenPurpose::Withdraw => {
             "Every confirmation email carries its own withdraw link; to get a new one, sign again with the same email address."
@@ -331,15 +417,20 @@ pub(super) async fn token_problem(
                 link: Some(("/".into(), "See the open letters")),
             },
         ),
-        TokenError::Expired { letter_id } => token_page(
+        TokenError::Expired { letter_id } => {
+            let link = next_step(state, letter_id, purpose).await;
+            token_page(
             StatusCode::GONE,
             &MessagePage {
                 heading: "This link has expired",
                 paragraphs: vec!["Links in our emails work for a limited time.".into(), again.into()],
-                link: letter_link(state, letter_id).await,
+                link,
             },
-        ),
-        TokenError::Used { letter_id } => token_page(
+        )
+        }
+        TokenError::Used { letter_id } => {
+            let link = next_step(state, letter_id, purpose).await;
+            token_page(
             StatusCode::GONE,
             &MessagePage {
                 heading: "This link has already been used",
@@ -347,9 +438,10 @@ pub(super) async fn token_problem(
                     "Each link works once; a newer email may have replaced it.".into(),
                     again.into(),
                 ],
-                link: letter_link(state, letter_id).await,
+                link,
             },
-        ),
+        )
+        }
         TokenError::Database(error) => Err(PageError::from(error)),
         TokenError::Unavailable(error) => Err(PageError::from(error)),
     }

@@ -200,6 +200,14 @@ pub struct CheckEmailPage<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "resend.html")]
+pub struct ResendPage<'a> {
+    pub letter: &'a Letter,
+    pub email: &'a str,
+    pub problem: Option<&'a str>,
+}
+
+#[derive(Template)]
 #[template(path = "signatories.html")]
 pub struct SignatoriesPage<'a> {
     pub letter: &'a Letter,

@@ -45,13 +45,19 @@ impl MailWorker {
         }
     }
 
-    pub async fn run(self) {
+    /// Delivers until `stop` turns true; a batch in progress is finished first, so a graceful
+    /// shutdown leaves every claimed message either sent or released for retry.
+    pub async fn run(self, mut stop: tokio::sync::watch::Receiver<bool>) {
         loop {
+            if *stop.borrow() {
+                return;
+            }
             match self.deliver_due().await {
                 Ok(0) => {
                     tokio::select! {
                         _ = self.wakeup.notified() => {}
                         _ = tokio::time::sleep(POLL) => {}
+                        _ = stop.changed() => {}
                     }
                 }
                 Ok(_) => {}
@@ -66,8 +72,8 @@ impl MailWorker {
     /// Delivers one batch; returns how many messages it handled.
     pub async fn deliver_due(&self) -> Result<usize, db::DbError> {
         let pool = self.pool.clone();
-        // The lease outlives any SMTP timeout, so a live sender never loses its claim.
-        let lease = chrono::Duration::minutes(5);
+        // The lease should outlive an SMTP timeout, so a live sender keeps its claim.
+        let lease = chrono::Duration::seconds(self.settings.claim_lease_seconds);
         let batch = run_blocking(move || {
             let mut connection = pool.get()?;
             Ok(outbox::claim_due(&mut connection, BATCH, lease)?)

@@ -383,4 +383,91 @@ mod tests {
         let errors = validate(&input, individuals_only).expect_err("letter refuses organizations");
         assert!(errors.contains_key("kind"));
     }
+
+    /// Many generated inputs, valid and hostile: decoding and validation never panic, and
+    /// whatever they accept obeys the rules the rest of the system relies on.
+    #[test]
+    fn generated_forms_never_panic_and_accepted_ones_are_clean() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x756e6465);
+        let alphabet: Vec<char> = "aZ09 .+-_@%=&\t\n\r\u{0}\u{7}\u{202e}éß漢🙂<>\"'"
+            .chars()
+            .collect();
+        let keys = [
+            "name",
+            "email",
+            "kind",
+            "organization",
+            "title",
+            "city",
+            "country",
+            "comment",
+            "website",
+            "public",
+            "t",
+            "nickname",
+            "x",
+        ];
+        for round in 0..20_000 {
+            // Raw bytes, including invalid UTF-8 and broken percent escapes.
+            let length = rng.random_range(0..120);
+            let raw: Vec<u8> = (0..length).map(|_| rng.random()).collect();
+            let _ = decode_urlencoded(&raw);
+
+            // Structured forms with hostile values.
+            let mut body = String::new();
+            for _ in 0..rng.random_range(0..8) {
+                let key = keys[rng.random_range(0..keys.len())];
+                let value: String = (0..rng.random_range(0..40))
+                    .map(|_| alphabet[rng.random_range(0..alphabet.len())])
+                    .collect();
+                if round % 3 == 0 && key == "email" {
+                    body.push_str("email=ada%40example.org&");
+                    continue;
+                }
+                body.push_str(key);
+                body.push('=');
+                for byte in value.bytes() {
+                    body.push_str(&format!("%{byte:02X}"));
+                }
+                body.push('&');
+            }
+            let Ok(fields) = decode_urlencoded(body.as_bytes()) else {
+                continue;
+            };
+            if let Ok(input) = validate(&fields, BOTH) {
+                assert!(!input.name.is_empty() && input.name.chars().count() <= NAME_MAX);
+                assert!(
+                    !input.name.chars().any(char::is_control),
+                    "{:?}",
+                    input.name
+                );
+                assert_eq!(input.name, input.name.trim());
+                assert!(input.email.normalized().contains('@'));
+                assert_eq!(
+                    input.email.normalized(),
+                    input.email.normalized().to_lowercase()
+                );
+                for text in [
+                    &input.organization,
+                    &input.title,
+                    &input.city,
+                    &input.country,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    assert!(!text.chars().any(char::is_control) && !text.is_empty());
+                }
+                if let Some(comment) = &input.comment {
+                    assert!(comment.chars().count() <= COMMENT_MAX);
+                    assert!(
+                        !comment
+                            .chars()
+                            .any(|c| c.is_control() && c != '\n' && c != '\t')
+                    );
+                }
+            }
+        }
+    }
 }

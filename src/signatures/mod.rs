@@ -249,23 +249,12 @@ fn sign_in_transaction(
                 Ok(SignOutcome::ConfirmationResent)
             }
             Some(SignatureState::Verified | SignatureState::Approved) => {
-                let withdraw = issue_token(
+                queue_already_signed(
                     connection,
-                    &existing.id,
-                    &letter.id,
-                    TokenPurpose::Withdraw,
-                    now + policy.withdraw_token_lifetime,
-                    now,
-                )?;
-                let content = messages::already_signed(
                     letter,
-                    &existing.name,
-                    &policy.letter_url(&letter.slug),
-                    &policy.withdraw_url(&withdraw),
-                )?;
-                mail::outbox::enqueue(
-                    connection,
-                    &OutgoingMail::to(input.email.as_str(), content),
+                    &existing,
+                    input.email.as_str(),
+                    policy,
                     now,
                 )?;
                 Ok(SignOutcome::AlreadySigned)
@@ -322,6 +311,93 @@ fn sign_in_transaction(
         now,
     )?;
     Ok(SignOutcome::Created)
+}
+
+/// Tells a confirmed signer that signing again was not needed, with a fresh withdraw link.
+fn queue_already_signed(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    existing: &SignatureRecord,
+    recipient: &str,
+    policy: &SigningPolicy,
+    now: NaiveDateTime,
+) -> Result<(), SignError> {
+    let withdraw = issue_token(
+        connection,
+        &existing.id,
+        &letter.id,
+        TokenPurpose::Withdraw,
+        now + policy.withdraw_token_lifetime,
+        now,
+    )?;
+    let content = messages::already_signed(
+        letter,
+        &existing.name,
+        &policy.letter_url(&letter.slug),
+        &policy.withdraw_url(&withdraw),
+    )?;
+    mail::outbox::enqueue(connection, &OutgoingMail::to(recipient, content), now)?;
+    Ok(())
+}
+
+/// The resend form: a fresh confirmation link for a pending signature (the old link stops
+/// working), or the "already signed" note for a confirmed one. The person sees the same
+/// page whatever the outcome.
+pub fn resend(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    email: &email_address::EmailAddress,
+    policy: &SigningPolicy,
+) -> Result<SignOutcome, SignError> {
+    db::write_transaction(connection, |connection| {
+        let now = db::now();
+        let records = signatures::table
+            .filter(signatures::letter_id.eq(&letter.id))
+            .filter(signatures::email_normalized.eq(email.normalized()))
+            .filter(signatures::withdrawn_at.is_null())
+            .select(SignatureRecord::as_select())
+            .load(connection)?;
+        let mut outcome = SignOutcome::Ignored;
+        for record in records {
+            let Some(kind) = SignatureKind::parse(&record.kind) else {
+                continue;
+            };
+            match record.state() {
+                Some(SignatureState::Pending) => {
+                    retire_tokens(connection, &record.id, TokenPurpose::Verify, now)?;
+                    let input = SignatureInput {
+                        kind,
+                        name: record.name.clone(),
+                        email: email_address::EmailAddress::parse(&record.email)
+                            .unwrap_or_else(|_| email.clone()),
+                        organization: record.organization.clone(),
+                        title: None,
+                        city: None,
+                        country: None,
+                        comment: None,
+                        website: None,
+                        public: record.public,
+                    };
+                    queue_confirmation(
+                        connection,
+                        letter,
+                        &record.id,
+                        &record.name,
+                        &input,
+                        policy,
+                        now,
+                    )?;
+                    outcome = SignOutcome::ConfirmationResent;
+                }
+                Some(SignatureState::Verified | SignatureState::Approved) => {
+                    queue_already_signed(connection, letter, &record, &record.email, policy, now)?;
+                    outcome = SignOutcome::AlreadySigned;
+                }
+                _ => {}
+            }
+        }
+        Ok(outcome)
+    })
 }
 
 fn queue_confirmation(

@@ -12,5 +12,6 @@ mod bad_input;
 mod cli;
 mod mail_delivery;
 mod organizations;
+mod reliability;
 mod sign_flow;
 mod staff_auth;

@@ -1,0 +1,361 @@
+//! Nothing is lost: emails wait out an SMTP outage, a crash loses no acknowledged signature,
+//! and a lost confirmation link can be replaced.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use awc::http::StatusCode;
+use diesel::prelude::*;
+use undersigned::db::DbConnection;
+use undersigned::db::schema::{outbox, signatures};
+
+use crate::helpers::{Backend, Email, SmtpSink, encode, spawn_app, spawn_app_with};
+use crate::on_both_backends;
+
+on_both_backends!(
+    a_resent_link_replaces_the_old_one,
+    email_waits_out_an_smtp_outage_and_permanent_refusals_stop,
+);
+
+async fn a_resent_link_replaces_the_old_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("dear-president", "open", "");
+    app.sign(
+        "dear-president",
+        &[("name", "Ada"), ("email", "ada@example.org")],
+    )
+    .await;
+    let first = app.wait_for_mails_to("ada@example.org", 1).await;
+    let old_link = first[0].link("/verify/");
+
+    let form = app.get("/letters/dear-president/resend").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Get a new confirmation link"));
+    let bad = app
+        .post_form(
+            "/letters/dear-president/resend",
+            encode(&[("email", "nope")]),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown = app
+        .post_form(
+            "/letters/dear-president/resend",
+            encode(&[("email", "stranger@example.org")]),
+        )
+        .await;
+    let known = app
+        .post_form(
+            "/letters/dear-president/resend",
+            encode(&[("email", " ADA@example.org")]),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        known.location, unknown.location,
+        "no way to tell who signed"
+    );
+
+    let mails = app.wait_for_mails_to("ada@example.org", 2).await;
+    let new_link = mails[1].link("/verify/");
+    let old = app.post_form(&old_link, "").await;
+    assert_eq!(old.status, StatusCode::GONE, "the old link is retired");
+    assert!(
+        old.body.contains("/letters/dear-president/resend"),
+        "offers a new link"
+    );
+    let confirmed = app.post_form(&new_link, "").await;
+    assert!(confirmed.body.contains("Signature confirmed"));
+    assert!(app.mails().iter().all(|mail| !mail.to.contains("stranger")));
+}
+
+fn outbox_rows(app: &crate::helpers::TestApp) -> Vec<(String, i32, Option<String>, bool, bool)> {
+    outbox::table
+        .select((
+            outbox::recipient,
+            outbox::attempts,
+            outbox::last_error,
+            outbox::sent_at.is_not_null(),
+            outbox::failed_at.is_not_null(),
+        ))
+        .load(&mut *app.connection() as &mut DbConnection)
+        .expect("read the outbox")
+}
+
+async fn email_waits_out_an_smtp_outage_and_permanent_refusals_stop(backend: Backend) {
+    // Reserve a port for the SMTP server that is down at first.
+    let reserved = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = reserved.local_addr().expect("port").port();
+    drop(reserved);
+    let app = spawn_app_with(
+        backend,
+        &[
+            ("mail.transport", "smtp".into()),
+            ("mail.smtp_url", format!("smtp://127.0.0.1:{port}")),
+            ("mail.retry_base_seconds", "1".into()),
+        ],
+    )
+    .await;
+    app.create_letter("dear-president", "open", "");
+    let signed = app
+        .sign(
+            "dear-president",
+            &[
+                ("name", "Ada"),
+                ("email", "ada@example.org"),
+                ("public", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        signed.status,
+        StatusCode::SEE_OTHER,
+        "signing works while SMTP is down"
+    );
+    let refused = app
+        .sign(
+            "dear-president",
+            &[("name", "Ghost"), ("email", "ghost@nowhere.example")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let rows = outbox_rows(&app);
+        if rows.len() == 2 && rows.iter().all(|row| row.1 >= 1 && row.2.is_some()) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "delivery was never attempted: {rows:?}"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    let status = app.cli_ok(&["outbox", "status"]);
+    assert!(status.contains("waiting: 2"), "{status}");
+    assert!(status.contains("smtp"), "the operator sees why: {status}");
+
+    // The server comes back; it refuses one mailbox for good.
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("rebind the SMTP port");
+    let sink = SmtpSink::start_on(listener, Some("nowhere.example"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mail = loop {
+        if let Some(mail) = sink
+            .emails()
+            .into_iter()
+            .find(|mail| mail.to == "ada@example.org")
+        {
+            break mail;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the waiting email was never delivered"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    };
+    let confirmed = app.post_form(&mail.link("/verify/"), "").await;
+    assert!(confirmed.body.contains("Signature confirmed"));
+
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let rows = outbox_rows(&app);
+        let ghost = rows
+            .iter()
+            .find(|row| row.0 == "ghost@nowhere.example")
+            .cloned();
+        if let Some((_, attempts, _, sent, failed)) = ghost
+            && failed
+        {
+            assert!(!sent);
+            let later = outbox_rows(&app);
+            actix_web::rt::time::sleep(Duration::from_millis(2500)).await;
+            let again = outbox_rows(&app);
+            assert_eq!(
+                later, again,
+                "a refused address is not retried: {attempts} attempt(s)"
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the refused address was never marked: {rows:?}"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    let status = app.cli_ok(&["outbox", "status"]);
+    assert!(status.contains("failed: 1"), "{status}");
+}
+
+struct Server {
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(directory: &std::path::Path, database_url: &str, port: u16) -> Server {
+    let child = Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("UNDERSIGNED_SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("UNDERSIGNED_SERVER__PUBLIC_URL", crate::helpers::PUBLIC_URL)
+        .env("UNDERSIGNED_SERVER__SECRET", "crash-test-secret")
+        .env("UNDERSIGNED_MAIL__TRANSPORT", "file")
+        .env("UNDERSIGNED_MAIL__FILE_DIR", directory.join("mail"))
+        .env("UNDERSIGNED_MAIL__CLAIM_LEASE_SECONDS", "2")
+        .env("UNDERSIGNED_LIMITS__MIN_FORM_SECONDS", "0")
+        .env("UNDERSIGNED_LIMITS__SIGN_PER_MINUTE", "1000000")
+        .env("UNDERSIGNED_LIMITS__SIGN_BURST", "1000000")
+        .env("UNDERSIGNED_LOG__LEVEL", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start undersigned serve");
+    Server { child }
+}
+
+async fn wait_until_healthy(client: &awc::Client, base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(response) = client.get(format!("{base}/healthz")).send().await
+            && response.status() == StatusCode::OK
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the server did not come up");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Runs the real binary under concurrent signing, kills it with SIGKILL, restarts it, and
+/// checks that every acknowledged signature is stored and every queued email goes out.
+#[actix_web::test]
+async fn a_crash_loses_no_acknowledged_signature_and_no_email() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database_url = format!("sqlite://{}", directory.path().join("crash.db").display());
+    let letter = directory.path().join("letter.md");
+    std::fs::write(
+        &letter,
+        crate::helpers::letter_document("crash-letter", "open", ""),
+    )
+    .expect("write the letter");
+    let imported = Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .args(["letters", "import", &letter.display().to_string()])
+        .env("DATABASE_URL", &database_url)
+        .env("UNDERSIGNED_LOG__LEVEL", "warn")
+        .output()
+        .expect("import");
+    assert!(imported.status.success());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = awc::Client::builder()
+        .disable_redirects()
+        .timeout(Duration::from_secs(5))
+        .finish();
+
+    let mut server = start_server(directory.path(), &database_url, port);
+    wait_until_healthy(&client, &base).await;
+    let page = crate::helpers::read(
+        client
+            .get(format!("{base}/letters/crash-letter"))
+            .send()
+            .await
+            .expect("letter page"),
+    )
+    .await;
+    let t = page
+        .body
+        .split(r#"name="t" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+
+    let acknowledged = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let signers = (0..6).map(|signer| {
+        let client = client.clone();
+        let base = base.clone();
+        let t = t.clone();
+        let acknowledged = acknowledged.clone();
+        async move {
+            for n in 0.. {
+                let email = format!("signer{signer}-{n}@example.org");
+                let body = encode(&[("name", "Crash Tester"), ("email", &email), ("t", &t)]);
+                let sent = client
+                    .post(format!("{base}/letters/crash-letter/sign"))
+                    .insert_header(("content-type", "application/x-www-form-urlencoded"))
+                    .send_body(body)
+                    .await;
+                match sent {
+                    Ok(response) if response.status() == StatusCode::SEE_OTHER => {
+                        acknowledged.borrow_mut().push(email)
+                    }
+                    _ => return,
+                }
+            }
+        }
+    });
+    let killer = async {
+        actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
+        // SIGKILL: no chance to flush or finish anything.
+        let _ = server.child.kill();
+        let _ = server.child.wait();
+    };
+    futures_util::future::join(futures_util::future::join_all(signers), killer).await;
+    let acknowledged = acknowledged.borrow().clone();
+    assert!(
+        acknowledged.len() > 20,
+        "the load ran: {} signatures",
+        acknowledged.len()
+    );
+
+    let _restarted = start_server(directory.path(), &database_url, port);
+    wait_until_healthy(&client, &base).await;
+    let pool = undersigned::db::connect(&database_url, 1).expect("open the database");
+    let stored: Vec<String> = signatures::table
+        .select(signatures::email_normalized)
+        .load(&mut *pool.get().expect("connection") as &mut DbConnection)
+        .expect("read signatures");
+    let stored: std::collections::HashSet<String> = stored.into_iter().collect();
+    let lost: Vec<&String> = acknowledged
+        .iter()
+        .filter(|email| !stored.contains(*email))
+        .collect();
+    assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+
+    // Every stored signature's email goes out, including any the crash interrupted.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let delivered: std::collections::HashSet<String> =
+            std::fs::read_dir(directory.path().join("mail"))
+                .map(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .filter_map(|entry| std::fs::read(entry.path()).ok())
+                        .filter_map(|raw| std::panic::catch_unwind(|| Email::parse(&raw)).ok())
+                        .map(|mail| mail.to.to_lowercase())
+                        .collect()
+                })
+                .unwrap_or_default();
+        let missing = stored
+            .iter()
+            .filter(|email| !delivered.contains(*email))
+            .count();
+        if missing == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{missing} queued email(s) never delivered after the restart"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    }
+}
