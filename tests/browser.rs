@@ -1,0 +1,572 @@
+//! End to end in a real browser: the staff console and the public pages driven through
+//! Chromium with WebDriver, as an admin and a visitor would use them.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`bash .ci/run` installs them). Without
+//! them the test prints a loud SKIPPED line and passes, so `cargo test` works anywhere.
+//! Screenshots land in `target/screenshots/`.
+
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use undersigned::config::Settings;
+use undersigned::startup::Application;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The address the app writes into emails; links are rewritten to the real port.
+const PUBLIC_URL: &str = "http://letters.test";
+const WAIT: Duration = Duration::from_secs(20);
+
+const ADMIN_EMAIL: &str = "admin@coalition.test";
+const ADMIN_PASSWORD: &str = "correct horse battery staple";
+const SLUG: &str = "protect-the-right-to-protest";
+const TITLE: &str = "Protect the right to protest";
+const ORGANIZATION: &str = "Friends of the Riverbank";
+const SIGNER_NAME: &str = "Maria Okafor";
+const SIGNER_EMAIL: &str = "maria@riverbank.test";
+
+/// A running ChromeDriver, killed when dropped (also when the test panics) together with
+/// the browsers it started: they run in its own process group, so that a failed test
+/// leaves no Chromium behind.
+struct ChromeDriver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let group = format!("kill -KILL -{} 2>/dev/null", self.child.id());
+        let _ = Command::new("/bin/sh").args(["-c", &group]).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ChromeDriver {
+    async fn start() -> ChromeDriver {
+        let port = free_port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let driver = ChromeDriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + WAIT;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on port {port}"
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+        driver
+    }
+
+    /// A new browser session with its own profile directory.
+    async fn session(&self, profile: &Path) -> Client {
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            json!({
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-quic",
+                    "--no-first-run",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            }),
+        );
+        ClientBuilder::rustls()
+            .expect("TLS roots for the WebDriver client")
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+struct App {
+    address: String,
+    database_url: String,
+    mail_dir: PathBuf,
+}
+
+async fn spawn_app(directory: &Path) -> App {
+    let mail_dir = directory.join("mail");
+    let database_url = format!("sqlite://{}", directory.join("undersigned.db").display());
+    let settings = Settings::defaults_with(&[
+        ("server.bind", "127.0.0.1:0".to_owned()),
+        ("server.public_url", PUBLIC_URL.to_owned()),
+        ("server.workers", "2".to_owned()),
+        ("database.url", database_url.clone()),
+        ("mail.transport", "file".to_owned()),
+        ("mail.file_dir", mail_dir.display().to_string()),
+        // A browser fills the form faster than a person; everything comes from 127.0.0.1.
+        ("limits.min_form_seconds", "0".to_owned()),
+        ("limits.sign_per_minute", "100000".to_owned()),
+        ("limits.sign_burst", "100000".to_owned()),
+        ("limits.verify_per_minute", "100000".to_owned()),
+        ("limits.verify_burst", "100000".to_owned()),
+        ("limits.login_per_minute", "100000".to_owned()),
+        ("limits.login_burst", "100000".to_owned()),
+    ])
+    .expect("valid test settings");
+    let application = Application::build(settings)
+        .await
+        .expect("application starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    actix_web::rt::spawn(application.run_until_stopped());
+    App {
+        address,
+        database_url,
+        mail_dir,
+    }
+}
+
+impl App {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Creates an admin the way an operator does: `undersigned staff add`.
+    fn create_admin(&self) {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_undersigned"))
+            .args(["staff", "add", ADMIN_EMAIL, "--role", "admin"])
+            .env("DATABASE_URL", &self.database_url)
+            .env("UNDERSIGNED_LOG__LEVEL", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run staff add");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
+            .expect("write the password");
+        let output = child.wait_with_output().expect("staff add finishes");
+        assert!(
+            output.status.success(),
+            "staff add failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// Waits for the file transport to write an email to `address`; returns its text part.
+    async fn wait_for_mail_to(&self, address: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let found = std::fs::read_dir(&self.mail_dir)
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|extension| extension == "eml"))
+                .filter_map(|path| std::fs::read(path).ok())
+                .find_map(|raw| {
+                    let message = mail_parser::MessageParser::default().parse(&raw)?;
+                    let to = message.to()?.first()?.address()?.to_owned();
+                    to.eq_ignore_ascii_case(address)
+                        .then(|| message.body_text(0).map(|text| text.into_owned()))
+                        .flatten()
+                });
+            if let Some(text) = found {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "no email to {address}");
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The emailed link under `prefix`, pointed at this running app.
+    fn link_in(&self, text: &str, prefix: &str) -> String {
+        let start = format!("{PUBLIC_URL}{prefix}");
+        let link = text
+            .split_whitespace()
+            .find(|word| word.starts_with(&start))
+            .unwrap_or_else(|| panic!("no {prefix} link in the email:\n{text}"));
+        self.url(&link[PUBLIC_URL.len()..])
+    }
+}
+
+/// The page's visible text.
+async fn page_text(client: &Client) -> String {
+    match client.find(Locator::Css("body")).await {
+        Ok(body) => body.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Waits until the page shows `expected` (after a click or a navigation); returns its text.
+async fn wait_for_text(client: &Client, expected: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let text = page_text(client).await;
+        if text.contains(expected) {
+            return text;
+        }
+        if Instant::now() > deadline {
+            let url = client
+                .current_url()
+                .await
+                .map(|url| url.to_string())
+                .unwrap_or_default();
+            panic!("the page never showed {expected:?}; at {url} it shows:\n{text}");
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Reloads `url` until the page shows `expected` (public pages are cached for a second).
+async fn reload_until(client: &Client, url: &str, expected: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        client.goto(url).await.expect("open the page");
+        let text = page_text(client).await;
+        if text.contains(expected) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{url} never showed {expected:?}; it shows:\n{text}"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// The status shown next to the letter's title in the console (styled in capitals).
+async fn letter_status(client: &Client) -> String {
+    client
+        .find(Locator::Css("main .meta .status"))
+        .await
+        .expect("the letter's status")
+        .text()
+        .await
+        .expect("its text")
+        .to_lowercase()
+}
+
+async fn fill(client: &Client, css: &str, value: &str) {
+    let field = client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|error| panic!("no field {css}: {error}"));
+    field.clear().await.expect("clear the field");
+    field.send_keys(value).await.expect("type into the field");
+}
+
+async fn click(client: &Client, locator: Locator<'_>) {
+    client
+        .find(locator)
+        .await
+        .unwrap_or_else(|error| panic!("nothing to click at {locator:?}: {error}"))
+        .click()
+        .await
+        .expect("click");
+}
+
+/// Where screenshots go: `target/screenshots/`, next to the build (never the repository).
+fn screenshot_dir() -> PathBuf {
+    // The test binary lives in target/<profile>/deps/.
+    let target = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.to_path_buf()))
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let directory = target.join("screenshots");
+    std::fs::create_dir_all(&directory).expect("create target/screenshots");
+    directory
+}
+
+/// Sizes the window so that the page itself (the viewport) is `width` x `height`: the
+/// window also counts the browser's own frame, even headless.
+async fn set_viewport(client: &Client, width: u32, height: u32) {
+    client
+        .set_window_size(width, height)
+        .await
+        .expect("resize the window");
+    let inner = client
+        .execute("return [window.innerWidth, window.innerHeight];", vec![])
+        .await
+        .expect("read the viewport size");
+    let inner_width = inner[0].as_u64().unwrap_or(u64::from(width));
+    let inner_height = inner[1].as_u64().unwrap_or(u64::from(height));
+    let frame_width = u32::try_from(u64::from(width).saturating_sub(inner_width)).unwrap_or(0);
+    let frame_height = u32::try_from(u64::from(height).saturating_sub(inner_height)).unwrap_or(0);
+    if frame_width > 0 || frame_height > 0 {
+        client
+            .set_window_size(width + frame_width, height + frame_height)
+            .await
+            .expect("resize the window");
+    }
+}
+
+/// Screenshots the page at `url` at a desktop and a phone viewport, plus the whole page at
+/// each width; checks every file is a non-empty PNG.
+async fn screenshots(client: &Client, url: &str, name: &str) -> Vec<PathBuf> {
+    let directory = screenshot_dir();
+    let mut written = Vec::new();
+    for (viewport, width, height) in [("desktop", 1280u32, 900u32), ("phone", 390, 844)] {
+        set_viewport(client, width, height).await;
+        client.goto(url).await.expect("open the page");
+        let png = client.screenshot().await.expect("screenshot");
+        let path = directory.join(format!("{name}-{viewport}.png"));
+        save_png(&path, &png);
+        written.push(path);
+
+        // The whole page, for reviewing what lies below the fold.
+        let full_height = client
+            .execute(
+                "return Math.ceil(document.documentElement.scrollHeight);",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|value| value.as_u64())
+            .and_then(|value| u32::try_from(value).ok())
+            .unwrap_or(height)
+            .clamp(height, 8000);
+        set_viewport(client, width, full_height).await;
+        let png = client.screenshot().await.expect("full-page screenshot");
+        let path = directory.join(format!("{name}-{viewport}-full.png"));
+        save_png(&path, &png);
+        written.push(path);
+    }
+    set_viewport(client, 1280, 900).await;
+    written
+}
+
+fn save_png(path: &Path, png: &[u8]) {
+    assert!(
+        png.len() > 1000 && png.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "{} is not a real PNG ({} bytes)",
+        path.display(),
+        png.len()
+    );
+    std::fs::write(path, png).expect("write the screenshot");
+    let size = std::fs::metadata(path).map(|meta| meta.len()).unwrap_or(0);
+    assert!(size > 0, "{} is empty", path.display());
+}
+
+fn browser_installed() -> bool {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return true;
+    }
+    eprintln!(
+        "\n!!! SKIPPED browser tests: chromium/chromedriver not installed; \
+         `bash .ci/run` installs them !!!\n"
+    );
+    false
+}
+
+#[actix_web::test]
+async fn an_organization_signs_and_staff_approve_it_in_a_real_browser() {
+    if !browser_installed() {
+        return;
+    }
+    let started = Instant::now();
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let app = spawn_app(directory.path()).await;
+    app.create_admin();
+    let driver = ChromeDriver::start().await;
+    let admin = driver
+        .session(&directory.path().join("admin-profile"))
+        .await;
+    let visitor = driver
+        .session(&directory.path().join("visitor-profile"))
+        .await;
+    set_viewport(&admin, 1280, 900).await;
+    set_viewport(&visitor, 1280, 900).await;
+
+    // 1. The admin signs in, writes a letter, saves it as a draft and opens it.
+    admin
+        .goto(&app.url("/admin/login"))
+        .await
+        .expect("open the login page");
+    wait_for_text(&admin, "Sign in").await;
+    fill(&admin, "#email", ADMIN_EMAIL).await;
+    fill(&admin, "#password", ADMIN_PASSWORD).await;
+    click(&admin, Locator::Css("main form button[type=submit]")).await;
+    wait_for_text(&admin, ADMIN_EMAIL).await;
+
+    admin
+        .goto(&app.url("/admin/letters/new"))
+        .await
+        .expect("open the new letter form");
+    wait_for_text(&admin, "New letter").await;
+    fill(&admin, "#slug", SLUG).await;
+    fill(&admin, "#title", TITLE).await;
+    fill(&admin, "#addressee", "The President of the Republic").await;
+    fill(
+        &admin,
+        "#summary",
+        "Veto the assembly bill that bans demonstrations.",
+    )
+    .await;
+    fill(
+        &admin,
+        "#body",
+        "Dear President,\n\nThe assembly bill would ban demonstrations near public buildings. \
+         We ask you to **veto** it.\n\nThe right to protest is how citizens are heard \
+         between elections.",
+    )
+    .await;
+    fill(&admin, "#goal", "1000").await;
+    click(&admin, Locator::Css("button[name=save]")).await;
+    let text = wait_for_text(&admin, "Open for signatures").await;
+    assert!(text.contains(TITLE), "{text}");
+    assert_eq!(
+        letter_status(&admin).await,
+        "draft",
+        "a new letter is a draft"
+    );
+    click(
+        &admin,
+        Locator::XPath("//form[input[@name='to' and @value='open']]//button"),
+    )
+    .await;
+    wait_for_text(&admin, "Close the letter").await;
+    assert_eq!(letter_status(&admin).await, "open", "the letter is open");
+
+    // 2. A visitor, in another browser, signs for an organization.
+    let letter_url = app.url(&format!("/letters/{SLUG}"));
+    visitor.goto(&letter_url).await.expect("open the letter");
+    let text = wait_for_text(&visitor, "Add your name").await;
+    assert!(text.contains(TITLE), "{text}");
+    assert!(text.contains("veto"), "the letter's text is shown:\n{text}");
+    click(
+        &visitor,
+        Locator::Css("input[name=kind][value=organization]"),
+    )
+    .await;
+    fill(&visitor, "#organization", ORGANIZATION).await;
+    fill(&visitor, "#name", SIGNER_NAME).await;
+    fill(&visitor, "#email", SIGNER_EMAIL).await;
+    let public = visitor
+        .find(Locator::Css("input[name=public]"))
+        .await
+        .expect("the public checkbox");
+    if !public.is_selected().await.expect("checkbox state") {
+        public.click().await.expect("tick the public checkbox");
+    }
+    click(
+        &visitor,
+        Locator::Css("aside.sign form button[type=submit]"),
+    )
+    .await;
+    wait_for_text(&visitor, "Check your email").await;
+
+    // 3. The visitor confirms from the emailed link; the page's script presses the button.
+    let mail = app.wait_for_mail_to(SIGNER_EMAIL).await;
+    let verify = app.link_in(&mail, "/verify/");
+    visitor.goto(&verify).await.expect("open the emailed link");
+    wait_for_text(&visitor, "Signature confirmed").await;
+
+    // 4. The admin approves the organization; it is then listed on the public page.
+    admin
+        .goto(&app.url(&format!("/admin/letters/{SLUG}/moderation")))
+        .await
+        .expect("open the moderation queue");
+    let text = wait_for_text(&admin, ORGANIZATION).await;
+    assert!(text.contains(SIGNER_NAME), "{text}");
+    click(
+        &admin,
+        Locator::Css(&format!(r#"button[aria-label="Approve {ORGANIZATION}"]"#)),
+    )
+    .await;
+    wait_for_text(&admin, "Nothing is waiting for approval").await;
+
+    let text = reload_until(&admin, &letter_url, ORGANIZATION).await;
+    let listed = admin
+        .find(Locator::Css("ul.organizations"))
+        .await
+        .expect("the list of organizations")
+        .text()
+        .await
+        .expect("its text");
+    assert!(listed.contains(ORGANIZATION), "{text}");
+    assert!(
+        !text.contains(SIGNER_EMAIL),
+        "the email address is never shown:\n{text}"
+    );
+
+    // 5. The progress chart is drawn, and the CSV export lists the organization.
+    admin
+        .goto(&app.url(&format!("/admin/letters/{SLUG}/progress")))
+        .await
+        .expect("open the progress page");
+    wait_for_text(&admin, "Over time").await;
+    let chart = admin
+        .find(Locator::Css("figure.chart svg"))
+        .await
+        .expect("an SVG chart on the progress page");
+    assert!(chart.is_displayed().await.expect("chart visibility"));
+
+    let answer = admin
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0], { credentials: 'same-origin' })
+               .then(response => response.text().then(body => done({
+                 status: response.status,
+                 type: response.headers.get('content-type'),
+                 body: body,
+               })))
+               .catch(error => done({ status: 0, type: '', body: String(error) }));",
+            vec![json!(format!("/admin/letters/{SLUG}/export.csv"))],
+        )
+        .await
+        .expect("download the CSV");
+    let csv = answer["body"].as_str().unwrap_or_default();
+    assert_eq!(answer["status"], 200, "{answer}");
+    assert!(
+        answer["type"].as_str().unwrap_or_default().contains("csv"),
+        "{answer}"
+    );
+    assert!(csv.contains(ORGANIZATION), "{csv}");
+    assert!(csv.contains(SIGNER_NAME), "{csv}");
+
+    // 6. Screenshots of the public page and of the console's letter page.
+    let mut written = screenshots(&visitor, &letter_url, "public-letter").await;
+    written.extend(
+        screenshots(
+            &admin,
+            &app.url(&format!("/admin/letters/{SLUG}")),
+            "console-letter",
+        )
+        .await,
+    );
+    for path in &written {
+        eprintln!("screenshot: {}", path.display());
+    }
+
+    visitor.close().await.expect("close the visitor's browser");
+    admin.close().await.expect("close the admin's browser");
+    drop(driver);
+    eprintln!("browser test took {:.1?}", started.elapsed());
+}
