@@ -139,13 +139,17 @@ impl LetterPage<'_> {
         }
     }
 
+    /// "Signed by 10 organizations and 2,431 individuals", leaving out a kind nobody signed as.
     pub fn breakdown(&self) -> String {
         let counts = &self.snapshot.counts;
-        format!(
-            "Signed by {} and {}",
-            plural(counts.organizations, "organization", "organizations"),
-            plural(counts.individuals, "individual", "individuals")
-        )
+        let organizations = plural(counts.organizations, "organization", "organizations");
+        let individuals = plural(counts.individuals, "individual", "individuals");
+        match (counts.organizations, counts.individuals) {
+            (0, 0) => "No signatures yet".to_owned(),
+            (0, _) => format!("Signed by {individuals}"),
+            (_, 0) => format!("Signed by {organizations}"),
+            _ => format!("Signed by {organizations} and {individuals}"),
+        }
     }
 
     pub fn goal(&self) -> Option<String> {

@@ -276,7 +276,16 @@ async fn the_print_view_lists_organizations_then_public_individuals(backend: Bac
         body.contains("<strong>veto</strong>"),
         "the letter's text as HTML"
     );
-    assert!(body.contains("@media print"), "laid out for paper");
+    assert!(
+        body.contains(r#"class="print-letter""#),
+        "laid out for paper"
+    );
+    let stylesheet = viewer.get("/static/style.css").await;
+    assert!(
+        stylesheet
+            .body
+            .contains(".print-letter section.signatories { break-before: page; }")
+    );
     let organization = body.find("Friends of the Earth").expect("the organization");
     let individual = body.find("Ada Lovelace").expect("a confirmed individual");
     assert!(organization < individual, "organizations come first");

@@ -154,10 +154,7 @@ async fn an_editor_approves_a_sign_on_in_one_click(backend: Backend) {
         page.body.contains("<strong>Friends of the Earth</strong>"),
         "listed at once"
     );
-    assert!(
-        page.body
-            .contains("Signed by 1 organization and 0 individuals")
-    );
+    assert!(page.body.contains("Signed by 1 organization<"));
     let mails = app.wait_for_mails_to("grace@foe.example", 2).await;
     assert!(
         mails[1].subject.contains("Friends of the Earth is listed"),

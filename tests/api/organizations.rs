@@ -72,7 +72,7 @@ async fn an_organization_confirms_waits_and_is_listed_once_approved(backend: Bac
         !page.body.contains("Friends of the Earth"),
         "not listed before approval"
     );
-    assert!(page.body.contains("Signed by 0 organizations"));
+    assert!(page.body.contains("No signatures yet"));
 
     let waiting = app.cli_ok(&[
         "signatures",
@@ -104,10 +104,7 @@ async fn an_organization_confirms_waits_and_is_listed_once_approved(backend: Bac
     actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
     let page = app.get("/letters/coalition").await;
     assert!(page.body.contains("<strong>Friends of the Earth</strong>"));
-    assert!(
-        page.body
-            .contains("Signed by 1 organization and 0 individuals")
-    );
+    assert!(page.body.contains("Signed by 1 organization<"));
 
     let export = app.cli_ok(&["export", "coalition", "--kind", "organization"]);
     assert!(
