@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use super::{AdminError, Nav, Staff, page};
+use super::{AdminError, Nav, Staff, find_letter, page};
 use crate::db::{self, DbError};
 use crate::http::AppState;
 use crate::http::admin_api::{self, ExportStartError};
@@ -31,19 +31,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
             "/admin/letters/{slug}/progress",
             web::get().to(progress_page),
         );
-}
-
-async fn find_letter(state: &AppState, slug: &str) -> Result<Letter, AdminError> {
-    if !letters::is_valid_slug(slug) {
-        return Err(AdminError::NotFound);
-    }
-    let slug = slug.to_owned();
-    state
-        .with_connection(move |connection| {
-            letters::find_by_slug(connection, &slug).map_err(DbError::from)
-        })
-        .await?
-        .ok_or(AdminError::NotFound)
 }
 
 // ---------------------------------------------------------------------------------------

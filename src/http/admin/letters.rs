@@ -10,7 +10,7 @@ use askama::Template;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, Timelike};
 use serde::Deserialize;
 
-use super::{AdminError, Nav, Staff, page, redirect};
+use super::{AdminError, Nav, Staff, find_letter, page, redirect};
 use crate::db::{self, DbError};
 use crate::http::views::thousands;
 use crate::http::{AppState, PageError};
@@ -62,19 +62,6 @@ fn time(value: Option<NaiveDateTime>) -> String {
 
 fn short_hash(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
-}
-
-async fn find_letter(state: &AppState, slug: &str) -> Result<Letter, AdminError> {
-    if !letters::is_valid_slug(slug) {
-        return Err(AdminError::NotFound);
-    }
-    let slug = slug.to_owned();
-    state
-        .with_connection(move |connection| {
-            letters::find_by_slug(connection, &slug).map_err(DbError::from)
-        })
-        .await?
-        .ok_or(AdminError::NotFound)
 }
 
 // ---------------------------------------------------------------------------------------

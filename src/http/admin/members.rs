@@ -6,7 +6,8 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::moderation::{form_pairs, form_value, form_values, load_letter, web_link, when};
+use super::find_letter;
+use super::moderation::{form_pairs, form_value, form_values, web_link, when};
 use super::{AdminError, Nav, Staff, page, redirect};
 use crate::db::{self, DbError};
 use crate::http::AppState;
@@ -417,7 +418,7 @@ pub async fn invites_page(
     query: web::Query<InvitesQuery>,
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Viewer)?;
-    let letter = load_letter(&state, &path).await?;
+    let letter = find_letter(&state, &path).await?;
     let lookup = letter.clone();
     let statuses = state
         .with_connection(move |connection| {
@@ -473,7 +474,7 @@ async fn send_invites(
     slug: &str,
     selection: Selection,
 ) -> Result<SendReport, AdminError> {
-    let letter = load_letter(state, slug).await?;
+    let letter = find_letter(state, slug).await?;
     let policy = state.policy.clone();
     let actor = staff.actor();
     let report = state

@@ -43,6 +43,23 @@ async fn home(_staff: Staff) -> HttpResponse {
     redirect("/admin/letters")
 }
 
+/// The letter named in the address (drafts included), or 404.
+pub async fn find_letter(
+    state: &AppState,
+    slug: &str,
+) -> Result<crate::letters::Letter, AdminError> {
+    if !crate::letters::is_valid_slug(slug) {
+        return Err(AdminError::NotFound);
+    }
+    let slug = slug.to_owned();
+    state
+        .with_connection(move |connection| {
+            crate::letters::find_by_slug(connection, &slug).map_err(DbError::from)
+        })
+        .await?
+        .ok_or(AdminError::NotFound)
+}
+
 pub fn redirect(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))

@@ -10,10 +10,10 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::{AdminError, Nav, Staff, encode_component, page, redirect};
+use super::{AdminError, Nav, Staff, encode_component, find_letter, page, redirect};
 use crate::db::DbError;
 use crate::http::AppState;
-use crate::letters::{self, Letter};
+use crate::letters::Letter;
 use crate::signatures::moderation::{
     self, AwaitingReview, Decision, DecisionOutcome, SignatureSearch, TakedownOutcome,
 };
@@ -105,17 +105,6 @@ pub(super) fn form_values(pairs: &[(String, String)], key: &str) -> Vec<String> 
         .filter(|(name, _)| name == key)
         .map(|(_, value)| value.clone())
         .collect()
-}
-
-/// The letter named in the address, or 404.
-pub(super) async fn load_letter(state: &AppState, slug: &str) -> Result<Letter, AdminError> {
-    let slug = slug.to_owned();
-    state
-        .with_connection(move |connection| {
-            letters::find_by_slug(connection, &slug).map_err(DbError::from)
-        })
-        .await?
-        .ok_or(AdminError::NotFound)
 }
 
 pub(super) fn when(time: Option<NaiveDateTime>) -> String {
@@ -275,7 +264,7 @@ pub async fn letter_queue(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Viewer)?;
-    let letter = load_letter(&state, &path).await?;
+    let letter = find_letter(&state, &path).await?;
     let letter_id = letter.id.clone();
     let waiting = state
         .with_connection(move |connection| {
@@ -312,7 +301,7 @@ pub async fn decide(
             "Select at least one sign-on first.".into(),
         ));
     }
-    let letter = load_letter(&state, &path).await?;
+    let letter = find_letter(&state, &path).await?;
     let slug = letter.slug.clone();
     let actor = staff.actor();
     let policy = state.policy.clone();
@@ -403,7 +392,7 @@ pub async fn signatures(
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Viewer)?;
-    let letter = load_letter(&state, &path).await?;
+    let letter = find_letter(&state, &path).await?;
     let query = query.into_inner();
     let wanted_state = query.state.as_deref().and_then(SignatureState::parse);
     let wanted_kind = query.kind.as_deref().and_then(SignatureKind::parse);
@@ -579,7 +568,7 @@ pub async fn signature(
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Viewer)?;
     let (slug, id) = path.into_inner();
-    let letter = load_letter(&state, &slug).await?;
+    let letter = find_letter(&state, &slug).await?;
     let letter_id = letter.id.clone();
     let signature = state
         .with_connection(move |connection| {
@@ -651,7 +640,7 @@ async fn take_down(
     let pairs = form_pairs(&body)?;
     let reason = form_value(&pairs, "reason").unwrap_or("").to_owned();
     let (slug, id) = path.into_inner();
-    let letter = load_letter(&state, &slug).await?;
+    let letter = find_letter(&state, &slug).await?;
     let actor = staff.actor();
     let signature_id = id.clone();
     let outcome = state
