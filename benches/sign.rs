@@ -9,8 +9,9 @@
 //!
 //! Knobs (environment): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_CONCURRENCY (64),
 //! BENCH_READERS (4), BENCH_CLIENT_THREADS (1, threads that run the signers; the readers get
-//! one more), BENCH_LOG_LEVEL (warn). Any other UNDERSIGNED_* variable (for example
-//! UNDERSIGNED_SERVER__WORKERS or UNDERSIGNED_DATABASE__POOL_SIZE) reaches the server as is.
+//! one more), BENCH_LOG_LEVEL (warn), BENCH_BIN (another build of the binary to measure).
+//! Any other UNDERSIGNED_* variable (for example UNDERSIGNED_SERVER__WORKERS or
+//! UNDERSIGNED_DATABASE__POOL_SIZE) reaches the server as is.
 //!
 //! Without `--bench` on the command line (`cargo test --benches`) it only says how to run it.
 
@@ -27,6 +28,14 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 
 const BIN: &str = env!("CARGO_BIN_EXE_undersigned");
+
+/// The binary under test: the one cargo just built, or BENCH_BIN (to compare another build).
+fn binary() -> PathBuf {
+    std::env::var_os("BENCH_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(BIN))
+}
+
 const SLUG: &str = "bench-letter";
 const LETTER: &str = r#"+++
 slug = "bench-letter"
@@ -37,6 +46,15 @@ status = "open"
 
 We, the undersigned, ask for nothing but a fast server.
 "#;
+
+/// All the load comes from one address and posts forms the moment it has them, so the abuse
+/// defenses (config `[limits]`) are moved out of the way unless the environment sets them.
+const LIMITS: [(&str, &str); 4] = [
+    ("UNDERSIGNED_LIMITS__SIGN_PER_MINUTE", "1000000000"),
+    ("UNDERSIGNED_LIMITS__SIGN_BURST", "1000000000"),
+    ("UNDERSIGNED_LIMITS__MIN_FORM_SECONDS", "0"),
+    ("UNDERSIGNED_LIMITS__EMAILS_PER_MINUTE", "1000000000"),
+];
 
 fn main() -> ExitCode {
     if !std::env::args().any(|argument| argument == "--bench") {
@@ -124,7 +142,7 @@ impl Drop for Server {
 
 /// The environment every `undersigned` invocation of this run gets.
 fn undersigned(directory: &Path, database_url: &str, port: u16, log_level: &str) -> Command {
-    let mut command = Command::new(BIN);
+    let mut command = Command::new(binary());
     command
         .current_dir(directory)
         .env("DATABASE_URL", database_url)
@@ -135,6 +153,11 @@ fn undersigned(directory: &Path, database_url: &str, port: u16, log_level: &str)
         )
         .env("UNDERSIGNED_MAIL__TRANSPORT", "log")
         .env("UNDERSIGNED_LOG__LEVEL", log_level);
+    for (name, value) in LIMITS {
+        if std::env::var_os(name).is_none() {
+            command.env(name, value);
+        }
+    }
     command
 }
 
@@ -147,19 +170,33 @@ fn free_port() -> Result<u16, String> {
         .map_err(|error| format!("no free port: {error}"))
 }
 
-/// One blocking `GET /healthz`; true on 200.
-fn healthy(port: u16) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if stream.write_all(request.as_bytes()).is_err() {
-        return false;
-    }
+/// One blocking `GET path` on a fresh connection; the whole answer, headers included.
+fn http_get(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).ok()?;
     let mut answer = String::new();
-    let _ = stream.read_to_string(&mut answer);
-    answer.starts_with("HTTP/1.1 200")
+    stream.read_to_string(&mut answer).ok()?;
+    Some(answer)
+}
+
+fn healthy(port: u16) -> bool {
+    http_get(port, "/healthz").is_some_and(|answer| answer.starts_with("HTTP/1.1 200"))
+}
+
+/// The signed time stamp the sign form carries (hidden field `t`), if the form has one.
+fn form_time(port: u16) -> Result<Option<String>, String> {
+    let page = http_get(port, &format!("/letters/{SLUG}")).ok_or("cannot GET the letter page")?;
+    if !page.starts_with("HTTP/1.1 200") {
+        let status = page.lines().next().unwrap_or_default();
+        return Err(format!("GET /letters/{SLUG} answered {status}"));
+    }
+    let field = regex::Regex::new(r#"name="t"\s+value="([^"]*)""#).expect("a valid regex");
+    Ok(field
+        .captures(&page)
+        .and_then(|found| found.get(1))
+        .map(|value| value.as_str().to_owned()))
 }
 
 fn start_server(command: &mut Command, directory: &Path, port: u16) -> Result<Server, String> {
@@ -175,7 +212,7 @@ fn start_server(command: &mut Command, directory: &Path, port: u16) -> Result<Se
         .stdout(log_copy)
         .stderr(log_file)
         .spawn()
-        .map_err(|error| format!("cannot start {BIN} serve: {error}"))?;
+        .map_err(|error| format!("cannot start {} serve: {error}", binary().display()))?;
     let mut server = Server { child, log };
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -290,14 +327,20 @@ fn short(mut message: String) -> String {
     message
 }
 
-async fn signer(client: awc::Client, url: Rc<str>, id: usize, schedule: Schedule) -> Stats {
+async fn signer(
+    client: awc::Client,
+    url: Rc<str>,
+    form_fields: Rc<str>,
+    id: usize,
+    schedule: Schedule,
+) -> Stats {
     let mut stats = Stats::default();
     let mut n: u64 = 0;
     while Instant::now() < schedule.end {
         n += 1;
         let body = format!(
             "kind=individual&name=Signer+{id}+{n}&email=signer-{id}-{n}%40example.org\
-             &city=Lyon&country=France&public=on"
+             &city=Lyon&country=France&public=on{form_fields}"
         );
         let started = Instant::now();
         let request = client
@@ -326,7 +369,8 @@ async fn reader(client: awc::Client, url: Rc<str>, schedule: Schedule) -> Stats 
 }
 
 enum Role {
-    Signers(Vec<usize>),
+    /// Signer ids, and what else every sign form carries (`&t=...`).
+    Signers(Vec<usize>, String),
     Readers(usize),
 }
 
@@ -337,12 +381,14 @@ fn client_thread(base: String, role: Role, schedule: Schedule) -> std::thread::J
             let client = client();
             let mut tasks = Vec::new();
             match role {
-                Role::Signers(ids) => {
+                Role::Signers(ids, form_fields) => {
                     let url: Rc<str> = format!("{base}/letters/{SLUG}/sign").into();
+                    let form_fields: Rc<str> = form_fields.into();
                     for id in ids {
                         tasks.push(actix_web::rt::spawn(signer(
                             client.clone(),
                             Rc::clone(&url),
+                            Rc::clone(&form_fields),
                             id,
                             schedule,
                         )));
@@ -379,6 +425,51 @@ fn cpu_seconds(pid: &str) -> Option<f64> {
     Some((user + system) / 100.0)
 }
 
+/// Busy and I/O-wait CPU seconds of the whole machine, from /proc/stat (Linux only).
+fn machine_cpu_seconds() -> Option<(f64, f64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let ticks: Vec<f64> = stat
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|field| field.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal ...
+    let busy: f64 = [0, 1, 2, 5, 6, 7]
+        .iter()
+        .filter_map(|&i| ticks.get(i))
+        .sum();
+    Some((busy / 100.0, ticks.get(4)? / 100.0))
+}
+
+/// CPU seconds so far: the server, this process, and the machine (busy, I/O wait).
+struct CpuSample {
+    server: Option<f64>,
+    own: Option<f64>,
+    machine: Option<(f64, f64)>,
+}
+
+impl CpuSample {
+    fn take(server_pid: &str) -> CpuSample {
+        CpuSample {
+            server: cpu_seconds(server_pid),
+            own: cpu_seconds("self"),
+            machine: machine_cpu_seconds(),
+        }
+    }
+
+    /// Cores busy between two samples: server, load generator, everything else, I/O wait.
+    fn cores_between(&self, later: &CpuSample, seconds: f64) -> Option<[f64; 4]> {
+        let server = (later.server? - self.server?) / seconds;
+        let own = (later.own? - self.own?) / seconds;
+        let (busy_after, wait_after) = later.machine?;
+        let (busy_before, wait_before) = self.machine?;
+        let others = ((busy_after - busy_before) / seconds - server - own).max(0.0);
+        Some([server, own, others, (wait_after - wait_before) / seconds])
+    }
+}
+
 fn sleep_until(moment: Instant) {
     let now = Instant::now();
     if moment > now {
@@ -412,7 +503,7 @@ fn run() -> Result<bool, String> {
         .args(["letters", "import"])
         .arg(&letter)
         .output()
-        .map_err(|error| format!("cannot run {BIN}: {error}"))?;
+        .map_err(|error| format!("cannot run {}: {error}", binary().display()))?;
     if !imported.status.success() {
         return Err(format!(
             "letters import failed: {}",
@@ -422,6 +513,10 @@ fn run() -> Result<bool, String> {
 
     let mut server = start_server(&mut command(), directory.path(), port)?;
     let server_pid = server.child.id().to_string();
+    let form_fields = match form_time(port)? {
+        Some(token) => format!("&t={token}"),
+        None => String::new(),
+    };
     let base = format!("http://127.0.0.1:{port}");
 
     let passed_through: Vec<String> = std::env::vars()
@@ -430,7 +525,8 @@ fn run() -> Result<bool, String> {
         .collect();
     println!();
     println!(
-        "undersigned sign benchmark: release binary, SQLite (WAL) in {}",
+        "undersigned sign benchmark: {} on SQLite (WAL) in {}",
+        binary().display(),
         directory.path().display()
     );
     println!(
@@ -450,6 +546,25 @@ fn run() -> Result<bool, String> {
             passed_through.join(" ")
         }
     );
+    let limits: Vec<String> = LIMITS
+        .iter()
+        .filter(|(name, _)| std::env::var_os(name).is_none())
+        .map(|(name, value)| {
+            format!(
+                "{}={value}",
+                name.trim_start_matches("UNDERSIGNED_LIMITS__")
+            )
+        })
+        .collect();
+    println!("  limits set by the bench: {}", limits.join(" "));
+    println!(
+        "  sign form time stamp (t): {}",
+        if form_fields.is_empty() {
+            "none on the page"
+        } else {
+            "taken from the letter page"
+        }
+    );
 
     let start = Instant::now();
     let measure_from = start + Duration::from_secs_f64(settings.warmup);
@@ -463,16 +578,20 @@ fn run() -> Result<bool, String> {
             .filter(|id| id % settings.client_threads == thread)
             .collect();
         if !ids.is_empty() {
-            threads.push(client_thread(base.clone(), Role::Signers(ids), schedule));
+            threads.push(client_thread(
+                base.clone(),
+                Role::Signers(ids, form_fields.clone()),
+                schedule,
+            ));
         }
     }
     let reader_thread = (settings.readers > 0)
         .then(|| client_thread(base.clone(), Role::Readers(settings.readers), schedule));
 
     sleep_until(schedule.measure_from);
-    let cpu_before = (cpu_seconds(&server_pid), cpu_seconds("self"));
+    let cpu_before = CpuSample::take(&server_pid);
     sleep_until(schedule.end);
-    let cpu_after = (cpu_seconds(&server_pid), cpu_seconds("self"));
+    let cpu = cpu_before.cores_between(&CpuSample::take(&server_pid), settings.seconds);
 
     let mut signing = Stats::default();
     for thread in threads {
@@ -543,27 +662,22 @@ fn run() -> Result<bool, String> {
     for (error, count) in &reading.errors {
         println!("      {count:>8} x {error}");
     }
-    if let ((Some(server_before), Some(self_before)), (Some(server_after), Some(self_after))) =
-        (cpu_before, cpu_after)
-    {
+    if let Some([server_cores, own_cores, other_cores, io_wait]) = cpu {
         println!("  cpu in the window (cores busy, of {})", cores());
-        println!(
-            "    server               {:>10.2}",
-            (server_after - server_before) / window
-        );
-        println!(
-            "    load generator       {:>10.2}",
-            (self_after - self_before) / window
-        );
+        println!("    server               {server_cores:>10.2}");
+        println!("    load generator       {own_cores:>10.2}");
+        println!("    other processes      {other_cores:>10.2}   (should be near 0)");
+        println!("    I/O wait             {io_wait:>10.2}");
     }
-    let database_bytes: u64 = ["bench.db", "bench.db-wal"]
-        .iter()
-        .filter_map(|name| std::fs::metadata(directory.path().join(name)).ok())
-        .map(|metadata| metadata.len())
-        .sum();
+    let size = |name: &str| {
+        std::fs::metadata(directory.path().join(name))
+            .map(|metadata| metadata.len() as f64 / 1048576.0)
+            .unwrap_or(0.0)
+    };
     println!(
-        "  database + WAL at the end: {:.1} MiB",
-        database_bytes as f64 / 1048576.0
+        "  database at the end: {:.1} MiB, WAL {:.1} MiB",
+        size("bench.db"),
+        size("bench.db-wal")
     );
     let log_lines = std::fs::read_to_string(&server.log)
         .map(|text| text.lines().count())
@@ -588,7 +702,7 @@ fn run() -> Result<bool, String> {
         .args(["export", SLUG, "--format", "csv", "--output"])
         .arg(&export)
         .output()
-        .map_err(|error| format!("cannot run {BIN} export: {error}"))?;
+        .map_err(|error| format!("cannot run {} export: {error}", binary().display()))?;
     if !exported.status.success() {
         return Err(format!(
             "export failed: {}",
@@ -606,6 +720,10 @@ fn run() -> Result<bool, String> {
         .filter(|email| !stored.contains(email.as_str()))
         .count();
     let passed = missing == 0 && rows >= signing.acknowledged.len();
+    let unsent = count_rows(
+        &database,
+        "SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+    );
     println!(
         "  durability (server killed with SIGKILL, then `undersigned export {SLUG} --format csv`)"
     );
@@ -619,9 +737,16 @@ fn run() -> Result<bool, String> {
         "    check stored >= acknowledged      {:>10}",
         if passed { "PASS" } else { "FAIL" }
     );
+    match &unsent {
+        Ok(unsent) => println!("  mail outbox not yet sent at the kill: {unsent}"),
+        Err(error) => println!("  mail outbox: cannot count ({error})"),
+    }
     println!();
+    let [server_cores, own_cores, other_cores, _] = cpu.unwrap_or([f64::NAN; 4]);
     println!(
-        "| {} | {} | {signed_per_second:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {read_per_second:.0} | {:.1} | {} |",
+        "markdown: | {} | {} | {signed_per_second:.0} | {:.1} | {:.1} | {:.1} | {:.0} | {} | \
+         {read_per_second:.0} | {:.1} | {server_cores:.2} / {own_cores:.2} / {other_cores:.2} | \
+         {} | {} |",
         settings.concurrency,
         settings.readers,
         percentile(&signing.latencies, 0.50),
@@ -630,9 +755,29 @@ fn run() -> Result<bool, String> {
         percentile(&signing.latencies, 1.0),
         signing.error_count(),
         percentile(&read_latencies, 0.99),
+        unsent.map_or_else(|_| "?".to_owned(), |unsent| unsent.to_string()),
         if passed { "pass" } else { "FAIL" },
     );
     Ok(passed)
+}
+
+/// One `SELECT count(*) AS n ...` on the SQLite file, read directly.
+fn count_rows(database: &Path, query: &str) -> Result<i64, String> {
+    use diesel::prelude::*;
+
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+
+    let path = database.to_str().ok_or("the database path is not UTF-8")?;
+    let mut connection =
+        diesel::SqliteConnection::establish(path).map_err(|error| error.to_string())?;
+    diesel::sql_query(query)
+        .get_result::<Count>(&mut connection)
+        .map(|count| count.n)
+        .map_err(|error| error.to_string())
 }
 
 fn cores() -> usize {
