@@ -68,6 +68,11 @@ impl Application {
             secure_cookies: settings.server.public_url.starts_with("https://"),
             defenses: crate::abuse::Defenses::new(&settings.limits, &settings.server.secret),
             metrics: crate::metrics::Metrics::default(),
+            sign_writer: crate::signatures::writer::SignWriter::start(
+                pool.clone(),
+                signing_policy(&settings),
+            )
+            .context("starting the sign writer")?,
             settings: Arc::clone(&settings),
         });
         actix_web::rt::spawn(maintenance(state.clone()));

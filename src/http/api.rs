@@ -8,7 +8,7 @@ use crate::db::{self, DbError};
 use crate::letters::snapshot::LetterSnapshot;
 use crate::letters::{self, Letter};
 use crate::signatures::form::{self, AcceptedKinds, SignatureFields};
-use crate::signatures::{self, PublicSignatory, SignatureCounts};
+use crate::signatures::{PublicSignatory, SignatureCounts};
 
 const PER_PAGE: i64 = 100;
 
@@ -180,10 +180,9 @@ pub async fn sign(
         state.metrics.record_refusal("email");
         return Ok(accepted_answer);
     }
-    let letter = snapshot.letter.clone();
-    let policy = state.policy.clone();
     state
-        .with_connection(move |connection| signatures::sign(connection, &letter, &input, &policy))
+        .sign_writer
+        .sign(snapshot.letter.clone(), input)
         .await?;
     state.mail_wakeup.notify_one();
     Ok(accepted_answer)

@@ -33,6 +33,7 @@ pub struct AppState {
     pub secure_cookies: bool,
     pub defenses: crate::abuse::Defenses,
     pub metrics: crate::metrics::Metrics,
+    pub sign_writer: crate::signatures::writer::SignWriter,
 }
 
 impl AppState {

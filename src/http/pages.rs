@@ -196,11 +196,7 @@ pub async fn sign(
         tracing::info!(slug = %snapshot.letter.slug, "sign ignored: too many emails to one address");
         return Ok(check_email);
     }
-    let letter = snapshot.letter.clone();
-    let policy = state.policy.clone();
-    let outcome = state
-        .with_connection(move |connection| signatures::sign(connection, &letter, &input, &policy))
-        .await;
+    let outcome = state.sign_writer.sign(snapshot.letter.clone(), input).await;
     match outcome {
         Ok(_) => {
             state.mail_wakeup.notify_one();

@@ -4,6 +4,7 @@
 pub mod email_address;
 pub mod form;
 pub mod moderation;
+pub mod writer;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -217,7 +218,7 @@ pub fn sign(
     }
 }
 
-fn sign_in_transaction(
+pub(crate) fn sign_in_transaction(
     connection: &mut DbConnection,
     letter: &Letter,
     input: &SignatureInput,

@@ -211,6 +211,7 @@ fn start_server(directory: &std::path::Path, database_url: &str, port: u16) -> S
         .env("UNDERSIGNED_LIMITS__MIN_FORM_SECONDS", "0")
         .env("UNDERSIGNED_LIMITS__SIGN_PER_MINUTE", "1000000")
         .env("UNDERSIGNED_LIMITS__SIGN_BURST", "1000000")
+        .env("UNDERSIGNED_LIMITS__EMAILS_PER_MINUTE", "1000000")
         .env("UNDERSIGNED_LOG__LEVEL", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
