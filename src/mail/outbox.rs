@@ -64,34 +64,31 @@ pub fn claim_due(
             .limit(limit)
             .select(outbox::id)
             .load(connection)?;
-        let mut claimed = Vec::with_capacity(candidates.len());
-        for id in candidates {
-            // Re-checking the lease in the UPDATE makes the claim safe on PostgreSQL, where
-            // another instance may have claimed the row since the SELECT.
-            let updated = diesel::update(
-                outbox::table
-                    .filter(outbox::id.eq(&id))
-                    .filter(outbox::sent_at.is_null())
-                    .filter(
-                        outbox::locked_until
-                            .is_null()
-                            .or(outbox::locked_until.lt(now)),
-                    ),
-            )
-            .set((
-                outbox::locked_until.eq(now + lease),
-                outbox::attempts.eq(outbox::attempts + 1),
-            ))
-            .execute(connection)?;
-            if updated == 1 {
-                claimed.push(id);
-            }
-        }
-        if claimed.is_empty() {
+        if candidates.is_empty() {
             return Ok(Vec::new());
         }
+        // One UPDATE for the whole batch. Re-checking the lease in it makes the claim safe on
+        // PostgreSQL, where another instance may have claimed some rows since the SELECT; the
+        // lease's end, to the microsecond, then marks which rows this worker got.
+        let lease_until = now + lease;
+        diesel::update(
+            outbox::table
+                .filter(outbox::id.eq_any(&candidates))
+                .filter(outbox::sent_at.is_null())
+                .filter(
+                    outbox::locked_until
+                        .is_null()
+                        .or(outbox::locked_until.lt(now)),
+                ),
+        )
+        .set((
+            outbox::locked_until.eq(lease_until),
+            outbox::attempts.eq(outbox::attempts + 1),
+        ))
+        .execute(connection)?;
         outbox::table
-            .filter(outbox::id.eq_any(&claimed))
+            .filter(outbox::id.eq_any(&candidates))
+            .filter(outbox::locked_until.eq(lease_until))
             .order(outbox::next_attempt_at.asc())
             .select(OutboxRecord::as_select())
             .load(connection)
