@@ -121,6 +121,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(metrics))
         .route("/static/style.css", web::get().to(pages::stylesheet))
         .route("/static/confirm.js", web::get().to(pages::confirm_script))
+        .route("/static/preview.js", web::get().to(pages::preview_script))
         .route("/letters/{slug}", web::get().to(pages::letter))
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
         .route("/letters/{slug}/signed", web::get().to(pages::check_email))

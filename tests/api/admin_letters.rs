@@ -12,7 +12,46 @@ on_both_backends!(
     strangers_and_forged_forms_change_nothing,
     invalid_letters_are_refused_field_by_field_and_nothing_is_stored,
     the_list_counts_signatures_of_every_letter,
+    the_editor_previews_as_they_type,
 );
+
+async fn the_editor_previews_as_they_type(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let editor = app.staff("editor@coalition.test", "editor").await;
+    let form = editor.get("/admin/letters/new").await;
+    assert!(
+        form.body
+            .contains("data-live-preview=\"/admin/letters/preview?csrf=")
+    );
+    assert!(form.body.contains("/static/preview.js"));
+    let preview = editor
+        .post(
+            "/admin/letters/preview",
+            &[(
+                "body",
+                "# Dear President\n\nWe **urge** you.\n\n<script>alert(1)</script>",
+            )],
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(preview.body.contains("<h1>Dear President</h1>"));
+    assert!(preview.body.contains("<strong>urge</strong>"));
+    assert!(
+        !preview.body.contains("<script"),
+        "sanitized like the public page"
+    );
+    let forged = editor
+        .post_without_csrf("/admin/letters/preview", &[("body", "x")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let viewer = app.staff("viewer@coalition.test", "viewer").await;
+    let refused = viewer
+        .post("/admin/letters/preview", &[("body", "x")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let script = app.get("/static/preview.js").await;
+    assert!(script.body.contains("data-live-preview"));
+}
 
 const SLUG: &str = "dear-president";
 

@@ -37,8 +37,13 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::get().to(list))
                 .route(web::post().to(create)),
         )
-        // Before `/admin/letters/{slug}`, which would otherwise take it.
+        // Before `/admin/letters/{slug}`, which would otherwise take them.
         .route("/admin/letters/new", web::get().to(new_form))
+        .service(
+            web::resource("/admin/letters/preview")
+                .app_data(form_limit())
+                .route(web::post().to(live_preview)),
+        )
         .service(
             web::resource("/admin/letters/{slug}")
                 .app_data(form_limit())
@@ -500,9 +505,36 @@ struct FormPage {
 }
 
 impl FormPage {
+    /// Where the editor's script posts the text for a preview as you type (same CSRF token).
+    fn live_preview_action(&self) -> String {
+        self.action
+            .split_once('?')
+            .map(|(_, query)| format!("/admin/letters/preview?{query}"))
+            .unwrap_or_default()
+    }
+
     fn error(&self, field: &str) -> Option<&str> {
         self.errors.get(field).map(String::as_str)
     }
+}
+
+#[derive(serde::Deserialize)]
+struct PreviewForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// The sanitized rendering of a letter body, for the preview that follows typing.
+async fn live_preview(
+    staff: Staff,
+    form: web::Form<PreviewForm>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let body = form.body.replace("\r\n", "\n");
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(markdown::render(&body)))
 }
 
 async fn new_form(staff: Staff) -> Result<HttpResponse, AdminError> {
