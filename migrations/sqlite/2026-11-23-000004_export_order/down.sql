@@ -1,0 +1,1 @@
+DROP INDEX signatures_by_letter_and_id;
