@@ -31,8 +31,7 @@ pub fn load(
     let Some(letter) = super::find_by_slug(connection, slug)? else {
         return Ok(None);
     };
-    let counts = signatures::count(connection, &letter.id)?;
-    let listed = signatures::listed_counts(connection, &letter.id)?;
+    let (counts, listed) = signatures::counted_and_listed(connection, &letter.id)?;
     let organizations =
         signatures::listed_organizations(connection, &letter.id, 0, ORGANIZATIONS_ON_PAGE)?;
     let recent_individuals =
