@@ -11,6 +11,7 @@ mod admin_moderation;
 mod bad_input;
 mod cli;
 mod mail_delivery;
+mod operations;
 mod organizations;
 mod reliability;
 mod sign_flow;
