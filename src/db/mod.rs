@@ -169,6 +169,18 @@ where
         DbConnection::Sqlite(sqlite) => !in_transaction(sqlite),
         DbConnection::Postgresql(_) => false,
     };
+    // SQLite has one writer at a time. Writers of this process queue on a mutex and wake the
+    // moment the lock is free, instead of sleeping in SQLite's busy handler (up to 100 ms a
+    // try); another process (the CLI, say) still meets the busy timeout.
+    let _writer = if outermost_sqlite {
+        Some(
+            SQLITE_WRITER
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
+    } else {
+        None
+    };
     match connection {
         DbConnection::Sqlite(sqlite) if outermost_sqlite => {
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
@@ -189,6 +201,8 @@ where
         }
     }
 }
+
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn in_transaction(connection: &mut diesel::SqliteConnection) -> bool {
     AnsiTransactionManager::transaction_manager_status_mut(connection)

@@ -12,7 +12,7 @@ use super::transport::Mailer;
 use crate::config::MailSettings;
 use crate::db::{self, DbPool};
 
-const BATCH: i64 = 100;
+const BATCH: i64 = 500;
 const POLL: StdDuration = StdDuration::from_millis(1000);
 
 pub struct MailWorker {
