@@ -39,14 +39,6 @@ fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-/// The client's address; behind trusted proxies this will come from X-Forwarded-For.
-pub fn client_address(request: &HttpRequest) -> String {
-    request
-        .peer_addr()
-        .map(|address| address.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 pub async fn login_page(query: web::Query<LoginQuery>) -> Result<HttpResponse, AdminError> {
     page(
         StatusCode::OK,

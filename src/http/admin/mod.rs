@@ -22,7 +22,6 @@ use crate::db::DbError;
 use crate::staff::sessions::{self, StaffSession};
 use crate::staff::{Actor, Role};
 
-pub use auth::client_address;
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
