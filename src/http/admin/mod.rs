@@ -22,7 +22,6 @@ use crate::db::DbError;
 use crate::staff::sessions::{self, StaffSession};
 use crate::staff::{Actor, Role};
 
-
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/admin", web::get().to(home))
