@@ -164,6 +164,22 @@ pub fn add(
     })
 }
 
+/// Disables an account: its sessions are deleted and its API tokens stop working at once
+/// (both are checked against `disabled_at`).
+pub fn disable(connection: &mut DbConnection, id: &str) -> Result<(), diesel::result::Error> {
+    db::write_transaction(connection, |connection| {
+        diesel::update(staff_users::table.find(id))
+            .set(staff_users::disabled_at.eq(db::now()))
+            .execute(connection)?;
+        diesel::delete(
+            crate::db::schema::staff_sessions::table
+                .filter(crate::db::schema::staff_sessions::staff_id.eq(id)),
+        )
+        .execute(connection)?;
+        Ok(())
+    })
+}
+
 pub fn find_by_email(
     connection: &mut DbConnection,
     email: &str,

@@ -9,7 +9,93 @@ on_both_backends!(
     staff_sign_in_and_out,
     wrong_passwords_and_unknown_emails_get_the_same_answer_then_a_pause,
     the_console_refuses_anonymous_visitors_and_forged_forms,
+    admins_manage_staff_accounts_and_disabling_ends_access,
 );
+
+async fn admins_manage_staff_accounts_and_disabling_ends_access(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.staff("admin@coalition.test", "admin").await;
+    let page = admin.get("/admin/staff").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("admin@coalition.test"));
+
+    let weak = admin
+        .post(
+            "/admin/staff",
+            &[
+                ("email", "new@coalition.test"),
+                ("role", "editor"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.body.contains("at least 10 characters"));
+    let created = admin
+        .post(
+            "/admin/staff",
+            &[
+                ("email", "new@coalition.test"),
+                ("role", "editor"),
+                ("password", crate::helpers::STAFF_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let editor = app.sign_in("new@coalition.test").await;
+    assert_eq!(
+        editor.get("/admin/staff").await.status,
+        StatusCode::FORBIDDEN,
+        "editors do not manage staff"
+    );
+    let token = editor.post("/admin/tokens", &[("name", "script")]).await;
+    let secret = token
+        .body
+        .split("usg_")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .map(|rest| format!("usg_{rest}"))
+        .expect("the new token is shown once");
+
+    let list = admin.get("/admin/staff").await;
+    let action = list
+        .body
+        .split("action=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|action| action.contains("/disable"))
+        .expect("a disable button for the editor")
+        .replace("&amp;", "&");
+    let disabled = admin.post_without_csrf(&action, &[]).await;
+    assert_eq!(disabled.status, StatusCode::SEE_OTHER);
+    let after = editor.get("/admin/letters").await;
+    assert_eq!(
+        after.status,
+        StatusCode::SEE_OTHER,
+        "the editor's session ended"
+    );
+    let refused = app
+        .post_login("new@coalition.test", crate::helpers::STAFF_PASSWORD)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    let api = app
+        .client
+        .get(format!(
+            "{}/api/v1/admin/letters/none/export.csv",
+            app.address
+        ))
+        .insert_header(("authorization", format!("Bearer {secret}")))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(
+        api.status(),
+        StatusCode::UNAUTHORIZED,
+        "the token stopped working"
+    );
+    let actions = app.audit_actions();
+    assert!(actions.contains(&"staff.save".to_owned()));
+    assert!(actions.contains(&"staff.disable".to_owned()));
+}
 
 async fn staff_sign_in_and_out(backend: Backend) {
     let app = spawn_app(backend).await;

@@ -4,6 +4,7 @@
 //! CSRF: forms post to `Staff::action(path)`, which appends `?csrf=<token>`; the `Staff`
 //! extractor checks it on every non-GET request, so no handler can forget the check.
 
+mod accounts;
 mod audit;
 mod auth;
 mod exports;
@@ -34,7 +35,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(members::routes)
         .configure(exports::routes)
         .configure(tokens::routes)
-        .configure(audit::routes);
+        .configure(audit::routes)
+        .configure(accounts::routes);
 }
 
 async fn home(_staff: Staff) -> HttpResponse {
