@@ -18,7 +18,57 @@ on_both_backends!(
     used_expired_and_foreign_invite_links_change_nothing,
     invite_status_and_reminders_follow_each_member,
     invited_sign_ons_wait_for_approval_when_the_letter_says_so,
+    staff_choose_the_order_of_organizations,
 );
+
+async fn staff_choose_the_order_of_organizations(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("coalition", "open", "organizations_need_approval = false");
+    for (organization, email) in [
+        ("Alpha Network", "alpha@org.example"),
+        ("Zeta Union", "zeta@org.example"),
+    ] {
+        sign_as_organization(&app, organization, "Signer", email).await;
+        let mail = app.wait_for_mails_to(email, 1).await;
+        app.post_form(&mail[0].link("/verify/"), "").await;
+    }
+    let page = app.get("/letters/coalition").await;
+    let position =
+        |body: &str, name: &str| body.find(name).unwrap_or_else(|| panic!("{name} missing"));
+    assert!(
+        position(&page.body, "Alpha Network") < position(&page.body, "Zeta Union"),
+        "alphabetical by default"
+    );
+
+    let editor = app.staff("editor@coalition.test", "editor").await;
+    let form = editor.get("/admin/letters/coalition/organizations").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let zeta = signature_id(&app, "Zeta Union");
+    let saved = editor
+        .post(
+            "/admin/letters/coalition/organizations",
+            &[(&format!("position-{zeta}"), "1")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = app.get("/letters/coalition").await;
+    assert!(
+        position(&page.body, "Zeta Union") < position(&page.body, "Alpha Network"),
+        "staff order first"
+    );
+    let print = editor.get("/admin/letters/coalition/print").await;
+    assert!(position(&print.body, "Zeta Union") < position(&print.body, "Alpha Network"));
+
+    let viewer = app.staff("viewer@coalition.test", "viewer").await;
+    let refused = viewer
+        .post(
+            "/admin/letters/coalition/organizations",
+            &[(&format!("position-{zeta}"), "2")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(app.audit_actions().contains(&"letter.order".to_owned()));
+}
 
 async fn sign_as_organization(app: &TestApp, organization: &str, name: &str, email: &str) {
     let response = app

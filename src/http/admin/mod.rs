@@ -11,6 +11,7 @@ mod exports;
 mod letters;
 mod members;
 mod moderation;
+mod ordering;
 mod tokens;
 
 use actix_web::http::{Method, StatusCode, header};
@@ -36,7 +37,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(exports::routes)
         .configure(tokens::routes)
         .configure(audit::routes)
-        .configure(accounts::routes);
+        .configure(accounts::routes)
+        .configure(ordering::routes);
 }
 
 async fn home(_staff: Staff) -> HttpResponse {
