@@ -16,3 +16,18 @@ mod organizations;
 mod reliability;
 mod sign_flow;
 mod staff_auth;
+
+/// Operators script against the binary; it names itself and its version.
+#[test]
+fn the_binary_reports_its_name_and_version() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .arg("--version")
+        .output()
+        .expect("run undersigned --version");
+    assert!(output.status.success());
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        printed.trim(),
+        format!("undersigned {}", env!("CARGO_PKG_VERSION"))
+    );
+}
