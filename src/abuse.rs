@@ -74,23 +74,32 @@ pub struct Defenses {
     blocked_networks: Vec<IpNet>,
     blocked_domains: Vec<String>,
     min_form_age: Duration,
+    form_lifetime: Duration,
     secret: Vec<u8>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum FormCheck {
     Human,
-    /// Filled the honeypot, sent no or a forged timestamp, or answered faster than a person.
+    /// Filled the honeypot: answered like a success, nothing stored.
     Bot,
+    /// No, a forged, an expired or another letter's time stamp, or a submit faster than
+    /// `min_form_seconds`: a person may have done that (autofill and a quick tap, a form left
+    /// open over a deploy), so the form is shown again with what was typed.
+    Retry,
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or_default()
 }
 
 impl Defenses {
-    pub fn new(settings: &LimitSettings, secret: &str) -> Defenses {
-        let secret = if secret.is_empty() {
-            crate::tokens::mint().secret.into_bytes()
-        } else {
-            secret.as_bytes().to_vec()
-        };
+    /// `secret` signs form time stamps: `server.secret`, or the one kept in the database.
+    pub fn new(settings: &LimitSettings, secret: &str, form_lifetime: Duration) -> Defenses {
+        let secret = secret.as_bytes().to_vec();
         Defenses {
             sign: KeyedLimit::per_minute(settings.sign_per_minute, settings.sign_burst),
             verify: KeyedLimit::per_minute(settings.verify_per_minute, settings.verify_burst),
@@ -113,6 +122,7 @@ impl Defenses {
                 .filter(|domain| !domain.is_empty())
                 .collect(),
             min_form_age: Duration::from_secs(settings.min_form_seconds),
+            form_lifetime,
             secret,
         }
     }
@@ -170,11 +180,14 @@ impl Defenses {
             .any(|blocked| domain == blocked || domain.ends_with(&format!(".{blocked}")))
     }
 
-    fn signature_of(&self, timestamp: u64) -> String {
+    fn signature_of(&self, letter_id: &str, timestamp: u64) -> String {
         let mut mac = match Hmac::<Sha256>::new_from_slice(&self.secret) {
             Ok(mac) => mac,
             Err(_) => return String::new(),
         };
+        // Bound to the letter: a form shown for one letter does not sign another.
+        mac.update(letter_id.as_bytes());
+        mac.update(b"\n");
         mac.update(timestamp.to_string().as_bytes());
         mac.finalize()
             .into_bytes()
@@ -183,38 +196,31 @@ impl Defenses {
             .collect()
     }
 
-    /// The value for the hidden time field of a form shown now.
-    pub fn form_time_token(&self) -> String {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|elapsed| elapsed.as_secs())
-            .unwrap_or_default();
-        format!("{now}.{}", self.signature_of(now))
+    /// The value for the hidden time field of a form for `letter_id` shown now.
+    pub fn form_time_token(&self, letter_id: &str) -> String {
+        let now = unix_now();
+        format!("{now}.{}", self.signature_of(letter_id, now))
     }
 
-    /// Judges a submitted form by its honeypot and its signed timestamp.
-    pub fn check_form(&self, honeypot: &str, time_token: &str) -> FormCheck {
+    /// Judges a submitted form by its honeypot and its signed time stamp.
+    pub fn check_form(&self, letter_id: &str, honeypot: &str, time_token: &str) -> FormCheck {
         if !honeypot.trim().is_empty() {
             return FormCheck::Bot;
         }
-        let Some((timestamp, signature)) = time_token.split_once('.') else {
-            return FormCheck::Bot;
+        let Some((timestamp, signature)) = time_token.trim().split_once('.') else {
+            return FormCheck::Retry;
         };
         let Ok(timestamp) = timestamp.parse::<u64>() else {
-            return FormCheck::Bot;
+            return FormCheck::Retry;
         };
-        let expected = self.signature_of(timestamp);
+        let expected = self.signature_of(letter_id, timestamp);
         if expected.is_empty() || !crate::staff::sessions::tokens_match(&expected, signature) {
-            return FormCheck::Bot;
+            return FormCheck::Retry;
         }
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|elapsed| elapsed.as_secs())
-            .unwrap_or_default();
+        let now = unix_now();
         let age = Duration::from_secs(now.saturating_sub(timestamp));
-        // A form older than a day is stale rather than suspicious; still accept it.
-        if timestamp > now + 60 || age < self.min_form_age {
-            return FormCheck::Bot;
+        if timestamp > now + 60 || age < self.min_form_age || age > self.form_lifetime {
+            return FormCheck::Retry;
         }
         FormCheck::Human
     }
@@ -254,7 +260,7 @@ mod tests {
 
     #[test]
     fn limits_allow_the_burst_then_refuse_per_key() {
-        let defenses = Defenses::new(&settings(), "secret");
+        let defenses = Defenses::new(&settings(), "secret", DAY);
         assert!(defenses.sign.check("a").is_ok());
         assert!(defenses.sign.check("a").is_ok());
         assert!(defenses.sign.check("a").is_err());
@@ -267,7 +273,7 @@ mod tests {
 
     #[test]
     fn forwarded_for_counts_only_behind_trusted_proxies() {
-        let defenses = Defenses::new(&settings(), "secret");
+        let defenses = Defenses::new(&settings(), "secret", DAY);
         let proxy: IpAddr = "10.1.2.3".parse().expect("ip");
         let stranger: IpAddr = "203.0.113.9".parse().expect("ip");
         assert_eq!(
@@ -283,7 +289,7 @@ mod tests {
 
     #[test]
     fn blocked_domains_and_networks() {
-        let defenses = Defenses::new(&settings(), "secret");
+        let defenses = Defenses::new(&settings(), "secret", DAY);
         assert!(defenses.is_blocked_domain("bot@spam.example"));
         assert!(defenses.is_blocked_domain("bot@mx.spam.example"));
         assert!(!defenses.is_blocked_domain("ada@example.org"));
@@ -291,27 +297,51 @@ mod tests {
         assert!(!defenses.is_blocked_network(Some("198.51.100.1".parse().expect("ip"))));
     }
 
+    const DAY: Duration = Duration::from_secs(86_400);
+
     #[test]
-    fn form_timestamps_are_signed_and_honeypots_catch_bots() {
-        let defenses = Defenses::new(&settings(), "secret");
-        let token = defenses.form_time_token();
-        assert_eq!(defenses.check_form("", &token), FormCheck::Human);
-        assert_eq!(defenses.check_form("I am a bot", &token), FormCheck::Bot);
-        assert_eq!(defenses.check_form("", ""), FormCheck::Bot);
-        assert_eq!(defenses.check_form("", "123.abc"), FormCheck::Bot);
-        let other = Defenses::new(&settings(), "another secret");
+    fn form_timestamps_are_signed_bound_to_the_letter_and_expire() {
+        let defenses = Defenses::new(&settings(), "secret", DAY);
+        let token = defenses.form_time_token("letter-a");
         assert_eq!(
-            other.check_form("", &token),
+            defenses.check_form("letter-a", "", &token),
+            FormCheck::Human
+        );
+        assert_eq!(
+            defenses.check_form("letter-a", "I am a bot", &token),
             FormCheck::Bot,
-            "forged elsewhere"
+            "the honeypot stays silent"
+        );
+        assert_eq!(defenses.check_form("letter-a", "", ""), FormCheck::Retry);
+        assert_eq!(
+            defenses.check_form("letter-a", "", "123.abc"),
+            FormCheck::Retry
+        );
+        assert_eq!(
+            defenses.check_form("letter-b", "", &token),
+            FormCheck::Retry,
+            "another letter's form"
+        );
+        let other = Defenses::new(&settings(), "another secret", DAY);
+        assert_eq!(
+            other.check_form("letter-a", "", &token),
+            FormCheck::Retry,
+            "signed by another secret"
         );
         let mut slow = settings();
         slow.min_form_seconds = 60;
-        let patient = Defenses::new(&slow, "secret");
+        let patient = Defenses::new(&slow, "secret", DAY);
         assert_eq!(
-            patient.check_form("", &patient.form_time_token()),
-            FormCheck::Bot,
+            patient.check_form("letter-a", "", &patient.form_time_token("letter-a")),
+            FormCheck::Retry,
             "too fast"
+        );
+        let old = unix_now() - 2 * 86_400;
+        let stale = format!("{old}.{}", defenses.signature_of("letter-a", old));
+        assert_eq!(
+            defenses.check_form("letter-a", "", &stale),
+            FormCheck::Retry,
+            "expired"
         );
     }
 }

@@ -278,7 +278,7 @@ fn list_letters(settings: &Settings) -> anyhow::Result<()> {
         "SLUG", "STATUS", "SIGNED", "ORGANIZATIONS", "PENDING"
     )?;
     for letter in all {
-        let counts = signatures::count(&mut connection, &letter.id)?;
+        let (counts, _) = signatures::counted_and_listed(&mut connection, &letter)?;
         let pending =
             signatures::count_in_state(&mut connection, &letter.id, SignatureState::Pending)?;
         writeln!(
@@ -721,7 +721,8 @@ mod staff {
                         | MemberStatus::PendingApproval { at, by } => {
                             format!("{} by {by}", time(*at))
                         }
-                        MemberStatus::AwaitingConfirmation { by } => format!("by {by}"),
+                        MemberStatus::AwaitingConfirmation { by }
+                        | MemberStatus::Duplicate { by } => format!("by {by}"),
                         MemberStatus::InvitedNoAnswer {
                             last_sent_at,
                             sends,

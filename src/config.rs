@@ -67,6 +67,10 @@ pub struct SigningSettings {
     pub withdraw_token_days: i64,
     pub invite_token_days: i64,
     pub purge_unconfirmed_days: i64,
+    /// How long a sign form stays valid after it was shown.
+    pub form_token_hours: i64,
+    /// How long after a letter closes a signature made before may still be confirmed.
+    pub confirm_grace_hours: i64,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -234,6 +238,16 @@ impl Settings {
                     )));
                 }
             }
+        }
+        if self.signing.form_token_hours < 1 {
+            return Err(ConfigError(
+                "signing.form_token_hours: must be at least 1".into(),
+            ));
+        }
+        if self.signing.confirm_grace_hours < 0 {
+            return Err(ConfigError(
+                "signing.confirm_grace_hours: must not be negative".into(),
+            ));
         }
         if self.signing.purge_unconfirmed_days < 1 {
             return Err(ConfigError(

@@ -10,10 +10,11 @@ use crate::db::{self, DbConnection};
 use crate::letters::Letter;
 use crate::mail::{self, OutgoingMail, messages};
 use crate::members::{self, Member};
+use crate::signatures::details::SignerDetails;
 use crate::signatures::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
 use crate::signatures::{
     SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy, TokenError,
-    issue_token,
+    issue_token, normalize_organization,
 };
 use crate::tokens::{self as token_codec, TokenPurpose};
 
@@ -61,8 +62,8 @@ pub struct SendReport {
     pub skipped: Vec<(String, &'static str)>,
 }
 
-/// The live organization signature of a member on a letter, if any (matched by name, so a
-/// member that signed from the public form counts too).
+/// The most recent live organization signature of a member on a letter, if any (matched by
+/// name, so a member that signed from the public form counts too), whatever its state.
 fn member_signature(
     connection: &mut DbConnection,
     letter_id: &str,
@@ -70,13 +71,31 @@ fn member_signature(
 ) -> Result<Option<SignatureRecord>, diesel::result::Error> {
     signatures::table
         .filter(signatures::letter_id.eq(letter_id))
-        .filter(signatures::kind.eq(SignatureKind::Organization.as_str()))
-        .filter(signatures::organization_normalized.eq(&member.name_normalized))
+        .filter(signatures::kind.eq(SignatureKind::Organization))
+        .filter(signatures::organization_normalized.eq(normalize_organization(&member.name)))
         .filter(signatures::withdrawn_at.is_null())
         .order(signatures::created_at.desc())
         .select(SignatureRecord::as_select())
         .first(connection)
         .optional()
+}
+
+/// Whether the member has a confirmed sign-on on the letter: only that holds its name. A
+/// pending one (perhaps someone else's address, never confirmed), a rejected, removed or
+/// withdrawn one does not stop the member from being invited or signing.
+fn member_has_signed(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    member: &Member,
+) -> Result<bool, diesel::result::Error> {
+    diesel::select(diesel::dsl::exists(
+        signatures::table
+            .filter(signatures::letter_id.eq(letter_id))
+            .filter(signatures::kind.eq(SignatureKind::Organization))
+            .filter(signatures::organization_normalized.eq(normalize_organization(&member.name)))
+            .filter(signatures::state.eq_any(SignatureState::CONFIRMED)),
+    ))
+    .get_result(connection)
 }
 
 fn find_invite(
@@ -125,7 +144,7 @@ pub fn send(
         };
         let mut report = SendReport::default();
         for member in targets {
-            if member_signature(connection, &letter.id, &member)?.is_some() {
+            if member_has_signed(connection, &letter.id, &member)? {
                 report.skipped.push((member.name, "already signed"));
                 continue;
             }
@@ -172,7 +191,7 @@ pub fn send(
                 .values((
                     tokens::id.eq(db::new_id()),
                     tokens::token_hash.eq(&token.hash),
-                    tokens::purpose.eq(TokenPurpose::Invite.as_str()),
+                    tokens::purpose.eq(TokenPurpose::Invite),
                     tokens::letter_id.eq(&letter.id),
                     tokens::invite_id.eq(&invite_id),
                     tokens::expires_at.eq(expires_at),
@@ -197,7 +216,7 @@ pub fn send(
 #[diesel(table_name = tokens)]
 struct InviteToken {
     id: String,
-    purpose: String,
+    purpose: TokenPurpose,
     letter_id: Option<String>,
     invite_id: Option<String>,
     expires_at: NaiveDateTime,
@@ -228,9 +247,7 @@ pub fn inspect(
         .optional()?
         .ok_or(TokenError::Invalid)?;
     // A link sent for another letter is no link for this one.
-    if token.purpose != TokenPurpose::Invite.as_str()
-        || token.letter_id.as_deref() != Some(&letter.id)
-    {
+    if token.purpose != TokenPurpose::Invite || token.letter_id.as_deref() != Some(&letter.id) {
         return Err(TokenError::Invalid);
     }
     let letter_id = Some(letter.id.clone());
@@ -328,9 +345,7 @@ pub fn accept(
             organizations: true,
         };
         let input = form::validate(&fields, accepted).map_err(AcceptError::Invalid)?;
-        if member_signature(connection, &letter.id, &target.member)?
-            .is_some_and(|signature| signature.state() != Some(SignatureState::Rejected))
-        {
+        if member_has_signed(connection, &letter.id, &target.member)? {
             return Err(AcceptError::AlreadySigned);
         }
         let listed = letter.invites_skip_approval || !letter.organizations_need_approval;
@@ -342,21 +357,11 @@ pub fn accept(
         let signature_id = db::new_id();
         let inserted = diesel::insert_into(signatures::table)
             .values((
+                SignerDetails::of(&input),
                 signatures::id.eq(&signature_id),
                 signatures::letter_id.eq(&letter.id),
-                signatures::kind.eq(SignatureKind::Organization.as_str()),
-                signatures::state.eq(state.as_str()),
-                signatures::name.eq(&input.name),
-                signatures::email.eq(input.email.as_str()),
-                signatures::email_normalized.eq(input.email.normalized()),
-                signatures::organization.eq(&target.member.name),
-                signatures::organization_normalized.eq(&target.member.name_normalized),
-                signatures::title.eq(&input.title),
-                signatures::city.eq(&input.city),
-                signatures::country.eq(&input.country),
-                signatures::comment.eq(&input.comment),
-                signatures::website.eq(&input.website),
-                signatures::public.eq(input.public),
+                signatures::kind.eq(SignatureKind::Organization),
+                signatures::state.eq(state),
                 signatures::content_hash.eq(&letter.content_hash),
                 signatures::created_at.eq(now),
                 signatures::verified_at.eq(now),
@@ -433,6 +438,10 @@ pub enum MemberStatus {
         by: String,
     },
     Rejected,
+    /// A second confirmed sign-on while another already held the name.
+    Duplicate {
+        by: String,
+    },
     /// Taken down by staff; not invited again automatically.
     Removed,
     InvitedNoAnswer {
@@ -449,6 +458,7 @@ impl MemberStatus {
             MemberStatus::PendingApproval { .. } => "pending approval",
             MemberStatus::AwaitingConfirmation { .. } => "awaiting email confirmation",
             MemberStatus::Rejected => "rejected",
+            MemberStatus::Duplicate { .. } => "duplicate sign-on",
             MemberStatus::Removed => "removed by staff",
             MemberStatus::InvitedNoAnswer { .. } => "invited, no answer",
             MemberStatus::NotInvited => "not invited",
@@ -464,18 +474,27 @@ pub fn status(
     let mut rows = Vec::with_capacity(roster.len());
     for member in roster {
         let status = match member_signature(connection, &letter.id, &member)? {
-            Some(signature) => match signature.state() {
-                Some(SignatureState::Approved) => MemberStatus::Signed {
+            Some(signature) => match signature.state {
+                SignatureState::Approved => MemberStatus::Signed {
                     at: signature.approved_at.or(signature.verified_at),
                     by: signature.name,
                 },
-                Some(SignatureState::Verified) => MemberStatus::PendingApproval {
+                SignatureState::Verified if letter.organizations_need_approval => {
+                    MemberStatus::PendingApproval {
+                        at: signature.verified_at,
+                        by: signature.name,
+                    }
+                }
+                SignatureState::Verified => MemberStatus::Signed {
                     at: signature.verified_at,
                     by: signature.name,
                 },
-                Some(SignatureState::Rejected) => MemberStatus::Rejected,
-                Some(SignatureState::Removed) => MemberStatus::Removed,
-                _ => MemberStatus::AwaitingConfirmation { by: signature.name },
+                SignatureState::Rejected => MemberStatus::Rejected,
+                SignatureState::Removed => MemberStatus::Removed,
+                SignatureState::Duplicate => MemberStatus::Duplicate { by: signature.name },
+                SignatureState::Pending | SignatureState::Withdrawn => {
+                    MemberStatus::AwaitingConfirmation { by: signature.name }
+                }
             },
             None => match find_invite(connection, &letter.id, &member.id)? {
                 Some(invite) => MemberStatus::InvitedNoAnswer {

@@ -37,6 +37,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let settings = Arc::new(settings);
         let pool = open_database(&settings)?;
+        let form_secret = form_secret(&settings, &pool)?;
         let mailer = Mailer::from_settings(&settings.mail).context("setting up mail")?;
         let listener = TcpListener::bind(settings.server.bind)
             .with_context(|| format!("server.bind: cannot listen on {}", settings.server.bind))?;
@@ -66,7 +67,11 @@ impl Application {
                 Duration::from_secs(15 * 60),
             ),
             secure_cookies: settings.server.public_url.starts_with("https://"),
-            defenses: crate::abuse::Defenses::new(&settings.limits, &settings.server.secret),
+            defenses: crate::abuse::Defenses::new(
+                &settings.limits,
+                &form_secret,
+                Duration::from_secs(settings.signing.form_token_hours.max(1) as u64 * 3600),
+            ),
             metrics: crate::metrics::Metrics::default(),
             sign_writer: crate::signatures::writer::SignWriter::start(
                 pool.clone(),
@@ -176,12 +181,24 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
     Ok(pool)
 }
 
+/// `server.secret` when set; otherwise the secret kept in the database, made on first start.
+/// A per-process random secret would make every form shown before a restart or by another
+/// instance look forged.
+fn form_secret(settings: &Settings, pool: &DbPool) -> anyhow::Result<String> {
+    if !settings.server.secret.is_empty() {
+        return Ok(settings.server.secret.clone());
+    }
+    let mut connection = pool.get().context("connecting to the database")?;
+    db::shared_secret(&mut connection, "form_time").context("reading the form secret")
+}
+
 pub fn signing_policy(settings: &Settings) -> SigningPolicy {
     SigningPolicy {
         public_base: settings.public_base().to_owned(),
         verify_token_lifetime: ChronoDuration::hours(settings.signing.verify_token_hours),
         withdraw_token_lifetime: ChronoDuration::days(settings.signing.withdraw_token_days),
         invite_token_lifetime: ChronoDuration::days(settings.signing.invite_token_days),
+        confirm_grace: ChronoDuration::hours(settings.signing.confirm_grace_hours),
     }
 }
 

@@ -5,20 +5,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenPurpose {
-    Verify,
-    Withdraw,
-    Invite,
-}
-
-impl TokenPurpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenPurpose::Verify => "verify",
-            TokenPurpose::Withdraw => "withdraw",
-            TokenPurpose::Invite => "invite",
-        }
+crate::text_enum! {
+    /// What an emailed token is for; a token of one purpose never works for another.
+    pub enum TokenPurpose {
+        Verify => "verify",
+        Withdraw => "withdraw",
+        Invite => "invite",
     }
 }
 

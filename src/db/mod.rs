@@ -2,6 +2,7 @@
 //! and the write-transaction helper that every state change goes through.
 
 pub mod schema;
+pub mod text_enum;
 
 use std::path::Path;
 use std::time::Duration;
@@ -25,6 +26,9 @@ pub enum DbConnection {
 }
 
 pub type DbPool = r2d2::Pool<ConnectionManager>;
+
+/// The backend type of `DbConnection`, for boxed queries and expressions.
+pub type SqlBackend = <DbConnection as Connection>::Backend;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -223,6 +227,53 @@ pub fn now() -> NaiveDateTime {
 
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// A failure that running the same transaction again can cure: a PostgreSQL deadlock or
+/// serialization failure between instances (never seen on SQLite, which has one writer).
+pub fn is_retryable(error: &diesel::result::Error) -> bool {
+    match error {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::SerializationFailure,
+            _,
+        ) => true,
+        diesel::result::Error::DatabaseError(_, information) => {
+            information.message().contains("deadlock detected")
+        }
+        _ => false,
+    }
+}
+
+/// The shared secret called `name`: made once by whichever instance starts first and read by
+/// every other, so that restarts and several instances agree on it.
+pub fn shared_secret(connection: &mut DbConnection, name: &str) -> Result<String, DbError> {
+    use schema::instance_secrets;
+    let existing = |connection: &mut DbConnection| {
+        instance_secrets::table
+            .find(name)
+            .select(instance_secrets::value)
+            .first::<String>(connection)
+            .optional()
+    };
+    if let Some(value) = existing(connection)? {
+        return Ok(value);
+    }
+    let created = diesel::insert_into(instance_secrets::table)
+        .values((
+            instance_secrets::name.eq(name),
+            instance_secrets::value.eq(crate::tokens::mint().secret),
+            instance_secrets::created_at.eq(now()),
+        ))
+        .execute(connection);
+    match created {
+        // Another instance made it at the same moment: theirs is the one.
+        Err(error) if is_unique_violation(&error) => {}
+        other => {
+            other?;
+        }
+    }
+    existing(connection)?
+        .ok_or_else(|| DbError::Migration(format!("secret {name:?} could not be stored")))
 }
 
 pub fn is_unique_violation(error: &diesel::result::Error) -> bool {

@@ -175,6 +175,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    instance_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(letter_versions -> letters (letter_id));
 diesel::joinable!(signatures -> letters (letter_id));
 diesel::joinable!(tokens -> signatures (signature_id));

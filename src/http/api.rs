@@ -7,7 +7,8 @@ use super::{ApiError, AppState};
 use crate::db::{self, DbError};
 use crate::letters::snapshot::LetterSnapshot;
 use crate::letters::{self, Letter};
-use crate::signatures::form::{self, AcceptedKinds, SignatureFields};
+use crate::signatures::admission::Entry;
+use crate::signatures::form::SignatureFields;
 use crate::signatures::{PublicSignatory, SignatureCounts};
 
 const PER_PAGE: i64 = 100;
@@ -89,6 +90,9 @@ struct LetterDetail<'a> {
     accepts_individuals: bool,
     accepts_organizations: bool,
     organizations: &'a [PublicSignatory],
+    /// To send back as `form_token` with a signature: the same signed time stamp the sign
+    /// form carries (valid for `signing.form_token_hours`, usable after a few seconds).
+    form_token: Option<String>,
 }
 
 pub async fn letter(
@@ -107,6 +111,9 @@ pub async fn letter(
         accepts_individuals: letter.accepts_individuals,
         accepts_organizations: letter.accepts_organizations,
         organizations: &snapshot.organizations,
+        form_token: letter
+            .accepts_signatures_at(db::now())
+            .then(|| state.defenses.form_time_token(&letter.id)),
     }))
 }
 
@@ -124,10 +131,10 @@ pub async fn signatories(
     let listed = snapshot.listed;
     let pages = ((listed.total() + PER_PAGE - 1) / PER_PAGE).max(1);
     let page = query.page.unwrap_or(1).clamp(1, pages);
-    let letter_id = snapshot.letter.id.clone();
+    let letter = snapshot.letter.clone();
     let (organizations, individuals) = state
         .with_connection(move |connection| {
-            super::pages::signatories_page(connection, &letter_id, listed.organizations, page)
+            super::pages::signatories_page(connection, &letter, listed.organizations, page)
                 .map_err(DbError::from)
         })
         .await?;
@@ -148,42 +155,10 @@ pub async fn sign(
     fields: web::Json<SignatureFields>,
 ) -> Result<HttpResponse, ApiError> {
     let snapshot = snapshot_or_404(&state, &slug).await?;
-    state
-        .limit(&state.defenses.sign, "sign", &request)
-        .map_err(ApiError::TooManyRequests)?;
-    if !snapshot.letter.accepts_signatures_at(db::now()) {
-        return Err(ApiError::LetterClosed);
-    }
-    let accepted = AcceptedKinds {
-        individuals: snapshot.letter.accepts_individuals,
-        organizations: snapshot.letter.accepts_organizations,
-    };
-    let input = form::validate(&fields, accepted).map_err(ApiError::Validation)?;
-    if state.defenses.is_blocked_domain(input.email.normalized()) {
-        let mut errors = form::FieldErrors::new();
-        errors.insert(
-            "email",
-            "Signatures from this email domain are not accepted.".into(),
-        );
-        return Err(ApiError::Validation(errors));
-    }
-    let accepted_answer = HttpResponse::Accepted().json(serde_json::json!({
+    let attempt = state.attempt(&request, &snapshot.letter, Entry::Json, fields.into_inner());
+    state.admission().admit(attempt).await?;
+    Ok(HttpResponse::Accepted().json(serde_json::json!({
         "status": "check_email",
         "message": "If the address can receive mail, a confirmation link is on its way. The signature counts once confirmed.",
-    }));
-    if state
-        .defenses
-        .emails_per_address
-        .check(input.email.normalized())
-        .is_err()
-    {
-        state.metrics.record_refusal("email");
-        return Ok(accepted_answer);
-    }
-    state
-        .sign_writer
-        .sign(snapshot.letter.clone(), input)
-        .await?;
-    state.mail_wakeup.notify_one();
-    Ok(accepted_answer)
+    })))
 }

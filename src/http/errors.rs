@@ -10,6 +10,7 @@ use serde_json::json;
 use super::views::ErrorPage;
 use crate::db::DbError;
 use crate::signatures::SignError;
+use crate::signatures::admission::Refused;
 use crate::signatures::form::FieldErrors;
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +42,37 @@ impl From<diesel::result::Error> for PageError {
 impl From<SignError> for PageError {
     fn from(error: SignError) -> Self {
         PageError::Internal(error.to_string())
+    }
+}
+
+pub const BLOCKED_NETWORK: &str = "Signatures from your network are not accepted. If you think this is a mistake, contact the coalition.";
+
+/// The refusals a page handler does not answer with its own form.
+impl From<Refused> for PageError {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::TooManyRequests(wait) => PageError::TooManyRequests(wait),
+            Refused::BlockedNetwork => PageError::Refused(BLOCKED_NETWORK),
+            Refused::RetryForm | Refused::Invalid(_) | Refused::LetterClosed => {
+                PageError::BadRequest(refused.to_string())
+            }
+            Refused::Invite(error) => PageError::Internal(error.to_string()),
+            Refused::Failed(error) => PageError::Internal(error.to_string()),
+        }
+    }
+}
+
+impl From<Refused> for ApiError {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::TooManyRequests(wait) => ApiError::TooManyRequests(wait),
+            Refused::BlockedNetwork => ApiError::Forbidden(BLOCKED_NETWORK),
+            Refused::LetterClosed => ApiError::LetterClosed,
+            Refused::RetryForm => ApiError::StaleFormToken,
+            Refused::Invalid(fields) => ApiError::Validation(fields),
+            Refused::Invite(error) => ApiError::Internal(error.to_string()),
+            Refused::Failed(error) => error.into(),
+        }
     }
 }
 
@@ -115,6 +147,12 @@ pub enum ApiError {
     BadRequest(String),
     #[error("too many requests")]
     TooManyRequests(std::time::Duration),
+    /// Refused for who is asking (a blocked network), with a message for a person.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// The form token is missing, forged, too fresh or expired: fetch a new one and send again.
+    #[error("form token refused")]
+    StaleFormToken,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -148,6 +186,8 @@ impl ResponseError for ApiError {
             ApiError::LetterClosed => StatusCode::CONFLICT,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::StaleFormToken => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -165,6 +205,11 @@ impl ResponseError for ApiError {
             ApiError::TooManyRequests(_) => {
                 json!({"error": "too_many_requests", "message": "Too many requests from your address; wait and try again."})
             }
+            ApiError::Forbidden(message) => json!({"error": "forbidden", "message": message}),
+            ApiError::StaleFormToken => json!({
+                "error": "form_token",
+                "message": "Send the form_token from GET /api/v1/letters/{slug}; it must be at least a few seconds old and is valid for a limited time. Fetch a fresh one and send again.",
+            }),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "api request failed");
                 json!({"error": "internal", "message": "Something went wrong on our side; nothing was changed."})

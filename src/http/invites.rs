@@ -3,14 +3,18 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::pages::{letter_page_closed, token_page, token_problem};
+use super::form;
+use super::pages::{
+    PRESS_AGAIN, SLOW_DOWN, letter_page_closed, token_page, token_problem, unsupported_media_type,
+    with_retry_after,
+};
 use super::views::{FormView, InvitePage, MessagePage};
 use super::{AppState, PageError};
 use crate::db;
 use crate::invites::{self, AcceptError, AcceptOutcome};
 use crate::letters::snapshot::LetterSnapshot;
-use crate::signatures::SignError;
-use crate::signatures::form::{self, SignatureFields};
+use crate::signatures::admission::{Admitted, Entry, Refused};
+use crate::signatures::form::SignatureFields;
 use crate::tokens::TokenPurpose;
 
 async fn snapshot(
@@ -24,6 +28,7 @@ async fn snapshot(
 }
 
 fn form_page(
+    state: &AppState,
     snapshot: &LetterSnapshot,
     target: &invites::InviteTarget,
     secret: &str,
@@ -38,6 +43,7 @@ fn form_page(
             member_email: &target.member.email,
             action: format!("/letters/{}/invite/{secret}", snapshot.letter.slug),
             form,
+            form_time: state.defenses.form_time_token(&snapshot.letter.id),
         },
     )
 }
@@ -70,9 +76,29 @@ pub async fn invite_page(
                 },
                 ..FormView::fresh()
             };
-            form_page(&snapshot, &target, &secret, form, StatusCode::OK)
+            form_page(&state, &snapshot, &target, &secret, form, StatusCode::OK)
         }
         Err(error) => token_problem(&state, error, TokenPurpose::Invite).await,
+    }
+}
+
+/// The invite form again, with what was sent and why it was not taken.
+async fn invite_form_again(
+    state: &AppState,
+    snapshot: &LetterSnapshot,
+    secret: String,
+    form: FormView,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let letter = snapshot.letter.clone();
+    let target = state
+        .with_connection(move |connection| {
+            invites::inspect(connection, &letter, &secret).map(|target| (target, secret))
+        })
+        .await;
+    match target {
+        Ok((target, secret)) => form_page(state, snapshot, &target, &secret, form, status),
+        Err(error) => token_problem(state, error, TokenPurpose::Invite).await,
     }
 }
 
@@ -82,64 +108,58 @@ pub async fn accept_invite(
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    state
-        .limit(&state.defenses.verify, "verify", &request)
-        .map_err(PageError::TooManyRequests)?;
     let (slug, secret) = path.into_inner();
     let snapshot = snapshot(&state, &slug).await?;
-    let fields =
-        form::decode_urlencoded(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
-    let letter = snapshot.letter.clone();
-    let policy = state.policy.clone();
-    let attempt_secret = secret.clone();
-    let attempt_fields = fields.clone();
-    let outcome = state
-        .with_connection(move |connection| {
-            invites::accept(
-                connection,
-                &letter,
-                &attempt_secret,
-                &attempt_fields,
-                &policy,
+    if !form::is_urlencoded(&request) {
+        return unsupported_media_type();
+    }
+    let fields: SignatureFields =
+        form::decode(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
+    let entry = Entry::Invite {
+        secret: secret.clone(),
+    };
+    let attempt = state.attempt(&request, &snapshot.letter, entry, fields.clone());
+    let outcome = match state.admission().admit(attempt).await {
+        Ok(Admitted::Invited(outcome)) => outcome,
+        Ok(Admitted::CheckEmail) => AcceptOutcome::AwaitingApproval,
+        Err(Refused::TooManyRequests(wait)) => {
+            let form = FormView::again(fields, SLOW_DOWN);
+            let page = invite_form_again(
+                &state,
+                &snapshot,
+                secret,
+                form,
+                StatusCode::TOO_MANY_REQUESTS,
             )
-        })
-        .await;
-    let heading;
-    let paragraphs: Vec<String>;
-    match outcome {
-        Ok(outcome) => {
-            state.mail_wakeup.notify_one();
-            state.snapshots.invalidate(&snapshot.letter.slug);
-            heading = "Thank you for signing";
-            paragraphs = match outcome {
-                AcceptOutcome::Listed => vec!["Your organization is now listed on the letter.".into()],
-                AcceptOutcome::AwaitingApproval => vec![
-                    "The coalition's staff review organization sign-ons; your organization will be listed once they approve it.".into(),
-                ],
-            };
+            .await?;
+            return Ok(with_retry_after(page, wait));
         }
-        Err(AcceptError::Invalid(errors)) => {
-            let letter = snapshot.letter.clone();
-            let target = state
-                .with_connection(move |connection| {
-                    invites::inspect(connection, &letter, &secret).map(|target| (target, secret))
-                })
-                .await;
-            return match target {
-                Ok((target, secret)) => form_page(
-                    &snapshot,
-                    &target,
-                    &secret,
-                    FormView {
-                        values: fields,
-                        errors,
-                    },
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                ),
-                Err(error) => token_problem(&state, error, TokenPurpose::Invite).await,
-            };
+        Err(Refused::RetryForm) => {
+            let form = FormView::again(fields, PRESS_AGAIN);
+            return invite_form_again(
+                &state,
+                &snapshot,
+                secret,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
-        Err(AcceptError::AlreadySigned) => {
+        Err(Refused::Invalid(errors)) => {
+            let form = FormView {
+                errors,
+                ..FormView::again(fields, "")
+            };
+            return invite_form_again(
+                &state,
+                &snapshot,
+                secret,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(Refused::Invite(AcceptError::AlreadySigned)) => {
             return token_page(
                 StatusCode::CONFLICT,
                 &MessagePage {
@@ -149,18 +169,23 @@ pub async fn accept_invite(
                 },
             );
         }
-        Err(AcceptError::Sign(SignError::LetterClosed)) => {
-            return letter_page_closed(&state, &snapshot);
-        }
-        Err(AcceptError::Token(error)) => {
+        Err(Refused::Invite(AcceptError::Token(error))) => {
             return token_problem(&state, error, TokenPurpose::Invite).await;
         }
-        Err(AcceptError::Sign(error)) => return Err(error.into()),
-    }
+        Err(Refused::LetterClosed) => return letter_page_closed(&state, &snapshot),
+        Err(other) => return Err(other.into()),
+    };
+    state.snapshots.invalidate(&snapshot.letter.slug);
+    let paragraphs: Vec<String> = match outcome {
+        AcceptOutcome::Listed => vec!["Your organization is now listed on the letter.".into()],
+        AcceptOutcome::AwaitingApproval => vec![
+            "The coalition's staff review organization sign-ons; your organization will be listed once they approve it.".into(),
+        ],
+    };
     token_page(
         StatusCode::OK,
         &MessagePage {
-            heading,
+            heading: "Thank you for signing",
             paragraphs,
             link: Some((
                 format!("/letters/{}", snapshot.letter.slug),

@@ -4,6 +4,7 @@ pub mod admin;
 mod admin_api;
 mod api;
 pub(crate) mod errors;
+pub mod form;
 mod invites;
 pub mod middleware;
 mod pages;
@@ -64,6 +65,35 @@ impl AppState {
         self.client_address(request)
             .map(|address| address.to_string())
             .unwrap_or_else(|| "unknown".into())
+    }
+
+    /// The admission path every sign entry point goes through.
+    pub fn admission(&self) -> crate::signatures::admission::Admission<'_> {
+        crate::signatures::admission::Admission {
+            defenses: &self.defenses,
+            metrics: &self.metrics,
+            writer: &self.sign_writer,
+            pool: &self.pool,
+            policy: &self.policy,
+            mail_wakeup: &self.mail_wakeup,
+        }
+    }
+
+    /// An attempt to sign `letter` from this request.
+    pub fn attempt(
+        &self,
+        request: &actix_web::HttpRequest,
+        letter: &crate::letters::Letter,
+        entry: crate::signatures::admission::Entry,
+        fields: crate::signatures::form::SignatureFields,
+    ) -> crate::signatures::admission::Attempt {
+        crate::signatures::admission::Attempt {
+            entry,
+            letter: letter.clone(),
+            client: self.client_address(request),
+            client_key: self.client_key(request),
+            fields,
+        }
     }
 
     /// Runs blocking database work on the blocking thread pool.
@@ -204,7 +234,7 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
                 let _ = writeln!(
                     body,
                     "undersigned_signatures{{state=\"{}\"}} {count}",
-                    crate::metrics::escape_label(&signature_state)
+                    crate::metrics::escape_label(signature_state.as_str())
                 );
             }
             let _ = writeln!(

@@ -6,19 +6,18 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::form;
 use super::views::{
     CheckEmailPage, ConfirmActionPage, FormView, IndexPage, LetterCard, LetterPage, MessagePage,
     ResendPage, SignatoriesPage, thousands,
 };
 use super::{AppState, PageError};
-use crate::abuse::FormCheck;
 use crate::db::{self, DbError};
 use crate::letters::snapshot::LetterSnapshot;
 use crate::letters::{self, LetterStatus};
-use crate::signatures::form::{self, AcceptedKinds};
-use crate::signatures::{
-    self, ConfirmOutcome, SignError, SignatureState, TokenError, WithdrawOutcome,
-};
+use crate::signatures::admission::{Entry, Refused};
+use crate::signatures::form::SignatureFields;
+use crate::signatures::{self, ConfirmOutcome, SignatureState, TokenError, WithdrawOutcome};
 use crate::tokens::TokenPurpose;
 
 const SIGNATORIES_PER_PAGE: i64 = 100;
@@ -96,7 +95,7 @@ fn letter_page(
         notice: (!accepting).then(|| closed_notice(snapshot)),
         accepting,
         form_time: if accepting {
-            state.defenses.form_time_token()
+            state.defenses.form_time_token(&snapshot.letter.id)
         } else {
             String::new()
         },
@@ -120,6 +119,38 @@ pub async fn letter(
     letter_page(&state, &snapshot, FormView::fresh(), StatusCode::OK)
 }
 
+pub(super) const PRESS_AGAIN: &str = "Please check your details and press Sign again.";
+pub(super) const SLOW_DOWN: &str = "Many people have just signed from your network. Please wait a minute, then press Sign again: your details are kept below.";
+
+/// Only a form a browser sends as a form: a cross-site page could otherwise make its
+/// visitors' browsers sign with a `text/plain` body, which needs no CORS permission.
+pub(super) fn unsupported_media_type() -> Result<HttpResponse, PageError> {
+    html(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        &MessagePage {
+            heading: "This form could not be read",
+            paragraphs: vec!["Send it from the letter's page.".into()],
+            link: Some(("/".into(), "See the open letters")),
+        },
+    )
+}
+
+pub(super) fn with_retry_after(
+    mut response: HttpResponse,
+    wait: std::time::Duration,
+) -> HttpResponse {
+    if let Ok(value) = header::HeaderValue::from_str(&super::errors::retry_after(wait)) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+fn check_email_redirect(slug: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/letters/{slug}/signed")))
+        .finish()
+}
+
 pub async fn sign(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -127,92 +158,64 @@ pub async fn sign(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = snapshot_or_404(&state, &slug).await?;
-    let client = state.client_address(&request);
-    state
-        .limit(&state.defenses.sign, "sign", &request)
-        .map_err(PageError::TooManyRequests)?;
-    if state.defenses.is_blocked_network(client) {
-        return Err(PageError::Refused(
-            "Signatures from your network are not accepted. If you think this is a mistake, contact the coalition.",
-        ));
+    if !form::is_urlencoded(&request) {
+        return unsupported_media_type();
     }
-    let fields =
-        form::decode_urlencoded(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
-    // The snapshot may be a second old; a letter closed within that second still takes
-    // this signature, which is the same as it arriving a second earlier.
-    if !snapshot.letter.accepts_signatures_at(db::now()) {
-        return letter_page(&state, &snapshot, FormView::fresh(), StatusCode::CONFLICT);
-    }
-    let check_email = HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            format!("/letters/{}/signed", snapshot.letter.slug),
-        ))
-        .finish();
-    // Bots see the usual answer, so they learn nothing; nothing is stored or sent.
-    if state
-        .defenses
-        .check_form(&fields.honeypot, &fields.form_time)
-        == FormCheck::Bot
-    {
-        state.metrics.record_bot();
-        tracing::info!(slug = %snapshot.letter.slug, "sign form ignored: honeypot or timing");
-        return Ok(check_email);
-    }
-    let accepted = AcceptedKinds {
-        individuals: snapshot.letter.accepts_individuals,
-        organizations: snapshot.letter.accepts_organizations,
-    };
-    let input = match form::validate(&fields, accepted) {
-        Ok(input) if state.defenses.is_blocked_domain(input.email.normalized()) => {
-            let mut form = FormView {
-                values: fields,
-                errors: Default::default(),
-            };
-            form.errors.insert(
-                "email",
-                "Signatures from this email domain are not accepted. Please use another address."
-                    .into(),
-            );
-            return letter_page(&state, &snapshot, form, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: SignatureFields =
+        form::decode(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
+    let attempt = state.attempt(&request, &snapshot.letter, Entry::Form, fields.clone());
+    match state.admission().admit(attempt).await {
+        Ok(_) => Ok(check_email_redirect(&snapshot.letter.slug)),
+        Err(refused) => {
+            let again = |problem: &str| FormView::again(fields.clone(), problem);
+            match refused {
+                Refused::TooManyRequests(wait) => Ok(with_retry_after(
+                    letter_page(
+                        &state,
+                        &snapshot,
+                        again(SLOW_DOWN),
+                        StatusCode::TOO_MANY_REQUESTS,
+                    )?,
+                    wait,
+                )),
+                Refused::RetryForm => letter_page(
+                    &state,
+                    &snapshot,
+                    again(PRESS_AGAIN),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                Refused::Invalid(errors) => letter_page(
+                    &state,
+                    &snapshot,
+                    FormView {
+                        errors,
+                        ..FormView::again(fields, "")
+                    },
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                Refused::LetterClosed => letter_page_closed(&state, &snapshot),
+                other => Err(other.into()),
+            }
         }
-        Ok(input) => input,
-        Err(errors) => {
-            let form = FormView {
-                values: fields,
-                errors,
-            };
-            return letter_page(&state, &snapshot, form, StatusCode::UNPROCESSABLE_ENTITY);
-        }
-    };
-    // One address gets only so much mail from us, whoever asks for it.
-    if state
-        .defenses
-        .emails_per_address
-        .check(input.email.normalized())
-        .is_err()
-    {
-        state.metrics.record_refusal("email");
-        tracing::info!(slug = %snapshot.letter.slug, "sign ignored: too many emails to one address");
-        return Ok(check_email);
-    }
-    let outcome = state.sign_writer.sign(snapshot.letter.clone(), input).await;
-    match outcome {
-        Ok(_) => {
-            state.mail_wakeup.notify_one();
-            Ok(check_email)
-        }
-        Err(SignError::LetterClosed) => {
-            letter_page(&state, &snapshot, FormView::fresh(), StatusCode::CONFLICT)
-        }
-        Err(error) => Err(error.into()),
     }
 }
 
-#[derive(Deserialize)]
-pub struct ResendForm {
-    #[serde(default)]
-    email: String,
+fn resend_form(
+    state: &AppState,
+    snapshot: &LetterSnapshot,
+    email: &str,
+    problem: Option<&str>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    html(
+        status,
+        &ResendPage {
+            letter: &snapshot.letter,
+            email,
+            problem,
+            form_time: state.defenses.form_time_token(&snapshot.letter.id),
+        },
+    )
 }
 
 pub async fn resend_page(
@@ -220,14 +223,10 @@ pub async fn resend_page(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = snapshot_or_404(&state, &slug).await?;
-    html(
-        StatusCode::OK,
-        &ResendPage {
-            letter: &snapshot.letter,
-            email: "",
-            problem: None,
-        },
-    )
+    if !snapshot.letter.accepts_signatures_at(db::now()) {
+        return letter_page_closed(&state, &snapshot);
+    }
+    resend_form(&state, &snapshot, "", None, StatusCode::OK)
 }
 
 /// A fresh confirmation link for a pending signature; the same answer whatever the address.
@@ -235,48 +234,48 @@ pub async fn resend(
     state: web::Data<AppState>,
     request: HttpRequest,
     slug: web::Path<String>,
-    form: web::Form<ResendForm>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = snapshot_or_404(&state, &slug).await?;
-    state
-        .limit(&state.defenses.sign, "sign", &request)
-        .map_err(PageError::TooManyRequests)?;
-    let email = match crate::signatures::email_address::EmailAddress::parse(&form.email) {
-        Ok(email) => email,
-        Err(error) => {
-            let problem = error.to_string();
-            return html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &ResendPage {
-                    letter: &snapshot.letter,
-                    email: &form.email,
-                    problem: Some(&problem),
-                },
-            );
-        }
-    };
-    let done = HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            format!("/letters/{}/signed", snapshot.letter.slug),
-        ))
-        .finish();
-    if state
-        .defenses
-        .emails_per_address
-        .check(email.normalized())
-        .is_err()
-    {
-        state.metrics.record_refusal("email");
-        return Ok(done);
+    if !form::is_urlencoded(&request) {
+        return unsupported_media_type();
     }
-    let letter = snapshot.letter.clone();
-    let policy = state.policy.clone();
-    state
-        .with_connection(move |connection| signatures::resend(connection, &letter, &email, &policy))
-        .await?;
-    state.mail_wakeup.notify_one();
-    Ok(done)
+    let fields: SignatureFields =
+        form::decode(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
+    let email = fields.email.clone();
+    let attempt = state.attempt(&request, &snapshot.letter, Entry::Resend, fields);
+    match state.admission().admit(attempt).await {
+        Ok(_) => Ok(check_email_redirect(&snapshot.letter.slug)),
+        Err(Refused::TooManyRequests(wait)) => Ok(with_retry_after(
+            resend_form(
+                &state,
+                &snapshot,
+                &email,
+                Some(SLOW_DOWN),
+                StatusCode::TOO_MANY_REQUESTS,
+            )?,
+            wait,
+        )),
+        Err(Refused::RetryForm) => resend_form(
+            &state,
+            &snapshot,
+            &email,
+            Some("Please check the address and press the button again."),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(Refused::Invalid(errors)) => {
+            let problem = errors.into_values().next().unwrap_or_default();
+            resend_form(
+                &state,
+                &snapshot,
+                &email,
+                Some(&problem),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(Refused::LetterClosed) => letter_page_closed(&state, &snapshot),
+        Err(other) => Err(other.into()),
+    }
 }
 
 pub async fn check_email(
@@ -307,11 +306,10 @@ pub async fn signatories(
     let total = listed.total();
     let pages = ((total + SIGNATORIES_PER_PAGE - 1) / SIGNATORIES_PER_PAGE).max(1);
     let page = query.page.unwrap_or(1).clamp(1, pages);
-    let letter_id = snapshot.letter.id.clone();
+    let letter = snapshot.letter.clone();
     let (organizations, individuals) = state
         .with_connection(move |connection| {
-            signatories_page(connection, &letter_id, listed.organizations, page)
-                .map_err(DbError::from)
+            signatories_page(connection, &letter, listed.organizations, page).map_err(DbError::from)
         })
         .await?;
     html(
@@ -330,7 +328,7 @@ pub async fn signatories(
 /// One page of the full list: organizations first, then individuals.
 pub fn signatories_page(
     connection: &mut db::DbConnection,
-    letter_id: &str,
+    letter: &letters::Letter,
     organization_count: i64,
     page: i64,
 ) -> Result<
@@ -343,14 +341,14 @@ pub fn signatories_page(
     let start = (page - 1) * SIGNATORIES_PER_PAGE;
     let end = start + SIGNATORIES_PER_PAGE;
     let organizations = if start < organization_count {
-        signatures::listed_organizations(connection, letter_id, start, SIGNATORIES_PER_PAGE)?
+        signatures::listed_organizations(connection, letter, start, SIGNATORIES_PER_PAGE)?
     } else {
         Vec::new()
     };
     let individuals = if end > organization_count {
         let offset = (start - organization_count).max(0);
         let limit = end - organization_count.max(start);
-        signatures::listed_individuals(connection, letter_id, offset, limit)?
+        signatures::listed_individuals(connection, letter, offset, limit)?
     } else {
         Vec::new()
     };
@@ -438,8 +436,23 @@ pub(super) async fn token_problem(
             },
         )
         }
+        TokenError::LetterClosed { letter_id } => {
+            let link = letter_link(state, letter_id).await;
+            token_page(
+                StatusCode::GONE,
+                &MessagePage {
+                    heading: "This letter has closed",
+                    paragraphs: vec![
+                        "The letter stopped taking signatures, and the time to confirm one made before it closed has passed.".into(),
+                        "Thank you for your support all the same.".into(),
+                    ],
+                    link,
+                },
+            )
+        }
         TokenError::Database(error) => Err(PageError::from(error)),
         TokenError::Unavailable(error) => Err(PageError::from(error)),
+        TokenError::Render(error) => Err(PageError::from(error)),
     }
 }
 
@@ -513,9 +526,10 @@ pub async fn verify(
         .limit(&state.defenses.verify, "verify", &request)
         .map_err(PageError::TooManyRequests)?;
     let secret = token.into_inner();
+    let policy = state.policy.clone();
     let outcome = state
         .with_connection(move |connection| {
-            let outcome = signatures::confirm(connection, &secret)?;
+            let outcome = signatures::confirm(connection, &secret, &policy)?;
             let target = signatures::inspect_token(connection, &secret, TokenPurpose::Verify)?;
             Ok::<_, TokenError>((outcome, target.letter_id))
         })
@@ -527,6 +541,20 @@ pub async fn verify(
     state.snapshots.invalidate_letter_id(&letter_id);
     match outcome {
         ConfirmOutcome::AlreadyConfirmed => already_confirmed(&state, Some(letter_id)).await,
+        ConfirmOutcome::OrganizationAlreadySigned => {
+            state.mail_wakeup.notify_one();
+            token_page(
+                StatusCode::OK,
+                &MessagePage {
+                    heading: "Your organization has already signed",
+                    paragraphs: vec![
+                        "Thank you for confirming. Another confirmed sign-on for this organization is already on the letter, so it was not added a second time.".into(),
+                        "We have sent you an email about it; the coalition's staff can see both sign-ons.".into(),
+                    ],
+                    link: letter_link(&state, Some(letter_id)).await,
+                },
+            )
+        }
         ConfirmOutcome::Confirmed { awaiting_approval } => {
             let mut paragraphs = vec!["Thank you. Your signature is confirmed.".to_owned()];
             if awaiting_approval {

@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 
 use crate::letters::Letter;
 use crate::letters::snapshot::LetterSnapshot;
-use crate::signatures::PublicSignatory;
 use crate::signatures::form::{FieldErrors, SignatureFields};
+use crate::signatures::{PublicSignatory, SignatureKind};
 
 /// 12345 -> "12,345"
 pub fn thousands(value: i64) -> String {
@@ -39,7 +39,7 @@ pub fn plural(count: i64, one: &str, many: &str) -> String {
 /// One line describing a signatory, without anything private.
 pub fn signatory_line(signatory: &PublicSignatory) -> String {
     let mut parts: Vec<&str> = Vec::new();
-    if signatory.kind == "organization" {
+    if signatory.kind == SignatureKind::Organization {
         if let Some(title) = &signatory.title {
             parts.push(title);
         }
@@ -89,6 +89,8 @@ pub struct IndexPage {
 pub struct FormView {
     pub values: SignatureFields,
     pub errors: FieldErrors,
+    /// One plain line above the form (press Sign again, wait a minute); empty for none.
+    pub problem: String,
 }
 
 impl FormView {
@@ -99,6 +101,16 @@ impl FormView {
                 ..SignatureFields::default()
             },
             errors: FieldErrors::new(),
+            problem: String::new(),
+        }
+    }
+
+    /// The form as the person sent it, to be sent again.
+    pub fn again(values: SignatureFields, problem: &str) -> FormView {
+        FormView {
+            values,
+            errors: FieldErrors::new(),
+            problem: problem.to_owned(),
         }
     }
 
@@ -209,6 +221,7 @@ pub struct ResendPage<'a> {
     pub letter: &'a Letter,
     pub email: &'a str,
     pub problem: Option<&'a str>,
+    pub form_time: String,
 }
 
 #[derive(Template)]
@@ -258,6 +271,7 @@ pub struct InvitePage<'a> {
     pub member_email: &'a str,
     pub action: String,
     pub form: FormView,
+    pub form_time: String,
 }
 
 #[cfg(test)]

@@ -31,11 +31,11 @@ pub fn load(
     let Some(letter) = super::find_by_slug(connection, slug)? else {
         return Ok(None);
     };
-    let (counts, listed) = signatures::counted_and_listed(connection, &letter.id)?;
+    let (counts, listed) = signatures::counted_and_listed(connection, &letter)?;
     let organizations =
-        signatures::listed_organizations(connection, &letter.id, 0, ORGANIZATIONS_ON_PAGE)?;
+        signatures::listed_organizations(connection, &letter, 0, ORGANIZATIONS_ON_PAGE)?;
     let recent_individuals =
-        signatures::listed_individuals(connection, &letter.id, 0, RECENT_ON_PAGE)?;
+        signatures::listed_individuals(connection, &letter, 0, RECENT_ON_PAGE)?;
     Ok(Some(LetterSnapshot {
         letter,
         counts,

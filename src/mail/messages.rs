@@ -249,6 +249,40 @@ pub fn organization_rejected(
     ))
 }
 
+pub struct OrganizationDuplicate<'a> {
+    pub letter: LetterFacts<'a>,
+    pub organization: &'a str,
+    pub name: &'a str,
+    pub letter_url: &'a str,
+}
+mail_templates!(
+    OrganizationDuplicate,
+    OrganizationDuplicateText,
+    OrganizationDuplicateHtml,
+    "email/organization_duplicate.txt",
+    "email/organization_duplicate.html"
+);
+
+/// A second confirmed sign-on for an organization that already signed: its signer is told,
+/// never dropped in silence.
+pub fn organization_duplicate(
+    letter: &Letter,
+    organization: &str,
+    name: &str,
+    letter_url: &str,
+) -> Result<MailContent, askama::Error> {
+    OrganizationDuplicate {
+        letter: LetterFacts::of(letter),
+        organization,
+        name,
+        letter_url,
+    }
+    .render(format!(
+        "{organization} has already signed: {}",
+        letter.title
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     //! The emails, pinned: a reviewer sees exactly what people receive.

@@ -53,37 +53,59 @@ pub fn decide(
                 outcomes.push((id.clone(), DecisionOutcome::NotOnThisLetter));
                 continue;
             };
-            if signature.kind != SignatureKind::Organization.as_str() {
+            if signature.kind != SignatureKind::Organization {
                 outcomes.push((id.clone(), DecisionOutcome::NotAnOrganization));
                 continue;
             }
-            let state = signature.state();
+            let state = signature.state;
             let allowed = match decision {
-                Decision::Approve => state == Some(SignatureState::Verified),
+                Decision::Approve => state == SignatureState::Verified,
                 Decision::Reject => {
-                    matches!(
-                        state,
-                        Some(SignatureState::Verified | SignatureState::Approved)
-                    )
+                    matches!(state, SignatureState::Verified | SignatureState::Approved)
                 }
             };
             if !allowed {
                 outcomes.push((
                     id.clone(),
-                    DecisionOutcome::NotInReviewableState(signature.state.clone()),
+                    DecisionOutcome::NotInReviewableState(signature.state.as_str().into()),
                 ));
                 continue;
             }
             let organization = signature.organization.as_deref().unwrap_or(&signature.name);
+            // Conditional on the state just read: a withdrawal or another decision that won
+            // a race leaves this one with nothing to change.
+            let still = signatures::table
+                .find(id)
+                .filter(signatures::state.eq(state));
+            let changed = match decision {
+                Decision::Approve => diesel::update(still)
+                    .set((
+                        signatures::state.eq(SignatureState::Approved),
+                        signatures::approved_at.eq(now),
+                        signatures::approved_by.eq(staff),
+                    ))
+                    .execute(connection)?,
+                Decision::Reject => diesel::update(still)
+                    .set((
+                        signatures::state.eq(SignatureState::Rejected),
+                        signatures::rejected_at.eq(now),
+                        signatures::rejected_by.eq(staff),
+                    ))
+                    .execute(connection)?,
+            };
+            if changed == 0 {
+                let now_state: SignatureState = signatures::table
+                    .find(id)
+                    .select(signatures::state)
+                    .first(connection)?;
+                outcomes.push((
+                    id.clone(),
+                    DecisionOutcome::NotInReviewableState(now_state.as_str().into()),
+                ));
+                continue;
+            }
             let content = match decision {
                 Decision::Approve => {
-                    diesel::update(signatures::table.find(id))
-                        .set((
-                            signatures::state.eq(SignatureState::Approved.as_str()),
-                            signatures::approved_at.eq(now),
-                            signatures::approved_by.eq(staff),
-                        ))
-                        .execute(connection)?;
                     let withdraw = issue_token(
                         connection,
                         id,
@@ -101,13 +123,6 @@ pub fn decide(
                     )?
                 }
                 Decision::Reject => {
-                    diesel::update(signatures::table.find(id))
-                        .set((
-                            signatures::state.eq(SignatureState::Rejected.as_str()),
-                            signatures::rejected_at.eq(now),
-                            signatures::rejected_by.eq(staff),
-                        ))
-                        .execute(connection)?;
                     messages::organization_rejected(letter, organization, &signature.name)?
                 }
             };
@@ -139,7 +154,7 @@ pub fn set_organization_order(
                 signatures::table
                     .filter(signatures::id.eq(id))
                     .filter(signatures::letter_id.eq(&letter.id))
-                    .filter(signatures::kind.eq(SignatureKind::Organization.as_str())),
+                    .filter(signatures::kind.eq(SignatureKind::Organization)),
             )
             .set(signatures::list_position.eq(position as i32 + 1))
             .execute(connection)?;
@@ -216,9 +231,9 @@ fn takedown_target(
 ) -> Result<Result<SignatureRecord, TakedownOutcome>, diesel::result::Error> {
     Ok(match find_on_letter(connection, &letter.id, id)? {
         None => Err(TakedownOutcome::NotOnThisLetter),
-        Some(signature) => match signature.state() {
-            Some(SignatureState::Withdrawn) => Err(TakedownOutcome::Withdrawn),
-            Some(SignatureState::Removed) => Err(TakedownOutcome::AlreadyRemoved),
+        Some(signature) => match signature.state {
+            SignatureState::Withdrawn => Err(TakedownOutcome::Withdrawn),
+            SignatureState::Removed => Err(TakedownOutcome::AlreadyRemoved),
             _ => Ok(signature),
         },
     })
@@ -242,12 +257,21 @@ pub fn hide(
             Ok(signature) => signature,
             Err(outcome) => return Ok(outcome),
         };
-        diesel::update(signatures::table.find(&signature.id))
-            .set((
-                signatures::public.eq(false),
-                signatures::hidden_reason.eq(&reason),
-            ))
-            .execute(connection)?;
+        // Not once a withdrawal or a removal won the race (nothing is left to hide).
+        let changed = diesel::update(signatures::table.find(&signature.id).filter(
+            signatures::state.ne_all([SignatureState::Withdrawn, SignatureState::Removed]),
+        ))
+        .set((
+            signatures::public.eq(false),
+            signatures::hidden_reason.eq(&reason),
+        ))
+        .execute(connection)?;
+        if changed == 0 {
+            return Ok(match takedown_target(connection, letter, id)? {
+                Err(outcome) => outcome,
+                Ok(_) => TakedownOutcome::Withdrawn,
+            });
+        }
         crate::staff::audit::record(
             connection,
             actor,
@@ -278,14 +302,25 @@ pub fn remove(
             Ok(signature) => signature,
             Err(outcome) => return Ok(outcome),
         };
-        diesel::update(signatures::table.find(&signature.id))
-            .set((
-                signatures::state.eq(SignatureState::Removed.as_str()),
-                signatures::removed_at.eq(db::now()),
-                signatures::removed_by.eq(&actor.email),
-                signatures::removed_reason.eq(&reason),
-            ))
-            .execute(connection)?;
+        let changed = diesel::update(
+            signatures::table
+                .find(&signature.id)
+                .filter(signatures::state.eq(signature.state)),
+        )
+        .set((
+            signatures::state.eq(SignatureState::Removed),
+            signatures::removed_at.eq(db::now()),
+            signatures::removed_by.eq(&actor.email),
+            signatures::removed_reason.eq(&reason),
+        ))
+        .execute(connection)?;
+        if changed == 0 {
+            // Withdrawn or removed meanwhile.
+            return Ok(match takedown_target(connection, letter, id)? {
+                Err(outcome) => outcome,
+                Ok(_) => TakedownOutcome::AlreadyRemoved,
+            });
+        }
         crate::staff::audit::record(
             connection,
             actor,
@@ -316,8 +351,8 @@ pub fn awaiting_review(
     use crate::db::schema::letters;
     let mut query = signatures::table
         .inner_join(letters::table)
-        .filter(signatures::state.eq(SignatureState::Verified.as_str()))
-        .filter(signatures::kind.eq(SignatureKind::Organization.as_str()))
+        .filter(signatures::state.eq(SignatureState::Verified))
+        .filter(signatures::kind.eq(SignatureKind::Organization))
         .order((signatures::verified_at.asc(), signatures::id.asc()))
         .limit(limit)
         .select((SignatureRecord::as_select(), letters::slug, letters::title))
@@ -371,11 +406,11 @@ fn searched<'a>(
         .filter(signatures::letter_id.eq(letter_id.to_owned()))
         .into_boxed();
     if !search.filter.states.is_empty() {
-        let states: Vec<&str> = search.filter.states.iter().map(|s| s.as_str()).collect();
+        let states = search.filter.states.clone();
         query = query.filter(signatures::state.eq_any(states));
     }
     if !search.filter.kinds.is_empty() {
-        let kinds: Vec<&str> = search.filter.kinds.iter().map(|k| k.as_str()).collect();
+        let kinds = search.filter.kinds.clone();
         query = query.filter(signatures::kind.eq_any(kinds));
     }
     let text = search.text.trim().to_lowercase();

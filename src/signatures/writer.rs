@@ -8,7 +8,8 @@
 use tokio::sync::{mpsc, oneshot};
 
 use super::form::SignatureInput;
-use super::{SignError, SignOutcome, SigningPolicy, sign, sign_in_transaction};
+use super::sign::{sign, sign_in_transaction};
+use super::{SignError, SignOutcome, SigningPolicy};
 use crate::db::{self, DbConnection, DbError, DbPool};
 use crate::letters::Letter;
 
@@ -94,21 +95,59 @@ fn commit_batch(
     policy: &SigningPolicy,
 ) -> Vec<Result<SignOutcome, SignError>> {
     let now = db::now();
-    let mut results: Vec<Result<SignOutcome, SignError>> = Vec::with_capacity(batch.len());
-    let committed = db::write_transaction(connection, |connection| {
-        results.clear();
-        for job in batch {
-            if !job.letter.accepts_signatures_at(now) {
-                results.push(Err(SignError::LetterClosed));
-                continue;
-            }
-            // A savepoint per signature: one that fails leaves the others in the batch.
-            results.push(db::write_transaction(connection, |connection| {
-                sign_in_transaction(connection, &job.letter, &job.input, policy, now)
-            }));
-        }
-        Ok::<(), diesel::result::Error>(())
+    // Every instance writes in the same order (by letter, kind and address), so two batches
+    // that share addresses wait for each other instead of deadlocking on PostgreSQL.
+    let mut order: Vec<usize> = (0..batch.len()).collect();
+    order.sort_by(|left, right| {
+        let key = |job: &Job| {
+            (
+                job.letter.id.clone(),
+                job.input.kind.as_str(),
+                job.input.email.normalized().to_owned(),
+            )
+        };
+        key(&batch[*left]).cmp(&key(&batch[*right]))
     });
+    let mut results: Vec<Option<Result<SignOutcome, SignError>>> = Vec::new();
+    let mut attempts = 0;
+    let committed = loop {
+        attempts += 1;
+        let committed = db::write_transaction(connection, |connection| {
+            results = (0..batch.len()).map(|_| None).collect();
+            for &index in &order {
+                let job = &batch[index];
+                results[index] = Some(if job.letter.accepts_signatures_at(now) {
+                    // A savepoint per signature: one that fails leaves the others in the batch.
+                    db::write_transaction(connection, |connection| {
+                        sign_in_transaction(connection, &job.letter, &job.input, policy, now)
+                    })
+                } else {
+                    Err(SignError::LetterClosed)
+                });
+                // A deadlock aborts the whole transaction: give up on the batch and retry it.
+                if let Some(Err(SignError::Database(error))) = &results[index]
+                    && db::is_retryable(error)
+                {
+                    return Err(diesel::result::Error::RollbackTransaction);
+                }
+            }
+            Ok::<(), diesel::result::Error>(())
+        });
+        match committed {
+            Err(diesel::result::Error::RollbackTransaction) if attempts < 3 => continue,
+            other => break other,
+        }
+    };
+    let results: Vec<Result<SignOutcome, SignError>> = results
+        .into_iter()
+        .map(|result| {
+            result.unwrap_or_else(|| {
+                Err(SignError::Unavailable(DbError::TaskFailed(
+                    "signature not written".into(),
+                )))
+            })
+        })
+        .collect();
     if let Err(error) = committed {
         tracing::error!(%error, size = batch.len(), "sign writer: batch not committed");
         return batch

@@ -287,7 +287,12 @@ impl TestApp {
 
     /// The signed timestamp of the letter's sign form, as a browser would submit it.
     pub async fn form_time(&self, slug: &str) -> String {
-        let page = self.get(&format!("/letters/{slug}")).await;
+        self.form_time_on(&format!("/letters/{slug}")).await
+    }
+
+    /// The signed timestamp of the form on the page at `path`.
+    pub async fn form_time_on(&self, path: &str) -> String {
+        let page = self.get(path).await;
         page.body
             .split(r#"name="t" value=""#)
             .nth(1)
@@ -296,7 +301,27 @@ impl TestApp {
             .to_owned()
     }
 
+    /// Posts a form as a browser that loaded it would: the signed time stamp of the page the
+    /// form lives on is added unless the body carries its own `t`.
     pub async fn post_form(&self, path: &str, body: impl Into<Vec<u8>>) -> Response {
+        let mut body: Vec<u8> = body.into();
+        if let Some(page) = form_page_of(path)
+            && !body.starts_with(b"t=")
+            && !body.windows(3).any(|window| window == b"&t=")
+        {
+            let stamp = self.form_time_on(&page).await;
+            if !stamp.is_empty() {
+                if !body.is_empty() {
+                    body.push(b'&');
+                }
+                body.extend_from_slice(encode(&[("t", &stamp)]).as_bytes());
+            }
+        }
+        self.post_form_raw(path, body).await
+    }
+
+    /// Posts exactly `body`, as a script that never loaded the form would.
+    pub async fn post_form_raw(&self, path: &str, body: impl Into<Vec<u8>>) -> Response {
         let response = self
             .client
             .post(format!("{}{path}", self.address))
@@ -307,7 +332,27 @@ impl TestApp {
         read(response).await
     }
 
+    /// Posts JSON; a signature gets the `form_token` the letter's JSON hands out, as an
+    /// integration that read the letter first would send, unless it carries its own.
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Response {
+        let mut body = body.clone();
+        if let Some(letter) = path.strip_suffix("/signatures")
+            && let Some(fields) = body.as_object_mut()
+            && !fields.contains_key("form_token")
+            && !fields.contains_key("t")
+        {
+            let detail = self.get(letter).await;
+            if let Ok(detail) = serde_json::from_str::<serde_json::Value>(&detail.body)
+                && let Some(token) = detail["form_token"].as_str()
+            {
+                fields.insert("form_token".into(), token.into());
+            }
+        }
+        self.post_json_raw(path, &body).await
+    }
+
+    /// Posts exactly this JSON.
+    pub async fn post_json_raw(&self, path: &str, body: &serde_json::Value) -> Response {
         let response = self
             .client
             .post(format!("{}{path}", self.address))
@@ -669,4 +714,16 @@ impl StaffClient<'_> {
             .expect("POST answered");
         read(response).await
     }
+}
+
+/// The page a public sign form is loaded from, for the form posted to `path`.
+fn form_page_of(path: &str) -> Option<String> {
+    let path = path.split('?').next().unwrap_or(path);
+    if let Some(letter) = path.strip_suffix("/sign") {
+        return Some(letter.to_owned());
+    }
+    if path.ends_with("/resend") || path.contains("/invite/") {
+        return Some(path.to_owned());
+    }
+    None
 }

@@ -202,15 +202,41 @@ async fn an_organization_appears_once_whatever_the_spelling(backend: Backend) {
         "alan@foe.example",
     )
     .await;
-    assert_eq!(app.signature_count(), 1, "one sign-on per organization");
+    // Unconfirmed sign-ons hold nothing: both wait for their email.
+    assert_eq!(app.signature_count(), 2);
     let mail = app.wait_for_mails_to("grace@foe.example", 1).await;
     let confirmed = app.post_form(&mail[0].link("/verify/"), "").await;
     assert!(
         confirmed.body.contains("counts toward the total"),
         "listed at once without approval"
     );
+    // The second confirmation finds the name held: told on the page and by email, never
+    // dropped in silence, and not listed twice.
+    let second = app.wait_for_mails_to("alan@foe.example", 1).await;
+    let duplicate = app.post_form(&second[0].link("/verify/"), "").await;
+    assert_eq!(duplicate.status, StatusCode::OK);
+    assert!(
+        duplicate
+            .body
+            .contains("Your organization has already signed"),
+        "{}",
+        duplicate.body
+    );
+    let told = app.wait_for_mails_to("alan@foe.example", 2).await;
+    assert!(
+        told[1].subject.contains("has already signed"),
+        "{}",
+        told[1].subject
+    );
     let page = app.get("/letters/coalition").await;
     assert_eq!(page.body.matches("Friends of the Earth").count(), 1);
+    let mut states: Vec<String> = app
+        .signature_states()
+        .into_iter()
+        .map(|(_, state)| state)
+        .collect();
+    states.sort();
+    assert_eq!(states, vec!["approved", "duplicate"], "staff see both");
 }
 
 async fn an_individual_and_an_organization_may_share_an_email(backend: Backend) {

@@ -158,13 +158,13 @@ struct PrintPage {
 /// Every listed signatory, organizations first in their listed order, then individuals.
 fn all_listed(
     connection: &mut db::DbConnection,
-    letter_id: &str,
+    letter: &Letter,
 ) -> Result<(Vec<PrintedSignatory>, Vec<PrintedSignatory>), diesel::result::Error> {
     let mut organizations = Vec::new();
     loop {
         let page = signatures::listed_organizations(
             connection,
-            letter_id,
+            letter,
             organizations.len() as i64,
             PRINT_PAGE,
         )?;
@@ -178,7 +178,7 @@ fn all_listed(
     loop {
         let page = signatures::listed_individuals(
             connection,
-            letter_id,
+            letter,
             individuals.len() as i64,
             PRINT_PAGE,
         )?;
@@ -197,10 +197,10 @@ async fn print(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
     let letter = find_letter(&state, &slug).await?;
-    let letter_id = letter.id.clone();
+    let listed_of = letter.clone();
     let (organizations, individuals) = state
         .with_connection(move |connection| {
-            all_listed(connection, &letter_id).map_err(DbError::from)
+            all_listed(connection, &listed_of).map_err(DbError::from)
         })
         .await?;
     let date = long_date(&letter.published_at.unwrap_or_else(db::now));

@@ -380,11 +380,18 @@ fn invite_row(member: Member, status: MemberStatus) -> InviteRow {
             format!("by {by}, confirmed {}; approve it in moderation", when(at)),
             false,
         ),
-        MemberStatus::AwaitingConfirmation { by } => {
-            (format!("by {by}, email not confirmed yet"), false)
-        }
-        MemberStatus::Rejected => ("its sign-on was rejected".into(), false),
-        MemberStatus::Removed => ("its signature was removed by staff".into(), false),
+        // Only a confirmed sign-on holds the member's name: an unconfirmed, rejected or
+        // removed one (perhaps not the member's own) must not stop the real member.
+        MemberStatus::AwaitingConfirmation { by } => (
+            format!("by {by}, email not confirmed yet; an invite lets the member sign anyway"),
+            true,
+        ),
+        MemberStatus::Duplicate { by } => (
+            format!("by {by}, a second confirmed sign-on; the member has signed"),
+            false,
+        ),
+        MemberStatus::Rejected => ("its sign-on was rejected".into(), true),
+        MemberStatus::Removed => ("its signature was removed by staff".into(), true),
         MemberStatus::InvitedNoAnswer {
             last_sent_at,
             sends,

@@ -54,40 +54,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         );
 }
 
-/// Decodes an `application/x-www-form-urlencoded` body into its pairs, keeping repeated
-/// keys (`id=a&id=b`) and refusing invalid UTF-8.
+/// A console form's pairs in order, repeated keys (`id=a&id=b`) kept, through the one strict
+/// form decoder.
 pub(super) fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, AdminError> {
-    let malformed = || AdminError::BadRequest("The form was malformed.".into());
-    let decode = |raw: &[u8]| -> Result<String, AdminError> {
-        let mut bytes = Vec::with_capacity(raw.len());
-        let mut index = 0;
-        while index < raw.len() {
-            match raw[index] {
-                b'+' => bytes.push(b' '),
-                b'%' => {
-                    let digit = |offset: usize| {
-                        raw.get(index + offset)
-                            .and_then(|byte| (*byte as char).to_digit(16))
-                    };
-                    let (Some(high), Some(low)) = (digit(1), digit(2)) else {
-                        return Err(malformed());
-                    };
-                    bytes.push((high * 16 + low) as u8);
-                    index += 2;
-                }
-                byte => bytes.push(byte),
-            }
-            index += 1;
-        }
-        String::from_utf8(bytes).map_err(|_| malformed())
-    };
-    body.split(|byte| *byte == b'&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| match pair.iter().position(|byte| *byte == b'=') {
-            Some(split) => Ok((decode(&pair[..split])?, decode(&pair[split + 1..])?)),
-            None => Ok((decode(pair)?, String::new())),
-        })
-        .collect()
+    crate::http::form::decode(body).map_err(|error| AdminError::BadRequest(error.to_string()))
 }
 
 /// The first value of `key`, if any.
@@ -350,7 +320,7 @@ struct SignatureRow {
     kind: &'static str,
     organization: String,
     email: String,
-    state: String,
+    state: &'static str,
     hidden: bool,
     created: String,
     detail_href: String,
@@ -378,11 +348,8 @@ struct SignaturesPage {
     next_href: Option<String>,
 }
 
-fn kind_label(kind: &str) -> &'static str {
-    match SignatureKind::parse(kind) {
-        Some(SignatureKind::Organization) => "organization",
-        _ => "individual",
-    }
+fn kind_label(kind: SignatureKind) -> &'static str {
+    kind.as_str()
 }
 
 pub async fn signatures(
@@ -437,12 +404,12 @@ pub async fn signatures(
         .into_iter()
         .map(|signature| SignatureRow {
             detail_href: format!("/admin/letters/{}/signatures/{}", letter.slug, signature.id),
-            kind: kind_label(&signature.kind),
+            kind: kind_label(signature.kind),
             hidden: signature.hidden_reason.is_some() && !signature.public,
             created: when(Some(signature.created_at)),
             organization: signature.organization.unwrap_or_default(),
             email: signature.email,
-            state: signature.state,
+            state: signature.state.as_str(),
             name: signature.name,
         })
         .collect();
@@ -521,15 +488,17 @@ pub struct SignatureQuery {
 }
 
 /// What a state means for the list and the count.
-fn state_note(state: Option<SignatureState>, is_organization: bool) -> &'static str {
+fn state_note(state: SignatureState, is_organization: bool) -> &'static str {
     match state {
-        Some(SignatureState::Pending) => "email not confirmed yet, not counted",
-        Some(SignatureState::Verified) if is_organization => "confirmed, waiting for approval",
-        Some(SignatureState::Verified | SignatureState::Approved) => "counted",
-        Some(SignatureState::Rejected) => "rejected, not listed or counted",
-        Some(SignatureState::Withdrawn) => "withdrawn by the signer, personal data erased",
-        Some(SignatureState::Removed) => "removed by staff, not listed or counted",
-        None => "unknown state",
+        SignatureState::Pending => "email not confirmed yet, not counted",
+        SignatureState::Verified if is_organization => "confirmed, waiting for approval",
+        SignatureState::Verified | SignatureState::Approved => "counted",
+        SignatureState::Rejected => "rejected, not listed or counted",
+        SignatureState::Withdrawn => "withdrawn by the signer, personal data erased",
+        SignatureState::Removed => "removed by staff, not listed or counted",
+        SignatureState::Duplicate => {
+            "confirmed, but another confirmed sign-on already holds this organization's name; not listed or counted (its signer was told by email)"
+        }
     }
 }
 
@@ -576,8 +545,8 @@ pub async fn signature(
         })
         .await?
         .ok_or(AdminError::NotFound)?;
-    let state_now = signature.state();
-    let is_organization = signature.kind == SignatureKind::Organization.as_str();
+    let state_now = signature.state;
+    let is_organization = signature.kind == SignatureKind::Organization;
     let notice = match query.done.as_deref() {
         Some("hide") => Some("The signature is hidden from the public lists. It still counts."),
         Some("remove") => Some("The signature is removed: it no longer counts or appears."),
@@ -602,16 +571,16 @@ pub async fn signature(
                 _ if signature.name.is_empty() => "Withdrawn signature".into(),
                 _ => signature.name.clone(),
             },
-            kind: kind_label(&signature.kind),
+            kind: kind_label(signature.kind),
             state_note: state_note(state_now, is_organization),
             website: web_link(signature.website.as_deref()),
             history: history(&signature),
             notice,
-            reviewable: is_organization && state_now == Some(SignatureState::Verified),
-            rejectable: is_organization && state_now == Some(SignatureState::Approved),
+            reviewable: is_organization && state_now == SignatureState::Verified,
+            rejectable: is_organization && state_now == SignatureState::Approved,
             can_take_down: !matches!(
                 state_now,
-                Some(SignatureState::Withdrawn | SignatureState::Removed)
+                SignatureState::Withdrawn | SignatureState::Removed
             ),
             decide_action: staff.action(&format!("/admin/letters/{}/moderation", letter.slug)),
             hide_action: staff.action(&format!("{base}/hide")),

@@ -1,0 +1,249 @@
+//! The one way a signature enters: the sign form, the JSON API, an invite link and the
+//! resend form all call `Admission::admit`, which applies every defense in one order:
+//!
+//! 1. per-address rate limit (`limits.sign_*`)
+//! 2. blocked client network
+//! 3. the letter takes signatures now
+//! 4. bot checks: the honeypot (silent: answered like a success, nothing stored) and the
+//!    signed form time stamp (too fast, too old, forged or another letter's: the form is shown
+//!    again with what was typed)
+//! 5. validation of the fields (an invite's are completed from the roster first, so that
+//!    happens in its store step)
+//! 6. blocked email domain
+//! 7. per-mailbox email limit (silent: the person already has mail from us waiting)
+//! 8. store, with its email, in one transaction
+//! 9. wake the mail worker
+//!
+//! Handlers translate HTTP into an `Attempt` and the result into a response, nothing more.
+//! The table-driven test `tests/api/admission.rs` runs every defense against every entry.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use super::email_address::EmailAddress;
+use super::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
+use super::writer::SignWriter;
+use super::{SignError, SigningPolicy};
+use crate::abuse::{Defenses, FormCheck};
+use crate::db::{DbError, DbPool};
+use crate::invites::{self, AcceptError, AcceptOutcome};
+use crate::letters::Letter;
+use crate::metrics::Metrics;
+
+/// Where an attempt came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// `POST /letters/{slug}/sign`
+    Form,
+    /// `POST /api/v1/letters/{slug}/signatures`
+    Json,
+    /// `POST /letters/{slug}/invite/{secret}`: the link proves the member's address.
+    Invite { secret: String },
+    /// `POST /letters/{slug}/resend`: only `email` is read.
+    Resend,
+}
+
+impl Entry {
+    fn name(&self) -> &'static str {
+        match self {
+            Entry::Form => "form",
+            Entry::Json => "json",
+            Entry::Invite { .. } => "invite",
+            Entry::Resend => "resend",
+        }
+    }
+}
+
+/// One request to add (or re-confirm) a name.
+pub struct Attempt {
+    pub entry: Entry,
+    pub letter: Letter,
+    pub client: Option<IpAddr>,
+    /// The key per-address limits count under (see `AppState::client_key`).
+    pub client_key: String,
+    pub fields: SignatureFields,
+}
+
+/// What the person is told when their attempt went through (or is silently ignored).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Admitted {
+    /// "Check your email": also the answer to bots and to an address over its mail limit,
+    /// so the response never tells whether an address has signed.
+    CheckEmail,
+    /// An invited organization signed in one step.
+    Invited(AcceptOutcome),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error("too many requests from this address")]
+    TooManyRequests(Duration),
+    #[error("signatures from this network are not accepted")]
+    BlockedNetwork,
+    #[error("this letter does not take signatures now")]
+    LetterClosed,
+    #[error("the form must be sent again")]
+    RetryForm,
+    #[error("some fields need attention")]
+    Invalid(FieldErrors),
+    #[error(transparent)]
+    Invite(AcceptError),
+    #[error(transparent)]
+    Failed(SignError),
+}
+
+pub const BLOCKED_DOMAIN: &str =
+    "Signatures from this email domain are not accepted. Please use another address.";
+
+/// What `admit` needs from the running service.
+pub struct Admission<'a> {
+    pub defenses: &'a Defenses,
+    pub metrics: &'a Metrics,
+    pub writer: &'a SignWriter,
+    pub pool: &'a DbPool,
+    pub policy: &'a SigningPolicy,
+    pub mail_wakeup: &'a Notify,
+}
+
+impl Admission<'_> {
+    pub async fn admit(&self, attempt: Attempt) -> Result<Admitted, Refused> {
+        let Attempt {
+            entry,
+            letter,
+            client,
+            client_key,
+            fields,
+        } = attempt;
+        let defenses = self.defenses;
+
+        // 1-3: who is asking, and whether there is anything to sign.
+        defenses.sign.check(&client_key).map_err(|wait| {
+            self.metrics.record_refusal("sign");
+            Refused::TooManyRequests(wait)
+        })?;
+        if defenses.is_blocked_network(client) {
+            self.metrics.record_refusal("network");
+            return Err(Refused::BlockedNetwork);
+        }
+        if !letter.accepts_signatures_at(crate::db::now()) {
+            return Err(Refused::LetterClosed);
+        }
+
+        // 4: bots.
+        match defenses.check_form(&letter.id, &fields.honeypot, &fields.form_time) {
+            FormCheck::Human => {}
+            FormCheck::Bot => {
+                self.metrics.record_bot();
+                tracing::info!(slug = %letter.slug, entry = entry.name(), "ignored: honeypot filled");
+                return Ok(Admitted::CheckEmail);
+            }
+            FormCheck::Retry => {
+                tracing::info!(slug = %letter.slug, entry = entry.name(), "form time stamp refused; asking again");
+                return Err(Refused::RetryForm);
+            }
+        }
+
+        // 5-9, by entry.
+        let admitted = match entry {
+            Entry::Form | Entry::Json => {
+                let accepted = AcceptedKinds {
+                    individuals: letter.accepts_individuals,
+                    organizations: letter.accepts_organizations,
+                };
+                let input = form::validate(&fields, accepted).map_err(Refused::Invalid)?;
+                self.check_domain(input.email.normalized())?;
+                if !self.mailbox_allows(input.email.normalized(), &letter) {
+                    return Ok(Admitted::CheckEmail);
+                }
+                self.writer
+                    .sign(letter, input)
+                    .await
+                    .map_err(refused_by_store)?;
+                Admitted::CheckEmail
+            }
+            Entry::Resend => {
+                let email = EmailAddress::parse(&fields.email).map_err(|error| {
+                    Refused::Invalid(FieldErrors::from([("email", error.to_string())]))
+                })?;
+                self.check_domain(email.normalized())?;
+                if !self.mailbox_allows(email.normalized(), &letter) {
+                    return Ok(Admitted::CheckEmail);
+                }
+                let policy = self.policy.clone();
+                self.blocking(move |connection| {
+                    super::resend(connection, &letter, &email, &policy)
+                })
+                .await
+                .map_err(refused_by_store)?;
+                Admitted::CheckEmail
+            }
+            // The address comes from the coalition's roster and the link proves it, so the
+            // domain and mailbox limits (which protect strangers' inboxes) do not apply.
+            Entry::Invite { secret } => {
+                let policy = self.policy.clone();
+                let outcome = self
+                    .blocking(move |connection| {
+                        invites::accept(connection, &letter, &secret, &fields, &policy)
+                    })
+                    .await
+                    .map_err(|error| match error {
+                        AcceptError::Invalid(errors) => Refused::Invalid(errors),
+                        AcceptError::Sign(error) => refused_by_store(error),
+                        other => Refused::Invite(other),
+                    })?;
+                Admitted::Invited(outcome)
+            }
+        };
+        self.mail_wakeup.notify_one();
+        Ok(admitted)
+    }
+
+    fn check_domain(&self, normalized_email: &str) -> Result<(), Refused> {
+        if self.defenses.is_blocked_domain(normalized_email) {
+            return Err(Refused::Invalid(FieldErrors::from([(
+                "email",
+                BLOCKED_DOMAIN.to_owned(),
+            )])));
+        }
+        Ok(())
+    }
+
+    /// One address gets only so much mail from us, whoever asks for it.
+    fn mailbox_allows(&self, normalized_email: &str, letter: &Letter) -> bool {
+        if self
+            .defenses
+            .emails_per_address
+            .check(normalized_email)
+            .is_err()
+        {
+            self.metrics.record_refusal("email");
+            tracing::info!(slug = %letter.slug, "ignored: too many emails to one address");
+            return false;
+        }
+        true
+    }
+
+    async fn blocking<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut crate::db::DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut connection = pool.get().map_err(DbError::from)?;
+            work(&mut connection)
+        })
+        .await
+        .map_err(|error| E::from(DbError::TaskFailed(error.to_string())))?
+    }
+}
+
+fn refused_by_store(error: SignError) -> Refused {
+    match error {
+        SignError::LetterClosed => Refused::LetterClosed,
+        other => Refused::Failed(other),
+    }
+}

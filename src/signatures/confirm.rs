@@ -1,0 +1,340 @@
+//! The pages behind emailed links: confirming a signature and withdrawing it.
+//!
+//! Every change here is conditional on the state it was decided from (`UPDATE ... WHERE
+//! state = ...`), so when a confirmation and a withdrawal race (two instances, two clicks)
+//! exactly one of them changes the row and the other answers for the state it found.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::details::SignerDetails;
+use super::sign::retire_tokens;
+use super::{SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy};
+use crate::db::schema::{signatures, tokens};
+use crate::db::{self, DbConnection};
+use crate::letters::{Letter, LetterStatus};
+use crate::mail::{self, OutgoingMail, messages};
+use crate::tokens::{self as token_codec, TokenPurpose};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = tokens)]
+struct TokenRecord {
+    id: String,
+    purpose: TokenPurpose,
+    signature_id: Option<String>,
+    expires_at: NaiveDateTime,
+    used_at: Option<NaiveDateTime>,
+}
+
+/// Why an emailed link did not work, in terms the person can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("this link is not valid")]
+    Invalid,
+    #[error("this link has expired")]
+    Expired { letter_id: Option<String> },
+    #[error("this link has already been used")]
+    Used { letter_id: Option<String> },
+    #[error("the letter closed before this signature was confirmed")]
+    LetterClosed { letter_id: Option<String> },
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Unavailable(#[from] crate::db::DbError),
+    #[error("could not render an email: {0}")]
+    Render(#[from] askama::Error),
+}
+
+impl From<SignError> for TokenError {
+    fn from(error: SignError) -> Self {
+        match error {
+            SignError::Database(error) => TokenError::Database(error),
+            SignError::Unavailable(error) => TokenError::Unavailable(error),
+            SignError::Render(error) => TokenError::Render(error),
+            SignError::LetterClosed => TokenError::LetterClosed { letter_id: None },
+        }
+    }
+}
+
+/// The signature a token leads to, for the page that asks the person to press the button.
+#[derive(Debug)]
+pub struct TokenTarget {
+    pub letter_id: String,
+    pub signature_state: SignatureState,
+}
+
+fn load_token(
+    connection: &mut DbConnection,
+    secret: &str,
+    purpose: TokenPurpose,
+) -> Result<(TokenRecord, SignatureRecord), TokenError> {
+    if !token_codec::looks_like_token(secret) {
+        return Err(TokenError::Invalid);
+    }
+    let token = tokens::table
+        .filter(tokens::token_hash.eq(token_codec::hash(secret)))
+        .select(TokenRecord::as_select())
+        .first(connection)
+        .optional()?
+        .ok_or(TokenError::Invalid)?;
+    if token.purpose != purpose {
+        return Err(TokenError::Invalid);
+    }
+    let signature_id = token.signature_id.as_deref().ok_or(TokenError::Invalid)?;
+    let signature = signatures::table
+        .find(signature_id)
+        .select(SignatureRecord::as_select())
+        .first(connection)
+        .optional()?
+        .ok_or(TokenError::Invalid)?;
+    Ok((token, signature))
+}
+
+/// Since when a letter has stopped taking signatures, if it has.
+fn closed_since(letter: &Letter, now: NaiveDateTime) -> Option<NaiveDateTime> {
+    let scheduled = letter.closes_at.filter(|closes| *closes <= now);
+    match letter.status() {
+        LetterStatus::Open => scheduled,
+        // The moment staff closed it is the letter's last change (closing is one).
+        LetterStatus::Closed | LetterStatus::Archived => {
+            Some(scheduled.map_or(letter.updated_at, |closes| closes.min(letter.updated_at)))
+        }
+        LetterStatus::Draft => Some(letter.updated_at),
+    }
+}
+
+/// A signature made while the letter was open may be confirmed up to `grace` after it
+/// closed; people read their mail late, but a closed letter must stop changing.
+fn may_still_confirm(
+    letter: &Letter,
+    signature: &SignatureRecord,
+    grace: chrono::Duration,
+    now: NaiveDateTime,
+) -> bool {
+    match closed_since(letter, now) {
+        None => true,
+        Some(closed) => signature.created_at <= closed && now <= closed + grace,
+    }
+}
+
+/// Looks a link up without changing anything (the page a mail scanner may prefetch).
+pub fn inspect_token(
+    connection: &mut DbConnection,
+    secret: &str,
+    purpose: TokenPurpose,
+) -> Result<TokenTarget, TokenError> {
+    let (token, signature) = load_token(connection, secret, purpose)?;
+    let state = signature.state;
+    let letter_id = Some(signature.letter_id.clone());
+    if token.used_at.is_some() {
+        return match (purpose, state) {
+            (
+                TokenPurpose::Verify,
+                SignatureState::Verified | SignatureState::Approved | SignatureState::Duplicate,
+            )
+            | (TokenPurpose::Withdraw, SignatureState::Withdrawn) => Ok(TokenTarget {
+                letter_id: signature.letter_id,
+                signature_state: state,
+            }),
+            _ => Err(TokenError::Used { letter_id }),
+        };
+    }
+    if token.expires_at <= db::now() {
+        return Err(TokenError::Expired { letter_id });
+    }
+    Ok(TokenTarget {
+        letter_id: signature.letter_id,
+        signature_state: state,
+    })
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ConfirmOutcome {
+    /// Counted now; organizations may still wait for staff approval.
+    Confirmed {
+        awaiting_approval: bool,
+    },
+    AlreadyConfirmed,
+    /// The organization already has a confirmed sign-on; this signer was told by email.
+    OrganizationAlreadySigned,
+}
+
+/// Confirms the signature behind a verify link. Pressing the button twice is harmless.
+pub fn confirm(
+    connection: &mut DbConnection,
+    secret: &str,
+    policy: &SigningPolicy,
+) -> Result<ConfirmOutcome, TokenError> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match db::write_transaction(connection, |connection| {
+            confirm_in_transaction(connection, secret, policy)
+        }) {
+            Err(TokenError::Database(error)) if db::is_retryable(&error) && attempts < 3 => {
+                continue;
+            }
+            result => return result,
+        }
+    }
+}
+
+fn confirm_in_transaction(
+    connection: &mut DbConnection,
+    secret: &str,
+    policy: &SigningPolicy,
+) -> Result<ConfirmOutcome, TokenError> {
+    let now = db::now();
+    let (token, signature) = load_token(connection, secret, TokenPurpose::Verify)?;
+    let letter_id = Some(signature.letter_id.clone());
+    let answer_for = |state: SignatureState| match state {
+        SignatureState::Verified | SignatureState::Approved => Ok(ConfirmOutcome::AlreadyConfirmed),
+        SignatureState::Duplicate => Ok(ConfirmOutcome::OrganizationAlreadySigned),
+        _ => Err(TokenError::Used {
+            letter_id: letter_id.clone(),
+        }),
+    };
+    if token.used_at.is_some() {
+        return answer_for(signature.state);
+    }
+    if token.expires_at <= now {
+        return Err(TokenError::Expired { letter_id });
+    }
+    if signature.state != SignatureState::Pending {
+        return answer_for(signature.state);
+    }
+    let letter =
+        crate::letters::find_by_id(connection, &signature.letter_id)?.ok_or(TokenError::Invalid)?;
+    if !may_still_confirm(&letter, &signature, policy.confirm_grace, now) {
+        return Err(TokenError::LetterClosed { letter_id });
+    }
+    let is_organization = signature.kind == SignatureKind::Organization;
+    let awaiting_approval = is_organization && letter.organizations_need_approval;
+    let next_state = if is_organization && !awaiting_approval {
+        SignatureState::Approved
+    } else {
+        SignatureState::Verified
+    };
+    // Only a still-pending signature is confirmed: a withdrawal that won the race leaves
+    // nothing to confirm.
+    let confirmed = db::write_transaction(connection, |connection| {
+        diesel::update(
+            signatures::table
+                .find(&signature.id)
+                .filter(signatures::state.eq(SignatureState::Pending)),
+        )
+        .set((
+            signatures::state.eq(next_state),
+            signatures::verified_at.eq(now),
+            signatures::approved_at.eq((next_state == SignatureState::Approved).then_some(now)),
+        ))
+        .execute(connection)
+    });
+    let changed = match confirmed {
+        Ok(changed) => changed,
+        // Another confirmed sign-on already holds this organization's name (the unique
+        // index on confirmed organizations settles races between instances too).
+        Err(error) if is_organization && db::is_unique_violation(&error) => {
+            return mark_duplicate(connection, &letter, &signature, policy, now);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if changed == 0 {
+        let current = signatures::table
+            .find(&signature.id)
+            .select(signatures::state)
+            .first::<SignatureState>(connection)?;
+        return answer_for(current);
+    }
+    diesel::update(tokens::table.find(&token.id))
+        .set(tokens::used_at.eq(now))
+        .execute(connection)?;
+    Ok(ConfirmOutcome::Confirmed { awaiting_approval })
+}
+
+/// The second confirmed sign-on of an organization: kept for staff, not counted, and its
+/// signer told why.
+fn mark_duplicate(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    signature: &SignatureRecord,
+    policy: &SigningPolicy,
+    now: NaiveDateTime,
+) -> Result<ConfirmOutcome, TokenError> {
+    let changed = diesel::update(
+        signatures::table
+            .find(&signature.id)
+            .filter(signatures::state.eq(SignatureState::Pending)),
+    )
+    .set((
+        signatures::state.eq(SignatureState::Duplicate),
+        signatures::verified_at.eq(now),
+    ))
+    .execute(connection)?;
+    if changed == 0 {
+        return Err(TokenError::Used {
+            letter_id: Some(letter.id.clone()),
+        });
+    }
+    retire_tokens(connection, &signature.id, TokenPurpose::Verify, now)?;
+    let organization = signature.organization.as_deref().unwrap_or(&signature.name);
+    let content = messages::organization_duplicate(
+        letter,
+        organization,
+        &signature.name,
+        &policy.letter_url(&letter.slug),
+    )?;
+    mail::outbox::enqueue(
+        connection,
+        &OutgoingMail::to(&signature.email, content),
+        now,
+    )?;
+    Ok(ConfirmOutcome::OrganizationAlreadySigned)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum WithdrawOutcome {
+    Withdrawn,
+    AlreadyWithdrawn,
+}
+
+/// Removes a signature from lists and counts and keeps nothing personal about it: only the
+/// row's existence, kind and times remain, and its unsent email is dropped.
+pub fn withdraw(
+    connection: &mut DbConnection,
+    secret: &str,
+) -> Result<WithdrawOutcome, TokenError> {
+    db::write_transaction(connection, |connection| {
+        let now = db::now();
+        let (token, signature) = load_token(connection, secret, TokenPurpose::Withdraw)?;
+        if signature.state == SignatureState::Withdrawn {
+            return Ok(WithdrawOutcome::AlreadyWithdrawn);
+        }
+        let letter_id = Some(signature.letter_id.clone());
+        if token.used_at.is_some() {
+            return Err(TokenError::Used { letter_id });
+        }
+        if token.expires_at <= now {
+            return Err(TokenError::Expired { letter_id });
+        }
+        let changed = diesel::update(
+            signatures::table
+                .find(&signature.id)
+                .filter(signatures::state.ne(SignatureState::Withdrawn)),
+        )
+        .set((
+            signatures::state.eq(SignatureState::Withdrawn),
+            signatures::withdrawn_at.eq(now),
+            SignerDetails::erased(),
+        ))
+        .execute(connection)?;
+        if changed == 0 {
+            return Ok(WithdrawOutcome::AlreadyWithdrawn);
+        }
+        diesel::update(tokens::table.filter(tokens::signature_id.eq(&signature.id)))
+            .filter(tokens::used_at.is_null())
+            .set(tokens::used_at.eq(now))
+            .execute(connection)?;
+        Ok(WithdrawOutcome::Withdrawn)
+    })
+}

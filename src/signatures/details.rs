@@ -1,0 +1,87 @@
+//! A signature's personal fields, declared once.
+//!
+//! Everything a signer tells us about themselves lives in `SignerDetails`: the sign form and
+//! the invite insert store it, withdrawal overwrites all of it with `SignerDetails::erased()`,
+//! so a field added here is erased on withdrawal without anyone remembering to. A test
+//! (`withdrawal_erases_every_personal_column`) fails when the table grows a personal column
+//! that is not here.
+
+use diesel::prelude::*;
+
+use super::form::SignatureInput;
+use super::normalize_organization;
+use crate::db::schema::signatures;
+
+#[derive(Clone, Debug, Insertable, AsChangeset)]
+#[diesel(table_name = signatures, treat_none_as_null = true)]
+pub struct SignerDetails {
+    pub name: String,
+    pub email: String,
+    pub email_normalized: String,
+    pub organization: Option<String>,
+    pub organization_normalized: Option<String>,
+    pub title: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub comment: Option<String>,
+    pub website: Option<String>,
+    pub public: bool,
+}
+
+/// Columns of `signatures` that say nothing about the person: ids, states, times, the
+/// letter version and staff decisions. Every other column must be in `SignerDetails`.
+pub const NOT_PERSONAL: &[&str] = &[
+    "id",
+    "letter_id",
+    "kind",
+    "state",
+    "content_hash",
+    "created_at",
+    "verified_at",
+    "approved_at",
+    "rejected_at",
+    "withdrawn_at",
+    "invite_id",
+    "approved_by",
+    "rejected_by",
+    "list_position",
+    "hidden_reason",
+    "removed_at",
+    "removed_by",
+    "removed_reason",
+];
+
+impl SignerDetails {
+    pub fn of(input: &SignatureInput) -> SignerDetails {
+        SignerDetails {
+            name: input.name.clone(),
+            email: input.email.as_str().to_owned(),
+            email_normalized: input.email.normalized().to_owned(),
+            organization: input.organization.clone(),
+            organization_normalized: input.organization.as_deref().map(normalize_organization),
+            title: input.title.clone(),
+            city: input.city.clone(),
+            country: input.country.clone(),
+            comment: input.comment.clone(),
+            website: input.website.clone(),
+            public: input.public,
+        }
+    }
+
+    /// What a withdrawn signature keeps of its signer: nothing.
+    pub fn erased() -> SignerDetails {
+        SignerDetails {
+            name: String::new(),
+            email: String::new(),
+            email_normalized: String::new(),
+            organization: None,
+            organization_normalized: None,
+            title: None,
+            city: None,
+            country: None,
+            comment: None,
+            website: None,
+            public: false,
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Counting and listing signatures. What counts is decided by `state::is_counted` (in Rust)
+//! and `state::counted_sql` (in queries), nowhere else.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::{
+    PublicSignatory, SignatureKind, SignatureRecord, SignatureState, counted_sql, is_counted,
+};
+use crate::db::schema::{signatures, tokens};
+use crate::db::{self, DbConnection};
+use crate::letters::Letter;
+
+/// Signatures that count toward the total, by kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SignatureCounts {
+    pub individuals: i64,
+    pub organizations: i64,
+}
+
+impl SignatureCounts {
+    pub fn total(&self) -> i64 {
+        self.individuals + self.organizations
+    }
+
+    fn add(&mut self, kind: SignatureKind, count: i64) {
+        match kind {
+            SignatureKind::Individual => self.individuals += count,
+            SignatureKind::Organization => self.organizations += count,
+        }
+    }
+}
+
+/// Counted signatures and, of those, the ones listed publicly, in one pass over the
+/// letter's (letter, state, kind, public) index.
+pub fn counted_and_listed(
+    connection: &mut DbConnection,
+    letter: &Letter,
+) -> Result<(SignatureCounts, SignatureCounts), diesel::result::Error> {
+    let groups: Vec<(SignatureState, SignatureKind, bool, i64)> = signatures::table
+        .filter(signatures::letter_id.eq(&letter.id))
+        .filter(signatures::state.eq_any(SignatureState::CONFIRMED))
+        .group_by((signatures::state, signatures::kind, signatures::public))
+        .select((
+            signatures::state,
+            signatures::kind,
+            signatures::public,
+            diesel::dsl::count_star(),
+        ))
+        .load(connection)?;
+    let mut counted = SignatureCounts::default();
+    let mut listed = SignatureCounts::default();
+    for (state, kind, public, count) in groups {
+        if !is_counted(kind, state, letter.organizations_need_approval) {
+            continue;
+        }
+        counted.add(kind, count);
+        if public {
+            listed.add(kind, count);
+        }
+    }
+    Ok((counted, listed))
+}
+
+/// Which signatures a staff listing or export wants. Empty lists mean "all".
+#[derive(Clone, Debug, Default)]
+pub struct SignatureFilter {
+    pub states: Vec<SignatureState>,
+    pub kinds: Vec<SignatureKind>,
+}
+
+/// Up to `limit` signatures of a letter in creation order, after the id `after` (keyset
+/// paging, so long lists are read in constant memory).
+pub fn find_for_letter(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    filter: &SignatureFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<SignatureRecord>, diesel::result::Error> {
+    let mut query = signatures::table
+        .filter(signatures::letter_id.eq(letter_id))
+        .order(signatures::id.asc())
+        .limit(limit)
+        .select(SignatureRecord::as_select())
+        .into_boxed();
+    if !filter.states.is_empty() {
+        query = query.filter(signatures::state.eq_any(filter.states.clone()));
+    }
+    if !filter.kinds.is_empty() {
+        query = query.filter(signatures::kind.eq_any(filter.kinds.clone()));
+    }
+    if let Some(after) = after {
+        query = query.filter(signatures::id.gt(after.to_owned()));
+    }
+    query.load(connection)
+}
+
+/// Deletes signatures never confirmed since `before`, with their tokens: a person who did not
+/// confirm left nothing we should keep. Returns how many were deleted.
+pub fn purge_unconfirmed(
+    connection: &mut DbConnection,
+    before: NaiveDateTime,
+) -> Result<usize, diesel::result::Error> {
+    db::write_transaction(connection, |connection| {
+        let stale: Vec<String> = signatures::table
+            .filter(signatures::state.eq(SignatureState::Pending))
+            .filter(signatures::created_at.lt(before))
+            .select(signatures::id)
+            .limit(5000)
+            .load(connection)?;
+        if stale.is_empty() {
+            return Ok(0);
+        }
+        diesel::delete(tokens::table.filter(tokens::signature_id.eq_any(&stale)))
+            .execute(connection)?;
+        diesel::delete(signatures::table.filter(signatures::id.eq_any(&stale))).execute(connection)
+    })
+}
+
+/// How many signatures are in each state, across all letters (for metrics).
+pub fn count_by_state(
+    connection: &mut DbConnection,
+) -> Result<Vec<(SignatureState, i64)>, diesel::result::Error> {
+    signatures::table
+        .group_by(signatures::state)
+        .select((signatures::state, diesel::dsl::count_star()))
+        .load(connection)
+}
+
+pub fn count_in_state(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    state: SignatureState,
+) -> Result<i64, diesel::result::Error> {
+    signatures::table
+        .filter(signatures::letter_id.eq(letter_id))
+        .filter(signatures::state.eq(state))
+        .count()
+        .get_result(connection)
+}
+
+/// Listed organizations: in the order staff set, then alphabetically.
+pub fn listed_organizations(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
+    signatures::table
+        .filter(signatures::letter_id.eq(&letter.id))
+        .filter(counted_sql(letter.organizations_need_approval))
+        .filter(signatures::kind.eq(SignatureKind::Organization))
+        .filter(signatures::public.eq(true))
+        .order((
+            signatures::list_position.is_null().asc(),
+            signatures::list_position.asc(),
+            signatures::organization_normalized.asc(),
+            signatures::id.asc(),
+        ))
+        .offset(offset)
+        .limit(limit)
+        .select(PublicSignatory::as_select())
+        .load(connection)
+}
+
+/// Listed individuals, most recent first.
+pub fn listed_individuals(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
+    signatures::table
+        .filter(signatures::letter_id.eq(&letter.id))
+        .filter(counted_sql(letter.organizations_need_approval))
+        .filter(signatures::kind.eq(SignatureKind::Individual))
+        .filter(signatures::public.eq(true))
+        .order((signatures::verified_at.desc(), signatures::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(PublicSignatory::as_select())
+        .load(connection)
+}

@@ -1,0 +1,308 @@
+//! Storing a signature: the pending row, its tokens and its confirmation email in one
+//! transaction (the outbox), or the right email for an address that already signed.
+//! Only `admission` calls these for people; nothing here checks defenses.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::details::SignerDetails;
+use super::email_address::EmailAddress;
+use super::form::SignatureInput;
+use super::{
+    SignError, SignOutcome, SignatureKind, SignatureRecord, SignatureState, SigningPolicy,
+};
+use crate::db::schema::{signatures, tokens};
+use crate::db::{self, DbConnection};
+use crate::letters::Letter;
+use crate::mail::{self, OutgoingMail, messages};
+use crate::tokens::{self as token_codec, TokenPurpose};
+
+/// Stores a pending signature with its tokens and its confirmation email in one transaction,
+/// or, for an address that already signed, queues the appropriate email instead.
+pub fn sign(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    input: &SignatureInput,
+    policy: &SigningPolicy,
+) -> Result<SignOutcome, SignError> {
+    let now = db::now();
+    if !letter.accepts_signatures_at(now) {
+        return Err(SignError::LetterClosed);
+    }
+    // Two concurrent signs with the same address: on PostgreSQL the loser of the race hits
+    // the unique index; running again finds the winner's row and takes the duplicate path.
+    // A deadlock or serialization failure is retried the same way.
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match db::write_transaction(connection, |connection| {
+            sign_in_transaction(connection, letter, input, policy, now)
+        }) {
+            Err(SignError::Database(error))
+                if (db::is_unique_violation(&error) || db::is_retryable(&error))
+                    && attempts < 3 =>
+            {
+                continue;
+            }
+            result => return result,
+        }
+    }
+}
+
+pub(crate) fn sign_in_transaction(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    input: &SignatureInput,
+    policy: &SigningPolicy,
+    now: NaiveDateTime,
+) -> Result<SignOutcome, SignError> {
+    let existing = signatures::table
+        .filter(signatures::letter_id.eq(&letter.id))
+        .filter(signatures::kind.eq(input.kind))
+        .filter(signatures::email_normalized.eq(input.email.normalized()))
+        .filter(signatures::withdrawn_at.is_null())
+        .select(SignatureRecord::as_select())
+        .first(connection)
+        .optional()?;
+
+    if let Some(existing) = existing {
+        return match existing.state {
+            SignatureState::Pending => {
+                retire_tokens(connection, &existing.id, TokenPurpose::Verify, now)?;
+                queue_confirmation(
+                    connection,
+                    letter,
+                    &Signer::of(&existing),
+                    input.email.as_str(),
+                    policy,
+                    now,
+                )?;
+                Ok(SignOutcome::ConfirmationResent)
+            }
+            SignatureState::Verified | SignatureState::Approved => {
+                queue_already_signed(
+                    connection,
+                    letter,
+                    &existing,
+                    input.email.as_str(),
+                    policy,
+                    now,
+                )?;
+                Ok(SignOutcome::AlreadySigned)
+            }
+            // Staff decisions stand, and a duplicate sign-on was already told by email.
+            SignatureState::Rejected
+            | SignatureState::Removed
+            | SignatureState::Duplicate
+            | SignatureState::Withdrawn => Ok(SignOutcome::Ignored),
+        };
+    }
+
+    // A pending organization sign-on holds nothing: only a confirmed one holds the name
+    // (see `confirm`), so nobody can block an organization with an address they never
+    // confirm.
+    let signature_id = db::new_id();
+    diesel::insert_into(signatures::table)
+        .values((
+            SignerDetails::of(input),
+            signatures::id.eq(&signature_id),
+            signatures::letter_id.eq(&letter.id),
+            signatures::kind.eq(input.kind),
+            signatures::state.eq(SignatureState::Pending),
+            signatures::content_hash.eq(&letter.content_hash),
+            signatures::created_at.eq(now),
+        ))
+        .execute(connection)?;
+    let signer = Signer {
+        id: &signature_id,
+        kind: input.kind,
+        name: &input.name,
+        organization: input.organization.as_deref(),
+    };
+    queue_confirmation(
+        connection,
+        letter,
+        &signer,
+        input.email.as_str(),
+        policy,
+        now,
+    )?;
+    Ok(SignOutcome::Created)
+}
+
+/// Tells a confirmed signer that signing again was not needed, with a fresh withdraw link.
+fn queue_already_signed(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    existing: &SignatureRecord,
+    recipient: &str,
+    policy: &SigningPolicy,
+    now: NaiveDateTime,
+) -> Result<(), SignError> {
+    let withdraw = issue_token(
+        connection,
+        &existing.id,
+        &letter.id,
+        TokenPurpose::Withdraw,
+        now + policy.withdraw_token_lifetime,
+        now,
+    )?;
+    let content = messages::already_signed(
+        letter,
+        &existing.name,
+        &policy.letter_url(&letter.slug),
+        &policy.withdraw_url(&withdraw),
+    )?;
+    mail::outbox::enqueue(connection, &OutgoingMail::to(recipient, content), now)?;
+    Ok(())
+}
+
+/// A fresh confirmation link for each pending signature of this address on the letter (the
+/// old links stop working), or the "already signed" note for a confirmed one. The person sees
+/// the same page whatever the outcome.
+pub fn resend(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    email: &EmailAddress,
+    policy: &SigningPolicy,
+) -> Result<SignOutcome, SignError> {
+    let now = db::now();
+    if !letter.accepts_signatures_at(now) {
+        return Err(SignError::LetterClosed);
+    }
+    db::write_transaction(connection, |connection| {
+        let records = signatures::table
+            .filter(signatures::letter_id.eq(&letter.id))
+            .filter(signatures::email_normalized.eq(email.normalized()))
+            .filter(signatures::withdrawn_at.is_null())
+            .order(signatures::id.asc())
+            .select(SignatureRecord::as_select())
+            .load(connection)?;
+        let mut outcome = SignOutcome::Ignored;
+        for record in records {
+            match record.state {
+                SignatureState::Pending => {
+                    retire_tokens(connection, &record.id, TokenPurpose::Verify, now)?;
+                    queue_confirmation(
+                        connection,
+                        letter,
+                        &Signer::of(&record),
+                        &record.email,
+                        policy,
+                        now,
+                    )?;
+                    outcome = SignOutcome::ConfirmationResent;
+                }
+                SignatureState::Verified | SignatureState::Approved => {
+                    queue_already_signed(connection, letter, &record, &record.email, policy, now)?;
+                    outcome = SignOutcome::AlreadySigned;
+                }
+                SignatureState::Rejected
+                | SignatureState::Removed
+                | SignatureState::Duplicate
+                | SignatureState::Withdrawn => {}
+            }
+        }
+        Ok(outcome)
+    })
+}
+
+/// Who a confirmation email is about.
+struct Signer<'a> {
+    id: &'a str,
+    kind: SignatureKind,
+    name: &'a str,
+    organization: Option<&'a str>,
+}
+
+impl<'a> Signer<'a> {
+    fn of(record: &'a SignatureRecord) -> Self {
+        Signer {
+            id: &record.id,
+            kind: record.kind,
+            name: &record.name,
+            organization: record.organization.as_deref(),
+        }
+    }
+}
+
+fn queue_confirmation(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    signature: &Signer<'_>,
+    recipient: &str,
+    policy: &SigningPolicy,
+    now: NaiveDateTime,
+) -> Result<(), SignError> {
+    let expires_at = now + policy.verify_token_lifetime;
+    let verify = issue_token(
+        connection,
+        signature.id,
+        &letter.id,
+        TokenPurpose::Verify,
+        expires_at,
+        now,
+    )?;
+    let withdraw = issue_token(
+        connection,
+        signature.id,
+        &letter.id,
+        TokenPurpose::Withdraw,
+        now + policy.withdraw_token_lifetime,
+        now,
+    )?;
+    let organization = match signature.kind {
+        SignatureKind::Organization => signature.organization,
+        SignatureKind::Individual => None,
+    };
+    let content = messages::confirm_signature(
+        letter,
+        signature.name,
+        organization,
+        &policy.verify_url(&verify),
+        &policy.withdraw_url(&withdraw),
+        expires_at,
+    )?;
+    mail::outbox::enqueue(connection, &OutgoingMail::to(recipient, content), now)?;
+    Ok(())
+}
+
+/// Stores a new token and returns its secret, which exists from now on only in the email.
+pub fn issue_token(
+    connection: &mut DbConnection,
+    signature_id: &str,
+    letter_id: &str,
+    purpose: TokenPurpose,
+    expires_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<String, diesel::result::Error> {
+    let token = token_codec::mint();
+    diesel::insert_into(tokens::table)
+        .values((
+            tokens::id.eq(db::new_id()),
+            tokens::token_hash.eq(&token.hash),
+            tokens::purpose.eq(purpose),
+            tokens::signature_id.eq(signature_id),
+            tokens::letter_id.eq(letter_id),
+            tokens::expires_at.eq(expires_at),
+            tokens::created_at.eq(now),
+        ))
+        .execute(connection)?;
+    Ok(token.secret)
+}
+
+pub(crate) fn retire_tokens(
+    connection: &mut DbConnection,
+    signature_id: &str,
+    purpose: TokenPurpose,
+    now: NaiveDateTime,
+) -> Result<usize, diesel::result::Error> {
+    diesel::update(
+        tokens::table
+            .filter(tokens::signature_id.eq(signature_id))
+            .filter(tokens::purpose.eq(purpose))
+            .filter(tokens::used_at.is_null()),
+    )
+    .set(tokens::used_at.eq(now))
+    .execute(connection)
+}

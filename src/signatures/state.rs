@@ -1,0 +1,75 @@
+//! What a signature is and where it stands, and the one rule for what counts.
+
+use diesel::expression::BoxableExpression;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+use crate::db::schema::signatures;
+use crate::text_enum;
+
+text_enum! {
+    /// Who signs: a person, or an organization through a person.
+    #[derive(clap::ValueEnum)]
+    pub enum SignatureKind {
+        Individual => "individual",
+        Organization => "organization",
+    }
+}
+
+text_enum! {
+    /// Where a signature stands. `pending -> verified -> (organizations) approved | rejected`;
+    /// `withdrawn` by the signer, `removed` by staff at any point.
+    #[derive(clap::ValueEnum)]
+    pub enum SignatureState {
+        Pending => "pending",
+        Verified => "verified",
+        Approved => "approved",
+        Rejected => "rejected",
+        Withdrawn => "withdrawn",
+        /// Taken down by staff as spam or abuse, with a reason.
+        Removed => "removed",
+        /// Confirmed for an organization that another confirmed sign-on already holds: kept
+        /// for staff to see, its signer told by email, never counted or listed.
+        Duplicate => "duplicate",
+    }
+}
+
+impl SignatureState {
+    /// Confirmed by email (and, for organizations, perhaps approved): the states that hold an
+    /// organization's name on a letter.
+    pub const CONFIRMED: [SignatureState; 2] = [SignatureState::Verified, SignatureState::Approved];
+}
+
+/// Whether a signature counts toward the total and may be listed: verified individuals,
+/// approved organizations, and verified organizations on a letter that does not ask staff
+/// to approve them. `counted_sql` is the same rule for queries; a test keeps them equal.
+pub fn is_counted(
+    kind: SignatureKind,
+    state: SignatureState,
+    organizations_need_approval: bool,
+) -> bool {
+    match (kind, state) {
+        (SignatureKind::Individual, SignatureState::Verified) => true,
+        (SignatureKind::Organization, SignatureState::Approved) => true,
+        (SignatureKind::Organization, SignatureState::Verified) => !organizations_need_approval,
+        _ => false,
+    }
+}
+
+/// `is_counted` as a filter on `signatures`, for every reader that counts or lists.
+pub fn counted_sql(
+    organizations_need_approval: bool,
+) -> Box<dyn BoxableExpression<signatures::table, crate::db::SqlBackend, SqlType = Bool>> {
+    let individual = signatures::kind
+        .eq(SignatureKind::Individual)
+        .and(signatures::state.eq(SignatureState::Verified));
+    let organization_states: Vec<SignatureState> = if organizations_need_approval {
+        vec![SignatureState::Approved]
+    } else {
+        SignatureState::CONFIRMED.to_vec()
+    };
+    let organization = signatures::kind
+        .eq(SignatureKind::Organization)
+        .and(signatures::state.eq_any(organization_states));
+    Box::new(individual.or(organization))
+}
