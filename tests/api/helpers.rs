@@ -573,17 +573,45 @@ impl TestApp {
         );
     }
 
-    /// Posts the login form; returns the raw response.
+    /// Opens the login page and posts its form, as a browser does (the form's login token
+    /// and its cookie go back together); returns the raw response.
     pub async fn post_login(&self, email: &str, password: &str) -> Response {
-        self.post_form(
-            "/admin/login",
-            encode(&[
+        let (cookie, token) = self.login_form_token().await;
+        let response = self
+            .client
+            .post(format!("{}/admin/login", self.address))
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .insert_header(("cookie", format!("undersigned_login={cookie}")))
+            .send_body(encode(&[
                 ("email", email),
                 ("password", password),
                 ("next", "/admin/letters"),
-            ]),
-        )
-        .await
+                ("login_token", &token),
+            ]))
+            .await
+            .expect("POST answered");
+        read(response).await
+    }
+
+    /// The login page's token cookie and the same token from its hidden field.
+    pub async fn login_form_token(&self) -> (String, String) {
+        let page = self.get("/admin/login").await;
+        let cookie = page
+            .headers
+            .get_all("set-cookie")
+            .filter_map(|value| value.to_str().ok())
+            .find_map(|value| value.strip_prefix("undersigned_login="))
+            .and_then(|value| value.split(';').next())
+            .expect("the login page sets its token cookie")
+            .to_owned();
+        let token = page
+            .body
+            .split(r#"name="login_token" value=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the login form carries its token")
+            .to_owned();
+        (cookie, token)
     }
 
     /// Creates an account with `role` and signs it in.
