@@ -80,34 +80,35 @@ impl Application {
         actix_web::rt::spawn(maintenance(state.clone()));
         let metrics_state = state.clone();
         let max_body = settings.server.max_body_bytes;
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .app_data(state.clone())
-                .app_data(web::PayloadConfig::new(max_body))
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(max_body)
-                        .error_handler(|error, _request| json_error(error)),
-                )
-                .app_data(
-                    web::QueryConfig::default()
-                        .error_handler(|error, request| http::errors::extractor_error(error, request)),
-                )
-                .app_data(
-                    web::PathConfig::default()
-                        .error_handler(|error, request| http::errors::extractor_error(error, request)),
-                )
-                .configure(http::routes)
-                .wrap(actix_web::middleware::from_fn(
-                    http::middleware::security_headers,
-                ))
-                .wrap(actix_web::middleware::from_fn(http::middleware::observe))
-                // Outermost, so that routing, logging and metrics see a HEAD as the GET it is
-                // answered as.
-                .wrap(actix_web::middleware::from_fn(http::middleware::head_as_get))
-        })
-        .listen(listener)
-        .context("starting the HTTP server")?;
+        let mut server =
+            HttpServer::new(move || {
+                App::new()
+                    .app_data(state.clone())
+                    .app_data(web::PayloadConfig::new(max_body))
+                    .app_data(
+                        web::JsonConfig::default()
+                            .limit(max_body)
+                            .error_handler(|error, _request| json_error(error)),
+                    )
+                    .app_data(web::QueryConfig::default().error_handler(|error, request| {
+                        http::errors::extractor_error(error, request)
+                    }))
+                    .app_data(web::PathConfig::default().error_handler(|error, request| {
+                        http::errors::extractor_error(error, request)
+                    }))
+                    .configure(http::routes)
+                    .wrap(actix_web::middleware::from_fn(
+                        http::middleware::security_headers,
+                    ))
+                    .wrap(actix_web::middleware::from_fn(http::middleware::observe))
+                    // Outermost, so that routing, logging and metrics see a HEAD as the GET it is
+                    // answered as.
+                    .wrap(actix_web::middleware::from_fn(
+                        http::middleware::head_as_get,
+                    ))
+            })
+            .listen(listener)
+            .context("starting the HTTP server")?;
         if settings.server.workers > 0 {
             server = server.workers(settings.server.workers);
         }

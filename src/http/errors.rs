@@ -180,7 +180,10 @@ impl ResponseError for ApiError {
 
 /// A query string (or path) that does not parse: JSON on the API, like every other API error;
 /// the usual error page elsewhere.
-pub fn extractor_error(cause: impl std::fmt::Display, request: &actix_web::HttpRequest) -> actix_web::Error {
+pub fn extractor_error(
+    cause: impl std::fmt::Display,
+    request: &actix_web::HttpRequest,
+) -> actix_web::Error {
     let message = format!("The address is not valid: {cause}.");
     let response = if request.path().starts_with("/api/") {
         ApiError::BadRequest(message.clone()).error_response()

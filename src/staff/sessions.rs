@@ -142,7 +142,9 @@ pub fn close_all_for(
 ) -> Result<usize, diesel::result::Error> {
     let sessions = staff_sessions::table.filter(staff_sessions::staff_id.eq(staff_id));
     match keep {
-        Some(keep) => diesel::delete(sessions.filter(staff_sessions::id.ne(keep))).execute(connection),
+        Some(keep) => {
+            diesel::delete(sessions.filter(staff_sessions::id.ne(keep))).execute(connection)
+        }
         None => diesel::delete(sessions).execute(connection),
     }
 }

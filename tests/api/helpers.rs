@@ -16,6 +16,7 @@ use undersigned::startup::Application;
 
 pub const PUBLIC_URL: &str = "http://letters.test";
 pub const POSTGRES_ENV: &str = "UNDERSIGNED_TEST_POSTGRES_URL";
+pub const METRICS_TOKEN: &str = "test-metrics-token";
 
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
@@ -183,6 +184,8 @@ pub fn test_settings(database_url: &str, mail_dir: &Path, extra: &[(&str, String
         ("limits.login_per_minute", "100000".to_owned()),
         ("limits.login_burst", "100000".to_owned()),
         ("limits.emails_per_address_per_hour", "1000".to_owned()),
+        // /metrics is private; tests read it as the operator's scraper does.
+        ("server.metrics_token", METRICS_TOKEN.to_owned()),
     ];
     overrides.extend(extra.iter().cloned());
     Settings::defaults_with(&overrides).expect("valid test settings")
@@ -264,6 +267,18 @@ impl TestApp {
             .send()
             .await
             .expect("GET answered");
+        read(response).await
+    }
+
+    /// Reads /metrics with the scraper's bearer token.
+    pub async fn metrics(&self) -> Response {
+        let response = self
+            .client
+            .get(format!("{}/metrics", self.address))
+            .insert_header(("authorization", format!("Bearer {METRICS_TOKEN}")))
+            .send()
+            .await
+            .expect("GET /metrics answered");
         read(response).await
     }
 

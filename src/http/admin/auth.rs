@@ -11,8 +11,8 @@ use serde::Deserialize;
 use super::{AdminError, Staff, page, redirect};
 use crate::db::DbError;
 use crate::http::AppState;
-use crate::staff::throttle::Verdict;
 use crate::signatures::email_address::EmailAddress;
+use crate::staff::throttle::Verdict;
 use crate::staff::{self, Actor, audit, sessions};
 use crate::tokens;
 
@@ -108,10 +108,13 @@ fn login_form(
 /// a page elsewhere could steer, and still need the login token.
 fn from_our_pages(request: &HttpRequest, public_url: &str) -> bool {
     let header = |name: &str| {
-        request
-            .headers()
-            .get(name)
-            .map(|value| value.to_str().unwrap_or("invalid").trim().to_ascii_lowercase())
+        request.headers().get(name).map(|value| {
+            value
+                .to_str()
+                .unwrap_or("invalid")
+                .trim()
+                .to_ascii_lowercase()
+        })
     };
     if let Some(site) = header("sec-fetch-site")
         && site != "same-origin"
@@ -177,12 +180,10 @@ pub async fn login(
 ) -> Result<HttpResponse, AdminError> {
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref()).to_owned();
-    let token_matches = request
-        .cookie(LOGIN_COOKIE)
-        .is_some_and(|cookie| {
-            tokens::looks_like_token(cookie.value())
-                && sessions::tokens_match(cookie.value(), &form.login_token)
-        });
+    let token_matches = request.cookie(LOGIN_COOKIE).is_some_and(|cookie| {
+        tokens::looks_like_token(cookie.value())
+            && sessions::tokens_match(cookie.value(), &form.login_token)
+    });
     if !from_our_pages(&request, &state.settings.server.public_url) || !token_matches {
         return login_form(
             &state,
@@ -324,7 +325,12 @@ mod tests {
 
     #[test]
     fn only_plain_console_paths_are_followed() {
-        for good in ["/admin", "/admin/letters", "/admin/letters/x?tab=2", "/admin?x=1"] {
+        for good in [
+            "/admin",
+            "/admin/letters",
+            "/admin/letters/x?tab=2",
+            "/admin?x=1",
+        ] {
             assert_eq!(safe_next(Some(good)), good);
         }
         for bad in [
@@ -345,7 +351,10 @@ mod tests {
 
     #[test]
     fn origins_are_scheme_and_authority() {
-        assert_eq!(origin_of("https://letters.example.org/petitions/"), "https://letters.example.org");
+        assert_eq!(
+            origin_of("https://letters.example.org/petitions/"),
+            "https://letters.example.org"
+        );
         assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
     }
 }
