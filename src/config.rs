@@ -293,6 +293,30 @@ mod tests {
     }
 
     #[test]
+    fn console_sessions_and_metrics_settings() {
+        let settings = Settings::defaults_with(&[]).expect("defaults load");
+        assert_eq!(settings.staff.session_idle_hours, 8);
+        assert_eq!(settings.staff.session_max_hours, 24);
+        assert!(settings.server.metrics_token.is_empty());
+        assert_eq!(settings.server.metrics_bind, None);
+        let settings = Settings::defaults_with(&[("server.metrics_bind", "127.0.0.1:9100".into())])
+            .expect("a metrics address");
+        assert_eq!(
+            settings.server.metrics_bind.map(|address| address.port()),
+            Some(9100)
+        );
+        let error = Settings::defaults_with(&[
+            ("staff.session_idle_hours", "48".into()),
+            ("staff.session_max_hours", "24".into()),
+        ])
+        .expect_err("idle longer than the whole session is refused");
+        assert!(
+            error.to_string().contains("staff.session_max_hours"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn a_wrong_setting_names_its_key() {
         let error = Settings::defaults_with(&[("server.bind", "not an address".into())])
             .expect_err("bad bind is refused");

@@ -196,15 +196,17 @@ fn metrics_server(
 }
 
 /// Hourly housekeeping: forget unconfirmed signatures and delivered mail after their time,
-/// and let the rate limiters drop idle clients.
+/// delete ended console sessions, and let the rate limiters drop idle clients.
 async fn maintenance(state: web::Data<AppState>) {
     let mut interval = tokio::time::interval(Duration::from_secs(3600));
     loop {
         interval.tick().await;
         state.defenses.forget_idle();
         let days = state.settings.signing.purge_unconfirmed_days;
+        let lifetimes = crate::staff::sessions::Lifetimes::from_settings(&state.settings.staff);
         let result = state
             .with_connection(move |connection| {
+                crate::staff::sessions::purge_ended(connection, lifetimes)?;
                 let before = db::now() - ChronoDuration::days(days);
                 let signatures = crate::signatures::purge_unconfirmed(connection, before)?;
                 let mails = crate::mail::outbox::purge_finished(connection, before)?;

@@ -134,6 +134,22 @@ pub fn find(
     }))
 }
 
+/// Deletes the rows of sessions that have ended (housekeeping; `find` refuses them anyway).
+pub fn purge_ended(
+    connection: &mut DbConnection,
+    lifetimes: Lifetimes,
+) -> Result<usize, diesel::result::Error> {
+    let now = db::now();
+    diesel::delete(
+        staff_sessions::table.filter(
+            staff_sessions::last_seen_at
+                .le(now - lifetimes.idle)
+                .or(staff_sessions::created_at.le(now - lifetimes.absolute)),
+        ),
+    )
+    .execute(connection)
+}
+
 /// Ends every session of an account except `keep` (the one making the change, if any).
 pub fn close_all_for(
     connection: &mut DbConnection,

@@ -166,6 +166,11 @@ pub struct LoginForm {
     login_token: String,
 }
 
+fn retry_after(wait: Duration) -> header::HeaderValue {
+    header::HeaderValue::from_str(&crate::http::errors::retry_after(wait))
+        .unwrap_or(header::HeaderValue::from_static("60"))
+}
+
 /// The key failed sign-ins are counted under: the account the email would find.
 fn account_key(email: &str) -> String {
     EmailAddress::parse(email)
@@ -206,10 +211,9 @@ pub async fn login(
             &form.email,
             Some("Too many sign-in attempts from your address. Wait a minute and try again."),
         )?;
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            header::HeaderValue::from(wait.as_secs().max(1)),
-        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, retry_after(wait));
         return Ok(response);
     }
     let account = account_key(&form.email);
@@ -224,10 +228,9 @@ pub async fn login(
                 &form.email,
                 Some("Too many failed sign-ins. Wait a few minutes and try again."),
             )?;
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(wait.as_secs().max(1)),
-            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after(wait));
             return Ok(response);
         }
         Verdict::Proceed(delay) if delay > Duration::ZERO => {
