@@ -20,6 +20,7 @@ pub struct Settings {
     pub limits: LimitSettings,
     pub signing: SigningSettings,
     pub log: LogSettings,
+    pub staff: StaffSettings,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -30,6 +31,13 @@ pub struct ServerSettings {
     pub public_url: String,
     pub workers: usize,
     pub max_body_bytes: usize,
+    /// `/metrics` answers only to `Authorization: Bearer <this>`; empty means never on the
+    /// public port.
+    #[serde(default)]
+    pub metrics_token: String,
+    /// A second, private listener that serves `/metrics` (and `/healthz`) only.
+    #[serde(default)]
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -88,6 +96,16 @@ pub struct LimitSettings {
     pub blocked_email_domains: Vec<String>,
     pub blocked_networks: Vec<String>,
     pub min_form_seconds: u64,
+}
+
+/// Console sessions.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSettings {
+    /// A session ends after this many hours without a request.
+    pub session_idle_hours: i64,
+    /// A session ends this many hours after sign-in, however busy.
+    pub session_max_hours: i64,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -249,6 +267,19 @@ impl Settings {
                 "signing.confirm_grace_hours: must not be negative".into(),
             ));
         }
+        if self.staff.session_idle_hours < 1
+            || self.staff.session_max_hours < self.staff.session_idle_hours
+        {
+            return Err(ConfigError(
+                "staff.session_idle_hours and staff.session_max_hours: idle must be at least 1 and max at least idle"
+                    .into(),
+            ));
+        }
+        if self.server.metrics_token.chars().any(char::is_whitespace) {
+            return Err(ConfigError(
+                "server.metrics_token: must not contain spaces".into(),
+            ));
+        }
         if self.signing.purge_unconfirmed_days < 1 {
             return Err(ConfigError(
                 "signing.purge_unconfirmed_days: must be at least 1".into(),
@@ -273,6 +304,30 @@ mod tests {
         assert_eq!(settings.server.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(settings.mail.transport, MailTransportKind::File);
         assert!(settings.database.url.starts_with("sqlite://data/"));
+    }
+
+    #[test]
+    fn console_sessions_and_metrics_settings() {
+        let settings = Settings::defaults_with(&[]).expect("defaults load");
+        assert_eq!(settings.staff.session_idle_hours, 8);
+        assert_eq!(settings.staff.session_max_hours, 24);
+        assert!(settings.server.metrics_token.is_empty());
+        assert_eq!(settings.server.metrics_bind, None);
+        let settings = Settings::defaults_with(&[("server.metrics_bind", "127.0.0.1:9100".into())])
+            .expect("a metrics address");
+        assert_eq!(
+            settings.server.metrics_bind.map(|address| address.port()),
+            Some(9100)
+        );
+        let error = Settings::defaults_with(&[
+            ("staff.session_idle_hours", "48".into()),
+            ("staff.session_max_hours", "24".into()),
+        ])
+        .expect_err("idle longer than the whole session is refused");
+        assert!(
+            error.to_string().contains("staff.session_max_hours"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -26,6 +26,8 @@ const SNAPSHOT_TTL: Duration = Duration::from_millis(1000);
 pub struct Application {
     port: u16,
     server: Server,
+    /// The private metrics listener (`server.metrics_bind`) and its port.
+    metrics_server: Option<(Server, u16)>,
     pool: DbPool,
     stop_worker: tokio::sync::watch::Sender<bool>,
     worker: actix_web::rt::task::JoinHandle<()>,
@@ -81,32 +83,50 @@ impl Application {
             settings: Arc::clone(&settings),
         });
         actix_web::rt::spawn(maintenance(state.clone()));
+        let metrics_state = state.clone();
         let max_body = settings.server.max_body_bytes;
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .app_data(state.clone())
-                .app_data(web::PayloadConfig::new(max_body))
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(max_body)
-                        .error_handler(|error, _request| json_error(error)),
-                )
-                .configure(http::routes)
-                .wrap(actix_web::middleware::from_fn(
-                    http::middleware::security_headers,
-                ))
-                .wrap(actix_web::middleware::from_fn(http::middleware::observe))
-        })
-        .listen(listener)
-        .context("starting the HTTP server")?;
+        let mut server =
+            HttpServer::new(move || {
+                App::new()
+                    .app_data(state.clone())
+                    .app_data(web::PayloadConfig::new(max_body))
+                    .app_data(
+                        web::JsonConfig::default()
+                            .limit(max_body)
+                            .error_handler(|error, _request| json_error(error)),
+                    )
+                    .app_data(web::QueryConfig::default().error_handler(|error, request| {
+                        http::errors::extractor_error(error, request)
+                    }))
+                    .app_data(web::PathConfig::default().error_handler(|error, request| {
+                        http::errors::extractor_error(error, request)
+                    }))
+                    .configure(http::routes)
+                    .wrap(actix_web::middleware::from_fn(
+                        http::middleware::security_headers,
+                    ))
+                    .wrap(actix_web::middleware::from_fn(http::middleware::observe))
+                    // Outermost, so that routing, logging and metrics see a HEAD as the GET it is
+                    // answered as.
+                    .wrap(actix_web::middleware::from_fn(
+                        http::middleware::head_as_get,
+                    ))
+            })
+            .listen(listener)
+            .context("starting the HTTP server")?;
         if settings.server.workers > 0 {
             server = server.workers(settings.server.workers);
         }
         let server = server.run();
+        let metrics_server = match settings.server.metrics_bind {
+            Some(address) => Some(metrics_server(address, metrics_state)?),
+            None => None,
+        };
         tracing::info!(port, public_url = %settings.server.public_url, "undersigned is listening");
         Ok(Application {
             port,
             server,
+            metrics_server,
             pool,
             stop_worker,
             worker,
@@ -115,6 +135,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the private metrics listener, when `server.metrics_bind` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(_, port)| *port)
     }
 
     pub fn pool(&self) -> DbPool {
@@ -128,7 +153,15 @@ impl Application {
     /// Serves until SIGINT/SIGTERM (or `handle().stop`): in-flight requests finish, then the
     /// mail worker finishes its batch.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics_server.map(|(server, _)| {
+            let handle = server.handle();
+            (actix_web::rt::spawn(server), handle)
+        });
         let served = self.server.await;
+        if let Some((running, handle)) = metrics {
+            handle.stop(true).await;
+            let _ = running.await;
+        }
         let _ = self.stop_worker.send(true);
         if tokio::time::timeout(Duration::from_secs(30), self.worker)
             .await
@@ -141,16 +174,44 @@ impl Application {
     }
 }
 
+/// A second listener that serves only `/metrics` and `/healthz`, for a scraper on a private
+/// network. It follows the main server: stopped when that stops, not by signals itself.
+fn metrics_server(
+    address: std::net::SocketAddr,
+    state: web::Data<AppState>,
+) -> anyhow::Result<(Server, u16)> {
+    let listener = TcpListener::bind(address)
+        .with_context(|| format!("server.metrics_bind: cannot listen on {address}"))?;
+    let port = listener
+        .local_addr()
+        .context("reading the bound metrics port")?
+        .port();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .configure(http::metrics_routes)
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)
+    .context("starting the metrics listener")?
+    .run();
+    tracing::info!(%address, "metrics are served on a separate listener");
+    Ok((server, port))
+}
+
 /// Hourly housekeeping: forget unconfirmed signatures and delivered mail after their time,
-/// and let the rate limiters drop idle clients.
+/// delete ended console sessions, and let the rate limiters drop idle clients.
 async fn maintenance(state: web::Data<AppState>) {
     let mut interval = tokio::time::interval(Duration::from_secs(3600));
     loop {
         interval.tick().await;
         state.defenses.forget_idle();
         let days = state.settings.signing.purge_unconfirmed_days;
+        let lifetimes = crate::staff::sessions::Lifetimes::from_settings(&state.settings.staff);
         let result = state
             .with_connection(move |connection| {
+                crate::staff::sessions::purge_ended(connection, lifetimes)?;
                 let before = db::now() - ChronoDuration::days(days);
                 let signatures = crate::signatures::purge_unconfirmed(connection, before)?;
                 let mails = crate::mail::outbox::purge_finished(connection, before)?;

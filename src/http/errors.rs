@@ -222,3 +222,20 @@ impl ResponseError for ApiError {
         response.json(body)
     }
 }
+
+/// A query string (or path) that does not parse: JSON on the API, like every other API error;
+/// the usual error page elsewhere.
+pub fn extractor_error(
+    cause: impl std::fmt::Display,
+    request: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    let message = format!("The address is not valid: {cause}.");
+    let response = if request.path().starts_with("/api/") {
+        ApiError::BadRequest(message.clone()).error_response()
+    } else if request.path().starts_with("/admin") {
+        super::admin::AdminError::BadRequest(message.clone()).error_response()
+    } else {
+        PageError::BadRequest(message.clone()).error_response()
+    };
+    actix_web::error::InternalError::from_response(message, response).into()
+}

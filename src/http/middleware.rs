@@ -1,9 +1,11 @@
-//! Headers every response carries, and the per-request log line and metrics.
+//! Headers every response carries (HSTS when the public address is https), HEAD answered
+//! like GET, and the per-request log line and metrics.
 
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web;
@@ -17,6 +19,9 @@ pub async fn security_headers(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let https = request
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.secure_cookies);
     let mut response = next.call(request).await?;
     let headers = response.headers_mut();
     let defaults = [
@@ -39,7 +44,32 @@ pub async fn security_headers(
             headers.insert(name, HeaderValue::from_static(value));
         }
     }
+    if https {
+        // Once a browser has seen the site over https it never tries plain http again, so a
+        // network in between cannot strip TLS from the sign form or the console. Subdomains
+        // are left out: they may be other services the organization runs without TLS.
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
+    }
     Ok(response)
+}
+
+/// A year, the value browsers' preload lists expect.
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
+/// `HEAD` is answered like `GET`: the request is routed as a GET and the HTTP layer, which
+/// remembers that the client asked for HEAD, sends the headers (with the body's length) and
+/// no body. Handlers change nothing on GET, so this is safe for every route.
+pub async fn head_as_get(
+    mut request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if request.method() == Method::HEAD {
+        request.head_mut().method = Method::GET;
+    }
+    next.call(request).await
 }
 
 /// Counts every request by its route pattern (never the raw path, which carries tokens) and

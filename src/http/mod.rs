@@ -211,7 +211,52 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+/// Routes of the private metrics listener (`server.metrics_bind`): metrics and health only.
+pub fn metrics_routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/metrics", web::get().to(private_metrics))
+        .route("/healthz", web::get().to(health))
+        .default_service(web::to(|| async { HttpResponse::NotFound().finish() }));
+}
+
+/// On the public port, metrics go only to `Authorization: Bearer <server.metrics_token>`;
+/// everyone else (and everyone, when no token is set) sees the ordinary 404, because the
+/// counters tell an observer whether an address had signed before and how staff use the
+/// console.
+async fn metrics(
+    state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let expected = state.settings.server.metrics_token.as_str();
+    let given = request
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    match given {
+        // Compared as hashes so that neither the length nor the first differing byte of the
+        // token shows in the time taken.
+        Some(given)
+            if !expected.is_empty()
+                && crate::staff::sessions::tokens_match(
+                    &crate::tokens::hash(expected),
+                    &crate::tokens::hash(given),
+                ) =>
+        {
+            Ok(render_metrics(&state).await)
+        }
+        _ => Err(PageError::NotFound),
+    }
+}
+
+/// The private listener is reachable only where the operator bound it; it needs no token.
+async fn private_metrics(state: web::Data<AppState>) -> HttpResponse {
+    render_metrics(&state).await
+}
+
+async fn render_metrics(state: &AppState) -> HttpResponse {
     let mut body = String::with_capacity(4096);
     state.metrics.render(&mut body);
     let gauges = state

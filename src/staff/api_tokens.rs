@@ -77,6 +77,20 @@ pub fn revoke(
     Ok(revoked == 1)
 }
 
+/// Revokes every live token of an account (after its password changed); returns how many.
+pub fn revoke_all_for(
+    connection: &mut DbConnection,
+    staff_id: &str,
+) -> Result<usize, diesel::result::Error> {
+    diesel::update(
+        api_tokens::table
+            .filter(api_tokens::staff_id.eq(staff_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(db::now()))
+    .execute(connection)
+}
+
 /// Who a bearer token acts for: (staff id, email, role), if it is live.
 pub fn authenticate(
     connection: &mut DbConnection,

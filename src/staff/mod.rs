@@ -121,12 +121,26 @@ pub enum Saved {
     Updated,
 }
 
-/// Creates an account, or sets the password and role of the one with this email.
+/// Creates an account, or sets the password and role of the one with this email (the
+/// operator's `staff add`). A new password ends every session of the account and revokes its
+/// API tokens.
 pub fn add(
     connection: &mut DbConnection,
     email: &str,
     password: &str,
     role: Role,
+) -> Result<Saved, StaffError> {
+    save(connection, email, password, role, None)
+}
+
+/// Like [`add`], from a console session: if that session belongs to the account whose
+/// password changes, it stays open; every other session of the account ends.
+pub fn save(
+    connection: &mut DbConnection,
+    email: &str,
+    password: &str,
+    role: Role,
+    current_session: Option<&str>,
 ) -> Result<Saved, StaffError> {
     let email =
         EmailAddress::parse(email).map_err(|error| StaffError::InvalidEmail(error.to_string()))?;
@@ -134,10 +148,16 @@ pub fn add(
         return Err(StaffError::WeakPassword);
     }
     let hash = hash_password(password)?;
+    // Saving the same password again (to change only the role) ends nothing. Checked before
+    // the transaction: a hash check is slow and must not hold the write lock.
+    let changed_password_of = find_by_email(connection, email.as_str())?
+        .filter(|user| !verify_password(password, &user.password_hash))
+        .map(|user| user.id);
     db::write_transaction(connection, |connection| {
         let existing = find_by_email(connection, email.as_str())?;
         match existing {
             Some(user) => {
+                let password_changed = changed_password_of.as_deref() == Some(user.id.as_str());
                 diesel::update(staff_users::table.find(&user.id))
                     .set((
                         staff_users::password_hash.eq(&hash),
@@ -145,6 +165,12 @@ pub fn add(
                         staff_users::disabled_at.eq(None::<NaiveDateTime>),
                     ))
                     .execute(connection)?;
+                if password_changed {
+                    // Whoever knew the old password (or holds a session or token made with
+                    // it) loses access with it.
+                    sessions::close_all_for(connection, &user.id, current_session)?;
+                    api_tokens::revoke_all_for(connection, &user.id)?;
+                }
                 Ok(Saved::Updated)
             }
             None => {

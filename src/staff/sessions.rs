@@ -11,10 +11,31 @@ use crate::db::{self, DbConnection};
 use crate::tokens;
 
 pub const COOKIE: &str = "undersigned_session";
-/// A session ends after this long without use.
-pub const IDLE_LIFETIME: Duration = Duration::hours(12);
-/// Extending a session is a write; do it at most this often.
+/// Extending a session is a write; do it at most this often (or a tenth of the idle time).
 const REFRESH_AFTER: Duration = Duration::minutes(5);
+
+/// How long sessions live (`[staff]` settings).
+#[derive(Clone, Copy, Debug)]
+pub struct Lifetimes {
+    /// Ends after this long without a request.
+    pub idle: Duration,
+    /// Ends this long after sign-in, however busy.
+    pub absolute: Duration,
+}
+
+impl Lifetimes {
+    pub fn from_settings(settings: &crate::config::StaffSettings) -> Lifetimes {
+        Lifetimes {
+            idle: Duration::hours(settings.session_idle_hours),
+            absolute: Duration::hours(settings.session_max_hours),
+        }
+    }
+
+    /// When a session opened at `created` and last used at `seen` ends.
+    fn ends(&self, created: NaiveDateTime, seen: NaiveDateTime) -> NaiveDateTime {
+        (seen + self.idle).min(created + self.absolute)
+    }
+}
 
 /// A live session and the staff member it belongs to.
 #[derive(Clone, Debug)]
@@ -30,6 +51,7 @@ pub struct StaffSession {
 pub fn open(
     connection: &mut DbConnection,
     user: &StaffUser,
+    lifetimes: Lifetimes,
 ) -> Result<String, diesel::result::Error> {
     let token = tokens::mint();
     let csrf = tokens::mint();
@@ -41,7 +63,7 @@ pub fn open(
             staff_sessions::staff_id.eq(&user.id),
             staff_sessions::csrf_token.eq(&csrf.secret),
             staff_sessions::created_at.eq(now),
-            staff_sessions::expires_at.eq(now + IDLE_LIFETIME),
+            staff_sessions::expires_at.eq(lifetimes.ends(now, now)),
             staff_sessions::last_seen_at.eq(now),
         ))
         .execute(connection)?;
@@ -52,7 +74,7 @@ pub fn open(
 struct SessionRow {
     id: String,
     csrf_token: String,
-    expires_at: NaiveDateTime,
+    created_at: NaiveDateTime,
     last_seen_at: NaiveDateTime,
     staff_id: String,
     email: String,
@@ -60,10 +82,13 @@ struct SessionRow {
     disabled_at: Option<NaiveDateTime>,
 }
 
-/// The session for a cookie value, if it is live; extends it while it is in use.
+/// The session for a cookie value, if it is live; extends it while it is in use, up to its
+/// absolute lifetime. The lifetimes are applied to the stored times on every request, so a
+/// shorter setting takes effect at once for sessions already open.
 pub fn find(
     connection: &mut DbConnection,
     cookie: &str,
+    lifetimes: Lifetimes,
 ) -> Result<Option<StaffSession>, diesel::result::Error> {
     if !tokens::looks_like_token(cookie) {
         return Ok(None);
@@ -74,7 +99,7 @@ pub fn find(
         .select((
             staff_sessions::id,
             staff_sessions::csrf_token,
-            staff_sessions::expires_at,
+            staff_sessions::created_at,
             staff_sessions::last_seen_at,
             staff_users::id,
             staff_users::email,
@@ -87,14 +112,16 @@ pub fn find(
         return Ok(None);
     };
     let now = db::now();
-    if row.expires_at <= now || row.disabled_at.is_some() {
+    if lifetimes.ends(row.created_at, row.last_seen_at) <= now || row.disabled_at.is_some() {
+        // An ended session is of no further use; remove its row rather than keep it.
+        diesel::delete(staff_sessions::table.find(&row.id)).execute(connection)?;
         return Ok(None);
     }
-    if now - row.last_seen_at > REFRESH_AFTER {
+    if now - row.last_seen_at > REFRESH_AFTER.min(lifetimes.idle / 10) {
         diesel::update(staff_sessions::table.find(&row.id))
             .set((
                 staff_sessions::last_seen_at.eq(now),
-                staff_sessions::expires_at.eq(now + IDLE_LIFETIME),
+                staff_sessions::expires_at.eq(lifetimes.ends(row.created_at, now)),
             ))
             .execute(connection)?;
     }
@@ -105,6 +132,37 @@ pub fn find(
         role: Role::parse(&row.role).unwrap_or(Role::Viewer),
         csrf_token: row.csrf_token,
     }))
+}
+
+/// Deletes the rows of sessions that have ended (housekeeping; `find` refuses them anyway).
+pub fn purge_ended(
+    connection: &mut DbConnection,
+    lifetimes: Lifetimes,
+) -> Result<usize, diesel::result::Error> {
+    let now = db::now();
+    diesel::delete(
+        staff_sessions::table.filter(
+            staff_sessions::last_seen_at
+                .le(now - lifetimes.idle)
+                .or(staff_sessions::created_at.le(now - lifetimes.absolute)),
+        ),
+    )
+    .execute(connection)
+}
+
+/// Ends every session of an account except `keep` (the one making the change, if any).
+pub fn close_all_for(
+    connection: &mut DbConnection,
+    staff_id: &str,
+    keep: Option<&str>,
+) -> Result<usize, diesel::result::Error> {
+    let sessions = staff_sessions::table.filter(staff_sessions::staff_id.eq(staff_id));
+    match keep {
+        Some(keep) => {
+            diesel::delete(sessions.filter(staff_sessions::id.ne(keep))).execute(connection)
+        }
+        None => diesel::delete(sessions).execute(connection),
+    }
 }
 
 pub fn close(connection: &mut DbConnection, session_id: &str) -> Result<(), diesel::result::Error> {

@@ -89,7 +89,7 @@ async fn a_flood_gets_429_while_another_client_is_unaffected(backend: Backend) {
     );
     assert_eq!(app.signature_count(), 4, "refused requests stored nothing");
     // A client cannot dodge the limit by naming itself: only the proxy's word counts.
-    let metrics = app.get("/metrics").await;
+    let metrics = app.metrics().await;
     assert!(
         metrics
             .body
@@ -178,7 +178,7 @@ async fn honeypots_and_too_fast_forms_store_and_send_nothing(backend: Backend) {
     assert_eq!(human.status, StatusCode::SEE_OTHER);
     assert_eq!(app.signature_count(), 1);
     app.wait_for_mails_to("person@example.org", 1).await;
-    let metrics = app.get("/metrics").await;
+    let metrics = app.metrics().await;
     assert!(
         metrics.body.contains("undersigned_bot_submissions_total 1"),
         "{}",
@@ -299,7 +299,7 @@ async fn metrics_speak_prometheus(backend: Backend) {
         &[("name", "Grace"), ("email", "grace@example.org")],
     )
     .await;
-    let metrics = app.get("/metrics").await;
+    let metrics = app.metrics().await;
     assert_eq!(metrics.status, StatusCode::OK);
     let body = metrics.body;
     assert!(body.contains("# TYPE undersigned_http_requests_total counter"));

@@ -16,6 +16,7 @@ use undersigned::startup::Application;
 
 pub const PUBLIC_URL: &str = "http://letters.test";
 pub const POSTGRES_ENV: &str = "UNDERSIGNED_TEST_POSTGRES_URL";
+pub const METRICS_TOKEN: &str = "test-metrics-token";
 
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
@@ -183,6 +184,8 @@ pub fn test_settings(database_url: &str, mail_dir: &Path, extra: &[(&str, String
         ("limits.login_per_minute", "100000".to_owned()),
         ("limits.login_burst", "100000".to_owned()),
         ("limits.emails_per_address_per_hour", "1000".to_owned()),
+        // /metrics is private; tests read it as the operator's scraper does.
+        ("server.metrics_token", METRICS_TOKEN.to_owned()),
     ];
     overrides.extend(extra.iter().cloned());
     Settings::defaults_with(&overrides).expect("valid test settings")
@@ -264,6 +267,18 @@ impl TestApp {
             .send()
             .await
             .expect("GET answered");
+        read(response).await
+    }
+
+    /// Reads /metrics with the scraper's bearer token.
+    pub async fn metrics(&self) -> Response {
+        let response = self
+            .client
+            .get(format!("{}/metrics", self.address))
+            .insert_header(("authorization", format!("Bearer {METRICS_TOKEN}")))
+            .send()
+            .await
+            .expect("GET /metrics answered");
         read(response).await
     }
 
@@ -618,17 +633,45 @@ impl TestApp {
         );
     }
 
-    /// Posts the login form; returns the raw response.
+    /// Opens the login page and posts its form, as a browser does (the form's login token
+    /// and its cookie go back together); returns the raw response.
     pub async fn post_login(&self, email: &str, password: &str) -> Response {
-        self.post_form(
-            "/admin/login",
-            encode(&[
+        let (cookie, token) = self.login_form_token().await;
+        let response = self
+            .client
+            .post(format!("{}/admin/login", self.address))
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .insert_header(("cookie", format!("undersigned_login={cookie}")))
+            .send_body(encode(&[
                 ("email", email),
                 ("password", password),
                 ("next", "/admin/letters"),
-            ]),
-        )
-        .await
+                ("login_token", &token),
+            ]))
+            .await
+            .expect("POST answered");
+        read(response).await
+    }
+
+    /// The login page's token cookie and the same token from its hidden field.
+    pub async fn login_form_token(&self) -> (String, String) {
+        let page = self.get("/admin/login").await;
+        let cookie = page
+            .headers
+            .get_all("set-cookie")
+            .filter_map(|value| value.to_str().ok())
+            .find_map(|value| value.strip_prefix("undersigned_login="))
+            .and_then(|value| value.split(';').next())
+            .expect("the login page sets its token cookie")
+            .to_owned();
+        let token = page
+            .body
+            .split(r#"name="login_token" value=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the login form carries its token")
+            .to_owned();
+        (cookie, token)
     }
 
     /// Creates an account with `role` and signs it in.

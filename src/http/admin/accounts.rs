@@ -1,5 +1,6 @@
 //! Console page for staff accounts (admins only): who may use the console, with which role;
-//! add or update an account, disable one. Disabling ends its sessions and API tokens at once.
+//! add or update an account, disable one. Disabling ends its sessions and API tokens at once;
+//! so does a new password (except the session of the admin who set it).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -105,9 +106,18 @@ async fn save(
     };
     let actor = staff.actor();
     let email = form.email.clone();
+    let current_session = staff.0.session_id.clone();
     let saved = state
         .with_connection(move |connection| {
-            let saved = staff::add(connection, &email, &form.password, role);
+            // A new password ends the account's other sessions and its API tokens; an admin
+            // changing their own password stays signed in here.
+            let saved = staff::save(
+                connection,
+                &email,
+                &form.password,
+                role,
+                Some(&current_session),
+            );
             if let Ok(outcome) = &saved {
                 let verb = match outcome {
                     staff::Saved::Created => "created",

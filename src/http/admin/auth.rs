@@ -11,8 +11,10 @@ use serde::Deserialize;
 use super::{AdminError, Staff, page, redirect};
 use crate::db::DbError;
 use crate::http::AppState;
+use crate::signatures::email_address::EmailAddress;
 use crate::staff::throttle::Verdict;
 use crate::staff::{self, Actor, audit, sessions};
+use crate::tokens;
 
 #[derive(Template)]
 #[template(path = "admin/login.html")]
@@ -20,34 +22,137 @@ struct LoginPage<'a> {
     next: &'a str,
     email: &'a str,
     problem: Option<&'a str>,
+    login_token: &'a str,
 }
+
+/// The pre-session CSRF token of the sign-in form: a random value in a `SameSite=Strict`
+/// cookie that the form repeats in a hidden field. Another site can neither read it nor make
+/// the browser send the cookie with its cross-site post, so it cannot sign a visitor in to
+/// an account of its choosing. Works without script.
+const LOGIN_COOKIE: &str = "undersigned_login";
+const LOGIN_PATH: &str = "/admin/login";
+/// Where sign-in leads when `next` is missing or not followed.
+const HOME: &str = "/admin/letters";
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
     next: Option<String>,
 }
 
-/// Only console addresses are followed after signing in, never another site.
+/// Only console paths are followed after signing in: never another site, and never anything
+/// that could not be a plain `Location` header (control characters, spaces, non-ASCII).
 fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(next)
-            if next.starts_with("/admin") && !next.starts_with("//") && !next.contains('\\') =>
-        {
-            next
+    let Some(next) = next else {
+        return HOME;
+    };
+    let console = next == "/admin"
+        || ["/admin/", "/admin?", "/admin#"]
+            .iter()
+            .any(|prefix| next.starts_with(prefix));
+    let plain = next.bytes().all(|byte| byte.is_ascii_graphic())
+        && !next.contains('\\')
+        && !next.contains("//")
+        && !next.contains("/..")
+        && next.len() <= 2048;
+    if console && plain { next } else { HOME }
+}
+
+/// The login token this browser already holds, or a new one.
+fn login_token(request: &HttpRequest) -> (String, bool) {
+    match request.cookie(LOGIN_COOKIE) {
+        Some(cookie) if tokens::looks_like_token(cookie.value()) => {
+            (cookie.value().to_owned(), false)
         }
-        _ => "/admin/letters",
+        _ => (tokens::mint().secret, true),
     }
 }
 
-pub async fn login_page(query: web::Query<LoginQuery>) -> Result<HttpResponse, AdminError> {
-    page(
-        StatusCode::OK,
+fn login_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(LOGIN_COOKIE, value)
+        .path(LOGIN_PATH)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .finish()
+}
+
+/// The sign-in form, with the browser's login token (set as a cookie if it is new).
+fn login_form(
+    state: &AppState,
+    request: &HttpRequest,
+    status: StatusCode,
+    next: &str,
+    email: &str,
+    problem: Option<&str>,
+) -> Result<HttpResponse, AdminError> {
+    let (token, is_new) = login_token(request);
+    let mut response = page(
+        status,
         &LoginPage {
-            next: safe_next(query.next.as_deref()),
-            email: "",
-            problem: None,
+            next,
+            email,
+            problem,
+            login_token: &token,
         },
-    )
+    )?;
+    if is_new {
+        response
+            .add_cookie(&login_cookie(token, state.secure_cookies))
+            .map_err(|error| AdminError::Internal(format!("login cookie: {error}")))?;
+    }
+    Ok(response)
+}
+
+/// Whether a browser says this post came from one of our own pages. Browsers send `Origin`
+/// (and `Sec-Fetch-Site`) with every form post; clients that send neither are not browsers
+/// a page elsewhere could steer, and still need the login token.
+fn from_our_pages(request: &HttpRequest, public_url: &str) -> bool {
+    let header = |name: &str| {
+        request.headers().get(name).map(|value| {
+            value
+                .to_str()
+                .unwrap_or("invalid")
+                .trim()
+                .to_ascii_lowercase()
+        })
+    };
+    if let Some(site) = header("sec-fetch-site")
+        && site != "same-origin"
+        && site != "none"
+    {
+        return false;
+    }
+    let Some(origin) = header(header::ORIGIN.as_str()) else {
+        return true;
+    };
+    let ours = origin_of(public_url).to_ascii_lowercase();
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    origin == ours
+        || origin
+            .split_once("://")
+            .is_some_and(|(_, authority)| Some(authority) == host.as_deref())
+}
+
+/// `scheme://host[:port]` of an address.
+fn origin_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |index| index + 3);
+    let end = url[after_scheme..]
+        .find('/')
+        .map_or(url.len(), |index| after_scheme + index);
+    &url[..end]
+}
+
+pub async fn login_page(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, AdminError> {
+    let next = safe_next(query.next.as_deref());
+    login_form(&state, &request, StatusCode::OK, next, "", None)
 }
 
 #[derive(Deserialize)]
@@ -57,6 +162,20 @@ pub struct LoginForm {
     #[serde(default)]
     password: String,
     next: Option<String>,
+    #[serde(default)]
+    login_token: String,
+}
+
+fn retry_after(wait: Duration) -> header::HeaderValue {
+    header::HeaderValue::from_str(&crate::http::errors::retry_after(wait))
+        .unwrap_or(header::HeaderValue::from_static("60"))
+}
+
+/// The key failed sign-ins are counted under: the account the email would find.
+fn account_key(email: &str) -> String {
+    EmailAddress::parse(email)
+        .map(|email| email.normalized().to_owned())
+        .unwrap_or_else(|_| email.trim().to_lowercase())
 }
 
 pub async fn login(
@@ -66,36 +185,53 @@ pub async fn login(
 ) -> Result<HttpResponse, AdminError> {
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref()).to_owned();
-    if let Err(wait) = state.limit(&state.defenses.login, "login", &request) {
-        let body = LoginPage {
-            next: &next,
-            email: &form.email,
-            problem: Some(
-                "Too many sign-in attempts from your address. Wait a minute and try again.",
+    let token_matches = request.cookie(LOGIN_COOKIE).is_some_and(|cookie| {
+        tokens::looks_like_token(cookie.value())
+            && sessions::tokens_match(cookie.value(), &form.login_token)
+    });
+    if !from_our_pages(&request, &state.settings.server.public_url) || !token_matches {
+        return login_form(
+            &state,
+            &request,
+            StatusCode::FORBIDDEN,
+            &next,
+            &form.email,
+            Some(
+                "This sign-in form has expired or did not come from this site. \
+                 Please sign in again here (cookies must be allowed).",
             ),
-        }
-        .render()?;
-        return Ok(HttpResponse::TooManyRequests()
-            .insert_header((header::RETRY_AFTER, crate::http::errors::retry_after(wait)))
-            .content_type("text/html; charset=utf-8")
-            .body(body));
+        );
     }
-    let account_key = format!("account:{}", form.email.trim().to_lowercase());
-    let address_key = format!("address:{}", state.client_key(&request));
-    let keys = [account_key.as_str(), address_key.as_str()];
-    match state.login_throttle.check(&keys) {
+    if let Err(wait) = state.limit(&state.defenses.login, "login", &request) {
+        let mut response = login_form(
+            &state,
+            &request,
+            StatusCode::TOO_MANY_REQUESTS,
+            &next,
+            &form.email,
+            Some("Too many sign-in attempts from your address. Wait a minute and try again."),
+        )?;
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, retry_after(wait));
+        return Ok(response);
+    }
+    let account = account_key(&form.email);
+    let address = state.client_key(&request);
+    match state.login_throttle.check(&account, &address) {
         Verdict::Refuse(wait) => {
-            let seconds = wait.as_secs().max(1);
-            let body = LoginPage {
-                next: &next,
-                email: &form.email,
-                problem: Some("Too many failed sign-ins. Wait a few minutes and try again."),
-            }
-            .render()?;
-            return Ok(HttpResponse::TooManyRequests()
-                .insert_header((header::RETRY_AFTER, seconds.to_string()))
-                .content_type("text/html; charset=utf-8")
-                .body(body));
+            let mut response = login_form(
+                &state,
+                &request,
+                StatusCode::TOO_MANY_REQUESTS,
+                &next,
+                &form.email,
+                Some("Too many failed sign-ins. Wait a few minutes and try again."),
+            )?;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after(wait));
+            return Ok(response);
         }
         Verdict::Proceed(delay) if delay > Duration::ZERO => {
             actix_web::rt::time::sleep(delay).await
@@ -104,13 +240,14 @@ pub async fn login(
     }
     let email = form.email.clone();
     let password = form.password.clone();
-    let address = state.client_key(&request);
+    let from = address.clone();
+    let lifetimes = sessions::Lifetimes::from_settings(&state.settings.staff);
     let signed_in = state
         .with_connection(move |connection| {
             let Some(user) = staff::authenticate(connection, &email, &password)? else {
                 return Ok(None);
             };
-            let cookie = sessions::open(connection, &user)?;
+            let cookie = sessions::open(connection, &user, lifetimes)?;
             let actor = Actor {
                 staff_id: Some(user.id.clone()),
                 email: user.email.clone(),
@@ -121,42 +258,46 @@ pub async fn login(
                 "staff.sign_in",
                 None,
                 None,
-                &format!("from {address}"),
+                &format!("from {from}"),
             )?;
             Ok::<_, DbError>(Some(cookie))
         })
         .await?;
     match signed_in {
         Some(cookie) => {
-            state.login_throttle.succeeded(&keys);
+            state.login_throttle.succeeded(&account, &address);
             let mut response = redirect(&next);
+            let mut used = login_cookie(String::new(), state.secure_cookies);
+            used.make_removal();
             response
-                .add_cookie(&session_cookie(cookie, state.secure_cookies))
+                .add_cookie(&session_cookie(cookie, state.secure_cookies, lifetimes))
+                .and_then(|()| response.add_cookie(&used))
                 .map_err(|error| AdminError::Internal(error.to_string()))?;
             Ok(response)
         }
         None => {
-            state.login_throttle.failed(&keys);
-            page(
+            state.login_throttle.failed(&account, &address);
+            login_form(
+                &state,
+                &request,
                 StatusCode::UNAUTHORIZED,
-                &LoginPage {
-                    next: &next,
-                    email: &form.email,
-                    problem: Some("That email and password do not match an account."),
-                },
+                &next,
+                &form.email,
+                Some("That email and password do not match an account."),
             )
         }
     }
 }
 
-fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
+/// The cookie lives as long as the session can; the server ends it sooner when idle.
+fn session_cookie(value: String, secure: bool, lifetimes: sessions::Lifetimes) -> Cookie<'static> {
     Cookie::build(sessions::COOKIE, value)
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(secure)
-        .max_age(actix_web::cookie::time::Duration::hours(
-            sessions::IDLE_LIFETIME.num_hours(),
+        .max_age(actix_web::cookie::time::Duration::seconds(
+            lifetimes.absolute.num_seconds(),
         ))
         .finish()
 }
@@ -172,10 +313,51 @@ pub async fn logout(state: web::Data<AppState>, staff: Staff) -> Result<HttpResp
         })
         .await?;
     let mut response = redirect("/admin/login");
-    let mut expired = session_cookie(String::new(), state.secure_cookies);
+    let lifetimes = sessions::Lifetimes::from_settings(&state.settings.staff);
+    let mut expired = session_cookie(String::new(), state.secure_cookies, lifetimes);
     expired.make_removal();
     response
         .add_cookie(&expired)
         .map_err(|error| AdminError::Internal(error.to_string()))?;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_console_paths_are_followed() {
+        for good in [
+            "/admin",
+            "/admin/letters",
+            "/admin/letters/x?tab=2",
+            "/admin?x=1",
+        ] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        for bad in [
+            "//evil.example/",
+            "https://evil.example/admin",
+            "/admin\\evil",
+            "/admin/letters\r\nSet-Cookie: x=1",
+            "/admin/letters\u{7f}",
+            "/admin/\u{e9}",
+            "/admin/ x",
+            "/administrator",
+            "/admin/../letters",
+            "/admin//evil.example",
+        ] {
+            assert_eq!(safe_next(Some(bad)), HOME, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn origins_are_scheme_and_authority() {
+        assert_eq!(
+            origin_of("https://letters.example.org/petitions/"),
+            "https://letters.example.org"
+        );
+        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+    }
 }

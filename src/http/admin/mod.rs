@@ -151,9 +151,10 @@ impl FromRequest for Staff {
             let state =
                 state.ok_or_else(|| AdminError::Internal("application state missing".into()))?;
             let cookie = cookie.ok_or(AdminError::SignInRequired { next: next.clone() })?;
+            let lifetimes = sessions::Lifetimes::from_settings(&state.settings.staff);
             let session = state
                 .with_connection(move |connection| {
-                    sessions::find(connection, &cookie).map_err(DbError::from)
+                    sessions::find(connection, &cookie, lifetimes).map_err(DbError::from)
                 })
                 .await?
                 .ok_or(AdminError::SignInRequired { next })?;
