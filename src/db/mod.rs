@@ -2,6 +2,7 @@
 //! and the write-transaction helper that every state change goes through.
 
 pub mod schema;
+pub mod text_enum;
 
 use std::path::Path;
 use std::time::Duration;

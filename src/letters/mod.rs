@@ -11,32 +11,13 @@ use sha2::{Digest, Sha256};
 use crate::db::DbConnection;
 use crate::db::schema::letters;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LetterStatus {
-    Draft,
-    Open,
-    Closed,
-    Archived,
-}
-
-impl LetterStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LetterStatus::Draft => "draft",
-            LetterStatus::Open => "open",
-            LetterStatus::Closed => "closed",
-            LetterStatus::Archived => "archived",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<LetterStatus> {
-        match value {
-            "draft" => Some(LetterStatus::Draft),
-            "open" => Some(LetterStatus::Open),
-            "closed" => Some(LetterStatus::Closed),
-            "archived" => Some(LetterStatus::Archived),
-            _ => None,
-        }
+crate::text_enum! {
+    /// Where a letter is in its life; stored as TEXT.
+    pub enum LetterStatus {
+        Draft => "draft",
+        Open => "open",
+        Closed => "closed",
+        Archived => "archived",
     }
 }
 
@@ -52,7 +33,7 @@ pub struct Letter {
     pub body_markdown: String,
     pub body_html: String,
     pub content_hash: String,
-    pub status: String,
+    pub status: LetterStatus,
     pub goal: Option<i64>,
     pub opens_at: Option<NaiveDateTime>,
     pub closes_at: Option<NaiveDateTime>,
@@ -68,7 +49,7 @@ pub struct Letter {
 
 impl Letter {
     pub fn status(&self) -> LetterStatus {
-        LetterStatus::parse(&self.status).unwrap_or(LetterStatus::Draft)
+        self.status
     }
 
     /// Drafts are not public; everything else can be read.
@@ -126,7 +107,7 @@ pub fn list_all(connection: &mut DbConnection) -> Result<Vec<Letter>, diesel::re
 
 pub fn list_public(connection: &mut DbConnection) -> Result<Vec<Letter>, diesel::result::Error> {
     letters::table
-        .filter(letters::status.ne(LetterStatus::Draft.as_str()))
+        .filter(letters::status.ne(LetterStatus::Draft))
         .order(letters::created_at.desc())
         .select(Letter::as_select())
         .load(connection)
@@ -291,10 +272,10 @@ pub fn change_status(
         let updated = diesel::update(
             letters::table
                 .filter(letters::id.eq(letter_id))
-                .filter(letters::status.eq(from.as_str())),
+                .filter(letters::status.eq(from)),
         )
         .set((
-            letters::status.eq(to.as_str()),
+            letters::status.eq(to),
             letters::published_at.eq(published_at),
             letters::updated_at.eq(now),
         ))
