@@ -7,6 +7,7 @@ pub(crate) mod errors;
 mod invites;
 pub mod middleware;
 mod pages;
+mod versions;
 mod views;
 
 use std::sync::Arc;
@@ -130,6 +131,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/letters/{slug}/signatories",
             web::get().to(pages::signatories),
+        )
+        .route(
+            "/letters/{slug}/versions",
+            web::get().to(versions::public_versions),
+        )
+        .route(
+            "/letters/{slug}/versions/{hash}",
+            web::get().to(versions::public_version),
         )
         .route(
             "/letters/{slug}/invite/{token}",
