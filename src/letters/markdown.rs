@@ -96,13 +96,11 @@ pub fn render_with(markdown: &str, images: &ImageHosts) -> String {
     // A foreign Markdown image keeps its description as text; only the picture goes.
     let mut dropped_images = 0usize;
     let events = Parser::new_ext(markdown, options).filter(|event| match event {
-        Event::Start(Tag::Image { dest_url, .. }) => {
-            if dropped_images > 0 || !images.allows(dest_url) {
-                dropped_images += 1;
-                false
-            } else {
-                true
-            }
+        Event::Start(Tag::Image { dest_url, .. })
+            if dropped_images > 0 || !images.allows(dest_url) =>
+        {
+            dropped_images += 1;
+            false
         }
         Event::End(TagEnd::Image) if dropped_images > 0 => {
             dropped_images -= 1;

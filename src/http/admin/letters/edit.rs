@@ -39,7 +39,7 @@ pub(super) async fn live_preview(
 /// The letter a form writes: a new one, or the one it edits.
 enum Target {
     New,
-    Existing(Letter),
+    Existing(Box<Letter>),
 }
 
 impl Target {
@@ -84,7 +84,8 @@ pub(super) async fn edit_form(
     staff.require(Role::Editor)?;
     let letter = find_letter(&state, &slug).await?;
     let fields = LetterFields::from_letter(&letter);
-    let form = Target::Existing(letter).form_page(&staff, fields, LetterErrors::default(), None);
+    let form =
+        Target::Existing(Box::new(letter)).form_page(&staff, fields, LetterErrors::default(), None);
     page(StatusCode::OK, &form)
 }
 
@@ -104,7 +105,13 @@ pub(super) async fn update(
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Editor)?;
     let letter = find_letter(&state, &slug).await?;
-    save(state, staff, Target::Existing(letter), form.into_inner()).await
+    save(
+        state,
+        staff,
+        Target::Existing(Box::new(letter)),
+        form.into_inner(),
+    )
+    .await
 }
 
 /// Why saving a letter form did not work.
