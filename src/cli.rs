@@ -254,7 +254,8 @@ fn import_letter(settings: &Settings, file: &std::path::Path) -> anyhow::Result<
         .with_context(|| format!("{} is not a valid letter", file.display()))?;
     let pool = startup::open_database(settings)?;
     let mut connection = pool.get().context("connecting to the database")?;
-    let (letter, outcome) = import::store(&mut connection, &document)?;
+    let images = crate::letters::markdown::ImageHosts::from_settings(settings);
+    let (letter, outcome) = import::store_with(&mut connection, &document, &images)?;
     let what = match outcome {
         import::ImportOutcome::Created => "created",
         import::ImportOutcome::Updated { new_version: true } => "updated (new text version)",

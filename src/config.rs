@@ -21,6 +21,7 @@ pub struct Settings {
     pub signing: SigningSettings,
     pub log: LogSettings,
     pub staff: StaffSettings,
+    pub letters: LetterSettings,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -66,6 +67,13 @@ pub struct MailSettings {
     pub retry_base_seconds: i64,
     pub concurrency: usize,
     pub claim_lease_seconds: i64,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterSettings {
+    /// Hosts whose images a letter may show besides the service's own (see `letters::markdown`).
+    pub allowed_image_hosts: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

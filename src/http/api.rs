@@ -33,7 +33,7 @@ impl<'a> LetterSummary<'a> {
             title: &letter.title,
             addressee: &letter.addressee,
             summary: &letter.summary,
-            status: &letter.status,
+            status: letter.status.as_str(),
             goal: letter.goal,
             accepting_signatures: letter.accepts_signatures_at(db::now()),
             counts,

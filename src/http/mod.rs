@@ -8,6 +8,7 @@ pub mod form;
 mod invites;
 pub mod middleware;
 mod pages;
+mod versions;
 mod views;
 
 use std::sync::Arc;
@@ -160,6 +161,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/letters/{slug}/signatories",
             web::get().to(pages::signatories),
+        )
+        .route(
+            "/letters/{slug}/versions",
+            web::get().to(versions::public_versions),
+        )
+        .route(
+            "/letters/{slug}/versions/{hash}",
+            web::get().to(versions::public_version),
         )
         .route(
             "/letters/{slug}/invite/{token}",

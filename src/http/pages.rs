@@ -56,7 +56,7 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
             title: letter.title,
             addressee: letter.addressee,
             summary: letter.summary,
-            status: letter.status,
+            status: letter.status.to_string(),
         });
     }
     html(StatusCode::OK, &IndexPage { letters: cards })

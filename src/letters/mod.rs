@@ -1,8 +1,10 @@
 //! Letters: what people sign. Staff write them as Markdown with a TOML front matter.
 
+pub mod draft;
 pub mod import;
 pub mod markdown;
 pub mod snapshot;
+pub mod store;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -11,32 +13,13 @@ use sha2::{Digest, Sha256};
 use crate::db::DbConnection;
 use crate::db::schema::letters;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LetterStatus {
-    Draft,
-    Open,
-    Closed,
-    Archived,
-}
-
-impl LetterStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LetterStatus::Draft => "draft",
-            LetterStatus::Open => "open",
-            LetterStatus::Closed => "closed",
-            LetterStatus::Archived => "archived",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<LetterStatus> {
-        match value {
-            "draft" => Some(LetterStatus::Draft),
-            "open" => Some(LetterStatus::Open),
-            "closed" => Some(LetterStatus::Closed),
-            "archived" => Some(LetterStatus::Archived),
-            _ => None,
-        }
+crate::text_enum! {
+    /// Where a letter is in its life; stored as TEXT.
+    pub enum LetterStatus {
+        Draft => "draft",
+        Open => "open",
+        Closed => "closed",
+        Archived => "archived",
     }
 }
 
@@ -52,7 +35,7 @@ pub struct Letter {
     pub body_markdown: String,
     pub body_html: String,
     pub content_hash: String,
-    pub status: String,
+    pub status: LetterStatus,
     pub goal: Option<i64>,
     pub opens_at: Option<NaiveDateTime>,
     pub closes_at: Option<NaiveDateTime>,
@@ -68,7 +51,7 @@ pub struct Letter {
 
 impl Letter {
     pub fn status(&self) -> LetterStatus {
-        LetterStatus::parse(&self.status).unwrap_or(LetterStatus::Draft)
+        self.status
     }
 
     /// Drafts are not public; everything else can be read.
@@ -126,7 +109,7 @@ pub fn list_all(connection: &mut DbConnection) -> Result<Vec<Letter>, diesel::re
 
 pub fn list_public(connection: &mut DbConnection) -> Result<Vec<Letter>, diesel::result::Error> {
     letters::table
-        .filter(letters::status.ne(LetterStatus::Draft.as_str()))
+        .filter(letters::status.ne(LetterStatus::Draft))
         .order(letters::created_at.desc())
         .select(Letter::as_select())
         .load(connection)
@@ -172,9 +155,31 @@ pub fn versions(
         .load(connection)
 }
 
-/// The texts the public could have read, newest first: the current one, the one current when
-/// the letter was first published and every later one. Texts drafted before publication stay
-/// private, as drafts do. A draft letter has no public versions.
+/// Dates the text current at publication to the publication itself. The text may have been
+/// recorded long before, or recorded, replaced and then brought back while the letter was a
+/// draft; from now on it is the public one, and everything recorded before it stays private.
+pub(crate) fn mark_published_text(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    content_hash: &str,
+    published_at: NaiveDateTime,
+) -> Result<(), diesel::result::Error> {
+    use crate::db::schema::letter_versions;
+    diesel::update(
+        letter_versions::table
+            .filter(letter_versions::letter_id.eq(letter_id))
+            .filter(letter_versions::content_hash.eq(content_hash))
+            .filter(letter_versions::created_at.lt(published_at)),
+    )
+    .set(letter_versions::created_at.eq(published_at))
+    .execute(connection)?;
+    Ok(())
+}
+
+/// The texts the public could have read, newest first: the one current when the letter was
+/// first published and every later one. Texts drafted before publication stay private, as
+/// drafts do, also when a letter went straight from draft to closed or archived. A draft
+/// letter has no public versions.
 pub fn public_versions(
     connection: &mut DbConnection,
     letter: &Letter,
@@ -183,11 +188,16 @@ pub fn public_versions(
         return Ok(Vec::new());
     }
     let all = versions(connection, &letter.id)?;
-    // A letter stored as closed or archived straight away never recorded a publication
-    // time; all its texts were written for the public.
+    // Stored public without a publication time by an older release: which earlier text was
+    // ever shown is unknown, so only the current one is.
     let Some(published_at) = letter.published_at else {
-        return Ok(all);
+        return Ok(all
+            .into_iter()
+            .filter(|version| version.content_hash == letter.content_hash)
+            .collect());
     };
+    // Newest first: every text recorded after publication, then the newest recorded at or
+    // before it, which was the text current at publication.
     let mut reached_publication = false;
     let public = all
         .into_iter()
@@ -283,22 +293,24 @@ pub fn change_status(
             return Err(StatusChangeError::NotAllowed { from, to });
         }
         let now = crate::db::now();
-        let published_at = letter
-            .published_at
-            .or((to == LetterStatus::Open).then_some(now));
+        let publishing = letter.published_at.is_none() && to != LetterStatus::Draft;
+        let published_at = letter.published_at.or(publishing.then_some(now));
         // Only from the status just read: a concurrent change makes this one fail instead of
         // silently undoing it.
         let updated = diesel::update(
             letters::table
                 .filter(letters::id.eq(letter_id))
-                .filter(letters::status.eq(from.as_str())),
+                .filter(letters::status.eq(from)),
         )
         .set((
-            letters::status.eq(to.as_str()),
+            letters::status.eq(to),
             letters::published_at.eq(published_at),
             letters::updated_at.eq(now),
         ))
         .execute(connection)?;
+        if updated > 0 && publishing {
+            mark_published_text(connection, letter_id, &letter.content_hash, now)?;
+        }
         let letter = find_by_id(connection, letter_id)?.ok_or(StatusChangeError::NotFound)?;
         if updated == 0 {
             return Err(StatusChangeError::NotAllowed {

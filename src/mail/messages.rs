@@ -301,7 +301,7 @@ mod tests {
             body_markdown: String::new(),
             body_html: String::new(),
             content_hash: String::new(),
-            status: "open".into(),
+            status: crate::letters::LetterStatus::Open,
             goal: None,
             opens_at: None,
             closes_at: None,

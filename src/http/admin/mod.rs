@@ -8,7 +8,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod exports;
-mod letters;
+pub(crate) mod letters;
 mod members;
 mod moderation;
 mod ordering;

@@ -1,0 +1,289 @@
+//! Writing and editing a letter: the new and edit forms, the preview, and one save path for
+//! creating and updating, so the two cannot drift apart.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use super::super::{AdminError, Staff, find_letter, page, redirect};
+use super::form::{FormPage, LetterFields, LetterFormInput};
+use super::short_hash;
+use crate::db::{self, DbError};
+use crate::http::AppState;
+use crate::letters::draft::{LetterDraft, LetterErrors};
+use crate::letters::markdown::{self, ImageHosts};
+use crate::letters::store::{self, StoreOutcome};
+use crate::letters::{self, Letter, LetterStatus};
+use crate::staff::{Role, audit};
+
+#[derive(serde::Deserialize)]
+pub(super) struct PreviewForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// The sanitized rendering of a letter body, for the preview that follows typing.
+pub(super) async fn live_preview(
+    state: web::Data<AppState>,
+    staff: Staff,
+    form: web::Form<PreviewForm>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let body = form.body.replace("\r\n", "\n");
+    let images = ImageHosts::from_settings(&state.settings);
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(markdown::render_with(&body, &images)))
+}
+
+/// The letter a form writes: a new one, or the one it edits.
+enum Target {
+    New,
+    Existing(Box<Letter>),
+}
+
+impl Target {
+    fn form_page(
+        &self,
+        staff: &Staff,
+        fields: LetterFields,
+        errors: LetterErrors,
+        preview: Option<String>,
+    ) -> FormPage {
+        let (editing, status, action) = match self {
+            Target::New => (None, LetterStatus::Draft, "/admin/letters".to_owned()),
+            Target::Existing(letter) => (
+                Some(letter.slug.clone()),
+                letter.status(),
+                format!("/admin/letters/{}", letter.slug),
+            ),
+        };
+        FormPage {
+            nav: staff.nav(),
+            editing,
+            status: status.as_str(),
+            action: staff.action(&action),
+            fields,
+            errors,
+            preview,
+        }
+    }
+}
+
+pub(super) async fn new_form(staff: Staff) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let form = Target::New.form_page(&staff, LetterFields::blank(), LetterErrors::default(), None);
+    page(StatusCode::OK, &form)
+}
+
+pub(super) async fn edit_form(
+    state: web::Data<AppState>,
+    staff: Staff,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let letter = find_letter(&state, &slug).await?;
+    let fields = LetterFields::from_letter(&letter);
+    let form =
+        Target::Existing(Box::new(letter)).form_page(&staff, fields, LetterErrors::default(), None);
+    page(StatusCode::OK, &form)
+}
+
+pub(super) async fn create(
+    state: web::Data<AppState>,
+    staff: Staff,
+    form: web::Form<LetterFormInput>,
+) -> Result<HttpResponse, AdminError> {
+    save(state, staff, Target::New, form.into_inner()).await
+}
+
+pub(super) async fn update(
+    state: web::Data<AppState>,
+    staff: Staff,
+    slug: web::Path<String>,
+    form: web::Form<LetterFormInput>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let letter = find_letter(&state, &slug).await?;
+    save(
+        state,
+        staff,
+        Target::Existing(Box::new(letter)),
+        form.into_inner(),
+    )
+    .await
+}
+
+/// Why saving a letter form did not work.
+#[derive(Debug, thiserror::Error)]
+enum SaveError {
+    #[error("the slug is taken")]
+    SlugTaken,
+    #[error("the letter is gone")]
+    NotFound,
+    #[error("saving the letter: {0}")]
+    Database(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for SaveError {
+    fn from(error: diesel::result::Error) -> Self {
+        if db::is_unique_violation(&error) {
+            SaveError::SlugTaken
+        } else {
+            SaveError::Database(error)
+        }
+    }
+}
+
+/// Checks the form like every letter is checked, then previews it, shows it again with its
+/// problems, or stores it and records who did what.
+async fn save(
+    state: web::Data<AppState>,
+    staff: Staff,
+    target: Target,
+    mut form: LetterFormInput,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let previewing = form.preview.is_some();
+    let status = match &target {
+        Target::New => LetterStatus::Draft,
+        Target::Existing(letter) => {
+            // The address of a letter never changes: links to it are out in the world.
+            form.slug = letter.slug.clone();
+            letter.status()
+        }
+    };
+    let fields = LetterFields::from_input(form);
+    let images = ImageHosts::from_settings(&state.settings);
+    let validated = fields.validate(status);
+    if previewing {
+        let preview = Some(markdown::render_with(&fields.body, &images));
+        let errors = validated.err().unwrap_or_default();
+        return page(
+            StatusCode::OK,
+            &target.form_page(&staff, fields, errors, preview),
+        );
+    }
+    let draft = match validated {
+        Ok(draft) => draft,
+        Err(errors) => {
+            return page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &target.form_page(&staff, fields, errors, None),
+            );
+        }
+    };
+    let actor = staff.actor();
+    let existing_id = match &target {
+        Target::New => None,
+        Target::Existing(letter) => Some(letter.id.clone()),
+    };
+    let saved = state
+        .with_connection(move |connection| {
+            Ok::<_, DbError>(db::write_transaction(connection, |connection| {
+                let mut draft = draft;
+                let (action, before) = match &existing_id {
+                    None => {
+                        if letters::find_by_slug(connection, &draft.slug)?.is_some() {
+                            return Err(SaveError::SlugTaken);
+                        }
+                        ("letter.create", None)
+                    }
+                    Some(id) => {
+                        // Read again inside the transaction: the status may have changed
+                        // since the form was sent, and an edit must not undo that.
+                        let before =
+                            letters::find_by_id(connection, id)?.ok_or(SaveError::NotFound)?;
+                        draft.status = before.status();
+                        ("letter.edit", Some(before))
+                    }
+                };
+                let (after, outcome) = store::store_with(connection, &draft, &images)?;
+                let detail = match &before {
+                    None => format!("created the draft \"{}\"", after.title),
+                    Some(before) => edit_detail(before, &draft, &after, &outcome),
+                };
+                audit::record(
+                    connection,
+                    &actor,
+                    action,
+                    Some(&after.id),
+                    Some(&after.slug),
+                    &detail,
+                )?;
+                Ok(after)
+            }))
+        })
+        .await?;
+    let letter = match saved {
+        Ok(letter) => letter,
+        Err(SaveError::SlugTaken) => {
+            let mut errors = LetterErrors::default();
+            errors.insert(
+                "slug",
+                "Another letter already has this address; choose another.",
+            );
+            return page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &target.form_page(&staff, fields, errors, None),
+            );
+        }
+        Err(SaveError::NotFound) => return Err(AdminError::NotFound),
+        Err(error) => return Err(AdminError::Internal(error.to_string())),
+    };
+    state.snapshots.invalidate(&letter.slug);
+    Ok(redirect(&format!("/admin/letters/{}", letter.slug)))
+}
+
+/// What an edit did, for the audit log.
+fn edit_detail(
+    before: &Letter,
+    draft: &LetterDraft,
+    after: &Letter,
+    outcome: &StoreOutcome,
+) -> String {
+    let changed = changed_fields(before, draft);
+    match outcome {
+        StoreOutcome::Updated { new_version: true } => format!(
+            "changed {}; new text version {}",
+            changed.join(", "),
+            short_hash(&after.content_hash)
+        ),
+        _ if changed.is_empty() => "saved without changes".to_owned(),
+        _ => format!("changed {}", changed.join(", ")),
+    }
+}
+
+/// The names of the settings an edit changed.
+fn changed_fields(before: &Letter, after: &LetterDraft) -> Vec<&'static str> {
+    let checks: [(&'static str, bool); 11] = [
+        ("title", before.title != after.title),
+        ("addressee", before.addressee != after.addressee),
+        ("summary", before.summary != after.summary),
+        ("body", before.body_markdown != after.body_markdown),
+        ("goal", before.goal != after.goal),
+        ("opens_at", before.opens_at != after.opens_at),
+        ("closes_at", before.closes_at != after.closes_at),
+        (
+            "accepts_individuals",
+            before.accepts_individuals != after.accepts_individuals,
+        ),
+        (
+            "accepts_organizations",
+            before.accepts_organizations != after.accepts_organizations,
+        ),
+        (
+            "organizations_need_approval",
+            before.organizations_need_approval != after.organizations_need_approval,
+        ),
+        (
+            "invites_skip_approval",
+            before.invites_skip_approval != after.invites_skip_approval,
+        ),
+    ];
+    checks
+        .into_iter()
+        .filter(|(_, differs)| *differs)
+        .map(|(name, _)| name)
+        .collect()
+}

@@ -1,0 +1,299 @@
+//! The letter editor's form: what it posts, what it shows again, and how its text fields
+//! become a `LetterDraft`. The rules themselves are `letters::draft`, shared with
+//! `letters import`; only reading the form's goal and times is this file's own.
+
+use askama::Template;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, Timelike};
+use serde::Deserialize;
+
+use super::super::Nav;
+use crate::letters::draft::{LetterDraft, LetterErrors, LetterInput};
+use crate::letters::{Letter, LetterStatus};
+
+/// The form as posted. Unchecked checkboxes are not sent at all.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct LetterFormInput {
+    pub slug: String,
+    pub title: String,
+    pub addressee: String,
+    pub summary: String,
+    pub body: String,
+    pub goal: String,
+    pub opens_at: String,
+    pub closes_at: String,
+    pub accepts_individuals: Option<String>,
+    pub accepts_organizations: Option<String>,
+    pub organizations_need_approval: Option<String>,
+    pub invites_skip_approval: Option<String>,
+    /// Set by the "Preview" button: render, store nothing.
+    pub preview: Option<String>,
+}
+
+/// The form's fields as shown again to the editor.
+#[derive(Clone, Debug)]
+pub(super) struct LetterFields {
+    pub slug: String,
+    pub title: String,
+    pub addressee: String,
+    pub summary: String,
+    pub body: String,
+    pub goal: String,
+    pub opens_at: String,
+    pub closes_at: String,
+    pub accepts_individuals: bool,
+    pub accepts_organizations: bool,
+    pub organizations_need_approval: bool,
+    pub invites_skip_approval: bool,
+}
+
+/// The value a `datetime-local` input shows, in UTC.
+fn form_time(value: Option<NaiveDateTime>) -> String {
+    match value {
+        Some(time) if time.second() == 0 => time.format("%Y-%m-%dT%H:%M").to_string(),
+        Some(time) => time.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        None => String::new(),
+    }
+}
+
+/// A time from the form, read as UTC: what a `datetime-local` input sends, a plain date, or
+/// RFC 3339 with an offset. `Err` when it is none of these.
+fn parse_form_time(text: &str) -> Result<Option<NaiveDateTime>, ()> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Ok(Some(time.naive_utc().trunc_subsecs(6)));
+    }
+    let local = text
+        .strip_suffix(" UTC")
+        .or_else(|| text.strip_suffix('Z'))
+        .unwrap_or(text)
+        .trim();
+    for format in [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
+        if let Ok(time) = NaiveDateTime::parse_from_str(local, format) {
+            return Ok(Some(time));
+        }
+    }
+    NaiveDate::parse_from_str(local, "%Y-%m-%d")
+        .ok()
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .map(Some)
+        .ok_or(())
+}
+
+const TIME_HELP: &str = "Use a date and time such as 2026-12-31 18:00 (UTC), or leave it empty.";
+
+impl LetterFields {
+    /// A new letter: it accepts everyone, and organizations are reviewed unless invited.
+    pub fn blank() -> Self {
+        LetterFields {
+            slug: String::new(),
+            title: String::new(),
+            addressee: String::new(),
+            summary: String::new(),
+            body: String::new(),
+            goal: String::new(),
+            opens_at: String::new(),
+            closes_at: String::new(),
+            accepts_individuals: true,
+            accepts_organizations: true,
+            organizations_need_approval: true,
+            invites_skip_approval: true,
+        }
+    }
+
+    pub fn from_letter(letter: &Letter) -> Self {
+        LetterFields {
+            slug: letter.slug.clone(),
+            title: letter.title.clone(),
+            addressee: letter.addressee.clone(),
+            summary: letter.summary.clone(),
+            body: letter.body_markdown.clone(),
+            goal: letter.goal.map(|goal| goal.to_string()).unwrap_or_default(),
+            opens_at: form_time(letter.opens_at),
+            closes_at: form_time(letter.closes_at),
+            accepts_individuals: letter.accepts_individuals,
+            accepts_organizations: letter.accepts_organizations,
+            organizations_need_approval: letter.organizations_need_approval,
+            invites_skip_approval: letter.invites_skip_approval,
+        }
+    }
+
+    pub fn from_input(input: LetterFormInput) -> Self {
+        LetterFields {
+            slug: input.slug.trim().to_owned(),
+            title: input.title,
+            addressee: input.addressee,
+            summary: input.summary,
+            // Browsers send a textarea's lines with CRLF; shown again as LF like stored text.
+            body: input.body.replace("\r\n", "\n"),
+            goal: input.goal,
+            opens_at: input.opens_at,
+            closes_at: input.closes_at,
+            accepts_individuals: input.accepts_individuals.is_some(),
+            accepts_organizations: input.accepts_organizations.is_some(),
+            organizations_need_approval: input.organizations_need_approval.is_some(),
+            invites_skip_approval: input.invites_skip_approval.is_some(),
+        }
+    }
+
+    /// Reads the goal and times as typed, then applies the rules every letter passes, and
+    /// names each problem.
+    pub fn validate(&self, status: LetterStatus) -> Result<LetterDraft, LetterErrors> {
+        let mut errors = LetterErrors::default();
+        let goal_text: String = self
+            .goal
+            .chars()
+            .filter(|character| !matches!(character, ',' | '_' | ' '))
+            .collect();
+        let goal = if goal_text.is_empty() {
+            None
+        } else {
+            match goal_text.parse::<i64>() {
+                Ok(goal) => Some(goal),
+                Err(_) => {
+                    errors.insert(
+                        "goal",
+                        "The goal must be a whole number above zero, or empty.",
+                    );
+                    None
+                }
+            }
+        };
+        let opens_at = parse_form_time(&self.opens_at).unwrap_or_else(|()| {
+            errors.insert("opens_at", TIME_HELP);
+            None
+        });
+        let closes_at = parse_form_time(&self.closes_at).unwrap_or_else(|()| {
+            errors.insert("closes_at", TIME_HELP);
+            None
+        });
+        let parsed = LetterDraft::parse(LetterInput {
+            slug: self.slug.clone(),
+            title: self.title.clone(),
+            addressee: self.addressee.clone(),
+            summary: self.summary.clone(),
+            body_markdown: self.body.clone(),
+            status,
+            goal,
+            opens_at,
+            closes_at,
+            accepts_individuals: self.accepts_individuals,
+            accepts_organizations: self.accepts_organizations,
+            organizations_need_approval: self.organizations_need_approval,
+            invites_skip_approval: self.invites_skip_approval,
+        });
+        match parsed {
+            Ok(draft) if errors.is_empty() => Ok(draft),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                errors.merge(more);
+                Err(errors)
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/letters_form.html")]
+pub(super) struct FormPage {
+    pub nav: Nav,
+    /// `None` for a new letter; the slug of the letter being edited otherwise.
+    pub editing: Option<String>,
+    pub status: &'static str,
+    pub action: String,
+    pub fields: LetterFields,
+    pub errors: LetterErrors,
+    /// Sanitized HTML of the body, when the editor asked for a preview.
+    pub preview: Option<String>,
+}
+
+impl FormPage {
+    /// Where the editor's script posts the text for a preview as you type (same CSRF token).
+    fn live_preview_action(&self) -> String {
+        self.action
+            .split_once('?')
+            .map(|(_, query)| format!("/admin/letters/preview?{query}"))
+            .unwrap_or_default()
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_times_are_read_as_utc() {
+        let expected = NaiveDate::from_ymd_opt(2026, 12, 31)
+            .and_then(|date| date.and_hms_opt(18, 0, 0))
+            .expect("a valid time");
+        for text in [
+            "2026-12-31T18:00",
+            "2026-12-31T18:00:00",
+            "2026-12-31 18:00",
+            "2026-12-31 18:00 UTC",
+            "2026-12-31T18:00:00Z",
+            "2026-12-31T19:00:00+01:00",
+        ] {
+            assert_eq!(parse_form_time(text), Ok(Some(expected)), "{text}");
+        }
+        assert_eq!(parse_form_time("  "), Ok(None));
+        assert!(parse_form_time("tomorrow").is_err());
+        assert_eq!(form_time(Some(expected)), "2026-12-31T18:00");
+    }
+
+    #[test]
+    fn the_form_names_every_bad_field() {
+        let mut fields = LetterFields::blank();
+        fields.slug = "Bad Slug".into();
+        fields.goal = "-3".into();
+        fields.opens_at = "2026-12-31".into();
+        fields.closes_at = "2026-12-01".into();
+        fields.accepts_individuals = false;
+        fields.accepts_organizations = false;
+        let errors = fields
+            .validate(LetterStatus::Draft)
+            .expect_err("nothing is valid");
+        for field in [
+            "slug",
+            "title",
+            "addressee",
+            "body",
+            "goal",
+            "closes_at",
+            "accepts",
+        ] {
+            assert!(errors.contains(field), "{field}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_browser_textarea_does_not_change_the_text() {
+        let input = LetterFormInput {
+            slug: "dear-president".into(),
+            title: " Dear President ".into(),
+            addressee: "The President".into(),
+            body: "Dear President,\r\n\r\nWe write.\r\n".into(),
+            accepts_individuals: Some("on".into()),
+            ..LetterFormInput::default()
+        };
+        let draft = LetterFields::from_input(input)
+            .validate(LetterStatus::Open)
+            .expect("valid");
+        assert_eq!(draft.body_markdown, "Dear President,\n\nWe write.");
+        assert_eq!(draft.title, "Dear President");
+        assert!(draft.accepts_individuals && !draft.accepts_organizations);
+        assert_eq!(draft.status, LetterStatus::Open);
+    }
+}

@@ -1,0 +1,131 @@
+//! The public history of a letter's text: `/letters/{slug}/versions` lists the texts the
+//! public could have read (from publication on; see `letters::public_versions`), and
+//! `/letters/{slug}/versions/{hash}` shows one of them. Signatures name the version their
+//! signer saw by its hash.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::admin::letters::{short_hash, time};
+use super::{AppState, PageError};
+use crate::db::DbError;
+use crate::letters::markdown::{self, ImageHosts};
+use crate::letters::{self, Letter, LetterVersion};
+
+struct VersionRow {
+    content_hash: String,
+    short_hash: String,
+    title: String,
+    created_at: String,
+    is_current: bool,
+}
+
+struct ShownVersion {
+    content_hash: String,
+    title: String,
+    created_at: String,
+    is_current: bool,
+    /// Sanitized by `markdown::render`.
+    body_html: String,
+}
+
+#[derive(Template)]
+#[template(path = "letter_versions.html")]
+struct VersionsPage {
+    slug: String,
+    title: String,
+    addressee: String,
+    versions: Vec<VersionRow>,
+    shown: Option<ShownVersion>,
+}
+
+fn html(page: &impl Template) -> Result<HttpResponse, PageError> {
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+/// The public letter and its public versions; `None` for drafts and unknown slugs.
+async fn public_history(
+    state: &AppState,
+    slug: &str,
+) -> Result<(Letter, Vec<LetterVersion>), PageError> {
+    if !letters::is_valid_slug(slug) {
+        return Err(PageError::NotFound);
+    }
+    let slug = slug.to_owned();
+    state
+        .with_connection(move |connection| {
+            let Some(letter) = letters::find_by_slug(connection, &slug)? else {
+                return Ok(None);
+            };
+            if !letter.is_public() {
+                return Ok(None);
+            }
+            let versions = letters::public_versions(connection, &letter)?;
+            Ok::<_, DbError>(Some((letter, versions)))
+        })
+        .await?
+        .ok_or(PageError::NotFound)
+}
+
+fn versions_page(
+    letter: Letter,
+    versions: &[LetterVersion],
+    shown: Option<ShownVersion>,
+) -> VersionsPage {
+    VersionsPage {
+        versions: versions
+            .iter()
+            .map(|version| VersionRow {
+                content_hash: version.content_hash.clone(),
+                short_hash: short_hash(&version.content_hash).to_owned(),
+                title: version.title.clone(),
+                created_at: time(Some(version.created_at)),
+                is_current: version.content_hash == letter.content_hash,
+            })
+            .collect(),
+        slug: letter.slug,
+        title: letter.title,
+        addressee: letter.addressee,
+        shown,
+    }
+}
+
+pub(super) async fn public_versions(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let (letter, versions) = public_history(&state, &slug).await?;
+    html(&versions_page(letter, &versions, None))
+}
+
+pub(super) async fn public_version(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (slug, hash) = path.into_inner();
+    let is_hash = hash.len() == 64
+        && hash
+            .bytes()
+            .all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte));
+    if !is_hash {
+        return Err(PageError::NotFound);
+    }
+    let (letter, versions) = public_history(&state, &slug).await?;
+    let version = versions
+        .iter()
+        .find(|version| version.content_hash == hash)
+        .ok_or(PageError::NotFound)?;
+    let shown = ShownVersion {
+        content_hash: version.content_hash.clone(),
+        title: version.title.clone(),
+        created_at: time(Some(version.created_at)),
+        is_current: version.content_hash == letter.content_hash,
+        body_html: markdown::render_with(
+            &version.body_markdown,
+            &ImageHosts::from_settings(&state.settings),
+        ),
+    };
+    html(&versions_page(letter, &versions, Some(shown)))
+}

@@ -1,0 +1,328 @@
+//! The one set of rules a letter must pass before it is stored, whoever writes it: the
+//! console editor, `letters import`, or any later entry point. Each entry point turns its
+//! own format into a [`LetterInput`] and stores only the [`LetterDraft`] that
+//! [`LetterDraft::parse`] returns.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+
+use super::{LetterStatus, is_valid_slug};
+
+pub const TITLE_MAX: usize = 300;
+pub const ADDRESSEE_MAX: usize = 300;
+pub const SUMMARY_MAX: usize = 500;
+pub const BODY_MAX: usize = 200_000;
+
+/// Words no letter may be called: each is a literal segment of an address under
+/// `/letters/...`, `/admin/letters/...` or `/api/v1/letters/...`, so a letter with that slug
+/// would be shadowed by a page (`/admin/letters/new` is the editor's form) or be confused
+/// with one.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "new",
+    "preview",
+    "edit",
+    "state",
+    "sign",
+    "signed",
+    "resend",
+    "signatories",
+    "signatures",
+    "invite",
+    "invites",
+    "remind",
+    "versions",
+    "moderation",
+    "hide",
+    "remove",
+    "organizations",
+    "exports",
+    "export",
+    "print",
+    "progress",
+];
+
+/// A letter as an entry point read it, before any rule was applied.
+#[derive(Clone, Debug)]
+pub struct LetterInput {
+    pub slug: String,
+    pub title: String,
+    pub addressee: String,
+    pub summary: String,
+    pub body_markdown: String,
+    pub status: LetterStatus,
+    pub goal: Option<i64>,
+    pub opens_at: Option<NaiveDateTime>,
+    pub closes_at: Option<NaiveDateTime>,
+    pub accepts_individuals: bool,
+    pub accepts_organizations: bool,
+    pub organizations_need_approval: bool,
+    pub invites_skip_approval: bool,
+}
+
+/// A letter that passed every rule, trimmed and normalized, ready to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LetterDraft {
+    pub slug: String,
+    pub title: String,
+    pub addressee: String,
+    pub summary: String,
+    pub status: LetterStatus,
+    pub goal: Option<i64>,
+    pub opens_at: Option<NaiveDateTime>,
+    pub closes_at: Option<NaiveDateTime>,
+    pub accepts_individuals: bool,
+    pub accepts_organizations: bool,
+    pub organizations_need_approval: bool,
+    pub invites_skip_approval: bool,
+    pub body_markdown: String,
+}
+
+/// What is wrong with a letter, by field (`slug`, `title`, `addressee`, `summary`, `body`,
+/// `goal`, `opens_at`, `closes_at`, `accepts`), one sentence each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LetterErrors(pub BTreeMap<&'static str, String>);
+
+impl LetterErrors {
+    pub fn insert(&mut self, field: &'static str, message: impl Into<String>) {
+        // The first problem found in a field is the one to fix first.
+        self.0.entry(field).or_insert_with(|| message.into());
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn contains(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn merge(&mut self, other: LetterErrors) {
+        for (field, message) in other.0 {
+            self.insert(field, message);
+        }
+    }
+}
+
+impl std::fmt::Display for LetterErrors {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut first = true;
+        for (field, message) in &self.0 {
+            if !first {
+                formatter.write_str("; ")?;
+            }
+            first = false;
+            write!(formatter, "{field}: {message}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LetterErrors {}
+
+/// Why a one-line text is refused, if it is.
+fn line_problem(text: &str) -> Option<&'static str> {
+    if text
+        .chars()
+        .any(|character| matches!(character, '\r' | '\n' | '\u{2028}' | '\u{2029}'))
+    {
+        return Some("must be one line");
+    }
+    // Control characters (NUL, escape, ...) would reach HTML, emails and logs raw.
+    if text.chars().any(char::is_control) {
+        return Some("must not contain control characters");
+    }
+    None
+}
+
+/// Checks a one-line field: not empty unless allowed, at most `max` characters, one line.
+fn check_line(
+    errors: &mut LetterErrors,
+    field: &'static str,
+    label: &str,
+    text: &str,
+    max: usize,
+    required: bool,
+) {
+    if let Some(problem) = line_problem(text) {
+        errors.insert(field, format!("The {label} {problem}."));
+    } else if required && text.is_empty() {
+        errors.insert(field, format!("The {label} must be 1 to {max} characters."));
+    } else if text.chars().count() > max {
+        errors.insert(
+            field,
+            format!("The {label} must be at most {max} characters."),
+        );
+    }
+}
+
+impl LetterDraft {
+    /// Applies every rule and names each field that breaks one.
+    pub fn parse(input: LetterInput) -> Result<LetterDraft, LetterErrors> {
+        let mut errors = LetterErrors::default();
+        let slug = input.slug.trim().to_owned();
+        if !is_valid_slug(&slug) {
+            errors.insert(
+                "slug",
+                "Use lowercase letters, digits and hyphens (at most 80), not starting or ending with a hyphen.",
+            );
+        } else if RESERVED_SLUGS.contains(&slug.as_str()) {
+            errors.insert("slug", "This address is reserved; choose another.");
+        }
+        let title = input.title.trim().to_owned();
+        check_line(&mut errors, "title", "title", &title, TITLE_MAX, true);
+        let addressee = input.addressee.trim().to_owned();
+        check_line(
+            &mut errors,
+            "addressee",
+            "addressee",
+            &addressee,
+            ADDRESSEE_MAX,
+            true,
+        );
+        let summary = input.summary.trim().to_owned();
+        check_line(
+            &mut errors,
+            "summary",
+            "summary",
+            &summary,
+            SUMMARY_MAX,
+            false,
+        );
+        // Browsers send a textarea's lines with CRLF and some editors save files that way;
+        // stored letters use LF, so the content hash does not depend on how a text arrived.
+        let body_markdown = input.body_markdown.replace("\r\n", "\n").trim().to_owned();
+        if body_markdown.is_empty() {
+            errors.insert("body", "The letter has no text.");
+        } else if body_markdown.chars().count() > BODY_MAX {
+            errors.insert(
+                "body",
+                format!("The text must be at most {BODY_MAX} characters."),
+            );
+        } else if body_markdown
+            .chars()
+            .any(|character| character.is_control() && !matches!(character, '\n' | '\t'))
+        {
+            errors.insert("body", "The text must not contain control characters.");
+        }
+        if input.goal.is_some_and(|goal| goal < 1) {
+            errors.insert(
+                "goal",
+                "The goal must be a whole number above zero, or empty.",
+            );
+        }
+        if let (Some(opens), Some(closes)) = (input.opens_at, input.closes_at)
+            && closes <= opens
+        {
+            errors.insert("closes_at", "The letter must close after it opens.");
+        }
+        if !input.accepts_individuals && !input.accepts_organizations {
+            errors.insert(
+                "accepts",
+                "A letter must accept individuals, organizations or both.",
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(LetterDraft {
+            slug,
+            title,
+            addressee,
+            summary,
+            status: input.status,
+            goal: input.goal,
+            opens_at: input.opens_at,
+            closes_at: input.closes_at,
+            accepts_individuals: input.accepts_individuals,
+            accepts_organizations: input.accepts_organizations,
+            organizations_need_approval: input.organizations_need_approval,
+            invites_skip_approval: input.invites_skip_approval,
+            body_markdown,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> LetterInput {
+        LetterInput {
+            slug: "dear-president".into(),
+            title: " Dear President ".into(),
+            addressee: "The President".into(),
+            summary: String::new(),
+            body_markdown: "Dear President,\r\n\r\nWe write.\r\n".into(),
+            status: LetterStatus::Open,
+            goal: Some(10),
+            opens_at: None,
+            closes_at: None,
+            accepts_individuals: true,
+            accepts_organizations: false,
+            organizations_need_approval: true,
+            invites_skip_approval: true,
+        }
+    }
+
+    #[test]
+    fn a_valid_letter_is_trimmed_and_its_lines_normalized() {
+        let draft = LetterDraft::parse(valid()).expect("valid");
+        assert_eq!(draft.title, "Dear President");
+        assert_eq!(draft.body_markdown, "Dear President,\n\nWe write.");
+        assert_eq!(draft.status, LetterStatus::Open);
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let time = |day| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, day)
+                .and_then(|date| date.and_hms_opt(0, 0, 0))
+        };
+        let input = LetterInput {
+            slug: "new".into(),
+            title: "Dear\r\nPresident".into(),
+            addressee: "The\u{0}President".into(),
+            summary: "x".repeat(SUMMARY_MAX + 1),
+            body_markdown: "   ".into(),
+            goal: Some(0),
+            opens_at: time(31),
+            closes_at: time(1),
+            accepts_individuals: false,
+            ..valid()
+        };
+        let errors = LetterDraft::parse(input).expect_err("nothing is valid");
+        for field in [
+            "slug",
+            "title",
+            "addressee",
+            "summary",
+            "body",
+            "goal",
+            "closes_at",
+            "accepts",
+        ] {
+            assert!(errors.contains(field), "{field}: {errors}");
+        }
+    }
+
+    #[test]
+    fn reserved_words_are_valid_slugs_so_the_reservation_is_what_refuses_them() {
+        for word in RESERVED_SLUGS {
+            assert!(is_valid_slug(word), "{word}");
+            let errors = LetterDraft::parse(LetterInput {
+                slug: (*word).into(),
+                ..valid()
+            })
+            .expect_err("reserved");
+            assert_eq!(
+                errors.get("slug"),
+                Some("This address is reserved; choose another.")
+            );
+        }
+    }
+}
