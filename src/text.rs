@@ -64,7 +64,7 @@ pub fn one_line(raw: &str, max: usize) -> Result<Option<String>, TextError> {
     let normalized: String = raw.nfc().collect();
     check_characters(&normalized, Lines::One)?;
     let value = collapse_spaces(&normalized);
-    finish(value, max, |c| is_letter_or_digit(c))
+    finish(value, max, is_letter_or_digit)
 }
 
 /// Like [`one_line`] but the text must be there.
