@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use crate::db::schema::members;
 use crate::db::{self, DbConnection};
 use crate::signatures::email_address::EmailAddress;
+use crate::signatures::form::{ORGANIZATION_MAX, WEBSITE_MAX};
 use crate::signatures::normalize_organization;
+use crate::text::{self, TextError};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = members)]
@@ -24,10 +26,16 @@ pub struct Member {
 pub enum MemberError {
     #[error("the member needs a name")]
     MissingName,
-    #[error("{0}: {1}")]
+    /// The same text rules as a signer's name: the member's name is shown in the console, in
+    /// invitation emails and in logs.
+    #[error("name: {0}")]
+    InvalidName(TextError),
+    /// The typed address is quoted escaped, so that a control character in it cannot reach a
+    /// terminal or a log line raw.
+    #[error("email {0:?}: {1}")]
     InvalidEmail(String, String),
-    #[error("website {0:?} must start with https:// or http://")]
-    InvalidWebsite(String),
+    #[error("website: {0}")]
+    InvalidWebsite(TextError),
     #[error("no member named {0:?}")]
     Unknown(String),
     #[error("reading {path}: {message}")]
@@ -50,18 +58,15 @@ pub fn upsert(
     email: &str,
     website: Option<&str>,
 ) -> Result<Saved, MemberError> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        return Err(MemberError::MissingName);
-    }
+    let name = match text::required_line(name, ORGANIZATION_MAX) {
+        Ok(name) => name,
+        Err(TextError::Empty) => return Err(MemberError::MissingName),
+        Err(problem) => return Err(MemberError::InvalidName(problem)),
+    };
     let email = EmailAddress::parse(email)
         .map_err(|error| MemberError::InvalidEmail(email.to_owned(), error.to_string()))?;
-    let website = website.map(str::trim).filter(|website| !website.is_empty());
-    if let Some(website) = website
-        && !(website.starts_with("https://") || website.starts_with("http://"))
-    {
-        return Err(MemberError::InvalidWebsite(website.to_owned()));
-    }
+    let website = text::web_address(website.unwrap_or(""), WEBSITE_MAX)
+        .map_err(MemberError::InvalidWebsite)?;
     let normalized = normalize_organization(&name);
     db::write_transaction(connection, |connection| {
         let existing = find_by_name(connection, &name)?;
@@ -71,7 +76,7 @@ pub fn upsert(
                     .set((
                         members::name.eq(&name),
                         members::email.eq(email.as_str()),
-                        members::website.eq(website),
+                        members::website.eq(website.as_deref()),
                     ))
                     .execute(connection)?;
                 Ok(Saved::Updated)
@@ -83,7 +88,7 @@ pub fn upsert(
                         members::name.eq(&name),
                         members::name_normalized.eq(&normalized),
                         members::email.eq(email.as_str()),
-                        members::website.eq(website),
+                        members::website.eq(website.as_deref()),
                         members::created_at.eq(db::now()),
                     ))
                     .execute(connection)?;
