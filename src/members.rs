@@ -213,3 +213,59 @@ pub fn find_live_by_id(
         .first(connection)
         .optional()
 }
+
+/// Recomputes the stored comparison keys of organization names (roster and organization
+/// signatures) after the key's definition changed, so that names stored before still match
+/// the names typed now. Cheap and idempotent: only rows whose key differs are written. A live
+/// member whose new key another live member already holds keeps its old key (the roster's
+/// unique index allows one live member per key) and is returned for staff to merge.
+pub fn rekey_organization_names(
+    connection: &mut DbConnection,
+) -> Result<Vec<String>, diesel::result::Error> {
+    use crate::db::schema::signatures;
+    db::write_transaction(connection, |connection| {
+        let organizations: Vec<(String, Option<String>, Option<String>)> = signatures::table
+            .filter(signatures::organization.is_not_null())
+            .select((
+                signatures::id,
+                signatures::organization,
+                signatures::organization_normalized,
+            ))
+            .load(connection)?;
+        for (id, organization, stored) in organizations {
+            let key = organization.as_deref().map(normalize_organization);
+            if key != stored {
+                diesel::update(signatures::table.find(&id))
+                    .set(signatures::organization_normalized.eq(key))
+                    .execute(connection)?;
+            }
+        }
+        let roster = members::table
+            .select(Member::as_select())
+            .load(connection)?;
+        let mut held: std::collections::HashSet<String> = roster
+            .iter()
+            .filter(|member| member.removed_at.is_none())
+            .map(|member| member.name_normalized.clone())
+            .collect();
+        let mut clashes = Vec::new();
+        for member in roster {
+            let key = normalize_organization(&member.name);
+            if key == member.name_normalized {
+                continue;
+            }
+            if member.removed_at.is_none() {
+                if held.contains(&key) {
+                    clashes.push(member.name);
+                    continue;
+                }
+                held.remove(&member.name_normalized);
+                held.insert(key.clone());
+            }
+            diesel::update(members::table.find(&member.id))
+                .set(members::name_normalized.eq(key))
+                .execute(connection)?;
+        }
+        Ok(clashes)
+    })
+}

@@ -574,6 +574,8 @@ mod tests {
         assert_eq!(comparison_key("ΟΔΟΣ"), comparison_key("οδος"));
         assert_eq!(comparison_key("Zoe\u{0308}"), comparison_key("Zo\u{00EB}"));
         assert_eq!(comparison_key("Paypal"), comparison_key("Payp\u{0430}l"));
+        // Look-alikes within Latin too: "rn" reads as "m".
+        assert_eq!(comparison_key("Arnnesty"), comparison_key("Amnesty"));
     }
 
     /// Many generated strings, from plain to hostile: nothing panics, and whatever is accepted

@@ -18,6 +18,7 @@ on_both_backends!(
     console_member_names_follow_the_text_rules,
     cli_member_import_follows_the_text_rules,
     api_token_names_follow_the_text_rules,
+    names_stored_under_the_old_key_still_match_after_rekeying,
 );
 
 const RIGHT_TO_LEFT_OVERRIDE: &str = "Ada\u{202E}ecalevoL";
@@ -299,4 +300,44 @@ async fn api_token_names_follow_the_text_rules(backend: Backend) {
         .get_result(&mut *app.connection() as &mut DbConnection)
         .expect("count tokens");
     assert_eq!(stored, 0, "nothing stored");
+}
+
+async fn names_stored_under_the_old_key_still_match_after_rekeying(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let editor = app.staff("editor@coalition.test", "editor").await;
+    let added = editor
+        .post(
+            "/admin/members",
+            &[
+                ("name", "Amnesty Section"),
+                ("email", "old@amnesty.example"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    // The key as the previous release stored it: lower case, spaces collapsed.
+    diesel::update(members::table)
+        .set(members::name_normalized.eq("amnesty section"))
+        .execute(&mut *app.connection() as &mut DbConnection)
+        .expect("store an old key");
+
+    let clashes =
+        undersigned::members::rekey_organization_names(&mut *app.connection() as &mut DbConnection)
+            .expect("rekey");
+    assert!(clashes.is_empty());
+    let updated = editor
+        .post(
+            "/admin/members",
+            &[
+                ("name", "AMNESTY  section"),
+                ("email", "new@amnesty.example"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        updated.location.as_deref(),
+        Some("/admin/members?done=updated"),
+        "found under the new key"
+    );
+    assert_eq!(member_names(&app), vec!["AMNESTY section".to_owned()]);
 }
