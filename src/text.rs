@@ -41,13 +41,21 @@ pub enum TextError {
     LineBreak,
     #[error("Use ordinary line breaks, not Unicode line or paragraph separators.")]
     Separator,
-    #[error("Remove the control characters (such as NUL or escape) from this text.")]
+    #[error(
+        "This contains characters that are not allowed: control characters such as NUL or escape."
+    )]
     ControlCharacter,
-    #[error("Remove the invisible characters that change the direction of the text.")]
+    #[error(
+        "This contains characters that are not allowed: invisible characters that change the direction of the text."
+    )]
     DirectionControl,
-    #[error("Remove the invisible formatting characters (such as zero-width spaces).")]
+    #[error(
+        "This contains characters that are not allowed: invisible formatting characters such as zero-width spaces."
+    )]
     InvisibleCharacter,
-    #[error("Remove the private-use or unassigned characters: they show as boxes or not at all.")]
+    #[error(
+        "This contains characters that are not allowed: private-use or unassigned characters, which show as boxes or not at all."
+    )]
     UnsupportedCharacter,
     #[error("Too many accents are stacked on one letter.")]
     TooManyMarks,
