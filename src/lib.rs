@@ -16,4 +16,5 @@ pub mod signatures;
 pub mod staff;
 pub mod startup;
 pub mod telemetry;
+pub mod text;
 pub mod tokens;

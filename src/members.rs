@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use crate::db::schema::members;
 use crate::db::{self, DbConnection};
 use crate::signatures::email_address::EmailAddress;
+use crate::signatures::form::{ORGANIZATION_MAX, WEBSITE_MAX};
 use crate::signatures::normalize_organization;
+use crate::text::{self, TextError};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = members)]
@@ -24,10 +26,16 @@ pub struct Member {
 pub enum MemberError {
     #[error("the member needs a name")]
     MissingName,
-    #[error("{0}: {1}")]
+    /// The same text rules as a signer's name: the member's name is shown in the console, in
+    /// invitation emails and in logs.
+    #[error("name: {0}")]
+    InvalidName(TextError),
+    /// The typed address is quoted escaped, so that a control character in it cannot reach a
+    /// terminal or a log line raw.
+    #[error("email {0:?}: {1}")]
     InvalidEmail(String, String),
-    #[error("website {0:?} must start with https:// or http://")]
-    InvalidWebsite(String),
+    #[error("website: {0}")]
+    InvalidWebsite(TextError),
     #[error("no member named {0:?}")]
     Unknown(String),
     #[error("reading {path}: {message}")]
@@ -50,18 +58,15 @@ pub fn upsert(
     email: &str,
     website: Option<&str>,
 ) -> Result<Saved, MemberError> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        return Err(MemberError::MissingName);
-    }
+    let name = match text::required_line(name, ORGANIZATION_MAX) {
+        Ok(name) => name,
+        Err(TextError::Empty) => return Err(MemberError::MissingName),
+        Err(problem) => return Err(MemberError::InvalidName(problem)),
+    };
     let email = EmailAddress::parse(email)
         .map_err(|error| MemberError::InvalidEmail(email.to_owned(), error.to_string()))?;
-    let website = website.map(str::trim).filter(|website| !website.is_empty());
-    if let Some(website) = website
-        && !(website.starts_with("https://") || website.starts_with("http://"))
-    {
-        return Err(MemberError::InvalidWebsite(website.to_owned()));
-    }
+    let website = text::web_address(website.unwrap_or(""), WEBSITE_MAX)
+        .map_err(MemberError::InvalidWebsite)?;
     let normalized = normalize_organization(&name);
     db::write_transaction(connection, |connection| {
         let existing = find_by_name(connection, &name)?;
@@ -71,7 +76,7 @@ pub fn upsert(
                     .set((
                         members::name.eq(&name),
                         members::email.eq(email.as_str()),
-                        members::website.eq(website),
+                        members::website.eq(website.as_deref()),
                     ))
                     .execute(connection)?;
                 Ok(Saved::Updated)
@@ -83,7 +88,7 @@ pub fn upsert(
                         members::name.eq(&name),
                         members::name_normalized.eq(&normalized),
                         members::email.eq(email.as_str()),
-                        members::website.eq(website),
+                        members::website.eq(website.as_deref()),
                         members::created_at.eq(db::now()),
                     ))
                     .execute(connection)?;
@@ -207,4 +212,72 @@ pub fn find_live_by_id(
         .select(Member::as_select())
         .first(connection)
         .optional()
+}
+
+/// Recomputes the stored comparison keys of organization names (roster and organization
+/// signatures) after the key's definition changed, so that names stored before still match
+/// the names typed now. Cheap and idempotent: only rows whose key differs are written. A live
+/// member whose new key another live member already holds keeps its old key (the roster's
+/// unique index allows one live member per key) and is returned for staff to merge.
+pub fn rekey_organization_names(
+    connection: &mut DbConnection,
+) -> Result<Vec<String>, diesel::result::Error> {
+    use crate::db::schema::signatures;
+    db::write_transaction(connection, |connection| {
+        let organizations: Vec<(String, Option<String>, Option<String>)> = signatures::table
+            .filter(signatures::organization.is_not_null())
+            .select((
+                signatures::id,
+                signatures::organization,
+                signatures::organization_normalized,
+            ))
+            .load(connection)?;
+        for (id, organization, stored) in organizations {
+            let key = organization.as_deref().map(normalize_organization);
+            if key != stored {
+                // Two confirmed sign-ons that only now read as one organization: the unique
+                // index refuses the second key, which keeps its old one for staff to see.
+                let updated = db::write_transaction(connection, |connection| {
+                    diesel::update(signatures::table.find(&id))
+                        .set(signatures::organization_normalized.eq(&key))
+                        .execute(connection)
+                });
+                match updated {
+                    Err(error) if db::is_unique_violation(&error) => {
+                        tracing::warn!(signature = %id, "organization key not changed: another confirmed sign-on holds it");
+                    }
+                    other => {
+                        other?;
+                    }
+                }
+            }
+        }
+        let roster = members::table
+            .select(Member::as_select())
+            .load(connection)?;
+        let mut held: std::collections::HashSet<String> = roster
+            .iter()
+            .filter(|member| member.removed_at.is_none())
+            .map(|member| member.name_normalized.clone())
+            .collect();
+        let mut clashes = Vec::new();
+        for member in roster {
+            let key = normalize_organization(&member.name);
+            if key == member.name_normalized {
+                continue;
+            }
+            if member.removed_at.is_none() {
+                if held.contains(&key) {
+                    clashes.push(member.name);
+                    continue;
+                }
+                held.remove(&member.name_normalized);
+                held.insert(key.clone());
+            }
+            diesel::update(members::table.find(&member.id))
+                .set(members::name_normalized.eq(key))
+                .execute(connection)?;
+        }
+        Ok(clashes)
+    })
 }

@@ -239,6 +239,14 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
     }
+    let mut connection = pool.get().context("connecting to the database")?;
+    let clashes = db::once(&mut connection, "organization_key_v2", |connection| {
+        crate::members::rekey_organization_names(connection).map_err(db::DbError::from)
+    })
+    .context("re-keying organization names")?;
+    for name in clashes.unwrap_or_default() {
+        tracing::warn!(member = %name, "two roster members now read as one organization; merge them in the console");
+    }
     Ok(pool)
 }
 

@@ -276,6 +276,41 @@ pub fn shared_secret(connection: &mut DbConnection, name: &str) -> Result<String
         .ok_or_else(|| DbError::Migration(format!("secret {name:?} could not be stored")))
 }
 
+/// Runs `work` once per database, ever: data fixes that SQL migrations cannot express (they
+/// need Rust, such as recomputing keys). The marker lives beside the shared secrets. Two
+/// instances starting together may both run `work`, so it must be idempotent.
+pub fn once<T>(
+    connection: &mut DbConnection,
+    name: &str,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, DbError>,
+) -> Result<Option<T>, DbError> {
+    use schema::instance_secrets;
+    let marker = format!("done:{name}");
+    let done = instance_secrets::table
+        .find(&marker)
+        .count()
+        .get_result::<i64>(connection)?
+        > 0;
+    if done {
+        return Ok(None);
+    }
+    let result = work(connection)?;
+    let recorded = diesel::insert_into(instance_secrets::table)
+        .values((
+            instance_secrets::name.eq(&marker),
+            instance_secrets::value.eq(now().to_string()),
+            instance_secrets::created_at.eq(now()),
+        ))
+        .execute(connection);
+    match recorded {
+        Err(error) if is_unique_violation(&error) => {}
+        other => {
+            other?;
+        }
+    }
+    Ok(Some(result))
+}
+
 pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
     matches!(
         error,

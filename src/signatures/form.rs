@@ -153,22 +153,13 @@ pub fn validate(
         "",
     );
     let comment = multiline_field(&mut errors, "comment", &fields.comment, COMMENT_MAX);
-    let website = text_field(
-        &mut errors,
-        "website",
-        &fields.website,
-        WEBSITE_MAX,
-        false,
-        "",
-    );
-    if let Some(website) = &website
-        && !(website.starts_with("https://") || website.starts_with("http://"))
-    {
-        errors.insert(
-            "website",
-            "Enter a web address starting with https://.".into(),
-        );
-    }
+    let website = match crate::text::web_address(&fields.website, WEBSITE_MAX) {
+        Ok(website) => website,
+        Err(error) => {
+            errors.insert("website", error.to_string());
+            None
+        }
+    };
 
     match (kind, name, email) {
         (Some(kind), Some(name), Some(email)) if errors.is_empty() => Ok(SignatureInput {
@@ -187,7 +178,7 @@ pub fn validate(
     }
 }
 
-/// A one-line field: trimmed, inner whitespace runs collapsed, no control characters.
+/// A one-line field under the shared text rules (see `crate::text`).
 fn text_field(
     errors: &mut FieldErrors,
     field: &'static str,
@@ -196,55 +187,34 @@ fn text_field(
     required: bool,
     what: &str,
 ) -> Option<String> {
-    let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if raw.chars().any(|c| c.is_control() && !c.is_whitespace())
-        || value.chars().any(char::is_control)
-    {
-        errors.insert(
-            field,
-            "This field contains characters that are not allowed.".into(),
-        );
-        return None;
-    }
-    if value.is_empty() {
-        if required {
-            errors.insert(field, format!("Enter {what}."));
+    match crate::text::one_line(raw, max) {
+        Ok(Some(value)) => Some(value),
+        Ok(None) => {
+            if required {
+                errors.insert(field, format!("Enter {what}."));
+            }
+            None
         }
-        return None;
+        Err(error) => {
+            errors.insert(field, error.to_string());
+            None
+        }
     }
-    if value.chars().count() > max {
-        errors.insert(field, format!("Use at most {max} characters."));
-        return None;
-    }
-    Some(value)
 }
 
-/// A free-text field that may hold line breaks.
+/// A free-text field that may hold line breaks, under the shared text rules.
 fn multiline_field(
     errors: &mut FieldErrors,
     field: &'static str,
     raw: &str,
     max: usize,
 ) -> Option<String> {
-    let value = raw.trim().replace("\r\n", "\n");
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        errors.insert(
-            field,
-            "This field contains characters that are not allowed.".into(),
-        );
-        return None;
-    }
-    if value.is_empty() {
-        return None;
-    }
-    if value.chars().count() > max {
-        errors.insert(field, format!("Use at most {max} characters."));
-        return None;
-    }
-    Some(value)
+    crate::text::multi_line(raw, max)
+        .inspect_err(|error| {
+            errors.insert(field, error.to_string());
+        })
+        .ok()
+        .flatten()
 }
 
 #[cfg(test)]
@@ -309,6 +279,57 @@ mod tests {
         };
         let errors = validate(&input, individuals_only).expect_err("letter refuses organizations");
         assert!(errors.contains_key("kind"));
+    }
+
+    #[test]
+    fn the_shared_text_rules_apply_to_every_field() {
+        let errors = validate(&fields("Ada\u{202E}ecalevol", "ada@example.org"), BOTH)
+            .expect_err("direction override");
+        assert!(errors.contains_key("name"));
+        let errors = validate(&fields("\u{200B}\u{200B}", "ada@example.org"), BOTH)
+            .expect_err("only invisible characters");
+        assert!(errors.contains_key("name"));
+        let mut input = fields("Zoe\u{0308}", "zoe@example.org");
+        input.city = "Köln\nBonn".into();
+        assert!(
+            validate(&input, BOTH)
+                .expect_err("line break")
+                .contains_key("city")
+        );
+        input.city = "Köln".into();
+        input.comment = "Z\u{0301}\u{0302}\u{0303}\u{0304}\u{0305}\u{0306}".into();
+        assert!(
+            validate(&input, BOTH)
+                .expect_err("zalgo")
+                .contains_key("comment")
+        );
+        input.comment = String::new();
+        assert_eq!(validate(&input, BOTH).expect("valid").name, "Zo\u{00EB}");
+    }
+
+    #[test]
+    fn websites_must_be_web_addresses() {
+        let mut input = fields("Ada", "ada@example.org");
+        input.website = "http://a b.example".into();
+        assert!(
+            validate(&input, BOTH)
+                .expect_err("space")
+                .contains_key("website")
+        );
+        input.website = "javascript:alert(1)".into();
+        assert!(
+            validate(&input, BOTH)
+                .expect_err("scheme")
+                .contains_key("website")
+        );
+        input.website = "example.org/path".into();
+        assert_eq!(
+            validate(&input, BOTH)
+                .expect("bare domain")
+                .website
+                .as_deref(),
+            Some("https://example.org/path")
+        );
     }
 
     /// Many generated inputs, valid and hostile: decoding and validation never panic, and

@@ -132,10 +132,7 @@ pub enum SignError {
 /// Collapses case and spacing so that "Friends of  the Earth" and "friends of the earth" are
 /// the same organization.
 pub fn normalize_organization(name: &str) -> String {
-    name.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    crate::text::comparison_key(name)
 }
 
 #[cfg(test)]

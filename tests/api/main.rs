@@ -18,6 +18,7 @@ mod organizations;
 mod reliability;
 mod sign_flow;
 mod staff_auth;
+mod text_rules;
 
 /// Operators script against the binary; it names itself and its version.
 #[test]

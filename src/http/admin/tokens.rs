@@ -107,13 +107,19 @@ async fn create(
     staff: Staff,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AdminError> {
-    let name = form.into_inner().name.trim().to_owned();
-    let problem = if name.is_empty() {
-        Some("Give the token a name that says where it is used, such as \"delivery script\".")
-    } else if name.chars().count() > NAME_MAX {
-        Some("The name is too long: use at most 100 characters.")
-    } else {
-        None
+    let typed = form.into_inner().name;
+    // The same text rules as every other name: token names show in the console and the audit
+    // log.
+    let (name, problem) = match crate::text::required_line(&typed, NAME_MAX) {
+        Ok(name) => (name, None),
+        Err(crate::text::TextError::Empty) => (
+            String::new(),
+            Some(
+                "Give the token a name that says where it is used, such as \"delivery script\"."
+                    .to_owned(),
+            ),
+        ),
+        Err(error) => (typed.trim().to_owned(), Some(error.to_string())),
     };
     if let Some(problem) = problem {
         return render(
@@ -122,7 +128,7 @@ async fn create(
             StatusCode::BAD_REQUEST,
             None,
             name,
-            Some(problem.to_owned()),
+            Some(problem),
         )
         .await;
     }
