@@ -1,0 +1,63 @@
+//! `export SLUG`: the same bytes as the console's export.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::{letter, open};
+use crate::config::Settings;
+use crate::export::{self, ExportFilter, ExportFormat};
+use crate::signatures::{SignatureKind, SignatureState};
+
+#[derive(Args)]
+pub(super) struct ExportArgs {
+    slug: String,
+    #[arg(long, value_enum, default_value = "csv")]
+    format: ExportFormat,
+    /// Only these states; repeat or separate with commas.
+    #[arg(long = "state", value_enum, value_delimiter = ',')]
+    states: Vec<SignatureState>,
+    /// Only these kinds.
+    #[arg(long = "kind", value_enum, value_delimiter = ',')]
+    kinds: Vec<SignatureKind>,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+pub(super) fn run(settings: &Settings, arguments: ExportArgs) -> anyhow::Result<()> {
+    let ExportArgs {
+        slug,
+        format,
+        states,
+        kinds,
+        output,
+    } = arguments;
+    let filter = ExportFilter { states, kinds };
+    let mut connection = open(settings)?;
+    let letter = letter(&mut connection, &slug)?;
+    let written = match output {
+        Some(path) => {
+            let file =
+                File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+            let mut out = BufWriter::with_capacity(1 << 16, file);
+            let written =
+                export::write_export(&mut connection, &letter, &filter, format, &mut out)?;
+            out.flush()?;
+            written
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            let written =
+                export::write_export(&mut connection, &letter, &filter, format, &mut out)?;
+            out.flush()?;
+            written
+        }
+    };
+    eprintln!("{written} signature(s) exported");
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! `letters import|list`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Subcommand;
+
+use super::open;
+use crate::config::Settings;
+use crate::letters::{self, import};
+use crate::signatures::{self, SignatureState};
+
+#[derive(Subcommand)]
+pub(super) enum LettersCommand {
+    /// Create or update a letter from Markdown with a TOML front matter between +++ lines.
+    Import { file: PathBuf },
+    /// Show every letter with its state and counts.
+    List,
+}
+
+pub(super) fn run(settings: &Settings, command: LettersCommand) -> anyhow::Result<()> {
+    match command {
+        LettersCommand::Import { file } => import_letter(settings, &file),
+        LettersCommand::List => list_letters(settings),
+    }
+}
+
+fn import_letter(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let document = import::parse_document(&text)
+        .with_context(|| format!("{} is not a valid letter", file.display()))?;
+    let mut connection = open(settings)?;
+    let images = crate::letters::markdown::ImageHosts::from_settings(settings);
+    let (letter, outcome) = import::store_with(&mut connection, &document, &images)?;
+    let what = match outcome {
+        import::ImportOutcome::Created => "created",
+        import::ImportOutcome::Updated { new_version: true } => "updated (new text version)",
+        import::ImportOutcome::Updated { new_version: false } => "updated",
+    };
+    println!(
+        "{} {what}: {} [{}]",
+        letter.slug, letter.title, letter.status
+    );
+    Ok(())
+}
+
+fn list_letters(settings: &Settings) -> anyhow::Result<()> {
+    let mut connection = open(settings)?;
+    let all = letters::list_all(&mut connection)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{:<32} {:<9} {:>9} {:>13} {:>8}  TITLE",
+        "SLUG", "STATUS", "SIGNED", "ORGANIZATIONS", "PENDING"
+    )?;
+    for letter in all {
+        let (counts, _) = signatures::counted_and_listed(&mut connection, &letter)?;
+        let pending =
+            signatures::count_in_state(&mut connection, &letter.id, SignatureState::Pending)?;
+        writeln!(
+            out,
+            "{:<32} {:<9} {:>9} {:>13} {:>8}  {}",
+            letter.slug,
+            letter.status,
+            counts.total(),
+            counts.organizations,
+            pending,
+            letter.title
+        )?;
+    }
+    Ok(())
+}

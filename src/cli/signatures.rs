@@ -1,0 +1,170 @@
+//! `signatures list|approve|reject|order`: moderation from the terminal.
+
+use std::io::Write;
+
+use anyhow::bail;
+use clap::Subcommand;
+
+use super::{letter, open, time};
+use crate::config::Settings;
+use crate::db::DbConnection;
+use crate::signatures::moderation::{self, Decision, DecisionOutcome};
+use crate::signatures::{self, SignatureFilter, SignatureKind, SignatureState};
+
+#[derive(Subcommand)]
+pub(super) enum SignaturesCommand {
+    /// List a letter's signatures (organizations waiting for approval: --kind organization
+    /// --state verified).
+    List {
+        slug: String,
+        #[arg(long = "state", value_enum, value_delimiter = ',')]
+        states: Vec<SignatureState>,
+        #[arg(long = "kind", value_enum, value_delimiter = ',')]
+        kinds: Vec<SignatureKind>,
+    },
+    /// Approve confirmed organization sign-ons; each is listed and its contact emailed.
+    Approve {
+        slug: String,
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Who decided, for the record (default: the system user).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Reject organization sign-ons; they are never listed and the contact is told politely.
+    Reject {
+        slug: String,
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// List these organizations first, in this order; the others follow alphabetically.
+    Order { slug: String, ids: Vec<String> },
+}
+
+pub(super) fn run(settings: &Settings, command: SignaturesCommand) -> anyhow::Result<()> {
+    let mut connection = open(settings)?;
+    match command {
+        SignaturesCommand::List {
+            slug,
+            states,
+            kinds,
+        } => {
+            let filter = SignatureFilter { states, kinds };
+            let letter = letter(&mut connection, &slug)?;
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "{:<36}  {:<12} {:<9} {:<16} {:<30} {:<24} EMAIL",
+                "ID", "KIND", "STATE", "SIGNED", "ORGANIZATION", "NAME"
+            )?;
+            let mut after: Option<String> = None;
+            loop {
+                let page = signatures::find_for_letter(
+                    &mut connection,
+                    &letter.id,
+                    &filter,
+                    after.as_deref(),
+                    1000,
+                )?;
+                for signature in &page {
+                    writeln!(
+                        out,
+                        "{:<36}  {:<12} {:<9} {:<16} {:<30} {:<24} {}",
+                        signature.id,
+                        signature.kind,
+                        signature.state,
+                        time(Some(signature.created_at)),
+                        signature.organization.as_deref().unwrap_or("-"),
+                        signature.name,
+                        signature.email
+                    )?;
+                }
+                match page.last() {
+                    Some(last) if page.len() == 1000 => after = Some(last.id.clone()),
+                    _ => break,
+                }
+            }
+            Ok(())
+        }
+        SignaturesCommand::Approve { slug, ids, by } => decide(
+            settings,
+            &mut connection,
+            &slug,
+            &ids,
+            Decision::Approve,
+            by,
+        ),
+        SignaturesCommand::Reject { slug, ids, by } => {
+            decide(settings, &mut connection, &slug, &ids, Decision::Reject, by)
+        }
+        SignaturesCommand::Order { slug, ids } => {
+            let letter = letter(&mut connection, &slug)?;
+            let placed = moderation::set_organization_order(&mut connection, &letter, &ids)?;
+            println!("{placed} organization(s) placed first; the others follow alphabetically");
+            if placed < ids.len() {
+                bail!(
+                    "{} id(s) are not organizations on {slug}",
+                    ids.len() - placed
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Who decided, for the record: `--by`, or the system user.
+fn operator(by: Option<String>) -> String {
+    by.unwrap_or_else(|| {
+        format!(
+            "cli:{}",
+            std::env::var("USER").unwrap_or_else(|_| "operator".into())
+        )
+    })
+}
+
+fn decide(
+    settings: &Settings,
+    connection: &mut DbConnection,
+    slug: &str,
+    ids: &[String],
+    decision: Decision,
+    by: Option<String>,
+) -> anyhow::Result<()> {
+    let letter = letter(connection, slug)?;
+    let outcomes = moderation::decide(
+        connection,
+        &letter,
+        ids,
+        decision,
+        &operator(by),
+        &crate::startup::signing_policy(settings),
+    )?;
+    let verb = match decision {
+        Decision::Approve => "approved",
+        Decision::Reject => "rejected",
+    };
+    let mut failures = 0;
+    for (id, outcome) in outcomes {
+        match outcome {
+            DecisionOutcome::Done => println!("{id}: {verb}"),
+            DecisionOutcome::NotOnThisLetter => {
+                failures += 1;
+                println!("{id}: not a signature of {slug}; unchanged");
+            }
+            DecisionOutcome::NotAnOrganization => {
+                failures += 1;
+                println!("{id}: not an organization; unchanged");
+            }
+            DecisionOutcome::NotInReviewableState(state) => {
+                failures += 1;
+                println!("{id}: is {state}; unchanged");
+            }
+        }
+    }
+    if failures > 0 {
+        bail!("{failures} signature(s) left unchanged");
+    }
+    Ok(())
+}
