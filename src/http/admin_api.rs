@@ -104,9 +104,7 @@ impl FromRequest for ApiStaff {
                 state.ok_or_else(|| AdminApiError::Internal("application state missing".into()))?;
             let token = token.ok_or(AdminApiError::Unauthorized { presented: false })?;
             let found = state
-                .with_connection(move |connection| {
-                    api_tokens::authenticate(connection, &token).map_err(DbError::from)
-                })
+                .db(move |connection| api_tokens::authenticate(connection, &token))
                 .await?;
             let (staff_id, email, role) =
                 found.ok_or(AdminApiError::Unauthorized { presented: true })?;

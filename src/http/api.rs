@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, AppState};
-use crate::db::{self, DbError};
+use crate::db;
 use crate::letters::snapshot::LetterSnapshot;
 use crate::letters::{self, Letter};
 use crate::signatures::admission::Entry;
@@ -54,15 +54,13 @@ async fn snapshot_or_404(
 
 pub async fn letters(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let slugs = state
-        .with_connection(|connection| {
-            letters::list_public(connection)
-                .map(|letters| {
-                    letters
-                        .into_iter()
-                        .map(|letter| letter.slug)
-                        .collect::<Vec<_>>()
-                })
-                .map_err(DbError::from)
+        .db(|connection| {
+            letters::list_public(connection).map(|letters| {
+                letters
+                    .into_iter()
+                    .map(|letter| letter.slug)
+                    .collect::<Vec<_>>()
+            })
         })
         .await?;
     let mut snapshots = Vec::with_capacity(slugs.len());
@@ -133,9 +131,8 @@ pub async fn signatories(
     let page = query.page.unwrap_or(1).clamp(1, pages);
     let letter = snapshot.letter.clone();
     let (organizations, individuals) = state
-        .with_connection(move |connection| {
+        .db(move |connection| {
             super::pages::signatories_page(connection, &letter, listed.organizations, page)
-                .map_err(DbError::from)
         })
         .await?;
     let signatories: Vec<PublicSignatory> = organizations.into_iter().chain(individuals).collect();

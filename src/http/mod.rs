@@ -97,7 +97,18 @@ impl AppState {
         }
     }
 
-    /// Runs blocking database work on the blocking thread pool.
+    /// Runs a query on the blocking thread pool: `state.db(move |c| letters::find(c, &id))`.
+    /// A failed query becomes `DbError`, which every handler error converts from.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, db::DbError>
+    where
+        F: FnOnce(&mut db::DbConnection) -> Result<T, diesel::result::Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.with_connection(move |connection| work(connection).map_err(db::DbError::from))
+            .await
+    }
+
+    /// Runs blocking database work on the blocking thread pool, with its own error type.
     pub async fn with_connection<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut db::DbConnection) -> Result<T, E> + Send + 'static,

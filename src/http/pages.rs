@@ -12,7 +12,7 @@ use super::views::{
     ResendPage, SignatoriesPage, thousands,
 };
 use super::{AppState, PageError};
-use crate::db::{self, DbError};
+use crate::db;
 use crate::letters::snapshot::LetterSnapshot;
 use crate::letters::{self, LetterStatus};
 use crate::signatures::admission::{Entry, Refused};
@@ -41,9 +41,7 @@ pub(super) fn token_page(
 }
 
 pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let letters = state
-        .with_connection(|connection| letters::list_public(connection).map_err(DbError::from))
-        .await?;
+    let letters = state.db(letters::list_public).await?;
     let mut cards = Vec::with_capacity(letters.len());
     for letter in letters {
         let total = match state.public_letter(&letter.slug).await? {
@@ -308,9 +306,7 @@ pub async fn signatories(
     let page = query.page.unwrap_or(1).clamp(1, pages);
     let letter = snapshot.letter.clone();
     let (organizations, individuals) = state
-        .with_connection(move |connection| {
-            signatories_page(connection, &letter, listed.organizations, page).map_err(DbError::from)
-        })
+        .db(move |connection| signatories_page(connection, &letter, listed.organizations, page))
         .await?;
     html(
         StatusCode::OK,
@@ -361,9 +357,7 @@ async fn letter_link(
 ) -> Option<(String, &'static str)> {
     let letter_id = letter_id?;
     let letter = state
-        .with_connection(move |connection| {
-            letters::find_by_id(connection, &letter_id).map_err(DbError::from)
-        })
+        .db(move |connection| letters::find_by_id(connection, &letter_id))
         .await
         .ok()
         .flatten()?;
@@ -483,9 +477,7 @@ pub async fn verify_page(
     }
     let letter_id = target.letter_id;
     let letter = state
-        .with_connection(move |connection| {
-            letters::find_by_id(connection, &letter_id).map_err(DbError::from)
-        })
+        .db(move |connection| letters::find_by_id(connection, &letter_id))
         .await?
         .ok_or(PageError::NotFound)?;
     token_page(

@@ -45,9 +45,7 @@ async fn render(
     problem: Option<String>,
     email: String,
 ) -> Result<HttpResponse, AdminError> {
-    let accounts = state
-        .with_connection(|connection| staff::list(connection).map_err(DbError::from))
-        .await?;
+    let accounts = state.db(staff::list).await?;
     let rows = accounts
         .into_iter()
         .map(|account| AccountRow {

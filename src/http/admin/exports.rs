@@ -8,7 +8,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 
 use super::{AdminError, Nav, Staff, find_letter, page};
-use crate::db::{self, DbError};
+use crate::db;
 use crate::http::AppState;
 use crate::http::admin_api::{self, ExportStartError};
 use crate::http::views::{long_date, signatory_line, thousands};
@@ -59,9 +59,7 @@ async fn export_form(
     let letter = find_letter(&state, &slug).await?;
     let letter_id = letter.id.clone();
     let tally = state
-        .with_connection(move |connection| {
-            letters::signature_tally(connection, &letter_id).map_err(DbError::from)
-        })
+        .db(move |connection| letters::signature_tally(connection, &letter_id))
         .await?;
     let states = SignatureState::ALL
         .into_iter()
@@ -199,9 +197,7 @@ async fn print(
     let letter = find_letter(&state, &slug).await?;
     let listed_of = letter.clone();
     let (organizations, individuals) = state
-        .with_connection(move |connection| {
-            all_listed(connection, &listed_of).map_err(DbError::from)
-        })
+        .db(move |connection| all_listed(connection, &listed_of))
         .await?;
     let date = long_date(&letter.published_at.unwrap_or_else(db::now));
     page(
@@ -294,9 +290,7 @@ async fn progress_page(
     let until = (letter.status() == LetterStatus::Open).then_some(now.date());
     let letter_id = letter.id.clone();
     let progress = state
-        .with_connection(move |connection| {
-            progress::load(connection, &letter_id, until).map_err(DbError::from)
-        })
+        .db(move |connection| progress::load(connection, &letter_id, until))
         .await?;
     let chart = progress::render_svg(
         &progress,

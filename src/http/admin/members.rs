@@ -131,9 +131,7 @@ fn roster_page(
 }
 
 async fn load_roster(state: &AppState) -> Result<Vec<Member>, AdminError> {
-    Ok(state
-        .with_connection(|connection| members::list(connection).map_err(DbError::from))
-        .await?)
+    Ok(state.db(members::list).await?)
 }
 
 pub async fn roster(
@@ -428,9 +426,7 @@ pub async fn invites_page(
     let letter = find_letter(&state, &path).await?;
     let lookup = letter.clone();
     let statuses = state
-        .with_connection(move |connection| {
-            invites::status(connection, &lookup).map_err(DbError::from)
-        })
+        .db(move |connection| invites::status(connection, &lookup))
         .await?;
     let rows: Vec<InviteRow> = statuses
         .into_iter()

@@ -55,9 +55,7 @@ pub async fn find_letter(
     }
     let slug = slug.to_owned();
     state
-        .with_connection(move |connection| {
-            crate::letters::find_by_slug(connection, &slug).map_err(DbError::from)
-        })
+        .db(move |connection| crate::letters::find_by_slug(connection, &slug))
         .await?
         .ok_or(AdminError::NotFound)
 }
@@ -153,9 +151,7 @@ impl FromRequest for Staff {
             let cookie = cookie.ok_or(AdminError::SignInRequired { next: next.clone() })?;
             let lifetimes = sessions::Lifetimes::from_settings(&state.settings.staff);
             let session = state
-                .with_connection(move |connection| {
-                    sessions::find(connection, &cookie, lifetimes).map_err(DbError::from)
-                })
+                .db(move |connection| sessions::find(connection, &cookie, lifetimes))
                 .await?
                 .ok_or(AdminError::SignInRequired { next })?;
             if changes_state {

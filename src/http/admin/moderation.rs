@@ -217,9 +217,7 @@ pub async fn queue(
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Viewer)?;
     let waiting = state
-        .with_connection(|connection| {
-            moderation::awaiting_review(connection, None, QUEUE_LIMIT).map_err(DbError::from)
-        })
+        .db(|connection| moderation::awaiting_review(connection, None, QUEUE_LIMIT))
         .await?;
     page(
         StatusCode::OK,
@@ -237,9 +235,8 @@ pub async fn letter_queue(
     let letter = find_letter(&state, &path).await?;
     let letter_id = letter.id.clone();
     let waiting = state
-        .with_connection(move |connection| {
+        .db(move |connection| {
             moderation::awaiting_review(connection, Some(&letter_id), QUEUE_LIMIT)
-                .map_err(DbError::from)
         })
         .await?;
     page(
@@ -540,9 +537,7 @@ pub async fn signature(
     let letter = find_letter(&state, &slug).await?;
     let letter_id = letter.id.clone();
     let signature = state
-        .with_connection(move |connection| {
-            moderation::find_on_letter(connection, &letter_id, &id).map_err(DbError::from)
-        })
+        .db(move |connection| moderation::find_on_letter(connection, &letter_id, &id))
         .await?
         .ok_or(AdminError::NotFound)?;
     let state_now = signature.state;

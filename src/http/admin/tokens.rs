@@ -64,9 +64,7 @@ async fn render(
 ) -> Result<HttpResponse, AdminError> {
     let staff_id = staff.0.staff_id.clone();
     let tokens = state
-        .with_connection(move |connection| {
-            api_tokens::list_for(connection, &staff_id).map_err(DbError::from)
-        })
+        .db(move |connection| api_tokens::list_for(connection, &staff_id))
         .await?;
     let rows = tokens
         .into_iter()
