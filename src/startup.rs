@@ -209,12 +209,14 @@ async fn maintenance(state: web::Data<AppState>) {
         state.defenses.forget_idle();
         let days = state.settings.signing.purge_unconfirmed_days;
         let lifetimes = crate::staff::sessions::Lifetimes::from_settings(&state.settings.staff);
+        let throttle = state.clone();
         let result = state
             .with_connection(move |connection| {
                 crate::staff::sessions::purge_ended(connection, lifetimes)?;
                 let before = db::now() - ChronoDuration::days(days);
                 let signatures = crate::signatures::purge_unconfirmed(connection, before)?;
                 let mails = crate::mail::outbox::purge_finished(connection, before)?;
+                throttle.login_throttle.forget_old(connection)?;
                 Ok::<_, db::DbError>((signatures, mails))
             })
             .await;

@@ -218,7 +218,18 @@ pub async fn login(
     }
     let account = account_key(&form.email);
     let address = state.client_key(&request);
-    match state.login_throttle.check(&account, &address) {
+    let verdict = {
+        let (account, address) = (account.clone(), address.clone());
+        let throttle = state.clone();
+        state
+            .db(move |connection| {
+                throttle
+                    .login_throttle
+                    .check(connection, &account, &address)
+            })
+            .await?
+    };
+    match verdict {
         Verdict::Refuse(wait) => {
             let mut response = login_form(
                 &state,
@@ -265,7 +276,14 @@ pub async fn login(
         .await?;
     match signed_in {
         Some(cookie) => {
-            state.login_throttle.succeeded(&account, &address);
+            let throttle = state.clone();
+            state
+                .db(move |connection| {
+                    throttle
+                        .login_throttle
+                        .succeeded(connection, &account, &address)
+                })
+                .await?;
             let mut response = redirect(&next);
             let mut used = login_cookie(String::new(), state.secure_cookies);
             used.make_removal();
@@ -276,7 +294,14 @@ pub async fn login(
             Ok(response)
         }
         None => {
-            state.login_throttle.failed(&account, &address);
+            let throttle = state.clone();
+            state
+                .db(move |connection| {
+                    throttle
+                        .login_throttle
+                        .failed(connection, &account, &address)
+                })
+                .await?;
             login_form(
                 &state,
                 &request,
