@@ -13,6 +13,7 @@ mod cli;
 mod mail_delivery;
 mod operations;
 mod organizations;
+mod proxies;
 mod reliability;
 mod sign_flow;
 mod staff_auth;
