@@ -10,6 +10,7 @@ mod admin_letters;
 mod admin_moderation;
 mod bad_input;
 mod cli;
+mod mail_crash;
 mod mail_delivery;
 mod operations;
 mod organizations;
