@@ -436,6 +436,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn states_read_back_what_they_write_and_nothing_else() {
+        for state in OutboxState::ALL {
+            assert_eq!(OutboxState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(OutboxState::parse("Sent"), None);
+        assert_eq!(OutboxState::parse(""), None);
+    }
+
+    #[test]
     fn backoff_grows_and_gives_up() {
         let now = db::now();
         let delay = |attempts| match next_action(attempts, 5, false, 5, now) {

@@ -12,6 +12,7 @@ mod bad_input;
 mod cli;
 mod mail_crash;
 mod mail_delivery;
+mod mail_outbox;
 mod operations;
 mod organizations;
 mod proxies;
