@@ -129,12 +129,27 @@ pub fn claim_due(
             .or(outbox::state
                 .eq(OutboxState::Sending)
                 .and(outbox::locked_until.lt(now)));
-        let candidates: Vec<String> = outbox::table
-            .filter(due)
+        // Two index range scans on (state, next_attempt_at) rather than one OR: each reads
+        // only the rows it returns, however many messages wait behind them.
+        let mut candidates: Vec<String> = outbox::table
+            .filter(outbox::state.eq(OutboxState::Sending))
+            .filter(outbox::locked_until.lt(now))
             .order(outbox::next_attempt_at.asc())
             .limit(limit)
             .select(outbox::id)
             .load(connection)?;
+        let room = limit - candidates.len() as i64;
+        if room > 0 {
+            candidates.extend(
+                outbox::table
+                    .filter(outbox::state.eq(OutboxState::Waiting))
+                    .filter(outbox::next_attempt_at.le(now))
+                    .order(outbox::next_attempt_at.asc())
+                    .limit(room)
+                    .select(outbox::id)
+                    .load::<String>(connection)?,
+            );
+        }
         if candidates.is_empty() {
             return Ok(Vec::new());
         }

@@ -142,7 +142,10 @@ async fn an_unknown_outbox_state_is_an_error(backend: Backend) {
     .execute(connection)
     .expect("written behind the program's back");
     let error = mail_outbox::undelivered(connection, 10).expect_err("an unknown state");
-    assert!(format!("{error:?}").contains("delivered-maybe"), "{error:?}");
+    assert!(
+        format!("{error:?}").contains("delivered-maybe"),
+        "{error:?}"
+    );
     let depth = mail_outbox::depth(connection);
     assert!(depth.is_err(), "{depth:?}");
 }
