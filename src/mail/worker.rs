@@ -99,11 +99,11 @@ impl MailWorker {
             batch.iter().map(|record| record.id.clone()).collect(),
         ));
         let (recordings, received) = mpsc::unbounded_channel::<Recording>();
-        let recorder = tokio::spawn(record_outcomes(
-            self.pool.clone(),
-            received,
-            Arc::clone(&held),
-        ));
+        let recorder = {
+            let pool = self.pool.clone();
+            let held = Arc::clone(&held);
+            tokio::task::spawn_blocking(move || record_outcomes(pool, received, held))
+        };
 
         // The stream owns the only sender, so the recorder ends once every slot is done.
         let deliveries = futures_util::stream::iter(batch)
@@ -204,35 +204,44 @@ impl MailWorker {
 }
 
 /// Writes results as they come, each write taking every result that is ready at that moment.
-async fn record_outcomes(
+/// Runs on a blocking thread with a connection of its own for the whole batch: a write then
+/// waits only for the database's write lock, never for a connection from a busy pool.
+fn record_outcomes(
     pool: DbPool,
     mut received: mpsc::UnboundedReceiver<Recording>,
     held: Arc<Mutex<HashSet<String>>>,
 ) {
     const TRIES: u32 = 5;
-    while let Some(first) = received.recv().await {
+    let mut connection: Option<diesel::r2d2::PooledConnection<db::ConnectionManager>> = None;
+    while let Some(first) = received.blocking_recv() {
         let mut group = vec![first];
         while let Ok(next) = received.try_recv() {
             group.push(next);
         }
         let (outcomes, waiting): (Vec<DeliveryOutcome>, Vec<oneshot::Sender<()>>) =
             group.into_iter().unzip();
-        let outcomes = Arc::new(outcomes);
         let mut try_number = 1;
         loop {
-            let pool = pool.clone();
-            let to_write = Arc::clone(&outcomes);
-            let written = run_blocking(move || {
-                let mut connection = pool.get()?;
-                Ok(outbox::record(&mut connection, &to_write)?)
-            })
-            .await;
+            let written = match connection.as_mut() {
+                Some(connection) => {
+                    outbox::record(connection, &outcomes).map_err(db::DbError::from)
+                }
+                None => match pool.get() {
+                    Ok(fresh) => {
+                        connection = Some(fresh);
+                        continue;
+                    }
+                    Err(error) => Err(db::DbError::from(error)),
+                },
+            };
             match written {
                 Ok(()) => break,
                 Err(error) if try_number < TRIES => {
                     tracing::warn!(%error, try_number, "mail worker: recording results failed; trying again");
+                    // A broken connection is replaced on the next try.
+                    connection = None;
                     try_number += 1;
-                    tokio::time::sleep(StdDuration::from_millis(100 * u64::from(try_number))).await;
+                    std::thread::sleep(StdDuration::from_millis(100 * u64::from(try_number)));
                 }
                 Err(error) => {
                     // The claim runs out and the messages are tried again: a sent one may
@@ -243,7 +252,7 @@ async fn record_outcomes(
             }
         }
         if let Ok(mut held) = held.lock() {
-            for outcome in outcomes.iter() {
+            for outcome in &outcomes {
                 let id = match outcome {
                     DeliveryOutcome::Sent(id) | DeliveryOutcome::Released(id) => id,
                     DeliveryOutcome::Failed { id, .. } => id,
