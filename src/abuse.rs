@@ -26,6 +26,29 @@ pub fn parse_network(text: &str) -> Option<IpNet> {
         .or_else(|| text.parse::<IpAddr>().ok().map(IpNet::from))
 }
 
+/// One X-Forwarded-For hop: a bare address, or one with a port (`192.0.2.1:4711`,
+/// `[2001:db8::1]:4711`) as some proxies write it.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>().ok().or_else(|| {
+        hop.parse::<std::net::SocketAddr>()
+            .ok()
+            .map(|socket| socket.ip())
+    })
+}
+
+/// The key a per-address limit counts under. One IPv6 subscriber usually holds a whole /64
+/// and can pick any address in it, so IPv6 is keyed by its /64; IPv4 stays per address
+/// (an IPv4-mapped IPv6 peer counts as the IPv4 address it carries).
+pub fn rate_limit_key(address: IpAddr) -> String {
+    match address.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let network = u128::from(v6) & (u128::MAX << 64);
+            format!("{}/64", std::net::Ipv6Addr::from(network))
+        }
+    }
+}
+
 /// A per-key limiter: `per_minute` sustained with `burst` at once.
 pub struct KeyedLimit {
     limiter: DefaultKeyedRateLimiter<String>,
@@ -128,29 +151,39 @@ impl Defenses {
     }
 
     /// The client: the socket peer, unless that peer is a trusted proxy, in which case the
-    /// nearest X-Forwarded-For hop that is not itself a trusted proxy.
-    pub fn client_address(
+    /// right-most X-Forwarded-For hop that is not itself a trusted proxy.
+    ///
+    /// `forwarded_for` holds every X-Forwarded-For header line in the order received: a proxy
+    /// such as haproxy appends its own line instead of extending the client's, so the lines
+    /// and the comma lists inside them form one chain, oldest hop first. Everything left of
+    /// the first untrusted hop (counting from the right) was written by the client and is
+    /// ignored.
+    pub fn client_address<'a>(
         &self,
         peer: Option<IpAddr>,
-        forwarded_for: Option<&str>,
+        forwarded_for: impl IntoIterator<Item = &'a str>,
     ) -> Option<IpAddr> {
         let peer = peer?;
         if !self.is_trusted_proxy(peer) {
             return Some(peer);
         }
-        let Some(chain) = forwarded_for else {
-            return Some(peer);
-        };
+        let chain: Vec<&str> = forwarded_for
+            .into_iter()
+            .flat_map(|line| line.split(','))
+            .map(str::trim)
+            .filter(|hop| !hop.is_empty())
+            .collect();
         let mut client = peer;
-        for hop in chain.rsplit(',') {
-            match hop.trim().parse::<IpAddr>() {
-                Ok(address) => {
+        for hop in chain.iter().rev() {
+            match parse_hop(hop) {
+                Some(address) => {
                     client = address;
                     if !self.is_trusted_proxy(address) {
                         break;
                     }
                 }
-                Err(_) => break,
+                // A hop we cannot read ends the part of the chain we can trust.
+                None => break,
             }
         }
         Some(client)
@@ -277,14 +310,78 @@ mod tests {
         let proxy: IpAddr = "10.1.2.3".parse().expect("ip");
         let stranger: IpAddr = "203.0.113.9".parse().expect("ip");
         assert_eq!(
-            defenses.client_address(Some(proxy), Some("198.51.100.7, 10.0.0.5")),
+            defenses.client_address(Some(proxy), ["198.51.100.7, 10.0.0.5"]),
             Some("198.51.100.7".parse().expect("ip"))
         );
         assert_eq!(
-            defenses.client_address(Some(stranger), Some("198.51.100.7")),
+            defenses.client_address(Some(stranger), ["198.51.100.7"]),
             Some(stranger),
             "a client cannot pick its own address"
         );
+    }
+
+    #[test]
+    fn forwarded_for_reads_every_header_line_as_one_chain() {
+        let defenses = Defenses::new(&settings(), "secret", DAY);
+        let proxy: IpAddr = "10.1.2.3".parse().expect("ip");
+        let ip = |text: &str| text.parse::<IpAddr>().expect("ip");
+        // The client wrote the first line; haproxy appended the second with the real peer.
+        assert_eq!(
+            defenses.client_address(Some(proxy), ["1.2.3.4", "198.51.100.7"]),
+            Some(ip("198.51.100.7"))
+        );
+        assert_eq!(
+            defenses.client_address(Some(proxy), ["1.2.3.4, 5.6.7.8", "198.51.100.7, 10.0.0.9"]),
+            Some(ip("198.51.100.7")),
+            "trusted hops on the right are skipped, forged ones on the left ignored"
+        );
+        assert_eq!(
+            defenses.client_address(Some(proxy), ["10.0.0.1", "10.0.0.2"]),
+            Some(ip("10.0.0.1")),
+            "a chain of proxies only: the left-most proxy is the client"
+        );
+        assert_eq!(
+            defenses.client_address(Some(proxy), ["1.2.3.4", "garbage, 10.0.0.2"]),
+            Some(ip("10.0.0.2")),
+            "nothing left of an unreadable hop is believed"
+        );
+        assert_eq!(
+            defenses.client_address(Some(proxy), ["[2001:db8::1]:4711", "198.51.100.7:80"]),
+            Some(ip("198.51.100.7"))
+        );
+        assert_eq!(
+            defenses.client_address(Some(proxy), std::iter::empty()),
+            Some(proxy)
+        );
+        let stranger = ip("203.0.113.9");
+        assert_eq!(
+            defenses.client_address(Some(stranger), ["198.51.100.7", "10.0.0.2"]),
+            Some(stranger),
+            "an untrusted peer's header counts for nothing"
+        );
+    }
+
+    #[test]
+    fn ipv6_limits_key_the_slash_64() {
+        let ip = |text: &str| text.parse::<IpAddr>().expect("ip");
+        assert_eq!(
+            rate_limit_key(ip("2001:db8:1:2:aaaa::1")),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(
+            rate_limit_key(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")),
+            rate_limit_key(ip("2001:db8:1:2::9"))
+        );
+        assert_ne!(
+            rate_limit_key(ip("2001:db8:1:3::1")),
+            rate_limit_key(ip("2001:db8:1:2::1"))
+        );
+        assert_eq!(rate_limit_key(ip("198.51.100.7")), "198.51.100.7");
+        assert_ne!(
+            rate_limit_key(ip("198.51.100.7")),
+            rate_limit_key(ip("198.51.100.8"))
+        );
+        assert_eq!(rate_limit_key(ip("::ffff:198.51.100.7")), "198.51.100.7");
     }
 
     #[test]

@@ -1,13 +1,21 @@
 //! Signatory exports for delivery and record keeping: CSV or JSON, filtered by state and
 //! kind, read in keyset pages so memory stays flat however long the list is.
 
-use std::io::Write;
+use std::io::{self, Write};
+use std::time::Duration;
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use actix_web::web::{self, Bytes};
+use tokio::sync::mpsc;
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::db::DbConnection;
-use crate::letters::Letter;
+use crate::db::{self, DbConnection, DbError, DbPool};
+use crate::letters::{self, Letter};
+use crate::signatures::{SignatureKind, SignatureState};
+use crate::staff::{Actor, audit};
 use diesel::prelude::*;
 
 use crate::db::schema::signatures;
@@ -269,7 +277,12 @@ fn write_pages(
     let mut written = 0u64;
     match format {
         ExportFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
+            // Every cell quoted: a spreadsheet that splits on `;` (or tab) in some locales
+            // would otherwise cut `Ada;=HYPERLINK(...)` into a second cell that starts with a
+            // formula, past the neutralizing of each cell's start.
+            let mut writer = csv::WriterBuilder::new()
+                .quote_style(csv::QuoteStyle::Always)
+                .from_writer(out);
             writer.write_record(COLUMNS)?;
             for page in pages {
                 for record in &page? {
@@ -300,9 +313,314 @@ fn write_pages(
     Ok(written)
 }
 
+// ---------------------------------------------------------------------------------------
+// Streaming over HTTP: the console's download button and the admin API share it.
+
+/// The export is sent in pieces of this size.
+const CHUNK: usize = 64 * 1024;
+/// Pieces waiting for a slow client; the export waits when they are all taken.
+const CHUNKS_IN_FLIGHT: usize = 4;
+/// An export whose client takes nothing for this long is stopped.
+const STALL_LIMIT: Duration = Duration::from_secs(60);
+
+/// `csv` or `json`, from the end of the download address.
+pub fn export_format(extension: &str) -> Option<ExportFormat> {
+    match extension {
+        "csv" => Some(ExportFormat::Csv),
+        "json" => Some(ExportFormat::Json),
+        _ => None,
+    }
+}
+
+fn format_name(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::Csv => "csv",
+        ExportFormat::Json => "json",
+    }
+}
+
+/// The export filters from a query string: `state` and `kind`, each repeated or separated by
+/// commas, read with the rules of `undersigned export --state ... --kind ...`. An empty
+/// value, which is what a form sends for "any", adds nothing; other parameters are ignored.
+pub fn export_filter(query: &str) -> Result<ExportFilter, String> {
+    let pairs = web::Query::<Vec<(String, String)>>::from_query(query)
+        .map_err(|_| "The address has a malformed query string.".to_owned())?
+        .into_inner();
+    let mut filter = ExportFilter::default();
+    for (key, value) in &pairs {
+        let values = value
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty());
+        match key.as_str() {
+            "state" => {
+                for item in values {
+                    let state = SignatureState::parse(item).ok_or_else(|| {
+                        let known: Vec<&str> = SignatureState::ALL
+                            .iter()
+                            .map(|state| state.as_str())
+                            .collect();
+                        format!("state {item:?}: use {}", known.join(", "))
+                    })?;
+                    if !filter.states.contains(&state) {
+                        filter.states.push(state);
+                    }
+                }
+            }
+            "kind" => {
+                for item in values {
+                    let kind = SignatureKind::parse(item)
+                        .ok_or_else(|| format!("kind {item:?}: use individual or organization"))?;
+                    if !filter.kinds.contains(&kind) {
+                        filter.kinds.push(kind);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(filter)
+}
+
+/// The filters in words, for the audit log.
+pub fn describe_filter(filter: &ExportFilter) -> String {
+    let states: Vec<&str> = filter.states.iter().map(|state| state.as_str()).collect();
+    let kinds: Vec<&str> = filter.kinds.iter().map(|kind| kind.as_str()).collect();
+    let states = if states.is_empty() {
+        "all".to_owned()
+    } else {
+        states.join(",")
+    };
+    let kinds = if kinds.is_empty() {
+        "all".to_owned()
+    } else {
+        kinds.join(",")
+    };
+    format!("state={states} kind={kinds}")
+}
+
+#[derive(Debug)]
+pub enum ExportStartError {
+    NotFound,
+    Unavailable(DbError),
+}
+
+impl From<DbError> for ExportStartError {
+    fn from(error: DbError) -> Self {
+        ExportStartError::Unavailable(error)
+    }
+}
+
+type PooledConnection = diesel::r2d2::PooledConnection<db::ConnectionManager>;
+
+/// Finds the letter, records the export in the audit log, and answers with the export as a
+/// stream. `channel` says how it was asked for ("console", "API token").
+pub async fn start_export(
+    pool: &DbPool,
+    slug: &str,
+    filter: ExportFilter,
+    format: ExportFormat,
+    actor: Actor,
+    channel: &str,
+) -> Result<HttpResponse, ExportStartError> {
+    if !letters::is_valid_slug(slug) {
+        return Err(ExportStartError::NotFound);
+    }
+    let pool = pool.clone();
+    let owned_slug = slug.to_owned();
+    let detail = format!("{} via {channel}", describe_filter(&filter));
+    let action = format!("export.{}", format_name(format));
+    // The connection that finds the letter is kept for the export itself, so that a busy
+    // pool is a clean error now rather than a broken download later.
+    let found = web::block(move || {
+        let mut connection = pool.get().map_err(DbError::from)?;
+        let Some(letter) = letters::find_by_slug(&mut connection, &owned_slug)? else {
+            return Ok::<_, DbError>(None);
+        };
+        db::write_transaction(&mut connection, |connection| {
+            audit::record(connection, &actor, &action, Some(&letter.id), None, &detail)
+        })?;
+        Ok(Some((connection, letter)))
+    })
+    .await
+    .map_err(|error| DbError::TaskFailed(error.to_string()))??;
+    let (connection, letter) = found.ok_or(ExportStartError::NotFound)?;
+    Ok(stream_export(connection, letter, filter, format))
+}
+
+/// Runs `export::write_export` on a blocking thread and streams what it writes, in chunks
+/// through a small bounded channel: memory stays flat however long the list is, and a slow
+/// client slows the export down instead of filling memory.
+fn stream_export(
+    mut connection: PooledConnection,
+    letter: Letter,
+    filter: ExportFilter,
+    format: ExportFormat,
+) -> HttpResponse {
+    let (sender, mut receiver) = mpsc::channel::<Result<Bytes, io::Error>>(CHUNKS_IN_FLIGHT);
+    let filename = format!("{}-signatures.{}", letter.slug, format_name(format));
+    let mut out = ChunkWriter::new(sender, tokio::runtime::Handle::current(), STALL_LIMIT);
+    actix_web::rt::task::spawn_blocking(move || {
+        let result =
+            write_export(&mut connection, &letter, &filter, format, &mut out).and_then(|written| {
+                out.flush()?;
+                Ok(written)
+            });
+        match result {
+            Ok(written) => tracing::info!(slug = %letter.slug, written, "export streamed"),
+            Err(_) if out.sender.is_closed() => {
+                tracing::info!(slug = %letter.slug, "export abandoned by the client")
+            }
+            Err(error) => {
+                tracing::error!(slug = %letter.slug, %error, "export failed midway");
+                // Ending the body with an error makes the client see a broken download
+                // instead of a short file that looks complete.
+                let _ = out.send(Err(io::Error::other("the export failed")));
+            }
+        }
+    });
+    let body = futures_util::stream::poll_fn(move |context| receiver.poll_recv(context));
+    let content_type = match format {
+        ExportFormat::Csv => "text/csv; charset=utf-8",
+        ExportFormat::Json => "application/json",
+    };
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(r#"attachment; filename="{filename}""#),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .streaming(body)
+}
+
+/// A `Write`, for a blocking thread, that hands full chunks to the response stream.
+struct ChunkWriter {
+    buffer: Vec<u8>,
+    sender: mpsc::Sender<Result<Bytes, io::Error>>,
+    /// The runtime whose worker reads the channel; it wakes us when there is room.
+    runtime: tokio::runtime::Handle,
+    stall_limit: Duration,
+}
+
+impl ChunkWriter {
+    fn new(
+        sender: mpsc::Sender<Result<Bytes, io::Error>>,
+        runtime: tokio::runtime::Handle,
+        stall_limit: Duration,
+    ) -> Self {
+        ChunkWriter {
+            buffer: Vec::with_capacity(CHUNK),
+            sender,
+            runtime,
+            stall_limit,
+        }
+    }
+
+    /// Waits for room in the channel, but not forever: a client that stops reading must not
+    /// hold a database connection for good.
+    fn send(&self, item: Result<Bytes, io::Error>) -> io::Result<()> {
+        // Built inside `block_on`, where the runtime's timer is in reach.
+        let sent = self.runtime.block_on(async {
+            tokio::time::timeout(self.stall_limit, self.sender.send(item)).await
+        });
+        match sent {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the client went away",
+            )),
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            )),
+        }
+    }
+
+    fn send_buffer(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK));
+        self.send(Ok(Bytes::from(chunk)))
+    }
+}
+
+impl Write for ChunkWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= CHUNK {
+            self.send_buffer()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send_buffer()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::neutralize_formula;
+    use super::*;
+
+    #[test]
+    fn every_csv_cell_is_quoted_so_no_separator_splits_it() {
+        let pages = vec![Ok(vec![SignatureRecord {
+            id: "s1".into(),
+            kind: "individual".into(),
+            state: "verified".into(),
+            name: "Ada;=HYPERLINK(\"http://evil.example\")".into(),
+            email: "=cmd|' /C calc'!A0@example.org".into(),
+            organization: None,
+            title: Some("Prof, \"Dr\"".into()),
+            city: Some("-2+3".into()),
+            country: Some("Tab\there".into()),
+            comment: Some("@SUM(A1)".into()),
+            website: None,
+            public: true,
+            content_hash: "abc".into(),
+            created_at: chrono::NaiveDate::from_ymd_opt(2026, 1, 2)
+                .and_then(|day| day.and_hms_opt(3, 4, 5))
+                .expect("a time"),
+            verified_at: None,
+            approved_at: None,
+            rejected_at: None,
+            withdrawn_at: None,
+            invite_id: None,
+            approved_by: None,
+            rejected_by: None,
+        }])];
+        let mut out = Vec::new();
+        write_pages(pages.into_iter(), ExportFormat::Csv, &mut out).expect("written");
+        let text = String::from_utf8(out).expect("UTF-8");
+        let mut lines = text.lines();
+        assert!(
+            lines
+                .next()
+                .expect("header")
+                .starts_with(r#""id","kind","state","name""#)
+        );
+        let row = lines.next().expect("row");
+        assert_eq!(
+            row,
+            concat!(
+                r#""s1","individual","verified","Ada;=HYPERLINK(""http://evil.example"")","#,
+                r#""'=cmd|' /C calc'!A0@example.org","","Prof, ""Dr""","'-2+3","Tab	here","#,
+                r#""'@SUM(A1)","","yes","abc","2026-01-02T03:04:05.000000Z","","","","","","","""#
+            )
+        );
+        // Split on `;` as such a spreadsheet would, outside quotes: nothing splits.
+        let mut inside_quotes = false;
+        for character in row.chars() {
+            match character {
+                '"' => inside_quotes = !inside_quotes,
+                ';' => assert!(inside_quotes, "a `;` outside quotes in {row}"),
+                _ => {}
+            }
+        }
+    }
 
     #[test]
     fn formula_cells_become_text() {
@@ -317,5 +635,87 @@ mod tests {
         assert_eq!(neutralize_formula("\rx"), "'\rx");
         assert_eq!(neutralize_formula("Ada"), "Ada");
         assert_eq!(neutralize_formula(""), "");
+    }
+
+    #[test]
+    fn filters_read_repeated_and_comma_separated_values() {
+        let filter = export_filter("state=verified,%20pending&state=approved&kind=individual")
+            .expect("valid filters");
+        assert_eq!(
+            filter.states,
+            [
+                SignatureState::Verified,
+                SignatureState::Pending,
+                SignatureState::Approved
+            ]
+        );
+        assert_eq!(filter.kinds, [SignatureKind::Individual]);
+        let everything = export_filter("state=&kind=&format=csv").expect("empty means any");
+        assert!(everything.states.is_empty() && everything.kinds.is_empty());
+        assert_eq!(
+            describe_filter(&filter),
+            "state=verified,pending,approved kind=individual"
+        );
+        assert_eq!(describe_filter(&everything), "state=all kind=all");
+    }
+
+    #[test]
+    fn unknown_filter_values_are_refused_by_name() {
+        let error = export_filter("state=confirmed").expect_err("not a state");
+        assert!(error.contains("\"confirmed\""), "{error}");
+        let error = export_filter("kind=robot").expect_err("not a kind");
+        assert!(error.contains("individual or organization"), "{error}");
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a runtime")
+    }
+
+    #[test]
+    fn the_writer_sends_full_chunks_then_the_rest_on_flush() {
+        let runtime = runtime();
+        let (sender, mut receiver) = mpsc::channel(CHUNKS_IN_FLIGHT);
+        let mut writer = ChunkWriter::new(sender, runtime.handle().clone(), STALL_LIMIT);
+        let writing = std::thread::spawn(move || {
+            for _ in 0..10 {
+                writer.write_all(&[b'x'; 20_000])?;
+            }
+            writer.flush()
+        });
+        let sizes = runtime.block_on(async {
+            let mut sizes = Vec::new();
+            while let Some(chunk) = receiver.recv().await {
+                sizes.push(chunk.expect("data").len());
+            }
+            sizes
+        });
+        writing
+            .join()
+            .expect("the writer finishes")
+            .expect("written");
+        assert_eq!(sizes, [80_000, 80_000, 40_000]);
+    }
+
+    #[test]
+    fn the_writer_gives_up_on_a_client_that_stops_reading() {
+        let runtime = runtime();
+        let (sender, receiver) = mpsc::channel(1);
+        let mut writer =
+            ChunkWriter::new(sender, runtime.handle().clone(), Duration::from_millis(50));
+        let writing = std::thread::spawn(move || {
+            writer.write_all(&[b'x'; CHUNK])?;
+            writer.write_all(&[b'x'; CHUNK])
+        });
+        // Drive the runtime's timer while the writer waits; nobody reads.
+        runtime.block_on(async { tokio::time::sleep(Duration::from_millis(300)).await });
+        let error = writing
+            .join()
+            .expect("the writer finishes")
+            .expect_err("the second chunk never fits");
+        assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+        drop(receiver);
     }
 }

@@ -51,20 +51,22 @@ impl AppState {
         })
     }
 
-    /// The client's address, from the socket or, behind a trusted proxy, X-Forwarded-For.
+    /// The client's address, from the socket or, behind a trusted proxy, X-Forwarded-For
+    /// (every header line, in order).
     pub fn client_address(&self, request: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
         let forwarded = request
             .headers()
-            .get("x-forwarded-for")
-            .and_then(|value| value.to_str().ok());
+            .get_all("x-forwarded-for")
+            // An unreadable line stays in the chain as an unreadable hop, which ends what is believed.
+            .map(|value| value.to_str().unwrap_or("?"));
         self.defenses
             .client_address(request.peer_addr().map(|address| address.ip()), forwarded)
     }
 
-    /// A key for per-client limits.
+    /// A key for per-client limits: the address for IPv4, the /64 for IPv6.
     pub fn client_key(&self, request: &actix_web::HttpRequest) -> String {
         self.client_address(request)
-            .map(|address| address.to_string())
+            .map(crate::abuse::rate_limit_key)
             .unwrap_or_else(|| "unknown".into())
     }
 

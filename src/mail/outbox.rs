@@ -3,11 +3,80 @@
 //! a row whose sender died is picked up again when the lease runs out.
 
 use chrono::{Duration, NaiveDateTime};
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::expression::AsExpression;
 use diesel::prelude::*;
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::Text;
 
 use super::OutgoingMail;
 use crate::db::schema::outbox;
 use crate::db::{self, DbConnection};
+
+/// Where a message is in its life. Stored as TEXT on both backends; a value this build does
+/// not know is an error when read, never a silent default.
+///
+/// A local implementation until the shared text-enum mechanism (`src/db/text_enum.rs`)
+/// lands; switching to it should only replace the two trait impls below.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+pub enum OutboxState {
+    /// Queued, or waiting for its next attempt after a temporary failure.
+    Waiting,
+    /// Claimed by a worker until `locked_until`; claimable again once that has passed.
+    Sending,
+    /// Accepted by the mail server.
+    Sent,
+    /// Given up: refused for good, or out of attempts.
+    Failed,
+}
+
+impl OutboxState {
+    pub const ALL: [OutboxState; 4] = [
+        OutboxState::Waiting,
+        OutboxState::Sending,
+        OutboxState::Sent,
+        OutboxState::Failed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Waiting => "waiting",
+            OutboxState::Sending => "sending",
+            OutboxState::Sent => "sent",
+            OutboxState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<OutboxState> {
+        OutboxState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == text)
+    }
+}
+
+impl<DB> ToSql<Text, DB> for OutboxState
+where
+    DB: Backend,
+    str: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        self.as_str().to_sql(out)
+    }
+}
+
+impl<DB> FromSql<Text, DB> for OutboxState
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        let text = String::from_sql(bytes)?;
+        OutboxState::parse(&text)
+            .ok_or_else(|| format!("unknown outbox state {text:?} in the database").into())
+    }
+}
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = outbox)]
@@ -19,6 +88,7 @@ pub struct OutboxRecord {
     pub body_text: String,
     pub body_html: String,
     pub attempts: i32,
+    pub state: OutboxState,
 }
 
 pub fn enqueue(
@@ -36,6 +106,7 @@ pub fn enqueue(
             outbox::body_text.eq(&mail.content.text),
             outbox::body_html.eq(&mail.content.html),
             outbox::attempts.eq(0),
+            outbox::state.eq(OutboxState::Waiting),
             outbox::next_attempt_at.eq(now),
             outbox::created_at.eq(now),
         ))
@@ -43,7 +114,8 @@ pub fn enqueue(
     Ok(id)
 }
 
-/// Takes up to `limit` due messages for this worker for `lease`.
+/// Takes up to `limit` due messages for this worker for `lease`: waiting messages whose
+/// time has come, and messages whose sender's claim ran out (it died, or lost its database).
 pub fn claim_due(
     connection: &mut DbConnection,
     limit: i64,
@@ -51,43 +123,54 @@ pub fn claim_due(
 ) -> Result<Vec<OutboxRecord>, diesel::result::Error> {
     db::write_transaction(connection, |connection| {
         let now = db::now();
-        let candidates: Vec<String> = outbox::table
-            .filter(outbox::sent_at.is_null())
-            .filter(outbox::failed_at.is_null())
-            .filter(outbox::next_attempt_at.le(now))
-            .filter(
-                outbox::locked_until
-                    .is_null()
-                    .or(outbox::locked_until.lt(now)),
-            )
+        let due = outbox::state
+            .eq(OutboxState::Waiting)
+            .and(outbox::next_attempt_at.le(now))
+            .or(outbox::state
+                .eq(OutboxState::Sending)
+                .and(outbox::locked_until.lt(now)));
+        // Two index range scans on (state, next_attempt_at) rather than one OR: each reads
+        // only the rows it returns, however many messages wait behind them.
+        let mut candidates: Vec<String> = outbox::table
+            .filter(outbox::state.eq(OutboxState::Sending))
+            .filter(outbox::locked_until.lt(now))
             .order(outbox::next_attempt_at.asc())
             .limit(limit)
             .select(outbox::id)
             .load(connection)?;
+        let room = limit - candidates.len() as i64;
+        if room > 0 {
+            candidates.extend(
+                outbox::table
+                    .filter(outbox::state.eq(OutboxState::Waiting))
+                    .filter(outbox::next_attempt_at.le(now))
+                    .order(outbox::next_attempt_at.asc())
+                    .limit(room)
+                    .select(outbox::id)
+                    .load::<String>(connection)?,
+            );
+        }
         if candidates.is_empty() {
             return Ok(Vec::new());
         }
-        // One UPDATE for the whole batch. Re-checking the lease in it makes the claim safe on
+        // One UPDATE for the whole batch. Re-checking in it makes the claim safe on
         // PostgreSQL, where another instance may have claimed some rows since the SELECT; the
         // lease's end, to the microsecond, then marks which rows this worker got.
         let lease_until = now + lease;
         diesel::update(
             outbox::table
                 .filter(outbox::id.eq_any(&candidates))
-                .filter(outbox::sent_at.is_null())
-                .filter(
-                    outbox::locked_until
-                        .is_null()
-                        .or(outbox::locked_until.lt(now)),
-                ),
+                .filter(due),
         )
         .set((
+            outbox::state.eq(OutboxState::Sending),
             outbox::locked_until.eq(lease_until),
             outbox::attempts.eq(outbox::attempts + 1),
         ))
         .execute(connection)?;
         outbox::table
             .filter(outbox::id.eq_any(&candidates))
+            .filter(outbox::state.eq(OutboxState::Sending))
             .filter(outbox::locked_until.eq(lease_until))
             .order(outbox::next_attempt_at.asc())
             .select(OutboxRecord::as_select())
@@ -95,9 +178,90 @@ pub fn claim_due(
     })
 }
 
-pub fn mark_sent(
+/// Extends this worker's claim on messages it still holds, so that a batch slowed down by
+/// the outgoing-mail ceiling is not taken over (and sent twice) by another instance.
+pub fn renew_claim(
     connection: &mut DbConnection,
     ids: &[String],
+    lease: Duration,
+) -> Result<usize, diesel::result::Error> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    db::write_transaction(connection, |connection| {
+        diesel::update(
+            outbox::table
+                .filter(outbox::id.eq_any(ids))
+                .filter(outbox::state.eq(OutboxState::Sending)),
+        )
+        .set(outbox::locked_until.eq(db::now() + lease))
+        .execute(connection)
+    })
+}
+
+/// What became of one claimed message.
+#[derive(Debug)]
+pub enum DeliveryOutcome {
+    /// The server accepted it.
+    Sent(String),
+    Failed {
+        id: String,
+        action: FailureAction,
+        error: String,
+    },
+    /// Never handed to the server (the worker is stopping): back in the queue at once, and
+    /// the attempt it was counted for is given back.
+    Released(String),
+}
+
+/// Records what became of a group of messages in one transaction: one write for many
+/// messages keeps up with a fast server, and recording each group as soon as it is known
+/// keeps what a crash can send twice to the messages in flight.
+pub fn record(
+    connection: &mut DbConnection,
+    outcomes: &[DeliveryOutcome],
+) -> Result<(), diesel::result::Error> {
+    if outcomes.is_empty() {
+        return Ok(());
+    }
+    let mut sent = Vec::new();
+    let mut released = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            DeliveryOutcome::Sent(id) => sent.push(id.as_str()),
+            DeliveryOutcome::Released(id) => released.push(id.as_str()),
+            DeliveryOutcome::Failed { .. } => {}
+        }
+    }
+    db::write_transaction(connection, |connection| {
+        if !sent.is_empty() {
+            mark_sent(connection, &sent)?;
+        }
+        if !released.is_empty() {
+            diesel::update(
+                outbox::table
+                    .filter(outbox::id.eq_any(&released))
+                    .filter(outbox::state.eq(OutboxState::Sending)),
+            )
+            .set((
+                outbox::state.eq(OutboxState::Waiting),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::attempts.eq(outbox::attempts - 1),
+            ))
+            .execute(connection)?;
+        }
+        for outcome in outcomes {
+            if let DeliveryOutcome::Failed { id, action, error } = outcome {
+                mark_failed(connection, id, action, error)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+pub fn mark_sent(
+    connection: &mut DbConnection,
+    ids: &[&str],
 ) -> Result<usize, diesel::result::Error> {
     if ids.is_empty() {
         return Ok(0);
@@ -105,6 +269,7 @@ pub fn mark_sent(
     db::write_transaction(connection, |connection| {
         diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
             .set((
+                outbox::state.eq(OutboxState::Sent),
                 outbox::sent_at.eq(db::now()),
                 outbox::locked_until.eq(None::<NaiveDateTime>),
                 outbox::last_error.eq(None::<String>),
@@ -149,6 +314,7 @@ pub fn mark_failed(
         match action {
             FailureAction::RetryAt(at) => diesel::update(target)
                 .set((
+                    outbox::state.eq(OutboxState::Waiting),
                     outbox::next_attempt_at.eq(at),
                     outbox::locked_until.eq(None::<NaiveDateTime>),
                     outbox::last_error.eq(&error),
@@ -156,6 +322,7 @@ pub fn mark_failed(
                 .execute(connection),
             FailureAction::GiveUp => diesel::update(target)
                 .set((
+                    outbox::state.eq(OutboxState::Failed),
                     outbox::failed_at.eq(now),
                     outbox::locked_until.eq(None::<NaiveDateTime>),
                     outbox::last_error.eq(&error),
@@ -174,24 +341,55 @@ pub struct OutboxDepth {
 }
 
 pub fn depth(connection: &mut DbConnection) -> Result<OutboxDepth, diesel::result::Error> {
-    let waiting = outbox::table
-        .filter(outbox::sent_at.is_null())
-        .filter(outbox::failed_at.is_null())
-        .count()
-        .get_result(connection)?;
-    let sent = outbox::table
-        .filter(outbox::sent_at.is_not_null())
-        .count()
-        .get_result(connection)?;
-    let failed = outbox::table
-        .filter(outbox::failed_at.is_not_null())
-        .count()
-        .get_result(connection)?;
-    Ok(OutboxDepth {
-        waiting,
-        sent,
-        failed,
-    })
+    let by_state: Vec<(OutboxState, i64)> = outbox::table
+        .group_by(outbox::state)
+        .select((outbox::state, diesel::dsl::count_star()))
+        .load(connection)?;
+    let mut depth = OutboxDepth::default();
+    for (state, count) in by_state {
+        match state {
+            OutboxState::Waiting | OutboxState::Sending => depth.waiting += count,
+            OutboxState::Sent => depth.sent += count,
+            OutboxState::Failed => depth.failed += count,
+        }
+    }
+    Ok(depth)
+}
+
+/// Erases what the outbox holds about one person, for a withdrawal: messages not yet sent to
+/// `recipient` (as typed when signing) are deleted, so they never go out, and messages
+/// already sent or given up keep their row (outbox counts stay right) with the address,
+/// subject, bodies and last error blanked. Call it inside the withdrawal's transaction and
+/// before queuing any message to that address that should still go out. Returns how many
+/// rows it deleted or blanked.
+///
+/// The outbox does not know which signature a message belongs to, so this takes every
+/// message to the address, whichever letter it was about.
+pub fn redact_for_recipient(
+    connection: &mut DbConnection,
+    recipient: &str,
+) -> Result<usize, diesel::result::Error> {
+    const REDACTED: &str = "";
+    let deleted = diesel::delete(
+        outbox::table
+            .filter(outbox::recipient.eq(recipient))
+            .filter(outbox::state.eq_any([OutboxState::Waiting, OutboxState::Sending])),
+    )
+    .execute(connection)?;
+    let blanked = diesel::update(
+        outbox::table
+            .filter(outbox::recipient.eq(recipient))
+            .filter(outbox::state.eq_any([OutboxState::Sent, OutboxState::Failed])),
+    )
+    .set((
+        outbox::recipient.eq(REDACTED),
+        outbox::subject.eq(REDACTED),
+        outbox::body_text.eq(REDACTED),
+        outbox::body_html.eq(REDACTED),
+        outbox::last_error.eq(None::<String>),
+    ))
+    .execute(connection)?;
+    Ok(deleted + blanked)
 }
 
 /// Deletes messages sent or given up before `before`: their bodies hold addresses and names
@@ -211,6 +409,7 @@ pub fn purge_finished(
 #[diesel(table_name = outbox)]
 pub struct PendingMessage {
     pub id: String,
+    pub state: OutboxState,
     pub recipient: String,
     pub subject: String,
     pub attempts: i32,
@@ -225,7 +424,7 @@ pub fn undelivered(
     limit: i64,
 ) -> Result<Vec<PendingMessage>, diesel::result::Error> {
     outbox::table
-        .filter(outbox::sent_at.is_null())
+        .filter(outbox::state.ne(OutboxState::Sent))
         .order((
             outbox::failed_at.is_not_null().asc(),
             outbox::created_at.asc(),
@@ -240,8 +439,7 @@ pub fn oldest_waiting(
     connection: &mut DbConnection,
 ) -> Result<Option<NaiveDateTime>, diesel::result::Error> {
     outbox::table
-        .filter(outbox::sent_at.is_null())
-        .filter(outbox::failed_at.is_null())
+        .filter(outbox::state.eq_any([OutboxState::Waiting, OutboxState::Sending]))
         .order(outbox::created_at.asc())
         .select(outbox::created_at)
         .first(connection)
@@ -251,6 +449,15 @@ pub fn oldest_waiting(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn states_read_back_what_they_write_and_nothing_else() {
+        for state in OutboxState::ALL {
+            assert_eq!(OutboxState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(OutboxState::parse("Sent"), None);
+        assert_eq!(OutboxState::parse(""), None);
+    }
 
     #[test]
     fn backoff_grows_and_gives_up() {

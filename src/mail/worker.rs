@@ -1,18 +1,27 @@
-//! Delivers the outbox: claims due messages, sends a few at a time, records the result, and
-//! sleeps until woken by a new message or the next poll.
+//! Delivers the outbox: claims due messages, sends a few at a time, records each result as
+//! soon as it is known, and sleeps until woken by a new message or the next poll.
+//!
+//! What a crash can send twice is bounded by `mail.concurrency`: a sending slot does not take
+//! its next message until the server's acceptance of the last one is written down (results
+//! are written in groups, whatever is ready at once, so this costs one write per group and
+//! not one per message). Claimed messages not yet handed to the server are never sent twice:
+//! after a crash they wait out the claim, after a graceful stop they are released at once.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use futures_util::StreamExt;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, mpsc, oneshot, watch};
 
-use super::outbox::{self, OutboxRecord};
+use super::outbox::{self, DeliveryOutcome, OutboxRecord};
 use super::transport::Mailer;
 use crate::config::MailSettings;
 use crate::db::{self, DbPool};
 
-const BATCH: i64 = 500;
+/// Messages claimed at once. Claimed messages not yet sent are not at risk of being sent
+/// twice, so this only trades claim queries against how long one instance holds them.
+const BATCH: i64 = 200;
 const POLL: StdDuration = StdDuration::from_millis(1000);
 
 pub struct MailWorker {
@@ -23,6 +32,9 @@ pub struct MailWorker {
     /// The ceiling on outgoing email per minute: past it, sending waits; nothing is dropped.
     ceiling: Arc<governor::DefaultDirectRateLimiter>,
 }
+
+/// A result on its way to the database, and who waits for it to be written.
+type Recording = (DeliveryOutcome, oneshot::Sender<()>);
 
 impl MailWorker {
     pub fn new(
@@ -45,14 +57,15 @@ impl MailWorker {
         }
     }
 
-    /// Delivers until `stop` turns true; a batch in progress is finished first, so a graceful
-    /// shutdown leaves every claimed message either sent or released for retry.
-    pub async fn run(self, mut stop: tokio::sync::watch::Receiver<bool>) {
+    /// Delivers until `stop` turns true. Then messages being sent are finished and recorded,
+    /// and claimed messages not yet started are handed back, so a graceful shutdown sends
+    /// nothing twice and waits only for what is in flight.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
         loop {
             if *stop.borrow() {
                 return;
             }
-            match self.deliver_due().await {
+            match self.deliver_due(&stop).await {
                 Ok(0) => {
                     tokio::select! {
                         _ = self.wakeup.notified() => {}
@@ -69,76 +82,187 @@ impl MailWorker {
         }
     }
 
-    /// Delivers one batch; returns how many messages it handled.
-    pub async fn deliver_due(&self) -> Result<usize, db::DbError> {
+    /// Delivers one claimed batch; returns how many messages it claimed.
+    pub async fn deliver_due(&self, stop: &watch::Receiver<bool>) -> Result<usize, db::DbError> {
         let pool = self.pool.clone();
-        // The lease should outlive an SMTP timeout, so a live sender keeps its claim.
         let lease = chrono::Duration::seconds(self.settings.claim_lease_seconds);
         let batch = run_blocking(move || {
             let mut connection = pool.get()?;
             Ok(outbox::claim_due(&mut connection, BATCH, lease)?)
         })
         .await?;
-        let handled = batch.len();
-        if handled == 0 {
+        let claimed = batch.len();
+        if claimed == 0 {
             return Ok(0);
         }
-        let results: Vec<(OutboxRecord, Result<(), super::transport::DeliveryError>)> =
-            futures_util::stream::iter(batch)
-                .map(|record| {
-                    let mailer = Arc::clone(&self.mailer);
-                    let ceiling = Arc::clone(&self.ceiling);
-                    async move {
-                        ceiling.until_ready().await;
-                        let result = mailer.deliver(&record).await;
-                        (record, result)
-                    }
-                })
-                .buffer_unordered(self.settings.concurrency.max(1))
-                .collect()
-                .await;
+        let held: Arc<Mutex<HashSet<String>>> = Arc::new(Mutex::new(
+            batch.iter().map(|record| record.id.clone()).collect(),
+        ));
+        let (recordings, received) = mpsc::unbounded_channel::<Recording>();
+        let recorder = {
+            let pool = self.pool.clone();
+            let held = Arc::clone(&held);
+            tokio::task::spawn_blocking(move || record_outcomes(pool, received, held))
+        };
 
-        let mut sent = Vec::new();
-        let mut failed = Vec::new();
-        for (record, result) in results {
-            match result {
-                Ok(()) => {
-                    if self.mailer.logs_links() {
-                        tracing::info!(
-                            message_id = %record.message_id,
-                            subject = %record.subject,
-                            links = ?super::transport::links_in(&record.body_text),
-                            "mail delivered"
-                        );
-                    } else {
-                        tracing::info!(message_id = %record.message_id, "mail delivered");
+        // The stream owns the only sender, so the recorder ends once every slot is done.
+        let deliveries = futures_util::stream::iter(batch)
+            .map(move |record| {
+                let recordings = recordings.clone();
+                let stop = stop.clone();
+                async move {
+                    let outcome = self.deliver_one(record, stop).await;
+                    let (written, wait_for_write) = oneshot::channel();
+                    if recordings.send((outcome, written)).is_ok() {
+                        // Holding the slot until the result is written is what keeps a
+                        // crash from sending more than the messages in flight twice.
+                        let _ = wait_for_write.await;
                     }
-                    sent.push(record.id);
                 }
-                Err(error) => {
-                    let action = outbox::next_action(
-                        record.attempts,
-                        self.settings.max_attempts,
-                        error.permanent,
-                        self.settings.retry_base_seconds,
-                        db::now(),
-                    );
-                    tracing::warn!(message_id = %record.message_id, attempts = record.attempts, %error, ?action, "mail delivery failed");
-                    failed.push((record.id, action, error.message));
+            })
+            .buffer_unordered(self.settings.concurrency.max(1))
+            .collect::<Vec<()>>();
+        let mut deliveries = Box::pin(deliveries);
+        // A batch held back by the mail ceiling can outlast the claim; renew it well before.
+        let renew_every = (lease / 3).to_std().unwrap_or(StdDuration::from_secs(1));
+        let mut renewal = tokio::time::interval_at(
+            tokio::time::Instant::now() + renew_every,
+            renew_every.max(StdDuration::from_millis(100)),
+        );
+        loop {
+            tokio::select! {
+                _ = &mut deliveries => break,
+                _ = renewal.tick() => {
+                    let ids: Vec<String> = held
+                        .lock()
+                        .map(|held| held.iter().cloned().collect())
+                        .unwrap_or_default();
+                    let pool = self.pool.clone();
+                    let renewed = run_blocking(move || {
+                        let mut connection = pool.get()?;
+                        Ok(outbox::renew_claim(&mut connection, &ids, lease)?)
+                    })
+                    .await;
+                    if let Err(error) = renewed {
+                        tracing::warn!(%error, "mail worker: could not renew its claim");
+                    }
                 }
             }
         }
-        let pool = self.pool.clone();
-        run_blocking(move || {
-            let mut connection = pool.get()?;
-            outbox::mark_sent(&mut connection, &sent)?;
-            for (id, action, error) in &failed {
-                outbox::mark_failed(&mut connection, id, action, error)?;
+        drop(deliveries);
+        if let Err(error) = recorder.await {
+            tracing::error!(%error, "mail worker: the recorder stopped");
+        }
+        Ok(claimed)
+    }
+
+    async fn deliver_one(
+        &self,
+        record: OutboxRecord,
+        mut stop: watch::Receiver<bool>,
+    ) -> DeliveryOutcome {
+        if *stop.borrow() {
+            return DeliveryOutcome::Released(record.id);
+        }
+        tokio::select! {
+            _ = self.ceiling.until_ready() => {}
+            _ = stop.wait_for(|stopping| *stopping) => {
+                return DeliveryOutcome::Released(record.id);
             }
-            Ok(())
-        })
-        .await?;
-        Ok(handled)
+        }
+        match self.mailer.deliver(&record).await {
+            Ok(()) => {
+                if self.mailer.logs_links() {
+                    tracing::info!(
+                        message_id = %record.message_id,
+                        subject = %record.subject,
+                        links = ?super::transport::links_in(&record.body_text),
+                        "mail delivered"
+                    );
+                } else {
+                    tracing::info!(message_id = %record.message_id, "mail delivered");
+                }
+                DeliveryOutcome::Sent(record.id)
+            }
+            Err(error) => {
+                let action = outbox::next_action(
+                    record.attempts,
+                    self.settings.max_attempts,
+                    error.permanent,
+                    self.settings.retry_base_seconds,
+                    db::now(),
+                );
+                tracing::warn!(message_id = %record.message_id, attempts = record.attempts, %error, ?action, "mail delivery failed");
+                DeliveryOutcome::Failed {
+                    id: record.id,
+                    action,
+                    error: error.message,
+                }
+            }
+        }
+    }
+}
+
+/// Writes results as they come, each write taking every result that is ready at that moment.
+/// Runs on a blocking thread with a connection of its own for the whole batch: a write then
+/// waits only for the database's write lock, never for a connection from a busy pool.
+fn record_outcomes(
+    pool: DbPool,
+    mut received: mpsc::UnboundedReceiver<Recording>,
+    held: Arc<Mutex<HashSet<String>>>,
+) {
+    const TRIES: u32 = 5;
+    let mut connection: Option<diesel::r2d2::PooledConnection<db::ConnectionManager>> = None;
+    while let Some(first) = received.blocking_recv() {
+        let mut group = vec![first];
+        while let Ok(next) = received.try_recv() {
+            group.push(next);
+        }
+        let (outcomes, waiting): (Vec<DeliveryOutcome>, Vec<oneshot::Sender<()>>) =
+            group.into_iter().unzip();
+        let mut try_number = 1;
+        loop {
+            let written = match connection.as_mut() {
+                Some(connection) => {
+                    outbox::record(connection, &outcomes).map_err(db::DbError::from)
+                }
+                None => match pool.get() {
+                    Ok(fresh) => {
+                        connection = Some(fresh);
+                        continue;
+                    }
+                    Err(error) => Err(db::DbError::from(error)),
+                },
+            };
+            match written {
+                Ok(()) => break,
+                Err(error) if try_number < TRIES => {
+                    tracing::warn!(%error, try_number, "mail worker: recording results failed; trying again");
+                    // A broken connection is replaced on the next try.
+                    connection = None;
+                    try_number += 1;
+                    std::thread::sleep(StdDuration::from_millis(100 * u64::from(try_number)));
+                }
+                Err(error) => {
+                    // The claim runs out and the messages are tried again: a sent one may
+                    // then go out twice, which beats losing one.
+                    tracing::error!(%error, messages = outcomes.len(), "mail worker: could not record results");
+                    break;
+                }
+            }
+        }
+        if let Ok(mut held) = held.lock() {
+            for outcome in &outcomes {
+                let id = match outcome {
+                    DeliveryOutcome::Sent(id) | DeliveryOutcome::Released(id) => id,
+                    DeliveryOutcome::Failed { id, .. } => id,
+                };
+                held.remove(id);
+            }
+        }
+        for waiter in waiting {
+            let _ = waiter.send(());
+        }
     }
 }
 

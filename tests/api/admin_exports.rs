@@ -17,6 +17,7 @@ on_both_backends!(
     the_progress_page_draws_today_and_counts_every_state,
     an_api_token_exports_until_it_is_revoked,
     only_admins_read_the_audit_log,
+    a_semicolon_cannot_smuggle_a_formula_into_a_spreadsheet,
 );
 
 const SLUG: &str = "dear-president";
@@ -505,4 +506,63 @@ async fn only_admins_read_the_audit_log(backend: Backend) {
     let beyond = admin.get("/admin/audit?page=2").await;
     assert_eq!(beyond.status, StatusCode::OK);
     assert!(!beyond.body.contains("token.create"));
+}
+
+/// Splits a CSV line where a spreadsheet set to `;` would: at every `;` outside quotes.
+fn split_on_semicolons(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut inside_quotes = false;
+    for character in line.chars() {
+        match character {
+            '"' => inside_quotes = !inside_quotes,
+            ';' if !inside_quotes => cells.push(String::new()),
+            _ => {}
+        }
+        if let Some(cell) = cells.last_mut() {
+            cell.push(character);
+        }
+    }
+    cells
+}
+
+async fn a_semicolon_cannot_smuggle_a_formula_into_a_spreadsheet(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "");
+    app.sign_and_confirm(SLUG, "Ada;=1+1", "ada@example.org")
+        .await;
+    let city = app
+        .sign(
+            SLUG,
+            &[
+                ("name", "Grace"),
+                ("email", "grace@example.org"),
+                ("city", "Lyon;@SUM(A1:A9)"),
+            ],
+        )
+        .await;
+    assert_eq!(city.status, StatusCode::SEE_OTHER, "{}", city.body);
+    let viewer = app.staff("viewer@coalition.test", "viewer").await;
+    let download = viewer
+        .get(&format!("/admin/letters/{SLUG}/export.csv"))
+        .await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.body, cli_export(&app, "csv", "", ""));
+    let mut rows = 0;
+    for line in download.body.lines().skip(1) {
+        rows += 1;
+        assert_eq!(
+            split_on_semicolons(line).len(),
+            1,
+            "a `;` outside quotes would start a new cell: {line}"
+        );
+        assert!(line.starts_with('"') && line.ends_with('"'), "{line}");
+    }
+    assert_eq!(rows, 2);
+    // Read as a comma CSV, the typed text comes back whole.
+    let mut reader = csv::Reader::from_reader(download.body.as_bytes());
+    let names: Vec<String> = reader
+        .records()
+        .map(|row| row.expect("a CSV row")[3].to_owned())
+        .collect();
+    assert!(names.contains(&"Ada;=1+1".to_owned()), "{names:?}");
 }

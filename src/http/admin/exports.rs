@@ -9,8 +9,8 @@ use chrono::NaiveDateTime;
 
 use super::{AdminError, Nav, Staff, find_letter, page};
 use crate::db;
+use crate::export::{self, ExportStartError};
 use crate::http::AppState;
-use crate::http::admin_api::{self, ExportStartError};
 use crate::http::views::{long_date, signatory_line, thousands};
 use crate::letters::{self, Letter, LetterStatus};
 use crate::progress::{self, Progress};
@@ -106,10 +106,9 @@ async fn download(
     request: HttpRequest,
 ) -> Result<HttpResponse, AdminError> {
     let (slug, extension) = path.into_inner();
-    let format = admin_api::export_format(&extension).ok_or(AdminError::NotFound)?;
-    let filter =
-        admin_api::export_filter(request.query_string()).map_err(AdminError::BadRequest)?;
-    admin_api::start_export(&state, &slug, filter, format, staff.actor(), "console")
+    let format = export::export_format(&extension).ok_or(AdminError::NotFound)?;
+    let filter = export::export_filter(request.query_string()).map_err(AdminError::BadRequest)?;
+    export::start_export(&state.pool, &slug, filter, format, staff.actor(), "console")
         .await
         .map_err(|error| match error {
             ExportStartError::NotFound => AdminError::NotFound,
