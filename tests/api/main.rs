@@ -8,6 +8,7 @@ mod abuse;
 mod admin_exports;
 mod admin_letters;
 mod admin_moderation;
+mod admission;
 mod auth_hardening;
 mod bad_input;
 mod cli;
