@@ -18,6 +18,7 @@ mod operations;
 mod organizations;
 mod reliability;
 mod sign_flow;
+mod signing_hardening;
 mod staff_auth;
 mod text_rules;
 
