@@ -284,7 +284,10 @@ async fn a_room_behind_one_address_signs_while_a_script_gets_few_emails(backend:
             ("limits.trusted_proxies", r#"["127.0.0.1"]"#.to_owned()),
             ("limits.sign_per_minute", per_minute.to_string()),
             ("limits.sign_burst", burst.to_string()),
-            ("limits.emails_per_address_per_hour", per_mailbox.to_string()),
+            (
+                "limits.emails_per_address_per_hour",
+                per_mailbox.to_string(),
+            ),
             (
                 "limits.min_form_seconds",
                 defaults.min_form_seconds.to_string(),
@@ -333,11 +336,7 @@ async fn a_room_behind_one_address_signs_while_a_script_gets_few_emails(backend:
         wait <= 60,
         "the page asks for a minute at most; Retry-After {wait}"
     );
-    assert!(
-        page.body.contains("Please wait a minute"),
-        "{}",
-        page.body
-    );
+    assert!(page.body.contains("Please wait a minute"), "{}", page.body);
     for value in [&name, &email] {
         assert!(
             page.body.contains(&format!("value=\"{value}\"")),
@@ -413,11 +412,7 @@ async fn invite_link(app: &TestApp, slug: &str, member: &str, email: &str) -> St
 }
 
 fn counts(app: &TestApp) -> (i64, i64, i64) {
-    (
-        app.signature_count(),
-        app.outbox_count(),
-        app.token_count(),
-    )
+    (app.signature_count(), app.outbox_count(), app.token_count())
 }
 
 // Issue 9 item 6: a cross-site page cannot make browsers sign with a `text/plain` body.
@@ -426,7 +421,10 @@ async fn html_sign_endpoints_read_only_urlencoded_forms(backend: Backend) {
     app.create_letter(SLUG, "open", "");
     let invite = invite_link(&app, SLUG, "Member Org", "member@org.example").await;
     let pending = app
-        .sign(SLUG, &[("name", "Pending"), ("email", "pending@example.org")])
+        .sign(
+            SLUG,
+            &[("name", "Pending"), ("email", "pending@example.org")],
+        )
         .await;
     assert_eq!(pending.status, StatusCode::SEE_OTHER);
     let stamp = app.form_time(SLUG).await;
@@ -458,7 +456,11 @@ async fn html_sign_endpoints_read_only_urlencoded_forms(backend: Backend) {
             let before = counts(&app);
             let status = post_raw(&app, path, content_type, body);
             assert_eq!(status, 415, "{path} with {content_type:?}");
-            assert_eq!(counts(&app), before, "{path} with {content_type:?}: nothing changed");
+            assert_eq!(
+                counts(&app),
+                before,
+                "{path} with {content_type:?}: nothing changed"
+            );
         }
     }
     // The same bodies sent as forms are taken: only the content type was refused.
@@ -475,7 +477,9 @@ async fn a_closed_letter_takes_no_resend_and_confirms_only_within_the_grace(back
     app.create_letter(SLUG, "open", "");
     let mut links = Vec::new();
     for email in ["early@example.org", "late@example.org"] {
-        let signed = app.sign(SLUG, &[("name", "Reader"), ("email", email)]).await;
+        let signed = app
+            .sign(SLUG, &[("name", "Reader"), ("email", email)])
+            .await;
         assert_eq!(signed.status, StatusCode::SEE_OTHER);
         let mails = app.wait_for_mails_to(email, 1).await;
         links.push(mails[0].link("/verify/"));
@@ -522,18 +526,25 @@ async fn a_closed_letter_takes_no_resend_and_confirms_only_within_the_grace(back
     let page = app.get(&links[1]).await;
     let late = app.post_form(&links[1], "").await;
     assert_eq!(late.status, StatusCode::GONE, "{}", late.body);
-    assert!(late.body.contains("This letter has closed"), "{}", late.body);
+    assert!(
+        late.body.contains("This letter has closed"),
+        "{}",
+        late.body
+    );
     assert!(
         late.body
             .contains("the time to confirm one made before it closed has passed"),
         "{}",
         late.body
     );
+    // The link's page says so at once rather than offering a button that cannot work.
+    assert_eq!(page.status, StatusCode::GONE, "{}", page.body);
     assert!(
-        !page.body.contains("Confirm my signature"),
-        "the link's page does not offer a button that cannot work:\n{}",
+        page.body.contains("This letter has closed"),
+        "{}",
         page.body
     );
+    assert!(!page.body.contains("Confirm my signature"), "{}", page.body);
     let states: Vec<(String, String)> = signatures::table
         .select((signatures::email_normalized, signatures::state))
         .order(signatures::email_normalized.asc())
