@@ -64,52 +64,13 @@ const CLOSED: &str = "This letter has closed and no longer takes signatures.";
 const BAD_EMAIL: &str = "Enter an email address like name@example.org.";
 const BLOCKED_DOMAIN: &str = "Signatures from this email domain are not accepted.";
 
+#[rustfmt::skip]
 fn entries() -> Vec<EntryPoint> {
     vec![
-        EntryPoint {
-            kind: Kind::Form,
-            bad_field: ("email", "not-an-address", BAD_EMAIL),
-            slow: seen(429, SLOW_DOWN, true),
-            forbidden: seen(403, BLOCKED_NETWORK, false),
-            silent: seen(303, "/signed", false),
-            again: seen(422, PRESS_AGAIN, true),
-            invalid: seen(422, "Please correct the fields marked below.", true),
-            closed: seen(409, CLOSED, false),
-        },
-        EntryPoint {
-            kind: Kind::Json,
-            bad_field: ("email", "not-an-address", BAD_EMAIL),
-            slow: seen(429, "too_many_requests", false),
-            forbidden: seen(403, "forbidden", false),
-            silent: seen(202, "check_email", false),
-            again: seen(422, "form_token", false),
-            invalid: seen(422, "invalid_fields", false),
-            closed: seen(409, "letter_closed", false),
-        },
-        EntryPoint {
-            kind: Kind::Invite,
-            bad_field: ("name", "", "Enter your name."),
-            slow: seen(429, SLOW_DOWN, true),
-            forbidden: seen(403, BLOCKED_NETWORK, false),
-            silent: seen(200, "Thank you for signing", false),
-            again: seen(422, PRESS_AGAIN, true),
-            invalid: seen(422, "Please correct the fields marked below.", false),
-            closed: seen(409, CLOSED, false),
-        },
-        EntryPoint {
-            kind: Kind::Resend,
-            bad_field: ("email", "not-an-address", BAD_EMAIL),
-            slow: seen(429, SLOW_DOWN, true),
-            forbidden: seen(403, BLOCKED_NETWORK, false),
-            silent: seen(303, "/signed", false),
-            again: seen(
-                422,
-                "Please check the address and press the button again.",
-                true,
-            ),
-            invalid: seen(422, "class=\"form-error\"", true),
-            closed: seen(409, CLOSED, false),
-        },
+        EntryPoint { kind: Kind::Form, bad_field: ("email", "not-an-address", BAD_EMAIL), slow: seen(429, SLOW_DOWN, true), forbidden: seen(403, BLOCKED_NETWORK, false), silent: seen(303, "/signed", false), again: seen(422, PRESS_AGAIN, true), invalid: seen(422, "Please correct the fields marked below.", true), closed: seen(409, CLOSED, false) },
+        EntryPoint { kind: Kind::Json, bad_field: ("email", "not-an-address", BAD_EMAIL), slow: seen(429, "too_many_requests", false), forbidden: seen(403, "forbidden", false), silent: seen(202, "check_email", false), again: seen(422, "form_token", false), invalid: seen(422, "invalid_fields", false), closed: seen(409, "letter_closed", false) },
+        EntryPoint { kind: Kind::Invite, bad_field: ("name", "", "Enter your name."), slow: seen(429, SLOW_DOWN, true), forbidden: seen(403, BLOCKED_NETWORK, false), silent: seen(200, "Thank you for signing", false), again: seen(422, PRESS_AGAIN, true), invalid: seen(422, "Please correct the fields marked below.", false), closed: seen(409, CLOSED, false) },
+        EntryPoint { kind: Kind::Resend, bad_field: ("email", "not-an-address", BAD_EMAIL), slow: seen(429, SLOW_DOWN, true), forbidden: seen(403, BLOCKED_NETWORK, false), silent: seen(303, "/signed", false), again: seen(422, "Please check the address and press the button again.", true), invalid: seen(422, "class=\"form-error\"", true), closed: seen(409, CLOSED, false) },
     ]
 }
 
@@ -151,96 +112,25 @@ struct Defense {
     not_for: &'static [Kind],
 }
 
+#[rustfmt::skip]
 fn defenses() -> Vec<Defense> {
     vec![
-        Defense {
-            name: "per-address rate limit",
-            attack: Attack::Flood,
-            refusal: Refusal::Slow,
-            says: None,
-            not_for: &[],
-        },
-        Defense {
-            name: "blocked network",
-            attack: Attack::FromBlockedNetwork,
-            refusal: Refusal::Forbidden,
-            says: None,
-            not_for: &[],
-        },
-        Defense {
-            name: "honeypot",
-            attack: Attack::Honeypot,
-            refusal: Refusal::Silent,
-            says: None,
-            not_for: &[],
-        },
-        Defense {
-            name: "missing time stamp",
-            attack: Attack::NoStamp,
-            refusal: Refusal::Again,
-            says: None,
-            not_for: &[],
-        },
-        Defense {
-            name: "forged time stamp",
-            attack: Attack::ForgedStamp,
-            refusal: Refusal::Again,
-            says: None,
-            not_for: &[],
-        },
-        Defense {
-            name: "too-fast time stamp",
-            attack: Attack::TooFastStamp,
-            refusal: Refusal::Again,
-            says: None,
-            not_for: &[],
-        },
-        Defense {
-            name: "expired time stamp",
-            attack: Attack::ExpiredStamp,
-            refusal: Refusal::Again,
-            says: None,
-            not_for: &[],
-        },
-        Defense {
-            name: "another letter's time stamp",
-            attack: Attack::OtherLettersStamp,
-            refusal: Refusal::Again,
-            says: None,
-            not_for: &[],
-        },
-        Defense {
-            name: "invalid field",
-            attack: Attack::InvalidField,
-            refusal: Refusal::Invalid,
-            says: None,
-            not_for: &[],
-        },
+        Defense { name: "per-address rate limit", attack: Attack::Flood, refusal: Refusal::Slow, says: None, not_for: &[] },
+        Defense { name: "blocked network", attack: Attack::FromBlockedNetwork, refusal: Refusal::Forbidden, says: None, not_for: &[] },
+        Defense { name: "honeypot", attack: Attack::Honeypot, refusal: Refusal::Silent, says: None, not_for: &[] },
+        Defense { name: "missing time stamp", attack: Attack::NoStamp, refusal: Refusal::Again, says: None, not_for: &[] },
+        Defense { name: "forged time stamp", attack: Attack::ForgedStamp, refusal: Refusal::Again, says: None, not_for: &[] },
+        Defense { name: "too-fast time stamp", attack: Attack::TooFastStamp, refusal: Refusal::Again, says: None, not_for: &[] },
+        Defense { name: "expired time stamp", attack: Attack::ExpiredStamp, refusal: Refusal::Again, says: None, not_for: &[] },
+        Defense { name: "another letter's time stamp", attack: Attack::OtherLettersStamp, refusal: Refusal::Again, says: None, not_for: &[] },
+        Defense { name: "invalid field", attack: Attack::InvalidField, refusal: Refusal::Invalid, says: None, not_for: &[] },
         // An invite's address comes from the coalition's roster and the link proves it: the
         // domain block (which keeps strangers' throwaway domains out) does not apply.
-        Defense {
-            name: "blocked email domain",
-            attack: Attack::BlockedDomain,
-            refusal: Refusal::Invalid,
-            says: Some(BLOCKED_DOMAIN),
-            not_for: &[Kind::Invite],
-        },
+        Defense { name: "blocked email domain", attack: Attack::BlockedDomain, refusal: Refusal::Invalid, says: Some(BLOCKED_DOMAIN), not_for: &[Kind::Invite] },
         // The mailbox limit protects strangers' inboxes from being flooded by others; an
         // invite is answered by the mailbox's owner through a link only they received.
-        Defense {
-            name: "per-mailbox email limit",
-            attack: Attack::FullMailbox,
-            refusal: Refusal::Silent,
-            says: None,
-            not_for: &[Kind::Invite],
-        },
-        Defense {
-            name: "letter closed",
-            attack: Attack::ClosedLetter,
-            refusal: Refusal::Closed,
-            says: None,
-            not_for: &[],
-        },
+        Defense { name: "per-mailbox email limit", attack: Attack::FullMailbox, refusal: Refusal::Silent, says: None, not_for: &[Kind::Invite] },
+        Defense { name: "letter closed", attack: Attack::ClosedLetter, refusal: Refusal::Closed, says: None, not_for: &[] },
     ]
 }
 
