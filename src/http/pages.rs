@@ -460,9 +460,19 @@ pub async fn verify_page(
         .map_err(PageError::TooManyRequests)?;
     let secret = token.into_inner();
     let lookup_secret = secret.clone();
+    let policy = state.policy.clone();
     let target = state
         .with_connection(move |connection| {
-            signatures::inspect_token(connection, &lookup_secret, TokenPurpose::Verify)
+            let target =
+                signatures::inspect_token(connection, &lookup_secret, TokenPurpose::Verify)?;
+            if target.signature_state == SignatureState::Pending
+                && !signatures::confirm::still_confirmable(connection, &lookup_secret, &policy)?
+            {
+                return Err(TokenError::LetterClosed {
+                    letter_id: Some(target.letter_id),
+                });
+            }
+            Ok(target)
         })
         .await;
     let target = match target {

@@ -117,6 +117,24 @@ fn may_still_confirm(
     }
 }
 
+/// Whether the signature behind a verify link may still be confirmed now: the page behind
+/// the link then offers no button that could only answer "too late".
+pub fn still_confirmable(
+    connection: &mut DbConnection,
+    secret: &str,
+    policy: &SigningPolicy,
+) -> Result<bool, TokenError> {
+    let (_, signature) = load_token(connection, secret, TokenPurpose::Verify)?;
+    let letter =
+        crate::letters::find_by_id(connection, &signature.letter_id)?.ok_or(TokenError::Invalid)?;
+    Ok(may_still_confirm(
+        &letter,
+        &signature,
+        policy.confirm_grace,
+        db::now(),
+    ))
+}
+
 /// Looks a link up without changing anything (the page a mail scanner may prefetch).
 pub fn inspect_token(
     connection: &mut DbConnection,

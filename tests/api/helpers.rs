@@ -770,3 +770,132 @@ fn form_page_of(path: &str) -> Option<String> {
     }
     None
 }
+
+/// Starts the application on an existing database, writing its mail to `mail_dir`.
+async fn start_on(
+    database_url: String,
+    mail_dir: PathBuf,
+    extra: &[(&str, String)],
+) -> (TestApp, actix_web::dev::ServerHandle) {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let settings = test_settings(&database_url, &mail_dir, extra);
+    let application = Application::build(settings)
+        .await
+        .expect("application starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let pool = application.pool();
+    let handle = application.handle();
+    actix_web::rt::spawn(application.run_until_stopped());
+    let app = TestApp {
+        address,
+        client: awc::Client::builder()
+            .disable_redirects()
+            .timeout(Duration::from_secs(30))
+            .finish(),
+        pool,
+        database_url,
+        mail_dir,
+        directory,
+    };
+    (app, handle)
+}
+
+/// Like `spawn_app_with`, and the handle to stop it as a deploy or a restart would.
+pub async fn spawn_stoppable_app(
+    backend: Backend,
+    extra: &[(&str, String)],
+) -> (TestApp, actix_web::dev::ServerHandle) {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let mail_dir = directory.path().join("mail");
+    let database_url = fresh_database_url(backend, directory.path());
+    let (mut app, handle) = start_on(database_url, mail_dir, extra).await;
+    // The first instance owns the directory that holds the SQLite file and the mail.
+    app.directory = directory;
+    (app, handle)
+}
+
+impl TestApp {
+    /// Another instance of the service on this app's database (a second server, or the same
+    /// one after a restart), writing mail to the same directory so `mails()` sees all of it.
+    /// `self` must outlive it: it owns the SQLite file and the mail directory.
+    pub async fn another_instance(&self, extra: &[(&str, String)]) -> TestApp {
+        self.another_stoppable_instance(extra).await.0
+    }
+
+    pub async fn another_stoppable_instance(
+        &self,
+        extra: &[(&str, String)],
+    ) -> (TestApp, actix_web::dev::ServerHandle) {
+        start_on(self.database_url.clone(), self.mail_dir.clone(), extra).await
+    }
+
+    /// The secret the service keeps in the database to sign form time stamps.
+    pub fn stored_form_secret(&self) -> Option<String> {
+        use undersigned::db::schema::instance_secrets;
+        instance_secrets::table
+            .find("form_time")
+            .select(instance_secrets::value)
+            .first(&mut *self.connection() as &mut DbConnection)
+            .optional()
+            .expect("read instance_secrets")
+    }
+
+    pub fn letter_id(&self, slug: &str) -> String {
+        use undersigned::db::schema::letters;
+        letters::table
+            .filter(letters::slug.eq(slug))
+            .select(letters::id)
+            .first(&mut *self.connection() as &mut DbConnection)
+            .expect("the letter exists")
+    }
+
+    pub fn token_count(&self) -> i64 {
+        use undersigned::db::schema::tokens;
+        tokens::table
+            .count()
+            .get_result(&mut *self.connection() as &mut DbConnection)
+            .expect("count tokens")
+    }
+
+    /// Outbox rows (queued or sent) addressed to `recipient`.
+    pub fn outbox_count_to(&self, recipient: &str) -> i64 {
+        outbox::table
+            .filter(outbox::recipient.eq(recipient))
+            .count()
+            .get_result(&mut *self.connection() as &mut DbConnection)
+            .expect("count outbox")
+    }
+}
+
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_secs()
+}
+
+/// A form time stamp for `letter_id` made at `timestamp`, signed with `secret` the way the
+/// service signs the ones it hands out (HMAC-SHA256 over "letter id\ntimestamp", hex).
+pub fn form_time_signed(secret: &str, letter_id: &str, timestamp: u64) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key");
+    mac.update(letter_id.as_bytes());
+    mac.update(b"\n");
+    mac.update(timestamp.to_string().as_bytes());
+    let signature: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("{timestamp}.{signature}")
+}
+
+/// The `t` value of the form in an HTML page (empty when the page has no form).
+pub fn form_time_in(body: &str) -> String {
+    body.split(r#"name="t" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}

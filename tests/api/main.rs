@@ -8,6 +8,7 @@ mod abuse;
 mod admin_exports;
 mod admin_letters;
 mod admin_moderation;
+mod admission;
 mod auth_hardening;
 mod bad_input;
 mod cli;
@@ -20,6 +21,7 @@ mod organizations;
 mod proxies;
 mod reliability;
 mod sign_flow;
+mod signing_hardening;
 mod staff_auth;
 mod text_rules;
 
