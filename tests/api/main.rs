@@ -11,6 +11,7 @@ mod admin_moderation;
 mod auth_hardening;
 mod bad_input;
 mod cli;
+mod instances;
 mod letter_rules;
 mod mail_delivery;
 mod operations;
