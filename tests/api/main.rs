@@ -16,8 +16,10 @@ mod letter_rules;
 mod mail_delivery;
 mod operations;
 mod organizations;
+mod privacy;
 mod reliability;
 mod sign_flow;
+mod squatting;
 mod staff_auth;
 mod text_rules;
 
