@@ -306,7 +306,7 @@ async fn confirm_on_one_instance_and_withdraw_on_another_leave_one_clean_outcome
     }
     // A withdrawal link works whatever the confirmation did, so every signature is withdrawn.
     assert_eq!(confirmed, 0, "{rows:?}");
-    wait_for_public_total(&cluster, confirmed).await;
+    wait_for_public_total(cluster, confirmed).await;
     let listed = cluster.b.get(&format!("/letters/{SLUG}/signatories")).await;
     assert!(
         !listed.body.contains("Signer "),
@@ -415,7 +415,7 @@ async fn concurrent_resends_on_two_instances_leave_exactly_one_valid_link(backen
         );
     }
     drop(connection);
-    wait_for_public_total(&cluster, ROUNDS as i64).await;
+    wait_for_public_total(cluster, ROUNDS as i64).await;
 }
 
 async fn approve_and_reject_on_two_instances_decide_once_and_email_once(backend: Backend) {
