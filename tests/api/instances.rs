@@ -25,7 +25,7 @@ on_both_backends!(
 );
 
 /// How many times each race runs.
-const ROUNDS: usize = 32;
+const ROUNDS: usize = 40;
 const SLUG: &str = "many-instances";
 
 /// A `serve` process, killed when the test ends (also when it fails).
