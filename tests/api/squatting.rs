@@ -15,6 +15,7 @@ on_both_backends!(
     the_real_organization_signs_after_staff_take_the_squatter_down,
     invites_reach_a_member_while_a_squatter_is_pending_or_removed,
     a_second_confirmed_sign_on_is_told_and_shown_to_staff_and_counted_once,
+    an_invite_completes_a_sign_on_its_contact_never_confirmed,
 );
 
 const SLUG: &str = "coalition";
@@ -303,4 +304,46 @@ async fn a_second_confirmed_sign_on_is_told_and_shown_to_staff_and_counted_once(
     assert!(detail.body.contains("duplicate") || detail.body.contains("already signed"));
     assert_eq!(state_of(&app, "alan@foe.example"), "duplicate");
     assert_listed_once(&app, "Friends of the Earth").await;
+}
+
+/// The member's contact started on the public form and lost the email; the invite link
+/// proves the address, so signing through it lists the organization instead of answering
+/// "already signed" with nothing signed.
+async fn an_invite_completes_a_sign_on_its_contact_never_confirmed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "organizations_need_approval = false");
+    app.cli_ok(&[
+        "members",
+        "add",
+        "Friends of the Earth",
+        "--email",
+        "contact@foe.example",
+    ]);
+    sign_as(
+        &app,
+        "Friends of the Earth",
+        "Grace Hopper",
+        "contact@foe.example",
+    )
+    .await;
+    app.wait_for_mails_to("contact@foe.example", 1).await;
+    let sent = app.cli_ok(&["invites", "send", SLUG, "--member", "Friends of the Earth"]);
+    assert!(sent.contains("invite sent"), "{sent}");
+    let mails = app.wait_for_mails_to("contact@foe.example", 2).await;
+    let link = mails[1].link(&format!("/letters/{SLUG}/invite/"));
+    let signed = app
+        .post_form(
+            &link,
+            crate::helpers::encode(&[("name", "Grace Hopper"), ("public", "on")]),
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
+    assert!(signed.body.contains("now listed"), "{}", signed.body);
+    assert_eq!(app.signature_count(), 1, "one sign-on, now confirmed");
+    assert_eq!(state_of(&app, "contact@foe.example"), "approved");
+    assert_listed_once(&app, "Friends of the Earth").await;
+    // The public form's link is spent: the sign-on was confirmed by the invite.
+    let old = app.post_form(&mails[0].link("/verify/"), "").await;
+    assert!(!old.status.is_server_error(), "{}", old.body);
+    app.wait_for_public_total(SLUG, 1).await;
 }
