@@ -12,6 +12,7 @@ use crate::mail::{self, OutgoingMail, messages};
 use crate::members::{self, Member};
 use crate::signatures::details::SignerDetails;
 use crate::signatures::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
+use crate::signatures::sign::retire_tokens;
 use crate::signatures::{
     SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy, TokenError,
     issue_token, normalize_organization,
@@ -354,28 +355,60 @@ pub fn accept(
         } else {
             SignatureState::Verified
         };
-        let signature_id = db::new_id();
-        let inserted = diesel::insert_into(signatures::table)
-            .values((
-                SignerDetails::of(&input),
-                signatures::id.eq(&signature_id),
-                signatures::letter_id.eq(&letter.id),
-                signatures::kind.eq(SignatureKind::Organization),
-                signatures::state.eq(state),
-                signatures::content_hash.eq(&letter.content_hash),
-                signatures::created_at.eq(now),
-                signatures::verified_at.eq(now),
-                signatures::approved_at.eq(listed.then_some(now)),
-                signatures::approved_by.eq(listed.then_some("invite")),
-                signatures::invite_id.eq(&target.invite.id),
-            ))
-            .execute(connection);
-        match inserted {
+        let confirmed = (
+            SignerDetails::of(&input),
+            signatures::state.eq(state),
+            signatures::content_hash.eq(&letter.content_hash),
+            signatures::verified_at.eq(now),
+            signatures::approved_at.eq(listed.then_some(now)),
+            signatures::approved_by.eq(listed.then_some("invite")),
+            signatures::invite_id.eq(&target.invite.id),
+        );
+        // The contact may have started on the public form and never confirmed: the link
+        // proves the address, so that pending sign-on becomes this one (conditional on it
+        // still being pending) instead of blocking the invite as "already signed".
+        let unconfirmed: Option<String> = signatures::table
+            .filter(signatures::letter_id.eq(&letter.id))
+            .filter(signatures::kind.eq(SignatureKind::Organization))
+            .filter(signatures::email_normalized.eq(input.email.normalized()))
+            .filter(signatures::state.eq(SignatureState::Pending))
+            .filter(signatures::withdrawn_at.is_null())
+            .select(signatures::id)
+            .first(connection)
+            .optional()?;
+        let (signature_id, stored) = match unconfirmed {
+            Some(id) => {
+                let stored = diesel::update(
+                    signatures::table
+                        .find(&id)
+                        .filter(signatures::state.eq(SignatureState::Pending)),
+                )
+                .set(confirmed)
+                .execute(connection);
+                (id, stored)
+            }
+            None => {
+                let id = db::new_id();
+                let stored = diesel::insert_into(signatures::table)
+                    .values((
+                        confirmed,
+                        signatures::id.eq(&id),
+                        signatures::letter_id.eq(&letter.id),
+                        signatures::kind.eq(SignatureKind::Organization),
+                        signatures::created_at.eq(now),
+                    ))
+                    .execute(connection);
+                (id, stored)
+            }
+        };
+        match stored {
             Err(error) if db::is_unique_violation(&error) => {
                 return Err(AcceptError::AlreadySigned);
             }
+            Ok(0) => return Err(AcceptError::AlreadySigned),
             other => other?,
         };
+        retire_tokens(connection, &signature_id, TokenPurpose::Verify, now)?;
         diesel::update(tokens::table.find(&target.token_id))
             .set(tokens::used_at.eq(now))
             .execute(connection)?;

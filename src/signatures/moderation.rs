@@ -39,6 +39,22 @@ pub fn decide(
     staff: &str,
     policy: &SigningPolicy,
 ) -> Result<Vec<(String, DecisionOutcome)>, SignError> {
+    decide_seen(connection, letter, ids, decision, None, staff, policy)
+}
+
+/// Like `decide`, for a decision made on a page that showed each sign-on in state `seen`: a
+/// sign-on that has moved on since is left as it is. Approve on one instance and reject on
+/// another, both pressed on a sign-on waiting for review, make exactly one decision (and one
+/// email), not an approval followed by a rejection.
+fn decide_seen(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    ids: &[String],
+    decision: Decision,
+    seen: Option<SignatureState>,
+    staff: &str,
+    policy: &SigningPolicy,
+) -> Result<Vec<(String, DecisionOutcome)>, SignError> {
     db::write_transaction(connection, |connection| {
         let now = db::now();
         let mut outcomes = Vec::with_capacity(ids.len());
@@ -64,7 +80,7 @@ pub fn decide(
                     matches!(state, SignatureState::Verified | SignatureState::Approved)
                 }
             };
-            if !allowed {
+            if !allowed || seen.is_some_and(|seen| seen != state) {
                 outcomes.push((
                     id.clone(),
                     DecisionOutcome::NotInReviewableState(signature.state.as_str().into()),
@@ -167,18 +183,28 @@ pub fn set_organization_order(
 // review queue and the staff search. Every function takes the letter named in the request
 // and touches only that letter's signatures.
 
-/// Decides like `decide` and records every decision that was made in the audit log
+/// Decides like `decide` (only sign-ons still in state `seen`, when the console form says
+/// what it showed) and records every decision that was made in the audit log
 /// (`signature.approve` / `signature.reject`), all in one transaction.
 pub fn decide_audited(
     connection: &mut DbConnection,
     letter: &Letter,
     ids: &[String],
     decision: Decision,
+    seen: Option<SignatureState>,
     actor: &crate::staff::Actor,
     policy: &SigningPolicy,
 ) -> Result<Vec<(String, DecisionOutcome)>, SignError> {
     db::write_transaction(connection, |connection| {
-        let outcomes = decide(connection, letter, ids, decision, &actor.email, policy)?;
+        let outcomes = decide_seen(
+            connection,
+            letter,
+            ids,
+            decision,
+            seen,
+            &actor.email,
+            policy,
+        )?;
         let action = match decision {
             Decision::Approve => "signature.approve",
             Decision::Reject => "signature.reject",

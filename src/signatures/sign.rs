@@ -66,36 +66,42 @@ pub(crate) fn sign_in_transaction(
         .optional()?;
 
     if let Some(existing) = existing {
-        return match existing.state {
-            SignatureState::Pending => {
-                retire_tokens(connection, &existing.id, TokenPurpose::Verify, now)?;
-                queue_confirmation(
-                    connection,
-                    letter,
-                    &Signer::of(&existing),
-                    input.email.as_str(),
-                    policy,
-                    now,
-                )?;
-                Ok(SignOutcome::ConfirmationResent)
-            }
-            SignatureState::Verified | SignatureState::Approved => {
-                queue_already_signed(
-                    connection,
-                    letter,
-                    &existing,
-                    input.email.as_str(),
-                    policy,
-                    now,
-                )?;
-                Ok(SignOutcome::AlreadySigned)
-            }
-            // Staff decisions stand, and a duplicate sign-on was already told by email.
-            SignatureState::Rejected
-            | SignatureState::Removed
-            | SignatureState::Duplicate
-            | SignatureState::Withdrawn => Ok(SignOutcome::Ignored),
-        };
+        // Another request for this address (a resend, a second sign on another instance)
+        // may be changing the same row: wait for it, then act on what it left.
+        let existing = lock_signature(connection, existing)?;
+        // Withdrawn meanwhile: the address is free to sign again, below.
+        if existing.state != SignatureState::Withdrawn {
+            return match existing.state {
+                SignatureState::Pending => {
+                    retire_tokens(connection, &existing.id, TokenPurpose::Verify, now)?;
+                    queue_confirmation(
+                        connection,
+                        letter,
+                        &Signer::of(&existing),
+                        input.email.as_str(),
+                        policy,
+                        now,
+                    )?;
+                    Ok(SignOutcome::ConfirmationResent)
+                }
+                SignatureState::Verified | SignatureState::Approved => {
+                    queue_already_signed(
+                        connection,
+                        letter,
+                        &existing,
+                        input.email.as_str(),
+                        policy,
+                        now,
+                    )?;
+                    Ok(SignOutcome::AlreadySigned)
+                }
+                // Staff decisions stand, and a duplicate sign-on was already told by email.
+                SignatureState::Rejected
+                | SignatureState::Removed
+                | SignatureState::Duplicate
+                | SignatureState::Withdrawn => Ok(SignOutcome::Ignored),
+            };
+        }
     }
 
     // A pending organization sign-on holds nothing: only a confirmed one holds the name
@@ -175,11 +181,13 @@ pub fn resend(
             .filter(signatures::letter_id.eq(&letter.id))
             .filter(signatures::email_normalized.eq(email.normalized()))
             .filter(signatures::withdrawn_at.is_null())
-            .order(signatures::id.asc())
+            // The sign writer's order (kind, then address): rows are locked below.
+            .order((signatures::kind.asc(), signatures::id.asc()))
             .select(SignatureRecord::as_select())
             .load(connection)?;
         let mut outcome = SignOutcome::Ignored;
         for record in records {
+            let record = lock_signature(connection, record)?;
             match record.state {
                 SignatureState::Pending => {
                     retire_tokens(connection, &record.id, TokenPurpose::Verify, now)?;
@@ -205,6 +213,24 @@ pub fn resend(
         }
         Ok(outcome)
     })
+}
+
+/// Takes the signature's row lock for the rest of the transaction and returns the row as it
+/// is now. Two resends (or a resend and a second sign) for one pending signature would
+/// otherwise each retire the tokens they can see, not the other's uncommitted one, and both
+/// insert a link: two valid confirmation links. The no-op update waits for the other
+/// transaction on PostgreSQL and reads its committed result; SQLite has one writer anyway.
+fn lock_signature(
+    connection: &mut DbConnection,
+    record: SignatureRecord,
+) -> Result<SignatureRecord, diesel::result::Error> {
+    diesel::update(signatures::table.find(&record.id))
+        .set(signatures::state.eq(signatures::state))
+        .execute(connection)?;
+    signatures::table
+        .find(&record.id)
+        .select(SignatureRecord::as_select())
+        .first(connection)
 }
 
 /// Who a confirmation email is about.

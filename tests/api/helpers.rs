@@ -899,3 +899,25 @@ pub fn form_time_in(body: &str) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+impl TestApp {
+    /// Waits until the letter's public JSON says `expected` signatures count (the page
+    /// snapshot refreshes on its own), and fails with what it said last.
+    pub async fn wait_for_public_total(&self, slug: &str, expected: i64) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let detail = self.get(&format!("/api/v1/letters/{slug}")).await;
+            let total = serde_json::from_str::<serde_json::Value>(&detail.body)
+                .ok()
+                .and_then(|json| json["total"].as_i64());
+            if total == Some(expected) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the public total stayed {total:?}, expected {expected}"
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}

@@ -273,9 +273,12 @@ pub async fn decide(
     let actor = staff.actor();
     let policy = state.policy.clone();
     let decided = ids.clone();
+    let seen = form_value(&pairs, "from").and_then(SignatureState::parse);
     let outcomes = state
         .with_connection(move |connection| {
-            moderation::decide_audited(connection, &letter, &decided, decision, &actor, &policy)
+            moderation::decide_audited(
+                connection, &letter, &decided, decision, seen, &actor, &policy,
+            )
         })
         .await?;
     let done = outcomes
