@@ -149,6 +149,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/", web::get().to(pages::index))
         .route("/healthz", web::get().to(health))
+        .route("/readyz", web::get().to(ready))
         .route("/metrics", web::get().to(metrics))
         .route("/static/style.css", web::get().to(pages::stylesheet))
         .route("/static/confirm.js", web::get().to(pages::confirm_script))
@@ -220,11 +221,38 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// Whether this instance should get traffic: the database answers and holds every migration
+/// this binary knows. A balancer checks this one; `/healthz` only says the process is alive.
+async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    let answer = state
+        .with_connection(|connection| db::migrations_complete(connection))
+        .await;
+    let (ready, body) = match answer {
+        Ok(true) => (true, "ready\n"),
+        Ok(false) => (false, "migrations pending\n"),
+        Err(error) => {
+            // A balancer polls this every few seconds; one line per failed poll is enough.
+            tracing::warn!(%error, "readiness check: database unavailable");
+            (false, "database unavailable\n")
+        }
+    };
+    let mut response = if ready {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::ServiceUnavailable()
+    };
+    response
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
 /// Routes of the private metrics listener (`server.metrics_bind`): metrics and health only.
 pub fn metrics_routes(config: &mut web::ServiceConfig) {
     config
         .route("/metrics", web::get().to(private_metrics))
         .route("/healthz", web::get().to(health))
+        .route("/readyz", web::get().to(ready))
         .default_service(web::to(|| async { HttpResponse::NotFound().finish() }));
 }
 

@@ -14,6 +14,7 @@ mod cli;
 mod letter_rules;
 mod mail_delivery;
 mod operations;
+mod operations_ready;
 mod organizations;
 mod reliability;
 mod sign_flow;
