@@ -224,9 +224,7 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
 /// Whether this instance should get traffic: the database answers and holds every migration
 /// this binary knows. A balancer checks this one; `/healthz` only says the process is alive.
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
-    let answer = state
-        .with_connection(|connection| db::migrations_complete(connection))
-        .await;
+    let answer = state.with_connection(db::migrations_complete).await;
     let (ready, body) = match answer {
         Ok(true) => (true, "ready\n"),
         Ok(false) => (false, "migrations pending\n"),
@@ -294,8 +292,6 @@ async fn private_metrics(state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn render_metrics(state: &AppState) -> HttpResponse {
-    let mut body = String::with_capacity(4096);
-    state.metrics.render(&mut body);
     let gauges = state
         .with_connection(|connection| {
             let by_state = crate::signatures::count_by_state(connection)?;
@@ -306,55 +302,27 @@ async fn render_metrics(state: &AppState) -> HttpResponse {
         .await;
     match gauges {
         Ok((by_state, outbox, oldest)) => {
-            use std::fmt::Write;
-            let _ = writeln!(
-                body,
-                "# HELP undersigned_signatures Signatures by state, all letters."
-            );
-            let _ = writeln!(body, "# TYPE undersigned_signatures gauge");
-            for (signature_state, count) in by_state {
-                let _ = writeln!(
-                    body,
-                    "undersigned_signatures{{state=\"{}\"}} {count}",
-                    crate::metrics::escape_label(signature_state.as_str())
-                );
-            }
-            let _ = writeln!(
-                body,
-                "# HELP undersigned_outbox_messages Emails in the outbox by status."
-            );
-            let _ = writeln!(body, "# TYPE undersigned_outbox_messages gauge");
-            let _ = writeln!(
-                body,
-                "undersigned_outbox_messages{{status=\"waiting\"}} {}",
-                outbox.waiting
-            );
-            let _ = writeln!(
-                body,
-                "undersigned_outbox_messages{{status=\"failed\"}} {}",
-                outbox.failed
-            );
-            let _ = writeln!(
-                body,
-                "undersigned_outbox_messages{{status=\"sent\"}} {}",
-                outbox.sent
-            );
             let age = oldest
                 .map(|created| (db::now() - created).num_milliseconds().max(0) as f64 / 1000.0)
                 .unwrap_or(0.0);
-            let _ = writeln!(
-                body,
-                "# HELP undersigned_outbox_oldest_waiting_seconds Age of the oldest email not yet sent."
+            state.metrics.set_database_gauges(
+                by_state
+                    .into_iter()
+                    .map(|(signature_state, count)| (signature_state.as_str().to_owned(), count)),
+                [
+                    ("waiting", outbox.waiting),
+                    ("failed", outbox.failed),
+                    ("sent", outbox.sent),
+                ],
+                age,
             );
-            let _ = writeln!(
-                body,
-                "# TYPE undersigned_outbox_oldest_waiting_seconds gauge"
-            );
-            let _ = writeln!(body, "undersigned_outbox_oldest_waiting_seconds {age:.3}");
         }
+        // The in-memory series are still worth a scrape; the gauges keep their last values.
         Err(error) => tracing::warn!(%error, "metrics: database gauges unavailable"),
     }
+    let mut body = String::with_capacity(8192);
+    state.metrics.render(&mut body);
     HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .content_type(crate::metrics::CONTENT_TYPE)
         .body(body)
 }
