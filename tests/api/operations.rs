@@ -281,6 +281,15 @@ async fn malformed_requests_are_counted_and_never_logged_as_errors() {
         .await
         .expect("answered");
     assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let bad_query = client
+        .get(format!(
+            "{}/api/v1/letters/any/signatories?page=first",
+            running.base
+        ))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(bad_query.status(), StatusCode::BAD_REQUEST);
     send_garbage(&running.base);
     send_garbage(&running.base);
 
@@ -298,6 +307,12 @@ async fn malformed_requests_are_counted_and_never_logged_as_errors() {
     assert!(
         metrics.contains(
             "undersigned_http_client_errors_total{route=\"/api/v1/letters/{slug}/signatures\"} 2"
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(
+            "undersigned_http_client_errors_total{route=\"/api/v1/letters/{slug}/signatories\"} 1"
         ),
         "{metrics}"
     );
@@ -326,7 +341,7 @@ async fn malformed_requests_are_counted_and_never_logged_as_errors() {
         .filter(|line| line["fields"]["message"] == "malformed request")
         .count();
     assert_eq!(
-        malformed, 2,
+        malformed, 3,
         "each malformed request is logged once, at info: {log}"
     );
     assert!(
