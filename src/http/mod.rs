@@ -208,10 +208,21 @@ async fn health() -> HttpResponse {
         .body("ok\n")
 }
 
+/// How long `/readyz` waits for a database connection.
+const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Whether this instance should get traffic: the database answers and holds every migration
 /// this binary knows. A balancer checks this one; `/healthz` only says the process is alive.
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
-    let answer = state.with_connection(db::migrations_complete).await;
+    // A balancer gives up after a few seconds; answer before it does instead of waiting the
+    // pool's full connection timeout.
+    let pool = state.pool.clone();
+    let answer = web::block(move || {
+        let mut connection = pool.get_timeout(READY_WAIT).map_err(db::DbError::from)?;
+        db::migrations_complete(&mut connection)
+    })
+    .await
+    .unwrap_or_else(|error| Err(db::DbError::TaskFailed(error.to_string())));
     let (ready, body) = match answer {
         Ok(true) => (true, "ready\n"),
         Ok(false) => (false, "migrations pending\n"),

@@ -58,3 +58,44 @@ struct Version {
 }
 
 crate::on_both_backends!(ready_once_migrated_and_not_while_a_migration_is_missing);
+
+/// PostgreSQL refusing connections: the instance stays alive (no restart would help) but is
+/// taken out of rotation.
+#[actix_web::test]
+async fn not_ready_while_postgres_refuses_connections_but_still_alive() {
+    let Some(admin_url) = crate::helpers::postgres_admin_url() else {
+        return;
+    };
+    let app = spawn_app(Backend::Postgres).await;
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+    let database = app
+        .database_url
+        .rsplit('/')
+        .next()
+        .expect("a database name")
+        .to_owned();
+    let mut admin = diesel::PgConnection::establish(&admin_url).expect("connect as admin");
+    diesel::sql_query(format!(
+        "ALTER DATABASE {database} WITH ALLOW_CONNECTIONS false"
+    ))
+    .execute(&mut admin)
+    .expect("refuse new connections");
+    diesel::sql_query(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+    ))
+    .execute(&mut admin)
+    .expect("drop the app's connections");
+
+    let not_ready = app.get("/readyz").await;
+    assert_eq!(not_ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(not_ready.body.trim(), "database unavailable");
+    assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+
+    diesel::sql_query(format!(
+        "ALTER DATABASE {database} WITH ALLOW_CONNECTIONS true"
+    ))
+    .execute(&mut admin)
+    .expect("accept connections again");
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+}
