@@ -124,7 +124,7 @@ impl Metrics {
         let client_errors = Family::<RouteLabel, Counter>::default();
         registry.register(
             "http_client_errors",
-            "Malformed requests (bad JSON, form, query or path; too large; wrong content type) by route pattern",
+            "Requests answered 400, 411, 413, 414, 415 or 431 (bad JSON, form, query or path; too large; wrong content type), by route pattern",
             client_errors.clone(),
         );
         registry.register(
