@@ -17,7 +17,7 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// Any id for the advisory lock works as long as every instance uses the same one.
-const MIGRATION_LOCK_ID: i64 = 0x756e_6465_7273;
+pub const MIGRATION_LOCK_ID: i64 = 0x756e_6465_7273;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -145,8 +145,13 @@ pub fn migrate(pool: &DbPool) -> Result<usize, DbError> {
             .map(|versions| versions.len())
             .map_err(|error| DbError::Migration(error.to_string()))?,
         DbConnection::Postgresql(postgres) => {
-            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))
-                .execute(postgres)?;
+            if !try_advisory_lock(postgres)? {
+                // Another instance is migrating; without this line a slow start looks hung.
+                tracing::info!("waiting for another instance to finish migrating the database");
+                diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))
+                    .execute(postgres)?;
+                tracing::info!("the other instance finished migrating; checking for migrations");
+            }
             let result = postgres
                 .run_pending_migrations(POSTGRES_MIGRATIONS)
                 .map(|versions| versions.len())
@@ -157,6 +162,30 @@ pub fn migrate(pool: &DbPool) -> Result<usize, DbError> {
         }
     };
     Ok(applied)
+}
+
+fn try_advisory_lock(connection: &mut diesel::PgConnection) -> Result<bool, DbError> {
+    #[derive(QueryableByName)]
+    struct Locked {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        locked: bool,
+    }
+    let answer: Locked = diesel::sql_query(format!(
+        "SELECT pg_try_advisory_lock({MIGRATION_LOCK_ID}) AS locked"
+    ))
+    .get_result(connection)?;
+    Ok(answer.locked)
+}
+
+/// Whether every migration this binary embeds has been applied: an instance started before
+/// another finished migrating (or a binary newer than the schema) must not take traffic.
+pub fn migrations_complete(connection: &mut DbConnection) -> Result<bool, DbError> {
+    let pending = match connection {
+        DbConnection::Sqlite(sqlite) => sqlite.has_pending_migration(SQLITE_MIGRATIONS),
+        DbConnection::Postgresql(postgres) => postgres.has_pending_migration(POSTGRES_MIGRATIONS),
+    }
+    .map_err(|error| DbError::Migration(error.to_string()))?;
+    Ok(!pending)
 }
 
 /// Runs `work` in a transaction that takes the write lock up front on SQLite (`BEGIN

@@ -73,7 +73,8 @@ pub async fn head_as_get(
 }
 
 /// Counts every request by its route pattern (never the raw path, which carries tokens) and
-/// logs it when `log.requests` is on.
+/// logs it when `log.requests` is on; a malformed request is counted as a client error and
+/// logged at info either way.
 pub async fn observe(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -89,7 +90,21 @@ pub async fn observe(
     let status = response.status().as_u16();
     if let Some(state) = state {
         state.metrics.record_request(&route, status, seconds);
-        if state.settings.log.requests {
+        let malformed = crate::metrics::is_malformed(status);
+        if malformed {
+            state.metrics.record_client_error(&route);
+        }
+        if malformed && !state.settings.log.requests {
+            // The client's mistake, not ours: never an error line, or any scanner could fill
+            // the error log.
+            tracing::info!(
+                target: "undersigned::request",
+                method = %method,
+                route = %route,
+                status,
+                "malformed request"
+            );
+        } else if state.settings.log.requests {
             tracing::info!(
                 target: "undersigned::request",
                 method = %method,

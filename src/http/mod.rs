@@ -162,6 +162,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/", web::get().to(pages::index))
         .route("/healthz", web::get().to(health))
+        .route("/readyz", web::get().to(ready))
         .route("/metrics", web::get().to(metrics))
         .route("/static/style.css", web::get().to(pages::stylesheet))
         .route("/static/confirm.js", web::get().to(pages::confirm_script))
@@ -211,26 +212,48 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .default_service(web::to(pages::not_found));
 }
 
-async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let answer = state
-        .with_connection(|connection| {
-            use diesel::connection::SimpleConnection;
-            connection
-                .batch_execute("SELECT 1")
-                .map_err(db::DbError::from)
-        })
-        .await;
-    match answer {
-        Ok(()) => HttpResponse::Ok()
-            .content_type("text/plain; charset=utf-8")
-            .body("ok\n"),
+/// Liveness: the process answers HTTP. It does not ask the database, so that an outage there
+/// does not get every instance restarted at once; `/readyz` says whether to send traffic.
+async fn health() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body("ok\n")
+}
+
+/// How long `/readyz` waits for a database connection.
+const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Whether this instance should get traffic: the database answers and holds every migration
+/// this binary knows. A balancer checks this one; `/healthz` only says the process is alive.
+async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    // A balancer gives up after a few seconds; answer before it does instead of waiting the
+    // pool's full connection timeout.
+    let pool = state.pool.clone();
+    let answer = web::block(move || {
+        let mut connection = pool.get_timeout(READY_WAIT).map_err(db::DbError::from)?;
+        db::migrations_complete(&mut connection)
+    })
+    .await
+    .unwrap_or_else(|error| Err(db::DbError::TaskFailed(error.to_string())));
+    let (ready, body) = match answer {
+        Ok(true) => (true, "ready\n"),
+        Ok(false) => (false, "migrations pending\n"),
         Err(error) => {
-            tracing::error!(%error, "health check: database does not answer");
-            HttpResponse::ServiceUnavailable()
-                .content_type("text/plain; charset=utf-8")
-                .body("database unavailable\n")
+            // A balancer polls this every few seconds; one line per failed poll is enough.
+            tracing::warn!(%error, "readiness check: database unavailable");
+            (false, "database unavailable\n")
         }
-    }
+    };
+    let mut response = if ready {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::ServiceUnavailable()
+    };
+    response
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(body)
 }
 
 /// Routes of the private metrics listener (`server.metrics_bind`): metrics and health only.
@@ -238,6 +261,7 @@ pub fn metrics_routes(config: &mut web::ServiceConfig) {
     config
         .route("/metrics", web::get().to(private_metrics))
         .route("/healthz", web::get().to(health))
+        .route("/readyz", web::get().to(ready))
         .default_service(web::to(|| async { HttpResponse::NotFound().finish() }));
 }
 
@@ -279,8 +303,6 @@ async fn private_metrics(state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn render_metrics(state: &AppState) -> HttpResponse {
-    let mut body = String::with_capacity(4096);
-    state.metrics.render(&mut body);
     let gauges = state
         .with_connection(|connection| {
             let by_state = crate::signatures::count_by_state(connection)?;
@@ -291,55 +313,27 @@ async fn render_metrics(state: &AppState) -> HttpResponse {
         .await;
     match gauges {
         Ok((by_state, outbox, oldest)) => {
-            use std::fmt::Write;
-            let _ = writeln!(
-                body,
-                "# HELP undersigned_signatures Signatures by state, all letters."
-            );
-            let _ = writeln!(body, "# TYPE undersigned_signatures gauge");
-            for (signature_state, count) in by_state {
-                let _ = writeln!(
-                    body,
-                    "undersigned_signatures{{state=\"{}\"}} {count}",
-                    crate::metrics::escape_label(signature_state.as_str())
-                );
-            }
-            let _ = writeln!(
-                body,
-                "# HELP undersigned_outbox_messages Emails in the outbox by status."
-            );
-            let _ = writeln!(body, "# TYPE undersigned_outbox_messages gauge");
-            let _ = writeln!(
-                body,
-                "undersigned_outbox_messages{{status=\"waiting\"}} {}",
-                outbox.waiting
-            );
-            let _ = writeln!(
-                body,
-                "undersigned_outbox_messages{{status=\"failed\"}} {}",
-                outbox.failed
-            );
-            let _ = writeln!(
-                body,
-                "undersigned_outbox_messages{{status=\"sent\"}} {}",
-                outbox.sent
-            );
             let age = oldest
                 .map(|created| (db::now() - created).num_milliseconds().max(0) as f64 / 1000.0)
                 .unwrap_or(0.0);
-            let _ = writeln!(
-                body,
-                "# HELP undersigned_outbox_oldest_waiting_seconds Age of the oldest email not yet sent."
+            state.metrics.set_database_gauges(
+                by_state
+                    .into_iter()
+                    .map(|(signature_state, count)| (signature_state.as_str().to_owned(), count)),
+                [
+                    ("waiting", outbox.waiting),
+                    ("failed", outbox.failed),
+                    ("sent", outbox.sent),
+                ],
+                age,
             );
-            let _ = writeln!(
-                body,
-                "# TYPE undersigned_outbox_oldest_waiting_seconds gauge"
-            );
-            let _ = writeln!(body, "undersigned_outbox_oldest_waiting_seconds {age:.3}");
         }
+        // The in-memory series are still worth a scrape; the gauges keep their last values.
         Err(error) => tracing::warn!(%error, "metrics: database gauges unavailable"),
     }
+    let mut body = String::with_capacity(8192);
+    state.metrics.render(&mut body);
     HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .content_type(crate::metrics::CONTENT_TYPE)
         .body(body)
 }

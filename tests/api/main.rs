@@ -18,6 +18,7 @@ mod mail_crash;
 mod mail_delivery;
 mod mail_outbox;
 mod operations;
+mod operations_ready;
 mod organizations;
 mod privacy;
 mod proxies;
