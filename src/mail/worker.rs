@@ -182,6 +182,7 @@ impl MailWorker {
                 } else {
                     tracing::info!(message_id = %record.message_id, "mail delivered");
                 }
+                crate::metrics::mail_sent(1);
                 DeliveryOutcome::Sent(record.id)
             }
             Err(error) => {
@@ -193,6 +194,7 @@ impl MailWorker {
                     db::now(),
                 );
                 tracing::warn!(message_id = %record.message_id, attempts = record.attempts, %error, ?action, "mail delivery failed");
+                crate::metrics::mail_failed(1);
                 DeliveryOutcome::Failed {
                     id: record.id,
                     action,
