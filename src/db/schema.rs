@@ -99,6 +99,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         state -> Text,
+        signature_id -> Nullable<Text>,
     }
 }
 

@@ -109,6 +109,7 @@ pub fn enqueue(
             outbox::state.eq(OutboxState::Waiting),
             outbox::next_attempt_at.eq(now),
             outbox::created_at.eq(now),
+            outbox::signature_id.eq(&mail.signature_id),
         ))
         .execute(connection)?;
     Ok(id)
@@ -356,29 +357,26 @@ pub fn depth(connection: &mut DbConnection) -> Result<OutboxDepth, diesel::resul
     Ok(depth)
 }
 
-/// Erases what the outbox holds about one person, for a withdrawal: messages not yet sent to
-/// `recipient` (as typed when signing) are deleted, so they never go out, and messages
-/// already sent or given up keep their row (outbox counts stay right) with the address,
-/// subject, bodies and last error blanked. Call it inside the withdrawal's transaction and
-/// before queuing any message to that address that should still go out. Returns how many
-/// rows it deleted or blanked.
-///
-/// The outbox does not know which signature a message belongs to, so this takes every
-/// message to the address, whichever letter it was about.
-pub fn redact_for_recipient(
+/// Erases what the outbox holds about one signature, for its withdrawal: messages about it
+/// not yet sent are deleted, so they never go out, and messages already sent or given up keep
+/// their row (outbox counts stay right) with the address, subject, bodies and last error
+/// blanked. Call it inside the withdrawal's transaction. The same person's mail about other
+/// signatures (another letter's confirmation, say) is left alone. Returns how many rows it
+/// deleted or blanked.
+pub fn redact_for_signature(
     connection: &mut DbConnection,
-    recipient: &str,
+    signature_id: &str,
 ) -> Result<usize, diesel::result::Error> {
     const REDACTED: &str = "";
     let deleted = diesel::delete(
         outbox::table
-            .filter(outbox::recipient.eq(recipient))
+            .filter(outbox::signature_id.eq(signature_id))
             .filter(outbox::state.eq_any([OutboxState::Waiting, OutboxState::Sending])),
     )
     .execute(connection)?;
     let blanked = diesel::update(
         outbox::table
-            .filter(outbox::recipient.eq(recipient))
+            .filter(outbox::signature_id.eq(signature_id))
             .filter(outbox::state.eq_any([OutboxState::Sent, OutboxState::Failed])),
     )
     .set((

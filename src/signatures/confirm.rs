@@ -304,7 +304,7 @@ fn mark_duplicate(
     )?;
     mail::outbox::enqueue(
         connection,
-        &OutgoingMail::to(&signature.email, content),
+        &OutgoingMail::to(&signature.email, content).about(&signature.id),
         now,
     )?;
     Ok(ConfirmOutcome::OrganizationAlreadySigned)
@@ -317,7 +317,8 @@ pub enum WithdrawOutcome {
 }
 
 /// Removes a signature from lists and counts and keeps nothing personal about it: only the
-/// row's existence, kind and times remain, and its unsent email is dropped.
+/// row's existence, kind and times remain; its unsent email is dropped and its sent email
+/// blanked.
 pub fn withdraw(
     connection: &mut DbConnection,
     secret: &str,
@@ -353,6 +354,9 @@ pub fn withdraw(
             .filter(tokens::used_at.is_null())
             .set(tokens::used_at.eq(now))
             .execute(connection)?;
+        // The outbox holds the name and address too (in the confirmation, say): erase them
+        // now, with the signature, not at the next purge.
+        mail::outbox::redact_for_signature(connection, &signature.id)?;
         Ok(WithdrawOutcome::Withdrawn)
     })
 }

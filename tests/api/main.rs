@@ -28,6 +28,7 @@ mod signing_hardening;
 mod squatting;
 mod staff_auth;
 mod text_rules;
+mod withdrawal_privacy;
 
 /// Operators script against the binary; it names itself and its version.
 #[test]
