@@ -100,6 +100,7 @@ diesel::table! {
         created_at -> Timestamp,
         state -> Text,
         signature_id -> Nullable<Text>,
+        recipient_key -> Text,
     }
 }
 
