@@ -154,7 +154,10 @@ impl Admission<'_> {
                 };
                 let input = form::validate(&fields, accepted).map_err(Refused::Invalid)?;
                 self.check_domain(input.email.normalized())?;
-                if !self.mailbox_allows(input.email.normalized(), &letter).await? {
+                if !self
+                    .mailbox_allows(input.email.normalized(), &letter)
+                    .await?
+                {
                     return Ok(Admitted::CheckEmail);
                 }
                 self.writer
@@ -215,7 +218,11 @@ impl Admission<'_> {
     /// on the blocking pool, never through the sign writer, so a refused address costs the
     /// writer nothing. Two requests for one mailbox at the same moment may both pass; the
     /// next one after them is refused.
-    async fn mailbox_allows(&self, normalized_email: &str, letter: &Letter) -> Result<bool, Refused> {
+    async fn mailbox_allows(
+        &self,
+        normalized_email: &str,
+        letter: &Letter,
+    ) -> Result<bool, Refused> {
         let limit = i64::from(self.defenses.emails_per_mailbox_per_hour);
         let mailbox = normalized_email.to_owned();
         let since = crate::db::now() - chrono::Duration::hours(1);

@@ -23,6 +23,7 @@ mod organizations;
 mod privacy;
 mod proxies;
 mod reliability;
+mod shared_limits;
 mod sign_flow;
 mod signing_hardening;
 mod squatting;
