@@ -21,6 +21,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         invites_skip_approval -> Bool,
+        closed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -12,6 +12,7 @@ mod admission;
 mod auth_hardening;
 mod bad_input;
 mod cli;
+mod confirm_grace;
 mod instances;
 mod letter_rules;
 mod mail_crash;
