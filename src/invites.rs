@@ -445,7 +445,7 @@ pub fn accept(
         };
         mail::outbox::enqueue(
             connection,
-            &OutgoingMail::to(input.email.as_str(), content),
+            &OutgoingMail::to(input.email.as_str(), content).about(&signature_id),
             now,
         )?;
         Ok(if listed {

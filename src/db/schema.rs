@@ -21,6 +21,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         invites_skip_approval -> Bool,
+        closed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -99,6 +100,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         state -> Text,
+        signature_id -> Nullable<Text>,
+        recipient_key -> Text,
     }
 }
 

@@ -47,6 +47,10 @@ pub struct Letter {
     pub updated_at: NaiveDateTime,
     /// A member organization signing through its invite link is listed without review.
     pub invites_skip_approval: bool,
+    /// When the letter stopped taking signatures through a status change (closed, archived),
+    /// or its scheduled close if that came first; `None` while it is open. Later edits and
+    /// archiving a closed letter leave it alone.
+    pub closed_at: Option<NaiveDateTime>,
 }
 
 impl Letter {
@@ -225,6 +229,29 @@ pub fn find_public_version(
         .find(|version| version.content_hash == content_hash))
 }
 
+/// `closed_at` for a letter about to be stored with status `to`, given what it was before
+/// (`None` for a new letter). Reopening clears it; a letter that already stopped keeps the
+/// moment it stopped; a letter that stops now stopped at its scheduled close if that passed.
+pub(crate) fn closed_at_after(
+    before: Option<&Letter>,
+    to: LetterStatus,
+    closes_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Option<NaiveDateTime> {
+    match to {
+        LetterStatus::Open => None,
+        // A draft never took signatures; one made a draft again keeps what it had.
+        LetterStatus::Draft => before.and_then(|letter| letter.closed_at),
+        LetterStatus::Closed | LetterStatus::Archived => {
+            let already = before
+                .filter(|letter| letter.status() != LetterStatus::Open)
+                .and_then(|letter| letter.closed_at);
+            let scheduled = closes_at.filter(|closes| *closes <= now);
+            already.or(Some(scheduled.map_or(now, |closes| closes.min(now))))
+        }
+    }
+}
+
 /// Whether staff may move a letter from `from` to `to`: draft -> open, open <-> closed, and
 /// open or closed -> archived. Nothing goes back to draft: a published text stays published.
 pub fn status_change_allowed(from: LetterStatus, to: LetterStatus) -> bool {
@@ -306,6 +333,7 @@ pub fn change_status(
             letters::status.eq(to),
             letters::published_at.eq(published_at),
             letters::updated_at.eq(now),
+            letters::closed_at.eq(closed_at_after(Some(&letter), to, letter.closes_at, now)),
         ))
         .execute(connection)?;
         if updated > 0 && publishing {
@@ -428,6 +456,73 @@ pub fn signature_tallies(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(hour: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .and_then(|date| date.and_hms_opt(hour, 0, 0))
+            .expect("a valid time")
+    }
+
+    fn letter(status: LetterStatus, closed_at: Option<NaiveDateTime>) -> Letter {
+        Letter {
+            id: "id".into(),
+            slug: "slug".into(),
+            title: String::new(),
+            addressee: String::new(),
+            summary: String::new(),
+            body_markdown: String::new(),
+            body_html: String::new(),
+            content_hash: String::new(),
+            status,
+            goal: None,
+            opens_at: None,
+            closes_at: None,
+            accepts_individuals: true,
+            accepts_organizations: true,
+            organizations_need_approval: true,
+            published_at: Some(at(0)),
+            created_at: at(0),
+            updated_at: at(0),
+            invites_skip_approval: false,
+            closed_at,
+        }
+    }
+
+    #[test]
+    fn a_letter_closes_once_and_reopening_clears_it() {
+        use LetterStatus::{Archived, Closed, Draft, Open};
+        let open = letter(Open, None);
+        assert_eq!(
+            closed_at_after(Some(&open), Closed, None, at(5)),
+            Some(at(5))
+        );
+        assert_eq!(
+            closed_at_after(Some(&open), Archived, None, at(5)),
+            Some(at(5))
+        );
+        // A scheduled close that passed is when it stopped taking signatures.
+        assert_eq!(
+            closed_at_after(Some(&open), Closed, Some(at(3)), at(5)),
+            Some(at(3))
+        );
+        assert_eq!(
+            closed_at_after(Some(&open), Closed, Some(at(9)), at(5)),
+            Some(at(5))
+        );
+        let closed = letter(Closed, Some(at(2)));
+        assert_eq!(
+            closed_at_after(Some(&closed), Archived, None, at(8)),
+            Some(at(2))
+        );
+        assert_eq!(
+            closed_at_after(Some(&closed), Closed, None, at(8)),
+            Some(at(2))
+        );
+        assert_eq!(closed_at_after(Some(&closed), Open, None, at(8)), None);
+        assert_eq!(closed_at_after(None, Closed, None, at(1)), Some(at(1)));
+        assert_eq!(closed_at_after(None, Draft, None, at(1)), None);
+        assert_eq!(closed_at_after(None, Open, Some(at(0)), at(1)), None);
+    }
 
     #[test]
     fn slugs_are_plain_lowercase_words() {

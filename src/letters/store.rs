@@ -43,6 +43,8 @@ pub fn store_with(
             _ if draft.status != LetterStatus::Draft => Some(now),
             _ => None,
         };
+        let closed_at =
+            super::closed_at_after(existing.as_ref(), draft.status, draft.closes_at, now);
         let publishing = published_at.is_some()
             && existing
                 .as_ref()
@@ -69,6 +71,7 @@ pub fn store_with(
                         letters::organizations_need_approval.eq(draft.organizations_need_approval),
                         letters::invites_skip_approval.eq(draft.invites_skip_approval),
                         letters::published_at.eq(published_at),
+                        letters::closed_at.eq(closed_at),
                         letters::created_at.eq(now),
                         letters::updated_at.eq(now),
                     ))
@@ -94,6 +97,7 @@ pub fn store_with(
                         letters::organizations_need_approval.eq(draft.organizations_need_approval),
                         letters::invites_skip_approval.eq(draft.invites_skip_approval),
                         letters::published_at.eq(published_at),
+                        letters::closed_at.eq(closed_at),
                         letters::updated_at.eq(now),
                     ))
                     .execute(connection)?;

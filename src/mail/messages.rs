@@ -312,6 +312,7 @@ mod tests {
             created_at: time,
             updated_at: time,
             invites_skip_approval: true,
+            closed_at: None,
         }
     }
 

@@ -18,6 +18,8 @@ pub struct MailContent {
 pub struct OutgoingMail {
     pub recipient: String,
     pub content: MailContent,
+    /// The signature this message is about, if any: a withdrawal erases exactly these.
+    pub signature_id: Option<String>,
 }
 
 impl OutgoingMail {
@@ -25,6 +27,14 @@ impl OutgoingMail {
         OutgoingMail {
             recipient: recipient.to_owned(),
             content,
+            signature_id: None,
         }
+    }
+
+    /// Marks the message as being about `signature_id`. Every message that names a signer
+    /// or carries their links must say so, or a withdrawal cannot find it.
+    pub fn about(mut self, signature_id: &str) -> OutgoingMail {
+        self.signature_id = Some(signature_id.to_owned());
+        self
     }
 }

@@ -13,6 +13,11 @@ use diesel::sql_types::Text;
 use super::OutgoingMail;
 use crate::db::schema::outbox;
 use crate::db::{self, DbConnection};
+use crate::signatures::email_address::EmailAddress;
+
+/// Serializes claims under the mail ceiling between PostgreSQL instances (SQLite has one
+/// writer anyway). Any id works as long as every instance uses the same one.
+const CEILING_LOCK_ID: i64 = 0x6d61_696c_6365;
 
 /// Where a message is in its life. Stored as TEXT on both backends; a value this build does
 /// not know is an error when read, never a silent default.
@@ -91,6 +96,28 @@ pub struct OutboxRecord {
     pub state: OutboxState,
 }
 
+/// The mailbox an address delivers to, as the per-mailbox limit counts it: spellings that
+/// reach one inbox (case, and the dots and tags some providers ignore) share one key.
+pub fn mailbox_key(address: &str) -> String {
+    EmailAddress::parse(address)
+        .map(|parsed| parsed.normalized().to_owned())
+        .unwrap_or_else(|_| address.trim().to_lowercase())
+}
+
+/// How many messages were queued for `mailbox_key` since `since`, whoever queued them and on
+/// whichever instance: the per-mailbox limit holds however many instances run.
+pub fn queued_to_mailbox_since(
+    connection: &mut DbConnection,
+    mailbox_key: &str,
+    since: NaiveDateTime,
+) -> Result<i64, diesel::result::Error> {
+    outbox::table
+        .filter(outbox::recipient_key.eq(mailbox_key))
+        .filter(outbox::created_at.gt(since))
+        .count()
+        .get_result(connection)
+}
+
 pub fn enqueue(
     connection: &mut DbConnection,
     mail: &OutgoingMail,
@@ -109,6 +136,8 @@ pub fn enqueue(
             outbox::state.eq(OutboxState::Waiting),
             outbox::next_attempt_at.eq(now),
             outbox::created_at.eq(now),
+            outbox::signature_id.eq(&mail.signature_id),
+            outbox::recipient_key.eq(mailbox_key(&mail.recipient)),
         ))
         .execute(connection)?;
     Ok(id)
@@ -122,6 +151,74 @@ pub fn claim_due(
     lease: Duration,
 ) -> Result<Vec<OutboxRecord>, diesel::result::Error> {
     db::write_transaction(connection, |connection| {
+        claim_in_transaction(connection, limit, lease)
+    })
+}
+
+/// Like [`claim_due`], but takes only what the ceiling on all outgoing mail leaves room for:
+/// `per_minute` minus the messages sent in the last minute and those claimed and not yet
+/// done, counted across every instance on the database. Claims are serialized (SQLite's one
+/// writer, an advisory lock on PostgreSQL), so instances cannot both spend the same room, and
+/// in any minute at most `per_minute` messages go out, however many instances send.
+pub fn claim_due_under_ceiling(
+    connection: &mut DbConnection,
+    limit: i64,
+    lease: Duration,
+    per_minute: i64,
+) -> Result<CeilingClaim, diesel::result::Error> {
+    db::write_transaction(connection, |connection| {
+        if db::is_postgres(connection) {
+            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({CEILING_LOCK_ID})"))
+                .execute(connection)?;
+        }
+        let room = per_minute - used_of_ceiling(connection, db::now())?;
+        if room <= 0 {
+            return Ok(CeilingClaim {
+                records: Vec::new(),
+                at_ceiling: true,
+            });
+        }
+        let records = claim_in_transaction(connection, limit.min(room), lease)?;
+        Ok(CeilingClaim {
+            at_ceiling: records.len() as i64 >= room,
+            records,
+        })
+    })
+}
+
+/// What [`claim_due_under_ceiling`] took.
+#[derive(Debug)]
+pub struct CeilingClaim {
+    pub records: Vec<OutboxRecord>,
+    /// No room is left under the ceiling: claiming again before some of the last minute's
+    /// mail ages out finds nothing, however much waits.
+    pub at_ceiling: bool,
+}
+
+/// Messages that count against the ceiling at `now`: sent in the last minute, or claimed by a
+/// live worker (its claim has not run out) and so about to be sent.
+pub fn used_of_ceiling(
+    connection: &mut DbConnection,
+    now: NaiveDateTime,
+) -> Result<i64, diesel::result::Error> {
+    let sent: i64 = outbox::table
+        .filter(outbox::sent_at.gt(now - Duration::seconds(60)))
+        .count()
+        .get_result(connection)?;
+    let in_flight: i64 = outbox::table
+        .filter(outbox::state.eq(OutboxState::Sending))
+        .filter(outbox::locked_until.ge(now))
+        .count()
+        .get_result(connection)?;
+    Ok(sent + in_flight)
+}
+
+fn claim_in_transaction(
+    connection: &mut DbConnection,
+    limit: i64,
+    lease: Duration,
+) -> Result<Vec<OutboxRecord>, diesel::result::Error> {
+    {
         let now = db::now();
         let due = outbox::state
             .eq(OutboxState::Waiting)
@@ -175,11 +272,11 @@ pub fn claim_due(
             .order(outbox::next_attempt_at.asc())
             .select(OutboxRecord::as_select())
             .load(connection)
-    })
+    }
 }
 
-/// Extends this worker's claim on messages it still holds, so that a batch slowed down by
-/// the outgoing-mail ceiling is not taken over (and sent twice) by another instance.
+/// Extends this worker's claim on messages it still holds, so that a batch slowed down by a
+/// slow mail server is not taken over (and sent twice) by another instance.
 pub fn renew_claim(
     connection: &mut DbConnection,
     ids: &[String],
@@ -356,33 +453,31 @@ pub fn depth(connection: &mut DbConnection) -> Result<OutboxDepth, diesel::resul
     Ok(depth)
 }
 
-/// Erases what the outbox holds about one person, for a withdrawal: messages not yet sent to
-/// `recipient` (as typed when signing) are deleted, so they never go out, and messages
-/// already sent or given up keep their row (outbox counts stay right) with the address,
-/// subject, bodies and last error blanked. Call it inside the withdrawal's transaction and
-/// before queuing any message to that address that should still go out. Returns how many
-/// rows it deleted or blanked.
-///
-/// The outbox does not know which signature a message belongs to, so this takes every
-/// message to the address, whichever letter it was about.
-pub fn redact_for_recipient(
+/// Erases what the outbox holds about one signature, for its withdrawal: messages about it
+/// not yet sent are deleted, so they never go out, and messages already sent or given up keep
+/// their row (outbox counts stay right) with the address, subject, bodies and last error
+/// blanked. Call it inside the withdrawal's transaction. The same person's mail about other
+/// signatures (another letter's confirmation, say) is left alone. Returns how many rows it
+/// deleted or blanked.
+pub fn redact_for_signature(
     connection: &mut DbConnection,
-    recipient: &str,
+    signature_id: &str,
 ) -> Result<usize, diesel::result::Error> {
     const REDACTED: &str = "";
     let deleted = diesel::delete(
         outbox::table
-            .filter(outbox::recipient.eq(recipient))
+            .filter(outbox::signature_id.eq(signature_id))
             .filter(outbox::state.eq_any([OutboxState::Waiting, OutboxState::Sending])),
     )
     .execute(connection)?;
     let blanked = diesel::update(
         outbox::table
-            .filter(outbox::recipient.eq(recipient))
+            .filter(outbox::signature_id.eq(signature_id))
             .filter(outbox::state.eq_any([OutboxState::Sent, OutboxState::Failed])),
     )
     .set((
         outbox::recipient.eq(REDACTED),
+        outbox::recipient_key.eq(REDACTED),
         outbox::subject.eq(REDACTED),
         outbox::body_text.eq(REDACTED),
         outbox::body_html.eq(REDACTED),

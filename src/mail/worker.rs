@@ -29,8 +29,18 @@ pub struct MailWorker {
     mailer: Arc<Mailer>,
     settings: MailSettings,
     wakeup: Arc<Notify>,
-    /// The ceiling on outgoing email per minute: past it, sending waits; nothing is dropped.
-    ceiling: Arc<governor::DefaultDirectRateLimiter>,
+    /// The ceiling on outgoing email per minute across every instance on the database: past
+    /// it, mail waits in the outbox; nothing is dropped.
+    emails_per_minute: i64,
+}
+
+/// What one round of delivery did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    /// Messages claimed (and sent, failed or handed back).
+    pub claimed: usize,
+    /// The ceiling on all outgoing mail is reached: nothing more may go out for now.
+    pub at_ceiling: bool,
 }
 
 /// A result on its way to the database, and who waits for it to be written.
@@ -44,16 +54,12 @@ impl MailWorker {
         emails_per_minute: u32,
         wakeup: Arc<Notify>,
     ) -> Self {
-        let per_minute =
-            std::num::NonZeroU32::new(emails_per_minute).unwrap_or(std::num::NonZeroU32::MIN);
         MailWorker {
             pool,
             mailer: Arc::new(mailer),
             settings,
             wakeup,
-            ceiling: Arc::new(governor::RateLimiter::direct(governor::Quota::per_minute(
-                per_minute,
-            ))),
+            emails_per_minute: i64::from(emails_per_minute.max(1)),
         }
     }
 
@@ -66,7 +72,17 @@ impl MailWorker {
                 return;
             }
             match self.deliver_due(&stop).await {
-                Ok(0) => {
+                // New mail cannot go out before some of the last minute's ages out, so a
+                // wake-up from a new signature would only cost a query: wait out the poll.
+                Ok(Round {
+                    at_ceiling: true, ..
+                }) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(POLL) => {}
+                        _ = stop.changed() => {}
+                    }
+                }
+                Ok(Round { claimed: 0, .. }) => {
                     tokio::select! {
                         _ = self.wakeup.notified() => {}
                         _ = tokio::time::sleep(POLL) => {}
@@ -82,18 +98,28 @@ impl MailWorker {
         }
     }
 
-    /// Delivers one claimed batch; returns how many messages it claimed.
-    pub async fn deliver_due(&self, stop: &watch::Receiver<bool>) -> Result<usize, db::DbError> {
+    /// Delivers one claimed batch, no more than the ceiling leaves room for.
+    pub async fn deliver_due(&self, stop: &watch::Receiver<bool>) -> Result<Round, db::DbError> {
         let pool = self.pool.clone();
         let lease = chrono::Duration::seconds(self.settings.claim_lease_seconds);
-        let batch = run_blocking(move || {
+        let per_minute = self.emails_per_minute;
+        let claim = run_blocking(move || {
             let mut connection = pool.get()?;
-            Ok(outbox::claim_due(&mut connection, BATCH, lease)?)
+            Ok(outbox::claim_due_under_ceiling(
+                &mut connection,
+                BATCH,
+                lease,
+                per_minute,
+            )?)
         })
         .await?;
-        let claimed = batch.len();
-        if claimed == 0 {
-            return Ok(0);
+        let batch = claim.records;
+        let round = Round {
+            claimed: batch.len(),
+            at_ceiling: claim.at_ceiling,
+        };
+        if batch.is_empty() {
+            return Ok(round);
         }
         let held: Arc<Mutex<HashSet<String>>> = Arc::new(Mutex::new(
             batch.iter().map(|record| record.id.clone()).collect(),
@@ -123,7 +149,7 @@ impl MailWorker {
             .buffer_unordered(self.settings.concurrency.max(1))
             .collect::<Vec<()>>();
         let mut deliveries = Box::pin(deliveries);
-        // A batch held back by the mail ceiling can outlast the claim; renew it well before.
+        // A batch sent to a slow server can outlast the claim; renew it well before.
         let renew_every = (lease / 3).to_std().unwrap_or(StdDuration::from_secs(1));
         let mut renewal = tokio::time::interval_at(
             tokio::time::Instant::now() + renew_every,
@@ -153,22 +179,16 @@ impl MailWorker {
         if let Err(error) = recorder.await {
             tracing::error!(%error, "mail worker: the recorder stopped");
         }
-        Ok(claimed)
+        Ok(round)
     }
 
     async fn deliver_one(
         &self,
         record: OutboxRecord,
-        mut stop: watch::Receiver<bool>,
+        stop: watch::Receiver<bool>,
     ) -> DeliveryOutcome {
         if *stop.borrow() {
             return DeliveryOutcome::Released(record.id);
-        }
-        tokio::select! {
-            _ = self.ceiling.until_ready() => {}
-            _ = stop.wait_for(|stopping| *stopping) => {
-                return DeliveryOutcome::Released(record.id);
-            }
         }
         match self.mailer.deliver(&record).await {
             Ok(()) => {

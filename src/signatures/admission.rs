@@ -154,7 +154,10 @@ impl Admission<'_> {
                 };
                 let input = form::validate(&fields, accepted).map_err(Refused::Invalid)?;
                 self.check_domain(input.email.normalized())?;
-                if !self.mailbox_allows(input.email.normalized(), &letter) {
+                if !self
+                    .mailbox_allows(input.email.normalized(), &letter)
+                    .await?
+                {
                     return Ok(Admitted::CheckEmail);
                 }
                 self.writer
@@ -168,7 +171,7 @@ impl Admission<'_> {
                     Refused::Invalid(FieldErrors::from([("email", error.to_string())]))
                 })?;
                 self.check_domain(email.normalized())?;
-                if !self.mailbox_allows(email.normalized(), &letter) {
+                if !self.mailbox_allows(email.normalized(), &letter).await? {
                     return Ok(Admitted::CheckEmail);
                 }
                 let policy = self.policy.clone();
@@ -210,19 +213,32 @@ impl Admission<'_> {
         Ok(())
     }
 
-    /// One address gets only so much mail from us, whoever asks for it.
-    fn mailbox_allows(&self, normalized_email: &str, letter: &Letter) -> bool {
-        if self
-            .defenses
-            .emails_per_address
-            .check(normalized_email)
-            .is_err()
-        {
+    /// One mailbox gets only so much mail from us in an hour, whoever asks for it and on
+    /// whichever instance: the outbox is counted, so the limit holds across instances. Read
+    /// on the blocking pool, never through the sign writer, so a refused address costs the
+    /// writer nothing. Two requests for one mailbox at the same moment may both pass; the
+    /// next one after them is refused.
+    async fn mailbox_allows(
+        &self,
+        normalized_email: &str,
+        letter: &Letter,
+    ) -> Result<bool, Refused> {
+        let limit = i64::from(self.defenses.emails_per_mailbox_per_hour);
+        let mailbox = normalized_email.to_owned();
+        let since = crate::db::now() - chrono::Duration::hours(1);
+        let queued = self
+            .blocking(move |connection| {
+                crate::mail::outbox::queued_to_mailbox_since(connection, &mailbox, since)
+                    .map_err(SignError::Database)
+            })
+            .await
+            .map_err(Refused::Failed)?;
+        if queued >= limit {
             self.metrics.record_refusal("email");
             tracing::info!(slug = %letter.slug, "ignored: too many emails to one address");
-            return false;
+            return Ok(false);
         }
-        true
+        Ok(true)
     }
 
     async fn blocking<T, E, F>(&self, work: F) -> Result<T, E>

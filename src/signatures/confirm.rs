@@ -90,16 +90,19 @@ fn load_token(
     Ok((token, signature))
 }
 
-/// Since when a letter has stopped taking signatures, if it has.
+/// Since when a letter has stopped taking signatures, if it has: its scheduled close once
+/// that has passed, or the moment a status change stopped it (`closed_at`, which archiving or
+/// editing a closed letter does not move), whichever came first.
 fn closed_since(letter: &Letter, now: NaiveDateTime) -> Option<NaiveDateTime> {
     let scheduled = letter.closes_at.filter(|closes| *closes <= now);
+    // Only a letter stored before `closed_at` existed and never touched since lacks it.
+    let stopped = letter.closed_at.unwrap_or(letter.updated_at);
     match letter.status() {
         LetterStatus::Open => scheduled,
-        // The moment staff closed it is the letter's last change (closing is one).
         LetterStatus::Closed | LetterStatus::Archived => {
-            Some(scheduled.map_or(letter.updated_at, |closes| closes.min(letter.updated_at)))
+            Some(scheduled.map_or(stopped, |closes| closes.min(stopped)))
         }
-        LetterStatus::Draft => Some(letter.updated_at),
+        LetterStatus::Draft => Some(stopped),
     }
 }
 
@@ -304,7 +307,7 @@ fn mark_duplicate(
     )?;
     mail::outbox::enqueue(
         connection,
-        &OutgoingMail::to(&signature.email, content),
+        &OutgoingMail::to(&signature.email, content).about(&signature.id),
         now,
     )?;
     Ok(ConfirmOutcome::OrganizationAlreadySigned)
@@ -317,7 +320,8 @@ pub enum WithdrawOutcome {
 }
 
 /// Removes a signature from lists and counts and keeps nothing personal about it: only the
-/// row's existence, kind and times remain, and its unsent email is dropped.
+/// row's existence, kind and times remain; its unsent email is dropped and its sent email
+/// blanked.
 pub fn withdraw(
     connection: &mut DbConnection,
     secret: &str,
@@ -353,6 +357,9 @@ pub fn withdraw(
             .filter(tokens::used_at.is_null())
             .set(tokens::used_at.eq(now))
             .execute(connection)?;
+        // The outbox holds the name and address too (in the confirmation, say): erase them
+        // now, with the signature, not at the next purge.
+        mail::outbox::redact_for_signature(connection, &signature.id)?;
         Ok(WithdrawOutcome::Withdrawn)
     })
 }

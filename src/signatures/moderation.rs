@@ -144,7 +144,7 @@ fn decide_seen(
             };
             mail::outbox::enqueue(
                 connection,
-                &OutgoingMail::to(&signature.email, content),
+                &OutgoingMail::to(&signature.email, content).about(id),
                 now,
             )?;
             outcomes.push((id.clone(), DecisionOutcome::Done));

@@ -159,7 +159,11 @@ fn queue_already_signed(
         &policy.letter_url(&letter.slug),
         &policy.withdraw_url(&withdraw),
     )?;
-    mail::outbox::enqueue(connection, &OutgoingMail::to(recipient, content), now)?;
+    mail::outbox::enqueue(
+        connection,
+        &OutgoingMail::to(recipient, content).about(&existing.id),
+        now,
+    )?;
     Ok(())
 }
 
@@ -289,7 +293,11 @@ fn queue_confirmation(
         &policy.withdraw_url(&withdraw),
         expires_at,
     )?;
-    mail::outbox::enqueue(connection, &OutgoingMail::to(recipient, content), now)?;
+    mail::outbox::enqueue(
+        connection,
+        &OutgoingMail::to(recipient, content).about(signature.id),
+        now,
+    )?;
     Ok(())
 }
 

@@ -1,5 +1,5 @@
-//! The outbox on both databases: a withdrawal erases what it holds about the person, and a
-//! state this build does not know is an error, never a silent default.
+//! The outbox on both databases: a withdrawal erases what it holds about the signature, and
+//! a state this build does not know is an error, never a silent default.
 
 use diesel::prelude::*;
 use undersigned::db::schema::outbox;
@@ -11,7 +11,7 @@ use crate::helpers::{Backend, fresh_database_url};
 use crate::on_both_backends;
 
 on_both_backends!(
-    redaction_deletes_unsent_mail_and_blanks_sent_mail_to_one_address,
+    redaction_deletes_unsent_mail_and_blanks_sent_mail_about_one_signature,
     an_unknown_outbox_state_is_an_error,
 );
 
@@ -23,7 +23,16 @@ fn empty_database(backend: Backend, directory: &std::path::Path) -> DbPool {
 }
 
 fn queue(connection: &mut DbConnection, recipient: &str, subject: &str) -> String {
-    let mail = OutgoingMail::to(
+    queue_about(connection, recipient, subject, None)
+}
+
+fn queue_about(
+    connection: &mut DbConnection,
+    recipient: &str,
+    subject: &str,
+    signature_id: Option<&str>,
+) -> String {
+    let mut mail = OutgoingMail::to(
         recipient,
         MailContent {
             subject: subject.into(),
@@ -31,6 +40,9 @@ fn queue(connection: &mut DbConnection, recipient: &str, subject: &str) -> Strin
             html: format!("<p>Dear {recipient}</p>"),
         },
     );
+    if let Some(signature_id) = signature_id {
+        mail = mail.about(signature_id);
+    }
     mail_outbox::enqueue(connection, &mail, undersigned::db::now()).expect("queued")
 }
 
@@ -51,22 +63,30 @@ fn rows(connection: &mut DbConnection) -> Vec<Row> {
         .expect("read the outbox")
 }
 
-async fn redaction_deletes_unsent_mail_and_blanks_sent_mail_to_one_address(backend: Backend) {
+async fn redaction_deletes_unsent_mail_and_blanks_sent_mail_about_one_signature(backend: Backend) {
     let directory = tempfile::tempdir().expect("temporary directory");
     let pool = empty_database(backend, directory.path());
     let connection: &mut DbConnection = &mut pool.get().expect("a connection");
     let ada = "Ada.Lovelace@Example.org";
-    let sent = queue(connection, ada, "Please confirm, Ada");
-    let failed = queue(connection, ada, "Your signature was approved, Ada");
-    let claimed = queue(connection, ada, "Another letter, Ada");
-    let waiting = queue(connection, ada, "Resent link, Ada");
+    let about_a = Some("signature-ada-letter-a");
+    let sent = queue_about(connection, ada, "Please confirm, Ada", about_a);
+    let failed = queue_about(connection, ada, "Your signature was approved, Ada", about_a);
+    let claimed = queue_about(connection, ada, "Already signed, Ada", about_a);
+    let waiting = queue_about(connection, ada, "Resent link, Ada", about_a);
+    // Ada's confirmation for another letter, still on its way: hers to keep.
+    let other_letter = queue_about(
+        connection,
+        ada,
+        "Please confirm your other signature, Ada",
+        Some("signature-ada-letter-b"),
+    );
     let grace_sent = queue(connection, "grace@example.org", "Please confirm, Grace");
     let grace_waiting = queue(connection, "grace@example.org", "Resent link, Grace");
 
     // Deliver some: claim everything, then record what happened to each.
     let batch =
         mail_outbox::claim_due(connection, 100, chrono::Duration::seconds(60)).expect("claimed");
-    assert_eq!(batch.len(), 6);
+    assert_eq!(batch.len(), 7);
     mail_outbox::record(
         connection,
         &[
@@ -78,15 +98,18 @@ async fn redaction_deletes_unsent_mail_and_blanks_sent_mail_to_one_address(backe
                 error: format!("550 no such mailbox {ada}"),
             },
             DeliveryOutcome::Released(waiting.clone()),
+            DeliveryOutcome::Released(other_letter.clone()),
             DeliveryOutcome::Released(grace_waiting.clone()),
         ],
     )
     .expect("recorded");
     let before = mail_outbox::depth(connection).expect("depth");
-    assert_eq!((before.waiting, before.sent, before.failed), (3, 2, 1));
+    assert_eq!((before.waiting, before.sent, before.failed), (4, 2, 1));
 
     let changed = connection
-        .transaction(|connection| mail_outbox::redact_for_recipient(connection, ada))
+        .transaction(|connection| {
+            mail_outbox::redact_for_signature(connection, "signature-ada-letter-a")
+        })
         .expect("redacted");
     assert_eq!(changed, 4);
 
@@ -94,22 +117,29 @@ async fn redaction_deletes_unsent_mail_and_blanks_sent_mail_to_one_address(backe
     let ids: Vec<&str> = after.iter().map(|row| row.0.as_str()).collect();
     assert!(!ids.contains(&waiting.as_str()), "unsent mail is gone");
     assert!(!ids.contains(&claimed.as_str()), "mail being sent is gone");
-    for row in &after {
+    for row in after.iter().filter(|row| row.0 != other_letter) {
         let everything = format!("{} {} {} {:?}", row.1, row.2, row.3, row.5);
         assert!(
             !everything.contains("Ada") && !everything.to_lowercase().contains("lovelace"),
-            "nothing about Ada is left: {row:?}"
+            "nothing about Ada's withdrawn signature is left: {row:?}"
         );
     }
-    let state_of = |id: &str| {
+    let row_of = |id: &str| {
         after
             .iter()
             .find(|row| row.0 == id)
-            .map(|row| row.4)
+            .cloned()
             .expect("row kept")
     };
-    assert_eq!(state_of(&sent), OutboxState::Sent, "kept for the counts");
-    assert_eq!(state_of(&failed), OutboxState::Failed);
+    assert_eq!(row_of(&sent).4, OutboxState::Sent, "kept for the counts");
+    assert_eq!(row_of(&failed).4, OutboxState::Failed);
+    let untouched = row_of(&other_letter);
+    assert_eq!(
+        (untouched.1.as_str(), untouched.4),
+        (ada, OutboxState::Waiting),
+        "her mail about another letter still goes out"
+    );
+    assert!(untouched.2.contains("other signature, Ada"));
     let grace: Vec<&Row> = after
         .iter()
         .filter(|row| row.1 == "grace@example.org")
@@ -117,16 +147,17 @@ async fn redaction_deletes_unsent_mail_and_blanks_sent_mail_to_one_address(backe
     assert_eq!(grace.len(), 2, "another person's mail is untouched");
     assert!(grace.iter().all(|row| row.2.contains("Grace")));
     let depth = mail_outbox::depth(connection).expect("depth");
-    assert_eq!((depth.waiting, depth.sent, depth.failed), (1, 2, 1));
+    assert_eq!((depth.waiting, depth.sent, depth.failed), (2, 2, 1));
 
     // The deleted messages are never claimed again.
     let again =
         mail_outbox::claim_due(connection, 100, chrono::Duration::seconds(60)).expect("claimed");
-    let again: Vec<&str> = again
+    let mut again: Vec<&str> = again
         .iter()
         .map(|record| record.recipient.as_str())
         .collect();
-    assert_eq!(again, ["grace@example.org"]);
+    again.sort_unstable();
+    assert_eq!(again, [ada, "grace@example.org"]);
 }
 
 async fn an_unknown_outbox_state_is_an_error(backend: Backend) {

@@ -12,6 +12,7 @@ mod admission;
 mod auth_hardening;
 mod bad_input;
 mod cli;
+mod confirm_grace;
 mod instances;
 mod letter_rules;
 mod mail_crash;
@@ -23,11 +24,13 @@ mod organizations;
 mod privacy;
 mod proxies;
 mod reliability;
+mod shared_limits;
 mod sign_flow;
 mod signing_hardening;
 mod squatting;
 mod staff_auth;
 mod text_rules;
+mod withdrawal_privacy;
 
 /// Operators script against the binary; it names itself and its version.
 #[test]

@@ -520,7 +520,10 @@ async fn a_closed_letter_takes_no_resend_and_confirms_only_within_the_grace(back
     // The letter closed 25 hours ago: too late.
     let long_ago = undersigned::db::now() - chrono::Duration::hours(25);
     diesel::update(letters::table.filter(letters::slug.eq(SLUG)))
-        .set(letters::updated_at.eq(long_ago))
+        .set((
+            letters::updated_at.eq(long_ago),
+            letters::closed_at.eq(long_ago),
+        ))
         .execute(&mut *app.connection() as &mut DbConnection)
         .expect("move the close back");
     let page = app.get(&links[1]).await;
