@@ -66,6 +66,7 @@ diesel::table! {
         removed_at -> Nullable<Timestamp>,
         removed_by -> Nullable<Text>,
         removed_reason -> Nullable<Text>,
+        updates -> Bool,
     }
 }
 

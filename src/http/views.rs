@@ -94,12 +94,10 @@ pub struct FormView {
 }
 
 impl FormView {
+    /// Nothing ticked: a box ticked in advance is not consent (GDPR recital 32).
     pub fn fresh() -> FormView {
         FormView {
-            values: SignatureFields {
-                public: true,
-                ..SignatureFields::default()
-            },
+            values: SignatureFields::default(),
             errors: FieldErrors::new(),
             problem: String::new(),
         }
