@@ -8,6 +8,7 @@ pub mod form;
 mod invites;
 pub mod middleware;
 mod pages;
+pub mod site;
 mod versions;
 mod views;
 
@@ -167,6 +168,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/static/style.css", web::get().to(pages::stylesheet))
         .route("/static/confirm.js", web::get().to(pages::confirm_script))
         .route("/static/preview.js", web::get().to(pages::preview_script))
+        .route("/static/site.css", web::get().to(site::stylesheet))
+        .route("/privacy", web::get().to(site::privacy))
+        .route("/assets/{path:.+}", web::get().to(site::asset))
         .route("/letters/{slug}", web::get().to(pages::letter))
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
         .route("/letters/{slug}/signed", web::get().to(pages::check_email))

@@ -174,20 +174,12 @@ impl LetterPage<'_> {
             .map(|goal| (self.snapshot.counts.total() * 100 / goal).min(100))
     }
 
-    pub fn date(&self) -> String {
-        long_date(
-            self.letter()
-                .published_at
-                .as_ref()
-                .unwrap_or(&self.letter().created_at),
-        )
-    }
-
-    pub fn closes(&self) -> Option<String> {
+    /// When the letter was published (or created, for one never opened).
+    pub fn published_at(&self) -> &NaiveDateTime {
         self.letter()
-            .closes_at
+            .published_at
             .as_ref()
-            .map(|time| time.format("%-d %B %Y, %H:%M UTC").to_string())
+            .unwrap_or(&self.letter().created_at)
     }
 
     pub fn more_individuals(&self) -> bool {

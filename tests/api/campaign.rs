@@ -7,13 +7,15 @@ use diesel::prelude::*;
 use undersigned::db::DbConnection;
 use undersigned::db::schema::signatures;
 
-use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::helpers::{Backend, PUBLIC_URL, TestApp, spawn_app, spawn_app_with};
 use crate::on_both_backends;
 
 on_both_backends!(
     the_sign_form_ticks_nothing_in_advance,
     a_signature_without_the_public_box_is_counted_but_not_listed,
     the_updates_choice_is_stored_exported_and_erased_on_withdrawal,
+    site_identity_is_on_every_page_title_and_the_from_line,
+    the_installed_site_reaches_emails_the_console_and_error_pages,
 );
 
 const SLUG: &str = "dear-president";
@@ -212,5 +214,255 @@ async fn the_updates_choice_is_stored_exported_and_erased_on_withdrawal(backend:
     assert_eq!(
         stored_updates(&app),
         vec![(String::new(), false), ("Bob Busy".to_owned(), false)]
+    );
+}
+
+fn content_type(response: &crate::helpers::Response) -> String {
+    response
+        .headers
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A name that must be escaped wherever it lands.
+const SITE_NAME: &str = r#"Friends of "Protest" & <Co>"#;
+const SITE_NAME_HTML: &str = "Friends of &#34;Protest&#34; &#38; &#60;Co&#62;";
+
+fn site_settings(assets: &std::path::Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("site.name", SITE_NAME.to_owned()),
+        (
+            "site.tagline",
+            "Together for the right to protest".to_owned(),
+        ),
+        ("site.accent_color", "#336699".to_owned()),
+        ("site.contact", "hello@coalition.test".to_owned()),
+        ("site.footer", "Printed by the coalition, 2026".to_owned()),
+        ("site.date_style", "iso".to_owned()),
+        ("site.logo", "img/logo.svg".to_owned()),
+        ("site.assets_dir", assets.display().to_string()),
+        (
+            "site.privacy",
+            "We keep **only what you type**. <script>alert(1)</script>".to_owned(),
+        ),
+        // A bare address: the site's name becomes the display name.
+        ("mail.from", "letters@coalition.test".to_owned()),
+    ]
+}
+
+/// The From header of every email written so far, as sent.
+fn from_headers(app: &TestApp) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(&app.mail_dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| std::fs::read(entry.path()).ok())
+        .filter_map(|raw| {
+            let message = mail_parser::MessageParser::default().parse(&raw)?;
+            let from = message.from()?.first()?;
+            Some(format!(
+                "{} <{}>",
+                from.name().unwrap_or_default(),
+                from.address().unwrap_or_default()
+            ))
+        })
+        .collect()
+}
+
+async fn site_identity_is_on_every_page_title_and_the_from_line(backend: Backend) {
+    let assets = tempfile::tempdir().expect("assets folder");
+    std::fs::create_dir_all(assets.path().join("img")).expect("img folder");
+    std::fs::write(
+        assets.path().join("img/logo.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>"#,
+    )
+    .expect("write the logo");
+    std::fs::write(assets.path().join(".secret.png"), "hidden").expect("write a hidden file");
+    let app = spawn_app_with(backend, &site_settings(assets.path())).await;
+    app.create_letter(SLUG, "open", "");
+
+    let index = app.get("/").await;
+    assert!(
+        index
+            .body
+            .contains(&format!("<title>Open letters · {SITE_NAME_HTML}</title>")),
+        "{}",
+        index.body
+    );
+    let letter = app.get(&format!("/letters/{SLUG}")).await;
+    let signatories = app.get(&format!("/letters/{SLUG}/signatories")).await;
+    for page in [&index, &letter, &signatories] {
+        assert!(!page.body.contains(SITE_NAME), "unescaped site name");
+        assert!(page.body.contains("Together for the right to protest"));
+        assert!(page.body.contains("Printed by the coalition, 2026"));
+        assert!(page.body.contains(r#"href="mailto:hello@coalition.test""#));
+        assert!(
+            page.body
+                .contains(r#"<img class="logo" src="/assets/img/logo.svg""#)
+        );
+        assert!(page.body.contains(r#"href="/privacy""#));
+        assert!(!page.body.contains("undersigned"), "the tool's name shows");
+    }
+    assert!(letter.body.contains(&format!(
+        "<title>Protect the right to protest · {SITE_NAME_HTML}</title>"
+    )));
+    // The privacy line under the Sign button names the coalition.
+    let after_button = letter
+        .body
+        .split("Sign the letter</button>")
+        .nth(1)
+        .expect("button");
+    assert!(after_button.contains(SITE_NAME_HTML) && after_button.contains(r#"href="/privacy""#));
+    // Dates in the site's style.
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    assert!(
+        letter.body.contains(&format!(">{today}</time>")),
+        "{}",
+        letter.body
+    );
+
+    let css = app.get("/static/site.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(content_type(&css).starts_with("text/css"));
+    assert!(css.body.contains("--accent: #336699;"), "{}", css.body);
+    let logo = app.get("/assets/img/logo.svg").await;
+    assert_eq!(logo.status, StatusCode::OK);
+    assert_eq!(content_type(&logo), "image/svg+xml");
+    for hidden in [
+        "/assets/.secret.png",
+        "/assets/img/../.secret.png",
+        "/assets/img/%2e%2e/.secret.png",
+        "/assets/nothing.png",
+    ] {
+        assert_eq!(
+            app.get(hidden).await.status,
+            StatusCode::NOT_FOUND,
+            "{hidden}"
+        );
+    }
+    let privacy = app.get("/privacy").await;
+    assert_eq!(privacy.status, StatusCode::OK);
+    assert!(
+        privacy.body.contains("<strong>only what you type</strong>"),
+        "{}",
+        privacy.body
+    );
+    assert!(!privacy.body.contains("<script>alert"), "{}", privacy.body);
+
+    let signed = app
+        .sign(SLUG, &[("name", "Ada"), ("email", "ada@example.org")])
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    app.wait_for_mails_to("ada@example.org", 1).await;
+    assert_eq!(
+        from_headers(&app),
+        vec![format!("{SITE_NAME} <letters@coalition.test>")]
+    );
+}
+
+/// What `serve` renders without an application at hand (emails, the console, error pages)
+/// takes the site the process loaded: the real binary, configured by environment variables.
+async fn the_installed_site_reaches_emails_the_console_and_error_pages(backend: Backend) {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database_url = crate::helpers::fresh_database_url(backend, directory.path());
+    let mail_dir = directory.path().join("mail");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .arg("serve")
+        .env("DATABASE_URL", &database_url)
+        .env("UNDERSIGNED_SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("UNDERSIGNED_SERVER__PUBLIC_URL", PUBLIC_URL)
+        .env("UNDERSIGNED_MAIL__FILE_DIR", &mail_dir)
+        .env("UNDERSIGNED_LIMITS__MIN_FORM_SECONDS", "0")
+        .env("UNDERSIGNED_LOG__LEVEL", "warn")
+        .env("UNDERSIGNED_SITE__NAME", "Coalition for Clean Air")
+        .env("UNDERSIGNED_SITE__TAGLINE", "Breathe easy")
+        .env("UNDERSIGNED_SITE__CONTACT", "air@coalition.test")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start undersigned serve");
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let address = format!("http://127.0.0.1:{port}");
+    let client = awc::Client::builder()
+        .disable_redirects()
+        .timeout(std::time::Duration::from_secs(30))
+        .finish();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Ok(response) = client.get(format!("{address}/readyz")).send().await
+            && response.status() == StatusCode::OK
+        {
+            break;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("undersigned serve exited: {status}");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "serve never became ready"
+        );
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _stop = Stop(child);
+    let app = TestApp {
+        address,
+        client,
+        pool: undersigned::db::connect(&database_url, 2).expect("connect to the database"),
+        database_url,
+        mail_dir,
+        directory,
+    };
+    app.create_letter(SLUG, "open", "");
+
+    let login = app.get("/admin/login").await;
+    assert!(
+        login
+            .body
+            .contains("Coalition for Clean Air console</title>"),
+        "{}",
+        login.body
+    );
+    let missing = app.get("/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.body.contains("· Coalition for Clean Air</title>"),
+        "{}",
+        missing.body
+    );
+
+    let signed = app
+        .sign(SLUG, &[("name", "Ada"), ("email", "ada@example.org")])
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let mails = app.wait_for_mails_to("ada@example.org", 1).await;
+    assert!(
+        mails[0]
+            .text
+            .replace("\r\n", "\n")
+            .contains("\n-- \nCoalition for Clean Air: Breathe easy\nair@coalition.test"),
+        "{}",
+        mails[0].text
+    );
+    assert!(
+        mails[0].html.contains("mailto:air@coalition.test"),
+        "{}",
+        mails[0].html
+    );
+    assert_eq!(
+        from_headers(&app),
+        vec!["Coalition for Clean Air <letters@localhost>".to_owned()]
     );
 }
