@@ -147,3 +147,138 @@ pub async fn asset(
         ))),
     }
 }
+
+/// Crawlers stay out of the console and the pages behind emailed links (whose tokens must
+/// not end up in a search index) and are pointed at the sitemap.
+pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(format!(
+            "User-agent: *\nDisallow: /admin\nDisallow: /verify\nDisallow: /withdraw\nDisallow: /api/v1/admin\nDisallow: /letters/*/invite/\n\nSitemap: {}/sitemap.xml\n",
+            state.settings.public_base()
+        ))
+}
+
+#[derive(Template)]
+#[template(path = "sitemap.xml")]
+struct Sitemap {
+    base: String,
+    letters: Vec<crate::letters::Letter>,
+}
+
+/// `/sitemap.xml`: the index, and every public letter with its signatories page.
+pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let letters = state.db(crate::letters::list_public).await?;
+    let page = Sitemap {
+        base: state.settings.public_base().to_owned(),
+        letters,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("application/xml; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(page.render()?))
+}
+
+/// `/feed.atom`: the open letters, newest first, for feed readers and aggregators.
+pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
+    let letters = state.db(crate::letters::list_public).await?;
+    let base = state.settings.public_base();
+    let site = &state.settings.site;
+    let time = |time: &chrono::NaiveDateTime| -> FixedDateTime { time.and_utc().fixed_offset() };
+    let link = |href: String, rel: &str, mime_type: &str| Link {
+        href,
+        rel: rel.to_owned(),
+        mime_type: Some(mime_type.to_owned()),
+        ..Link::default()
+    };
+    let open: Vec<_> = letters
+        .into_iter()
+        .filter(|letter| letter.status() == crate::letters::LetterStatus::Open)
+        .collect();
+    let entries: Vec<Entry> = open
+        .iter()
+        .map(|letter| {
+            let url = format!("{base}/letters/{}", letter.slug);
+            let mut entry = Entry::default();
+            entry.set_id(url.clone());
+            entry.set_title(Text::plain(letter.title.clone()));
+            entry.set_updated(time(&letter.updated_at));
+            entry.set_published(letter.published_at.as_ref().map(time));
+            entry.set_summary(Some(Text::plain(if letter.summary.is_empty() {
+                format!("To {}", letter.addressee)
+            } else {
+                format!("To {}. {}", letter.addressee, letter.summary)
+            })));
+            entry.set_links(vec![link(url, "alternate", "text/html")]);
+            entry
+        })
+        .collect();
+    let mut feed = Feed::default();
+    feed.set_id(format!("{base}/"));
+    feed.set_title(Text::plain(format!("{}: open letters", site.name)));
+    if !site.tagline.is_empty() {
+        feed.set_subtitle(Some(Text::plain(site.tagline.clone())));
+    }
+    feed.set_updated(
+        open.iter()
+            .map(|letter| letter.updated_at)
+            .max()
+            .map(|latest| time(&latest))
+            .unwrap_or_else(|| time(&chrono::DateTime::UNIX_EPOCH.naive_utc())),
+    );
+    feed.set_authors(vec![Person {
+        name: site.name.clone(),
+        ..Person::default()
+    }]);
+    feed.set_links(vec![
+        link(format!("{base}/feed.atom"), "self", "application/atom+xml"),
+        link(format!("{base}/"), "alternate", "text/html"),
+    ]);
+    feed.set_entries(entries);
+    Ok(HttpResponse::Ok()
+        .content_type("application/atom+xml; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(feed.to_string()))
+}
+
+/// The bundled icons, for a site that configured none.
+const FAVICON_SVG: &str = include_str!("../../static/favicon.svg");
+const APPLE_TOUCH_ICON_PNG: &[u8] = include_bytes!("../../static/apple-touch-icon.png");
+
+pub async fn bundled_favicon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(FAVICON_SVG)
+}
+
+pub async fn bundled_apple_touch_icon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/png")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(APPLE_TOUCH_ICON_PNG)
+}
+
+/// `/favicon.ico` and `/apple-touch-icon.png`, which browsers ask for without reading the
+/// page: the configured icon (a redirect), or the bundled one.
+pub async fn favicon(state: web::Data<AppState>) -> HttpResponse {
+    let url = state.settings.site.favicon_url();
+    if url == "/static/favicon.svg" {
+        return bundled_favicon().await;
+    }
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, url))
+        .finish()
+}
+
+pub async fn apple_touch_icon(state: web::Data<AppState>) -> HttpResponse {
+    let url = state.settings.site.apple_touch_icon_url();
+    if url == "/static/apple-touch-icon.png" {
+        return bundled_apple_touch_icon().await;
+    }
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, url))
+        .finish()
+}

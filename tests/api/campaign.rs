@@ -16,6 +16,7 @@ on_both_backends!(
     the_updates_choice_is_stored_exported_and_erased_on_withdrawal,
     site_identity_is_on_every_page_title_and_the_from_line,
     the_installed_site_reaches_emails_the_console_and_error_pages,
+    robots_sitemap_feed_and_icons_list_only_public_letters,
 );
 
 const SLUG: &str = "dear-president";
@@ -465,4 +466,100 @@ async fn the_installed_site_reaches_emails_the_console_and_error_pages(backend: 
         from_headers(&app),
         vec!["Coalition for Clean Air <letters@localhost>".to_owned()]
     );
+}
+
+async fn robots_sitemap_feed_and_icons_list_only_public_letters(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "");
+    app.create_letter("closed-letter", "closed", "");
+    app.create_letter("secret-draft", "draft", "");
+
+    let robots = app.get("/robots.txt").await;
+    assert_eq!(robots.status, StatusCode::OK);
+    assert!(content_type(&robots).starts_with("text/plain"));
+    for line in [
+        "User-agent: *",
+        "Disallow: /admin",
+        "Disallow: /verify",
+        "Disallow: /withdraw",
+        "Disallow: /api/v1/admin",
+        &format!("Sitemap: {PUBLIC_URL}/sitemap.xml"),
+    ] {
+        assert!(
+            robots.body.lines().any(|found| found == line),
+            "{line}:\n{}",
+            robots.body
+        );
+    }
+
+    let sitemap = app.get("/sitemap.xml").await;
+    assert_eq!(sitemap.status, StatusCode::OK);
+    assert!(content_type(&sitemap).starts_with("application/xml"));
+    assert!(sitemap.body.starts_with("<?xml"));
+    let locations: Vec<&str> = sitemap
+        .body
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</loc>").next())
+        .collect();
+    let mut expected = vec![format!("{PUBLIC_URL}/")];
+    for slug in ["closed-letter", SLUG] {
+        expected.push(format!("{PUBLIC_URL}/letters/{slug}"));
+        expected.push(format!("{PUBLIC_URL}/letters/{slug}/signatories"));
+    }
+    let mut found: Vec<String> = locations.iter().map(|&loc| loc.to_owned()).collect();
+    found.sort();
+    expected.sort();
+    assert_eq!(found, expected);
+
+    let feed = app.get("/feed.atom").await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(content_type(&feed).starts_with("application/atom+xml"));
+    assert!(
+        feed.body
+            .contains(r#"<feed xmlns="http://www.w3.org/2005/Atom""#),
+        "{}",
+        feed.body
+    );
+    assert!(
+        feed.body
+            .contains(&format!("<id>{PUBLIC_URL}/letters/{SLUG}</id>")),
+        "{}",
+        feed.body
+    );
+    assert!(
+        !feed.body.contains("secret-draft"),
+        "a draft is in the feed"
+    );
+    assert!(
+        !feed.body.contains("closed-letter"),
+        "a closed letter is in the feed"
+    );
+    assert!(
+        app.get("/")
+            .await
+            .body
+            .contains(r#"type="application/atom+xml""#)
+    );
+
+    let favicon = app.get("/static/favicon.svg").await;
+    assert_eq!(favicon.status, StatusCode::OK);
+    assert_eq!(content_type(&favicon), "image/svg+xml");
+    assert!(favicon.body.contains("<svg"));
+    assert_eq!(
+        content_type(&app.get("/favicon.ico").await),
+        "image/svg+xml"
+    );
+    for path in ["/static/apple-touch-icon.png", "/apple-touch-icon.png"] {
+        let icon = app.get(path).await;
+        assert_eq!(icon.status, StatusCode::OK, "{path}");
+        assert_eq!(content_type(&icon), "image/png", "{path}");
+        assert!(
+            icon.body.contains("PNG") && icon.body.contains("IHDR"),
+            "{path}"
+        );
+    }
+    let page = app.get(&format!("/letters/{SLUG}")).await.body;
+    assert!(page.contains(r#"<link rel="icon" href="/static/favicon.svg">"#));
+    assert!(page.contains(r#"<link rel="apple-touch-icon" href="/static/apple-touch-icon.png">"#));
 }
