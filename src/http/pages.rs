@@ -102,6 +102,11 @@ fn letter_page(
         } else {
             String::new()
         },
+        url: format!(
+            "{}/letters/{}",
+            state.settings.public_base(),
+            snapshot.letter.slug
+        ),
     };
     html(state, status, &page)
 }

@@ -130,6 +130,9 @@ pub struct LetterPage<'a> {
     pub accepting: bool,
     /// The signed time the form was shown, checked when it comes back.
     pub form_time: String,
+    /// The letter's absolute address (`server.public_url`), for link previews and
+    /// `rel=canonical`.
+    pub url: String,
 }
 
 impl LetterPage<'_> {
@@ -172,6 +175,15 @@ impl LetterPage<'_> {
             .goal
             .filter(|goal| *goal > 0)
             .map(|goal| (self.snapshot.counts.total() * 100 / goal).min(100))
+    }
+
+    /// The summary, or who the letter is to when it has none: a preview is never empty.
+    pub fn preview_description(&self) -> String {
+        if self.letter().summary.is_empty() {
+            format!("An open letter to {}", self.letter().addressee)
+        } else {
+            self.letter().summary.clone()
+        }
     }
 
     /// When the letter was published (or created, for one never opened).

@@ -17,6 +17,7 @@ on_both_backends!(
     site_identity_is_on_every_page_title_and_the_from_line,
     the_installed_site_reaches_emails_the_console_and_error_pages,
     robots_sitemap_feed_and_icons_list_only_public_letters,
+    letter_pages_carry_escaped_link_previews,
 );
 
 const SLUG: &str = "dear-president";
@@ -562,4 +563,55 @@ async fn robots_sitemap_feed_and_icons_list_only_public_letters(backend: Backend
     let page = app.get(&format!("/letters/{SLUG}")).await.body;
     assert!(page.contains(r#"<link rel="icon" href="/static/favicon.svg">"#));
     assert!(page.contains(r#"<link rel="apple-touch-icon" href="/static/apple-touch-icon.png">"#));
+}
+
+/// The content of the `<meta>` (or `<link>`) tag whose `key` attribute is `name`.
+fn meta(html: &str, key: &str, name: &str, value_attribute: &str) -> String {
+    let marker = format!(r#"{key}="{name}""#);
+    let tag = html
+        .split('<')
+        .find(|tag| tag.contains(&marker))
+        .unwrap_or_else(|| panic!("no tag with {marker}"));
+    let start = format!(r#"{value_attribute}=""#);
+    tag.split(&start)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no {value_attribute} in <{tag}"))
+        .to_owned()
+}
+
+async fn letter_pages_carry_escaped_link_previews(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let document = r#"+++
+slug = "quotes"
+title = "Say \"no\" <&> now"
+addressee = "The <Mayor> & \"Council\""
+summary = "Stop \"it\" <script>alert(1)</script> & more"
+status = "open"
++++
+
+Dear Mayor,
+"#;
+    let parsed = undersigned::letters::import::parse_document(document).expect("a valid letter");
+    undersigned::letters::import::store(&mut app.connection(), &parsed).expect("stored");
+
+    let page = app.get("/letters/quotes").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let head = page.body.split("</head>").next().expect("a head");
+    let title = "Say &#34;no&#34; &#60;&#38;&#62; now";
+    let summary = "Stop &#34;it&#34; &#60;script&#62;alert(1)&#60;/script&#62; &#38; more";
+    assert_eq!(meta(head, "property", "og:title", "content"), title);
+    assert_eq!(meta(head, "property", "og:description", "content"), summary);
+    assert_eq!(meta(head, "name", "description", "content"), summary);
+    assert_eq!(meta(head, "property", "og:type", "content"), "website");
+    assert_eq!(
+        meta(head, "property", "og:site_name", "content"),
+        "undersigned"
+    );
+    assert_eq!(meta(head, "name", "twitter:card", "content"), "summary");
+    let url = format!("{PUBLIC_URL}/letters/quotes");
+    assert_eq!(meta(head, "property", "og:url", "content"), url);
+    assert_eq!(meta(head, "rel", "canonical", "href"), url);
+    assert!(!head.contains("<script"), "{head}");
+    assert!(!head.contains(r#""no""#) && !head.contains("<&>"), "{head}");
 }
