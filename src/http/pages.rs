@@ -217,7 +217,7 @@ fn resend_form(
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     html(
-        &state,
+        state,
         status,
         &ResendPage {
             letter: &snapshot.letter,

@@ -49,7 +49,7 @@ pub fn installed() -> &'static SiteSettings {
 
 /// For templates: the site passed in at render time (`render_with_values`), else the
 /// installed one.
-pub fn of<'a>(passed: Result<&'a SiteSettings, askama::Error>) -> &'a SiteSettings {
+pub fn of(passed: Result<&SiteSettings, askama::Error>) -> &SiteSettings {
     passed.unwrap_or_else(|_| installed())
 }
 
