@@ -78,6 +78,28 @@ async fn the_sign_form_ticks_nothing_in_advance(backend: Backend) {
     assert!(input_tag(&refused.body, "updates").contains("checked"));
     assert!(!input_tag(&refused.body, "public").contains("checked"));
     assert_eq!(app.signature_count(), 0, "a refused form stored something");
+
+    // The form behind a member organization's invite link, too.
+    app.cli_ok(&[
+        "members",
+        "add",
+        "Member Org",
+        "--email",
+        "member@org.example",
+    ]);
+    app.cli_ok(&["invites", "send", SLUG, "--member", "Member Org"]);
+    let mails = app.wait_for_mails_to("member@org.example", 1).await;
+    let invite = app
+        .get(&mails[0].link(&format!("/letters/{SLUG}/invite/")))
+        .await;
+    assert_eq!(invite.status, StatusCode::OK, "{}", invite.body);
+    for name in ["public", "updates"] {
+        let tag = input_tag(&invite.body, name);
+        assert!(
+            !tag.contains("checked"),
+            "{name} is ticked in advance: {tag}"
+        );
+    }
 }
 
 async fn confirm_latest_mail_to(app: &TestApp, email: &str) {
