@@ -22,6 +22,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub staff: StaffSettings,
     pub letters: LetterSettings,
+    pub site: SiteSettings,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -74,6 +75,185 @@ pub struct MailSettings {
 pub struct LetterSettings {
     /// Hosts whose images a letter may show besides the service's own (see `letters::markdown`).
     pub allowed_image_hosts: Vec<String>,
+}
+
+/// The coalition's identity: what every public page, the console header and every email
+/// say about who runs the campaign.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSettings {
+    pub name: String,
+    pub tagline: String,
+    /// Empty, a file under `assets_dir` (served at `/assets/...`), or an https:// address.
+    pub logo: String,
+    pub assets_dir: PathBuf,
+    /// `#rrggbb`.
+    pub accent_color: String,
+    /// An email address people may write to; empty for none.
+    pub contact: String,
+    /// An https:// address of the coalition's notice, or a short Markdown text shown at
+    /// `/privacy`.
+    pub privacy: String,
+    pub footer: String,
+    pub date_style: DateStyle,
+    /// Empty for the bundled icon, a file under `assets_dir`, or an https:// address.
+    pub favicon: String,
+    /// A 180x180 PNG: empty for the bundled one, a file under `assets_dir`, or https://.
+    pub apple_touch_icon: String,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DateStyle {
+    /// 1 December 2026
+    Long,
+    /// December 1, 2026
+    Us,
+    /// 2026-12-01
+    Iso,
+}
+
+impl DateStyle {
+    pub fn date(self, time: &chrono::NaiveDateTime) -> String {
+        match self {
+            DateStyle::Long => time.format("%-d %B %Y"),
+            DateStyle::Us => time.format("%B %-d, %Y"),
+            DateStyle::Iso => time.format("%Y-%m-%d"),
+        }
+        .to_string()
+    }
+
+    pub fn date_time(self, time: &chrono::NaiveDateTime) -> String {
+        match self {
+            DateStyle::Long => time.format("%-d %B %Y, %H:%M UTC"),
+            DateStyle::Us => time.format("%B %-d, %Y, %H:%M UTC"),
+            DateStyle::Iso => time.format("%Y-%m-%d %H:%M UTC"),
+        }
+        .to_string()
+    }
+}
+
+/// Where a `[site]` picture comes from.
+fn site_file_url(value: &str) -> Option<String> {
+    if value.is_empty() {
+        None
+    } else if value.starts_with("https://") {
+        Some(value.to_owned())
+    } else {
+        Some(format!("/assets/{value}"))
+    }
+}
+
+impl SiteSettings {
+    pub fn logo_url(&self) -> Option<String> {
+        site_file_url(&self.logo)
+    }
+
+    pub fn favicon_url(&self) -> String {
+        site_file_url(&self.favicon).unwrap_or_else(|| "/static/favicon.svg".into())
+    }
+
+    pub fn apple_touch_icon_url(&self) -> String {
+        site_file_url(&self.apple_touch_icon)
+            .unwrap_or_else(|| "/static/apple-touch-icon.png".into())
+    }
+
+    /// The privacy notice's address: the coalition's own page, or `/privacy`.
+    pub fn privacy_url(&self) -> &str {
+        if self.privacy.starts_with("https://") {
+            &self.privacy
+        } else {
+            "/privacy"
+        }
+    }
+
+    /// The accent colour darkened for links and hover states (text on the page background
+    /// needs more contrast than a border).
+    pub fn accent_dark(&self) -> String {
+        let channel = |at: usize| {
+            u8::from_str_radix(self.accent_color.get(at..at + 2).unwrap_or("00"), 16).unwrap_or(0)
+        };
+        let darker = |value: u8| (u16::from(value) * 78 / 100) as u8;
+        format!(
+            "#{:02x}{:02x}{:02x}",
+            darker(channel(1)),
+            darker(channel(3)),
+            darker(channel(5))
+        )
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let one_line =
+            |key: &str, value: &str, max: usize, required: bool| match crate::text::one_line(
+                value, max,
+            ) {
+                Ok(Some(_)) => Ok(()),
+                Ok(None) if !required => Ok(()),
+                Ok(None) => Err(ConfigError(format!("site.{key}: must not be empty"))),
+                Err(error) => Err(ConfigError(format!("site.{key}: {error}"))),
+            };
+        one_line("name", &self.name, 100, true)?;
+        one_line("tagline", &self.tagline, 200, false)?;
+        one_line("footer", &self.footer, 500, false)?;
+        for (key, value) in [
+            ("logo", &self.logo),
+            ("favicon", &self.favicon),
+            ("apple_touch_icon", &self.apple_touch_icon),
+        ] {
+            if !(value.is_empty() || is_https_url(value) || is_asset_path(value)) {
+                return Err(ConfigError(format!(
+                    "site.{key}: {value:?} must be a file name under site.assets_dir (letters, digits, '.', '-', '_', '/') or an https:// address"
+                )));
+            }
+        }
+        let colour = self.accent_color.as_bytes();
+        if colour.len() != 7 || colour[0] != b'#' || !colour[1..].iter().all(u8::is_ascii_hexdigit)
+        {
+            return Err(ConfigError(format!(
+                "site.accent_color: {:?} must be a colour such as \"#b3261e\"",
+                self.accent_color
+            )));
+        }
+        if !self.contact.is_empty() && self.contact.parse::<lettre::Address>().is_err() {
+            return Err(ConfigError(format!(
+                "site.contact: {:?} is not an email address",
+                self.contact
+            )));
+        }
+        if self.privacy.starts_with("http") && !is_https_url(&self.privacy) {
+            return Err(ConfigError(format!(
+                "site.privacy: {:?} must be an https:// address or a Markdown text",
+                self.privacy
+            )));
+        }
+        if let Err(error) = crate::text::multi_line(&self.privacy, PRIVACY_MAX) {
+            return Err(ConfigError(format!("site.privacy: {error}")));
+        }
+        Ok(())
+    }
+}
+
+/// The longest privacy text `[site]` may hold: a short notice, not a policy document.
+const PRIVACY_MAX: usize = 20_000;
+
+fn is_https_url(value: &str) -> bool {
+    value.len() > "https://".len()
+        && value.starts_with("https://")
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'))
+}
+
+/// A relative path inside the assets folder that cannot climb out of it.
+fn is_asset_path(value: &str) -> bool {
+    !value.starts_with('/')
+        && value.split('/').all(|part| {
+            !part.is_empty()
+                && !part.starts_with('.')
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        })
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -153,7 +333,9 @@ impl Settings {
         if let Ok(url) = std::env::var("DATABASE_URL") {
             figment = figment.merge(Serialized::default("database.url", url));
         }
-        Self::from_figment(figment)
+        let settings = Self::from_figment(figment)?;
+        settings.install_site();
+        Ok(settings)
     }
 
     /// The compiled-in defaults with explicit overrides; tests and tools use this so that the
@@ -190,7 +372,9 @@ impl Settings {
                 .collect();
             ConfigError(lines.join("; "))
         })?;
+        let mut settings = settings;
         settings.validate()?;
+        settings.mail.from = from_with_site_name(&settings.mail.from, &settings.site.name);
         Ok(settings)
     }
 
@@ -288,6 +472,7 @@ impl Settings {
                 "server.metrics_token: must not contain spaces".into(),
             ));
         }
+        self.site.validate()?;
         if self.signing.purge_unconfirmed_days < 1 {
             return Err(ConfigError(
                 "signing.purge_unconfirmed_days: must be at least 1".into(),
@@ -296,9 +481,27 @@ impl Settings {
         Ok(())
     }
 
+    /// Makes `[site]` the identity of everything this process renders without an
+    /// application at hand (emails, console and error pages). One process serves one site;
+    /// `serve` and every command call this through `load`.
+    pub fn install_site(&self) {
+        crate::http::site::install(self.site.clone());
+    }
+
     /// `public_url` without a trailing slash, ready to have a path appended.
     pub fn public_base(&self) -> &str {
         self.server.public_url.trim_end_matches('/')
+    }
+}
+
+/// A bare `mail.from` address gets the site's name as its display name, so mail comes from
+/// the coalition by name; a display name written in `mail.from` is kept.
+fn from_with_site_name(from: &str, site_name: &str) -> String {
+    match from.parse::<lettre::message::Mailbox>() {
+        Ok(mailbox) if mailbox.name.is_none() => {
+            lettre::message::Mailbox::new(Some(site_name.to_owned()), mailbox.email).to_string()
+        }
+        _ => from.to_owned(),
     }
 }
 
@@ -349,5 +552,44 @@ mod tests {
         let error = Settings::defaults_with(&[("mail.transport", "smtp".into())])
             .expect_err("smtp without url is refused");
         assert!(error.to_string().contains("mail.smtp_url"), "{error}");
+    }
+
+    #[test]
+    fn site_settings_are_checked_and_name_the_key() {
+        let settings = Settings::defaults_with(&[]).expect("defaults load");
+        assert_eq!(settings.site.name, "undersigned");
+        assert_eq!(settings.mail.from, "undersigned <letters@localhost>");
+        for (key, value) in [
+            ("site.accent_color", "red"),
+            ("site.accent_color", "#12345g"),
+            ("site.logo", "../secret.png"),
+            ("site.logo", "http://insecure.example/logo.png"),
+            ("site.contact", "not an address"),
+            ("site.privacy", "http://insecure.example/privacy"),
+            ("site.name", "   "),
+            ("site.name", "two\nlines"),
+            ("site.date_style", "roman"),
+        ] {
+            let error = Settings::defaults_with(&[(key, value.into())])
+                .expect_err("a wrong [site] value is refused");
+            assert!(error.to_string().contains(key), "{key}={value:?}: {error}");
+        }
+        let settings = Settings::defaults_with(&[
+            ("site.name", "Friends, \"Protest\"".into()),
+            ("site.accent_color", "#336699".into()),
+            ("site.logo", "img/logo.svg".into()),
+            ("mail.from", "letters@example.org".into()),
+        ])
+        .expect("a custom site");
+        assert_eq!(
+            settings.site.logo_url().as_deref(),
+            Some("/assets/img/logo.svg")
+        );
+        assert_eq!(settings.site.accent_dark(), "#274f77");
+        let from: lettre::message::Mailbox = settings.mail.from.parse().expect("a mailbox");
+        assert_eq!(from.name.as_deref(), Some("Friends, \"Protest\""));
+        let kept = Settings::defaults_with(&[("mail.from", "Coalition <a@example.org>".into())])
+            .expect("a named sender");
+        assert_eq!(kept.mail.from, "Coalition <a@example.org>");
     }
 }

@@ -39,7 +39,7 @@ pub enum ExportError {
     Json(#[from] serde_json::Error),
 }
 
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 22] = [
     "id",
     "kind",
     "state",
@@ -52,6 +52,7 @@ pub const COLUMNS: [&str; 21] = [
     "comment",
     "website",
     "public",
+    "updates",
     "content_hash",
     "created_at",
     "verified_at",
@@ -105,6 +106,7 @@ struct ExportRow<'a> {
     comment: Option<&'a str>,
     website: Option<&'a str>,
     public: bool,
+    updates: bool,
     content_hash: &'a str,
     created_at: String,
     verified_at: Option<String>,
@@ -132,6 +134,7 @@ impl<'a> ExportRow<'a> {
             comment: record.comment.as_deref(),
             website: record.website.as_deref(),
             public: record.public,
+            updates: record.updates,
             content_hash: &record.content_hash,
             created_at: timestamp(Some(record.created_at)),
             verified_at: time(record.verified_at),
@@ -144,7 +147,7 @@ impl<'a> ExportRow<'a> {
         }
     }
 
-    fn csv_cells(&self) -> [std::borrow::Cow<'_, str>; 21] {
+    fn csv_cells(&self) -> [std::borrow::Cow<'_, str>; 22] {
         let text = |value: &'a str| neutralize_formula(value);
         let optional = |value: Option<&'a str>| neutralize_formula(value.unwrap_or(""));
         [
@@ -160,6 +163,7 @@ impl<'a> ExportRow<'a> {
             optional(self.comment),
             optional(self.website),
             (if self.public { "yes" } else { "no" }).into(),
+            (if self.updates { "yes" } else { "no" }).into(),
             text(self.content_hash),
             self.created_at.as_str().into(),
             self.verified_at.as_deref().unwrap_or("").into(),
@@ -536,6 +540,7 @@ mod tests {
             comment: Some("@SUM(A1)".into()),
             website: None,
             public: true,
+            updates: false,
             content_hash: "abc".into(),
             created_at: chrono::NaiveDate::from_ymd_opt(2026, 1, 2)
                 .and_then(|day| day.and_hms_opt(3, 4, 5))
@@ -569,7 +574,7 @@ mod tests {
             concat!(
                 r#""s1","individual","verified","Ada;=HYPERLINK(""http://evil.example"")","#,
                 r#""'=cmd|' /C calc'!A0@example.org","","Prof, ""Dr""","'-2+3","Tab	here","#,
-                r#""'@SUM(A1)","","yes","abc","2026-01-02T03:04:05.000000Z","","","","","","","""#
+                r#""'@SUM(A1)","","yes","no","abc","2026-01-02T03:04:05.000000Z","","","","","","","""#
             )
         );
         // Split on `;` as such a spreadsheet would, outside quotes: nothing splits.

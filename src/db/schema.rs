@@ -67,6 +67,7 @@ diesel::table! {
         removed_at -> Nullable<Timestamp>,
         removed_by -> Nullable<Text>,
         removed_reason -> Nullable<Text>,
+        updates -> Bool,
     }
 }
 

@@ -71,7 +71,6 @@ pub async fn invite_page(
             let form = FormView {
                 values: SignatureFields {
                     website: target.member.website.clone().unwrap_or_default(),
-                    public: true,
                     ..SignatureFields::default()
                 },
                 ..FormView::fresh()

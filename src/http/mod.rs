@@ -8,6 +8,7 @@ pub mod form;
 mod invites;
 pub mod middleware;
 mod pages;
+pub mod site;
 mod versions;
 mod views;
 
@@ -167,6 +168,22 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/static/style.css", web::get().to(pages::stylesheet))
         .route("/static/confirm.js", web::get().to(pages::confirm_script))
         .route("/static/preview.js", web::get().to(pages::preview_script))
+        .route("/static/site.css", web::get().to(site::stylesheet))
+        .route("/privacy", web::get().to(site::privacy))
+        .route("/static/favicon.svg", web::get().to(site::bundled_favicon))
+        .route(
+            "/static/apple-touch-icon.png",
+            web::get().to(site::bundled_apple_touch_icon),
+        )
+        .route("/favicon.ico", web::get().to(site::favicon))
+        .route(
+            "/apple-touch-icon.png",
+            web::get().to(site::apple_touch_icon),
+        )
+        .route("/robots.txt", web::get().to(site::robots))
+        .route("/sitemap.xml", web::get().to(site::sitemap))
+        .route("/feed.atom", web::get().to(site::feed))
+        .route("/assets/{path:.+}", web::get().to(site::asset))
         .route("/letters/{slug}", web::get().to(pages::letter))
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
         .route("/letters/{slug}/signed", web::get().to(pages::check_email))

@@ -22,10 +22,15 @@ use crate::tokens::TokenPurpose;
 
 const SIGNATORIES_PER_PAGE: i64 = 100;
 
-fn html(status: StatusCode, page: &impl Template) -> Result<HttpResponse, PageError> {
+/// A public page, in this application's `[site]` identity.
+fn html(
+    state: &AppState,
+    status: StatusCode,
+    page: &impl Template,
+) -> Result<HttpResponse, PageError> {
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+        .body(super::site::render(&state.settings, page)?))
 }
 
 /// Pages reached through a token: the token must not leak to other sites in a Referer.
@@ -57,7 +62,7 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
             status: letter.status.to_string(),
         });
     }
-    html(StatusCode::OK, &IndexPage { letters: cards })
+    html(&state, StatusCode::OK, &IndexPage { letters: cards })
 }
 
 async fn snapshot_or_404(
@@ -97,8 +102,13 @@ fn letter_page(
         } else {
             String::new()
         },
+        url: format!(
+            "{}/letters/{}",
+            state.settings.public_base(),
+            snapshot.letter.slug
+        ),
     };
-    html(status, &page)
+    html(state, status, &page)
 }
 
 /// The letter with its list and no form, answering a signature it cannot take.
@@ -122,15 +132,16 @@ pub(super) const SLOW_DOWN: &str = "Many people have just signed from your netwo
 
 /// Only a form a browser sends as a form: a cross-site page could otherwise make its
 /// visitors' browsers sign with a `text/plain` body, which needs no CORS permission.
+/// (Called where no application state is at hand: the page takes the installed `[site]`.)
 pub(super) fn unsupported_media_type() -> Result<HttpResponse, PageError> {
-    html(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        &MessagePage {
-            heading: "This form could not be read",
-            paragraphs: vec!["Send it from the letter's page.".into()],
-            link: Some(("/".into(), "See the open letters")),
-        },
-    )
+    let page = MessagePage {
+        heading: "This form could not be read",
+        paragraphs: vec!["Send it from the letter's page.".into()],
+        link: Some(("/".into(), "See the open letters")),
+    };
+    Ok(HttpResponse::build(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
 }
 
 pub(super) fn with_retry_after(
@@ -206,6 +217,7 @@ fn resend_form(
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     html(
+        state,
         status,
         &ResendPage {
             letter: &snapshot.letter,
@@ -282,6 +294,7 @@ pub async fn check_email(
 ) -> Result<HttpResponse, PageError> {
     let snapshot = snapshot_or_404(&state, &slug).await?;
     html(
+        &state,
         StatusCode::OK,
         &CheckEmailPage {
             letter: &snapshot.letter,
@@ -309,6 +322,7 @@ pub async fn signatories(
         .db(move |connection| signatories_page(connection, &letter, listed.organizations, page))
         .await?;
     html(
+        &state,
         StatusCode::OK,
         &SignatoriesPage {
             letter: &snapshot.letter,

@@ -94,12 +94,10 @@ pub struct FormView {
 }
 
 impl FormView {
+    /// Nothing ticked: a box ticked in advance is not consent (GDPR recital 32).
     pub fn fresh() -> FormView {
         FormView {
-            values: SignatureFields {
-                public: true,
-                ..SignatureFields::default()
-            },
+            values: SignatureFields::default(),
             errors: FieldErrors::new(),
             problem: String::new(),
         }
@@ -132,6 +130,9 @@ pub struct LetterPage<'a> {
     pub accepting: bool,
     /// The signed time the form was shown, checked when it comes back.
     pub form_time: String,
+    /// The letter's absolute address (`server.public_url`), for link previews and
+    /// `rel=canonical`.
+    pub url: String,
 }
 
 impl LetterPage<'_> {
@@ -176,20 +177,21 @@ impl LetterPage<'_> {
             .map(|goal| (self.snapshot.counts.total() * 100 / goal).min(100))
     }
 
-    pub fn date(&self) -> String {
-        long_date(
-            self.letter()
-                .published_at
-                .as_ref()
-                .unwrap_or(&self.letter().created_at),
-        )
+    /// The summary, or who the letter is to when it has none: a preview is never empty.
+    pub fn preview_description(&self) -> String {
+        if self.letter().summary.is_empty() {
+            format!("An open letter to {}", self.letter().addressee)
+        } else {
+            self.letter().summary.clone()
+        }
     }
 
-    pub fn closes(&self) -> Option<String> {
+    /// When the letter was published (or created, for one never opened).
+    pub fn published_at(&self) -> &NaiveDateTime {
         self.letter()
-            .closes_at
+            .published_at
             .as_ref()
-            .map(|time| time.format("%-d %B %Y, %H:%M UTC").to_string())
+            .unwrap_or(&self.letter().created_at)
     }
 
     pub fn more_individuals(&self) -> bool {

@@ -34,8 +34,9 @@ macro_rules! mail_templates {
     };
 }
 
+/// In the site's date style (`[site] date_style`).
 fn long_time(time: NaiveDateTime) -> String {
-    time.format("%-d %B %Y, %H:%M UTC").to_string()
+    crate::http::site::installed().date_style.date_time(&time)
 }
 
 pub struct LetterFacts<'a> {

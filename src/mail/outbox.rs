@@ -201,16 +201,18 @@ pub fn used_of_ceiling(
     connection: &mut DbConnection,
     now: NaiveDateTime,
 ) -> Result<i64, diesel::result::Error> {
-    let sent: i64 = outbox::table
-        .filter(outbox::sent_at.gt(now - Duration::seconds(60)))
+    // One statement, so one snapshot: with two, a message that turns from sending to sent
+    // between them (another worker's recorder) would be counted by neither.
+    outbox::table
+        .filter(
+            outbox::sent_at
+                .gt(now - Duration::seconds(60))
+                .or(outbox::state
+                    .eq(OutboxState::Sending)
+                    .and(outbox::locked_until.ge(now))),
+        )
         .count()
-        .get_result(connection)?;
-    let in_flight: i64 = outbox::table
-        .filter(outbox::state.eq(OutboxState::Sending))
-        .filter(outbox::locked_until.ge(now))
-        .count()
-        .get_result(connection)?;
-    Ok(sent + in_flight)
+        .get_result(connection)
 }
 
 fn claim_in_transaction(

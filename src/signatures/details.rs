@@ -26,6 +26,7 @@ pub struct SignerDetails {
     pub comment: Option<String>,
     pub website: Option<String>,
     pub public: bool,
+    pub updates: bool,
 }
 
 /// Columns of `signatures` that say nothing about the person: ids, states, times, the
@@ -65,6 +66,7 @@ impl SignerDetails {
             comment: input.comment.clone(),
             website: input.website.clone(),
             public: input.public,
+            updates: input.updates,
         }
     }
 
@@ -82,6 +84,7 @@ impl SignerDetails {
             comment: None,
             website: None,
             public: false,
+            updates: false,
         }
     }
 }

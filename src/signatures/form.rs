@@ -24,6 +24,9 @@ pub struct SignatureFields {
     pub website: String,
     #[serde(deserialize_with = "checkbox")]
     pub public: bool,
+    /// "Keep me updated about this letter": a consent of its own, never ticked in advance.
+    #[serde(deserialize_with = "checkbox")]
+    pub updates: bool,
     /// The honeypot: people leave it empty.
     #[serde(rename = "nickname")]
     pub honeypot: String,
@@ -70,6 +73,7 @@ pub struct SignatureInput {
     pub comment: Option<String>,
     pub website: Option<String>,
     pub public: bool,
+    pub updates: bool,
 }
 
 /// Field name to message, in form order.
@@ -173,6 +177,7 @@ pub fn validate(
             comment,
             website,
             public: fields.public,
+            updates: fields.updates,
         }),
         _ => Err(errors),
     }

@@ -63,6 +63,7 @@ pub struct SignatureRecord {
     pub removed_at: Option<NaiveDateTime>,
     pub removed_by: Option<String>,
     pub removed_reason: Option<String>,
+    pub updates: bool,
 }
 
 /// What the public may see of a signature whose signer agreed to be listed.

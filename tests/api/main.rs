@@ -11,6 +11,7 @@ mod admin_moderation;
 mod admission;
 mod auth_hardening;
 mod bad_input;
+mod campaign;
 mod cli;
 mod confirm_grace;
 mod instances;

@@ -1,0 +1,284 @@
+//! The coalition's identity (`[site]`) as pages and emails see it, and the files browsers,
+//! crawlers and feed readers ask a site for: the site stylesheet (accent colour), the privacy
+//! notice, `/assets/...`, icons, `robots.txt`, `sitemap.xml` and `/feed.atom`.
+
+use std::any::Any;
+use std::sync::{LazyLock, OnceLock};
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::{AppState, PageError};
+use crate::config::{Settings, SiteSettings};
+
+static INSTALLED: OnceLock<SiteSettings> = OnceLock::new();
+
+/// The compiled-in `[site]`, for a process that never loaded its configuration (tests that
+/// build an application from explicit settings).
+/// (The compiled-in defaults are checked by a unit test; the fallback only keeps a page from
+/// failing if that ever broke.)
+static DEFAULT: LazyLock<SiteSettings> = LazyLock::new(|| {
+    Settings::defaults_with(&[])
+        .map(|settings| settings.site)
+        .unwrap_or_else(|_| SiteSettings {
+            name: "undersigned".into(),
+            tagline: String::new(),
+            logo: String::new(),
+            assets_dir: "assets".into(),
+            accent_color: "#b3261e".into(),
+            contact: String::new(),
+            privacy: String::new(),
+            footer: String::new(),
+            date_style: crate::config::DateStyle::Long,
+            favicon: String::new(),
+            apple_touch_icon: String::new(),
+        })
+});
+
+/// Makes `site` what this process renders where no application state is at hand (emails,
+/// console and error pages). The first call wins: one process serves one site.
+pub fn install(site: SiteSettings) {
+    let _ = INSTALLED.set(site);
+}
+
+/// The site this process installed, or the compiled-in default.
+pub fn installed() -> &'static SiteSettings {
+    INSTALLED.get().unwrap_or(&DEFAULT)
+}
+
+/// For templates: the site passed in at render time (`render_with_values`), else the
+/// installed one.
+pub fn of(passed: Result<&SiteSettings, askama::Error>) -> &SiteSettings {
+    passed.unwrap_or_else(|_| installed())
+}
+
+/// Renders a page template with this application's `[site]`.
+pub fn render(settings: &Settings, page: &impl Template) -> Result<String, askama::Error> {
+    let values: (&str, &dyn Any) = ("site", &settings.site);
+    page.render_with_values(&values)
+}
+
+/// `/static/site.css`: the accent colour, as a stylesheet because the Content-Security-Policy
+/// allows no inline style.
+pub async fn stylesheet(state: web::Data<AppState>) -> HttpResponse {
+    let site = &state.settings.site;
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(format!(
+            ":root {{ --accent: {}; --accent-dark: {}; }}\n",
+            site.accent_color,
+            site.accent_dark()
+        ))
+}
+
+#[derive(Template)]
+#[template(path = "privacy.html")]
+struct PrivacyPage {
+    /// Rendered from `[site] privacy` with the letters' Markdown renderer, which drops raw
+    /// HTML, scripts and foreign images.
+    notice_html: String,
+}
+
+/// `/privacy`: the notice written in `[site] privacy`, or a redirect to the coalition's own.
+pub async fn privacy(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let site = &state.settings.site;
+    if site.privacy.starts_with("https://") {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, site.privacy.as_str()))
+            .finish());
+    }
+    let page = PrivacyPage {
+        notice_html: crate::letters::markdown::render(&site.privacy),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(render(&state.settings, &page)?))
+}
+
+/// The media types of the files a coalition puts in its assets folder.
+fn content_type(path: &str) -> Option<&'static str> {
+    let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain; charset=utf-8",
+        _ => return None,
+    })
+}
+
+/// `/assets/{path}`: a file from `[site] assets_dir` (logo, icons). Only plain relative
+/// names of known picture and document types; nothing outside the folder, no hidden files.
+pub async fn asset(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let path = path.into_inner();
+    let safe = !path.starts_with('/')
+        && path.split('/').all(|part| {
+            !part.is_empty()
+                && !part.starts_with('.')
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        });
+    let Some(kind) = content_type(&path).filter(|_| safe) else {
+        return Err(PageError::NotFound);
+    };
+    let file = state.settings.site.assets_dir.join(&path);
+    let bytes = web::block(move || std::fs::read(file))
+        .await
+        .map_err(|error| PageError::Internal(format!("reading an asset: {error}")))?;
+    match bytes {
+        Ok(bytes) => Ok(HttpResponse::Ok()
+            .content_type(kind)
+            .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+            .body(bytes)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Err(PageError::NotFound),
+        Err(error) => Err(PageError::Internal(format!(
+            "reading asset {path}: {error}"
+        ))),
+    }
+}
+
+/// Crawlers stay out of the console and the pages behind emailed links (whose tokens must
+/// not end up in a search index) and are pointed at the sitemap.
+pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(format!(
+            "User-agent: *\nDisallow: /admin\nDisallow: /verify\nDisallow: /withdraw\nDisallow: /api/v1/admin\nDisallow: /letters/*/invite/\n\nSitemap: {}/sitemap.xml\n",
+            state.settings.public_base()
+        ))
+}
+
+#[derive(Template)]
+#[template(path = "sitemap.xml")]
+struct Sitemap {
+    base: String,
+    letters: Vec<crate::letters::Letter>,
+}
+
+/// `/sitemap.xml`: the index, and every public letter with its signatories page.
+pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let letters = state.db(crate::letters::list_public).await?;
+    let page = Sitemap {
+        base: state.settings.public_base().to_owned(),
+        letters,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("application/xml; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(page.render()?))
+}
+
+/// `/feed.atom`: the open letters, newest first, for feed readers and aggregators.
+pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
+    let letters = state.db(crate::letters::list_public).await?;
+    let base = state.settings.public_base();
+    let site = &state.settings.site;
+    let time = |time: &chrono::NaiveDateTime| -> FixedDateTime { time.and_utc().fixed_offset() };
+    let link = |href: String, rel: &str, mime_type: &str| Link {
+        href,
+        rel: rel.to_owned(),
+        mime_type: Some(mime_type.to_owned()),
+        ..Link::default()
+    };
+    let open: Vec<_> = letters
+        .into_iter()
+        .filter(|letter| letter.status() == crate::letters::LetterStatus::Open)
+        .collect();
+    let entries: Vec<Entry> = open
+        .iter()
+        .map(|letter| {
+            let url = format!("{base}/letters/{}", letter.slug);
+            let mut entry = Entry::default();
+            entry.set_id(url.clone());
+            entry.set_title(Text::plain(letter.title.clone()));
+            entry.set_updated(time(&letter.updated_at));
+            entry.set_published(letter.published_at.as_ref().map(time));
+            entry.set_summary(Some(Text::plain(if letter.summary.is_empty() {
+                format!("To {}", letter.addressee)
+            } else {
+                format!("To {}. {}", letter.addressee, letter.summary)
+            })));
+            entry.set_links(vec![link(url, "alternate", "text/html")]);
+            entry
+        })
+        .collect();
+    let mut feed = Feed::default();
+    feed.set_id(format!("{base}/"));
+    feed.set_title(Text::plain(format!("{}: open letters", site.name)));
+    if !site.tagline.is_empty() {
+        feed.set_subtitle(Some(Text::plain(site.tagline.clone())));
+    }
+    feed.set_updated(
+        open.iter()
+            .map(|letter| letter.updated_at)
+            .max()
+            .map(|latest| time(&latest))
+            .unwrap_or_else(|| time(&chrono::DateTime::UNIX_EPOCH.naive_utc())),
+    );
+    feed.set_authors(vec![Person {
+        name: site.name.clone(),
+        ..Person::default()
+    }]);
+    feed.set_links(vec![
+        link(format!("{base}/feed.atom"), "self", "application/atom+xml"),
+        link(format!("{base}/"), "alternate", "text/html"),
+    ]);
+    feed.set_entries(entries);
+    Ok(HttpResponse::Ok()
+        .content_type("application/atom+xml; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(feed.to_string()))
+}
+
+/// The bundled icons, for a site that configured none.
+const FAVICON_SVG: &str = include_str!("../../static/favicon.svg");
+const APPLE_TOUCH_ICON_PNG: &[u8] = include_bytes!("../../static/apple-touch-icon.png");
+
+pub async fn bundled_favicon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(FAVICON_SVG)
+}
+
+pub async fn bundled_apple_touch_icon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/png")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(APPLE_TOUCH_ICON_PNG)
+}
+
+/// `/favicon.ico` and `/apple-touch-icon.png`, which browsers ask for without reading the
+/// page: the configured icon (a redirect), or the bundled one.
+pub async fn favicon(state: web::Data<AppState>) -> HttpResponse {
+    let url = state.settings.site.favicon_url();
+    if url == "/static/favicon.svg" {
+        return bundled_favicon().await;
+    }
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, url))
+        .finish()
+}
+
+pub async fn apple_touch_icon(state: web::Data<AppState>) -> HttpResponse {
+    let url = state.settings.site.apple_touch_icon_url();
+    if url == "/static/apple-touch-icon.png" {
+        return bundled_apple_touch_icon().await;
+    }
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, url))
+        .finish()
+}
