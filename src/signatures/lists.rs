@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{
     PublicSignatory, SignatureKind, SignatureRecord, SignatureState, counted_sql, is_counted,
 };
-use crate::db::schema::{signatures, tokens};
+use crate::db::schema::{signature_tallies, signatures, tokens};
 use crate::db::{self, DbConnection};
 use crate::letters::Letter;
 
@@ -32,21 +32,20 @@ impl SignatureCounts {
     }
 }
 
-/// Counted signatures and, of those, the ones listed publicly, in one pass over the
-/// letter's (letter, state, kind, public) index.
+/// Counted signatures and, of those, the ones listed publicly, from the letter's tally rows
+/// (at most eight, kept by database triggers as signatures change state), so the cost does
+/// not grow with the letter. `is_counted` still decides which tallied states count.
 pub fn counted_and_listed(
     connection: &mut DbConnection,
     letter: &Letter,
 ) -> Result<(SignatureCounts, SignatureCounts), diesel::result::Error> {
-    let groups: Vec<(SignatureState, SignatureKind, bool, i64)> = signatures::table
-        .filter(signatures::letter_id.eq(&letter.id))
-        .filter(signatures::state.eq_any(SignatureState::CONFIRMED))
-        .group_by((signatures::state, signatures::kind, signatures::public))
+    let groups: Vec<(SignatureState, SignatureKind, bool, i64)> = signature_tallies::table
+        .filter(signature_tallies::letter_id.eq(&letter.id))
         .select((
-            signatures::state,
-            signatures::kind,
-            signatures::public,
-            diesel::dsl::count_star(),
+            signature_tallies::state,
+            signature_tallies::kind,
+            signature_tallies::public,
+            signature_tallies::count,
         ))
         .load(connection)?;
     let mut counted = SignatureCounts::default();
