@@ -27,6 +27,7 @@ mod sign_flow;
 mod signing_hardening;
 mod squatting;
 mod staff_auth;
+mod tallies;
 mod text_rules;
 
 /// Operators script against the binary; it names itself and its version.
