@@ -1,13 +1,14 @@
 //! Counting and listing signatures. What counts is decided by `state::is_counted` (in Rust)
-//! and `state::counted_sql` (in queries), nowhere else.
+//! and `state::counted_sql` (in queries), nowhere else; the counts come from the
+//! `signature_tallies` rows that database triggers keep.
 
 use chrono::NaiveDateTime;
+use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use serde::Serialize;
 
-use super::{
-    PublicSignatory, SignatureKind, SignatureRecord, SignatureState, counted_sql, is_counted,
-};
+use super::{PublicSignatory, SignatureKind, SignatureRecord, SignatureState, is_counted};
 use crate::db::schema::{signature_tallies, signatures, tokens};
 use crate::db::{self, DbConnection};
 use crate::letters::Letter;
@@ -140,6 +141,27 @@ pub fn count_in_state(
         .get_result(connection)
 }
 
+/// `counted_sql` narrowed to one kind, as equalities on (kind, state) that the
+/// `(letter_id, state, kind, public, ...)` indexes can seek: `counted_sql`'s OR made a
+/// listing visit every row of the letter (350 ms for the 12 most recent of 1,000,000). The
+/// states come from `is_counted`, so the rule is still decided in one place; only confirmed
+/// states can count.
+fn counted_of_kind(
+    kind: SignatureKind,
+    organizations_need_approval: bool,
+) -> Box<dyn BoxableExpression<signatures::table, db::SqlBackend, SqlType = Bool>> {
+    let states: Vec<SignatureState> = SignatureState::CONFIRMED
+        .into_iter()
+        .filter(|state| is_counted(kind, *state, organizations_need_approval))
+        .collect();
+    let of_kind = signatures::kind.eq(kind);
+    match states.as_slice() {
+        // One state as `=`: PostgreSQL then walks the index in `verified_at` order too.
+        [state] => Box::new(of_kind.and(signatures::state.eq(*state))),
+        _ => Box::new(of_kind.and(signatures::state.eq_any(states))),
+    }
+}
+
 /// Listed organizations: in the order staff set, then alphabetically.
 pub fn listed_organizations(
     connection: &mut DbConnection,
@@ -149,8 +171,10 @@ pub fn listed_organizations(
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
     signatures::table
         .filter(signatures::letter_id.eq(&letter.id))
-        .filter(counted_sql(letter.organizations_need_approval))
-        .filter(signatures::kind.eq(SignatureKind::Organization))
+        .filter(counted_of_kind(
+            SignatureKind::Organization,
+            letter.organizations_need_approval,
+        ))
         .filter(signatures::public.eq(true))
         .order((
             signatures::list_position.is_null().asc(),
@@ -173,8 +197,10 @@ pub fn listed_individuals(
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
     signatures::table
         .filter(signatures::letter_id.eq(&letter.id))
-        .filter(counted_sql(letter.organizations_need_approval))
-        .filter(signatures::kind.eq(SignatureKind::Individual))
+        .filter(counted_of_kind(
+            SignatureKind::Individual,
+            letter.organizations_need_approval,
+        ))
         .filter(signatures::public.eq(true))
         .order((signatures::verified_at.desc(), signatures::id.desc()))
         .offset(offset)
