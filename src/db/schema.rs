@@ -197,6 +197,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Confirmed signatures per letter, kind, state and listing, kept by triggers on
+    /// `signatures` (migrations/*/2026-12-01-000001_signature_tallies); never written here.
+    signature_tallies (letter_id, kind, state, public) {
+        letter_id -> Text,
+        kind -> Text,
+        state -> Text,
+        public -> Bool,
+        count -> BigInt,
+    }
+}
+
 diesel::joinable!(letter_versions -> letters (letter_id));
 diesel::joinable!(signatures -> letters (letter_id));
 diesel::joinable!(tokens -> signatures (signature_id));
@@ -209,6 +221,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     letters,
     letter_versions,
     signatures,
+    signature_tallies,
     tokens,
     outbox,
     members,

@@ -1,6 +1,8 @@
 //! What a public letter page shows, kept in memory for a moment: a busy letter is read far
 //! more often than it changes, so page views never count rows. After `ttl` one request
-//! reloads while the others keep serving the previous snapshot.
+//! reloads while the others keep serving the previous snapshot. A reload does not count rows
+//! either: the totals come from `signature_tallies` (kept by database triggers), the lists
+//! from two short index walks, so its cost does not grow with the letter.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,14 +1,15 @@
 //! Counting and listing signatures. What counts is decided by `state::is_counted` (in Rust)
-//! and `state::counted_sql` (in queries), nowhere else.
+//! and `state::counted_sql` (in queries), nowhere else; the counts come from the
+//! `signature_tallies` rows that database triggers keep.
 
 use chrono::NaiveDateTime;
+use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use serde::Serialize;
 
-use super::{
-    PublicSignatory, SignatureKind, SignatureRecord, SignatureState, counted_sql, is_counted,
-};
-use crate::db::schema::{signatures, tokens};
+use super::{PublicSignatory, SignatureKind, SignatureRecord, SignatureState, is_counted};
+use crate::db::schema::{signature_tallies, signatures, tokens};
 use crate::db::{self, DbConnection};
 use crate::letters::Letter;
 
@@ -32,21 +33,20 @@ impl SignatureCounts {
     }
 }
 
-/// Counted signatures and, of those, the ones listed publicly, in one pass over the
-/// letter's (letter, state, kind, public) index.
+/// Counted signatures and, of those, the ones listed publicly, from the letter's tally rows
+/// (at most eight, kept by database triggers as signatures change state), so the cost does
+/// not grow with the letter. `is_counted` still decides which tallied states count.
 pub fn counted_and_listed(
     connection: &mut DbConnection,
     letter: &Letter,
 ) -> Result<(SignatureCounts, SignatureCounts), diesel::result::Error> {
-    let groups: Vec<(SignatureState, SignatureKind, bool, i64)> = signatures::table
-        .filter(signatures::letter_id.eq(&letter.id))
-        .filter(signatures::state.eq_any(SignatureState::CONFIRMED))
-        .group_by((signatures::state, signatures::kind, signatures::public))
+    let groups: Vec<(SignatureState, SignatureKind, bool, i64)> = signature_tallies::table
+        .filter(signature_tallies::letter_id.eq(&letter.id))
         .select((
-            signatures::state,
-            signatures::kind,
-            signatures::public,
-            diesel::dsl::count_star(),
+            signature_tallies::state,
+            signature_tallies::kind,
+            signature_tallies::public,
+            signature_tallies::count,
         ))
         .load(connection)?;
     let mut counted = SignatureCounts::default();
@@ -141,6 +141,27 @@ pub fn count_in_state(
         .get_result(connection)
 }
 
+/// `counted_sql` narrowed to one kind, as equalities on (kind, state) that the
+/// `(letter_id, state, kind, public, ...)` indexes can seek: `counted_sql`'s OR made a
+/// listing visit every row of the letter (350 ms for the 12 most recent of 1,000,000). The
+/// states come from `is_counted`, so the rule is still decided in one place; only confirmed
+/// states can count.
+fn counted_of_kind(
+    kind: SignatureKind,
+    organizations_need_approval: bool,
+) -> Box<dyn BoxableExpression<signatures::table, db::SqlBackend, SqlType = Bool>> {
+    let states: Vec<SignatureState> = SignatureState::CONFIRMED
+        .into_iter()
+        .filter(|state| is_counted(kind, *state, organizations_need_approval))
+        .collect();
+    let of_kind = signatures::kind.eq(kind);
+    match states.as_slice() {
+        // One state as `=`: PostgreSQL then walks the index in `verified_at` order too.
+        [state] => Box::new(of_kind.and(signatures::state.eq(*state))),
+        _ => Box::new(of_kind.and(signatures::state.eq_any(states))),
+    }
+}
+
 /// Listed organizations: in the order staff set, then alphabetically.
 pub fn listed_organizations(
     connection: &mut DbConnection,
@@ -150,8 +171,10 @@ pub fn listed_organizations(
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
     signatures::table
         .filter(signatures::letter_id.eq(&letter.id))
-        .filter(counted_sql(letter.organizations_need_approval))
-        .filter(signatures::kind.eq(SignatureKind::Organization))
+        .filter(counted_of_kind(
+            SignatureKind::Organization,
+            letter.organizations_need_approval,
+        ))
         .filter(signatures::public.eq(true))
         .order((
             signatures::list_position.is_null().asc(),
@@ -174,8 +197,10 @@ pub fn listed_individuals(
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
     signatures::table
         .filter(signatures::letter_id.eq(&letter.id))
-        .filter(counted_sql(letter.organizations_need_approval))
-        .filter(signatures::kind.eq(SignatureKind::Individual))
+        .filter(counted_of_kind(
+            SignatureKind::Individual,
+            letter.organizations_need_approval,
+        ))
         .filter(signatures::public.eq(true))
         .order((signatures::verified_at.desc(), signatures::id.desc()))
         .offset(offset)

@@ -30,6 +30,7 @@ mod sign_flow;
 mod signing_hardening;
 mod squatting;
 mod staff_auth;
+mod tallies;
 mod text_rules;
 mod withdrawal_privacy;
 
