@@ -168,6 +168,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/static/style.css", web::get().to(pages::stylesheet))
         .route("/static/confirm.js", web::get().to(pages::confirm_script))
         .route("/static/preview.js", web::get().to(pages::preview_script))
+        .route(
+            "/static/error-summary.js",
+            web::get().to(pages::error_summary_script),
+        )
         .route("/static/site.css", web::get().to(site::stylesheet))
         .route("/privacy", web::get().to(site::privacy))
         .route("/static/favicon.svg", web::get().to(site::bundled_favicon))

@@ -28,6 +28,7 @@ pub fn long_date(time: &NaiveDateTime) -> String {
     time.format("%-d %B %Y").to_string()
 }
 
+/// "1 name", "2 names": the count with the word that agrees with it.
 pub fn plural(count: i64, one: &str, many: &str) -> String {
     format!(
         "{} {}",
@@ -119,7 +120,42 @@ impl FormView {
     pub fn is_organization(&self) -> bool {
         self.values.kind == "organization"
     }
+
+    /// Whether the page shows the error summary (and says "Error: " in its title).
+    pub fn has_problems(&self) -> bool {
+        !self.problem.is_empty() || !self.errors.is_empty()
+    }
+
+    /// Each field error as (the id of the field it is about, message), in the form's order, so
+    /// the summary reads like the form and each entry jumps to its field.
+    pub fn summary(&self) -> Vec<(&'static str, &str)> {
+        let mut listed: Vec<(&'static str, &str)> = FORM_ORDER
+            .iter()
+            .filter_map(|(field, id)| self.error(field).map(|message| (*id, message)))
+            .collect();
+        // A field the form does not show still deserves a line; it links to the form.
+        listed.extend(
+            self.errors
+                .iter()
+                .filter(|(field, _)| !FORM_ORDER.iter().any(|(known, _)| known == *field))
+                .map(|(_, message)| ("sign-form", message.as_str())),
+        );
+        listed
+    }
 }
+
+/// The sign form's fields, top to bottom, with the id of the control each error links to.
+const FORM_ORDER: [(&str, &str); 9] = [
+    ("kind", "kind"),
+    ("name", "name"),
+    ("email", "email"),
+    ("organization", "organization"),
+    ("title", "title"),
+    ("city", "city"),
+    ("country", "country"),
+    ("website", "website"),
+    ("comment", "comment"),
+];
 
 #[derive(Template)]
 #[template(path = "letter.html")]

@@ -51,7 +51,7 @@ async fn a_flood_gets_429_while_another_client_is_unaffected(backend: Backend) {
             assert!(
                 response
                     .body
-                    .contains("action=\"/letters/dear-president/sign\"")
+                    .contains("action=\"/letters/dear-president/sign#sign\"")
             );
         }
         statuses.push(response.status);

@@ -347,7 +347,7 @@ async fn a_room_behind_one_address_signs_while_a_script_gets_few_emails(backend:
         page.body.contains("<h1>Protect the right to protest</h1>")
             && page
                 .body
-                .contains(&format!("action=\"/letters/{SLUG}/sign\"")),
+                .contains(&format!("action=\"/letters/{SLUG}/sign#sign\"")),
         "the answer is the letter with its form, ready to press Sign again"
     );
     let stored_before_script = app.signature_count();
