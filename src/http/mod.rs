@@ -190,6 +190,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/assets/{path:.+}", web::get().to(site::asset))
         .route("/letters/{slug}", web::get().to(pages::letter))
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
+        .route("/letters/{slug}/sign", web::get().to(pages::sign_reloaded))
         .route("/letters/{slug}/signed", web::get().to(pages::check_email))
         .route("/letters/{slug}/resend", web::get().to(pages::resend_page))
         .route("/letters/{slug}/resend", web::post().to(pages::resend))

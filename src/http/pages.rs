@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::form;
 use super::views::{
     CheckEmailPage, ConfirmActionPage, FormView, IndexPage, LetterCard, LetterPage, MessagePage,
-    ResendPage, SignatoriesPage, thousands,
+    ResendPage, SignatoriesPage, plural, thousands,
 };
 use super::{AppState, PageError};
 use crate::db;
@@ -209,6 +209,21 @@ pub async fn sign(
     }
 }
 
+/// `GET /letters/{slug}/sign`: what a reload of the page shown after a failed submit asks
+/// for. The form only takes POSTs; the person is sent back to the letter and its form.
+pub async fn sign_reloaded(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let snapshot = snapshot_or_404(&state, &slug).await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("/letters/{}#sign", snapshot.letter.slug),
+        ))
+        .finish())
+}
+
 fn resend_form(
     state: &AppState,
     snapshot: &LetterSnapshot,
@@ -310,8 +325,13 @@ pub struct PageQuery {
 pub async fn signatories(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    query: web::Query<PageQuery>,
+    request: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
+    // Parsed here rather than by the extractor, so a mistyped page number gets a sentence a
+    // person understands instead of the deserializer's wording.
+    let query = web::Query::<PageQuery>::from_query(request.query_string()).map_err(|_| {
+        PageError::BadRequest("The page number in the address is not a number.".into())
+    })?;
     let snapshot = snapshot_or_404(&state, &slug).await?;
     let listed = snapshot.listed;
     let total = listed.total();
@@ -330,7 +350,8 @@ pub async fn signatories(
             individuals,
             page,
             pages,
-            listed_total: thousands(total),
+            listed_total: plural(total, "name listed", "names listed"),
+            accepting: snapshot.letter.accepts_signatures_at(db::now()),
         },
     )
 }

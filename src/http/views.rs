@@ -270,7 +270,10 @@ pub struct SignatoriesPage<'a> {
     pub individuals: Vec<PublicSignatory>,
     pub page: i64,
     pub pages: i64,
+    /// "1 name listed", "2,431 names listed".
     pub listed_total: String,
+    /// Whether the letter takes signatures now, for the link back to its form.
+    pub accepting: bool,
 }
 
 impl SignatoriesPage<'_> {

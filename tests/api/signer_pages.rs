@@ -10,6 +10,10 @@ on_both_backends!(
     a_failed_submit_leads_with_a_summary_linking_each_field,
     the_retry_line_sits_in_the_summary,
     the_invite_form_summarises_its_errors_too,
+    reloading_a_failed_submit_returns_to_the_letter,
+    counts_agree_with_their_number,
+    a_page_number_that_is_not_a_number_gets_the_styled_400_page,
+    the_signatories_page_links_to_the_form_while_it_takes_signatures,
 );
 
 /// The part of the page between `start` and the next `end`.
@@ -223,4 +227,106 @@ async fn the_invite_form_summarises_its_errors_too(backend: Backend) {
         );
     }
     assert_eq!(app.signature_count(), 0, "nothing stored");
+}
+
+async fn reloading_a_failed_submit_returns_to_the_letter(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("dear-president", "open", "");
+
+    let reload = app.get("/letters/dear-president/sign").await;
+    assert!(
+        [StatusCode::SEE_OTHER, StatusCode::FOUND].contains(&reload.status),
+        "{} {}",
+        reload.status,
+        reload.body
+    );
+    let location = reload.location.expect("a redirect target");
+    assert_eq!(location, "/letters/dear-president#sign");
+    let letter = app.get(&location).await;
+    assert_eq!(letter.status, StatusCode::OK);
+    assert!(letter.body.contains("Add your name"));
+    assert_eq!(app.signature_count(), 0, "a GET signs nothing");
+
+    let unknown = app.get("/letters/no-such-letter/sign").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+async fn counts_agree_with_their_number(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("dear-president", "open", "");
+
+    let none = app.get("/letters/dear-president/signatories").await;
+    assert!(none.body.contains("0 names listed"), "{}", none.body);
+
+    app.sign_and_confirm("dear-president", "Ada Lovelace", "ada@example.org")
+        .await;
+    let one = app.get("/letters/dear-president/signatories").await;
+    assert!(one.body.contains("1 name listed"), "{}", one.body);
+    assert!(!one.body.contains("1 names"), "{}", one.body);
+    let letter = app.get("/letters/dear-president").await;
+    assert!(
+        letter.body.contains("Signed by 1 individual<"),
+        "{}",
+        letter.body
+    );
+    assert!(!letter.body.contains("1 signatures"));
+
+    app.sign_and_confirm("dear-president", "Grace Hopper", "grace@example.org")
+        .await;
+    let two = app.get("/letters/dear-president/signatories").await;
+    assert!(two.body.contains("2 names listed"), "{}", two.body);
+    let letter = app.get("/letters/dear-president").await;
+    assert!(
+        letter.body.contains("Signed by 2 individuals<"),
+        "{}",
+        letter.body
+    );
+}
+
+async fn a_page_number_that_is_not_a_number_gets_the_styled_400_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("dear-president", "open", "");
+
+    for query in ["?page=abc", "?page=-", "?page=99999999999999999999999"] {
+        let response = app
+            .get(&format!("/letters/dear-president/signatories{query}"))
+            .await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(
+            response.body.contains("<header class=\"site\">")
+                && response.body.contains("/static/style.css"),
+            "the page in the site's layout for {query}: {}",
+            response.body
+        );
+        assert!(
+            response
+                .body
+                .contains("The page number in the address is not a number."),
+            "{}",
+            response.body
+        );
+    }
+    let fine = app.get("/letters/dear-president/signatories?page=2").await;
+    assert_eq!(
+        fine.status,
+        StatusCode::OK,
+        "an out-of-range page shows the last"
+    );
+}
+
+async fn the_signatories_page_links_to_the_form_while_it_takes_signatures(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("dear-president", "open", "");
+    app.create_letter("finished", "closed", "");
+
+    let open = app.get("/letters/dear-president/signatories").await;
+    assert!(
+        open.body
+            .contains("<a href=\"/letters/dear-president#sign\">Sign this letter</a>"),
+        "{}",
+        open.body
+    );
+    let closed = app.get("/letters/finished/signatories").await;
+    assert_eq!(closed.status, StatusCode::OK);
+    assert!(!closed.body.contains("Sign this letter"), "{}", closed.body);
 }
