@@ -1,4 +1,4 @@
-//! Signing throughput and latency of the real release binary on SQLite.
+//! Signing throughput and latency of the real release binary on SQLite or PostgreSQL.
 //!
 //! `cargo bench --bench sign` imports a letter into a fresh SQLite file, starts
 //! `undersigned serve` as a child process, and drives it over HTTP from this process:
@@ -9,7 +9,12 @@
 //!
 //! Knobs (environment): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_CONCURRENCY (64),
 //! BENCH_READERS (4), BENCH_CLIENT_THREADS (1, threads that run the signers; the readers get
-//! one more), BENCH_LOG_LEVEL (warn), BENCH_BIN (another build of the binary to measure).
+//! one more), BENCH_LOG_LEVEL (warn), BENCH_BIN (another build of the binary to measure),
+//! BENCH_DATABASE_URL (a `postgres://` URL of an EMPTY database to use instead of a fresh
+//! SQLite file), BENCH_INSTANCES (1: that many servers on as many ports share the database;
+//! signers and readers are spread over them round-robin), BENCH_WAITING_MAIL (0: that many
+//! due emails are put in the outbox before the servers start; with a low
+//! UNDERSIGNED_LIMITS__EMAILS_PER_MINUTE they keep waiting during the run).
 //! Any other UNDERSIGNED_* variable (for example UNDERSIGNED_SERVER__WORKERS or
 //! UNDERSIGNED_DATABASE__POOL_SIZE) reaches the server as is.
 //!
@@ -81,6 +86,9 @@ struct Settings {
     readers: usize,
     client_threads: usize,
     log_level: String,
+    database_url: Option<String>,
+    instances: usize,
+    waiting_mail: u64,
 }
 
 fn env_or<T: FromStr>(name: &str, default: T) -> Result<T, String> {
@@ -102,14 +110,30 @@ impl Settings {
             readers: env_or("BENCH_READERS", 4)?,
             client_threads: env_or("BENCH_CLIENT_THREADS", 1)?,
             log_level: std::env::var("BENCH_LOG_LEVEL").unwrap_or_else(|_| "warn".into()),
+            database_url: std::env::var("BENCH_DATABASE_URL")
+                .ok()
+                .filter(|url| !url.trim().is_empty()),
+            instances: env_or("BENCH_INSTANCES", 1)?,
+            waiting_mail: env_or("BENCH_WAITING_MAIL", 0)?,
         };
         if settings.seconds <= 0.0 || settings.warmup < 0.0 {
             return Err(
                 "BENCH_SECONDS must be positive and BENCH_WARMUP_SECONDS not negative".into(),
             );
         }
-        if settings.concurrency == 0 || settings.client_threads == 0 {
-            return Err("BENCH_CONCURRENCY and BENCH_CLIENT_THREADS must be at least 1".into());
+        if settings.concurrency == 0 || settings.client_threads == 0 || settings.instances == 0 {
+            return Err(
+                "BENCH_CONCURRENCY, BENCH_CLIENT_THREADS and BENCH_INSTANCES must be at least 1"
+                    .into(),
+            );
+        }
+        if let Some(url) = &settings.database_url
+            && !url.starts_with("postgres://")
+            && !url.starts_with("postgresql://")
+        {
+            return Err(
+                "BENCH_DATABASE_URL must be a postgres:// URL (SQLite is the default)".into(),
+            );
         }
         Ok(settings)
     }
@@ -199,8 +223,17 @@ fn form_time(port: u16) -> Result<Option<String>, String> {
         .map(|value| value.as_str().to_owned()))
 }
 
-fn start_server(command: &mut Command, directory: &Path, port: u16) -> Result<Server, String> {
-    let log = directory.join("server.log");
+fn start_server(
+    command: &mut Command,
+    directory: &Path,
+    port: u16,
+    instance: usize,
+) -> Result<Server, String> {
+    let log = directory.join(if instance == 0 {
+        "server.log".to_owned()
+    } else {
+        format!("server-{instance}.log")
+    });
     let log_file =
         std::fs::File::create(&log).map_err(|error| format!("cannot create the log: {error}"))?;
     let log_copy = log_file
@@ -375,19 +408,27 @@ enum Role {
 }
 
 /// One OS thread with its own actix System and client, running its tasks to the end.
-fn client_thread(base: String, role: Role, schedule: Schedule) -> std::thread::JoinHandle<Stats> {
+/// Signer `id` and reader `id` talk to instance `id % bases.len()`.
+fn client_thread(
+    bases: Vec<String>,
+    role: Role,
+    schedule: Schedule,
+) -> std::thread::JoinHandle<Stats> {
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
             let client = client();
             let mut tasks = Vec::new();
             match role {
                 Role::Signers(ids, form_fields) => {
-                    let url: Rc<str> = format!("{base}/letters/{SLUG}/sign").into();
+                    let urls: Vec<Rc<str>> = bases
+                        .iter()
+                        .map(|base| format!("{base}/letters/{SLUG}/sign").into())
+                        .collect();
                     let form_fields: Rc<str> = form_fields.into();
                     for id in ids {
                         tasks.push(actix_web::rt::spawn(signer(
                             client.clone(),
-                            Rc::clone(&url),
+                            Rc::clone(&urls[id % urls.len()]),
                             Rc::clone(&form_fields),
                             id,
                             schedule,
@@ -395,11 +436,14 @@ fn client_thread(base: String, role: Role, schedule: Schedule) -> std::thread::J
                     }
                 }
                 Role::Readers(count) => {
-                    let url: Rc<str> = format!("{base}/letters/{SLUG}").into();
-                    for _ in 0..count {
+                    let urls: Vec<Rc<str>> = bases
+                        .iter()
+                        .map(|base| format!("{base}/letters/{SLUG}").into())
+                        .collect();
+                    for id in 0..count {
                         tasks.push(actix_web::rt::spawn(reader(
                             client.clone(),
-                            Rc::clone(&url),
+                            Rc::clone(&urls[id % urls.len()]),
                             schedule,
                         )));
                     }
@@ -451,9 +495,12 @@ struct CpuSample {
 }
 
 impl CpuSample {
-    fn take(server_pid: &str) -> CpuSample {
+    fn take(server_pids: &[String]) -> CpuSample {
         CpuSample {
-            server: cpu_seconds(server_pid),
+            server: server_pids
+                .iter()
+                .map(|pid| cpu_seconds(pid))
+                .sum::<Option<f64>>(),
             own: cpu_seconds("self"),
             machine: machine_cpu_seconds(),
         }
@@ -493,9 +540,18 @@ fn run() -> Result<bool, String> {
         .tempdir()
         .map_err(|error| format!("no temporary directory: {error}"))?;
     let database = directory.path().join("bench.db");
-    let database_url = format!("sqlite://{}", database.display());
-    let port = free_port()?;
-    let command = || undersigned(directory.path(), &database_url, port, &settings.log_level);
+    let database_url = settings
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", database.display()));
+    let postgres = settings.database_url.is_some();
+    let ports: Vec<u16> = (0..settings.instances)
+        .map(|_| free_port())
+        .collect::<Result<_, _>>()?;
+    let port = ports[0];
+    let command_on =
+        |port: u16| undersigned(directory.path(), &database_url, port, &settings.log_level);
+    let command = || command_on(port);
 
     let letter = directory.path().join("letter.md");
     std::fs::write(&letter, LETTER).map_err(|error| format!("cannot write the letter: {error}"))?;
@@ -511,24 +567,64 @@ fn run() -> Result<bool, String> {
         ));
     }
 
-    let mut server = start_server(&mut command(), directory.path(), port)?;
-    let server_pid = server.child.id().to_string();
+    if settings.waiting_mail > 0 {
+        fill_outbox(&database_url, settings.waiting_mail)?;
+    }
+
+    // The first server migrates; the others start once it answers.
+    let mut servers = Vec::new();
+    for (instance, &port) in ports.iter().enumerate() {
+        servers.push(start_server(
+            &mut command_on(port),
+            directory.path(),
+            port,
+            instance,
+        )?);
+    }
+    let server_pids: Vec<String> = servers
+        .iter()
+        .map(|server| server.child.id().to_string())
+        .collect();
+    let server_pid = server_pids.join(",");
     let form_fields = match form_time(port)? {
         Some(token) => format!("&t={token}"),
         None => String::new(),
     };
-    let base = format!("http://127.0.0.1:{port}");
+    let bases: Vec<String> = ports
+        .iter()
+        .map(|port| format!("http://127.0.0.1:{port}"))
+        .collect();
+    let base = bases.join(" ");
 
     let passed_through: Vec<String> = std::env::vars()
         .filter(|(name, _)| name.starts_with("UNDERSIGNED_") || name == "RUST_LOG")
         .map(|(name, value)| format!("{name}={value}"))
         .collect();
     println!();
-    println!(
-        "undersigned sign benchmark: {} on SQLite (WAL) in {}",
-        binary().display(),
-        directory.path().display()
-    );
+    if postgres {
+        println!(
+            "undersigned sign benchmark: {} x{} on PostgreSQL ({}), files in {}",
+            binary().display(),
+            settings.instances,
+            without_password(&database_url),
+            directory.path().display()
+        );
+    } else {
+        println!(
+            "undersigned sign benchmark: {} on SQLite (WAL) in {}",
+            binary().display(),
+            directory.path().display()
+        );
+    }
+    if settings.instances > 1 && !postgres {
+        println!("  {} instances on one SQLite file", settings.instances);
+    }
+    if settings.waiting_mail > 0 {
+        println!(
+            "  outbox filled with {} due emails before the start",
+            settings.waiting_mail
+        );
+    }
     println!(
         "  {} s measured after {} s warm-up; {} signers on {} client thread(s); {} reader(s) on 1 more",
         settings.seconds,
@@ -579,19 +675,19 @@ fn run() -> Result<bool, String> {
             .collect();
         if !ids.is_empty() {
             threads.push(client_thread(
-                base.clone(),
+                bases.clone(),
                 Role::Signers(ids, form_fields.clone()),
                 schedule,
             ));
         }
     }
     let reader_thread = (settings.readers > 0)
-        .then(|| client_thread(base.clone(), Role::Readers(settings.readers), schedule));
+        .then(|| client_thread(bases.clone(), Role::Readers(settings.readers), schedule));
 
     sleep_until(schedule.measure_from);
-    let cpu_before = CpuSample::take(&server_pid);
+    let cpu_before = CpuSample::take(&server_pids);
     sleep_until(schedule.end);
-    let cpu = cpu_before.cores_between(&CpuSample::take(&server_pid), settings.seconds);
+    let cpu = cpu_before.cores_between(&CpuSample::take(&server_pids), settings.seconds);
 
     let mut signing = Stats::default();
     for thread in threads {
@@ -601,8 +697,13 @@ fn run() -> Result<bool, String> {
         Some(thread) => thread.join().map_err(|_| "the reader thread panicked")?,
         None => Stats::default(),
     };
-    let server_alive = matches!(server.child.try_wait(), Ok(None));
-    server.kill();
+    let server_alive = servers
+        .iter_mut()
+        .all(|server| matches!(server.child.try_wait(), Ok(None)));
+    for server in &mut servers {
+        server.kill();
+    }
+    let server = &servers[0];
 
     let window = settings.seconds;
     signing.latencies.sort_unstable();
@@ -674,11 +775,13 @@ fn run() -> Result<bool, String> {
             .map(|metadata| metadata.len() as f64 / 1048576.0)
             .unwrap_or(0.0)
     };
-    println!(
-        "  database at the end: {:.1} MiB, WAL {:.1} MiB",
-        size("bench.db"),
-        size("bench.db-wal")
-    );
+    if !postgres {
+        println!(
+            "  database at the end: {:.1} MiB, WAL {:.1} MiB",
+            size("bench.db"),
+            size("bench.db-wal")
+        );
+    }
     let log_lines = std::fs::read_to_string(&server.log)
         .map(|text| text.lines().count())
         .unwrap_or(0);
@@ -689,10 +792,17 @@ fn run() -> Result<bool, String> {
         );
         println!("{}", server.log_tail(5));
     }
+    for (instance, other) in servers.iter().enumerate().skip(1) {
+        let tail = other.log_tail(3);
+        if !tail.is_empty() {
+            println!("  server {instance} log, the last lines:\n{tail}");
+        }
+    }
     if !server_alive {
+        let tails: Vec<String> = servers.iter().map(|server| server.log_tail(20)).collect();
         return Err(format!(
-            "the server died during the run:\n{}",
-            server.log_tail(20)
+            "a server died during the run:\n{}",
+            tails.join("\n---\n")
         ));
     }
 
@@ -721,7 +831,7 @@ fn run() -> Result<bool, String> {
         .count();
     let passed = missing == 0 && rows >= signing.acknowledged.len();
     let unsent = count_rows(
-        &database,
+        &database_url,
         "SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
     );
     println!(
@@ -761,23 +871,77 @@ fn run() -> Result<bool, String> {
     Ok(passed)
 }
 
-/// One `SELECT count(*) AS n ...` on the SQLite file, read directly.
-fn count_rows(database: &Path, query: &str) -> Result<i64, String> {
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// One `SELECT count(*) AS n ...` on the database, read directly.
+fn count_rows(database_url: &str, query: &str) -> Result<i64, String> {
     use diesel::prelude::*;
 
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
+    if let Some(path) = database_url.strip_prefix("sqlite://") {
+        let mut connection =
+            diesel::SqliteConnection::establish(path).map_err(|error| error.to_string())?;
+        diesel::sql_query(query)
+            .get_result::<Count>(&mut connection)
+            .map(|count| count.n)
+            .map_err(|error| error.to_string())
+    } else {
+        let mut connection =
+            diesel::PgConnection::establish(database_url).map_err(|error| error.to_string())?;
+        diesel::sql_query(query)
+            .get_result::<Count>(&mut connection)
+            .map(|count| count.n)
+            .map_err(|error| error.to_string())
     }
+}
 
-    let path = database.to_str().ok_or("the database path is not UTF-8")?;
-    let mut connection =
-        diesel::SqliteConnection::establish(path).map_err(|error| error.to_string())?;
-    diesel::sql_query(query)
-        .get_result::<Count>(&mut connection)
-        .map(|count| count.n)
-        .map_err(|error| error.to_string())
+/// Puts `count` due emails in the outbox in one statement (the schema is migrated by
+/// `letters import`), as a backlog the mail ceiling keeps waiting during the run.
+fn fill_outbox(database_url: &str, count: u64) -> Result<(), String> {
+    use diesel::prelude::*;
+
+    let columns = "id, message_id, recipient, subject, body_text, body_html, attempts, \
+                   next_attempt_at, created_at, state, recipient_key";
+    let result = if let Some(path) = database_url.strip_prefix("sqlite://") {
+        let mut connection =
+            diesel::SqliteConnection::establish(path).map_err(|error| error.to_string())?;
+        diesel::sql_query(format!(
+            "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {count}) \
+             INSERT INTO outbox ({columns}) SELECT 'bench-waiting-' || n, \
+             '<bench-waiting-' || n || '@example.org>', 'waiting-' || n || '@example.org', \
+             'Waiting', 'A message that waits.', '', 0, \
+             strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 minute'), \
+             strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 minute'), 'waiting', \
+             'waiting-' || n || '@example.org' FROM g"
+        ))
+        .execute(&mut connection)
+    } else {
+        let mut connection =
+            diesel::PgConnection::establish(database_url).map_err(|error| error.to_string())?;
+        diesel::sql_query(format!(
+            "INSERT INTO outbox ({columns}) SELECT 'bench-waiting-' || n, \
+             '<bench-waiting-' || n || '@example.org>', 'waiting-' || n || '@example.org', \
+             'Waiting', 'A message that waits.', '', 0, \
+             (now() AT TIME ZONE 'utc') - interval '1 minute', \
+             (now() AT TIME ZONE 'utc') - interval '1 minute', 'waiting', \
+             'waiting-' || n || '@example.org' FROM generate_series(1, {count}) AS n"
+        ))
+        .execute(&mut connection)
+        .and_then(|_| diesel::sql_query("ANALYZE outbox").execute(&mut connection))
+    };
+    result
+        .map(|_| ())
+        .map_err(|error| format!("cannot fill the outbox: {error}"))
+}
+
+/// The URL to print: no password in a benchmark's output.
+fn without_password(url: &str) -> String {
+    regex::Regex::new(r"://([^:/@]*):[^@]*@")
+        .map(|password| password.replace(url, "://$1:***@").into_owned())
+        .unwrap_or_default()
 }
 
 fn cores() -> usize {
