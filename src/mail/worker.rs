@@ -90,6 +90,12 @@ impl MailWorker {
                     }
                 }
                 Ok(_) => {}
+                // While the process stops, the database pool and the blocking threads go
+                // away under the worker: that is the end of the loop, not an error.
+                Err(error) if *stop.borrow() => {
+                    tracing::info!(%error, "mail worker: stopped while reading the outbox");
+                    return;
+                }
                 Err(error) => {
                     tracing::error!(%error, "mail worker: could not read the outbox");
                     tokio::time::sleep(POLL).await;
@@ -177,7 +183,11 @@ impl MailWorker {
         }
         drop(deliveries);
         if let Err(error) = recorder.await {
-            tracing::error!(%error, "mail worker: the recorder stopped");
+            if *stop.borrow() {
+                tracing::info!(%error, "mail worker: the recorder stopped with the process");
+            } else {
+                tracing::error!(%error, "mail worker: the recorder stopped");
+            }
         }
         Ok(round)
     }
