@@ -10,6 +10,30 @@ use super::{Letter, LetterStatus, content_hash, find_by_slug};
 use crate::db::schema::{letter_versions, letters};
 use crate::db::{self, DbConnection};
 
+/// Every column a draft sets, written the same way on create and on update (`None` writes
+/// NULL: clearing a goal or a closing time in the file clears it in the database).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = letters, treat_none_as_null = true)]
+struct LetterFields<'a> {
+    title: &'a str,
+    addressee: &'a str,
+    summary: &'a str,
+    body_markdown: &'a str,
+    body_html: &'a str,
+    content_hash: &'a str,
+    status: LetterStatus,
+    goal: Option<i64>,
+    opens_at: Option<NaiveDateTime>,
+    closes_at: Option<NaiveDateTime>,
+    accepts_individuals: bool,
+    accepts_organizations: bool,
+    organizations_need_approval: bool,
+    invites_skip_approval: bool,
+    published_at: Option<NaiveDateTime>,
+    closed_at: Option<NaiveDateTime>,
+    updated_at: NaiveDateTime,
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum StoreOutcome {
     Created,
@@ -49,6 +73,25 @@ pub fn store_with(
             && existing
                 .as_ref()
                 .is_none_or(|letter| letter.published_at.is_none());
+        let fields = LetterFields {
+            title: &draft.title,
+            addressee: &draft.addressee,
+            summary: &draft.summary,
+            body_markdown: &draft.body_markdown,
+            body_html: &body_html,
+            content_hash: &hash,
+            status: draft.status,
+            goal: draft.goal,
+            opens_at: draft.opens_at,
+            closes_at: draft.closes_at,
+            accepts_individuals: draft.accepts_individuals,
+            accepts_organizations: draft.accepts_organizations,
+            organizations_need_approval: draft.organizations_need_approval,
+            invites_skip_approval: draft.invites_skip_approval,
+            published_at,
+            closed_at,
+            updated_at: now,
+        };
         let outcome = match &existing {
             None => {
                 let id = db::new_id();
@@ -56,24 +99,8 @@ pub fn store_with(
                     .values((
                         letters::id.eq(&id),
                         letters::slug.eq(&draft.slug),
-                        letters::title.eq(&draft.title),
-                        letters::addressee.eq(&draft.addressee),
-                        letters::summary.eq(&draft.summary),
-                        letters::body_markdown.eq(&draft.body_markdown),
-                        letters::body_html.eq(&body_html),
-                        letters::content_hash.eq(&hash),
-                        letters::status.eq(draft.status),
-                        letters::goal.eq(draft.goal),
-                        letters::opens_at.eq(draft.opens_at),
-                        letters::closes_at.eq(draft.closes_at),
-                        letters::accepts_individuals.eq(draft.accepts_individuals),
-                        letters::accepts_organizations.eq(draft.accepts_organizations),
-                        letters::organizations_need_approval.eq(draft.organizations_need_approval),
-                        letters::invites_skip_approval.eq(draft.invites_skip_approval),
-                        letters::published_at.eq(published_at),
-                        letters::closed_at.eq(closed_at),
+                        fields,
                         letters::created_at.eq(now),
-                        letters::updated_at.eq(now),
                     ))
                     .execute(connection)?;
                 record_version(connection, &id, &hash, draft, now)?;
@@ -81,25 +108,7 @@ pub fn store_with(
             }
             Some(letter) => {
                 diesel::update(letters::table.filter(letters::id.eq(&letter.id)))
-                    .set((
-                        letters::title.eq(&draft.title),
-                        letters::addressee.eq(&draft.addressee),
-                        letters::summary.eq(&draft.summary),
-                        letters::body_markdown.eq(&draft.body_markdown),
-                        letters::body_html.eq(&body_html),
-                        letters::content_hash.eq(&hash),
-                        letters::status.eq(draft.status),
-                        letters::goal.eq(draft.goal),
-                        letters::opens_at.eq(draft.opens_at),
-                        letters::closes_at.eq(draft.closes_at),
-                        letters::accepts_individuals.eq(draft.accepts_individuals),
-                        letters::accepts_organizations.eq(draft.accepts_organizations),
-                        letters::organizations_need_approval.eq(draft.organizations_need_approval),
-                        letters::invites_skip_approval.eq(draft.invites_skip_approval),
-                        letters::published_at.eq(published_at),
-                        letters::closed_at.eq(closed_at),
-                        letters::updated_at.eq(now),
-                    ))
+                    .set(fields)
                     .execute(connection)?;
                 let new_version = letter.content_hash != hash;
                 if new_version {

@@ -1,5 +1,5 @@
-//! Counting and listing signatures. What counts is decided by `state::is_counted` (in Rust)
-//! and `state::counted_sql` (in queries), nowhere else; the counts come from the
+//! Counting and listing signatures. What counts is decided by `state::is_counted` alone
+//! (the listings derive their filters from it); the counts come from the
 //! `signature_tallies` rows that database triggers keep.
 
 use chrono::NaiveDateTime;
@@ -141,8 +141,8 @@ pub fn count_in_state(
         .get_result(connection)
 }
 
-/// `counted_sql` narrowed to one kind, as equalities on (kind, state) that the
-/// `(letter_id, state, kind, public, ...)` indexes can seek: `counted_sql`'s OR made a
+/// The counted signatures of one kind, as equalities on (kind, state) that the
+/// `(letter_id, state, kind, public, ...)` indexes can seek: an OR over kinds made a
 /// listing visit every row of the letter (350 ms for the 12 most recent of 1,000,000). The
 /// states come from `is_counted`, so the rule is still decided in one place; only confirmed
 /// states can count.

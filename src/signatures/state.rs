@@ -1,10 +1,5 @@
 //! What a signature is and where it stands, and the one rule for what counts.
 
-use diesel::expression::BoxableExpression;
-use diesel::prelude::*;
-use diesel::sql_types::Bool;
-
-use crate::db::schema::signatures;
 use crate::text_enum;
 
 text_enum! {
@@ -42,7 +37,7 @@ impl SignatureState {
 
 /// Whether a signature counts toward the total and may be listed: verified individuals,
 /// approved organizations, and verified organizations on a letter that does not ask staff
-/// to approve them. `counted_sql` is the same rule for queries; a test keeps them equal.
+/// to approve them. Queries derive their filters from it (`lists::counted_of_kind`).
 pub fn is_counted(
     kind: SignatureKind,
     state: SignatureState,
@@ -54,22 +49,4 @@ pub fn is_counted(
         (SignatureKind::Organization, SignatureState::Verified) => !organizations_need_approval,
         _ => false,
     }
-}
-
-/// `is_counted` as a filter on `signatures`, for every reader that counts or lists.
-pub fn counted_sql(
-    organizations_need_approval: bool,
-) -> Box<dyn BoxableExpression<signatures::table, crate::db::SqlBackend, SqlType = Bool>> {
-    let individual = signatures::kind
-        .eq(SignatureKind::Individual)
-        .and(signatures::state.eq(SignatureState::Verified));
-    let organization_states: Vec<SignatureState> = if organizations_need_approval {
-        vec![SignatureState::Approved]
-    } else {
-        SignatureState::CONFIRMED.to_vec()
-    };
-    let organization = signatures::kind
-        .eq(SignatureKind::Organization)
-        .and(signatures::state.eq_any(organization_states));
-    Box::new(individual.or(organization))
 }
