@@ -100,6 +100,8 @@ struct Running {
     child: std::process::Child,
     base: String,
     log: std::sync::Arc<std::sync::Mutex<String>>,
+    /// The thread copying stderr into `log`; it ends when the process has closed stderr.
+    reader: Option<std::thread::JoinHandle<()>>,
     _directory: Option<tempfile::TempDir>,
 }
 
@@ -138,7 +140,7 @@ impl Running {
         let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let mut stderr = child.stderr.take().expect("stderr");
         let sink = std::sync::Arc::clone(&log);
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buffer = [0_u8; 4096];
             while let Ok(read) = stderr.read(&mut buffer) {
                 if read == 0 {
@@ -153,6 +155,7 @@ impl Running {
             child,
             base: format!("http://127.0.0.1:{port}"),
             log,
+            reader: Some(reader),
             _directory: directory,
         }
     }
@@ -201,9 +204,14 @@ impl Running {
             assert!(Instant::now() < deadline, "SIGTERM did not stop the server");
             actix_web::rt::time::sleep(Duration::from_millis(50)).await;
         }
-        self.wait_until("the log ends with the stop", |log| log.contains("stopped"))
-            .await;
-        self.log()
+        // The process has exited: read its stderr to the end, so that the log is whole and
+        // never ends in half a line cut by a chunked read.
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the log reader finished");
+        }
+        let log = self.log();
+        assert!(log.contains("stopped"), "the log ends with the stop: {log}");
+        log
     }
 }
 
