@@ -93,7 +93,9 @@ pub async fn embed(
         .ok_or(PageError::NotFound)?;
     let accepting = snapshot.letter.accepts_signatures_at(db::now());
     let notice = match snapshot.letter.opens_at {
-        Some(opens) if snapshot.letter.status() == letters::LetterStatus::Open && opens > db::now() => {
+        Some(opens)
+            if snapshot.letter.status() == letters::LetterStatus::Open && opens > db::now() =>
+        {
             "This letter is not open for signatures yet."
         }
         _ => "This letter has closed and no longer takes signatures.",
@@ -161,7 +163,7 @@ pub async fn count(
 /// The `<iframe>` a member organization pastes into its page, for the console to show.
 pub fn snippet(settings: &Settings, letter: &Letter) -> String {
     format!(
-        r#"<iframe src="{}/embed" title="{}" width="100%" height="760" style="border:0;max-width:30rem" loading="lazy"></iframe>"#,
+        r#"<iframe src="{}/embed" title="{}" width="100%" height="1250" style="border:0;max-width:30rem" loading="lazy"></iframe>"#,
         letter_url(settings, letter),
         attribute(&format!("Sign: {}", letter.title))
     )

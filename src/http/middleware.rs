@@ -43,7 +43,11 @@ pub async fn security_headers(
     let mut response = next.call(request).await?;
     let framing = match &state {
         Some(state)
-            if response.response().extensions().get::<Frameable>().is_some()
+            if response
+                .response()
+                .extensions()
+                .get::<Frameable>()
+                .is_some()
                 && !state.settings.embed.allowed_origins.is_empty() =>
         {
             frameable_policy(&state.settings.embed)

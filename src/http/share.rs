@@ -2,9 +2,9 @@
 //! plain links to the usual places, built here so that nothing is loaded from another host
 //! and no network's script runs on our pages.
 
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::HttpResponse;
 use askama::Template;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -81,7 +81,10 @@ impl ShareLinks {
                 encode(&url),
                 encode(&title)
             ),
-            bluesky: format!("https://bsky.app/intent/compose?text={}", encode(&with_link)),
+            bluesky: format!(
+                "https://bsky.app/intent/compose?text={}",
+                encode(&with_link)
+            ),
             x: format!(
                 "https://x.com/intent/post?text={}&url={}",
                 encode(&title),
@@ -144,7 +147,10 @@ mod tests {
             "dear-president",
             "\"Stop\" <script>alert(1)</script> & \u{202E}evil\u{202C} +1 #now",
         );
-        assert_eq!(share.url, "https://letters.example.org/letters/dear-president");
+        assert_eq!(
+            share.url,
+            "https://letters.example.org/letters/dear-president"
+        );
         assert_eq!(
             share.x,
             "https://x.com/intent/post?text=%22Stop%22%20%3Cscript%3Ealert%281%29%3C%2Fscript%3E%20%26%20evil%20%2B1%20%23now&url=https%3A%2F%2Fletters.example.org%2Fletters%2Fdear-president"

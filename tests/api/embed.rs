@@ -70,7 +70,11 @@ async fn only_the_embed_may_be_framed_and_only_by_the_configured_origins(backend
         None,
         "X-Frame-Options cannot name an origin; it would refuse the members' frames"
     );
-    assert!(embed.body.contains("<span class=\"number\">0</span> signatures"));
+    assert!(
+        embed
+            .body
+            .contains("<span class=\"number\">0</span> signatures")
+    );
 
     for path in [
         "/",
@@ -110,11 +114,16 @@ async fn without_origins_the_embed_refuses_framing_too(backend: Backend) {
 
 /// The form in a page, as (action, target, the fields' names in order).
 fn form_of(body: &str) -> (String, String, Vec<String>) {
-    let form = regex::Regex::new(r#"<form id="sign-form" method="post" action="([^"]+)"(?: target="([^"]+)")?"#)
-        .expect("a valid pattern");
+    let form = regex::Regex::new(
+        r#"<form id="sign-form" method="post" action="([^"]+)"(?: target="([^"]+)")?"#,
+    )
+    .expect("a valid pattern");
     let captures = form.captures(body).expect("a sign form");
     let start = captures.get(0).map(|found| found.start()).unwrap_or(0);
-    let end = body[start..].find("</form>").map(|at| start + at).unwrap_or(body.len());
+    let end = body[start..]
+        .find("</form>")
+        .map(|at| start + at)
+        .unwrap_or(body.len());
     let name = regex::Regex::new(r#"\bname="([a-z]+)""#).expect("a valid pattern");
     let mut names: Vec<String> = name
         .captures_iter(&body[start..end])
@@ -123,7 +132,10 @@ fn form_of(body: &str) -> (String, String, Vec<String>) {
     names.dedup();
     (
         captures[1].to_owned(),
-        captures.get(2).map(|target| target.as_str().to_owned()).unwrap_or_default(),
+        captures
+            .get(2)
+            .map(|target| target.as_str().to_owned())
+            .unwrap_or_default(),
         names,
     )
 }
@@ -141,7 +153,10 @@ async fn signing_through_the_embed_is_signing_on_the_letter_page(backend: Backen
     sorted.sort();
     let mut letter_sorted = letter_fields.clone();
     letter_sorted.sort();
-    assert_eq!(sorted, letter_sorted, "the same fields, form token and honeypot");
+    assert_eq!(
+        sorted, letter_sorted,
+        "the same fields, form token and honeypot"
+    );
     assert!(fields.contains(&"t".to_owned()) && fields.contains(&"nickname".to_owned()));
 
     let t = crate::helpers::form_time_in(&embed.body);
@@ -160,22 +175,35 @@ async fn signing_through_the_embed_is_signing_on_the_letter_page(backend: Backen
         )
         .await;
     assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
-    assert_eq!(signed.location.as_deref(), Some("/letters/dear-president/signed"));
+    assert_eq!(
+        signed.location.as_deref(),
+        Some("/letters/dear-president/signed")
+    );
 
     // Someone else signs on the letter page; both get the same confirmation email.
     let other = app
         .sign(
             "dear-president",
-            &[("name", "Grace Hopper"), ("email", "grace@example.org"), ("public", "on")],
+            &[
+                ("name", "Grace Hopper"),
+                ("email", "grace@example.org"),
+                ("public", "on"),
+            ],
         )
         .await;
     assert_eq!(other.status, StatusCode::SEE_OTHER);
     let from_embed = app.wait_for_mails_to("ada@example.org", 1).await.remove(0);
-    let from_page = app.wait_for_mails_to("grace@example.org", 1).await.remove(0);
+    let from_page = app
+        .wait_for_mails_to("grace@example.org", 1)
+        .await
+        .remove(0);
     assert_eq!(from_embed.subject, from_page.subject);
     let normalized = |text: &str, name: &str| {
-        let token = regex::Regex::new(r"/(verify|withdraw)/[A-Za-z0-9_-]+").expect("a valid pattern");
-        token.replace_all(&text.replace(name, "NAME"), "/$1/TOKEN").into_owned()
+        let token =
+            regex::Regex::new(r"/(verify|withdraw)/[A-Za-z0-9_-]+").expect("a valid pattern");
+        token
+            .replace_all(&text.replace(name, "NAME"), "/$1/TOKEN")
+            .into_owned()
     };
     assert_eq!(
         normalized(&from_embed.text, "Ada Lovelace"),
@@ -192,7 +220,10 @@ async fn bots_signing_through_the_embed_store_and_send_nothing(backend: Backend)
     app.create_letter("dear-president", "open", "");
     let embed = app.get("/letters/dear-president/embed").await;
     let t = crate::helpers::form_time_in(&embed.body);
-    assert!(!t.is_empty(), "the embed's form carries the signed time stamp");
+    assert!(
+        !t.is_empty(),
+        "the embed's form carries the signed time stamp"
+    );
 
     let honeypot = app
         .post_form_raw(
@@ -205,16 +236,29 @@ async fn bots_signing_through_the_embed_store_and_send_nothing(backend: Backend)
             ]),
         )
         .await;
-    assert_eq!(honeypot.status, StatusCode::SEE_OTHER, "the bot sees the usual answer");
+    assert_eq!(
+        honeypot.status,
+        StatusCode::SEE_OTHER,
+        "the bot sees the usual answer"
+    );
 
     let hurried = app
         .post_form_raw(
             "/letters/dear-president/sign",
-            encode(&[("name", "Quick"), ("email", "quick@example.org"), ("t", &t), ("nickname", "")]),
+            encode(&[
+                ("name", "Quick"),
+                ("email", "quick@example.org"),
+                ("t", &t),
+                ("nickname", ""),
+            ]),
         )
         .await;
     assert_eq!(hurried.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(hurried.body.contains("press Sign again"), "{}", hurried.body);
+    assert!(
+        hurried.body.contains("press Sign again"),
+        "{}",
+        hurried.body
+    );
 
     assert_eq!(app.signature_count(), 0, "nothing stored");
     assert_eq!(app.outbox_count(), 0, "nothing sent");
@@ -224,7 +268,8 @@ async fn count_json_says_what_the_letter_page_says(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_letter("dear-president", "open", "goal = 500");
     app.create_letter("draft-letter", "draft", "");
-    app.sign_and_confirm("dear-president", "Ada Lovelace", "ada@example.org").await;
+    app.sign_and_confirm("dear-president", "Ada Lovelace", "ada@example.org")
+        .await;
     app.wait_for_public_total("dear-president", 1).await;
 
     let count = app.get("/letters/dear-president/count.json").await;
@@ -248,12 +293,19 @@ async fn count_json_says_what_the_letter_page_says(backend: Backend) {
 
     let page = app.get("/letters/dear-president").await;
     assert!(
-        page.body.contains(&format!("<span class=\"number\">{}</span> signature", json["total"])),
+        page.body.contains(&format!(
+            "<span class=\"number\">{}</span> signature",
+            json["total"]
+        )),
         "{}",
         page.body
     );
     let embed = app.get("/letters/dear-president/embed").await;
-    assert!(embed.body.contains("<span class=\"number\">1</span> signature<"));
+    assert!(
+        embed
+            .body
+            .contains("<span class=\"number\">1</span> signature<")
+    );
 
     for path in [
         "/letters/draft-letter/count.json",
@@ -274,8 +326,14 @@ async fn the_console_shows_the_snippet_and_the_count_address(backend: Backend) {
         "&#60;iframe src=&#34;{PUBLIC_URL}/letters/dear-president/embed&#34; title=&#34;Sign: Protect the right to protest&#34;"
     );
     assert!(page.body.contains(&escaped_snippet), "{}", page.body);
-    assert!(!page.body.contains("<iframe"), "shown as text, never as a frame");
-    assert!(page.body.contains(&format!("{PUBLIC_URL}/letters/dear-president/count.json")));
+    assert!(
+        !page.body.contains("<iframe"),
+        "shown as text, never as a frame"
+    );
+    assert!(
+        page.body
+            .contains(&format!("{PUBLIC_URL}/letters/dear-president/count.json"))
+    );
 }
 
 /// An origin that could smuggle a directive into the header stops the service at start-up,

@@ -88,7 +88,10 @@ pub fn assert_share_step(body: &str, slug: &str, title: &str) {
     );
     // With script: a Copy button and the browser's share sheet, both hidden until it runs.
     assert!(body.contains(r#"id="share-copy" data-copy="share-url" hidden>Copy link"#));
-    assert!(body.contains(r#"id="share-native""#) && body.contains(r#"<script src="/static/share.js" defer></script>"#));
+    assert!(
+        body.contains(r#"id="share-native""#)
+            && body.contains(r#"<script src="/static/share.js" defer></script>"#)
+    );
 
     let email = share_link(body, "Email");
     assert!(email.starts_with("mailto:?"), "{email}");
@@ -98,18 +101,27 @@ pub fn assert_share_step(body: &str, slug: &str, title: &str) {
     assert!(whatsapp.starts_with("https://wa.me/?"), "{whatsapp}");
     assert_eq!(query_value(&whatsapp, "text"), format!("{title} {url}"));
     let telegram = share_link(body, "Telegram");
-    assert!(telegram.starts_with("https://t.me/share/url?"), "{telegram}");
+    assert!(
+        telegram.starts_with("https://t.me/share/url?"),
+        "{telegram}"
+    );
     assert_eq!(query_value(&telegram, "url"), url);
     assert_eq!(query_value(&telegram, "text"), title);
     let bluesky = share_link(body, "Bluesky");
-    assert!(bluesky.starts_with("https://bsky.app/intent/compose?"), "{bluesky}");
+    assert!(
+        bluesky.starts_with("https://bsky.app/intent/compose?"),
+        "{bluesky}"
+    );
     assert_eq!(query_value(&bluesky, "text"), format!("{title} {url}"));
     let x = share_link(body, "X");
     assert!(x.starts_with("https://x.com/intent/post?"), "{x}");
     assert_eq!(query_value(&x, "text"), title);
     assert_eq!(query_value(&x, "url"), url);
     let facebook = share_link(body, "Facebook");
-    assert!(facebook.starts_with("https://www.facebook.com/sharer/sharer.php?"), "{facebook}");
+    assert!(
+        facebook.starts_with("https://www.facebook.com/sharer/sharer.php?"),
+        "{facebook}"
+    );
     assert_eq!(query_value(&facebook, "u"), url);
 }
 
@@ -134,7 +146,10 @@ pub fn assert_only_own_resources(path: &str, body: &str) {
         }
     }
     for attribute in [" src=\"http", " src=\"//", "@import", "url(http"] {
-        assert!(!body.contains(attribute), "{path} loads from another host: {attribute}");
+        assert!(
+            !body.contains(attribute),
+            "{path} loads from another host: {attribute}"
+        );
     }
 }
 
@@ -189,7 +204,8 @@ async fn the_share_step_follows_signing_and_confirming_with_every_link_encoded(b
 async fn no_page_loads_a_script_or_stylesheet_from_another_host(backend: Backend) {
     let app = spawn_app_with_embed(backend).await;
     app.create_letter("plain", "open", "");
-    app.sign_and_confirm("plain", "Ada", "ada@example.org").await;
+    app.sign_and_confirm("plain", "Ada", "ada@example.org")
+        .await;
     for path in [
         "/",
         "/letters/plain",
@@ -243,20 +259,33 @@ async fn an_approved_organization_is_asked_to_share(backend: Backend) {
     assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
     let mail = app.wait_for_mails_to("grace@foe.example", 1).await;
     let confirmed = app.post_form(&mail[0].link("/verify/"), "").await;
-    assert!(confirmed.body.contains("once they approve it"), "{}", confirmed.body);
+    assert!(
+        confirmed.body.contains("once they approve it"),
+        "{}",
+        confirmed.body
+    );
     let id: String = signatures::table
         .filter(signatures::organization.eq("Friends of the Earth"))
         .select(signatures::id)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the organization's signature");
-    app.cli_ok(&["signatures", "approve", "coalition", &id, "--by", "staff@coalition.test"]);
+    app.cli_ok(&[
+        "signatures",
+        "approve",
+        "coalition",
+        &id,
+        "--by",
+        "staff@coalition.test",
+    ]);
 
     let mails = app.wait_for_mails_to("grace@foe.example", 2).await;
     let listed = &mails[1];
     assert!(listed.subject.contains("is listed"), "{}", listed.subject);
     let url = format!("{PUBLIC_URL}/letters/coalition");
     assert!(
-        listed.text.contains("Please help the letter travel: share it")
+        listed
+            .text
+            .contains("Please help the letter travel: share it")
             && listed
                 .text
                 .replace("\r\n", "\n")
@@ -266,7 +295,9 @@ async fn an_approved_organization_is_asked_to_share(backend: Backend) {
     );
     assert!(
         listed.html.contains("share it with your members")
-            && listed.html.contains(&format!(r#"<a href="{url}">{url}</a>"#)),
+            && listed
+                .html
+                .contains(&format!(r#"<a href="{url}">{url}</a>"#)),
         "{}",
         listed.html
     );
