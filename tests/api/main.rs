@@ -27,6 +27,7 @@ mod proxies;
 mod reliability;
 mod shared_limits;
 mod sign_flow;
+mod signer_fixes;
 mod signer_pages;
 mod signing_hardening;
 mod squatting;
