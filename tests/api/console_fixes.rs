@@ -55,12 +55,21 @@ async fn the_moderation_decision_sits_beside_the_organization(backend: Backend) 
     app.create_letter(SLUG, "open", "");
     organization_waits(&app, "Friends of the Earth", "grace@foe.example").await;
     let editor = app.staff("editor@coalition.test", "editor").await;
-    for path in ["/admin/moderation", &format!("/admin/letters/{SLUG}/moderation")] {
+    for path in [
+        "/admin/moderation",
+        &format!("/admin/letters/{SLUG}/moderation"),
+    ] {
         let queue = editor.get(path).await;
         assert_eq!(queue.status, StatusCode::OK);
         let cell = cell_with(&queue.body, ">Friends of the Earth</a>");
-        assert!(cell.contains(r#"aria-label="Approve Friends of the Earth">Approve</button>"#), "{cell}");
-        assert!(cell.contains(r#"aria-label="Reject Friends of the Earth">Reject</button>"#), "{cell}");
+        assert!(
+            cell.contains(r#"aria-label="Approve Friends of the Earth">Approve</button>"#),
+            "{cell}"
+        );
+        assert!(
+            cell.contains(r#"aria-label="Reject Friends of the Earth">Reject</button>"#),
+            "{cell}"
+        );
         // The select label is there for screen readers, out of sight.
         assert!(
             queue
@@ -89,7 +98,12 @@ async fn the_moderation_decision_sits_beside_the_organization(backend: Backend) 
     let approved = editor
         .post(
             &format!("/admin/letters/{SLUG}/moderation"),
-            &[("decision", "approve"), ("id", &id), ("return", "queue"), ("from", "verified")],
+            &[
+                ("decision", "approve"),
+                ("id", &id),
+                ("return", "queue"),
+                ("from", "verified"),
+            ],
         )
         .await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
@@ -118,8 +132,14 @@ async fn the_export_page_starts_from_what_counts(backend: Backend) {
         .get(&format!("/admin/letters/{SLUG}/exports"))
         .await
         .body;
-    assert!(form.contains(r#"name="state" value="verified" checked>"#), "{form}");
-    assert!(form.contains(r#"name="state" value="approved" checked>"#), "{form}");
+    assert!(
+        form.contains(r#"name="state" value="verified" checked>"#),
+        "{form}"
+    );
+    assert!(
+        form.contains(r#"name="state" value="approved" checked>"#),
+        "{form}"
+    );
     for unticked in ["pending", "rejected", "withdrawn", "removed", "duplicate"] {
         assert!(
             form.contains(&format!(r#"name="state" value="{unticked}">"#)),
@@ -149,7 +169,10 @@ fn letter_fields<'a>(slug: &'a str, title: &'a str) -> Vec<(&'a str, &'a str)> {
         ("title", title),
         ("addressee", "The President"),
         ("summary", "Veto the assembly bill."),
-        ("body", "Dear President,\n\nWe ask you to **veto** the bill."),
+        (
+            "body",
+            "Dear President,\n\nWe ask you to **veto** the bill.",
+        ),
         ("goal", "500"),
         ("opens_at", ""),
         ("closes_at", ""),
@@ -188,7 +211,10 @@ async fn the_editor_posts_to_a_clean_address(backend: Backend) {
     let new = editor.get("/admin/letters/new").await.body;
     assert_no_token_in_form_addresses(&new);
     assert!(new.contains(r#"<form method="post" action="/admin/letters" class="panel">"#));
-    assert!(new.contains(&format!(r#"<input type="hidden" name="csrf" value="{}">"#, editor.csrf)));
+    assert!(new.contains(&format!(
+        r#"<input type="hidden" name="csrf" value="{}">"#,
+        editor.csrf
+    )));
     // No aria-label on an element without a role that takes one.
     for div in new.split("<div").skip(1) {
         let tag = div.split('>').next().unwrap_or_default();
@@ -205,7 +231,10 @@ async fn the_editor_posts_to_a_clean_address(backend: Backend) {
     assert_eq!(previewed.status, StatusCode::OK, "{}", previewed.body);
     assert!(previewed.body.contains("<strong>veto</strong>"));
     assert_no_token_in_form_addresses(&previewed.body);
-    assert_eq!(editor.get(&format!("/admin/letters/{SLUG}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        editor.get(&format!("/admin/letters/{SLUG}")).await.status,
+        StatusCode::NOT_FOUND
+    );
 
     // A validation error: the same, and nothing stored.
     let mut invalid = letter_fields("Not A Slug!", "Working title");
@@ -223,15 +252,24 @@ async fn the_editor_posts_to_a_clean_address(backend: Backend) {
     let mut wrong = save.clone();
     wrong.push(("csrf", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
     assert_eq!(
-        editor.post_without_csrf("/admin/letters", &wrong).await.status,
+        editor
+            .post_without_csrf("/admin/letters", &wrong)
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
-    assert_eq!(editor.get(&format!("/admin/letters/{SLUG}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        editor.get(&format!("/admin/letters/{SLUG}")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let saved = post_in_body(&editor, "/admin/letters", &save).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
 
     // The edit form is the same.
-    let edit = editor.get(&format!("/admin/letters/{SLUG}/edit")).await.body;
+    let edit = editor
+        .get(&format!("/admin/letters/{SLUG}/edit"))
+        .await
+        .body;
     assert_no_token_in_form_addresses(&edit);
     let mut changed = letter_fields(SLUG, "A better title");
     changed.retain(|(name, _)| *name != "slug");
@@ -240,7 +278,10 @@ async fn the_editor_posts_to_a_clean_address(backend: Backend) {
     assert_eq!(previewed.status, StatusCode::OK);
     assert!(previewed.body.contains("A better title"));
     let show = editor.get(&format!("/admin/letters/{SLUG}")).await.body;
-    assert!(show.contains("<h1>Working title</h1>"), "a preview stores nothing");
+    assert!(
+        show.contains("<h1>Working title</h1>"),
+        "a preview stores nothing"
+    );
     assert_no_token_in_form_addresses(&show);
 }
 
@@ -307,7 +348,10 @@ async fn the_progress_chart_draws_the_goal(backend: Backend) {
         .body;
     assert!(with_goal.contains(r#"<g class="goal""#), "{with_goal}");
     assert!(with_goal.contains(">Goal: 500</text>"));
-    assert!(with_goal.contains("The goal is 500."), "named for screen readers");
+    assert!(
+        with_goal.contains("The goal is 500."),
+        "named for screen readers"
+    );
     let without = viewer.get("/admin/letters/no-goal/progress").await.body;
     assert!(!without.contains(r#"<g class="goal""#));
 }
@@ -336,9 +380,21 @@ async fn closing_a_live_letter_asks_first(backend: Backend) {
         asked.body
     );
     assert!(asked.body.contains("It stops taking signatures now."));
-    assert!(asked.body.contains(r#"<input type="hidden" name="confirm" value="yes">"#));
-    assert!(asked.body.contains(r#"<button type="submit">Close</button>"#));
-    assert!(asked.body.contains(&format!(r#"<a href="/admin/letters/{SLUG}">Cancel</a>"#)));
+    assert!(
+        asked
+            .body
+            .contains(r#"<input type="hidden" name="confirm" value="yes">"#)
+    );
+    assert!(
+        asked
+            .body
+            .contains(r#"<button type="submit">Close</button>"#)
+    );
+    assert!(
+        asked
+            .body
+            .contains(&format!(r#"<a href="/admin/letters/{SLUG}">Cancel</a>"#))
+    );
     assert!(!asked.body.contains("<script"), "works without script");
     assert_no_token_in_form_addresses(&asked.body);
     let public = app.get(&format!("/letters/{SLUG}")).await.body;
@@ -352,7 +408,12 @@ async fn closing_a_live_letter_asks_first(backend: Backend) {
         )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    assert!(app.get(&format!("/letters/{SLUG}")).await.body.contains("Sign the letter"));
+    assert!(
+        app.get(&format!("/letters/{SLUG}"))
+            .await
+            .body
+            .contains("Sign the letter")
+    );
 
     // The confirmation page's own button closes it.
     let closed = post_in_body(
@@ -373,5 +434,10 @@ async fn closing_a_live_letter_asks_first(backend: Backend) {
     )
     .await;
     assert_eq!(reopened.status, StatusCode::SEE_OTHER);
-    assert!(app.get(&format!("/letters/{SLUG}")).await.body.contains("Sign the letter"));
+    assert!(
+        app.get(&format!("/letters/{SLUG}"))
+            .await
+            .body
+            .contains("Sign the letter")
+    );
 }

@@ -51,7 +51,13 @@ async fn a_bare_domain_is_stored_and_exported_as_a_web_address(backend: Backend)
     let app = spawn_app(backend).await;
     app.create_letter(SLUG, "open", "organizations_need_approval = false");
     assert_eq!(
-        sign_organization(&app, "Friends of the Earth", "grace@foe.example", "example.org").await,
+        sign_organization(
+            &app,
+            "Friends of the Earth",
+            "grace@foe.example",
+            "example.org"
+        )
+        .await,
         303
     );
     assert_eq!(
@@ -103,7 +109,9 @@ async fn a_website_that_is_not_a_web_address_is_refused_and_nothing_is_stored(ba
             "{hostile}"
         );
         assert!(
-            response.body.contains(r#"<p class="field-error" id="website-error">"#),
+            response
+                .body
+                .contains(r#"<p class="field-error" id="website-error">"#),
             "{hostile}: {}",
             response.body
         );
@@ -129,7 +137,9 @@ async fn the_form_speaks_to_the_kind_chosen_without_script(backend: Backend) {
     assert_eq!(page.status, StatusCode::OK);
     let body = &page.body;
     assert!(body.contains(r#"class="sign-form kind-choice""#), "{body}");
-    assert!(body.contains(r#"id="kind-organization" type="radio" name="kind" value="organization""#));
+    assert!(
+        body.contains(r#"id="kind-organization" type="radio" name="kind" value="organization""#)
+    );
     assert!(body.contains(r#"<span class="if-person">Your name</span>"#));
     assert!(body.contains(r#"<span class="if-organization">Name of the person signing</span>"#));
     assert!(body.contains(r#"<div class="field only-organization">"#));
@@ -170,7 +180,11 @@ async fn the_form_speaks_to_the_kind_chosen_without_script(backend: Backend) {
     let failed = app
         .sign(
             SLUG,
-            &[("kind", "organization"), ("name", "Grace"), ("email", "grace@foe.example")],
+            &[
+                ("kind", "organization"),
+                ("name", "Grace"),
+                ("email", "grace@foe.example"),
+            ],
         )
         .await;
     assert_eq!(failed.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -250,8 +264,14 @@ async fn the_index_lists_open_letters_before_closed_ones(backend: Backend) {
             .find(&format!("href=\"/letters/{slug}\""))
             .unwrap_or_else(|| panic!("{slug} is not listed: {index}"))
     };
-    assert!(position("also-open") < position("already-closed"), "{index}");
-    assert!(position("still-open") < position("already-closed"), "{index}");
+    assert!(
+        position("also-open") < position("already-closed"),
+        "{index}"
+    );
+    assert!(
+        position("still-open") < position("already-closed"),
+        "{index}"
+    );
 }
 
 async fn every_email_is_laid_out_for_a_phone_and_signed_by_the_coalition(backend: Backend) {
@@ -261,35 +281,50 @@ async fn every_email_is_laid_out_for_a_phone_and_signed_by_the_coalition(backend
         .await;
     // Signing again with a confirmed address sends the "already signed" notice.
     let again = app
-        .sign(SLUG, &[("name", "Ada Lovelace"), ("email", "ada@example.org")])
+        .sign(
+            SLUG,
+            &[("name", "Ada Lovelace"), ("email", "ada@example.org")],
+        )
         .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     let mails = app.wait_for_mails_to("ada@example.org", 2).await;
     for mail in &mails {
         assert!(
-            mail.html
-                .contains(r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#),
+            mail.html.contains(
+                r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#
+            ),
             "{}: {}",
             mail.subject,
             mail.html
         );
         assert!(!mail.text.contains("\nsomeone"), "{}", mail.text);
-        assert!(mail.html.contains("border-top"), "the coalition's signature");
+        assert!(
+            mail.html.contains("border-top"),
+            "the coalition's signature"
+        );
     }
     // Every HTML template, including the ones these flows do not send.
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/email"))
         .expect("the email templates")
     {
         let path = entry.expect("an entry").path();
-        let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or("");
         if !name.ends_with(".html") || name == "signature.html" {
             continue;
         }
         let html = std::fs::read_to_string(&path).expect("readable");
         assert!(
-            html.contains(r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#),
+            html.contains(
+                r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#
+            ),
             "{name}"
         );
-        assert!(html.contains(r#"{% include "email/signature.html" %}"#), "{name}");
+        assert!(
+            html.contains(r#"{% include "email/signature.html" %}"#),
+            "{name}"
+        );
     }
 }
