@@ -159,8 +159,9 @@ const FORM_ORDER: [(&str, &str); 9] = [
     ("comment", "comment"),
 ];
 
-/// The smallest bar drawn once anyone has signed, in percent: a few pixels, visibly not empty.
-const PROGRESS_SLIVER: i64 = 3;
+/// The smallest value once anyone has signed, in percent (the stylesheet widens a non-zero
+/// bar to a visible sliver).
+const PROGRESS_SLIVER: i64 = 1;
 
 #[derive(Template)]
 #[template(path = "letter.html")]

@@ -213,7 +213,14 @@ async fn the_progress_bar_shows_a_sliver_and_what_is_left(backend: Backend) {
         .await;
     app.wait_for_public_total(SLUG, 3).await;
     let three = app.get(&format!("/letters/{SLUG}")).await.body;
-    assert_ne!(bar_value(&three), "0", "3 of 500 shows a sliver");
+    assert_eq!(bar_value(&three), "1", "3 of 500 is not an empty bar");
+    let css = app.get("/static/style.css").await.body;
+    assert!(
+        css.contains(
+            r#"progress.progress:not([value="0"])::-webkit-progress-value { min-width: .7em; }"#
+        ),
+        "a sliver at least"
+    );
     assert!(three.contains("Goal: 500 · 497 to go"), "{three}");
 }
 
