@@ -88,6 +88,7 @@ async fn a_website_that_is_not_a_web_address_is_refused_and_nothing_is_stored(ba
     for hostile in [
         "javascript:alert(1)",
         "example.org<script>",
+        "example.org\"onmouseover=alert(1)",
         "data:text/html,hi",
         "example",
     ] {
