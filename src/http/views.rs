@@ -24,8 +24,10 @@ pub fn thousands(value: i64) -> String {
     out
 }
 
+/// A date in the site's date style (`[site] date_style`), for pages printed or shown to the
+/// public.
 pub fn long_date(time: &NaiveDateTime) -> String {
-    time.format("%-d %B %Y").to_string()
+    crate::http::site::installed().date_style.date(time)
 }
 
 /// "1 name", "2 names": the count with the word that agrees with it.
@@ -157,6 +159,10 @@ const FORM_ORDER: [(&str, &str); 9] = [
     ("comment", "comment"),
 ];
 
+/// The smallest value once anyone has signed, in percent (the stylesheet widens a non-zero
+/// bar to a visible sliver).
+const PROGRESS_SLIVER: i64 = 1;
+
 #[derive(Template)]
 #[template(path = "letter.html")]
 pub struct LetterPage<'a> {
@@ -211,6 +217,42 @@ impl LetterPage<'_> {
             .goal
             .filter(|goal| *goal > 0)
             .map(|goal| (self.snapshot.counts.total() * 100 / goal).min(100))
+    }
+
+    /// What the bar shows: the percent reached, but never an empty bar once someone has
+    /// signed (3 of 500 is 0 %, and an empty bar reads as "nobody yet").
+    pub fn progress_bar_value(&self) -> i64 {
+        let percent = self.progress_percent().unwrap_or(0);
+        if self.snapshot.counts.total() > 0 {
+            percent.max(PROGRESS_SLIVER)
+        } else {
+            percent
+        }
+    }
+
+    /// "497 to go", or "goal reached".
+    pub fn to_go(&self) -> String {
+        let Some(goal) = self.letter().goal else {
+            return String::new();
+        };
+        let left = goal - self.snapshot.counts.total();
+        if left > 0 {
+            format!("{} to go", thousands(left))
+        } else {
+            "goal reached".to_owned()
+        }
+    }
+
+    /// The sign form's class: which kind's wording it shows. With a choice, the stylesheet
+    /// follows the ticked radio button.
+    pub fn kind_class(&self) -> &'static str {
+        if self.shows_kind_choice() {
+            "kind-choice"
+        } else if self.only_organizations() {
+            "kind-organization"
+        } else {
+            "kind-individual"
+        }
     }
 
     /// The summary, or who the letter is to when it has none: a preview is never empty.

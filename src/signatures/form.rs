@@ -157,13 +157,7 @@ pub fn validate(
         "",
     );
     let comment = multiline_field(&mut errors, "comment", &fields.comment, COMMENT_MAX);
-    let website = match crate::text::web_address(&fields.website, WEBSITE_MAX) {
-        Ok(website) => website,
-        Err(error) => {
-            errors.insert("website", error.to_string());
-            None
-        }
-    };
+    let website = website_field(&mut errors, &fields.website);
 
     match (kind, name, email) {
         (Some(kind), Some(name), Some(email)) if errors.is_empty() => Ok(SignatureInput {
@@ -180,6 +174,40 @@ pub fn validate(
             updates: fields.updates,
         }),
         _ => Err(errors),
+    }
+}
+
+/// A website as typed: `example.org` and `www.example.org/path` become `https://...` (see
+/// `text::web_address`), and the host must be a name a browser can visit, letters, digits,
+/// hyphens, underscores and dots, or an IP address. The URL parser lets quotes, parentheses
+/// and `=` into a host, which makes no visitable address and reads as markup.
+fn website_field(errors: &mut FieldErrors, raw: &str) -> Option<String> {
+    let address = match crate::text::web_address(raw, WEBSITE_MAX) {
+        Ok(address) => address?,
+        Err(error) => {
+            errors.insert("website", error.to_string());
+            return None;
+        }
+    };
+    let plain_host = match url::Url::parse(&address)
+        .ok()
+        .as_ref()
+        .and_then(url::Url::host)
+    {
+        Some(url::Host::Domain(domain)) => domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')),
+        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => true,
+        None => false,
+    };
+    if plain_host {
+        Some(address)
+    } else {
+        errors.insert(
+            "website",
+            crate::text::TextError::NotAWebAddress.to_string(),
+        );
+        None
     }
 }
 
@@ -335,6 +363,23 @@ mod tests {
                 .as_deref(),
             Some("https://example.org/path")
         );
+        input.website = "www.example.org".into();
+        assert_eq!(
+            validate(&input, BOTH)
+                .expect("bare domain with www")
+                .website
+                .as_deref(),
+            Some("https://www.example.org")
+        );
+        for hostile in ["example.org<script>", "example.org\"onmouseover=alert(1)"] {
+            input.website = hostile.into();
+            assert!(
+                validate(&input, BOTH)
+                    .expect_err("markup in an address")
+                    .contains_key("website"),
+                "{hostile}"
+            );
+        }
     }
 
     /// Many generated inputs, valid and hostile: decoding and validation never panic, and
