@@ -245,16 +245,6 @@ impl LetterPage<'_> {
 
     /// The sign form's class: which kind's wording it shows. With a choice, the stylesheet
     /// follows the ticked radio button.
-    pub fn kind_class(&self) -> &'static str {
-        if self.shows_kind_choice() {
-            "kind-choice"
-        } else if self.only_organizations() {
-            "kind-organization"
-        } else {
-            "kind-individual"
-        }
-    }
-
     /// The summary, or who the letter is to when it has none: a preview is never empty.
     pub fn preview_description(&self) -> String {
         if self.letter().summary.is_empty() {
@@ -276,16 +266,39 @@ impl LetterPage<'_> {
         self.snapshot.listed.individuals > self.snapshot.recent_individuals.len() as i64
     }
 
-    pub fn shows_kind_choice(&self) -> bool {
-        self.letter().accepts_individuals && self.letter().accepts_organizations
-    }
-
-    pub fn only_organizations(&self) -> bool {
-        !self.letter().accepts_individuals && self.letter().accepts_organizations
-    }
-
     pub fn line(&self, signatory: &PublicSignatory) -> String {
         signatory_line(signatory)
+    }
+}
+
+impl SignFormPage for LetterPage<'_> {
+    fn signed_letter(&self) -> &Letter {
+        self.letter()
+    }
+}
+
+/// What the sign form's fields (templates/sign_fields.html) ask of a page that shows them:
+/// the letter page and the embed answer alike.
+pub trait SignFormPage {
+    fn signed_letter(&self) -> &Letter;
+
+    fn shows_kind_choice(&self) -> bool {
+        self.signed_letter().accepts_individuals && self.signed_letter().accepts_organizations
+    }
+
+    fn only_organizations(&self) -> bool {
+        !self.signed_letter().accepts_individuals && self.signed_letter().accepts_organizations
+    }
+
+    /// Tells the stylesheet which labels to show (see `.sign-form` in style.css).
+    fn kind_class(&self) -> &'static str {
+        if self.shows_kind_choice() {
+            "kind-choice"
+        } else if self.only_organizations() {
+            "kind-organization"
+        } else {
+            "kind-individual"
+        }
     }
 }
 
