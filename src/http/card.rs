@@ -207,7 +207,9 @@ pub async fn card(
                 return Ok(card);
             }
             let png = renderer.draw(&text)?;
-            Ok::<_, png::EncodingError>(CARDS.store(&letter_id, Card::new(text, png, Instant::now())))
+            Ok::<_, png::EncodingError>(
+                CARDS.store(&letter_id, Card::new(text, png, Instant::now())),
+            )
         })
         .await
         .map_err(|error| PageError::Internal(format!("drawing a share card: {error}")))?
@@ -218,12 +220,16 @@ pub async fn card(
 
 fn respond(request: &HttpRequest, card: &Card) -> HttpResponse {
     let modified = HttpDate::from(card.modified);
-    let not_modified = match IfNoneMatch::parse(request) {
-        Ok(IfNoneMatch::Any) => true,
-        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|tag| tag.weak_eq(&card.etag)),
-        // If-Modified-Since counts only without If-None-Match (RFC 9110, 13.1.3); the date
-        // has whole seconds, so compare in seconds.
-        Err(_) => match IfModifiedSince::parse(request) {
+    // If-Modified-Since counts only without If-None-Match (RFC 9110, 13.1.3).
+    let not_modified = if request.headers().contains_key(header::IF_NONE_MATCH) {
+        match IfNoneMatch::parse(request) {
+            Ok(IfNoneMatch::Any) => true,
+            Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|tag| tag.weak_eq(&card.etag)),
+            Err(_) => false,
+        }
+    } else {
+        match IfModifiedSince::parse(request) {
+            // The header has whole seconds: compare in seconds.
             Ok(IfModifiedSince(since)) => {
                 let seconds = |time: SystemTime| {
                     time.duration_since(SystemTime::UNIX_EPOCH)
@@ -233,7 +239,7 @@ fn respond(request: &HttpRequest, card: &Card) -> HttpResponse {
                 seconds(card.modified) <= seconds(SystemTime::from(since))
             }
             Err(_) => false,
-        },
+        }
     };
     let mut response = if not_modified {
         HttpResponse::NotModified()
@@ -349,26 +355,30 @@ impl Renderer {
     pub fn paint(&mut self, text: &CardText) -> (Canvas, Vec<Placed>) {
         let mut canvas = Canvas::new(PAPER);
         canvas.fill(0, 0, STRIPE, HEIGHT, text.accent);
-        canvas.fill(
-            MARGIN as u32,
-            RULE_Y,
-            WIDTH - 2 * MARGIN as u32,
-            2,
-            RULE,
-        );
+        canvas.fill(MARGIN as u32, RULE_Y, WIDTH - 2 * MARGIN as u32, 2, RULE);
         let mut placed = Vec::new();
         let mut draw = |renderer: &mut Renderer,
                         content: &str,
                         block: &Block,
                         colour: [u8; 3],
                         (left, top): (f32, f32)| {
-            let mut buffer = renderer.lay_out(&clean(content), block, (WIDTH as f32 - MARGIN - left).max(1.0));
+            let mut buffer = renderer.lay_out(
+                &clean(content),
+                block,
+                (WIDTH as f32 - MARGIN - left).max(1.0),
+            );
             let lines = renderer.place(&buffer, left, top);
             renderer.paint_buffer(&mut canvas, &mut buffer, left, top, colour);
             placed.extend_from_slice(&lines);
             lines
         };
-        draw(self, &text.site_name, &SITE, text.accent, (MARGIN, SITE.top));
+        draw(
+            self,
+            &text.site_name,
+            &SITE,
+            text.accent,
+            (MARGIN, SITE.top),
+        );
         let addressee = format!("To {}", text.addressee);
         draw(self, &addressee, &ADDRESSEE, MUTED, (MARGIN, ADDRESSEE.top));
         draw(self, &text.title, &TITLE, INK, (MARGIN, TITLE.top));
@@ -382,7 +392,13 @@ impl Renderer {
             + 18.0;
         let baseline = number_lines.first().map_or(COUNT.top, |line| line.baseline);
         let word_baseline = self.baseline(word, &COUNT_WORD);
-        draw(self, word, &COUNT_WORD, MUTED, (after, baseline - word_baseline));
+        draw(
+            self,
+            word,
+            &COUNT_WORD,
+            MUTED,
+            (after, baseline - word_baseline),
+        );
         (canvas, placed)
     }
 
@@ -392,10 +408,47 @@ impl Renderer {
         buffer.layout_runs().next().map_or(0.0, |run| run.line_y)
     }
 
+    /// `content` in at most `block.lines` lines; a longer text is cut after its last whole
+    /// word that leaves room for an ellipsis (inside a word only when one word fills the
+    /// line). cosmic-text's own ellipsis (kept as the last resort) starts the cut line with
+    /// the space it broke at.
     fn lay_out(&mut self, content: &str, block: &Block, width: f32) -> Buffer {
+        let buffer = self.shaped(content, block, width, false);
+        let last_line = buffer
+            .layout_runs()
+            .nth(block.lines.saturating_sub(1))
+            .filter(|_| buffer.layout_runs().count() > block.lines)
+            .map(|run| {
+                let start = run.glyphs.iter().map(|glyph| glyph.start).min();
+                let end = run.glyphs.iter().map(|glyph| glyph.end).max();
+                (start.unwrap_or(0), end.unwrap_or(0))
+            });
+        let Some((line_start, line_end)) = last_line else {
+            return buffer;
+        };
+        let mut cut = line_end.min(content.len());
+        for _ in 0..16 {
+            let Some(kept) = content.get(..cut).map(str::trim_end) else {
+                break;
+            };
+            let buffer = self.shaped(&format!("{kept}…"), block, width, false);
+            if buffer.layout_runs().count() <= block.lines {
+                return buffer;
+            }
+            cut = match kept.rfind(' ') {
+                Some(space) if space > line_start => space,
+                _ => kept.char_indices().last().map_or(0, |(at, _)| at),
+            };
+        }
+        self.shaped(content, block, width, true)
+    }
+
+    fn shaped(&mut self, content: &str, block: &Block, width: f32, ellipsize: bool) -> Buffer {
         let mut buffer = Buffer::new(&mut self.fonts, Metrics::new(block.size, block.line_height));
         buffer.set_wrap(Wrap::WordOrGlyph);
-        buffer.set_ellipsize(Ellipsize::End(EllipsizeHeightLimit::Lines(block.lines)));
+        if ellipsize {
+            buffer.set_ellipsize(Ellipsize::End(EllipsizeHeightLimit::Lines(block.lines)));
+        }
         buffer.set_size(Some(width), None);
         let attrs = Attrs::new()
             .family(Family::Name(FAMILY))
@@ -658,8 +711,14 @@ mod tests {
         let mut renderer = Renderer::new();
         for title in [HEBREW, ARABIC] {
             let glyphs = renderer.shape(title, true);
-            assert!(glyphs.iter().all(|glyph| glyph.rtl), "{title} laid out left to right");
-            let first = glyphs.iter().filter(|glyph| glyph.start == 0).map(|glyph| glyph.x);
+            assert!(
+                glyphs.iter().all(|glyph| glyph.rtl),
+                "{title} laid out left to right"
+            );
+            let first = glyphs
+                .iter()
+                .filter(|glyph| glyph.start == 0)
+                .map(|glyph| glyph.x);
             let rightmost = glyphs.iter().map(|glyph| glyph.x).fold(f32::MIN, f32::max);
             assert!(
                 first.into_iter().all(|x| x == rightmost),
@@ -689,7 +748,10 @@ mod tests {
             .iter()
             .find(|glyph| glyph.start == 0)
             .map(|glyph| glyph.glyph_id);
-        assert_ne!(first_alone, first_joined, "seen in a word, sin is not in its initial form");
+        assert_ne!(
+            first_alone, first_joined,
+            "seen in a word, sin is not in its initial form"
+        );
         assert_ne!(joined, isolated);
     }
 
@@ -757,16 +819,42 @@ mod tests {
         let runs: Vec<_> = buffer.layout_runs().collect();
         assert_eq!(runs.len(), TITLE.lines);
         let ellipsis = renderer.shape("…", true)[0].glyph_id;
-        let last = runs.last().map(|run| run.glyphs.to_vec()).unwrap_or_default();
+        let last = runs
+            .last()
+            .map(|run| run.glyphs.to_vec())
+            .unwrap_or_default();
         assert!(
             last.iter().any(|glyph| glyph.glyph_id == ellipsis),
             "the last line has no ellipsis"
+        );
+        for run in &runs {
+            let start = run
+                .glyphs
+                .iter()
+                .map(|glyph| glyph.start)
+                .min()
+                .unwrap_or(0);
+            assert!(
+                !run.text[start..].starts_with(' '),
+                "a line starts with a space"
+            );
+        }
+        // The cut falls between words.
+        let shown = runs[0].text;
+        let kept = shown.strip_suffix('…').expect("ends with an ellipsis");
+        assert!(title.starts_with(kept), "{shown}");
+        assert!(
+            title[kept.len()..].starts_with(' '),
+            "cut inside a word: {shown}"
         );
     }
 
     #[test]
     fn controls_and_bidi_overrides_are_dropped() {
-        assert_eq!(clean("\u{202e}abc\u{202c}  d\ne\u{2066}f\u{2069}"), "abc d ef");
+        assert_eq!(
+            clean("\u{202e}abc\u{202c}  d\ne\u{2066}f\u{2069}"),
+            "abc d ef"
+        );
         assert_eq!(clean("  "), "");
         assert_eq!(clean(&"x".repeat(5_000)).chars().count(), MAX_CHARS);
         // Joiners stay: they shape Arabic and emoji.
@@ -792,24 +880,45 @@ mod tests {
             total,
             ..text("Title")
         };
-        assert!(matches!(cache.lookup("letter", &drawn(1), at(0)), Lookup::Draw));
+        assert!(matches!(
+            cache.lookup("letter", &drawn(1), at(0)),
+            Lookup::Draw
+        ));
         cache.store("letter", Card::new(drawn(1), vec![1], at(0)));
         // Unchanged: served for as long as nothing moves, a minute or an hour later.
-        assert!(matches!(cache.lookup("letter", &drawn(1), at(5)), Lookup::Serve(_)));
-        assert!(matches!(cache.lookup("letter", &drawn(1), at(3_600)), Lookup::Serve(_)));
+        assert!(matches!(
+            cache.lookup("letter", &drawn(1), at(5)),
+            Lookup::Serve(_)
+        ));
+        assert!(matches!(
+            cache.lookup("letter", &drawn(1), at(3_600)),
+            Lookup::Serve(_)
+        ));
         // Moved within the minute: the old card, showing the old count.
         match cache.lookup("letter", &drawn(2), at(59)) {
             Lookup::Serve(card) => assert_eq!(card.text.total, 1),
             Lookup::Draw => panic!("redrawn within a minute of the last draw"),
         }
         // Moved, a minute on: draw.
-        assert!(matches!(cache.lookup("letter", &drawn(2), at(60)), Lookup::Draw));
+        assert!(matches!(
+            cache.lookup("letter", &drawn(2), at(60)),
+            Lookup::Draw
+        ));
         cache.store("letter", Card::new(drawn(2), vec![2], at(60)));
         // Moving again right after that draw waits another minute.
-        assert!(matches!(cache.lookup("letter", &drawn(3), at(61)), Lookup::Serve(_)));
-        assert!(matches!(cache.lookup("letter", &drawn(3), at(120)), Lookup::Draw));
+        assert!(matches!(
+            cache.lookup("letter", &drawn(3), at(61)),
+            Lookup::Serve(_)
+        ));
+        assert!(matches!(
+            cache.lookup("letter", &drawn(3), at(120)),
+            Lookup::Draw
+        ));
         // Another letter has its own minute.
-        assert!(matches!(cache.lookup("other", &drawn(2), at(61)), Lookup::Draw));
+        assert!(matches!(
+            cache.lookup("other", &drawn(2), at(61)),
+            Lookup::Draw
+        ));
     }
 
     #[test]
