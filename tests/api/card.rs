@@ -44,7 +44,7 @@ async fn fetch(app: &TestApp, path: &str, headers: &[(header::HeaderName, &str)]
     }
 }
 
-fn header_of<'a>(fetched: &'a Fetched, name: header::HeaderName) -> &'a str {
+fn header_of(fetched: &Fetched, name: header::HeaderName) -> &str {
     fetched
         .headers
         .get(&name)
@@ -83,6 +83,21 @@ async fn the_card_is_a_1200_by_630_png_with_cache_headers(backend: Backend) {
     assert!(header_of(&card, header::LAST_MODIFIED).ends_with(" GMT"));
     assert_eq!(decoded_size(&card.body), (1200, 630));
     assert!(card.body.len() < 200 * 1024, "{} bytes", card.body.len());
+
+    // Crawlers that check the address first with HEAD get the headers alone.
+    let head = app
+        .client
+        .head(format!("{}/letters/dear-president/card.png", app.address))
+        .send()
+        .await
+        .expect("HEAD answered");
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(
+        head.headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok()),
+        Some("image/png")
+    );
 
     // Asked again, the same picture (it is kept, not redrawn).
     let again = fetch(&app, "/letters/dear-president/card.png", &[]).await;
