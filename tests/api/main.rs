@@ -12,6 +12,7 @@ mod admission;
 mod auth_hardening;
 mod bad_input;
 mod campaign;
+mod card;
 mod cli;
 mod confirm_grace;
 mod console_fixes;
