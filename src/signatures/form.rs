@@ -177,37 +177,15 @@ pub fn validate(
     }
 }
 
-/// A website as typed: `example.org` and `www.example.org/path` become `https://...` (see
-/// `text::web_address`), and the host must be a name a browser can visit, letters, digits,
-/// hyphens, underscores and dots, or an IP address. The URL parser lets quotes, parentheses
-/// and `=` into a host, which makes no visitable address and reads as markup.
+/// A website as typed: `example.org` and `www.example.org/path` become `https://...`; the
+/// rules are `text::web_address`'s, shared with the member roster.
 fn website_field(errors: &mut FieldErrors, raw: &str) -> Option<String> {
-    let address = match crate::text::web_address(raw, WEBSITE_MAX) {
-        Ok(address) => address?,
+    match crate::text::web_address(raw, WEBSITE_MAX) {
+        Ok(address) => address,
         Err(error) => {
             errors.insert("website", error.to_string());
-            return None;
+            None
         }
-    };
-    let plain_host = match url::Url::parse(&address)
-        .ok()
-        .as_ref()
-        .and_then(url::Url::host)
-    {
-        Some(url::Host::Domain(domain)) => domain
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')),
-        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => true,
-        None => false,
-    };
-    if plain_host {
-        Some(address)
-    } else {
-        errors.insert(
-            "website",
-            crate::text::TextError::NotAWebAddress.to_string(),
-        );
-        None
     }
 }
 
