@@ -47,11 +47,12 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
         }
         MembersCommand::List => {
             let mut out = std::io::stdout().lock();
-            writeln!(out, "{:<40} {:<36} WEBSITE", "NAME", "CONTACT")?;
+            writeln!(out, "{:<8} {:<40} {:<36} WEBSITE", "CODE", "NAME", "CONTACT")?;
             for member in members::list(&mut connection)? {
                 writeln!(
                     out,
-                    "{:<40} {:<36} {}",
+                    "{:<8} {:<40} {:<36} {}",
+                    member.code,
                     member.name,
                     member.email,
                     member.website.as_deref().unwrap_or("-")

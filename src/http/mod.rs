@@ -8,6 +8,7 @@ pub mod form;
 mod invites;
 pub mod middleware;
 mod pages;
+mod partners;
 pub mod site;
 mod versions;
 mod views;

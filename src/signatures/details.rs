@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use super::form::SignatureInput;
 use super::normalize_organization;
 use crate::db::schema::signatures;
+use crate::partners::{ShareWithMember, ViaMember};
 
 #[derive(Clone, Debug, Insertable, AsChangeset)]
 #[diesel(table_name = signatures, treat_none_as_null = true)]
@@ -27,6 +28,11 @@ pub struct SignerDetails {
     pub website: Option<String>,
     pub public: bool,
     pub updates: bool,
+    /// Written as a lookup of the code in the roster (see `ViaMember`).
+    #[diesel(serialize_as = ViaMember)]
+    pub via_member_id: ViaMember,
+    #[diesel(serialize_as = ShareWithMember)]
+    pub share_with_member: ShareWithMember,
 }
 
 /// Columns of `signatures` that say nothing about the person: ids, states, times, the
@@ -67,6 +73,11 @@ impl SignerDetails {
             website: input.website.clone(),
             public: input.public,
             updates: input.updates,
+            via_member_id: ViaMember(input.via.clone()),
+            share_with_member: ShareWithMember {
+                ticked: input.share_with_member,
+                code: input.via.clone(),
+            },
         }
     }
 
@@ -85,6 +96,8 @@ impl SignerDetails {
             website: None,
             public: false,
             updates: false,
+            via_member_id: ViaMember(None),
+            share_with_member: ShareWithMember::default(),
         }
     }
 }

@@ -27,6 +27,12 @@ pub struct SignatureFields {
     /// "Keep me updated about this letter": a consent of its own, never ticked in advance.
     #[serde(deserialize_with = "checkbox")]
     pub updates: bool,
+    /// The referral code of the member whose link the signer came through (`?via=` on the
+    /// letter page, carried as a hidden field). Malformed or unknown: no referral, no error.
+    pub via: String,
+    /// "Let <member> keep me informed": only offered, and only stored, with a member's code.
+    #[serde(deserialize_with = "checkbox")]
+    pub share_with_member: bool,
     /// The honeypot: people leave it empty.
     #[serde(rename = "nickname")]
     pub honeypot: String,
@@ -74,6 +80,10 @@ pub struct SignatureInput {
     pub website: Option<String>,
     pub public: bool,
     pub updates: bool,
+    /// A well-formed member code (`crate::partners::parse_code`); whether a live member holds
+    /// it is settled when the signature is stored.
+    pub via: Option<String>,
+    pub share_with_member: bool,
 }
 
 /// Field name to message, in form order.
@@ -165,6 +175,8 @@ pub fn validate(
         }
     };
 
+    let via = crate::partners::parse_code(&fields.via);
+
     match (kind, name, email) {
         (Some(kind), Some(name), Some(email)) if errors.is_empty() => Ok(SignatureInput {
             kind,
@@ -178,6 +190,8 @@ pub fn validate(
             website,
             public: fields.public,
             updates: fields.updates,
+            share_with_member: fields.share_with_member && via.is_some(),
+            via,
         }),
         _ => Err(errors),
     }
