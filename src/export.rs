@@ -337,7 +337,7 @@ pub fn export_format(extension: &str) -> Option<ExportFormat> {
     }
 }
 
-fn format_name(format: ExportFormat) -> &'static str {
+pub fn format_name(format: ExportFormat) -> &'static str {
     match format {
         ExportFormat::Csv => "csv",
         ExportFormat::Json => "json",
@@ -416,7 +416,7 @@ impl From<DbError> for ExportStartError {
     }
 }
 
-type PooledConnection = diesel::r2d2::PooledConnection<db::ConnectionManager>;
+pub type PooledConnection = diesel::r2d2::PooledConnection<db::ConnectionManager>;
 
 /// Finds the letter, records the export in the audit log, and answers with the export as a
 /// stream. `channel` says how it was asked for ("console", "API token").
@@ -453,31 +453,53 @@ pub async fn start_export(
     Ok(stream_export(connection, letter, filter, format))
 }
 
-/// Runs `export::write_export` on a blocking thread and streams what it writes, in chunks
-/// through a small bounded channel: memory stays flat however long the list is, and a slow
-/// client slows the export down instead of filling memory.
 fn stream_export(
-    mut connection: PooledConnection,
+    connection: PooledConnection,
     letter: Letter,
     filter: ExportFilter,
     format: ExportFormat,
 ) -> HttpResponse {
-    let (sender, mut receiver) = mpsc::channel::<Result<Bytes, io::Error>>(CHUNKS_IN_FLIGHT);
     let filename = format!("{}-signatures.{}", letter.slug, format_name(format));
+    let slug = letter.slug.clone();
+    stream_records(
+        connection,
+        filename,
+        slug,
+        move |connection, after| next_page(connection, &letter, &filter, after),
+        format,
+    )
+}
+
+/// Runs `export::write_export_of` on a blocking thread and streams what it writes, in chunks
+/// through a small bounded channel: memory stays flat however long the list is, and a slow
+/// client slows the export down instead of filling memory. `slug` is for the log.
+pub fn stream_records<F>(
+    mut connection: PooledConnection,
+    filename: String,
+    slug: String,
+    next_page: F,
+    format: ExportFormat,
+) -> HttpResponse
+where
+    F: Fn(&mut DbConnection, Option<&str>) -> Result<Vec<SignatureRecord>, diesel::result::Error>
+        + Send
+        + 'static,
+{
+    let (sender, mut receiver) = mpsc::channel::<Result<Bytes, io::Error>>(CHUNKS_IN_FLIGHT);
     let mut out = ChunkWriter::new(sender, tokio::runtime::Handle::current(), STALL_LIMIT);
     actix_web::rt::task::spawn_blocking(move || {
         let result =
-            write_export(&mut connection, &letter, &filter, format, &mut out).and_then(|written| {
+            write_export_of(&mut connection, next_page, format, &mut out).and_then(|written| {
                 out.flush()?;
                 Ok(written)
             });
         match result {
-            Ok(written) => tracing::info!(slug = %letter.slug, written, "export streamed"),
+            Ok(written) => tracing::info!(%slug, written, "export streamed"),
             Err(_) if out.sender.is_closed() => {
-                tracing::info!(slug = %letter.slug, "export abandoned by the client")
+                tracing::info!(%slug, "export abandoned by the client")
             }
             Err(error) => {
-                tracing::error!(slug = %letter.slug, %error, "export failed midway");
+                tracing::error!(%slug, %error, "export failed midway");
                 // Ending the body with an error makes the client see a broken download
                 // instead of a short file that looks complete.
                 let _ = out.send(Err(io::Error::other("the export failed")));
