@@ -631,8 +631,13 @@ mod tests {
             share_with_member: false,
         }])];
         let mut out = Vec::new();
-        write_pages(pages.into_iter(), &Roster::new(), ExportFormat::Csv, &mut out)
-            .expect("written");
+        write_pages(
+            pages.into_iter(),
+            &Roster::new(),
+            ExportFormat::Csv,
+            &mut out,
+        )
+        .expect("written");
         let text = String::from_utf8(out).expect("UTF-8");
         let mut lines = text.lines();
         assert!(

@@ -56,7 +56,11 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
         }
         MembersCommand::List => {
             let mut out = std::io::stdout().lock();
-            writeln!(out, "{:<8} {:<40} {:<36} WEBSITE", "CODE", "NAME", "CONTACT")?;
+            writeln!(
+                out,
+                "{:<8} {:<40} {:<36} WEBSITE",
+                "CODE", "NAME", "CONTACT"
+            )?;
             for member in members::list(&mut connection)? {
                 writeln!(
                     out,
@@ -82,7 +86,9 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
                 Some(found) => Some(found),
                 None => members::find_by_name(&mut connection, &member)?,
             };
-            let found = found.with_context(|| format!("no member named {member:?} (or with that code) on the roster"))?;
+            let found = found.with_context(|| {
+                format!("no member named {member:?} (or with that code) on the roster")
+            })?;
             let actor = crate::staff::Actor {
                 staff_id: None,
                 email: "command line".into(),

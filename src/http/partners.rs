@@ -10,17 +10,13 @@ use super::views::{FormView, MessagePage};
 use super::{AppState, PageError, form};
 use crate::db::DbError;
 use crate::export::{self, ExportFormat};
-use crate::partners::{self, links};
 use crate::partners::links::{Opened, Refusal};
+use crate::partners::{self, links};
 
 /// The sign form offered through a member's link: the member's code as a hidden field and its
 /// name for the consent box. An unknown code, or a failed lookup, leaves a plain form (a
 /// referral is never worth an error page).
-pub(super) async fn offer(
-    state: &AppState,
-    mut form: FormView,
-    raw_code: &str,
-) -> FormView {
+pub(super) async fn offer(state: &AppState, mut form: FormView, raw_code: &str) -> FormView {
     form.partner = None;
     let member = match partners::parse_code(raw_code) {
         None => None,
@@ -47,7 +43,6 @@ pub(super) async fn offer(
     }
     form
 }
-
 
 /// The landing page of a member contact's link: what it gives, and the download buttons.
 /// Opening it downloads nothing, so a mail scanner following the link leaves no trace.

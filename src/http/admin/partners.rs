@@ -19,7 +19,10 @@ use crate::staff::Role;
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
-        .route("/admin/letters/{slug}/partners", web::get().to(partners_page))
+        .route(
+            "/admin/letters/{slug}/partners",
+            web::get().to(partners_page),
+        )
         .route(
             "/admin/letters/{slug}/partners/links",
             web::post().to(issue_link),
@@ -178,8 +181,8 @@ pub async fn issue_link(
     let slug = letter.slug.clone();
     state
         .with_connection(move |connection| {
-            let member = crate::members::find_live_by_id(connection, &member_id)
-                .map_err(DbError::from)?;
+            let member =
+                crate::members::find_live_by_id(connection, &member_id).map_err(DbError::from)?;
             Ok::<_, DbError>(match member {
                 None => Err(LinkError::UnknownMember(member_id)),
                 Some(member) => links::issue(connection, &letter, &member, &actor, &base, days),
@@ -188,7 +191,9 @@ pub async fn issue_link(
         .await?
         .map_err(link_problem)?;
     state.mail_wakeup.notify_one();
-    Ok(redirect(&format!("/admin/letters/{slug}/partners?done=issued")))
+    Ok(redirect(&format!(
+        "/admin/letters/{slug}/partners?done=issued"
+    )))
 }
 
 pub async fn revoke_link(
@@ -206,5 +211,7 @@ pub async fn revoke_link(
         })
         .await?
         .map_err(link_problem)?;
-    Ok(redirect(&format!("/admin/letters/{slug}/partners?done=revoked")))
+    Ok(redirect(&format!(
+        "/admin/letters/{slug}/partners?done=revoked"
+    )))
 }
