@@ -61,6 +61,15 @@ impl AsExpression<Nullable<Text>> for ViaMember {
     }
 }
 
+/// Borrowed rows (`insert_into(..).values(&rows)`, the sign writer's multi-row insert).
+impl AsExpression<Nullable<Text>> for &ViaMember {
+    type Expression = ViaLookup;
+
+    fn as_expression(self) -> ViaLookup {
+        self.clone().as_expression()
+    }
+}
+
 /// `signatures.share_with_member` as stored: the ticked box counts only when the signer
 /// came through a live member (a box sent with an unknown code stores false).
 #[derive(Clone, Debug, Default)]
@@ -92,6 +101,14 @@ impl AsExpression<Bool> for ShareWithMember {
             .sql(" AND EXISTS (SELECT 1 FROM members WHERE code = ")
             .bind::<Nullable<Text>, _>(self.code)
             .sql(" AND removed_at IS NULL))")
+    }
+}
+
+impl AsExpression<Bool> for &ShareWithMember {
+    type Expression = ShareLookup;
+
+    fn as_expression(self) -> ShareLookup {
+        self.clone().as_expression()
     }
 }
 

@@ -28,10 +28,9 @@ pub struct SignerDetails {
     pub website: Option<String>,
     pub public: bool,
     pub updates: bool,
-    /// Written as a lookup of the code in the roster (see `ViaMember`).
-    #[diesel(serialize_as = ViaMember)]
+    /// Written as a lookup of the code in the live roster (see `ViaMember`).
     pub via_member_id: ViaMember,
-    #[diesel(serialize_as = ShareWithMember)]
+    /// Written as the ticked box and a live member's code (see `ShareWithMember`).
     pub share_with_member: ShareWithMember,
 }
 
