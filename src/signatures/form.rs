@@ -28,7 +28,9 @@ pub struct SignatureFields {
     #[serde(deserialize_with = "checkbox")]
     pub updates: bool,
     /// The referral code of the member whose link the signer came through (`?via=` on the
-    /// letter page, carried as a hidden field). Malformed or unknown: no referral, no error.
+    /// letter page, carried as a hidden field). Malformed or unknown: no referral, no error;
+    /// a JSON number or object there is no referral either.
+    #[serde(deserialize_with = "lenient_text")]
     pub via: String,
     /// "Let <member> keep me informed": only offered, and only stored, with a member's code.
     #[serde(deserialize_with = "checkbox")]
@@ -64,6 +66,20 @@ pub fn checkbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<boo
         }
     }
     deserializer.deserialize_any(Checkbox)
+}
+
+/// Text, or nothing for any other value: for fields whose bad values are ignored, not refused.
+fn lenient_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Lenient {
+        Text(String),
+        Other(serde::de::IgnoredAny),
+    }
+    Ok(match Lenient::deserialize(deserializer)? {
+        Lenient::Text(text) => text,
+        Lenient::Other(_) => String::new(),
+    })
 }
 
 /// A checked signature, ready to store.

@@ -217,6 +217,44 @@ async fn unknown_or_hostile_codes_are_ignored_and_nothing_odd_is_stored(backend:
         );
         assert_eq!(attribution(&app, &email), [(None, false)], "{via:?}");
     }
+    // The JSON API takes the same field, as leniently.
+    let code = add_member(&app, "Json Partners", "json@example.org");
+    for (index, via) in [
+        serde_json::json!(5),
+        serde_json::json!({"code": code}),
+        serde_json::json!(["x"]),
+        serde_json::json!(null),
+        serde_json::json!("<script>"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let email = format!("json{index}@example.org");
+        let accepted = app
+            .post_json(
+                &format!("/api/v1/letters/{SLUG}/signatures"),
+                &serde_json::json!({"name": "Json", "email": email, "via": via, "share_with_member": true}),
+            )
+            .await;
+        assert_eq!(
+            accepted.status,
+            StatusCode::ACCEPTED,
+            "{via}: {}",
+            accepted.body
+        );
+        assert_eq!(attribution(&app, &email), [(None, false)], "{via}");
+    }
+    let accepted = app
+        .post_json(
+            &format!("/api/v1/letters/{SLUG}/signatures"),
+            &serde_json::json!({"name": "Json", "email": "json-ok@example.org", "via": code, "share_with_member": true}),
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::ACCEPTED, "{}", accepted.body);
+    assert_eq!(
+        attribution(&app, "json-ok@example.org"),
+        [(Some(member_id(&app, &code)), true)]
+    );
     // A raw, undecodable query string is no error either.
     let raw = app.get(&format!("/letters/{SLUG}?via=%FF%00&via")).await;
     assert_eq!(raw.status, StatusCode::OK);
@@ -317,6 +355,12 @@ async fn the_console_and_the_public_page_show_what_each_member_brought(backend: 
     assert_eq!(row_cells(&page.body, "Quiet Partner")[1..3], ["0", "0"]);
     // A viewer sees the numbers but cannot send anyone's data.
     assert!(!page.body.contains("Email a download link"));
+    let roster = viewer.get("/admin/members").await;
+    assert!(
+        roster.body.contains(&format!("<code>{greens}</code>")),
+        "{}",
+        roster.body
+    );
 
     // The public page lists counted numbers only, members that brought none left out.
     app.wait_for_public_total(SLUG, 4).await;
