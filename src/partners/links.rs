@@ -237,7 +237,8 @@ pub fn open(
     let Some((link, letter, member)) = found else {
         return Ok(Err(Refusal::Unknown));
     };
-    if link.revoked_at.is_some() {
+    // A member taken off the roster is no longer a partner: its links stop with it.
+    if link.revoked_at.is_some() || member.removed_at.is_some() {
         return Ok(Err(Refusal::Revoked));
     }
     if link.expires_at <= db::now() {

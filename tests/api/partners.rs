@@ -378,6 +378,16 @@ async fn the_console_and_the_public_page_show_what_each_member_brought(backend: 
     assert!(public.body.contains("<li>Union Hall: 1</li>"));
     assert!(!public.body.contains("Quiet Partner"));
     assert!(!public.body.contains(&greens), "codes stay private");
+    // The console's letter form shows the choice, ticked as imported.
+    let editor = app.staff("editor@coalition.test", "editor").await;
+    let form = editor.get(&format!("/admin/letters/{SLUG}/edit")).await;
+    let tally_box = form
+        .body
+        .split(r#"name="show_partner_tally""#)
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .expect("the tally checkbox");
+    assert!(tally_box.contains("checked"), "{tally_box}");
     // A letter that did not opt in shows nothing of it.
     app.wait_for_public_total("quiet-letter", 1).await;
     let quiet = app.get("/letters/quiet-letter").await;
