@@ -94,6 +94,8 @@ pub struct FormView {
     pub errors: FieldErrors,
     /// One plain line above the form (press Sign again, wait a minute); empty for none.
     pub problem: String,
+    /// The member whose link the signer came through (`crate::partners::offer`), by name.
+    pub partner: Option<String>,
 }
 
 impl FormView {
@@ -103,6 +105,7 @@ impl FormView {
             values: SignatureFields::default(),
             errors: FieldErrors::new(),
             problem: String::new(),
+            partner: None,
         }
     }
 
@@ -112,6 +115,7 @@ impl FormView {
             values,
             errors: FieldErrors::new(),
             problem: problem.to_owned(),
+            partner: None,
         }
     }
 
