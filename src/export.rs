@@ -198,7 +198,7 @@ fn next_page(
     filter: &ExportFilter,
     after: Option<&str>,
 ) -> Result<Vec<SignatureRecord>, diesel::result::Error> {
-    crate::signatures::find_for_letter(connection, &letter.id, filter, after, PAGE)
+    crate::signatures::find_for_letter(connection, letter, filter, after, PAGE)
 }
 
 /// Member ids to names, removed members included, for the `via_member` column.
@@ -345,8 +345,9 @@ pub fn format_name(format: ExportFormat) -> &'static str {
 }
 
 /// The export filters from a query string: `state` and `kind`, each repeated or separated by
-/// commas, read with the rules of `undersigned export --state ... --kind ...`. An empty
-/// value, which is what a form sends for "any", adds nothing; other parameters are ignored.
+/// commas, read with the rules of `undersigned export --state ... --kind ...`, and
+/// `counted=yes` (`--counted`). An empty value, which is what a form sends for "any", adds
+/// nothing; other parameters are ignored.
 pub fn export_filter(query: &str) -> Result<ExportFilter, String> {
     let pairs = web::Query::<Vec<(String, String)>>::from_query(query)
         .map_err(|_| "The address has a malformed query string.".to_owned())?
@@ -381,6 +382,11 @@ pub fn export_filter(query: &str) -> Result<ExportFilter, String> {
                     }
                 }
             }
+            "counted" => match value.as_str() {
+                "yes" | "true" | "1" | "on" => filter.counted = true,
+                "" | "no" | "false" | "0" => {}
+                other => return Err(format!("counted {other:?}: use yes or no")),
+            },
             _ => {}
         }
     }
@@ -401,7 +407,11 @@ pub fn describe_filter(filter: &ExportFilter) -> String {
     } else {
         kinds.join(",")
     };
-    format!("state={states} kind={kinds}")
+    if filter.counted {
+        format!("counted state={states} kind={kinds}")
+    } else {
+        format!("state={states} kind={kinds}")
+    }
 }
 
 #[derive(Debug)]
