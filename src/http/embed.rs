@@ -43,18 +43,6 @@ impl EmbedPage<'_> {
         &self.snapshot.letter
     }
 
-    pub fn total(&self) -> String {
-        thousands(self.snapshot.counts.total())
-    }
-
-    pub fn signatures_word(&self) -> &'static str {
-        if self.snapshot.counts.total() == 1 {
-            "signature"
-        } else {
-            "signatures"
-        }
-    }
-
     pub fn goal(&self) -> Option<String> {
         self.letter().goal.filter(|goal| *goal > 0).map(thousands)
     }
@@ -68,8 +56,8 @@ impl EmbedPage<'_> {
 }
 
 impl SignFormPage for EmbedPage<'_> {
-    fn signed_letter(&self) -> &Letter {
-        self.letter()
+    fn snapshot(&self) -> &LetterSnapshot {
+        self.snapshot
     }
 }
 
