@@ -24,6 +24,8 @@ pub struct LetterSnapshot {
     pub listed: SignatureCounts,
     pub organizations: Vec<PublicSignatory>,
     pub recent_individuals: Vec<PublicSignatory>,
+    /// Sent updates to signers, newest first (`updates::published`).
+    pub updates: Vec<crate::updates::PublishedUpdate>,
 }
 
 pub fn load(
@@ -38,12 +40,14 @@ pub fn load(
         signatures::listed_organizations(connection, &letter, 0, ORGANIZATIONS_ON_PAGE)?;
     let recent_individuals =
         signatures::listed_individuals(connection, &letter, 0, RECENT_ON_PAGE)?;
+    let letter_id = letter.id.clone();
     Ok(Some(LetterSnapshot {
         letter,
         counts,
         listed,
         organizations,
         recent_individuals,
+        updates: crate::updates::published(connection, &letter_id, crate::updates::ON_PAGE)?,
     }))
 }
 

@@ -42,6 +42,9 @@ pub const BATCH: i64 = 5_000;
 /// How long a queuer holds an update between batches before another may take it over.
 const QUEUE_LEASE_SECONDS: i64 = 60;
 
+/// Updates shown on the public letter page.
+pub const ON_PAGE: i64 = 10;
+
 /// The error recorded on a message not sent because its address unsubscribed.
 pub const UNSUBSCRIBED: &str = "skipped: unsubscribed";
 
@@ -630,4 +633,48 @@ fn load(
         letter_addressee,
         letter_slug,
     }))
+}
+
+/// How many addresses the update would go to now (each once, unsubscribed ones left out).
+pub fn count_recipients(
+    connection: &mut DbConnection,
+    letter: &Letter,
+) -> Result<i64, diesel::result::Error> {
+    use diesel::sql_types::{BigInt, Text};
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        count: i64,
+    }
+    let condition = recipient_condition(letter.organizations_need_approval);
+    let statement = |letter_parameter: &str| {
+        format!(
+            "SELECT COUNT(DISTINCT s.email_normalized) AS count FROM signatures s \
+             WHERE s.letter_id = {letter_parameter} AND {condition} \
+             AND NOT EXISTS (SELECT 1 FROM update_unsubscribes x \
+               WHERE x.letter_id = s.letter_id AND x.email_normalized = s.email_normalized)"
+        )
+    };
+    let counted = match connection {
+        DbConnection::Sqlite(connection) => diesel::sql_query(statement("?"))
+            .bind::<Text, _>(&letter.id)
+            .get_result::<Count>(connection)?,
+        DbConnection::Postgresql(connection) => diesel::sql_query(statement("$1"))
+            .bind::<Text, _>(&letter.id)
+            .get_result::<Count>(connection)?,
+    };
+    Ok(counted.count)
+}
+
+/// Sends a draft: the conditional change to sending, then every batch. `None` when it was
+/// not a draft (already sent, or being sent by someone else): nothing is queued twice.
+pub fn send(
+    connection: &mut DbConnection,
+    update_id: &str,
+    batch: i64,
+) -> Result<Option<i64>, diesel::result::Error> {
+    if !start_sending(connection, update_id)? {
+        return Ok(None);
+    }
+    queue_all(connection, update_id, batch).map(Some)
 }

@@ -13,6 +13,7 @@ mod members;
 mod moderation;
 mod ordering;
 mod tokens;
+mod updates;
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
@@ -38,7 +39,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(tokens::routes)
         .configure(audit::routes)
         .configure(accounts::routes)
-        .configure(ordering::routes);
+        .configure(ordering::routes)
+        .configure(updates::routes);
 }
 
 async fn home(_staff: Staff) -> HttpResponse {

@@ -1,0 +1,106 @@
+//! `/unsubscribe/{token}`: the link in every update. GET shows a page with a button (a link
+//! scanner fetching the address changes nothing); POST with exactly the body
+//! `List-Unsubscribe=One-Click` unsubscribes (RFC 8058: mail providers send it without a
+//! cookie or a form token, so none is asked for). The token is signed and names the letter
+//! and the address; the endpoint can do nothing else.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::pages::token_page;
+use super::views::MessagePage;
+use super::{AppState, PageError};
+use crate::db::schema::letters;
+use crate::db::{self, DbError};
+use crate::updates::unsubscribe;
+
+/// The one body RFC 8058 defines, and the only one accepted.
+const ONE_CLICK: &[u8] = b"List-Unsubscribe=One-Click";
+
+#[derive(Template)]
+#[template(path = "unsubscribe.html")]
+struct UnsubscribePage {
+    letter_title: String,
+    address: String,
+    action: String,
+}
+
+/// The letter's title and the address a valid token names; `None` for anything else.
+async fn resolve(
+    state: &AppState,
+    token: String,
+) -> Result<Option<(String, String, String)>, DbError> {
+    state
+        .with_connection(move |connection| {
+            let secret = unsubscribe::secret(connection)?;
+            let Some((letter_id, address)) = unsubscribe::verify(&secret, &token) else {
+                return Ok(None);
+            };
+            use diesel::prelude::*;
+            let title: Option<String> = letters::table
+                .find(&letter_id)
+                .select(letters::title)
+                .first(connection)
+                .optional()?;
+            Ok(title.map(|title| (letter_id, address, title)))
+        })
+        .await
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    state
+        .limit(&state.defenses.verify, "verify", &request)
+        .map_err(PageError::TooManyRequests)?;
+    let token = token.into_inner();
+    let Some((_, address, letter_title)) = resolve(&state, token.clone()).await? else {
+        return Err(PageError::NotFound);
+    };
+    token_page(
+        StatusCode::OK,
+        &UnsubscribePage {
+            letter_title,
+            address,
+            action: format!("/unsubscribe/{token}"),
+        },
+    )
+}
+
+pub async fn one_click(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    token: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    state
+        .limit(&state.defenses.verify, "verify", &request)
+        .map_err(PageError::TooManyRequests)?;
+    if body.as_ref().trim_ascii() != ONE_CLICK {
+        return Err(PageError::BadRequest(
+            "Send List-Unsubscribe=One-Click to unsubscribe.".into(),
+        ));
+    }
+    let Some((letter_id, address, letter_title)) = resolve(&state, token.into_inner()).await?
+    else {
+        return Err(PageError::NotFound);
+    };
+    state
+        .with_connection(move |connection| {
+            unsubscribe::unsubscribe(connection, &letter_id, &address).map_err(db::DbError::from)
+        })
+        .await?;
+    token_page(
+        StatusCode::OK,
+        &MessagePage {
+            heading: "You are unsubscribed",
+            paragraphs: vec![format!(
+                "No more updates about “{letter_title}” will be sent to you. Your signature stays on the letter."
+            )],
+            link: None,
+        },
+    )
+}
