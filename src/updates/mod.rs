@@ -678,3 +678,57 @@ pub fn send(
     }
     queue_all(connection, update_id, batch).map(Some)
 }
+
+/// The update made from the file with this hash for the letter, if any (the first send of
+/// that file; `--again` sends are stored under a hash of their own).
+pub fn find_by_source(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    source_hash: &str,
+) -> Result<Option<Update>, diesel::result::Error> {
+    updates::table
+        .filter(updates::letter_id.eq(letter_id))
+        .filter(updates::source_hash.eq(source_hash))
+        .select(Update::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// An update file: the letter file's `+++` TOML front matter (its `title` is the subject;
+/// other keys are allowed and ignored) and a Markdown body.
+pub fn parse_file(text: &str) -> Result<(String, String), UpdateError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    let missing = || {
+        UpdateError::Invalid(
+            "the file must start with a TOML front matter between two lines of +++".into(),
+        )
+    };
+    let first = lines.next().ok_or_else(missing)?;
+    if first.trim_end() != "+++" {
+        return Err(missing());
+    }
+    let mut front = String::new();
+    let mut closed = false;
+    for line in lines.by_ref() {
+        if line.trim_end() == "+++" {
+            closed = true;
+            break;
+        }
+        front.push_str(line);
+    }
+    if !closed {
+        return Err(missing());
+    }
+    let body: String = lines.collect();
+    let table: toml::Table = toml::from_str(&front)
+        .map_err(|error| UpdateError::Invalid(format!("front matter: {}", error.message())))?;
+    let title = table
+        .get("title")
+        .and_then(|value| value.as_str())
+        .ok_or_else(|| {
+            UpdateError::Invalid("front matter: `title` (the subject) is missing".into())
+        })?;
+    let subject = validate(title, &body)?;
+    Ok((subject, body.trim().to_owned()))
+}
