@@ -20,6 +20,7 @@ on_both_backends!(
     sending_twice_sends_once_from_the_console_and_the_command_line,
     nasty_markdown_is_inert_on_the_page_and_in_the_email,
     sigkill_while_an_update_goes_out_loses_nothing_and_resends_at_most_the_in_flight,
+    an_update_whose_queueing_stopped_half_way_is_finished_once_by_the_mail_worker,
 );
 
 const SLUG: &str = "protest";
@@ -84,7 +85,16 @@ async fn wait_for_update_mails(
     subject: &str,
     count: usize,
 ) -> Vec<crate::helpers::Email> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    wait_for_update_mails_within(app, subject, count, Duration::from_secs(20)).await
+}
+
+async fn wait_for_update_mails_within(
+    app: &TestApp,
+    subject: &str,
+    count: usize,
+    limit: Duration,
+) -> Vec<crate::helpers::Email> {
+    let deadline = std::time::Instant::now() + limit;
     loop {
         let mails: Vec<_> = app
             .mails()
@@ -488,26 +498,14 @@ async fn nasty_markdown_is_inert_on_the_page_and_in_the_email(backend: Backend) 
     }
 }
 
-const RECIPIENTS: usize = 600;
-
-/// A database with a letter and `RECIPIENTS` confirmed, opted-in signers, and an update to
-/// them queued (as the console's send does); returns the database url.
-fn database_with_queued_update(backend: Backend, directory: &std::path::Path) -> String {
-    let database_url = fresh_database_url(backend, directory);
-    let pool = undersigned::db::connect(&database_url, 1).expect("open the database");
-    undersigned::db::migrate(&pool).expect("migrate");
-    let mut connection = pool.get().expect("a connection");
-    let connection: &mut DbConnection = &mut connection;
-    let document = undersigned::letters::import::parse_document(&crate::helpers::letter_document(
-        SLUG, "open", "",
-    ))
-    .expect("a letter");
-    undersigned::letters::import::store(connection, &document).expect("stored");
-    let letter = undersigned::letters::find_by_slug(connection, SLUG)
-        .expect("read")
-        .expect("the letter");
+/// `count` confirmed individual signers who ticked "Keep me updated", stored directly.
+fn insert_opted_in_signers(
+    connection: &mut DbConnection,
+    letter: &undersigned::letters::Letter,
+    count: usize,
+) {
     let now = undersigned::db::now();
-    for number in 0..RECIPIENTS {
+    for number in 0..count {
         let email = format!("signer{number}@example.org");
         diesel::insert_into(signatures::table)
             .values((
@@ -527,6 +525,27 @@ fn database_with_queued_update(backend: Backend, directory: &std::path::Path) ->
             .execute(connection)
             .expect("a signer");
     }
+}
+
+const RECIPIENTS: usize = 600;
+
+/// A database with a letter and `RECIPIENTS` confirmed, opted-in signers, and an update to
+/// them queued (as the console's send does); returns the database url.
+fn database_with_queued_update(backend: Backend, directory: &std::path::Path) -> String {
+    let database_url = fresh_database_url(backend, directory);
+    let pool = undersigned::db::connect(&database_url, 1).expect("open the database");
+    undersigned::db::migrate(&pool).expect("migrate");
+    let mut connection = pool.get().expect("a connection");
+    let connection: &mut DbConnection = &mut connection;
+    let document = undersigned::letters::import::parse_document(&crate::helpers::letter_document(
+        SLUG, "open", "",
+    ))
+    .expect("a letter");
+    undersigned::letters::import::store(connection, &document).expect("stored");
+    let letter = undersigned::letters::find_by_slug(connection, SLUG)
+        .expect("read")
+        .expect("the letter");
+    insert_opted_in_signers(connection, &letter, RECIPIENTS);
     let update = undersigned::updates::create(
         connection,
         &letter,
@@ -577,4 +596,57 @@ async fn sigkill_while_an_update_goes_out_loses_nothing_and_resends_at_most_the_
         twice.len() <= CONCURRENCY && twice.iter().all(|(_, count)| **count == 2),
         "at most the {CONCURRENCY} in flight arrive twice: {twice:?}"
     );
+}
+
+async fn an_update_whose_queueing_stopped_half_way_is_finished_once_by_the_mail_worker(
+    backend: Backend,
+) {
+    let app = app(backend).await;
+    let update_id = {
+        let mut connection = app.connection();
+        let connection: &mut DbConnection = &mut connection;
+        let letter = undersigned::letters::find_by_slug(connection, SLUG)
+            .expect("read")
+            .expect("the letter");
+        insert_opted_in_signers(connection, &letter, 30);
+        let update = undersigned::updates::create(
+            connection,
+            &letter,
+            "Half-way news",
+            "Half.",
+            crate::helpers::PUBLIC_URL,
+            "test",
+            None,
+        )
+        .expect("a draft");
+        // A queuer that did one batch of ten and died: its claim has run out.
+        assert!(undersigned::updates::start_sending(connection, &update.id).expect("start"));
+        let first = undersigned::updates::queue_batch(connection, &update.id, 10).expect("a batch");
+        assert_eq!(first, Some(10));
+        diesel::update(
+            undersigned::db::schema::updates::table
+                .filter(undersigned::db::schema::updates::id.eq(&update.id)),
+        )
+        .set(
+            undersigned::db::schema::updates::queue_locked_until
+                .eq(undersigned::db::now() - chrono::Duration::seconds(1)),
+        )
+        .execute(connection)
+        .expect("the claim runs out");
+        update.id
+    };
+    // The mail worker looks for stalled updates every few seconds and finishes them.
+    let mails =
+        wait_for_update_mails_within(&app, "Half-way news", 30, Duration::from_secs(40)).await;
+    assert_eq!(mails.len(), 30, "every signer once");
+    let mut recipients: Vec<&str> = mails.iter().map(|mail| mail.to.as_str()).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), 30);
+    let state: String = undersigned::db::schema::updates::table
+        .find(&update_id)
+        .select(undersigned::db::schema::updates::state)
+        .first(&mut *app.connection() as &mut DbConnection)
+        .expect("the update");
+    assert_eq!(state, "sent");
 }
