@@ -493,8 +493,11 @@ pub fn progress(
     connection: &mut DbConnection,
     update: &Update,
 ) -> Result<Progress, diesel::result::Error> {
+    // Rows of withdrawn signers are blanked (`outbox::redact_for_signature`) and left out;
+    // the condition on the address is also what lets the partial unique index serve here.
     let by_state: Vec<(OutboxState, Option<String>, i64)> = outbox::table
         .filter(outbox::update_id.eq(&update.id))
+        .filter(outbox::recipient_key.ne(""))
         .group_by((outbox::state, outbox::last_error))
         .select((outbox::state, outbox::last_error, diesel::dsl::count_star()))
         .load(connection)?;
@@ -510,6 +513,7 @@ pub fn progress(
     }
     progress.unsubscribed = outbox::table
         .filter(outbox::update_id.eq(&update.id))
+        .filter(outbox::recipient_key.ne(""))
         .filter(
             outbox::recipient_key.eq_any(
                 update_unsubscribes::table

@@ -21,6 +21,7 @@ on_both_backends!(
     nasty_markdown_is_inert_on_the_page_and_in_the_email,
     sigkill_while_an_update_goes_out_loses_nothing_and_resends_at_most_the_in_flight,
     an_update_whose_queueing_stopped_half_way_is_finished_once_by_the_mail_worker,
+    signers_who_received_an_update_can_still_withdraw,
 );
 
 const SLUG: &str = "protest";
@@ -31,8 +32,13 @@ async fn app(backend: Backend) -> TestApp {
     app
 }
 
-/// Signs with `fields` and confirms through the emailed link.
-async fn sign_and_confirm(app: &TestApp, email: &str, fields: &[(&str, &str)]) {
+/// Signs with `fields`, confirms through the emailed link, and returns the confirmation
+/// email (it carries the withdraw link).
+async fn sign_and_confirm(
+    app: &TestApp,
+    email: &str,
+    fields: &[(&str, &str)],
+) -> crate::helpers::Email {
     let before = app
         .mails()
         .iter()
@@ -46,6 +52,7 @@ async fn sign_and_confirm(app: &TestApp, email: &str, fields: &[(&str, &str)]) {
     let mail = mails.into_iter().last().expect("a confirmation email");
     let confirmed = app.post_form(&mail.link("/verify/"), "").await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    mail
 }
 
 /// Writes and saves an update in the console; returns its console path.
@@ -649,4 +656,53 @@ async fn an_update_whose_queueing_stopped_half_way_is_finished_once_by_the_mail_
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the update");
     assert_eq!(state, "sent");
+}
+
+async fn signers_who_received_an_update_can_still_withdraw(backend: Backend) {
+    let app = app(backend).await;
+    let ada = sign_and_confirm(
+        &app,
+        "ada@example.org",
+        &[("name", "Ada"), ("updates", "on")],
+    )
+    .await;
+    let eve = sign_and_confirm(
+        &app,
+        "eve@example.org",
+        &[("name", "Eve"), ("updates", "on")],
+    )
+    .await;
+    let staff = app.staff("editor@coalition.test", "editor").await;
+    let update = write_update(&staff, "Before withdrawing", "News.").await;
+    confirm_and_send(&staff, &update).await;
+    wait_for_update_mails(&app, "Before withdrawing", 2).await;
+    wait_until("both recorded as sent", Duration::from_secs(10), || {
+        outbox_states_of_update(&app)
+            .iter()
+            .all(|(_, state, _)| *state == OutboxState::Sent)
+    })
+    .await;
+    // Each withdrawal blanks the address on the sent update: two of them must not collide.
+    for mail in [&ada, &eve] {
+        let withdrawn = app.post_form(&mail.link("/withdraw/"), "").await;
+        assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.body);
+        assert!(withdrawn.body.contains("withdrawn"), "{}", withdrawn.body);
+    }
+    let addresses: Vec<String> = outbox_states_of_update(&app)
+        .into_iter()
+        .map(|(to, _, _)| to)
+        .collect();
+    assert_eq!(
+        addresses,
+        ["", ""],
+        "no address left on the update's messages"
+    );
+    // A later update goes to nobody.
+    let later = write_update(&staff, "After withdrawing", "More.").await;
+    let question = staff.get(&format!("{later}/send")).await;
+    assert!(
+        question.body.contains("<strong>0</strong> address(es)"),
+        "{}",
+        question.body
+    );
 }

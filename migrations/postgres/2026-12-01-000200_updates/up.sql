@@ -38,5 +38,8 @@ CREATE TABLE update_unsubscribes (
 ALTER TABLE outbox ADD COLUMN kind TEXT;
 ALTER TABLE outbox ADD COLUMN params TEXT;
 ALTER TABLE outbox ADD COLUMN update_id TEXT;
--- One message per update and address, however often or concurrently it is queued.
-CREATE UNIQUE INDEX outbox_one_per_update_and_address ON outbox(update_id, recipient_key);
+-- One message per update and address, however often or concurrently it is queued. Partial:
+-- ordinary mail costs it nothing, and a withdrawal's redaction (which blanks the address of
+-- sent mail) leaves any number of blanked rows per update.
+CREATE UNIQUE INDEX outbox_one_per_update_and_address ON outbox(update_id, recipient_key)
+    WHERE update_id IS NOT NULL AND recipient_key <> '';
