@@ -48,6 +48,33 @@ async fn resolve(
         .await
 }
 
+/// Whether the body is RFC 8058's one-click form: `List-Unsubscribe=One-Click` urlencoded,
+/// or the same field as `multipart/form-data` (both are allowed to senders of the POST).
+fn is_one_click(request: &HttpRequest, body: &[u8]) -> bool {
+    let content_type = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !content_type.starts_with("multipart/form-data") {
+        return body.trim_ascii() == ONE_CLICK;
+    }
+    // One part named List-Unsubscribe whose value is One-Click, and nothing else.
+    let Ok(text) = std::str::from_utf8(body) else {
+        return false;
+    };
+    let parts: Vec<&str> = text
+        .split("\r\n--")
+        .filter(|part| part.contains("Content-Disposition"))
+        .collect();
+    parts.len() == 1
+        && parts[0].contains("name=\"List-Unsubscribe\"")
+        && parts[0]
+            .split_once("\r\n\r\n")
+            .is_some_and(|(_, value)| value.trim_ascii() == "One-Click")
+}
+
 pub async fn page(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -79,7 +106,7 @@ pub async fn one_click(
     state
         .limit(&state.defenses.verify, "verify", &request)
         .map_err(PageError::TooManyRequests)?;
-    if body.as_ref().trim_ascii() != ONE_CLICK {
+    if !is_one_click(&request, &body) {
         return Err(PageError::BadRequest(
             "Send List-Unsubscribe=One-Click to unsubscribe.".into(),
         ));

@@ -346,6 +346,18 @@ async fn one_click_unsubscribe_without_a_cookie_stops_queued_and_later_updates(b
         "nothing was stored by the refused requests"
     );
 
+    // A multipart body with another field is refused too.
+    let other = app
+        .client
+        .post(format!("{}{unsubscribe}", app.address))
+        .insert_header(("content-type", "multipart/form-data; boundary=XyZ"))
+        .send_body(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOther\r\n--XyZ--\r\n",
+        )
+        .await
+        .expect("answered");
+    assert_eq!(other.status(), StatusCode::BAD_REQUEST);
+
     // RFC 8058: a POST with exactly this body, no cookie, no form token.
     let response = app
         .client
@@ -357,6 +369,17 @@ async fn one_click_unsubscribe_without_a_cookie_stops_queued_and_later_updates(b
     let response = crate::helpers::read(response).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert!(response.body.contains("You are unsubscribed"));
+    // The multipart form RFC 8058 also allows works the same (and again is harmless).
+    let multipart = app
+        .client
+        .post(format!("{}{unsubscribe}", app.address))
+        .insert_header(("content-type", "multipart/form-data; boundary=XyZ"))
+        .send_body(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--XyZ--\r\n",
+        )
+        .await
+        .expect("answered");
+    assert_eq!(multipart.status(), StatusCode::OK);
 
     // Release the held messages: Eve's goes, Ada's is skipped with a reason.
     diesel::update(outbox::table.filter(outbox::state.eq(OutboxState::Waiting)))
