@@ -111,7 +111,33 @@ fn send(
             )?
         }
     };
-    match updates::send(&mut connection, &update.id, updates::BATCH)? {
+    let started = crate::db::write_transaction(&mut connection, |connection| {
+        let started = updates::start_sending(connection, &update.id)?;
+        if started {
+            crate::staff::audit::record(
+                connection,
+                &crate::staff::Actor {
+                    staff_id: None,
+                    email: "command line".into(),
+                },
+                "update.send",
+                Some(&letter.id),
+                Some(&update.id),
+                &update.subject,
+            )?;
+        }
+        Ok::<_, diesel::result::Error>(started)
+    })?;
+    let sent = if started {
+        Some(updates::queue_all(
+            &mut connection,
+            &update.id,
+            updates::BATCH,
+        )?)
+    } else {
+        None
+    };
+    match sent {
         Some(queued) => println!(
             "update {}: {queued} message(s) queued; the service's mail worker sends them",
             update.id

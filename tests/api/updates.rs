@@ -492,6 +492,13 @@ async fn sending_twice_sends_once_from_the_console_and_the_command_line(backend:
     assert!(once_more.contains("2 message(s) queued"), "{once_more}");
     let mails = wait_for_update_mails(&app, "From the command line", 4).await;
     assert_eq!(mails.len(), 4);
+    // Three sends happened (console once, file once, file --again), and the log says so.
+    let sends = app
+        .audit_actions()
+        .into_iter()
+        .filter(|action| action == "update.send")
+        .count();
+    assert_eq!(sends, 3);
 }
 
 async fn nasty_markdown_is_inert_on_the_page_and_in_the_email(backend: Backend) {
