@@ -607,10 +607,16 @@ pub fn prepare(
                     &source.update.body_html,
                     &letter_url,
                     &unsubscribe_url,
-                )
-                .map_err(|error| {
-                    crate::db::DbError::TaskFailed(format!("rendering an update: {error}"))
-                })?;
+                );
+                // A template error is the same on every attempt: give the message up with the
+                // reason rather than hold the whole batch.
+                let content = match content {
+                    Ok(content) => content,
+                    Err(error) => {
+                        prepared.push(Prepared::Skip(format!("skipped: cannot render: {error}")));
+                        continue;
+                    }
+                };
                 prepared.push(Prepared::Send(Envelope {
                     message_id: record.message_id.clone(),
                     recipient: record.recipient.clone(),
