@@ -94,6 +94,19 @@ pub struct OutboxRecord {
     pub body_html: String,
     pub attempts: i32,
     pub state: OutboxState,
+    /// Set for messages rendered when sent (from `params`); `None` for messages stored
+    /// rendered, whose subject and bodies are sent as they are.
+    pub kind: Option<MailKind>,
+    /// What a rendered-when-sent message is about, as JSON (see [`MailKind`]).
+    pub params: Option<String>,
+}
+
+crate::text_enum! {
+    /// What a message rendered at send time is: the worker loads what the kind needs.
+    pub enum MailKind {
+        /// An update to a letter's signers: params `{"update": ID, "signature": ID}`.
+        Update => "update",
+    }
 }
 
 /// The mailbox an address delivers to, as the per-mailbox limit counts it: spellings that
