@@ -106,6 +106,8 @@ crate::text_enum! {
     pub enum MailKind {
         /// An update to a letter's signers: params `{"update": ID, "signature": ID}`.
         Update => "update",
+        /// A signature's confirmation link (`signatures::sign::ConfirmationParams`).
+        ConfirmSignature => "confirm_signature",
     }
 }
 
@@ -177,6 +179,8 @@ struct NewOutboxRow<'a> {
     created_at: NaiveDateTime,
     signature_id: Option<&'a str>,
     recipient_key: String,
+    kind: Option<MailKind>,
+    params: Option<&'a str>,
 }
 
 impl<'a> NewOutboxRow<'a> {
@@ -195,6 +199,8 @@ impl<'a> NewOutboxRow<'a> {
             created_at: now,
             signature_id: mail.signature_id.as_deref(),
             recipient_key: mailbox_key(&mail.recipient),
+            kind: mail.deferred.as_ref().map(|(kind, _)| *kind),
+            params: mail.deferred.as_ref().map(|(_, params)| params.as_str()),
         }
     }
 }
@@ -539,6 +545,8 @@ pub fn redact_for_signature(
         outbox::subject.eq(REDACTED),
         outbox::body_text.eq(REDACTED),
         outbox::body_html.eq(REDACTED),
+        // A message rendered when sent carries the signer's name and links here.
+        outbox::params.eq(None::<String>),
         outbox::last_error.eq(None::<String>),
     ))
     .execute(connection)?;

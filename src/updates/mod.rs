@@ -24,6 +24,7 @@ use crate::db::{self, DbConnection};
 use crate::letters::Letter;
 use crate::mail::outbox::{MailKind, OutboxRecord, OutboxState, mailbox_key};
 use crate::mail::transport::Envelope;
+use crate::signatures::sign::ConfirmationParams;
 use crate::signatures::{SignatureKind, SignatureState};
 
 crate::text_enum! {
@@ -547,7 +548,8 @@ struct Loaded {
     letter_slug: String,
 }
 
-/// Renders a claimed batch for sending: rows without a kind go as stored; update rows are
+/// Renders a claimed batch for sending: rows without a kind go as stored; confirmation rows
+/// are rendered from their parameters and the letter (loaded once per batch); update rows are
 /// rendered from their update (loaded once per batch) and skipped when the address has
 /// unsubscribed from the letter since they were queued.
 pub fn prepare(
@@ -555,6 +557,7 @@ pub fn prepare(
     records: &[OutboxRecord],
 ) -> Result<Vec<Prepared>, crate::db::DbError> {
     let mut loaded: HashMap<String, Option<Loaded>> = HashMap::new();
+    let mut letters_by_id: HashMap<String, Option<Letter>> = HashMap::new();
     let mut secret: Option<String> = None;
     let mut prepared = Vec::with_capacity(records.len());
     for record in records {
@@ -563,6 +566,37 @@ pub fn prepare(
             continue;
         };
         match kind {
+            MailKind::ConfirmSignature => {
+                let params: Option<ConfirmationParams> = record
+                    .params
+                    .as_deref()
+                    .and_then(|params| serde_json::from_str(params).ok());
+                let Some(params) = params else {
+                    prepared.push(Prepared::Skip("skipped: unreadable parameters".into()));
+                    continue;
+                };
+                if !letters_by_id.contains_key(&params.letter) {
+                    let found = crate::letters::find_by_id(connection, &params.letter)?;
+                    letters_by_id.insert(params.letter.clone(), found);
+                }
+                let Some(Some(letter)) = letters_by_id.get(&params.letter) else {
+                    prepared.push(Prepared::Skip("skipped: the letter is gone".into()));
+                    continue;
+                };
+                match params.render(letter) {
+                    Ok(content) => prepared.push(Prepared::Send(Envelope {
+                        message_id: record.message_id.clone(),
+                        recipient: record.recipient.clone(),
+                        subject: content.subject,
+                        text: content.text,
+                        html: content.html,
+                        unsubscribe_url: None,
+                    })),
+                    Err(error) => {
+                        prepared.push(Prepared::Skip(format!("skipped: cannot render: {error}")))
+                    }
+                }
+            }
             MailKind::Update => {
                 let params: Option<UpdateParams> = record
                     .params
