@@ -247,8 +247,14 @@ fn new_addresses(
         .iter()
         .map(|job| job.input.email.normalized())
         .collect();
+    let mut kinds: Vec<SignatureKind> = batch.iter().map(|job| job.input.kind).collect();
+    kinds.sort_unstable_by_key(|kind| kind.as_str());
+    kinds.dedup();
+    // Every column of the unique index (letter, kind, address): without the kind PostgreSQL
+    // can only seek the letter and reads all of its signatures, a cost that grows with it.
     let existing: HashSet<(String, SignatureKind, String)> = signatures::table
         .filter(signatures::letter_id.eq_any(&letters))
+        .filter(signatures::kind.eq_any(&kinds))
         .filter(signatures::email_normalized.eq_any(&emails))
         .filter(signatures::withdrawn_at.is_null())
         .select((
