@@ -14,6 +14,7 @@ mod bad_input;
 mod campaign;
 mod cli;
 mod confirm_grace;
+mod html_validity;
 mod instances;
 mod letter_rules;
 mod mail_crash;
