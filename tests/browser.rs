@@ -117,9 +117,14 @@ struct App {
 }
 
 async fn spawn_app(directory: &Path) -> App {
+    spawn_app_with(directory, &[]).await
+}
+
+/// The app with `extra` settings on top of the browser tests' own.
+async fn spawn_app_with(directory: &Path, extra: &[(&str, String)]) -> App {
     let mail_dir = directory.join("mail");
     let database_url = format!("sqlite://{}", directory.join("undersigned.db").display());
-    let settings = Settings::defaults_with(&[
+    let mut settings = vec![
         ("server.bind", "127.0.0.1:0".to_owned()),
         ("server.public_url", PUBLIC_URL.to_owned()),
         ("server.workers", "2".to_owned()),
@@ -134,8 +139,9 @@ async fn spawn_app(directory: &Path) -> App {
         ("limits.verify_burst", "100000".to_owned()),
         ("limits.login_per_minute", "100000".to_owned()),
         ("limits.login_burst", "100000".to_owned()),
-    ])
-    .expect("valid test settings");
+    ];
+    settings.extend(extra.iter().cloned());
+    let settings = Settings::defaults_with(&settings).expect("valid test settings");
     let application = Application::build(settings)
         .await
         .expect("application starts");
