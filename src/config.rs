@@ -23,6 +23,7 @@ pub struct Settings {
     pub staff: StaffSettings,
     pub letters: LetterSettings,
     pub site: SiteSettings,
+    pub embed: EmbedSettings,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -75,6 +76,55 @@ pub struct MailSettings {
 pub struct LetterSettings {
     /// Hosts whose images a letter may show besides the service's own (see `letters::markdown`).
     pub allowed_image_hosts: Vec<String>,
+}
+
+/// Who may show `/letters/{slug}/embed` in a frame.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmbedSettings {
+    /// Origins (`https://host[:port]`) whose pages may frame the embed; empty for none.
+    pub allowed_origins: Vec<String>,
+}
+
+impl EmbedSettings {
+    /// The `frame-ancestors` sources of the embed's Content-Security-Policy. Every origin was
+    /// checked at start-up to be a bare origin, so none can add a directive of its own.
+    pub fn frame_ancestors(&self) -> String {
+        if self.allowed_origins.is_empty() {
+            "'none'".to_owned()
+        } else {
+            self.allowed_origins.join(" ")
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        for origin in &self.allowed_origins {
+            check_origin(origin).map_err(|problem| {
+                ConfigError(format!("embed.allowed_origins: {origin:?} {problem}"))
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// An origin as a browser writes it (`https://members.example.org`, `http://localhost:8000`):
+/// the value goes into a response header verbatim, so a space, `;` or quote would let the
+/// configuration add Content-Security-Policy directives, and a path is never matched.
+fn check_origin(origin: &str) -> Result<(), String> {
+    const SHAPE: &str = "must be an origin such as https://members.example.org (scheme://host[:port], no path, spaces, quotes, ';' or ',')";
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '/');
+    if !origin.chars().all(allowed) {
+        return Err(SHAPE.to_owned());
+    }
+    let parsed = url::Url::parse(origin).map_err(|_| SHAPE.to_owned())?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(SHAPE.to_owned());
+    }
+    let canonical = parsed.origin().ascii_serialization();
+    if canonical != origin {
+        return Err(format!("{SHAPE}; write it as {canonical:?}"));
+    }
+    Ok(())
 }
 
 /// The coalition's identity: what every public page, the console header and every email
@@ -473,6 +523,7 @@ impl Settings {
             ));
         }
         self.site.validate()?;
+        self.embed.validate()?;
         if self.signing.purge_unconfirmed_days < 1 {
             return Err(ConfigError(
                 "signing.purge_unconfirmed_days: must be at least 1".into(),
@@ -591,5 +642,44 @@ mod tests {
         let kept = Settings::defaults_with(&[("mail.from", "Coalition <a@example.org>".into())])
             .expect("a named sender");
         assert_eq!(kept.mail.from, "Coalition <a@example.org>");
+    }
+
+    #[test]
+    fn embed_origins_are_bare_origins() {
+        let settings = Settings::defaults_with(&[]).expect("defaults load");
+        assert_eq!(settings.embed.frame_ancestors(), "'none'");
+        let settings = Settings::defaults_with(&[(
+            "embed.allowed_origins",
+            "[\"https://members.example.org\", \"http://localhost:8000\"]".into(),
+        )])
+        .expect("two origins");
+        assert_eq!(
+            settings.embed.frame_ancestors(),
+            "https://members.example.org http://localhost:8000"
+        );
+        for bad in [
+            "https://members.example.org; script-src *",
+            "https://a.example.org https://b.example.org",
+            "'self'",
+            "*",
+            "https://a.example.org,https://b.example.org",
+            "https://members.example.org/path",
+            "https://members.example.org/",
+            "https://user@members.example.org",
+            "javascript://members.example.org",
+            "members.example.org",
+            "https://Members.example.org",
+            "",
+        ] {
+            let error = Settings::defaults_with(&[(
+                "embed.allowed_origins",
+                format!("[{}]", serde_json::to_string(bad).expect("a JSON string")),
+            )])
+            .expect_err("a bad origin is refused");
+            assert!(
+                error.to_string().contains("embed.allowed_origins"),
+                "{bad:?}: {error}"
+            );
+        }
     }
 }

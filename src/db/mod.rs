@@ -245,6 +245,20 @@ fn in_transaction(connection: &mut diesel::SqliteConnection) -> bool {
         .is_some()
 }
 
+/// Runs a statement that diesel can build for each backend but not for `MultiBackend`:
+/// multi-row `INSERT ... VALUES (...), (...)` (diesel's batch insert is backend-specific).
+/// The statement is written once and built again for the concrete connection.
+#[macro_export]
+macro_rules! execute_on_backend {
+    ($connection:expr, $statement:expr) => {{
+        use diesel::RunQueryDsl as _;
+        match $connection {
+            $crate::db::DbConnection::Postgresql(connection) => $statement.execute(connection),
+            $crate::db::DbConnection::Sqlite(connection) => $statement.execute(connection),
+        }
+    }};
+}
+
 pub fn is_postgres(connection: &DbConnection) -> bool {
     matches!(connection, DbConnection::Postgresql(_))
 }

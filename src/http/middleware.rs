@@ -15,15 +15,50 @@ use super::AppState;
 /// Scripts and styles only from this site, no plugins, no framing, forms only to this site.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The same policy without its `frame-ancestors`, for the one page that may be framed.
+const CONTENT_SECURITY_POLICY_FRAMEABLE: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'";
+
+/// Put in a response's extensions by a handler whose page member sites may frame (the embed).
+/// Every other response, errors included, refuses framing.
+#[derive(Clone, Copy, Debug)]
+pub struct Frameable;
+
+/// The embed's policy: framing only by `embed.allowed_origins` (origins checked at start-up,
+/// so none can add a directive), and no `X-Frame-Options`, which cannot name an origin and
+/// would make older browsers refuse every frame. With no origin configured it stays `'none'`.
+fn frameable_policy(embed: &crate::config::EmbedSettings) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{CONTENT_SECURITY_POLICY_FRAMEABLE}; frame-ancestors {}",
+        embed.frame_ancestors()
+    ))
+    .ok()
+}
+
 pub async fn security_headers(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let https = request
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|state| state.secure_cookies);
+    let state = request.app_data::<web::Data<AppState>>().cloned();
+    let https = state.as_ref().is_some_and(|state| state.secure_cookies);
     let mut response = next.call(request).await?;
+    let framing = match &state {
+        Some(state)
+            if response
+                .response()
+                .extensions()
+                .get::<Frameable>()
+                .is_some()
+                && !state.settings.embed.allowed_origins.is_empty() =>
+        {
+            frameable_policy(&state.settings.embed)
+        }
+        _ => None,
+    };
+    let framed = framing.is_some();
     let headers = response.headers_mut();
+    if let Some(policy) = framing {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     let defaults = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -40,7 +75,9 @@ pub async fn security_headers(
     ];
     for (name, value) in defaults {
         // A handler that set its own value (a stricter Referrer-Policy, say) keeps it.
-        if !headers.contains_key(&name) {
+        // A frameable page sends no X-Frame-Options (its policy above says who may frame it).
+        let frameable = framed && name == header::X_FRAME_OPTIONS;
+        if !headers.contains_key(&name) && !frameable {
             headers.insert(name, HeaderValue::from_static(value));
         }
     }

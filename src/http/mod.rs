@@ -3,11 +3,13 @@
 pub mod admin;
 mod admin_api;
 mod api;
+pub(crate) mod embed;
 pub(crate) mod errors;
 pub mod form;
 mod invites;
 pub mod middleware;
 mod pages;
+mod share;
 pub mod site;
 mod versions;
 mod views;
@@ -172,6 +174,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             "/static/error-summary.js",
             web::get().to(pages::error_summary_script),
         )
+        .route("/static/share.js", web::get().to(share::script))
         .route("/static/site.css", web::get().to(site::stylesheet))
         .route("/privacy", web::get().to(site::privacy))
         .route("/static/favicon.svg", web::get().to(site::bundled_favicon))
@@ -192,6 +195,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
         .route("/letters/{slug}/sign", web::get().to(pages::sign_reloaded))
         .route("/letters/{slug}/signed", web::get().to(pages::check_email))
+        .route("/letters/{slug}/embed", web::get().to(embed::embed))
+        .route("/letters/{slug}/count.json", web::get().to(embed::count))
         .route("/letters/{slug}/resend", web::get().to(pages::resend_page))
         .route("/letters/{slug}/resend", web::post().to(pages::resend))
         .route(

@@ -313,6 +313,7 @@ pub async fn check_email(
         StatusCode::OK,
         &CheckEmailPage {
             letter: &snapshot.letter,
+            share: super::share::ShareLinks::while_open(&state.settings, &snapshot.letter),
         },
     )
 }
@@ -599,14 +600,7 @@ pub async fn verify(
             } else {
                 paragraphs.push("It now counts toward the total, and if you chose to be listed, your name appears on the letter.".into());
             }
-            token_page(
-                StatusCode::OK,
-                &MessagePage {
-                    heading: "Signature confirmed",
-                    paragraphs,
-                    link: letter_link(&state, Some(letter_id)).await,
-                },
-            )
+            super::share::confirmed(&state, letter_id, paragraphs).await
         }
     }
 }

@@ -251,6 +251,8 @@ impl LetterPage<'_> {
 #[template(path = "signed.html")]
 pub struct CheckEmailPage<'a> {
     pub letter: &'a Letter,
+    /// The share step, while the letter takes signatures.
+    pub share: Option<super::share::ShareLinks>,
 }
 
 #[derive(Template)]

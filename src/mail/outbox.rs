@@ -123,24 +123,67 @@ pub fn enqueue(
     mail: &OutgoingMail,
     now: NaiveDateTime,
 ) -> Result<String, diesel::result::Error> {
-    let id = db::new_id();
+    let row = NewOutboxRow::of(mail, now);
     diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(&id),
-            outbox::message_id.eq(&id),
-            outbox::recipient.eq(&mail.recipient),
-            outbox::subject.eq(&mail.content.subject),
-            outbox::body_text.eq(&mail.content.text),
-            outbox::body_html.eq(&mail.content.html),
-            outbox::attempts.eq(0),
-            outbox::state.eq(OutboxState::Waiting),
-            outbox::next_attempt_at.eq(now),
-            outbox::created_at.eq(now),
-            outbox::signature_id.eq(&mail.signature_id),
-            outbox::recipient_key.eq(mailbox_key(&mail.recipient)),
-        ))
+        .values(&row)
         .execute(connection)?;
-    Ok(id)
+    Ok(row.id)
+}
+
+/// Queues many messages in one statement (the sign writer's batches): one round trip to the
+/// database instead of one per message, which is what PostgreSQL signing speed rests on.
+pub fn enqueue_many(
+    connection: &mut DbConnection,
+    mails: &[OutgoingMail],
+    now: NaiveDateTime,
+) -> Result<(), diesel::result::Error> {
+    if mails.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<NewOutboxRow<'_>> = mails
+        .iter()
+        .map(|mail| NewOutboxRow::of(mail, now))
+        .collect();
+    crate::execute_on_backend!(connection, diesel::insert_into(outbox::table).values(&rows))?;
+    Ok(())
+}
+
+/// A queued message as first stored: the one place that says what a new outbox row holds.
+#[derive(Insertable)]
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
+struct NewOutboxRow<'a> {
+    id: String,
+    message_id: String,
+    recipient: &'a str,
+    subject: &'a str,
+    body_text: &'a str,
+    body_html: &'a str,
+    attempts: i32,
+    state: OutboxState,
+    next_attempt_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    signature_id: Option<&'a str>,
+    recipient_key: String,
+}
+
+impl<'a> NewOutboxRow<'a> {
+    fn of(mail: &'a OutgoingMail, now: NaiveDateTime) -> NewOutboxRow<'a> {
+        let id = db::new_id();
+        NewOutboxRow {
+            message_id: id.clone(),
+            id,
+            recipient: &mail.recipient,
+            subject: &mail.content.subject,
+            body_text: &mail.content.text,
+            body_html: &mail.content.html,
+            attempts: 0,
+            state: OutboxState::Waiting,
+            next_attempt_at: now,
+            created_at: now,
+            signature_id: mail.signature_id.as_deref(),
+            recipient_key: mailbox_key(&mail.recipient),
+        }
+    }
 }
 
 /// Takes up to `limit` due messages for this worker for `lease`: waiting messages whose

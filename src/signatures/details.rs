@@ -13,7 +13,13 @@ use super::normalize_organization;
 use crate::db::schema::signatures;
 
 #[derive(Clone, Debug, Insertable, AsChangeset)]
-#[diesel(table_name = signatures, treat_none_as_null = true)]
+// `treat_none_as_default_value = false` writes NULL rather than DEFAULT for an empty field,
+// the same for these nullable columns, and what SQLite's multi-row insert needs.
+#[diesel(
+    table_name = signatures,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct SignerDetails {
     pub name: String,
     pub email: String,

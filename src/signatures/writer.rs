@@ -8,8 +8,14 @@
 use tokio::sync::{mpsc, oneshot};
 
 use super::form::SignatureInput;
-use super::sign::{sign, sign_in_transaction};
+use std::collections::HashSet;
+
+use diesel::prelude::*;
+
+use super::SignatureKind;
+use super::sign::{sign, sign_in_transaction, sign_new_batch};
 use super::{SignError, SignOutcome, SigningPolicy};
+use crate::db::schema::signatures;
 use crate::db::{self, DbConnection, DbError, DbPool};
 use crate::letters::Letter;
 
@@ -114,7 +120,35 @@ fn commit_batch(
         attempts += 1;
         let committed = db::write_transaction(connection, |connection| {
             results = (0..batch.len()).map(|_| None).collect();
+            // New addresses first, all at once: on PostgreSQL each statement is a round trip,
+            // and one signature takes six of them on its own.
+            let new = new_addresses(connection, batch, &order, now)?;
+            if !new.is_empty() {
+                let jobs: Vec<_> = new
+                    .iter()
+                    .map(|&index| (&batch[index].letter, &batch[index].input))
+                    .collect();
+                match db::write_transaction(connection, |connection| {
+                    sign_new_batch(connection, &jobs, policy, now)
+                }) {
+                    Ok(()) => {
+                        for &index in &new {
+                            results[index] = Some(Ok(SignOutcome::Created));
+                        }
+                    }
+                    Err(SignError::Database(error)) if db::is_retryable(&error) => {
+                        return Err(diesel::result::Error::RollbackTransaction);
+                    }
+                    // Another instance stored one of these addresses since we looked (or a
+                    // row was refused): the savepoint is gone, and each takes the one-by-one
+                    // path below, which tells a duplicate from a real failure.
+                    Err(_) => {}
+                }
+            }
             for &index in &order {
+                if results[index].is_some() {
+                    continue;
+                }
                 let job = &batch[index];
                 results[index] = Some(if job.letter.accepts_signatures_at(now) {
                     // A savepoint per signature: one that fails leaves the others in the batch.
@@ -171,4 +205,52 @@ fn commit_batch(
             other => other,
         })
         .collect()
+}
+
+/// The jobs (as indexes into `batch`, in `order`) that can take the fast path: their letter
+/// takes signatures, no live signature of theirs exists, and they are the first in the batch
+/// with their address. Everything else (a resend, a second sign, a closed letter) goes one by
+/// one.
+fn new_addresses(
+    connection: &mut DbConnection,
+    batch: &[Job],
+    order: &[usize],
+    now: chrono::NaiveDateTime,
+) -> Result<Vec<usize>, diesel::result::Error> {
+    let mut letters: Vec<&str> = batch.iter().map(|job| job.letter.id.as_str()).collect();
+    letters.sort_unstable();
+    letters.dedup();
+    let emails: Vec<&str> = batch
+        .iter()
+        .map(|job| job.input.email.normalized())
+        .collect();
+    let existing: HashSet<(String, SignatureKind, String)> = signatures::table
+        .filter(signatures::letter_id.eq_any(&letters))
+        .filter(signatures::email_normalized.eq_any(&emails))
+        .filter(signatures::withdrawn_at.is_null())
+        .select((
+            signatures::letter_id,
+            signatures::kind,
+            signatures::email_normalized,
+        ))
+        .load::<(String, SignatureKind, String)>(connection)?
+        .into_iter()
+        .collect();
+    let mut seen: HashSet<(&str, SignatureKind, &str)> = HashSet::new();
+    Ok(order
+        .iter()
+        .copied()
+        .filter(|&index| {
+            let job = &batch[index];
+            let key = (
+                job.letter.id.as_str(),
+                job.input.kind,
+                job.input.email.normalized(),
+            );
+            let first = seen.insert(key);
+            first
+                && job.letter.accepts_signatures_at(now)
+                && !existing.contains(&(key.0.to_owned(), key.1, key.2.to_owned()))
+        })
+        .collect())
 }

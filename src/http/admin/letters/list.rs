@@ -106,6 +106,9 @@ struct ShowPage {
     content_hash: String,
     state_action: String,
     buttons: Vec<StateButton>,
+    /// The `<iframe>` member organizations paste, and the count for their own scripts.
+    embed_snippet: String,
+    count_url: String,
 }
 
 fn state_button(to: LetterStatus, from: LetterStatus) -> StateButton {
@@ -187,6 +190,8 @@ pub(super) async fn show(
             content_hash: short_hash(&letter.content_hash).to_owned(),
             state_action: staff.action(&format!("/admin/letters/{}/state", letter.slug)),
             buttons,
+            embed_snippet: crate::http::embed::snippet(&state.settings, &letter),
+            count_url: crate::http::embed::count_url(&state.settings, &letter),
             letter,
         },
     )

@@ -1,0 +1,205 @@
+//! What member organizations put on their own sites: `/letters/{slug}/embed`, a compact
+//! counter and sign form for an `<iframe>`, and `/letters/{slug}/count.json` for those who
+//! draw their own counter.
+//!
+//! The embed's form is the letter page's form: the same fields, the same signed time stamp
+//! and honeypot (`form_guard.html`), posted to the same `POST /letters/{slug}/sign`, so it
+//! goes through the one admission path. It posts with `target="_top"`: the result pages
+//! (check your email with its share step, or the letter page with its error summary) are
+//! full pages that keep refusing to be framed, and the person sees in the address bar whose
+//! site took their email address.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Serialize;
+
+use super::middleware::Frameable;
+use super::views::thousands;
+use super::{ApiError, AppState, PageError};
+use crate::config::Settings;
+use crate::db;
+use crate::letters::snapshot::LetterSnapshot;
+use crate::letters::{self, Letter};
+
+#[derive(Template)]
+#[template(path = "embed.html")]
+struct EmbedPage<'a> {
+    snapshot: &'a LetterSnapshot,
+    accepting: bool,
+    /// Why the form is not shown, when it is not.
+    notice: &'static str,
+    form_time: String,
+    /// The letter's page, opened outside the frame.
+    url: String,
+}
+
+impl EmbedPage<'_> {
+    fn letter(&self) -> &Letter {
+        &self.snapshot.letter
+    }
+
+    pub fn total(&self) -> String {
+        thousands(self.snapshot.counts.total())
+    }
+
+    pub fn signatures_word(&self) -> &'static str {
+        if self.snapshot.counts.total() == 1 {
+            "signature"
+        } else {
+            "signatures"
+        }
+    }
+
+    pub fn goal(&self) -> Option<String> {
+        self.letter().goal.filter(|goal| *goal > 0).map(thousands)
+    }
+
+    pub fn progress_percent(&self) -> Option<i64> {
+        self.letter()
+            .goal
+            .filter(|goal| *goal > 0)
+            .map(|goal| (self.snapshot.counts.total() * 100 / goal).min(100))
+    }
+
+    pub fn shows_kind_choice(&self) -> bool {
+        self.letter().accepts_individuals && self.letter().accepts_organizations
+    }
+
+    pub fn only_organizations(&self) -> bool {
+        !self.letter().accepts_individuals && self.letter().accepts_organizations
+    }
+}
+
+async fn public_snapshot(
+    state: &AppState,
+    slug: &str,
+) -> Result<Option<std::sync::Arc<LetterSnapshot>>, db::DbError> {
+    if !letters::is_valid_slug(slug) {
+        return Ok(None);
+    }
+    state.public_letter(slug).await
+}
+
+/// `GET /letters/{slug}/embed`: framable by `embed.allowed_origins` only (see
+/// `middleware::security_headers`).
+pub async fn embed(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let snapshot = public_snapshot(&state, &slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let accepting = snapshot.letter.accepts_signatures_at(db::now());
+    let notice = match snapshot.letter.opens_at {
+        Some(opens)
+            if snapshot.letter.status() == letters::LetterStatus::Open && opens > db::now() =>
+        {
+            "This letter is not open for signatures yet."
+        }
+        _ => "This letter has closed and no longer takes signatures.",
+    };
+    let page = EmbedPage {
+        snapshot: &snapshot,
+        accepting,
+        notice,
+        form_time: if accepting {
+            state.defenses.form_time_token(&snapshot.letter.id)
+        } else {
+            String::new()
+        },
+        url: letter_url(&state.settings, &snapshot.letter),
+    };
+    let mut response = HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        // The form carries a time stamp; a shared cache must not hand one out for hours.
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(super::site::render(&state.settings, &page)?);
+    response.extensions_mut().insert(Frameable);
+    Ok(response)
+}
+
+fn letter_url(settings: &Settings, letter: &Letter) -> String {
+    format!("{}/letters/{}", settings.public_base(), letter.slug)
+}
+
+#[derive(Serialize)]
+struct Count<'a> {
+    slug: &'a str,
+    total: i64,
+    individuals: i64,
+    organizations: i64,
+    goal: Option<i64>,
+    accepting_signatures: bool,
+}
+
+/// `GET /letters/{slug}/count.json`: the numbers the letter page shows (the same snapshot),
+/// for any site's script, briefly cacheable so a busy member page does not ask every time.
+pub async fn count(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let snapshot = public_snapshot(&state, &slug)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let counts = snapshot.counts;
+    Ok(HttpResponse::build(StatusCode::OK)
+        .insert_header((
+            header::CACHE_CONTROL,
+            "public, max-age=5, stale-while-revalidate=30",
+        ))
+        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+        .json(Count {
+            slug: &snapshot.letter.slug,
+            total: counts.total(),
+            individuals: counts.individuals,
+            organizations: counts.organizations,
+            goal: snapshot.letter.goal,
+            accepting_signatures: snapshot.letter.accepts_signatures_at(db::now()),
+        }))
+}
+
+/// The `<iframe>` a member organization pastes into its page, for the console to show.
+pub fn snippet(settings: &Settings, letter: &Letter) -> String {
+    format!(
+        r#"<iframe src="{}/embed" title="{}" width="100%" height="1250" style="border:0;max-width:30rem" loading="lazy"></iframe>"#,
+        letter_url(settings, letter),
+        attribute(&format!("Sign: {}", letter.title))
+    )
+}
+
+/// The address of a letter's count for other sites' scripts.
+pub fn count_url(settings: &Settings, letter: &Letter) -> String {
+    format!("{}/count.json", letter_url(settings, letter))
+}
+
+/// Text as a double-quoted HTML attribute value in the snippet (which the console then
+/// escapes once more to show it).
+fn attribute(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_snippet_title_is_one_attribute() {
+        assert_eq!(
+            attribute(r#""a" <b> & 'c'"#),
+            "&quot;a&quot; &lt;b&gt; &amp; &#39;c&#39;"
+        );
+    }
+}
