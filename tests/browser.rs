@@ -913,3 +913,191 @@ async fn every_page_passes_axe_core_on_a_phone_and_a_laptop() {
         found.join("\n")
     );
 }
+
+/// A page of a member organization's own site, on another origin, that frames the embed.
+fn serve_member_page(listener: TcpListener, embed_url: String) {
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Friends of the Riverbank</title></head><body style=\"font-family: sans-serif; \
+         margin: 1em; background: #eef4ee\"><main><h1>Friends of the Riverbank</h1>\
+         <p>We signed this open letter. Will you?</p>\
+         <iframe src=\"{embed_url}\" title=\"Sign the open letter\" width=\"360\" height=\"1200\" \
+         style=\"border: 0; max-width: 100%\"></iframe></main></body></html>"
+    );
+    let server = actix_web::HttpServer::new(move || {
+        let page = page.clone();
+        actix_web::App::new().default_service(actix_web::web::to(move || {
+            let page = page.clone();
+            async move {
+                actix_web::HttpResponse::Ok()
+                    .content_type("text/html; charset=utf-8")
+                    .body(page)
+            }
+        }))
+    })
+    .workers(1)
+    .listen(listener)
+    .expect("serve the member's page")
+    .run();
+    actix_web::rt::spawn(server);
+}
+
+/// Checks the share step on the page shown: the plain links are there, and nothing on the
+/// page came from another host.
+async fn assert_share_step(client: &Client, page: &str) {
+    let found = client
+        .execute(
+            "return {
+               links: Array.from(document.querySelectorAll('.share-links a')).map(a => a.textContent.trim()),
+               url: (document.getElementById('share-url') || {}).value || '',
+               foreign: performance.getEntriesByType('resource')
+                 .map(entry => entry.name)
+                 .filter(name => new URL(name).origin !== location.origin),
+             };",
+            vec![],
+        )
+        .await
+        .expect("read the share step");
+    let links: Vec<&str> = found["links"]
+        .as_array()
+        .map(|links| links.iter().filter_map(|link| link.as_str()).collect())
+        .unwrap_or_default();
+    for expected in ["Email", "WhatsApp", "Telegram", "Bluesky", "X", "Facebook"] {
+        assert!(
+            links.contains(&expected),
+            "{page}: no {expected} link in {found}"
+        );
+    }
+    assert!(
+        found["url"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with(PUBLIC_URL),
+        "{page}: the link to copy is not the letter's: {found}"
+    );
+    assert_eq!(found["foreign"], json!([]), "{page} loads from other hosts");
+}
+
+/// Scrolls the share step to the top of the screen, for its screenshot.
+async fn show_share_step(client: &Client) {
+    client
+        .execute(
+            "document.getElementById('share-heading').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .expect("scroll to the share step");
+}
+
+/// Sharing as a signer meets it: the embed framed by a member's site on another origin signs
+/// like the letter page, the share step follows signing and confirming, every page passes axe-core.
+#[actix_web::test]
+async fn the_embed_share_step_and_share_card_work_in_a_real_browser() {
+    if !browser_installed() {
+        return;
+    }
+    let Some(axe) = axe_source() else {
+        return;
+    };
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let member_site = TcpListener::bind("127.0.0.1:0").expect("a port for the member's site");
+    let member_origin = format!(
+        "http://127.0.0.1:{}",
+        member_site.local_addr().expect("its address").port()
+    );
+    let app = spawn_app_with(
+        directory.path(),
+        &[("embed.allowed_origins", format!(r#"["{member_origin}"]"#))],
+    )
+    .await;
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letter.md");
+    app.cli(&["letters", "import", example]);
+    let slug = "dear-president";
+    let embed = app.url(&format!("/letters/{slug}/embed"));
+    serve_member_page(member_site, embed.clone());
+
+    let driver = ChromeDriver::start().await;
+    let visitor = driver
+        .session(&directory.path().join("visitor-profile"))
+        .await;
+    let mut found = Vec::new();
+    visit_and_check(&visitor, &axe, &embed, "Add your name", &mut found).await;
+
+    // The member's page frames the embed; a person signs in the frame.
+    set_viewport(&visitor, 1366, 768).await;
+    visitor
+        .goto(&format!("{member_origin}/"))
+        .await
+        .expect("open the member's page");
+    wait_for_text(&visitor, "Will you?").await;
+    let frame = visitor
+        .find(Locator::Css("iframe"))
+        .await
+        .expect("the embed's frame");
+    frame
+        .clone()
+        .enter_frame()
+        .await
+        .expect("enter the embed's frame");
+    wait_for_text(&visitor, "Add your name").await;
+    visitor
+        .enter_parent_frame()
+        .await
+        .expect("back to the member's page");
+    let png = visitor.screenshot().await.expect("screenshot");
+    save_png(&screenshot_dir().join("embed-on-another-origin.png"), &png);
+    frame.enter_frame().await.expect("enter the embed's frame");
+    fill(&visitor, "#name", SIGNER_NAME).await;
+    fill(&visitor, "#email", SIGNER_EMAIL).await;
+    click(&visitor, Locator::Css("#public")).await;
+    click(&visitor, Locator::Css("#sign-form button[type=submit]")).await;
+    // The form posts to the top window: the site's own "check your email" page.
+    visitor.enter_parent_frame().await.expect("the top window");
+    wait_for_text(&visitor, "Check your email").await;
+    wait_until_loaded(&visitor).await;
+    let url = visitor.current_url().await.expect("the page's address");
+    assert!(
+        url.as_str().starts_with(&app.address),
+        "the embed's form did not open the site's own page: {url}"
+    );
+    assert_share_step(&visitor, "check your email").await;
+    axe_check(
+        &visitor,
+        &axe,
+        "/letters/{slug}/signed (share step)",
+        &mut found,
+    )
+    .await;
+    set_viewport(&visitor, 390, 844).await;
+    show_share_step(&visitor).await;
+    let png = visitor.screenshot().await.expect("screenshot");
+    save_png(&screenshot_dir().join("share-step-phone.png"), &png);
+
+    // Confirming shows the share step again.
+    let mail = app.wait_for_mail_to(SIGNER_EMAIL).await;
+    visitor
+        .goto(&app.link_in(&mail, "/verify/"))
+        .await
+        .expect("open the emailed link");
+    wait_for_text(&visitor, "Signature confirmed").await;
+    wait_until_loaded(&visitor).await;
+    assert_share_step(&visitor, "signature confirmed").await;
+    axe_check(&visitor, &axe, "/verify/{token} (share step)", &mut found).await;
+    set_viewport(&visitor, 390, 844).await;
+    show_share_step(&visitor).await;
+    let png = visitor.screenshot().await.expect("screenshot");
+    save_png(
+        &screenshot_dir().join("share-step-confirmed-phone.png"),
+        &png,
+    );
+
+    visitor.close().await.expect("close the browser");
+    drop(driver);
+    assert!(
+        found.is_empty(),
+        "axe-core found {} violation(s):\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}

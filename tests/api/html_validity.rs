@@ -215,15 +215,23 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
         .location
         .clone()
         .expect("where the form sends the signer");
-    documents.page(
-        "check-your-email",
-        &app.get(&check_email).await,
-        StatusCode::OK,
+    // Both pages after signing carry the share step.
+    let page = app.get(&check_email).await;
+    assert!(
+        page.body.contains("share-links"),
+        "no share step:\n{}",
+        page.body
     );
+    documents.page("check-your-email", &page, StatusCode::OK);
     let mails = app.wait_for_mails_to(PERSON, 1).await;
     let verify = mails[0].link("/verify/");
     documents.page("confirm", &app.get(&verify).await, StatusCode::OK);
     let confirmed = app.post_form(&verify, "").await;
+    assert!(
+        confirmed.body.contains("share-links"),
+        "no share step:\n{}",
+        confirmed.body
+    );
     documents.page("confirmed", &confirmed, StatusCode::OK);
     documents.page("confirm-used-link", &app.get(&verify).await, StatusCode::OK);
 
@@ -409,6 +417,11 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
         StatusCode::OK,
     );
     documents.page("privacy", &app.get("/privacy").await, StatusCode::OK);
+    documents.page(
+        "embed",
+        &app.get(&format!("/letters/{SLUG}/embed")).await,
+        StatusCode::OK,
+    );
     documents.page(
         "not-found",
         &app.get("/letters/no-such-letter").await,
