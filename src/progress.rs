@@ -334,10 +334,24 @@ const COUNTED_COLOR: &str = "#1e6b3a";
 const BAR_COLOR: &str = "#b3261e";
 const GRID_COLOR: &str = "#e3e0d8";
 
+const GOAL_COLOR: &str = "#1a5fb4";
+
 /// Draws the progress as an SVG: the running totals of submitted and counted signatures
 /// above, the submissions of each day as bars below. `id` prefixes the element ids the
 /// chart's accessible name points to; `title` is its name.
 pub fn render_svg(progress: &Progress, id: &str, title: &str) -> String {
+    render_svg_with_goal(progress, id, title, None)
+}
+
+/// `render_svg` with the letter's goal, when it has one, as a line across the totals: how
+/// far the count is from it is what staff look at the chart for.
+pub fn render_svg_with_goal(
+    progress: &Progress,
+    id: &str,
+    title: &str,
+    goal: Option<i64>,
+) -> String {
+    let goal = goal.filter(|goal| *goal > 0);
     let id = escape_xml(id);
     let mut svg = String::new();
     let _ = write!(
@@ -348,7 +362,10 @@ pub fn render_svg(progress: &Progress, id: &str, title: &str) -> String {
         svg,
         r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
         escape_xml(title),
-        escape_xml(&describe(progress))
+        escape_xml(&match goal {
+            Some(goal) => format!("{} The goal is {}.", describe(progress), goal),
+            None => describe(progress),
+        })
     );
     let days = &progress.days;
     let Some(last) = days.last() else {
@@ -377,7 +394,11 @@ pub fn render_svg(progress: &Progress, id: &str, title: &str) -> String {
     );
 
     // Running totals.
-    let lines_max = nice_ceiling(last.total_submitted.max(last.total_counted));
+    let lines_max = nice_ceiling(
+        last.total_submitted
+            .max(last.total_counted)
+            .max(goal.unwrap_or(0)),
+    );
     let lines_y =
         |value: i64| LINES_TOP + LINES_HEIGHT - LINES_HEIGHT * value as f64 / lines_max as f64;
     axis(&mut svg, LINES_TOP, LINES_HEIGHT, lines_max, "Total");
@@ -421,6 +442,17 @@ pub fn render_svg(progress: &Progress, id: &str, title: &str) -> String {
                 );
             }
         }
+    }
+
+    if let Some(goal) = goal {
+        let y = lines_y(goal);
+        let _ = write!(
+            svg,
+            r#"<g class="goal" aria-hidden="true"><line x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="{GOAL_COLOR}" stroke-width="1.5" stroke-dasharray="2 3"/><text x="{}" y="{:.1}" text-anchor="end" fill="{GOAL_COLOR}">Goal: {goal}</text></g>"#,
+            WIDTH - RIGHT,
+            WIDTH - RIGHT,
+            y - 5.0
+        );
     }
 
     // Submissions per day.
@@ -671,6 +703,16 @@ mod tests {
         assert!(!svg.contains("<script>"));
         assert!(svg.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
         assert!(svg.contains("a&quot;b-title"));
+    }
+
+    #[test]
+    fn a_goal_is_drawn_as_a_line_within_the_chart() {
+        let svg = render_svg_with_goal(&sample(), "chart", "Letter", Some(500));
+        assert!(svg.contains(r#"<g class="goal""#), "{svg}");
+        assert!(svg.contains("Goal: 500"));
+        assert!(svg.contains("The goal is 500."));
+        let without = render_svg(&sample(), "chart", "Letter");
+        assert!(!without.contains("class=\"goal\""));
     }
 
     #[test]

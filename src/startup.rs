@@ -78,6 +78,7 @@ impl Application {
             sign_writer: crate::signatures::writer::SignWriter::start(
                 pool.clone(),
                 signing_policy(&settings),
+                i64::from(settings.limits.emails_per_address_per_hour),
             )
             .context("starting the sign writer")?,
             settings: Arc::clone(&settings),

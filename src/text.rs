@@ -130,8 +130,17 @@ pub fn web_address(raw: &str, max: usize) -> Result<Option<String>, TextError> {
         format!("https://{typed}")
     };
     let url = url::Url::parse(&with_scheme).map_err(|_| TextError::NotAWebAddress)?;
+    // A host a browser can visit: letters, digits, hyphens, underscores and dots. The URL
+    // parser lets quotes, parentheses and `=` into a host (`example.org"onmouseover=...`),
+    // which is no visitable address and reads as markup.
     let host_ok = match url.host() {
-        Some(url::Host::Domain(domain)) => domain.contains('.') && !domain.ends_with('.'),
+        Some(url::Host::Domain(domain)) => {
+            domain.contains('.')
+                && !domain.ends_with('.')
+                && domain
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        }
         Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => true,
         None => false,
     };
@@ -549,6 +558,8 @@ mod tests {
         }
         for typed in [
             "http://a b.example",
+            "example.org\"onmouseover=alert(1)",
+            "example.org(1)",
             "javascript:alert(1)",
             "ftp://example.org",
             "mailto:ada@example.org",

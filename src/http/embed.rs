@@ -16,7 +16,7 @@ use askama::Template;
 use serde::Serialize;
 
 use super::middleware::Frameable;
-use super::views::thousands;
+use super::views::{FormView, SignFormPage, thousands};
 use super::{ApiError, AppState, PageError};
 use crate::config::Settings;
 use crate::db;
@@ -31,6 +31,8 @@ struct EmbedPage<'a> {
     /// Why the form is not shown, when it is not.
     notice: &'static str,
     form_time: String,
+    /// Always empty: a failed submit comes back on the letter page, outside the frame.
+    form: FormView,
     /// The letter's page, opened outside the frame.
     url: String,
 }
@@ -62,13 +64,11 @@ impl EmbedPage<'_> {
             .filter(|goal| *goal > 0)
             .map(|goal| (self.snapshot.counts.total() * 100 / goal).min(100))
     }
+}
 
-    pub fn shows_kind_choice(&self) -> bool {
-        self.letter().accepts_individuals && self.letter().accepts_organizations
-    }
-
-    pub fn only_organizations(&self) -> bool {
-        !self.letter().accepts_individuals && self.letter().accepts_organizations
+impl SignFormPage for EmbedPage<'_> {
+    fn signed_letter(&self) -> &Letter {
+        self.letter()
     }
 }
 
@@ -109,6 +109,7 @@ pub async fn embed(
         } else {
             String::new()
         },
+        form: FormView::fresh(),
         url: letter_url(&state.settings, &snapshot.letter),
     };
     let mut response = HttpResponse::Ok()

@@ -3,6 +3,7 @@
 pub mod admin;
 mod admin_api;
 mod api;
+pub mod card;
 pub(crate) mod embed;
 pub(crate) mod errors;
 pub mod form;
@@ -192,6 +193,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/feed.atom", web::get().to(site::feed))
         .route("/assets/{path:.+}", web::get().to(site::asset))
         .route("/letters/{slug}", web::get().to(pages::letter))
+        .route(
+            "/letters/{slug}/card.png",
+            web::route()
+                .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
+                .to(card::card),
+        )
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
         .route("/letters/{slug}/sign", web::get().to(pages::sign_reloaded))
         .route("/letters/{slug}/signed", web::get().to(pages::check_email))

@@ -46,7 +46,16 @@ pub(super) fn token_page(
 }
 
 pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let letters = state.db(letters::list_public).await?;
+    let mut letters = state.db(letters::list_public).await?;
+    // Letters that take signatures come first, newest first within each group (the stable
+    // sort keeps the store's order): a visitor comes to sign, not to read the archive.
+    let now = db::now();
+    letters.sort_by_key(|letter| {
+        (
+            !letter.accepts_signatures_at(now),
+            letter.status() != LetterStatus::Open,
+        )
+    });
     let mut cards = Vec::with_capacity(letters.len());
     for letter in letters {
         let total = match state.public_letter(&letter.slug).await? {

@@ -6,7 +6,7 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::admin::letters::{short_hash, time};
+use super::admin::letters::short_hash;
 use super::{AppState, PageError};
 use crate::db::DbError;
 use crate::letters::markdown::{self, ImageHosts};
@@ -16,14 +16,14 @@ struct VersionRow {
     content_hash: String,
     short_hash: String,
     title: String,
-    created_at: String,
+    created_at: chrono::NaiveDateTime,
     is_current: bool,
 }
 
 struct ShownVersion {
     content_hash: String,
     title: String,
-    created_at: String,
+    created_at: chrono::NaiveDateTime,
     is_current: bool,
     /// Sanitized by `markdown::render`.
     body_html: String,
@@ -39,10 +39,11 @@ struct VersionsPage {
     shown: Option<ShownVersion>,
 }
 
-fn html(page: &impl Template) -> Result<HttpResponse, PageError> {
+/// In this application's `[site]`, whose date style the times follow.
+fn html(state: &AppState, page: &impl Template) -> Result<HttpResponse, PageError> {
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+        .body(super::site::render(&state.settings, page)?))
 }
 
 /// The public letter and its public versions; `None` for drafts and unknown slugs.
@@ -81,7 +82,7 @@ fn versions_page(
                 content_hash: version.content_hash.clone(),
                 short_hash: short_hash(&version.content_hash).to_owned(),
                 title: version.title.clone(),
-                created_at: time(Some(version.created_at)),
+                created_at: version.created_at,
                 is_current: version.content_hash == letter.content_hash,
             })
             .collect(),
@@ -97,7 +98,7 @@ pub(super) async fn public_versions(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let (letter, versions) = public_history(&state, &slug).await?;
-    html(&versions_page(letter, &versions, None))
+    html(&state, &versions_page(letter, &versions, None))
 }
 
 pub(super) async fn public_version(
@@ -120,12 +121,12 @@ pub(super) async fn public_version(
     let shown = ShownVersion {
         content_hash: version.content_hash.clone(),
         title: version.title.clone(),
-        created_at: time(Some(version.created_at)),
+        created_at: version.created_at,
         is_current: version.content_hash == letter.content_hash,
         body_html: markdown::render_with(
             &version.body_markdown,
             &ImageHosts::from_settings(&state.settings),
         ),
     };
-    html(&versions_page(letter, &versions, Some(shown)))
+    html(&state, &versions_page(letter, &versions, Some(shown)))
 }

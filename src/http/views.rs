@@ -24,8 +24,10 @@ pub fn thousands(value: i64) -> String {
     out
 }
 
+/// A date in the site's date style (`[site] date_style`), for pages printed or shown to the
+/// public.
 pub fn long_date(time: &NaiveDateTime) -> String {
-    time.format("%-d %B %Y").to_string()
+    crate::http::site::installed().date_style.date(time)
 }
 
 /// "1 name", "2 names": the count with the word that agrees with it.
@@ -157,6 +159,10 @@ const FORM_ORDER: [(&str, &str); 9] = [
     ("comment", "comment"),
 ];
 
+/// The smallest value once anyone has signed, in percent (the stylesheet widens a non-zero
+/// bar to a visible sliver).
+const PROGRESS_SLIVER: i64 = 1;
+
 #[derive(Template)]
 #[template(path = "letter.html")]
 pub struct LetterPage<'a> {
@@ -213,6 +219,32 @@ impl LetterPage<'_> {
             .map(|goal| (self.snapshot.counts.total() * 100 / goal).min(100))
     }
 
+    /// What the bar shows: the percent reached, but never an empty bar once someone has
+    /// signed (3 of 500 is 0 %, and an empty bar reads as "nobody yet").
+    pub fn progress_bar_value(&self) -> i64 {
+        let percent = self.progress_percent().unwrap_or(0);
+        if self.snapshot.counts.total() > 0 {
+            percent.max(PROGRESS_SLIVER)
+        } else {
+            percent
+        }
+    }
+
+    /// "497 to go", or "goal reached".
+    pub fn to_go(&self) -> String {
+        let Some(goal) = self.letter().goal else {
+            return String::new();
+        };
+        let left = goal - self.snapshot.counts.total();
+        if left > 0 {
+            format!("{} to go", thousands(left))
+        } else {
+            "goal reached".to_owned()
+        }
+    }
+
+    /// The sign form's class: which kind's wording it shows. With a choice, the stylesheet
+    /// follows the ticked radio button.
     /// The summary, or who the letter is to when it has none: a preview is never empty.
     pub fn preview_description(&self) -> String {
         if self.letter().summary.is_empty() {
@@ -234,16 +266,39 @@ impl LetterPage<'_> {
         self.snapshot.listed.individuals > self.snapshot.recent_individuals.len() as i64
     }
 
-    pub fn shows_kind_choice(&self) -> bool {
-        self.letter().accepts_individuals && self.letter().accepts_organizations
-    }
-
-    pub fn only_organizations(&self) -> bool {
-        !self.letter().accepts_individuals && self.letter().accepts_organizations
-    }
-
     pub fn line(&self, signatory: &PublicSignatory) -> String {
         signatory_line(signatory)
+    }
+}
+
+impl SignFormPage for LetterPage<'_> {
+    fn signed_letter(&self) -> &Letter {
+        self.letter()
+    }
+}
+
+/// What the sign form's fields (templates/sign_fields.html) ask of a page that shows them:
+/// the letter page and the embed answer alike.
+pub trait SignFormPage {
+    fn signed_letter(&self) -> &Letter;
+
+    fn shows_kind_choice(&self) -> bool {
+        self.signed_letter().accepts_individuals && self.signed_letter().accepts_organizations
+    }
+
+    fn only_organizations(&self) -> bool {
+        !self.signed_letter().accepts_individuals && self.signed_letter().accepts_organizations
+    }
+
+    /// Tells the stylesheet which labels to show (see `.sign-form` in style.css).
+    fn kind_class(&self) -> &'static str {
+        if self.shows_kind_choice() {
+            "kind-choice"
+        } else if self.only_organizations() {
+            "kind-organization"
+        } else {
+            "kind-individual"
+        }
     }
 }
 

@@ -25,7 +25,7 @@ use tokio::sync::Notify;
 use super::email_address::EmailAddress;
 use super::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
 use super::writer::SignWriter;
-use super::{SignError, SigningPolicy};
+use super::{SignError, SignOutcome, SigningPolicy};
 use crate::abuse::{Defenses, FormCheck};
 use crate::db::{DbError, DbPool};
 use crate::invites::{self, AcceptError, AcceptOutcome};
@@ -154,16 +154,16 @@ impl Admission<'_> {
                 };
                 let input = form::validate(&fields, accepted).map_err(Refused::Invalid)?;
                 self.check_domain(input.email.normalized())?;
-                if !self
-                    .mailbox_allows(input.email.normalized(), &letter)
-                    .await?
-                {
-                    return Ok(Admitted::CheckEmail);
-                }
-                self.writer
+                // The writer applies the per-mailbox limit, counted once per batch.
+                let slug = letter.slug.clone();
+                let outcome = self
+                    .writer
                     .sign(letter, input)
                     .await
                     .map_err(refused_by_store)?;
+                if outcome == SignOutcome::MailboxFull {
+                    self.mailbox_full(&slug);
+                }
                 Admitted::CheckEmail
             }
             Entry::Resend => {
@@ -234,11 +234,15 @@ impl Admission<'_> {
             .await
             .map_err(Refused::Failed)?;
         if queued >= limit {
-            self.metrics.record_refusal("email");
-            tracing::info!(slug = %letter.slug, "ignored: too many emails to one address");
+            self.mailbox_full(&letter.slug);
             return Ok(false);
         }
         Ok(true)
+    }
+
+    fn mailbox_full(&self, slug: &str) {
+        self.metrics.record_refusal("email");
+        tracing::info!(slug = %slug, "ignored: too many emails to one address");
     }
 
     async fn blocking<T, E, F>(&self, work: F) -> Result<T, E>

@@ -157,13 +157,7 @@ pub fn validate(
         "",
     );
     let comment = multiline_field(&mut errors, "comment", &fields.comment, COMMENT_MAX);
-    let website = match crate::text::web_address(&fields.website, WEBSITE_MAX) {
-        Ok(website) => website,
-        Err(error) => {
-            errors.insert("website", error.to_string());
-            None
-        }
-    };
+    let website = website_field(&mut errors, &fields.website);
 
     match (kind, name, email) {
         (Some(kind), Some(name), Some(email)) if errors.is_empty() => Ok(SignatureInput {
@@ -180,6 +174,18 @@ pub fn validate(
             updates: fields.updates,
         }),
         _ => Err(errors),
+    }
+}
+
+/// A website as typed: `example.org` and `www.example.org/path` become `https://...`; the
+/// rules are `text::web_address`'s, shared with the member roster.
+fn website_field(errors: &mut FieldErrors, raw: &str) -> Option<String> {
+    match crate::text::web_address(raw, WEBSITE_MAX) {
+        Ok(address) => address,
+        Err(error) => {
+            errors.insert("website", error.to_string());
+            None
+        }
     }
 }
 
@@ -335,6 +341,23 @@ mod tests {
                 .as_deref(),
             Some("https://example.org/path")
         );
+        input.website = "www.example.org".into();
+        assert_eq!(
+            validate(&input, BOTH)
+                .expect("bare domain with www")
+                .website
+                .as_deref(),
+            Some("https://www.example.org")
+        );
+        for hostile in ["example.org<script>", "example.org\"onmouseover=alert(1)"] {
+            input.website = hostile.into();
+            assert!(
+                validate(&input, BOTH)
+                    .expect_err("markup in an address")
+                    .contains_key("website"),
+                "{hostile}"
+            );
+        }
     }
 
     /// Many generated inputs, valid and hostile: decoding and validation never panic, and

@@ -116,6 +116,8 @@ pub enum SignOutcome {
     ConfirmationResent,
     AlreadySigned,
     Ignored,
+    /// The mailbox had its hour's share of our mail: nothing was stored or sent.
+    MailboxFull,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -35,11 +35,16 @@ pub struct SignWriter {
 
 impl SignWriter {
     /// Starts the writer thread; it ends when every `SignWriter` handle is dropped.
-    pub fn start(pool: DbPool, policy: SigningPolicy) -> std::io::Result<SignWriter> {
+    /// `emails_per_mailbox_per_hour` is the per-mailbox limit (`limits.emails_per_address_per_hour`).
+    pub fn start(
+        pool: DbPool,
+        policy: SigningPolicy,
+        emails_per_mailbox_per_hour: i64,
+    ) -> std::io::Result<SignWriter> {
         let (sender, receiver) = mpsc::channel(QUEUE);
         std::thread::Builder::new()
             .name("sign-writer".into())
-            .spawn(move || run(pool, policy, receiver))?;
+            .spawn(move || run(pool, policy, emails_per_mailbox_per_hour, receiver))?;
         Ok(SignWriter { sender })
     }
 
@@ -65,7 +70,7 @@ impl SignWriter {
     }
 }
 
-fn run(pool: DbPool, policy: SigningPolicy, mut receiver: mpsc::Receiver<Job>) {
+fn run(pool: DbPool, policy: SigningPolicy, mailbox_limit: i64, mut receiver: mpsc::Receiver<Job>) {
     while let Some(first) = receiver.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -75,7 +80,7 @@ fn run(pool: DbPool, policy: SigningPolicy, mut receiver: mpsc::Receiver<Job>) {
             }
         }
         let results = match pool.get() {
-            Ok(mut connection) => commit_batch(&mut connection, &batch, &policy),
+            Ok(mut connection) => commit_batch(&mut connection, &batch, &policy, mailbox_limit),
             Err(error) => {
                 tracing::error!(%error, "sign writer: no database connection");
                 batch
@@ -99,8 +104,22 @@ fn commit_batch(
     connection: &mut DbConnection,
     batch: &[Job],
     policy: &SigningPolicy,
+    mailbox_limit: i64,
 ) -> Vec<Result<SignOutcome, SignError>> {
     let now = db::now();
+    let allowed = match mailboxes_with_room(connection, batch, mailbox_limit, now) {
+        Ok(allowed) => allowed,
+        Err(error) => {
+            return batch
+                .iter()
+                .map(|_| {
+                    Err(SignError::Unavailable(DbError::TaskFailed(format!(
+                        "counting mail per mailbox: {error}"
+                    ))))
+                })
+                .collect();
+        }
+    };
     // Every instance writes in the same order (by letter, kind and address), so two batches
     // that share addresses wait for each other instead of deadlocking on PostgreSQL.
     let mut order: Vec<usize> = (0..batch.len()).collect();
@@ -119,10 +138,13 @@ fn commit_batch(
     let committed = loop {
         attempts += 1;
         let committed = db::write_transaction(connection, |connection| {
-            results = (0..batch.len()).map(|_| None).collect();
+            results = allowed
+                .iter()
+                .map(|&allowed| (!allowed).then_some(Ok(SignOutcome::MailboxFull)))
+                .collect();
             // New addresses first, all at once: on PostgreSQL each statement is a round trip,
             // and one signature takes six of them on its own.
-            let new = new_addresses(connection, batch, &order, now)?;
+            let new = new_addresses(connection, batch, &order, &allowed, now)?;
             if !new.is_empty() {
                 let jobs: Vec<_> = new
                     .iter()
@@ -215,6 +237,7 @@ fn new_addresses(
     connection: &mut DbConnection,
     batch: &[Job],
     order: &[usize],
+    allowed: &[bool],
     now: chrono::NaiveDateTime,
 ) -> Result<Vec<usize>, diesel::result::Error> {
     let mut letters: Vec<&str> = batch.iter().map(|job| job.letter.id.as_str()).collect();
@@ -249,8 +272,48 @@ fn new_addresses(
             );
             let first = seen.insert(key);
             first
+                && allowed[index]
                 && job.letter.accepts_signatures_at(now)
                 && !existing.contains(&(key.0.to_owned(), key.1, key.2.to_owned()))
+        })
+        .collect())
+}
+
+/// Which jobs may have an email sent: one mailbox gets only `limit` messages from us in an
+/// hour, whoever asks and on whichever instance (the outbox is counted, so the limit holds
+/// across instances). One grouped count for the whole batch instead of a query per request;
+/// jobs of one batch for the same mailbox share what is left, in arrival order.
+fn mailboxes_with_room(
+    connection: &mut DbConnection,
+    batch: &[Job],
+    limit: i64,
+    now: chrono::NaiveDateTime,
+) -> Result<Vec<bool>, diesel::result::Error> {
+    use crate::db::schema::outbox;
+    use std::collections::HashMap;
+
+    let mut keys: Vec<&str> = batch
+        .iter()
+        .map(|job| job.input.email.normalized())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut queued: HashMap<String, i64> = outbox::table
+        .filter(outbox::recipient_key.eq_any(&keys))
+        .filter(outbox::created_at.gt(now - chrono::Duration::hours(1)))
+        .group_by(outbox::recipient_key)
+        .select((outbox::recipient_key, diesel::dsl::count_star()))
+        .load::<(String, i64)>(connection)?
+        .into_iter()
+        .collect();
+    Ok(batch
+        .iter()
+        .map(|job| {
+            let sent = queued
+                .entry(job.input.email.normalized().to_owned())
+                .or_insert(0);
+            *sent += 1;
+            *sent <= limit
         })
         .collect())
 }

@@ -334,7 +334,12 @@ async fn the_progress_page_draws_today_and_counts_every_state(backend: Backend) 
         )
     };
     assert!(
-        body.contains(&counts_row("verified", "2", "0", "2")),
+        body.contains(&counts_row(
+            "verified (organizations: awaiting approval)",
+            "2",
+            "0",
+            "2"
+        )),
         "{body}"
     );
     assert!(body.contains(&counts_row("pending", "1", "0", "1")));

@@ -101,7 +101,10 @@ fn count_of(app: &TestApp, action: &str) -> usize {
 
 async fn change_state(editor: &StaffClient<'_>, slug: &str, to: &str) -> Response {
     editor
-        .post(&format!("/admin/letters/{slug}/state"), &[("to", to)])
+        .post(
+            &format!("/admin/letters/{slug}/state"),
+            &[("to", to), ("confirm", "yes")],
+        )
         .await
 }
 

@@ -630,7 +630,10 @@ Dear Mayor,
         meta(head, "property", "og:site_name", "content"),
         "undersigned"
     );
-    assert_eq!(meta(head, "name", "twitter:card", "content"), "summary");
+    assert_eq!(
+        meta(head, "name", "twitter:card", "content"),
+        "summary_large_image"
+    );
     let url = format!("{PUBLIC_URL}/letters/quotes");
     assert_eq!(meta(head, "property", "og:url", "content"), url);
     assert_eq!(meta(head, "rel", "canonical", "href"), url);

@@ -78,7 +78,10 @@ async fn archiving_a_closed_letter_later_does_not_restart_the_grace(backend: Bac
 
     let editor = app.staff("editor@coalition.test", "editor").await;
     let closed = editor
-        .post(&format!("/admin/letters/{SLUG}/state"), &[("to", "closed")])
+        .post(
+            &format!("/admin/letters/{SLUG}/state"),
+            &[("to", "closed"), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
     assert!(closed_at(&app).is_some(), "closing records when");

@@ -115,7 +115,7 @@ async fn without_origins_the_embed_refuses_framing_too(backend: Backend) {
 /// The form in a page, as (action, target, the fields' names in order).
 fn form_of(body: &str) -> (String, String, Vec<String>) {
     let form = regex::Regex::new(
-        r#"<form id="sign-form" method="post" action="([^"]+)"(?: target="([^"]+)")?"#,
+        r#"<form id="sign-form"(?: class="[^"]*")? method="post" action="([^"]+)"(?: target="([^"]+)")?"#,
     )
     .expect("a valid pattern");
     let captures = form.captures(body).expect("a sign form");

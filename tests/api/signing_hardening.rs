@@ -486,7 +486,10 @@ async fn a_closed_letter_takes_no_resend_and_confirms_only_within_the_grace(back
     }
     let editor = app.staff("editor@coalition.test", "editor").await;
     let closed = editor
-        .post(&format!("/admin/letters/{SLUG}/state"), &[("to", "closed")])
+        .post(
+            &format!("/admin/letters/{SLUG}/state"),
+            &[("to", "closed"), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
 

@@ -38,7 +38,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
 
 struct Choice {
     value: &'static str,
+    label: &'static str,
     count: String,
+    /// Ticked when the page opens: the signatures that count.
+    checked: bool,
 }
 
 #[derive(Template)]
@@ -65,6 +68,11 @@ async fn export_form(
         .into_iter()
         .map(|signature_state| Choice {
             value: signature_state.as_str(),
+            label: super::moderation::state_heading(signature_state),
+            checked: matches!(
+                signature_state,
+                SignatureState::Verified | SignatureState::Approved
+            ),
             count: thousands(
                 tally.get(SignatureKind::Individual, signature_state)
                     + tally.get(SignatureKind::Organization, signature_state),
@@ -75,6 +83,8 @@ async fn export_form(
         .into_iter()
         .map(|kind| Choice {
             value: kind.as_str(),
+            label: kind.as_str(),
+            checked: false,
             count: thousands(
                 SignatureState::ALL
                     .into_iter()
@@ -252,7 +262,7 @@ fn count_rows(progress: &Progress) -> Vec<CountRow> {
         .counts
         .iter()
         .map(|counts| CountRow {
-            state: counts.state.as_str(),
+            state: super::moderation::state_heading(counts.state),
             individuals: thousands(counts.individuals),
             organizations: thousands(counts.organizations),
             total: thousands(counts.total()),
@@ -291,10 +301,11 @@ async fn progress_page(
     let progress = state
         .db(move |connection| progress::load(connection, &letter_id, until))
         .await?;
-    let chart = progress::render_svg(
+    let chart = progress::render_svg_with_goal(
         &progress,
         "progress-chart",
         &format!("Signatures over time: {}", letter.title),
+        letter.goal,
     );
     page(
         StatusCode::OK,

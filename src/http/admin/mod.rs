@@ -2,7 +2,11 @@
 //! right role, and every state-changing request carries the session's CSRF token.
 //!
 //! CSRF: forms post to `Staff::action(path)`, which appends `?csrf=<token>`; the `Staff`
-//! extractor checks it on every non-GET request, so no handler can forget the check.
+//! extractor checks it on every non-GET request, so no handler can forget the check. Forms
+//! whose answer is a page to stay on (the letter editor's preview and errors, the close
+//! confirmation) post to a clean address with the token in a hidden `csrf` field instead, so
+//! the address bar never shows it; their handlers read the body and call `Staff::from_form`,
+//! and the extractor is not among their arguments.
 
 mod accounts;
 mod audit;
@@ -129,6 +133,62 @@ fn csrf_from_query(query: &str) -> Option<String> {
         .find_map(|pair| pair.strip_prefix("csrf=").map(|value| value.to_owned()))
 }
 
+/// The `csrf` field of a urlencoded body (the token is URL-safe, so no decoding is needed).
+fn csrf_from_body(body: &[u8]) -> Option<String> {
+    body.split(|byte| *byte == b'&').find_map(|pair| {
+        pair.strip_prefix(b"csrf=")
+            .and_then(|value| std::str::from_utf8(value).ok())
+            .map(str::to_owned)
+    })
+}
+
+/// The session behind `cookie`, checked against `csrf` when the request changes state.
+async fn authenticate(
+    state: Option<web::Data<AppState>>,
+    cookie: Option<String>,
+    changes_state: bool,
+    csrf: Option<String>,
+    next: String,
+) -> Result<Staff, AdminError> {
+    let state = state.ok_or_else(|| AdminError::Internal("application state missing".into()))?;
+    let cookie = cookie.ok_or(AdminError::SignInRequired { next: next.clone() })?;
+    let lifetimes = sessions::Lifetimes::from_settings(&state.settings.staff);
+    let session = state
+        .db(move |connection| sessions::find(connection, &cookie, lifetimes))
+        .await?
+        .ok_or(AdminError::SignInRequired { next })?;
+    if changes_state {
+        let given = csrf.ok_or(AdminError::Csrf)?;
+        if !sessions::tokens_match(&session.csrf_token, &given) {
+            return Err(AdminError::Csrf);
+        }
+    }
+    Ok(Staff(session))
+}
+
+impl Staff {
+    /// The staff member posting a form to a clean address: the CSRF token comes from the
+    /// body's `csrf` field (or the query, as for every other form).
+    pub async fn from_form(request: &HttpRequest, body: &[u8]) -> Result<Staff, AdminError> {
+        let csrf = csrf_from_query(request.query_string()).or_else(|| csrf_from_body(body));
+        authenticate(
+            request.app_data::<web::Data<AppState>>().cloned(),
+            request
+                .cookie(sessions::COOKIE)
+                .map(|cookie| cookie.value().to_owned()),
+            !matches!(*request.method(), Method::GET | Method::HEAD),
+            csrf,
+            "/admin".to_owned(),
+        )
+        .await
+    }
+
+    /// The CSRF token, for a hidden field in a form that posts to a clean address.
+    pub fn csrf_token(&self) -> &str {
+        &self.0.csrf_token
+    }
+}
+
 impl FromRequest for Staff {
     type Error = AdminError;
     type Future = LocalBoxFuture<'static, Result<Staff, AdminError>>;
@@ -145,23 +205,7 @@ impl FromRequest for Staff {
         } else {
             request.uri().to_string()
         };
-        Box::pin(async move {
-            let state =
-                state.ok_or_else(|| AdminError::Internal("application state missing".into()))?;
-            let cookie = cookie.ok_or(AdminError::SignInRequired { next: next.clone() })?;
-            let lifetimes = sessions::Lifetimes::from_settings(&state.settings.staff);
-            let session = state
-                .db(move |connection| sessions::find(connection, &cookie, lifetimes))
-                .await?
-                .ok_or(AdminError::SignInRequired { next })?;
-            if changes_state {
-                let given = csrf.ok_or(AdminError::Csrf)?;
-                if !sessions::tokens_match(&session.csrf_token, &given) {
-                    return Err(AdminError::Csrf);
-                }
-            }
-            Ok(Staff(session))
-        })
+        Box::pin(authenticate(state, cookie, changes_state, csrf, next))
     }
 }
 

@@ -82,6 +82,23 @@ pub(super) fn when(time: Option<NaiveDateTime>) -> String {
         .unwrap_or_default()
 }
 
+/// A state as staff read it: a confirmed organization is waiting for their approval, which
+/// "verified" does not say (and reads as done).
+pub(crate) fn state_label(kind: SignatureKind, state: SignatureState) -> &'static str {
+    match (kind, state) {
+        (SignatureKind::Organization, SignatureState::Verified) => "awaiting approval",
+        _ => state.as_str(),
+    }
+}
+
+/// A state heading over both kinds (tables with a column or row per kind, export filters).
+pub(crate) fn state_heading(state: SignatureState) -> &'static str {
+    match state {
+        SignatureState::Verified => "verified (organizations: awaiting approval)",
+        _ => state.as_str(),
+    }
+}
+
 /// Only web addresses become links, whatever was stored.
 pub(super) fn web_link(website: Option<&str>) -> Option<String> {
     website
@@ -409,7 +426,7 @@ pub async fn signatures(
             created: when(Some(signature.created_at)),
             organization: signature.organization.unwrap_or_default(),
             email: signature.email,
-            state: signature.state.as_str(),
+            state: state_label(signature.kind, signature.state),
             name: signature.name,
         })
         .collect();
@@ -420,7 +437,7 @@ pub async fn signatures(
     }];
     states.extend(SignatureState::ALL.into_iter().map(|state| Choice {
         value: state.as_str(),
-        label: state.as_str(),
+        label: state_heading(state),
         selected: wanted_state == Some(state),
     }));
     let kinds = vec![
@@ -466,6 +483,7 @@ struct SignaturePage {
     slug: String,
     letter_title: String,
     heading: String,
+    state_label: &'static str,
     state_note: &'static str,
     signature: SignatureRecord,
     kind: &'static str,
@@ -570,6 +588,7 @@ pub async fn signature(
                 _ => signature.name.clone(),
             },
             kind: kind_label(signature.kind),
+            state_label: state_label(signature.kind, state_now),
             state_note: state_note(state_now, is_organization),
             website: web_link(signature.website.as_deref()),
             history: history(&signature),

@@ -2,13 +2,13 @@
 //! creating and updating, so the two cannot drift apart.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::super::{AdminError, Staff, find_letter, page, redirect};
 use super::form::{FormPage, LetterFields, LetterFormInput};
 use super::short_hash;
 use crate::db::{self, DbError};
-use crate::http::AppState;
+use crate::http::{AppState, form};
 use crate::letters::draft::{LetterDraft, LetterErrors};
 use crate::letters::markdown::{self, ImageHosts};
 use crate::letters::store::{self, StoreOutcome};
@@ -62,7 +62,8 @@ impl Target {
             nav: staff.nav(),
             editing,
             status: status.as_str(),
-            action: staff.action(&action),
+            action,
+            csrf: staff.csrf_token().to_owned(),
             fields,
             errors,
             preview,
@@ -89,29 +90,42 @@ pub(super) async fn edit_form(
     page(StatusCode::OK, &form)
 }
 
+/// The editor's form posts to the letter's clean address with the CSRF token in the body:
+/// the preview and the form with its errors are pages the editor stays on, and their address
+/// must not carry the token.
+async fn posted_form(
+    request: &HttpRequest,
+    body: &[u8],
+) -> Result<(Staff, LetterFormInput), AdminError> {
+    let staff = Staff::from_form(request, body).await?;
+    if !form::is_urlencoded(request) {
+        return Err(AdminError::BadRequest(
+            "Send the letter from the console's form.".into(),
+        ));
+    }
+    let input = form::decode(body).map_err(|error| AdminError::BadRequest(error.to_string()))?;
+    Ok((staff, input))
+}
+
 pub(super) async fn create(
     state: web::Data<AppState>,
-    staff: Staff,
-    form: web::Form<LetterFormInput>,
+    request: HttpRequest,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    save(state, staff, Target::New, form.into_inner()).await
+    let (staff, input) = posted_form(&request, &body).await?;
+    save(state, staff, Target::New, input).await
 }
 
 pub(super) async fn update(
     state: web::Data<AppState>,
-    staff: Staff,
+    request: HttpRequest,
     slug: web::Path<String>,
-    form: web::Form<LetterFormInput>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
+    let (staff, input) = posted_form(&request, &body).await?;
     staff.require(Role::Editor)?;
     let letter = find_letter(&state, &slug).await?;
-    save(
-        state,
-        staff,
-        Target::Existing(Box::new(letter)),
-        form.into_inner(),
-    )
-    .await
+    save(state, staff, Target::Existing(Box::new(letter)), input).await
 }
 
 /// Why saving a letter form did not work.

@@ -224,7 +224,9 @@ pub(super) struct FormPage {
     /// `None` for a new letter; the slug of the letter being edited otherwise.
     pub editing: Option<String>,
     pub status: &'static str,
+    /// Where the form posts: a clean address, the CSRF token travels in `csrf`.
     pub action: String,
+    pub csrf: String,
     pub fields: LetterFields,
     pub errors: LetterErrors,
     /// Sanitized HTML of the body, when the editor asked for a preview.
@@ -234,10 +236,7 @@ pub(super) struct FormPage {
 impl FormPage {
     /// Where the editor's script posts the text for a preview as you type (same CSRF token).
     fn live_preview_action(&self) -> String {
-        self.action
-            .split_once('?')
-            .map(|(_, query)| format!("/admin/letters/preview?{query}"))
-            .unwrap_or_default()
+        format!("/admin/letters/preview?csrf={}", self.csrf)
     }
 
     fn error(&self, field: &str) -> Option<&str> {

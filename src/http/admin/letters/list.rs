@@ -104,7 +104,10 @@ struct ShowPage {
     kinds: Vec<KindRow>,
     version_count: usize,
     content_hash: String,
+    /// The status buttons post here with the CSRF token in `csrf` (closing asks first, on a
+    /// page whose address must not show the token).
     state_action: String,
+    csrf: String,
     buttons: Vec<StateButton>,
     /// The `<iframe>` member organizations paste, and the count for their own scripts.
     embed_snippet: String,
@@ -183,12 +186,13 @@ pub(super) async fn show(
             awaiting_approval: thousands(tally.awaiting_approval()),
             states: SignatureState::ALL
                 .into_iter()
-                .map(SignatureState::as_str)
+                .map(super::super::moderation::state_heading)
                 .collect(),
             kinds,
             version_count,
             content_hash: short_hash(&letter.content_hash).to_owned(),
-            state_action: staff.action(&format!("/admin/letters/{}/state", letter.slug)),
+            state_action: format!("/admin/letters/{}/state", letter.slug),
+            csrf: staff.csrf_token().to_owned(),
             buttons,
             embed_snippet: crate::http::embed::snippet(&state.settings, &letter),
             count_url: crate::http::embed::count_url(&state.settings, &letter),

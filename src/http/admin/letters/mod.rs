@@ -17,10 +17,13 @@ const LETTER_FORM_LIMIT: usize = 1024 * 1024;
 
 pub fn routes(config: &mut web::ServiceConfig) {
     let form_limit = || web::FormConfig::default().limit(LETTER_FORM_LIMIT);
+    // The editor's own form is read as bytes (its CSRF token is in the body).
+    let body_limit = || web::PayloadConfig::new(LETTER_FORM_LIMIT);
     config
         .service(
             web::resource("/admin/letters")
                 .app_data(form_limit())
+                .app_data(body_limit())
                 .route(web::get().to(list::list))
                 .route(web::post().to(edit::create)),
         )
@@ -35,6 +38,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/admin/letters/{slug}")
                 .app_data(form_limit())
+                .app_data(body_limit())
                 .route(web::get().to(list::show))
                 .route(web::post().to(edit::update)),
         )
