@@ -991,7 +991,8 @@ async fn show_share_step(client: &Client) {
 }
 
 /// Sharing as a signer meets it: the embed framed by a member's site on another origin signs
-/// like the letter page, the share step follows signing and confirming, every page passes axe-core.
+/// like the letter page, the share step follows signing and confirming, the letter page carries its link
+/// preview tags, and the share card they name loads. Every page passes axe-core.
 #[actix_web::test]
 async fn the_embed_share_step_and_share_card_work_in_a_real_browser() {
     if !browser_installed() {
@@ -1091,6 +1092,82 @@ async fn the_embed_share_step_and_share_card_work_in_a_real_browser() {
         &screenshot_dir().join("share-step-confirmed-phone.png"),
         &png,
     );
+
+    // The letter page's link preview, and the share card it names.
+    let letter = app.url(&format!("/letters/{slug}"));
+    visitor.goto(&letter).await.expect("open the letter");
+    wait_for_text(&visitor, "Add your name").await;
+    let tags = visitor
+        .execute(
+            "const value = selector => {
+               const element = document.querySelector(selector);
+               return element ? (element.getAttribute('content') || element.getAttribute('href')) : null;
+             };
+             const result = {};
+             for (const name of ['og:title', 'og:description', 'og:url', 'og:type', 'og:site_name',
+                                 'og:image', 'og:image:width', 'og:image:height', 'og:image:alt']) {
+               result[name] = value(`meta[property=\"${name}\"]`);
+             }
+             result['twitter:card'] = value('meta[name=\"twitter:card\"]');
+             result['canonical'] = value('link[rel=canonical]');
+             return result;",
+            vec![],
+        )
+        .await
+        .expect("read the link preview tags");
+    for (name, value) in tags.as_object().into_iter().flatten() {
+        assert!(
+            value.as_str().is_some_and(|value| !value.trim().is_empty()),
+            "the letter page has no {name}: {tags}"
+        );
+    }
+    let canonical = format!("{PUBLIC_URL}/letters/{slug}");
+    assert_eq!(tags["canonical"], json!(canonical), "{tags}");
+    assert_eq!(tags["og:url"], json!(canonical), "{tags}");
+    assert_eq!(
+        tags["og:title"],
+        json!("Protect the right to protest"),
+        "{tags}"
+    );
+    assert_eq!(tags["twitter:card"], json!("summary_large_image"), "{tags}");
+    assert_eq!(tags["og:image:width"], json!("1200"), "{tags}");
+    assert_eq!(tags["og:image:height"], json!("630"), "{tags}");
+    let image = tags["og:image"].as_str().unwrap_or_default();
+    let card = app.url(
+        image
+            .strip_prefix(PUBLIC_URL)
+            .unwrap_or_else(|| panic!("og:image is not on the site: {image}")),
+    );
+    let loaded = visitor
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const image = new Image();
+             image.onload = () => done({ width: image.naturalWidth, height: image.naturalHeight });
+             image.onerror = () => done({ width: 0, height: 0 });
+             image.src = arguments[0];",
+            vec![json!(card)],
+        )
+        .await
+        .expect("load the share card");
+    assert_eq!(loaded, json!({ "width": 1200, "height": 630 }), "{card}");
+    // The card itself, as a link preview fetches it.
+    let mut response = awc::Client::default()
+        .get(&card)
+        .send()
+        .await
+        .expect("fetch the share card");
+    assert_eq!(response.status(), 200, "{card}");
+    let png = response
+        .body()
+        .limit(1024 * 1024)
+        .await
+        .expect("the share card's bytes");
+    assert!(
+        png.len() < 200 * 1024,
+        "the share card is {} bytes",
+        png.len()
+    );
+    save_png(&screenshot_dir().join("share-card.png"), &png);
 
     visitor.close().await.expect("close the browser");
     drop(driver);

@@ -503,6 +503,12 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
     let preview = admin.post("/admin/letters", &preview).await;
     documents.page("console-editor-preview", &preview, StatusCode::OK);
 
+    // Closing a live letter asks first.
+    let asked = admin
+        .post(&format!("/admin/letters/{SLUG}/state"), &[("to", "closed")])
+        .await;
+    documents.page("console-close-confirm", &asked, StatusCode::OK);
+
     // The HTML part of every email sent along the way.
     let mails = app.mails();
     let mut subjects = Vec::new();
