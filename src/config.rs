@@ -23,6 +23,9 @@ pub struct Settings {
     pub staff: StaffSettings,
     pub letters: LetterSettings,
     pub site: SiteSettings,
+    /// Coalition partners (`crate::partners`).
+    #[serde(default)]
+    pub partners: PartnerSettings,
     pub embed: EmbedSettings,
 }
 
@@ -307,6 +310,21 @@ fn is_asset_path(value: &str) -> bool {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PartnerSettings {
+    /// How long a member contact's personal download link works.
+    pub export_link_days: i64,
+}
+
+impl Default for PartnerSettings {
+    fn default() -> Self {
+        PartnerSettings {
+            export_link_days: 14,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SigningSettings {
     pub verify_token_hours: i64,
@@ -458,6 +476,11 @@ impl Settings {
         {
             return Err(ConfigError(
                 "mail.max_attempts, mail.retry_base_seconds and mail.claim_lease_seconds: must be at least 1".into(),
+            ));
+        }
+        if !(1..=365).contains(&self.partners.export_link_days) {
+            return Err(ConfigError(
+                "partners.export_link_days: must be between 1 and 365".into(),
             ));
         }
         if self.signing.verify_token_hours < 1

@@ -17,7 +17,7 @@ use crate::letters::{self, Letter};
 use crate::signatures::{SignatureKind, SignatureRecord, SignatureState};
 use crate::staff::{Actor, audit};
 
-const PAGE: i64 = 5_000;
+pub const PAGE: i64 = 5_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
@@ -39,7 +39,7 @@ pub enum ExportError {
     Json(#[from] serde_json::Error),
 }
 
-pub const COLUMNS: [&str; 22] = [
+pub const COLUMNS: [&str; 24] = [
     "id",
     "kind",
     "state",
@@ -53,6 +53,8 @@ pub const COLUMNS: [&str; 22] = [
     "website",
     "public",
     "updates",
+    "via_member",
+    "share_with_member",
     "content_hash",
     "created_at",
     "verified_at",
@@ -107,6 +109,9 @@ struct ExportRow<'a> {
     website: Option<&'a str>,
     public: bool,
     updates: bool,
+    /// The name of the member whose link the signer came through.
+    via_member: Option<&'a str>,
+    share_with_member: bool,
     content_hash: &'a str,
     created_at: String,
     verified_at: Option<String>,
@@ -119,7 +124,7 @@ struct ExportRow<'a> {
 }
 
 impl<'a> ExportRow<'a> {
-    fn of(record: &'a SignatureRecord) -> Self {
+    fn of(record: &'a SignatureRecord, roster: &'a Roster) -> Self {
         let time = |value: Option<NaiveDateTime>| value.map(|_| timestamp(value));
         ExportRow {
             id: &record.id,
@@ -135,6 +140,12 @@ impl<'a> ExportRow<'a> {
             website: record.website.as_deref(),
             public: record.public,
             updates: record.updates,
+            via_member: record
+                .via_member_id
+                .as_ref()
+                .and_then(|id| roster.get(id))
+                .map(String::as_str),
+            share_with_member: record.share_with_member,
             content_hash: &record.content_hash,
             created_at: timestamp(Some(record.created_at)),
             verified_at: time(record.verified_at),
@@ -147,7 +158,7 @@ impl<'a> ExportRow<'a> {
         }
     }
 
-    fn csv_cells(&self) -> [std::borrow::Cow<'_, str>; 22] {
+    fn csv_cells(&self) -> [std::borrow::Cow<'_, str>; 24] {
         let text = |value: &'a str| neutralize_formula(value);
         let optional = |value: Option<&'a str>| neutralize_formula(value.unwrap_or(""));
         [
@@ -164,6 +175,8 @@ impl<'a> ExportRow<'a> {
             optional(self.website),
             (if self.public { "yes" } else { "no" }).into(),
             (if self.updates { "yes" } else { "no" }).into(),
+            optional(self.via_member),
+            (if self.share_with_member { "yes" } else { "no" }).into(),
             text(self.content_hash),
             self.created_at.as_str().into(),
             self.verified_at.as_deref().unwrap_or("").into(),
@@ -185,14 +198,23 @@ fn next_page(
     filter: &ExportFilter,
     after: Option<&str>,
 ) -> Result<Vec<SignatureRecord>, diesel::result::Error> {
-    crate::signatures::find_for_letter(connection, &letter.id, filter, after, PAGE)
+    crate::signatures::find_for_letter(connection, letter, filter, after, PAGE)
+}
+
+/// Member ids to names, removed members included, for the `via_member` column.
+pub type Roster = std::collections::HashMap<String, String>;
+
+fn roster(connection: &mut DbConnection) -> Result<Roster, diesel::result::Error> {
+    use crate::db::schema::members;
+    use diesel::prelude::*;
+    Ok(members::table
+        .select((members::id, members::name))
+        .load::<(String, String)>(connection)?
+        .into_iter()
+        .collect())
 }
 
 /// Writes every matching signature to `out`; returns how many were written.
-///
-/// Reading and formatting overlap: a helper thread reads the next page from the database
-/// while this thread formats and writes the previous one, which uses both cores of a small
-/// machine. At most `PAGES_AHEAD` pages wait between them, so memory stays flat.
 pub fn write_export(
     connection: &mut DbConnection,
     letter: &Letter,
@@ -200,7 +222,32 @@ pub fn write_export(
     format: ExportFormat,
     out: &mut dyn Write,
 ) -> Result<u64, ExportError> {
+    write_export_of(
+        connection,
+        |connection, after| next_page(connection, letter, filter, after),
+        format,
+        out,
+    )
+}
+
+/// Writes the signatures `next_page` reads, page after page (each call gets the id of the
+/// last row written), with the staff export's columns.
+///
+/// Reading and formatting overlap: a helper thread reads the next page from the database
+/// while this thread formats and writes the previous one, which uses both cores of a small
+/// machine. At most `PAGES_AHEAD` pages wait between them, so memory stays flat.
+pub fn write_export_of<F>(
+    connection: &mut DbConnection,
+    next_page: F,
+    format: ExportFormat,
+    out: &mut dyn Write,
+) -> Result<u64, ExportError>
+where
+    F: Fn(&mut DbConnection, Option<&str>) -> Result<Vec<SignatureRecord>, diesel::result::Error>
+        + Send,
+{
     const PAGES_AHEAD: usize = 2;
+    let roster = roster(connection)?;
     std::thread::scope(|scope| {
         let (pages, received) = std::sync::mpsc::sync_channel::<
             Result<Vec<SignatureRecord>, diesel::result::Error>,
@@ -208,7 +255,7 @@ pub fn write_export(
         scope.spawn(move || {
             let mut after: Option<String> = None;
             loop {
-                let page = next_page(connection, letter, filter, after.as_deref());
+                let page = next_page(connection, after.as_deref());
                 let last_page = match &page {
                     Ok(page) => {
                         after = page.last().map(|record| record.id.clone());
@@ -222,12 +269,13 @@ pub fn write_export(
                 }
             }
         });
-        write_pages(received.iter(), format, out)
+        write_pages(received.iter(), &roster, format, out)
     })
 }
 
 fn write_pages(
     pages: impl Iterator<Item = Result<Vec<SignatureRecord>, diesel::result::Error>>,
+    roster: &Roster,
     format: ExportFormat,
     out: &mut dyn Write,
 ) -> Result<u64, ExportError> {
@@ -243,7 +291,7 @@ fn write_pages(
             writer.write_record(COLUMNS)?;
             for page in pages {
                 for record in &page? {
-                    let row = ExportRow::of(record);
+                    let row = ExportRow::of(record, roster);
                     let cells = row.csv_cells();
                     writer.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
                     written += 1;
@@ -259,7 +307,7 @@ fn write_pages(
                         out.write_all(b",")?;
                     }
                     out.write_all(b"\n")?;
-                    serde_json::to_writer(&mut *out, &ExportRow::of(record))?;
+                    serde_json::to_writer(&mut *out, &ExportRow::of(record, roster))?;
                     written += 1;
                 }
             }
@@ -289,7 +337,7 @@ pub fn export_format(extension: &str) -> Option<ExportFormat> {
     }
 }
 
-fn format_name(format: ExportFormat) -> &'static str {
+pub fn format_name(format: ExportFormat) -> &'static str {
     match format {
         ExportFormat::Csv => "csv",
         ExportFormat::Json => "json",
@@ -297,8 +345,9 @@ fn format_name(format: ExportFormat) -> &'static str {
 }
 
 /// The export filters from a query string: `state` and `kind`, each repeated or separated by
-/// commas, read with the rules of `undersigned export --state ... --kind ...`. An empty
-/// value, which is what a form sends for "any", adds nothing; other parameters are ignored.
+/// commas, read with the rules of `undersigned export --state ... --kind ...`, and
+/// `counted=yes` (`--counted`). An empty value, which is what a form sends for "any", adds
+/// nothing; other parameters are ignored.
 pub fn export_filter(query: &str) -> Result<ExportFilter, String> {
     let pairs = web::Query::<Vec<(String, String)>>::from_query(query)
         .map_err(|_| "The address has a malformed query string.".to_owned())?
@@ -333,6 +382,11 @@ pub fn export_filter(query: &str) -> Result<ExportFilter, String> {
                     }
                 }
             }
+            "counted" => match value.as_str() {
+                "yes" | "true" | "1" | "on" => filter.counted = true,
+                "" | "no" | "false" | "0" => {}
+                other => return Err(format!("counted {other:?}: use yes or no")),
+            },
             _ => {}
         }
     }
@@ -353,7 +407,11 @@ pub fn describe_filter(filter: &ExportFilter) -> String {
     } else {
         kinds.join(",")
     };
-    format!("state={states} kind={kinds}")
+    if filter.counted {
+        format!("counted state={states} kind={kinds}")
+    } else {
+        format!("state={states} kind={kinds}")
+    }
 }
 
 #[derive(Debug)]
@@ -368,7 +426,7 @@ impl From<DbError> for ExportStartError {
     }
 }
 
-type PooledConnection = diesel::r2d2::PooledConnection<db::ConnectionManager>;
+pub type PooledConnection = diesel::r2d2::PooledConnection<db::ConnectionManager>;
 
 /// Finds the letter, records the export in the audit log, and answers with the export as a
 /// stream. `channel` says how it was asked for ("console", "API token").
@@ -405,31 +463,53 @@ pub async fn start_export(
     Ok(stream_export(connection, letter, filter, format))
 }
 
-/// Runs `export::write_export` on a blocking thread and streams what it writes, in chunks
-/// through a small bounded channel: memory stays flat however long the list is, and a slow
-/// client slows the export down instead of filling memory.
 fn stream_export(
-    mut connection: PooledConnection,
+    connection: PooledConnection,
     letter: Letter,
     filter: ExportFilter,
     format: ExportFormat,
 ) -> HttpResponse {
-    let (sender, mut receiver) = mpsc::channel::<Result<Bytes, io::Error>>(CHUNKS_IN_FLIGHT);
     let filename = format!("{}-signatures.{}", letter.slug, format_name(format));
+    let slug = letter.slug.clone();
+    stream_records(
+        connection,
+        filename,
+        slug,
+        move |connection, after| next_page(connection, &letter, &filter, after),
+        format,
+    )
+}
+
+/// Runs `export::write_export_of` on a blocking thread and streams what it writes, in chunks
+/// through a small bounded channel: memory stays flat however long the list is, and a slow
+/// client slows the export down instead of filling memory. `slug` is for the log.
+pub fn stream_records<F>(
+    mut connection: PooledConnection,
+    filename: String,
+    slug: String,
+    next_page: F,
+    format: ExportFormat,
+) -> HttpResponse
+where
+    F: Fn(&mut DbConnection, Option<&str>) -> Result<Vec<SignatureRecord>, diesel::result::Error>
+        + Send
+        + 'static,
+{
+    let (sender, mut receiver) = mpsc::channel::<Result<Bytes, io::Error>>(CHUNKS_IN_FLIGHT);
     let mut out = ChunkWriter::new(sender, tokio::runtime::Handle::current(), STALL_LIMIT);
     actix_web::rt::task::spawn_blocking(move || {
         let result =
-            write_export(&mut connection, &letter, &filter, format, &mut out).and_then(|written| {
+            write_export_of(&mut connection, next_page, format, &mut out).and_then(|written| {
                 out.flush()?;
                 Ok(written)
             });
         match result {
-            Ok(written) => tracing::info!(slug = %letter.slug, written, "export streamed"),
+            Ok(written) => tracing::info!(%slug, written, "export streamed"),
             Err(_) if out.sender.is_closed() => {
-                tracing::info!(slug = %letter.slug, "export abandoned by the client")
+                tracing::info!(%slug, "export abandoned by the client")
             }
             Err(error) => {
-                tracing::error!(slug = %letter.slug, %error, "export failed midway");
+                tracing::error!(%slug, %error, "export failed midway");
                 // Ending the body with an error makes the client see a broken download
                 // instead of a short file that looks complete.
                 let _ = out.send(Err(io::Error::other("the export failed")));
@@ -557,9 +637,17 @@ mod tests {
             removed_at: None,
             removed_by: None,
             removed_reason: None,
+            via_member_id: None,
+            share_with_member: false,
         }])];
         let mut out = Vec::new();
-        write_pages(pages.into_iter(), ExportFormat::Csv, &mut out).expect("written");
+        write_pages(
+            pages.into_iter(),
+            &Roster::new(),
+            ExportFormat::Csv,
+            &mut out,
+        )
+        .expect("written");
         let text = String::from_utf8(out).expect("UTF-8");
         let mut lines = text.lines();
         assert!(
@@ -574,7 +662,7 @@ mod tests {
             concat!(
                 r#""s1","individual","verified","Ada;=HYPERLINK(""http://evil.example"")","#,
                 r#""'=cmd|' /C calc'!A0@example.org","","Prof, ""Dr""","'-2+3","Tab	here","#,
-                r#""'@SUM(A1)","","yes","no","abc","2026-01-02T03:04:05.000000Z","","","","","","","""#
+                r#""'@SUM(A1)","","yes","no","","no","abc","2026-01-02T03:04:05.000000Z","","","","","","","""#
             )
         );
         // Split on `;` as such a spreadsheet would, outside quotes: nothing splits.

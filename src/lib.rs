@@ -11,6 +11,7 @@ pub mod letters;
 pub mod mail;
 pub mod members;
 pub mod metrics;
+pub mod partners;
 pub mod progress;
 pub mod signatures;
 pub mod staff;

@@ -20,6 +20,9 @@ pub struct Member {
     pub website: Option<String>,
     pub created_at: NaiveDateTime,
     pub removed_at: Option<NaiveDateTime>,
+    /// The member's referral code (`/letters/{slug}?via=CODE`, see `crate::partners`):
+    /// given once, never changed, so links already sent keep working.
+    pub code: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,16 +85,32 @@ pub fn upsert(
                 Ok(Saved::Updated)
             }
             None => {
-                diesel::insert_into(members::table)
-                    .values((
-                        members::id.eq(db::new_id()),
-                        members::name.eq(&name),
-                        members::name_normalized.eq(&normalized),
-                        members::email.eq(email.as_str()),
-                        members::website.eq(website.as_deref()),
-                        members::created_at.eq(db::now()),
-                    ))
-                    .execute(connection)?;
+                // A new code that another member already holds (about one chance in 10^10
+                // per member) is drawn again, inside a savepoint so the transaction goes on.
+                let mut attempts = 0;
+                loop {
+                    attempts += 1;
+                    let inserted = db::write_transaction(connection, |connection| {
+                        diesel::insert_into(members::table)
+                            .values((
+                                members::id.eq(db::new_id()),
+                                members::name.eq(&name),
+                                members::name_normalized.eq(&normalized),
+                                members::email.eq(email.as_str()),
+                                members::website.eq(website.as_deref()),
+                                members::created_at.eq(db::now()),
+                                members::code.eq(crate::partners::new_code()),
+                            ))
+                            .execute(connection)
+                    });
+                    match inserted {
+                        Err(error) if db::is_unique_violation(&error) && attempts < 5 => continue,
+                        other => {
+                            other?;
+                            break;
+                        }
+                    }
+                }
                 Ok(Saved::Added)
             }
         }

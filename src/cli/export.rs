@@ -23,6 +23,10 @@ pub(super) struct ExportArgs {
     /// Only these kinds.
     #[arg(long = "kind", value_enum, value_delimiter = ',')]
     kinds: Vec<SignatureKind>,
+    /// Only the signatures that count: confirmed individuals and approved organizations
+    /// (not organizations still awaiting approval).
+    #[arg(long)]
+    counted: bool,
     /// Write here instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -34,9 +38,14 @@ pub(super) fn run(settings: &Settings, arguments: ExportArgs) -> anyhow::Result<
         format,
         states,
         kinds,
+        counted,
         output,
     } = arguments;
-    let filter = ExportFilter { states, kinds };
+    let filter = ExportFilter {
+        states,
+        kinds,
+        counted,
+    };
     let mut connection = open(settings)?;
     let letter = letter(&mut connection, &slug)?;
     let written = match output {

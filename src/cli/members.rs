@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::open;
+use anyhow::Context;
+
+use super::{letter, open};
 use crate::config::Settings;
 use crate::members;
 
@@ -25,6 +27,13 @@ pub(super) enum MembersCommand {
     Remove { name: String },
     /// Add or update members from a CSV with the columns name, email and optionally website.
     Import { file: PathBuf },
+    /// Email a member's contact a personal link to download its own consenting, counted
+    /// signers of a letter (expires after partners.export_link_days), and print the link.
+    ExportLink {
+        slug: String,
+        /// The member's name or code.
+        member: String,
+    },
 }
 
 pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Result<()> {
@@ -47,11 +56,16 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
         }
         MembersCommand::List => {
             let mut out = std::io::stdout().lock();
-            writeln!(out, "{:<40} {:<36} WEBSITE", "NAME", "CONTACT")?;
+            writeln!(
+                out,
+                "{:<8} {:<40} {:<36} WEBSITE",
+                "CODE", "NAME", "CONTACT"
+            )?;
             for member in members::list(&mut connection)? {
                 writeln!(
                     out,
-                    "{:<40} {:<36} {}",
+                    "{:<8} {:<40} {:<36} {}",
+                    member.code,
                     member.name,
                     member.email,
                     member.website.as_deref().unwrap_or("-")
@@ -65,6 +79,34 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
         MembersCommand::Import { file } => {
             let (added, updated) = members::import_csv(&mut connection, &file)?;
             println!("{added} added, {updated} updated");
+        }
+        MembersCommand::ExportLink { slug, member } => {
+            let letter = letter(&mut connection, &slug)?;
+            let found = match crate::partners::member_by_code(&mut connection, &member)? {
+                Some(found) => Some(found),
+                None => members::find_by_name(&mut connection, &member)?,
+            };
+            let found = found.with_context(|| {
+                format!("no member named {member:?} (or with that code) on the roster")
+            })?;
+            let actor = crate::staff::Actor {
+                staff_id: None,
+                email: "command line".into(),
+            };
+            let issued = crate::partners::links::issue(
+                &mut connection,
+                &letter,
+                &found,
+                &actor,
+                settings.public_base(),
+                settings.partners.export_link_days,
+            )?;
+            println!("{}", issued.url);
+            eprintln!(
+                "queued for {}; expires {} UTC",
+                issued.recipient,
+                issued.expires_at.format("%Y-%m-%d %H:%M")
+            );
         }
     }
     Ok(())

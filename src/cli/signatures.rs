@@ -51,7 +51,11 @@ pub(super) fn run(settings: &Settings, command: SignaturesCommand) -> anyhow::Re
             states,
             kinds,
         } => {
-            let filter = SignatureFilter { states, kinds };
+            let filter = SignatureFilter {
+                states,
+                kinds,
+                counted: false,
+            };
             let letter = letter(&mut connection, &slug)?;
             let mut out = std::io::stdout().lock();
             writeln!(
@@ -63,7 +67,7 @@ pub(super) fn run(settings: &Settings, command: SignaturesCommand) -> anyhow::Re
             loop {
                 let page = signatures::find_for_letter(
                     &mut connection,
-                    &letter.id,
+                    &letter,
                     &filter,
                     after.as_deref(),
                     1000,

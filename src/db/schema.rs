@@ -22,6 +22,7 @@ diesel::table! {
         updated_at -> Timestamp,
         invites_skip_approval -> Bool,
         closed_at -> Nullable<Timestamp>,
+        show_partner_tally -> Bool,
     }
 }
 
@@ -68,6 +69,8 @@ diesel::table! {
         removed_by -> Nullable<Text>,
         removed_reason -> Nullable<Text>,
         updates -> Bool,
+        via_member_id -> Nullable<Text>,
+        share_with_member -> Bool,
     }
 }
 
@@ -115,6 +118,7 @@ diesel::table! {
         website -> Nullable<Text>,
         created_at -> Timestamp,
         removed_at -> Nullable<Timestamp>,
+        code -> Text,
     }
 }
 
@@ -209,6 +213,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Personal download links for a member's contact (src/partners.rs).
+    partner_links (id) {
+        id -> Text,
+        token_hash -> Text,
+        letter_id -> Text,
+        member_id -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        last_downloaded_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(letter_versions -> letters (letter_id));
 diesel::joinable!(signatures -> letters (letter_id));
 diesel::joinable!(tokens -> signatures (signature_id));
@@ -229,5 +248,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_users,
     staff_sessions,
     api_tokens,
-    audit_log
+    audit_log,
+    partner_links
 );

@@ -31,7 +31,8 @@ struct EmbedPage<'a> {
     /// Why the form is not shown, when it is not.
     notice: &'static str,
     form_time: String,
-    /// Always empty: a failed submit comes back on the letter page, outside the frame.
+    /// Empty but for a member's code: a failed submit comes back on the letter page, outside
+    /// the frame.
     form: FormView,
     /// The letter's page, opened outside the frame.
     url: String,
@@ -40,18 +41,6 @@ struct EmbedPage<'a> {
 impl EmbedPage<'_> {
     fn letter(&self) -> &Letter {
         &self.snapshot.letter
-    }
-
-    pub fn total(&self) -> String {
-        thousands(self.snapshot.counts.total())
-    }
-
-    pub fn signatures_word(&self) -> &'static str {
-        if self.snapshot.counts.total() == 1 {
-            "signature"
-        } else {
-            "signatures"
-        }
     }
 
     pub fn goal(&self) -> Option<String> {
@@ -67,8 +56,8 @@ impl EmbedPage<'_> {
 }
 
 impl SignFormPage for EmbedPage<'_> {
-    fn signed_letter(&self) -> &Letter {
-        self.letter()
+    fn snapshot(&self) -> &LetterSnapshot {
+        self.snapshot
     }
 }
 
@@ -87,6 +76,7 @@ async fn public_snapshot(
 pub async fn embed(
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    request: actix_web::HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = public_snapshot(&state, &slug)
         .await?
@@ -100,6 +90,9 @@ pub async fn embed(
         }
         _ => "This letter has closed and no longer takes signatures.",
     };
+    // A member's site embeds with its own code (`?via=`), as its link to the letter does.
+    let via = crate::partners::via_in_query(request.query_string());
+    let form = super::partners::offer(&state, FormView::fresh(), &via).await;
     let page = EmbedPage {
         snapshot: &snapshot,
         accepting,
@@ -109,7 +102,7 @@ pub async fn embed(
         } else {
             String::new()
         },
-        form: FormView::fresh(),
+        form,
         url: letter_url(&state.settings, &snapshot.letter),
     };
     let mut response = HttpResponse::Ok()

@@ -10,6 +10,7 @@ pub mod form;
 mod invites;
 pub mod middleware;
 mod pages;
+mod partners;
 mod share;
 pub mod site;
 mod versions;
@@ -226,6 +227,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
             "/letters/{slug}/invite/{token}",
             web::post().to(invites::accept_invite),
         )
+        .route("/partners/{secret}", web::get().to(partners::download_page))
+        .route("/partners/{secret}", web::post().to(partners::download))
         .route("/verify/{token}", web::get().to(pages::verify_page))
         .route("/verify/{token}", web::post().to(pages::verify))
         .route("/withdraw/{token}", web::get().to(pages::withdraw_page))

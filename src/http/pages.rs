@@ -131,9 +131,12 @@ pub(super) fn letter_page_closed(
 pub async fn letter(
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    request: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = snapshot_or_404(&state, &slug).await?;
-    letter_page(&state, &snapshot, FormView::fresh(), StatusCode::OK)
+    let via = crate::partners::via_in_query(request.query_string());
+    let form = super::partners::offer(&state, FormView::fresh(), &via).await;
+    letter_page(&state, &snapshot, form, StatusCode::OK)
 }
 
 pub(super) const PRESS_AGAIN: &str = "Please check your details and press Sign again.";
@@ -185,7 +188,14 @@ pub async fn sign(
     match state.admission().admit(attempt).await {
         Ok(_) => Ok(check_email_redirect(&snapshot.letter.slug)),
         Err(refused) => {
-            let again = |problem: &str| FormView::again(fields.clone(), problem);
+            let via = fields.via.clone();
+            let form = super::partners::offer(&state, FormView::again(fields, ""), &via).await;
+            let again = |problem: &str| FormView {
+                problem: problem.to_owned(),
+                values: form.values.clone(),
+                partner: form.partner.clone(),
+                ..FormView::fresh()
+            };
             match refused {
                 Refused::TooManyRequests(wait) => Ok(with_retry_after(
                     letter_page(
@@ -205,10 +215,7 @@ pub async fn sign(
                 Refused::Invalid(errors) => letter_page(
                     &state,
                     &snapshot,
-                    FormView {
-                        errors,
-                        ..FormView::again(fields, "")
-                    },
+                    FormView { errors, ..form },
                     StatusCode::UNPROCESSABLE_ENTITY,
                 ),
                 Refused::LetterClosed => letter_page_closed(&state, &snapshot),

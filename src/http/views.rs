@@ -94,6 +94,8 @@ pub struct FormView {
     pub errors: FieldErrors,
     /// One plain line above the form (press Sign again, wait a minute); empty for none.
     pub problem: String,
+    /// The member whose link the signer came through (`crate::partners::offer`), by name.
+    pub partner: Option<String>,
 }
 
 impl FormView {
@@ -103,6 +105,7 @@ impl FormView {
             values: SignatureFields::default(),
             errors: FieldErrors::new(),
             problem: String::new(),
+            partner: None,
         }
     }
 
@@ -112,6 +115,7 @@ impl FormView {
             values,
             errors: FieldErrors::new(),
             problem: problem.to_owned(),
+            partner: None,
         }
     }
 
@@ -180,18 +184,6 @@ pub struct LetterPage<'a> {
 impl LetterPage<'_> {
     fn letter(&self) -> &Letter {
         &self.snapshot.letter
-    }
-
-    pub fn total(&self) -> String {
-        thousands(self.snapshot.counts.total())
-    }
-
-    pub fn signatures_word(&self) -> &'static str {
-        if self.snapshot.counts.total() == 1 {
-            "signature"
-        } else {
-            "signatures"
-        }
     }
 
     /// "Signed by 10 organizations and 2,431 individuals", leaving out a kind nobody signed as.
@@ -272,15 +264,32 @@ impl LetterPage<'_> {
 }
 
 impl SignFormPage for LetterPage<'_> {
-    fn signed_letter(&self) -> &Letter {
-        self.letter()
+    fn snapshot(&self) -> &LetterSnapshot {
+        self.snapshot
     }
 }
 
-/// What the sign form's fields (templates/sign_fields.html) ask of a page that shows them:
-/// the letter page and the embed answer alike.
+/// What the count and the sign form's fields (templates/sign_fields.html) ask of a page that
+/// shows them: the letter page and the embed answer alike.
 pub trait SignFormPage {
-    fn signed_letter(&self) -> &Letter;
+    fn snapshot(&self) -> &LetterSnapshot;
+
+    fn signed_letter(&self) -> &Letter {
+        &self.snapshot().letter
+    }
+
+    /// The total, with thousands separators.
+    fn total(&self) -> String {
+        thousands(self.snapshot().counts.total())
+    }
+
+    fn signatures_word(&self) -> &'static str {
+        if self.snapshot().counts.total() == 1 {
+            "signature"
+        } else {
+            "signatures"
+        }
+    }
 
     fn shows_kind_choice(&self) -> bool {
         self.signed_letter().accepts_individuals && self.signed_letter().accepts_organizations

@@ -58,6 +58,8 @@ pub struct LetterInput {
     pub accepts_organizations: bool,
     pub organizations_need_approval: bool,
     pub invites_skip_approval: bool,
+    /// Show, on the public page, how many counted signatures each member brought.
+    pub show_partner_tally: bool,
 }
 
 /// A letter that passed every rule, trimmed and normalized, ready to store.
@@ -75,6 +77,8 @@ pub struct LetterDraft {
     pub accepts_organizations: bool,
     pub organizations_need_approval: bool,
     pub invites_skip_approval: bool,
+    /// Show, on the public page, how many counted signatures each member brought.
+    pub show_partner_tally: bool,
     pub body_markdown: String,
 }
 
@@ -242,6 +246,7 @@ impl LetterDraft {
             accepts_organizations: input.accepts_organizations,
             organizations_need_approval: input.organizations_need_approval,
             invites_skip_approval: input.invites_skip_approval,
+            show_partner_tally: input.show_partner_tally,
             body_markdown,
         })
     }
@@ -266,6 +271,7 @@ mod tests {
             accepts_organizations: false,
             organizations_need_approval: true,
             invites_skip_approval: true,
+            show_partner_tally: false,
         }
     }
 

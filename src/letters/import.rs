@@ -40,6 +40,8 @@ struct FrontMatter {
     organizations_need_approval: bool,
     #[serde(default = "yes")]
     invites_skip_approval: bool,
+    #[serde(default)]
+    show_partner_tally: bool,
 }
 
 fn default_status() -> String {
@@ -104,6 +106,7 @@ pub fn parse_document(text: &str) -> Result<LetterDraft, ImportError> {
         accepts_organizations: matter.accepts_organizations,
         organizations_need_approval: matter.organizations_need_approval,
         invites_skip_approval: matter.invites_skip_approval,
+        show_partner_tally: matter.show_partner_tally,
     });
     match parsed {
         Ok(draft) if errors.is_empty() => Ok(draft),

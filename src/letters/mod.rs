@@ -51,6 +51,8 @@ pub struct Letter {
     /// or its scheduled close if that came first; `None` while it is open. Later edits and
     /// archiving a closed letter leave it alone.
     pub closed_at: Option<NaiveDateTime>,
+    /// The public page lists how many counted signatures each member brought.
+    pub show_partner_tally: bool,
 }
 
 impl Letter {
@@ -484,6 +486,7 @@ mod tests {
             created_at: at(0),
             updated_at: at(0),
             invites_skip_approval: false,
+            show_partner_tally: false,
             closed_at,
         }
     }

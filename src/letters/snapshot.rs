@@ -24,6 +24,8 @@ pub struct LetterSnapshot {
     pub listed: SignatureCounts,
     pub organizations: Vec<PublicSignatory>,
     pub recent_individuals: Vec<PublicSignatory>,
+    /// (member, counted signatures it brought), when the letter shows that publicly.
+    pub partners: Vec<(String, i64)>,
 }
 
 pub fn load(
@@ -38,12 +40,14 @@ pub fn load(
         signatures::listed_organizations(connection, &letter, 0, ORGANIZATIONS_ON_PAGE)?;
     let recent_individuals =
         signatures::listed_individuals(connection, &letter, 0, RECENT_ON_PAGE)?;
+    let partners = crate::partners::tally::public(connection, &letter)?;
     Ok(Some(LetterSnapshot {
         letter,
         counts,
         listed,
         organizations,
         recent_individuals,
+        partners,
     }))
 }
 

@@ -313,6 +313,7 @@ mod tests {
             created_at: time,
             updated_at: time,
             invites_skip_approval: true,
+            show_partner_tally: false,
             closed_at: None,
         }
     }

@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use super::form::SignatureInput;
 use super::normalize_organization;
 use crate::db::schema::signatures;
+use crate::partners::{ShareWithMember, ViaMember};
 
 #[derive(Clone, Debug, Insertable, AsChangeset)]
 // `treat_none_as_default_value = false` writes NULL rather than DEFAULT for an empty field,
@@ -33,6 +34,10 @@ pub struct SignerDetails {
     pub website: Option<String>,
     pub public: bool,
     pub updates: bool,
+    /// Written as a lookup of the code in the live roster (see `ViaMember`).
+    pub via_member_id: ViaMember,
+    /// Written as the ticked box and a live member's code (see `ShareWithMember`).
+    pub share_with_member: ShareWithMember,
 }
 
 /// Columns of `signatures` that say nothing about the person: ids, states, times, the
@@ -73,6 +78,11 @@ impl SignerDetails {
             website: input.website.clone(),
             public: input.public,
             updates: input.updates,
+            via_member_id: ViaMember(input.via.clone()),
+            share_with_member: ShareWithMember {
+                ticked: input.share_with_member,
+                code: input.via.clone(),
+            },
         }
     }
 
@@ -91,6 +101,8 @@ impl SignerDetails {
             website: None,
             public: false,
             updates: false,
+            via_member_id: ViaMember(None),
+            share_with_member: ShareWithMember::default(),
         }
     }
 }

@@ -27,6 +27,14 @@ pub struct SignatureFields {
     /// "Keep me updated about this letter": a consent of its own, never ticked in advance.
     #[serde(deserialize_with = "checkbox")]
     pub updates: bool,
+    /// The referral code of the member whose link the signer came through (`?via=` on the
+    /// letter page, carried as a hidden field). Malformed or unknown: no referral, no error;
+    /// a JSON number or object there is no referral either.
+    #[serde(deserialize_with = "lenient_text")]
+    pub via: String,
+    /// "Let <member> keep me informed": only offered, and only stored, with a member's code.
+    #[serde(deserialize_with = "checkbox")]
+    pub share_with_member: bool,
     /// The honeypot: people leave it empty.
     #[serde(rename = "nickname")]
     pub honeypot: String,
@@ -60,6 +68,20 @@ pub fn checkbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<boo
     deserializer.deserialize_any(Checkbox)
 }
 
+/// Text, or nothing for any other value: for fields whose bad values are ignored, not refused.
+fn lenient_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Lenient {
+        Text(String),
+        Other(serde::de::IgnoredAny),
+    }
+    Ok(match Lenient::deserialize(deserializer)? {
+        Lenient::Text(text) => text,
+        Lenient::Other(_) => String::new(),
+    })
+}
+
 /// A checked signature, ready to store.
 #[derive(Clone, Debug)]
 pub struct SignatureInput {
@@ -74,6 +96,10 @@ pub struct SignatureInput {
     pub website: Option<String>,
     pub public: bool,
     pub updates: bool,
+    /// A well-formed member code (`crate::partners::parse_code`); whether a live member holds
+    /// it is settled when the signature is stored.
+    pub via: Option<String>,
+    pub share_with_member: bool,
 }
 
 /// Field name to message, in form order.
@@ -159,6 +185,8 @@ pub fn validate(
     let comment = multiline_field(&mut errors, "comment", &fields.comment, COMMENT_MAX);
     let website = website_field(&mut errors, &fields.website);
 
+    let via = crate::partners::parse_code(&fields.via);
+
     match (kind, name, email) {
         (Some(kind), Some(name), Some(email)) if errors.is_empty() => Ok(SignatureInput {
             kind,
@@ -172,6 +200,8 @@ pub fn validate(
             website,
             public: fields.public,
             updates: fields.updates,
+            share_with_member: fields.share_with_member && via.is_some(),
+            via,
         }),
         _ => Err(errors),
     }

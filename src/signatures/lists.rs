@@ -63,24 +63,27 @@ pub fn counted_and_listed(
     Ok((counted, listed))
 }
 
-/// Which signatures a staff listing or export wants. Empty lists mean "all".
+/// Which signatures a staff listing or export wants. Empty lists mean "all"; `counted`
+/// keeps only the signatures that count (`is_counted`: not organizations still awaiting
+/// approval), whatever the states say.
 #[derive(Clone, Debug, Default)]
 pub struct SignatureFilter {
     pub states: Vec<SignatureState>,
     pub kinds: Vec<SignatureKind>,
+    pub counted: bool,
 }
 
 /// Up to `limit` signatures of a letter in creation order, after the id `after` (keyset
 /// paging, so long lists are read in constant memory).
 pub fn find_for_letter(
     connection: &mut DbConnection,
-    letter_id: &str,
+    letter: &Letter,
     filter: &SignatureFilter,
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<SignatureRecord>, diesel::result::Error> {
     let mut query = signatures::table
-        .filter(signatures::letter_id.eq(letter_id))
+        .filter(signatures::letter_id.eq(&letter.id))
         .order(signatures::id.asc())
         .limit(limit)
         .select(SignatureRecord::as_select())
@@ -90,6 +93,13 @@ pub fn find_for_letter(
     }
     if !filter.kinds.is_empty() {
         query = query.filter(signatures::kind.eq_any(filter.kinds.clone()));
+    }
+    if filter.counted {
+        let need_approval = letter.organizations_need_approval;
+        query = query.filter(
+            counted_of_kind(SignatureKind::Individual, need_approval)
+                .or(counted_of_kind(SignatureKind::Organization, need_approval)),
+        );
     }
     if let Some(after) = after {
         query = query.filter(signatures::id.gt(after.to_owned()));

@@ -64,6 +64,9 @@ pub struct SignatureRecord {
     pub removed_by: Option<String>,
     pub removed_reason: Option<String>,
     pub updates: bool,
+    /// The member whose link the signer came through, if any (`crate::partners`).
+    pub via_member_id: Option<String>,
+    pub share_with_member: bool,
 }
 
 /// What the public may see of a signature whose signer agreed to be listed.

@@ -104,24 +104,13 @@ pub(crate) fn sign_in_transaction(
         }
     }
 
-    let row = NewSignature::of(letter, input, now);
-    diesel::insert_into(signatures::table)
-        .values(&row)
-        .execute(connection)?;
-    queue_confirmation(
-        connection,
-        letter,
-        &Signer::new(&row.id, input),
-        input.email.as_str(),
-        policy,
-        now,
-    )?;
+    sign_new_batch(connection, &[(letter, input)], policy, now)?;
     Ok(SignOutcome::Created)
 }
 
 /// Stores signatures for addresses that have none on their letter yet, with their tokens and
 /// confirmation emails, in three statements whatever their number: the sign writer's fast
-/// path. The caller checked that no live row exists for any of them and that no address
+/// path (and, with one job, the one-by-one path's). The caller checked that no live row exists for any of them and that no address
 /// appears twice; a row stored meanwhile by another instance fails the whole call on the
 /// unique index, and the caller then takes them one by one.
 pub(crate) fn sign_new_batch(

@@ -117,7 +117,7 @@ async fn the_moderation_decision_sits_beside_the_organization(backend: Backend) 
 
 async fn the_export_page_starts_from_what_counts(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.create_letter(SLUG, "open", "organizations_need_approval = false");
+    app.create_letter(SLUG, "open", "organizations_need_approval = true");
     app.sign_and_confirm(SLUG, "Ada Lovelace", "ada@example.org")
         .await;
     let pending = app
@@ -127,20 +127,45 @@ async fn the_export_page_starts_from_what_counts(backend: Backend) {
         )
         .await;
     assert_eq!(pending.status, StatusCode::SEE_OTHER);
+    // An organization that confirmed by email and waits for staff: stored as verified, not
+    // counted.
+    let waiting = app
+        .sign(
+            SLUG,
+            &[
+                ("kind", "organization"),
+                ("name", "Wanda Waits"),
+                ("organization", "Waiting Org"),
+                ("email", "wanda@waiting.example"),
+            ],
+        )
+        .await;
+    assert_eq!(waiting.status, StatusCode::SEE_OTHER, "{}", waiting.body);
+    let mail = app
+        .wait_for_mails_to("wanda@waiting.example", 1)
+        .await
+        .remove(0);
+    let confirmed = app.post_form(&mail.link("/verify/"), "").await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+
     let viewer = app.staff("viewer@coalition.test", "viewer").await;
     let form = viewer
         .get(&format!("/admin/letters/{SLUG}/exports"))
         .await
         .body;
     assert!(
-        form.contains(r#"name="state" value="verified" checked>"#),
+        form.contains(r#"name="counted" value="yes" checked"#),
         "{form}"
     );
-    assert!(
-        form.contains(r#"name="state" value="approved" checked>"#),
-        "{form}"
-    );
-    for unticked in ["pending", "rejected", "withdrawn", "removed", "duplicate"] {
+    for unticked in [
+        "pending",
+        "verified",
+        "approved",
+        "rejected",
+        "withdrawn",
+        "removed",
+        "duplicate",
+    ] {
         assert!(
             form.contains(&format!(r#"name="state" value="{unticked}">"#)),
             "{unticked} starts unticked"
@@ -152,15 +177,35 @@ async fn the_export_page_starts_from_what_counts(backend: Backend) {
     let css = app.get("/static/style.css").await.body;
     assert!(css.contains("pre.wrap { white-space: pre-wrap; overflow-wrap: anywhere; }"));
 
-    // What the form sends untouched: the confirmed signature, not the pending one.
+    // What the form sends untouched: the confirmed person only, not the pending one and not
+    // the organization still awaiting approval.
     let download = viewer
-        .get(&format!(
-            "/admin/letters/{SLUG}/export.csv?state=verified&state=approved"
-        ))
+        .get(&format!("/admin/letters/{SLUG}/export.csv?counted=yes"))
         .await;
     assert_eq!(download.status, StatusCode::OK);
     assert!(download.body.contains("ada@example.org"));
     assert!(!download.body.contains("pending@example.org"));
+    assert!(!download.body.contains("wanda@waiting.example"));
+    // The command line says the same.
+    let cli = app.cli_ok(&["export", SLUG, "--counted"]);
+    assert!(cli.contains("ada@example.org"));
+    assert!(!cli.contains("wanda@waiting.example"));
+    // Unticked, everything.
+    let everything = viewer
+        .get(&format!("/admin/letters/{SLUG}/export.csv"))
+        .await;
+    assert!(everything.body.contains("wanda@waiting.example"));
+    assert!(everything.body.contains("pending@example.org"));
+    // A value that means nothing is refused, not read as "no".
+    let nonsense = viewer
+        .get(&format!("/admin/letters/{SLUG}/export.csv?counted=maybe"))
+        .await;
+    assert_eq!(
+        nonsense.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        nonsense.body
+    );
 }
 
 fn letter_fields<'a>(slug: &'a str, title: &'a str) -> Vec<(&'a str, &'a str)> {

@@ -17,6 +17,7 @@ use crate::on_both_backends;
 on_both_backends!(
     sigkill_mid_delivery_resends_at_most_the_messages_in_flight,
     sigterm_mid_delivery_finishes_in_flight_messages_and_resends_none,
+    one_of_two_instances_killed_mid_delivery_the_other_finishes_and_resends_at_most_its_in_flight,
 );
 
 const MESSAGES: usize = 600;
@@ -272,5 +273,52 @@ async fn sigterm_mid_delivery_finishes_in_flight_messages_and_resends_none(backe
     assert!(
         twice.is_empty(),
         "sent twice after a graceful stop: {twice:?}"
+    );
+}
+
+/// Two instances deliver one backlog together; one is killed mid-batch (SIGKILL). The other
+/// takes over the dead one's claimed messages once their lease runs out, without a restart:
+/// every message arrives, and only what the dead instance had in flight may arrive twice.
+async fn one_of_two_instances_killed_mid_delivery_the_other_finishes_and_resends_at_most_its_in_flight(
+    backend: Backend,
+) {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database_url = database_with_backlog(backend, directory.path());
+    let (sink, smtp_url) = SlowSink::start();
+
+    let mut doomed = start_server(&database_url, &smtp_url);
+    let _survivor = start_server(&database_url, &smtp_url);
+    wait_until("delivery under way", Duration::from_secs(30), || {
+        sink.count() >= 60
+    })
+    .await;
+    let _ = doomed.child.kill();
+    let _ = doomed.child.wait();
+    let at_kill = sink.count();
+    assert!(
+        at_kill < MESSAGES,
+        "the kill landed mid-delivery ({at_kill} of {MESSAGES})"
+    );
+
+    wait_until(
+        "the surviving instance delivers everything",
+        Duration::from_secs(90),
+        || sink.arrivals().len() >= MESSAGES,
+    )
+    .await;
+    wait_until(
+        "the outbox records every message as sent",
+        Duration::from_secs(30),
+        || states(&database_url).get(&OutboxState::Sent) == Some(&MESSAGES),
+    )
+    .await;
+    let arrivals = sink.arrivals();
+    assert_eq!(arrivals.len(), MESSAGES, "every message arrived");
+    let twice: Vec<(&String, &usize)> = arrivals.iter().filter(|(_, count)| **count > 1).collect();
+    assert!(
+        twice.len() <= CONCURRENCY && twice.iter().all(|(_, count)| **count == 2),
+        "{} message(s) arrived twice or more after one of two instances died with {at_kill} \
+         delivered; at most its {CONCURRENCY} in flight may: {twice:?}",
+        twice.len()
     );
 }

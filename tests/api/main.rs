@@ -26,6 +26,7 @@ mod mail_outbox;
 mod operations;
 mod operations_ready;
 mod organizations;
+mod partners;
 mod privacy;
 mod proxies;
 mod reliability;

@@ -40,7 +40,7 @@ struct Choice {
     value: &'static str,
     label: &'static str,
     count: String,
-    /// Ticked when the page opens: the signatures that count.
+    /// Ticked when the page opens (none: "only what counts" is).
     checked: bool,
 }
 
@@ -69,10 +69,7 @@ async fn export_form(
         .map(|signature_state| Choice {
             value: signature_state.as_str(),
             label: super::moderation::state_heading(signature_state),
-            checked: matches!(
-                signature_state,
-                SignatureState::Verified | SignatureState::Approved
-            ),
+            checked: false,
             count: thousands(
                 tally.get(SignatureKind::Individual, signature_state)
                     + tally.get(SignatureKind::Organization, signature_state),

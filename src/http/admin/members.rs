@@ -46,6 +46,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
 
 struct MemberRow {
     name: String,
+    /// The referral code: `/letters/{slug}?via=CODE` (the letter's Partners page has links).
+    code: String,
     email: String,
     website: Option<String>,
     added: String,
@@ -119,6 +121,7 @@ fn roster_page(
                 added: when(Some(member.created_at)),
                 name: member.name,
                 email: member.email,
+                code: member.code,
             })
             .collect(),
         notice,

@@ -16,6 +16,7 @@ pub(crate) mod letters;
 mod members;
 mod moderation;
 mod ordering;
+mod partners;
 mod tokens;
 
 use actix_web::http::{Method, StatusCode, header};
@@ -42,7 +43,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(tokens::routes)
         .configure(audit::routes)
         .configure(accounts::routes)
-        .configure(ordering::routes);
+        .configure(ordering::routes)
+        .configure(partners::routes);
 }
 
 async fn home(_staff: Staff) -> HttpResponse {

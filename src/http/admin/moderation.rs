@@ -385,6 +385,7 @@ pub async fn signatures(
         filter: SignatureFilter {
             states: wanted_state.into_iter().collect(),
             kinds: wanted_kind.into_iter().collect(),
+            counted: false,
         },
         text: text.clone(),
     };

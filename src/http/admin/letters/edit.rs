@@ -270,7 +270,7 @@ fn edit_detail(
 
 /// The names of the settings an edit changed.
 fn changed_fields(before: &Letter, after: &LetterDraft) -> Vec<&'static str> {
-    let checks: [(&'static str, bool); 11] = [
+    let checks: [(&'static str, bool); 12] = [
         ("title", before.title != after.title),
         ("addressee", before.addressee != after.addressee),
         ("summary", before.summary != after.summary),
@@ -293,6 +293,10 @@ fn changed_fields(before: &Letter, after: &LetterDraft) -> Vec<&'static str> {
         (
             "invites_skip_approval",
             before.invites_skip_approval != after.invites_skip_approval,
+        ),
+        (
+            "show_partner_tally",
+            before.show_partner_tally != after.show_partner_tally,
         ),
     ];
     checks

@@ -26,6 +26,7 @@ pub(super) struct LetterFormInput {
     pub accepts_organizations: Option<String>,
     pub organizations_need_approval: Option<String>,
     pub invites_skip_approval: Option<String>,
+    pub show_partner_tally: Option<String>,
     /// Set by the "Preview" button: render, store nothing.
     pub preview: Option<String>,
 }
@@ -45,6 +46,7 @@ pub(super) struct LetterFields {
     pub accepts_organizations: bool,
     pub organizations_need_approval: bool,
     pub invites_skip_approval: bool,
+    pub show_partner_tally: bool,
 }
 
 /// The value a `datetime-local` input shows, in UTC.
@@ -106,6 +108,7 @@ impl LetterFields {
             accepts_organizations: true,
             organizations_need_approval: true,
             invites_skip_approval: true,
+            show_partner_tally: false,
         }
     }
 
@@ -123,6 +126,7 @@ impl LetterFields {
             accepts_organizations: letter.accepts_organizations,
             organizations_need_approval: letter.organizations_need_approval,
             invites_skip_approval: letter.invites_skip_approval,
+            show_partner_tally: letter.show_partner_tally,
         }
     }
 
@@ -141,6 +145,7 @@ impl LetterFields {
             accepts_organizations: input.accepts_organizations.is_some(),
             organizations_need_approval: input.organizations_need_approval.is_some(),
             invites_skip_approval: input.invites_skip_approval.is_some(),
+            show_partner_tally: input.show_partner_tally.is_some(),
         }
     }
 
@@ -205,6 +210,7 @@ impl LetterFields {
             accepts_organizations: self.accepts_organizations,
             organizations_need_approval: self.organizations_need_approval,
             invites_skip_approval: self.invites_skip_approval,
+            show_partner_tally: self.show_partner_tally,
         });
         match parsed {
             Ok(draft) if errors.is_empty() => Ok(draft),

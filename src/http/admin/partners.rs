@@ -1,0 +1,217 @@
+//! Console: a letter's partners. How many signatures each member brought (counted and
+//! pending), each member's link to copy, and the personal download links of member contacts
+//! (issue by email, revoke).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::find_letter;
+use super::moderation::{form_pairs, form_value, when};
+use super::{AdminError, Nav, Staff, page, redirect};
+use crate::db::{self, DbError};
+use crate::http::AppState;
+use crate::http::views::thousands;
+use crate::partners::links::{self, LinkError};
+use crate::partners::tally;
+use crate::staff::Role;
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route(
+            "/admin/letters/{slug}/partners",
+            web::get().to(partners_page),
+        )
+        .route(
+            "/admin/letters/{slug}/partners/links",
+            web::post().to(issue_link),
+        )
+        .route(
+            "/admin/letters/{slug}/partners/links/{id}/revoke",
+            web::post().to(revoke_link),
+        );
+}
+
+struct PartnerRow {
+    name: String,
+    code: String,
+    removed: bool,
+    counted: String,
+    pending: String,
+    /// The member's referral address to copy.
+    link: String,
+    member_id: String,
+}
+
+struct LinkRow {
+    member: String,
+    created: String,
+    created_by: String,
+    expires: String,
+    status: &'static str,
+    last_download: String,
+    revoke_action: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/partners.html")]
+struct PartnersPage {
+    nav: Nav,
+    slug: String,
+    title: String,
+    show_partner_tally: bool,
+    rows: Vec<PartnerRow>,
+    links: Vec<LinkRow>,
+    notice: Option<String>,
+    issue_action: String,
+    link_days: i64,
+}
+
+#[derive(Deserialize)]
+pub struct PartnersQuery {
+    done: Option<String>,
+}
+
+pub async fn partners_page(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+    query: web::Query<PartnersQuery>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Viewer)?;
+    let letter = find_letter(&state, &path).await?;
+    let lookup = letter.clone();
+    let (tallies, issued) = state
+        .db(move |connection| {
+            Ok((
+                tally::per_member(connection, &lookup)?,
+                links::for_letter(connection, &lookup)?,
+            ))
+        })
+        .await?;
+    let base = state.settings.public_base().to_owned();
+    let now = db::now();
+    let rows = tallies
+        .into_iter()
+        .map(|tally| PartnerRow {
+            link: format!("{base}/letters/{}?via={}", letter.slug, tally.code),
+            name: tally.name,
+            code: tally.code,
+            removed: tally.removed,
+            counted: thousands(tally.counted),
+            pending: thousands(tally.pending),
+            member_id: tally.member_id,
+        })
+        .collect();
+    let links = issued
+        .into_iter()
+        .map(|(link, member)| LinkRow {
+            status: if link.revoked_at.is_some() {
+                "revoked"
+            } else if link.expires_at <= now {
+                "expired"
+            } else {
+                "active"
+            },
+            revoke_action: (link.is_usable_at(now) && staff.role().allows(Role::Editor)).then(
+                || {
+                    staff.action(&format!(
+                        "/admin/letters/{}/partners/links/{}/revoke",
+                        letter.slug, link.id
+                    ))
+                },
+            ),
+            member,
+            created: when(Some(link.created_at)),
+            created_by: link.created_by,
+            expires: when(Some(link.expires_at)),
+            last_download: when(link.last_downloaded_at),
+        })
+        .collect();
+    let notice = match query.done.as_deref() {
+        Some("issued") => Some(
+            "Download link sent to the member's contact. It is in the audit log, and can be revoked below."
+                .to_owned(),
+        ),
+        Some("revoked") => Some("Download link revoked: it no longer works.".to_owned()),
+        _ => None,
+    };
+    page(
+        StatusCode::OK,
+        &PartnersPage {
+            nav: staff.nav(),
+            show_partner_tally: letter.show_partner_tally,
+            rows,
+            links,
+            notice,
+            issue_action: staff.action(&format!("/admin/letters/{}/partners/links", letter.slug)),
+            link_days: state.settings.partners.export_link_days,
+            slug: letter.slug,
+            title: letter.title,
+        },
+    )
+}
+
+fn link_problem(error: LinkError) -> AdminError {
+    match error {
+        LinkError::UnknownMember(_) => {
+            AdminError::BadRequest("That member is not on the roster any more.".into())
+        }
+        LinkError::UnknownLink => AdminError::NotFound,
+        LinkError::Render(error) => AdminError::BadRequest(format!("email: {error}")),
+        LinkError::Database(error) => error.into(),
+    }
+}
+
+/// Emails a personal download link to the contact of the member named by `member` (its id).
+pub async fn issue_link(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let pairs = form_pairs(&body)?;
+    let member_id = form_value(&pairs, "member").unwrap_or("").to_owned();
+    let letter = find_letter(&state, &path).await?;
+    let actor = staff.actor();
+    let base = state.settings.public_base().to_owned();
+    let days = state.settings.partners.export_link_days;
+    let slug = letter.slug.clone();
+    state
+        .with_connection(move |connection| {
+            let member =
+                crate::members::find_live_by_id(connection, &member_id).map_err(DbError::from)?;
+            Ok::<_, DbError>(match member {
+                None => Err(LinkError::UnknownMember(member_id)),
+                Some(member) => links::issue(connection, &letter, &member, &actor, &base, days),
+            })
+        })
+        .await?
+        .map_err(link_problem)?;
+    state.mail_wakeup.notify_one();
+    Ok(redirect(&format!(
+        "/admin/letters/{slug}/partners?done=issued"
+    )))
+}
+
+pub async fn revoke_link(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let (slug, link_id) = path.into_inner();
+    let letter = find_letter(&state, &slug).await?;
+    let actor = staff.actor();
+    state
+        .with_connection(move |connection| {
+            Ok::<_, DbError>(links::revoke(connection, &letter, &link_id, &actor))
+        })
+        .await?
+        .map_err(link_problem)?;
+    Ok(redirect(&format!(
+        "/admin/letters/{slug}/partners?done=revoked"
+    )))
+}
