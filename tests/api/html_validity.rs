@@ -367,6 +367,20 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
     documents.page("invite-awaiting-approval", &waiting, StatusCode::OK);
     app.wait_for_mails_to(MEMBER, 4).await;
 
+    // A member's download link for the signers it brought: the email and the page.
+    let printed = app.cli_ok(&["members", "export-link", SLUG, "Member Org"]);
+    let download = printed
+        .trim()
+        .strip_prefix(crate::helpers::PUBLIC_URL)
+        .unwrap_or_else(|| panic!("no download link printed: {printed}"))
+        .to_owned();
+    app.wait_for_mails_to(MEMBER, 5).await;
+    documents.page(
+        "partner-download",
+        &app.get(&download).await,
+        StatusCode::OK,
+    );
+
     // The same organization signing again: its signer is told it already signed.
     let duplicate = sign_as_organization(&app, "Friends of the Riverbank", DUPLICATE_SIGNER).await;
     assert_eq!(
@@ -464,6 +478,10 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
         (
             "console-organizations",
             format!("/admin/letters/{SLUG}/organizations"),
+        ),
+        (
+            "console-partners",
+            format!("/admin/letters/{SLUG}/partners"),
         ),
         ("console-members", "/admin/members".to_owned()),
         ("console-staff", "/admin/staff".to_owned()),
