@@ -19,3 +19,4 @@ pub mod startup;
 pub mod telemetry;
 pub mod text;
 pub mod tokens;
+pub mod updates;

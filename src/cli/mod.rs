@@ -8,6 +8,7 @@ mod members;
 mod outbox;
 mod signatures;
 mod staff;
+mod updates;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -75,6 +76,11 @@ enum Command {
     },
     /// Write a letter's signatures as CSV or JSON.
     Export(export::ExportArgs),
+    /// Updates to a letter's signers.
+    Updates {
+        #[command(subcommand)]
+        command: updates::UpdatesCommand,
+    },
 }
 
 pub fn run() -> ExitCode {
@@ -114,6 +120,7 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Signatures { command } => signatures::run(&settings, command),
         Command::Members { command } => members::run(&settings, command),
         Command::Invites { command } => invites::run(&settings, command),
+        Command::Updates { command } => updates::run(&settings, command),
     }
 }
 

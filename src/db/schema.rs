@@ -106,6 +106,37 @@ diesel::table! {
         state -> Text,
         signature_id -> Nullable<Text>,
         recipient_key -> Text,
+        kind -> Nullable<Text>,
+        params -> Nullable<Text>,
+        update_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    updates (id) {
+        id -> Text,
+        letter_id -> Text,
+        subject -> Text,
+        body_markdown -> Text,
+        body_html -> Text,
+        state -> Text,
+        public_base -> Text,
+        source_hash -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        sending_at -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        queue_cursor -> Text,
+        queue_locked_until -> Nullable<Timestamp>,
+        queued -> BigInt,
+    }
+}
+
+diesel::table! {
+    update_unsubscribes (letter_id, email_normalized) {
+        letter_id -> Text,
+        email_normalized -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -231,6 +262,7 @@ diesel::table! {
 diesel::joinable!(letter_versions -> letters (letter_id));
 diesel::joinable!(signatures -> letters (letter_id));
 diesel::joinable!(tokens -> signatures (signature_id));
+diesel::joinable!(updates -> letters (letter_id));
 
 diesel::joinable!(invites -> members (member_id));
 diesel::joinable!(staff_sessions -> staff_users (staff_id));
@@ -249,5 +281,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_sessions,
     api_tokens,
     audit_log,
-    partner_links
+    partner_links,
+    updates,
+    update_unsubscribes
 );

@@ -13,6 +13,7 @@ mod pages;
 mod partners;
 mod share;
 pub mod site;
+mod unsubscribe;
 mod versions;
 mod views;
 
@@ -233,6 +234,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/verify/{token}", web::post().to(pages::verify))
         .route("/withdraw/{token}", web::get().to(pages::withdraw_page))
         .route("/withdraw/{token}", web::post().to(pages::withdraw))
+        .route("/unsubscribe/{token}", web::get().to(unsubscribe::page))
+        .route(
+            "/unsubscribe/{token}",
+            web::post().to(unsubscribe::one_click),
+        )
         // Before the public scope, which would otherwise answer every /api/v1/... itself.
         .configure(admin_api::routes)
         .service(

@@ -26,6 +26,8 @@ pub struct LetterSnapshot {
     pub recent_individuals: Vec<PublicSignatory>,
     /// (member, counted signatures it brought), when the letter shows that publicly.
     pub partners: Vec<(String, i64)>,
+    /// Sent updates to signers, newest first (`updates::published`).
+    pub updates: Vec<crate::updates::PublishedUpdate>,
 }
 
 pub fn load(
@@ -41,6 +43,7 @@ pub fn load(
     let recent_individuals =
         signatures::listed_individuals(connection, &letter, 0, RECENT_ON_PAGE)?;
     let partners = crate::partners::tally::public(connection, &letter)?;
+    let letter_id = letter.id.clone();
     Ok(Some(LetterSnapshot {
         letter,
         counts,
@@ -48,6 +51,7 @@ pub fn load(
         organizations,
         recent_individuals,
         partners,
+        updates: crate::updates::published(connection, &letter_id, crate::updates::ON_PAGE)?,
     }))
 }
 

@@ -404,3 +404,42 @@ mod tests {
         insta::assert_snapshot!("rejected", pinned(&rejected));
     }
 }
+
+/// An update to a letter's signers, rendered when it is sent. `body_html` is the update's
+/// sanitized rendering; the text part is its Markdown as written.
+pub struct UpdateMessage<'a> {
+    pub letter: LetterFacts<'a>,
+    pub body_markdown: &'a str,
+    pub body_html: &'a str,
+    pub letter_url: &'a str,
+    pub unsubscribe_url: &'a str,
+}
+mail_templates!(
+    UpdateMessage,
+    UpdateText,
+    UpdateHtml,
+    "email/update.txt",
+    "email/update.html"
+);
+
+pub fn update(
+    letter_title: &str,
+    letter_addressee: &str,
+    subject: &str,
+    body_markdown: &str,
+    body_html: &str,
+    letter_url: &str,
+    unsubscribe_url: &str,
+) -> Result<MailContent, askama::Error> {
+    UpdateMessage {
+        letter: LetterFacts {
+            title: letter_title,
+            addressee: letter_addressee,
+        },
+        body_markdown,
+        body_html,
+        letter_url,
+        unsubscribe_url,
+    }
+    .render(subject.to_owned())
+}

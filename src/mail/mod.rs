@@ -6,7 +6,7 @@ pub mod outbox;
 pub mod transport;
 pub mod worker;
 
-/// A rendered email, ready to queue.
+/// A rendered email, ready to queue (or, for a message rendered when sent, empty).
 #[derive(Clone, Debug)]
 pub struct MailContent {
     pub subject: String,
@@ -18,6 +18,9 @@ pub struct MailContent {
 pub struct OutgoingMail {
     pub recipient: String,
     pub content: MailContent,
+    /// For a message rendered when sent: its kind and parameters (JSON). The outbox then
+    /// stores these few hundred bytes instead of the rendered bodies.
+    pub deferred: Option<(outbox::MailKind, String)>,
     /// The signature this message is about, if any: a withdrawal erases exactly these.
     pub signature_id: Option<String>,
 }
@@ -27,6 +30,25 @@ impl OutgoingMail {
         OutgoingMail {
             recipient: recipient.to_owned(),
             content,
+            deferred: None,
+            signature_id: None,
+        }
+    }
+
+    /// A message the mail worker renders when it sends it, from `params`.
+    pub fn rendered_when_sent(
+        recipient: &str,
+        kind: outbox::MailKind,
+        params: String,
+    ) -> OutgoingMail {
+        OutgoingMail {
+            recipient: recipient.to_owned(),
+            content: MailContent {
+                subject: String::new(),
+                text: String::new(),
+                html: String::new(),
+            },
+            deferred: Some((kind, params)),
             signature_id: None,
         }
     }

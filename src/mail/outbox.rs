@@ -94,6 +94,21 @@ pub struct OutboxRecord {
     pub body_html: String,
     pub attempts: i32,
     pub state: OutboxState,
+    /// Set for messages rendered when sent (from `params`); `None` for messages stored
+    /// rendered, whose subject and bodies are sent as they are.
+    pub kind: Option<MailKind>,
+    /// What a rendered-when-sent message is about, as JSON (see [`MailKind`]).
+    pub params: Option<String>,
+}
+
+crate::text_enum! {
+    /// What a message rendered at send time is: the worker loads what the kind needs.
+    pub enum MailKind {
+        /// An update to a letter's signers: params `{"update": ID, "signature": ID}`.
+        Update => "update",
+        /// A signature's confirmation link (`signatures::sign::ConfirmationParams`).
+        ConfirmSignature => "confirm_signature",
+    }
 }
 
 /// The mailbox an address delivers to, as the per-mailbox limit counts it: spellings that
@@ -164,6 +179,8 @@ struct NewOutboxRow<'a> {
     created_at: NaiveDateTime,
     signature_id: Option<&'a str>,
     recipient_key: String,
+    kind: Option<MailKind>,
+    params: Option<&'a str>,
 }
 
 impl<'a> NewOutboxRow<'a> {
@@ -182,6 +199,8 @@ impl<'a> NewOutboxRow<'a> {
             created_at: now,
             signature_id: mail.signature_id.as_deref(),
             recipient_key: mailbox_key(&mail.recipient),
+            kind: mail.deferred.as_ref().map(|(kind, _)| *kind),
+            params: mail.deferred.as_ref().map(|(_, params)| params.as_str()),
         }
     }
 }
@@ -526,6 +545,8 @@ pub fn redact_for_signature(
         outbox::subject.eq(REDACTED),
         outbox::body_text.eq(REDACTED),
         outbox::body_html.eq(REDACTED),
+        // A message rendered when sent carries the signer's name and links here.
+        outbox::params.eq(None::<String>),
         outbox::last_error.eq(None::<String>),
     ))
     .execute(connection)?;

@@ -1,10 +1,81 @@
 //! Where email goes: an SMTP server, `.eml` files in a folder, or only the log.
 
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::outbox::OutboxRecord;
 use crate::config::{MailSettings, MailTransportKind};
+
+/// A message as it goes out: a stored row's own subject and bodies, or what the row's kind
+/// rendered at send time.
+#[derive(Clone, Debug)]
+pub struct Envelope {
+    /// The row's `message_id`: the same on every attempt.
+    pub message_id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The https one-click unsubscribe address (RFC 8058), for bulk mail.
+    pub unsubscribe_url: Option<String>,
+}
+
+impl Envelope {
+    /// A message stored rendered (a row without a kind).
+    pub fn stored(record: &OutboxRecord) -> Envelope {
+        Envelope {
+            message_id: record.message_id.clone(),
+            recipient: record.recipient.clone(),
+            subject: record.subject.clone(),
+            text: record.body_text.clone(),
+            html: record.body_html.clone(),
+            unsubscribe_url: None,
+        }
+    }
+}
+
+/// `List-Unsubscribe: <https://...>` (RFC 2369).
+#[derive(Clone, Debug)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(text: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(
+            text.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned(),
+        ))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the receiver may
+/// unsubscribe with a POST to the https address, without the reader opening a page.
+#[derive(Clone, Debug)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_text: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
+}
 
 pub enum MailTransport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -78,23 +149,29 @@ impl Mailer {
         !matches!(self.transport, MailTransport::Smtp(_))
     }
 
-    fn build(&self, record: &OutboxRecord) -> Result<Message, DeliveryError> {
-        let recipient: Mailbox = record.recipient.parse().map_err(|_| DeliveryError {
+    fn build(&self, envelope: &Envelope) -> Result<Message, DeliveryError> {
+        let recipient: Mailbox = envelope.recipient.parse().map_err(|_| DeliveryError {
             permanent: true,
             message: "the recipient address cannot be used".into(),
         })?;
-        Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(recipient)
-            .subject(record.subject.clone())
+            .subject(envelope.subject.clone())
             // The same id on every attempt lets receivers drop a duplicate delivery.
             .message_id(Some(format!(
                 "<{}@{}>",
-                record.message_id, self.message_id_domain
-            )))
+                envelope.message_id, self.message_id_domain
+            )));
+        if let Some(url) = &envelope.unsubscribe_url {
+            builder = builder
+                .header(ListUnsubscribe(url.clone()))
+                .header(ListUnsubscribePost);
+        }
+        builder
             .multipart(MultiPart::alternative_plain_html(
-                record.body_text.clone(),
-                record.body_html.clone(),
+                envelope.text.clone(),
+                envelope.html.clone(),
             ))
             .map_err(|error| DeliveryError {
                 permanent: true,
@@ -102,8 +179,8 @@ impl Mailer {
             })
     }
 
-    pub async fn deliver(&self, record: &OutboxRecord) -> Result<(), DeliveryError> {
-        let message = self.build(record)?;
+    pub async fn deliver(&self, envelope: &Envelope) -> Result<(), DeliveryError> {
+        let message = self.build(envelope)?;
         match &self.transport {
             MailTransport::Smtp(smtp) => {
                 smtp.send(message)

@@ -15,14 +15,17 @@ use futures_util::StreamExt;
 use tokio::sync::{Notify, mpsc, oneshot, watch};
 
 use super::outbox::{self, DeliveryOutcome, OutboxRecord};
-use super::transport::Mailer;
+use super::transport::{Envelope, Mailer};
 use crate::config::MailSettings;
 use crate::db::{self, DbPool};
+use crate::updates::Prepared;
 
 /// Messages claimed at once. Claimed messages not yet sent are not at risk of being sent
 /// twice, so this only trades claim queries against how long one instance holds them.
 const BATCH: i64 = 200;
 const POLL: StdDuration = StdDuration::from_millis(1000);
+/// How often to look for updates whose queueing stopped half-way.
+const STALL_CHECK: StdDuration = StdDuration::from_secs(10);
 
 pub struct MailWorker {
     pool: DbPool,
@@ -67,9 +70,14 @@ impl MailWorker {
     /// and claimed messages not yet started are handed back, so a graceful shutdown sends
     /// nothing twice and waits only for what is in flight.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let mut next_stall_check = tokio::time::Instant::now();
         loop {
             if *stop.borrow() {
                 return;
+            }
+            if tokio::time::Instant::now() >= next_stall_check {
+                next_stall_check = tokio::time::Instant::now() + STALL_CHECK;
+                self.resume_stalled_updates();
             }
             match self.deliver_due(&stop).await {
                 // New mail cannot go out before some of the last minute's ages out, so a
@@ -104,6 +112,35 @@ impl MailWorker {
         }
     }
 
+    /// Goes on queueing updates whose queuer stopped half-way (a crash): they are found once
+    /// its claim runs out, and queued from where it stopped, off this loop.
+    fn resume_stalled_updates(&self) {
+        let pool = self.pool.clone();
+        let wakeup = Arc::clone(&self.wakeup);
+        tokio::task::spawn_blocking(move || {
+            let resumed = pool
+                .get()
+                .map_err(db::DbError::from)
+                .and_then(|mut connection| {
+                    let mut total = 0;
+                    for id in crate::updates::take_over_stalled(&mut connection)? {
+                        tracing::info!(update = %id, "resuming an update's queueing");
+                        total +=
+                            crate::updates::queue_all(&mut connection, &id, crate::updates::BATCH)?;
+                    }
+                    Ok::<_, db::DbError>(total)
+                });
+            match resumed {
+                Ok(0) => {}
+                Ok(queued) => {
+                    tracing::info!(queued, "resumed updates queued");
+                    wakeup.notify_one();
+                }
+                Err(error) => tracing::warn!(%error, "mail worker: could not resume updates"),
+            }
+        });
+    }
+
     /// Delivers one claimed batch, no more than the ceiling leaves room for.
     pub async fn deliver_due(&self, stop: &watch::Receiver<bool>) -> Result<Round, db::DbError> {
         let pool = self.pool.clone();
@@ -127,8 +164,9 @@ impl MailWorker {
         if batch.is_empty() {
             return Ok(round);
         }
+        let batch = self.prepare(batch).await?;
         let held: Arc<Mutex<HashSet<String>>> = Arc::new(Mutex::new(
-            batch.iter().map(|record| record.id.clone()).collect(),
+            batch.iter().map(|(record, _)| record.id.clone()).collect(),
         ));
         let (recordings, received) = mpsc::unbounded_channel::<Recording>();
         let recorder = {
@@ -139,11 +177,11 @@ impl MailWorker {
 
         // The stream owns the only sender, so the recorder ends once every slot is done.
         let deliveries = futures_util::stream::iter(batch)
-            .map(move |record| {
+            .map(move |(record, prepared)| {
                 let recordings = recordings.clone();
                 let stop = stop.clone();
                 async move {
-                    let outcome = self.deliver_one(record, stop).await;
+                    let outcome = self.deliver_one(record, prepared, stop).await;
                     let (written, wait_for_write) = oneshot::channel();
                     if recordings.send((outcome, written)).is_ok() {
                         // Holding the slot until the result is written is what keeps a
@@ -192,21 +230,57 @@ impl MailWorker {
         Ok(round)
     }
 
+    /// Renders the messages whose row has a kind (an update, say) from what they are about:
+    /// one database visit for the batch, and none when every row is stored rendered.
+    async fn prepare(
+        &self,
+        batch: Vec<OutboxRecord>,
+    ) -> Result<Vec<(OutboxRecord, Prepared)>, db::DbError> {
+        if batch.iter().all(|record| record.kind.is_none()) {
+            return Ok(batch
+                .into_iter()
+                .map(|record| {
+                    let envelope = Envelope::stored(&record);
+                    (record, Prepared::Send(envelope))
+                })
+                .collect());
+        }
+        let pool = self.pool.clone();
+        run_blocking(move || {
+            let mut connection = pool.get()?;
+            let prepared = crate::updates::prepare(&mut connection, &batch)?;
+            Ok(batch.into_iter().zip(prepared).collect())
+        })
+        .await
+    }
+
     async fn deliver_one(
         &self,
         record: OutboxRecord,
+        prepared: Prepared,
         stop: watch::Receiver<bool>,
     ) -> DeliveryOutcome {
         if *stop.borrow() {
             return DeliveryOutcome::Released(record.id);
         }
-        match self.mailer.deliver(&record).await {
+        let envelope = match prepared {
+            Prepared::Send(envelope) => envelope,
+            Prepared::Skip(reason) => {
+                tracing::info!(message_id = %record.message_id, %reason, "mail not sent");
+                return DeliveryOutcome::Failed {
+                    id: record.id,
+                    action: outbox::FailureAction::GiveUp,
+                    error: reason,
+                };
+            }
+        };
+        match self.mailer.deliver(&envelope).await {
             Ok(()) => {
                 if self.mailer.logs_links() {
                     tracing::info!(
                         message_id = %record.message_id,
-                        subject = %record.subject,
-                        links = ?super::transport::links_in(&record.body_text),
+                        subject = %envelope.subject,
+                        links = ?super::transport::links_in(&envelope.text),
                         "mail delivered"
                     );
                 } else {

@@ -21,12 +21,12 @@ on_both_backends!(
 );
 
 const MESSAGES: usize = 600;
-const CONCURRENCY: usize = 4;
+pub(crate) const CONCURRENCY: usize = 4;
 
 /// An SMTP server that takes a moment per message, as a real one does, so that a kill lands
 /// in the middle of the backlog.
 #[derive(Clone, Default)]
-struct SlowSink {
+pub(crate) struct SlowSink {
     received: Arc<Mutex<Vec<Vec<u8>>>>,
     current: Vec<u8>,
 }
@@ -48,7 +48,7 @@ impl mailin_embedded::Handler for SlowSink {
 }
 
 impl SlowSink {
-    fn start() -> (SlowSink, String) {
+    pub(crate) fn start() -> (SlowSink, String) {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind SMTP port");
         let port = listener.local_addr().expect("SMTP port").port();
         let sink = SlowSink::default();
@@ -63,7 +63,7 @@ impl SlowSink {
         (sink, format!("smtp://127.0.0.1:{port}"))
     }
 
-    fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.received
             .lock()
             .map(|received| received.len())
@@ -71,7 +71,7 @@ impl SlowSink {
     }
 
     /// How many times each Message-ID arrived.
-    fn arrivals(&self) -> HashMap<String, usize> {
+    pub(crate) fn arrivals(&self) -> HashMap<String, usize> {
         let mut arrivals = HashMap::new();
         let received = self
             .received
@@ -85,8 +85,8 @@ impl SlowSink {
     }
 }
 
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
 }
 
 impl Drop for Server {
@@ -96,7 +96,7 @@ impl Drop for Server {
     }
 }
 
-fn start_server(database_url: &str, smtp_url: &str) -> Server {
+pub(crate) fn start_server(database_url: &str, smtp_url: &str) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_undersigned"))
         .arg("serve")
         .env("DATABASE_URL", database_url)
@@ -143,7 +143,7 @@ fn database_with_backlog(backend: Backend, directory: &std::path::Path) -> Strin
     database_url
 }
 
-async fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+pub(crate) async fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + limit;
     while !done() {
         assert!(Instant::now() < deadline, "timed out waiting: {what}");

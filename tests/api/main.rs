@@ -40,6 +40,7 @@ mod squatting;
 mod staff_auth;
 mod tallies;
 mod text_rules;
+mod updates;
 mod withdrawal_privacy;
 
 /// Operators script against the binary; it names itself and its version.

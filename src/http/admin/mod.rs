@@ -18,6 +18,7 @@ mod moderation;
 mod ordering;
 mod partners;
 mod tokens;
+mod updates;
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
@@ -44,7 +45,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(audit::routes)
         .configure(accounts::routes)
         .configure(ordering::routes)
-        .configure(partners::routes);
+        .configure(partners::routes)
+        .configure(updates::routes);
 }
 
 async fn home(_staff: Staff) -> HttpResponse {

@@ -1,0 +1,178 @@
+//! `updates send SLUG FILE.md` and `updates status SLUG`: updates to a letter's signers from
+//! the command line. The command queues the messages; the service's mail worker sends them.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+
+use super::{letter, open};
+use crate::config::Settings;
+use crate::updates::{self, UpdateState};
+
+#[derive(Subcommand)]
+pub(super) enum UpdatesCommand {
+    /// Send an update (Markdown with a `+++` TOML front matter whose `title` is the subject)
+    /// to the letter's opted-in signers and signed organizations' contacts.
+    Send {
+        slug: String,
+        file: PathBuf,
+        /// Do not ask (for scripts). Without it the command asks on a terminal and refuses
+        /// elsewhere.
+        #[arg(long)]
+        yes: bool,
+        /// Send a file that was already sent for this letter once more.
+        #[arg(long)]
+        again: bool,
+    },
+    /// Show each update of the letter and how far it went out.
+    Status { slug: String },
+}
+
+pub(super) fn run(settings: &Settings, command: UpdatesCommand) -> anyhow::Result<()> {
+    match command {
+        UpdatesCommand::Send {
+            slug,
+            file,
+            yes,
+            again,
+        } => send(settings, &slug, &file, yes, again),
+        UpdatesCommand::Status { slug } => status(settings, &slug),
+    }
+}
+
+fn send(
+    settings: &Settings,
+    slug: &str,
+    file: &std::path::Path,
+    yes: bool,
+    again: bool,
+) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let (subject, markdown) = updates::parse_file(&text)
+        .with_context(|| format!("{} is not a valid update", file.display()))?;
+    let mut connection = open(settings)?;
+    let letter = letter(&mut connection, slug)?;
+    let hash = crate::tokens::hash(&text);
+    let earlier = updates::find_by_source(&mut connection, &letter.id, &hash)?;
+    // A send that stopped half-way (the command was killed) goes on instead of starting over.
+    let resumable = earlier
+        .as_ref()
+        .filter(|update| update.state != UpdateState::Sent || !again);
+    if let Some(update) = resumable {
+        match update.state {
+            UpdateState::Sent => bail!(
+                "{} was already sent for {slug} ({} message(s)); use --again to send it once more",
+                file.display(),
+                update.queued
+            ),
+            UpdateState::Sending => {
+                let queued = updates::queue_all(&mut connection, &update.id, updates::BATCH)?;
+                println!("resumed {}: {queued} more message(s) queued", update.id);
+                return Ok(());
+            }
+            UpdateState::Draft => {}
+        }
+    }
+    let recipients = updates::count_recipients(&mut connection, &letter)?;
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("not sending without confirmation: run it on a terminal, or pass --yes");
+        }
+        print!(
+            "Send “{subject}” to {recipients} address(es) about “{}”? [y/N] ",
+            letter.title
+        );
+        std::io::stdout().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            bail!("not sent");
+        }
+    }
+    let update = match resumable {
+        Some(draft) => draft.clone(),
+        None => {
+            let stored_hash = if earlier.is_some() {
+                format!("{hash}:{}", crate::db::new_id())
+            } else {
+                hash
+            };
+            updates::create(
+                &mut connection,
+                &letter,
+                &subject,
+                &markdown,
+                settings.public_base(),
+                "command line",
+                Some(&stored_hash),
+            )?
+        }
+    };
+    let started = crate::db::write_transaction(&mut connection, |connection| {
+        let started = updates::start_sending(connection, &update.id)?;
+        if started {
+            crate::staff::audit::record(
+                connection,
+                &crate::staff::Actor {
+                    staff_id: None,
+                    email: "command line".into(),
+                },
+                "update.send",
+                Some(&letter.id),
+                Some(&update.id),
+                &update.subject,
+            )?;
+        }
+        Ok::<_, diesel::result::Error>(started)
+    })?;
+    let sent = if started {
+        Some(updates::queue_all(
+            &mut connection,
+            &update.id,
+            updates::BATCH,
+        )?)
+    } else {
+        None
+    };
+    match sent {
+        Some(queued) => println!(
+            "update {}: {queued} message(s) queued; the service's mail worker sends them",
+            update.id
+        ),
+        None => bail!(
+            "update {} was already sent; nothing was sent again",
+            update.id
+        ),
+    }
+    Ok(())
+}
+
+fn status(settings: &Settings, slug: &str) -> anyhow::Result<()> {
+    let mut connection = open(settings)?;
+    let letter = letter(&mut connection, slug)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{:<36} {:<8} {:>8} {:>8} {:>8} {:>8} {:>12}  SUBJECT",
+        "UPDATE", "STATE", "QUEUED", "WAITING", "SENT", "FAILED", "UNSUBSCRIBED"
+    )?;
+    for update in updates::for_letter(&mut connection, &letter.id)? {
+        let progress = updates::progress(&mut connection, &update)?;
+        writeln!(
+            out,
+            "{:<36} {:<8} {:>8} {:>8} {:>8} {:>8} {:>12}  {}",
+            update.id,
+            update.state.as_str(),
+            progress.queued,
+            progress.waiting,
+            progress.sent,
+            progress.failed,
+            progress.unsubscribed,
+            update.subject
+        )?;
+    }
+    Ok(())
+}

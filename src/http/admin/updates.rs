@@ -1,0 +1,367 @@
+//! Updates to a letter's signers in the console: write one (Markdown, with a preview), look
+//! at it, confirm, send, and watch it go out.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::moderation::{form_pairs, form_value};
+use super::{AdminError, Nav, Staff, find_letter, page, redirect};
+use crate::db::DbError;
+use crate::http::AppState;
+use crate::staff::{Role, audit};
+use crate::updates::{self, Progress, Update, UpdateError, UpdateState};
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/admin/letters/{slug}/updates", web::get().to(list))
+        .route("/admin/letters/{slug}/updates", web::post().to(write))
+        .route("/admin/letters/{slug}/updates/{id}", web::get().to(show))
+        .route(
+            "/admin/letters/{slug}/updates/{id}/send",
+            web::get().to(confirm),
+        )
+        .route(
+            "/admin/letters/{slug}/updates/{id}/send",
+            web::post().to(send),
+        );
+}
+
+pub struct Row {
+    pub id: String,
+    pub subject: String,
+    pub state: &'static str,
+    pub created_at: String,
+    pub progress: Progress,
+}
+
+#[derive(Template)]
+#[template(path = "admin/updates.html")]
+struct ListPage {
+    nav: Nav,
+    slug: String,
+    title: String,
+    rows: Vec<Row>,
+    action: String,
+    subject: String,
+    body: String,
+    preview: Option<String>,
+    error: Option<String>,
+    /// Something is still going out: the page reloads itself to show progress.
+    busy: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/updates_show.html")]
+struct ShowPage {
+    nav: Nav,
+    slug: String,
+    title: String,
+    update: Update,
+    progress: Progress,
+    busy: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/updates_send.html")]
+struct ConfirmPage {
+    nav: Nav,
+    slug: String,
+    title: String,
+    update: Update,
+    recipients: i64,
+    action: String,
+}
+
+fn busy(update: &Update, progress: &Progress) -> bool {
+    update.state == UpdateState::Sending || progress.waiting > 0
+}
+
+fn time(at: chrono::NaiveDateTime) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    staff: Staff,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    list_page(
+        &state,
+        &staff,
+        &slug,
+        String::new(),
+        String::new(),
+        None,
+        None,
+    )
+    .await
+}
+
+async fn list_page(
+    state: &AppState,
+    staff: &Staff,
+    slug: &str,
+    subject: String,
+    body: String,
+    preview: Option<String>,
+    error: Option<String>,
+) -> Result<HttpResponse, AdminError> {
+    let letter = find_letter(state, slug).await?;
+    let letter_id = letter.id.clone();
+    let rows = state
+        .db(move |connection| {
+            let mut rows = Vec::new();
+            for update in updates::for_letter(connection, &letter_id)? {
+                let progress = updates::progress(connection, &update)?;
+                rows.push((update, progress));
+            }
+            Ok(rows)
+        })
+        .await?;
+    let busy = rows.iter().any(|(update, progress)| busy(update, progress));
+    let rows = rows
+        .into_iter()
+        .map(|(update, progress)| Row {
+            id: update.id,
+            subject: update.subject,
+            state: update.state.as_str(),
+            created_at: time(update.created_at),
+            progress,
+        })
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page(
+        status,
+        &ListPage {
+            nav: staff.nav(),
+            action: staff.action(&format!("/admin/letters/{}/updates", letter.slug)),
+            slug: letter.slug,
+            title: letter.title,
+            rows,
+            subject,
+            body,
+            preview,
+            error,
+            busy,
+        },
+    )
+}
+
+/// Previews, or saves a draft (`save`): nothing is sent from here.
+async fn write(
+    state: web::Data<AppState>,
+    staff: Staff,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let pairs = form_pairs(&body)?;
+    let subject = form_value(&pairs, "subject").unwrap_or("").to_owned();
+    let markdown = form_value(&pairs, "body")
+        .unwrap_or("")
+        .replace("\r\n", "\n");
+    if let Err(error) = updates::validate(&subject, &markdown) {
+        return list_page(
+            &state,
+            &staff,
+            &slug,
+            subject,
+            markdown,
+            None,
+            Some(error.to_string()),
+        )
+        .await;
+    }
+    if form_value(&pairs, "save").is_none() {
+        let preview = updates::render_markdown(&markdown);
+        return list_page(
+            &state,
+            &staff,
+            &slug,
+            subject,
+            markdown,
+            Some(preview),
+            None,
+        )
+        .await;
+    }
+    let letter = find_letter(&state, &slug).await?;
+    let public_base = state.settings.public_base().to_owned();
+    let actor = staff.actor();
+    let created_by = staff.email().to_owned();
+    let created = state
+        .with_connection(move |connection| {
+            let update = updates::create(
+                connection,
+                &letter,
+                &subject,
+                &markdown,
+                &public_base,
+                &created_by,
+                None,
+            )
+            .map_err(|error| match error {
+                UpdateError::Database(error) => AdminError::from(error),
+                other => AdminError::BadRequest(other.to_string()),
+            })?;
+            audit::record(
+                connection,
+                &actor,
+                "update.create",
+                Some(&letter.id),
+                Some(&update.id),
+                &update.subject,
+            )?;
+            Ok::<_, AdminError>((letter.slug, update.id))
+        })
+        .await?;
+    Ok(redirect(&format!(
+        "/admin/letters/{}/updates/{}",
+        created.0, created.1
+    )))
+}
+
+async fn find_update(
+    state: &AppState,
+    slug: &str,
+    id: &str,
+) -> Result<(crate::letters::Letter, Update, Progress), AdminError> {
+    let letter = find_letter(state, slug).await?;
+    let id = id.to_owned();
+    let letter_id = letter.id.clone();
+    let found = state
+        .db(move |connection| {
+            let Some(update) = updates::find(connection, &id)? else {
+                return Ok(None);
+            };
+            let progress = updates::progress(connection, &update)?;
+            Ok(Some((update, progress)))
+        })
+        .await?;
+    match found {
+        Some((update, progress)) if update.letter_id == letter_id => Ok((letter, update, progress)),
+        _ => Err(AdminError::NotFound),
+    }
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AdminError> {
+    let (slug, id) = path.into_inner();
+    let (letter, update, progress) = find_update(&state, &slug, &id).await?;
+    page(
+        StatusCode::OK,
+        &ShowPage {
+            nav: staff.nav(),
+            busy: busy(&update, &progress),
+            slug: letter.slug,
+            title: letter.title,
+            update,
+            progress,
+        },
+    )
+}
+
+/// The question before sending, as a page of its own: works without script.
+async fn confirm(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let (slug, id) = path.into_inner();
+    let (letter, update, _) = find_update(&state, &slug, &id).await?;
+    if update.state != UpdateState::Draft {
+        return Ok(redirect(&format!(
+            "/admin/letters/{}/updates/{}",
+            letter.slug, update.id
+        )));
+    }
+    let counted_letter = letter.clone();
+    let recipients = state
+        .db(move |connection| updates::count_recipients(connection, &counted_letter))
+        .await?;
+    page(
+        StatusCode::OK,
+        &ConfirmPage {
+            nav: staff.nav(),
+            action: staff.action(&format!(
+                "/admin/letters/{}/updates/{}/send",
+                letter.slug, update.id
+            )),
+            slug: letter.slug,
+            title: letter.title,
+            update,
+            recipients,
+        },
+    )
+}
+
+/// Sends once: only the request that turns the draft into `sending` queues anything; the
+/// queueing goes on in the background and the page shows its progress.
+async fn send(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let (slug, id) = path.into_inner();
+    let (letter, update, _) = find_update(&state, &slug, &id).await?;
+    let actor = staff.actor();
+    let update_id = update.id.clone();
+    let letter_id = letter.id.clone();
+    let started = state
+        .with_connection(move |connection| {
+            let started = updates::start_sending(connection, &update_id)?;
+            if started {
+                audit::record(
+                    connection,
+                    &actor,
+                    "update.send",
+                    Some(&letter_id),
+                    Some(&update_id),
+                    &update.subject,
+                )?;
+            }
+            Ok::<_, DbError>(started)
+        })
+        .await?;
+    if !started {
+        return Err(AdminError::BadRequest(
+            "This update was already sent. Nothing was sent again.".into(),
+        ));
+    }
+    let pool = state.pool.clone();
+    let wakeup = std::sync::Arc::clone(&state.mail_wakeup);
+    let queued_id = id.clone();
+    // Off the request: a large letter takes seconds. Should this process die meanwhile, the
+    // mail worker (of any instance) goes on from the update's cursor once the claim runs out.
+    tokio::task::spawn_blocking(move || {
+        let queued = pool
+            .get()
+            .map_err(DbError::from)
+            .and_then(|mut connection| {
+                updates::queue_all(&mut connection, &queued_id, updates::BATCH)
+                    .map_err(DbError::from)
+            });
+        match queued {
+            Ok(queued) => tracing::info!(update = %queued_id, queued, "update queued"),
+            Err(error) => {
+                tracing::error!(update = %queued_id, %error, "queueing an update stopped; it resumes later")
+            }
+        }
+        wakeup.notify_one();
+    });
+    state.snapshots.invalidate(&letter.slug);
+    Ok(redirect(&format!(
+        "/admin/letters/{}/updates/{}",
+        letter.slug, id
+    )))
+}

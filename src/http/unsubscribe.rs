@@ -1,0 +1,133 @@
+//! `/unsubscribe/{token}`: the link in every update. GET shows a page with a button (a link
+//! scanner fetching the address changes nothing); POST with exactly the body
+//! `List-Unsubscribe=One-Click` unsubscribes (RFC 8058: mail providers send it without a
+//! cookie or a form token, so none is asked for). The token is signed and names the letter
+//! and the address; the endpoint can do nothing else.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::pages::token_page;
+use super::views::MessagePage;
+use super::{AppState, PageError};
+use crate::db::schema::letters;
+use crate::db::{self, DbError};
+use crate::updates::unsubscribe;
+
+/// The one body RFC 8058 defines, and the only one accepted.
+const ONE_CLICK: &[u8] = b"List-Unsubscribe=One-Click";
+
+#[derive(Template)]
+#[template(path = "unsubscribe.html")]
+struct UnsubscribePage {
+    letter_title: String,
+    address: String,
+    action: String,
+}
+
+/// The letter's title and the address a valid token names; `None` for anything else.
+async fn resolve(
+    state: &AppState,
+    token: String,
+) -> Result<Option<(String, String, String)>, DbError> {
+    state
+        .with_connection(move |connection| {
+            let secret = unsubscribe::secret(connection)?;
+            let Some((letter_id, address)) = unsubscribe::verify(&secret, &token) else {
+                return Ok(None);
+            };
+            use diesel::prelude::*;
+            let title: Option<String> = letters::table
+                .find(&letter_id)
+                .select(letters::title)
+                .first(connection)
+                .optional()?;
+            Ok(title.map(|title| (letter_id, address, title)))
+        })
+        .await
+}
+
+/// Whether the body is RFC 8058's one-click form: `List-Unsubscribe=One-Click` urlencoded,
+/// or the same field as `multipart/form-data` (both are allowed to senders of the POST).
+fn is_one_click(request: &HttpRequest, body: &[u8]) -> bool {
+    let content_type = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !content_type.starts_with("multipart/form-data") {
+        return body.trim_ascii() == ONE_CLICK;
+    }
+    // One part named List-Unsubscribe whose value is One-Click, and nothing else.
+    let Ok(text) = std::str::from_utf8(body) else {
+        return false;
+    };
+    let parts: Vec<&str> = text
+        .split("\r\n--")
+        .filter(|part| part.contains("Content-Disposition"))
+        .collect();
+    parts.len() == 1
+        && parts[0].contains("name=\"List-Unsubscribe\"")
+        && parts[0]
+            .split_once("\r\n\r\n")
+            .is_some_and(|(_, value)| value.trim_ascii() == "One-Click")
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    state
+        .limit(&state.defenses.verify, "verify", &request)
+        .map_err(PageError::TooManyRequests)?;
+    let token = token.into_inner();
+    let Some((_, address, letter_title)) = resolve(&state, token.clone()).await? else {
+        return Err(PageError::NotFound);
+    };
+    token_page(
+        StatusCode::OK,
+        &UnsubscribePage {
+            letter_title,
+            address,
+            action: format!("/unsubscribe/{token}"),
+        },
+    )
+}
+
+pub async fn one_click(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    token: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    state
+        .limit(&state.defenses.verify, "verify", &request)
+        .map_err(PageError::TooManyRequests)?;
+    if !is_one_click(&request, &body) {
+        return Err(PageError::BadRequest(
+            "Send List-Unsubscribe=One-Click to unsubscribe.".into(),
+        ));
+    }
+    let Some((letter_id, address, letter_title)) = resolve(&state, token.into_inner()).await?
+    else {
+        return Err(PageError::NotFound);
+    };
+    state
+        .with_connection(move |connection| {
+            unsubscribe::unsubscribe(connection, &letter_id, &address).map_err(db::DbError::from)
+        })
+        .await?;
+    token_page(
+        StatusCode::OK,
+        &MessagePage {
+            heading: "You are unsubscribed",
+            paragraphs: vec![format!(
+                "No more updates about “{letter_title}” will be sent to you. Your signature stays on the letter."
+            )],
+            link: None,
+        },
+    )
+}

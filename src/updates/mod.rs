@@ -1,0 +1,783 @@
+//! Updates to signers: staff write an update for a letter once (subject and Markdown), and
+//! sending it queues one small outbox row per recipient (kind `update`) that the mail worker
+//! renders when it sends it.
+//!
+//! Recipients are the counted individual signers who ticked "Keep me updated" and the
+//! contacts of counted organizations, each address once, minus the addresses unsubscribed
+//! from the letter. Queueing is set-based (`INSERT INTO outbox ... SELECT ... FROM
+//! signatures`) in batches by signature id, each batch its own short write transaction that
+//! also moves the update's cursor: a crash in the middle loses nothing, and whoever takes the
+//! update over next (the mail worker, once the queuer's claim runs out) goes on from the
+//! cursor. A send is a conditional state change (draft -> sending -> sent), and the outbox
+//! holds at most one row per update and address, so nothing goes out twice by accident.
+
+pub mod unsubscribe;
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::db::schema::{letters, outbox, signatures, update_unsubscribes, updates};
+use crate::db::{self, DbConnection};
+use crate::letters::Letter;
+use crate::mail::outbox::{MailKind, OutboxRecord, OutboxState, mailbox_key};
+use crate::mail::transport::Envelope;
+use crate::signatures::sign::ConfirmationParams;
+use crate::signatures::{SignatureKind, SignatureState};
+
+crate::text_enum! {
+    /// Where an update is: written, being queued to its recipients, or queued to all.
+    pub enum UpdateState {
+        Draft => "draft",
+        Sending => "sending",
+        Sent => "sent",
+    }
+}
+
+/// Signatures a queueing batch covers: short enough that the write lock is held for about
+/// ten milliseconds, so signing goes on meanwhile (benches/updates.rs measures both).
+pub const BATCH: i64 = 2_000;
+
+/// A breath between batches: the write lock is not handed out fairly, and without it the
+/// queuer could take it again before a waiting signer gets it.
+pub const BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(2);
+
+/// How long a queuer holds an update between batches before another may take it over.
+const QUEUE_LEASE_SECONDS: i64 = 60;
+
+/// Updates shown on the public letter page.
+pub const ON_PAGE: i64 = 10;
+
+/// The error recorded on a message not sent because its address unsubscribed.
+pub const UNSUBSCRIBED: &str = "skipped: unsubscribed";
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = updates)]
+pub struct Update {
+    pub id: String,
+    pub letter_id: String,
+    pub subject: String,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub state: UpdateState,
+    pub public_base: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub sending_at: Option<NaiveDateTime>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub queued: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("this file was already sent for this letter (use --again to send it once more)")]
+    AlreadySent,
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// The sanitized HTML of an update's Markdown: no script, no `javascript:` links.
+pub fn render_markdown(markdown: &str) -> String {
+    crate::letters::markdown::render(markdown)
+}
+
+/// Checks what staff typed; returns the trimmed subject.
+pub fn validate(subject: &str, markdown: &str) -> Result<String, UpdateError> {
+    let subject = subject.trim();
+    if subject.is_empty() {
+        return Err(UpdateError::Invalid("Give the update a subject.".into()));
+    }
+    if subject.chars().count() > 200 || subject.contains(['\r', '\n']) {
+        return Err(UpdateError::Invalid(
+            "The subject must be one line of at most 200 characters.".into(),
+        ));
+    }
+    if markdown.trim().is_empty() {
+        return Err(UpdateError::Invalid("Write the update's text.".into()));
+    }
+    if markdown.len() > 100_000 {
+        return Err(UpdateError::Invalid(
+            "The text is too long (at most 100,000 bytes).".into(),
+        ));
+    }
+    Ok(subject.to_owned())
+}
+
+/// Stores a draft update. `source_hash` names the file it came from (the command line), so
+/// the same file cannot be sent twice for a letter.
+pub fn create(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    subject: &str,
+    markdown: &str,
+    public_base: &str,
+    created_by: &str,
+    source_hash: Option<&str>,
+) -> Result<Update, UpdateError> {
+    let subject = validate(subject, markdown)?;
+    let id = db::new_id();
+    let now = db::now();
+    let inserted = diesel::insert_into(updates::table)
+        .values((
+            updates::id.eq(&id),
+            updates::letter_id.eq(&letter.id),
+            updates::subject.eq(&subject),
+            updates::body_markdown.eq(markdown),
+            updates::body_html.eq(render_markdown(markdown)),
+            updates::state.eq(UpdateState::Draft),
+            updates::public_base.eq(public_base.trim_end_matches('/')),
+            updates::source_hash.eq(source_hash),
+            updates::created_by.eq(created_by),
+            updates::created_at.eq(now),
+        ))
+        .execute(connection);
+    match inserted {
+        Err(error) if db::is_unique_violation(&error) => return Err(UpdateError::AlreadySent),
+        other => {
+            other?;
+        }
+    }
+    Ok(find(connection, &id)?.ok_or(diesel::result::Error::NotFound)?)
+}
+
+pub fn find(
+    connection: &mut DbConnection,
+    id: &str,
+) -> Result<Option<Update>, diesel::result::Error> {
+    updates::table
+        .find(id)
+        .select(Update::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// A letter's updates, newest first.
+pub fn for_letter(
+    connection: &mut DbConnection,
+    letter_id: &str,
+) -> Result<Vec<Update>, diesel::result::Error> {
+    updates::table
+        .filter(updates::letter_id.eq(letter_id))
+        .order((updates::created_at.desc(), updates::id.desc()))
+        .select(Update::as_select())
+        .load(connection)
+}
+
+/// Whether a file with this hash was sent (or is being sent) for the letter.
+pub fn source_was_sent(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    source_hash: &str,
+) -> Result<bool, diesel::result::Error> {
+    let count: i64 = updates::table
+        .filter(updates::letter_id.eq(letter_id))
+        .filter(updates::source_hash.eq(source_hash))
+        .count()
+        .get_result(connection)?;
+    Ok(count > 0)
+}
+
+/// An update shown on the public letter page.
+#[derive(Clone, Debug)]
+pub struct PublishedUpdate {
+    pub subject: String,
+    /// Sanitized when the update was written.
+    pub body_html: String,
+    pub published_at: NaiveDateTime,
+}
+
+/// The letter's sent updates for its public page, newest first.
+pub fn published(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    limit: i64,
+) -> Result<Vec<PublishedUpdate>, diesel::result::Error> {
+    let rows: Vec<(String, String, Option<NaiveDateTime>)> = updates::table
+        .filter(updates::letter_id.eq(letter_id))
+        .filter(updates::state.ne(UpdateState::Draft))
+        .order((updates::sending_at.desc(), updates::id.desc()))
+        .limit(limit)
+        .select((updates::subject, updates::body_html, updates::sending_at))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(subject, body_html, at)| {
+            at.map(|published_at| PublishedUpdate {
+                subject,
+                body_html,
+                published_at,
+            })
+        })
+        .collect())
+}
+
+/// Turns a draft into a sending update and takes the queuer's claim on it. `false` when it
+/// is not a draft any more: someone else sent it, and this send must do nothing.
+pub fn start_sending(
+    connection: &mut DbConnection,
+    id: &str,
+) -> Result<bool, diesel::result::Error> {
+    let now = db::now();
+    let changed = db::write_transaction(connection, |connection| {
+        diesel::update(
+            updates::table
+                .filter(updates::id.eq(id))
+                .filter(updates::state.eq(UpdateState::Draft)),
+        )
+        .set((
+            updates::state.eq(UpdateState::Sending),
+            updates::sending_at.eq(now),
+            updates::queue_locked_until.eq(now + Duration::seconds(QUEUE_LEASE_SECONDS)),
+        ))
+        .execute(connection)
+    })?;
+    Ok(changed == 1)
+}
+
+/// Takes over an update whose queuer stopped (crashed) before queueing every recipient: its
+/// claim ran out. Returns the ids taken; the caller then runs [`queue_all`] on each.
+pub fn take_over_stalled(
+    connection: &mut DbConnection,
+) -> Result<Vec<String>, diesel::result::Error> {
+    let now = db::now();
+    let stalled: Vec<String> = updates::table
+        .filter(updates::state.eq(UpdateState::Sending))
+        .filter(updates::queue_locked_until.lt(now))
+        .select(updates::id)
+        .load(connection)?;
+    let mut taken = Vec::new();
+    for id in stalled {
+        let changed = db::write_transaction(connection, |connection| {
+            diesel::update(
+                updates::table
+                    .filter(updates::id.eq(&id))
+                    .filter(updates::state.eq(UpdateState::Sending))
+                    .filter(updates::queue_locked_until.lt(now)),
+            )
+            .set(updates::queue_locked_until.eq(now + Duration::seconds(QUEUE_LEASE_SECONDS)))
+            .execute(connection)
+        })?;
+        if changed == 1 {
+            taken.push(id);
+        }
+    }
+    Ok(taken)
+}
+
+/// The SQL condition for a signature that receives updates: counted (the one rule in
+/// `signatures::state::is_counted`), and for individuals opted in. The names are the enums'
+/// own, never user input.
+fn recipient_condition(organizations_need_approval: bool) -> String {
+    let mut parts = Vec::new();
+    for kind in SignatureKind::ALL {
+        let states: Vec<String> = SignatureState::ALL
+            .into_iter()
+            .filter(|state| {
+                crate::signatures::state::is_counted(kind, *state, organizations_need_approval)
+            })
+            .map(|state| format!("'{}'", state.as_str()))
+            .collect();
+        if states.is_empty() {
+            continue;
+        }
+        let consent = match kind {
+            SignatureKind::Individual => " AND s.updates",
+            SignatureKind::Organization => "",
+        };
+        parts.push(format!(
+            "(s.kind = '{}' AND s.state IN ({}){consent})",
+            kind.as_str(),
+            states.join(", ")
+        ));
+    }
+    if parts.is_empty() {
+        "FALSE".into()
+    } else {
+        format!("({})", parts.join(" OR "))
+    }
+}
+
+/// Queues the update to every recipient not queued yet, batch after batch, from its cursor.
+/// Returns how many messages this call queued. Stops early (without error) when another
+/// queuer took the update over. Each batch is one write transaction.
+pub fn queue_all(
+    connection: &mut DbConnection,
+    update_id: &str,
+    batch: i64,
+) -> Result<i64, diesel::result::Error> {
+    let mut total = 0;
+    while let Some(queued) = queue_batch(connection, update_id, batch)? {
+        total += queued;
+        std::thread::sleep(BATCH_PAUSE);
+    }
+    Ok(total)
+}
+
+/// One batch: `Some(queued)` while there may be more, `None` once the update is sent (or is
+/// not this queuer's to send).
+pub fn queue_batch(
+    connection: &mut DbConnection,
+    update_id: &str,
+    batch: i64,
+) -> Result<Option<i64>, diesel::result::Error> {
+    let Some((letter_id, state, cursor)) = updates::table
+        .find(update_id)
+        .select((updates::letter_id, updates::state, updates::queue_cursor))
+        .first::<(String, UpdateState, String)>(connection)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    if state != UpdateState::Sending {
+        return Ok(None);
+    }
+    let need_approval: bool = letters::table
+        .find(&letter_id)
+        .select(letters::organizations_need_approval)
+        .first(connection)?;
+    // The batch's last signature id: batches cover `batch` signatures of the letter each,
+    // whatever share of them receives the update.
+    let upper: Option<String> = signatures::table
+        .filter(signatures::letter_id.eq(&letter_id))
+        .filter(signatures::id.gt(&cursor))
+        .order(signatures::id.asc())
+        .offset(batch.max(1) - 1)
+        .limit(1)
+        .select(signatures::id)
+        .first(connection)
+        .optional()?;
+    let upper = match upper {
+        Some(upper) => upper,
+        None => {
+            let last: Option<String> = signatures::table
+                .filter(signatures::letter_id.eq(&letter_id))
+                .filter(signatures::id.gt(&cursor))
+                .select(diesel::dsl::max(signatures::id))
+                .first(connection)?;
+            match last {
+                Some(last) => last,
+                None => {
+                    finish(connection, update_id)?;
+                    return Ok(None);
+                }
+            }
+        }
+    };
+    let now = db::now();
+    let condition = recipient_condition(need_approval);
+    let queued = db::write_transaction(connection, |connection| {
+        // Move the cursor first and only while the update is still this one's to send: a
+        // queuer whose claim ran out and was taken over changes nothing.
+        let moved = diesel::update(
+            updates::table
+                .filter(updates::id.eq(update_id))
+                .filter(updates::state.eq(UpdateState::Sending))
+                .filter(updates::queue_cursor.eq(&cursor)),
+        )
+        .set((
+            updates::queue_cursor.eq(&upper),
+            updates::queue_locked_until.eq(now + Duration::seconds(QUEUE_LEASE_SECONDS)),
+        ))
+        .execute(connection)?;
+        if moved != 1 {
+            return Ok(None);
+        }
+        let inserted = insert_recipients(
+            connection, update_id, &letter_id, &cursor, &upper, &condition, now,
+        )? as i64;
+        diesel::update(updates::table.filter(updates::id.eq(update_id)))
+            .set(updates::queued.eq(updates::queued + inserted))
+            .execute(connection)?;
+        Ok::<_, diesel::result::Error>(Some(inserted))
+    })?;
+    Ok(queued)
+}
+
+fn insert_recipients(
+    connection: &mut DbConnection,
+    update_id: &str,
+    letter_id: &str,
+    after: &str,
+    through: &str,
+    condition: &str,
+    now: NaiveDateTime,
+) -> Result<usize, diesel::result::Error> {
+    use diesel::sql_types::{Text, Timestamp};
+    // The update's id is a UUID and signature ids are UUIDs, so gluing them into the row id,
+    // the Message-ID and the JSON needs no escaping; the id is the Message-ID, the same on
+    // every attempt. `signature_id` lets a withdrawal erase the person's queued update.
+    let statement = |p: &dyn Fn(usize) -> String| {
+        format!(
+            "INSERT INTO outbox (id, message_id, recipient, subject, body_text, body_html, \
+             attempts, next_attempt_at, created_at, state, signature_id, recipient_key, kind, \
+             params, update_id) \
+             SELECT {u} || '.' || s.id, {u} || '.' || s.id, s.email, '', '', '', 0, {now}, {now}, \
+             '{waiting}', s.id, s.email_normalized, '{kind}', \
+             '{{\"update\":\"' || {u} || '\",\"signature\":\"' || s.id || '\"}}', {u} \
+             FROM signatures s \
+             WHERE s.letter_id = {letter} AND s.id > {after} AND s.id <= {through} AND {condition} \
+             AND NOT EXISTS (SELECT 1 FROM update_unsubscribes x \
+               WHERE x.letter_id = s.letter_id AND x.email_normalized = s.email_normalized) \
+             ON CONFLICT DO NOTHING",
+            u = p(1),
+            now = p(2),
+            letter = p(3),
+            after = p(4),
+            through = p(5),
+            waiting = OutboxState::Waiting.as_str(),
+            kind = MailKind::Update.as_str(),
+        )
+    };
+    match connection {
+        DbConnection::Sqlite(connection) => {
+            // SQLite binds numbered parameters (`?1`), so one value serves every use.
+            diesel::sql_query(statement(&|n| format!("?{n}")))
+                .bind::<Text, _>(update_id)
+                .bind::<Timestamp, _>(now)
+                .bind::<Text, _>(letter_id)
+                .bind::<Text, _>(after)
+                .bind::<Text, _>(through)
+                .execute(connection)
+        }
+        DbConnection::Postgresql(connection) => {
+            diesel::sql_query(statement(&|n| format!("CAST(${n} AS {})", pg_type(n))))
+                .bind::<Text, _>(update_id)
+                .bind::<Timestamp, _>(now)
+                .bind::<Text, _>(letter_id)
+                .bind::<Text, _>(after)
+                .bind::<Text, _>(through)
+                .execute(connection)
+        }
+    }
+}
+
+fn pg_type(parameter: usize) -> &'static str {
+    if parameter == 2 { "TIMESTAMP" } else { "TEXT" }
+}
+
+fn finish(connection: &mut DbConnection, update_id: &str) -> Result<(), diesel::result::Error> {
+    db::write_transaction(connection, |connection| {
+        diesel::update(
+            updates::table
+                .filter(updates::id.eq(update_id))
+                .filter(updates::state.eq(UpdateState::Sending)),
+        )
+        .set((
+            updates::state.eq(UpdateState::Sent),
+            updates::sent_at.eq(db::now()),
+            updates::queue_locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(connection)
+    })?;
+    Ok(())
+}
+
+/// How far an update has gone out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Messages queued (every recipient so far, whatever became of the message).
+    pub queued: i64,
+    /// Waiting or being sent.
+    pub waiting: i64,
+    pub sent: i64,
+    /// Given up (refused, out of attempts), not counting skipped unsubscribes.
+    pub failed: i64,
+    /// Recipients of this update who have unsubscribed from the letter since.
+    pub unsubscribed: i64,
+}
+
+pub fn progress(
+    connection: &mut DbConnection,
+    update: &Update,
+) -> Result<Progress, diesel::result::Error> {
+    // Rows of withdrawn signers are blanked (`outbox::redact_for_signature`) and left out;
+    // the condition on the address is also what lets the partial unique index serve here.
+    let by_state: Vec<(OutboxState, Option<String>, i64)> = outbox::table
+        .filter(outbox::update_id.eq(&update.id))
+        .filter(outbox::recipient_key.ne(""))
+        .group_by((outbox::state, outbox::last_error))
+        .select((outbox::state, outbox::last_error, diesel::dsl::count_star()))
+        .load(connection)?;
+    let mut progress = Progress::default();
+    for (state, error, count) in by_state {
+        progress.queued += count;
+        match state {
+            OutboxState::Waiting | OutboxState::Sending => progress.waiting += count,
+            OutboxState::Sent => progress.sent += count,
+            OutboxState::Failed if error.as_deref() == Some(UNSUBSCRIBED) => {}
+            OutboxState::Failed => progress.failed += count,
+        }
+    }
+    progress.unsubscribed = outbox::table
+        .filter(outbox::update_id.eq(&update.id))
+        .filter(outbox::recipient_key.ne(""))
+        .filter(
+            outbox::recipient_key.eq_any(
+                update_unsubscribes::table
+                    .filter(update_unsubscribes::letter_id.eq(&update.letter_id))
+                    .select(update_unsubscribes::email_normalized),
+            ),
+        )
+        .count()
+        .get_result(connection)?;
+    Ok(progress)
+}
+
+/// What a rendered-when-sent row says about itself.
+#[derive(Debug, Deserialize)]
+struct UpdateParams {
+    update: String,
+}
+
+/// What to do with a claimed message after rendering.
+#[derive(Debug)]
+pub enum Prepared {
+    Send(Envelope),
+    /// Not to be sent, for this reason (recorded as its error).
+    Skip(String),
+}
+
+struct Loaded {
+    update: Update,
+    letter_title: String,
+    letter_addressee: String,
+    letter_slug: String,
+}
+
+/// Renders a claimed batch for sending: rows without a kind go as stored; confirmation rows
+/// are rendered from their parameters and the letter (loaded once per batch); update rows are
+/// rendered from their update (loaded once per batch) and skipped when the address has
+/// unsubscribed from the letter since they were queued.
+pub fn prepare(
+    connection: &mut DbConnection,
+    records: &[OutboxRecord],
+) -> Result<Vec<Prepared>, crate::db::DbError> {
+    let mut loaded: HashMap<String, Option<Loaded>> = HashMap::new();
+    let mut letters_by_id: HashMap<String, Option<Letter>> = HashMap::new();
+    let mut secret: Option<String> = None;
+    let mut prepared = Vec::with_capacity(records.len());
+    for record in records {
+        let Some(kind) = record.kind else {
+            prepared.push(Prepared::Send(Envelope::stored(record)));
+            continue;
+        };
+        match kind {
+            MailKind::ConfirmSignature => {
+                let params: Option<ConfirmationParams> = record
+                    .params
+                    .as_deref()
+                    .and_then(|params| serde_json::from_str(params).ok());
+                let Some(params) = params else {
+                    prepared.push(Prepared::Skip("skipped: unreadable parameters".into()));
+                    continue;
+                };
+                if !letters_by_id.contains_key(&params.letter) {
+                    let found = crate::letters::find_by_id(connection, &params.letter)?;
+                    letters_by_id.insert(params.letter.clone(), found);
+                }
+                let Some(Some(letter)) = letters_by_id.get(&params.letter) else {
+                    prepared.push(Prepared::Skip("skipped: the letter is gone".into()));
+                    continue;
+                };
+                match params.render(letter) {
+                    Ok(content) => prepared.push(Prepared::Send(Envelope {
+                        message_id: record.message_id.clone(),
+                        recipient: record.recipient.clone(),
+                        subject: content.subject,
+                        text: content.text,
+                        html: content.html,
+                        unsubscribe_url: None,
+                    })),
+                    Err(error) => {
+                        prepared.push(Prepared::Skip(format!("skipped: cannot render: {error}")))
+                    }
+                }
+            }
+            MailKind::Update => {
+                let params: Option<UpdateParams> = record
+                    .params
+                    .as_deref()
+                    .and_then(|params| serde_json::from_str(params).ok());
+                let Some(params) = params else {
+                    prepared.push(Prepared::Skip("skipped: unreadable parameters".into()));
+                    continue;
+                };
+                if !loaded.contains_key(&params.update) {
+                    let found = load(connection, &params.update)?;
+                    loaded.insert(params.update.clone(), found);
+                }
+                let Some(Some(source)) = loaded.get(&params.update) else {
+                    prepared.push(Prepared::Skip("skipped: the update is gone".into()));
+                    continue;
+                };
+                let key = mailbox_key(&record.recipient);
+                if unsubscribe::is_unsubscribed(connection, &source.update.letter_id, &key)? {
+                    prepared.push(Prepared::Skip(UNSUBSCRIBED.into()));
+                    continue;
+                }
+                let secret = match &secret {
+                    Some(secret) => secret.clone(),
+                    None => {
+                        let read = unsubscribe::secret(connection)?;
+                        secret = Some(read.clone());
+                        read
+                    }
+                };
+                let token = unsubscribe::token(&secret, &source.update.letter_id, &key);
+                let unsubscribe_url = format!("{}/unsubscribe/{token}", source.update.public_base);
+                let letter_url = format!(
+                    "{}/letters/{}",
+                    source.update.public_base, source.letter_slug
+                );
+                let content = crate::mail::messages::update(
+                    &source.letter_title,
+                    &source.letter_addressee,
+                    &source.update.subject,
+                    &source.update.body_markdown,
+                    &source.update.body_html,
+                    &letter_url,
+                    &unsubscribe_url,
+                );
+                // A template error is the same on every attempt: give the message up with the
+                // reason rather than hold the whole batch.
+                let content = match content {
+                    Ok(content) => content,
+                    Err(error) => {
+                        prepared.push(Prepared::Skip(format!("skipped: cannot render: {error}")));
+                        continue;
+                    }
+                };
+                prepared.push(Prepared::Send(Envelope {
+                    message_id: record.message_id.clone(),
+                    recipient: record.recipient.clone(),
+                    subject: content.subject,
+                    text: content.text,
+                    html: content.html,
+                    unsubscribe_url: Some(unsubscribe_url),
+                }));
+            }
+        }
+    }
+    Ok(prepared)
+}
+
+fn load(
+    connection: &mut DbConnection,
+    update_id: &str,
+) -> Result<Option<Loaded>, diesel::result::Error> {
+    let Some(update) = find(connection, update_id)? else {
+        return Ok(None);
+    };
+    let (letter_title, letter_addressee, letter_slug) = letters::table
+        .find(&update.letter_id)
+        .select((letters::title, letters::addressee, letters::slug))
+        .first::<(String, String, String)>(connection)?;
+    Ok(Some(Loaded {
+        update,
+        letter_title,
+        letter_addressee,
+        letter_slug,
+    }))
+}
+
+/// How many addresses the update would go to now (each once, unsubscribed ones left out).
+pub fn count_recipients(
+    connection: &mut DbConnection,
+    letter: &Letter,
+) -> Result<i64, diesel::result::Error> {
+    use diesel::sql_types::{BigInt, Text};
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        count: i64,
+    }
+    let condition = recipient_condition(letter.organizations_need_approval);
+    let statement = |letter_parameter: &str| {
+        format!(
+            "SELECT COUNT(DISTINCT s.email_normalized) AS count FROM signatures s \
+             WHERE s.letter_id = {letter_parameter} AND {condition} \
+             AND NOT EXISTS (SELECT 1 FROM update_unsubscribes x \
+               WHERE x.letter_id = s.letter_id AND x.email_normalized = s.email_normalized)"
+        )
+    };
+    let counted = match connection {
+        DbConnection::Sqlite(connection) => diesel::sql_query(statement("?"))
+            .bind::<Text, _>(&letter.id)
+            .get_result::<Count>(connection)?,
+        DbConnection::Postgresql(connection) => diesel::sql_query(statement("$1"))
+            .bind::<Text, _>(&letter.id)
+            .get_result::<Count>(connection)?,
+    };
+    Ok(counted.count)
+}
+
+/// Sends a draft: the conditional change to sending, then every batch. `None` when it was
+/// not a draft (already sent, or being sent by someone else): nothing is queued twice.
+pub fn send(
+    connection: &mut DbConnection,
+    update_id: &str,
+    batch: i64,
+) -> Result<Option<i64>, diesel::result::Error> {
+    if !start_sending(connection, update_id)? {
+        return Ok(None);
+    }
+    queue_all(connection, update_id, batch).map(Some)
+}
+
+/// The update made from the file with this hash for the letter, if any (the first send of
+/// that file; `--again` sends are stored under a hash of their own).
+pub fn find_by_source(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    source_hash: &str,
+) -> Result<Option<Update>, diesel::result::Error> {
+    updates::table
+        .filter(updates::letter_id.eq(letter_id))
+        .filter(updates::source_hash.eq(source_hash))
+        .select(Update::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// An update file: the letter file's `+++` TOML front matter (its `title` is the subject;
+/// other keys are allowed and ignored) and a Markdown body.
+pub fn parse_file(text: &str) -> Result<(String, String), UpdateError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    let missing = || {
+        UpdateError::Invalid(
+            "the file must start with a TOML front matter between two lines of +++".into(),
+        )
+    };
+    let first = lines.next().ok_or_else(missing)?;
+    if first.trim_end() != "+++" {
+        return Err(missing());
+    }
+    let mut front = String::new();
+    let mut closed = false;
+    for line in lines.by_ref() {
+        if line.trim_end() == "+++" {
+            closed = true;
+            break;
+        }
+        front.push_str(line);
+    }
+    if !closed {
+        return Err(missing());
+    }
+    let body: String = lines.collect();
+    let table: toml::Table = toml::from_str(&front)
+        .map_err(|error| UpdateError::Invalid(format!("front matter: {}", error.message())))?;
+    let title = table
+        .get("title")
+        .and_then(|value| value.as_str())
+        .ok_or_else(|| {
+            UpdateError::Invalid("front matter: `title` (the subject) is missing".into())
+        })?;
+    let subject = validate(title, &body)?;
+    Ok((subject, body.trim().to_owned()))
+}
