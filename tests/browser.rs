@@ -894,6 +894,7 @@ async fn every_page_passes_axe_core_on_a_phone_and_a_laptop() {
         "/admin/letters/dear-president/invites",
         "/admin/letters/dear-president/organizations",
         "/admin/letters/dear-president/partners",
+        "/admin/letters/dear-president/updates",
         "/admin/members",
         "/admin/staff",
         "/admin/audit",

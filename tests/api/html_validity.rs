@@ -483,6 +483,7 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
             "console-partners",
             format!("/admin/letters/{SLUG}/partners"),
         ),
+        ("console-updates", format!("/admin/letters/{SLUG}/updates")),
         ("console-members", "/admin/members".to_owned()),
         ("console-staff", "/admin/staff".to_owned()),
         ("console-audit", "/admin/audit".to_owned()),
