@@ -522,6 +522,39 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
     let preview = admin.post("/admin/letters", &preview).await;
     documents.page("console-editor-preview", &preview, StatusCode::OK);
 
+    // An update to signers: its console pages, the email, and the unsubscribe page.
+    let saved = admin
+        .post(
+            &format!("/admin/letters/{SLUG}/updates"),
+            &[
+                ("subject", "The bill is withdrawn"),
+                (
+                    "body",
+                    "Thank you all.\n\nThe **bill** is [withdrawn](https://example.org).",
+                ),
+                ("save", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let update = saved.location.expect("the update's page");
+    documents.page("console-update", &admin.get(&update).await, StatusCode::OK);
+    let send = format!("{update}/send");
+    documents.page(
+        "console-update-send",
+        &admin.get(&send).await,
+        StatusCode::OK,
+    );
+    let sent = admin.post(&send, &[]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let mails = app.wait_for_mails_to(ORGANIZATION_SIGNER, 3).await;
+    let unsubscribe = mails
+        .iter()
+        .find(|mail| mail.subject.contains("The bill is withdrawn"))
+        .expect("the update reached the organization")
+        .link("/unsubscribe/");
+    documents.page("unsubscribe", &app.get(&unsubscribe).await, StatusCode::OK);
+
     // Closing a live letter asks first.
     let asked = admin
         .post(&format!("/admin/letters/{SLUG}/state"), &[("to", "closed")])
@@ -545,6 +578,7 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
         "Invitation for Member Org",
         "Thank you: Member Org's signature",
         "Friends of the Riverbank has already signed",
+        "The bill is withdrawn",
     ] {
         assert!(
             subjects.iter().any(|subject| subject.contains(kind)),
