@@ -117,9 +117,14 @@ struct App {
 }
 
 async fn spawn_app(directory: &Path) -> App {
+    spawn_app_with(directory, &[]).await
+}
+
+/// The app with `extra` settings on top of the browser tests' own.
+async fn spawn_app_with(directory: &Path, extra: &[(&str, String)]) -> App {
     let mail_dir = directory.join("mail");
     let database_url = format!("sqlite://{}", directory.join("undersigned.db").display());
-    let settings = Settings::defaults_with(&[
+    let mut settings = vec![
         ("server.bind", "127.0.0.1:0".to_owned()),
         ("server.public_url", PUBLIC_URL.to_owned()),
         ("server.workers", "2".to_owned()),
@@ -134,8 +139,9 @@ async fn spawn_app(directory: &Path) -> App {
         ("limits.verify_burst", "100000".to_owned()),
         ("limits.login_per_minute", "100000".to_owned()),
         ("limits.login_burst", "100000".to_owned()),
-    ])
-    .expect("valid test settings");
+    ];
+    settings.extend(extra.iter().cloned());
+    let settings = Settings::defaults_with(&settings).expect("valid test settings");
     let application = Application::build(settings)
         .await
         .expect("application starts");
@@ -569,4 +575,608 @@ async fn an_organization_signs_and_staff_approve_it_in_a_real_browser() {
     admin.close().await.expect("close the admin's browser");
     drop(driver);
     eprintln!("browser test took {:.1?}", started.elapsed());
+}
+
+/// The two viewports every page is checked at: a phone and a laptop.
+const VIEWPORTS: [(&str, u32, u32); 2] = [("phone", 390, 844), ("laptop", 1366, 768)];
+
+/// axe-core's script, when installed: `UNDERSIGNED_AXE_JS`, or what `bash .ci/run` puts in
+/// `target/npm`.
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("UNDERSIGNED_AXE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/npm/node_modules/axe-core/axe.min.js")
+        });
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(error) => {
+            eprintln!(
+                "\n!!! SKIPPED the axe-core accessibility check: cannot read {} ({error}); \
+                 `bash .ci/run` installs it, or set UNDERSIGNED_AXE_JS !!!\n",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// Runs axe-core on the page as loaded, at each viewport, and adds one line per violation
+/// to `found`: where, the rule, and the elements it names.
+async fn axe_check(client: &Client, axe: &str, page: &str, found: &mut Vec<String>) {
+    let loaded = client
+        .execute("return typeof window.axe === 'object';", vec![])
+        .await
+        .expect("ask whether axe is loaded");
+    if loaded != json!(true) {
+        client
+            .execute(&format!("{axe}\n;return true;"), vec![])
+            .await
+            .expect("inject axe-core");
+    }
+    for (viewport, width, height) in VIEWPORTS {
+        set_viewport(client, width, height).await;
+        let answer = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then(results => done(results.violations.map(violation => ({
+                     id: violation.id,
+                     impact: violation.impact,
+                     help: violation.help,
+                     targets: violation.nodes.map(node => node.target.join(' ')),
+                   }))))
+                   .catch(error => done([{ id: 'axe-error', impact: '', help: String(error), targets: [] }]));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|error| panic!("axe.run on {page}: {error}"));
+        for violation in answer.as_array().cloned().unwrap_or_default() {
+            found.push(format!(
+                "{page} @ {viewport}: {} ({}) {}: {}",
+                violation["id"].as_str().unwrap_or("?"),
+                violation["impact"].as_str().unwrap_or("?"),
+                violation["help"].as_str().unwrap_or("?"),
+                violation["targets"]
+                    .as_array()
+                    .map(|targets| targets
+                        .iter()
+                        .filter_map(|target| target.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+}
+
+/// Waits until the page and its deferred scripts have run (the text can show before).
+async fn wait_until_loaded(client: &Client) {
+    let deadline = Instant::now() + WAIT;
+    while client
+        .execute("return document.readyState;", vec![])
+        .await
+        .ok()
+        .as_ref()
+        .and_then(|state| state.as_str())
+        != Some("complete")
+    {
+        assert!(Instant::now() < deadline, "the page never finished loading");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Opens `url`, waits for `expected`, and checks the page with axe-core.
+async fn visit_and_check(
+    client: &Client,
+    axe: &str,
+    url: &str,
+    expected: &str,
+    found: &mut Vec<String>,
+) {
+    client.goto(url).await.expect("open the page");
+    wait_for_text(client, expected).await;
+    wait_until_loaded(client).await;
+    let path = url.split_once("://").map_or(url, |(_, rest)| {
+        rest.find('/').map_or(rest, |slash| &rest[slash..])
+    });
+    axe_check(client, axe, path, found).await;
+}
+
+impl App {
+    /// Runs the binary against this app's database, as an operator would; returns stdout.
+    fn cli(&self, args: &[&str]) -> String {
+        let output = Command::new(env!("CARGO_BIN_EXE_undersigned"))
+            .args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .env("UNDERSIGNED_SERVER__PUBLIC_URL", PUBLIC_URL)
+            .env("UNDERSIGNED_LOG__LEVEL", "warn")
+            .output()
+            .expect("run the undersigned binary");
+        assert!(
+            output.status.success(),
+            "undersigned {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+}
+
+async fn sign_in(client: &Client, app: &App) {
+    client
+        .goto(&app.url("/admin/login"))
+        .await
+        .expect("open the login page");
+    wait_for_text(client, "Sign in").await;
+    fill(client, "#email", ADMIN_EMAIL).await;
+    fill(client, "#password", ADMIN_PASSWORD).await;
+    click(client, Locator::Css("main form button[type=submit]")).await;
+    wait_for_text(client, ADMIN_EMAIL).await;
+}
+
+/// Every public page and the console's main pages, at a phone's and a laptop's size, pass
+/// axe-core with no violation; after a failed submit on a phone the error summary has focus
+/// and is on screen.
+#[actix_web::test]
+async fn every_page_passes_axe_core_on_a_phone_and_a_laptop() {
+    if !browser_installed() {
+        return;
+    }
+    let Some(axe) = axe_source() else {
+        return;
+    };
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let app = spawn_app(directory.path()).await;
+    app.create_admin();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letter.md");
+    app.cli(&["letters", "import", example]);
+    // A second text version, so that the versions page lists two.
+    let text = std::fs::read_to_string(example).expect("read examples/letter.md");
+    let changed = directory.path().join("letter-v2.md");
+    std::fs::write(
+        &changed,
+        format!("{text}\nA paragraph added after the launch.\n"),
+    )
+    .expect("write the changed letter");
+    app.cli(&["letters", "import", &changed.display().to_string()]);
+    let slug = "dear-president";
+    let letter = app.url(&format!("/letters/{slug}"));
+
+    let driver = ChromeDriver::start().await;
+    let visitor = driver
+        .session(&directory.path().join("visitor-profile"))
+        .await;
+    let admin = driver
+        .session(&directory.path().join("admin-profile"))
+        .await;
+    let mut found = Vec::new();
+
+    // On a phone, a form sent with mistakes comes back with the summary focused and in view.
+    set_viewport(&visitor, 390, 844).await;
+    visitor.goto(&letter).await.expect("open the letter");
+    wait_for_text(&visitor, "Add your name").await;
+    fill(&visitor, "#email", "not an address").await;
+    click(&visitor, Locator::Css("#sign-form button[type=submit]")).await;
+    wait_for_text(&visitor, "There is a problem").await;
+    // The script moves focus once the page has loaded.
+    let deadline = Instant::now() + WAIT;
+    let focus = loop {
+        let focus = visitor
+            .execute(
+                "const active = document.activeElement;
+                 const box = active.getBoundingClientRect();
+                 return {
+                   summary: active.classList.contains('error-summary'),
+                   tag: active.tagName,
+                   top: box.top,
+                   height: window.innerHeight,
+                   title: document.title,
+                 };",
+                vec![],
+            )
+            .await
+            .expect("read the focused element");
+        if focus["summary"] == true || Instant::now() > deadline {
+            break focus;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        focus["summary"], true,
+        "focus is not on the error summary: {focus}"
+    );
+    let top = focus["top"].as_f64().unwrap_or(-1.0);
+    let height = focus["height"].as_f64().unwrap_or(0.0);
+    assert!(
+        (0.0..height).contains(&top),
+        "the focused error summary is off screen: {focus}"
+    );
+    assert!(
+        focus["title"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Error"),
+        "the page title does not say there is an error: {focus}"
+    );
+    let png = visitor.screenshot().await.expect("screenshot");
+    save_png(&screenshot_dir().join("letter-errors-phone.png"), &png);
+    axe_check(&visitor, &axe, "/letters/{slug}/sign (errors)", &mut found).await;
+
+    // A person signs and confirms: each page on the way.
+    visit_and_check(&visitor, &axe, &letter, "Add your name", &mut found).await;
+    fill(&visitor, "#name", SIGNER_NAME).await;
+    fill(&visitor, "#email", SIGNER_EMAIL).await;
+    click(&visitor, Locator::Css("#public")).await;
+    click(&visitor, Locator::Css("#sign-form button[type=submit]")).await;
+    wait_for_text(&visitor, "Check your email").await;
+    axe_check(&visitor, &axe, "/letters/{slug}/signed", &mut found).await;
+    let mail = app.wait_for_mail_to(SIGNER_EMAIL).await;
+    let verify = app.link_in(&mail, "/verify/");
+    let withdraw = app.link_in(&mail, "/withdraw/");
+    visitor.goto(&verify).await.expect("open the emailed link");
+    wait_for_text(&visitor, "Signature confirmed").await;
+    axe_check(&visitor, &axe, "/verify/{token} (confirmed)", &mut found).await;
+    visit_and_check(&visitor, &axe, &verify, "already", &mut found).await;
+
+    // A member organization's invite.
+    app.cli(&[
+        "members",
+        "add",
+        ORGANIZATION,
+        "--email",
+        "office@riverbank.test",
+    ]);
+    app.cli(&["invites", "send", slug, "--member", ORGANIZATION]);
+    let invite_mail = app.wait_for_mail_to("office@riverbank.test").await;
+    let invite = app.link_in(&invite_mail, &format!("/letters/{slug}/invite/"));
+    visit_and_check(&visitor, &axe, &invite, ORGANIZATION, &mut found).await;
+
+    // The other public pages.
+    reload_until(&visitor, &letter, SIGNER_NAME).await;
+    for (path, expected) in [
+        ("/".to_owned(), "Protect the right to protest"),
+        (format!("/letters/{slug}"), SIGNER_NAME),
+        (format!("/letters/{slug}/signatories"), SIGNER_NAME),
+        (
+            format!("/letters/{slug}/versions"),
+            "Protect the right to protest",
+        ),
+        (
+            format!("/letters/{slug}/resend"),
+            "Protect the right to protest",
+        ),
+        ("/privacy".to_owned(), "Privacy"),
+        ("/letters/no-such-letter".to_owned(), "not found"),
+        (
+            format!("/letters/{slug}/signatories?page=abc"),
+            "not a number",
+        ),
+    ] {
+        visit_and_check(&visitor, &axe, &app.url(&path), expected, &mut found).await;
+    }
+    visitor
+        .goto(&app.url(&format!("/letters/{slug}/versions")))
+        .await
+        .expect("open the versions");
+    click(&visitor, Locator::Css("main a[href*='/versions/']")).await;
+    wait_for_text(&visitor, "Protect the right to protest").await;
+    axe_check(
+        &visitor,
+        &axe,
+        "/letters/{slug}/versions/{hash}",
+        &mut found,
+    )
+    .await;
+    visit_and_check(&visitor, &axe, &withdraw, "Withdraw", &mut found).await;
+
+    // The console.
+    set_viewport(&admin, 1366, 768).await;
+    visit_and_check(
+        &admin,
+        &axe,
+        &app.url("/admin/login"),
+        "Sign in",
+        &mut found,
+    )
+    .await;
+    sign_in(&admin, &app).await;
+    for (path, expected) in [
+        "/admin/letters",
+        "/admin/letters/new",
+        "/admin/letters/dear-president",
+        "/admin/letters/dear-president/edit",
+        "/admin/moderation",
+        "/admin/letters/dear-president/moderation",
+        "/admin/letters/dear-president/signatures",
+        "/admin/letters/dear-president/progress",
+        "/admin/letters/dear-president/exports",
+        "/admin/letters/dear-president/invites",
+        "/admin/letters/dear-president/organizations",
+        "/admin/letters/dear-president/partners",
+        "/admin/letters/dear-president/updates",
+        "/admin/members",
+        "/admin/staff",
+        "/admin/audit",
+        "/admin/tokens",
+    ]
+    .map(|path| (path, ADMIN_EMAIL))
+    {
+        visit_and_check(&admin, &axe, &app.url(path), expected, &mut found).await;
+    }
+
+    visitor.close().await.expect("close the visitor's browser");
+    admin.close().await.expect("close the admin's browser");
+    drop(driver);
+    assert!(
+        found.is_empty(),
+        "axe-core found {} violation(s):\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+/// A page of a member organization's own site, on another origin, that frames the embed.
+fn serve_member_page(listener: TcpListener, embed_url: String) {
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Friends of the Riverbank</title></head><body style=\"font-family: sans-serif; \
+         margin: 1em; background: #eef4ee\"><main><h1>Friends of the Riverbank</h1>\
+         <p>We signed this open letter. Will you?</p>\
+         <iframe src=\"{embed_url}\" title=\"Sign the open letter\" width=\"360\" height=\"1200\" \
+         style=\"border: 0; max-width: 100%\"></iframe></main></body></html>"
+    );
+    let server = actix_web::HttpServer::new(move || {
+        let page = page.clone();
+        actix_web::App::new().default_service(actix_web::web::to(move || {
+            let page = page.clone();
+            async move {
+                actix_web::HttpResponse::Ok()
+                    .content_type("text/html; charset=utf-8")
+                    .body(page)
+            }
+        }))
+    })
+    .workers(1)
+    .listen(listener)
+    .expect("serve the member's page")
+    .run();
+    actix_web::rt::spawn(server);
+}
+
+/// Checks the share step on the page shown: the plain links are there, and nothing on the
+/// page came from another host.
+async fn assert_share_step(client: &Client, page: &str) {
+    let found = client
+        .execute(
+            "return {
+               links: Array.from(document.querySelectorAll('.share-links a')).map(a => a.textContent.trim()),
+               url: (document.getElementById('share-url') || {}).value || '',
+               foreign: performance.getEntriesByType('resource')
+                 .map(entry => entry.name)
+                 .filter(name => new URL(name).origin !== location.origin),
+             };",
+            vec![],
+        )
+        .await
+        .expect("read the share step");
+    let links: Vec<&str> = found["links"]
+        .as_array()
+        .map(|links| links.iter().filter_map(|link| link.as_str()).collect())
+        .unwrap_or_default();
+    for expected in ["Email", "WhatsApp", "Telegram", "Bluesky", "X", "Facebook"] {
+        assert!(
+            links.contains(&expected),
+            "{page}: no {expected} link in {found}"
+        );
+    }
+    assert!(
+        found["url"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with(PUBLIC_URL),
+        "{page}: the link to copy is not the letter's: {found}"
+    );
+    assert_eq!(found["foreign"], json!([]), "{page} loads from other hosts");
+}
+
+/// Scrolls the share step to the top of the screen, for its screenshot.
+async fn show_share_step(client: &Client) {
+    client
+        .execute(
+            "document.getElementById('share-heading').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .expect("scroll to the share step");
+}
+
+/// Sharing as a signer meets it: the embed framed by a member's site on another origin signs
+/// like the letter page, the share step follows signing and confirming, the letter page carries its link
+/// preview tags, and the share card they name loads. Every page passes axe-core.
+#[actix_web::test]
+async fn the_embed_share_step_and_share_card_work_in_a_real_browser() {
+    if !browser_installed() {
+        return;
+    }
+    let Some(axe) = axe_source() else {
+        return;
+    };
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let member_site = TcpListener::bind("127.0.0.1:0").expect("a port for the member's site");
+    let member_origin = format!(
+        "http://127.0.0.1:{}",
+        member_site.local_addr().expect("its address").port()
+    );
+    let app = spawn_app_with(
+        directory.path(),
+        &[("embed.allowed_origins", format!(r#"["{member_origin}"]"#))],
+    )
+    .await;
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letter.md");
+    app.cli(&["letters", "import", example]);
+    let slug = "dear-president";
+    let embed = app.url(&format!("/letters/{slug}/embed"));
+    serve_member_page(member_site, embed.clone());
+
+    let driver = ChromeDriver::start().await;
+    let visitor = driver
+        .session(&directory.path().join("visitor-profile"))
+        .await;
+    let mut found = Vec::new();
+    visit_and_check(&visitor, &axe, &embed, "Add your name", &mut found).await;
+
+    // The member's page frames the embed; a person signs in the frame.
+    set_viewport(&visitor, 1366, 768).await;
+    visitor
+        .goto(&format!("{member_origin}/"))
+        .await
+        .expect("open the member's page");
+    wait_for_text(&visitor, "Will you?").await;
+    let frame = visitor
+        .find(Locator::Css("iframe"))
+        .await
+        .expect("the embed's frame");
+    frame
+        .clone()
+        .enter_frame()
+        .await
+        .expect("enter the embed's frame");
+    wait_for_text(&visitor, "Add your name").await;
+    visitor
+        .enter_parent_frame()
+        .await
+        .expect("back to the member's page");
+    let png = visitor.screenshot().await.expect("screenshot");
+    save_png(&screenshot_dir().join("embed-on-another-origin.png"), &png);
+    frame.enter_frame().await.expect("enter the embed's frame");
+    fill(&visitor, "#name", SIGNER_NAME).await;
+    fill(&visitor, "#email", SIGNER_EMAIL).await;
+    click(&visitor, Locator::Css("#public")).await;
+    click(&visitor, Locator::Css("#sign-form button[type=submit]")).await;
+    // The form posts to the top window: the site's own "check your email" page.
+    visitor.enter_parent_frame().await.expect("the top window");
+    wait_for_text(&visitor, "Check your email").await;
+    wait_until_loaded(&visitor).await;
+    let url = visitor.current_url().await.expect("the page's address");
+    assert!(
+        url.as_str().starts_with(&app.address),
+        "the embed's form did not open the site's own page: {url}"
+    );
+    assert_share_step(&visitor, "check your email").await;
+    axe_check(
+        &visitor,
+        &axe,
+        "/letters/{slug}/signed (share step)",
+        &mut found,
+    )
+    .await;
+    set_viewport(&visitor, 390, 844).await;
+    show_share_step(&visitor).await;
+    let png = visitor.screenshot().await.expect("screenshot");
+    save_png(&screenshot_dir().join("share-step-phone.png"), &png);
+
+    // Confirming shows the share step again.
+    let mail = app.wait_for_mail_to(SIGNER_EMAIL).await;
+    visitor
+        .goto(&app.link_in(&mail, "/verify/"))
+        .await
+        .expect("open the emailed link");
+    wait_for_text(&visitor, "Signature confirmed").await;
+    wait_until_loaded(&visitor).await;
+    assert_share_step(&visitor, "signature confirmed").await;
+    axe_check(&visitor, &axe, "/verify/{token} (share step)", &mut found).await;
+    set_viewport(&visitor, 390, 844).await;
+    show_share_step(&visitor).await;
+    let png = visitor.screenshot().await.expect("screenshot");
+    save_png(
+        &screenshot_dir().join("share-step-confirmed-phone.png"),
+        &png,
+    );
+
+    // The letter page's link preview, and the share card it names.
+    let letter = app.url(&format!("/letters/{slug}"));
+    visitor.goto(&letter).await.expect("open the letter");
+    wait_for_text(&visitor, "Add your name").await;
+    let tags = visitor
+        .execute(
+            "const value = selector => {
+               const element = document.querySelector(selector);
+               return element ? (element.getAttribute('content') || element.getAttribute('href')) : null;
+             };
+             const result = {};
+             for (const name of ['og:title', 'og:description', 'og:url', 'og:type', 'og:site_name',
+                                 'og:image', 'og:image:width', 'og:image:height', 'og:image:alt']) {
+               result[name] = value(`meta[property=\"${name}\"]`);
+             }
+             result['twitter:card'] = value('meta[name=\"twitter:card\"]');
+             result['canonical'] = value('link[rel=canonical]');
+             return result;",
+            vec![],
+        )
+        .await
+        .expect("read the link preview tags");
+    for (name, value) in tags.as_object().into_iter().flatten() {
+        assert!(
+            value.as_str().is_some_and(|value| !value.trim().is_empty()),
+            "the letter page has no {name}: {tags}"
+        );
+    }
+    let canonical = format!("{PUBLIC_URL}/letters/{slug}");
+    assert_eq!(tags["canonical"], json!(canonical), "{tags}");
+    assert_eq!(tags["og:url"], json!(canonical), "{tags}");
+    assert_eq!(
+        tags["og:title"],
+        json!("Protect the right to protest"),
+        "{tags}"
+    );
+    assert_eq!(tags["twitter:card"], json!("summary_large_image"), "{tags}");
+    assert_eq!(tags["og:image:width"], json!("1200"), "{tags}");
+    assert_eq!(tags["og:image:height"], json!("630"), "{tags}");
+    let image = tags["og:image"].as_str().unwrap_or_default();
+    let card = app.url(
+        image
+            .strip_prefix(PUBLIC_URL)
+            .unwrap_or_else(|| panic!("og:image is not on the site: {image}")),
+    );
+    let loaded = visitor
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const image = new Image();
+             image.onload = () => done({ width: image.naturalWidth, height: image.naturalHeight });
+             image.onerror = () => done({ width: 0, height: 0 });
+             image.src = arguments[0];",
+            vec![json!(card)],
+        )
+        .await
+        .expect("load the share card");
+    assert_eq!(loaded, json!({ "width": 1200, "height": 630 }), "{card}");
+    // The card itself, as a link preview fetches it.
+    let mut response = awc::Client::default()
+        .get(&card)
+        .send()
+        .await
+        .expect("fetch the share card");
+    assert_eq!(response.status(), 200, "{card}");
+    let png = response
+        .body()
+        .limit(1024 * 1024)
+        .await
+        .expect("the share card's bytes");
+    assert!(
+        png.len() < 200 * 1024,
+        "the share card is {} bytes",
+        png.len()
+    );
+    save_png(&screenshot_dir().join("share-card.png"), &png);
+
+    visitor.close().await.expect("close the browser");
+    drop(driver);
+    assert!(
+        found.is_empty(),
+        "axe-core found {} violation(s):\n{}",
+        found.len(),
+        found.join("\n")
+    );
 }

@@ -17,6 +17,7 @@ mod cli;
 mod confirm_grace;
 mod console_fixes;
 mod embed;
+mod html_validity;
 mod instances;
 mod letter_rules;
 mod mail_crash;

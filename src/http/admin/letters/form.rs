@@ -149,6 +149,22 @@ impl LetterFields {
         }
     }
 
+    /// The opening time as its `datetime-local` input can show it: a browser drops a value
+    /// it cannot read (and such a value makes the page invalid HTML), so a mistyped time is
+    /// shown empty next to its error.
+    pub fn opens_at_input(&self) -> String {
+        parse_form_time(&self.opens_at)
+            .map(form_time)
+            .unwrap_or_default()
+    }
+
+    /// The closing time as its `datetime-local` input can show it.
+    pub fn closes_at_input(&self) -> String {
+        parse_form_time(&self.closes_at)
+            .map(form_time)
+            .unwrap_or_default()
+    }
+
     /// Reads the goal and times as typed, then applies the rules every letter passes, and
     /// names each problem.
     pub fn validate(&self, status: LetterStatus) -> Result<LetterDraft, LetterErrors> {
@@ -256,6 +272,20 @@ mod tests {
         assert_eq!(parse_form_time("  "), Ok(None));
         assert!(parse_form_time("tomorrow").is_err());
         assert_eq!(form_time(Some(expected)), "2026-12-31T18:00");
+    }
+
+    #[test]
+    fn a_time_is_shown_again_only_in_a_form_its_input_can_hold() {
+        let mut fields = LetterFields::blank();
+        fields.opens_at = "2026-12-31 18:00 UTC".into();
+        fields.closes_at = "next week".into();
+        assert_eq!(fields.opens_at_input(), "2026-12-31T18:00");
+        assert_eq!(fields.closes_at_input(), "");
+        assert!(
+            fields
+                .validate(LetterStatus::Draft)
+                .is_err_and(|errors| errors.contains("closes_at"))
+        );
     }
 
     #[test]
