@@ -93,11 +93,11 @@ impl ManageConnection for ConnectionManager {
                 connection
                     .batch_execute(
                         "PRAGMA busy_timeout = 10000;
-                         PRAGMA journal_mode = WAL;
                          PRAGMA synchronous = NORMAL;
                          PRAGMA foreign_keys = ON;",
                     )
                     .map_err(r2d2::Error::QueryError)?;
+                use_wal(&mut connection)?;
                 Ok(DbConnection::Sqlite(connection))
             }
             Backend::Postgres { url } => diesel::PgConnection::establish(url)
@@ -117,6 +117,43 @@ impl ManageConnection for ConnectionManager {
     }
 }
 
+/// Puts the file in WAL mode (it stays so: later connections find it set). Switching needs
+/// the file to itself, and SQLite answers "database is locked" at once, without waiting out
+/// `busy_timeout`, when the pool opens its connections together on a new file: those tries
+/// wait briefly and try again rather than fail (r2d2 would log each failure as an error).
+fn use_wal(connection: &mut diesel::SqliteConnection) -> Result<(), r2d2::Error> {
+    #[derive(diesel::QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        journal_mode: String,
+    }
+    let mut tries = 0;
+    loop {
+        let result = diesel::sql_query("PRAGMA journal_mode = WAL").get_result::<Mode>(connection);
+        match result {
+            Ok(mode) if mode.journal_mode.eq_ignore_ascii_case("wal") => return Ok(()),
+            // An in-memory database has no WAL; nothing to do.
+            Ok(_) => return Ok(()),
+            Err(error) if tries < 200 && error.to_string().contains("locked") => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(error) => return Err(r2d2::Error::QueryError(error)),
+        }
+    }
+}
+
+/// r2d2 retries a connection that failed to open; say so as a warning, not an error (the
+/// error a request meets, if it comes to that, is logged where it is handled).
+#[derive(Debug)]
+struct WarnOnConnectionError;
+
+impl r2d2::HandleError<r2d2::Error> for WarnOnConnectionError {
+    fn handle_error(&self, error: r2d2::Error) {
+        tracing::warn!(%error, "database connection failed; the pool tries again");
+    }
+}
+
 /// Opens a pool for `url` (`sqlite://path`, a bare path, or `postgres://...`).
 pub fn connect(url: &str, pool_size: u32) -> Result<DbPool, DbError> {
     let backend = Backend::from_url(url)?;
@@ -131,6 +168,7 @@ pub fn connect(url: &str, pool_size: u32) -> Result<DbPool, DbError> {
     let pool = r2d2::Pool::builder()
         .max_size(pool_size.max(1))
         .connection_timeout(Duration::from_secs(10))
+        .error_handler(Box::new(WarnOnConnectionError))
         .build(ConnectionManager { backend })?;
     Ok(pool)
 }
