@@ -3,6 +3,7 @@
 
 pub mod messages;
 pub mod outbox;
+pub mod render;
 pub mod transport;
 pub mod worker;
 

@@ -15,10 +15,10 @@ use futures_util::StreamExt;
 use tokio::sync::{Notify, mpsc, oneshot, watch};
 
 use super::outbox::{self, DeliveryOutcome, OutboxRecord};
+use super::render::{self, Prepared};
 use super::transport::{Envelope, Mailer};
 use crate::config::MailSettings;
 use crate::db::{self, DbPool};
-use crate::updates::Prepared;
 
 /// Messages claimed at once. Claimed messages not yet sent are not at risk of being sent
 /// twice, so this only trades claim queries against how long one instance holds them.
@@ -248,7 +248,7 @@ impl MailWorker {
         let pool = self.pool.clone();
         run_blocking(move || {
             let mut connection = pool.get()?;
-            let prepared = crate::updates::prepare(&mut connection, &batch)?;
+            let prepared = render::prepare(&mut connection, &batch)?;
             Ok(batch.into_iter().zip(prepared).collect())
         })
         .await

@@ -20,11 +20,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::db::schema::{letters, outbox, signatures, update_unsubscribes, updates};
-use crate::db::{self, DbConnection};
+use crate::db::{self, DbConnection, DbError};
 use crate::letters::Letter;
 use crate::mail::outbox::{MailKind, OutboxRecord, OutboxState, mailbox_key};
-use crate::mail::transport::Envelope;
-use crate::signatures::sign::ConfirmationParams;
+use crate::mail::render::Prepared;
 use crate::signatures::{SignatureKind, SignatureState};
 
 crate::text_enum! {
@@ -533,14 +532,6 @@ struct UpdateParams {
     update: String,
 }
 
-/// What to do with a claimed message after rendering.
-#[derive(Debug)]
-pub enum Prepared {
-    Send(Envelope),
-    /// Not to be sent, for this reason (recorded as its error).
-    Skip(String),
-}
-
 struct Loaded {
     update: Update,
     letter_title: String,
@@ -548,121 +539,65 @@ struct Loaded {
     letter_slug: String,
 }
 
-/// Renders a claimed batch for sending: rows without a kind go as stored; confirmation rows
-/// are rendered from their parameters and the letter (loaded once per batch); update rows are
-/// rendered from their update (loaded once per batch) and skipped when the address has
-/// unsubscribed from the letter since they were queued.
-pub fn prepare(
-    connection: &mut DbConnection,
-    records: &[OutboxRecord],
-) -> Result<Vec<Prepared>, crate::db::DbError> {
-    let mut loaded: HashMap<String, Option<Loaded>> = HashMap::new();
-    let mut letters_by_id: HashMap<String, Option<Letter>> = HashMap::new();
-    let mut secret: Option<String> = None;
-    let mut prepared = Vec::with_capacity(records.len());
-    for record in records {
-        let Some(kind) = record.kind else {
-            prepared.push(Prepared::Send(Envelope::stored(record)));
-            continue;
+/// Renders update rows for the mail worker (`mail::render`), loading each update once per
+/// batch; a row whose address unsubscribed from the letter since it was queued is skipped.
+#[derive(Default)]
+pub struct UpdateRenderer {
+    loaded: HashMap<String, Option<Loaded>>,
+    secret: Option<String>,
+}
+
+impl UpdateRenderer {
+    pub fn render(
+        &mut self,
+        connection: &mut DbConnection,
+        record: &OutboxRecord,
+    ) -> Result<Prepared, DbError> {
+        let params: Option<UpdateParams> = record
+            .params
+            .as_deref()
+            .and_then(|params| serde_json::from_str(params).ok());
+        let Some(params) = params else {
+            return Ok(Prepared::Skip("skipped: unreadable parameters".into()));
         };
-        match kind {
-            MailKind::ConfirmSignature => {
-                let params: Option<ConfirmationParams> = record
-                    .params
-                    .as_deref()
-                    .and_then(|params| serde_json::from_str(params).ok());
-                let Some(params) = params else {
-                    prepared.push(Prepared::Skip("skipped: unreadable parameters".into()));
-                    continue;
-                };
-                if !letters_by_id.contains_key(&params.letter) {
-                    let found = crate::letters::find_by_id(connection, &params.letter)?;
-                    letters_by_id.insert(params.letter.clone(), found);
-                }
-                let Some(Some(letter)) = letters_by_id.get(&params.letter) else {
-                    prepared.push(Prepared::Skip("skipped: the letter is gone".into()));
-                    continue;
-                };
-                match params.render(letter) {
-                    Ok(content) => prepared.push(Prepared::Send(Envelope {
-                        message_id: record.message_id.clone(),
-                        recipient: record.recipient.clone(),
-                        subject: content.subject,
-                        text: content.text,
-                        html: content.html,
-                        unsubscribe_url: None,
-                    })),
-                    Err(error) => {
-                        prepared.push(Prepared::Skip(format!("skipped: cannot render: {error}")))
-                    }
-                }
-            }
-            MailKind::Update => {
-                let params: Option<UpdateParams> = record
-                    .params
-                    .as_deref()
-                    .and_then(|params| serde_json::from_str(params).ok());
-                let Some(params) = params else {
-                    prepared.push(Prepared::Skip("skipped: unreadable parameters".into()));
-                    continue;
-                };
-                if !loaded.contains_key(&params.update) {
-                    let found = load(connection, &params.update)?;
-                    loaded.insert(params.update.clone(), found);
-                }
-                let Some(Some(source)) = loaded.get(&params.update) else {
-                    prepared.push(Prepared::Skip("skipped: the update is gone".into()));
-                    continue;
-                };
-                let key = mailbox_key(&record.recipient);
-                if unsubscribe::is_unsubscribed(connection, &source.update.letter_id, &key)? {
-                    prepared.push(Prepared::Skip(UNSUBSCRIBED.into()));
-                    continue;
-                }
-                let secret = match &secret {
-                    Some(secret) => secret.clone(),
-                    None => {
-                        let read = unsubscribe::secret(connection)?;
-                        secret = Some(read.clone());
-                        read
-                    }
-                };
-                let token = unsubscribe::token(&secret, &source.update.letter_id, &key);
-                let unsubscribe_url = format!("{}/unsubscribe/{token}", source.update.public_base);
-                let letter_url = format!(
-                    "{}/letters/{}",
-                    source.update.public_base, source.letter_slug
-                );
-                let content = crate::mail::messages::update(
-                    &source.letter_title,
-                    &source.letter_addressee,
-                    &source.update.subject,
-                    &source.update.body_markdown,
-                    &source.update.body_html,
-                    &letter_url,
-                    &unsubscribe_url,
-                );
-                // A template error is the same on every attempt: give the message up with the
-                // reason rather than hold the whole batch.
-                let content = match content {
-                    Ok(content) => content,
-                    Err(error) => {
-                        prepared.push(Prepared::Skip(format!("skipped: cannot render: {error}")));
-                        continue;
-                    }
-                };
-                prepared.push(Prepared::Send(Envelope {
-                    message_id: record.message_id.clone(),
-                    recipient: record.recipient.clone(),
-                    subject: content.subject,
-                    text: content.text,
-                    html: content.html,
-                    unsubscribe_url: Some(unsubscribe_url),
-                }));
-            }
+        if !self.loaded.contains_key(&params.update) {
+            let found = load(connection, &params.update)?;
+            self.loaded.insert(params.update.clone(), found);
         }
+        let Some(Some(source)) = self.loaded.get(&params.update) else {
+            return Ok(Prepared::Skip("skipped: the update is gone".into()));
+        };
+        let key = mailbox_key(&record.recipient);
+        if unsubscribe::is_unsubscribed(connection, &source.update.letter_id, &key)? {
+            return Ok(Prepared::Skip(UNSUBSCRIBED.into()));
+        }
+        let secret = match &self.secret {
+            Some(secret) => secret.clone(),
+            None => {
+                let read = unsubscribe::secret(connection)?;
+                self.secret = Some(read.clone());
+                read
+            }
+        };
+        let token = unsubscribe::token(&secret, &source.update.letter_id, &key);
+        let unsubscribe_url = format!("{}/unsubscribe/{token}", source.update.public_base);
+        let letter_url = format!(
+            "{}/letters/{}",
+            source.update.public_base, source.letter_slug
+        );
+        let content = crate::mail::messages::update(
+            &source.letter_title,
+            &source.letter_addressee,
+            &source.update.subject,
+            &source.update.body_markdown,
+            &source.update.body_html,
+            &letter_url,
+            &unsubscribe_url,
+        );
+        // A template error is the same on every attempt: give the message up with the
+        // reason rather than hold the whole batch.
+        Ok(Prepared::rendered(record, content, Some(unsubscribe_url)))
     }
-    Ok(prepared)
 }
 
 fn load(
