@@ -177,12 +177,18 @@ pub fn revoke(
             .first(connection)
             .optional()?
             .ok_or(LinkError::UnknownLink)?;
-        if link.revoked_at.is_some() {
+        // Conditional on still being live: of two revocations at once, one revokes and is
+        // recorded; the other finds it done.
+        let revoked = diesel::update(
+            partner_links::table
+                .find(&link.id)
+                .filter(partner_links::revoked_at.is_null()),
+        )
+        .set(partner_links::revoked_at.eq(db::now()))
+        .execute(connection)?;
+        if revoked == 0 {
             return Ok(());
         }
-        diesel::update(partner_links::table.find(&link.id))
-            .set(partner_links::revoked_at.eq(db::now()))
-            .execute(connection)?;
         audit::record(
             connection,
             actor,

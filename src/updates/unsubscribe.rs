@@ -64,19 +64,19 @@ pub fn unsubscribe(
     letter_id: &str,
     address: &str,
 ) -> Result<(), diesel::result::Error> {
-    db::write_transaction(connection, |connection| {
-        let inserted = diesel::insert_into(update_unsubscribes::table)
-            .values((
-                update_unsubscribes::letter_id.eq(letter_id),
-                update_unsubscribes::email_normalized.eq(address),
-                update_unsubscribes::created_at.eq(db::now()),
-            ))
-            .execute(connection);
-        match inserted {
-            Err(error) if db::is_unique_violation(&error) => Ok(()),
-            other => other.map(|_| ()),
-        }
-    })
+    // One statement, outside any transaction: on PostgreSQL a unique violation inside one
+    // aborts it, and the second of two clicks must still be answered "unsubscribed".
+    let inserted = diesel::insert_into(update_unsubscribes::table)
+        .values((
+            update_unsubscribes::letter_id.eq(letter_id),
+            update_unsubscribes::email_normalized.eq(address),
+            update_unsubscribes::created_at.eq(db::now()),
+        ))
+        .execute(connection);
+    match inserted {
+        Err(error) if db::is_unique_violation(&error) => Ok(()),
+        other => other.map(|_| ()),
+    }
 }
 
 pub fn is_unsubscribed(

@@ -580,8 +580,19 @@ async fn expired_revoked_and_unknown_links_get_a_plain_page_and_no_file(backend:
         .replace("&#38;", "&")
         .replace("&amp;", "&");
     let path = revoke.split("?csrf=").next().expect("a path").to_owned();
-    let revoked = editor.post(&path, &[]).await;
+    // Two editors revoke at once: both are answered, the link is revoked once, one record.
+    let (revoked, twin) =
+        futures_util::future::join(editor.post(&path, &[]), editor.post(&path, &[])).await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
+    assert_eq!(twin.status, StatusCode::SEE_OTHER, "{}", twin.body);
+    assert_eq!(
+        app.audit_actions()
+            .iter()
+            .filter(|action| action.as_str() == "partner_link.revoke")
+            .count(),
+        1,
+        "one revocation recorded"
+    );
 
     // One of the two links is revoked (the newest is listed first); expire the other.
     let downloads_before = app
