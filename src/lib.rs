@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod export;
 pub mod http;
+pub mod i18n;
 pub mod invites;
 pub mod letters;
 pub mod mail;

@@ -1,0 +1,188 @@
+//! Languages: which one a reader asked for, in order of preference, and which of the ones we
+//! have fits best. Letter translations and the interface catalogs both choose through here, so
+//! `?lang=`, the switcher's cookie and `Accept-Language` mean the same thing everywhere.
+
+use actix_web::HttpRequest;
+use fluent_langneg::{NegotiationStrategy, negotiate_languages};
+use unic_langid::CharacterDirection;
+use unic_langid::LanguageIdentifier;
+
+/// The cookie the language switcher sets (through `?lang=`), read before `Accept-Language`.
+pub const LANGUAGE_COOKIE: &str = "lang";
+
+/// Longer tags than this are not languages anyone reads; refusing them keeps headers and
+/// cookies from growing what we parse and store.
+const MAX_TAG_LEN: usize = 35;
+
+/// A BCP 47 language tag in canonical form (`he`, `pt-BR`, `sr-Latn`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LanguageTag(LanguageIdentifier);
+
+impl LanguageTag {
+    /// The one parser for language tags from strangers (addresses, cookies, headers, files).
+    /// `und` (undetermined) and anything unparsable are not languages.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if text.is_empty() || text.len() > MAX_TAG_LEN {
+            return None;
+        }
+        let id: LanguageIdentifier = text.parse().ok()?;
+        (id.language.as_str() != "und").then_some(Self(id))
+    }
+
+    /// The canonical spelling, as stored and as written in `lang=""` and addresses.
+    pub fn as_str(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// The language subtag alone (`pt` for `pt-BR`).
+    pub fn language(&self) -> &str {
+        self.0.language.as_str()
+    }
+
+    /// Whether the language is written right to left (Hebrew, Arabic, Persian, ...).
+    pub fn is_rtl(&self) -> bool {
+        self.0.character_direction() == CharacterDirection::RTL
+    }
+
+    /// The value for an HTML `dir` attribute.
+    pub fn dir(&self) -> &'static str {
+        if self.is_rtl() { "rtl" } else { "ltr" }
+    }
+
+    pub fn identifier(&self) -> &LanguageIdentifier {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for LanguageTag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl AsRef<LanguageIdentifier> for LanguageTag {
+    fn as_ref(&self) -> &LanguageIdentifier {
+        &self.0
+    }
+}
+
+/// The `?lang=` value of a request, if it names a language.
+pub fn from_query(request: &HttpRequest) -> Option<LanguageTag> {
+    url::form_urlencoded::parse(request.query_string().as_bytes())
+        .find(|(key, _)| key == "lang")
+        .and_then(|(_, value)| LanguageTag::parse(&value))
+}
+
+/// The reader's languages, most wanted first: the address (`/{lang}/...` passed in as
+/// `from_address`, else `?lang=`), then the switcher's cookie, then `Accept-Language` in the
+/// order the browser sent it. Unreadable entries are skipped, never an error.
+pub fn requested(request: &HttpRequest, from_address: Option<&str>) -> Vec<LanguageTag> {
+    let mut wanted = Vec::new();
+    let explicit = from_address
+        .and_then(LanguageTag::parse)
+        .or_else(|| from_query(request));
+    wanted.extend(explicit);
+    if let Some(cookie) = request.cookie(LANGUAGE_COOKIE) {
+        wanted.extend(LanguageTag::parse(cookie.value()));
+    }
+    if let Some(header) = request
+        .headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+    {
+        wanted.extend(
+            fluent_langneg::accepted_languages::parse(header)
+                .into_iter()
+                .filter_map(|id| LanguageTag::parse(&id.to_string()))
+                // A header may list many; the first few carry the reader's intent.
+                .take(8),
+        );
+    }
+    wanted
+}
+
+/// The first of `available` the reader reads: the earliest requested language that one of
+/// them matches (`pt-BR` reads `pt`, `he` reads `he-IL`), or `None` when none fits.
+pub fn pick<'a>(
+    requested: &[LanguageTag],
+    available: &'a [LanguageTag],
+) -> Option<&'a LanguageTag> {
+    negotiate_languages(requested, available, None, NegotiationStrategy::Lookup)
+        .into_iter()
+        .next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn tags(list: &[&str]) -> Vec<LanguageTag> {
+        list.iter()
+            .filter_map(|tag| LanguageTag::parse(tag))
+            .collect()
+    }
+
+    #[test]
+    fn tags_are_canonical_and_strangers_text_is_refused() {
+        assert_eq!(
+            LanguageTag::parse("pt-br").map(|t| t.as_str()),
+            Some("pt-BR".into())
+        );
+        assert_eq!(
+            LanguageTag::parse(" HE ").map(|t| t.as_str()),
+            Some("he".into())
+        );
+        for bad in [
+            "",
+            "und",
+            "<script>",
+            "e",
+            "en_US;q=1",
+            &"a".repeat(40),
+            "he\u{202e}",
+        ] {
+            assert!(LanguageTag::parse(bad).is_none(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn hebrew_and_arabic_are_right_to_left() {
+        assert_eq!(
+            tags(&["he", "ar", "fa", "en", "fr"])
+                .iter()
+                .map(|t| t.dir())
+                .collect::<Vec<_>>(),
+            ["rtl", "rtl", "rtl", "ltr", "ltr"]
+        );
+    }
+
+    #[test]
+    fn the_address_beats_the_cookie_which_beats_the_browser() {
+        let request = TestRequest::default()
+            .uri("/letters/x?lang=ar")
+            .cookie(actix_web::cookie::Cookie::new(LANGUAGE_COOKIE, "fr"))
+            .insert_header(("accept-language", "es-ES,es;q=0.9,bogus!!,en;q=0.5"))
+            .to_http_request();
+        let order: Vec<String> = requested(&request, None)
+            .iter()
+            .map(|t| t.as_str())
+            .collect();
+        assert_eq!(order, ["ar", "fr", "es-ES", "es", "en"]);
+        let order: Vec<String> = requested(&request, Some("he"))
+            .iter()
+            .map(|t| t.as_str())
+            .collect();
+        assert_eq!(order[0], "he");
+    }
+
+    #[test]
+    fn picking_matches_regions_and_keeps_the_readers_order() {
+        let available = tags(&["en", "he", "pt"]);
+        let pick_for = |wanted: &[&str]| pick(&tags(wanted), &available).map(|t| t.as_str());
+        assert_eq!(pick_for(&["pt-BR", "he"]), Some("pt".into()));
+        assert_eq!(pick_for(&["de", "he-IL"]), Some("he".into()));
+        assert_eq!(pick_for(&["de"]), None);
+    }
+}
