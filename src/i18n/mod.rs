@@ -67,6 +67,26 @@ impl AsRef<LanguageIdentifier> for LanguageTag {
     }
 }
 
+/// The interface languages we ship message catalogs for, the first being the fallback.
+pub const SHIPPED: [&str; 5] = ["en", "he", "ar", "fr", "es"];
+
+/// The shipped interface languages as tags, in `SHIPPED` order.
+pub fn shipped() -> &'static [LanguageTag] {
+    static TAGS: std::sync::OnceLock<Vec<LanguageTag>> = std::sync::OnceLock::new();
+    TAGS.get_or_init(|| {
+        SHIPPED
+            .iter()
+            .filter_map(|code| LanguageTag::parse(code))
+            .collect()
+    })
+}
+
+/// The interface language for a reader: the first requested one we have a catalog for, else
+/// English. Pages, the sign form's errors and the emails a signer gets all use this.
+pub fn interface_language(requested: &[LanguageTag]) -> LanguageTag {
+    pick(requested, shipped()).unwrap_or(&shipped()[0]).clone()
+}
+
 /// The `?lang=` value of a request, if it names a language.
 pub fn from_query(request: &HttpRequest) -> Option<LanguageTag> {
     url::form_urlencoded::parse(request.query_string().as_bytes())
@@ -184,5 +204,12 @@ mod tests {
         assert_eq!(pick_for(&["pt-BR", "he"]), Some("pt".into()));
         assert_eq!(pick_for(&["de", "he-IL"]), Some("he".into()));
         assert_eq!(pick_for(&["de"]), None);
+    }
+
+    #[test]
+    fn the_interface_falls_back_to_english() {
+        assert_eq!(interface_language(&tags(&["de", "ar-EG"])).as_str(), "ar");
+        assert_eq!(interface_language(&tags(&["de"])).as_str(), "en");
+        assert_eq!(shipped().len(), SHIPPED.len());
     }
 }
