@@ -104,6 +104,9 @@ impl Application {
                     }))
                     .configure(http::routes)
                     .wrap(actix_web::middleware::from_fn(
+                        http::middleware::interface_language,
+                    ))
+                    .wrap(actix_web::middleware::from_fn(
                         http::middleware::security_headers,
                     ))
                     .wrap(actix_web::middleware::from_fn(http::middleware::observe))

@@ -154,3 +154,52 @@ pub async fn observe(
     }
     Ok(response)
 }
+
+/// A year: the switcher's choice outlives the browsing session.
+const LANGUAGE_COOKIE_DAYS: i64 = 365;
+
+/// The interface language of every request, chosen once here: `?lang=`, then the switcher's
+/// cookie, then `Accept-Language` (`i18n::requested`). Pages, the sign form's errors and the
+/// confirmation email take it from `Tr::current()`. A `?lang=` naming a shipped language is
+/// remembered in the `lang` cookie so later pages keep it; anything else sets nothing.
+pub async fn interface_language(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    use crate::i18n::catalog::Tr;
+    let requested = crate::i18n::requested(request.request(), None);
+    let tr = Tr::for_requested(&requested);
+    let chosen = crate::i18n::from_query(request.request())
+        .and_then(|asked| {
+            crate::i18n::pick(std::slice::from_ref(&asked), crate::i18n::shipped()).cloned()
+        })
+        .map(|tag| tag.as_str());
+    let secure = request
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.secure_cookies);
+    let mut response = tr.scope(next.call(request)).await?;
+    if let Some(code) = chosen {
+        let cookie = actix_web::cookie::Cookie::build(crate::i18n::LANGUAGE_COOKIE, code)
+            .path("/")
+            .same_site(actix_web::cookie::SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::days(LANGUAGE_COOKIE_DAYS))
+            .secure(secure)
+            .finish();
+        if let Err(error) = response.response_mut().add_cookie(&cookie) {
+            tracing::warn!(%error, "could not set the language cookie");
+        }
+    }
+    // The same page address answers in several languages.
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if html {
+        response.headers_mut().append(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Cookie"),
+        );
+    }
+    Ok(response)
+}

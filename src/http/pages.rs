@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::form;
 use super::views::{
     CheckEmailPage, ConfirmActionPage, FormView, IndexPage, LetterCard, LetterPage, MessagePage,
-    ResendPage, SignatoriesPage, plural, thousands,
+    ResendPage, SignatoriesPage, plural,
 };
 use super::{AppState, PageError};
 use crate::db;
@@ -63,7 +63,7 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
             None => continue,
         };
         cards.push(LetterCard {
-            total: thousands(total),
+            count: total,
             slug: letter.slug,
             title: letter.title,
             addressee: letter.addressee,

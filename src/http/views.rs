@@ -3,6 +3,7 @@
 use askama::Template;
 use chrono::NaiveDateTime;
 
+use crate::i18n::catalog::Tr;
 use crate::letters::Letter;
 use crate::letters::snapshot::LetterSnapshot;
 use crate::signatures::form::{FieldErrors, SignatureFields};
@@ -37,6 +38,25 @@ pub fn plural(count: i64, one: &str, many: &str) -> String {
         thousands(count),
         if count == 1 { one } else { many }
     )
+}
+
+/// A title or name set in bold inside a translated sentence, escaped and isolated.
+pub fn strong(text: &str) -> String {
+    format!(
+        "<strong><bdi>{}</bdi></strong>",
+        crate::i18n::catalog::escape(text)
+    )
+}
+
+/// A letter's status (`open`, `closed`, ...) in the page's language.
+pub fn status_label(tr: &Tr, status: &str) -> String {
+    match status {
+        "open" => tr.t("status-open"),
+        "closed" => tr.t("status-closed"),
+        "draft" => tr.t("status-draft"),
+        "delivered" => tr.t("status-delivered"),
+        other => other.to_owned(),
+    }
 }
 
 /// One line describing a signatory, without anything private.
@@ -78,7 +98,7 @@ pub struct LetterCard {
     pub addressee: String,
     pub summary: String,
     pub status: String,
-    pub total: String,
+    pub count: i64,
 }
 
 #[derive(Template)]
@@ -119,8 +139,12 @@ impl FormView {
         }
     }
 
-    pub fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field).map(String::as_str)
+    /// A field's error in the page's language.
+    pub fn error(&self, field: &str) -> Option<String> {
+        let tr = Tr::current();
+        self.errors
+            .get(field)
+            .map(|message| tr.field_error(message))
     }
 
     pub fn is_organization(&self) -> bool {
@@ -134,8 +158,9 @@ impl FormView {
 
     /// Each field error as (the id of the field it is about, message), in the form's order, so
     /// the summary reads like the form and each entry jumps to its field.
-    pub fn summary(&self) -> Vec<(&'static str, &str)> {
-        let mut listed: Vec<(&'static str, &str)> = FORM_ORDER
+    pub fn summary(&self) -> Vec<(&'static str, String)> {
+        let tr = Tr::current();
+        let mut listed: Vec<(&'static str, String)> = FORM_ORDER
             .iter()
             .filter_map(|(field, id)| self.error(field).map(|message| (*id, message)))
             .collect();
@@ -144,7 +169,7 @@ impl FormView {
             self.errors
                 .iter()
                 .filter(|(field, _)| !FORM_ORDER.iter().any(|(known, _)| known == *field))
-                .map(|(_, message)| ("sign-form", message.as_str())),
+                .map(|(_, message)| ("sign-form", tr.field_error(message))),
         );
         listed
     }
@@ -188,19 +213,26 @@ impl LetterPage<'_> {
 
     /// "Signed by 10 organizations and 2,431 individuals", leaving out a kind nobody signed as.
     pub fn breakdown(&self) -> String {
+        let tr = Tr::current();
         let counts = &self.snapshot.counts;
-        let organizations = plural(counts.organizations, "organization", "organizations");
-        let individuals = plural(counts.individuals, "individual", "individuals");
+        let organizations = tr.count("organizations-count", counts.organizations);
+        let individuals = tr.count("individuals-count", counts.individuals);
         match (counts.organizations, counts.individuals) {
-            (0, 0) => "No signatures yet".to_owned(),
-            (0, _) => format!("Signed by {individuals}"),
-            (_, 0) => format!("Signed by {organizations}"),
-            _ => format!("Signed by {organizations} and {individuals}"),
+            (0, 0) => tr.t("no-signatures-yet"),
+            (0, _) => tr.ta("signed-by", [("who", (&individuals).into())]),
+            (_, 0) => tr.ta("signed-by", [("who", (&organizations).into())]),
+            _ => tr.ta(
+                "signed-by-both",
+                [
+                    ("organizations", (&organizations).into()),
+                    ("individuals", (&individuals).into()),
+                ],
+            ),
         }
     }
 
     pub fn goal(&self) -> Option<String> {
-        self.letter().goal.map(thousands)
+        self.letter().goal.map(|goal| Tr::current().number(goal))
     }
 
     /// Percent of the goal reached, capped at 100 for the bar.
@@ -227,11 +259,12 @@ impl LetterPage<'_> {
         let Some(goal) = self.letter().goal else {
             return String::new();
         };
+        let tr = Tr::current();
         let left = goal - self.snapshot.counts.total();
         if left > 0 {
-            format!("{} to go", thousands(left))
+            tr.count("to-go", left)
         } else {
-            "goal reached".to_owned()
+            tr.t("goal-reached")
         }
     }
 
@@ -240,7 +273,10 @@ impl LetterPage<'_> {
     /// The summary, or who the letter is to when it has none: a preview is never empty.
     pub fn preview_description(&self) -> String {
         if self.letter().summary.is_empty() {
-            format!("An open letter to {}", self.letter().addressee)
+            Tr::current().ta(
+                "open-letter-to",
+                [("addressee", (&self.letter().addressee).into())],
+            )
         } else {
             self.letter().summary.clone()
         }
@@ -278,17 +314,9 @@ pub trait SignFormPage {
         &self.snapshot().letter
     }
 
-    /// The total, with thousands separators.
-    fn total(&self) -> String {
-        thousands(self.snapshot().counts.total())
-    }
-
-    fn signatures_word(&self) -> &'static str {
-        if self.snapshot().counts.total() == 1 {
-            "signature"
-        } else {
-            "signatures"
-        }
+    /// The total, for the catalog's numbers and plural forms.
+    fn count(&self) -> i64 {
+        self.snapshot().counts.total()
     }
 
     fn shows_kind_choice(&self) -> bool {

@@ -2,6 +2,8 @@
 //! have fits best. Letter translations and the interface catalogs both choose through here, so
 //! `?lang=`, the switcher's cookie and `Accept-Language` mean the same thing everywhere.
 
+pub mod catalog;
+
 use actix_web::HttpRequest;
 use fluent_langneg::{NegotiationStrategy, negotiate_languages};
 use unic_langid::CharacterDirection;

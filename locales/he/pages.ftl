@@ -1,0 +1,197 @@
+# The public pages' words. `$count` messages choose their form by the number's plural
+# category; numbers are formatted for the language by the service.
+
+language-name = English
+languages-label = Language
+skip-to-content = Skip to content
+privacy-notice = Privacy notice
+feed-title = open letters
+error-prefix = Error:{" "}
+
+## Letter page
+letter-to = To { $addressee }
+open-letter-to = An open letter to { $addressee }
+og-image-alt = { $title }: an open letter to { $addressee }, { $signatures }
+signatures =
+    { $count ->
+        [one] { $count } signature
+       *[other] { $count } signatures
+    }
+signatures-word =
+    { $count ->
+        [one] signature
+       *[other] signatures
+    }
+add-your-name-so-far =
+    { $count ->
+        [one] Add your name: { $count } signature so far
+       *[other] Add your name: { $count } signatures so far
+    }
+updates-heading = Updates
+no-signatures-yet = No signatures yet
+signed-by = Signed by { $who }
+signed-by-both = Signed by { $organizations } and { $individuals }
+organizations-count =
+    { $count ->
+        [one] { $count } organization
+       *[other] { $count } organizations
+    }
+individuals-count =
+    { $count ->
+        [one] { $count } individual
+       *[other] { $count } individuals
+    }
+organizations-heading = Organizations
+individuals-heading = Individuals
+recent-signatures = Recent signatures
+see-everyone = See everyone who signed
+partners-heading = Brought by our partners
+text-versions = Text versions
+versions-note = signatures record the version their signer saw.
+progress-label = Progress toward the goal
+goal = Goal: { $goal }
+to-go =
+    { $count ->
+        [one] { $count } to go
+       *[other] { $count } to go
+    }
+goal-reached = goal reached
+add-your-name = Add your name
+open-until-before = Open until{" "}
+open-until-after = .
+sign-button = Sign the letter
+sign-hint = We email you a link to confirm. Your email address is never published.
+privacy-hint = { $site } keeps your details to confirm and count your signature: see the
+privacy-link = privacy notice
+privacy-hint-end = .
+status-open = open
+status-closed = closed
+status-draft = draft
+status-delivered = delivered
+not-open-yet = This letter is not open for signatures yet.
+closed-notice = This letter has closed and no longer takes signatures.
+
+## Signatories
+signatories = Signatories
+sign-this-letter = Sign this letter
+names-listed =
+    { $count ->
+        [one] { $count } name listed
+       *[other] { $count } names listed
+    }
+page-of = page { $page } of { $pages }
+no-names-yet = No names are listed yet.
+pages-label = Pages
+previous-page = Previous page
+next-page = Next page
+
+## Index
+open-letters = Open letters
+no-letter-yet = No letter is published yet.
+
+## After signing
+check-email = Check your email
+check-email-sent = We have sent a message to the address you entered. Open the link in it to confirm your signature on
+check-email-until = Until you confirm, your signature is not counted and your name is not shown. If nothing arrives within a few minutes, look in your spam folder, or
+get-new-link = get a new link
+sentence-end = .
+back-to-letter = Back to the letter
+go-to-letter = Go to the letter
+see-open-letters = See the open letters
+signature-confirmed = Signature confirmed
+
+## Resend
+resend-heading = Get a new confirmation link
+resend-intro = Enter the address you signed { $title } with. If a signature waits for confirmation, we send a new link and the old one stops working.
+email-label = Email
+send-new-link = Send a new link
+
+## Share
+share-heading = Ask others to sign
+share-intro = A letter carries more weight with every name. Send it to people who would sign it too.
+share-link-label = Link to the letter
+copy-link = Copy link
+share-button = Share…
+share-email = Email
+
+## Embed
+embed-title = Sign: { $title }
+embed-hint = We email you a link to confirm; the next page opens on { $site }'s site. Your email address is never published.
+read-the-letter = Read the letter
+
+## Versions
+version-title = Version { $hash }
+current-text = The current text
+earlier-text = An earlier text
+recorded = recorded
+version-word = version
+changed-since = The letter has changed since.
+read-current = Read the current letter.
+all-versions = All versions
+versions-intro = Each signature records the version of the text its signer read. Newest first.
+no-versions = No versions are recorded.
+current = current
+
+## Unsubscribe
+unsubscribe-heading = Unsubscribe from updates
+unsubscribe-intro = No more updates about “{ $title }” will be sent to { $address }. Your signature stays on the letter.
+unsubscribe-button = Unsubscribe
+unsubscribed-heading = You are unsubscribed
+unsubscribed-text = No more updates about “{ $title }” will be sent to you. Your signature stays on the letter.
+
+## Partner download
+supporters-title = Your supporters
+supporters-of = Supporters of { $organization }
+supporters-text =
+    { $count ->
+        [one] { $count } person signed “{ $title }” through your link and asked that { $organization } keep them informed. Only they are in the file.
+       *[other] { $count } people signed “{ $title }” through your link and asked that { $organization } keep them informed. Only they are in the file.
+    }
+download-csv = Download CSV
+download-json = Download JSON
+link-works-until = This personal link works until { $when }. Please do not forward it.
+
+## Outcome pages
+form-unreadable = This form could not be read
+form-unreadable-text = Send it from the letter's page.
+link-broken = This link does not work
+link-broken-text = It may have been cut off or mistyped. Copy the whole address from the email into your browser.
+link-expired = This link has expired
+link-expired-text = Links in our emails work for a limited time.
+link-used = This link has already been used
+link-used-text = Each link works once; a newer email may have replaced it.
+again-verify = To get a new link, follow the link below or sign the letter again with the same email address.
+again-withdraw = Every confirmation email carries its own withdraw link; to get a new one, sign again with the same email address.
+again-invite = Ask the coalition's staff to send a new invite link.
+letter-closed = This letter has closed
+letter-closed-text = The letter stopped taking signatures, and the time to confirm one made before it closed has passed.
+thanks-anyway = Thank you for your support all the same.
+confirm-heading = Confirm your signature
+confirm-intro = Press the button to confirm your signature on “{ $title }”.
+confirm-button = Confirm my signature
+already-confirmed = Your signature is already confirmed
+already-confirmed-text = There is nothing more to do. Thank you for signing.
+org-already-signed = Your organization has already signed
+org-already-signed-text = Thank you for confirming. Another confirmed sign-on for this organization is already on the letter, so it was not added a second time.
+org-already-signed-mail = We have sent you an email about it; the coalition's staff can see both sign-ons.
+confirmed-thanks = Thank you. Your signature is confirmed.
+confirmed-review = The coalition's staff review organization sign-ons; your organization will be listed once they approve it.
+confirmed-counts = It now counts toward the total, and if you chose to be listed, your name appears on the letter.
+withdraw-heading = Withdraw your signature
+withdraw-intro = Your name will be removed from the list and the count, and your details deleted. This cannot be undone.
+withdraw-button = Withdraw my signature
+withdrawn-already = Your signature was already withdrawn
+withdrawn = Your signature is withdrawn
+withdrawn-text = Your name no longer appears on the letter or in its count, and your details have been deleted.
+
+## Errors
+not-found = Page not found
+not-found-text = There is no page at this address. The letter may have moved, or the address was mistyped.
+bad-request = That did not work
+too-many = Too many requests
+too-many-text = Too many requests came from your address in a short time. Wait a minute and try again.
+not-accepted = Not accepted
+server-error = Something went wrong on our side
+server-error-text = Nothing was changed. Please try again in a moment.
+page-number-invalid = The page number in the address is not a number.
+blocked-network = Signatures from your network are not accepted. If you think this is a mistake, contact the coalition.

@@ -1,0 +1,610 @@
+//! The interface's words: Project Fluent catalogs under `locales/{lang}/*.ftl`, compiled into
+//! the binary, one bundle per shipped language, with numbers and dates formatted by ICU4X for
+//! that language. Pages, the sign form's errors and signer emails all speak through a [`Tr`].
+//!
+//! A message missing from a catalog falls back to English (and is logged once); the unit tests
+//! below make a missing message fail the build's tests instead of ever reaching a reader.
+
+use std::collections::HashSet;
+use std::sync::{LazyLock, Mutex};
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use icu_calendar::{Date, Gregorian};
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use icu_datetime::fieldsets::YMD;
+use icu_datetime::input::{DateTime, Time};
+use icu_decimal::DecimalFormatter;
+use icu_decimal::input::Decimal;
+use icu_locale_core::Locale;
+
+use super::{LanguageTag, SHIPPED, shipped};
+
+/// The catalog files of each shipped language, in `SHIPPED` order. Adding a language is one
+/// folder under `locales/` and one line here (plus its entry in `SHIPPED`).
+const SOURCES: [(&str, &[&str]); 5] = [
+    (
+        "en",
+        &[
+            include_str!("../../locales/en/pages.ftl"),
+            include_str!("../../locales/en/form.ftl"),
+            include_str!("../../locales/en/email.ftl"),
+        ],
+    ),
+    (
+        "he",
+        &[
+            include_str!("../../locales/he/pages.ftl"),
+            include_str!("../../locales/he/form.ftl"),
+            include_str!("../../locales/he/email.ftl"),
+        ],
+    ),
+    (
+        "ar",
+        &[
+            include_str!("../../locales/ar/pages.ftl"),
+            include_str!("../../locales/ar/form.ftl"),
+            include_str!("../../locales/ar/email.ftl"),
+        ],
+    ),
+    (
+        "fr",
+        &[
+            include_str!("../../locales/fr/pages.ftl"),
+            include_str!("../../locales/fr/form.ftl"),
+            include_str!("../../locales/fr/email.ftl"),
+        ],
+    ),
+    (
+        "es",
+        &[
+            include_str!("../../locales/es/pages.ftl"),
+            include_str!("../../locales/es/form.ftl"),
+            include_str!("../../locales/es/email.ftl"),
+        ],
+    ),
+];
+
+/// One language's messages and formatters.
+pub struct Catalog {
+    tag: LanguageTag,
+    bundle: FluentBundle<FluentResource>,
+    /// The messages' ids, to check a key before formatting it.
+    ids: HashSet<String>,
+}
+
+/// Numbers in each shipped language, by `SHIPPED` index (a Fluent formatter is a plain `fn`,
+/// so it finds its language's formatter by a constant index).
+static DECIMALS: LazyLock<Vec<Option<DecimalFormatter>>> = LazyLock::new(|| {
+    SHIPPED
+        .iter()
+        .map(|code| {
+            let locale: Locale = code.parse().ok()?;
+            DecimalFormatter::try_new((&locale).into(), Default::default())
+                .inspect_err(|error| tracing::warn!(%error, code, "no number format"))
+                .ok()
+        })
+        .collect()
+});
+
+type DateFormatter = FixedCalendarDateTimeFormatter<Gregorian, YMD>;
+type DateTimeFormatter = FixedCalendarDateTimeFormatter<Gregorian, icu_datetime::fieldsets::YMDT>;
+
+/// Long dates (and dates with the time) in each shipped language, by `SHIPPED` index.
+static DATES: LazyLock<Vec<Option<(DateFormatter, DateTimeFormatter)>>> = LazyLock::new(|| {
+    SHIPPED
+        .iter()
+        .map(|code| {
+            let locale: Locale = code.parse().ok()?;
+            let date = DateFormatter::try_new((&locale).into(), YMD::long());
+            let date_time = DateTimeFormatter::try_new((&locale).into(), YMD::long().with_time_hm());
+            match (date, date_time) {
+                (Ok(date), Ok(date_time)) => Some((date, date_time)),
+                (Err(error), _) | (_, Err(error)) => {
+                    tracing::warn!(%error, code, "no date format");
+                    None
+                }
+            }
+        })
+        .collect()
+});
+
+fn decimal(index: usize, value: i64) -> String {
+    match DECIMALS.get(index).and_then(Option::as_ref) {
+        Some(formatter) => formatter.format(&Decimal::from(value)).to_string(),
+        None => value.to_string(),
+    }
+}
+
+/// Fluent's own number output has no grouping and Latin digits only; this gives every number
+/// in a message (`{ $count }`) its language's digits and separators.
+fn number_formatter<const INDEX: usize>(
+    value: &FluentValue,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    match value {
+        FluentValue::Number(number) if number.value.fract() == 0.0 => {
+            Some(decimal(INDEX, number.value as i64))
+        }
+        _ => None,
+    }
+}
+
+const FORMATTERS: [fn(&FluentValue, &intl_memoizer::concurrent::IntlLangMemoizer) -> Option<String>;
+    5] = [
+    number_formatter::<0>,
+    number_formatter::<1>,
+    number_formatter::<2>,
+    number_formatter::<3>,
+    number_formatter::<4>,
+];
+
+/// Parse problems of one language's sources (empty when all parse).
+fn load(code: &str, sources: &[&str], index: usize) -> (Catalog, Vec<String>) {
+    let tag = LanguageTag::parse(code).unwrap_or_else(|| shipped()[0].clone());
+    let mut bundle = FluentBundle::new_concurrent(vec![tag.identifier().clone()]);
+    // Names and titles are wrapped in <bdi> by the templates; Fluent's own isolation marks
+    // would be invisible characters in attributes, emails and tests.
+    bundle.set_use_isolating(false);
+    bundle.set_formatter(FORMATTERS.get(index).copied());
+    let mut problems = Vec::new();
+    let mut ids = HashSet::new();
+    for source in sources {
+        let resource = match FluentResource::try_new((*source).to_owned()) {
+            Ok(resource) => resource,
+            Err((resource, errors)) => {
+                problems.extend(errors.iter().map(|error| format!("{code}: {error:?}")));
+                resource
+            }
+        };
+        for entry in resource.entries() {
+            if let fluent_syntax::ast::Entry::Message(message) = entry {
+                ids.insert(message.id.name.to_owned());
+            }
+        }
+        if let Err(errors) = bundle.add_resource(resource) {
+            problems.extend(errors.iter().map(|error| format!("{code}: {error:?}")));
+        }
+    }
+    (Catalog { tag, bundle, ids }, problems)
+}
+
+static CATALOGS: LazyLock<Vec<Catalog>> = LazyLock::new(|| {
+    SOURCES
+        .iter()
+        .enumerate()
+        .map(|(index, (code, sources))| {
+            let (catalog, problems) = load(code, sources, index);
+            for problem in problems {
+                tracing::warn!(problem, "message catalog problem");
+            }
+            catalog
+        })
+        .collect()
+});
+
+/// (language, message id) pairs already reported missing, so each is logged once.
+static REPORTED: LazyLock<Mutex<HashSet<(usize, String)>>> =
+    LazyLock::new(|| Mutex::new(HashSet::new()));
+
+fn report_missing(index: usize, id: &str) {
+    let first = REPORTED
+        .lock()
+        .map(|mut seen| seen.insert((index, id.to_owned())))
+        .unwrap_or(false);
+    if first {
+        tracing::warn!(
+            language = SHIPPED.get(index).copied().unwrap_or("?"),
+            id,
+            "message missing from the catalog; English shown"
+        );
+    }
+}
+
+/// A value a message is given (`{ $name }`, `{ $count }`).
+pub enum Arg<'a> {
+    Text(&'a str),
+    Number(i64),
+    /// Markup already escaped (`<strong>...</strong>` around an escaped title), for `html`.
+    Markup(&'a str),
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(text: &'a str) -> Self {
+        Arg::Text(text)
+    }
+}
+
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(text: &'a String) -> Self {
+        Arg::Text(text)
+    }
+}
+
+impl From<i64> for Arg<'_> {
+    fn from(number: i64) -> Self {
+        Arg::Number(number)
+    }
+}
+
+/// The translator a page or an email speaks through: one shipped language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tr {
+    index: usize,
+}
+
+tokio::task_local! {
+    /// The interface language of the request being answered, set once by
+    /// `http::middleware::interface_language`.
+    static CURRENT: Tr;
+}
+
+impl Default for Tr {
+    fn default() -> Self {
+        Tr::english()
+    }
+}
+
+impl Tr {
+    pub fn english() -> Tr {
+        Tr { index: 0 }
+    }
+
+    /// The translator for a shipped language (`he`, `ar`, ...); English for anything else.
+    pub fn for_language(tag: &LanguageTag) -> Tr {
+        let index = shipped()
+            .iter()
+            .position(|shipped| shipped == tag)
+            .unwrap_or(0);
+        Tr { index }
+    }
+
+    /// The translator for a stored language code (`signatures.lang`, an email's parameters):
+    /// its best shipped match, else English.
+    pub fn for_code(code: Option<&str>) -> Tr {
+        let requested: Vec<LanguageTag> = code.and_then(LanguageTag::parse).into_iter().collect();
+        Tr::for_requested(&requested)
+    }
+
+    /// The translator for a reader's languages, most wanted first (`i18n::requested`).
+    pub fn for_requested(requested: &[LanguageTag]) -> Tr {
+        Tr::for_language(&super::interface_language(requested))
+    }
+
+    /// The interface language of the request being answered (English outside a request).
+    pub fn current() -> Tr {
+        CURRENT.try_with(|tr| *tr).unwrap_or_default()
+    }
+
+    /// Runs `future` (a request's handling) with `self` as its interface language.
+    pub async fn scope<F: Future>(self, future: F) -> F::Output {
+        CURRENT.scope(self, future).await
+    }
+
+    fn catalog(&self) -> &'static Catalog {
+        CATALOGS.get(self.index).unwrap_or(&CATALOGS[0])
+    }
+
+    /// The language code, for `lang=""`.
+    pub fn lang(&self) -> String {
+        self.catalog().tag.as_str()
+    }
+
+    /// `rtl` or `ltr`, for `dir=""`.
+    pub fn dir(&self) -> &'static str {
+        self.catalog().tag.dir()
+    }
+
+    pub fn is_english(&self) -> bool {
+        self.index == 0
+    }
+
+    /// A message without values.
+    pub fn t(&self, id: &str) -> String {
+        self.format(id, &[])
+    }
+
+    /// A message with named values: `tr.ta("key", &[("name", name.into())])`.
+    pub fn ta<'a>(&self, id: &str, args: impl AsRef<[(&'a str, Arg<'a>)]>) -> String {
+        self.format(id, args.as_ref())
+    }
+
+    /// A message as HTML: its text values escaped, its `Markup` values kept (the catalogs are
+    /// ours, and hold no markup of their own).
+    pub fn html<'a>(&self, id: &str, args: impl AsRef<[(&'a str, Arg<'a>)]>) -> String {
+        let args = args.as_ref();
+        let escaped: Vec<(&str, String)> = args
+            .iter()
+            .filter_map(|(name, value)| match value {
+                Arg::Text(text) => Some((*name, escape(text))),
+                _ => None,
+            })
+            .collect();
+        let mut all: Vec<(&str, Arg<'_>)> = escaped
+            .iter()
+            .map(|(name, text)| (*name, Arg::Markup(text.as_str())))
+            .collect();
+        all.extend(args.iter().filter_map(|(name, value)| match value {
+            Arg::Number(number) => Some((*name, Arg::Number(*number))),
+            Arg::Markup(markup) => Some((*name, Arg::Markup(markup))),
+            Arg::Text(_) => None,
+        }));
+        self.format(id, &all)
+    }
+
+    /// A message about a count (`$count`), which picks its plural form by the count.
+    pub fn count(&self, id: &str, count: impl std::borrow::Borrow<i64>) -> String {
+        self.format(id, &[("count", Arg::Number(*count.borrow()))])
+    }
+
+    /// A number with this language's digits and separators.
+    pub fn number(&self, value: impl std::borrow::Borrow<i64>) -> String {
+        decimal(self.index, *value.borrow())
+    }
+
+    /// A long date. English keeps the site's `date_style`; the other languages take CLDR's.
+    pub fn date(&self, time: &chrono::NaiveDateTime) -> String {
+        use chrono::Datelike;
+        if self.is_english() {
+            return crate::http::site::installed().date_style.date(time);
+        }
+        let Some((formatter, _)) = DATES.get(self.index).and_then(Option::as_ref) else {
+            return crate::http::site::installed().date_style.date(time);
+        };
+        match Date::try_new_gregorian(time.year(), time.month() as u8, time.day() as u8) {
+            Ok(date) => formatter.format(&date).to_string(),
+            Err(_) => crate::http::site::installed().date_style.date(time),
+        }
+    }
+
+    /// A long date with the time (UTC), as for a closing time.
+    pub fn date_time(&self, time: &chrono::NaiveDateTime) -> String {
+        use chrono::{Datelike, Timelike};
+        let fallback = || crate::http::site::installed().date_style.date_time(time);
+        if self.is_english() {
+            return fallback();
+        }
+        let Some((_, formatter)) = DATES.get(self.index).and_then(Option::as_ref) else {
+            return fallback();
+        };
+        let date = Date::try_new_gregorian(time.year(), time.month() as u8, time.day() as u8);
+        let clock = Time::try_new(time.hour() as u8, time.minute() as u8, 0, 0);
+        match (date, clock) {
+            (Ok(date), Ok(time)) => format!(
+                "{} UTC",
+                formatter.format(&DateTime { date, time })
+            ),
+            _ => fallback(),
+        }
+    }
+
+    fn format(&self, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+        let catalog = if self.catalog().ids.contains(id) {
+            self.catalog()
+        } else {
+            report_missing(self.index, id);
+            &CATALOGS[0]
+        };
+        let Some(pattern) = catalog.bundle.get_message(id).and_then(|m| m.value()) else {
+            return id.to_owned();
+        };
+        let mut fluent_args = FluentArgs::with_capacity(args.len());
+        for (name, value) in args {
+            match value {
+                Arg::Text(text) | Arg::Markup(text) => {
+                    fluent_args.set(*name, FluentValue::from(*text))
+                }
+                Arg::Number(number) => fluent_args.set(*name, FluentValue::from(*number)),
+            }
+        }
+        let mut errors = Vec::new();
+        let text = catalog
+            .bundle
+            .format_pattern(pattern, Some(&fluent_args), &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(id, ?errors, "message formatting problem");
+        }
+        text.into_owned()
+    }
+
+    /// A field error from the sign form's validation (which speaks English) in this language:
+    /// the English catalog's `error-*` message with that text names the message to show.
+    pub fn field_error(&self, english: &str) -> String {
+        if self.is_english() {
+            return english.to_owned();
+        }
+        if let Some(max) = english
+            .strip_prefix("Use at most ")
+            .and_then(|rest| rest.strip_suffix(" characters."))
+            .and_then(|max| max.parse::<i64>().ok())
+        {
+            return self.count("error-too-long", max);
+        }
+        let english_tr = Tr::english();
+        ENGLISH_ERRORS
+            .iter()
+            .find(|id| english_tr.t(id) == english)
+            .map(|id| self.t(id))
+            .unwrap_or_else(|| english.to_owned())
+    }
+}
+
+/// Text made safe inside HTML elements and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The English catalog's field errors without values, to recognise validation's wording.
+static ENGLISH_ERRORS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut ids: Vec<String> = CATALOGS[0]
+        .ids
+        .iter()
+        .filter(|id| id.starts_with("error-") && id.as_str() != "error-too-long")
+        .cloned()
+        .collect();
+    ids.sort();
+    ids
+});
+
+/// For templates: the translator passed in at render time (`render_with_values`, as emails
+/// do), else the request's.
+pub fn of(passed: Result<&Tr, askama::Error>) -> Tr {
+    passed.copied().unwrap_or_else(|_| Tr::current())
+}
+
+/// The language switcher's entries: (code, the language's own name, dir, is current).
+pub fn switcher(current: &Tr) -> Vec<(String, String, &'static str, bool)> {
+    (0..CATALOGS.len())
+        .map(|index| {
+            let tr = Tr { index };
+            (tr.lang(), tr.t("language-name"), tr.dir(), tr == *current)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids_of(source: &str) -> Vec<String> {
+        let resource = match FluentResource::try_new(source.to_owned()) {
+            Ok(resource) | Err((resource, _)) => resource,
+        };
+        resource
+            .entries()
+            .filter_map(|entry| match entry {
+                fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_owned()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_catalog_parses() {
+        assert_eq!(SOURCES.len(), SHIPPED.len());
+        for (index, (code, sources)) in SOURCES.iter().enumerate() {
+            assert_eq!(*code, SHIPPED[index]);
+            let (_, problems) = load(code, sources, index);
+            assert!(problems.is_empty(), "{problems:#?}");
+        }
+    }
+
+    #[test]
+    fn every_catalog_has_exactly_the_english_messages() {
+        let english: std::collections::BTreeSet<String> =
+            SOURCES[0].1.iter().flat_map(|s| ids_of(s)).collect();
+        for (code, sources) in &SOURCES[1..] {
+            let ids: std::collections::BTreeSet<String> =
+                sources.iter().flat_map(|s| ids_of(s)).collect();
+            let missing: Vec<_> = english.difference(&ids).collect();
+            let extra: Vec<_> = ids.difference(&english).collect();
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{code}: missing {missing:?}, not in English {extra:?}"
+            );
+        }
+    }
+
+    /// Every `tr.t("id")`, `tr.ta("id", ..)` and `tr.count("id", ..)` in templates/ and src/.
+    fn used_ids() -> Vec<(String, String)> {
+        let pattern = regex::Regex::new(r#"\b(?:tr|t)\s*\.\s*(?:t|ta|count|html)\s*\(\s*"([a-z0-9-]+)""#)
+            .expect("pattern");
+        let mut found = Vec::new();
+        let mut stack = vec![
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"),
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src"),
+        ];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                for entry in std::fs::read_dir(&path).expect("read dir").flatten() {
+                    stack.push(entry.path());
+                }
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                for capture in pattern.captures_iter(&text) {
+                    found.push((path.display().to_string(), capture[1].to_owned()));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_message_used_exists_in_english() {
+        let english: HashSet<String> = SOURCES[0].1.iter().flat_map(|s| ids_of(s)).collect();
+        let used = used_ids();
+        assert!(used.len() > 50, "the scan found only {} uses", used.len());
+        let missing: Vec<_> = used
+            .iter()
+            .filter(|(_, id)| !english.contains(id))
+            .collect();
+        assert!(missing.is_empty(), "not in locales/en: {missing:#?}");
+    }
+
+    #[test]
+    fn arabic_counts_have_all_six_plural_forms() {
+        let arabic = SOURCES[2].1.join("\n");
+        let resource = FluentResource::try_new(arabic).expect("Arabic parses");
+        let mut count_messages = 0;
+        for entry in resource.entries() {
+            let fluent_syntax::ast::Entry::Message(message) = entry else {
+                continue;
+            };
+            let Some(value) = &message.value else {
+                continue;
+            };
+            let text = format!("{value:?}");
+            if !text.contains("\"count\"") || !text.contains("Select") {
+                continue;
+            }
+            count_messages += 1;
+            for category in ["zero", "one", "two", "few", "many", "other"] {
+                assert!(
+                    text.contains(&format!("\"{category}\"")),
+                    "ar {} lacks [{category}]",
+                    message.id.name
+                );
+            }
+        }
+        assert!(count_messages >= 3, "only {count_messages} count messages");
+    }
+
+    #[test]
+    fn counts_numbers_and_fallback() {
+        let ar = Tr::for_code(Some("ar"));
+        let he = Tr::for_code(Some("he-IL"));
+        let fr = Tr::for_code(Some("fr"));
+        assert_eq!(he.lang(), "he");
+        assert_eq!(he.dir(), "rtl");
+        assert_eq!(Tr::for_code(Some("de")).lang(), "en");
+        assert_eq!(Tr::english().count("signatures", 1), "1 signature");
+        assert_eq!(Tr::english().count("signatures", 2431), "2,431 signatures");
+        // Arabic's six forms give six different words for these counts.
+        let forms: HashSet<String> = [0, 1, 2, 3, 11, 100]
+            .iter()
+            .map(|n| ar.count("signatures", *n))
+            .collect();
+        assert_eq!(forms.len(), 6, "{forms:?}");
+        assert_ne!(fr.number(12345), "12,345");
+        // A message no catalog has shows its id, not a broken page.
+        assert_eq!(fr.t("no-such-message"), "no-such-message");
+        assert_eq!(
+            fr.field_error("Use at most 200 characters."),
+            fr.count("error-too-long", 200)
+        );
+        assert_ne!(
+            fr.field_error("Enter your name."),
+            "Enter your name."
+        );
+    }
+}
