@@ -1,55 +1,55 @@
-# The sign form, its error summary and the messages about fields.
-
-i-sign = I sign
-as-person = as a person
-for-organization = for an organization
-your-name = Your name
-name-hint-unknown = (for an organization: the person signing for it)
-name-of-signer = Name of the person signing
-email-hint = (to confirm; never shown)
-organization-label = Organization
-organization-hint-unknown = (required when signing for one; otherwise your affiliation, optional)
-organization-hint-person = (your affiliation, optional)
-title-label = Title or role
-optional = (optional)
-city-label = City
-country-label = Country
-website-label = Website
-website-hint-unknown = (organizations only, optional)
-comment-label = Comment
-list-publicly = List my name publicly
-list-publicly-hint = Your name, organization, title, city, country and comment then appear on the letter's page and the list of signatories. Unticked, your signature is counted but not listed.
-keep-updated = Keep me updated about this letter
-partner-informed = Let { $partner } keep me informed
-honeypot-label = Leave this field empty
-problem-heading = There is a problem
-correct-fields = Please correct the fields marked below.
-press-again = Please check your details and press Sign again.
-slow-down = Many people have just signed from your network. Please wait a minute, then press Sign again: your details are kept below.
-check-address = Please check the address and press the button again.
-
-## Field errors, worded as the form's validation words them in English
-error-choose-kind = Choose whether you sign as a person or an organization.
-error-organizations-only = This letter is signed by organizations only.
-error-individuals-only = This letter is signed by individuals only.
-error-enter-name = Enter your name.
-error-enter-organization = Enter the organization's name.
-error-enter-email = Enter your email address.
-error-email-too-long = This email address is too long.
-error-email-invalid = Enter an email address like name@example.org.
-error-blocked-domain = Signatures from this email domain are not accepted. Please use another address.
-error-empty = This cannot be empty.
+i-sign = أوقّع
+as-person = بصفتي الشخصية
+for-organization = باسم منظمة
+your-name = اسمك
+name-hint-unknown = (للمنظمة: الشخص الذي يوقّع باسمها)
+name-of-signer = اسم الشخص الموقّع
+email-hint = (للتأكيد؛ لا يُعرض أبدًا)
+organization-label = المنظمة
+organization-hint-unknown = (مطلوبة عند التوقيع باسم منظمة؛ وإلا فجهة انتمائك، اختياري)
+organization-hint-person = (جهة انتمائك، اختياري)
+title-label = الصفة أو المنصب
+optional = (اختياري)
+city-label = المدينة
+country-label = البلد
+website-label = الموقع الإلكتروني
+website-hint-unknown = (للمنظمات فقط، اختياري)
+comment-label = تعليق
+list-publicly = اعرض اسمي علنًا
+list-publicly-hint = يظهر عندئذ اسمك ومنظمتك وصفتك ومدينتك وبلدك وتعليقك على صفحة الرسالة وفي قائمة الموقّعين. دون تحديد هذا الخيار، يُحتسب توقيعك ولا يُعرض.
+keep-updated = أبقوني على اطلاع بمستجدات هذه الرسالة
+partner-informed = اسمحوا لـ{ $partner } بإبقائي على اطلاع
+honeypot-label = اترك هذا الحقل فارغًا
+problem-heading = هناك مشكلة
+correct-fields = يُرجى تصحيح الحقول المحدّدة أدناه.
+press-again = يُرجى مراجعة بياناتك والضغط على «وقّع» مجددًا.
+slow-down = وقّع كثيرون للتوّ من شبكتك. انتظر دقيقة، ثم اضغط «وقّع» مجددًا: بياناتك محفوظة أدناه.
+check-address = يُرجى التحقق من العنوان والضغط على الزر مجددًا.
+error-choose-kind = اختر إن كنت توقّع بصفتك الشخصية أو باسم منظمة.
+error-organizations-only = توقّع على هذه الرسالة المنظمات فقط.
+error-individuals-only = يوقّع على هذه الرسالة الأفراد فقط.
+error-enter-name = أدخل اسمك.
+error-enter-organization = أدخل اسم المنظمة.
+error-enter-email = أدخل عنوان بريدك الإلكتروني.
+error-email-too-long = عنوان البريد الإلكتروني هذا طويل جدًا.
+error-email-invalid = أدخل عنوان بريد إلكتروني مثل name@example.org.
+error-blocked-domain = لا تُقبل التوقيعات من نطاق البريد هذا. يُرجى استخدام عنوان آخر.
+error-empty = لا يمكن ترك هذا فارغًا.
 error-too-long =
     { $count ->
-        [one] Use at most { $count } character.
-       *[other] Use at most { $count } characters.
+        [zero] لا تستخدم أي حرف.
+        [one] استخدم حرفًا واحدًا على الأكثر.
+        [two] استخدم حرفين على الأكثر.
+        [few] استخدم { $count } أحرف على الأكثر.
+        [many] استخدم { $count } حرفًا على الأكثر.
+       *[other] استخدم { $count } حرف على الأكثر.
     }
-error-line-break = Keep this on one line.
-error-separator = Use ordinary line breaks, not Unicode line or paragraph separators.
-error-control = This contains characters that are not allowed: control characters such as NUL or escape.
-error-direction = This contains characters that are not allowed: invisible characters that change the direction of the text.
-error-invisible = This contains characters that are not allowed: invisible formatting characters such as zero-width spaces.
-error-unsupported = This contains characters that are not allowed: private-use or unassigned characters, which show as boxes or not at all.
-error-marks = Too many accents are stacked on one letter.
-error-no-letter = Use at least one letter or digit.
-error-web-address = Enter a web address such as https://example.org.
+error-line-break = اكتب هذا في سطر واحد.
+error-separator = استخدم فواصل أسطر عادية، لا فواصل الأسطر أو الفقرات الخاصة في يونيكود.
+error-control = يحتوي هذا على محارف غير مسموح بها: محارف تحكّم مثل NUL أو escape.
+error-direction = يحتوي هذا على محارف غير مسموح بها: محارف غير مرئية تغيّر اتجاه النص.
+error-invisible = يحتوي هذا على محارف غير مسموح بها: محارف تنسيق غير مرئية مثل المسافات صفرية العرض.
+error-unsupported = يحتوي هذا على محارف غير مسموح بها: محارف للاستخدام الخاص أو غير معرّفة، تظهر مربعات أو لا تظهر إطلاقًا.
+error-marks = علامات تشكيل كثيرة جدًا فوق حرف واحد.
+error-no-letter = استخدم حرفًا أو رقمًا واحدًا على الأقل.
+error-web-address = أدخل عنوان موقع مثل https://example.org.

@@ -1,197 +1,202 @@
-# The public pages' words. `$count` messages choose their form by the number's plural
-# category; numbers are formatted for the language by the service.
-
-language-name = English
-languages-label = Language
-skip-to-content = Skip to content
-privacy-notice = Privacy notice
-feed-title = open letters
-error-prefix = Error:{" "}
-
-## Letter page
-letter-to = To { $addressee }
-open-letter-to = An open letter to { $addressee }
-og-image-alt = { $title }: an open letter to { $addressee }, { $signatures }
+language-name = العربية
+languages-label = اللغة
+skip-to-content = انتقل إلى المحتوى
+privacy-notice = إشعار الخصوصية
+feed-title = رسائل مفتوحة
+error-prefix = خطأ:{" "}
+letter-to = إلى { $addressee }
+open-letter-to = رسالة مفتوحة إلى { $addressee }
+og-image-alt = { $title }: رسالة مفتوحة إلى { $addressee }، { $signatures }
 signatures =
     { $count ->
-        [one] { $count } signature
-       *[other] { $count } signatures
+        [zero] لا توقيعات
+        [one] توقيع واحد
+        [two] توقيعان
+        [few] { $count } توقيعات
+        [many] { $count } توقيعًا
+       *[other] { $count } توقيع
     }
 signatures-word =
     { $count ->
-        [one] signature
-       *[other] signatures
+        [zero] توقيع
+        [one] توقيع
+        [two] توقيعان
+        [few] توقيعات
+        [many] توقيعًا
+       *[other] توقيع
     }
 add-your-name-so-far =
     { $count ->
-        [one] Add your name: { $count } signature so far
-       *[other] Add your name: { $count } signatures so far
+        [zero] أضف اسمك: لا توقيعات حتى الآن
+        [one] أضف اسمك: توقيع واحد حتى الآن
+        [two] أضف اسمك: توقيعان حتى الآن
+        [few] أضف اسمك: { $count } توقيعات حتى الآن
+        [many] أضف اسمك: { $count } توقيعًا حتى الآن
+       *[other] أضف اسمك: { $count } توقيع حتى الآن
     }
-updates-heading = Updates
-no-signatures-yet = No signatures yet
-signed-by = Signed by { $who }
-signed-by-both = Signed by { $organizations } and { $individuals }
+updates-heading = مستجدات
+no-signatures-yet = لا توقيعات بعد
+signed-by = وقّع عليها { $who }
+signed-by-both = وقّع عليها { $organizations } و{ $individuals }
 organizations-count =
     { $count ->
-        [one] { $count } organization
-       *[other] { $count } organizations
+        [zero] لا منظمات
+        [one] منظمة واحدة
+        [two] منظمتان
+        [few] { $count } منظمات
+        [many] { $count } منظمةً
+       *[other] { $count } منظمة
     }
 individuals-count =
     { $count ->
-        [one] { $count } individual
-       *[other] { $count } individuals
+        [zero] لا أفراد
+        [one] فرد واحد
+        [two] فردان
+        [few] { $count } أفراد
+        [many] { $count } فردًا
+       *[other] { $count } فرد
     }
-organizations-heading = Organizations
-individuals-heading = Individuals
-recent-signatures = Recent signatures
-see-everyone = See everyone who signed
-partners-heading = Brought by our partners
-text-versions = Text versions
-versions-note = signatures record the version their signer saw.
-progress-label = Progress toward the goal
-goal = Goal: { $goal }
+organizations-heading = المنظمات
+individuals-heading = الأفراد
+recent-signatures = أحدث التوقيعات
+see-everyone = جميع الموقّعين
+partners-heading = بمساهمة شركائنا
+text-versions = نسخ النص
+versions-note = يسجّل كل توقيع نسخة النص التي رآها صاحبه.
+progress-label = التقدّم نحو الهدف
+goal = الهدف: { $goal }
 to-go =
     { $count ->
-        [one] { $count } to go
-       *[other] { $count } to go
+        [zero] لم يبقَ شيء
+        [one] بقي توقيع واحد
+        [two] بقي توقيعان
+        [few] بقيت { $count } توقيعات
+        [many] بقي { $count } توقيعًا
+       *[other] بقي { $count } توقيع
     }
-goal-reached = goal reached
-add-your-name = Add your name
-open-until-before = Open until{" "}
+goal-reached = تحقّق الهدف
+add-your-name = أضف اسمك
+open-until-before = مفتوحة للتوقيع حتى{" "}
 open-until-after = .
-sign-button = Sign the letter
-sign-hint = We email you a link to confirm. Your email address is never published.
-privacy-hint = { $site } keeps your details to confirm and count your signature: see the
-privacy-link = privacy notice
+sign-button = وقّع على الرسالة
+sign-hint = نرسل إليك رابطًا بالبريد الإلكتروني للتأكيد. لن يُنشر عنوان بريدك أبدًا.
+privacy-hint = يحتفظ { $site } ببياناتك لتأكيد توقيعك واحتسابه: راجع
+privacy-link = إشعار الخصوصية
 privacy-hint-end = .
-status-open = open
-status-closed = closed
-status-draft = draft
-status-delivered = delivered
-not-open-yet = This letter is not open for signatures yet.
-closed-notice = This letter has closed and no longer takes signatures.
-
-## Signatories
-signatories = Signatories
-sign-this-letter = Sign this letter
+status-open = مفتوحة
+status-closed = مغلقة
+status-draft = مسودة
+status-delivered = سُلّمت
+not-open-yet = هذه الرسالة غير مفتوحة للتوقيع بعد.
+closed-notice = أُغلقت هذه الرسالة ولم تعد تقبل توقيعات.
+signatories = الموقّعون
+sign-this-letter = وقّع على هذه الرسالة
 names-listed =
     { $count ->
-        [one] { $count } name listed
-       *[other] { $count } names listed
+        [zero] لا أسماء معروضة
+        [one] اسم واحد معروض
+        [two] اسمان معروضان
+        [few] { $count } أسماء معروضة
+        [many] { $count } اسمًا معروضًا
+       *[other] { $count } اسم معروض
     }
-page-of = page { $page } of { $pages }
-no-names-yet = No names are listed yet.
-pages-label = Pages
-previous-page = Previous page
-next-page = Next page
-
-## Index
-open-letters = Open letters
-no-letter-yet = No letter is published yet.
-
-## After signing
-check-email = Check your email
-check-email-sent = We have sent a message to the address you entered. Open the link in it to confirm your signature on
-check-email-until = Until you confirm, your signature is not counted and your name is not shown. If nothing arrives within a few minutes, look in your spam folder, or
-get-new-link = get a new link
+page-of = الصفحة { $page } من { $pages }
+no-names-yet = لا أسماء معروضة بعد.
+pages-label = الصفحات
+previous-page = الصفحة السابقة
+next-page = الصفحة التالية
+open-letters = رسائل مفتوحة
+no-letter-yet = لم تُنشر أي رسالة بعد.
+check-email = تفقّد بريدك الإلكتروني
+check-email-sent = أرسلنا رسالة إلى العنوان الذي أدخلته. افتح الرابط الذي فيها لتأكيد توقيعك على
+get-new-link = اطلب رابطًا جديدًا
 sentence-end = .
-back-to-letter = Back to the letter
-go-to-letter = Go to the letter
-see-open-letters = See the open letters
-signature-confirmed = Signature confirmed
-
-## Resend
-resend-heading = Get a new confirmation link
-resend-intro = Enter the address you signed { $title } with. If a signature waits for confirmation, we send a new link and the old one stops working.
-email-label = Email
-send-new-link = Send a new link
-
-## Share
-share-heading = Ask others to sign
-share-intro = A letter carries more weight with every name. Send it to people who would sign it too.
-share-link-label = Link to the letter
-copy-link = Copy link
-share-button = Share…
-share-email = Email
-
-## Embed
-embed-title = Sign: { $title }
-embed-hint = We email you a link to confirm; the next page opens on { $site }'s site. Your email address is never published.
-read-the-letter = Read the letter
-
-## Versions
-version-title = Version { $hash }
-current-text = The current text
-earlier-text = An earlier text
-recorded = recorded
-version-word = version
-changed-since = The letter has changed since.
-read-current = Read the current letter.
-all-versions = All versions
-versions-intro = Each signature records the version of the text its signer read. Newest first.
-no-versions = No versions are recorded.
-current = current
-
-## Unsubscribe
-unsubscribe-heading = Unsubscribe from updates
-unsubscribe-intro = No more updates about “{ $title }” will be sent to { $address }. Your signature stays on the letter.
-unsubscribe-button = Unsubscribe
-unsubscribed-heading = You are unsubscribed
-unsubscribed-text = No more updates about “{ $title }” will be sent to you. Your signature stays on the letter.
-
-## Partner download
-supporters-title = Your supporters
-supporters-of = Supporters of { $organization }
+check-email-until = إلى أن تؤكّد، لا يُحتسب توقيعك ولا يظهر اسمك. إن لم يصل شيء خلال دقائق، فابحث في مجلد الرسائل غير المرغوب فيها، أو
+back-to-letter = العودة إلى الرسالة
+go-to-letter = إلى الرسالة
+see-open-letters = الرسائل المفتوحة
+signature-confirmed = تأكّد التوقيع
+resend-heading = احصل على رابط تأكيد جديد
+resend-intro = أدخل العنوان الذي وقّعت به على { $title }. إن كان هناك توقيع ينتظر التأكيد، نرسل رابطًا جديدًا ويتوقف الرابط القديم عن العمل.
+email-label = البريد الإلكتروني
+send-new-link = أرسل رابطًا جديدًا
+share-heading = ادعُ الآخرين إلى التوقيع
+share-intro = يزداد وزن الرسالة مع كل اسم. أرسلها إلى من قد يوقّعون عليها أيضًا.
+share-link-label = رابط الرسالة
+copy-link = انسخ الرابط
+share-button = مشاركة…
+share-email = بريد إلكتروني
+embed-title = وقّع: { $title }
+embed-hint = نرسل إليك رابطًا بالبريد الإلكتروني للتأكيد؛ تُفتح الصفحة التالية على موقع { $site }. لن يُنشر عنوان بريدك أبدًا.
+read-the-letter = اقرأ الرسالة
+version-title = النسخة { $hash }
+current-text = النص الحالي
+earlier-text = نص سابق
+recorded = سُجّل
+version-word = النسخة
+changed-since = تغيّرت الرسالة منذ ذلك الحين.
+read-current = اقرأ الرسالة الحالية.
+all-versions = جميع النسخ
+versions-intro = يسجّل كل توقيع نسخة النص التي قرأها صاحبه. الأحدث أولًا.
+no-versions = لا نسخ مسجّلة.
+current = الحالية
+unsubscribe-heading = إلغاء الاشتراك في المستجدات
+unsubscribe-intro = لن تُرسل مستجدات أخرى عن «{ $title }» إلى { $address }. يبقى توقيعك على الرسالة.
+unsubscribe-button = إلغاء الاشتراك
+unsubscribed-heading = أُلغي اشتراكك
+unsubscribed-text = لن تُرسل إليك مستجدات أخرى عن «{ $title }». يبقى توقيعك على الرسالة.
+supporters-title = مؤيّدوكم
+supporters-of = مؤيّدو { $organization }
 supporters-text =
     { $count ->
-        [one] { $count } person signed “{ $title }” through your link and asked that { $organization } keep them informed. Only they are in the file.
-       *[other] { $count } people signed “{ $title }” through your link and asked that { $organization } keep them informed. Only they are in the file.
+        [zero] لم يوقّع أحد على «{ $title }» عبر رابطكم طالبًا أن تُبقيه { $organization } على اطلاع.
+        [one] وقّع شخص واحد على «{ $title }» عبر رابطكم وطلب أن تُبقيه { $organization } على اطلاع. لا يضم الملف سواه.
+        [two] وقّع شخصان على «{ $title }» عبر رابطكم وطلبا أن تُبقيهما { $organization } على اطلاع. لا يضم الملف سواهما.
+        [few] وقّع { $count } أشخاص على «{ $title }» عبر رابطكم وطلبوا أن تُبقيهم { $organization } على اطلاع. لا يضم الملف سواهم.
+        [many] وقّع { $count } شخصًا على «{ $title }» عبر رابطكم وطلبوا أن تُبقيهم { $organization } على اطلاع. لا يضم الملف سواهم.
+       *[other] وقّع { $count } شخص على «{ $title }» عبر رابطكم وطلبوا أن تُبقيهم { $organization } على اطلاع. لا يضم الملف سواهم.
     }
-download-csv = Download CSV
-download-json = Download JSON
-link-works-until = This personal link works until { $when }. Please do not forward it.
-
-## Outcome pages
-form-unreadable = This form could not be read
-form-unreadable-text = Send it from the letter's page.
-link-broken = This link does not work
-link-broken-text = It may have been cut off or mistyped. Copy the whole address from the email into your browser.
-link-expired = This link has expired
-link-expired-text = Links in our emails work for a limited time.
-link-used = This link has already been used
-link-used-text = Each link works once; a newer email may have replaced it.
-again-verify = To get a new link, follow the link below or sign the letter again with the same email address.
-again-withdraw = Every confirmation email carries its own withdraw link; to get a new one, sign again with the same email address.
-again-invite = Ask the coalition's staff to send a new invite link.
-letter-closed = This letter has closed
-letter-closed-text = The letter stopped taking signatures, and the time to confirm one made before it closed has passed.
-thanks-anyway = Thank you for your support all the same.
-confirm-heading = Confirm your signature
-confirm-intro = Press the button to confirm your signature on “{ $title }”.
-confirm-button = Confirm my signature
-already-confirmed = Your signature is already confirmed
-already-confirmed-text = There is nothing more to do. Thank you for signing.
-org-already-signed = Your organization has already signed
-org-already-signed-text = Thank you for confirming. Another confirmed sign-on for this organization is already on the letter, so it was not added a second time.
-org-already-signed-mail = We have sent you an email about it; the coalition's staff can see both sign-ons.
-confirmed-thanks = Thank you. Your signature is confirmed.
-confirmed-review = The coalition's staff review organization sign-ons; your organization will be listed once they approve it.
-confirmed-counts = It now counts toward the total, and if you chose to be listed, your name appears on the letter.
-withdraw-heading = Withdraw your signature
-withdraw-intro = Your name will be removed from the list and the count, and your details deleted. This cannot be undone.
-withdraw-button = Withdraw my signature
-withdrawn-already = Your signature was already withdrawn
-withdrawn = Your signature is withdrawn
-withdrawn-text = Your name no longer appears on the letter or in its count, and your details have been deleted.
-
-## Errors
-not-found = Page not found
-not-found-text = There is no page at this address. The letter may have moved, or the address was mistyped.
-bad-request = That did not work
-too-many = Too many requests
-too-many-text = Too many requests came from your address in a short time. Wait a minute and try again.
-not-accepted = Not accepted
-server-error = Something went wrong on our side
-server-error-text = Nothing was changed. Please try again in a moment.
-page-number-invalid = The page number in the address is not a number.
-blocked-network = Signatures from your network are not accepted. If you think this is a mistake, contact the coalition.
+download-csv = تنزيل CSV
+download-json = تنزيل JSON
+link-works-until = يعمل هذا الرابط الشخصي حتى { $when }. يُرجى عدم إعادة توجيهه.
+form-unreadable = تعذّرت قراءة هذا النموذج
+form-unreadable-text = أرسله من صفحة الرسالة.
+link-broken = هذا الرابط لا يعمل
+link-broken-text = ربما اقتُطع أو كُتب خطأً. انسخ العنوان كاملًا من البريد الإلكتروني إلى متصفحك.
+link-expired = انتهت صلاحية هذا الرابط
+link-expired-text = تعمل الروابط في رسائلنا لمدة محدودة.
+link-used = استُخدم هذا الرابط من قبل
+link-used-text = يعمل كل رابط مرة واحدة؛ ربما حلّت محلّه رسالة أحدث.
+again-verify = للحصول على رابط جديد، اتبع الرابط أدناه أو وقّع على الرسالة مجددًا بعنوان البريد نفسه.
+again-withdraw = تحمل كل رسالة تأكيد رابط سحب خاصًا بها؛ للحصول على رابط جديد، وقّع مجددًا بعنوان البريد نفسه.
+again-invite = اطلب من فريق التحالف إرسال رابط دعوة جديد.
+letter-closed = أُغلقت هذه الرسالة
+letter-closed-text = توقفت الرسالة عن قبول التوقيعات، وانقضت مهلة تأكيد التوقيع الذي سبق إغلاقها.
+thanks-anyway = شكرًا لدعمك على أي حال.
+confirm-heading = أكّد توقيعك
+confirm-intro = اضغط الزر لتأكيد توقيعك على «{ $title }».
+confirm-button = أكّد توقيعي
+already-confirmed = توقيعك مؤكَّد من قبل
+already-confirmed-text = لا شيء آخر عليك فعله. شكرًا لتوقيعك.
+org-already-signed = سبق أن وقّعت منظمتك
+org-already-signed-text = شكرًا على التأكيد. يوجد على الرسالة توقيع مؤكَّد آخر لهذه المنظمة، فلم يُضف مرة ثانية.
+org-already-signed-mail = أرسلنا إليك رسالة بهذا الشأن؛ ويرى فريق التحالف التوقيعين كليهما.
+confirmed-thanks = شكرًا. تأكّد توقيعك.
+confirmed-review = يراجع فريق التحالف توقيعات المنظمات؛ ستظهر منظمتك في القائمة بعد موافقته.
+confirmed-counts = صار يُحتسب الآن في المجموع، وإن اخترت الظهور في القائمة فاسمك يظهر على الرسالة.
+withdraw-heading = اسحب توقيعك
+withdraw-intro = سيُزال اسمك من القائمة ومن العدد، وتُحذف بياناتك. لا يمكن التراجع عن ذلك.
+withdraw-button = اسحب توقيعي
+withdrawn-already = سبق أن سُحب توقيعك
+withdrawn = سُحب توقيعك
+withdrawn-text = لم يعد اسمك يظهر على الرسالة ولا في عددها، وحُذفت بياناتك.
+not-found = الصفحة غير موجودة
+not-found-text = لا توجد صفحة على هذا العنوان. ربما نُقلت الرسالة، أو كُتب العنوان خطأً.
+bad-request = لم ينجح ذلك
+too-many = طلبات كثيرة جدًا
+too-many-text = وصلت طلبات كثيرة جدًا من عنوانك في وقت قصير. انتظر دقيقة ثم حاول مجددًا.
+not-accepted = غير مقبول
+server-error = حدث خطأ من جهتنا
+server-error-text = لم يتغيّر شيء. يُرجى المحاولة بعد لحظات.
+page-number-invalid = رقم الصفحة في العنوان ليس رقمًا.
+blocked-network = لا تُقبل التوقيعات من شبكتك. إن كنت تظن أن هذا خطأ، فتواصل مع التحالف.

@@ -1,15 +1,13 @@
-# Emails to signers. Names and titles are given as values.
-
-confirm-subject = Please confirm your signature: { $title }
-confirm-mail-title = Confirm your signature
-mail-hello = Hello { $name },
-confirm-thanks = Thank you for signing { $title }, the open letter to { $addressee }.
-confirm-thanks-organization = Thank you for signing { $title }, the open letter to { $addressee }, on behalf of { $organization }.
-confirm-open-link = Please confirm your signature by opening this link:
-confirm-copy = Or copy this address into your browser:
-confirm-until = Until you confirm, your signature is not counted and your name is not shown. The link works until { $when }.
-confirm-ignore = If you did not sign this letter, ignore this message: nothing will be published.
-confirm-changed-mind = Changed your mind later?
-confirm-withdraw-link = Withdraw your signature
-confirm-withdraw-rest = and delete your details.
-confirm-withdraw-text = Changed your mind later? This link withdraws your signature and deletes your details:
+confirm-subject = Confirma tu firma: { $title }
+confirm-mail-title = Confirma tu firma
+mail-hello = Hola, { $name }:
+confirm-thanks = Gracias por firmar { $title }, la carta abierta a { $addressee }.
+confirm-thanks-organization = Gracias por firmar { $title }, la carta abierta a { $addressee }, en nombre de { $organization }.
+confirm-open-link = Confirma tu firma abriendo este enlace:
+confirm-copy = O copia esta dirección en tu navegador:
+confirm-until = Hasta que confirmes, tu firma no se cuenta y tu nombre no aparece. El enlace funciona hasta el { $when }.
+confirm-ignore = Si no firmaste esta carta, ignora este mensaje: no se publicará nada.
+confirm-changed-mind = ¿Cambias de opinión más adelante?
+confirm-withdraw-link = Retira tu firma
+confirm-withdraw-rest = y borra tus datos.
+confirm-withdraw-text = ¿Cambias de opinión más adelante? Este enlace retira tu firma y borra tus datos:

@@ -1,55 +1,51 @@
-# The sign form, its error summary and the messages about fields.
-
-i-sign = I sign
-as-person = as a person
-for-organization = for an organization
-your-name = Your name
-name-hint-unknown = (for an organization: the person signing for it)
-name-of-signer = Name of the person signing
-email-hint = (to confirm; never shown)
-organization-label = Organization
-organization-hint-unknown = (required when signing for one; otherwise your affiliation, optional)
-organization-hint-person = (your affiliation, optional)
-title-label = Title or role
-optional = (optional)
-city-label = City
-country-label = Country
-website-label = Website
-website-hint-unknown = (organizations only, optional)
-comment-label = Comment
-list-publicly = List my name publicly
-list-publicly-hint = Your name, organization, title, city, country and comment then appear on the letter's page and the list of signatories. Unticked, your signature is counted but not listed.
-keep-updated = Keep me updated about this letter
-partner-informed = Let { $partner } keep me informed
-honeypot-label = Leave this field empty
-problem-heading = There is a problem
-correct-fields = Please correct the fields marked below.
-press-again = Please check your details and press Sign again.
-slow-down = Many people have just signed from your network. Please wait a minute, then press Sign again: your details are kept below.
-check-address = Please check the address and press the button again.
-
-## Field errors, worded as the form's validation words them in English
-error-choose-kind = Choose whether you sign as a person or an organization.
-error-organizations-only = This letter is signed by organizations only.
-error-individuals-only = This letter is signed by individuals only.
-error-enter-name = Enter your name.
-error-enter-organization = Enter the organization's name.
-error-enter-email = Enter your email address.
-error-email-too-long = This email address is too long.
-error-email-invalid = Enter an email address like name@example.org.
-error-blocked-domain = Signatures from this email domain are not accepted. Please use another address.
-error-empty = This cannot be empty.
+i-sign = Firmo
+as-person = a título personal
+for-organization = en nombre de una organización
+your-name = Tu nombre
+name-hint-unknown = (para una organización: la persona que firma en su nombre)
+name-of-signer = Nombre de quien firma
+email-hint = (para confirmar; nunca se muestra)
+organization-label = Organización
+organization-hint-unknown = (obligatoria si firmas en nombre de una; si no, tu afiliación, opcional)
+organization-hint-person = (tu afiliación, opcional)
+title-label = Cargo o función
+optional = (opcional)
+city-label = Ciudad
+country-label = País
+website-label = Sitio web
+website-hint-unknown = (solo organizaciones, opcional)
+comment-label = Comentario
+list-publicly = Mostrar mi nombre públicamente
+list-publicly-hint = Tu nombre, organización, cargo, ciudad, país y comentario aparecerán en la página de la carta y en la lista de firmantes. Sin marcar, tu firma se cuenta pero no se muestra.
+keep-updated = Mantenerme al tanto de esta carta
+partner-informed = Permitir que { $partner } me mantenga informada o informado
+honeypot-label = Deja este campo vacío
+problem-heading = Hay un problema
+correct-fields = Corrige los campos marcados abajo.
+press-again = Revisa tus datos y vuelve a pulsar Firmar.
+slow-down = Muchas personas acaban de firmar desde tu red. Espera un minuto y vuelve a pulsar Firmar: tus datos se conservan abajo.
+check-address = Revisa la dirección y vuelve a pulsar el botón.
+error-choose-kind = Elige si firmas a título personal o en nombre de una organización.
+error-organizations-only = Esta carta la firman solo organizaciones.
+error-individuals-only = Esta carta la firman solo personas.
+error-enter-name = Escribe tu nombre.
+error-enter-organization = Escribe el nombre de la organización.
+error-enter-email = Escribe tu dirección de correo.
+error-email-too-long = Esta dirección de correo es demasiado larga.
+error-email-invalid = Escribe una dirección de correo como nombre@example.org.
+error-blocked-domain = No se aceptan firmas de este dominio de correo. Usa otra dirección.
+error-empty = Esto no puede quedar vacío.
 error-too-long =
     { $count ->
-        [one] Use at most { $count } character.
-       *[other] Use at most { $count } characters.
+        [one] Usa como máximo { $count } carácter.
+       *[other] Usa como máximo { $count } caracteres.
     }
-error-line-break = Keep this on one line.
-error-separator = Use ordinary line breaks, not Unicode line or paragraph separators.
-error-control = This contains characters that are not allowed: control characters such as NUL or escape.
-error-direction = This contains characters that are not allowed: invisible characters that change the direction of the text.
-error-invisible = This contains characters that are not allowed: invisible formatting characters such as zero-width spaces.
-error-unsupported = This contains characters that are not allowed: private-use or unassigned characters, which show as boxes or not at all.
-error-marks = Too many accents are stacked on one letter.
-error-no-letter = Use at least one letter or digit.
-error-web-address = Enter a web address such as https://example.org.
+error-line-break = Escríbelo en una sola línea.
+error-separator = Usa saltos de línea normales, no separadores de línea o de párrafo de Unicode.
+error-control = Contiene caracteres no permitidos: caracteres de control como NUL o escape.
+error-direction = Contiene caracteres no permitidos: caracteres invisibles que cambian la dirección del texto.
+error-invisible = Contiene caracteres no permitidos: caracteres de formato invisibles como los espacios de ancho cero.
+error-unsupported = Contiene caracteres no permitidos: caracteres de uso privado o sin asignar, que se ven como cuadros o no se ven.
+error-marks = Hay demasiados acentos apilados sobre una letra.
+error-no-letter = Usa al menos una letra o un dígito.
+error-web-address = Escribe una dirección web como https://example.org.

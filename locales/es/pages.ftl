@@ -1,197 +1,170 @@
-# The public pages' words. `$count` messages choose their form by the number's plural
-# category; numbers are formatted for the language by the service.
-
-language-name = English
-languages-label = Language
-skip-to-content = Skip to content
-privacy-notice = Privacy notice
-feed-title = open letters
+language-name = Español
+languages-label = Idioma
+skip-to-content = Ir al contenido
+privacy-notice = Aviso de privacidad
+feed-title = cartas abiertas
 error-prefix = Error:{" "}
-
-## Letter page
-letter-to = To { $addressee }
-open-letter-to = An open letter to { $addressee }
-og-image-alt = { $title }: an open letter to { $addressee }, { $signatures }
+letter-to = A { $addressee }
+open-letter-to = Una carta abierta a { $addressee }
+og-image-alt = { $title }: una carta abierta a { $addressee }, { $signatures }
 signatures =
     { $count ->
-        [one] { $count } signature
-       *[other] { $count } signatures
+        [one] { $count } firma
+       *[other] { $count } firmas
     }
 signatures-word =
     { $count ->
-        [one] signature
-       *[other] signatures
+        [one] firma
+       *[other] firmas
     }
 add-your-name-so-far =
     { $count ->
-        [one] Add your name: { $count } signature so far
-       *[other] Add your name: { $count } signatures so far
+        [one] Añade tu nombre: { $count } firma hasta ahora
+       *[other] Añade tu nombre: { $count } firmas hasta ahora
     }
-updates-heading = Updates
-no-signatures-yet = No signatures yet
-signed-by = Signed by { $who }
-signed-by-both = Signed by { $organizations } and { $individuals }
+updates-heading = Novedades
+no-signatures-yet = Todavía no hay firmas
+signed-by = Firmada por { $who }
+signed-by-both = Firmada por { $organizations } y { $individuals }
 organizations-count =
     { $count ->
-        [one] { $count } organization
-       *[other] { $count } organizations
+        [one] { $count } organización
+       *[other] { $count } organizaciones
     }
 individuals-count =
     { $count ->
-        [one] { $count } individual
-       *[other] { $count } individuals
+        [one] { $count } persona
+       *[other] { $count } personas
     }
-organizations-heading = Organizations
-individuals-heading = Individuals
-recent-signatures = Recent signatures
-see-everyone = See everyone who signed
-partners-heading = Brought by our partners
-text-versions = Text versions
-versions-note = signatures record the version their signer saw.
-progress-label = Progress toward the goal
-goal = Goal: { $goal }
+organizations-heading = Organizaciones
+individuals-heading = Personas
+recent-signatures = Firmas recientes
+see-everyone = Ver a todas las personas firmantes
+partners-heading = Aportadas por nuestras organizaciones aliadas
+text-versions = Versiones del texto
+versions-note = cada firma registra la versión que vio quien firmó.
+progress-label = Avance hacia la meta
+goal = Meta: { $goal }
 to-go =
     { $count ->
-        [one] { $count } to go
-       *[other] { $count } to go
+        [one] falta { $count }
+       *[other] faltan { $count }
     }
-goal-reached = goal reached
-add-your-name = Add your name
-open-until-before = Open until{" "}
+goal-reached = meta alcanzada
+add-your-name = Añade tu nombre
+open-until-before = Abierta hasta el{" "}
 open-until-after = .
-sign-button = Sign the letter
-sign-hint = We email you a link to confirm. Your email address is never published.
-privacy-hint = { $site } keeps your details to confirm and count your signature: see the
-privacy-link = privacy notice
+sign-button = Firmar la carta
+sign-hint = Te enviamos un enlace por correo para confirmar. Tu dirección de correo nunca se publica.
+privacy-hint = { $site } guarda tus datos para confirmar y contar tu firma: consulta el
+privacy-link = aviso de privacidad
 privacy-hint-end = .
-status-open = open
-status-closed = closed
-status-draft = draft
-status-delivered = delivered
-not-open-yet = This letter is not open for signatures yet.
-closed-notice = This letter has closed and no longer takes signatures.
-
-## Signatories
-signatories = Signatories
-sign-this-letter = Sign this letter
+status-open = abierta
+status-closed = cerrada
+status-draft = borrador
+status-delivered = entregada
+not-open-yet = Esta carta todavía no está abierta a firmas.
+closed-notice = Esta carta está cerrada y ya no acepta firmas.
+signatories = Firmantes
+sign-this-letter = Firmar esta carta
 names-listed =
     { $count ->
-        [one] { $count } name listed
-       *[other] { $count } names listed
+        [one] { $count } nombre publicado
+       *[other] { $count } nombres publicados
     }
-page-of = page { $page } of { $pages }
-no-names-yet = No names are listed yet.
-pages-label = Pages
-previous-page = Previous page
-next-page = Next page
-
-## Index
-open-letters = Open letters
-no-letter-yet = No letter is published yet.
-
-## After signing
-check-email = Check your email
-check-email-sent = We have sent a message to the address you entered. Open the link in it to confirm your signature on
-check-email-until = Until you confirm, your signature is not counted and your name is not shown. If nothing arrives within a few minutes, look in your spam folder, or
-get-new-link = get a new link
+page-of = página { $page } de { $pages }
+no-names-yet = Todavía no hay nombres publicados.
+pages-label = Páginas
+previous-page = Página anterior
+next-page = Página siguiente
+open-letters = Cartas abiertas
+no-letter-yet = Todavía no se ha publicado ninguna carta.
+check-email = Revisa tu correo
+check-email-sent = Hemos enviado un mensaje a la dirección que indicaste. Abre el enlace que contiene para confirmar tu firma en
+get-new-link = pide un enlace nuevo
 sentence-end = .
-back-to-letter = Back to the letter
-go-to-letter = Go to the letter
-see-open-letters = See the open letters
-signature-confirmed = Signature confirmed
-
-## Resend
-resend-heading = Get a new confirmation link
-resend-intro = Enter the address you signed { $title } with. If a signature waits for confirmation, we send a new link and the old one stops working.
-email-label = Email
-send-new-link = Send a new link
-
-## Share
-share-heading = Ask others to sign
-share-intro = A letter carries more weight with every name. Send it to people who would sign it too.
-share-link-label = Link to the letter
-copy-link = Copy link
-share-button = Share…
-share-email = Email
-
-## Embed
-embed-title = Sign: { $title }
-embed-hint = We email you a link to confirm; the next page opens on { $site }'s site. Your email address is never published.
-read-the-letter = Read the letter
-
-## Versions
-version-title = Version { $hash }
-current-text = The current text
-earlier-text = An earlier text
-recorded = recorded
-version-word = version
-changed-since = The letter has changed since.
-read-current = Read the current letter.
-all-versions = All versions
-versions-intro = Each signature records the version of the text its signer read. Newest first.
-no-versions = No versions are recorded.
-current = current
-
-## Unsubscribe
-unsubscribe-heading = Unsubscribe from updates
-unsubscribe-intro = No more updates about “{ $title }” will be sent to { $address }. Your signature stays on the letter.
-unsubscribe-button = Unsubscribe
-unsubscribed-heading = You are unsubscribed
-unsubscribed-text = No more updates about “{ $title }” will be sent to you. Your signature stays on the letter.
-
-## Partner download
-supporters-title = Your supporters
-supporters-of = Supporters of { $organization }
+check-email-until = Hasta que confirmes, tu firma no se cuenta y tu nombre no aparece. Si no llega nada en unos minutos, mira en la carpeta de spam, o
+back-to-letter = Volver a la carta
+go-to-letter = Ir a la carta
+see-open-letters = Ver las cartas abiertas
+signature-confirmed = Firma confirmada
+resend-heading = Obtener un nuevo enlace de confirmación
+resend-intro = Escribe la dirección con la que firmaste { $title }. Si hay una firma pendiente de confirmar, enviamos un enlace nuevo y el anterior deja de funcionar.
+email-label = Correo electrónico
+send-new-link = Enviar un enlace nuevo
+share-heading = Pide a otras personas que firmen
+share-intro = Cada nombre da más peso a la carta. Envíala a quienes también la firmarían.
+share-link-label = Enlace a la carta
+copy-link = Copiar el enlace
+share-button = Compartir…
+share-email = Correo
+embed-title = Firmar: { $title }
+embed-hint = Te enviamos un enlace por correo para confirmar; la página siguiente se abre en el sitio de { $site }. Tu dirección de correo nunca se publica.
+read-the-letter = Leer la carta
+version-title = Versión { $hash }
+current-text = El texto actual
+earlier-text = Un texto anterior
+recorded = registrado
+version-word = versión
+changed-since = La carta ha cambiado desde entonces.
+read-current = Leer la carta actual.
+all-versions = Todas las versiones
+versions-intro = Cada firma registra la versión del texto que leyó quien firmó. Las más recientes primero.
+no-versions = No hay versiones registradas.
+current = actual
+unsubscribe-heading = Darse de baja de las novedades
+unsubscribe-intro = No se enviarán más novedades sobre «{ $title }» a { $address }. Tu firma sigue en la carta.
+unsubscribe-button = Darme de baja
+unsubscribed-heading = Te has dado de baja
+unsubscribed-text = No se te enviarán más novedades sobre «{ $title }». Tu firma sigue en la carta.
+supporters-title = Tus simpatizantes
+supporters-of = Simpatizantes de { $organization }
 supporters-text =
     { $count ->
-        [one] { $count } person signed “{ $title }” through your link and asked that { $organization } keep them informed. Only they are in the file.
-       *[other] { $count } people signed “{ $title }” through your link and asked that { $organization } keep them informed. Only they are in the file.
+        [one] { $count } persona firmó «{ $title }» a través de tu enlace y pidió que { $organization } la mantenga informada. Solo ella figura en el archivo.
+       *[other] { $count } personas firmaron «{ $title }» a través de tu enlace y pidieron que { $organization } las mantenga informadas. Solo ellas figuran en el archivo.
     }
-download-csv = Download CSV
-download-json = Download JSON
-link-works-until = This personal link works until { $when }. Please do not forward it.
-
-## Outcome pages
-form-unreadable = This form could not be read
-form-unreadable-text = Send it from the letter's page.
-link-broken = This link does not work
-link-broken-text = It may have been cut off or mistyped. Copy the whole address from the email into your browser.
-link-expired = This link has expired
-link-expired-text = Links in our emails work for a limited time.
-link-used = This link has already been used
-link-used-text = Each link works once; a newer email may have replaced it.
-again-verify = To get a new link, follow the link below or sign the letter again with the same email address.
-again-withdraw = Every confirmation email carries its own withdraw link; to get a new one, sign again with the same email address.
-again-invite = Ask the coalition's staff to send a new invite link.
-letter-closed = This letter has closed
-letter-closed-text = The letter stopped taking signatures, and the time to confirm one made before it closed has passed.
-thanks-anyway = Thank you for your support all the same.
-confirm-heading = Confirm your signature
-confirm-intro = Press the button to confirm your signature on “{ $title }”.
-confirm-button = Confirm my signature
-already-confirmed = Your signature is already confirmed
-already-confirmed-text = There is nothing more to do. Thank you for signing.
-org-already-signed = Your organization has already signed
-org-already-signed-text = Thank you for confirming. Another confirmed sign-on for this organization is already on the letter, so it was not added a second time.
-org-already-signed-mail = We have sent you an email about it; the coalition's staff can see both sign-ons.
-confirmed-thanks = Thank you. Your signature is confirmed.
-confirmed-review = The coalition's staff review organization sign-ons; your organization will be listed once they approve it.
-confirmed-counts = It now counts toward the total, and if you chose to be listed, your name appears on the letter.
-withdraw-heading = Withdraw your signature
-withdraw-intro = Your name will be removed from the list and the count, and your details deleted. This cannot be undone.
-withdraw-button = Withdraw my signature
-withdrawn-already = Your signature was already withdrawn
-withdrawn = Your signature is withdrawn
-withdrawn-text = Your name no longer appears on the letter or in its count, and your details have been deleted.
-
-## Errors
-not-found = Page not found
-not-found-text = There is no page at this address. The letter may have moved, or the address was mistyped.
-bad-request = That did not work
-too-many = Too many requests
-too-many-text = Too many requests came from your address in a short time. Wait a minute and try again.
-not-accepted = Not accepted
-server-error = Something went wrong on our side
-server-error-text = Nothing was changed. Please try again in a moment.
-page-number-invalid = The page number in the address is not a number.
-blocked-network = Signatures from your network are not accepted. If you think this is a mistake, contact the coalition.
+download-csv = Descargar CSV
+download-json = Descargar JSON
+link-works-until = Este enlace personal funciona hasta el { $when }. Por favor, no lo reenvíes.
+form-unreadable = No se pudo leer este formulario
+form-unreadable-text = Envíalo desde la página de la carta.
+link-broken = Este enlace no funciona
+link-broken-text = Puede que se haya cortado o copiado mal. Copia la dirección completa del correo en tu navegador.
+link-expired = Este enlace ha caducado
+link-expired-text = Los enlaces de nuestros correos funcionan durante un tiempo limitado.
+link-used = Este enlace ya se ha usado
+link-used-text = Cada enlace funciona una sola vez; puede que un correo más reciente lo haya sustituido.
+again-verify = Para obtener un enlace nuevo, sigue el enlace de abajo o vuelve a firmar la carta con la misma dirección de correo.
+again-withdraw = Cada correo de confirmación lleva su propio enlace para retirar la firma; para obtener uno nuevo, vuelve a firmar con la misma dirección de correo.
+again-invite = Pide al equipo de la coalición que envíe un nuevo enlace de invitación.
+letter-closed = Esta carta está cerrada
+letter-closed-text = La carta dejó de aceptar firmas y ya pasó el plazo para confirmar una firma hecha antes del cierre.
+thanks-anyway = Gracias por tu apoyo de todos modos.
+confirm-heading = Confirma tu firma
+confirm-intro = Pulsa el botón para confirmar tu firma en «{ $title }».
+confirm-button = Confirmar mi firma
+already-confirmed = Tu firma ya está confirmada
+already-confirmed-text = No tienes que hacer nada más. Gracias por firmar.
+org-already-signed = Tu organización ya ha firmado
+org-already-signed-text = Gracias por confirmar. En la carta ya figura otra firma confirmada de esta organización, así que no se ha añadido por segunda vez.
+org-already-signed-mail = Te hemos enviado un correo al respecto; el equipo de la coalición ve ambas firmas.
+confirmed-thanks = Gracias. Tu firma está confirmada.
+confirmed-review = El equipo de la coalición revisa las firmas de organizaciones; la tuya aparecerá en cuanto la aprueben.
+confirmed-counts = Ya cuenta en el total y, si elegiste aparecer, tu nombre figura en la carta.
+withdraw-heading = Retirar tu firma
+withdraw-intro = Tu nombre se quitará de la lista y del recuento, y tus datos se borrarán. No se puede deshacer.
+withdraw-button = Retirar mi firma
+withdrawn-already = Tu firma ya estaba retirada
+withdrawn = Tu firma está retirada
+withdrawn-text = Tu nombre ya no aparece en la carta ni en su recuento, y tus datos se han borrado.
+not-found = Página no encontrada
+not-found-text = No hay ninguna página en esta dirección. Puede que la carta se haya movido o que la dirección esté mal escrita.
+bad-request = Eso no funcionó
+too-many = Demasiadas solicitudes
+too-many-text = Llegaron demasiadas solicitudes desde tu dirección en poco tiempo. Espera un minuto y vuelve a intentarlo.
+not-accepted = No aceptado
+server-error = Algo falló por nuestra parte
+server-error-text = No se ha cambiado nada. Vuelve a intentarlo en un momento.
+page-number-invalid = El número de página de la dirección no es un número.
+blocked-network = No se aceptan firmas desde tu red. Si crees que es un error, contacta con la coalición.

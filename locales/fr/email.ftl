@@ -1,15 +1,13 @@
-# Emails to signers. Names and titles are given as values.
-
-confirm-subject = Please confirm your signature: { $title }
-confirm-mail-title = Confirm your signature
-mail-hello = Hello { $name },
-confirm-thanks = Thank you for signing { $title }, the open letter to { $addressee }.
-confirm-thanks-organization = Thank you for signing { $title }, the open letter to { $addressee }, on behalf of { $organization }.
-confirm-open-link = Please confirm your signature by opening this link:
-confirm-copy = Or copy this address into your browser:
-confirm-until = Until you confirm, your signature is not counted and your name is not shown. The link works until { $when }.
-confirm-ignore = If you did not sign this letter, ignore this message: nothing will be published.
-confirm-changed-mind = Changed your mind later?
-confirm-withdraw-link = Withdraw your signature
-confirm-withdraw-rest = and delete your details.
-confirm-withdraw-text = Changed your mind later? This link withdraws your signature and deletes your details:
+confirm-subject = Merci de confirmer votre signature : { $title }
+confirm-mail-title = Confirmez votre signature
+mail-hello = Bonjour { $name },
+confirm-thanks = Merci d’avoir signé { $title }, la lettre ouverte à { $addressee }.
+confirm-thanks-organization = Merci d’avoir signé { $title }, la lettre ouverte à { $addressee }, au nom de { $organization }.
+confirm-open-link = Merci de confirmer votre signature en ouvrant ce lien :
+confirm-copy = Ou copiez cette adresse dans votre navigateur :
+confirm-until = Tant que vous n’avez pas confirmé, votre signature n’est pas comptée et votre nom n’apparaît pas. Le lien fonctionne jusqu’au { $when }.
+confirm-ignore = Si vous n’avez pas signé cette lettre, ignorez ce message : rien ne sera publié.
+confirm-changed-mind = Vous changez d’avis plus tard ?
+confirm-withdraw-link = Retirez votre signature
+confirm-withdraw-rest = et supprimez vos informations.
+confirm-withdraw-text = Vous changez d’avis plus tard ? Ce lien retire votre signature et supprime vos informations :

@@ -1,55 +1,51 @@
-# The sign form, its error summary and the messages about fields.
-
-i-sign = I sign
-as-person = as a person
-for-organization = for an organization
-your-name = Your name
-name-hint-unknown = (for an organization: the person signing for it)
-name-of-signer = Name of the person signing
-email-hint = (to confirm; never shown)
-organization-label = Organization
-organization-hint-unknown = (required when signing for one; otherwise your affiliation, optional)
-organization-hint-person = (your affiliation, optional)
-title-label = Title or role
-optional = (optional)
-city-label = City
-country-label = Country
-website-label = Website
-website-hint-unknown = (organizations only, optional)
-comment-label = Comment
-list-publicly = List my name publicly
-list-publicly-hint = Your name, organization, title, city, country and comment then appear on the letter's page and the list of signatories. Unticked, your signature is counted but not listed.
-keep-updated = Keep me updated about this letter
-partner-informed = Let { $partner } keep me informed
-honeypot-label = Leave this field empty
-problem-heading = There is a problem
-correct-fields = Please correct the fields marked below.
-press-again = Please check your details and press Sign again.
-slow-down = Many people have just signed from your network. Please wait a minute, then press Sign again: your details are kept below.
-check-address = Please check the address and press the button again.
-
-## Field errors, worded as the form's validation words them in English
-error-choose-kind = Choose whether you sign as a person or an organization.
-error-organizations-only = This letter is signed by organizations only.
-error-individuals-only = This letter is signed by individuals only.
-error-enter-name = Enter your name.
-error-enter-organization = Enter the organization's name.
-error-enter-email = Enter your email address.
-error-email-too-long = This email address is too long.
-error-email-invalid = Enter an email address like name@example.org.
-error-blocked-domain = Signatures from this email domain are not accepted. Please use another address.
-error-empty = This cannot be empty.
+i-sign = Je signe
+as-person = à titre personnel
+for-organization = au nom d’une organisation
+your-name = Votre nom
+name-hint-unknown = (pour une organisation : la personne qui signe en son nom)
+name-of-signer = Nom de la personne qui signe
+email-hint = (pour confirmer ; jamais affiché)
+organization-label = Organisation
+organization-hint-unknown = (obligatoire pour signer au nom d’une organisation ; sinon votre affiliation, facultatif)
+organization-hint-person = (votre affiliation, facultatif)
+title-label = Titre ou fonction
+optional = (facultatif)
+city-label = Ville
+country-label = Pays
+website-label = Site web
+website-hint-unknown = (organisations uniquement, facultatif)
+comment-label = Commentaire
+list-publicly = Afficher mon nom publiquement
+list-publicly-hint = Votre nom, organisation, fonction, ville, pays et commentaire apparaissent alors sur la page de la lettre et dans la liste des signataires. Case non cochée, votre signature est comptée mais pas affichée.
+keep-updated = Me tenir informé·e de cette lettre
+partner-informed = Autoriser { $partner } à me tenir informé·e
+honeypot-label = Laissez ce champ vide
+problem-heading = Il y a un problème
+correct-fields = Veuillez corriger les champs signalés ci-dessous.
+press-again = Veuillez vérifier vos informations et appuyer à nouveau sur Signer.
+slow-down = Beaucoup de personnes viennent de signer depuis votre réseau. Attendez une minute, puis appuyez à nouveau sur Signer : vos informations sont conservées ci-dessous.
+check-address = Veuillez vérifier l’adresse et appuyer à nouveau sur le bouton.
+error-choose-kind = Indiquez si vous signez à titre personnel ou au nom d’une organisation.
+error-organizations-only = Cette lettre est signée uniquement par des organisations.
+error-individuals-only = Cette lettre est signée uniquement par des personnes.
+error-enter-name = Saisissez votre nom.
+error-enter-organization = Saisissez le nom de l’organisation.
+error-enter-email = Saisissez votre adresse e-mail.
+error-email-too-long = Cette adresse e-mail est trop longue.
+error-email-invalid = Saisissez une adresse e-mail comme nom@example.org.
+error-blocked-domain = Les signatures de ce domaine de messagerie ne sont pas acceptées. Veuillez utiliser une autre adresse.
+error-empty = Ce champ ne peut pas être vide.
 error-too-long =
     { $count ->
-        [one] Use at most { $count } character.
-       *[other] Use at most { $count } characters.
+        [one] { $count } caractère au maximum.
+       *[other] { $count } caractères au maximum.
     }
-error-line-break = Keep this on one line.
-error-separator = Use ordinary line breaks, not Unicode line or paragraph separators.
-error-control = This contains characters that are not allowed: control characters such as NUL or escape.
-error-direction = This contains characters that are not allowed: invisible characters that change the direction of the text.
-error-invisible = This contains characters that are not allowed: invisible formatting characters such as zero-width spaces.
-error-unsupported = This contains characters that are not allowed: private-use or unassigned characters, which show as boxes or not at all.
-error-marks = Too many accents are stacked on one letter.
-error-no-letter = Use at least one letter or digit.
-error-web-address = Enter a web address such as https://example.org.
+error-line-break = Écrivez ceci sur une seule ligne.
+error-separator = Utilisez des retours à la ligne ordinaires, pas les séparateurs de ligne ou de paragraphe Unicode.
+error-control = Ce texte contient des caractères non autorisés : des caractères de contrôle comme NUL ou échap.
+error-direction = Ce texte contient des caractères non autorisés : des caractères invisibles qui changent le sens du texte.
+error-invisible = Ce texte contient des caractères non autorisés : des caractères de mise en forme invisibles comme les espaces sans chasse.
+error-unsupported = Ce texte contient des caractères non autorisés : des caractères à usage privé ou non attribués, qui s’affichent comme des carrés ou pas du tout.
+error-marks = Trop d’accents sont empilés sur une même lettre.
+error-no-letter = Utilisez au moins une lettre ou un chiffre.
+error-web-address = Saisissez une adresse web comme https://example.org.

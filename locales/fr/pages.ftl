@@ -1,17 +1,12 @@
-# The public pages' words. `$count` messages choose their form by the number's plural
-# category; numbers are formatted for the language by the service.
-
-language-name = English
-languages-label = Language
-skip-to-content = Skip to content
-privacy-notice = Privacy notice
-feed-title = open letters
-error-prefix = Error:{" "}
-
-## Letter page
-letter-to = To { $addressee }
-open-letter-to = An open letter to { $addressee }
-og-image-alt = { $title }: an open letter to { $addressee }, { $signatures }
+language-name = Français
+languages-label = Langue
+skip-to-content = Aller au contenu
+privacy-notice = Politique de confidentialité
+feed-title = lettres ouvertes
+error-prefix = Erreur :{" "}
+letter-to = À { $addressee }
+open-letter-to = Une lettre ouverte à { $addressee }
+og-image-alt = { $title } : une lettre ouverte à { $addressee }, { $signatures }
 signatures =
     { $count ->
         [one] { $count } signature
@@ -24,174 +19,152 @@ signatures-word =
     }
 add-your-name-so-far =
     { $count ->
-        [one] Add your name: { $count } signature so far
-       *[other] Add your name: { $count } signatures so far
+        [one] Ajoutez votre nom : { $count } signature jusqu’ici
+       *[other] Ajoutez votre nom : { $count } signatures jusqu’ici
     }
-updates-heading = Updates
-no-signatures-yet = No signatures yet
-signed-by = Signed by { $who }
-signed-by-both = Signed by { $organizations } and { $individuals }
+updates-heading = Actualités
+no-signatures-yet = Pas encore de signatures
+signed-by = Signée par { $who }
+signed-by-both = Signée par { $organizations } et { $individuals }
 organizations-count =
     { $count ->
-        [one] { $count } organization
-       *[other] { $count } organizations
+        [one] { $count } organisation
+       *[other] { $count } organisations
     }
 individuals-count =
     { $count ->
-        [one] { $count } individual
-       *[other] { $count } individuals
+        [one] { $count } personne
+       *[other] { $count } personnes
     }
-organizations-heading = Organizations
-individuals-heading = Individuals
-recent-signatures = Recent signatures
-see-everyone = See everyone who signed
-partners-heading = Brought by our partners
-text-versions = Text versions
-versions-note = signatures record the version their signer saw.
-progress-label = Progress toward the goal
-goal = Goal: { $goal }
+organizations-heading = Organisations
+individuals-heading = Personnes
+recent-signatures = Signatures récentes
+see-everyone = Voir tous les signataires
+partners-heading = Apportées par nos partenaires
+text-versions = Versions du texte
+versions-note = chaque signature enregistre la version que son signataire a lue.
+progress-label = Progression vers l’objectif
+goal = Objectif : { $goal }
 to-go =
     { $count ->
-        [one] { $count } to go
-       *[other] { $count } to go
+        [one] encore { $count }
+       *[other] encore { $count }
     }
-goal-reached = goal reached
-add-your-name = Add your name
-open-until-before = Open until{" "}
+goal-reached = objectif atteint
+add-your-name = Ajoutez votre nom
+open-until-before = Ouverte jusqu’au{" "}
 open-until-after = .
-sign-button = Sign the letter
-sign-hint = We email you a link to confirm. Your email address is never published.
-privacy-hint = { $site } keeps your details to confirm and count your signature: see the
-privacy-link = privacy notice
+sign-button = Signer la lettre
+sign-hint = Nous vous envoyons un lien de confirmation par e-mail. Votre adresse n’est jamais publiée.
+privacy-hint = { $site } conserve vos informations pour confirmer et compter votre signature : voir la
+privacy-link = politique de confidentialité
 privacy-hint-end = .
-status-open = open
-status-closed = closed
-status-draft = draft
-status-delivered = delivered
-not-open-yet = This letter is not open for signatures yet.
-closed-notice = This letter has closed and no longer takes signatures.
-
-## Signatories
-signatories = Signatories
-sign-this-letter = Sign this letter
+status-open = ouverte
+status-closed = close
+status-draft = brouillon
+status-delivered = remise
+not-open-yet = Cette lettre n’est pas encore ouverte aux signatures.
+closed-notice = Cette lettre est close et n’accepte plus de signatures.
+signatories = Signataires
+sign-this-letter = Signer cette lettre
 names-listed =
     { $count ->
-        [one] { $count } name listed
-       *[other] { $count } names listed
+        [one] { $count } nom affiché
+       *[other] { $count } noms affichés
     }
-page-of = page { $page } of { $pages }
-no-names-yet = No names are listed yet.
+page-of = page { $page } sur { $pages }
+no-names-yet = Aucun nom n’est encore affiché.
 pages-label = Pages
-previous-page = Previous page
-next-page = Next page
-
-## Index
-open-letters = Open letters
-no-letter-yet = No letter is published yet.
-
-## After signing
-check-email = Check your email
-check-email-sent = We have sent a message to the address you entered. Open the link in it to confirm your signature on
-check-email-until = Until you confirm, your signature is not counted and your name is not shown. If nothing arrives within a few minutes, look in your spam folder, or
-get-new-link = get a new link
+previous-page = Page précédente
+next-page = Page suivante
+open-letters = Lettres ouvertes
+no-letter-yet = Aucune lettre n’est encore publiée.
+check-email = Consultez vos e-mails
+check-email-sent = Nous avons envoyé un message à l’adresse indiquée. Ouvrez le lien qu’il contient pour confirmer votre signature de
+get-new-link = demandez un nouveau lien
 sentence-end = .
-back-to-letter = Back to the letter
-go-to-letter = Go to the letter
-see-open-letters = See the open letters
-signature-confirmed = Signature confirmed
-
-## Resend
-resend-heading = Get a new confirmation link
-resend-intro = Enter the address you signed { $title } with. If a signature waits for confirmation, we send a new link and the old one stops working.
-email-label = Email
-send-new-link = Send a new link
-
-## Share
-share-heading = Ask others to sign
-share-intro = A letter carries more weight with every name. Send it to people who would sign it too.
-share-link-label = Link to the letter
-copy-link = Copy link
-share-button = Share…
-share-email = Email
-
-## Embed
-embed-title = Sign: { $title }
-embed-hint = We email you a link to confirm; the next page opens on { $site }'s site. Your email address is never published.
-read-the-letter = Read the letter
-
-## Versions
+check-email-until = Tant que vous n’avez pas confirmé, votre signature n’est pas comptée et votre nom n’apparaît pas. Si rien n’arrive d’ici quelques minutes, regardez dans vos indésirables, ou
+back-to-letter = Retour à la lettre
+go-to-letter = Aller à la lettre
+see-open-letters = Voir les lettres ouvertes
+signature-confirmed = Signature confirmée
+resend-heading = Obtenir un nouveau lien de confirmation
+resend-intro = Indiquez l’adresse avec laquelle vous avez signé { $title }. Si une signature attend sa confirmation, nous envoyons un nouveau lien et l’ancien cesse de fonctionner.
+email-label = E-mail
+send-new-link = Envoyer un nouveau lien
+share-heading = Invitez d’autres personnes à signer
+share-intro = Chaque nom donne plus de poids à la lettre. Envoyez-la à celles et ceux qui la signeraient aussi.
+share-link-label = Lien vers la lettre
+copy-link = Copier le lien
+share-button = Partager…
+share-email = E-mail
+embed-title = Signer : { $title }
+embed-hint = Nous vous envoyons un lien de confirmation par e-mail ; la page suivante s’ouvre sur le site de { $site }. Votre adresse n’est jamais publiée.
+read-the-letter = Lire la lettre
 version-title = Version { $hash }
-current-text = The current text
-earlier-text = An earlier text
-recorded = recorded
+current-text = Le texte actuel
+earlier-text = Un texte antérieur
+recorded = enregistré
 version-word = version
-changed-since = The letter has changed since.
-read-current = Read the current letter.
-all-versions = All versions
-versions-intro = Each signature records the version of the text its signer read. Newest first.
-no-versions = No versions are recorded.
-current = current
-
-## Unsubscribe
-unsubscribe-heading = Unsubscribe from updates
-unsubscribe-intro = No more updates about “{ $title }” will be sent to { $address }. Your signature stays on the letter.
-unsubscribe-button = Unsubscribe
-unsubscribed-heading = You are unsubscribed
-unsubscribed-text = No more updates about “{ $title }” will be sent to you. Your signature stays on the letter.
-
-## Partner download
-supporters-title = Your supporters
-supporters-of = Supporters of { $organization }
+changed-since = La lettre a changé depuis.
+read-current = Lire la lettre actuelle.
+all-versions = Toutes les versions
+versions-intro = Chaque signature enregistre la version du texte que son signataire a lue. Les plus récentes d’abord.
+no-versions = Aucune version n’est enregistrée.
+current = actuelle
+unsubscribe-heading = Se désabonner des actualités
+unsubscribe-intro = Plus aucune actualité sur « { $title } » ne sera envoyée à { $address }. Votre signature reste sur la lettre.
+unsubscribe-button = Se désabonner
+unsubscribed-heading = Vous êtes désabonné·e
+unsubscribed-text = Plus aucune actualité sur « { $title } » ne vous sera envoyée. Votre signature reste sur la lettre.
+supporters-title = Vos soutiens
+supporters-of = Soutiens de { $organization }
 supporters-text =
     { $count ->
-        [one] { $count } person signed “{ $title }” through your link and asked that { $organization } keep them informed. Only they are in the file.
-       *[other] { $count } people signed “{ $title }” through your link and asked that { $organization } keep them informed. Only they are in the file.
+        [one] { $count } personne a signé « { $title } » via votre lien et souhaite que { $organization } la tienne informée. Elle seule figure dans le fichier.
+       *[other] { $count } personnes ont signé « { $title } » via votre lien et souhaitent que { $organization } les tienne informées. Elles seules figurent dans le fichier.
     }
-download-csv = Download CSV
-download-json = Download JSON
-link-works-until = This personal link works until { $when }. Please do not forward it.
-
-## Outcome pages
-form-unreadable = This form could not be read
-form-unreadable-text = Send it from the letter's page.
-link-broken = This link does not work
-link-broken-text = It may have been cut off or mistyped. Copy the whole address from the email into your browser.
-link-expired = This link has expired
-link-expired-text = Links in our emails work for a limited time.
-link-used = This link has already been used
-link-used-text = Each link works once; a newer email may have replaced it.
-again-verify = To get a new link, follow the link below or sign the letter again with the same email address.
-again-withdraw = Every confirmation email carries its own withdraw link; to get a new one, sign again with the same email address.
-again-invite = Ask the coalition's staff to send a new invite link.
-letter-closed = This letter has closed
-letter-closed-text = The letter stopped taking signatures, and the time to confirm one made before it closed has passed.
-thanks-anyway = Thank you for your support all the same.
-confirm-heading = Confirm your signature
-confirm-intro = Press the button to confirm your signature on “{ $title }”.
-confirm-button = Confirm my signature
-already-confirmed = Your signature is already confirmed
-already-confirmed-text = There is nothing more to do. Thank you for signing.
-org-already-signed = Your organization has already signed
-org-already-signed-text = Thank you for confirming. Another confirmed sign-on for this organization is already on the letter, so it was not added a second time.
-org-already-signed-mail = We have sent you an email about it; the coalition's staff can see both sign-ons.
-confirmed-thanks = Thank you. Your signature is confirmed.
-confirmed-review = The coalition's staff review organization sign-ons; your organization will be listed once they approve it.
-confirmed-counts = It now counts toward the total, and if you chose to be listed, your name appears on the letter.
-withdraw-heading = Withdraw your signature
-withdraw-intro = Your name will be removed from the list and the count, and your details deleted. This cannot be undone.
-withdraw-button = Withdraw my signature
-withdrawn-already = Your signature was already withdrawn
-withdrawn = Your signature is withdrawn
-withdrawn-text = Your name no longer appears on the letter or in its count, and your details have been deleted.
-
-## Errors
-not-found = Page not found
-not-found-text = There is no page at this address. The letter may have moved, or the address was mistyped.
-bad-request = That did not work
-too-many = Too many requests
-too-many-text = Too many requests came from your address in a short time. Wait a minute and try again.
-not-accepted = Not accepted
-server-error = Something went wrong on our side
-server-error-text = Nothing was changed. Please try again in a moment.
-page-number-invalid = The page number in the address is not a number.
-blocked-network = Signatures from your network are not accepted. If you think this is a mistake, contact the coalition.
+download-csv = Télécharger en CSV
+download-json = Télécharger en JSON
+link-works-until = Ce lien personnel fonctionne jusqu’au { $when }. Merci de ne pas le transférer.
+form-unreadable = Ce formulaire n’a pas pu être lu
+form-unreadable-text = Envoyez-le depuis la page de la lettre.
+link-broken = Ce lien ne fonctionne pas
+link-broken-text = Il a peut-être été tronqué ou mal recopié. Copiez l’adresse complète de l’e-mail dans votre navigateur.
+link-expired = Ce lien a expiré
+link-expired-text = Les liens de nos e-mails fonctionnent pendant une durée limitée.
+link-used = Ce lien a déjà été utilisé
+link-used-text = Chaque lien ne fonctionne qu’une fois ; un e-mail plus récent l’a peut-être remplacé.
+again-verify = Pour obtenir un nouveau lien, suivez le lien ci-dessous ou signez à nouveau la lettre avec la même adresse e-mail.
+again-withdraw = Chaque e-mail de confirmation contient son propre lien de retrait ; pour en obtenir un nouveau, signez à nouveau avec la même adresse e-mail.
+again-invite = Demandez à l’équipe de la coalition d’envoyer un nouveau lien d’invitation.
+letter-closed = Cette lettre est close
+letter-closed-text = La lettre n’accepte plus de signatures, et le délai pour confirmer une signature faite avant sa clôture est passé.
+thanks-anyway = Merci tout de même pour votre soutien.
+confirm-heading = Confirmez votre signature
+confirm-intro = Appuyez sur le bouton pour confirmer votre signature de « { $title } ».
+confirm-button = Confirmer ma signature
+already-confirmed = Votre signature est déjà confirmée
+already-confirmed-text = Vous n’avez plus rien à faire. Merci d’avoir signé.
+org-already-signed = Votre organisation a déjà signé
+org-already-signed-text = Merci de votre confirmation. Une autre signature confirmée de cette organisation figure déjà sur la lettre ; elle n’a donc pas été ajoutée une seconde fois.
+org-already-signed-mail = Nous vous avons envoyé un e-mail à ce sujet ; l’équipe de la coalition voit les deux signatures.
+confirmed-thanks = Merci. Votre signature est confirmée.
+confirmed-review = L’équipe de la coalition vérifie les signatures d’organisations ; la vôtre apparaîtra une fois approuvée.
+confirmed-counts = Elle compte désormais dans le total et, si vous avez choisi d’être affiché·e, votre nom apparaît sur la lettre.
+withdraw-heading = Retirer votre signature
+withdraw-intro = Votre nom sera retiré de la liste et du total, et vos informations supprimées. C’est définitif.
+withdraw-button = Retirer ma signature
+withdrawn-already = Votre signature était déjà retirée
+withdrawn = Votre signature est retirée
+withdrawn-text = Votre nom n’apparaît plus sur la lettre ni dans son total, et vos informations ont été supprimées.
+not-found = Page introuvable
+not-found-text = Il n’y a pas de page à cette adresse. La lettre a peut-être été déplacée, ou l’adresse est mal saisie.
+bad-request = Cela n’a pas fonctionné
+too-many = Trop de requêtes
+too-many-text = Trop de requêtes sont venues de votre adresse en peu de temps. Attendez une minute et réessayez.
+not-accepted = Refusé
+server-error = Un problème est survenu de notre côté
+server-error-text = Rien n’a été modifié. Veuillez réessayer dans un instant.
+page-number-invalid = Le numéro de page dans l’adresse n’est pas un nombre.
+blocked-network = Les signatures provenant de votre réseau ne sont pas acceptées. Si vous pensez qu’il s’agit d’une erreur, contactez la coalition.

@@ -1,15 +1,13 @@
-# Emails to signers. Names and titles are given as values.
-
-confirm-subject = Please confirm your signature: { $title }
-confirm-mail-title = Confirm your signature
-mail-hello = Hello { $name },
-confirm-thanks = Thank you for signing { $title }, the open letter to { $addressee }.
-confirm-thanks-organization = Thank you for signing { $title }, the open letter to { $addressee }, on behalf of { $organization }.
-confirm-open-link = Please confirm your signature by opening this link:
-confirm-copy = Or copy this address into your browser:
-confirm-until = Until you confirm, your signature is not counted and your name is not shown. The link works until { $when }.
-confirm-ignore = If you did not sign this letter, ignore this message: nothing will be published.
-confirm-changed-mind = Changed your mind later?
-confirm-withdraw-link = Withdraw your signature
-confirm-withdraw-rest = and delete your details.
-confirm-withdraw-text = Changed your mind later? This link withdraws your signature and deletes your details:
+confirm-subject = נא לאשר את חתימתכם: { $title }
+confirm-mail-title = אישור החתימה
+mail-hello = שלום { $name },
+confirm-thanks = תודה שחתמתם על { $title }, המכתב הפתוח אל { $addressee }.
+confirm-thanks-organization = תודה שחתמתם על { $title }, המכתב הפתוח אל { $addressee }, בשם { $organization }.
+confirm-open-link = נא לאשר את חתימתכם בפתיחת הקישור הזה:
+confirm-copy = או העתיקו את הכתובת הזו לדפדפן:
+confirm-until = עד שתאשרו, החתימה לא נספרת והשם לא מוצג. הקישור פעיל עד { $when }.
+confirm-ignore = אם לא חתמתם על המכתב הזה, התעלמו מההודעה: דבר לא יפורסם.
+confirm-changed-mind = שיניתם את דעתכם?
+confirm-withdraw-link = בטלו את החתימה
+confirm-withdraw-rest = ומחקו את פרטיכם.
+confirm-withdraw-text = שיניתם את דעתכם? הקישור הזה מבטל את החתימה ומוחק את פרטיכם:

@@ -1,55 +1,51 @@
-# The sign form, its error summary and the messages about fields.
-
-i-sign = I sign
-as-person = as a person
-for-organization = for an organization
-your-name = Your name
-name-hint-unknown = (for an organization: the person signing for it)
-name-of-signer = Name of the person signing
-email-hint = (to confirm; never shown)
-organization-label = Organization
-organization-hint-unknown = (required when signing for one; otherwise your affiliation, optional)
-organization-hint-person = (your affiliation, optional)
-title-label = Title or role
-optional = (optional)
-city-label = City
-country-label = Country
-website-label = Website
-website-hint-unknown = (organizations only, optional)
-comment-label = Comment
-list-publicly = List my name publicly
-list-publicly-hint = Your name, organization, title, city, country and comment then appear on the letter's page and the list of signatories. Unticked, your signature is counted but not listed.
-keep-updated = Keep me updated about this letter
-partner-informed = Let { $partner } keep me informed
-honeypot-label = Leave this field empty
-problem-heading = There is a problem
-correct-fields = Please correct the fields marked below.
-press-again = Please check your details and press Sign again.
-slow-down = Many people have just signed from your network. Please wait a minute, then press Sign again: your details are kept below.
-check-address = Please check the address and press the button again.
-
-## Field errors, worded as the form's validation words them in English
-error-choose-kind = Choose whether you sign as a person or an organization.
-error-organizations-only = This letter is signed by organizations only.
-error-individuals-only = This letter is signed by individuals only.
-error-enter-name = Enter your name.
-error-enter-organization = Enter the organization's name.
-error-enter-email = Enter your email address.
-error-email-too-long = This email address is too long.
-error-email-invalid = Enter an email address like name@example.org.
-error-blocked-domain = Signatures from this email domain are not accepted. Please use another address.
-error-empty = This cannot be empty.
+i-sign = אני חותם/ת
+as-person = כאדם פרטי
+for-organization = בשם ארגון
+your-name = השם שלך
+name-hint-unknown = (עבור ארגון: מי שחותם בשמו)
+name-of-signer = שם החותם/ת
+email-hint = (לאישור; לא יוצג)
+organization-label = ארגון
+organization-hint-unknown = (חובה כשחותמים בשם ארגון; אחרת השתייכות, לא חובה)
+organization-hint-person = (השתייכות, לא חובה)
+title-label = תפקיד
+optional = (לא חובה)
+city-label = עיר
+country-label = מדינה
+website-label = אתר אינטרנט
+website-hint-unknown = (לארגונים בלבד, לא חובה)
+comment-label = הערה
+list-publicly = הצגת שמי ברשימה הפומבית
+list-publicly-hint = השם, הארגון, התפקיד, העיר, המדינה וההערה שלך יופיעו אז בעמוד המכתב וברשימת החותמים. בלי סימון, החתימה נספרת אך לא מוצגת.
+keep-updated = עדכנו אותי על המכתב הזה
+partner-informed = { $partner } רשאים לעדכן אותי
+honeypot-label = השאירו שדה זה ריק
+problem-heading = יש בעיה
+correct-fields = נא לתקן את השדות המסומנים למטה.
+press-again = נא לבדוק את הפרטים וללחוץ שוב על „חתימה”.
+slow-down = אנשים רבים חתמו זה עתה מהרשת שלכם. המתינו דקה ואז לחצו שוב על „חתימה”: הפרטים שלכם נשמרו למטה.
+check-address = נא לבדוק את הכתובת וללחוץ שוב על הכפתור.
+error-choose-kind = בחרו אם אתם חותמים כאדם פרטי או בשם ארגון.
+error-organizations-only = על המכתב הזה חותמים ארגונים בלבד.
+error-individuals-only = על המכתב הזה חותמים אנשים פרטיים בלבד.
+error-enter-name = נא להזין את שמכם.
+error-enter-organization = נא להזין את שם הארגון.
+error-enter-email = נא להזין את כתובת האימייל שלכם.
+error-email-too-long = כתובת האימייל ארוכה מדי.
+error-email-invalid = נא להזין כתובת אימייל כמו name@example.org.
+error-blocked-domain = חתימות מדומיין האימייל הזה אינן מתקבלות. נא להשתמש בכתובת אחרת.
+error-empty = השדה הזה לא יכול להיות ריק.
 error-too-long =
     { $count ->
-        [one] Use at most { $count } character.
-       *[other] Use at most { $count } characters.
+        [one] לכל היותר תו אחד.
+       *[other] לכל היותר { $count } תווים.
     }
-error-line-break = Keep this on one line.
-error-separator = Use ordinary line breaks, not Unicode line or paragraph separators.
-error-control = This contains characters that are not allowed: control characters such as NUL or escape.
-error-direction = This contains characters that are not allowed: invisible characters that change the direction of the text.
-error-invisible = This contains characters that are not allowed: invisible formatting characters such as zero-width spaces.
-error-unsupported = This contains characters that are not allowed: private-use or unassigned characters, which show as boxes or not at all.
-error-marks = Too many accents are stacked on one letter.
-error-no-letter = Use at least one letter or digit.
-error-web-address = Enter a web address such as https://example.org.
+error-line-break = נא לכתוב זאת בשורה אחת.
+error-separator = נא להשתמש במעברי שורה רגילים, לא במפרידי שורה או פסקה של יוניקוד.
+error-control = יש כאן תווים אסורים: תווי בקרה כמו NUL או escape.
+error-direction = יש כאן תווים אסורים: תווים בלתי נראים שמשנים את כיוון הטקסט.
+error-invisible = יש כאן תווים אסורים: תווי עיצוב בלתי נראים כמו רווחים ברוחב אפס.
+error-unsupported = יש כאן תווים אסורים: תווים לשימוש פרטי או שאינם מוגדרים, שמוצגים כריבועים או לא מוצגים כלל.
+error-marks = יותר מדי סימני ניקוד או הטעמה על אות אחת.
+error-no-letter = נא להשתמש לפחות באות או בספרה אחת.
+error-web-address = נא להזין כתובת אתר כמו https://example.org.

@@ -1,197 +1,171 @@
-# The public pages' words. `$count` messages choose their form by the number's plural
-# category; numbers are formatted for the language by the service.
-
-language-name = English
-languages-label = Language
-skip-to-content = Skip to content
-privacy-notice = Privacy notice
-feed-title = open letters
-error-prefix = Error:{" "}
-
-## Letter page
-letter-to = To { $addressee }
-open-letter-to = An open letter to { $addressee }
-og-image-alt = { $title }: an open letter to { $addressee }, { $signatures }
+language-name = עברית
+languages-label = שפה
+skip-to-content = דילוג לתוכן
+privacy-notice = מדיניות פרטיות
+feed-title = מכתבים פתוחים
+error-prefix = שגיאה:{" "}
+letter-to = אל { $addressee }
+open-letter-to = מכתב פתוח אל { $addressee }
+og-image-alt = { $title }: מכתב פתוח אל { $addressee }, { $signatures }
 signatures =
     { $count ->
-        [one] { $count } signature
-       *[other] { $count } signatures
+        [one] חתימה אחת
+        [two] { $count } חתימות
+       *[other] { $count } חתימות
     }
 signatures-word =
     { $count ->
-        [one] signature
-       *[other] signatures
+        [one] חתימה
+       *[other] חתימות
     }
 add-your-name-so-far =
     { $count ->
-        [one] Add your name: { $count } signature so far
-       *[other] Add your name: { $count } signatures so far
+        [one] הוסיפו את שמכם: חתימה אחת עד כה
+       *[other] הוסיפו את שמכם: { $count } חתימות עד כה
     }
-updates-heading = Updates
-no-signatures-yet = No signatures yet
-signed-by = Signed by { $who }
-signed-by-both = Signed by { $organizations } and { $individuals }
+updates-heading = עדכונים
+no-signatures-yet = עדיין אין חתימות
+signed-by = חתומים: { $who }
+signed-by-both = חתומים: { $organizations } ו{ $individuals }
 organizations-count =
     { $count ->
-        [one] { $count } organization
-       *[other] { $count } organizations
+        [one] ארגון אחד
+       *[other] { $count } ארגונים
     }
 individuals-count =
     { $count ->
-        [one] { $count } individual
-       *[other] { $count } individuals
+        [one] אדם אחד
+       *[other] { $count } אנשים
     }
-organizations-heading = Organizations
-individuals-heading = Individuals
-recent-signatures = Recent signatures
-see-everyone = See everyone who signed
-partners-heading = Brought by our partners
-text-versions = Text versions
-versions-note = signatures record the version their signer saw.
-progress-label = Progress toward the goal
-goal = Goal: { $goal }
+organizations-heading = ארגונים
+individuals-heading = אנשים
+recent-signatures = חתימות אחרונות
+see-everyone = לכל החותמים
+partners-heading = הובאו על ידי השותפים שלנו
+text-versions = גרסאות הנוסח
+versions-note = כל חתימה שומרת את הגרסה שהחותם ראה.
+progress-label = התקדמות לעבר היעד
+goal = יעד: { $goal }
 to-go =
     { $count ->
-        [one] { $count } to go
-       *[other] { $count } to go
+        [one] נותרה חתימה אחת
+       *[other] נותרו { $count }
     }
-goal-reached = goal reached
-add-your-name = Add your name
-open-until-before = Open until{" "}
+goal-reached = היעד הושג
+add-your-name = הוסיפו את שמכם
+open-until-before = פתוח לחתימה עד{" "}
 open-until-after = .
-sign-button = Sign the letter
-sign-hint = We email you a link to confirm. Your email address is never published.
-privacy-hint = { $site } keeps your details to confirm and count your signature: see the
-privacy-link = privacy notice
+sign-button = חתימה על המכתב
+sign-hint = נשלח אליכם קישור באימייל לאישור. כתובת האימייל שלכם לעולם לא תפורסם.
+privacy-hint = { $site } שומר את פרטיכם כדי לאשר ולספור את חתימתכם: ראו את
+privacy-link = מדיניות הפרטיות
 privacy-hint-end = .
-status-open = open
-status-closed = closed
-status-draft = draft
-status-delivered = delivered
-not-open-yet = This letter is not open for signatures yet.
-closed-notice = This letter has closed and no longer takes signatures.
-
-## Signatories
-signatories = Signatories
-sign-this-letter = Sign this letter
+status-open = פתוח
+status-closed = סגור
+status-draft = טיוטה
+status-delivered = נמסר
+not-open-yet = המכתב עדיין לא פתוח לחתימות.
+closed-notice = המכתב נסגר ואינו מקבל עוד חתימות.
+signatories = החותמים
+sign-this-letter = לחתימה על המכתב
 names-listed =
     { $count ->
-        [one] { $count } name listed
-       *[other] { $count } names listed
+        [one] שם אחד מופיע
+       *[other] { $count } שמות מופיעים
     }
-page-of = page { $page } of { $pages }
-no-names-yet = No names are listed yet.
-pages-label = Pages
-previous-page = Previous page
-next-page = Next page
-
-## Index
-open-letters = Open letters
-no-letter-yet = No letter is published yet.
-
-## After signing
-check-email = Check your email
-check-email-sent = We have sent a message to the address you entered. Open the link in it to confirm your signature on
-check-email-until = Until you confirm, your signature is not counted and your name is not shown. If nothing arrives within a few minutes, look in your spam folder, or
-get-new-link = get a new link
+page-of = עמוד { $page } מתוך { $pages }
+no-names-yet = עדיין לא מופיעים שמות.
+pages-label = עמודים
+previous-page = העמוד הקודם
+next-page = העמוד הבא
+open-letters = מכתבים פתוחים
+no-letter-yet = עדיין לא פורסם מכתב.
+check-email = בדקו את תיבת האימייל
+check-email-sent = שלחנו הודעה לכתובת שהזנתם. פתחו את הקישור שבה כדי לאשר את חתימתכם על
+get-new-link = בקשו קישור חדש
 sentence-end = .
-back-to-letter = Back to the letter
-go-to-letter = Go to the letter
-see-open-letters = See the open letters
-signature-confirmed = Signature confirmed
-
-## Resend
-resend-heading = Get a new confirmation link
-resend-intro = Enter the address you signed { $title } with. If a signature waits for confirmation, we send a new link and the old one stops working.
-email-label = Email
-send-new-link = Send a new link
-
-## Share
-share-heading = Ask others to sign
-share-intro = A letter carries more weight with every name. Send it to people who would sign it too.
-share-link-label = Link to the letter
-copy-link = Copy link
-share-button = Share…
-share-email = Email
-
-## Embed
-embed-title = Sign: { $title }
-embed-hint = We email you a link to confirm; the next page opens on { $site }'s site. Your email address is never published.
-read-the-letter = Read the letter
-
-## Versions
-version-title = Version { $hash }
-current-text = The current text
-earlier-text = An earlier text
-recorded = recorded
-version-word = version
-changed-since = The letter has changed since.
-read-current = Read the current letter.
-all-versions = All versions
-versions-intro = Each signature records the version of the text its signer read. Newest first.
-no-versions = No versions are recorded.
-current = current
-
-## Unsubscribe
-unsubscribe-heading = Unsubscribe from updates
-unsubscribe-intro = No more updates about “{ $title }” will be sent to { $address }. Your signature stays on the letter.
-unsubscribe-button = Unsubscribe
-unsubscribed-heading = You are unsubscribed
-unsubscribed-text = No more updates about “{ $title }” will be sent to you. Your signature stays on the letter.
-
-## Partner download
-supporters-title = Your supporters
-supporters-of = Supporters of { $organization }
+check-email-until = עד שתאשרו, החתימה לא נספרת והשם לא מוצג. אם דבר לא הגיע תוך כמה דקות, חפשו בתיקיית הספאם, או
+back-to-letter = חזרה למכתב
+go-to-letter = למכתב
+see-open-letters = למכתבים הפתוחים
+signature-confirmed = החתימה אושרה
+resend-heading = קבלת קישור אישור חדש
+resend-intro = הזינו את הכתובת שבה חתמתם על { $title }. אם חתימה ממתינה לאישור, נשלח קישור חדש והקישור הקודם יפסיק לעבוד.
+email-label = אימייל
+send-new-link = שליחת קישור חדש
+share-heading = בקשו מאחרים לחתום
+share-intro = כל שם מוסיף למכתב משקל. שלחו אותו לאנשים שגם הם יחתמו.
+share-link-label = קישור למכתב
+copy-link = העתקת הקישור
+share-button = שיתוף…
+share-email = אימייל
+embed-title = חתימה: { $title }
+embed-hint = נשלח אליכם קישור באימייל לאישור; העמוד הבא ייפתח באתר של { $site }. כתובת האימייל שלכם לעולם לא תפורסם.
+read-the-letter = לקריאת המכתב
+version-title = גרסה { $hash }
+current-text = הנוסח הנוכחי
+earlier-text = נוסח קודם
+recorded = נרשם
+version-word = גרסה
+changed-since = המכתב השתנה מאז.
+read-current = לקריאת המכתב הנוכחי.
+all-versions = כל הגרסאות
+versions-intro = כל חתימה שומרת את גרסת הנוסח שהחותם קרא. החדשה ביותר תחילה.
+no-versions = לא נרשמו גרסאות.
+current = נוכחית
+unsubscribe-heading = הסרה מרשימת העדכונים
+unsubscribe-intro = לא יישלחו עוד עדכונים על „{ $title }” אל { $address }. החתימה שלכם נשארת על המכתב.
+unsubscribe-button = הסרה
+unsubscribed-heading = הוסרתם מרשימת העדכונים
+unsubscribed-text = לא יישלחו אליכם עוד עדכונים על „{ $title }”. החתימה שלכם נשארת על המכתב.
+supporters-title = התומכים שלכם
+supporters-of = התומכים של { $organization }
 supporters-text =
     { $count ->
-        [one] { $count } person signed “{ $title }” through your link and asked that { $organization } keep them informed. Only they are in the file.
-       *[other] { $count } people signed “{ $title }” through your link and asked that { $organization } keep them informed. Only they are in the file.
+        [one] אדם אחד חתם על „{ $title }” דרך הקישור שלכם וביקש ש{ $organization } יעדכנו אותו. רק הוא מופיע בקובץ.
+       *[other] { $count } אנשים חתמו על „{ $title }” דרך הקישור שלכם וביקשו ש{ $organization } יעדכנו אותם. רק הם מופיעים בקובץ.
     }
-download-csv = Download CSV
-download-json = Download JSON
-link-works-until = This personal link works until { $when }. Please do not forward it.
-
-## Outcome pages
-form-unreadable = This form could not be read
-form-unreadable-text = Send it from the letter's page.
-link-broken = This link does not work
-link-broken-text = It may have been cut off or mistyped. Copy the whole address from the email into your browser.
-link-expired = This link has expired
-link-expired-text = Links in our emails work for a limited time.
-link-used = This link has already been used
-link-used-text = Each link works once; a newer email may have replaced it.
-again-verify = To get a new link, follow the link below or sign the letter again with the same email address.
-again-withdraw = Every confirmation email carries its own withdraw link; to get a new one, sign again with the same email address.
-again-invite = Ask the coalition's staff to send a new invite link.
-letter-closed = This letter has closed
-letter-closed-text = The letter stopped taking signatures, and the time to confirm one made before it closed has passed.
-thanks-anyway = Thank you for your support all the same.
-confirm-heading = Confirm your signature
-confirm-intro = Press the button to confirm your signature on “{ $title }”.
-confirm-button = Confirm my signature
-already-confirmed = Your signature is already confirmed
-already-confirmed-text = There is nothing more to do. Thank you for signing.
-org-already-signed = Your organization has already signed
-org-already-signed-text = Thank you for confirming. Another confirmed sign-on for this organization is already on the letter, so it was not added a second time.
-org-already-signed-mail = We have sent you an email about it; the coalition's staff can see both sign-ons.
-confirmed-thanks = Thank you. Your signature is confirmed.
-confirmed-review = The coalition's staff review organization sign-ons; your organization will be listed once they approve it.
-confirmed-counts = It now counts toward the total, and if you chose to be listed, your name appears on the letter.
-withdraw-heading = Withdraw your signature
-withdraw-intro = Your name will be removed from the list and the count, and your details deleted. This cannot be undone.
-withdraw-button = Withdraw my signature
-withdrawn-already = Your signature was already withdrawn
-withdrawn = Your signature is withdrawn
-withdrawn-text = Your name no longer appears on the letter or in its count, and your details have been deleted.
-
-## Errors
-not-found = Page not found
-not-found-text = There is no page at this address. The letter may have moved, or the address was mistyped.
-bad-request = That did not work
-too-many = Too many requests
-too-many-text = Too many requests came from your address in a short time. Wait a minute and try again.
-not-accepted = Not accepted
-server-error = Something went wrong on our side
-server-error-text = Nothing was changed. Please try again in a moment.
-page-number-invalid = The page number in the address is not a number.
-blocked-network = Signatures from your network are not accepted. If you think this is a mistake, contact the coalition.
+download-csv = הורדת CSV
+download-json = הורדת JSON
+link-works-until = הקישור האישי הזה פעיל עד { $when }. נא לא להעביר אותו הלאה.
+form-unreadable = לא ניתן היה לקרוא את הטופס
+form-unreadable-text = שלחו אותו מעמוד המכתב.
+link-broken = הקישור הזה לא עובד
+link-broken-text = ייתכן שהוא נקטע או הוקלד בטעות. העתיקו את הכתובת המלאה מהאימייל לדפדפן.
+link-expired = תוקף הקישור פג
+link-expired-text = הקישורים באימיילים שלנו פעילים לזמן מוגבל.
+link-used = כבר נעשה שימוש בקישור הזה
+link-used-text = כל קישור עובד פעם אחת; ייתכן שאימייל חדש יותר החליף אותו.
+again-verify = לקבלת קישור חדש, היכנסו לקישור שלמטה או חתמו שוב על המכתב עם אותה כתובת אימייל.
+again-withdraw = בכל אימייל אישור יש קישור משלו לביטול החתימה; לקבלת קישור חדש, חתמו שוב עם אותה כתובת אימייל.
+again-invite = בקשו מצוות הקואליציה לשלוח קישור הזמנה חדש.
+letter-closed = המכתב נסגר
+letter-closed-text = המכתב הפסיק לקבל חתימות, והזמן לאשר חתימה שניתנה לפני הסגירה חלף.
+thanks-anyway = תודה על התמיכה בכל זאת.
+confirm-heading = אישור החתימה
+confirm-intro = לחצו על הכפתור כדי לאשר את חתימתכם על „{ $title }”.
+confirm-button = אישור החתימה שלי
+already-confirmed = החתימה שלכם כבר אושרה
+already-confirmed-text = אין צורך לעשות דבר נוסף. תודה שחתמתם.
+org-already-signed = הארגון שלכם כבר חתם
+org-already-signed-text = תודה על האישור. חתימה מאושרת אחרת של הארגון כבר מופיעה על המכתב, ולכן היא לא נוספה פעם שנייה.
+org-already-signed-mail = שלחנו לכם אימייל על כך; צוות הקואליציה רואה את שתי החתימות.
+confirmed-thanks = תודה. החתימה שלכם אושרה.
+confirmed-review = צוות הקואליציה בודק חתימות של ארגונים; הארגון שלכם יופיע ברשימה לאחר שיאשרו אותו.
+confirmed-counts = היא נספרת עכשיו בסך הכול, ואם בחרתם להופיע ברשימה, שמכם מופיע על המכתב.
+withdraw-heading = ביטול החתימה
+withdraw-intro = שמכם יוסר מהרשימה ומהספירה, ופרטיכם יימחקו. לא ניתן לבטל פעולה זו.
+withdraw-button = ביטול החתימה שלי
+withdrawn-already = החתימה שלכם כבר בוטלה
+withdrawn = החתימה שלכם בוטלה
+withdrawn-text = שמכם כבר אינו מופיע על המכתב או בספירה, ופרטיכם נמחקו.
+not-found = הדף לא נמצא
+not-found-text = אין דף בכתובת הזו. ייתכן שהמכתב הועבר, או שהכתובת הוקלדה בטעות.
+bad-request = זה לא הצליח
+too-many = יותר מדי בקשות
+too-many-text = הגיעו יותר מדי בקשות מהכתובת שלכם בזמן קצר. המתינו דקה ונסו שוב.
+not-accepted = לא התקבל
+server-error = משהו השתבש אצלנו
+server-error-text = דבר לא השתנה. נסו שוב בעוד רגע.
+page-number-invalid = מספר העמוד בכתובת אינו מספר.
+blocked-network = חתימות מהרשת שלכם אינן מתקבלות. אם נראה לכם שזו טעות, פנו לקואליציה.

@@ -530,6 +530,9 @@ mod tests {
                 for entry in std::fs::read_dir(&path).expect("read dir").flatten() {
                     stack.push(entry.path());
                 }
+            } else if path.ends_with("catalog.rs") {
+                // This file's documentation and tests name messages by example.
+                continue;
             } else if let Ok(text) = std::fs::read_to_string(&path) {
                 for capture in pattern.captures_iter(&text) {
                     found.push((path.display().to_string(), capture[1].to_owned()));
