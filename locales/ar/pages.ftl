@@ -200,3 +200,15 @@ server-error = حدث خطأ من جهتنا
 server-error-text = لم يتغيّر شيء. يُرجى المحاولة بعد لحظات.
 page-number-invalid = رقم الصفحة في العنوان ليس رقمًا.
 blocked-network = لا تُقبل التوقيعات من شبكتك. إن كنت تظن أن هذا خطأ، فتواصل مع التحالف.
+
+## Invites and unsubscribing
+invite-already-signed-text = توقيع هذه المنظمة موجود على الرسالة أو بانتظار المراجعة؛ لم يتغيّر شيء.
+org-now-listed = صارت منظمتك معروضة على الرسالة.
+thank-you-for-signing = شكرًا لتوقيعك
+send-one-click = لإلغاء الاشتراك، أرسل List-Unsubscribe=One-Click.
+sign-for = وقّع باسم { $organization }
+invite-sent-to = أُرسل رابط الدعوة هذا إلى { $email }؛ لا حاجة إلى تأكيد آخر.
+your-title = صفتك أو منصبك
+list-org-publicly = اعرض { $organization } علنًا بين الموقّعين
+list-org-publicly-hint = يظهر عندئذ اسم المنظمة واسمك وصفتك والمدينة والبلد والموقع والتعليق على صفحات الرسالة. دون تحديد هذا الخيار، يُحتسب التوقيع ولا يُعرض.
+invite-privacy-hint = يحتفظ { $site } بهذه البيانات لاحتساب التوقيع وعرضه: راجع

@@ -195,3 +195,15 @@ server-error = Something went wrong on our side
 server-error-text = Nothing was changed. Please try again in a moment.
 page-number-invalid = The page number in the address is not a number.
 blocked-network = Signatures from your network are not accepted. If you think this is a mistake, contact the coalition.
+
+## Invites and unsubscribing
+invite-already-signed-text = This organization's signature is already on the letter or waiting for review; nothing was changed.
+org-now-listed = Your organization is now listed on the letter.
+thank-you-for-signing = Thank you for signing
+send-one-click = Send List-Unsubscribe=One-Click to unsubscribe.
+sign-for = Sign for { $organization }
+invite-sent-to = This invite link was sent to { $email }; no further confirmation is needed.
+your-title = Your title or role
+list-org-publicly = List { $organization } publicly among the signatories
+list-org-publicly-hint = The organization's name, your name and title, city, country, website and comment then appear on the letter's pages. Unticked, the signature is counted but not listed.
+invite-privacy-hint = { $site } keeps these details to count and list the signature: see the

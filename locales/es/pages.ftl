@@ -168,3 +168,15 @@ server-error = Algo falló por nuestra parte
 server-error-text = No se ha cambiado nada. Vuelve a intentarlo en un momento.
 page-number-invalid = El número de página de la dirección no es un número.
 blocked-network = No se aceptan firmas desde tu red. Si crees que es un error, contacta con la coalición.
+
+## Invites and unsubscribing
+invite-already-signed-text = La firma de esta organización ya está en la carta o pendiente de revisión; no se ha cambiado nada.
+org-now-listed = Tu organización ya figura en la carta.
+thank-you-for-signing = Gracias por firmar
+send-one-click = Envía List-Unsubscribe=One-Click para darte de baja.
+sign-for = Firmar en nombre de { $organization }
+invite-sent-to = Este enlace de invitación se envió a { $email }; no hace falta ninguna otra confirmación.
+your-title = Tu cargo o función
+list-org-publicly = Mostrar { $organization } públicamente entre las entidades firmantes
+list-org-publicly-hint = El nombre de la organización, tu nombre y cargo, ciudad, país, sitio web y comentario aparecerán en las páginas de la carta. Sin marcar, la firma se cuenta pero no se muestra.
+invite-privacy-hint = { $site } guarda estos datos para contar y mostrar la firma: consulta el

@@ -168,3 +168,15 @@ server-error = Un problème est survenu de notre côté
 server-error-text = Rien n’a été modifié. Veuillez réessayer dans un instant.
 page-number-invalid = Le numéro de page dans l’adresse n’est pas un nombre.
 blocked-network = Les signatures provenant de votre réseau ne sont pas acceptées. Si vous pensez qu’il s’agit d’une erreur, contactez la coalition.
+
+## Invites and unsubscribing
+invite-already-signed-text = La signature de cette organisation figure déjà sur la lettre ou attend d’être vérifiée ; rien n’a été modifié.
+org-now-listed = Votre organisation figure désormais sur la lettre.
+thank-you-for-signing = Merci d’avoir signé
+send-one-click = Envoyez List-Unsubscribe=One-Click pour vous désabonner.
+sign-for = Signer au nom de { $organization }
+invite-sent-to = Ce lien d’invitation a été envoyé à { $email } ; aucune autre confirmation n’est nécessaire.
+your-title = Votre titre ou fonction
+list-org-publicly = Afficher { $organization } publiquement parmi les signataires
+list-org-publicly-hint = Le nom de l’organisation, votre nom et votre fonction, la ville, le pays, le site web et le commentaire apparaissent alors sur les pages de la lettre. Case non cochée, la signature est comptée mais pas affichée.
+invite-privacy-hint = { $site } conserve ces informations pour compter et afficher la signature : voir la

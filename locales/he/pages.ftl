@@ -169,3 +169,15 @@ server-error = משהו השתבש אצלנו
 server-error-text = דבר לא השתנה. נסו שוב בעוד רגע.
 page-number-invalid = מספר העמוד בכתובת אינו מספר.
 blocked-network = חתימות מהרשת שלכם אינן מתקבלות. אם נראה לכם שזו טעות, פנו לקואליציה.
+
+## Invites and unsubscribing
+invite-already-signed-text = חתימת הארגון כבר מופיעה על המכתב או ממתינה לבדיקה; דבר לא השתנה.
+org-now-listed = הארגון שלכם מופיע עכשיו על המכתב.
+thank-you-for-signing = תודה שחתמתם
+send-one-click = כדי להסיר את ההרשמה, שלחו List-Unsubscribe=One-Click.
+sign-for = חתימה בשם { $organization }
+invite-sent-to = קישור ההזמנה הזה נשלח אל { $email }; אין צורך באישור נוסף.
+your-title = התפקיד שלך
+list-org-publicly = הצגת { $organization } ברשימת החותמים הפומבית
+list-org-publicly-hint = שם הארגון, שמך ותפקידך, העיר, המדינה, האתר וההערה יופיעו אז בעמודי המכתב. בלי סימון, החתימה נספרת אך לא מוצגת.
+invite-privacy-hint = { $site } שומר את הפרטים האלה כדי לספור ולהציג את החתימה: ראו את

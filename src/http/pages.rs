@@ -546,10 +546,8 @@ pub async fn verify_page(
         StatusCode::OK,
         &ConfirmActionPage {
             heading: "Confirm your signature",
-            intro: format!(
-                "Press the button to confirm your signature on “{}”.",
-                letter.title
-            ),
+            intro: crate::i18n::catalog::Tr::current()
+                .ta("confirm-intro", [("title", (&letter.title).into())]),
             action: format!("/verify/{secret}"),
             button: "Confirm my signature",
             auto_submit: true,

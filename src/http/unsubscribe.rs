@@ -124,9 +124,10 @@ pub async fn one_click(
         StatusCode::OK,
         &MessagePage {
             heading: "You are unsubscribed",
-            paragraphs: vec![format!(
-                "No more updates about “{letter_title}” will be sent to you. Your signature stays on the letter."
-            )],
+            paragraphs: vec![
+                crate::i18n::catalog::Tr::current()
+                    .ta("unsubscribed-text", [("title", (&letter_title).into())]),
+            ],
             link: None,
         },
     )

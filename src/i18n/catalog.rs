@@ -407,9 +407,11 @@ impl Tr {
         text.into_owned()
     }
 
-    /// A field error from the sign form's validation (which speaks English) in this language:
-    /// the English catalog's `error-*` message with that text names the message to show.
-    pub fn field_error(&self, english: &str) -> String {
+    /// A field error from the sign form's validation, or a page's heading or notice written
+    /// in English in the code, in this language: the English catalog's message with exactly
+    /// that text names the message to show. Text the catalog does not know (a name, an
+    /// already translated line) is returned as it is.
+    pub fn from_english(&self, english: &str) -> String {
         if self.is_english() {
             return english.to_owned();
         }
@@ -420,14 +422,34 @@ impl Tr {
         {
             return self.count("error-too-long", max);
         }
-        let english_tr = Tr::english();
-        ENGLISH_ERRORS
-            .iter()
-            .find(|id| english_tr.t(id) == english)
-            .map(|id| self.t(id))
-            .unwrap_or_else(|| english.to_owned())
+        match ENGLISH_TEXTS.get(english) {
+            Some(id) => self.t(id),
+            None => english.to_owned(),
+        }
+    }
+
+    /// The sign form's field errors (see `from_english`).
+    pub fn field_error(&self, english: &str) -> String {
+        self.from_english(english)
     }
 }
+
+/// Every English message without values, by its text, to recognise the code's English.
+static ENGLISH_TEXTS: LazyLock<std::collections::HashMap<String, String>> = LazyLock::new(|| {
+    let english = Tr::english();
+    CATALOGS[0]
+        .ids
+        .iter()
+        .filter_map(|id| {
+            let pattern = CATALOGS[0].bundle.get_message(id)?.value()?;
+            let mut errors = Vec::new();
+            let text = CATALOGS[0].bundle.format_pattern(pattern, None, &mut errors);
+            // A message that needs values is looked up by id, never by its text.
+            errors.is_empty().then(|| (text.into_owned(), id.clone()))
+        })
+        .filter(|(text, _)| !text.is_empty() && text != &english.lang())
+        .collect()
+});
 
 /// Text made safe inside HTML elements and attribute values.
 pub fn escape(text: &str) -> String {
@@ -444,18 +466,6 @@ pub fn escape(text: &str) -> String {
     }
     out
 }
-
-/// The English catalog's field errors without values, to recognise validation's wording.
-static ENGLISH_ERRORS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    let mut ids: Vec<String> = CATALOGS[0]
-        .ids
-        .iter()
-        .filter(|id| id.starts_with("error-") && id.as_str() != "error-too-long")
-        .cloned()
-        .collect();
-    ids.sort();
-    ids
-});
 
 /// For templates: the translator passed in at render time (`render_with_values`, as emails
 /// do), else the request's.
@@ -552,6 +562,45 @@ mod tests {
             .filter(|(_, id)| !english.contains(id))
             .collect();
         assert!(missing.is_empty(), "not in locales/en: {missing:#?}");
+    }
+
+    /// Pages written in English in the code (headings, notices, validation's messages) are
+    /// translated by their English text: each must be a message of the English catalog.
+    #[test]
+    fn english_sentences_in_page_code_are_in_the_catalog() {
+        let literal = regex::Regex::new(r#""([A-Z][^"\\{}]{8,}[.])""#).expect("pattern");
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let files = [
+            "src/http/pages.rs",
+            "src/http/errors.rs",
+            "src/http/invites.rs",
+            "src/http/unsubscribe.rs",
+            "src/http/embed.rs",
+            "src/signatures/form.rs",
+            "src/signatures/email_address.rs",
+            "src/signatures/admission.rs",
+            "src/text.rs",
+        ];
+        let hebrew = Tr::for_code(Some("he"));
+        let mut untranslated = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(root.join(file)).expect("source");
+            // Only the code, not its tests (which use names like "Ada Lovelace.").
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            // The JSON API's messages are for programs and stay English.
+            let code: String = code
+                .lines()
+                .filter(|line| !line.contains("json!") && !line.contains("\"message\""))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for capture in literal.captures_iter(&code) {
+                let english = &capture[1];
+                if hebrew.from_english(english) == english {
+                    untranslated.push(format!("{file}: {english}"));
+                }
+            }
+        }
+        assert!(untranslated.is_empty(), "{untranslated:#?}");
     }
 
     #[test]
