@@ -94,8 +94,11 @@ impl AppState {
         request: &actix_web::HttpRequest,
         letter: &crate::letters::Letter,
         entry: crate::signatures::admission::Entry,
-        fields: crate::signatures::form::SignatureFields,
+        mut fields: crate::signatures::form::SignatureFields,
     ) -> crate::signatures::admission::Attempt {
+        // The confirmation email speaks the language of the page (or API request) signed on.
+        let requested = crate::i18n::requested(request, None);
+        fields.lang = Some(crate::i18n::interface_language(&requested).as_str());
         crate::signatures::admission::Attempt {
             entry,
             letter: letter.clone(),

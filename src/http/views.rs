@@ -40,14 +40,6 @@ pub fn plural(count: i64, one: &str, many: &str) -> String {
     )
 }
 
-/// A title or name set in bold inside a translated sentence, escaped and isolated.
-pub fn strong(text: &str) -> String {
-    format!(
-        "<strong><bdi>{}</bdi></strong>",
-        crate::i18n::catalog::escape(text)
-    )
-}
-
 /// A letter's status (`open`, `closed`, ...) in the page's language.
 pub fn status_label(tr: &Tr, status: &str) -> String {
     match status {

@@ -221,6 +221,12 @@ impl<'a> From<&'a String> for Arg<'a> {
     }
 }
 
+impl<'a> From<&&'a str> for Arg<'a> {
+    fn from(text: &&'a str) -> Self {
+        Arg::Text(text)
+    }
+}
+
 impl From<i64> for Arg<'_> {
     fn from(number: i64) -> Self {
         Arg::Number(number)
@@ -450,6 +456,16 @@ static ENGLISH_TEXTS: LazyLock<std::collections::HashMap<String, String>> = Lazy
         .filter(|(text, _)| !text.is_empty() && text != &english.lang())
         .collect()
 });
+
+/// A title or name set in bold inside a translated sentence, escaped and isolated.
+pub fn strong(text: &str) -> String {
+    format!("<strong><bdi>{}</bdi></strong>", escape(text))
+}
+
+/// A title in straight quotes, for plain-text emails.
+pub fn quoted(text: &str) -> String {
+    format!("\"{text}\"")
+}
 
 /// Text made safe inside HTML elements and attribute values.
 pub fn escape(text: &str) -> String {

@@ -23,11 +23,24 @@ macro_rules! mail_templates {
         }
 
         impl $message<'_> {
+            /// In English: the signer's language is not known for this message.
+            #[allow(dead_code)]
             fn render(&self, subject: String) -> Result<MailContent, askama::Error> {
+                self.render_in(crate::i18n::catalog::Tr::english(), subject)
+            }
+
+            /// Both parts in `tr`'s language (`lang` and `dir` on the HTML, the words from
+            /// the catalog where the templates use it).
+            fn render_in(
+                &self,
+                tr: crate::i18n::catalog::Tr,
+                subject: String,
+            ) -> Result<MailContent, askama::Error> {
+                let values: (&str, &dyn std::any::Any) = ("tr", &tr);
                 Ok(MailContent {
                     subject,
-                    text: $text { mail: self }.render()?,
-                    html: $html { mail: self }.render()?,
+                    text: $text { mail: self }.render_with_values(&values)?,
+                    html: $html { mail: self }.render_with_values(&values)?,
                 })
             }
         }
@@ -37,6 +50,11 @@ macro_rules! mail_templates {
 /// In the site's date style (`[site] date_style`).
 fn long_time(time: NaiveDateTime) -> String {
     crate::http::site::installed().date_style.date_time(&time)
+}
+
+/// A date and time in `tr`'s language (the site's style in English).
+fn long_time_in(tr: crate::i18n::catalog::Tr, time: NaiveDateTime) -> String {
+    tr.date_time(&time)
 }
 
 pub struct LetterFacts<'a> {
@@ -77,16 +95,21 @@ pub fn confirm_signature(
     verify_url: &str,
     withdraw_url: &str,
     expires_at: NaiveDateTime,
+    lang: Option<&str>,
 ) -> Result<MailContent, askama::Error> {
+    let tr = crate::i18n::catalog::Tr::for_code(lang);
     ConfirmSignature {
         letter: LetterFacts::of(letter),
         name,
         organization,
         verify_url,
         withdraw_url,
-        expires: long_time(expires_at),
+        expires: long_time_in(tr, expires_at),
     }
-    .render(format!("Please confirm your signature: {}", letter.title))
+    .render_in(
+        tr,
+        tr.ta("confirm-subject", [("title", letter.title.as_str().into())]),
+    )
 }
 
 pub struct AlreadySigned<'a> {
@@ -344,6 +367,7 @@ mod tests {
             VERIFY,
             WITHDRAW,
             expiry(),
+            None,
         )
         .expect("renders");
         insta::assert_snapshot!(pinned(&mail));
@@ -358,6 +382,7 @@ mod tests {
             VERIFY,
             WITHDRAW,
             expiry(),
+            None,
         )
         .expect("renders");
         insta::assert_snapshot!(pinned(&mail));

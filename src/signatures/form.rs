@@ -42,6 +42,9 @@ pub struct SignatureFields {
     /// out by `GET /api/v1/letters/{slug}`).
     #[serde(rename = "t", alias = "form_token")]
     pub form_time: String,
+    /// The interface language of the request (`http::AppState::attempt`), never sent by it.
+    #[serde(skip)]
+    pub lang: Option<String>,
 }
 
 /// A ticked box: `on` (what browsers send), `true`, `1` or `yes`, or a JSON boolean.
@@ -100,6 +103,8 @@ pub struct SignatureInput {
     /// it is settled when the signature is stored.
     pub via: Option<String>,
     pub share_with_member: bool,
+    /// The interface language the signer signed in, for their confirmation email.
+    pub lang: Option<String>,
 }
 
 /// Field name to message, in form order.
@@ -202,6 +207,7 @@ pub fn validate(
             updates: fields.updates,
             share_with_member: fields.share_with_member && via.is_some(),
             via,
+            lang: fields.lang.clone(),
         }),
         _ => Err(errors),
     }

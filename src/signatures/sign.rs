@@ -78,7 +78,10 @@ pub(crate) fn sign_in_transaction(
                     queue_confirmation(
                         connection,
                         letter,
-                        &Signer::of(&existing),
+                        &Signer {
+                            lang: input.lang.as_deref(),
+                            ..Signer::of(&existing)
+                        },
                         input.email.as_str(),
                         policy,
                         now,
@@ -287,6 +290,8 @@ struct Signer<'a> {
     kind: SignatureKind,
     name: &'a str,
     organization: Option<&'a str>,
+    /// The language of the page signed on, for the confirmation email.
+    lang: Option<&'a str>,
 }
 
 impl<'a> Signer<'a> {
@@ -296,6 +301,7 @@ impl<'a> Signer<'a> {
             kind: input.kind,
             name: &input.name,
             organization: input.organization.as_deref(),
+            lang: input.lang.as_deref(),
         }
     }
 
@@ -305,6 +311,7 @@ impl<'a> Signer<'a> {
             kind: record.kind,
             name: &record.name,
             organization: record.organization.as_deref(),
+            lang: None,
         }
     }
 }
@@ -360,6 +367,7 @@ fn confirmation(
         letter: letter.id.clone(),
         name: signature.name.to_owned(),
         organization: organization.map(str::to_owned),
+        lang: signature.lang.map(str::to_owned),
         verify_url: policy.verify_url(&verify),
         withdraw_url: policy.withdraw_url(&withdraw),
         expires_at,
@@ -381,6 +389,9 @@ pub struct ConfirmationParams {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
+    /// The interface language the signer signed in; absent (older rows) is English.
+    #[serde(default)]
+    pub lang: Option<String>,
     pub verify_url: String,
     pub withdraw_url: String,
     pub expires_at: NaiveDateTime,
@@ -396,6 +407,7 @@ impl ConfirmationParams {
             &self.verify_url,
             &self.withdraw_url,
             self.expires_at,
+            self.lang.as_deref(),
         )
     }
 }
