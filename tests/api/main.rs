@@ -19,6 +19,7 @@ mod console_fixes;
 mod embed;
 mod html_validity;
 mod instances;
+mod interface_languages;
 mod letter_rules;
 mod mail_crash;
 mod mail_delivery;
