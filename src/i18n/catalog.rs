@@ -462,6 +462,11 @@ pub fn strong(text: &str) -> String {
     format!("<strong><bdi>{}</bdi></strong>", escape(text))
 }
 
+/// A link around a title inside a translated sentence, both escaped.
+pub fn link(href: &str, text: &str) -> String {
+    format!("<a href=\"{}\">{}</a>", escape(href), escape(text))
+}
+
 /// A title in straight quotes, for plain-text emails.
 pub fn quoted(text: &str) -> String {
     format!("\"{text}\"")

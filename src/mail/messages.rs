@@ -126,19 +126,32 @@ mail_templates!(
     "email/already_signed.html"
 );
 
+/// In English (the signer's language is not known here).
 pub fn already_signed(
     letter: &Letter,
     name: &str,
     letter_url: &str,
     withdraw_url: &str,
 ) -> Result<MailContent, askama::Error> {
+    already_signed_in(letter, name, letter_url, withdraw_url, None)
+}
+
+/// In the signer's language (`lang`, English when absent).
+pub fn already_signed_in(
+    letter: &Letter,
+    name: &str,
+    letter_url: &str,
+    withdraw_url: &str,
+    lang: Option<&str>,
+) -> Result<MailContent, askama::Error> {
+    let tr = crate::i18n::catalog::Tr::for_code(lang);
     AlreadySigned {
         letter: LetterFacts::of(letter),
         name,
         letter_url,
         withdraw_url,
     }
-    .render(format!("You have already signed: {}", letter.title))
+    .render_in(tr, tr.ta("already-subject", [("title", letter.title.as_str().into())]))
 }
 
 pub struct Invite<'a> {
@@ -194,6 +207,7 @@ mail_templates!(
     "email/organization_listed.html"
 );
 
+/// In English (the signer's language is not known here).
 pub fn organization_listed(
     letter: &Letter,
     organization: &str,
@@ -201,6 +215,19 @@ pub fn organization_listed(
     letter_url: &str,
     withdraw_url: &str,
 ) -> Result<MailContent, askama::Error> {
+    organization_listed_in(letter, organization, name, letter_url, withdraw_url, None)
+}
+
+/// In the signer's language (`lang`, English when absent).
+pub fn organization_listed_in(
+    letter: &Letter,
+    organization: &str,
+    name: &str,
+    letter_url: &str,
+    withdraw_url: &str,
+    lang: Option<&str>,
+) -> Result<MailContent, askama::Error> {
+    let tr = crate::i18n::catalog::Tr::for_code(lang);
     OrganizationListed {
         letter: LetterFacts::of(letter),
         organization,
@@ -208,7 +235,7 @@ pub fn organization_listed(
         letter_url,
         withdraw_url,
     }
-    .render(format!("{organization} is listed on “{}”", letter.title))
+    .render_in(tr, tr.ta("listed-subject", [("organization", organization.into()), ("title", letter.title.as_str().into())]))
 }
 
 /// An invited organization signed, and staff review sign-ons before listing them.
@@ -226,22 +253,32 @@ mail_templates!(
     "email/organization_awaiting_review.html"
 );
 
+/// In English (the signer's language is not known here).
 pub fn organization_awaiting_review(
     letter: &Letter,
     organization: &str,
     name: &str,
     withdraw_url: &str,
 ) -> Result<MailContent, askama::Error> {
+    organization_awaiting_review_in(letter, organization, name, withdraw_url, None)
+}
+
+/// In the signer's language (`lang`, English when absent).
+pub fn organization_awaiting_review_in(
+    letter: &Letter,
+    organization: &str,
+    name: &str,
+    withdraw_url: &str,
+    lang: Option<&str>,
+) -> Result<MailContent, askama::Error> {
+    let tr = crate::i18n::catalog::Tr::for_code(lang);
     OrganizationAwaitingReview {
         letter: LetterFacts::of(letter),
         organization,
         name,
         withdraw_url,
     }
-    .render(format!(
-        "Thank you: {organization}'s signature on “{}”",
-        letter.title
-    ))
+    .render_in(tr, tr.ta("review-subject", [("organization", organization.into()), ("title", letter.title.as_str().into())]))
 }
 
 pub struct OrganizationRejected<'a> {
@@ -257,20 +294,29 @@ mail_templates!(
     "email/organization_rejected.html"
 );
 
+/// In English (the signer's language is not known here).
 pub fn organization_rejected(
     letter: &Letter,
     organization: &str,
     name: &str,
 ) -> Result<MailContent, askama::Error> {
+    organization_rejected_in(letter, organization, name, None)
+}
+
+/// In the signer's language (`lang`, English when absent).
+pub fn organization_rejected_in(
+    letter: &Letter,
+    organization: &str,
+    name: &str,
+    lang: Option<&str>,
+) -> Result<MailContent, askama::Error> {
+    let tr = crate::i18n::catalog::Tr::for_code(lang);
     OrganizationRejected {
         letter: LetterFacts::of(letter),
         organization,
         name,
     }
-    .render(format!(
-        "About {organization}'s signature on “{}”",
-        letter.title
-    ))
+    .render_in(tr, tr.ta("rejected-subject", [("organization", organization.into()), ("title", letter.title.as_str().into())]))
 }
 
 pub struct OrganizationDuplicate<'a> {
@@ -289,22 +335,32 @@ mail_templates!(
 
 /// A second confirmed sign-on for an organization that already signed: its signer is told,
 /// never dropped in silence.
+/// In English (the signer's language is not known here).
 pub fn organization_duplicate(
     letter: &Letter,
     organization: &str,
     name: &str,
     letter_url: &str,
 ) -> Result<MailContent, askama::Error> {
+    organization_duplicate_in(letter, organization, name, letter_url, None)
+}
+
+/// In the signer's language (`lang`, English when absent).
+pub fn organization_duplicate_in(
+    letter: &Letter,
+    organization: &str,
+    name: &str,
+    letter_url: &str,
+    lang: Option<&str>,
+) -> Result<MailContent, askama::Error> {
+    let tr = crate::i18n::catalog::Tr::for_code(lang);
     OrganizationDuplicate {
         letter: LetterFacts::of(letter),
         organization,
         name,
         letter_url,
     }
-    .render(format!(
-        "{organization} has already signed: {}",
-        letter.title
-    ))
+    .render_in(tr, tr.ta("duplicate-subject", [("organization", organization.into()), ("title", letter.title.as_str().into())]))
 }
 
 #[cfg(test)]
@@ -447,6 +503,7 @@ mail_templates!(
     "email/update.html"
 );
 
+/// In English (the signer's language is not known here).
 pub fn update(
     letter_title: &str,
     letter_addressee: &str,
@@ -455,6 +512,30 @@ pub fn update(
     body_html: &str,
     letter_url: &str,
     unsubscribe_url: &str,
+) -> Result<MailContent, askama::Error> {
+    update_in(
+        letter_title,
+        letter_addressee,
+        subject,
+        body_markdown,
+        body_html,
+        letter_url,
+        unsubscribe_url,
+        None,
+    )
+}
+
+/// The staff's words as written, framed in the signer's language (`lang`, else English).
+#[allow(clippy::too_many_arguments)]
+pub fn update_in(
+    letter_title: &str,
+    letter_addressee: &str,
+    subject: &str,
+    body_markdown: &str,
+    body_html: &str,
+    letter_url: &str,
+    unsubscribe_url: &str,
+    lang: Option<&str>,
 ) -> Result<MailContent, askama::Error> {
     UpdateMessage {
         letter: LetterFacts {
@@ -466,5 +547,5 @@ pub fn update(
         letter_url,
         unsubscribe_url,
     }
-    .render(subject.to_owned())
+    .render_in(crate::i18n::catalog::Tr::for_code(lang), subject.to_owned())
 }

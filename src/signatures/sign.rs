@@ -96,6 +96,7 @@ pub(crate) fn sign_in_transaction(
                         input.email.as_str(),
                         policy,
                         now,
+                        input.lang.as_deref(),
                     )?;
                     Ok(SignOutcome::AlreadySigned)
                 }
@@ -191,6 +192,7 @@ fn queue_already_signed(
     recipient: &str,
     policy: &SigningPolicy,
     now: NaiveDateTime,
+    lang: Option<&str>,
 ) -> Result<(), SignError> {
     let withdraw = issue_token(
         connection,
@@ -200,11 +202,12 @@ fn queue_already_signed(
         now + policy.withdraw_token_lifetime,
         now,
     )?;
-    let content = messages::already_signed(
+    let content = messages::already_signed_in(
         letter,
         &existing.name,
         &policy.letter_url(&letter.slug),
         &policy.withdraw_url(&withdraw),
+        lang,
     )?;
     mail::outbox::enqueue(
         connection,
@@ -253,7 +256,15 @@ pub fn resend(
                     outcome = SignOutcome::ConfirmationResent;
                 }
                 SignatureState::Verified | SignatureState::Approved => {
-                    queue_already_signed(connection, letter, &record, &record.email, policy, now)?;
+                    queue_already_signed(
+                        connection,
+                        letter,
+                        &record,
+                        &record.email,
+                        policy,
+                        now,
+                        None,
+                    )?;
                     outcome = SignOutcome::AlreadySigned;
                 }
                 SignatureState::Rejected
