@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::form;
 use super::views::{
     CheckEmailPage, ConfirmActionPage, FormView, IndexPage, LetterCard, LetterPage, MessagePage,
-    ResendPage, SignatoriesPage, plural,
+    ResendPage, SignatoriesPage,
 };
 use super::{AppState, PageError};
 use crate::db;
@@ -367,7 +367,7 @@ pub async fn signatories(
             individuals,
             page,
             pages,
-            listed_total: plural(total, "name listed", "names listed"),
+            listed_total: crate::i18n::catalog::Tr::current().count("names-listed", total),
             accepting: snapshot.letter.accepts_signatures_at(db::now()),
         },
     )

@@ -31,15 +31,6 @@ pub fn long_date(time: &NaiveDateTime) -> String {
     crate::http::site::installed().date_style.date(time)
 }
 
-/// "1 name", "2 names": the count with the word that agrees with it.
-pub fn plural(count: i64, one: &str, many: &str) -> String {
-    format!(
-        "{} {}",
-        thousands(count),
-        if count == 1 { one } else { many }
-    )
-}
-
 /// A letter's status (`open`, `closed`, ...) in the page's language.
 pub fn status_label(tr: &Tr, status: &str) -> String {
     match status {
@@ -412,10 +403,5 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(2431), "2,431");
         assert_eq!(thousands(1234567), "1,234,567");
-        assert_eq!(plural(1, "organization", "organizations"), "1 organization");
-        assert_eq!(
-            plural(10, "organization", "organizations"),
-            "10 organizations"
-        );
     }
 }

@@ -71,6 +71,8 @@ pub struct Catalog {
     bundle: FluentBundle<FluentResource>,
     /// The messages' ids, to check a key before formatting it.
     ids: HashSet<String>,
+    /// Messages without values, formatted once: most of a page's words.
+    plain: std::collections::HashMap<String, String>,
 }
 
 /// Numbers in each shipped language, by `SHIPPED` index (a Fluent formatter is a plain `fn`,
@@ -166,7 +168,24 @@ fn load(code: &str, sources: &[&str], index: usize) -> (Catalog, Vec<String>) {
             problems.extend(errors.iter().map(|error| format!("{code}: {error:?}")));
         }
     }
-    (Catalog { tag, bundle, ids }, problems)
+    let plain = ids
+        .iter()
+        .filter_map(|id| {
+            let pattern = bundle.get_message(id)?.value()?;
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, None, &mut errors);
+            errors.is_empty().then(|| (id.clone(), text.into_owned()))
+        })
+        .collect();
+    (
+        Catalog {
+            tag,
+            bundle,
+            ids,
+            plain,
+        },
+        problems,
+    )
 }
 
 static CATALOGS: LazyLock<Vec<Catalog>> = LazyLock::new(|| {
@@ -348,43 +367,65 @@ impl Tr {
         decimal(self.index, *value.borrow())
     }
 
-    /// A long date. English keeps the site's `date_style`; the other languages take CLDR's.
+    /// A long date in the installed site's style (see `date_in`).
     pub fn date(&self, time: &chrono::NaiveDateTime) -> String {
+        self.date_in(crate::http::site::installed().date_style, time)
+    }
+
+    /// A long date. English keeps the site's `date_style`; the other languages take CLDR's
+    /// long date for the language (an ISO site stays ISO everywhere).
+    pub fn date_in(
+        &self,
+        style: impl std::borrow::Borrow<crate::config::DateStyle>,
+        time: &chrono::NaiveDateTime,
+    ) -> String {
         use chrono::Datelike;
-        if self.is_english() {
-            return crate::http::site::installed().date_style.date(time);
+        let style = *style.borrow();
+        if self.is_english() || style == crate::config::DateStyle::Iso {
+            return style.date(time);
         }
         let Some((formatter, _)) = DATES.get(self.index).and_then(Option::as_ref) else {
-            return crate::http::site::installed().date_style.date(time);
+            return style.date(time);
         };
         match Date::try_new_gregorian(time.year(), time.month() as u8, time.day() as u8) {
             Ok(date) => formatter.format(&date).to_string(),
-            Err(_) => crate::http::site::installed().date_style.date(time),
+            Err(_) => style.date(time),
         }
     }
 
-    /// A long date with the time (UTC), as for a closing time.
+    /// A long date with the time in the installed site's style (see `date_time_in`).
     pub fn date_time(&self, time: &chrono::NaiveDateTime) -> String {
+        self.date_time_in(crate::http::site::installed().date_style, time)
+    }
+
+    /// A long date with the time (UTC), as for a closing time.
+    pub fn date_time_in(
+        &self,
+        style: impl std::borrow::Borrow<crate::config::DateStyle>,
+        time: &chrono::NaiveDateTime,
+    ) -> String {
         use chrono::{Datelike, Timelike};
-        let fallback = || crate::http::site::installed().date_style.date_time(time);
-        if self.is_english() {
-            return fallback();
+        let style = *style.borrow();
+        if self.is_english() || style == crate::config::DateStyle::Iso {
+            return style.date_time(time);
         }
         let Some((_, formatter)) = DATES.get(self.index).and_then(Option::as_ref) else {
-            return fallback();
+            return style.date_time(time);
         };
         let date = Date::try_new_gregorian(time.year(), time.month() as u8, time.day() as u8);
         let clock = Time::try_new(time.hour() as u8, time.minute() as u8, 0, 0);
         match (date, clock) {
-            (Ok(date), Ok(time)) => format!(
-                "{} UTC",
-                formatter.format(&DateTime { date, time })
-            ),
-            _ => fallback(),
+            (Ok(date), Ok(time)) => format!("{} UTC", formatter.format(&DateTime { date, time })),
+            _ => style.date_time(time),
         }
     }
 
     fn format(&self, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+        if args.is_empty()
+            && let Some(text) = self.catalog().plain.get(id)
+        {
+            return text.clone();
+        }
         let catalog = if self.catalog().ids.contains(id) {
             self.catalog()
         } else {
@@ -442,18 +483,12 @@ impl Tr {
 
 /// Every English message without values, by its text, to recognise the code's English.
 static ENGLISH_TEXTS: LazyLock<std::collections::HashMap<String, String>> = LazyLock::new(|| {
-    let english = Tr::english();
     CATALOGS[0]
-        .ids
+        .plain
         .iter()
-        .filter_map(|id| {
-            let pattern = CATALOGS[0].bundle.get_message(id)?.value()?;
-            let mut errors = Vec::new();
-            let text = CATALOGS[0].bundle.format_pattern(pattern, None, &mut errors);
-            // A message that needs values is looked up by id, never by its text.
-            errors.is_empty().then(|| (text.into_owned(), id.clone()))
-        })
-        .filter(|(text, _)| !text.is_empty() && text != &english.lang())
+        // A message that needs values is looked up by id, never by its text.
+        .filter(|(id, text)| !text.is_empty() && id.as_str() != "language-name")
+        .map(|(id, text)| (text.clone(), id.clone()))
         .collect()
 });
 
