@@ -182,7 +182,9 @@ pub async fn interface_language(
         let cookie = actix_web::cookie::Cookie::build(crate::i18n::LANGUAGE_COOKIE, code)
             .path("/")
             .same_site(actix_web::cookie::SameSite::Lax)
-            .max_age(actix_web::cookie::time::Duration::days(LANGUAGE_COOKIE_DAYS))
+            .max_age(actix_web::cookie::time::Duration::days(
+                LANGUAGE_COOKIE_DAYS,
+            ))
             .secure(secure)
             .finish();
         if let Err(error) = response.response_mut().add_cookie(&cookie) {

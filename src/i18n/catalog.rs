@@ -99,7 +99,8 @@ static DATES: LazyLock<Vec<Option<(DateFormatter, DateTimeFormatter)>>> = LazyLo
         .map(|code| {
             let locale: Locale = code.parse().ok()?;
             let date = DateFormatter::try_new((&locale).into(), YMD::long());
-            let date_time = DateTimeFormatter::try_new((&locale).into(), YMD::long().with_time_hm());
+            let date_time =
+                DateTimeFormatter::try_new((&locale).into(), YMD::long().with_time_hm());
             match (date, date_time) {
                 (Ok(date), Ok(date_time)) => Some((date, date_time)),
                 (Err(error), _) | (_, Err(error)) => {
@@ -132,8 +133,10 @@ fn number_formatter<const INDEX: usize>(
     }
 }
 
-const FORMATTERS: [fn(&FluentValue, &intl_memoizer::concurrent::IntlLangMemoizer) -> Option<String>;
-    5] = [
+const FORMATTERS: [fn(
+    &FluentValue,
+    &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String>; 5] = [
     number_formatter::<0>,
     number_formatter::<1>,
     number_formatter::<2>,
@@ -584,8 +587,9 @@ mod tests {
 
     /// Every `tr.t("id")`, `tr.ta("id", ..)` and `tr.count("id", ..)` in templates/ and src/.
     fn used_ids() -> Vec<(String, String)> {
-        let pattern = regex::Regex::new(r#"\b(?:tr|t)\s*\.\s*(?:t|ta|count|html)\s*\(\s*"([a-z0-9-]+)""#)
-            .expect("pattern");
+        let pattern =
+            regex::Regex::new(r#"\b(?:tr|t)\s*\.\s*(?:t|ta|count|html)\s*\(\s*"([a-z0-9-]+)""#)
+                .expect("pattern");
         let mut found = Vec::new();
         let mut stack = vec![
             std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"),
@@ -710,9 +714,6 @@ mod tests {
             fr.field_error("Use at most 200 characters."),
             fr.count("error-too-long", 200)
         );
-        assert_ne!(
-            fr.field_error("Enter your name."),
-            "Enter your name."
-        );
+        assert_ne!(fr.field_error("Enter your name."), "Enter your name.");
     }
 }

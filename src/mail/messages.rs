@@ -151,7 +151,10 @@ pub fn already_signed_in(
         letter_url,
         withdraw_url,
     }
-    .render_in(tr, tr.ta("already-subject", [("title", letter.title.as_str().into())]))
+    .render_in(
+        tr,
+        tr.ta("already-subject", [("title", letter.title.as_str().into())]),
+    )
 }
 
 pub struct Invite<'a> {
@@ -235,7 +238,16 @@ pub fn organization_listed_in(
         letter_url,
         withdraw_url,
     }
-    .render_in(tr, tr.ta("listed-subject", [("organization", organization.into()), ("title", letter.title.as_str().into())]))
+    .render_in(
+        tr,
+        tr.ta(
+            "listed-subject",
+            [
+                ("organization", organization.into()),
+                ("title", letter.title.as_str().into()),
+            ],
+        ),
+    )
 }
 
 /// An invited organization signed, and staff review sign-ons before listing them.
@@ -278,7 +290,16 @@ pub fn organization_awaiting_review_in(
         name,
         withdraw_url,
     }
-    .render_in(tr, tr.ta("review-subject", [("organization", organization.into()), ("title", letter.title.as_str().into())]))
+    .render_in(
+        tr,
+        tr.ta(
+            "review-subject",
+            [
+                ("organization", organization.into()),
+                ("title", letter.title.as_str().into()),
+            ],
+        ),
+    )
 }
 
 pub struct OrganizationRejected<'a> {
@@ -316,7 +337,16 @@ pub fn organization_rejected_in(
         organization,
         name,
     }
-    .render_in(tr, tr.ta("rejected-subject", [("organization", organization.into()), ("title", letter.title.as_str().into())]))
+    .render_in(
+        tr,
+        tr.ta(
+            "rejected-subject",
+            [
+                ("organization", organization.into()),
+                ("title", letter.title.as_str().into()),
+            ],
+        ),
+    )
 }
 
 pub struct OrganizationDuplicate<'a> {
@@ -360,7 +390,16 @@ pub fn organization_duplicate_in(
         name,
         letter_url,
     }
-    .render_in(tr, tr.ta("duplicate-subject", [("organization", organization.into()), ("title", letter.title.as_str().into())]))
+    .render_in(
+        tr,
+        tr.ta(
+            "duplicate-subject",
+            [
+                ("organization", organization.into()),
+                ("title", letter.title.as_str().into()),
+            ],
+        ),
+    )
 }
 
 #[cfg(test)]

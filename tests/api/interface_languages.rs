@@ -66,8 +66,14 @@ async fn hebrew_by_address_is_kept_by_a_cookie(backend: Backend) {
         "{}",
         &page.body[..300.min(page.body.len())]
     );
-    assert!(page.body.contains("הוסיפו את שמכם"), "Hebrew interface text");
-    assert!(page.body.contains("חתימה על המכתב"), "the sign button in Hebrew");
+    assert!(
+        page.body.contains("הוסיפו את שמכם"),
+        "Hebrew interface text"
+    );
+    assert!(
+        page.body.contains("חתימה על המכתב"),
+        "the sign button in Hebrew"
+    );
     assert!(!page.body.contains("Sign the letter"));
     // The letter itself is the staff's text, shown as written.
     assert!(page.body.contains("Protect the right to protest"));
@@ -81,7 +87,10 @@ async fn hebrew_by_address_is_kept_by_a_cookie(backend: Backend) {
     assert!(cookie.contains("Max-Age="), "{cookie}");
 
     // The switcher: every language in its own name, the current one marked.
-    assert!(page.body.contains(r#"<nav class="languages" aria-label="שפה">"#));
+    assert!(
+        page.body
+            .contains(r#"<nav class="languages" aria-label="שפה">"#)
+    );
     assert!(page.body.contains(
         r#"<a href="?lang=he" lang="he" dir="rtl" hreflang="he" aria-current="true">עברית</a>"#
     ));
@@ -95,7 +104,11 @@ async fn hebrew_by_address_is_kept_by_a_cookie(backend: Backend) {
     );
 
     // Later pages, with only the cookie, stay Hebrew, and set nothing new.
-    for path in ["/letters/dear-president", "/", "/letters/dear-president/signatories"] {
+    for path in [
+        "/letters/dear-president",
+        "/",
+        "/letters/dear-president/signatories",
+    ] {
         let later = get_with(&app, path, &[("cookie", "lang=he")]).await;
         assert!(
             later.body.contains(r#"<html lang="he" dir="rtl">"#),
@@ -152,7 +165,10 @@ async fn arabic_from_the_browser_with_its_plural_forms(backend: Backend) {
     assert_eq!(seen.len(), 5, "five different forms: {seen:?}");
     // Zero signatures: Arabic's own form, and no English.
     let none = get_with(&app, "/letters/goal-100", &arabic).await;
-    assert!(none.body.contains("لا توقيعات بعد"), "no signatures yet, in Arabic");
+    assert!(
+        none.body.contains("لا توقيعات بعد"),
+        "no signatures yet, in Arabic"
+    );
     assert!(!none.body.contains("No signatures yet"));
 
     // One and two signatures take the singular and the dual.
@@ -219,7 +235,12 @@ async fn sign_form_errors_come_in_the_pages_language(backend: Backend) {
         ],
     )
     .await;
-    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.body);
+    assert_eq!(
+        response.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        response.body
+    );
     let body = &response.body;
     assert!(body.contains(r#"<html lang="fr" dir="ltr">"#));
     assert!(body.contains("Il y a un problème"), "the summary in French");
@@ -228,7 +249,10 @@ async fn sign_form_errors_come_in_the_pages_language(backend: Backend) {
     assert!(body.contains("100 caractères au maximum."), "{body}");
     assert!(!body.contains("Enter your name."));
     assert!(body.starts_with("<!doctype html>"));
-    assert!(body.contains("<title>Erreur : "), "the title says error in French");
+    assert!(
+        body.contains("<title>Erreur : "),
+        "the title says error in French"
+    );
     assert_eq!(app.signature_count(), 0, "nothing stored");
 }
 
@@ -266,7 +290,10 @@ async fn the_confirmation_email_speaks_the_language_signed_in(backend: Backend) 
     assert!(mail.subject.contains("Protect the right to protest"));
     assert!(mail.text.contains("שלום נועה לוי"), "{}", mail.text);
     assert!(mail.html.contains(r#"<html lang="he" dir="rtl">"#));
-    assert!(mail.html.contains("אישור החתימה שלי"), "the button in Hebrew");
+    assert!(
+        mail.html.contains("אישור החתימה שלי"),
+        "the button in Hebrew"
+    );
     assert!(!mail.text.contains("Until you confirm"));
 
     // Someone reading English gets English, whatever the earlier signer read.
@@ -288,7 +315,10 @@ async fn latin_names_in_a_hebrew_list_are_isolated(backend: Backend) {
         "/letters/dear-president/signatories?lang=he",
     ] {
         let page = app.get(path).await;
-        assert!(page.body.contains(r#"<html lang="he" dir="rtl">"#), "{path}");
+        assert!(
+            page.body.contains(r#"<html lang="he" dir="rtl">"#),
+            "{path}"
+        );
         assert!(
             page.body
                 .contains(r#"<bdi class="name">Ada Lovelace</bdi> <bdi class="detail">Lyon</bdi>"#),
@@ -297,5 +327,8 @@ async fn latin_names_in_a_hebrew_list_are_isolated(backend: Backend) {
         );
     }
     let page = app.get("/letters/dear-president?lang=he").await;
-    assert!(page.body.contains("חתומים: אדם אחד<"), "the count in Hebrew");
+    assert!(
+        page.body.contains("חתומים: אדם אחד<"),
+        "the count in Hebrew"
+    );
 }
