@@ -266,7 +266,10 @@ pub fn update_text(letter: &Letter, delivery: &Delivery) -> (String, String) {
         letter.addressee,
         delivery.on.format("%-d %B %Y"),
         // Markdown joins lines of a paragraph; two trailing spaces keep the note's breaks.
-        delivery.note.replace('\n', "  \n").replace("  \n  \n", "\n\n"),
+        delivery
+            .note
+            .replace('\n', "  \n")
+            .replace("  \n  \n", "\n\n"),
     );
     if let Some(link) = &delivery.link {
         // An autolink: a link in the HTML part, the bare address in the text part. A
@@ -391,8 +394,8 @@ mod tests {
         assert!(validate("2026-12-02", "Done", "", today).is_ok());
         let problems = validate("2026-12-03", "Done", "", today).unwrap_err();
         assert!(problems.get(FIELD_ON).is_some());
-        let problems = validate("30/11/2026", "a\u{202E}b", "javascript:alert(1)", today)
-            .unwrap_err();
+        let problems =
+            validate("30/11/2026", "a\u{202E}b", "javascript:alert(1)", today).unwrap_err();
         assert_eq!(
             problems.0.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
             [FIELD_ON, FIELD_NOTE, FIELD_LINK]

@@ -190,5 +190,8 @@ pub(super) async fn undo(
         })
         .await?;
     state.snapshots.invalidate(&letter.slug);
-    Ok(redirect(&format!("/admin/letters/{}#delivered", letter.slug)))
+    Ok(redirect(&format!(
+        "/admin/letters/{}#delivered",
+        letter.slug
+    )))
 }
