@@ -72,6 +72,16 @@ impl DeliveredForm {
         self.problems.get(field)
     }
 
+    /// What the date input shows: what was typed, when a date input can hold it (a browser
+    /// sends `YYYY-MM-DD` or nothing; anything else comes from a script and would make the
+    /// page's HTML invalid).
+    pub(crate) fn on_value(&self) -> &str {
+        match chrono::NaiveDate::parse_from_str(&self.on, "%Y-%m-%d") {
+            Ok(_) => &self.on,
+            Err(_) => "",
+        }
+    }
+
     pub(crate) fn max_date(&self) -> String {
         (delivered::today() + chrono::Duration::days(1))
             .format("%Y-%m-%d")
