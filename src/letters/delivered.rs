@@ -283,6 +283,9 @@ pub fn update_text(letter: &Letter, delivery: &Delivery) -> (String, String) {
 /// delivery before (a double submit, a second run of the command): the draft is keyed by the
 /// delivery's content, so asking twice makes one update, and the updates module sends an
 /// update once. The delivery remembers it. The caller confirms and sends.
+///
+/// Not inside a transaction: the second ask is told apart by the unique index on the
+/// update's source, and on PostgreSQL that violation would abort an enclosing transaction.
 pub fn prepare_update(
     connection: &mut DbConnection,
     letter: &Letter,
