@@ -1180,3 +1180,165 @@ async fn the_embed_share_step_and_share_card_work_in_a_real_browser() {
         found.join("\n")
     );
 }
+
+/// Where the text of `selector` sits on the line: `start` when it hugs the side a reader of
+/// the page's direction starts from (right in Hebrew and Arabic, left in English).
+async fn text_side(client: &Client, selector: &str) -> serde_json::Value {
+    client
+        .execute(
+            "const element = document.querySelector(arguments[0]);
+             if (!element) { return { missing: arguments[0] }; }
+             const range = document.createRange();
+             range.selectNodeContents(element);
+             const text = range.getBoundingClientRect();
+             const box = element.getBoundingClientRect();
+             return {
+               dir: getComputedStyle(element).direction,
+               left_gap: Math.round(text.left - box.left),
+               right_gap: Math.round(box.right - text.right),
+             };",
+            vec![json!(selector)],
+        )
+        .await
+        .expect("measure where the text sits")
+}
+
+/// The letter in Hebrew and in Arabic, on a phone and a desktop: the page is marked right to
+/// left, the layout mirrors, a Latin name in the list keeps to itself, nothing fails axe-core,
+/// and the screenshots are in target/screenshots/ (letter-he-*, letter-ar-*).
+#[actix_web::test]
+async fn the_hebrew_and_arabic_letter_pages_read_right_to_left() {
+    if !browser_installed() {
+        return;
+    }
+    let Some(axe) = axe_source() else {
+        return;
+    };
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let app = spawn_app(directory.path()).await;
+    // The original and its two translations, imported as an operator would: one file per
+    // language side by side.
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for file in ["letter.md", "letter.he.md", "letter.ar.md"] {
+        std::fs::copy(examples.join(file), directory.path().join(file))
+            .unwrap_or_else(|error| panic!("copy {file}: {error}"));
+    }
+    app.cli(&[
+        "letters",
+        "import",
+        &directory.path().join("letter.md").display().to_string(),
+    ]);
+    let slug = "dear-president";
+
+    let driver = ChromeDriver::start().await;
+    let visitor = driver
+        .session(&directory.path().join("visitor-profile"))
+        .await;
+    let mut found = Vec::new();
+
+    // A Latin name signs from the Hebrew page and confirms.
+    let hebrew = app.url(&format!("/he/letters/{slug}"));
+    visitor.goto(&hebrew).await.expect("open the Hebrew letter");
+    wait_for_text(&visitor, "להגן על הזכות להפגין").await;
+    fill(&visitor, "#name", SIGNER_NAME).await;
+    fill(&visitor, "#email", SIGNER_EMAIL).await;
+    click(&visitor, Locator::Css("#public")).await;
+    click(&visitor, Locator::Css("#sign-form button[type=submit]")).await;
+    let mail = app.wait_for_mail_to(SIGNER_EMAIL).await;
+    assert!(
+        mail.contains("lang=\"he\"") || mail.contains("lang=3D\"he\""),
+        "the confirmation email of a Hebrew signer is not in Hebrew:\n{mail}"
+    );
+    let verify = app.link_in(&mail, "/verify/");
+    visitor.goto(&verify).await.expect("open the emailed link");
+    wait_until_loaded(&visitor).await;
+
+    for (lang, title) in [
+        ("he", "להגן על הזכות להפגין"),
+        ("ar", "احموا الحق في التظاهر"),
+    ] {
+        let url = app.url(&format!("/{lang}/letters/{slug}"));
+        visitor
+            .goto(&url)
+            .await
+            .expect("open the translated letter");
+        wait_for_text(&visitor, title).await;
+        wait_until_loaded(&visitor).await;
+        let page = visitor
+            .execute(
+                "return {
+                   lang: document.documentElement.lang,
+                   dir: document.documentElement.dir,
+                   latin_names_isolated: [...document.querySelectorAll('bdi')]
+                     .some(element => element.textContent.includes(arguments[0])),
+                   body_text: document.body.innerText,
+                 };",
+                vec![json!(SIGNER_NAME)],
+            )
+            .await
+            .expect("read the page's language");
+        assert_eq!(page["lang"], json!(lang), "{url}");
+        assert_eq!(page["dir"], json!("rtl"), "{url}");
+        let text = page["body_text"].as_str().unwrap_or_default();
+        if text.contains(SIGNER_NAME) {
+            assert_eq!(
+                page["latin_names_isolated"],
+                json!(true),
+                "{SIGNER_NAME} is listed on {url} outside a <bdi>"
+            );
+        }
+        // The mirrored layout: the title's text starts at the right edge of its box.
+        for (viewport, width, height) in VIEWPORTS {
+            set_viewport(&visitor, width, height).await;
+            let side = text_side(&visitor, "main h1").await;
+            assert_eq!(side["dir"], json!("rtl"), "{url} @ {viewport}: {side}");
+            assert!(
+                side["right_gap"].as_i64().unwrap_or(i64::MAX) <= 2
+                    && side["left_gap"].as_i64().unwrap_or(0) >= 0,
+                "the title of {url} @ {viewport} does not start at the right: {side}"
+            );
+        }
+        axe_check(
+            &visitor,
+            &axe,
+            &format!("/{lang}/letters/{slug}"),
+            &mut found,
+        )
+        .await;
+        let written = screenshots(&visitor, &url, &format!("letter-{lang}")).await;
+        for path in written {
+            eprintln!("screenshot: {}", path.display());
+        }
+        // The signatories page in the same language.
+        visit_and_check(
+            &visitor,
+            &axe,
+            &app.url(&format!("/letters/{slug}/signatories?lang={lang}")),
+            SIGNER_NAME,
+            &mut found,
+        )
+        .await;
+        let isolated = visitor
+            .execute(
+                "return [...document.querySelectorAll('bdi')]
+                   .some(element => element.textContent.includes(arguments[0]));",
+                vec![json!(SIGNER_NAME)],
+            )
+            .await
+            .expect("look for the name in a <bdi>");
+        assert_eq!(
+            isolated,
+            json!(true),
+            "{SIGNER_NAME} outside a <bdi> in {lang}"
+        );
+    }
+
+    visitor.close().await.expect("close the browser");
+    drop(driver);
+    assert!(
+        found.is_empty(),
+        "axe-core found {} violation(s):\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}

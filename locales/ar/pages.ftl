@@ -212,3 +212,7 @@ your-title = صفتك أو منصبك
 list-org-publicly = اعرض { $organization } علنًا بين الموقّعين
 list-org-publicly-hint = يظهر عندئذ اسم المنظمة واسمك وصفتك والمدينة والبلد والموقع والتعليق على صفحات الرسالة. دون تحديد هذا الخيار، يُحتسب التوقيع ولا يُعرض.
 invite-privacy-hint = يحتفظ { $site } بهذه البيانات لاحتساب التوقيع وعرضه: راجع
+
+## Delivered
+delivered-to = سُلّمت إلى { $addressee } في
+delivered-read-more = المزيد عن تسليم الرسالة

@@ -207,3 +207,7 @@ your-title = Your title or role
 list-org-publicly = List { $organization } publicly among the signatories
 list-org-publicly-hint = The organization's name, your name and title, city, country, website and comment then appear on the letter's pages. Unticked, the signature is counted but not listed.
 invite-privacy-hint = { $site } keeps these details to count and list the signature: see the
+
+## Delivered
+delivered-to = Delivered to { $addressee } on
+delivered-read-more = Read more about the delivery

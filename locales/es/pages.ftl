@@ -180,3 +180,7 @@ your-title = Tu cargo o función
 list-org-publicly = Mostrar { $organization } públicamente entre las entidades firmantes
 list-org-publicly-hint = El nombre de la organización, tu nombre y cargo, ciudad, país, sitio web y comentario aparecerán en las páginas de la carta. Sin marcar, la firma se cuenta pero no se muestra.
 invite-privacy-hint = { $site } guarda estos datos para contar y mostrar la firma: consulta el
+
+## Delivered
+delivered-to = Entregada a { $addressee } el
+delivered-read-more = Más información sobre la entrega

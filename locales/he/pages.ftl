@@ -181,3 +181,7 @@ your-title = התפקיד שלך
 list-org-publicly = הצגת { $organization } ברשימת החותמים הפומבית
 list-org-publicly-hint = שם הארגון, שמך ותפקידך, העיר, המדינה, האתר וההערה יופיעו אז בעמודי המכתב. בלי סימון, החתימה נספרת אך לא מוצגת.
 invite-privacy-hint = { $site } שומר את הפרטים האלה כדי לספור ולהציג את החתימה: ראו את
+
+## Delivered
+delivered-to = נמסר אל { $addressee } בתאריך
+delivered-read-more = עוד על מסירת המכתב

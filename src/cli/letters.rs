@@ -1,4 +1,4 @@
-//! `letters import|list`.
+//! `letters import|list|deliver`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -17,12 +17,15 @@ pub(super) enum LettersCommand {
     Import { file: PathBuf },
     /// Show every letter with its state and counts.
     List,
+    /// Mark a letter delivered to its addressee (again: edit it), or take the mark back.
+    Deliver(super::deliver::DeliverArgs),
 }
 
 pub(super) fn run(settings: &Settings, command: LettersCommand) -> anyhow::Result<()> {
     match command {
         LettersCommand::Import { file } => import_letter(settings, &file),
         LettersCommand::List => list_letters(settings),
+        LettersCommand::Deliver(arguments) => super::deliver::run(settings, arguments),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `undersigned` command line: what operators script against. Names here are stable.
 //! One module per command group; each owns its subcommand enum and what it does.
 
+mod deliver;
 mod export;
 mod invites;
 mod letters;

@@ -60,7 +60,7 @@ pub(super) fn run(settings: &Settings, command: SignaturesCommand) -> anyhow::Re
             let mut out = std::io::stdout().lock();
             writeln!(
                 out,
-                "{:<36}  {:<12} {:<9} {:<16} {:<30} {:<24} EMAIL",
+                "{:<36}  {:<12} {:<17} {:<16} {:<30} {:<24} EMAIL",
                 "ID", "KIND", "STATE", "SIGNED", "ORGANIZATION", "NAME"
             )?;
             let mut after: Option<String> = None;
@@ -75,10 +75,10 @@ pub(super) fn run(settings: &Settings, command: SignaturesCommand) -> anyhow::Re
                 for signature in &page {
                     writeln!(
                         out,
-                        "{:<36}  {:<12} {:<9} {:<16} {:<30} {:<24} {}",
+                        "{:<36}  {:<12} {:<17} {:<16} {:<30} {:<24} {}",
                         signature.id,
                         signature.kind,
-                        signature.state,
+                        SignatureState::staff_label(signature.kind, signature.state),
                         time(Some(signature.created_at)),
                         signature.organization.as_deref().unwrap_or("-"),
                         signature.name,

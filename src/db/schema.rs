@@ -259,7 +259,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A letter marked delivered to its addressee (src/letters/delivered.rs).
+    letter_deliveries (letter_id) {
+        letter_id -> Text,
+        delivered_on -> Date,
+        delivered_note -> Text,
+        delivered_link -> Nullable<Text>,
+        update_id -> Nullable<Text>,
+        marked_by -> Text,
+        marked_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(letter_versions -> letters (letter_id));
+diesel::joinable!(letter_deliveries -> letters (letter_id));
 diesel::joinable!(signatures -> letters (letter_id));
 diesel::joinable!(tokens -> signatures (signature_id));
 diesel::joinable!(updates -> letters (letter_id));

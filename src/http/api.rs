@@ -91,6 +91,15 @@ struct LetterDetail<'a> {
     /// To send back as `form_token` with a signature: the same signed time stamp the sign
     /// form carries (valid for `signing.form_token_hours`, usable after a few seconds).
     form_token: Option<String>,
+    /// `{on, note, link}` once staff marked the letter delivered, else `null`.
+    delivered: Option<DeliveredView<'a>>,
+}
+
+#[derive(Serialize)]
+struct DeliveredView<'a> {
+    on: chrono::NaiveDate,
+    note: &'a str,
+    link: Option<&'a str>,
 }
 
 pub async fn letter(
@@ -112,6 +121,11 @@ pub async fn letter(
         form_token: letter
             .accepts_signatures_at(db::now())
             .then(|| state.defenses.form_time_token(&letter.id)),
+        delivered: snapshot.delivered.as_ref().map(|delivered| DeliveredView {
+            on: delivered.on,
+            note: &delivered.note,
+            link: delivered.link.as_deref(),
+        }),
     }))
 }
 

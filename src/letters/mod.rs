@@ -1,5 +1,6 @@
 //! Letters: what people sign. Staff write them as Markdown with a TOML front matter.
 
+pub mod delivered;
 pub mod draft;
 pub mod import;
 pub mod markdown;

@@ -28,6 +28,8 @@ pub struct LetterSnapshot {
     pub partners: Vec<(String, i64)>,
     /// Sent updates to signers, newest first (`updates::published`).
     pub updates: Vec<crate::updates::PublishedUpdate>,
+    /// When and how the letter was delivered (it is also in `updates`).
+    pub delivered: Option<super::delivered::Delivered>,
 }
 
 pub fn load(
@@ -43,7 +45,8 @@ pub fn load(
     let recent_individuals =
         signatures::listed_individuals(connection, &letter, 0, RECENT_ON_PAGE)?;
     let partners = crate::partners::tally::public(connection, &letter)?;
-    let letter_id = letter.id.clone();
+    let published = crate::updates::published(connection, &letter.id, crate::updates::ON_PAGE)?;
+    let (delivered, updates) = super::delivered::on_page(connection, &letter, published)?;
     Ok(Some(LetterSnapshot {
         letter,
         counts,
@@ -51,7 +54,8 @@ pub fn load(
         organizations,
         recent_individuals,
         partners,
-        updates: crate::updates::published(connection, &letter_id, crate::updates::ON_PAGE)?,
+        updates,
+        delivered,
     }))
 }
 

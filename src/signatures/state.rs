@@ -33,6 +33,16 @@ impl SignatureState {
     /// Confirmed by email (and, for organizations, perhaps approved): the states that hold an
     /// organization's name on a letter.
     pub const CONFIRMED: [SignatureState; 2] = [SignatureState::Verified, SignatureState::Approved];
+
+    /// A state as staff read it, in the console and the command line: a confirmed
+    /// organization is waiting for their approval, which "verified" does not say (and reads
+    /// as done).
+    pub fn staff_label(kind: SignatureKind, state: SignatureState) -> &'static str {
+        match (kind, state) {
+            (SignatureKind::Organization, SignatureState::Verified) => "awaiting approval",
+            _ => state.as_str(),
+        }
+    }
 }
 
 /// Whether a signature counts toward the total and may be listed: verified individuals,

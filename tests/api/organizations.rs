@@ -134,6 +134,13 @@ async fn an_organization_confirms_waits_and_is_listed_once_approved(backend: Bac
         "verified",
     ]);
     assert!(waiting.contains("Friends of the Earth"), "{waiting}");
+    // Staff read that it waits for them, not "verified" (which reads as done).
+    assert!(
+        waiting
+            .lines()
+            .any(|line| line.contains("Friends of the Earth") && line.contains("awaiting approval")),
+        "{waiting}"
+    );
     let id = signature_id(&app, "Friends of the Earth");
     let approved = app.cli_ok(&[
         "signatures",

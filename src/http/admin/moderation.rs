@@ -82,15 +82,6 @@ pub(super) fn when(time: Option<NaiveDateTime>) -> String {
         .unwrap_or_default()
 }
 
-/// A state as staff read it: a confirmed organization is waiting for their approval, which
-/// "verified" does not say (and reads as done).
-pub(crate) fn state_label(kind: SignatureKind, state: SignatureState) -> &'static str {
-    match (kind, state) {
-        (SignatureKind::Organization, SignatureState::Verified) => "awaiting approval",
-        _ => state.as_str(),
-    }
-}
-
 /// A state heading over both kinds (tables with a column or row per kind, export filters).
 pub(crate) fn state_heading(state: SignatureState) -> &'static str {
     match state {
@@ -427,7 +418,7 @@ pub async fn signatures(
             created: when(Some(signature.created_at)),
             organization: signature.organization.unwrap_or_default(),
             email: signature.email,
-            state: state_label(signature.kind, signature.state),
+            state: SignatureState::staff_label(signature.kind, signature.state),
             name: signature.name,
         })
         .collect();
@@ -589,7 +580,7 @@ pub async fn signature(
                 _ => signature.name.clone(),
             },
             kind: kind_label(signature.kind),
-            state_label: state_label(signature.kind, state_now),
+            state_label: SignatureState::staff_label(signature.kind, state_now),
             state_note: state_note(state_now, is_organization),
             website: web_link(signature.website.as_deref()),
             history: history(&signature),

@@ -112,6 +112,7 @@ struct ShowPage {
     /// The `<iframe>` member organizations paste, and the count for their own scripts.
     embed_snippet: String,
     count_url: String,
+    delivered_form: super::delivered::DeliveredForm,
 }
 
 fn state_button(to: LetterStatus, from: LetterStatus) -> StateButton {
@@ -157,6 +158,7 @@ pub(super) async fn show(
                 .collect(),
         })
         .collect();
+    let current_delivery = super::delivered::current(&state, &letter.id).await?;
     let status = letter.status();
     let buttons = if staff.role().allows(Role::Editor) {
         letters::next_statuses(status)
@@ -196,6 +198,11 @@ pub(super) async fn show(
             buttons,
             embed_snippet: crate::http::embed::snippet(&state.settings, &letter),
             count_url: crate::http::embed::count_url(&state.settings, &letter),
+            delivered_form: super::delivered::DeliveredForm::of(
+                &staff,
+                &letter.slug,
+                current_delivery,
+            ),
             letter,
         },
     )

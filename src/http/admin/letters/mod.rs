@@ -4,6 +4,7 @@
 //! edit forms, preview, and the one save path behind create and update), `state` (opening,
 //! closing, archiving). The public history of a letter's text is `http::versions`.
 
+mod delivered;
 mod edit;
 mod form;
 mod list;
@@ -46,6 +47,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/admin/letters/{slug}/state",
             web::post().to(state::change_state),
+        )
+        .route(
+            "/admin/letters/{slug}/delivered",
+            web::post().to(delivered::mark),
+        )
+        .route(
+            "/admin/letters/{slug}/delivered/undo",
+            web::post().to(delivered::undo),
         );
 }
 
