@@ -158,22 +158,42 @@ pub async fn observe(
 /// A year: the switcher's choice outlives the browsing session.
 const LANGUAGE_COOKIE_DAYS: i64 = 365;
 
-/// The interface language of every request, chosen once here: `?lang=`, then the switcher's
-/// cookie, then `Accept-Language` (`i18n::requested`). Pages, the sign form's errors and the
-/// confirmation email take it from `Tr::current()`. A `?lang=` naming a shipped language is
-/// remembered in the `lang` cookie so later pages keep it; anything else sets nothing.
+/// The shipped language an address starts with (`/he/letters/...`), if any.
+fn language_in_path(path: &str) -> Option<crate::i18n::LanguageTag> {
+    let first = path.trim_start_matches('/').split('/').next()?;
+    let tag = crate::i18n::LanguageTag::parse(first)?;
+    crate::i18n::shipped()
+        .iter()
+        .find(|shipped| **shipped == tag)
+        .cloned()
+}
+
+/// A request's interface language (see `interface_language`).
+pub fn language_of(request: &actix_web::HttpRequest) -> crate::i18n::catalog::Tr {
+    let in_path = language_in_path(request.path()).map(|tag| tag.as_str());
+    let requested = crate::i18n::requested(request, in_path.as_deref());
+    crate::i18n::catalog::Tr::for_requested(&requested)
+}
+
+/// The interface language of every request, chosen once here: the address (`/he/...`, else
+/// `?lang=`), then the switcher's cookie, then `Accept-Language` (`i18n::requested`). Pages,
+/// the sign form's errors and the confirmation email take it from `Tr::current()`. A language
+/// named in the address that we ship is remembered in the `lang` cookie, so later pages (and
+/// the form posted from this one) keep it; anything else sets nothing.
 pub async fn interface_language(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    use crate::i18n::catalog::Tr;
-    let requested = crate::i18n::requested(request.request(), None);
-    let tr = Tr::for_requested(&requested);
-    let chosen = crate::i18n::from_query(request.request())
-        .and_then(|asked| {
-            crate::i18n::pick(std::slice::from_ref(&asked), crate::i18n::shipped()).cloned()
-        })
-        .map(|tag| tag.as_str());
+    let tr = language_of(request.request());
+    let chosen = language_in_path(request.path())
+        .map(|tag| tag.as_str())
+        .or_else(|| {
+            crate::i18n::from_query(request.request())
+                .and_then(|asked| {
+                    crate::i18n::pick(std::slice::from_ref(&asked), crate::i18n::shipped()).cloned()
+                })
+                .map(|tag| tag.as_str())
+        });
     let secure = request
         .app_data::<web::Data<AppState>>()
         .is_some_and(|state| state.secure_cookies);

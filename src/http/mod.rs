@@ -96,9 +96,9 @@ impl AppState {
         entry: crate::signatures::admission::Entry,
         mut fields: crate::signatures::form::SignatureFields,
     ) -> crate::signatures::admission::Attempt {
-        // The confirmation email speaks the language of the page (or API request) signed on.
-        let requested = crate::i18n::requested(request, None);
-        fields.lang = Some(crate::i18n::interface_language(&requested).as_str());
+        // The confirmation email speaks the language of the page (or API request) signed on,
+        // as `middleware::interface_language` chose it for this request.
+        fields.lang = Some(middleware::language_of(request).lang());
         crate::signatures::admission::Attempt {
             entry,
             letter: letter.clone(),

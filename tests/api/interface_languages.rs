@@ -14,6 +14,7 @@ on_both_backends!(
     sign_form_errors_come_in_the_pages_language,
     the_confirmation_email_speaks_the_language_signed_in,
     latin_names_in_a_hebrew_list_are_isolated,
+    a_language_leading_the_address_is_the_interface_language,
 );
 
 /// A GET with extra request headers (a cookie, `Accept-Language`).
@@ -331,4 +332,24 @@ async fn latin_names_in_a_hebrew_list_are_isolated(backend: Backend) {
         page.body.contains("חתומים: אדם אחד<"),
         "the count in Hebrew"
     );
+}
+
+async fn a_language_leading_the_address_is_the_interface_language(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("dear-president", "open", "");
+    // Whatever answers at /ar/... (a translation, or nothing), it answers in Arabic and
+    // remembers the choice, as a ?lang= link does.
+    let page = get_with(&app, "/ar/no-such-page", &[("accept-language", "fr")]).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains(r#"<html lang="ar" dir="rtl">"#));
+    assert!(
+        page.body.contains("الصفحة غير موجودة"),
+        "not found, in Arabic"
+    );
+    assert!(set_cookies(&page).iter().any(|c| c.starts_with("lang=ar;")));
+    // A first segment that is no language of ours changes nothing.
+    let page = app.get("/de/no-such-page").await;
+    assert!(page.body.contains(r#"<html lang="en" dir="ltr">"#));
+    assert!(page.body.contains("Page not found"));
+    assert!(set_cookies(&page).is_empty());
 }
