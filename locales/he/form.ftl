@@ -1,7 +1,7 @@
 i-sign = אני חותם/ת
 as-person = כאדם פרטי
 for-organization = בשם ארגון
-your-name = השם שלך
+your-name = השם שלכם
 name-hint-unknown = (עבור ארגון: מי שחותם בשמו)
 name-of-signer = שם החותם/ת
 email-hint = (לאישור; לא יוצג)
@@ -16,7 +16,7 @@ website-label = אתר אינטרנט
 website-hint-unknown = (לארגונים בלבד, לא חובה)
 comment-label = הערה
 list-publicly = הצגת שמי ברשימה הפומבית
-list-publicly-hint = השם, הארגון, התפקיד, העיר, המדינה וההערה שלך יופיעו אז בעמוד המכתב וברשימת החותמים. בלי סימון, החתימה נספרת אך לא מוצגת.
+list-publicly-hint = השם, הארגון, התפקיד, העיר, המדינה וההערה שלכם יופיעו אז בעמוד המכתב וברשימת החותמים. בלי סימון, החתימה נספרת אך לא מוצגת.
 keep-updated = עדכנו אותי על המכתב הזה
 partner-informed = { $partner } רשאים לעדכן אותי
 honeypot-label = השאירו שדה זה ריק
