@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 
 use super::{LetterStatus, is_valid_slug};
+use crate::i18n::LanguageTag;
 
 pub const TITLE_MAX: usize = 300;
 pub const ADDRESSEE_MAX: usize = 300;
@@ -46,6 +47,9 @@ pub const RESERVED_SLUGS: &[&str] = &[
 #[derive(Clone, Debug)]
 pub struct LetterInput {
     pub slug: String,
+    /// The language the letter is written in (a language tag); `None` keeps the stored
+    /// letter's, or English for a new one.
+    pub lang: Option<String>,
     pub title: String,
     pub addressee: String,
     pub summary: String,
@@ -66,6 +70,8 @@ pub struct LetterInput {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LetterDraft {
     pub slug: String,
+    /// The original's language in canonical form; `None` keeps what is stored.
+    pub lang: Option<String>,
     pub title: String,
     pub addressee: String,
     pub summary: String,
@@ -177,11 +183,93 @@ impl LetterDraft {
         } else if RESERVED_SLUGS.contains(&slug.as_str()) {
             errors.insert("slug", "This address is reserved; choose another.");
         }
+        let lang = input.lang.as_deref().map(|text| match LanguageTag::parse(text) {
+            Some(tag) => tag.as_str(),
+            None => {
+                errors.insert("lang", LANG_HELP);
+                String::new()
+            }
+        });
+        let texts = LetterTexts::check(
+            &mut errors,
+            TextsInput {
+                title: &input.title,
+                addressee: &input.addressee,
+                summary: &input.summary,
+                body_markdown: &input.body_markdown,
+            },
+        );
+        if input.goal.is_some_and(|goal| goal < 1) {
+            errors.insert(
+                "goal",
+                "The goal must be a whole number above zero, or empty.",
+            );
+        }
+        if let (Some(opens), Some(closes)) = (input.opens_at, input.closes_at)
+            && closes <= opens
+        {
+            errors.insert("closes_at", "The letter must close after it opens.");
+        }
+        if !input.accepts_individuals && !input.accepts_organizations {
+            errors.insert(
+                "accepts",
+                "A letter must accept individuals, organizations or both.",
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let LetterTexts {
+            title,
+            addressee,
+            summary,
+            body_markdown,
+        } = texts;
+        Ok(LetterDraft {
+            slug,
+            lang,
+            title,
+            addressee,
+            summary,
+            status: input.status,
+            goal: input.goal,
+            opens_at: input.opens_at,
+            closes_at: input.closes_at,
+            accepts_individuals: input.accepts_individuals,
+            accepts_organizations: input.accepts_organizations,
+            organizations_need_approval: input.organizations_need_approval,
+            invites_skip_approval: input.invites_skip_approval,
+            show_partner_tally: input.show_partner_tally,
+            body_markdown,
+        })
+    }
+}
+
+const LANG_HELP: &str = "Use a language tag such as en, he, ar or pt-BR.";
+
+/// The texts a reader reads, as an entry point read them.
+struct TextsInput<'a> {
+    title: &'a str,
+    addressee: &'a str,
+    summary: &'a str,
+    body_markdown: &'a str,
+}
+
+/// The texts of a letter or of one of its translations, checked by the same rules.
+struct LetterTexts {
+    title: String,
+    addressee: String,
+    summary: String,
+    body_markdown: String,
+}
+
+impl LetterTexts {
+    fn check(errors: &mut LetterErrors, input: TextsInput<'_>) -> LetterTexts {
         let title = input.title.trim().to_owned();
-        check_line(&mut errors, "title", "title", &title, TITLE_MAX, true);
+        check_line(errors, "title", "title", &title, TITLE_MAX, true);
         let addressee = input.addressee.trim().to_owned();
         check_line(
-            &mut errors,
+            errors,
             "addressee",
             "addressee",
             &addressee,
@@ -190,7 +278,7 @@ impl LetterDraft {
         );
         let summary = input.summary.trim().to_owned();
         check_line(
-            &mut errors,
+            errors,
             "summary",
             "summary",
             &summary,
@@ -213,41 +301,80 @@ impl LetterDraft {
         {
             errors.insert("body", "The text must not contain control characters.");
         }
-        if input.goal.is_some_and(|goal| goal < 1) {
-            errors.insert(
-                "goal",
-                "The goal must be a whole number above zero, or empty.",
-            );
-        }
-        if let (Some(opens), Some(closes)) = (input.opens_at, input.closes_at)
-            && closes <= opens
-        {
-            errors.insert("closes_at", "The letter must close after it opens.");
-        }
-        if !input.accepts_individuals && !input.accepts_organizations {
-            errors.insert(
-                "accepts",
-                "A letter must accept individuals, organizations or both.",
-            );
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(LetterDraft {
-            slug,
+        LetterTexts {
             title,
             addressee,
             summary,
-            status: input.status,
-            goal: input.goal,
-            opens_at: input.opens_at,
-            closes_at: input.closes_at,
-            accepts_individuals: input.accepts_individuals,
-            accepts_organizations: input.accepts_organizations,
-            organizations_need_approval: input.organizations_need_approval,
-            invites_skip_approval: input.invites_skip_approval,
-            show_partner_tally: input.show_partner_tally,
             body_markdown,
+        }
+    }
+}
+
+/// A translation as an entry point read it.
+#[derive(Clone, Debug)]
+pub struct TranslationInput {
+    pub lang: String,
+    pub title: String,
+    pub addressee: String,
+    pub summary: String,
+    pub body_markdown: String,
+}
+
+/// A translation that passed every rule a letter's text passes, in a valid language other
+/// than the original's, ready to store beside its letter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TranslationDraft {
+    /// Canonical language tag (`he`, `pt-BR`).
+    pub lang: String,
+    pub title: String,
+    pub addressee: String,
+    pub summary: String,
+    pub body_markdown: String,
+}
+
+impl TranslationDraft {
+    /// Applies the letter's text rules, and refuses a language that is not one or is the
+    /// original's (`original_lang`): a letter has one text per language.
+    pub fn parse(
+        input: TranslationInput,
+        original_lang: &str,
+    ) -> Result<TranslationDraft, LetterErrors> {
+        let mut errors = LetterErrors::default();
+        let lang = match LanguageTag::parse(&input.lang) {
+            None => {
+                errors.insert("lang", LANG_HELP);
+                String::new()
+            }
+            Some(tag) => {
+                let same = LanguageTag::parse(original_lang)
+                    .is_some_and(|original| original.as_str() == tag.as_str());
+                if same {
+                    errors.insert(
+                        "lang",
+                        "The letter is written in this language; a translation must be in another.",
+                    );
+                }
+                tag.as_str()
+            }
+        };
+        let texts = LetterTexts::check(
+            &mut errors,
+            TextsInput {
+                title: &input.title,
+                addressee: &input.addressee,
+                summary: &input.summary,
+                body_markdown: &input.body_markdown,
+            },
+        );
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(TranslationDraft {
+            lang,
+            title: texts.title,
+            addressee: texts.addressee,
+            summary: texts.summary,
+            body_markdown: texts.body_markdown,
         })
     }
 }
@@ -259,6 +386,7 @@ mod tests {
     fn valid() -> LetterInput {
         LetterInput {
             slug: "dear-president".into(),
+            lang: None,
             title: " Dear President ".into(),
             addressee: "The President".into(),
             summary: String::new(),

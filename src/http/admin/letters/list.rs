@@ -136,11 +136,12 @@ pub(super) async fn show(
 ) -> Result<HttpResponse, AdminError> {
     let letter = find_letter(&state, &slug).await?;
     let letter_id = letter.id.clone();
+    let letter_lang = letter.lang.clone();
     let (tally, version_count) = state
         .with_connection(move |connection| {
             Ok::<_, DbError>((
                 letters::signature_tally(connection, &letter_id)?,
-                letters::versions(connection, &letter_id)?.len(),
+                letters::versions(connection, &letter_id, &letter_lang)?.len(),
             ))
         })
         .await?;
