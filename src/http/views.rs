@@ -179,11 +179,21 @@ pub struct LetterPage<'a> {
     /// The letter's absolute address (`server.public_url`), for link previews and
     /// `rel=canonical`.
     pub url: String,
+    /// (hreflang, address) of every language the letter is in, and `x-default`; empty for
+    /// a letter in one language (`letters::translations::alternates`).
+    pub alternates: Vec<(String, String)>,
 }
 
 impl LetterPage<'_> {
     fn letter(&self) -> &Letter {
         &self.snapshot.letter
+    }
+
+    /// The writing direction of the letter's text as shown (`dir` beside its `lang`).
+    pub fn text_dir(&self) -> &'static str {
+        self.snapshot
+            .language()
+            .map_or("ltr", crate::i18n::LanguageTag::dir)
     }
 
     /// "Signed by 10 organizations and 2,431 individuals", leaving out a kind nobody signed as.

@@ -210,3 +210,43 @@ pub(crate) fn record_version(
     }
     Ok(())
 }
+
+/// The address of a letter in `lang`: `/letters/{slug}` for the original, `/{lang}/letters/{slug}`
+/// for a translation.
+pub fn address(base: &str, snapshot: &super::snapshot::LetterSnapshot, lang: &str) -> String {
+    let slug = &snapshot.letter.slug;
+    let original = snapshot
+        .languages
+        .first()
+        .is_none_or(|original| original.as_str() == lang);
+    if original {
+        format!("{base}/letters/{slug}")
+    } else {
+        format!("{base}/{lang}/letters/{slug}")
+    }
+}
+
+/// `<link rel="alternate" hreflang>` pairs for a letter in more than one language: each
+/// language's address, and the original's as `x-default`.
+pub fn alternates(
+    base: &str,
+    snapshot: &super::snapshot::LetterSnapshot,
+) -> Vec<(String, String)> {
+    if snapshot.languages.len() < 2 {
+        return Vec::new();
+    }
+    let mut links: Vec<(String, String)> = snapshot
+        .languages
+        .iter()
+        .map(|tag| {
+            let lang = tag.as_str();
+            let href = address(base, snapshot, &lang);
+            (lang, href)
+        })
+        .collect();
+    if let Some((_, original)) = links.first() {
+        let original = original.clone();
+        links.push(("x-default".to_owned(), original));
+    }
+    links
+}
