@@ -45,6 +45,22 @@ impl Translation {
     }
 }
 
+/// The translated languages of every letter, by letter id, in one query (the sitemap).
+pub fn languages_of_all(
+    connection: &mut DbConnection,
+) -> Result<std::collections::HashMap<String, Vec<String>>, diesel::result::Error> {
+    let rows: Vec<(String, String)> = letter_translations::table
+        .order((letter_translations::letter_id, letter_translations::lang))
+        .select((letter_translations::letter_id, letter_translations::lang))
+        .load(connection)?;
+    let mut languages: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for (letter_id, lang) in rows {
+        languages.entry(letter_id).or_default().push(lang);
+    }
+    Ok(languages)
+}
+
 /// Every translation of a letter, by language tag.
 pub fn list(
     connection: &mut DbConnection,
