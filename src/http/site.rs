@@ -188,9 +188,15 @@ pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, PageErr
     let letters = letters
         .into_iter()
         .map(|letter| {
-            let mut languages = vec![(letter.lang.clone(), format!("{base}/letters/{}", letter.slug))];
+            let mut languages = vec![(
+                letter.lang.clone(),
+                format!("{base}/letters/{}", letter.slug),
+            )];
             for lang in translated.get(&letter.id).into_iter().flatten() {
-                languages.push((lang.clone(), format!("{base}/{lang}/letters/{}", letter.slug)));
+                languages.push((
+                    lang.clone(),
+                    format!("{base}/{lang}/letters/{}", letter.slug),
+                ));
             }
             SitemapLetter { letter, languages }
         })

@@ -183,13 +183,16 @@ impl LetterDraft {
         } else if RESERVED_SLUGS.contains(&slug.as_str()) {
             errors.insert("slug", "This address is reserved; choose another.");
         }
-        let lang = input.lang.as_deref().map(|text| match LanguageTag::parse(text) {
-            Some(tag) => tag.as_str(),
-            None => {
-                errors.insert("lang", LANG_HELP);
-                String::new()
-            }
-        });
+        let lang = input
+            .lang
+            .as_deref()
+            .map(|text| match LanguageTag::parse(text) {
+                Some(tag) => tag.as_str(),
+                None => {
+                    errors.insert("lang", LANG_HELP);
+                    String::new()
+                }
+            });
         let texts = LetterTexts::check(
             &mut errors,
             TextsInput {
@@ -277,14 +280,7 @@ impl LetterTexts {
             true,
         );
         let summary = input.summary.trim().to_owned();
-        check_line(
-            errors,
-            "summary",
-            "summary",
-            &summary,
-            SUMMARY_MAX,
-            false,
-        );
+        check_line(errors, "summary", "summary", &summary, SUMMARY_MAX, false);
         // Browsers send a textarea's lines with CRLF and some editors save files that way;
         // stored letters use LF, so the content hash does not depend on how a text arrived.
         let body_markdown = input.body_markdown.replace("\r\n", "\n").trim().to_owned();

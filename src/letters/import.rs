@@ -231,7 +231,8 @@ fn translation_files(path: &Path) -> Result<Vec<(PathBuf, String)>, FileImportEr
     let entries = std::fs::read_dir(&directory)
         .map_err(|error| FileImportError::Read(directory.display().to_string(), error))?;
     for entry in entries {
-        let entry = entry.map_err(|error| FileImportError::Read(directory.display().to_string(), error))?;
+        let entry =
+            entry.map_err(|error| FileImportError::Read(directory.display().to_string(), error))?;
         let candidate = entry.path();
         if let Some((base, lang)) = language_of_file_name(&candidate)
             && base == stem
@@ -331,12 +332,14 @@ pub fn import_file(
     let invalid = |name: &str, error| FileImportError::Invalid(name.to_owned(), error);
 
     let original = if let Some((base, lang)) = language_of_file_name(path) {
-        let (slug, input) = parse_translation(&text, Some(&lang)).map_err(|e| invalid(&shown, e))?;
+        let (slug, input) =
+            parse_translation(&text, Some(&lang)).map_err(|e| invalid(&shown, e))?;
         let slug = match slug {
             Some(slug) => slug,
             None => {
                 let sibling = path.with_file_name(format!("{base}.md"));
-                let sibling_text = read(&sibling).map_err(|_| FileImportError::NoSlug(shown.clone()))?;
+                let sibling_text =
+                    read(&sibling).map_err(|_| FileImportError::NoSlug(shown.clone()))?;
                 parse_document(&sibling_text)
                     .map_err(|e| invalid(&sibling.display().to_string(), e))?
                     .slug
@@ -373,7 +376,8 @@ pub fn import_file(
             }])
         }
         Original::Letter(draft) => {
-            let stored_lang = super::find_by_slug(connection, &draft.slug)?.map(|letter| letter.lang);
+            let stored_lang =
+                super::find_by_slug(connection, &draft.slug)?.map(|letter| letter.lang);
             let original_lang = draft
                 .lang
                 .clone()
@@ -389,7 +393,10 @@ pub fn import_file(
                     && slug != draft.slug
                 {
                     let mut errors = LetterErrors::default();
-                    errors.insert("slug", format!("This translation is of {slug}, not {}.", draft.slug));
+                    errors.insert(
+                        "slug",
+                        format!("This translation is of {slug}, not {}.", draft.slug),
+                    );
                     return Err(invalid(&name, ImportError::Invalid(errors)));
                 }
                 let translation = TranslationDraft::parse(input, &original_lang)

@@ -10,8 +10,8 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use super::Letter;
-use crate::i18n::LanguageTag;
 use crate::db::DbConnection;
+use crate::i18n::LanguageTag;
 use crate::signatures::{self, PublicSignatory, SignatureCounts};
 
 /// Organizations are few and listed in full on the letter page up to this many.
@@ -96,7 +96,11 @@ pub fn load(
     let letter_id = letter.id.clone();
     let translated = super::translations::list(connection, &letter_id)?;
     let languages: Vec<LanguageTag> = std::iter::once(letter.lang.as_str())
-        .chain(translated.iter().map(|translation| translation.lang.as_str()))
+        .chain(
+            translated
+                .iter()
+                .map(|translation| translation.lang.as_str()),
+        )
         .filter_map(LanguageTag::parse)
         .collect();
     let original = LetterSnapshot {

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 
 use super::draft::LetterDraft;
 use super::markdown::{self, ImageHosts};
-use super::{Letter, LetterStatus, content_hash, find_by_slug};
 use super::translations;
+use super::{Letter, LetterStatus, content_hash, find_by_slug};
 use crate::db::schema::letters;
 use crate::db::{self, DbConnection};
 

@@ -110,8 +110,8 @@ pub fn store(
     images: &ImageHosts,
 ) -> Result<TranslationOutcome, TranslationError> {
     db::write_transaction(connection, |connection| {
-        let letter = super::find_by_id(connection, letter_id)?
-            .ok_or(diesel::result::Error::NotFound)?;
+        let letter =
+            super::find_by_id(connection, letter_id)?.ok_or(diesel::result::Error::NotFound)?;
         if same_language(&letter.lang, &draft.lang) {
             return Err(TranslationError::OriginalLanguage(letter.lang));
         }
@@ -244,10 +244,7 @@ pub fn address(base: &str, snapshot: &super::snapshot::LetterSnapshot, lang: &st
 
 /// `<link rel="alternate" hreflang>` pairs for a letter in more than one language: each
 /// language's address, and the original's as `x-default`.
-pub fn alternates(
-    base: &str,
-    snapshot: &super::snapshot::LetterSnapshot,
-) -> Vec<(String, String)> {
+pub fn alternates(base: &str, snapshot: &super::snapshot::LetterSnapshot) -> Vec<(String, String)> {
     if snapshot.languages.len() < 2 {
         return Vec::new();
     }

@@ -176,8 +176,7 @@ pub(super) async fn save(
     let saved = state
         .with_connection(move |connection| {
             Ok::<_, DbError>(db::write_transaction(connection, |connection| {
-                let outcome =
-                    translations::store(connection, &letter_id, &saved_draft, &images)?;
+                let outcome = translations::store(connection, &letter_id, &saved_draft, &images)?;
                 let stored = translations::find(connection, &letter_id, &saved_draft.lang)?;
                 let hash = stored.map(|t| t.content_hash).unwrap_or_default();
                 let detail = match outcome {
