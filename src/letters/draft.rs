@@ -440,6 +440,47 @@ mod tests {
         }
     }
 
+    fn translation(lang: &str) -> TranslationInput {
+        TranslationInput {
+            lang: lang.into(),
+            title: " עתיד משותף ".into(),
+            addressee: "הממשלות".into(),
+            summary: String::new(),
+            body_markdown: "אנו כותבים.\r\n".into(),
+        }
+    }
+
+    #[test]
+    fn a_translation_passes_the_letters_text_rules_in_another_language() {
+        let draft = TranslationDraft::parse(translation("HE"), "en").expect("valid");
+        assert_eq!(draft.lang, "he");
+        assert_eq!(draft.title, "עתיד משותף");
+        assert_eq!(draft.body_markdown, "אנו כותבים.");
+        for (lang, original) in [
+            ("en", "en"),
+            ("pt-br", "pt-BR"),
+            ("<script>", "en"),
+            ("", "en"),
+            ("he\u{202e}", "en"),
+        ] {
+            let errors = TranslationDraft::parse(translation(lang), original).expect_err(lang);
+            assert!(errors.contains("lang"), "{lang}: {errors}");
+        }
+        let errors = TranslationDraft::parse(
+            TranslationInput {
+                title: "Two\nlines".into(),
+                body_markdown: " ".into(),
+                ..translation("ar")
+            },
+            "en",
+        )
+        .expect_err("bad texts");
+        assert!(
+            errors.contains("title") && errors.contains("body"),
+            "{errors}"
+        );
+    }
+
     #[test]
     fn reserved_words_are_valid_slugs_so_the_reservation_is_what_refuses_them() {
         for word in RESERVED_SLUGS {

@@ -412,6 +412,34 @@ async fn reimporting_a_changed_translation_versions_that_language_only(backend: 
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the letter");
     assert_eq!(original, english_before);
+
+    // Each language has its own public history; a signer's link (the hash alone) finds its
+    // text in whichever language it is.
+    let hebrew_history = app.get(&format!("/letters/{SLUG}/versions?lang=he")).await;
+    assert_eq!(
+        hebrew_history
+            .body
+            .matches(&format!("/letters/{SLUG}/versions/"))
+            .count(),
+        2
+    );
+    let english_history = app.get(&format!("/letters/{SLUG}/versions")).await;
+    assert_eq!(
+        english_history
+            .body
+            .matches(&format!("/letters/{SLUG}/versions/"))
+            .count(),
+        1
+    );
+    let old_hebrew = app
+        .get(&format!("/letters/{SLUG}/versions/{hebrew_before}"))
+        .await;
+    assert_eq!(old_hebrew.status, StatusCode::OK);
+    assert!(
+        old_hebrew.body.contains("אנו כותבים יחד"),
+        "{}",
+        old_hebrew.body
+    );
 }
 
 async fn bad_translations_are_refused_by_import_and_nothing_is_stored(backend: Backend) {
