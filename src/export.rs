@@ -665,7 +665,7 @@ mod tests {
             removed_reason: None,
             via_member_id: None,
             share_with_member: false,
-            lang: None,
+            lang: Some("he".into()),
         }])];
         let mut out = Vec::new();
         write_pages(
@@ -690,7 +690,7 @@ mod tests {
             concat!(
                 r#""s1","individual","verified","Ada;=HYPERLINK(""http://evil.example"")","#,
                 r#""'=cmd|' /C calc'!A0@example.org","","Prof, ""Dr""","'-2+3","Tab	here","#,
-                r#""'@SUM(A1)","","yes","no","","no","abc","2026-01-02T03:04:05.000000Z","","","","","","","""#
+                r#""'@SUM(A1)","","yes","no","","no","he","abc","2026-01-02T03:04:05.000000Z","","","","","","","""#
             )
         );
         // Split on `;` as such a spreadsheet would, outside quotes: nothing splits.

@@ -189,6 +189,13 @@ impl LetterPage<'_> {
         &self.snapshot.letter
     }
 
+    /// Whether the title carries its own `lang` and `dir`: when the letter is in more than
+    /// one language or not in English, the language of the page's interface may not be the
+    /// title's. (The body is always marked.)
+    pub fn marks_title(&self) -> bool {
+        self.snapshot.languages.len() > 1 || self.snapshot.letter.lang != "en"
+    }
+
     /// The writing direction of the letter's text as shown (`dir` beside its `lang`).
     pub fn text_dir(&self) -> &'static str {
         self.snapshot
