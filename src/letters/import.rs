@@ -192,11 +192,19 @@ pub fn parse_translation(
     ))
 }
 
-/// The `lang` and `slug` a letter file's front matter names, read before deciding whether it
-/// is an original or a translation.
+/// The `lang` and `slug` of a file that may be a translation: its front matter names both
+/// and nothing but a translation's keys (a file with the letter's settings is an original,
+/// which may be changing its language).
 fn named_lang_and_slug(text: &str) -> Option<(String, String)> {
+    const TRANSLATION_KEYS: [&str; 5] = ["slug", "lang", "title", "addressee", "summary"];
     let (front, _) = split(text).ok()?;
     let table: toml::Table = toml::from_str(front).ok()?;
+    if table
+        .keys()
+        .any(|key| !TRANSLATION_KEYS.contains(&key.as_str()))
+    {
+        return None;
+    }
     let lang = table.get("lang")?.as_str()?.to_owned();
     let slug = table.get("slug")?.as_str()?.trim().to_owned();
     Some((lang, slug))
