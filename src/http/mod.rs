@@ -101,6 +101,12 @@ impl AppState {
             letter: letter.clone(),
             client: self.client_address(request),
             client_key: self.client_key(request),
+            interface_language: Some(crate::i18n::interface_language(
+                &crate::i18n::LanguageTag::parse(&fields.lang)
+                    .into_iter()
+                    .chain(crate::i18n::requested(request, None))
+                    .collect::<Vec<_>>(),
+            )),
             fields,
         }
     }
@@ -200,6 +206,18 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::route()
                 .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
                 .to(card::card),
+        )
+        // A letter in one of its languages (`he`, `pt-BR`): a language subtag of two or three
+        // letters, so no other first segment (`admin`, `static`) is taken for one.
+        .route(
+            "/{lang:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*}/letters/{slug}",
+            web::get().to(pages::letter_in_language),
+        )
+        .route(
+            "/{lang:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*}/letters/{slug}/card.png",
+            web::route()
+                .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
+                .to(card::card_in_language),
         )
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
         .route("/letters/{slug}/sign", web::get().to(pages::sign_reloaded))

@@ -159,7 +159,10 @@ struct NewSignature<'a> {
     letter_id: &'a str,
     kind: SignatureKind,
     state: SignatureState,
+    /// The text the signer read: `letter` is the letter as shown in that language
+    /// (`LetterSnapshot::in_language`), so its hash and language are that text's.
     content_hash: &'a str,
+    lang: Option<&'a str>,
     created_at: NaiveDateTime,
 }
 
@@ -175,6 +178,7 @@ impl<'a> NewSignature<'a> {
             kind: input.kind,
             state: SignatureState::Pending,
             content_hash: &letter.content_hash,
+            lang: Some(&letter.lang),
             created_at: now,
         }
     }
@@ -287,6 +291,8 @@ struct Signer<'a> {
     kind: SignatureKind,
     name: &'a str,
     organization: Option<&'a str>,
+    /// The interface language of their emails, when the signer's is known.
+    mail_lang: Option<&'a str>,
 }
 
 impl<'a> Signer<'a> {
@@ -296,6 +302,7 @@ impl<'a> Signer<'a> {
             kind: input.kind,
             name: &input.name,
             organization: input.organization.as_deref(),
+            mail_lang: input.mail_lang.as_deref(),
         }
     }
 
@@ -305,6 +312,7 @@ impl<'a> Signer<'a> {
             kind: record.kind,
             name: &record.name,
             organization: record.organization.as_deref(),
+            mail_lang: None,
         }
     }
 }
@@ -363,6 +371,7 @@ fn confirmation(
         verify_url: policy.verify_url(&verify),
         withdraw_url: policy.withdraw_url(&withdraw),
         expires_at,
+        lang: signature.mail_lang.map(str::to_owned),
     };
     let params = serde_json::to_string(&params).map_err(|error| {
         SignError::Unavailable(crate::db::DbError::TaskFailed(error.to_string()))
@@ -384,6 +393,9 @@ pub struct ConfirmationParams {
     pub verify_url: String,
     pub withdraw_url: String,
     pub expires_at: NaiveDateTime,
+    /// The interface language the signer read the page in: the email's language.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 impl ConfirmationParams {

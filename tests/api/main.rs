@@ -21,6 +21,7 @@ mod embed;
 mod html_validity;
 mod instances;
 mod letter_rules;
+mod letter_translations;
 mod mail_crash;
 mod mail_delivery;
 mod mail_outbox;
