@@ -39,7 +39,7 @@ pub enum ExportError {
     Json(#[from] serde_json::Error),
 }
 
-pub const COLUMNS: [&str; 24] = [
+pub const COLUMNS: [&str; 25] = [
     "id",
     "kind",
     "state",
@@ -55,6 +55,7 @@ pub const COLUMNS: [&str; 24] = [
     "updates",
     "via_member",
     "share_with_member",
+    "language",
     "content_hash",
     "created_at",
     "verified_at",
@@ -112,6 +113,8 @@ struct ExportRow<'a> {
     /// The name of the member whose link the signer came through.
     via_member: Option<&'a str>,
     share_with_member: bool,
+    /// The language of the text the signer read; `content_hash` is that text's version.
+    language: &'a str,
     content_hash: &'a str,
     created_at: String,
     verified_at: Option<String>,
@@ -124,7 +127,7 @@ struct ExportRow<'a> {
 }
 
 impl<'a> ExportRow<'a> {
-    fn of(record: &'a SignatureRecord, roster: &'a Roster) -> Self {
+    fn of(record: &'a SignatureRecord, roster: &'a Roster, originals: &'a Originals) -> Self {
         let time = |value: Option<NaiveDateTime>| value.map(|_| timestamp(value));
         ExportRow {
             id: &record.id,
@@ -146,6 +149,13 @@ impl<'a> ExportRow<'a> {
                 .and_then(|id| roster.get(id))
                 .map(String::as_str),
             share_with_member: record.share_with_member,
+            // Rows that name no language (invites, signatures from before translations)
+            // were signed in the letter's original.
+            language: record
+                .lang
+                .as_deref()
+                .or_else(|| originals.get(&record.letter_id).map(String::as_str))
+                .unwrap_or(""),
             content_hash: &record.content_hash,
             created_at: timestamp(Some(record.created_at)),
             verified_at: time(record.verified_at),
@@ -158,7 +168,7 @@ impl<'a> ExportRow<'a> {
         }
     }
 
-    fn csv_cells(&self) -> [std::borrow::Cow<'_, str>; 24] {
+    fn csv_cells(&self) -> [std::borrow::Cow<'_, str>; 25] {
         let text = |value: &'a str| neutralize_formula(value);
         let optional = |value: Option<&'a str>| neutralize_formula(value.unwrap_or(""));
         [
@@ -177,6 +187,7 @@ impl<'a> ExportRow<'a> {
             (if self.updates { "yes" } else { "no" }).into(),
             optional(self.via_member),
             (if self.share_with_member { "yes" } else { "no" }).into(),
+            text(self.language),
             text(self.content_hash),
             self.created_at.as_str().into(),
             self.verified_at.as_deref().unwrap_or("").into(),
@@ -203,6 +214,19 @@ fn next_page(
 
 /// Member ids to names, removed members included, for the `via_member` column.
 pub type Roster = std::collections::HashMap<String, String>;
+
+/// Letter id to the language of its original.
+pub type Originals = std::collections::HashMap<String, String>;
+
+fn originals(connection: &mut DbConnection) -> Result<Originals, diesel::result::Error> {
+    use crate::db::schema::letters;
+    use diesel::prelude::*;
+    Ok(letters::table
+        .select((letters::id, letters::lang))
+        .load::<(String, String)>(connection)?
+        .into_iter()
+        .collect())
+}
 
 fn roster(connection: &mut DbConnection) -> Result<Roster, diesel::result::Error> {
     use crate::db::schema::members;
@@ -248,6 +272,7 @@ where
 {
     const PAGES_AHEAD: usize = 2;
     let roster = roster(connection)?;
+    let originals = originals(connection)?;
     std::thread::scope(|scope| {
         let (pages, received) = std::sync::mpsc::sync_channel::<
             Result<Vec<SignatureRecord>, diesel::result::Error>,
@@ -269,13 +294,14 @@ where
                 }
             }
         });
-        write_pages(received.iter(), &roster, format, out)
+        write_pages(received.iter(), &roster, &originals, format, out)
     })
 }
 
 fn write_pages(
     pages: impl Iterator<Item = Result<Vec<SignatureRecord>, diesel::result::Error>>,
     roster: &Roster,
+    originals: &Originals,
     format: ExportFormat,
     out: &mut dyn Write,
 ) -> Result<u64, ExportError> {
@@ -291,7 +317,7 @@ fn write_pages(
             writer.write_record(COLUMNS)?;
             for page in pages {
                 for record in &page? {
-                    let row = ExportRow::of(record, roster);
+                    let row = ExportRow::of(record, roster, originals);
                     let cells = row.csv_cells();
                     writer.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
                     written += 1;
@@ -307,7 +333,7 @@ fn write_pages(
                         out.write_all(b",")?;
                     }
                     out.write_all(b"\n")?;
-                    serde_json::to_writer(&mut *out, &ExportRow::of(record, roster))?;
+                    serde_json::to_writer(&mut *out, &ExportRow::of(record, roster, originals))?;
                     written += 1;
                 }
             }
@@ -639,11 +665,13 @@ mod tests {
             removed_reason: None,
             via_member_id: None,
             share_with_member: false,
+            lang: Some("he".into()),
         }])];
         let mut out = Vec::new();
         write_pages(
             pages.into_iter(),
             &Roster::new(),
+            &Originals::new(),
             ExportFormat::Csv,
             &mut out,
         )
@@ -662,7 +690,7 @@ mod tests {
             concat!(
                 r#""s1","individual","verified","Ada;=HYPERLINK(""http://evil.example"")","#,
                 r#""'=cmd|' /C calc'!A0@example.org","","Prof, ""Dr""","'-2+3","Tab	here","#,
-                r#""'@SUM(A1)","","yes","no","","no","abc","2026-01-02T03:04:05.000000Z","","","","","","","""#
+                r#""'@SUM(A1)","","yes","no","","no","he","abc","2026-01-02T03:04:05.000000Z","","","","","","","""#
             )
         );
         // Split on `;` as such a spreadsheet would, outside quotes: nothing splits.

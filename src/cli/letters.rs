@@ -13,7 +13,8 @@ use crate::signatures::{self, SignatureState};
 
 #[derive(Subcommand)]
 pub(super) enum LettersCommand {
-    /// Create or update a letter from Markdown with a TOML front matter between +++ lines.
+    /// Create or update a letter from Markdown with a TOML front matter between +++ lines,
+    /// with its translations beside it (`letter.he.md` next to `letter.md`).
     Import { file: PathBuf },
     /// Show every letter with its state and counts.
     List,
@@ -30,22 +31,13 @@ pub(super) fn run(settings: &Settings, command: LettersCommand) -> anyhow::Resul
 }
 
 fn import_letter(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let document = import::parse_document(&text)
-        .with_context(|| format!("{} is not a valid letter", file.display()))?;
     let mut connection = open(settings)?;
     let images = crate::letters::markdown::ImageHosts::from_settings(settings);
-    let (letter, outcome) = import::store_with(&mut connection, &document, &images)?;
-    let what = match outcome {
-        import::ImportOutcome::Created => "created",
-        import::ImportOutcome::Updated { new_version: true } => "updated (new text version)",
-        import::ImportOutcome::Updated { new_version: false } => "updated",
-    };
-    println!(
-        "{} {what}: {} [{}]",
-        letter.slug, letter.title, letter.status
-    );
+    let outcomes = import::import_file(&mut connection, file, &images)
+        .with_context(|| format!("{} was not imported", file.display()))?;
+    for outcome in outcomes {
+        println!("{outcome}");
+    }
     Ok(())
 }
 

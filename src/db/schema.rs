@@ -23,6 +23,22 @@ diesel::table! {
         invites_skip_approval -> Bool,
         closed_at -> Nullable<Timestamp>,
         show_partner_tally -> Bool,
+        lang -> Text,
+    }
+}
+
+diesel::table! {
+    letter_translations (letter_id, lang) {
+        letter_id -> Text,
+        lang -> Text,
+        title -> Text,
+        addressee -> Text,
+        summary -> Text,
+        body_markdown -> Text,
+        body_html -> Text,
+        content_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -34,6 +50,7 @@ diesel::table! {
         title -> Text,
         body_markdown -> Text,
         created_at -> Timestamp,
+        lang -> Text,
     }
 }
 
@@ -71,6 +88,7 @@ diesel::table! {
         updates -> Bool,
         via_member_id -> Nullable<Text>,
         share_with_member -> Bool,
+        lang -> Nullable<Text>,
     }
 }
 
@@ -274,6 +292,7 @@ diesel::table! {
 
 diesel::joinable!(letter_versions -> letters (letter_id));
 diesel::joinable!(letter_deliveries -> letters (letter_id));
+diesel::joinable!(letter_translations -> letters (letter_id));
 diesel::joinable!(signatures -> letters (letter_id));
 diesel::joinable!(tokens -> signatures (signature_id));
 diesel::joinable!(updates -> letters (letter_id));
@@ -285,6 +304,7 @@ diesel::joinable!(api_tokens -> staff_users (staff_id));
 diesel::allow_tables_to_appear_in_same_query!(
     letters,
     letter_versions,
+    letter_translations,
     signatures,
     signature_tallies,
     tokens,

@@ -80,6 +80,11 @@ pub async fn letters(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
 struct LetterDetail<'a> {
     #[serde(flatten)]
     summary: LetterSummary<'a>,
+    /// The language of this text (`?lang=` picks a translation); send it back as `lang`
+    /// with a signature to record that this is the text signed.
+    lang: &'a str,
+    /// Every language the letter can be read in, the original's first.
+    languages: Vec<String>,
     content_hash: &'a str,
     body_markdown: &'a str,
     body_html: &'a str,
@@ -105,11 +110,17 @@ struct DeliveredView<'a> {
 pub async fn letter(
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    request: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let lang = crate::i18n::from_query(&request).map(|tag| tag.as_str());
+    let snapshot = snapshot_or_404(&state, &slug)
+        .await?
+        .in_language(lang.as_deref());
     let letter = &snapshot.letter;
     Ok(HttpResponse::Ok().json(LetterDetail {
         summary: LetterSummary::of(letter, snapshot.counts),
+        lang: &letter.lang,
+        languages: snapshot.languages.iter().map(|tag| tag.as_str()).collect(),
         content_hash: &letter.content_hash,
         body_markdown: &letter.body_markdown,
         body_html: &letter.body_html,
@@ -165,8 +176,12 @@ pub async fn sign(
     slug: web::Path<String>,
     fields: web::Json<SignatureFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
-    let attempt = state.attempt(&request, &snapshot.letter, Entry::Json, fields.into_inner());
+    let fields = fields.into_inner();
+    // The text the signer was given (`lang`), if the letter has it; else the original.
+    let snapshot = snapshot_or_404(&state, &slug)
+        .await?
+        .in_language(Some(&fields.lang));
+    let attempt = state.attempt(&request, &snapshot.letter, Entry::Json, fields);
     state.admission().admit(attempt).await?;
     Ok(HttpResponse::Accepted().json(serde_json::json!({
         "status": "check_email",

@@ -188,14 +188,37 @@ pub async fn card(
     request: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    if !letters::is_valid_slug(&slug) {
+    let lang = crate::i18n::from_query(&request).map(|tag| tag.as_str());
+    draw_card(state, request, &slug, lang).await
+}
+
+/// `/{lang}/letters/{slug}/card.png`: the card of the letter as read in that language (the
+/// translation's page links to it), or the original's when it has no such text.
+pub async fn card_in_language(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (lang, slug) = path.into_inner();
+    draw_card(state, request, &slug, Some(lang)).await
+}
+
+async fn draw_card(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    slug: &str,
+    lang: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    if !letters::is_valid_slug(slug) {
         return Err(PageError::NotFound);
     }
     let snapshot = state
-        .public_letter(&slug)
+        .public_letter(slug)
         .await?
-        .ok_or(PageError::NotFound)?;
-    let letter_id = snapshot.letter.id.clone();
+        .ok_or(PageError::NotFound)?
+        .in_language(lang.as_deref());
+    // One card per language: each shows its own title.
+    let letter_id = format!("{}/{}", snapshot.letter.id, snapshot.letter.lang);
     let text = CardText::new(&snapshot, &state.settings.site);
     let card = match CARDS.lookup(&letter_id, &text, Instant::now()) {
         Lookup::Serve(card) => card,

@@ -159,7 +159,7 @@ pub async fn observe(
 const LANGUAGE_COOKIE_DAYS: i64 = 365;
 
 /// The shipped language an address starts with (`/he/letters/...`), if any.
-fn language_in_path(path: &str) -> Option<crate::i18n::LanguageTag> {
+pub(crate) fn language_in_path(path: &str) -> Option<crate::i18n::LanguageTag> {
     let first = path.trim_start_matches('/').split('/').next()?;
     let tag = crate::i18n::LanguageTag::parse(first)?;
     crate::i18n::shipped()

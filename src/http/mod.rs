@@ -94,16 +94,28 @@ impl AppState {
         request: &actix_web::HttpRequest,
         letter: &crate::letters::Letter,
         entry: crate::signatures::admission::Entry,
-        mut fields: crate::signatures::form::SignatureFields,
+        fields: crate::signatures::form::SignatureFields,
     ) -> crate::signatures::admission::Attempt {
-        // The confirmation email speaks the language of the page (or API request) signed on,
-        // as `middleware::interface_language` chose it for this request.
-        fields.lang = Some(middleware::language_of(request).lang());
+        use crate::i18n::LanguageTag;
+        // The signer's emails speak the interface language of the page signed on: what the
+        // reader chose (the address, ?lang=, the switcher's cookie), else the language of the
+        // text they read (the form's hidden field, `lang` in JSON), else their browser's.
+        let mut wanted: Vec<LanguageTag> = Vec::new();
+        wanted.extend(middleware::language_in_path(request.path()));
+        wanted.extend(crate::i18n::from_query(request));
+        wanted.extend(
+            request
+                .cookie(crate::i18n::LANGUAGE_COOKIE)
+                .and_then(|cookie| LanguageTag::parse(cookie.value())),
+        );
+        wanted.extend(LanguageTag::parse(&fields.lang));
+        wanted.extend(crate::i18n::requested(request, None));
         crate::signatures::admission::Attempt {
             entry,
             letter: letter.clone(),
             client: self.client_address(request),
             client_key: self.client_key(request),
+            interface_language: Some(crate::i18n::interface_language(&wanted)),
             fields,
         }
     }
@@ -203,6 +215,18 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::route()
                 .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
                 .to(card::card),
+        )
+        // A letter in one of its languages (`he`, `pt-BR`): a language subtag of two or three
+        // letters, so no other first segment (`admin`, `static`) is taken for one.
+        .route(
+            "/{lang:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*}/letters/{slug}",
+            web::get().to(pages::letter_in_language),
+        )
+        .route(
+            "/{lang:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*}/letters/{slug}/card.png",
+            web::route()
+                .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
+                .to(card::card_in_language),
         )
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
         .route("/letters/{slug}/sign", web::get().to(pages::sign_reloaded))

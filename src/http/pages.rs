@@ -111,11 +111,12 @@ fn letter_page(
         } else {
             String::new()
         },
-        url: format!(
-            "{}/letters/{}",
+        url: letters::translations::address(
             state.settings.public_base(),
-            snapshot.letter.slug
+            snapshot,
+            &snapshot.letter.lang,
         ),
+        alternates: letters::translations::alternates(state.settings.public_base(), snapshot),
     };
     html(state, status, &page)
 }
@@ -133,7 +134,40 @@ pub async fn letter(
     slug: web::Path<String>,
     request: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    show_letter(state, None, &slug, request).await
+}
+
+/// `/{lang}/letters/{slug}`: the letter in that language, a stable address to share. A
+/// language the letter lacks (or no language at all) shows the original, never a 404.
+pub async fn letter_in_language(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let (lang, slug) = path.into_inner();
+    show_letter(state, Some(&lang), &slug, request).await
+}
+
+/// The letter in the language its address names (`/{lang}/` or `?lang=`) when it has that
+/// text, else in the reader's languages (cookie, `Accept-Language`), else the original.
+async fn show_letter(
+    state: web::Data<AppState>,
+    from_address: Option<&str>,
+    slug: &str,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let snapshot = snapshot_or_404(&state, slug).await?;
+    let snapshot = if snapshot.translations.is_empty() {
+        snapshot
+    } else {
+        match from_address {
+            Some(lang) => snapshot.in_language(Some(lang)),
+            None => match crate::i18n::from_query(&request) {
+                Some(lang) => snapshot.in_language(Some(&lang.as_str())),
+                None => snapshot.for_reader(&crate::i18n::requested(&request, None)),
+            },
+        }
+    };
     let via = crate::partners::via_in_query(request.query_string());
     let form = super::partners::offer(&state, FormView::fresh(), &via).await;
     letter_page(&state, &snapshot, form, StatusCode::OK)
@@ -184,6 +218,8 @@ pub async fn sign(
     }
     let fields: SignatureFields =
         form::decode(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
+    // The text the form was shown with, if the letter has it: that is what is signed.
+    let snapshot = snapshot.in_language(Some(&fields.lang));
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Form, fields.clone());
     match state.admission().admit(attempt).await {
         Ok(_) => Ok(check_email_redirect(&snapshot.letter.slug)),

@@ -164,16 +164,44 @@ pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
 #[template(path = "sitemap.xml")]
 struct Sitemap {
     base: String,
-    letters: Vec<crate::letters::Letter>,
+    letters: Vec<SitemapLetter>,
 }
 
-/// `/sitemap.xml`: the index, and every public letter with its signatories page.
+struct SitemapLetter {
+    letter: crate::letters::Letter,
+    /// (hreflang, address) of the letter in each of its languages, the original's first;
+    /// only the original's when it has no translation.
+    languages: Vec<(String, String)>,
+}
+
+/// `/sitemap.xml`: the index, and every public letter with its signatories page; a letter in
+/// several languages has an entry per language, each naming the others.
 pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let letters = state.db(crate::letters::list_public).await?;
-    let page = Sitemap {
-        base: state.settings.public_base().to_owned(),
-        letters,
-    };
+    let (letters, translated) = state
+        .db(|connection| {
+            let letters = crate::letters::list_public(connection)?;
+            let translated = crate::letters::translations::languages_of_all(connection)?;
+            Ok((letters, translated))
+        })
+        .await?;
+    let base = state.settings.public_base().to_owned();
+    let letters = letters
+        .into_iter()
+        .map(|letter| {
+            let mut languages = vec![(
+                letter.lang.clone(),
+                format!("{base}/letters/{}", letter.slug),
+            )];
+            for lang in translated.get(&letter.id).into_iter().flatten() {
+                languages.push((
+                    lang.clone(),
+                    format!("{base}/{lang}/letters/{}", letter.slug),
+                ));
+            }
+            SitemapLetter { letter, languages }
+        })
+        .collect();
+    let page = Sitemap { base, letters };
     Ok(HttpResponse::Ok()
         .content_type("application/xml; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))

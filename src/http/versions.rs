@@ -46,10 +46,14 @@ fn html(state: &AppState, page: &impl Template) -> Result<HttpResponse, PageErro
         .body(super::site::render(&state.settings, page)?))
 }
 
-/// The public letter and its public versions; `None` for drafts and unknown slugs.
+/// The public letter and its public versions in one language; `None` for drafts and unknown
+/// slugs. The language is `?lang=` when the letter has it, else the one whose text has
+/// `hash` (a signer's link names only the hash), else the original's.
 async fn public_history(
     state: &AppState,
     slug: &str,
+    lang: Option<String>,
+    hash: Option<String>,
 ) -> Result<(Letter, Vec<LetterVersion>), PageError> {
     if !letters::is_valid_slug(slug) {
         return Err(PageError::NotFound);
@@ -63,11 +67,54 @@ async fn public_history(
             if !letter.is_public() {
                 return Ok(None);
             }
+            let letter = in_language(connection, letter, lang, hash.as_deref())?;
             let versions = letters::public_versions(connection, &letter)?;
             Ok::<_, DbError>(Some((letter, versions)))
         })
         .await?
         .ok_or(PageError::NotFound)
+}
+
+/// The letter as read in the language asked for or holding `hash`.
+fn in_language(
+    connection: &mut crate::db::DbConnection,
+    letter: Letter,
+    lang: Option<String>,
+    hash: Option<&str>,
+) -> Result<Letter, diesel::result::Error> {
+    use crate::db::schema::letter_versions;
+    use diesel::prelude::*;
+    let (lang, from_hash) = match (lang, hash) {
+        (Some(lang), _) => (lang, false),
+        (None, Some(hash)) => {
+            let found: Option<String> = letter_versions::table
+                .filter(letter_versions::letter_id.eq(&letter.id))
+                .filter(letter_versions::content_hash.eq(hash))
+                .select(letter_versions::lang)
+                .first(connection)
+                .optional()?;
+            match found {
+                Some(lang) => (lang, true),
+                None => return Ok(letter),
+            }
+        }
+        (None, None) => return Ok(letter),
+    };
+    if lang == letter.lang {
+        return Ok(letter);
+    }
+    Ok(
+        match letters::translations::find(connection, &letter.id, &lang)? {
+            Some(translation) => translation.applied_to(&letter),
+            // A removed translation: its texts stay readable where a signature names one.
+            None if from_hash => Letter {
+                lang,
+                content_hash: String::new(),
+                ..letter
+            },
+            None => letter,
+        },
+    )
 }
 
 fn versions_page(
@@ -96,8 +143,10 @@ fn versions_page(
 pub(super) async fn public_versions(
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    request: actix_web::HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let (letter, versions) = public_history(&state, &slug).await?;
+    let lang = crate::i18n::from_query(&request).map(|tag| tag.as_str());
+    let (letter, versions) = public_history(&state, &slug, lang, None).await?;
     html(&state, &versions_page(letter, &versions, None))
 }
 
@@ -113,7 +162,7 @@ pub(super) async fn public_version(
     if !is_hash {
         return Err(PageError::NotFound);
     }
-    let (letter, versions) = public_history(&state, &slug).await?;
+    let (letter, versions) = public_history(&state, &slug, None, Some(hash.clone())).await?;
     let version = versions
         .iter()
         .find(|version| version.content_hash == hash)

@@ -187,11 +187,28 @@ pub struct LetterPage<'a> {
     /// The letter's absolute address (`server.public_url`), for link previews and
     /// `rel=canonical`.
     pub url: String,
+    /// (hreflang, address) of every language the letter is in, and `x-default`; empty for
+    /// a letter in one language (`letters::translations::alternates`).
+    pub alternates: Vec<(String, String)>,
 }
 
 impl LetterPage<'_> {
     fn letter(&self) -> &Letter {
         &self.snapshot.letter
+    }
+
+    /// Whether the title carries its own `lang` and `dir`: when the letter is in more than
+    /// one language or not in English, the language of the page's interface may not be the
+    /// title's. (The body is always marked.)
+    pub fn marks_title(&self) -> bool {
+        self.snapshot.languages.len() > 1 || self.snapshot.letter.lang != "en"
+    }
+
+    /// The writing direction of the letter's text as shown (`dir` beside its `lang`).
+    pub fn text_dir(&self) -> &'static str {
+        self.snapshot
+            .language()
+            .map_or("ltr", crate::i18n::LanguageTag::dir)
     }
 
     /// "Signed by 10 organizations and 2,431 individuals", leaving out a kind nobody signed as.

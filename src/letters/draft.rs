@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 
 use super::{LetterStatus, is_valid_slug};
+use crate::i18n::LanguageTag;
 
 pub const TITLE_MAX: usize = 300;
 pub const ADDRESSEE_MAX: usize = 300;
@@ -46,6 +47,9 @@ pub const RESERVED_SLUGS: &[&str] = &[
 #[derive(Clone, Debug)]
 pub struct LetterInput {
     pub slug: String,
+    /// The language the letter is written in (a language tag); `None` keeps the stored
+    /// letter's, or English for a new one.
+    pub lang: Option<String>,
     pub title: String,
     pub addressee: String,
     pub summary: String,
@@ -66,6 +70,8 @@ pub struct LetterInput {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LetterDraft {
     pub slug: String,
+    /// The original's language in canonical form; `None` keeps what is stored.
+    pub lang: Option<String>,
     pub title: String,
     pub addressee: String,
     pub summary: String,
@@ -177,42 +183,25 @@ impl LetterDraft {
         } else if RESERVED_SLUGS.contains(&slug.as_str()) {
             errors.insert("slug", "This address is reserved; choose another.");
         }
-        let title = input.title.trim().to_owned();
-        check_line(&mut errors, "title", "title", &title, TITLE_MAX, true);
-        let addressee = input.addressee.trim().to_owned();
-        check_line(
+        let lang = input
+            .lang
+            .as_deref()
+            .map(|text| match LanguageTag::parse(text) {
+                Some(tag) => tag.as_str(),
+                None => {
+                    errors.insert("lang", LANG_HELP);
+                    String::new()
+                }
+            });
+        let texts = LetterTexts::check(
             &mut errors,
-            "addressee",
-            "addressee",
-            &addressee,
-            ADDRESSEE_MAX,
-            true,
+            TextsInput {
+                title: &input.title,
+                addressee: &input.addressee,
+                summary: &input.summary,
+                body_markdown: &input.body_markdown,
+            },
         );
-        let summary = input.summary.trim().to_owned();
-        check_line(
-            &mut errors,
-            "summary",
-            "summary",
-            &summary,
-            SUMMARY_MAX,
-            false,
-        );
-        // Browsers send a textarea's lines with CRLF and some editors save files that way;
-        // stored letters use LF, so the content hash does not depend on how a text arrived.
-        let body_markdown = input.body_markdown.replace("\r\n", "\n").trim().to_owned();
-        if body_markdown.is_empty() {
-            errors.insert("body", "The letter has no text.");
-        } else if body_markdown.chars().count() > BODY_MAX {
-            errors.insert(
-                "body",
-                format!("The text must be at most {BODY_MAX} characters."),
-            );
-        } else if body_markdown
-            .chars()
-            .any(|character| character.is_control() && !matches!(character, '\n' | '\t'))
-        {
-            errors.insert("body", "The text must not contain control characters.");
-        }
         if input.goal.is_some_and(|goal| goal < 1) {
             errors.insert(
                 "goal",
@@ -233,8 +222,15 @@ impl LetterDraft {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let LetterTexts {
+            title,
+            addressee,
+            summary,
+            body_markdown,
+        } = texts;
         Ok(LetterDraft {
             slug,
+            lang,
             title,
             addressee,
             summary,
@@ -252,6 +248,133 @@ impl LetterDraft {
     }
 }
 
+const LANG_HELP: &str = "Use a language tag such as en, he, ar or pt-BR.";
+
+/// The texts a reader reads, as an entry point read them.
+struct TextsInput<'a> {
+    title: &'a str,
+    addressee: &'a str,
+    summary: &'a str,
+    body_markdown: &'a str,
+}
+
+/// The texts of a letter or of one of its translations, checked by the same rules.
+struct LetterTexts {
+    title: String,
+    addressee: String,
+    summary: String,
+    body_markdown: String,
+}
+
+impl LetterTexts {
+    fn check(errors: &mut LetterErrors, input: TextsInput<'_>) -> LetterTexts {
+        let title = input.title.trim().to_owned();
+        check_line(errors, "title", "title", &title, TITLE_MAX, true);
+        let addressee = input.addressee.trim().to_owned();
+        check_line(
+            errors,
+            "addressee",
+            "addressee",
+            &addressee,
+            ADDRESSEE_MAX,
+            true,
+        );
+        let summary = input.summary.trim().to_owned();
+        check_line(errors, "summary", "summary", &summary, SUMMARY_MAX, false);
+        // Browsers send a textarea's lines with CRLF and some editors save files that way;
+        // stored letters use LF, so the content hash does not depend on how a text arrived.
+        let body_markdown = input.body_markdown.replace("\r\n", "\n").trim().to_owned();
+        if body_markdown.is_empty() {
+            errors.insert("body", "The letter has no text.");
+        } else if body_markdown.chars().count() > BODY_MAX {
+            errors.insert(
+                "body",
+                format!("The text must be at most {BODY_MAX} characters."),
+            );
+        } else if body_markdown
+            .chars()
+            .any(|character| character.is_control() && !matches!(character, '\n' | '\t'))
+        {
+            errors.insert("body", "The text must not contain control characters.");
+        }
+        LetterTexts {
+            title,
+            addressee,
+            summary,
+            body_markdown,
+        }
+    }
+}
+
+/// A translation as an entry point read it.
+#[derive(Clone, Debug)]
+pub struct TranslationInput {
+    pub lang: String,
+    pub title: String,
+    pub addressee: String,
+    pub summary: String,
+    pub body_markdown: String,
+}
+
+/// A translation that passed every rule a letter's text passes, in a valid language other
+/// than the original's, ready to store beside its letter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TranslationDraft {
+    /// Canonical language tag (`he`, `pt-BR`).
+    pub lang: String,
+    pub title: String,
+    pub addressee: String,
+    pub summary: String,
+    pub body_markdown: String,
+}
+
+impl TranslationDraft {
+    /// Applies the letter's text rules, and refuses a language that is not one or is the
+    /// original's (`original_lang`): a letter has one text per language.
+    pub fn parse(
+        input: TranslationInput,
+        original_lang: &str,
+    ) -> Result<TranslationDraft, LetterErrors> {
+        let mut errors = LetterErrors::default();
+        let lang = match LanguageTag::parse(&input.lang) {
+            None => {
+                errors.insert("lang", LANG_HELP);
+                String::new()
+            }
+            Some(tag) => {
+                let same = LanguageTag::parse(original_lang)
+                    .is_some_and(|original| original.as_str() == tag.as_str());
+                if same {
+                    errors.insert(
+                        "lang",
+                        "The letter is written in this language; a translation must be in another.",
+                    );
+                }
+                tag.as_str()
+            }
+        };
+        let texts = LetterTexts::check(
+            &mut errors,
+            TextsInput {
+                title: &input.title,
+                addressee: &input.addressee,
+                summary: &input.summary,
+                body_markdown: &input.body_markdown,
+            },
+        );
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(TranslationDraft {
+            lang,
+            title: texts.title,
+            addressee: texts.addressee,
+            summary: texts.summary,
+            body_markdown: texts.body_markdown,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +382,7 @@ mod tests {
     fn valid() -> LetterInput {
         LetterInput {
             slug: "dear-president".into(),
+            lang: None,
             title: " Dear President ".into(),
             addressee: "The President".into(),
             summary: String::new(),
@@ -314,6 +438,47 @@ mod tests {
         ] {
             assert!(errors.contains(field), "{field}: {errors}");
         }
+    }
+
+    fn translation(lang: &str) -> TranslationInput {
+        TranslationInput {
+            lang: lang.into(),
+            title: " עתיד משותף ".into(),
+            addressee: "הממשלות".into(),
+            summary: String::new(),
+            body_markdown: "אנו כותבים.\r\n".into(),
+        }
+    }
+
+    #[test]
+    fn a_translation_passes_the_letters_text_rules_in_another_language() {
+        let draft = TranslationDraft::parse(translation("HE"), "en").expect("valid");
+        assert_eq!(draft.lang, "he");
+        assert_eq!(draft.title, "עתיד משותף");
+        assert_eq!(draft.body_markdown, "אנו כותבים.");
+        for (lang, original) in [
+            ("en", "en"),
+            ("pt-br", "pt-BR"),
+            ("<script>", "en"),
+            ("", "en"),
+            ("he\u{202e}", "en"),
+        ] {
+            let errors = TranslationDraft::parse(translation(lang), original).expect_err(lang);
+            assert!(errors.contains("lang"), "{lang}: {errors}");
+        }
+        let errors = TranslationDraft::parse(
+            TranslationInput {
+                title: "Two\nlines".into(),
+                body_markdown: " ".into(),
+                ..translation("ar")
+            },
+            "en",
+        )
+        .expect_err("bad texts");
+        assert!(
+            errors.contains("title") && errors.contains("body"),
+            "{errors}"
+        );
     }
 
     #[test]

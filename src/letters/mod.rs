@@ -6,6 +6,7 @@ pub mod import;
 pub mod markdown;
 pub mod snapshot;
 pub mod store;
+pub mod translations;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -54,6 +55,11 @@ pub struct Letter {
     pub closed_at: Option<NaiveDateTime>,
     /// The public page lists how many counted signatures each member brought.
     pub show_partner_tally: bool,
+    /// The language of `title`, `addressee`, `summary` and the body. As stored, the
+    /// original's; a letter shown in a translation (`snapshot::LetterSnapshot::in_language`)
+    /// carries that translation's texts, hash and language, so whoever signs it records
+    /// the text they read.
+    pub lang: String,
 }
 
 impl Letter {
@@ -143,17 +149,21 @@ pub struct LetterVersion {
     pub title: String,
     pub body_markdown: String,
     pub created_at: NaiveDateTime,
+    /// The language of this text: the original's or a translation's.
+    pub lang: String,
 }
 
-/// Every recorded text of a letter, newest first, including texts written while it was a
-/// draft.
+/// Every recorded text of a letter in one language, newest first, including texts written
+/// while it was a draft.
 pub fn versions(
     connection: &mut DbConnection,
     letter_id: &str,
+    lang: &str,
 ) -> Result<Vec<LetterVersion>, diesel::result::Error> {
     use crate::db::schema::letter_versions;
     letter_versions::table
         .filter(letter_versions::letter_id.eq(letter_id))
+        .filter(letter_versions::lang.eq(lang))
         .order((
             letter_versions::created_at.desc(),
             letter_versions::id.desc(),
@@ -171,7 +181,7 @@ pub(crate) fn mark_published_text(
     content_hash: &str,
     published_at: NaiveDateTime,
 ) -> Result<(), diesel::result::Error> {
-    use crate::db::schema::letter_versions;
+    use crate::db::schema::{letter_translations, letter_versions};
     diesel::update(
         letter_versions::table
             .filter(letter_versions::letter_id.eq(letter_id))
@@ -180,10 +190,27 @@ pub(crate) fn mark_published_text(
     )
     .set(letter_versions::created_at.eq(published_at))
     .execute(connection)?;
+    // The translations' current texts are published with the original.
+    let translated: Vec<(String, String)> = letter_translations::table
+        .filter(letter_translations::letter_id.eq(letter_id))
+        .select((letter_translations::lang, letter_translations::content_hash))
+        .load(connection)?;
+    for (lang, hash) in translated {
+        diesel::update(
+            letter_versions::table
+                .filter(letter_versions::letter_id.eq(letter_id))
+                .filter(letter_versions::lang.eq(&lang))
+                .filter(letter_versions::content_hash.eq(&hash))
+                .filter(letter_versions::created_at.lt(published_at)),
+        )
+        .set(letter_versions::created_at.eq(published_at))
+        .execute(connection)?;
+    }
     Ok(())
 }
 
-/// The texts the public could have read, newest first: the one current when the letter was
+/// The texts the public could have read in `letter.lang` (a letter shown in a translation
+/// gives that translation's), newest first: the one current when the letter was
 /// first published and every later one. Texts drafted before publication stay private, as
 /// drafts do, also when a letter went straight from draft to closed or archived. A draft
 /// letter has no public versions.
@@ -194,7 +221,7 @@ pub fn public_versions(
     if !letter.is_public() {
         return Ok(Vec::new());
     }
-    let all = versions(connection, &letter.id)?;
+    let all = versions(connection, &letter.id, &letter.lang)?;
     // Stored public without a publication time by an older release: which earlier text was
     // ever shown is unknown, so only the current one is.
     let Some(published_at) = letter.published_at else {
@@ -489,6 +516,7 @@ mod tests {
             invites_skip_approval: false,
             show_partner_tally: false,
             closed_at,
+            lang: "en".into(),
         }
     }
 

@@ -11,13 +11,14 @@ use std::time::{Duration, Instant};
 
 use super::Letter;
 use crate::db::DbConnection;
+use crate::i18n::LanguageTag;
 use crate::signatures::{self, PublicSignatory, SignatureCounts};
 
 /// Organizations are few and listed in full on the letter page up to this many.
 pub const ORGANIZATIONS_ON_PAGE: i64 = 200;
 pub const RECENT_ON_PAGE: i64 = 12;
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct LetterSnapshot {
     pub letter: Letter,
     pub counts: SignatureCounts,
@@ -30,6 +31,55 @@ pub struct LetterSnapshot {
     pub updates: Vec<crate::updates::PublishedUpdate>,
     /// When and how the letter was delivered (it is also in `updates`).
     pub delivered: Option<super::delivered::Delivered>,
+    /// Every language the letter can be read in, the original's first, then its
+    /// translations'. The same in the original's snapshot and in each translation's.
+    pub languages: Vec<LanguageTag>,
+    /// The same snapshot with `letter` as read in each translation (`Translation::applied_to`),
+    /// in `languages` order after the original; built once per load so a page view picks
+    /// one without copying anything. Empty in the translations' own snapshots.
+    pub translations: Vec<Arc<LetterSnapshot>>,
+}
+
+impl LetterSnapshot {
+    /// The language `letter` is shown in here.
+    pub fn language(&self) -> Option<&LanguageTag> {
+        self.languages
+            .iter()
+            .find(|tag| tag.as_str() == self.letter.lang)
+    }
+
+    /// The letter in the language that suits a reader best (`i18n::requested`), else the
+    /// original.
+    pub fn for_reader(self: &Arc<Self>, requested: &[LanguageTag]) -> Arc<LetterSnapshot> {
+        match crate::i18n::pick(requested, &self.languages) {
+            Some(tag) => self.exactly_in(tag),
+            None => Arc::clone(self),
+        }
+    }
+
+    /// The letter in exactly this language (a signer's hidden `lang` field, a `/{lang}/`
+    /// address), else the original: a text the letter lacks is never made up.
+    pub fn in_language(self: &Arc<Self>, lang: Option<&str>) -> Arc<LetterSnapshot> {
+        match lang.and_then(LanguageTag::parse) {
+            Some(tag) => self.exactly_in(&tag),
+            None => Arc::clone(self),
+        }
+    }
+
+    fn exactly_in(self: &Arc<Self>, tag: &LanguageTag) -> Arc<LetterSnapshot> {
+        let wanted = tag.as_str();
+        self.translations
+            .iter()
+            .find(|translation| translation.letter.lang == wanted)
+            .map_or_else(|| Arc::clone(self), Arc::clone)
+    }
+
+    /// The original's snapshot is the one whose letter is in the first language.
+    pub fn is_original(&self) -> bool {
+        self.languages
+            .first()
+            .is_none_or(|original| original.as_str() == self.letter.lang)
+    }
 }
 
 pub fn load(
@@ -47,7 +97,17 @@ pub fn load(
     let partners = crate::partners::tally::public(connection, &letter)?;
     let published = crate::updates::published(connection, &letter.id, crate::updates::ON_PAGE)?;
     let (delivered, updates) = super::delivered::on_page(connection, &letter, published)?;
-    Ok(Some(LetterSnapshot {
+    let letter_id = letter.id.clone();
+    let translated = super::translations::list(connection, &letter_id)?;
+    let languages: Vec<LanguageTag> = std::iter::once(letter.lang.as_str())
+        .chain(
+            translated
+                .iter()
+                .map(|translation| translation.lang.as_str()),
+        )
+        .filter_map(LanguageTag::parse)
+        .collect();
+    let original = LetterSnapshot {
         letter,
         counts,
         listed,
@@ -56,6 +116,21 @@ pub fn load(
         partners,
         updates,
         delivered,
+        languages,
+        translations: Vec::new(),
+    };
+    let translations = translated
+        .iter()
+        .map(|translation| {
+            Arc::new(LetterSnapshot {
+                letter: translation.applied_to(&original.letter),
+                ..original.clone()
+            })
+        })
+        .collect();
+    Ok(Some(LetterSnapshot {
+        translations,
+        ..original
     }))
 }
 

@@ -6,8 +6,9 @@ use diesel::prelude::*;
 
 use super::draft::LetterDraft;
 use super::markdown::{self, ImageHosts};
+use super::translations;
 use super::{Letter, LetterStatus, content_hash, find_by_slug};
-use crate::db::schema::{letter_versions, letters};
+use crate::db::schema::letters;
 use crate::db::{self, DbConnection};
 
 /// Every column a draft sets, written the same way on create and on update (`None` writes
@@ -35,6 +36,18 @@ struct LetterFields<'a> {
     updated_at: NaiveDateTime,
 }
 
+/// The language of letters that do not say (and of every letter stored before they could).
+pub const DEFAULT_LANGUAGE: &str = "en";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The letter already has a translation in the language its original is said to be in.
+    #[error("the letter has a translation in {0}; its original cannot be in that language too")]
+    TranslationInLanguage(String),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum StoreOutcome {
     Created,
@@ -46,7 +59,7 @@ pub enum StoreOutcome {
 pub fn store(
     connection: &mut DbConnection,
     draft: &LetterDraft,
-) -> Result<(Letter, StoreOutcome), diesel::result::Error> {
+) -> Result<(Letter, StoreOutcome), StoreError> {
     store_with(connection, draft, &ImageHosts::default())
 }
 
@@ -55,12 +68,22 @@ pub fn store_with(
     connection: &mut DbConnection,
     draft: &LetterDraft,
     images: &ImageHosts,
-) -> Result<(Letter, StoreOutcome), diesel::result::Error> {
+) -> Result<(Letter, StoreOutcome), StoreError> {
     db::write_transaction(connection, |connection| {
         let now = db::now();
+        let existing = find_by_slug(connection, &draft.slug)?;
+        let lang = draft
+            .lang
+            .clone()
+            .or_else(|| existing.as_ref().map(|letter| letter.lang.clone()))
+            .unwrap_or_else(|| DEFAULT_LANGUAGE.to_owned());
+        if let Some(letter) = &existing
+            && translations::find(connection, &letter.id, &lang)?.is_some()
+        {
+            return Err(StoreError::TranslationInLanguage(lang));
+        }
         let hash = content_hash(&draft.title, &draft.addressee, &draft.body_markdown);
         let body_html = markdown::render_with(&draft.body_markdown, images);
-        let existing = find_by_slug(connection, &draft.slug)?;
         // A letter is published the first time it is anything but a draft, also when it is
         // imported straight as closed or archived.
         let published_at = match &existing {
@@ -101,20 +124,21 @@ pub fn store_with(
                     .values((
                         letters::id.eq(&id),
                         letters::slug.eq(&draft.slug),
+                        letters::lang.eq(&lang),
                         fields,
                         letters::created_at.eq(now),
                     ))
                     .execute(connection)?;
-                record_version(connection, &id, &hash, draft, now)?;
+                record_version(connection, &id, &lang, &hash, draft, now)?;
                 StoreOutcome::Created
             }
             Some(letter) => {
                 diesel::update(letters::table.filter(letters::id.eq(&letter.id)))
-                    .set(fields)
+                    .set((fields, letters::lang.eq(&lang)))
                     .execute(connection)?;
-                let new_version = letter.content_hash != hash;
+                let new_version = letter.content_hash != hash || letter.lang != lang;
                 if new_version {
-                    record_version(connection, &letter.id, &hash, draft, now)?;
+                    record_version(connection, &letter.id, &lang, &hash, draft, now)?;
                 }
                 StoreOutcome::Updated { new_version }
             }
@@ -131,27 +155,18 @@ pub fn store_with(
 fn record_version(
     connection: &mut DbConnection,
     letter_id: &str,
+    lang: &str,
     hash: &str,
     draft: &LetterDraft,
     now: NaiveDateTime,
 ) -> Result<(), diesel::result::Error> {
-    let already_known = letter_versions::table
-        .filter(letter_versions::letter_id.eq(letter_id))
-        .filter(letter_versions::content_hash.eq(hash))
-        .count()
-        .get_result::<i64>(connection)?
-        > 0;
-    if !already_known {
-        diesel::insert_into(letter_versions::table)
-            .values((
-                letter_versions::id.eq(db::new_id()),
-                letter_versions::letter_id.eq(letter_id),
-                letter_versions::content_hash.eq(hash),
-                letter_versions::title.eq(&draft.title),
-                letter_versions::body_markdown.eq(&draft.body_markdown),
-                letter_versions::created_at.eq(now),
-            ))
-            .execute(connection)?;
-    }
-    Ok(())
+    translations::record_version(
+        connection,
+        letter_id,
+        lang,
+        hash,
+        &draft.title,
+        &draft.body_markdown,
+        now,
+    )
 }

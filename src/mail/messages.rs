@@ -433,6 +433,7 @@ mod tests {
             invites_skip_approval: true,
             show_partner_tally: false,
             closed_at: None,
+            lang: "en".into(),
         }
     }
 

@@ -64,6 +64,9 @@ pub struct Attempt {
     /// The key per-address limits count under (see `AppState::client_key`).
     pub client_key: String,
     pub fields: SignatureFields,
+    /// The language the signer reads the interface in, for their emails
+    /// (`i18n::interface_language`).
+    pub interface_language: Option<crate::i18n::LanguageTag>,
 }
 
 /// What the person is told when their attempt went through (or is silently ignored).
@@ -115,6 +118,7 @@ impl Admission<'_> {
             client,
             client_key,
             fields,
+            interface_language,
         } = attempt;
         let defenses = self.defenses;
 
@@ -152,7 +156,8 @@ impl Admission<'_> {
                     individuals: letter.accepts_individuals,
                     organizations: letter.accepts_organizations,
                 };
-                let input = form::validate(&fields, accepted).map_err(Refused::Invalid)?;
+                let mut input = form::validate(&fields, accepted).map_err(Refused::Invalid)?;
+                input.mail_lang = interface_language.as_ref().map(|tag| tag.as_str());
                 self.check_domain(input.email.normalized())?;
                 // The writer applies the per-mailbox limit, counted once per batch.
                 let slug = letter.slug.clone();

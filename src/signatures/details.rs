@@ -48,6 +48,7 @@ pub const NOT_PERSONAL: &[&str] = &[
     "kind",
     "state",
     "content_hash",
+    "lang",
     "created_at",
     "verified_at",
     "approved_at",

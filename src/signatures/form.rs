@@ -42,9 +42,11 @@ pub struct SignatureFields {
     /// out by `GET /api/v1/letters/{slug}`).
     #[serde(rename = "t", alias = "form_token")]
     pub form_time: String,
-    /// The interface language of the request (`http::AppState::attempt`), never sent by it.
-    #[serde(skip)]
-    pub lang: Option<String>,
+    /// The language of the letter text the form was shown with (a hidden field; `lang` in
+    /// JSON). Whether the letter has that text is settled by the handler, which signs the
+    /// letter as read in it, or in its original when it has no such text.
+    #[serde(deserialize_with = "lenient_text")]
+    pub lang: String,
 }
 
 /// A ticked box: `on` (what browsers send), `true`, `1` or `yes`, or a JSON boolean.
@@ -103,8 +105,9 @@ pub struct SignatureInput {
     /// it is settled when the signature is stored.
     pub via: Option<String>,
     pub share_with_member: bool,
-    /// The interface language the signer signed in, for their confirmation email.
-    pub lang: Option<String>,
+    /// The language for the emails this signature gets (canonical tag, an interface
+    /// language); `None`: the default. Set by `admission`, not read from the form.
+    pub mail_lang: Option<String>,
 }
 
 /// Field name to message, in form order.
@@ -207,7 +210,7 @@ pub fn validate(
             updates: fields.updates,
             share_with_member: fields.share_with_member && via.is_some(),
             via,
-            lang: fields.lang.clone(),
+            mail_lang: None,
         }),
         _ => Err(errors),
     }

@@ -67,6 +67,9 @@ pub struct SignatureRecord {
     /// The member whose link the signer came through, if any (`crate::partners`).
     pub via_member_id: Option<String>,
     pub share_with_member: bool,
+    /// The language of the text the signer read (`content_hash` is that text's hash);
+    /// `None`: the letter's original language.
+    pub lang: Option<String>,
 }
 
 /// What the public may see of a signature whose signer agreed to be listed.

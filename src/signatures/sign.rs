@@ -79,7 +79,7 @@ pub(crate) fn sign_in_transaction(
                         connection,
                         letter,
                         &Signer {
-                            lang: input.lang.as_deref(),
+                            mail_lang: input.mail_lang.as_deref(),
                             ..Signer::of(&existing)
                         },
                         input.email.as_str(),
@@ -96,7 +96,7 @@ pub(crate) fn sign_in_transaction(
                         input.email.as_str(),
                         policy,
                         now,
-                        input.lang.as_deref(),
+                        input.mail_lang.as_deref(),
                     )?;
                     Ok(SignOutcome::AlreadySigned)
                 }
@@ -163,7 +163,10 @@ struct NewSignature<'a> {
     letter_id: &'a str,
     kind: SignatureKind,
     state: SignatureState,
+    /// The text the signer read: `letter` is the letter as shown in that language
+    /// (`LetterSnapshot::in_language`), so its hash and language are that text's.
     content_hash: &'a str,
+    lang: Option<&'a str>,
     created_at: NaiveDateTime,
 }
 
@@ -179,6 +182,7 @@ impl<'a> NewSignature<'a> {
             kind: input.kind,
             state: SignatureState::Pending,
             content_hash: &letter.content_hash,
+            lang: Some(&letter.lang),
             created_at: now,
         }
     }
@@ -192,7 +196,7 @@ fn queue_already_signed(
     recipient: &str,
     policy: &SigningPolicy,
     now: NaiveDateTime,
-    lang: Option<&str>,
+    mail_lang: Option<&str>,
 ) -> Result<(), SignError> {
     let withdraw = issue_token(
         connection,
@@ -207,7 +211,7 @@ fn queue_already_signed(
         &existing.name,
         &policy.letter_url(&letter.slug),
         &policy.withdraw_url(&withdraw),
-        lang,
+        mail_lang,
     )?;
     mail::outbox::enqueue(
         connection,
@@ -301,8 +305,8 @@ struct Signer<'a> {
     kind: SignatureKind,
     name: &'a str,
     organization: Option<&'a str>,
-    /// The language of the page signed on, for the confirmation email.
-    lang: Option<&'a str>,
+    /// The interface language of their emails, when the signer's is known.
+    mail_lang: Option<&'a str>,
 }
 
 impl<'a> Signer<'a> {
@@ -312,7 +316,7 @@ impl<'a> Signer<'a> {
             kind: input.kind,
             name: &input.name,
             organization: input.organization.as_deref(),
-            lang: input.lang.as_deref(),
+            mail_lang: input.mail_lang.as_deref(),
         }
     }
 
@@ -322,7 +326,7 @@ impl<'a> Signer<'a> {
             kind: record.kind,
             name: &record.name,
             organization: record.organization.as_deref(),
-            lang: None,
+            mail_lang: None,
         }
     }
 }
@@ -378,10 +382,10 @@ fn confirmation(
         letter: letter.id.clone(),
         name: signature.name.to_owned(),
         organization: organization.map(str::to_owned),
-        lang: signature.lang.map(str::to_owned),
         verify_url: policy.verify_url(&verify),
         withdraw_url: policy.withdraw_url(&withdraw),
         expires_at,
+        lang: signature.mail_lang.map(str::to_owned),
     };
     let params = serde_json::to_string(&params).map_err(|error| {
         SignError::Unavailable(crate::db::DbError::TaskFailed(error.to_string()))
@@ -400,12 +404,12 @@ pub struct ConfirmationParams {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    /// The interface language the signer signed in; absent (older rows) is English.
-    #[serde(default)]
-    pub lang: Option<String>,
     pub verify_url: String,
     pub withdraw_url: String,
     pub expires_at: NaiveDateTime,
+    /// The interface language the signer read the page in: the email's language.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 impl ConfirmationParams {

@@ -22,6 +22,7 @@ mod html_validity;
 mod instances;
 mod interface_languages;
 mod letter_rules;
+mod letter_translations;
 mod mail_crash;
 mod mail_delivery;
 mod mail_outbox;

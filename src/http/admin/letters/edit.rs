@@ -137,6 +137,17 @@ enum SaveError {
     NotFound,
     #[error("saving the letter: {0}")]
     Database(diesel::result::Error),
+    #[error(transparent)]
+    Store(store::StoreError),
+}
+
+impl From<store::StoreError> for SaveError {
+    fn from(error: store::StoreError) -> Self {
+        match error {
+            store::StoreError::Database(error) => error.into(),
+            other => SaveError::Store(other),
+        }
+    }
 }
 
 impl From<diesel::result::Error> for SaveError {

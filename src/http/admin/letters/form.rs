@@ -198,6 +198,7 @@ impl LetterFields {
         });
         let parsed = LetterDraft::parse(LetterInput {
             slug: self.slug.clone(),
+            lang: None,
             title: self.title.clone(),
             addressee: self.addressee.clone(),
             summary: self.summary.clone(),

@@ -104,6 +104,8 @@ struct ShowPage {
     kinds: Vec<KindRow>,
     version_count: usize,
     content_hash: String,
+    /// The languages the letter is translated into.
+    translations: Vec<String>,
     /// The status buttons post here with the CSRF token in `csrf` (closing asks first, on a
     /// page whose address must not show the token).
     state_action: String,
@@ -137,11 +139,16 @@ pub(super) async fn show(
 ) -> Result<HttpResponse, AdminError> {
     let letter = find_letter(&state, &slug).await?;
     let letter_id = letter.id.clone();
-    let (tally, version_count) = state
+    let letter_lang = letter.lang.clone();
+    let (tally, version_count, translations) = state
         .with_connection(move |connection| {
             Ok::<_, DbError>((
                 letters::signature_tally(connection, &letter_id)?,
-                letters::versions(connection, &letter_id)?.len(),
+                letters::versions(connection, &letter_id, &letter_lang)?.len(),
+                letters::translations::list(connection, &letter_id)?
+                    .into_iter()
+                    .map(|translation| translation.lang)
+                    .collect(),
             ))
         })
         .await?;
@@ -193,6 +200,7 @@ pub(super) async fn show(
             kinds,
             version_count,
             content_hash: short_hash(&letter.content_hash).to_owned(),
+            translations,
             state_action: format!("/admin/letters/{}/state", letter.slug),
             csrf: staff.csrf_token().to_owned(),
             buttons,

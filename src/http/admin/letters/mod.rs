@@ -2,13 +2,14 @@
 //! archive them; viewers read. One file per feature: `list` (the list and one letter's
 //! page), `form` (the editor's form and how it becomes a `LetterDraft`), `edit` (the new and
 //! edit forms, preview, and the one save path behind create and update), `state` (opening,
-//! closing, archiving). The public history of a letter's text is `http::versions`.
+//! closing, archiving), `translations` (a translation beside its original). The public history of a letter's text is `http::versions`.
 
 mod delivered;
 mod edit;
 mod form;
 mod list;
 mod state;
+mod translations;
 
 use actix_web::web;
 use chrono::NaiveDateTime;
@@ -44,6 +45,16 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::post().to(edit::update)),
         )
         .route("/admin/letters/{slug}/edit", web::get().to(edit::edit_form))
+        .service(
+            web::resource("/admin/letters/{slug}/translation")
+                .app_data(body_limit())
+                .route(web::get().to(translations::show))
+                .route(web::post().to(translations::save)),
+        )
+        .route(
+            "/admin/letters/{slug}/translation/remove",
+            web::post().to(translations::remove),
+        )
         .route(
             "/admin/letters/{slug}/state",
             web::post().to(state::change_state),

@@ -1,0 +1,280 @@
+//! Translating a letter in the console: one page per language with the original's words
+//! shown read-only beside the translation's fields, saved through the same rules as
+//! `letters import` (`TranslationDraft::parse`, `letters::translations::store`).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::super::{AdminError, Nav, Staff, find_letter, page, redirect};
+use super::short_hash;
+use crate::db::{self, DbError};
+use crate::http::{AppState, form};
+use crate::i18n::LanguageTag;
+use crate::letters::draft::{LetterErrors, TranslationDraft, TranslationInput};
+use crate::letters::markdown::ImageHosts;
+use crate::letters::translations::{self, TranslationError, TranslationOutcome};
+use crate::letters::{Letter, LetterStatus};
+use crate::staff::{Role, audit};
+
+#[derive(Template)]
+#[template(path = "admin/letters_translation.html")]
+pub(super) struct TranslationPage {
+    nav: Nav,
+    letter: Letter,
+    /// The language being edited, as typed (the page may be showing an error about it).
+    lang: String,
+    /// `dir` for the translation's fields, when the language is known.
+    dir: &'static str,
+    original_dir: &'static str,
+    exists: bool,
+    published: bool,
+    title: String,
+    addressee: String,
+    summary: String,
+    body: String,
+    errors: LetterErrors,
+    csrf: String,
+    saved: bool,
+}
+
+impl TranslationPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct LangQuery {
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+fn dir_of(lang: &str) -> &'static str {
+    LanguageTag::parse(lang).map_or("ltr", |tag| tag.dir())
+}
+
+fn blank_page(staff: &Staff, letter: Letter, lang: String) -> TranslationPage {
+    TranslationPage {
+        nav: staff.nav(),
+        dir: dir_of(&lang),
+        original_dir: dir_of(&letter.lang),
+        published: letter.status() != LetterStatus::Draft,
+        letter,
+        lang,
+        exists: false,
+        title: String::new(),
+        addressee: String::new(),
+        summary: String::new(),
+        body: String::new(),
+        errors: LetterErrors::default(),
+        csrf: staff.csrf_token().to_owned(),
+        saved: false,
+    }
+}
+
+/// `GET /admin/letters/{slug}/translation?lang=he`: the translation beside the original, to
+/// write or edit.
+pub(super) async fn show(
+    state: web::Data<AppState>,
+    staff: Staff,
+    slug: web::Path<String>,
+    query: web::Query<LangQuery>,
+) -> Result<HttpResponse, AdminError> {
+    staff.require(Role::Editor)?;
+    let letter = find_letter(&state, &slug).await?;
+    let LangQuery { lang, saved } = query.into_inner();
+    let canonical = LanguageTag::parse(&lang).map(|tag| tag.as_str());
+    let existing = match &canonical {
+        Some(lang) => {
+            let letter_id = letter.id.clone();
+            let lang = lang.clone();
+            state
+                .db(move |connection| translations::find(connection, &letter_id, &lang))
+                .await?
+        }
+        None => None,
+    };
+    let mut form = blank_page(&staff, letter, canonical.unwrap_or(lang));
+    form.saved = saved.is_some();
+    if let Some(translation) = existing {
+        form.exists = true;
+        form.title = translation.title;
+        form.addressee = translation.addressee;
+        form.summary = translation.summary;
+        form.body = translation.body_markdown;
+    }
+    page(StatusCode::OK, &form)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct TranslationForm {
+    lang: String,
+    title: String,
+    addressee: String,
+    summary: String,
+    body: String,
+}
+
+async fn posted<T: serde::de::DeserializeOwned>(
+    request: &HttpRequest,
+    body: &[u8],
+) -> Result<(Staff, T), AdminError> {
+    let staff = Staff::from_form(request, body).await?;
+    staff.require(Role::Editor)?;
+    if !form::is_urlencoded(request) {
+        return Err(AdminError::BadRequest(
+            "Send the translation from the console's form.".into(),
+        ));
+    }
+    let input = form::decode(body).map_err(|error| AdminError::BadRequest(error.to_string()))?;
+    Ok((staff, input))
+}
+
+/// `POST /admin/letters/{slug}/translation`: creates or replaces the translation the form
+/// names; a refused one is shown again with its problems and nothing stored.
+pub(super) async fn save(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AdminError> {
+    let (staff, input): (Staff, TranslationForm) = posted(&request, &body).await?;
+    let letter = find_letter(&state, &slug).await?;
+    let again = |errors: LetterErrors, letter: Letter, input: TranslationForm| {
+        let mut form = blank_page(&staff, letter, input.lang);
+        form.title = input.title;
+        form.addressee = input.addressee;
+        form.summary = input.summary;
+        form.body = input.body;
+        form.errors = errors;
+        page(StatusCode::UNPROCESSABLE_ENTITY, &form)
+    };
+    let parsed = TranslationDraft::parse(
+        TranslationInput {
+            lang: input.lang.clone(),
+            title: input.title.clone(),
+            addressee: input.addressee.clone(),
+            summary: input.summary.clone(),
+            body_markdown: input.body.clone(),
+        },
+        &letter.lang,
+    );
+    let draft = match parsed {
+        Ok(draft) => draft,
+        Err(errors) => return again(errors, letter, input),
+    };
+    let images = ImageHosts::from_settings(&state.settings);
+    let actor = staff.actor();
+    let letter_id = letter.id.clone();
+    let letter_slug = letter.slug.clone();
+    let saved_draft = draft.clone();
+    let saved = state
+        .with_connection(move |connection| {
+            Ok::<_, DbError>(db::write_transaction(connection, |connection| {
+                let outcome = translations::store(connection, &letter_id, &saved_draft, &images)?;
+                let stored = translations::find(connection, &letter_id, &saved_draft.lang)?;
+                let hash = stored.map(|t| t.content_hash).unwrap_or_default();
+                let detail = match outcome {
+                    TranslationOutcome::Created => format!(
+                        "added the {} translation, text version {}",
+                        saved_draft.lang,
+                        short_hash(&hash)
+                    ),
+                    TranslationOutcome::Updated { new_version: true } => format!(
+                        "changed the {} translation; new text version {}",
+                        saved_draft.lang,
+                        short_hash(&hash)
+                    ),
+                    TranslationOutcome::Updated { new_version: false } => {
+                        format!("saved the {} translation without changes", saved_draft.lang)
+                    }
+                };
+                audit::record(
+                    connection,
+                    &actor,
+                    "letter.translation",
+                    Some(&letter_id),
+                    Some(&letter_slug),
+                    &detail,
+                )?;
+                Ok::<_, TranslationError>(())
+            }))
+        })
+        .await?;
+    match saved {
+        Ok(()) => {}
+        Err(TranslationError::OriginalLanguage(_)) => {
+            let mut errors = LetterErrors::default();
+            errors.insert(
+                "lang",
+                "The letter is written in this language; a translation must be in another.",
+            );
+            return again(errors, letter, input);
+        }
+        Err(TranslationError::Database(error)) => {
+            return Err(AdminError::Internal(format!(
+                "saving a translation: {error}"
+            )));
+        }
+    }
+    state.snapshots.invalidate(&letter.slug);
+    Ok(redirect(&format!(
+        "/admin/letters/{}/translation?lang={}&saved=1",
+        letter.slug,
+        super::super::encode_component(&draft.lang)
+    )))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct RemoveForm {
+    lang: String,
+}
+
+/// `POST /admin/letters/{slug}/translation/remove`: the letter is no longer offered in that
+/// language. Its versions stay, so the signatures that name them still do.
+pub(super) async fn remove(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AdminError> {
+    let (staff, input): (Staff, RemoveForm) = posted(&request, &body).await?;
+    let letter = find_letter(&state, &slug).await?;
+    let Some(lang) = LanguageTag::parse(&input.lang).map(|tag| tag.as_str()) else {
+        return Err(AdminError::NotFound);
+    };
+    let actor = staff.actor();
+    let letter_id = letter.id.clone();
+    let letter_slug = letter.slug.clone();
+    let removed_lang = lang.clone();
+    let removed = state
+        .with_connection(move |connection| {
+            db::write_transaction(connection, |connection| {
+                let removed = translations::remove(connection, &letter_id, &removed_lang)?;
+                if removed {
+                    audit::record(
+                        connection,
+                        &actor,
+                        "letter.translation.remove",
+                        Some(&letter_id),
+                        Some(&letter_slug),
+                        &format!("removed the {removed_lang} translation"),
+                    )?;
+                }
+                Ok::<_, diesel::result::Error>(removed)
+            })
+            .map_err(DbError::from)
+        })
+        .await?;
+    if !removed {
+        return Err(AdminError::NotFound);
+    }
+    state.snapshots.invalidate(&letter.slug);
+    Ok(redirect(&format!("/admin/letters/{}", letter.slug)))
+}
