@@ -189,6 +189,13 @@ fn bench(url: &str, n: i64, batch: i64) -> anyhow::Result<()> {
         );
     }
     println!("{backend}: {row_bytes:.0} bytes of column data per queued message (no indexes)");
+    for (relation, bytes) in relation_sizes(connection)? {
+        println!(
+            "{backend}:   {relation}: {:.1} MB, {:.0} bytes per queued message",
+            bytes as f64 / 1e6,
+            bytes as f64 / queued.max(1) as f64
+        );
+    }
     println!(
         "{backend}: {} sign-shaped write transactions meanwhile: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         waits.len(),
@@ -262,6 +269,34 @@ fn row_bytes(connection: &mut DbConnection, update_id: &str) -> anyhow::Result<f
         .bytes)
 }
 
+/// The outbox's heap and each of its indexes (PostgreSQL: `pg_relation_size`; SQLite: the
+/// `dbstat` table, when the build has it), to see where a message's bytes go.
+fn relation_sizes(connection: &mut DbConnection) -> anyhow::Result<Vec<(String, i64)>> {
+    #[derive(QueryableByName)]
+    struct Relation {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        bytes: i64,
+    }
+    let statement = match connection {
+        DbConnection::Postgresql(_) => {
+            "SELECT CAST(c.relname AS TEXT) AS name, pg_relation_size(c.oid)::BIGINT AS bytes \
+             FROM pg_class c WHERE c.relname = 'outbox' OR c.oid IN \
+             (SELECT indexrelid FROM pg_index WHERE indrelid = 'outbox'::regclass) ORDER BY 1"
+        }
+        DbConnection::Sqlite(_) => {
+            "SELECT name, CAST(SUM(pgsize) AS INTEGER) AS bytes FROM dbstat \
+             WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name = 'outbox') \
+             GROUP BY name ORDER BY name"
+        }
+    };
+    Ok(diesel::sql_query(statement)
+        .load::<Relation>(connection)
+        .map(|rows| rows.into_iter().map(|row| (row.name, row.bytes)).collect())
+        .unwrap_or_default())
+}
+
 /// The outbox's size on disk with its indexes, where the backend can say.
 fn outbox_bytes(connection: &mut DbConnection) -> anyhow::Result<Option<i64>> {
     #[derive(QueryableByName)]
@@ -321,7 +356,8 @@ fn sign_shaped_writes(
             diesel::insert_into(outbox::table)
                 .values((
                     outbox::id.eq(db::new_id()),
-                    outbox::message_id.eq(db::new_id()),
+                    // As the sign path stores it since `outbox_slim`: the id is the Message-ID.
+                    outbox::message_id.eq(""),
                     outbox::recipient.eq(&email),
                     outbox::subject.eq("Please confirm"),
                     outbox::body_text.eq("text"),

@@ -104,11 +104,15 @@ pub struct OutboxRecord {
 }
 
 impl OutboxRecord {
-    /// Rows store `''` when their id is their Message-ID (every row queued since the
-    /// `outbox_slim` migration): the same value on every attempt without storing it twice.
-    fn with_message_id(mut self) -> OutboxRecord {
+    /// Fills in what a row leaves implied rather than storing it (every row queued since
+    /// the `outbox_slim` migration): `message_id` `''` means the id is the Message-ID (the
+    /// same on every attempt), and an update's message says it is one by its `update_id`.
+    fn completed(mut self) -> OutboxRecord {
         if self.message_id.is_empty() {
             self.message_id = self.id.clone();
+        }
+        if self.kind.is_none() && self.update_id.is_some() {
+            self.kind = Some(MailKind::Update);
         }
         self
     }
@@ -203,7 +207,7 @@ impl<'a> NewOutboxRow<'a> {
     fn of(mail: &'a OutgoingMail, now: NaiveDateTime) -> NewOutboxRow<'a> {
         NewOutboxRow {
             id: db::new_id(),
-            // The id is the Message-ID (`OutboxRecord::with_message_id`).
+            // The id is the Message-ID (`OutboxRecord::completed`).
             message_id: String::new(),
             recipient: &mail.recipient,
             subject: &mail.content.subject,
@@ -355,7 +359,7 @@ fn claim_in_transaction(
             .map(|records| {
                 records
                     .into_iter()
-                    .map(OutboxRecord::with_message_id)
+                    .map(OutboxRecord::completed)
                     .collect()
             })
     }

@@ -15,14 +15,14 @@ pub mod unsubscribe;
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDateTime, SubsecRound as _};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::{letters, outbox, signatures, update_unsubscribes, updates};
+use crate::db::schema::{letters, outbox, signatures, updates};
 use crate::db::{self, DbConnection, DbError};
 use crate::letters::Letter;
-use crate::mail::outbox::{MailKind, OutboxRecord, OutboxState, mailbox_key};
+use crate::mail::outbox::{OutboxRecord, OutboxState, mailbox_key};
 use crate::mail::render::Prepared;
 use crate::signatures::{SignatureKind, SignatureState};
 
@@ -371,7 +371,7 @@ pub fn queue_batch(
             }
         }
     };
-    let now = db::now();
+    let now = db::now().trunc_subsecs(0);
     let condition = recipient_condition(need_approval);
     let other_condition = recipient_condition_on("d", need_approval);
     let queued = db::write_transaction(connection, |connection| {
@@ -418,7 +418,8 @@ fn insert_recipients(
     use diesel::sql_types::{Text, Timestamp};
     // A row is what sending needs and no more (BENCHMARKS.md: bytes per queued update
     // message): its id (`outbox::update_message_id`, also its Message-ID, so `message_id`
-    // stays ''), the address and its key (the unsubscribe check and progress), `update_id`.
+    // stays ''), the address, `update_id` (which also says it is an update: no `kind`, no
+    // `recipient_key`, no `params`), times to the second (SQLite stores them as text).
     // Nothing in it is rendered; the worker renders from the update when it sends.
     //
     // Each address once per update: an address signed both as a person and as an
@@ -436,9 +437,8 @@ fn insert_recipients(
         };
         format!(
             "INSERT INTO outbox (id, message_id, recipient, subject, body_text, body_html, \
-             attempts, next_attempt_at, created_at, state, recipient_key, kind, update_id) \
-             SELECT {id}, '', s.email, '', '', '', 0, {now}, {now}, '{waiting}', \
-             s.email_normalized, '{kind}', {u} \
+             attempts, next_attempt_at, created_at, state, recipient_key, update_id) \
+             SELECT {id}, '', s.email, '', '', '', 0, {now}, {now}, '{waiting}', '', {u} \
              FROM signatures s \
              WHERE s.letter_id = {letter} AND s.id > {after} AND s.id <= {through} AND {condition} \
              AND NOT EXISTS (SELECT 1 FROM update_unsubscribes x \
@@ -457,7 +457,6 @@ fn insert_recipients(
             after = p(4),
             through = p(5),
             waiting = OutboxState::Waiting.as_str(),
-            kind = MailKind::Update.as_str(),
         )
     };
     let compact_update = update_id.replace('-', "");
@@ -525,14 +524,31 @@ pub fn progress(
     connection: &mut DbConnection,
     update: &Update,
 ) -> Result<Progress, diesel::result::Error> {
-    // Rows of withdrawn signers are blanked (`outbox::redact_for_signature`) and left out;
-    // the condition on the address is also what lets the partial unique index serve here.
-    let by_state: Vec<(OutboxState, Option<String>, i64)> = outbox::table
-        .filter(outbox::update_id.eq(&update.id))
-        .filter(outbox::recipient_key.ne(""))
-        .group_by((outbox::state, outbox::last_error))
-        .select((outbox::state, outbox::last_error, diesel::dsl::count_star()))
-        .load(connection)?;
+    use diesel::sql_types::{BigInt, Text};
+    // Rows of withdrawn signers are blanked (`outbox::redact_for_signature`) and left out.
+    let by_state: Vec<(OutboxState, Option<String>, i64)> = if db::is_postgres(connection) {
+        outbox::table
+            .filter(outbox::update_id.eq(&update.id))
+            .filter(outbox::recipient.ne(""))
+            .group_by((outbox::state, outbox::last_error))
+            .select((outbox::state, outbox::last_error, diesel::dsl::count_star()))
+            .load(connection)?
+    } else {
+        // SQLite has no index by update (it would cost every queued message about 50
+        // bytes): an update's rows are one range of the primary key. PostgreSQL's
+        // `outbox_by_update` costs a few bytes per row (B-tree deduplication), and its
+        // collations need not order the range's bounds bytewise.
+        let start = crate::mail::outbox::update_message_id(&update.id, "");
+        let end = format!("{}/", start.trim_end_matches('.'));
+        outbox::table
+            .filter(outbox::id.gt(start))
+            .filter(outbox::id.lt(end))
+            .filter(outbox::update_id.eq(&update.id))
+            .filter(outbox::recipient.ne(""))
+            .group_by((outbox::state, outbox::last_error))
+            .select((outbox::state, outbox::last_error, diesel::dsl::count_star()))
+            .load(connection)?
+    };
     let mut progress = Progress::default();
     for (state, error, count) in by_state {
         progress.queued += count;
@@ -543,18 +559,45 @@ pub fn progress(
             OutboxState::Failed => progress.failed += count,
         }
     }
-    progress.unsubscribed = outbox::table
-        .filter(outbox::update_id.eq(&update.id))
-        .filter(outbox::recipient_key.ne(""))
-        .filter(
-            outbox::recipient_key.eq_any(
-                update_unsubscribes::table
-                    .filter(update_unsubscribes::letter_id.eq(&update.letter_id))
-                    .select(update_unsubscribes::email_normalized),
-            ),
+    // Update rows keep no address key: an unsubscribed address counts when one of the
+    // letter's live signatures with that address has a row of this update (few
+    // unsubscribes, each an index probe, rather than a pass over the update's rows).
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        count: i64,
+    }
+    let kinds: Vec<String> = SignatureKind::ALL
+        .into_iter()
+        .map(|kind| format!("'{}'", kind.as_str()))
+        .collect();
+    let statement = |p: &dyn Fn(usize) -> String| {
+        format!(
+            "SELECT COUNT(*) AS count FROM update_unsubscribes x \
+             WHERE x.letter_id = {letter} AND EXISTS (SELECT 1 FROM signatures s \
+               WHERE s.letter_id = x.letter_id AND s.kind IN ({kinds}) \
+               AND s.email_normalized = x.email_normalized AND s.withdrawn_at IS NULL \
+               AND EXISTS (SELECT 1 FROM outbox o \
+                 WHERE o.id = 'u' || {update} || '.' || replace(s.id, '-', '')))",
+            letter = p(1),
+            update = p(2),
+            kinds = kinds.join(", "),
         )
-        .count()
-        .get_result(connection)?;
+    };
+    let compact_update = update.id.replace('-', "");
+    let counted = match connection {
+        DbConnection::Sqlite(connection) => diesel::sql_query(statement(&|n| format!("?{n}")))
+            .bind::<Text, _>(&update.letter_id)
+            .bind::<Text, _>(&compact_update)
+            .get_result::<Count>(connection)?,
+        DbConnection::Postgresql(connection) => {
+            diesel::sql_query(statement(&|n| format!("CAST(${n} AS TEXT)")))
+                .bind::<Text, _>(&update.letter_id)
+                .bind::<Text, _>(&compact_update)
+                .get_result::<Count>(connection)?
+        }
+    };
+    progress.unsubscribed = counted.count;
     Ok(progress)
 }
 

@@ -4,7 +4,6 @@ DROP INDEX outbox_by_signature;
 CREATE INDEX outbox_by_signature ON outbox(signature_id);
 DROP INDEX outbox_by_mailbox;
 CREATE INDEX outbox_by_mailbox ON outbox(recipient_key, created_at);
-DROP INDEX outbox_by_update;
 UPDATE outbox SET message_id = id WHERE message_id = '';
 UPDATE outbox
     SET id = message_id,
