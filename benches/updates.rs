@@ -215,6 +215,8 @@ fn percentile(sorted: &[Duration], at: f64) -> f64 {
 }
 
 /// N confirmed individual signers who ticked "Keep me updated", inserted by the database.
+/// Their ids have a real id's length and order (UUIDv7 text), since an update message's
+/// row id and Message-ID contain the signature's id.
 fn seed(
     connection: &mut DbConnection,
     letter_id: &str,
@@ -227,13 +229,13 @@ fn seed(
         DbConnection::Sqlite(_) => format!(
             "INSERT INTO signatures ({columns}) \
              WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {n}) \
-             SELECT 'sig-' || printf('%010d', i), '{letter_id}', 'individual', 'verified', \
+             SELECT '01930000-0000-7000-8000-' || printf('%012d', i), '{letter_id}', 'individual', 'verified', \
              'Signer ' || i, 'signer' || i || '@example.org', 'signer' || i || '@example.org', \
              1, '{content_hash}', '2026-12-01 00:00:00', '2026-12-01 00:00:00', 1 FROM seq"
         ),
         DbConnection::Postgresql(_) => format!(
             "INSERT INTO signatures ({columns}) \
-             SELECT 'sig-' || lpad(i::text, 10, '0'), '{letter_id}', 'individual', 'verified', \
+             SELECT '01930000-0000-7000-8000-' || lpad(i::text, 12, '0'), '{letter_id}', 'individual', 'verified', \
              'Signer ' || i, 'signer' || i || '@example.org', 'signer' || i || '@example.org', \
              TRUE, '{content_hash}', TIMESTAMP '2026-12-01', TIMESTAMP '2026-12-01', TRUE \
              FROM generate_series(1, {n}) AS seq(i)"

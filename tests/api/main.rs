@@ -40,6 +40,7 @@ mod squatting;
 mod staff_auth;
 mod tallies;
 mod text_rules;
+mod update_crash;
 mod updates;
 mod withdrawal_privacy;
 
