@@ -23,6 +23,7 @@ mod letter_rules;
 mod mail_crash;
 mod mail_delivery;
 mod mail_outbox;
+mod mail_pool;
 mod operations;
 mod operations_ready;
 mod organizations;
