@@ -356,12 +356,7 @@ fn claim_in_transaction(
             .order(outbox::next_attempt_at.asc())
             .select(OutboxRecord::as_select())
             .load::<OutboxRecord>(connection)
-            .map(|records| {
-                records
-                    .into_iter()
-                    .map(OutboxRecord::completed)
-                    .collect()
-            })
+            .map(|records| records.into_iter().map(OutboxRecord::completed).collect())
     }
 }
 
@@ -590,14 +585,14 @@ pub fn redact_for_signature(
     .execute(connection)?;
     let blank = || {
         (
-        outbox::recipient.eq(REDACTED),
-        outbox::recipient_key.eq(REDACTED),
-        outbox::subject.eq(REDACTED),
-        outbox::body_text.eq(REDACTED),
-        outbox::body_html.eq(REDACTED),
-        // A message rendered when sent carries the signer's name and links here.
-        outbox::params.eq(None::<String>),
-        outbox::last_error.eq(None::<String>),
+            outbox::recipient.eq(REDACTED),
+            outbox::recipient_key.eq(REDACTED),
+            outbox::subject.eq(REDACTED),
+            outbox::body_text.eq(REDACTED),
+            outbox::body_html.eq(REDACTED),
+            // A message rendered when sent carries the signer's name and links here.
+            outbox::params.eq(None::<String>),
+            outbox::last_error.eq(None::<String>),
         )
     };
     changed += diesel::update(

@@ -432,9 +432,8 @@ fn insert_recipients(
         organization = SignatureKind::Organization.as_str(),
     );
     let statement = |p: &dyn Fn(usize) -> String| {
-        let row_id = |signature: &str| {
-            format!("'u' || {} || '.' || replace({signature}.id, '-', '')", p(6))
-        };
+        let row_id =
+            |signature: &str| format!("'u' || {} || '.' || replace({signature}.id, '-', '')", p(6));
         format!(
             "INSERT INTO outbox (id, message_id, recipient, subject, body_text, body_html, \
              attempts, next_attempt_at, created_at, state, recipient_key, update_id) \

@@ -107,8 +107,14 @@ async fn pooled_smtp_connections_keep_to_the_mail_ceiling(backend: Backend) {
             .env("UNDERSIGNED_SERVER__PUBLIC_URL", crate::helpers::PUBLIC_URL)
             .env("UNDERSIGNED_SERVER__SECRET", "mail-pool-secret")
             .env("UNDERSIGNED_MAIL__TRANSPORT", "smtp")
-            .env("UNDERSIGNED_MAIL__SMTP_URL", format!("smtp://127.0.0.1:{port}"))
-            .env("UNDERSIGNED_MAIL__FROM", "Coalition <letters@coalition.test>")
+            .env(
+                "UNDERSIGNED_MAIL__SMTP_URL",
+                format!("smtp://127.0.0.1:{port}"),
+            )
+            .env(
+                "UNDERSIGNED_MAIL__FROM",
+                "Coalition <letters@coalition.test>",
+            )
             .env("UNDERSIGNED_MAIL__CONCURRENCY", CONCURRENCY.to_string())
             .env("UNDERSIGNED_MAIL__SMTP_POOL_SIZE", CONCURRENCY.to_string())
             .env("UNDERSIGNED_LIMITS__EMAILS_PER_MINUTE", CEILING.to_string())
@@ -127,10 +133,18 @@ async fn pooled_smtp_connections_keep_to_the_mail_ceiling(backend: Backend) {
     .await;
     // Several polls of the worker later, nothing more has gone out this minute.
     actix_web::rt::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(sink.count(), CEILING, "no more than the ceiling in a minute");
+    assert_eq!(
+        sink.count(),
+        CEILING,
+        "no more than the ceiling in a minute"
+    );
     let depth = outbox::depth(&mut connection).expect("depth");
     assert_eq!(depth.sent, CEILING as i64, "{depth:?}");
-    assert_eq!(depth.waiting, (BACKLOG - CEILING) as i64, "over the ceiling waits");
+    assert_eq!(
+        depth.waiting,
+        (BACKLOG - CEILING) as i64,
+        "over the ceiling waits"
+    );
     assert_eq!(depth.failed, 0);
     // Kept-open connections carried several messages each. Not one session per slot:
     // lettre opens a connection when a slot finds none idle, and a connection on its way

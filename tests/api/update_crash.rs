@@ -20,9 +20,7 @@ use crate::helpers::{Backend, Email, fresh_database_url};
 use crate::mail_crash::{CONCURRENCY, start_server, wait_until};
 use crate::on_both_backends;
 
-on_both_backends!(
-    killed_while_queueing_and_while_sending_every_signer_gets_the_update_once,
-);
+on_both_backends!(killed_while_queueing_and_while_sending_every_signer_gets_the_update_once,);
 
 const SLUG: &str = "crash-news";
 /// Signatures on the letter; every `EVERY`th ticked "Keep me updated". Queueing goes through
@@ -286,7 +284,11 @@ async fn killed_while_queueing_and_while_sending_every_signer_gets_the_update_on
             .insert(email.message_id);
     }
     let addresses: HashSet<String> = ids_by_address.keys().cloned().collect();
-    assert_eq!(addresses, expected_recipients(), "exactly the opted-in signers");
+    assert_eq!(
+        addresses,
+        expected_recipients(),
+        "exactly the opted-in signers"
+    );
     let queued_twice: Vec<_> = ids_by_address
         .iter()
         .filter(|(_, ids)| ids.len() != 1)
