@@ -9,7 +9,9 @@
 //! (by Message-ID) and that the outbox says `sent` for all of them.
 //!
 //! Knobs (environment): BENCH_MESSAGES, BENCH_DATABASE_URL, BENCH_BIN (another build),
-//! BENCH_TIMEOUT_SECONDS (300). Any UNDERSIGNED_* variable (say
+//! BENCH_TIMEOUT_SECONDS (300), BENCH_SINK_THREADS (256: the in-process server serves one
+//! connection per thread for the connection's whole life, so it must have more threads
+//! than the server keeps connections, `mail.concurrency`). Any UNDERSIGNED_* variable (say
 //! UNDERSIGNED_MAIL__CONCURRENCY) reaches the server as is.
 //!
 //! Without `--bench` on the command line (`cargo test --benches`) it only says how to run it.
@@ -83,6 +85,7 @@ fn free_port() -> Result<u16, String> {
 
 fn run() -> Result<(), String> {
     let messages = env_or("BENCH_MESSAGES", 20_000)?;
+    let sink_threads = env_or("BENCH_SINK_THREADS", 256)?;
     let timeout = Duration::from_secs(env_or("BENCH_TIMEOUT_SECONDS", 300)?);
     let binary = std::env::var_os("BENCH_BIN")
         .map(PathBuf::from)
@@ -102,7 +105,7 @@ fn run() -> Result<(), String> {
     server
         .with_name("sink.bench")
         .with_tcp_listener(smtp)
-        .with_num_threads(64);
+        .with_num_threads(sink_threads as u32);
     std::thread::spawn(move || {
         let _ = server.serve();
     });
@@ -181,6 +184,7 @@ fn run() -> Result<(), String> {
         }
     );
     println!("  outbox filled with {messages} messages in {fill_time:.2?}");
+    println!("  SMTP sink threads (one per open connection) {sink_threads}");
     println!(
         "  first message {:.0} ms after the server started",
         first.duration_since(started).as_secs_f64() * 1000.0

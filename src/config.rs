@@ -71,6 +71,10 @@ pub struct MailSettings {
     pub max_attempts: i32,
     pub retry_base_seconds: i64,
     pub concurrency: usize,
+    /// SMTP connections kept open between messages (lettre's pool). lettre opens a new
+    /// connection whenever none is idle, whatever this says, and closes one coming back to a
+    /// full pool: below `concurrency`, the other sending slots connect afresh per message.
+    pub smtp_pool_size: u32,
     pub claim_lease_seconds: i64,
 }
 
@@ -468,6 +472,11 @@ impl Settings {
             return Err(ConfigError(
                 "mail.smtp_url: required when mail.transport is \"smtp\" (for example smtp://localhost:25)"
                     .into(),
+            ));
+        }
+        if self.mail.smtp_pool_size < 1 {
+            return Err(ConfigError(
+                "mail.smtp_pool_size: must be at least 1".into(),
             ));
         }
         if self.mail.max_attempts < 1

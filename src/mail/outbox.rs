@@ -97,14 +97,32 @@ pub struct OutboxRecord {
     /// Set for messages rendered when sent (from `params`); `None` for messages stored
     /// rendered, whose subject and bodies are sent as they are.
     pub kind: Option<MailKind>,
-    /// What a rendered-when-sent message is about, as JSON (see [`MailKind`]).
+    /// What a rendered-when-sent message is about, as JSON (see [`MailKind`]); `None` for
+    /// an update message, which says everything by its `update_id` and address.
     pub params: Option<String>,
+    pub update_id: Option<String>,
+}
+
+impl OutboxRecord {
+    /// Fills in what a row leaves implied rather than storing it (every row queued since
+    /// the `outbox_slim` migration): `message_id` `''` means the id is the Message-ID (the
+    /// same on every attempt), and an update's message says it is one by its `update_id`.
+    fn completed(mut self) -> OutboxRecord {
+        if self.message_id.is_empty() {
+            self.message_id = self.id.clone();
+        }
+        if self.kind.is_none() && self.update_id.is_some() {
+            self.kind = Some(MailKind::Update);
+        }
+        self
+    }
 }
 
 crate::text_enum! {
     /// What a message rendered at send time is: the worker loads what the kind needs.
     pub enum MailKind {
-        /// An update to a letter's signers: params `{"update": ID, "signature": ID}`.
+        /// An update to a letter's signers: the row's `update_id` says which (rows queued
+        /// before the `outbox_slim` migration: params `{"update": ID, "signature": ID}`).
         Update => "update",
         /// A signature's confirmation link (`signatures::sign::ConfirmationParams`).
         ConfirmSignature => "confirm_signature",
@@ -126,7 +144,9 @@ pub fn queued_to_mailbox_since(
     mailbox_key: &str,
     since: NaiveDateTime,
 ) -> Result<i64, diesel::result::Error> {
+    // Updates staff send do not count (and `outbox_by_mailbox` holds only other mail).
     outbox::table
+        .filter(outbox::update_id.is_null())
         .filter(outbox::recipient_key.eq(mailbox_key))
         .filter(outbox::created_at.gt(since))
         .count()
@@ -185,10 +205,10 @@ struct NewOutboxRow<'a> {
 
 impl<'a> NewOutboxRow<'a> {
     fn of(mail: &'a OutgoingMail, now: NaiveDateTime) -> NewOutboxRow<'a> {
-        let id = db::new_id();
         NewOutboxRow {
-            message_id: id.clone(),
-            id,
+            id: db::new_id(),
+            // The id is the Message-ID (`OutboxRecord::completed`).
+            message_id: String::new(),
             recipient: &mail.recipient,
             subject: &mail.content.subject,
             body_text: &mail.content.text,
@@ -335,7 +355,8 @@ fn claim_in_transaction(
             .filter(outbox::locked_until.eq(lease_until))
             .order(outbox::next_attempt_at.asc())
             .select(OutboxRecord::as_select())
-            .load(connection)
+            .load::<OutboxRecord>(connection)
+            .map(|records| records.into_iter().map(OutboxRecord::completed).collect())
     }
 }
 
@@ -527,30 +548,81 @@ pub fn redact_for_signature(
     connection: &mut DbConnection,
     signature_id: &str,
 ) -> Result<usize, diesel::result::Error> {
+    use crate::db::schema::{signatures, updates};
     const REDACTED: &str = "";
-    let deleted = diesel::delete(
+    // Update messages are found by their ids (the letter's updates times this signature),
+    // other mail by `signature_id` (indexed for other mail only).
+    let update_ids: Vec<String> = updates::table
+        .filter(
+            updates::letter_id.nullable().eq(signatures::table
+                .find(signature_id)
+                .select(signatures::letter_id)
+                .single_value()),
+        )
+        .select(updates::id)
+        .load(connection)?;
+    let update_rows: Vec<String> = update_ids
+        .iter()
+        .map(|update_id| update_message_id(update_id, signature_id))
+        .collect();
+    let mut changed = 0;
+    let unsent = [OutboxState::Waiting, OutboxState::Sending];
+    let done = [OutboxState::Sent, OutboxState::Failed];
+    changed += diesel::delete(
         outbox::table
+            .filter(outbox::update_id.is_null())
             .filter(outbox::signature_id.eq(signature_id))
-            .filter(outbox::state.eq_any([OutboxState::Waiting, OutboxState::Sending])),
+            .filter(outbox::state.eq_any(unsent)),
     )
     .execute(connection)?;
-    let blanked = diesel::update(
+    // Update rows queued before the `outbox_slim` migration still carry `signature_id`;
+    // the migration gave them the ids below, so this finds them too.
+    changed += diesel::delete(
         outbox::table
-            .filter(outbox::signature_id.eq(signature_id))
-            .filter(outbox::state.eq_any([OutboxState::Sent, OutboxState::Failed])),
+            .filter(outbox::id.eq_any(&update_rows))
+            .filter(outbox::state.eq_any(unsent)),
     )
-    .set((
-        outbox::recipient.eq(REDACTED),
-        outbox::recipient_key.eq(REDACTED),
-        outbox::subject.eq(REDACTED),
-        outbox::body_text.eq(REDACTED),
-        outbox::body_html.eq(REDACTED),
-        // A message rendered when sent carries the signer's name and links here.
-        outbox::params.eq(None::<String>),
-        outbox::last_error.eq(None::<String>),
-    ))
     .execute(connection)?;
-    Ok(deleted + blanked)
+    let blank = || {
+        (
+            outbox::recipient.eq(REDACTED),
+            outbox::recipient_key.eq(REDACTED),
+            outbox::subject.eq(REDACTED),
+            outbox::body_text.eq(REDACTED),
+            outbox::body_html.eq(REDACTED),
+            // A message rendered when sent carries the signer's name and links here.
+            outbox::params.eq(None::<String>),
+            outbox::last_error.eq(None::<String>),
+        )
+    };
+    changed += diesel::update(
+        outbox::table
+            .filter(outbox::update_id.is_null())
+            .filter(outbox::signature_id.eq(signature_id))
+            .filter(outbox::state.eq_any(done)),
+    )
+    .set(blank())
+    .execute(connection)?;
+    changed += diesel::update(
+        outbox::table
+            .filter(outbox::id.eq_any(&update_rows))
+            .filter(outbox::state.eq_any(done)),
+    )
+    .set(blank())
+    .execute(connection)?;
+    Ok(changed)
+}
+
+/// The outbox id (and Message-ID) of an update's message to one signature: one row per
+/// update and signature by the primary key; rows of one update sort together, after every
+/// ordinary (UUIDv7) id, so queueing appends to the id index. The SQL that queues updates
+/// builds the same value (`updates::insert_recipients`).
+pub fn update_message_id(update_id: &str, signature_id: &str) -> String {
+    format!(
+        "u{}.{}",
+        update_id.replace('-', ""),
+        signature_id.replace('-', "")
+    )
 }
 
 /// Deletes messages sent or given up before `before`: their bodies hold addresses and names

@@ -120,6 +120,10 @@ impl Mailer {
             MailTransportKind::Smtp => MailTransport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
                     .map_err(|error| TransportSetupError::SmtpUrl(error.to_string()))?
+                    .pool_config(
+                        lettre::transport::smtp::PoolConfig::new()
+                            .max_size(settings.smtp_pool_size),
+                    )
                     .build(),
             ),
             MailTransportKind::File => {

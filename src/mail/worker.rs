@@ -21,8 +21,11 @@ use crate::config::MailSettings;
 use crate::db::{self, DbPool};
 
 /// Messages claimed at once. Claimed messages not yet sent are not at risk of being sent
-/// twice, so this only trades claim queries against how long one instance holds them.
-const BATCH: i64 = 200;
+/// twice, so this only trades claim queries against how long one instance holds them. Each
+/// batch ends with a tail in which fewer than `mail.concurrency` slots are busy, then a claim:
+/// 1,000 instead of 200 took the drain to a local SMTP server from ~1,000 to ~1,260
+/// messages/s (BENCHMARKS.md, "Outbox drain").
+const BATCH: i64 = 1000;
 const POLL: StdDuration = StdDuration::from_millis(1000);
 /// How often to look for updates whose queueing stopped half-way.
 const STALL_CHECK: StdDuration = StdDuration::from_secs(10);

@@ -305,6 +305,7 @@ fn mailboxes_with_room(
     keys.sort_unstable();
     keys.dedup();
     let mut queued: HashMap<String, i64> = outbox::table
+        .filter(outbox::update_id.is_null())
         .filter(outbox::recipient_key.eq_any(&keys))
         .filter(outbox::created_at.gt(now - chrono::Duration::hours(1)))
         .group_by(outbox::recipient_key)

@@ -15,14 +15,14 @@ pub mod unsubscribe;
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDateTime, SubsecRound as _};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::{letters, outbox, signatures, update_unsubscribes, updates};
+use crate::db::schema::{letters, outbox, signatures, updates};
 use crate::db::{self, DbConnection, DbError};
 use crate::letters::Letter;
-use crate::mail::outbox::{MailKind, OutboxRecord, OutboxState, mailbox_key};
+use crate::mail::outbox::{OutboxRecord, OutboxState, mailbox_key};
 use crate::mail::render::Prepared;
 use crate::signatures::{SignatureKind, SignatureState};
 
@@ -271,6 +271,11 @@ pub fn take_over_stalled(
 /// `signatures::state::is_counted`), and for individuals opted in. The names are the enums'
 /// own, never user input.
 fn recipient_condition(organizations_need_approval: bool) -> String {
+    recipient_condition_on("s", organizations_need_approval)
+}
+
+/// [`recipient_condition`] for the signatures table under another alias.
+fn recipient_condition_on(alias: &str, organizations_need_approval: bool) -> String {
     let mut parts = Vec::new();
     for kind in SignatureKind::ALL {
         let states: Vec<String> = SignatureState::ALL
@@ -284,11 +289,11 @@ fn recipient_condition(organizations_need_approval: bool) -> String {
             continue;
         }
         let consent = match kind {
-            SignatureKind::Individual => " AND s.updates",
-            SignatureKind::Organization => "",
+            SignatureKind::Individual => format!(" AND {alias}.updates"),
+            SignatureKind::Organization => String::new(),
         };
         parts.push(format!(
-            "(s.kind = '{}' AND s.state IN ({}){consent})",
+            "({alias}.kind = '{}' AND {alias}.state IN ({}){consent})",
             kind.as_str(),
             states.join(", ")
         ));
@@ -366,8 +371,9 @@ pub fn queue_batch(
             }
         }
     };
-    let now = db::now();
+    let now = db::now().trunc_subsecs(0);
     let condition = recipient_condition(need_approval);
+    let other_condition = recipient_condition_on("d", need_approval);
     let queued = db::write_transaction(connection, |connection| {
         // Move the cursor first and only while the update is still this one's to send: a
         // queuer whose claim ran out and was taken over changes nothing.
@@ -386,7 +392,12 @@ pub fn queue_batch(
             return Ok(None);
         }
         let inserted = insert_recipients(
-            connection, update_id, &letter_id, &cursor, &upper, &condition, now,
+            connection,
+            update_id,
+            &letter_id,
+            (&cursor, &upper),
+            (&condition, &other_condition),
+            now,
         )? as i64;
         diesel::update(updates::table.filter(updates::id.eq(update_id)))
             .set(updates::queued.eq(updates::queued + inserted))
@@ -400,37 +411,54 @@ fn insert_recipients(
     connection: &mut DbConnection,
     update_id: &str,
     letter_id: &str,
-    after: &str,
-    through: &str,
-    condition: &str,
+    (after, through): (&str, &str),
+    (condition, other_condition): (&str, &str),
     now: NaiveDateTime,
 ) -> Result<usize, diesel::result::Error> {
     use diesel::sql_types::{Text, Timestamp};
-    // The update's id is a UUID and signature ids are UUIDs, so gluing them into the row id,
-    // the Message-ID and the JSON needs no escaping; the id is the Message-ID, the same on
-    // every attempt. `signature_id` lets a withdrawal erase the person's queued update.
+    // A row is what sending needs and no more (BENCHMARKS.md: bytes per queued update
+    // message): its id (`outbox::update_message_id`, also its Message-ID, so `message_id`
+    // stays ''), the address, `update_id` (which also says it is an update: no `kind`, no
+    // `recipient_key`, no `params`), times to the second (SQLite stores them as text).
+    // Nothing in it is rendered; the worker renders from the update when it sends.
+    //
+    // Each address once per update: an address signed both as a person and as an
+    // organization's contact gets the message of whichever signature was queued first, an
+    // earlier batch's (its row exists) or an earlier one of this batch. The other kind is
+    // named exactly so the lookup is one probe of `signatures_one_live_per_email`.
+    let other_kind = format!(
+        "CASE s.kind WHEN '{individual}' THEN '{organization}' ELSE '{individual}' END",
+        individual = SignatureKind::Individual.as_str(),
+        organization = SignatureKind::Organization.as_str(),
+    );
     let statement = |p: &dyn Fn(usize) -> String| {
+        let row_id =
+            |signature: &str| format!("'u' || {} || '.' || replace({signature}.id, '-', '')", p(6));
         format!(
             "INSERT INTO outbox (id, message_id, recipient, subject, body_text, body_html, \
-             attempts, next_attempt_at, created_at, state, signature_id, recipient_key, kind, \
-             params, update_id) \
-             SELECT {u} || '.' || s.id, {u} || '.' || s.id, s.email, '', '', '', 0, {now}, {now}, \
-             '{waiting}', s.id, s.email_normalized, '{kind}', \
-             '{{\"update\":\"' || {u} || '\",\"signature\":\"' || s.id || '\"}}', {u} \
+             attempts, next_attempt_at, created_at, state, recipient_key, update_id) \
+             SELECT {id}, '', s.email, '', '', '', 0, {now}, {now}, '{waiting}', '', {u} \
              FROM signatures s \
              WHERE s.letter_id = {letter} AND s.id > {after} AND s.id <= {through} AND {condition} \
              AND NOT EXISTS (SELECT 1 FROM update_unsubscribes x \
                WHERE x.letter_id = s.letter_id AND x.email_normalized = s.email_normalized) \
+             AND NOT EXISTS (SELECT 1 FROM signatures d \
+               WHERE d.letter_id = s.letter_id AND d.kind = {other_kind} \
+               AND d.email_normalized = s.email_normalized AND d.withdrawn_at IS NULL \
+               AND (EXISTS (SELECT 1 FROM outbox o WHERE o.id = {other_id}) \
+                 OR (d.id > {after} AND d.id < s.id AND {other_condition}))) \
              ON CONFLICT DO NOTHING",
+            id = row_id("s"),
+            other_id = row_id("d"),
             u = p(1),
             now = p(2),
             letter = p(3),
             after = p(4),
             through = p(5),
             waiting = OutboxState::Waiting.as_str(),
-            kind = MailKind::Update.as_str(),
         )
     };
+    let compact_update = update_id.replace('-', "");
     match connection {
         DbConnection::Sqlite(connection) => {
             // SQLite binds numbered parameters (`?1`), so one value serves every use.
@@ -440,6 +468,7 @@ fn insert_recipients(
                 .bind::<Text, _>(letter_id)
                 .bind::<Text, _>(after)
                 .bind::<Text, _>(through)
+                .bind::<Text, _>(&compact_update)
                 .execute(connection)
         }
         DbConnection::Postgresql(connection) => {
@@ -449,6 +478,7 @@ fn insert_recipients(
                 .bind::<Text, _>(letter_id)
                 .bind::<Text, _>(after)
                 .bind::<Text, _>(through)
+                .bind::<Text, _>(&compact_update)
                 .execute(connection)
         }
     }
@@ -493,14 +523,31 @@ pub fn progress(
     connection: &mut DbConnection,
     update: &Update,
 ) -> Result<Progress, diesel::result::Error> {
-    // Rows of withdrawn signers are blanked (`outbox::redact_for_signature`) and left out;
-    // the condition on the address is also what lets the partial unique index serve here.
-    let by_state: Vec<(OutboxState, Option<String>, i64)> = outbox::table
-        .filter(outbox::update_id.eq(&update.id))
-        .filter(outbox::recipient_key.ne(""))
-        .group_by((outbox::state, outbox::last_error))
-        .select((outbox::state, outbox::last_error, diesel::dsl::count_star()))
-        .load(connection)?;
+    use diesel::sql_types::{BigInt, Text};
+    // Rows of withdrawn signers are blanked (`outbox::redact_for_signature`) and left out.
+    let by_state: Vec<(OutboxState, Option<String>, i64)> = if db::is_postgres(connection) {
+        outbox::table
+            .filter(outbox::update_id.eq(&update.id))
+            .filter(outbox::recipient.ne(""))
+            .group_by((outbox::state, outbox::last_error))
+            .select((outbox::state, outbox::last_error, diesel::dsl::count_star()))
+            .load(connection)?
+    } else {
+        // SQLite has no index by update (it would cost every queued message about 50
+        // bytes): an update's rows are one range of the primary key. PostgreSQL's
+        // `outbox_by_update` costs a few bytes per row (B-tree deduplication), and its
+        // collations need not order the range's bounds bytewise.
+        let start = crate::mail::outbox::update_message_id(&update.id, "");
+        let end = format!("{}/", start.trim_end_matches('.'));
+        outbox::table
+            .filter(outbox::id.gt(start))
+            .filter(outbox::id.lt(end))
+            .filter(outbox::update_id.eq(&update.id))
+            .filter(outbox::recipient.ne(""))
+            .group_by((outbox::state, outbox::last_error))
+            .select((outbox::state, outbox::last_error, diesel::dsl::count_star()))
+            .load(connection)?
+    };
     let mut progress = Progress::default();
     for (state, error, count) in by_state {
         progress.queued += count;
@@ -511,18 +558,45 @@ pub fn progress(
             OutboxState::Failed => progress.failed += count,
         }
     }
-    progress.unsubscribed = outbox::table
-        .filter(outbox::update_id.eq(&update.id))
-        .filter(outbox::recipient_key.ne(""))
-        .filter(
-            outbox::recipient_key.eq_any(
-                update_unsubscribes::table
-                    .filter(update_unsubscribes::letter_id.eq(&update.letter_id))
-                    .select(update_unsubscribes::email_normalized),
-            ),
+    // Update rows keep no address key: an unsubscribed address counts when one of the
+    // letter's live signatures with that address has a row of this update (few
+    // unsubscribes, each an index probe, rather than a pass over the update's rows).
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        count: i64,
+    }
+    let kinds: Vec<String> = SignatureKind::ALL
+        .into_iter()
+        .map(|kind| format!("'{}'", kind.as_str()))
+        .collect();
+    let statement = |p: &dyn Fn(usize) -> String| {
+        format!(
+            "SELECT COUNT(*) AS count FROM update_unsubscribes x \
+             WHERE x.letter_id = {letter} AND EXISTS (SELECT 1 FROM signatures s \
+               WHERE s.letter_id = x.letter_id AND s.kind IN ({kinds}) \
+               AND s.email_normalized = x.email_normalized AND s.withdrawn_at IS NULL \
+               AND EXISTS (SELECT 1 FROM outbox o \
+                 WHERE o.id = 'u' || {update} || '.' || replace(s.id, '-', '')))",
+            letter = p(1),
+            update = p(2),
+            kinds = kinds.join(", "),
         )
-        .count()
-        .get_result(connection)?;
+    };
+    let compact_update = update.id.replace('-', "");
+    let counted = match connection {
+        DbConnection::Sqlite(connection) => diesel::sql_query(statement(&|n| format!("?{n}")))
+            .bind::<Text, _>(&update.letter_id)
+            .bind::<Text, _>(&compact_update)
+            .get_result::<Count>(connection)?,
+        DbConnection::Postgresql(connection) => {
+            diesel::sql_query(statement(&|n| format!("CAST(${n} AS TEXT)")))
+                .bind::<Text, _>(&update.letter_id)
+                .bind::<Text, _>(&compact_update)
+                .get_result::<Count>(connection)?
+        }
+    };
+    progress.unsubscribed = counted.count;
     Ok(progress)
 }
 
@@ -553,18 +627,22 @@ impl UpdateRenderer {
         connection: &mut DbConnection,
         record: &OutboxRecord,
     ) -> Result<Prepared, DbError> {
-        let params: Option<UpdateParams> = record
-            .params
-            .as_deref()
-            .and_then(|params| serde_json::from_str(params).ok());
-        let Some(params) = params else {
+        // Rows queued before the `outbox_slim` migration may name the update in `params`.
+        let update_id = record.update_id.clone().or_else(|| {
+            record
+                .params
+                .as_deref()
+                .and_then(|params| serde_json::from_str::<UpdateParams>(params).ok())
+                .map(|params| params.update)
+        });
+        let Some(update_id) = update_id else {
             return Ok(Prepared::Skip("skipped: unreadable parameters".into()));
         };
-        if !self.loaded.contains_key(&params.update) {
-            let found = load(connection, &params.update)?;
-            self.loaded.insert(params.update.clone(), found);
+        if !self.loaded.contains_key(&update_id) {
+            let found = load(connection, &update_id)?;
+            self.loaded.insert(update_id.clone(), found);
         }
-        let Some(Some(source)) = self.loaded.get(&params.update) else {
+        let Some(Some(source)) = self.loaded.get(&update_id) else {
             return Ok(Prepared::Skip("skipped: the update is gone".into()));
         };
         let key = mailbox_key(&record.recipient);

@@ -26,6 +26,7 @@ mod letter_translations;
 mod mail_crash;
 mod mail_delivery;
 mod mail_outbox;
+mod mail_pool;
 mod operations;
 mod operations_ready;
 mod organizations;
@@ -43,6 +44,7 @@ mod squatting;
 mod staff_auth;
 mod tallies;
 mod text_rules;
+mod update_crash;
 mod updates;
 mod withdrawal_privacy;
 
