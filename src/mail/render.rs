@@ -72,11 +72,22 @@ fn confirmation(
     let Some(params) = params else {
         return Ok(Prepared::Skip("skipped: unreadable parameters".into()));
     };
-    if !letters.contains_key(&params.letter) {
-        let found = crate::letters::find_by_id(connection, &params.letter)?;
-        letters.insert(params.letter.clone(), found);
+    // The letter as the signer's language has it (title, addressee), when it is translated
+    // into that language; else the original. Loaded once per (letter, language) per batch.
+    let key = format!("{}/{}", params.letter, params.lang.as_deref().unwrap_or(""));
+    if !letters.contains_key(&key) {
+        let found = match crate::letters::find_by_id(connection, &params.letter)? {
+            Some(letter) => match params.lang.as_deref().filter(|lang| *lang != letter.lang) {
+                Some(lang) => crate::letters::translations::find(connection, &letter.id, lang)?
+                    .map(|translation| translation.applied_to(&letter))
+                    .or(Some(letter)),
+                None => Some(letter),
+            },
+            None => None,
+        };
+        letters.insert(key.clone(), found);
     }
-    let Some(Some(letter)) = letters.get(&params.letter) else {
+    let Some(Some(letter)) = letters.get(&key) else {
         return Ok(Prepared::Skip("skipped: the letter is gone".into()));
     };
     Ok(Prepared::rendered(record, params.render(letter), None))

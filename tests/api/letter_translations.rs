@@ -256,6 +256,15 @@ async fn signatures_record_the_text_read_and_are_counted_together(backend: Backe
     )
     .await;
     sign_on_page(&app, &format!("/letters/{SLUG}"), "Ada", "ada@example.org").await;
+    // Each confirmation email names the letter as its signer read it.
+    let hebrew = app.wait_for_mails_to("noa@example.org", 1).await;
+    assert!(hebrew[0].text.contains(HEBREW_TITLE), "{}", hebrew[0].text);
+    let english = app.wait_for_mails_to("ada@example.org", 1).await;
+    assert!(
+        english[0].text.contains("A shared future"),
+        "{}",
+        english[0].text
+    );
     // One count, one list, whatever language each signer read.
     app.wait_for_public_total(SLUG, 2).await;
     for path in [format!("/he/letters/{SLUG}"), format!("/letters/{SLUG}")] {
