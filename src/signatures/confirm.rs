@@ -299,11 +299,12 @@ fn mark_duplicate(
     }
     retire_tokens(connection, &signature.id, TokenPurpose::Verify, now)?;
     let organization = signature.organization.as_deref().unwrap_or(&signature.name);
-    let content = messages::organization_duplicate(
+    let content = messages::organization_duplicate_in(
         letter,
         organization,
         &signature.name,
         &policy.letter_url(&letter.slug),
+        signature.lang.as_deref(),
     )?;
     mail::outbox::enqueue(
         connection,

@@ -130,17 +130,22 @@ fn decide_seen(
                         now + policy.withdraw_token_lifetime,
                         now,
                     )?;
-                    messages::organization_listed(
+                    // In the language of the text its contact signed.
+                    messages::organization_listed_in(
                         letter,
                         organization,
                         &signature.name,
                         &policy.letter_url(&letter.slug),
                         &policy.withdraw_url(&withdraw),
+                        signature.lang.as_deref(),
                     )?
                 }
-                Decision::Reject => {
-                    messages::organization_rejected(letter, organization, &signature.name)?
-                }
+                Decision::Reject => messages::organization_rejected_in(
+                    letter,
+                    organization,
+                    &signature.name,
+                    signature.lang.as_deref(),
+                )?,
             };
             mail::outbox::enqueue(
                 connection,

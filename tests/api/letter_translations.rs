@@ -18,6 +18,7 @@ on_both_backends!(
     reimporting_a_changed_translation_versions_that_language_only,
     bad_translations_are_refused_by_import_and_nothing_is_stored,
     the_console_edits_a_translation_beside_its_original,
+    an_organization_that_signed_in_hebrew_hears_back_in_hebrew,
 );
 
 const SLUG: &str = "shared-future";
@@ -614,4 +615,44 @@ async fn the_console_edits_a_translation_beside_its_original(backend: Backend) {
     let gone = app.get(&format!("/fr/letters/{SLUG}")).await;
     assert_eq!(gone.status, StatusCode::OK);
     assert!(gone.body.contains("We write together"));
+}
+
+/// Staff's decision reaches an organization's contact in the language of the text it signed.
+async fn an_organization_that_signed_in_hebrew_hears_back_in_hebrew(backend: Backend) {
+    let app = spawn_app(backend).await;
+    import_letter(&app);
+    let page = app.get(&format!("/he/letters/{SLUG}")).await;
+    let response = app
+        .post_form_raw(
+            &format!("/letters/{SLUG}/sign"),
+            encode(&[
+                ("kind", "organization"),
+                ("organization", "שלום עכשיו"),
+                ("name", "Dana"),
+                ("email", "dana@example.org"),
+                ("public", "on"),
+                ("lang", &hidden(&page.body, "lang")),
+                ("t", &form_time_in(&page.body)),
+            ]),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    confirm(&app, "dana@example.org").await;
+    let id: String = undersigned::db::schema::signatures::table
+        .filter(undersigned::db::schema::signatures::email.eq("dana@example.org"))
+        .select(undersigned::db::schema::signatures::id)
+        .first(&mut *app.connection() as &mut DbConnection)
+        .expect("the organization's signature");
+    app.cli_ok(&["signatures", "approve", SLUG, &id]);
+    let mails = app.wait_for_mails_to("dana@example.org", 2).await;
+    let listed = &mails[1];
+    assert!(listed.html.contains(r#"lang="he""#), "{}", listed.html);
+    assert!(
+        listed
+            .text
+            .chars()
+            .any(|c| ('\u{05d0}'..='\u{05ea}').contains(&c)),
+        "{}",
+        listed.text
+    );
 }
