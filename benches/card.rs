@@ -62,6 +62,7 @@ fn run() -> anyhow::Result<()> {
             title: title.into(),
             total: 123_456,
             accent: [0xb3, 0x26, 0x1e],
+            lang: "en".into(),
         };
         // A fresh renderer: the first draw of a process, with no glyph cached yet.
         let started = Instant::now();

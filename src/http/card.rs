@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 
 use super::{AppState, PageError};
 use crate::config::SiteSettings;
+use crate::i18n::catalog::{Arg, Tr};
 use crate::letters::{self, snapshot::LetterSnapshot};
 
 pub const WIDTH: u32 = 1200;
@@ -66,6 +67,9 @@ pub struct CardText {
     pub title: String,
     pub total: i64,
     pub accent: [u8; 3],
+    /// The language the card speaks: the letter text's, so a Hebrew page shares a Hebrew card
+    /// (its count and "To ..." line from that language's catalog, English when not shipped).
+    pub lang: String,
 }
 
 impl CardText {
@@ -77,16 +81,26 @@ impl CardText {
             // The count the letter page shows.
             total: snapshot.counts.total(),
             accent: parse_colour(&site.accent_color).unwrap_or([0xb3, 0x26, 0x1e]),
+            lang: snapshot.letter.lang.clone(),
         }
     }
 
-    fn count_line(&self) -> (String, &'static str) {
-        let word = if self.total == 1 {
-            "signature"
-        } else {
-            "signatures"
-        };
-        (super::views::thousands(self.total), word)
+    fn translator(&self) -> Tr {
+        Tr::for_code(Some(&self.lang))
+    }
+
+    /// The number and the word after it ("1,234" "signatures"), in the card's language.
+    fn count_line(&self) -> (String, String) {
+        let tr = self.translator();
+        (
+            tr.number(self.total),
+            tr.count("signatures-word", self.total),
+        )
+    }
+
+    fn addressee_line(&self) -> String {
+        self.translator()
+            .ta("letter-to", [("addressee", Arg::Text(&self.addressee))])
     }
 }
 
@@ -402,7 +416,7 @@ impl Renderer {
             text.accent,
             (MARGIN, SITE.top),
         );
-        let addressee = format!("To {}", text.addressee);
+        let addressee = text.addressee_line();
         draw(self, &addressee, &ADDRESSEE, MUTED, (MARGIN, ADDRESSEE.top));
         draw(self, &text.title, &TITLE, INK, (MARGIN, TITLE.top));
         let (number, word) = text.count_line();
@@ -414,10 +428,10 @@ impl Renderer {
             .fold(MARGIN, f32::max)
             + 18.0;
         let baseline = number_lines.first().map_or(COUNT.top, |line| line.baseline);
-        let word_baseline = self.baseline(word, &COUNT_WORD);
+        let word_baseline = self.baseline(&word, &COUNT_WORD);
         draw(
             self,
-            word,
+            &word,
             &COUNT_WORD,
             MUTED,
             (after, baseline - word_baseline),
@@ -704,6 +718,7 @@ mod tests {
             title: title.into(),
             total: 12_345,
             accent: [0xb3, 0x26, 0x1e],
+            lang: "en".into(),
         }
     }
 
@@ -892,6 +907,30 @@ mod tests {
         let reader = decoder.read_info().expect("a PNG");
         assert_eq!((reader.info().width, reader.info().height), (WIDTH, HEIGHT));
         assert!(png.len() < 200 * 1024);
+    }
+
+    #[test]
+    fn a_card_speaks_the_language_of_its_letter() {
+        let card = |lang: &str, total: i64| CardText {
+            total,
+            lang: lang.into(),
+            addressee: "X".into(),
+            ..text("Title")
+        };
+        assert_eq!(card("en", 1).count_line().1, "signature");
+        assert_eq!(
+            card("en", 1234).count_line(),
+            ("1,234".into(), "signatures".into())
+        );
+        // Arabic has a dual: two signatures is one word.
+        assert_eq!(card("ar", 2).count_line().1, "توقيعان");
+        assert!(card("he", 5).addressee_line().contains('X'));
+        assert_ne!(
+            card("he", 5).addressee_line(),
+            card("en", 5).addressee_line()
+        );
+        // A language without a catalog falls back to English.
+        assert_eq!(card("pt", 3).count_line().1, "signatures");
     }
 
     #[test]
