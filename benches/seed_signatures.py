@@ -2,7 +2,8 @@
 """Fills an undersigned SQLite database with N confirmed signatures for export and page
 benchmarks (see BENCHMARKS.md). Usage: seed_signatures.py DB_PATH SLUG N
 
-The letter must exist (`undersigned letters import`). Rows are written directly, in large
+The letter must exist (`undersigned letters import`). Signers read the letter in its original
+language and, when it has translations, in each of them in turn (column `lang`). Rows are written directly, in large
 transactions, because going through the sign form would measure signing, not exporting.
 """
 import sqlite3
@@ -18,6 +19,11 @@ def main() -> None:
     if row is None:
         sys.exit(f"no letter with slug {slug!r}")
     letter_id, content_hash = row
+    # (language, hash of the text in it): the original (NULL) first, then each translation.
+    texts = [(None, content_hash)] + db.execute(
+        "SELECT lang, content_hash FROM letter_translations WHERE letter_id = ? ORDER BY lang",
+        (letter_id,),
+    ).fetchall()
     start = datetime(2026, 11, 1)
     batch = []
     for n in range(count):
@@ -32,7 +38,8 @@ def main() -> None:
             f"Organization {n}" if kind == "organization" else None,
             f"organization {n}" if kind == "organization" else None,
             "Volunteer", "Lyon", "France", "=SUM(A1)" if n % 97 == 0 else None, None, 1,
-            content_hash, stamp, stamp, stamp if state == "approved" else None,
+            texts[n % len(texts)][1], stamp, stamp, stamp if state == "approved" else None,
+            texts[n % len(texts)][0],
         ))
         if len(batch) == 50_000:
             insert(db, batch)
@@ -45,8 +52,8 @@ def insert(db: sqlite3.Connection, rows: list) -> None:
     db.executemany(
         "INSERT INTO signatures (id, letter_id, kind, state, name, email, email_normalized,"
         " organization, organization_normalized, title, city, country, comment, website, public,"
-        " content_hash, created_at, verified_at, approved_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " content_hash, created_at, verified_at, approved_at, lang)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     db.commit()
