@@ -663,7 +663,18 @@ impl UpdateRenderer {
             "{}/letters/{}",
             source.update.public_base, source.letter_slug
         );
-        let content = crate::mail::messages::update(
+        // The staff's words stay as written; the frame (why this came, how to stop it) is
+        // in the language of the text the recipient signed.
+        let lang = match signature_of(&record.id) {
+            Some(signature_id) => signatures::table
+                .find(signature_id)
+                .select(signatures::lang)
+                .first::<Option<String>>(connection)
+                .optional()?
+                .flatten(),
+            None => None,
+        };
+        let content = crate::mail::messages::update_in(
             &source.letter_title,
             &source.letter_addressee,
             &source.update.subject,
@@ -671,11 +682,29 @@ impl UpdateRenderer {
             &source.update.body_html,
             &letter_url,
             &unsubscribe_url,
+            lang.as_deref(),
         );
         // A template error is the same on every attempt: give the message up with the
         // reason rather than hold the whole batch.
         Ok(Prepared::rendered(record, content, Some(unsubscribe_url)))
     }
+}
+
+/// The signature an update row is for, from its id (`u<update>.<signature without hyphens>`,
+/// see the `outbox_slim` migration); `None` for rows queued before it.
+fn signature_of(row_id: &str) -> Option<String> {
+    let (_, hex) = row_id.strip_prefix('u')?.split_once('.')?;
+    if hex.len() != 32 || !hex.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    ))
 }
 
 fn load(
@@ -793,4 +822,19 @@ pub fn parse_file(text: &str) -> Result<(String, String), UpdateError> {
         })?;
     let subject = validate(title, &body)?;
     Ok((subject, body.trim().to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_update_row_names_its_signature() {
+        let signature = "019ad5a4-8f3e-7c21-9b0a-3c4d5e6f7a8b";
+        let row = format!("u{}.{}", "0".repeat(32), signature.replace('-', ""));
+        assert_eq!(super::signature_of(&row).as_deref(), Some(signature));
+        assert_eq!(
+            super::signature_of("019ad5a4-8f3e-7c21-9b0a-3c4d5e6f7a8b"),
+            None
+        );
+        assert_eq!(super::signature_of("ux.<script>"), None);
+    }
 }

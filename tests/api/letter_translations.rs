@@ -19,6 +19,7 @@ on_both_backends!(
     bad_translations_are_refused_by_import_and_nothing_is_stored,
     the_console_edits_a_translation_beside_its_original,
     an_organization_that_signed_in_hebrew_hears_back_in_hebrew,
+    an_update_is_framed_in_the_language_each_signer_read,
 );
 
 const SLUG: &str = "shared-future";
@@ -654,5 +655,60 @@ async fn an_organization_that_signed_in_hebrew_hears_back_in_hebrew(backend: Bac
             .any(|c| ('\u{05d0}'..='\u{05ea}').contains(&c)),
         "{}",
         listed.text
+    );
+}
+
+/// Staff write an update once; each signer's copy explains itself (why it came, how to stop
+/// it) in the language of the text they signed, around the staff's words as written.
+async fn an_update_is_framed_in_the_language_each_signer_read(backend: Backend) {
+    let app = spawn_app(backend).await;
+    import_letter(&app);
+    for (path, name, email) in [
+        (format!("/he/letters/{SLUG}"), "Noa", "noa@example.org"),
+        (format!("/letters/{SLUG}"), "Ada", "ada@example.org"),
+    ] {
+        let page = app.get(&path).await;
+        let response = app
+            .post_form_raw(
+                &format!("/letters/{SLUG}/sign"),
+                encode(&[
+                    ("name", name),
+                    ("email", email),
+                    ("updates", "on"),
+                    ("lang", &hidden(&page.body, "lang")),
+                    ("t", &form_time_in(&page.body)),
+                ]),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+        confirm(&app, email).await;
+    }
+    let file = app.directory.path().join("update.md");
+    std::fs::write(
+        &file,
+        "+++\ntitle = \"We met the ministers\"\n+++\n\nThank you **all**.\n",
+    )
+    .expect("write the update");
+    let sent = app.cli_ok(&[
+        "updates",
+        "send",
+        SLUG,
+        &file.display().to_string(),
+        "--yes",
+    ]);
+    assert!(sent.contains("2 message(s) queued"), "{sent}");
+    let hebrew = app.wait_for_mails_to("noa@example.org", 2).await;
+    let update = &hebrew[1];
+    assert!(update.text.contains("Thank you"), "{}", update.text);
+    assert!(
+        update.html.contains(r#"lang="he" dir="rtl""#),
+        "{}",
+        update.html
+    );
+    let english = app.wait_for_mails_to("ada@example.org", 2).await;
+    assert!(
+        english[1].html.contains(r#"lang="en" dir="ltr""#),
+        "{}",
+        english[1].html
     );
 }
