@@ -182,10 +182,27 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
         ),
     );
 
+    // Its Hebrew and Arabic translations (files with a `lang` key and the same slug).
+    for lang in ["he", "ar"] {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+        let text = std::fs::read_to_string(format!("{file}/letter.{lang}.md"))
+            .expect("read the example translation");
+        import(&app, &format!("translation-{lang}.md"), &text);
+    }
+
     // The public pages of an open letter, and the sign form's error state.
     documents.page("index", &app.get("/").await, StatusCode::OK);
     let letter = format!("/letters/{SLUG}");
     documents.page("letter", &app.get(&letter).await, StatusCode::OK);
+    // Right to left, and an interface language the letter has no text in.
+    for (name, path) in [
+        ("letter-he", format!("/he/letters/{SLUG}")),
+        ("letter-ar", format!("/ar/letters/{SLUG}")),
+        ("letter-fr-interface", format!("/letters/{SLUG}?lang=fr")),
+        ("index-es", "/?lang=es".to_owned()),
+    ] {
+        documents.page(name, &app.get(&path).await, StatusCode::OK);
+    }
     let refused = app
         .sign(
             SLUG,
