@@ -16,7 +16,7 @@ use askama::Template;
 use serde::Serialize;
 
 use super::middleware::Frameable;
-use super::views::{FormView, SignFormPage, thousands};
+use super::views::{FormView, SignFormPage};
 use super::{ApiError, AppState, PageError};
 use crate::config::Settings;
 use crate::db;
@@ -36,23 +36,6 @@ struct EmbedPage<'a> {
     form: FormView,
     /// The letter's page, opened outside the frame.
     url: String,
-}
-
-impl EmbedPage<'_> {
-    fn letter(&self) -> &Letter {
-        &self.snapshot.letter
-    }
-
-    pub fn goal(&self) -> Option<String> {
-        self.letter().goal.filter(|goal| *goal > 0).map(thousands)
-    }
-
-    pub fn progress_percent(&self) -> Option<i64> {
-        self.letter()
-            .goal
-            .filter(|goal| *goal > 0)
-            .map(|goal| (self.snapshot.counts.total() * 100 / goal).min(100))
-    }
 }
 
 impl SignFormPage for EmbedPage<'_> {

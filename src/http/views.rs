@@ -231,43 +231,6 @@ impl LetterPage<'_> {
         }
     }
 
-    pub fn goal(&self) -> Option<String> {
-        self.letter().goal.map(|goal| Tr::current().number(goal))
-    }
-
-    /// Percent of the goal reached, capped at 100 for the bar.
-    pub fn progress_percent(&self) -> Option<i64> {
-        self.letter()
-            .goal
-            .filter(|goal| *goal > 0)
-            .map(|goal| (self.snapshot.counts.total() * 100 / goal).min(100))
-    }
-
-    /// What the bar shows: the percent reached, but never an empty bar once someone has
-    /// signed (3 of 500 is 0 %, and an empty bar reads as "nobody yet").
-    pub fn progress_bar_value(&self) -> i64 {
-        let percent = self.progress_percent().unwrap_or(0);
-        if self.snapshot.counts.total() > 0 {
-            percent.max(PROGRESS_SLIVER)
-        } else {
-            percent
-        }
-    }
-
-    /// "497 to go", or "goal reached".
-    pub fn to_go(&self) -> String {
-        let Some(goal) = self.letter().goal else {
-            return String::new();
-        };
-        let tr = Tr::current();
-        let left = goal - self.snapshot.counts.total();
-        if left > 0 {
-            tr.count("to-go", left)
-        } else {
-            tr.t("goal-reached")
-        }
-    }
-
     /// The sign form's class: which kind's wording it shows. With a choice, the stylesheet
     /// follows the ticked radio button.
     /// The summary, or who the letter is to when it has none: a preview is never empty.
@@ -325,6 +288,47 @@ pub trait SignFormPage {
 
     fn only_organizations(&self) -> bool {
         !self.signed_letter().accepts_individuals && self.signed_letter().accepts_organizations
+    }
+
+    /// The goal in the reader's digits, when the letter has one.
+    fn goal(&self) -> Option<String> {
+        self.signed_letter()
+            .goal
+            .filter(|goal| *goal > 0)
+            .map(|goal| Tr::current().number(goal))
+    }
+
+    /// Percent of the goal reached, capped at 100 for the bar.
+    fn progress_percent(&self) -> Option<i64> {
+        self.signed_letter()
+            .goal
+            .filter(|goal| *goal > 0)
+            .map(|goal| (self.count() * 100 / goal).min(100))
+    }
+
+    /// What the bar shows: the percent reached, but never an empty bar once someone has
+    /// signed (3 of 500 is 0 %, and an empty bar reads as "nobody yet").
+    fn progress_bar_value(&self) -> i64 {
+        let percent = self.progress_percent().unwrap_or(0);
+        if self.count() > 0 {
+            percent.max(PROGRESS_SLIVER)
+        } else {
+            percent
+        }
+    }
+
+    /// "497 to go", or "goal reached".
+    fn to_go(&self) -> String {
+        let Some(goal) = self.signed_letter().goal.filter(|goal| *goal > 0) else {
+            return String::new();
+        };
+        let tr = Tr::current();
+        let left = goal - self.count();
+        if left > 0 {
+            tr.count("to-go", left)
+        } else {
+            tr.t("goal-reached")
+        }
     }
 
     /// Tells the stylesheet which labels to show (see `.sign-form` in style.css).

@@ -306,6 +306,16 @@ async fn count_json_says_what_the_letter_page_says(backend: Backend) {
             .body
             .contains("<span class=\"number\">1</span> signature<")
     );
+    // The same goal line as the letter page, how far there is to go included.
+    assert!(page.body.contains("Goal: 500 · 499 to go"), "{}", page.body);
+    assert!(
+        embed.body.contains("Goal: 500 · 499 to go"),
+        "{}",
+        embed.body
+    );
+    let arabic = app.get("/letters/dear-president/embed?lang=ar").await;
+    assert!(arabic.body.contains(r#"<html lang="ar" dir="rtl">"#));
+    assert!(!arabic.body.contains("to go"), "{}", arabic.body);
 
     for path in [
         "/letters/draft-letter/count.json",
