@@ -216,3 +216,7 @@ invite-privacy-hint = يحتفظ { $site } بهذه البيانات لاحتس�
 ## Delivered
 delivered-to = سُلّمت إلى { $addressee } في
 delivered-read-more = المزيد عن تسليم الرسالة
+
+# The defaults of [site] tagline and footer, shown when the operator kept them.
+site-default-tagline = رسائل مفتوحة، موقّعة علنًا
+site-default-footer = كل توقيع يُؤكَّد بالبريد الإلكتروني قبل أن يُحتسب. لا تُنشر عناوين البريد الإلكتروني أبدًا.

@@ -211,3 +211,7 @@ invite-privacy-hint = { $site } keeps these details to count and list the signat
 ## Delivered
 delivered-to = Delivered to { $addressee } on
 delivered-read-more = Read more about the delivery
+
+# The defaults of [site] tagline and footer, shown when the operator kept them.
+site-default-tagline = Open letters, signed in public
+site-default-footer = Every signature is confirmed by email before it counts. Email addresses are never published.

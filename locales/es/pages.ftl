@@ -184,3 +184,7 @@ invite-privacy-hint = { $site } guarda estos datos para contar y mostrar la firm
 ## Delivered
 delivered-to = Entregada a { $addressee } el
 delivered-read-more = Más información sobre la entrega
+
+# The defaults of [site] tagline and footer, shown when the operator kept them.
+site-default-tagline = Cartas abiertas, firmadas en público
+site-default-footer = Cada firma se confirma por correo electrónico antes de contarse. Las direcciones de correo nunca se publican.

@@ -184,3 +184,7 @@ invite-privacy-hint = { $site } conserve ces informations pour compter et affich
 ## Delivered
 delivered-to = Remise à { $addressee } le
 delivered-read-more = En savoir plus sur la remise
+
+# The defaults of [site] tagline and footer, shown when the operator kept them.
+site-default-tagline = Des lettres ouvertes, signées publiquement
+site-default-footer = Chaque signature est confirmée par e-mail avant d’être comptée. Les adresses e-mail ne sont jamais publiées.

@@ -185,3 +185,7 @@ invite-privacy-hint = { $site } שומר את הפרטים האלה כדי לס�
 ## Delivered
 delivered-to = נמסר אל { $addressee } בתאריך
 delivered-read-more = עוד על מסירת המכתב
+
+# The defaults of [site] tagline and footer, shown when the operator kept them.
+site-default-tagline = מכתבים פתוחים, בחתימה גלויה
+site-default-footer = כל חתימה מאושרת באימייל לפני שהיא נספרת. כתובות אימייל לעולם אינן מתפרסמות.

@@ -47,6 +47,25 @@ pub fn installed() -> &'static SiteSettings {
     INSTALLED.get().unwrap_or(&DEFAULT)
 }
 
+/// The tagline in the reader's language: our own default is a catalog message; words an
+/// operator wrote in `[site]` are shown as written.
+pub fn tagline(site: &SiteSettings, tr: &crate::i18n::catalog::Tr) -> String {
+    if site.tagline == DEFAULT.tagline {
+        tr.t("site-default-tagline")
+    } else {
+        site.tagline.clone()
+    }
+}
+
+/// The footer line, on the same rule as [`tagline`].
+pub fn footer(site: &SiteSettings, tr: &crate::i18n::catalog::Tr) -> String {
+    if site.footer == DEFAULT.footer {
+        tr.t("site-default-footer")
+    } else {
+        site.footer.clone()
+    }
+}
+
 /// For templates: the site passed in at render time (`render_with_values`), else the
 /// installed one.
 pub fn of(passed: Result<&SiteSettings, askama::Error>) -> &SiteSettings {

@@ -318,7 +318,10 @@ async fn site_identity_is_on_every_page_title_and_the_from_line(backend: Backend
     );
     let letter = app.get(&format!("/letters/{SLUG}")).await;
     let signatories = app.get(&format!("/letters/{SLUG}/signatories")).await;
-    for page in [&index, &letter, &signatories] {
+    // The operator's own words stay as written in every interface language.
+    let hebrew = app.get(&format!("/letters/{SLUG}?lang=he")).await;
+    assert!(hebrew.body.contains(r#"<html lang="he" dir="rtl">"#));
+    for page in [&index, &letter, &signatories, &hebrew] {
         assert!(!page.body.contains(SITE_NAME), "unescaped site name");
         assert!(page.body.contains("Together for the right to protest"));
         assert!(page.body.contains("Printed by the coalition, 2026"));

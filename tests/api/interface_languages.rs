@@ -76,6 +76,10 @@ async fn hebrew_by_address_is_kept_by_a_cookie(backend: Backend) {
         "the sign button in Hebrew"
     );
     assert!(!page.body.contains("Sign the letter"));
+    // Our default tagline and footer speak the reader's language too.
+    assert!(page.body.contains("מכתבים פתוחים, בחתימה גלויה"));
+    assert!(!page.body.contains("Open letters, signed in public"));
+    assert!(!page.body.contains("Email addresses are never published"));
     // The letter itself is the staff's text, shown as written.
     assert!(page.body.contains("Protect the right to protest"));
     let cookies = set_cookies(&page);
