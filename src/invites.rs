@@ -434,6 +434,8 @@ pub fn accept(
                 &input.name,
                 &policy.letter_url(&letter.slug),
                 &withdraw_url,
+                // The invite's own signer: no reading language recorded.
+                None,
             )?
         } else {
             messages::organization_awaiting_review(
@@ -441,6 +443,7 @@ pub fn accept(
                 &target.member.name,
                 &input.name,
                 &withdraw_url,
+                None,
             )?
         };
         mail::outbox::enqueue(

@@ -126,18 +126,8 @@ mail_templates!(
     "email/already_signed.html"
 );
 
-/// In English (the signer's language is not known here).
-pub fn already_signed(
-    letter: &Letter,
-    name: &str,
-    letter_url: &str,
-    withdraw_url: &str,
-) -> Result<MailContent, askama::Error> {
-    already_signed_in(letter, name, letter_url, withdraw_url, None)
-}
-
 /// In the signer's language (`lang`, English when absent).
-pub fn already_signed_in(
+pub fn already_signed(
     letter: &Letter,
     name: &str,
     letter_url: &str,
@@ -210,19 +200,8 @@ mail_templates!(
     "email/organization_listed.html"
 );
 
-/// In English (the signer's language is not known here).
-pub fn organization_listed(
-    letter: &Letter,
-    organization: &str,
-    name: &str,
-    letter_url: &str,
-    withdraw_url: &str,
-) -> Result<MailContent, askama::Error> {
-    organization_listed_in(letter, organization, name, letter_url, withdraw_url, None)
-}
-
 /// In the signer's language (`lang`, English when absent).
-pub fn organization_listed_in(
+pub fn organization_listed(
     letter: &Letter,
     organization: &str,
     name: &str,
@@ -265,18 +244,8 @@ mail_templates!(
     "email/organization_awaiting_review.html"
 );
 
-/// In English (the signer's language is not known here).
-pub fn organization_awaiting_review(
-    letter: &Letter,
-    organization: &str,
-    name: &str,
-    withdraw_url: &str,
-) -> Result<MailContent, askama::Error> {
-    organization_awaiting_review_in(letter, organization, name, withdraw_url, None)
-}
-
 /// In the signer's language (`lang`, English when absent).
-pub fn organization_awaiting_review_in(
+pub fn organization_awaiting_review(
     letter: &Letter,
     organization: &str,
     name: &str,
@@ -315,17 +284,8 @@ mail_templates!(
     "email/organization_rejected.html"
 );
 
-/// In English (the signer's language is not known here).
-pub fn organization_rejected(
-    letter: &Letter,
-    organization: &str,
-    name: &str,
-) -> Result<MailContent, askama::Error> {
-    organization_rejected_in(letter, organization, name, None)
-}
-
 /// In the signer's language (`lang`, English when absent).
-pub fn organization_rejected_in(
+pub fn organization_rejected(
     letter: &Letter,
     organization: &str,
     name: &str,
@@ -363,20 +323,8 @@ mail_templates!(
     "email/organization_duplicate.html"
 );
 
-/// A second confirmed sign-on for an organization that already signed: its signer is told,
-/// never dropped in silence.
-/// In English (the signer's language is not known here).
-pub fn organization_duplicate(
-    letter: &Letter,
-    organization: &str,
-    name: &str,
-    letter_url: &str,
-) -> Result<MailContent, askama::Error> {
-    organization_duplicate_in(letter, organization, name, letter_url, None)
-}
-
 /// In the signer's language (`lang`, English when absent).
-pub fn organization_duplicate_in(
+pub fn organization_duplicate(
     letter: &Letter,
     organization: &str,
     name: &str,
@@ -486,7 +434,7 @@ mod tests {
 
     #[test]
     fn already_signed_notice() {
-        let mail = already_signed(&letter(), "Ada", LETTER, WITHDRAW).expect("renders");
+        let mail = already_signed(&letter(), "Ada", LETTER, WITHDRAW, None).expect("renders");
         insta::assert_snapshot!(pinned(&mail));
     }
 
@@ -509,6 +457,7 @@ mod tests {
             "Grace Hopper",
             LETTER,
             WITHDRAW,
+            None,
         )
         .expect("renders");
         insta::assert_snapshot!("approved", pinned(&listed));
@@ -517,11 +466,13 @@ mod tests {
             "Friends & Neighbours",
             "Grace Hopper",
             WITHDRAW,
+            None,
         )
         .expect("renders");
         insta::assert_snapshot!("awaiting_review", pinned(&review));
-        let rejected = organization_rejected(&letter(), "Friends & Neighbours", "Grace Hopper")
-            .expect("renders");
+        let rejected =
+            organization_rejected(&letter(), "Friends & Neighbours", "Grace Hopper", None)
+                .expect("renders");
         insta::assert_snapshot!("rejected", pinned(&rejected));
     }
 }
@@ -543,31 +494,9 @@ mail_templates!(
     "email/update.html"
 );
 
-/// In English (the signer's language is not known here).
-pub fn update(
-    letter_title: &str,
-    letter_addressee: &str,
-    subject: &str,
-    body_markdown: &str,
-    body_html: &str,
-    letter_url: &str,
-    unsubscribe_url: &str,
-) -> Result<MailContent, askama::Error> {
-    update_in(
-        letter_title,
-        letter_addressee,
-        subject,
-        body_markdown,
-        body_html,
-        letter_url,
-        unsubscribe_url,
-        None,
-    )
-}
-
 /// The staff's words as written, framed in the signer's language (`lang`, else English).
 #[allow(clippy::too_many_arguments)]
-pub fn update_in(
+pub fn update(
     letter_title: &str,
     letter_addressee: &str,
     subject: &str,

@@ -299,7 +299,7 @@ fn mark_duplicate(
     }
     retire_tokens(connection, &signature.id, TokenPurpose::Verify, now)?;
     let organization = signature.organization.as_deref().unwrap_or(&signature.name);
-    let content = messages::organization_duplicate_in(
+    let content = messages::organization_duplicate(
         letter,
         organization,
         &signature.name,

@@ -131,7 +131,7 @@ fn decide_seen(
                         now,
                     )?;
                     // In the language of the text its contact signed.
-                    messages::organization_listed_in(
+                    messages::organization_listed(
                         letter,
                         organization,
                         &signature.name,
@@ -140,7 +140,7 @@ fn decide_seen(
                         signature.lang.as_deref(),
                     )?
                 }
-                Decision::Reject => messages::organization_rejected_in(
+                Decision::Reject => messages::organization_rejected(
                     letter,
                     organization,
                     &signature.name,

@@ -206,7 +206,7 @@ fn queue_already_signed(
         now + policy.withdraw_token_lifetime,
         now,
     )?;
-    let content = messages::already_signed_in(
+    let content = messages::already_signed(
         letter,
         &existing.name,
         &policy.letter_url(&letter.slug),

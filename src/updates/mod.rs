@@ -674,7 +674,7 @@ impl UpdateRenderer {
                 .flatten(),
             None => None,
         };
-        let content = crate::mail::messages::update_in(
+        let content = crate::mail::messages::update(
             &source.letter_title,
             &source.letter_addressee,
             &source.update.subject,
