@@ -219,6 +219,30 @@ async fn unknown_or_hostile_languages_fall_back_to_english(backend: Backend) {
     )
     .await;
     assert!(page.body.contains(r#"<html lang="en" dir="ltr">"#));
+    // A header of thousands of unreadable entries is answered; they are skipped, and the one
+    // language in it we have is used (a header is not a choice to remember).
+    let flood = format!(
+        "{}, he;q=0.01",
+        vec!["x-klingon;q=0.5, 12!;q=0.4"; 1000].join(", ")
+    );
+    let page = get_with(
+        &app,
+        "/letters/dear-president",
+        &[("accept-language", &flood)],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"<html lang="he" dir="rtl">"#));
+    assert!(set_cookies(&page).is_empty());
+    // A bidi override or an invisible character glued to a tag is no language.
+    for query in ["lang=he%E2%80%AE", "lang=%E2%80%8Bhe", "lang=h%C3%A9"] {
+        let page = app.get(&format!("/letters/dear-president?{query}")).await;
+        assert!(
+            page.body.contains(r#"<html lang="en" dir="ltr">"#),
+            "{query}"
+        );
+        assert!(set_cookies(&page).is_empty(), "{query} set a cookie");
+    }
     // A region of a language we have picks that language, remembered without the region.
     let page = app.get("/letters/dear-president?lang=he-IL").await;
     assert!(page.body.contains(r#"<html lang="he" dir="rtl">"#));
