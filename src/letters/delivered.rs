@@ -187,19 +187,25 @@ pub fn mark(
 ) -> Result<Delivered, diesel::result::Error> {
     let now = db::now();
     db::write_transaction(connection, |connection| {
-        let changed = diesel::update(letter_deliveries::table.find(&letter.id))
-            .set((
-                letter_deliveries::delivered_on.eq(delivery.on),
-                letter_deliveries::delivered_note.eq(&delivery.note),
-                letter_deliveries::delivered_link.eq(&delivery.link),
-                letter_deliveries::marked_by.eq(&actor.email),
-                letter_deliveries::marked_at.eq(now),
-            ))
-            .execute(connection)?;
-        if changed == 0 {
+        // Insert, else edit: two staff marking at once both succeed (the later words stay),
+        // where "update, else insert" lets the second insert hit the key on PostgreSQL.
+        let inserted = crate::execute_on_backend!(
+            &mut *connection,
             diesel::insert_into(letter_deliveries::table)
                 .values((
                     letter_deliveries::letter_id.eq(&letter.id),
+                    letter_deliveries::delivered_on.eq(delivery.on),
+                    letter_deliveries::delivered_note.eq(&delivery.note),
+                    letter_deliveries::delivered_link.eq(&delivery.link),
+                    letter_deliveries::marked_by.eq(&actor.email),
+                    letter_deliveries::marked_at.eq(now),
+                ))
+                .on_conflict_do_nothing()
+        )?;
+        let changed = usize::from(inserted == 0);
+        if inserted == 0 {
+            diesel::update(letter_deliveries::table.find(&letter.id))
+                .set((
                     letter_deliveries::delivered_on.eq(delivery.on),
                     letter_deliveries::delivered_note.eq(&delivery.note),
                     letter_deliveries::delivered_link.eq(&delivery.link),

@@ -118,25 +118,32 @@ pub fn store(
         let now = db::now();
         let hash = content_hash(&draft.title, &draft.addressee, &draft.body_markdown);
         let body_html = markdown::render_with(&draft.body_markdown, images);
-        let existing = find(connection, letter_id, &draft.lang)?;
+        // Insert, else replace: two saves of a new language at once both succeed (the later
+        // text stays), where "read, then insert" lets the second hit the key on PostgreSQL.
+        let inserted = crate::execute_on_backend!(
+            &mut *connection,
+            diesel::insert_into(letter_translations::table)
+                .values((
+                    letter_translations::letter_id.eq(letter_id),
+                    letter_translations::lang.eq(&draft.lang),
+                    letter_translations::title.eq(&draft.title),
+                    letter_translations::addressee.eq(&draft.addressee),
+                    letter_translations::summary.eq(&draft.summary),
+                    letter_translations::body_markdown.eq(&draft.body_markdown),
+                    letter_translations::body_html.eq(&body_html),
+                    letter_translations::content_hash.eq(&hash),
+                    letter_translations::created_at.eq(now),
+                    letter_translations::updated_at.eq(now),
+                ))
+                .on_conflict_do_nothing()
+        )?;
+        let existing = if inserted == 1 {
+            None
+        } else {
+            find(connection, letter_id, &draft.lang)?
+        };
         let outcome = match &existing {
-            None => {
-                diesel::insert_into(letter_translations::table)
-                    .values((
-                        letter_translations::letter_id.eq(letter_id),
-                        letter_translations::lang.eq(&draft.lang),
-                        letter_translations::title.eq(&draft.title),
-                        letter_translations::addressee.eq(&draft.addressee),
-                        letter_translations::summary.eq(&draft.summary),
-                        letter_translations::body_markdown.eq(&draft.body_markdown),
-                        letter_translations::body_html.eq(&body_html),
-                        letter_translations::content_hash.eq(&hash),
-                        letter_translations::created_at.eq(now),
-                        letter_translations::updated_at.eq(now),
-                    ))
-                    .execute(connection)?;
-                TranslationOutcome::Created
-            }
+            None => TranslationOutcome::Created,
             Some(before) => {
                 diesel::update(letter_translations::table.find((letter_id, &draft.lang)))
                     .set((

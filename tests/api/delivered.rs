@@ -17,6 +17,7 @@ on_both_backends!(
     a_bad_date_link_or_note_shows_the_error_summary_and_stores_nothing,
     sending_the_delivery_as_an_update_reaches_each_opted_in_signer_once,
     the_command_line_marks_edits_and_takes_back_a_delivery,
+    two_staff_marking_at_once_both_succeed_with_one_delivery,
 );
 
 const SLUG: &str = "protest";
@@ -510,4 +511,53 @@ async fn the_command_line_marks_edits_and_takes_back_a_delivery(backend: Backend
     );
     // The update that went out stays sent.
     assert_eq!(update_messages(&app), 1);
+}
+
+/// Two editors mark the letter delivered in the same moment, several times over: both are
+/// answered as saved, one delivery is kept (one of the two notes), and both are audited.
+async fn two_staff_marking_at_once_both_succeed_with_one_delivery(backend: Backend) {
+    let app = app(backend).await;
+    let first = app.staff("first@coalition.test", "editor").await;
+    let second = app.staff("second@coalition.test", "editor").await;
+    let path = format!("/admin/letters/{SLUG}/delivered");
+    let on = days_ago(1);
+    for round in 0..5 {
+        if round > 0 {
+            let undone = first.post(&format!("{path}/undo"), &[]).await;
+            assert_eq!(undone.status, StatusCode::SEE_OTHER, "{}", undone.body);
+        }
+        let (a, b) = futures_util::future::join(
+            first.post(
+                &path,
+                &[
+                    ("delivered_on", on.as_str()),
+                    ("delivered_note", "By hand"),
+                    ("delivered_link", ""),
+                ],
+            ),
+            second.post(
+                &path,
+                &[
+                    ("delivered_on", on.as_str()),
+                    ("delivered_note", "By post"),
+                    ("delivered_link", ""),
+                ],
+            ),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "round {round}: {}", a.body);
+        assert_eq!(b.status, StatusCode::SEE_OTHER, "round {round}: {}", b.body);
+        let kept = deliveries(&app);
+        assert_eq!(kept.len(), 1, "round {round}: {kept:?}");
+        assert!(
+            ["By hand", "By post"].contains(&kept[0].0.as_str()),
+            "{kept:?}"
+        );
+    }
+    let marked = app
+        .audit_actions()
+        .iter()
+        .filter(|action| action.as_str() == "letter.delivered")
+        .count();
+    assert_eq!(marked, 10);
 }

@@ -20,6 +20,7 @@ on_both_backends!(
     the_console_edits_a_translation_beside_its_original,
     an_organization_that_signed_in_hebrew_hears_back_in_hebrew,
     an_update_is_framed_in_the_language_each_signer_read,
+    two_editors_adding_the_same_language_at_once_both_succeed,
 );
 
 const SLUG: &str = "shared-future";
@@ -711,4 +712,47 @@ async fn an_update_is_framed_in_the_language_each_signer_read(backend: Backend) 
         "{}",
         english[1].html
     );
+}
+
+/// Two editors add the same new language in the same moment, several times over (French,
+/// then removed and added again): both are answered as saved and one translation is kept,
+/// with a version for each distinct text.
+async fn two_editors_adding_the_same_language_at_once_both_succeed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    import_letter(&app);
+    let first = app.staff("first@example.org", "editor").await;
+    let second = app.staff("second@example.org", "editor").await;
+    let path = format!("/admin/letters/{SLUG}/translation");
+    let form = |title: &'static str| {
+        [
+            ("lang", "fr"),
+            ("title", title),
+            ("addressee", "Les gouvernements"),
+            ("summary", ""),
+            ("body", "Nous écrivons ensemble."),
+        ]
+    };
+    for round in 0..5 {
+        if round > 0 {
+            let removed = first
+                .post(&format!("{path}/remove"), &[("lang", "fr")])
+                .await;
+            assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+        }
+        let (a, b) = futures_util::future::join(
+            first.post(&path, &form("Un avenir partagé")),
+            second.post(&path, &form("Un avenir commun")),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "round {round}: {}", a.body);
+        assert_eq!(b.status, StatusCode::SEE_OTHER, "round {round}: {}", b.body);
+        let kept: Vec<String> = letter_translations::table
+            .filter(letter_translations::lang.eq("fr"))
+            .select(letter_translations::title)
+            .load(&mut *app.connection() as &mut DbConnection)
+            .expect("read translations");
+        assert_eq!(kept.len(), 1, "round {round}: {kept:?}");
+    }
+    // The two texts, each recorded once however often it was saved.
+    assert_eq!(version_count(&app, "fr"), 2);
 }
