@@ -96,20 +96,15 @@ impl AppState {
         entry: crate::signatures::admission::Entry,
         fields: crate::signatures::form::SignatureFields,
     ) -> crate::signatures::admission::Attempt {
-        use crate::i18n::LanguageTag;
         // The signer's emails speak the interface language of the page signed on: what the
         // reader chose (the address, ?lang=, the switcher's cookie), else the language of the
         // text they read (the form's hidden field, `lang` in JSON), else their browser's.
-        let mut wanted: Vec<LanguageTag> = Vec::new();
-        wanted.extend(middleware::language_in_path(request.path()));
-        wanted.extend(crate::i18n::from_query(request));
-        wanted.extend(
-            request
-                .cookie(crate::i18n::LANGUAGE_COOKIE)
-                .and_then(|cookie| LanguageTag::parse(cookie.value())),
+        let in_path = middleware::language_in_path(request.path()).map(|tag| tag.as_str());
+        let wanted = crate::i18n::requested_then(
+            request,
+            in_path.as_deref(),
+            crate::i18n::LanguageTag::parse(&fields.lang),
         );
-        wanted.extend(LanguageTag::parse(&fields.lang));
-        wanted.extend(crate::i18n::requested(request, None));
         crate::signatures::admission::Attempt {
             entry,
             letter: letter.clone(),

@@ -100,6 +100,16 @@ pub fn from_query(request: &HttpRequest) -> Option<LanguageTag> {
 /// `from_address`, else `?lang=`), then the switcher's cookie, then `Accept-Language` in the
 /// order the browser sent it. Unreadable entries are skipped, never an error.
 pub fn requested(request: &HttpRequest, from_address: Option<&str>) -> Vec<LanguageTag> {
+    requested_then(request, from_address, None)
+}
+
+/// Like [`requested`], with `then` (what the page itself says, such as the language of the
+/// text a form was shown in) after the reader's own choices and before their browser's.
+pub fn requested_then(
+    request: &HttpRequest,
+    from_address: Option<&str>,
+    then: Option<LanguageTag>,
+) -> Vec<LanguageTag> {
     let mut wanted = Vec::new();
     let explicit = from_address
         .and_then(LanguageTag::parse)
@@ -108,6 +118,7 @@ pub fn requested(request: &HttpRequest, from_address: Option<&str>) -> Vec<Langu
     if let Some(cookie) = request.cookie(LANGUAGE_COOKIE) {
         wanted.extend(LanguageTag::parse(cookie.value()));
     }
+    wanted.extend(then);
     if let Some(header) = request
         .headers()
         .get(actix_web::http::header::ACCEPT_LANGUAGE)
@@ -117,7 +128,7 @@ pub fn requested(request: &HttpRequest, from_address: Option<&str>) -> Vec<Langu
             fluent_langneg::accepted_languages::parse(header)
                 .into_iter()
                 .filter_map(|id| LanguageTag::parse(&id.to_string()))
-                // A header may list many; the first few carry the reader's intent.
+                // A header may list many; the first few readable ones carry the intent.
                 .take(8),
         );
     }
