@@ -12,10 +12,10 @@ use crate::mail::{self, OutgoingMail, messages};
 use crate::members::{self, Member};
 use crate::signatures::details::SignerDetails;
 use crate::signatures::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
-use crate::signatures::sign::retire_tokens;
+use crate::signatures::links;
 use crate::signatures::{
     SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy, TokenError,
-    issue_token, normalize_organization,
+    normalize_organization,
 };
 use crate::tokens::{self as token_codec, TokenPurpose};
 
@@ -408,7 +408,7 @@ pub fn accept(
             Ok(0) => return Err(AcceptError::AlreadySigned),
             other => other?,
         };
-        retire_tokens(connection, &signature_id, TokenPurpose::Verify, now)?;
+        links::retire(connection, &signature_id, Some(TokenPurpose::Verify), now)?;
         diesel::update(tokens::table.find(&target.token_id))
             .set(tokens::used_at.eq(now))
             .execute(connection)?;
@@ -418,13 +418,11 @@ pub fn accept(
                 invites::answered_at.eq(now),
             ))
             .execute(connection)?;
-        let withdraw = issue_token(
+        let withdraw = links::issue(
             connection,
             &signature_id,
-            &letter.id,
             TokenPurpose::Withdraw,
             now + policy.withdraw_token_lifetime,
-            now,
         )?;
         let withdraw_url = policy.withdraw_url(&withdraw);
         let content = if listed {

@@ -55,6 +55,7 @@ impl Application {
             settings.mail.clone(),
             settings.limits.emails_per_minute,
             Arc::clone(&mail_wakeup),
+            settings.public_base(),
         );
         let (stop_worker, stop) = tokio::sync::watch::channel(false);
         let worker = actix_web::rt::spawn(worker.run(stop));

@@ -39,6 +39,12 @@ pub fn hash(secret: &str) -> String {
     hex
 }
 
+/// The stored form of a token as 32 bytes (SHA-256), where no index is built over it (a
+/// signature's links: `signatures::links`); `hash` is the same digest in hex.
+pub fn digest(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
 /// Cheap shape check before touching the database.
 pub fn looks_like_token(secret: &str) -> bool {
     secret.len() == 43

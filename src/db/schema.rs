@@ -107,6 +107,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Declared by (signature, digest) for diesel; the database has only an index on the
+    /// signature (see the `signature_tokens` migration).
+    signature_tokens (signature_id, digest) {
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        signature_id -> Text,
+        purpose -> Text,
+        digest -> Binary,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> Text,
         message_id -> Text,
@@ -295,6 +307,7 @@ diesel::joinable!(letter_deliveries -> letters (letter_id));
 diesel::joinable!(letter_translations -> letters (letter_id));
 diesel::joinable!(signatures -> letters (letter_id));
 diesel::joinable!(tokens -> signatures (signature_id));
+diesel::joinable!(signature_tokens -> signatures (signature_id));
 diesel::joinable!(updates -> letters (letter_id));
 
 diesel::joinable!(invites -> members (member_id));
@@ -308,6 +321,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     signatures,
     signature_tallies,
     tokens,
+    signature_tokens,
     outbox,
     members,
     invites,

@@ -101,6 +101,8 @@ pub struct OutboxRecord {
     /// an update message, which says everything by its `update_id` and address.
     pub params: Option<String>,
     pub update_id: Option<String>,
+    /// The signature a message is about (a confirmation's name and links come from it).
+    pub signature_id: Option<String>,
 }
 
 impl OutboxRecord {

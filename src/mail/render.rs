@@ -8,7 +8,7 @@ use super::outbox::{MailKind, OutboxRecord};
 use super::transport::Envelope;
 use crate::db::{DbConnection, DbError};
 use crate::letters::Letter;
-use crate::signatures::sign::ConfirmationParams;
+use crate::signatures::sign::{ConfirmationSigner, StoredConfirmation};
 use crate::updates::UpdateRenderer;
 
 /// What to do with a claimed message after rendering.
@@ -41,43 +41,78 @@ impl Prepared {
     }
 }
 
-/// Renders a claimed batch for sending; what a kind needs (a letter, an update) is loaded
-/// once per batch.
+/// Renders a claimed batch for sending; what a kind needs (a letter, an update, the
+/// signatures confirmations are about) is loaded once per batch. `public_base` is where the
+/// links in the messages point.
 pub fn prepare(
     connection: &mut DbConnection,
     records: &[OutboxRecord],
+    public_base: &str,
 ) -> Result<Vec<Prepared>, DbError> {
     let mut letters: HashMap<String, Option<Letter>> = HashMap::new();
     let mut updates = UpdateRenderer::default();
+    let signers = confirmation_signers(connection, records)?;
     let mut prepared = Vec::with_capacity(records.len());
     for record in records {
         prepared.push(match record.kind {
             None => Prepared::Send(Envelope::stored(record)),
-            Some(MailKind::ConfirmSignature) => confirmation(connection, record, &mut letters)?,
+            Some(MailKind::ConfirmSignature) => {
+                confirmation(connection, record, &signers, &mut letters, public_base)?
+            }
             Some(MailKind::Update) => updates.render(connection, record)?,
         });
     }
     Ok(prepared)
 }
 
+/// The signatures the batch's confirmations are about, in one query.
+fn confirmation_signers(
+    connection: &mut DbConnection,
+    records: &[OutboxRecord],
+) -> Result<HashMap<String, ConfirmationSigner>, diesel::result::Error> {
+    use crate::db::schema::signatures;
+    use diesel::prelude::*;
+    let ids: Vec<&str> = records
+        .iter()
+        .filter(|record| record.kind == Some(MailKind::ConfirmSignature))
+        .filter_map(|record| record.signature_id.as_deref())
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(signatures::table
+        .filter(signatures::id.eq_any(&ids))
+        .select(ConfirmationSigner::as_select())
+        .load::<ConfirmationSigner>(connection)?
+        .into_iter()
+        .map(|signer| (signer.id.clone(), signer))
+        .collect())
+}
+
 fn confirmation(
     connection: &mut DbConnection,
     record: &OutboxRecord,
+    signers: &HashMap<String, ConfirmationSigner>,
     letters: &mut HashMap<String, Option<Letter>>,
+    public_base: &str,
 ) -> Result<Prepared, diesel::result::Error> {
-    let params: Option<ConfirmationParams> = record
-        .params
-        .as_deref()
-        .and_then(|params| serde_json::from_str(params).ok());
-    let Some(params) = params else {
+    let Some(params) = record.params.as_deref().and_then(StoredConfirmation::parse) else {
         return Ok(Prepared::Skip("skipped: unreadable parameters".into()));
+    };
+    let signer = record
+        .signature_id
+        .as_deref()
+        .and_then(|id| signers.get(id));
+    let Some(letter_id) = params.letter_id(signer) else {
+        return Ok(Prepared::Skip("skipped: the signature is gone".into()));
     };
     // The letter as the signer's language has it (title, addressee), when it is translated
     // into that language; else the original. Loaded once per (letter, language) per batch.
-    let key = format!("{}/{}", params.letter, params.lang.as_deref().unwrap_or(""));
+    let lang = params.lang();
+    let key = format!("{letter_id}/{}", lang.unwrap_or(""));
     if !letters.contains_key(&key) {
-        let found = match crate::letters::find_by_id(connection, &params.letter)? {
-            Some(letter) => match params.lang.as_deref().filter(|lang| *lang != letter.lang) {
+        let found = match crate::letters::find_by_id(connection, letter_id)? {
+            Some(letter) => match lang.filter(|lang| *lang != letter.lang) {
                 Some(lang) => crate::letters::translations::find(connection, &letter.id, lang)?
                     .map(|translation| translation.applied_to(&letter))
                     .or(Some(letter)),
@@ -90,5 +125,8 @@ fn confirmation(
     let Some(Some(letter)) = letters.get(&key) else {
         return Ok(Prepared::Skip("skipped: the letter is gone".into()));
     };
-    Ok(Prepared::rendered(record, params.render(letter), None))
+    Ok(match params.render(letter, signer, public_base) {
+        Some(content) => Prepared::rendered(record, content, None),
+        None => Prepared::Skip("skipped: the signature is gone".into()),
+    })
 }

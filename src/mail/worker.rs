@@ -38,6 +38,8 @@ pub struct MailWorker {
     /// The ceiling on outgoing email per minute across every instance on the database: past
     /// it, mail waits in the outbox; nothing is dropped.
     emails_per_minute: i64,
+    /// Where the links in messages rendered at send time point (`server.public_url`).
+    public_base: Arc<str>,
 }
 
 /// What one round of delivery did.
@@ -59,6 +61,7 @@ impl MailWorker {
         settings: MailSettings,
         emails_per_minute: u32,
         wakeup: Arc<Notify>,
+        public_base: &str,
     ) -> Self {
         MailWorker {
             pool,
@@ -66,6 +69,7 @@ impl MailWorker {
             settings,
             wakeup,
             emails_per_minute: i64::from(emails_per_minute.max(1)),
+            public_base: Arc::from(public_base),
         }
     }
 
@@ -249,9 +253,10 @@ impl MailWorker {
                 .collect());
         }
         let pool = self.pool.clone();
+        let public_base = Arc::clone(&self.public_base);
         run_blocking(move || {
             let mut connection = pool.get()?;
-            let prepared = render::prepare(&mut connection, &batch)?;
+            let prepared = render::prepare(&mut connection, &batch, &public_base)?;
             Ok(batch.into_iter().zip(prepared).collect())
         })
         .await

@@ -8,23 +8,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::details::SignerDetails;
-use super::sign::retire_tokens;
+use super::links::{self, FoundToken};
 use super::{SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy};
-use crate::db::schema::{signatures, tokens};
+use crate::db::schema::signatures;
 use crate::db::{self, DbConnection};
 use crate::letters::{Letter, LetterStatus};
 use crate::mail::{self, OutgoingMail, messages};
-use crate::tokens::{self as token_codec, TokenPurpose};
-
-#[derive(Clone, Debug, Queryable, Selectable)]
-#[diesel(table_name = tokens)]
-struct TokenRecord {
-    id: String,
-    purpose: TokenPurpose,
-    signature_id: Option<String>,
-    expires_at: NaiveDateTime,
-    used_at: Option<NaiveDateTime>,
-}
+use crate::tokens::TokenPurpose;
 
 /// Why an emailed link did not work, in terms the person can act on.
 #[derive(Debug, thiserror::Error)]
@@ -65,24 +55,12 @@ pub struct TokenTarget {
 
 fn load_token(
     connection: &mut DbConnection,
-    secret: &str,
+    link: &str,
     purpose: TokenPurpose,
-) -> Result<(TokenRecord, SignatureRecord), TokenError> {
-    if !token_codec::looks_like_token(secret) {
-        return Err(TokenError::Invalid);
-    }
-    let token = tokens::table
-        .filter(tokens::token_hash.eq(token_codec::hash(secret)))
-        .select(TokenRecord::as_select())
-        .first(connection)
-        .optional()?
-        .ok_or(TokenError::Invalid)?;
-    if token.purpose != purpose {
-        return Err(TokenError::Invalid);
-    }
-    let signature_id = token.signature_id.as_deref().ok_or(TokenError::Invalid)?;
+) -> Result<(FoundToken, SignatureRecord), TokenError> {
+    let token = links::find(connection, link, purpose)?.ok_or(TokenError::Invalid)?;
     let signature = signatures::table
-        .find(signature_id)
+        .find(&token.signature_id)
         .select(SignatureRecord::as_select())
         .first(connection)
         .optional()?
@@ -267,9 +245,7 @@ fn confirm_in_transaction(
             .first::<SignatureState>(connection)?;
         return answer_for(current);
     }
-    diesel::update(tokens::table.find(&token.id))
-        .set(tokens::used_at.eq(now))
-        .execute(connection)?;
+    links::mark_used(connection, &token, now)?;
     Ok(ConfirmOutcome::Confirmed { awaiting_approval })
 }
 
@@ -297,7 +273,7 @@ fn mark_duplicate(
             letter_id: Some(letter.id.clone()),
         });
     }
-    retire_tokens(connection, &signature.id, TokenPurpose::Verify, now)?;
+    links::retire(connection, &signature.id, Some(TokenPurpose::Verify), now)?;
     let organization = signature.organization.as_deref().unwrap_or(&signature.name);
     let content = messages::organization_duplicate(
         letter,
@@ -354,10 +330,7 @@ pub fn withdraw(
         if changed == 0 {
             return Ok(WithdrawOutcome::AlreadyWithdrawn);
         }
-        diesel::update(tokens::table.filter(tokens::signature_id.eq(&signature.id)))
-            .filter(tokens::used_at.is_null())
-            .set(tokens::used_at.eq(now))
-            .execute(connection)?;
+        links::retire(connection, &signature.id, None, now)?;
         // The outbox holds the name and address too (in the confirmation, say): erase them
         // now, with the signature, not at the next purge.
         mail::outbox::redact_for_signature(connection, &signature.id)?;

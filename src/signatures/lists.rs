@@ -9,7 +9,7 @@ use diesel::sql_types::Bool;
 use serde::Serialize;
 
 use super::{PublicSignatory, SignatureKind, SignatureRecord, SignatureState, is_counted};
-use crate::db::schema::{signature_tallies, signatures, tokens};
+use crate::db::schema::{signature_tallies, signatures};
 use crate::db::{self, DbConnection};
 use crate::letters::Letter;
 
@@ -123,8 +123,7 @@ pub fn purge_unconfirmed(
         if stale.is_empty() {
             return Ok(0);
         }
-        diesel::delete(tokens::table.filter(tokens::signature_id.eq_any(&stale)))
-            .execute(connection)?;
+        super::links::delete_for(connection, &stale)?;
         diesel::delete(signatures::table.filter(signatures::id.eq_any(&stale))).execute(connection)
     })
 }
@@ -212,6 +211,8 @@ pub fn listed_individuals(
             letter.organizations_need_approval,
         ))
         .filter(signatures::public.eq(true))
+        // Says what `signatures_recent_listed` holds (confirmed rows only), so that index serves.
+        .filter(signatures::verified_at.is_not_null())
         .order((signatures::verified_at.desc(), signatures::id.desc()))
         .offset(offset)
         .limit(limit)

@@ -7,6 +7,7 @@ pub mod confirm;
 pub mod details;
 pub mod email_address;
 pub mod form;
+pub mod links;
 pub mod lists;
 pub mod moderation;
 pub mod sign;
@@ -26,7 +27,7 @@ pub use lists::{
     SignatureCounts, SignatureFilter, count_by_state, count_in_state, counted_and_listed,
     find_for_letter, listed_individuals, listed_organizations, purge_unconfirmed,
 };
-pub use sign::{issue_token, resend, sign};
+pub use sign::{resend, sign};
 pub use state::{SignatureKind, SignatureState, is_counted};
 
 /// A signature as stored, with its private fields. Never rendered publicly as such: public
@@ -101,12 +102,12 @@ pub struct SigningPolicy {
 }
 
 impl SigningPolicy {
-    pub fn verify_url(&self, secret: &str) -> String {
-        format!("{}/verify/{secret}", self.public_base)
+    pub fn verify_url(&self, link: &str) -> String {
+        links::verify_url(&self.public_base, link)
     }
 
-    pub fn withdraw_url(&self, secret: &str) -> String {
-        format!("{}/withdraw/{secret}", self.public_base)
+    pub fn withdraw_url(&self, link: &str) -> String {
+        links::withdraw_url(&self.public_base, link)
     }
 
     pub fn letter_url(&self, slug: &str) -> String {

@@ -4,9 +4,7 @@
 
 use diesel::prelude::*;
 
-use super::{
-    SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy, issue_token,
-};
+use super::{SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy};
 use crate::db::schema::signatures;
 use crate::db::{self, DbConnection};
 use crate::letters::Letter;
@@ -122,13 +120,11 @@ fn decide_seen(
             }
             let content = match decision {
                 Decision::Approve => {
-                    let withdraw = issue_token(
+                    let withdraw = super::links::issue(
                         connection,
                         id,
-                        &letter.id,
                         TokenPurpose::Withdraw,
                         now + policy.withdraw_token_lifetime,
-                        now,
                     )?;
                     // In the language of the text its contact signed.
                     messages::organization_listed(

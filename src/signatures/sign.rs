@@ -8,15 +8,16 @@ use diesel::prelude::*;
 use super::details::SignerDetails;
 use super::email_address::EmailAddress;
 use super::form::SignatureInput;
+use super::links::{self, NewSignatureToken};
 use super::{
     SignError, SignOutcome, SignatureKind, SignatureRecord, SignatureState, SigningPolicy,
 };
-use crate::db::schema::{signatures, tokens};
+use crate::db::schema::signatures;
 use crate::db::{self, DbConnection};
 use crate::letters::Letter;
 use crate::mail::outbox::MailKind;
 use crate::mail::{self, OutgoingMail, messages};
-use crate::tokens::{self as token_codec, TokenPurpose};
+use crate::tokens::TokenPurpose;
 
 /// Stores a pending signature with its tokens and its confirmation email in one transaction,
 /// or, for an address that already signed, queues the appropriate email instead.
@@ -74,13 +75,12 @@ pub(crate) fn sign_in_transaction(
         if existing.state != SignatureState::Withdrawn {
             return match existing.state {
                 SignatureState::Pending => {
-                    retire_tokens(connection, &existing.id, TokenPurpose::Verify, now)?;
+                    links::retire(connection, &existing.id, Some(TokenPurpose::Verify), now)?;
                     queue_confirmation(
                         connection,
-                        letter,
                         &Signer {
+                            id: &existing.id,
                             mail_lang: input.mail_lang.as_deref(),
-                            ..Signer::of(&existing)
                         },
                         input.email.as_str(),
                         policy,
@@ -130,14 +130,12 @@ pub(crate) fn sign_new_batch(
         .collect();
     let mut tokens = Vec::with_capacity(2 * jobs.len());
     let mut mails = Vec::with_capacity(jobs.len());
-    for ((letter, input), row) in jobs.iter().zip(&rows) {
-        let (new_tokens, mail) = confirmation(
-            letter,
-            &Signer::new(&row.id, input),
-            input.email.as_str(),
-            policy,
-            now,
-        )?;
+    for ((_, input), row) in jobs.iter().zip(&rows) {
+        let signer = Signer {
+            id: &row.id,
+            mail_lang: input.mail_lang.as_deref(),
+        };
+        let (new_tokens, mail) = confirmation(&signer, input.email.as_str(), policy, now)?;
         tokens.extend(new_tokens);
         mails.push(mail);
     }
@@ -145,10 +143,7 @@ pub(crate) fn sign_new_batch(
         connection,
         diesel::insert_into(signatures::table).values(&rows)
     )?;
-    crate::execute_on_backend!(
-        connection,
-        diesel::insert_into(tokens::table).values(&tokens)
-    )?;
+    links::insert(connection, &tokens)?;
     mail::outbox::enqueue_many(connection, &mails, now)?;
     Ok(())
 }
@@ -198,13 +193,11 @@ fn queue_already_signed(
     now: NaiveDateTime,
     mail_lang: Option<&str>,
 ) -> Result<(), SignError> {
-    let withdraw = issue_token(
+    let withdraw = links::issue(
         connection,
         &existing.id,
-        &letter.id,
         TokenPurpose::Withdraw,
         now + policy.withdraw_token_lifetime,
-        now,
     )?;
     let content = messages::already_signed(
         letter,
@@ -248,11 +241,13 @@ pub fn resend(
             let record = lock_signature(connection, record)?;
             match record.state {
                 SignatureState::Pending => {
-                    retire_tokens(connection, &record.id, TokenPurpose::Verify, now)?;
+                    links::retire(connection, &record.id, Some(TokenPurpose::Verify), now)?;
                     queue_confirmation(
                         connection,
-                        letter,
-                        &Signer::of(&record),
+                        &Signer {
+                            id: &record.id,
+                            mail_lang: None,
+                        },
                         &record.email,
                         policy,
                         now,
@@ -299,51 +294,23 @@ fn lock_signature(
         .first(connection)
 }
 
-/// Who a confirmation email is about.
+/// Who a confirmation email is about: the rest (name, organization, letter) is read from
+/// the signature's row when the email is sent.
 struct Signer<'a> {
     id: &'a str,
-    kind: SignatureKind,
-    name: &'a str,
-    organization: Option<&'a str>,
     /// The interface language of their emails, when the signer's is known.
     mail_lang: Option<&'a str>,
 }
 
-impl<'a> Signer<'a> {
-    fn new(id: &'a str, input: &'a SignatureInput) -> Self {
-        Signer {
-            id,
-            kind: input.kind,
-            name: &input.name,
-            organization: input.organization.as_deref(),
-            mail_lang: input.mail_lang.as_deref(),
-        }
-    }
-
-    fn of(record: &'a SignatureRecord) -> Self {
-        Signer {
-            id: &record.id,
-            kind: record.kind,
-            name: &record.name,
-            organization: record.organization.as_deref(),
-            mail_lang: None,
-        }
-    }
-}
-
 fn queue_confirmation(
     connection: &mut DbConnection,
-    letter: &Letter,
     signature: &Signer<'_>,
     recipient: &str,
     policy: &SigningPolicy,
     now: NaiveDateTime,
 ) -> Result<(), SignError> {
-    let (new_tokens, mail) = confirmation(letter, signature, recipient, policy, now)?;
-    crate::execute_on_backend!(
-        connection,
-        diesel::insert_into(tokens::table).values(&new_tokens)
-    )?;
+    let (new_tokens, mail) = confirmation(signature, recipient, policy, now)?;
+    links::insert(connection, &new_tokens)?;
     mail::outbox::enqueue(connection, &mail, now)?;
     Ok(())
 }
@@ -351,44 +318,30 @@ fn queue_confirmation(
 /// The confirm and withdraw tokens of a pending signature and the email that carries them,
 /// built without touching the database.
 fn confirmation(
-    letter: &Letter,
     signature: &Signer<'_>,
     recipient: &str,
     policy: &SigningPolicy,
     now: NaiveDateTime,
-) -> Result<(Vec<NewToken>, OutgoingMail), SignError> {
+) -> Result<(Vec<NewSignatureToken>, OutgoingMail), SignError> {
     let expires_at = now + policy.verify_token_lifetime;
-    let (verify_row, verify) = NewToken::mint(
+    let (verify_row, verify) = links::mint(signature.id, TokenPurpose::Verify, expires_at);
+    let (withdraw_row, withdraw) = links::mint(
         signature.id,
-        &letter.id,
-        TokenPurpose::Verify,
-        expires_at,
-        now,
-    );
-    let (withdraw_row, withdraw) = NewToken::mint(
-        signature.id,
-        &letter.id,
         TokenPurpose::Withdraw,
         now + policy.withdraw_token_lifetime,
-        now,
     );
-    let organization = match signature.kind {
-        SignatureKind::Organization => signature.organization,
-        SignatureKind::Individual => None,
-    };
-    // Rendered when sent: the outbox keeps these few hundred bytes rather than the 5 KB of
-    // both bodies, for every signature still waiting for its email.
+    // Rendered when sent: the outbox keeps the two secrets (they exist nowhere else until
+    // the email is out), not the 5 KB of both bodies, nor what the signature's row says.
     let params = ConfirmationParams {
-        letter: letter.id.clone(),
-        name: signature.name.to_owned(),
-        organization: organization.map(str::to_owned),
-        verify_url: policy.verify_url(&verify),
-        withdraw_url: policy.withdraw_url(&withdraw),
-        expires_at,
+        verify,
+        withdraw,
+        expires_at: expires_at.and_utc().timestamp(),
         lang: signature.mail_lang.map(str::to_owned),
     };
     let params = serde_json::to_string(&params).map_err(|error| {
-        SignError::Unavailable(crate::db::DbError::TaskFailed(error.to_string()))
+        SignError::Unavailable(crate::db::DbError::TaskFailed(format!(
+            "writing a confirmation's parameters: {error}"
+        )))
     })?;
     Ok((
         vec![verify_row, withdraw_row],
@@ -397,99 +350,115 @@ fn confirmation(
     ))
 }
 
-/// What a confirmation email says, kept in the outbox until the worker renders it.
+/// What a confirmation email needs besides its signature's row, kept in the outbox until the
+/// worker renders it: the two links' secrets, when the confirm link expires, and the email's
+/// language. Short keys: this is most of a waiting signature's outbox row.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct ConfirmationParams {
+    #[serde(rename = "v")]
+    pub verify: String,
+    #[serde(rename = "w")]
+    pub withdraw: String,
+    /// Unix seconds.
+    #[serde(rename = "x")]
+    pub expires_at: i64,
+    /// The interface language the signer read the page in: the email's language.
+    #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}
+
+/// A confirmation queued before `signature_tokens`: whole links, and the signer's name as it
+/// was. Rendered as it was queued, so a message waiting across the upgrade still goes out.
+#[derive(Debug, serde::Deserialize)]
+pub struct LegacyConfirmationParams {
     pub letter: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub organization: Option<String>,
     pub verify_url: String,
     pub withdraw_url: String,
     pub expires_at: NaiveDateTime,
-    /// The interface language the signer read the page in: the email's language.
     #[serde(default)]
     pub lang: Option<String>,
 }
 
-impl ConfirmationParams {
-    /// The email, with the letter as it is when the message goes out.
-    pub fn render(&self, letter: &Letter) -> Result<crate::mail::MailContent, askama::Error> {
-        messages::confirm_signature(
-            letter,
-            &self.name,
-            self.organization.as_deref(),
-            &self.verify_url,
-            &self.withdraw_url,
-            self.expires_at,
-            self.lang.as_deref(),
-        )
+/// A queued confirmation's parameters, in either form.
+#[derive(Debug, serde::Deserialize)]
+#[serde(untagged)]
+pub enum StoredConfirmation {
+    Current(ConfirmationParams),
+    Legacy(LegacyConfirmationParams),
+}
+
+/// What a confirmation email reads from its signature's row when it is sent.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = signatures)]
+pub struct ConfirmationSigner {
+    pub id: String,
+    pub letter_id: String,
+    pub kind: SignatureKind,
+    pub name: String,
+    pub organization: Option<String>,
+}
+
+impl StoredConfirmation {
+    pub fn parse(params: &str) -> Option<StoredConfirmation> {
+        serde_json::from_str(params).ok()
     }
-}
 
-/// A token row as stored: only the hash; the secret goes into the email.
-#[derive(Insertable)]
-#[diesel(table_name = tokens, treat_none_as_default_value = false)]
-struct NewToken {
-    id: String,
-    token_hash: String,
-    purpose: TokenPurpose,
-    signature_id: Option<String>,
-    letter_id: Option<String>,
-    expires_at: NaiveDateTime,
-    created_at: NaiveDateTime,
-}
-
-impl NewToken {
-    fn mint(
-        signature_id: &str,
-        letter_id: &str,
-        purpose: TokenPurpose,
-        expires_at: NaiveDateTime,
-        now: NaiveDateTime,
-    ) -> (NewToken, String) {
-        let token = token_codec::mint();
-        let row = NewToken {
-            id: db::new_id(),
-            token_hash: token.hash,
-            purpose,
-            signature_id: Some(signature_id.to_owned()),
-            letter_id: Some(letter_id.to_owned()),
-            expires_at,
-            created_at: now,
-        };
-        (row, token.secret)
+    /// The letter the email is about: the signature's (the row is needed for a current one).
+    pub fn letter_id<'a>(&'a self, signer: Option<&'a ConfirmationSigner>) -> Option<&'a str> {
+        match self {
+            StoredConfirmation::Current(_) => signer.map(|signer| signer.letter_id.as_str()),
+            StoredConfirmation::Legacy(legacy) => Some(&legacy.letter),
+        }
     }
-}
 
-/// Stores a new token and returns its secret, which exists from now on only in the email.
-pub fn issue_token(
-    connection: &mut DbConnection,
-    signature_id: &str,
-    letter_id: &str,
-    purpose: TokenPurpose,
-    expires_at: NaiveDateTime,
-    now: NaiveDateTime,
-) -> Result<String, diesel::result::Error> {
-    let (row, secret) = NewToken::mint(signature_id, letter_id, purpose, expires_at, now);
-    diesel::insert_into(tokens::table)
-        .values(&row)
-        .execute(connection)?;
-    Ok(secret)
-}
+    pub fn lang(&self) -> Option<&str> {
+        match self {
+            StoredConfirmation::Current(params) => params.lang.as_deref(),
+            StoredConfirmation::Legacy(legacy) => legacy.lang.as_deref(),
+        }
+    }
 
-pub(crate) fn retire_tokens(
-    connection: &mut DbConnection,
-    signature_id: &str,
-    purpose: TokenPurpose,
-    now: NaiveDateTime,
-) -> Result<usize, diesel::result::Error> {
-    diesel::update(
-        tokens::table
-            .filter(tokens::signature_id.eq(signature_id))
-            .filter(tokens::purpose.eq(purpose))
-            .filter(tokens::used_at.is_null()),
-    )
-    .set(tokens::used_at.eq(now))
-    .execute(connection)
+    /// The email, with the letter as it is when the message goes out; `None` when a current
+    /// one's signature is gone (purged unconfirmed: nothing left to confirm).
+    pub fn render(
+        &self,
+        letter: &Letter,
+        signer: Option<&ConfirmationSigner>,
+        public_base: &str,
+    ) -> Option<Result<crate::mail::MailContent, askama::Error>> {
+        match self {
+            StoredConfirmation::Current(params) => {
+                let signer = signer?;
+                let expires_at = chrono::DateTime::from_timestamp(params.expires_at, 0)?;
+                let organization = match signer.kind {
+                    SignatureKind::Organization => signer.organization.as_deref(),
+                    SignatureKind::Individual => None,
+                };
+                Some(messages::confirm_signature(
+                    letter,
+                    &signer.name,
+                    organization,
+                    &links::verify_url(public_base, &links::link_token(&signer.id, &params.verify)),
+                    &links::withdraw_url(
+                        public_base,
+                        &links::link_token(&signer.id, &params.withdraw),
+                    ),
+                    expires_at.naive_utc(),
+                    params.lang.as_deref(),
+                ))
+            }
+            StoredConfirmation::Legacy(legacy) => Some(messages::confirm_signature(
+                letter,
+                &legacy.name,
+                legacy.organization.as_deref(),
+                &legacy.verify_url,
+                &legacy.withdraw_url,
+                legacy.expires_at,
+                legacy.lang.as_deref(),
+            )),
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use awc::http::StatusCode;
 use diesel::prelude::*;
 use undersigned::db::DbConnection;
-use undersigned::db::schema::tokens;
+use undersigned::db::schema::signature_tokens;
 
 use crate::helpers::{Backend, spawn_app};
 use crate::on_both_backends;
@@ -233,8 +233,8 @@ async fn forged_and_expired_links_get_a_clear_page(backend: Backend) {
     );
 
     let past = undersigned::db::now() - chrono::Duration::hours(1);
-    diesel::update(tokens::table)
-        .set(tokens::expires_at.eq(past))
+    diesel::update(signature_tokens::table)
+        .set(signature_tokens::expires_at.eq(past))
         .execute(&mut *app.connection() as &mut DbConnection)
         .expect("age the tokens");
     let expired = app.get(&verify).await;

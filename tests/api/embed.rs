@@ -200,7 +200,7 @@ async fn signing_through_the_embed_is_signing_on_the_letter_page(backend: Backen
     assert_eq!(from_embed.subject, from_page.subject);
     let normalized = |text: &str, name: &str| {
         let token =
-            regex::Regex::new(r"/(verify|withdraw)/[A-Za-z0-9_-]+").expect("a valid pattern");
+            regex::Regex::new(r"/(verify|withdraw)/[A-Za-z0-9_.-]+").expect("a valid pattern");
         token
             .replace_all(&text.replace(name, "NAME"), "/$1/TOKEN")
             .into_owned()

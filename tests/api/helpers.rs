@@ -849,12 +849,20 @@ impl TestApp {
             .expect("the letter exists")
     }
 
+    /// Emailed tokens stored: signatures' links and invites'.
     pub fn token_count(&self) -> i64 {
-        use undersigned::db::schema::tokens;
-        tokens::table
+        use undersigned::db::schema::{signature_tokens, tokens};
+        let mut connection = self.connection();
+        let connection = &mut *connection as &mut DbConnection;
+        let links: i64 = signature_tokens::table
             .count()
-            .get_result(&mut *self.connection() as &mut DbConnection)
-            .expect("count tokens")
+            .get_result(connection)
+            .expect("count signature tokens");
+        let others: i64 = tokens::table
+            .count()
+            .get_result(connection)
+            .expect("count tokens");
+        links + others
     }
 
     /// Outbox rows (queued or sent) addressed to `recipient`.

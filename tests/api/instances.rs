@@ -10,7 +10,7 @@ use awc::http::StatusCode;
 use diesel::prelude::*;
 use futures_util::future::{join, join_all};
 use undersigned::db::DbConnection;
-use undersigned::db::schema::{audit_log, outbox, signatures, tokens};
+use undersigned::db::schema::{audit_log, outbox, signature_tokens, signatures};
 
 use crate::helpers::{
     Backend, PUBLIC_URL, Response, StaffClient, TestApp, encode, fresh_database_url, test_settings,
@@ -391,10 +391,10 @@ async fn concurrent_resends_on_two_instances_leave_exactly_one_valid_link(backen
             .select(signatures::id)
             .first(&mut *connection as &mut DbConnection)
             .expect("the signature");
-        let unused: i64 = tokens::table
-            .filter(tokens::signature_id.eq(&signature))
-            .filter(tokens::purpose.eq("verify"))
-            .filter(tokens::used_at.is_null())
+        let unused: i64 = signature_tokens::table
+            .filter(signature_tokens::signature_id.eq(&signature))
+            .filter(signature_tokens::purpose.eq("verify"))
+            .filter(signature_tokens::used_at.is_null())
             .count()
             .get_result(&mut *connection as &mut DbConnection)
             .expect("count tokens");

@@ -37,6 +37,7 @@ mod reliability;
 mod shared_limits;
 mod sharing;
 mod sign_flow;
+mod signature_links;
 mod signer_fixes;
 mod signer_pages;
 mod signing_hardening;

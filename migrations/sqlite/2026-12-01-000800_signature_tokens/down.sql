@@ -1,0 +1,3 @@
+DROP INDEX signatures_recent_listed;
+CREATE INDEX signatures_recent_listed ON signatures(letter_id, state, kind, public, verified_at, id);
+DROP TABLE signature_tokens;

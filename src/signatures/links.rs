@@ -1,0 +1,254 @@
+//! The links emailed about a signature: confirm it, or withdraw it. A link's token is the
+//! signature's id and a secret of 256 random bits, `{signature id}.{secret}`. Only the
+//! secret's SHA-256 digest is stored, in `signature_tokens` beside the signature's id: the id
+//! finds that signature's few tokens through one index, and the digest proves the secret.
+//! No row id, no index over the digests, no letter id: a waiting signature's two tokens
+//! take about a third of what the former `tokens` rows took with their three indexes
+//! (BENCHMARKS.md, "Bytes per waiting signature").
+//!
+//! Links minted before `signature_tokens` existed are a bare secret whose hex digest is in
+//! `tokens`; they keep working, through the same functions, until they expire.
+//!
+//! Every read and change of a signature's tokens is here.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{signature_tokens, tokens};
+use crate::tokens::{self as token_codec, TokenPurpose};
+
+/// A token as first stored: the secret went into an email and is forgotten here.
+#[derive(Insertable)]
+#[diesel(table_name = signature_tokens, treat_none_as_default_value = false)]
+pub struct NewSignatureToken {
+    expires_at: NaiveDateTime,
+    signature_id: String,
+    purpose: TokenPurpose,
+    digest: Vec<u8>,
+}
+
+/// A fresh token for `signature_id`: the row to store, and the secret for the email (the
+/// link's token is `link_token(signature_id, secret)`).
+pub fn mint(
+    signature_id: &str,
+    purpose: TokenPurpose,
+    expires_at: NaiveDateTime,
+) -> (NewSignatureToken, String) {
+    let token = token_codec::mint();
+    let row = NewSignatureToken {
+        expires_at,
+        signature_id: signature_id.to_owned(),
+        purpose,
+        digest: token_codec::digest(&token.secret),
+    };
+    (row, token.secret)
+}
+
+/// What goes into a link's path: the signature's id, a dot, the secret.
+pub fn link_token(signature_id: &str, secret: &str) -> String {
+    format!("{signature_id}.{secret}")
+}
+
+/// The page that confirms a signature, for a link's token.
+pub fn verify_url(public_base: &str, link: &str) -> String {
+    format!("{public_base}/verify/{link}")
+}
+
+/// The page that withdraws a signature, for a link's token.
+pub fn withdraw_url(public_base: &str, link: &str) -> String {
+    format!("{public_base}/withdraw/{link}")
+}
+
+/// Stores minted tokens, however many, in one statement (the sign writer's batches).
+pub fn insert(
+    connection: &mut DbConnection,
+    rows: &[NewSignatureToken],
+) -> Result<(), diesel::result::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    crate::execute_on_backend!(
+        connection,
+        diesel::insert_into(signature_tokens::table).values(rows)
+    )?;
+    Ok(())
+}
+
+/// Mints and stores one token; returns the link's token, which exists from now on only in
+/// the email.
+pub fn issue(
+    connection: &mut DbConnection,
+    signature_id: &str,
+    purpose: TokenPurpose,
+    expires_at: NaiveDateTime,
+) -> Result<String, diesel::result::Error> {
+    let (row, secret) = mint(signature_id, purpose, expires_at);
+    insert(connection, std::slice::from_ref(&row))?;
+    Ok(link_token(signature_id, &secret))
+}
+
+/// Where a found token is stored, to mark that one used.
+#[derive(Clone, Debug)]
+enum Stored {
+    Signature {
+        digest: Vec<u8>,
+    },
+    /// A link minted before `signature_tokens`: its row in `tokens`.
+    Legacy {
+        id: String,
+    },
+}
+
+/// A token a link named, of the purpose asked for.
+#[derive(Clone, Debug)]
+pub struct FoundToken {
+    stored: Stored,
+    pub signature_id: String,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+}
+
+/// The token behind a link's token, if it is one of ours and of this purpose. Anything else
+/// (malformed, forged, another purpose, another signature's secret) finds nothing.
+pub fn find(
+    connection: &mut DbConnection,
+    link: &str,
+    purpose: TokenPurpose,
+) -> Result<Option<FoundToken>, diesel::result::Error> {
+    if let Some((signature_id, secret)) = link.split_once('.') {
+        if !looks_like_id(signature_id) || !token_codec::looks_like_token(secret) {
+            return Ok(None);
+        }
+        let digest = token_codec::digest(secret);
+        let found = signature_tokens::table
+            .filter(signature_tokens::signature_id.eq(signature_id))
+            .filter(signature_tokens::purpose.eq(purpose))
+            .filter(signature_tokens::digest.eq(&digest))
+            .select((signature_tokens::expires_at, signature_tokens::used_at))
+            .first::<(NaiveDateTime, Option<NaiveDateTime>)>(connection)
+            .optional()?;
+        return Ok(found.map(|(expires_at, used_at)| FoundToken {
+            stored: Stored::Signature { digest },
+            signature_id: signature_id.to_owned(),
+            expires_at,
+            used_at,
+        }));
+    }
+    if !token_codec::looks_like_token(link) {
+        return Ok(None);
+    }
+    let found = tokens::table
+        .filter(tokens::token_hash.eq(token_codec::hash(link)))
+        .filter(tokens::purpose.eq(purpose))
+        .select((
+            tokens::id,
+            tokens::signature_id,
+            tokens::expires_at,
+            tokens::used_at,
+        ))
+        .first::<(String, Option<String>, NaiveDateTime, Option<NaiveDateTime>)>(connection)
+        .optional()?;
+    Ok(found.and_then(|(id, signature_id, expires_at, used_at)| {
+        Some(FoundToken {
+            stored: Stored::Legacy { id },
+            signature_id: signature_id?,
+            expires_at,
+            used_at,
+        })
+    }))
+}
+
+/// A signature id's shape (a UUID as `db::new_id` writes it), checked before any query.
+fn looks_like_id(text: &str) -> bool {
+    text.len() == 36
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_hexdigit() || byte == b'-')
+}
+
+/// Marks the token a link named as used.
+pub fn mark_used(
+    connection: &mut DbConnection,
+    token: &FoundToken,
+    now: NaiveDateTime,
+) -> Result<(), diesel::result::Error> {
+    match &token.stored {
+        Stored::Signature { digest } => diesel::update(
+            signature_tokens::table
+                .filter(signature_tokens::signature_id.eq(&token.signature_id))
+                .filter(signature_tokens::digest.eq(digest)),
+        )
+        .set(signature_tokens::used_at.eq(now))
+        .execute(connection)?,
+        Stored::Legacy { id } => diesel::update(tokens::table.find(id))
+            .set(tokens::used_at.eq(now))
+            .execute(connection)?,
+    };
+    Ok(())
+}
+
+/// Stops every unused token of `purpose` of a signature from working (a resend's new link
+/// replaces the old one), or of every purpose with `None` (a withdrawal). Returns how many.
+pub fn retire(
+    connection: &mut DbConnection,
+    signature_id: &str,
+    purpose: Option<TokenPurpose>,
+    now: NaiveDateTime,
+) -> Result<usize, diesel::result::Error> {
+    let purposes = match purpose {
+        Some(purpose) => vec![purpose],
+        None => vec![TokenPurpose::Verify, TokenPurpose::Withdraw],
+    };
+    let current = diesel::update(
+        signature_tokens::table
+            .filter(signature_tokens::signature_id.eq(signature_id))
+            .filter(signature_tokens::purpose.eq_any(&purposes))
+            .filter(signature_tokens::used_at.is_null()),
+    )
+    .set(signature_tokens::used_at.eq(now))
+    .execute(connection)?;
+    let legacy = diesel::update(
+        tokens::table
+            .filter(tokens::signature_id.eq(signature_id))
+            .filter(tokens::purpose.eq_any(&purposes))
+            .filter(tokens::used_at.is_null()),
+    )
+    .set(tokens::used_at.eq(now))
+    .execute(connection)?;
+    Ok(current + legacy)
+}
+
+/// Deletes every token of these signatures (they are being deleted).
+pub fn delete_for(
+    connection: &mut DbConnection,
+    signature_ids: &[String],
+) -> Result<(), diesel::result::Error> {
+    diesel::delete(
+        signature_tokens::table.filter(signature_tokens::signature_id.eq_any(signature_ids)),
+    )
+    .execute(connection)?;
+    diesel::delete(tokens::table.filter(tokens::signature_id.eq_any(signature_ids)))
+        .execute(connection)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_names_its_signature_and_only_the_digest_is_kept() {
+        let signature = crate::db::new_id();
+        let (row, secret) = mint(&signature, TokenPurpose::Verify, crate::db::now());
+        let link = link_token(&signature, &secret);
+        let (id, rest) = link.split_once('.').expect("a dot between id and secret");
+        assert_eq!(id, signature);
+        assert!(looks_like_id(id));
+        assert!(token_codec::looks_like_token(rest));
+        assert_eq!(row.digest, token_codec::digest(&secret));
+        assert_eq!(row.digest.len(), 32);
+        assert!(!looks_like_id("../../etc/passwd"));
+        assert!(!looks_like_id(&"a".repeat(37)));
+    }
+}
