@@ -159,6 +159,8 @@ diesel::table! {
         queue_cursor -> Text,
         queue_locked_until -> Nullable<Timestamp>,
         queued -> BigInt,
+        seq -> BigInt,
+        legacy_message_ids -> Bool,
     }
 }
 

@@ -554,18 +554,25 @@ pub fn redact_for_signature(
     const REDACTED: &str = "";
     // Update messages are found by their ids (the letter's updates times this signature),
     // other mail by `signature_id` (indexed for other mail only).
-    let update_ids: Vec<String> = updates::table
+    let letter_updates: Vec<(String, i64, bool)> = updates::table
         .filter(
             updates::letter_id.nullable().eq(signatures::table
                 .find(signature_id)
                 .select(signatures::letter_id)
                 .single_value()),
         )
-        .select(updates::id)
+        .select((updates::id, updates::seq, updates::legacy_message_ids))
         .load(connection)?;
-    let update_rows: Vec<String> = update_ids
+    // Each update names its messages one way only (short, or long for one queued before the
+    // `update_seq` migration), so one id per update finds the row whichever it is.
+    let update_rows: Vec<String> = letter_updates
         .iter()
-        .map(|update_id| update_message_id(update_id, signature_id))
+        .map(|(update_id, seq, legacy)| {
+            update_message_id(
+                &update_message_prefix(update_id, *seq, *legacy),
+                signature_id,
+            )
+        })
         .collect();
     let mut changed = 0;
     let unsent = [OutboxState::Waiting, OutboxState::Sending];
@@ -615,16 +622,31 @@ pub fn redact_for_signature(
     Ok(changed)
 }
 
-/// The outbox id (and Message-ID) of an update's message to one signature: one row per
+/// The outbox id (and Message-ID) of an update's message to one signature: the update's
+/// prefix ([`update_message_prefix`]) and the signature's id without hyphens. One row per
 /// update and signature by the primary key; rows of one update sort together, after every
 /// ordinary (UUIDv7) id, so queueing appends to the id index. The SQL that queues updates
 /// builds the same value (`updates::insert_recipients`).
-pub fn update_message_id(update_id: &str, signature_id: &str) -> String {
-    format!(
-        "u{}.{}",
-        update_id.replace('-', ""),
-        signature_id.replace('-', "")
-    )
+pub fn update_message_id(prefix: &str, signature_id: &str) -> String {
+    format!("{prefix}{}", signature_id.replace('-', ""))
+}
+
+/// What every message id of one update starts with, up to and including its `.`.
+///
+/// `u`, the number of digits of the update's number, the number: `u11.` for update 1,
+/// `u3105.` for update 105. The digit count makes the prefixes sort bytewise in the order
+/// of the numbers (`u19.` < `u210.`; up to update 999,999,999), so a later update's rows are appended after an
+/// earlier one's, and no prefix is the start of another. An update that began queueing
+/// before the `update_seq` migration (`legacy`) keeps the long form `u<update id hex>.`,
+/// which starts with `u0` (a UUIDv7 in hex, until the year 2527) and so sorts before and
+/// apart from every short one.
+pub fn update_message_prefix(update_id: &str, seq: i64, legacy: bool) -> String {
+    if legacy {
+        format!("u{}.", update_id.replace('-', ""))
+    } else {
+        let digits = seq.to_string();
+        format!("u{}{digits}.", digits.len())
+    }
 }
 
 /// Deletes messages sent or given up before `before`: their bodies hold addresses and names
@@ -692,6 +714,38 @@ mod tests {
         }
         assert_eq!(OutboxState::parse("Sent"), None);
         assert_eq!(OutboxState::parse(""), None);
+    }
+
+    #[test]
+    fn update_message_ids_sort_by_update_and_after_ordinary_ids() {
+        let update = "019ad5a4-8f3e-7c21-9b0a-3c4d5e6f7a8b";
+        let signature = "019ad5a4-9999-7c21-9b0a-3c4d5e6f7a8b";
+        let legacy = update_message_id(&update_message_prefix(update, 7, true), signature);
+        assert_eq!(
+            legacy,
+            "u019ad5a48f3e7c219b0a3c4d5e6f7a8b.019ad5a499997c219b0a3c4d5e6f7a8b"
+        );
+        let ids: Vec<String> = [1, 2, 9, 10, 11, 99, 100, 123_456_789]
+            .into_iter()
+            .map(|seq| update_message_id(&update_message_prefix(update, seq, false), signature))
+            .collect();
+        assert_eq!(ids[0], "u11.019ad5a499997c219b0a3c4d5e6f7a8b");
+        assert_eq!(ids[0].len(), 36);
+        // Later updates sort after earlier ones, and every one after a UUIDv7 and the long
+        // form, bytewise (the order of SQLite's and PostgreSQL's `C` collation).
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(sorted, ids);
+        assert!(db::new_id() < legacy && legacy < ids[0]);
+        // No update's prefix starts another's: an update's rows are one range of ids.
+        let prefixes: Vec<String> = (1..2_000)
+            .map(|seq| update_message_prefix(update, seq, false))
+            .collect();
+        for (index, prefix) in prefixes.iter().enumerate() {
+            for other in &prefixes[index + 1..] {
+                assert!(!other.starts_with(prefix.as_str()), "{prefix} {other}");
+            }
+        }
     }
 
     #[test]

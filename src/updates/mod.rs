@@ -67,6 +67,18 @@ pub struct Update {
     pub sending_at: Option<NaiveDateTime>,
     pub sent_at: Option<NaiveDateTime>,
     pub queued: i64,
+    /// The update's number, unique among all updates: its messages' ids start with it
+    /// ([`Update::message_prefix`]).
+    pub seq: i64,
+    /// Began queueing before the `update_seq` migration: its messages keep the long ids.
+    pub legacy_message_ids: bool,
+}
+
+impl Update {
+    /// What the ids (and Message-IDs) of this update's messages start with.
+    pub fn message_prefix(&self) -> String {
+        crate::mail::outbox::update_message_prefix(&self.id, self.seq, self.legacy_message_ids)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -120,28 +132,59 @@ pub fn create(
     let subject = validate(subject, markdown)?;
     let id = db::new_id();
     let now = db::now();
-    let inserted = diesel::insert_into(updates::table)
-        .values((
-            updates::id.eq(&id),
-            updates::letter_id.eq(&letter.id),
-            updates::subject.eq(&subject),
-            updates::body_markdown.eq(markdown),
-            updates::body_html.eq(render_markdown(markdown)),
-            updates::state.eq(UpdateState::Draft),
-            updates::public_base.eq(public_base.trim_end_matches('/')),
-            updates::source_hash.eq(source_hash),
-            updates::created_by.eq(created_by),
-            updates::created_at.eq(now),
-        ))
-        .execute(connection);
-    match inserted {
-        Err(error) if db::is_unique_violation(&error) => return Err(UpdateError::AlreadySent),
-        other => {
-            other?;
+    let body_html = render_markdown(markdown);
+    // The next number is the highest plus one. Two instances on one PostgreSQL writing an
+    // update at the same moment can both read the same highest: the unique index refuses
+    // the second insert, and it tries again with the number the first one took. (SQLite's
+    // single writer never gets there.) A unique violation that a retry cannot mend is the
+    // source file's: that one was sent already.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let inserted = db::write_transaction(connection, |connection| {
+            let highest: Option<i64> = updates::table
+                .select(diesel::dsl::max(updates::seq))
+                .first(connection)?;
+            diesel::insert_into(updates::table)
+                .values((
+                    updates::id.eq(&id),
+                    updates::letter_id.eq(&letter.id),
+                    updates::subject.eq(&subject),
+                    updates::body_markdown.eq(markdown),
+                    updates::body_html.eq(&body_html),
+                    updates::state.eq(UpdateState::Draft),
+                    updates::public_base.eq(public_base.trim_end_matches('/')),
+                    updates::source_hash.eq(source_hash),
+                    updates::created_by.eq(created_by),
+                    updates::created_at.eq(now),
+                    updates::seq.eq(highest.unwrap_or(0) + 1),
+                    updates::legacy_message_ids.eq(false),
+                ))
+                .execute(connection)
+        });
+        match inserted {
+            Ok(_) => break,
+            Err(error) if db::is_unique_violation(&error) => {
+                let source_taken = match source_hash {
+                    Some(hash) => source_was_sent(connection, &letter.id, hash)?,
+                    None => false,
+                };
+                if source_taken {
+                    return Err(UpdateError::AlreadySent);
+                }
+                if attempt >= SEQ_ATTEMPTS {
+                    return Err(error.into());
+                }
+            }
+            Err(error) => return Err(error.into()),
         }
     }
     Ok(find(connection, &id)?.ok_or(diesel::result::Error::NotFound)?)
 }
+
+/// How often [`create`] takes the next number again after another instance took it first:
+/// each retry loses only to an update committed in the meantime, so a handful is plenty.
+const SEQ_ATTEMPTS: u32 = 8;
 
 pub fn find(
     connection: &mut DbConnection,
@@ -328,14 +371,21 @@ pub fn queue_batch(
     update_id: &str,
     batch: i64,
 ) -> Result<Option<i64>, diesel::result::Error> {
-    let Some((letter_id, state, cursor)) = updates::table
+    let Some((letter_id, state, cursor, seq, legacy)) = updates::table
         .find(update_id)
-        .select((updates::letter_id, updates::state, updates::queue_cursor))
-        .first::<(String, UpdateState, String)>(connection)
+        .select((
+            updates::letter_id,
+            updates::state,
+            updates::queue_cursor,
+            updates::seq,
+            updates::legacy_message_ids,
+        ))
+        .first::<(String, UpdateState, String, i64, bool)>(connection)
         .optional()?
     else {
         return Ok(None);
     };
+    let prefix = crate::mail::outbox::update_message_prefix(update_id, seq, legacy);
     if state != UpdateState::Sending {
         return Ok(None);
     }
@@ -393,7 +443,7 @@ pub fn queue_batch(
         }
         let inserted = insert_recipients(
             connection,
-            update_id,
+            (update_id, &prefix),
             &letter_id,
             (&cursor, &upper),
             (&condition, &other_condition),
@@ -409,7 +459,7 @@ pub fn queue_batch(
 
 fn insert_recipients(
     connection: &mut DbConnection,
-    update_id: &str,
+    (update_id, prefix): (&str, &str),
     letter_id: &str,
     (after, through): (&str, &str),
     (condition, other_condition): (&str, &str),
@@ -417,7 +467,8 @@ fn insert_recipients(
 ) -> Result<usize, diesel::result::Error> {
     use diesel::sql_types::{Text, Timestamp};
     // A row is what sending needs and no more (BENCHMARKS.md: bytes per queued update
-    // message): its id (`outbox::update_message_id`, also its Message-ID, so `message_id`
+    // message): its id (`outbox::update_message_id`: the update's `prefix` and the
+    // signature's id without hyphens; also its Message-ID, so `message_id`
     // stays ''), the address, `update_id` (which also says it is an update: no `kind`, no
     // `recipient_key`, no `params`), times to the second (SQLite stores them as text).
     // Nothing in it is rendered; the worker renders from the update when it sends.
@@ -432,8 +483,7 @@ fn insert_recipients(
         organization = SignatureKind::Organization.as_str(),
     );
     let statement = |p: &dyn Fn(usize) -> String| {
-        let row_id =
-            |signature: &str| format!("'u' || {} || '.' || replace({signature}.id, '-', '')", p(6));
+        let row_id = |signature: &str| format!("{} || replace({signature}.id, '-', '')", p(6));
         format!(
             "INSERT INTO outbox (id, message_id, recipient, subject, body_text, body_html, \
              attempts, next_attempt_at, created_at, state, recipient_key, update_id) \
@@ -458,7 +508,6 @@ fn insert_recipients(
             waiting = OutboxState::Waiting.as_str(),
         )
     };
-    let compact_update = update_id.replace('-', "");
     match connection {
         DbConnection::Sqlite(connection) => {
             // SQLite binds numbered parameters (`?1`), so one value serves every use.
@@ -468,7 +517,7 @@ fn insert_recipients(
                 .bind::<Text, _>(letter_id)
                 .bind::<Text, _>(after)
                 .bind::<Text, _>(through)
-                .bind::<Text, _>(&compact_update)
+                .bind::<Text, _>(prefix)
                 .execute(connection)
         }
         DbConnection::Postgresql(connection) => {
@@ -478,7 +527,7 @@ fn insert_recipients(
                 .bind::<Text, _>(letter_id)
                 .bind::<Text, _>(after)
                 .bind::<Text, _>(through)
-                .bind::<Text, _>(&compact_update)
+                .bind::<Text, _>(prefix)
                 .execute(connection)
         }
     }
@@ -537,7 +586,7 @@ pub fn progress(
         // bytes): an update's rows are one range of the primary key. PostgreSQL's
         // `outbox_by_update` costs a few bytes per row (B-tree deduplication), and its
         // collations need not order the range's bounds bytewise.
-        let start = crate::mail::outbox::update_message_id(&update.id, "");
+        let start = update.message_prefix();
         let end = format!("{}/", start.trim_end_matches('.'));
         outbox::table
             .filter(outbox::id.gt(start))
@@ -577,22 +626,22 @@ pub fn progress(
                WHERE s.letter_id = x.letter_id AND s.kind IN ({kinds}) \
                AND s.email_normalized = x.email_normalized AND s.withdrawn_at IS NULL \
                AND EXISTS (SELECT 1 FROM outbox o \
-                 WHERE o.id = 'u' || {update} || '.' || replace(s.id, '-', '')))",
+                 WHERE o.id = {prefix} || replace(s.id, '-', '')))",
             letter = p(1),
-            update = p(2),
+            prefix = p(2),
             kinds = kinds.join(", "),
         )
     };
-    let compact_update = update.id.replace('-', "");
+    let prefix = update.message_prefix();
     let counted = match connection {
         DbConnection::Sqlite(connection) => diesel::sql_query(statement(&|n| format!("?{n}")))
             .bind::<Text, _>(&update.letter_id)
-            .bind::<Text, _>(&compact_update)
+            .bind::<Text, _>(&prefix)
             .get_result::<Count>(connection)?,
         DbConnection::Postgresql(connection) => {
             diesel::sql_query(statement(&|n| format!("CAST(${n} AS TEXT)")))
                 .bind::<Text, _>(&update.letter_id)
-                .bind::<Text, _>(&compact_update)
+                .bind::<Text, _>(&prefix)
                 .get_result::<Count>(connection)?
         }
     };
@@ -690,8 +739,9 @@ impl UpdateRenderer {
     }
 }
 
-/// The signature an update row is for, from its id (`u<update>.<signature without hyphens>`,
-/// see the `outbox_slim` migration); `None` for rows queued before it.
+/// The signature an update row is for, from its id (`<prefix>.<signature without hyphens>`,
+/// the prefix short or long, see `outbox::update_message_prefix`); `None` for rows queued
+/// before the `outbox_slim` migration.
 fn signature_of(row_id: &str) -> Option<String> {
     let (_, hex) = row_id.strip_prefix('u')?.split_once('.')?;
     if hex.len() != 32 || !hex.bytes().all(|byte| byte.is_ascii_hexdigit()) {
@@ -831,6 +881,11 @@ mod tests {
         let signature = "019ad5a4-8f3e-7c21-9b0a-3c4d5e6f7a8b";
         let row = format!("u{}.{}", "0".repeat(32), signature.replace('-', ""));
         assert_eq!(super::signature_of(&row).as_deref(), Some(signature));
+        let short = crate::mail::outbox::update_message_id(
+            &crate::mail::outbox::update_message_prefix("", 105, false),
+            signature,
+        );
+        assert_eq!(super::signature_of(&short).as_deref(), Some(signature));
         assert_eq!(
             super::signature_of("019ad5a4-8f3e-7c21-9b0a-3c4d5e6f7a8b"),
             None

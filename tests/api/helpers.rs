@@ -772,7 +772,7 @@ fn form_page_of(path: &str) -> Option<String> {
 }
 
 /// Starts the application on an existing database, writing its mail to `mail_dir`.
-async fn start_on(
+pub async fn start_on(
     database_url: String,
     mail_dir: PathBuf,
     extra: &[(&str, String)],

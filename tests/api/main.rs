@@ -46,6 +46,7 @@ mod staff_auth;
 mod tallies;
 mod text_rules;
 mod update_crash;
+mod update_numbers;
 mod updates;
 mod withdrawal_privacy;
 

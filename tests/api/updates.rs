@@ -24,9 +24,9 @@ on_both_backends!(
     signers_who_received_an_update_can_still_withdraw,
 );
 
-const SLUG: &str = "protest";
+pub(crate) const SLUG: &str = "protest";
 
-async fn app(backend: Backend) -> TestApp {
+pub(crate) async fn app(backend: Backend) -> TestApp {
     let app = spawn_app_with(backend, &[]).await;
     app.create_letter(SLUG, "open", "organizations_need_approval = false");
     app
@@ -34,7 +34,7 @@ async fn app(backend: Backend) -> TestApp {
 
 /// Signs with `fields`, confirms through the emailed link, and returns the confirmation
 /// email (it carries the withdraw link).
-async fn sign_and_confirm(
+pub(crate) async fn sign_and_confirm(
     app: &TestApp,
     email: &str,
     fields: &[(&str, &str)],
@@ -56,7 +56,7 @@ async fn sign_and_confirm(
 }
 
 /// Writes and saves an update in the console; returns its console path.
-async fn write_update(staff: &StaffClient<'_>, subject: &str, body: &str) -> String {
+pub(crate) async fn write_update(staff: &StaffClient<'_>, subject: &str, body: &str) -> String {
     let saved = staff
         .post(
             &format!("/admin/letters/{SLUG}/updates"),
@@ -67,7 +67,7 @@ async fn write_update(staff: &StaffClient<'_>, subject: &str, body: &str) -> Str
     saved.location.expect("the update's page")
 }
 
-async fn confirm_and_send(staff: &StaffClient<'_>, update_path: &str) {
+pub(crate) async fn confirm_and_send(staff: &StaffClient<'_>, update_path: &str) {
     let question = staff.get(&format!("{update_path}/send")).await;
     assert_eq!(question.status, StatusCode::OK, "{}", question.body);
     assert!(question.body.contains("Send to"), "{}", question.body);
@@ -95,7 +95,7 @@ async fn wait_for_update_mails(
     wait_for_update_mails_within(app, subject, count, Duration::from_secs(20)).await
 }
 
-async fn wait_for_update_mails_within(
+pub(crate) async fn wait_for_update_mails_within(
     app: &TestApp,
     subject: &str,
     count: usize,
@@ -547,7 +547,7 @@ async fn nasty_markdown_is_inert_on_the_page_and_in_the_email(backend: Backend) 
 }
 
 /// `count` confirmed individual signers who ticked "Keep me updated", stored directly.
-fn insert_opted_in_signers(
+pub(crate) fn insert_opted_in_signers(
     connection: &mut DbConnection,
     letter: &undersigned::letters::Letter,
     count: usize,
