@@ -418,10 +418,9 @@ pub fn accept(
                 invites::answered_at.eq(now),
             ))
             .execute(connection)?;
-        let withdraw = links::issue(
+        let withdraw = links::issue_withdraw(
             connection,
             &signature_id,
-            TokenPurpose::Withdraw,
             now + policy.withdraw_token_lifetime,
         )?;
         let withdraw_url = policy.withdraw_url(&withdraw);

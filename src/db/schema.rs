@@ -107,14 +107,16 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Declared by (signature, digest) for diesel; the database has only an index on the
-    /// signature (see the `signature_tokens` migration).
-    signature_tokens (signature_id, digest) {
-        expires_at -> Timestamp,
-        used_at -> Nullable<Timestamp>,
+    /// Declared by (signature, withdraw digest) for diesel; the database has only an index on
+    /// the signature (see the `signature_tokens` migration).
+    signature_tokens (signature_id, withdraw_digest) {
+        withdraw_expires_at -> Timestamp,
+        verify_expires_at -> Nullable<Timestamp>,
+        verify_used_at -> Nullable<Timestamp>,
+        withdraw_used_at -> Nullable<Timestamp>,
         signature_id -> Text,
-        purpose -> Text,
-        digest -> Binary,
+        withdraw_digest -> Binary,
+        verify_digest -> Nullable<Binary>,
     }
 }
 

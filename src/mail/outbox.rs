@@ -543,17 +543,25 @@ pub fn depth(connection: &mut DbConnection) -> Result<OutboxDepth, diesel::resul
 /// Erases what the outbox holds about one signature, for its withdrawal: messages about it
 /// not yet sent are deleted, so they never go out, and messages already sent or given up keep
 /// their row (outbox counts stay right) with the address, subject, bodies and last error
-/// blanked. Call it inside the withdrawal's transaction. The same person's mail about other
-/// signatures (another letter's confirmation, say) is left alone. Returns how many rows it
-/// deleted or blanked.
+/// blanked. Call it inside the withdrawal's transaction, before the signature's address is
+/// erased: `address` and `address_normalized` are the signature's. Every message about a
+/// signature goes to its address (it is what the signer typed, or the row's own), so its rows
+/// are found through `outbox_by_mailbox`, the per-mailbox limit's index, with no index of
+/// their own on the signature. The same person's mail about other signatures (another
+/// letter's confirmation, say) is left alone. Returns how many rows it deleted or blanked.
 pub fn redact_for_signature(
     connection: &mut DbConnection,
     signature_id: &str,
+    address: &str,
+    address_normalized: &str,
 ) -> Result<usize, diesel::result::Error> {
+    // The key the rows were queued under, as computed now and as stored with the signature
+    // (the same function, unless the rules for addresses changed in between).
+    let mailboxes = [mailbox_key(address), address_normalized.to_owned()];
     use crate::db::schema::{signatures, updates};
     const REDACTED: &str = "";
     // Update messages are found by their ids (the letter's updates times this signature),
-    // other mail by `signature_id` (indexed for other mail only).
+    // other mail by its mailbox, then `signature_id`.
     let letter_updates: Vec<(String, i64, bool)> = updates::table
         .filter(
             updates::letter_id.nullable().eq(signatures::table
@@ -580,6 +588,7 @@ pub fn redact_for_signature(
     changed += diesel::delete(
         outbox::table
             .filter(outbox::update_id.is_null())
+            .filter(outbox::recipient_key.eq_any(&mailboxes))
             .filter(outbox::signature_id.eq(signature_id))
             .filter(outbox::state.eq_any(unsent)),
     )
@@ -607,6 +616,7 @@ pub fn redact_for_signature(
     changed += diesel::update(
         outbox::table
             .filter(outbox::update_id.is_null())
+            .filter(outbox::recipient_key.eq_any(&mailboxes))
             .filter(outbox::signature_id.eq(signature_id))
             .filter(outbox::state.eq_any(done)),
     )

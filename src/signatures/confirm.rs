@@ -333,7 +333,12 @@ pub fn withdraw(
         links::retire(connection, &signature.id, None, now)?;
         // The outbox holds the name and address too (in the confirmation, say): erase them
         // now, with the signature, not at the next purge.
-        mail::outbox::redact_for_signature(connection, &signature.id)?;
+        mail::outbox::redact_for_signature(
+            connection,
+            &signature.id,
+            &signature.email,
+            &signature.email_normalized,
+        )?;
         Ok(WithdrawOutcome::Withdrawn)
     })
 }

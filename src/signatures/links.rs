@@ -1,10 +1,11 @@
 //! The links emailed about a signature: confirm it, or withdraw it. A link's token is the
 //! signature's id and a secret of 256 random bits, `{signature id}.{secret}`. Only the
 //! secret's SHA-256 digest is stored, in `signature_tokens` beside the signature's id: the id
-//! finds that signature's few tokens through one index, and the digest proves the secret.
-//! No row id, no index over the digests, no letter id: a waiting signature's two tokens
-//! take about a third of what the former `tokens` rows took with their three indexes
-//! (BENCHMARKS.md, "Bytes per waiting signature").
+//! finds that signature's few rows through one index, and the digest proves the secret.
+//! A row holds the links of one email: a confirmation's pair (confirm and withdraw), or the
+//! withdraw link alone that other emails carry. No row id, no index over the digests, no
+//! letter id: a waiting signature's links take about a third of what the former `tokens`
+//! rows took with their three indexes (BENCHMARKS.md, "Bytes per waiting signature").
 //!
 //! Links minted before `signature_tokens` existed are a bare secret whose hex digest is in
 //! `tokens`; they keep working, through the same functions, until they expire.
@@ -18,31 +19,35 @@ use crate::db::DbConnection;
 use crate::db::schema::{signature_tokens, tokens};
 use crate::tokens::{self as token_codec, TokenPurpose};
 
-/// A token as first stored: the secret went into an email and is forgotten here.
+/// The links of one email as first stored: the secrets went into the email and are
+/// forgotten here.
 #[derive(Insertable)]
 #[diesel(table_name = signature_tokens, treat_none_as_default_value = false)]
-pub struct NewSignatureToken {
-    expires_at: NaiveDateTime,
+pub struct NewLinks {
+    withdraw_expires_at: NaiveDateTime,
+    verify_expires_at: Option<NaiveDateTime>,
     signature_id: String,
-    purpose: TokenPurpose,
-    digest: Vec<u8>,
+    withdraw_digest: Vec<u8>,
+    verify_digest: Option<Vec<u8>>,
 }
 
-/// A fresh token for `signature_id`: the row to store, and the secret for the email (the
-/// link's token is `link_token(signature_id, secret)`).
-pub fn mint(
+/// A confirmation's links for `signature_id`: the row to store, and the confirm and withdraw
+/// secrets for the email (a link's token is `link_token(signature_id, secret)`).
+pub fn mint_pair(
     signature_id: &str,
-    purpose: TokenPurpose,
-    expires_at: NaiveDateTime,
-) -> (NewSignatureToken, String) {
-    let token = token_codec::mint();
-    let row = NewSignatureToken {
-        expires_at,
+    verify_expires_at: NaiveDateTime,
+    withdraw_expires_at: NaiveDateTime,
+) -> (NewLinks, String, String) {
+    let verify = token_codec::mint();
+    let withdraw = token_codec::mint();
+    let row = NewLinks {
+        withdraw_expires_at,
+        verify_expires_at: Some(verify_expires_at),
         signature_id: signature_id.to_owned(),
-        purpose,
-        digest: token_codec::digest(&token.secret),
+        withdraw_digest: token_codec::digest(&withdraw.secret),
+        verify_digest: Some(token_codec::digest(&verify.secret)),
     };
-    (row, token.secret)
+    (row, verify.secret, withdraw.secret)
 }
 
 /// What goes into a link's path: the signature's id, a dot, the secret.
@@ -60,10 +65,10 @@ pub fn withdraw_url(public_base: &str, link: &str) -> String {
     format!("{public_base}/withdraw/{link}")
 }
 
-/// Stores minted tokens, however many, in one statement (the sign writer's batches).
+/// Stores minted links, however many, in one statement (the sign writer's batches).
 pub fn insert(
     connection: &mut DbConnection,
-    rows: &[NewSignatureToken],
+    rows: &[NewLinks],
 ) -> Result<(), diesel::result::Error> {
     if rows.is_empty() {
         return Ok(());
@@ -75,29 +80,34 @@ pub fn insert(
     Ok(())
 }
 
-/// Mints and stores one token; returns the link's token, which exists from now on only in
-/// the email.
-pub fn issue(
+/// Mints and stores a withdraw link (for an email other than the confirmation); returns the
+/// link's token, which exists from now on only in the email.
+pub fn issue_withdraw(
     connection: &mut DbConnection,
     signature_id: &str,
-    purpose: TokenPurpose,
     expires_at: NaiveDateTime,
 ) -> Result<String, diesel::result::Error> {
-    let (row, secret) = mint(signature_id, purpose, expires_at);
+    let token = token_codec::mint();
+    let row = NewLinks {
+        withdraw_expires_at: expires_at,
+        verify_expires_at: None,
+        signature_id: signature_id.to_owned(),
+        withdraw_digest: token_codec::digest(&token.secret),
+        verify_digest: None,
+    };
     insert(connection, std::slice::from_ref(&row))?;
-    Ok(link_token(signature_id, &secret))
+    Ok(link_token(signature_id, &token.secret))
 }
 
 /// Where a found token is stored, to mark that one used.
 #[derive(Clone, Debug)]
 enum Stored {
     Signature {
+        purpose: TokenPurpose,
         digest: Vec<u8>,
     },
     /// A link minted before `signature_tokens`: its row in `tokens`.
-    Legacy {
-        id: String,
-    },
+    Legacy { id: String },
 }
 
 /// A token a link named, of the purpose asked for.
@@ -108,6 +118,16 @@ pub struct FoundToken {
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
 }
+
+/// One stored row as read back.
+type LinksRow = (
+    Option<Vec<u8>>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Vec<u8>,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
 
 /// The token behind a link's token, if it is one of ours and of this purpose. Anything else
 /// (malformed, forged, another purpose, another signature's secret) finds nothing.
@@ -121,15 +141,34 @@ pub fn find(
             return Ok(None);
         }
         let digest = token_codec::digest(secret);
-        let found = signature_tokens::table
+        // A signature has a row per email about it: a handful, read through one index.
+        let rows: Vec<LinksRow> = signature_tokens::table
             .filter(signature_tokens::signature_id.eq(signature_id))
-            .filter(signature_tokens::purpose.eq(purpose))
-            .filter(signature_tokens::digest.eq(&digest))
-            .select((signature_tokens::expires_at, signature_tokens::used_at))
-            .first::<(NaiveDateTime, Option<NaiveDateTime>)>(connection)
-            .optional()?;
+            .select((
+                signature_tokens::verify_digest,
+                signature_tokens::verify_expires_at,
+                signature_tokens::verify_used_at,
+                signature_tokens::withdraw_digest,
+                signature_tokens::withdraw_expires_at,
+                signature_tokens::withdraw_used_at,
+            ))
+            .load(connection)?;
+        let found = rows.into_iter().find_map(
+            |(verify, verify_expires, verify_used, withdraw, withdraw_expires, withdraw_used)| {
+                match purpose {
+                    TokenPurpose::Verify => (verify.as_ref() == Some(&digest))
+                        .then_some(verify_expires)
+                        .flatten()
+                        .map(|expires| (expires, verify_used)),
+                    TokenPurpose::Withdraw => {
+                        (withdraw == digest).then_some((withdraw_expires, withdraw_used))
+                    }
+                    TokenPurpose::Invite => None,
+                }
+            },
+        );
         return Ok(found.map(|(expires_at, used_at)| FoundToken {
-            stored: Stored::Signature { digest },
+            stored: Stored::Signature { purpose, digest },
             signature_id: signature_id.to_owned(),
             expires_at,
             used_at,
@@ -173,13 +212,24 @@ pub fn mark_used(
     token: &FoundToken,
     now: NaiveDateTime,
 ) -> Result<(), diesel::result::Error> {
+    let of_signature = signature_tokens::signature_id.eq(&token.signature_id);
     match &token.stored {
-        Stored::Signature { digest } => diesel::update(
+        Stored::Signature {
+            purpose: TokenPurpose::Withdraw,
+            digest,
+        } => diesel::update(
             signature_tokens::table
-                .filter(signature_tokens::signature_id.eq(&token.signature_id))
-                .filter(signature_tokens::digest.eq(digest)),
+                .filter(of_signature)
+                .filter(signature_tokens::withdraw_digest.eq(digest)),
         )
-        .set(signature_tokens::used_at.eq(now))
+        .set(signature_tokens::withdraw_used_at.eq(now))
+        .execute(connection)?,
+        Stored::Signature { digest, .. } => diesel::update(
+            signature_tokens::table
+                .filter(of_signature)
+                .filter(signature_tokens::verify_digest.eq(digest)),
+        )
+        .set(signature_tokens::verify_used_at.eq(now))
         .execute(connection)?,
         Stored::Legacy { id } => diesel::update(tokens::table.find(id))
             .set(tokens::used_at.eq(now))
@@ -188,27 +238,39 @@ pub fn mark_used(
     Ok(())
 }
 
-/// Stops every unused token of `purpose` of a signature from working (a resend's new link
-/// replaces the old one), or of every purpose with `None` (a withdrawal). Returns how many.
+/// Stops every unused confirm link of a signature from working (a resend's new link replaces
+/// the old one), or with `None` every link of it (a withdrawal). Returns how many.
 pub fn retire(
     connection: &mut DbConnection,
     signature_id: &str,
     purpose: Option<TokenPurpose>,
     now: NaiveDateTime,
 ) -> Result<usize, diesel::result::Error> {
+    let mut retired = 0;
     let purposes = match purpose {
         Some(purpose) => vec![purpose],
         None => vec![TokenPurpose::Verify, TokenPurpose::Withdraw],
     };
-    let current = diesel::update(
-        signature_tokens::table
-            .filter(signature_tokens::signature_id.eq(signature_id))
-            .filter(signature_tokens::purpose.eq_any(&purposes))
-            .filter(signature_tokens::used_at.is_null()),
-    )
-    .set(signature_tokens::used_at.eq(now))
-    .execute(connection)?;
-    let legacy = diesel::update(
+    if purposes.contains(&TokenPurpose::Verify) {
+        retired += diesel::update(
+            signature_tokens::table
+                .filter(signature_tokens::signature_id.eq(signature_id))
+                .filter(signature_tokens::verify_digest.is_not_null())
+                .filter(signature_tokens::verify_used_at.is_null()),
+        )
+        .set(signature_tokens::verify_used_at.eq(now))
+        .execute(connection)?;
+    }
+    if purposes.contains(&TokenPurpose::Withdraw) {
+        retired += diesel::update(
+            signature_tokens::table
+                .filter(signature_tokens::signature_id.eq(signature_id))
+                .filter(signature_tokens::withdraw_used_at.is_null()),
+        )
+        .set(signature_tokens::withdraw_used_at.eq(now))
+        .execute(connection)?;
+    }
+    retired += diesel::update(
         tokens::table
             .filter(tokens::signature_id.eq(signature_id))
             .filter(tokens::purpose.eq_any(&purposes))
@@ -216,7 +278,7 @@ pub fn retire(
     )
     .set(tokens::used_at.eq(now))
     .execute(connection)?;
-    Ok(current + legacy)
+    Ok(retired)
 }
 
 /// Deletes every token of these signatures (they are being deleted).
@@ -238,16 +300,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_link_names_its_signature_and_only_the_digest_is_kept() {
+    fn a_link_names_its_signature_and_only_the_digests_are_kept() {
         let signature = crate::db::new_id();
-        let (row, secret) = mint(&signature, TokenPurpose::Verify, crate::db::now());
-        let link = link_token(&signature, &secret);
+        let now = crate::db::now();
+        let (row, verify, withdraw) = mint_pair(&signature, now, now);
+        let link = link_token(&signature, &verify);
         let (id, rest) = link.split_once('.').expect("a dot between id and secret");
         assert_eq!(id, signature);
         assert!(looks_like_id(id));
         assert!(token_codec::looks_like_token(rest));
-        assert_eq!(row.digest, token_codec::digest(&secret));
-        assert_eq!(row.digest.len(), 32);
+        assert_ne!(verify, withdraw);
+        assert_eq!(row.verify_digest, Some(token_codec::digest(&verify)));
+        assert_eq!(row.withdraw_digest, token_codec::digest(&withdraw));
+        assert_eq!(row.withdraw_digest.len(), 32);
         assert!(!looks_like_id("../../etc/passwd"));
         assert!(!looks_like_id(&"a".repeat(37)));
     }

@@ -9,7 +9,6 @@ use crate::db::schema::signatures;
 use crate::db::{self, DbConnection};
 use crate::letters::Letter;
 use crate::mail::{self, OutgoingMail, messages};
-use crate::tokens::TokenPurpose;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -120,10 +119,9 @@ fn decide_seen(
             }
             let content = match decision {
                 Decision::Approve => {
-                    let withdraw = super::links::issue(
+                    let withdraw = super::links::issue_withdraw(
                         connection,
                         id,
-                        TokenPurpose::Withdraw,
                         now + policy.withdraw_token_lifetime,
                     )?;
                     // In the language of the text its contact signed.

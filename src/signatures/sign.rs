@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::details::SignerDetails;
 use super::email_address::EmailAddress;
 use super::form::SignatureInput;
-use super::links::{self, NewSignatureToken};
+use super::links::{self, NewLinks};
 use super::{
     SignError, SignOutcome, SignatureKind, SignatureRecord, SignatureState, SigningPolicy,
 };
@@ -128,7 +128,7 @@ pub(crate) fn sign_new_batch(
         .iter()
         .map(|(letter, input)| NewSignature::of(letter, input, now))
         .collect();
-    let mut tokens = Vec::with_capacity(2 * jobs.len());
+    let mut tokens = Vec::with_capacity(jobs.len());
     let mut mails = Vec::with_capacity(jobs.len());
     for ((_, input), row) in jobs.iter().zip(&rows) {
         let signer = Signer {
@@ -136,7 +136,7 @@ pub(crate) fn sign_new_batch(
             mail_lang: input.mail_lang.as_deref(),
         };
         let (new_tokens, mail) = confirmation(&signer, input.email.as_str(), policy, now)?;
-        tokens.extend(new_tokens);
+        tokens.push(new_tokens);
         mails.push(mail);
     }
     crate::execute_on_backend!(
@@ -193,10 +193,9 @@ fn queue_already_signed(
     now: NaiveDateTime,
     mail_lang: Option<&str>,
 ) -> Result<(), SignError> {
-    let withdraw = links::issue(
+    let withdraw = links::issue_withdraw(
         connection,
         &existing.id,
-        TokenPurpose::Withdraw,
         now + policy.withdraw_token_lifetime,
     )?;
     let content = messages::already_signed(
@@ -310,7 +309,7 @@ fn queue_confirmation(
     now: NaiveDateTime,
 ) -> Result<(), SignError> {
     let (new_tokens, mail) = confirmation(signature, recipient, policy, now)?;
-    links::insert(connection, &new_tokens)?;
+    links::insert(connection, std::slice::from_ref(&new_tokens))?;
     mail::outbox::enqueue(connection, &mail, now)?;
     Ok(())
 }
@@ -322,12 +321,11 @@ fn confirmation(
     recipient: &str,
     policy: &SigningPolicy,
     now: NaiveDateTime,
-) -> Result<(Vec<NewSignatureToken>, OutgoingMail), SignError> {
+) -> Result<(NewLinks, OutgoingMail), SignError> {
     let expires_at = now + policy.verify_token_lifetime;
-    let (verify_row, verify) = links::mint(signature.id, TokenPurpose::Verify, expires_at);
-    let (withdraw_row, withdraw) = links::mint(
+    let (links_row, verify, withdraw) = links::mint_pair(
         signature.id,
-        TokenPurpose::Withdraw,
+        expires_at,
         now + policy.withdraw_token_lifetime,
     );
     // Rendered when sent: the outbox keeps the two secrets (they exist nowhere else until
@@ -344,7 +342,7 @@ fn confirmation(
         )))
     })?;
     Ok((
-        vec![verify_row, withdraw_row],
+        links_row,
         OutgoingMail::rendered_when_sent(recipient, MailKind::ConfirmSignature, params)
             .about(signature.id),
     ))

@@ -234,7 +234,10 @@ async fn forged_and_expired_links_get_a_clear_page(backend: Backend) {
 
     let past = undersigned::db::now() - chrono::Duration::hours(1);
     diesel::update(signature_tokens::table)
-        .set(signature_tokens::expires_at.eq(past))
+        .set((
+            signature_tokens::verify_expires_at.eq(past),
+            signature_tokens::withdraw_expires_at.eq(past),
+        ))
         .execute(&mut *app.connection() as &mut DbConnection)
         .expect("age the tokens");
     let expired = app.get(&verify).await;

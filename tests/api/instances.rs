@@ -393,8 +393,8 @@ async fn concurrent_resends_on_two_instances_leave_exactly_one_valid_link(backen
             .expect("the signature");
         let unused: i64 = signature_tokens::table
             .filter(signature_tokens::signature_id.eq(&signature))
-            .filter(signature_tokens::purpose.eq("verify"))
-            .filter(signature_tokens::used_at.is_null())
+            .filter(signature_tokens::verify_digest.is_not_null())
+            .filter(signature_tokens::verify_used_at.is_null())
             .count()
             .get_result(&mut *connection as &mut DbConnection)
             .expect("count tokens");

@@ -108,7 +108,12 @@ async fn redaction_deletes_unsent_mail_and_blanks_sent_mail_about_one_signature(
 
     let changed = connection
         .transaction(|connection| {
-            mail_outbox::redact_for_signature(connection, "signature-ada-letter-a")
+            mail_outbox::redact_for_signature(
+                connection,
+                "signature-ada-letter-a",
+                ada,
+                &mail_outbox::mailbox_key(ada),
+            )
         })
         .expect("redacted");
     assert_eq!(changed, 4);

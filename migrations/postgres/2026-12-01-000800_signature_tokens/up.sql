@@ -1,16 +1,19 @@
 -- The links emailed about a signature (confirm, withdraw) become `{signature id}.{secret}`:
--- the id finds the signature's few tokens through one index on the signature, and the
--- secret's SHA-256 digest (32 bytes, not 64 hex characters) proves the link. No row id, no
--- index over the digests, no letter id: a token is about a third of a `tokens` row with its
+-- the id finds the signature's few rows through one index on the signature, and the
+-- secret's SHA-256 digest (32 bytes, not 64 hex characters) proves the link. A row holds the
+-- links of one email (a confirmation's pair, or another email's withdraw link alone). No row
+-- id, no index over the digests, no letter id: about a third of two `tokens` rows with their
 -- three indexes (BENCHMARKS.md, "Bytes per waiting signature"). Links minted before this
 -- migration are bare secrets whose digests stay in `tokens`, and keep working there until
 -- they expire; `tokens` also keeps the invites' tokens.
 CREATE TABLE signature_tokens (
-    expires_at TIMESTAMP NOT NULL,
-    used_at TIMESTAMP,
+    withdraw_expires_at TIMESTAMP NOT NULL,
+    verify_expires_at TIMESTAMP,
+    verify_used_at TIMESTAMP,
+    withdraw_used_at TIMESTAMP,
     signature_id TEXT NOT NULL REFERENCES signatures(id),
-    purpose TEXT NOT NULL,
-    digest BYTEA NOT NULL
+    withdraw_digest BYTEA NOT NULL,
+    verify_digest BYTEA
 );
 CREATE INDEX signature_tokens_by_signature ON signature_tokens(signature_id);
 
@@ -19,3 +22,8 @@ CREATE INDEX signature_tokens_by_signature ON signature_tokens(signature_id);
 DROP INDEX signatures_recent_listed;
 CREATE INDEX signatures_recent_listed ON signatures(letter_id, state, kind, public, verified_at, id)
     WHERE verified_at IS NOT NULL;
+
+-- Mail about a signature goes to the signature's address, so a withdrawal finds it through
+-- the per-mailbox index (`outbox::redact_for_signature`); an index on the signature cost
+-- every waiting confirmation about 64 bytes.
+DROP INDEX outbox_by_signature;
