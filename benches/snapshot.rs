@@ -1,5 +1,5 @@
 //! How long a letter page's snapshot reload takes on an existing database: as
-//! `letters::snapshot::load` does it now (counts read from `signature_tallies`, listings by
+//! `undersigned::read::snapshot::load` does it now (counts read from `signature_tallies`, listings by
 //! index seeks) and, for comparison, as it did before (counts grouped from the signature rows,
 //! listings filtered by `counted_sql`), then each part alone.
 //!
@@ -59,7 +59,7 @@ fn run() -> anyhow::Result<()> {
 
     let mut tallied = None;
     let after = time(rounds, || {
-        let snapshot = letters::snapshot::load(connection, &slug)?
+        let snapshot = undersigned::read::snapshot::load(connection, &slug)?
             .ok_or_else(|| anyhow::anyhow!("letter vanished"))?;
         tallied = Some(snapshot.counts);
         Ok(())
@@ -85,12 +85,17 @@ fn run() -> anyhow::Result<()> {
             connection,
             &letter,
             0,
-            letters::snapshot::ORGANIZATIONS_ON_PAGE,
+            undersigned::read::snapshot::ORGANIZATIONS_ON_PAGE,
         )?;
         Ok(())
     })?;
     let recent = time(rounds, || {
-        lists::listed_individuals(connection, &letter, 0, letters::snapshot::RECENT_ON_PAGE)?;
+        lists::listed_individuals(
+            connection,
+            &letter,
+            0,
+            undersigned::read::snapshot::RECENT_ON_PAGE,
+        )?;
         Ok(())
     })?;
     anyhow::ensure!(
@@ -189,11 +194,11 @@ fn previous_listing(
                 signatures::organization_normalized.asc(),
                 signatures::id.asc(),
             ))
-            .limit(letters::snapshot::ORGANIZATIONS_ON_PAGE)
+            .limit(undersigned::read::snapshot::ORGANIZATIONS_ON_PAGE)
             .load(connection),
         SignatureKind::Individual => query
             .order((signatures::verified_at.desc(), signatures::id.desc()))
-            .limit(letters::snapshot::RECENT_ON_PAGE)
+            .limit(undersigned::read::snapshot::RECENT_ON_PAGE)
             .load(connection),
     }
 }

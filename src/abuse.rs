@@ -19,12 +19,7 @@ pub const HONEYPOT_FIELD: &str = "nickname";
 /// The hidden field carrying the signed time the form was shown.
 pub const FORM_TIME_FIELD: &str = "t";
 
-pub fn parse_network(text: &str) -> Option<IpNet> {
-    let text = text.trim();
-    text.parse::<IpNet>()
-        .ok()
-        .or_else(|| text.parse::<IpAddr>().ok().map(IpNet::from))
-}
+pub use crate::values::network::parse_network;
 
 /// One X-Forwarded-For hop: a bare address, or one with a port (`192.0.2.1:4711`,
 /// `[2001:db8::1]:4711`) as some proxies write it.

@@ -8,6 +8,8 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+pub mod site;
+
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
 // Unknown top-level keys are tolerated because every UNDERSIGNED_* variable lands there
@@ -240,15 +242,14 @@ impl SiteSettings {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        let one_line =
-            |key: &str, value: &str, max: usize, required: bool| match crate::text::one_line(
-                value, max,
-            ) {
+        let one_line = |key: &str, value: &str, max: usize, required: bool| {
+            match crate::values::text::one_line(value, max) {
                 Ok(Some(_)) => Ok(()),
                 Ok(None) if !required => Ok(()),
                 Ok(None) => Err(ConfigError(format!("site.{key}: must not be empty"))),
                 Err(error) => Err(ConfigError(format!("site.{key}: {error}"))),
-            };
+            }
+        };
         one_line("name", &self.name, 100, true)?;
         one_line("tagline", &self.tagline, 200, false)?;
         one_line("footer", &self.footer, 500, false)?;
@@ -283,7 +284,7 @@ impl SiteSettings {
                 self.privacy
             )));
         }
-        if let Err(error) = crate::text::multi_line(&self.privacy, PRIVACY_MAX) {
+        if let Err(error) = crate::values::text::multi_line(&self.privacy, PRIVACY_MAX) {
             return Err(ConfigError(format!("site.privacy: {error}")));
         }
         Ok(())
@@ -524,7 +525,7 @@ impl Settings {
             ("limits.blocked_networks", &limits.blocked_networks),
         ] {
             for network in networks {
-                if crate::abuse::parse_network(network).is_none() {
+                if crate::values::network::parse_network(network).is_none() {
                     return Err(ConfigError(format!(
                         "{key}: {network:?} is not an address or network such as 10.0.0.0/8"
                     )));
@@ -568,7 +569,7 @@ impl Settings {
     /// application at hand (emails, console and error pages). One process serves one site;
     /// `serve` and every command call this through `load`.
     pub fn install_site(&self) {
-        crate::http::site::install(self.site.clone());
+        site::install(self.site.clone());
     }
 
     /// `public_url` without a trailing slash, ready to have a path appended.

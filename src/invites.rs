@@ -17,7 +17,7 @@ use crate::signatures::{
     SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy, TokenError,
     normalize_organization,
 };
-use crate::tokens::{self as token_codec, TokenPurpose};
+use crate::values::tokens::{self as token_codec, TokenPurpose};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = invites)]

@@ -1,6 +1,7 @@
 //! undersigned: open letters and petitions, signed in public and confirmed by email.
 
 pub mod abuse;
+pub mod admission;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -13,11 +14,10 @@ pub mod mail;
 pub mod members;
 pub mod metrics;
 pub mod partners;
-pub mod progress;
+pub mod read;
 pub mod signatures;
 pub mod staff;
 pub mod startup;
 pub mod telemetry;
-pub mod text;
-pub mod tokens;
 pub mod updates;
+pub mod values;

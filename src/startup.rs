@@ -15,9 +15,9 @@ use tokio::sync::Notify;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::http::{self, ApiError, AppState};
-use crate::letters::snapshot::SnapshotCache;
 use crate::mail::transport::Mailer;
 use crate::mail::worker::MailWorker;
+use crate::read::snapshot::SnapshotCache;
 use crate::signatures::SigningPolicy;
 
 /// How long a letter page may show a count before reading it again.

@@ -86,7 +86,7 @@ pub(super) fn run(settings: &Settings, arguments: DeliverArgs) -> anyhow::Result
     if !arguments.send_update {
         return Ok(());
     }
-    let update = delivered::prepare_update(
+    let update = crate::updates::delivered::prepare_update(
         &mut connection,
         &letter,
         &delivery,

@@ -82,7 +82,7 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
         }
         MembersCommand::ExportLink { slug, member } => {
             let letter = letter(&mut connection, &slug)?;
-            let found = match crate::partners::member_by_code(&mut connection, &member)? {
+            let found = match crate::members::codes::member_by_code(&mut connection, &member)? {
                 Some(found) => Some(found),
                 None => members::find_by_name(&mut connection, &member)?,
             };

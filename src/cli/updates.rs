@@ -55,7 +55,7 @@ fn send(
         .with_context(|| format!("{} is not a valid update", file.display()))?;
     let mut connection = open(settings)?;
     let letter = letter(&mut connection, slug)?;
-    let hash = crate::tokens::hash(&text);
+    let hash = crate::values::tokens::hash(&text);
     let earlier = updates::find_by_source(&mut connection, &letter.id, &hash)?;
     // A send that stopped half-way (the command was killed) goes on instead of starting over.
     let resumable = earlier

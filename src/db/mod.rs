@@ -2,7 +2,6 @@
 //! and the write-transaction helper that every state change goes through.
 
 pub mod schema;
-pub mod text_enum;
 
 use std::path::Path;
 use std::time::Duration;
@@ -342,7 +341,7 @@ pub fn shared_secret(connection: &mut DbConnection, name: &str) -> Result<String
     let created = diesel::insert_into(instance_secrets::table)
         .values((
             instance_secrets::name.eq(name),
-            instance_secrets::value.eq(crate::tokens::mint().secret),
+            instance_secrets::value.eq(crate::values::tokens::mint().secret),
             instance_secrets::created_at.eq(now()),
         ))
         .execute(connection);

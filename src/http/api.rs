@@ -4,10 +4,10 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, AppState};
+use crate::admission::Entry;
 use crate::db;
-use crate::letters::snapshot::LetterSnapshot;
 use crate::letters::{self, Letter};
-use crate::signatures::admission::Entry;
+use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::SignatureFields;
 use crate::signatures::{PublicSignatory, SignatureCounts};
 

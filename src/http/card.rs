@@ -26,7 +26,8 @@ use sha2::{Digest, Sha256};
 use super::{AppState, PageError};
 use crate::config::SiteSettings;
 use crate::i18n::catalog::{Arg, Tr};
-use crate::letters::{self, snapshot::LetterSnapshot};
+use crate::letters;
+use crate::read::snapshot::LetterSnapshot;
 
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;

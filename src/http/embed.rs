@@ -20,8 +20,8 @@ use super::views::{FormView, SignFormPage};
 use super::{ApiError, AppState, PageError};
 use crate::config::Settings;
 use crate::db;
-use crate::letters::snapshot::LetterSnapshot;
 use crate::letters::{self, Letter};
+use crate::read::snapshot::LetterSnapshot;
 
 #[derive(Template)]
 #[template(path = "embed.html")]
@@ -74,7 +74,7 @@ pub async fn embed(
         _ => "This letter has closed and no longer takes signatures.",
     };
     // A member's site embeds with its own code (`?via=`), as its link to the letter does.
-    let via = crate::partners::via_in_query(request.query_string());
+    let via = crate::members::codes::via_in_query(request.query_string());
     let form = super::partners::offer(&state, FormView::fresh(), &via).await;
     let page = EmbedPage {
         snapshot: &snapshot,

@@ -8,9 +8,9 @@ use askama::Template;
 use serde_json::json;
 
 use super::views::ErrorPage;
+use crate::admission::Refused;
 use crate::db::DbError;
 use crate::signatures::SignError;
-use crate::signatures::admission::Refused;
 use crate::signatures::form::FieldErrors;
 
 #[derive(Debug, thiserror::Error)]

@@ -1,58 +1,7 @@
-//! The one decoder for `application/x-www-form-urlencoded` bodies: strict UTF-8, then serde.
-//!
-//! Common decoders replace invalid UTF-8 with U+FFFD, which would store a mangled name; this
-//! one refuses such a body. A form is a struct with `Deserialize`; a new field is a struct
-//! field, and repeated keys (`id=a&id=b`) fill a `Vec`.
+//! Form bodies as the web layer sees them: the decoder lives with the values
+//! (`crate::values::form`), what a request says about its body lives here.
 
-use serde::de::DeserializeOwned;
-
-#[derive(Debug, thiserror::Error)]
-pub enum FormError {
-    #[error("The form was not valid UTF-8 text.")]
-    InvalidUtf8,
-    #[error("The form was malformed.")]
-    Malformed,
-    #[error("The form was malformed: {0}")]
-    Fields(String),
-}
-
-/// Decodes a urlencoded body into `T`.
-pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, FormError> {
-    check_strictly(body)?;
-    serde_html_form::from_bytes(body).map_err(|error| FormError::Fields(error.to_string()))
-}
-
-/// Whether every key and value is well-formed percent-encoding of valid UTF-8.
-fn check_strictly(body: &[u8]) -> Result<(), FormError> {
-    for pair in body.split(|byte| *byte == b'&') {
-        for component in pair.splitn(2, |byte| *byte == b'=') {
-            let mut bytes = Vec::with_capacity(component.len());
-            let mut index = 0;
-            while index < component.len() {
-                match component[index] {
-                    b'%' => {
-                        let digit = |offset: usize| {
-                            component
-                                .get(index + offset)
-                                .and_then(|c| (*c as char).to_digit(16))
-                        };
-                        match (digit(1), digit(2)) {
-                            (Some(high), Some(low)) => bytes.push((high * 16 + low) as u8),
-                            _ => return Err(FormError::Malformed),
-                        }
-                        index += 3;
-                    }
-                    byte => {
-                        bytes.push(byte);
-                        index += 1;
-                    }
-                }
-            }
-            std::str::from_utf8(&bytes).map_err(|_| FormError::InvalidUtf8)?;
-        }
-    }
-    Ok(())
-}
+pub use crate::values::form::{FormError, decode};
 
 /// Whether a request says its body is a urlencoded form (any parameters after it allowed).
 pub fn is_urlencoded(request: &actix_web::HttpRequest) -> bool {
@@ -66,60 +15,4 @@ pub fn is_urlencoded(request: &actix_web::HttpRequest) -> bool {
                 .trim()
                 .eq_ignore_ascii_case("application/x-www-form-urlencoded")
         })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::signatures::form::SignatureFields;
-
-    #[derive(serde::Deserialize, Debug)]
-    struct Bulk {
-        #[serde(default)]
-        id: Vec<String>,
-    }
-
-    #[test]
-    fn decodes_forms_and_refuses_invalid_utf8() {
-        let decoded: SignatureFields = decode(
-            b"name=Ada+L%C3%B6velace&email=ada%40example.org&public=on&extra=1&nickname=&t=1.ab",
-        )
-        .expect("decodes");
-        assert_eq!(decoded.name, "Ada Lövelace");
-        assert_eq!(decoded.email, "ada@example.org");
-        assert!(decoded.public);
-        assert_eq!(decoded.form_time, "1.ab");
-        assert!(matches!(
-            decode::<SignatureFields>(b"name=%FF%FE"),
-            Err(FormError::InvalidUtf8)
-        ));
-        assert!(matches!(
-            decode::<SignatureFields>(b"name=\xff"),
-            Err(FormError::InvalidUtf8)
-        ));
-        assert!(matches!(
-            decode::<SignatureFields>(b"name=%G1"),
-            Err(FormError::Malformed)
-        ));
-        let unticked: SignatureFields = decode(b"name=x").expect("decodes");
-        assert!(!unticked.public);
-    }
-
-    #[test]
-    fn repeated_keys_fill_a_list() {
-        let bulk: Bulk = decode(b"id=a&id=b&csrf=x").expect("decodes");
-        assert_eq!(bulk.id, vec!["a".to_owned(), "b".to_owned()]);
-    }
-
-    #[test]
-    fn generated_bodies_never_panic() {
-        use rand::{Rng, SeedableRng};
-        let mut rng = rand::rngs::StdRng::seed_from_u64(0x666f726d);
-        for _ in 0..20_000 {
-            let length = rng.random_range(0..120);
-            let raw: Vec<u8> = (0..length).map(|_| rng.random()).collect();
-            let _ = decode::<SignatureFields>(&raw);
-            let _ = decode::<Bulk>(&raw);
-        }
-    }
 }

@@ -10,12 +10,12 @@ use super::pages::{
 };
 use super::views::{FormView, InvitePage, MessagePage};
 use super::{AppState, PageError};
+use crate::admission::{Admitted, Entry, Refused};
 use crate::db;
 use crate::invites::{self, AcceptError, AcceptOutcome};
-use crate::letters::snapshot::LetterSnapshot;
-use crate::signatures::admission::{Admitted, Entry, Refused};
+use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::SignatureFields;
-use crate::tokens::TokenPurpose;
+use crate::values::tokens::TokenPurpose;
 
 async fn snapshot(
     state: &AppState,

@@ -26,7 +26,7 @@ pub use errors::{ApiError, PageError};
 
 use crate::config::Settings;
 use crate::db::{self, DbPool};
-use crate::letters::snapshot::{self, Cached, LetterSnapshot, SnapshotCache};
+use crate::read::snapshot::{self, Cached, LetterSnapshot, SnapshotCache};
 use crate::signatures::SigningPolicy;
 
 /// Everything a handler needs, shared by all workers.
@@ -77,8 +77,8 @@ impl AppState {
     }
 
     /// The admission path every sign entry point goes through.
-    pub fn admission(&self) -> crate::signatures::admission::Admission<'_> {
-        crate::signatures::admission::Admission {
+    pub fn admission(&self) -> crate::admission::Admission<'_> {
+        crate::admission::Admission {
             defenses: &self.defenses,
             metrics: &self.metrics,
             writer: &self.sign_writer,
@@ -93,9 +93,9 @@ impl AppState {
         &self,
         request: &actix_web::HttpRequest,
         letter: &crate::letters::Letter,
-        entry: crate::signatures::admission::Entry,
+        entry: crate::admission::Entry,
         fields: crate::signatures::form::SignatureFields,
-    ) -> crate::signatures::admission::Attempt {
+    ) -> crate::admission::Attempt {
         // The signer's emails speak the interface language of the page signed on: what the
         // reader chose (the address, ?lang=, the switcher's cookie), else the language of the
         // text they read (the form's hidden field, `lang` in JSON), else their browser's.
@@ -105,7 +105,7 @@ impl AppState {
             in_path.as_deref(),
             crate::i18n::LanguageTag::parse(&fields.lang),
         );
-        crate::signatures::admission::Attempt {
+        crate::admission::Attempt {
             entry,
             letter: letter.clone(),
             client: self.client_address(request),
@@ -352,8 +352,8 @@ async fn metrics(
         Some(given)
             if !expected.is_empty()
                 && crate::staff::sessions::tokens_match(
-                    &crate::tokens::hash(expected),
-                    &crate::tokens::hash(given),
+                    &crate::values::tokens::hash(expected),
+                    &crate::values::tokens::hash(given),
                 ) =>
         {
             Ok(render_metrics(&state).await)

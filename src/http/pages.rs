@@ -12,13 +12,13 @@ use super::views::{
     ResendPage, SignatoriesPage,
 };
 use super::{AppState, PageError};
+use crate::admission::{Entry, Refused};
 use crate::db;
-use crate::letters::snapshot::LetterSnapshot;
 use crate::letters::{self, LetterStatus};
-use crate::signatures::admission::{Entry, Refused};
+use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::SignatureFields;
 use crate::signatures::{self, ConfirmOutcome, SignatureState, TokenError, WithdrawOutcome};
-use crate::tokens::TokenPurpose;
+use crate::values::tokens::TokenPurpose;
 
 const SIGNATORIES_PER_PAGE: i64 = 100;
 
@@ -111,12 +111,12 @@ fn letter_page(
         } else {
             String::new()
         },
-        url: letters::translations::address(
+        url: crate::read::snapshot::address(
             state.settings.public_base(),
             snapshot,
             &snapshot.letter.lang,
         ),
-        alternates: letters::translations::alternates(state.settings.public_base(), snapshot),
+        alternates: crate::read::snapshot::alternates(state.settings.public_base(), snapshot),
     };
     html(state, status, &page)
 }
@@ -168,7 +168,7 @@ async fn show_letter(
             },
         }
     };
-    let via = crate::partners::via_in_query(request.query_string());
+    let via = crate::members::codes::via_in_query(request.query_string());
     let form = super::partners::offer(&state, FormView::fresh(), &via).await;
     letter_page(&state, &snapshot, form, StatusCode::OK)
 }

@@ -10,18 +10,19 @@ use super::views::{FormView, MessagePage};
 use super::{AppState, PageError, form};
 use crate::db::DbError;
 use crate::export::{self, ExportFormat};
+use crate::members::codes;
+use crate::partners::links;
 use crate::partners::links::{Opened, Refusal};
-use crate::partners::{self, links};
 
 /// The sign form offered through a member's link: the member's code as a hidden field and its
 /// name for the consent box. An unknown code, or a failed lookup, leaves a plain form (a
 /// referral is never worth an error page).
 pub(super) async fn offer(state: &AppState, mut form: FormView, raw_code: &str) -> FormView {
     form.partner = None;
-    let member = match partners::parse_code(raw_code) {
+    let member = match codes::parse_code(raw_code) {
         None => None,
         Some(code) => match state
-            .db(move |connection| partners::member_by_code(connection, &code))
+            .db(move |connection| codes::member_by_code(connection, &code))
             .await
         {
             Ok(member) => member,
@@ -111,7 +112,7 @@ pub(super) async fn download_page(
             title: &opened.letter.title,
             count,
             action: format!("/partners/{}", secret.as_str()),
-            expires: crate::http::site::installed()
+            expires: crate::config::site::installed()
                 .date_style
                 .date_time(&opened.link.expires_at),
         },

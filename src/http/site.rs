@@ -3,7 +3,6 @@
 //! notice, `/assets/...`, icons, `robots.txt`, `sitemap.xml` and `/feed.atom`.
 
 use std::any::Any;
-use std::sync::{LazyLock, OnceLock};
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -12,45 +11,12 @@ use askama::Template;
 use super::{AppState, PageError};
 use crate::config::{Settings, SiteSettings};
 
-static INSTALLED: OnceLock<SiteSettings> = OnceLock::new();
-
-/// The compiled-in `[site]`, for a process that never loaded its configuration (tests that
-/// build an application from explicit settings).
-/// (The compiled-in defaults are checked by a unit test; the fallback only keeps a page from
-/// failing if that ever broke.)
-static DEFAULT: LazyLock<SiteSettings> = LazyLock::new(|| {
-    Settings::defaults_with(&[])
-        .map(|settings| settings.site)
-        .unwrap_or_else(|_| SiteSettings {
-            name: "undersigned".into(),
-            tagline: String::new(),
-            logo: String::new(),
-            assets_dir: "assets".into(),
-            accent_color: "#b3261e".into(),
-            contact: String::new(),
-            privacy: String::new(),
-            footer: String::new(),
-            date_style: crate::config::DateStyle::Long,
-            favicon: String::new(),
-            apple_touch_icon: String::new(),
-        })
-});
-
-/// Makes `site` what this process renders where no application state is at hand (emails,
-/// console and error pages). The first call wins: one process serves one site.
-pub fn install(site: SiteSettings) {
-    let _ = INSTALLED.set(site);
-}
-
-/// The site this process installed, or the compiled-in default.
-pub fn installed() -> &'static SiteSettings {
-    INSTALLED.get().unwrap_or(&DEFAULT)
-}
+pub use crate::config::site::{install, installed};
 
 /// The tagline in the reader's language: our own default is a catalog message; words an
 /// operator wrote in `[site]` are shown as written.
 pub fn tagline(site: &SiteSettings, tr: &crate::i18n::catalog::Tr) -> String {
-    if site.tagline == DEFAULT.tagline {
+    if site.tagline == crate::config::site::compiled_in().tagline {
         tr.t("site-default-tagline")
     } else {
         site.tagline.clone()
@@ -59,7 +25,7 @@ pub fn tagline(site: &SiteSettings, tr: &crate::i18n::catalog::Tr) -> String {
 
 /// The footer line, on the same rule as [`tagline`].
 pub fn footer(site: &SiteSettings, tr: &crate::i18n::catalog::Tr) -> String {
-    if site.footer == DEFAULT.footer {
+    if site.footer == crate::config::site::compiled_in().footer {
         tr.t("site-default-footer")
     } else {
         site.footer.clone()

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 
 use crate::i18n::catalog::Tr;
 use crate::letters::Letter;
-use crate::letters::snapshot::LetterSnapshot;
+use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::{FieldErrors, SignatureFields};
 use crate::signatures::{PublicSignatory, SignatureKind};
 
@@ -28,7 +28,7 @@ pub fn thousands(value: i64) -> String {
 /// A date in the site's date style (`[site] date_style`), for pages printed or shown to the
 /// public.
 pub fn long_date(time: &NaiveDateTime) -> String {
-    crate::http::site::installed().date_style.date(time)
+    crate::config::site::installed().date_style.date(time)
 }
 
 /// A letter's status (`open`, `closed`, ...) in the page's language.
@@ -188,7 +188,7 @@ pub struct LetterPage<'a> {
     /// `rel=canonical`.
     pub url: String,
     /// (hreflang, address) of every language the letter is in, and `x-default`; empty for
-    /// a letter in one language (`letters::translations::alternates`).
+    /// a letter in one language (`read::snapshot::alternates`).
     pub alternates: Vec<(String, String)>,
 }
 

@@ -372,7 +372,7 @@ impl Tr {
 
     /// A long date in the installed site's style (see `date_in`).
     pub fn date(&self, time: &chrono::NaiveDateTime) -> String {
-        self.date_in(crate::http::site::installed().date_style, time)
+        self.date_in(crate::config::site::installed().date_style, time)
     }
 
     /// A long date. English keeps the site's `date_style`; the other languages take CLDR's
@@ -398,7 +398,7 @@ impl Tr {
 
     /// A long date with the time in the installed site's style (see `date_time_in`).
     pub fn date_time(&self, time: &chrono::NaiveDateTime) -> String {
-        self.date_time_in(crate::http::site::installed().date_style, time)
+        self.date_time_in(crate::config::site::installed().date_style, time)
     }
 
     /// A long date with the time (UTC), as for a closing time.
@@ -637,9 +637,9 @@ mod tests {
             "src/http/unsubscribe.rs",
             "src/http/embed.rs",
             "src/signatures/form.rs",
-            "src/signatures/email_address.rs",
+            "src/values/email_address.rs",
             "src/signatures/admission.rs",
-            "src/text.rs",
+            "src/values/text.rs",
         ];
         let hebrew = Tr::for_code(Some("he"));
         let mut untranslated = Vec::new();

@@ -7,7 +7,6 @@
 //! mistake) deletes it; both are audited. The console and the command line check what was
 //! typed with [`validate`], the one rule for the three fields.
 
-use askama::Template;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
@@ -15,8 +14,7 @@ use super::Letter;
 use crate::db::schema::letter_deliveries;
 use crate::db::{self, DbConnection};
 use crate::staff::{Actor, audit};
-use crate::text;
-use crate::updates::{self, PublishedUpdate, Update, UpdateError};
+use crate::values::text;
 
 /// The longest note: a few paragraphs, not a second letter.
 pub const NOTE_MAX: usize = 2_000;
@@ -257,125 +255,6 @@ pub fn unmark(
         )?;
         Ok(true)
     })
-}
-
-/// The update's subject and Markdown, made from the delivery.
-pub fn update_text(letter: &Letter, delivery: &Delivery) -> (String, String) {
-    // The updates module takes one line of at most 200 characters.
-    let subject: String = format!("Delivered to {}", letter.addressee)
-        .chars()
-        .take(200)
-        .collect();
-    let mut markdown = format!(
-        "“{}” was delivered to {} on {}.\n\n{}",
-        letter.title,
-        letter.addressee,
-        delivery.on.format("%-d %B %Y"),
-        // Markdown joins lines of a paragraph; two trailing spaces keep the note's breaks.
-        delivery
-            .note
-            .replace('\n', "  \n")
-            .replace("  \n  \n", "\n\n"),
-    );
-    if let Some(link) = &delivery.link {
-        // An autolink: a link in the HTML part, the bare address in the text part. A
-        // canonical URL has no `<`, `>` or spaces to break out of it.
-        markdown.push_str(&format!("\n\n<{link}>"));
-    }
-    (subject, markdown)
-}
-
-/// Makes the update to signers for this delivery, or finds the one made from the same
-/// delivery before (a double submit, a second run of the command): the draft is keyed by the
-/// delivery's content, so asking twice makes one update, and the updates module sends an
-/// update once. The delivery remembers it. The caller confirms and sends.
-///
-/// Not inside a transaction: the second ask is told apart by the unique index on the
-/// update's source, and on PostgreSQL that violation would abort an enclosing transaction.
-pub fn prepare_update(
-    connection: &mut DbConnection,
-    letter: &Letter,
-    delivery: &Delivery,
-    public_base: &str,
-    created_by: &str,
-) -> Result<Update, UpdateError> {
-    let (subject, markdown) = update_text(letter, delivery);
-    let source = format!(
-        "delivered:{}",
-        crate::tokens::hash(&format!(
-            "{}\n{}\n{}",
-            delivery.on,
-            delivery.note,
-            delivery.link.as_deref().unwrap_or("")
-        ))
-    );
-    let update = match updates::create(
-        connection,
-        letter,
-        &subject,
-        &markdown,
-        public_base,
-        created_by,
-        Some(&source),
-    ) {
-        Ok(update) => update,
-        Err(UpdateError::AlreadySent) => updates::find_by_source(connection, &letter.id, &source)?
-            .ok_or(diesel::result::Error::NotFound)?,
-        Err(other) => return Err(other),
-    };
-    diesel::update(letter_deliveries::table.find(&letter.id))
-        .set(letter_deliveries::update_id.eq(&update.id))
-        .execute(connection)?;
-    Ok(update)
-}
-
-#[derive(Template)]
-#[template(
-    source = r#"{% for paragraph in paragraphs %}<p>{% for line in paragraph %}{% if !loop.first %}<br>{% endif %}{{ line }}{% endfor %}</p>{% endfor %}{% if let Some(link) = link %}<p><a href="{{ link }}" rel="nofollow noopener">{{ link }}</a></p>{% endif %}"#,
-    ext = "html"
-)]
-struct TimelineBody<'a> {
-    paragraphs: Vec<Vec<&'a str>>,
-    link: Option<&'a str>,
-}
-
-/// The letter page's delivery and its updates timeline with the delivery in it, newest
-/// first. The update sent from the delivery is the delivery itself: shown once, as it.
-pub fn on_page(
-    connection: &mut DbConnection,
-    letter: &Letter,
-    mut published: Vec<PublishedUpdate>,
-) -> Result<(Option<Delivered>, Vec<PublishedUpdate>), diesel::result::Error> {
-    let Some(delivered) = find(connection, &letter.id)? else {
-        return Ok((None, published));
-    };
-    if let Some(update_id) = &delivered.update_id
-        && let Some(sent) = updates::find(connection, update_id)?
-    {
-        published.retain(|shown| {
-            !(shown.subject == sent.subject
-                && shown.body_html == sent.body_html
-                && Some(shown.published_at) == sent.sending_at)
-        });
-    }
-    // Escaped here; the page shows timeline bodies as they are.
-    let body_html = TimelineBody {
-        paragraphs: delivered.paragraphs(),
-        link: delivered.link.as_deref(),
-    }
-    .render()
-    .unwrap_or_default();
-    let entry = PublishedUpdate {
-        subject: format!("Delivered to {}", letter.addressee),
-        body_html,
-        published_at: delivered.at(),
-    };
-    let position = published
-        .iter()
-        .position(|shown| shown.published_at < entry.published_at)
-        .unwrap_or(published.len());
-    published.insert(position, entry);
-    Ok((Some(delivered), published))
 }
 
 #[cfg(test)]

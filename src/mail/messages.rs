@@ -49,7 +49,7 @@ macro_rules! mail_templates {
 
 /// In the site's date style (`[site] date_style`).
 fn long_time(time: NaiveDateTime) -> String {
-    crate::http::site::installed().date_style.date_time(&time)
+    crate::config::site::installed().date_style.date_time(&time)
 }
 
 /// A date and time in `tr`'s language (the site's style in English).

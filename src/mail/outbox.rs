@@ -13,7 +13,7 @@ use diesel::sql_types::Text;
 use super::OutgoingMail;
 use crate::db::schema::outbox;
 use crate::db::{self, DbConnection};
-use crate::signatures::email_address::EmailAddress;
+use crate::values::email_address::EmailAddress;
 
 /// Serializes claims under the mail ceiling between PostgreSQL instances (SQLite has one
 /// writer anyway). Any id works as long as every instance uses the same one.

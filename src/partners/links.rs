@@ -15,7 +15,7 @@ use crate::mail::{self, MailContent, OutgoingMail};
 use crate::members::Member;
 use crate::signatures::{SignatureKind, SignatureRecord, SignatureState, is_counted};
 use crate::staff::{Actor, audit};
-use crate::tokens;
+use crate::values::tokens;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = partner_links)]
@@ -95,7 +95,7 @@ fn link_mail(
         organization: &member.name,
         title: &letter.title,
         url,
-        expires: crate::http::site::installed()
+        expires: crate::config::site::installed()
             .date_style
             .date_time(&expires_at),
     };

@@ -14,7 +14,7 @@ use crate::db::schema::signatures;
 use crate::db::{self, DbConnection};
 use crate::letters::{Letter, LetterStatus};
 use crate::mail::{self, OutgoingMail, messages};
-use crate::tokens::TokenPurpose;
+use crate::values::tokens::TokenPurpose;
 
 /// Why an emailed link did not work, in terms the person can act on.
 #[derive(Debug, thiserror::Error)]

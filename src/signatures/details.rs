@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use super::form::SignatureInput;
 use super::normalize_organization;
 use crate::db::schema::signatures;
-use crate::partners::{ShareWithMember, ViaMember};
+use crate::members::codes::{ShareWithMember, ViaMember};
 
 #[derive(Clone, Debug, Insertable, AsChangeset)]
 // `treat_none_as_default_value = false` writes NULL rather than DEFAULT for an empty field,

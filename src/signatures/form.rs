@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::SignatureKind;
-use super::email_address::EmailAddress;
+use crate::values::email_address::EmailAddress;
 
 /// What the form (or the JSON API) sent, before any checking. Decoded from a urlencoded
 /// body by `http::form::decode` and from JSON by serde: one struct, one list of fields.
@@ -101,7 +101,7 @@ pub struct SignatureInput {
     pub website: Option<String>,
     pub public: bool,
     pub updates: bool,
-    /// A well-formed member code (`crate::partners::parse_code`); whether a live member holds
+    /// A well-formed member code (`crate::members::codes::parse_code`); whether a live member holds
     /// it is settled when the signature is stored.
     pub via: Option<String>,
     pub share_with_member: bool,
@@ -114,11 +114,11 @@ pub struct SignatureInput {
 pub type FieldErrors = BTreeMap<&'static str, String>;
 
 pub const NAME_MAX: usize = 200;
-pub const ORGANIZATION_MAX: usize = 200;
+pub use crate::values::text::ORGANIZATION_MAX;
 pub const TITLE_MAX: usize = 200;
 pub const PLACE_MAX: usize = 100;
 pub const COMMENT_MAX: usize = 1000;
-pub const WEBSITE_MAX: usize = 300;
+pub use crate::values::text::WEBSITE_MAX;
 
 /// Which kinds of signature the letter takes; the form is checked against it.
 #[derive(Clone, Copy, Debug)]
@@ -193,7 +193,7 @@ pub fn validate(
     let comment = multiline_field(&mut errors, "comment", &fields.comment, COMMENT_MAX);
     let website = website_field(&mut errors, &fields.website);
 
-    let via = crate::partners::parse_code(&fields.via);
+    let via = crate::members::codes::parse_code(&fields.via);
 
     match (kind, name, email) {
         (Some(kind), Some(name), Some(email)) if errors.is_empty() => Ok(SignatureInput {
@@ -219,7 +219,7 @@ pub fn validate(
 /// A website as typed: `example.org` and `www.example.org/path` become `https://...`; the
 /// rules are `text::web_address`'s, shared with the member roster.
 fn website_field(errors: &mut FieldErrors, raw: &str) -> Option<String> {
-    match crate::text::web_address(raw, WEBSITE_MAX) {
+    match crate::values::text::web_address(raw, WEBSITE_MAX) {
         Ok(address) => address,
         Err(error) => {
             errors.insert("website", error.to_string());
@@ -237,7 +237,7 @@ fn text_field(
     required: bool,
     what: &str,
 ) -> Option<String> {
-    match crate::text::one_line(raw, max) {
+    match crate::values::text::one_line(raw, max) {
         Ok(Some(value)) => Some(value),
         Ok(None) => {
             if required {
@@ -259,7 +259,7 @@ fn multiline_field(
     raw: &str,
     max: usize,
 ) -> Option<String> {
-    crate::text::multi_line(raw, max)
+    crate::values::text::multi_line(raw, max)
         .inspect_err(|error| {
             errors.insert(field, error.to_string());
         })
@@ -442,7 +442,7 @@ mod tests {
                 }
                 body.push('&');
             }
-            let Ok(fields) = crate::http::form::decode::<SignatureFields>(body.as_bytes()) else {
+            let Ok(fields) = crate::values::form::decode::<SignatureFields>(body.as_bytes()) else {
                 continue;
             };
             if let Ok(input) = validate(&fields, BOTH) {

@@ -17,7 +17,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{signature_tokens, tokens};
-use crate::tokens::{self as token_codec, TokenPurpose};
+use crate::values::tokens::{self as token_codec, TokenPurpose};
 
 /// The links of one email as first stored: the secrets went into the email and are
 /// forgotten here.

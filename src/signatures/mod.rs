@@ -2,16 +2,15 @@
 //! or withdrawn (`confirm`), decided by staff (`moderation`), and listed and counted
 //! (`lists`).
 
-pub mod admission;
 pub mod confirm;
 pub mod details;
-pub mod email_address;
 pub mod form;
 pub mod links;
 pub mod lists;
 pub mod moderation;
 pub mod sign;
 pub mod state;
+pub mod tally;
 pub mod writer;
 
 use chrono::{Duration, NaiveDateTime};
@@ -142,7 +141,7 @@ pub enum SignError {
 /// Collapses case and spacing so that "Friends of  the Earth" and "friends of the earth" are
 /// the same organization.
 pub fn normalize_organization(name: &str) -> String {
-    crate::text::comparison_key(name)
+    crate::values::text::comparison_key(name)
 }
 
 #[cfg(test)]

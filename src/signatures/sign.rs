@@ -6,7 +6,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::details::SignerDetails;
-use super::email_address::EmailAddress;
 use super::form::SignatureInput;
 use super::links::{self, NewLinks};
 use super::{
@@ -17,7 +16,8 @@ use crate::db::{self, DbConnection};
 use crate::letters::Letter;
 use crate::mail::outbox::MailKind;
 use crate::mail::{self, OutgoingMail, messages};
-use crate::tokens::TokenPurpose;
+use crate::values::email_address::EmailAddress;
+use crate::values::tokens::TokenPurpose;
 
 /// Stores a pending signature with its tokens and its confirmation email in one transaction,
 /// or, for an address that already signed, queues the appropriate email instead.

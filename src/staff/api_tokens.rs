@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::Role;
 use crate::db::schema::{api_tokens, staff_users};
 use crate::db::{self, DbConnection};
-use crate::tokens;
+use crate::values::tokens;
 
 /// Tokens carry a prefix so that a leaked one is recognizable in logs and secret scanners.
 pub const PREFIX: &str = "usg_";

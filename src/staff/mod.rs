@@ -13,7 +13,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::staff_users;
 use crate::db::{self, DbConnection};
-use crate::signatures::email_address::EmailAddress;
+use crate::values::email_address::EmailAddress;
 
 /// What a staff member may do. Each role includes the ones below it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, serde::Serialize)]

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::{Role, StaffUser};
 use crate::db::schema::{staff_sessions, staff_users};
 use crate::db::{self, DbConnection};
-use crate::tokens;
+use crate::values::tokens;
 
 pub const COOKIE: &str = "undersigned_session";
 /// Extending a session is a write; do it at most this often (or a tenth of the idle time).

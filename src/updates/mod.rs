@@ -11,6 +11,7 @@
 //! cursor. A send is a conditional state change (draft -> sending -> sent), and the outbox
 //! holds at most one row per update and address, so nothing goes out twice by accident.
 
+pub mod delivered;
 pub mod unsubscribe;
 
 use std::collections::HashMap;

@@ -48,8 +48,8 @@ pub fn verify(secret: &str, token: &str) -> Option<(String, String)> {
     let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
     let expected = mac(secret, &payload);
     if !crate::staff::sessions::tokens_match(
-        &crate::tokens::hash(&URL_SAFE_NO_PAD.encode(&expected)),
-        &crate::tokens::hash(&URL_SAFE_NO_PAD.encode(&signature)),
+        &crate::values::tokens::hash(&URL_SAFE_NO_PAD.encode(&expected)),
+        &crate::values::tokens::hash(&URL_SAFE_NO_PAD.encode(&signature)),
     ) {
         return None;
     }

@@ -403,7 +403,7 @@ fn age_session(app: &TestApp, cookie: &str, signed_in_hours_ago: i64, seen_hours
     let now = undersigned::db::now();
     diesel::update(
         staff_sessions::table
-            .filter(staff_sessions::token_hash.eq(undersigned::tokens::hash(cookie))),
+            .filter(staff_sessions::token_hash.eq(undersigned::values::tokens::hash(cookie))),
     )
     .set((
         staff_sessions::created_at.eq(now - chrono::Duration::hours(signed_in_hours_ago)),

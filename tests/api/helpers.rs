@@ -703,7 +703,7 @@ impl TestApp {
             .expect("cookie value");
         use undersigned::db::schema::staff_sessions;
         let csrf: String = staff_sessions::table
-            .filter(staff_sessions::token_hash.eq(undersigned::tokens::hash(&cookie)))
+            .filter(staff_sessions::token_hash.eq(undersigned::values::tokens::hash(&cookie)))
             .select(staff_sessions::csrf_token)
             .first(&mut *self.connection() as &mut DbConnection)
             .expect("the session row");

@@ -21,6 +21,7 @@ mod embed;
 mod html_validity;
 mod instances;
 mod interface_languages;
+mod layers;
 mod letter_rules;
 mod letter_translations;
 mod mail_crash;

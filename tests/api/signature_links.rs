@@ -138,8 +138,8 @@ fn leave_pre_upgrade_links(app: &TestApp, signature: &str, email: &str) -> (Stri
     let connection = &mut *connection as &mut DbConnection;
     let letter = app.letter_id(SLUG);
     let now = undersigned::db::now();
-    let verify = undersigned::tokens::mint();
-    let withdraw = undersigned::tokens::mint();
+    let verify = undersigned::values::tokens::mint();
+    let withdraw = undersigned::values::tokens::mint();
     for (token, purpose) in [(&verify, "verify"), (&withdraw, "withdraw")] {
         diesel::insert_into(tokens::table)
             .values((

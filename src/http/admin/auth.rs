@@ -11,10 +11,10 @@ use serde::Deserialize;
 use super::{AdminError, Staff, page, redirect};
 use crate::db::DbError;
 use crate::http::AppState;
-use crate::signatures::email_address::EmailAddress;
 use crate::staff::throttle::Verdict;
 use crate::staff::{self, Actor, audit, sessions};
-use crate::tokens;
+use crate::values::email_address::EmailAddress;
+use crate::values::tokens;
 
 #[derive(Template)]
 #[template(path = "admin/login.html")]

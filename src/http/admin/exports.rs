@@ -12,8 +12,8 @@ use crate::db;
 use crate::export::{self, ExportStartError};
 use crate::http::AppState;
 use crate::http::views::{long_date, signatory_line, thousands};
-use crate::letters::{self, Letter, LetterStatus};
-use crate::progress::{self, Progress};
+use crate::letters::{Letter, LetterStatus};
+use crate::read::progress::{self, Progress};
 use crate::signatures::{self, PublicSignatory, SignatureKind, SignatureState};
 
 /// Signatories are read for the print view in pages of this many.
@@ -62,7 +62,7 @@ async fn export_form(
     let letter = find_letter(&state, &slug).await?;
     let letter_id = letter.id.clone();
     let tally = state
-        .db(move |connection| letters::signature_tally(connection, &letter_id))
+        .db(move |connection| crate::signatures::tally::signature_tally(connection, &letter_id))
         .await?;
     let states = SignatureState::ALL
         .into_iter()

@@ -108,9 +108,9 @@ async fn create(
     let typed = form.into_inner().name;
     // The same text rules as every other name: token names show in the console and the audit
     // log.
-    let (name, problem) = match crate::text::required_line(&typed, NAME_MAX) {
+    let (name, problem) = match crate::values::text::required_line(&typed, NAME_MAX) {
         Ok(name) => (name, None),
-        Err(crate::text::TextError::Empty) => (
+        Err(crate::values::text::TextError::Empty) => (
             String::new(),
             Some(
                 "Give the token a name that says where it is used, such as \"delivery script\"."

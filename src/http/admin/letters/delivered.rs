@@ -162,7 +162,7 @@ pub(super) async fn mark(
             if !send_update {
                 return Ok::<_, AdminError>(None);
             }
-            let update = delivered::prepare_update(
+            let update = crate::updates::delivered::prepare_update(
                 connection,
                 &marked_letter,
                 &delivery,

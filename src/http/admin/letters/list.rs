@@ -40,7 +40,7 @@ pub(super) async fn list(
         .with_connection(|connection| {
             Ok::<_, DbError>((
                 letters::list_all(connection)?,
-                letters::signature_tallies(connection)?,
+                crate::signatures::tally::signature_tallies(connection)?,
             ))
         })
         .await?;
@@ -143,7 +143,7 @@ pub(super) async fn show(
     let (tally, version_count, translations) = state
         .with_connection(move |connection| {
             Ok::<_, DbError>((
-                letters::signature_tally(connection, &letter_id)?,
+                crate::signatures::tally::signature_tally(connection, &letter_id)?,
                 letters::versions(connection, &letter_id, &letter_lang)?.len(),
                 letters::translations::list(connection, &letter_id)?
                     .into_iter()

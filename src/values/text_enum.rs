@@ -79,10 +79,10 @@ macro_rules! text_enum {
         }
 
         impl ::std::str::FromStr for $name {
-            type Err = $crate::db::text_enum::UnknownValue;
+            type Err = $crate::values::text_enum::UnknownValue;
 
             fn from_str(text: &str) -> Result<Self, Self::Err> {
-                $name::parse(text).ok_or_else(|| $crate::db::text_enum::UnknownValue {
+                $name::parse(text).ok_or_else(|| $crate::values::text_enum::UnknownValue {
                     type_name: stringify!($name),
                     value: text.to_owned(),
                 })

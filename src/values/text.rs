@@ -18,6 +18,11 @@ use unicode_normalization::UnicodeNormalization;
 /// Vietnamese, Hebrew with vowel points and Indic scripts stay well below it once composed.
 pub const MAX_MARKS_PER_CHARACTER: usize = 4;
 
+/// The longest organization name anyone may store (sign-ons and the roster alike).
+pub const ORGANIZATION_MAX: usize = 200;
+/// The longest web address anyone may store.
+pub const WEBSITE_MAX: usize = 300;
+
 const ZWNJ: char = '\u{200C}';
 const ZWJ: char = '\u{200D}';
 const EMOJI_PRESENTATION: char = '\u{FE0F}';

@@ -1,14 +1,17 @@
 //! The coalition's roster of member organizations, kept by staff.
 
+pub mod codes;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::members;
 use crate::db::{self, DbConnection};
-use crate::signatures::email_address::EmailAddress;
-use crate::signatures::form::{ORGANIZATION_MAX, WEBSITE_MAX};
-use crate::signatures::normalize_organization;
-use crate::text::{self, TextError};
+use crate::values::email_address::EmailAddress;
+use crate::values::text::{self, TextError};
+use crate::values::text::{
+    ORGANIZATION_MAX, WEBSITE_MAX, comparison_key as normalize_organization,
+};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = members)]
@@ -99,7 +102,7 @@ pub fn upsert(
                                 members::email.eq(email.as_str()),
                                 members::website.eq(website.as_deref()),
                                 members::created_at.eq(db::now()),
-                                members::code.eq(crate::partners::new_code()),
+                                members::code.eq(codes::new_code()),
                             ))
                             .execute(connection)
                     });

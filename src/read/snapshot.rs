@@ -9,10 +9,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use super::Letter;
+use askama::Template;
+
 use crate::db::DbConnection;
 use crate::i18n::LanguageTag;
+use crate::letters::{self, Letter};
 use crate::signatures::{self, PublicSignatory, SignatureCounts};
+use crate::updates::PublishedUpdate;
 
 /// Organizations are few and listed in full on the letter page up to this many.
 pub const ORGANIZATIONS_ON_PAGE: i64 = 200;
@@ -30,7 +33,7 @@ pub struct LetterSnapshot {
     /// Sent updates to signers, newest first (`updates::published`).
     pub updates: Vec<crate::updates::PublishedUpdate>,
     /// When and how the letter was delivered (it is also in `updates`).
-    pub delivered: Option<super::delivered::Delivered>,
+    pub delivered: Option<letters::delivered::Delivered>,
     /// Every language the letter can be read in, the original's first, then its
     /// translations'. The same in the original's snapshot and in each translation's.
     pub languages: Vec<LanguageTag>,
@@ -86,7 +89,7 @@ pub fn load(
     connection: &mut DbConnection,
     slug: &str,
 ) -> Result<Option<LetterSnapshot>, diesel::result::Error> {
-    let Some(letter) = super::find_by_slug(connection, slug)? else {
+    let Some(letter) = letters::find_by_slug(connection, slug)? else {
         return Ok(None);
     };
     let (counts, listed) = signatures::counted_and_listed(connection, &letter)?;
@@ -96,9 +99,9 @@ pub fn load(
         signatures::listed_individuals(connection, &letter, 0, RECENT_ON_PAGE)?;
     let partners = crate::partners::tally::public(connection, &letter)?;
     let published = crate::updates::published(connection, &letter.id, crate::updates::ON_PAGE)?;
-    let (delivered, updates) = super::delivered::on_page(connection, &letter, published)?;
+    let (delivered, updates) = delivery_on_page(connection, &letter, published)?;
     let letter_id = letter.id.clone();
-    let translated = super::translations::list(connection, &letter_id)?;
+    let translated = letters::translations::list(connection, &letter_id)?;
     let languages: Vec<LanguageTag> = std::iter::once(letter.lang.as_str())
         .chain(
             translated
@@ -214,4 +217,90 @@ impl SnapshotCache {
             entries.retain(|_, entry| entry.snapshot.letter.id != letter_id);
         }
     }
+}
+
+#[derive(Template)]
+#[template(
+    source = r#"{% for paragraph in paragraphs %}<p>{% for line in paragraph %}{% if !loop.first %}<br>{% endif %}{{ line }}{% endfor %}</p>{% endfor %}{% if let Some(link) = link %}<p><a href="{{ link }}" rel="nofollow noopener">{{ link }}</a></p>{% endif %}"#,
+    ext = "html"
+)]
+struct TimelineBody<'a> {
+    paragraphs: Vec<Vec<&'a str>>,
+    link: Option<&'a str>,
+}
+
+/// The letter page's delivery and its updates timeline with the delivery in it, newest
+/// first. The update sent from the delivery is the delivery itself: shown once, as it.
+pub fn delivery_on_page(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    mut published: Vec<PublishedUpdate>,
+) -> Result<(Option<letters::delivered::Delivered>, Vec<PublishedUpdate>), diesel::result::Error> {
+    let Some(delivered) = letters::delivered::find(connection, &letter.id)? else {
+        return Ok((None, published));
+    };
+    if let Some(update_id) = &delivered.update_id
+        && let Some(sent) = crate::updates::find(connection, update_id)?
+    {
+        published.retain(|shown| {
+            !(shown.subject == sent.subject
+                && shown.body_html == sent.body_html
+                && Some(shown.published_at) == sent.sending_at)
+        });
+    }
+    // Escaped here; the page shows timeline bodies as they are.
+    let body_html = TimelineBody {
+        paragraphs: delivered.paragraphs(),
+        link: delivered.link.as_deref(),
+    }
+    .render()
+    .unwrap_or_default();
+    let entry = PublishedUpdate {
+        subject: format!("Delivered to {}", letter.addressee),
+        body_html,
+        published_at: delivered.at(),
+    };
+    let position = published
+        .iter()
+        .position(|shown| shown.published_at < entry.published_at)
+        .unwrap_or(published.len());
+    published.insert(position, entry);
+    Ok((Some(delivered), published))
+}
+
+/// The address of a letter in `lang`: `/letters/{slug}` for the original, `/{lang}/letters/{slug}`
+/// for a translation.
+pub fn address(base: &str, snapshot: &LetterSnapshot, lang: &str) -> String {
+    let slug = &snapshot.letter.slug;
+    let original = snapshot
+        .languages
+        .first()
+        .is_none_or(|original| original.as_str() == lang);
+    if original {
+        format!("{base}/letters/{slug}")
+    } else {
+        format!("{base}/{lang}/letters/{slug}")
+    }
+}
+
+/// `<link rel="alternate" hreflang>` pairs for a letter in more than one language: each
+/// language's address, and the original's as `x-default`.
+pub fn alternates(base: &str, snapshot: &LetterSnapshot) -> Vec<(String, String)> {
+    if snapshot.languages.len() < 2 {
+        return Vec::new();
+    }
+    let mut links: Vec<(String, String)> = snapshot
+        .languages
+        .iter()
+        .map(|tag| {
+            let lang = tag.as_str();
+            let href = address(base, snapshot, &lang);
+            (lang, href)
+        })
+        .collect();
+    if let Some((_, original)) = links.first() {
+        let original = original.clone();
+        links.push(("x-default".to_owned(), original));
+    }
+    links
 }

@@ -22,15 +22,15 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use super::email_address::EmailAddress;
-use super::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
-use super::writer::SignWriter;
-use super::{SignError, SignOutcome, SigningPolicy};
 use crate::abuse::{Defenses, FormCheck};
 use crate::db::{DbError, DbPool};
 use crate::invites::{self, AcceptError, AcceptOutcome};
 use crate::letters::Letter;
 use crate::metrics::Metrics;
+use crate::signatures::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
+use crate::signatures::writer::SignWriter;
+use crate::signatures::{SignError, SignOutcome, SigningPolicy};
+use crate::values::email_address::EmailAddress;
 
 /// Where an attempt came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,7 +181,7 @@ impl Admission<'_> {
                 }
                 let policy = self.policy.clone();
                 self.blocking(move |connection| {
-                    super::resend(connection, &letter, &email, &policy)
+                    crate::signatures::resend(connection, &letter, &email, &policy)
                 })
                 .await
                 .map_err(refused_by_store)?;

@@ -1,0 +1,47 @@
+//! The coalition's identity (`[site]`) for the whole process. Emails, console and error pages
+//! render where no application state is at hand, so the site the process loaded lives here,
+//! beside the settings it came from, for every layer to read.
+
+use std::sync::{LazyLock, OnceLock};
+
+use super::SiteSettings;
+
+static INSTALLED: OnceLock<SiteSettings> = OnceLock::new();
+
+/// The compiled-in `[site]`, for a process that never loaded its configuration (tests that
+/// build an application from explicit settings).
+/// (The compiled-in defaults are checked by a unit test; the fallback only keeps a page from
+/// failing if that ever broke.)
+static DEFAULT: LazyLock<SiteSettings> = LazyLock::new(|| {
+    super::Settings::defaults_with(&[])
+        .map(|settings| settings.site)
+        .unwrap_or_else(|_| SiteSettings {
+            name: "undersigned".into(),
+            tagline: String::new(),
+            logo: String::new(),
+            assets_dir: "assets".into(),
+            accent_color: "#b3261e".into(),
+            contact: String::new(),
+            privacy: String::new(),
+            footer: String::new(),
+            date_style: super::DateStyle::Long,
+            favicon: String::new(),
+            apple_touch_icon: String::new(),
+        })
+});
+
+/// Makes `site` what this process renders where no application state is at hand (emails,
+/// console and error pages). The first call wins: one process serves one site.
+pub fn install(site: SiteSettings) {
+    let _ = INSTALLED.set(site);
+}
+
+/// The site this process installed, or the compiled-in default.
+pub fn installed() -> &'static SiteSettings {
+    INSTALLED.get().unwrap_or(&DEFAULT)
+}
+
+/// The compiled-in `[site]` (our own tagline and footer, which the catalogs translate).
+pub fn compiled_in() -> &'static SiteSettings {
+    &DEFAULT
+}

@@ -1,0 +1,11 @@
+//! Values: what a stranger's input becomes once it is parsed (an email address, a language
+//! tag, a text that follows our rules, a token) and the stored-enum macro. The bottom layer:
+//! it imports nothing else of ours, so every layer above can share one parser per concept.
+
+pub mod email_address;
+pub mod form;
+pub mod language;
+pub mod network;
+pub mod text;
+pub mod text_enum;
+pub mod tokens;
