@@ -104,6 +104,9 @@ impl Application {
                         http::errors::extractor_error(error, request)
                     }))
                     .configure(http::routes)
+                    // Innermost: before any handler reads the request, inside the language
+                    // scope so that its error page speaks the reader's language.
+                    .wrap(actix_web::middleware::from_fn(http::middleware::refuse_nul))
                     .wrap(actix_web::middleware::from_fn(
                         http::middleware::interface_language,
                     ))
@@ -247,7 +250,7 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
         tracing::info!(applied, "database migrations applied");
     }
     let mut connection = pool.get().context("connecting to the database")?;
-    let clashes = db::once(&mut connection, "organization_key_v2", |connection| {
+    let clashes = db::once(&mut connection, "organization_key_v3", |connection| {
         crate::members::rekey_organization_names(connection).map_err(db::DbError::from)
     })
     .context("re-keying organization names")?;

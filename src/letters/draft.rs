@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 
 use super::{LetterStatus, is_valid_slug};
 use crate::i18n::LanguageTag;
+use crate::values::text::TextError;
 
 pub const TITLE_MAX: usize = 300;
 pub const ADDRESSEE_MAX: usize = 300;
@@ -134,22 +135,9 @@ impl std::fmt::Display for LetterErrors {
 
 impl std::error::Error for LetterErrors {}
 
-/// Why a one-line text is refused, if it is.
-fn line_problem(text: &str) -> Option<&'static str> {
-    if text
-        .chars()
-        .any(|character| matches!(character, '\r' | '\n' | '\u{2028}' | '\u{2029}'))
-    {
-        return Some("must be one line");
-    }
-    // Control characters (NUL, escape, ...) would reach HTML, emails and logs raw.
-    if text.chars().any(char::is_control) {
-        return Some("must not contain control characters");
-    }
-    None
-}
-
-/// Checks a one-line field: not empty unless allowed, at most `max` characters, one line.
+/// Checks a one-line field by the text rules every entry point shares (no line breaks,
+/// controls, direction tricks or invisible characters, at most `max` characters) and returns
+/// it cleaned (NFC, spaces trimmed and collapsed). Not empty unless allowed.
 fn check_line(
     errors: &mut LetterErrors,
     field: &'static str,
@@ -157,17 +145,22 @@ fn check_line(
     text: &str,
     max: usize,
     required: bool,
-) {
-    if let Some(problem) = line_problem(text) {
-        errors.insert(field, format!("The {label} {problem}."));
-    } else if required && text.is_empty() {
-        errors.insert(field, format!("The {label} must be 1 to {max} characters."));
-    } else if text.chars().count() > max {
-        errors.insert(
-            field,
-            format!("The {label} must be at most {max} characters."),
-        );
+) -> String {
+    match crate::values::text::one_line(text, max) {
+        Ok(Some(line)) => return line,
+        Ok(None) if !required => {}
+        Ok(None) | Err(TextError::Empty) => {
+            errors.insert(field, format!("The {label} must be 1 to {max} characters."));
+        }
+        Err(TextError::TooLong { .. }) => {
+            errors.insert(
+                field,
+                format!("The {label} must be at most {max} characters."),
+            );
+        }
+        Err(problem) => errors.insert(field, problem.to_string()),
     }
+    String::new()
 }
 
 impl LetterDraft {
@@ -268,19 +261,23 @@ struct LetterTexts {
 
 impl LetterTexts {
     fn check(errors: &mut LetterErrors, input: TextsInput<'_>) -> LetterTexts {
-        let title = input.title.trim().to_owned();
-        check_line(errors, "title", "title", &title, TITLE_MAX, true);
-        let addressee = input.addressee.trim().to_owned();
-        check_line(
+        let title = check_line(errors, "title", "title", input.title, TITLE_MAX, true);
+        let addressee = check_line(
             errors,
             "addressee",
             "addressee",
-            &addressee,
+            input.addressee,
             ADDRESSEE_MAX,
             true,
         );
-        let summary = input.summary.trim().to_owned();
-        check_line(errors, "summary", "summary", &summary, SUMMARY_MAX, false);
+        let summary = check_line(
+            errors,
+            "summary",
+            "summary",
+            input.summary,
+            SUMMARY_MAX,
+            false,
+        );
         // Browsers send a textarea's lines with CRLF and some editors save files that way;
         // stored letters use LF, so the content hash does not depend on how a text arrived.
         let body_markdown = input.body_markdown.replace("\r\n", "\n").trim().to_owned();

@@ -12,6 +12,15 @@ use crate::values::tokens;
 /// Tokens carry a prefix so that a leaked one is recognizable in logs and secret scanners.
 pub const PREFIX: &str = "usg_";
 
+/// The longest name a token may have.
+pub const NAME_MAX: usize = 100;
+
+/// A token's name by the text rules every name follows (it shows in the console and in the
+/// audit log), cleaned; whoever creates a token checks its name here.
+pub fn check_name(typed: &str) -> Result<String, crate::values::text::TextError> {
+    crate::values::text::required_line(typed, NAME_MAX)
+}
+
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = api_tokens)]
 pub struct ApiToken {

@@ -16,14 +16,16 @@ pub fn update_text(letter: &Letter, delivery: &Delivery) -> (String, String) {
         .chars()
         .take(200)
         .collect();
+    // What people typed is shown as typed: a `[link](...)` or `<a>` in a note (or a title)
+    // must not become a live link in an email to every signer.
+    let literal = crate::values::text::markdown_literal;
     let mut markdown = format!(
         "“{}” was delivered to {} on {}.\n\n{}",
-        letter.title,
-        letter.addressee,
+        literal(&letter.title),
+        literal(&letter.addressee),
         delivery.on.format("%-d %B %Y"),
         // Markdown joins lines of a paragraph; two trailing spaces keep the note's breaks.
-        delivery
-            .note
+        literal(&delivery.note)
             .replace('\n', "  \n")
             .replace("  \n  \n", "\n\n"),
     );

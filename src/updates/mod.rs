@@ -99,14 +99,21 @@ pub fn render_markdown(markdown: &str) -> String {
 
 /// Checks what staff typed; returns the trimmed subject.
 pub fn validate(subject: &str, markdown: &str) -> Result<String, UpdateError> {
-    let subject = subject.trim();
-    if subject.is_empty() {
-        return Err(UpdateError::Invalid("Give the update a subject.".into()));
-    }
-    if subject.chars().count() > 200 || subject.contains(['\r', '\n']) {
-        return Err(UpdateError::Invalid(
-            "The subject must be one line of at most 200 characters.".into(),
-        ));
+    // The subject reaches a Subject header, the console and the archive: the text rules.
+    let subject = match crate::values::text::required_line(subject, 200) {
+        Ok(subject) => subject,
+        Err(crate::values::text::TextError::Empty) => {
+            return Err(UpdateError::Invalid("Give the update a subject.".into()));
+        }
+        Err(crate::values::text::TextError::TooLong { .. }) => {
+            return Err(UpdateError::Invalid(
+                "The subject must be one line of at most 200 characters.".into(),
+            ));
+        }
+        Err(problem) => return Err(UpdateError::Invalid(format!("Subject: {problem}"))),
+    };
+    if let Err(problem) = crate::values::text::no_control_characters(markdown) {
+        return Err(UpdateError::Invalid(format!("Text: {problem}")));
     }
     if markdown.trim().is_empty() {
         return Err(UpdateError::Invalid("Write the update's text.".into()));
@@ -116,7 +123,7 @@ pub fn validate(subject: &str, markdown: &str) -> Result<String, UpdateError> {
             "The text is too long (at most 100,000 bytes).".into(),
         ));
     }
-    Ok(subject.to_owned())
+    Ok(subject)
 }
 
 /// Stores a draft update. `source_hash` names the file it came from (the command line), so

@@ -8,7 +8,9 @@
 //! from `unicode-normalization`, and the confusable skeleton from `unicode-security`
 //! (Unicode's UTS #39 data).
 
-use icu_properties::props::{EmojiModifier, ExtendedPictographic, GeneralCategory};
+use icu_properties::props::{
+    DefaultIgnorableCodePoint, EmojiModifier, ExtendedPictographic, GeneralCategory,
+};
 use icu_properties::{
     CodePointMapData, CodePointMapDataBorrowed, CodePointSetData, CodePointSetDataBorrowed,
 };
@@ -34,6 +36,11 @@ const CATEGORIES: CodePointMapDataBorrowed<'static, GeneralCategory> =
 const PICTOGRAPHIC: CodePointSetDataBorrowed<'static> =
     CodePointSetData::new::<ExtendedPictographic>();
 const EMOJI_MODIFIERS: CodePointSetDataBorrowed<'static> = CodePointSetData::new::<EmojiModifier>();
+const DEFAULT_IGNORABLE: CodePointSetDataBorrowed<'static> =
+    CodePointSetData::new::<DefaultIgnorableCodePoint>();
+/// Shown as an empty cell by every braille font, so on screen it is a blank that does not
+/// count as a space: a name of these looks empty.
+const BRAILLE_BLANK: char = '\u{2800}';
 
 /// Why a text was refused, in words the person who typed it can act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -118,6 +125,39 @@ pub fn multi_line(raw: &str, max: usize) -> Result<Option<String>, TextError> {
     })
 }
 
+/// For long texts written in Markdown (a letter's body, an update's text), where the author
+/// may need direction marks and formatting characters: only the control characters are
+/// refused (NUL, escape, bell, ...), which no text needs and no database or terminal takes
+/// safely. Line breaks and tabs are fine.
+pub fn no_control_characters(text: &str) -> Result<(), TextError> {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(TextError::ControlCharacter);
+    }
+    Ok(())
+}
+
+/// `text` as Markdown that shows these characters as typed: the characters Markdown reads
+/// as links, images, autolinks, HTML, entities, emphasis, code, headings, quotes, tables and
+/// strike-through are escaped with a backslash, so a note typed by one person cannot become a
+/// live link in an email to many. Other punctuation stays as it is, because the email's text
+/// part shows the Markdown as written. Line breaks are kept.
+pub fn markdown_literal(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '[' | ']' | '<' | '>' | '&' | '!' | '*' | '_' | '`' | '#' | '|' | '~'
+        ) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 /// A web address: the one-line rules, then a real http(s) URL with a host and no user or
 /// password (`https://bank.example@evil.example` is a classic disguise). A bare domain such
 /// as `example.org/path` gets `https://` in front. Stored in the URL's canonical spelling,
@@ -174,16 +214,42 @@ pub fn web_address(raw: &str, max: usize) -> Result<Option<String>, TextError> {
 /// The form under which two organization names are the same organization: compatibility
 /// forms unified (NFKC), case folded, look-alike characters from other scripts folded to one
 /// prototype (the UTS #39 skeleton, so a Cyrillic "а" counts as a Latin "a"), invisible
-/// characters dropped and whitespace collapsed. It is a key to compare and search, never to
-/// show.
+/// characters (every default-ignorable code point, the Hangul fillers among them, and the
+/// braille blank) and whitespace dropped. Spaces are dropped rather than collapsed because a
+/// blank-looking filler reads as a space to one reader and as nothing to another: "Quiet
+/// Org", "QuietOrg" and "Quiet\u{3164}Org" are one organization. It is a key to compare and
+/// search, never to show.
 pub fn comparison_key(name: &str) -> String {
-    let folded: String = name.nfkc().flat_map(case_fold).collect();
+    let folded: String = name
+        .chars()
+        .filter(|&c| !is_invisible(c))
+        .nfkc()
+        .flat_map(case_fold)
+        .collect();
     // Some prototypes are capitals (a look-alike of "O" is "O"): fold again after mapping.
     let skeleton: String = unicode_security::skeleton(&folded)
         .flat_map(case_fold)
         .nfc()
         .collect();
-    skeleton.split_whitespace().collect::<Vec<_>>().join(" ")
+    skeleton
+        .chars()
+        .filter(|&c| !c.is_whitespace() && !is_invisible(c))
+        .collect()
+}
+
+/// A character that shows as nothing (or as a blank that is not a space): the
+/// default-ignorable code points (zero-width spaces and joiners, soft hyphens, variation
+/// selectors, the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, ...) and the braille
+/// blank.
+pub fn is_invisible(c: char) -> bool {
+    c == BRAILLE_BLANK || DEFAULT_IGNORABLE.contains(c)
+}
+
+/// A default-ignorable mark that selects how the character before it is drawn (an emoji or
+/// text presentation, a CJK or Mongolian variant): fine right after something visible,
+/// invisible anywhere else.
+fn is_selector(c: char) -> bool {
+    matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{180B}'..='\u{180D}' | '\u{180F}')
 }
 
 /// Full case folding as far as the standard library offers it, per character so that a Greek
@@ -315,6 +381,17 @@ fn check_characters(text: &str, lines: Lines) -> Result<(), TextError> {
                 continue;
             }
             _ => {}
+        }
+        if is_invisible(c) {
+            // Letters and marks that show as nothing (a Hangul filler, the braille blank, a
+            // stray variation selector): a name of them is listed blank, and one inside a name
+            // makes two identical-looking names differ.
+            let after_visible = previous.is_some_and(|previous| {
+                !is_space(previous) && !is_invisible(previous) && previous != '\n'
+            });
+            if !(is_selector(c) && after_visible) {
+                return Err(TextError::InvisibleCharacter);
+            }
         }
         if is_mark(c) {
             marks_in_a_row += 1;
@@ -459,6 +536,73 @@ mod tests {
     }
 
     #[test]
+    fn hangul_fillers_braille_blanks_and_other_default_ignorables_are_invisible() {
+        for filler in ['\u{3164}', '\u{115F}', '\u{1160}', '\u{FFA0}', '\u{2800}'] {
+            for text in [
+                filler.to_string(),
+                filler.to_string().repeat(3),
+                format!("Quiet{filler}Org"),
+                format!("Ada {filler}"),
+            ] {
+                assert_eq!(
+                    one_line(&text, MAX),
+                    Err(TextError::InvisibleCharacter),
+                    "{text:?}"
+                );
+                assert_eq!(
+                    multi_line(&text, MAX),
+                    Err(TextError::InvisibleCharacter),
+                    "{text:?}"
+                );
+            }
+        }
+        for text in [
+            "\u{FE0F}Ada",
+            "Ada \u{FE0F}",
+            "Ada\u{FE0F}\u{FE0F}",
+            "Ada\u{034F}Lovelace",
+            "Ada\u{17B4}",
+            "Ada\u{180E}",
+            "\u{200B}\u{200B}",
+        ] {
+            assert_eq!(
+                one_line(text, MAX),
+                Err(TextError::InvisibleCharacter),
+                "{text:?}"
+            );
+        }
+        // A variation selector right after what it selects is how emoji and some CJK
+        // variants are written.
+        for text in [
+            "Ada \u{2764}\u{FE0F}",
+            "1\u{FE0F}\u{20E3} Club",
+            "\u{845B}\u{E0100}",
+        ] {
+            assert_eq!(one_line(text, MAX), Ok(Some(text.to_owned())), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn invisible_characters_and_spaces_do_not_count_in_comparison_keys() {
+        let key = comparison_key("Quiet Org");
+        for same in [
+            "QuietOrg",
+            "Quiet\u{3164}Org",
+            "Quiet\u{115F}Org",
+            "Quiet\u{1160}Org",
+            "Quiet\u{FFA0}Org",
+            "Quiet\u{2800}Org",
+            "Quiet\u{200B}Org",
+            "Quiet\u{00AD}Org",
+            "Quiet\u{FE0F}Org",
+            "\u{3164}quiet  org\u{3164}",
+        ] {
+            assert_eq!(comparison_key(same), key, "{same:?}");
+        }
+        assert_eq!(comparison_key("\u{3164}\u{3164}\u{3164}"), "");
+    }
+
+    #[test]
     fn joiners_are_kept_where_scripts_and_emoji_need_them() {
         for text in [
             "می\u{200C}خواهم",                              // Persian, ZWNJ between letters
@@ -543,6 +687,34 @@ mod tests {
         assert_eq!(multi_line("\n \n", MAX), Ok(None));
         assert_eq!(multi_line("a\u{2028}b", MAX), Err(TextError::Separator));
         assert_eq!(multi_line("a\u{0}b", MAX), Err(TextError::ControlCharacter));
+    }
+
+    #[test]
+    fn markdown_literal_text_renders_as_typed() {
+        assert_eq!(
+            markdown_literal("[Read more](https://evil.example) <b>now</b>"),
+            "\\[Read more\\](https://evil.example) \\<b\\>now\\</b\\>"
+        );
+        assert_eq!(
+            markdown_literal("Handed over at 10:00."),
+            "Handed over at 10:00."
+        );
+        assert_eq!(
+            markdown_literal("# *x* `y` &amp;"),
+            "\\# \\*x\\* \\`y\\` \\&amp;"
+        );
+    }
+
+    #[test]
+    fn markdown_text_refuses_only_control_characters() {
+        assert_eq!(no_control_characters("Yes\r\n\tno \u{200F}"), Ok(()));
+        for text in ["a\u{0}b", "\u{1b}[31m", "bell\u{7}"] {
+            assert_eq!(
+                no_control_characters(text),
+                Err(TextError::ControlCharacter),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

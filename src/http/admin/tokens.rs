@@ -13,8 +13,6 @@ use crate::db::{self, DbError};
 use crate::http::AppState;
 use crate::staff::{api_tokens, audit};
 
-const NAME_MAX: usize = 100;
-
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/admin/tokens", web::get().to(list))
@@ -108,7 +106,7 @@ async fn create(
     let typed = form.into_inner().name;
     // The same text rules as every other name: token names show in the console and the audit
     // log.
-    let (name, problem) = match crate::values::text::required_line(&typed, NAME_MAX) {
+    let (name, problem) = match api_tokens::check_name(&typed) {
         Ok(name) => (name, None),
         Err(crate::values::text::TextError::Empty) => (
             String::new(),
