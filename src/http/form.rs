@@ -1,7 +1,7 @@
 //! Form bodies as the web layer sees them: the decoder lives with the values
 //! (`crate::values::form`), what a request says about its body lives here.
 
-pub use crate::values::form::{FormError, decode};
+pub use crate::values::form::{FormError, decode, decode_checked_fields};
 
 /// Whether a request says its body is a urlencoded form (any parameters after it allowed).
 pub fn is_urlencoded(request: &actix_web::HttpRequest) -> bool {

@@ -216,8 +216,9 @@ pub async fn sign(
     if !form::is_urlencoded(&request) {
         return unsupported_media_type();
     }
-    let fields: SignatureFields =
-        form::decode(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
+    // Every field of the sign form has a rule that names it, a NUL included.
+    let fields: SignatureFields = form::decode_checked_fields(&body)
+        .map_err(|error| PageError::BadRequest(error.to_string()))?;
     // The text the form was shown with, if the letter has it: that is what is signed.
     let snapshot = snapshot.in_language(Some(&fields.lang));
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Form, fields.clone());

@@ -12,20 +12,40 @@ pub enum FormError {
     InvalidUtf8,
     #[error("The form was malformed.")]
     Malformed,
+    /// No text anyone types holds a NUL, and PostgreSQL cannot store one: refused here for
+    /// every form, rather than by the database as an error.
+    #[error("The form contains a NUL character, which no text may hold.")]
+    Nul,
     #[error("The form was malformed: {0}")]
     Fields(String),
 }
 
-/// Decodes a urlencoded body into `T`.
+/// Decodes a urlencoded body into `T`, refusing a NUL anywhere in it.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, FormError> {
-    check_strictly(body)?;
+    check_strictly(body, Nul::Refused)?;
     serde_html_form::from_bytes(body).map_err(|error| FormError::Fields(error.to_string()))
 }
 
-/// Whether every key and value is well-formed percent-encoding of valid UTF-8.
-fn check_strictly(body: &[u8]) -> Result<(), FormError> {
+/// Like [`decode`], but a NUL in a value is left for the form's own rules: only for a form
+/// whose every field is checked by a rule that refuses control characters and names the
+/// field (the sign form, the letter editor), so the person sees which field to fix.
+pub fn decode_checked_fields<T: DeserializeOwned>(body: &[u8]) -> Result<T, FormError> {
+    check_strictly(body, Nul::LeftToTheFields)?;
+    serde_html_form::from_bytes(body).map_err(|error| FormError::Fields(error.to_string()))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nul {
+    Refused,
+    LeftToTheFields,
+}
+
+/// Whether every key and value is well-formed percent-encoding of valid UTF-8 (and, unless
+/// left to the fields, holds no NUL; a key never may).
+fn check_strictly(body: &[u8], nul: Nul) -> Result<(), FormError> {
     for pair in body.split(|byte| *byte == b'&') {
-        for component in pair.splitn(2, |byte| *byte == b'=') {
+        for (position, component) in pair.splitn(2, |byte| *byte == b'=').enumerate() {
+            let is_key = position == 0;
             let mut bytes = Vec::with_capacity(component.len());
             let mut index = 0;
             while index < component.len() {
@@ -49,6 +69,9 @@ fn check_strictly(body: &[u8]) -> Result<(), FormError> {
                 }
             }
             std::str::from_utf8(&bytes).map_err(|_| FormError::InvalidUtf8)?;
+            if bytes.contains(&0) && (is_key || nul == Nul::Refused) {
+                return Err(FormError::Nul);
+            }
         }
     }
     Ok(())
@@ -102,6 +125,23 @@ mod tests {
         assert!(matches!(
             decode::<SignatureFields>(b"name=%G1"),
             Err(FormError::Malformed)
+        ));
+        for nul in [
+            &b"name=Ada%00"[..],
+            b"name%00=x",
+            b"name=\0",
+            b"x=1&email=a%00b",
+        ] {
+            assert!(
+                matches!(decode::<SignatureFields>(nul), Err(FormError::Nul)),
+                "{nul:?}"
+            );
+        }
+        let left: SignatureFields = decode_checked_fields(b"name=Ada%00").expect("decodes");
+        assert_eq!(left.name, "Ada\0");
+        assert!(matches!(
+            decode_checked_fields::<SignatureFields>(b"na%00me=Ada"),
+            Err(FormError::Nul)
         ));
         let unticked: SignatureFields = decode(b"name=x").expect("decodes");
         assert!(!unticked.public);

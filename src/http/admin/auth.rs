@@ -202,6 +202,18 @@ pub async fn login(
             ),
         );
     }
+    // No address or password holds a NUL, and PostgreSQL cannot compare a text that does: a
+    // 400 here rather than an error from the database.
+    if form.email.contains('\0') || form.password.contains('\0') {
+        return login_form(
+            &state,
+            &request,
+            StatusCode::BAD_REQUEST,
+            &next,
+            "",
+            Some("Enter the email address and password of your account."),
+        );
+    }
     if let Err(wait) = state.limit(&state.defenses.login, "login", &request) {
         let mut response = login_form(
             &state,

@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::find_letter;
-use super::moderation::{form_pairs, form_value, form_values, web_link, when};
+use super::moderation::{form_pairs, form_value, form_values, text_form_pairs, web_link, when};
 use super::{AdminError, Nav, Staff, page, redirect};
 use crate::db::{self, DbError};
 use crate::http::AppState;
@@ -173,7 +173,7 @@ pub async fn add(
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Editor)?;
-    let pairs = form_pairs(&body)?;
+    let pairs = text_form_pairs(&body)?;
     let field = |key: &str| form_value(&pairs, key).unwrap_or("").trim().to_owned();
     let form = MemberForm {
         name: field("name"),
@@ -267,7 +267,7 @@ pub async fn import(
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Editor)?;
-    let pairs = form_pairs(&body)?;
+    let pairs = text_form_pairs(&body)?;
     let text = form_value(&pairs, "csv").unwrap_or("").to_owned();
     if text.trim().is_empty() {
         return Err(AdminError::BadRequest(

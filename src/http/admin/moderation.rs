@@ -60,6 +60,13 @@ pub(super) fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, AdminErro
     crate::http::form::decode(body).map_err(|error| AdminError::BadRequest(error.to_string()))
 }
 
+/// Like [`form_pairs`], for a form whose every field goes through the text rules (a member's
+/// name, address and website): a NUL is refused by the field's rule, which names the field.
+pub(super) fn text_form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, AdminError> {
+    crate::http::form::decode_checked_fields(body)
+        .map_err(|error| AdminError::BadRequest(error.to_string()))
+}
+
 /// The first value of `key`, if any.
 pub(super) fn form_value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
     pairs

@@ -131,7 +131,9 @@ async fn posted<T: serde::de::DeserializeOwned>(
             "Send the translation from the console's form.".into(),
         ));
     }
-    let input = form::decode(body).map_err(|error| AdminError::BadRequest(error.to_string()))?;
+    // Every field has a rule that names it (a NUL in a title: "control characters").
+    let input = form::decode_checked_fields(body)
+        .map_err(|error| AdminError::BadRequest(error.to_string()))?;
     Ok((staff, input))
 }
 
