@@ -45,6 +45,7 @@ mod signing_hardening;
 mod squatting;
 mod staff_auth;
 mod tallies;
+mod text_everywhere;
 mod text_rules;
 mod update_crash;
 mod update_numbers;
