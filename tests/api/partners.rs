@@ -257,8 +257,11 @@ async fn unknown_or_hostile_codes_are_ignored_and_nothing_odd_is_stored(backend:
         [(Some(member_id(&app, &code)), true)]
     );
     // A raw, undecodable query string is no error either.
-    let raw = app.get(&format!("/letters/{SLUG}?via=%FF%00&via")).await;
+    let raw = app.get(&format!("/letters/{SLUG}?via=%FF&via")).await;
     assert_eq!(raw.status, StatusCode::OK);
+    // A NUL is refused in every address before any page reads it (text_everywhere.rs).
+    let nul = app.get(&format!("/letters/{SLUG}?via=%FF%00&via")).await;
+    assert_eq!(nul.status, StatusCode::BAD_REQUEST);
 }
 
 /// Signs through `code`'s link (ticking the box when `share`), and confirms when `confirm`.
