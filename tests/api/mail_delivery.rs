@@ -4,13 +4,14 @@ use std::time::{Duration, Instant};
 
 use awc::http::StatusCode;
 
-use crate::helpers::{Backend, SmtpSink, spawn_app_with};
+use crate::harness::SmtpSink;
+use crate::helpers::{Backend, spawn_app_with};
 use crate::on_both_backends;
 
 on_both_backends!(confirmation_email_goes_through_smtp);
 
 async fn confirmation_email_goes_through_smtp(backend: Backend) {
-    let (sink, smtp_url) = SmtpSink::start();
+    let (sink, smtp_url) = SmtpSink::new().start();
     let app = spawn_app_with(
         backend,
         &[

@@ -2,6 +2,7 @@
 //! PostgreSQL when UNDERSIGNED_TEST_POSTGRES_URL is set), real email through the file
 //! transport or an SMTP conversation.
 
+mod harness;
 mod helpers;
 
 mod abuse;
