@@ -217,18 +217,7 @@ fn respond(request: &HttpRequest, card: &Card) -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::card::CardText;
-
-    fn text(title: &str) -> CardText {
-        CardText {
-            site_name: "Coalition".into(),
-            addressee: "The President".into(),
-            title: title.into(),
-            total: 12_345,
-            accent: [0xb3, 0x26, 0x1e],
-            lang: "en".into(),
-        }
-    }
+    use crate::read::card::sample as text;
 
     #[test]
     fn a_card_is_redrawn_when_its_count_moves_but_at_most_once_a_minute() {

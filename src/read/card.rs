@@ -503,6 +503,19 @@ impl Canvas {
     }
 }
 
+/// A card's text for tests: an English letter with a five-digit count.
+#[cfg(test)]
+pub fn sample(title: &str) -> CardText {
+    CardText {
+        site_name: "Coalition for the Right to Protest".into(),
+        addressee: "The President".into(),
+        title: title.into(),
+        total: 12_345,
+        accent: [0xb3, 0x26, 0x1e],
+        lang: "en".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,16 +523,7 @@ mod tests {
     const HEBREW: &str = "הגנו על הזכות להפגין בשלום";
     const ARABIC: &str = "احموا حق التظاهر السلمي";
 
-    fn text(title: &str) -> CardText {
-        CardText {
-            site_name: "Coalition for the Right to Protest".into(),
-            addressee: "The President".into(),
-            title: title.into(),
-            total: 12_345,
-            accent: [0xb3, 0x26, 0x1e],
-            lang: "en".into(),
-        }
-    }
+    use super::sample as text;
 
     #[test]
     fn every_hebrew_and_arabic_character_has_a_glyph_in_both_weights() {
