@@ -17,6 +17,7 @@ on_both_backends!(
     a_long_export_streams_in_pieces_and_stays_identical,
     the_print_view_lists_organizations_then_public_individuals,
     the_progress_page_draws_today_and_counts_every_state,
+    the_chart_and_the_total_agree_when_organizations_need_no_approval,
     an_api_token_exports_until_it_is_revoked,
     only_admins_read_the_audit_log,
     a_semicolon_cannot_smuggle_a_formula_into_a_spreadsheet,
@@ -355,6 +356,34 @@ async fn the_progress_page_draws_today_and_counts_every_state(backend: Backend) 
         .await;
     assert_eq!(empty.status, StatusCode::OK);
     assert!(empty.body.contains("No signatures yet."));
+}
+
+/// An organization confirmed while the letter still asked for approval, then the letter
+/// stops asking: the public total counts it, and so must the chart staff watch.
+async fn the_chart_and_the_total_agree_when_organizations_need_no_approval(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "organizations_need_approval = true");
+    app.sign_and_confirm(SLUG, "Ada Lovelace", "ada@example.org")
+        .await;
+    sign_as_organization(&app, "Friends of the Earth", "grace@foe.example").await;
+    {
+        let mut connection = app.connection();
+        diesel::update(letters::table.filter(letters::slug.eq(SLUG)))
+            .set(letters::organizations_need_approval.eq(false))
+            .execute(&mut *connection)
+            .expect("stop asking for approval");
+    }
+    let count = app.get(&format!("/letters/{SLUG}/count.json")).await;
+    assert_eq!(count.status, StatusCode::OK, "{}", count.body);
+    assert!(count.body.contains(r#""total":2"#), "{}", count.body);
+    let viewer = app.staff("viewer@coalition.test", "viewer").await;
+    let progress = viewer.get(&format!("/admin/letters/{SLUG}/progress")).await;
+    assert_eq!(progress.status, StatusCode::OK, "{}", progress.body);
+    assert!(
+        progress.body.contains("2 signatures submitted, 2 counted"),
+        "the chart counts what the total counts: {}",
+        progress.body
+    );
 }
 
 fn secret_in(body: &str) -> String {
