@@ -18,7 +18,7 @@ pub fn update_text(letter: &Letter, delivery: &Delivery) -> (String, String) {
         .collect();
     // What people typed is shown as typed: a `[link](...)` or `<a>` in a note (or a title)
     // must not become a live link in an email to every signer.
-    let literal = crate::values::text::markdown_literal;
+    let literal = crate::values::markdown::markdown_literal;
     let mut markdown = format!(
         "“{}” was delivered to {} on {}.\n\n{}",
         literal(&letter.title),

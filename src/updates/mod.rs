@@ -100,21 +100,16 @@ pub fn render_markdown(markdown: &str) -> String {
 /// Checks what staff typed; returns the trimmed subject.
 pub fn validate(subject: &str, markdown: &str) -> Result<String, UpdateError> {
     // The subject reaches a Subject header, the console and the archive: the text rules.
-    let subject = match crate::values::text::required_line(subject, 200) {
-        Ok(subject) => subject,
-        Err(crate::values::text::TextError::Empty) => {
-            return Err(UpdateError::Invalid("Give the update a subject.".into()));
+    use crate::values::text::{TextError, required_line};
+    let subject = required_line(subject, 200).map_err(|problem| match problem {
+        TextError::Empty => UpdateError::Invalid("Give the update a subject.".into()),
+        TextError::TooLong { .. } => {
+            UpdateError::Invalid("The subject must be one line of at most 200 characters.".into())
         }
-        Err(crate::values::text::TextError::TooLong { .. }) => {
-            return Err(UpdateError::Invalid(
-                "The subject must be one line of at most 200 characters.".into(),
-            ));
-        }
-        Err(problem) => return Err(UpdateError::Invalid(format!("Subject: {problem}"))),
-    };
-    if let Err(problem) = crate::values::text::no_control_characters(markdown) {
-        return Err(UpdateError::Invalid(format!("Text: {problem}")));
-    }
+        problem => UpdateError::Invalid(format!("Subject: {problem}")),
+    })?;
+    crate::values::markdown::no_control_characters(markdown)
+        .map_err(|problem| UpdateError::Invalid(format!("Text: {problem}")))?;
     if markdown.trim().is_empty() {
         return Err(UpdateError::Invalid("Write the update's text.".into()));
     }
