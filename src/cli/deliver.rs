@@ -38,10 +38,7 @@ pub(super) struct DeliverArgs {
 }
 
 fn actor() -> Actor {
-    Actor {
-        staff_id: None,
-        email: "command line".into(),
-    }
+    Actor::command_line()
 }
 
 pub(super) fn run(settings: &Settings, arguments: DeliverArgs) -> anyhow::Result<()> {
@@ -93,20 +90,7 @@ pub(super) fn run(settings: &Settings, arguments: DeliverArgs) -> anyhow::Result
         settings.public_base(),
         "command line",
     )?;
-    let started = crate::db::write_transaction(&mut connection, |connection| {
-        let started = updates::start_sending(connection, &update.id)?;
-        if started {
-            crate::staff::audit::record(
-                connection,
-                &actor(),
-                "update.send",
-                Some(&letter.id),
-                Some(&update.id),
-                &update.subject,
-            )?;
-        }
-        Ok::<_, diesel::result::Error>(started)
-    })?;
+    let started = updates::start_sending(&mut connection, &update.id, &actor())?;
     if started {
         let queued = updates::queue_all(&mut connection, &update.id, updates::BATCH)?;
         println!(

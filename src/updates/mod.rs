@@ -258,15 +258,17 @@ pub fn published(
         .collect())
 }
 
-/// Turns a draft into a sending update and takes the queuer's claim on it. `false` when it
-/// is not a draft any more: someone else sent it, and this send must do nothing.
+/// Turns a draft into a sending update and takes the queuer's claim on it; the send is
+/// audited as `update.send`. `false` when it is not a draft any more: someone else sent it,
+/// and this send must do nothing (nor record anything).
 pub fn start_sending(
     connection: &mut DbConnection,
     id: &str,
+    actor: &crate::staff::Actor,
 ) -> Result<bool, diesel::result::Error> {
     let now = db::now();
-    let changed = db::write_transaction(connection, |connection| {
-        diesel::update(
+    db::write_transaction(connection, |connection| {
+        let changed = diesel::update(
             updates::table
                 .filter(updates::id.eq(id))
                 .filter(updates::state.eq(UpdateState::Draft)),
@@ -276,9 +278,24 @@ pub fn start_sending(
             updates::sending_at.eq(now),
             updates::queue_locked_until.eq(now + Duration::seconds(QUEUE_LEASE_SECONDS)),
         ))
-        .execute(connection)
-    })?;
-    Ok(changed == 1)
+        .execute(connection)?;
+        if changed != 1 {
+            return Ok(false);
+        }
+        let (letter_id, subject): (String, String) = updates::table
+            .find(id)
+            .select((updates::letter_id, updates::subject))
+            .first(connection)?;
+        crate::staff::audit::record(
+            connection,
+            actor,
+            "update.send",
+            Some(&letter_id),
+            Some(id),
+            &subject,
+        )?;
+        Ok(true)
+    })
 }
 
 /// Takes over an update whose queuer stopped (crashed) before queueing every recipient: its
@@ -814,8 +831,9 @@ pub fn send(
     connection: &mut DbConnection,
     update_id: &str,
     batch: i64,
+    actor: &crate::staff::Actor,
 ) -> Result<Option<i64>, diesel::result::Error> {
-    if !start_sending(connection, update_id)? {
+    if !start_sending(connection, update_id, actor)? {
         return Ok(None);
     }
     queue_all(connection, update_id, batch).map(Some)

@@ -316,20 +316,9 @@ async fn send(
     let (letter, update, _) = find_update(&state, &slug, &id).await?;
     let actor = staff.actor();
     let update_id = update.id.clone();
-    let letter_id = letter.id.clone();
     let started = state
         .with_connection(move |connection| {
-            let started = updates::start_sending(connection, &update_id)?;
-            if started {
-                audit::record(
-                    connection,
-                    &actor,
-                    "update.send",
-                    Some(&letter_id),
-                    Some(&update_id),
-                    &update.subject,
-                )?;
-            }
+            let started = updates::start_sending(connection, &update_id, &actor)?;
             Ok::<_, DbError>(started)
         })
         .await?;
