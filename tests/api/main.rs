@@ -9,6 +9,7 @@ mod admin_exports;
 mod admin_letters;
 mod admin_moderation;
 mod admission;
+mod audit_trail;
 mod auth_hardening;
 mod bad_input;
 mod campaign;
