@@ -310,6 +310,25 @@ async fn every_command_that_changes_state_or_exports_leaves_one_row_by_the_comma
         Some(&letter_id),
     );
 
+    // Forgetting a signer who never confirmed, past its time.
+    let unconfirmed = app
+        .sign(
+            SLUG,
+            &[("name", "Never Confirmed"), ("email", "late@example.org")],
+        )
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::SEE_OTHER);
+    diesel::update(signatures::table.filter(signatures::email.eq("late@example.org")))
+        .set(signatures::created_at.eq(undersigned::db::now() - chrono::Duration::days(400)))
+        .execute(&mut *app.connection() as &mut DbConnection)
+        .expect("age the signature");
+    trail.skip(&app);
+    let purged = app.cli_ok(&["purge"]);
+    assert!(purged.contains("1 unconfirmed signature(s)"), "{purged}");
+    let detail = trail.expect_one(&app, "purge", cli, "signature.purge", None);
+    assert!(detail.starts_with("1 unconfirmed"), "{detail}");
+    assert!(!detail.contains("late@example.org"), "{detail}");
+
     // Reading changes nothing and records nothing.
     for read in [
         &["letters", "list"][..],
@@ -492,6 +511,40 @@ async fn the_same_operations_in_the_console_leave_one_row_each(backend: Backend)
     assert!(export.body.contains("grace@foe.example"));
     let detail = trail.expect_one(&app, "export", me, "export.csv", letter);
     assert!(detail.contains("via console"), "{detail}");
+
+    // A token, the JSON admin API's export with it (as the token's owner), and revoking it.
+    let created = admin.post("/admin/tokens", &[("name", "nightly")]).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    trail.expect_one(&app, "token create", me, "token.create", None);
+    let secret = regex::Regex::new(r"usg_[A-Za-z0-9_\-]+")
+        .expect("regex")
+        .find(&created.body)
+        .expect("the new token is shown")
+        .as_str()
+        .to_owned();
+    let api = app
+        .client
+        .get(format!(
+            "{}/api/v1/admin/letters/{SLUG}/export.json",
+            app.address
+        ))
+        .insert_header(("authorization", format!("Bearer {secret}")))
+        .send()
+        .await
+        .expect("answered");
+    let api = crate::helpers::read(api).await;
+    assert_eq!(api.status, StatusCode::OK);
+    let detail = trail.expect_one(&app, "API export", me, "export.json", letter);
+    assert!(detail.contains("via API token"), "{detail}");
+    let tokens = admin.get("/admin/tokens").await;
+    let revoke = regex::Regex::new(r#"action="(/admin/tokens/[^/"?]+/revoke)"#)
+        .expect("regex")
+        .captures(&tokens.body)
+        .map(|captures| captures[1].to_owned())
+        .expect("a revoke button");
+    let revoked = admin.post(&revoke, &[]).await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
+    trail.expect_one(&app, "token revoke", me, "token.revoke", None);
 
     let written = admin
         .post(
