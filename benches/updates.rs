@@ -137,7 +137,7 @@ fn bench(url: &str, n: i64, batch: i64) -> anyhow::Result<()> {
         "Bench update",
         "Some **news**.",
         "https://letters.example",
-        "bench",
+        &undersigned::staff::Actor::command_line(),
         None,
     )?;
     let started = Instant::now();

@@ -88,7 +88,7 @@ pub(super) fn run(settings: &Settings, arguments: DeliverArgs) -> anyhow::Result
         &letter,
         &delivery,
         settings.public_base(),
-        "command line",
+        &actor(),
     )?;
     let started = updates::start_sending(&mut connection, &update.id, &actor())?;
     if started {

@@ -106,7 +106,7 @@ fn send(
                 &subject,
                 &markdown,
                 settings.public_base(),
-                "command line",
+                &crate::staff::Actor::command_line(),
                 Some(&stored_hash),
             )?
         }

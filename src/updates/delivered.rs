@@ -47,7 +47,7 @@ pub fn prepare_update(
     letter: &Letter,
     delivery: &Delivery,
     public_base: &str,
-    created_by: &str,
+    actor: &crate::staff::Actor,
 ) -> Result<Update, UpdateError> {
     let (subject, markdown) = update_text(letter, delivery);
     let source = format!(
@@ -65,7 +65,7 @@ pub fn prepare_update(
         &subject,
         &markdown,
         public_base,
-        created_by,
+        actor,
         Some(&source),
     ) {
         Ok(update) => update,

@@ -119,15 +119,16 @@ pub fn validate(subject: &str, markdown: &str) -> Result<String, UpdateError> {
     Ok(subject.to_owned())
 }
 
-/// Stores a draft update. `source_hash` names the file it came from (the command line), so
-/// the same file cannot be sent twice for a letter.
+/// Stores a draft update written by `actor` (audited as `update.create`). `source_hash` names
+/// the file it came from (the command line), so the same file cannot be sent twice for a
+/// letter.
 pub fn create(
     connection: &mut DbConnection,
     letter: &Letter,
     subject: &str,
     markdown: &str,
     public_base: &str,
-    created_by: &str,
+    actor: &crate::staff::Actor,
     source_hash: Option<&str>,
 ) -> Result<Update, UpdateError> {
     let subject = validate(subject, markdown)?;
@@ -156,12 +157,20 @@ pub fn create(
                     updates::state.eq(UpdateState::Draft),
                     updates::public_base.eq(public_base.trim_end_matches('/')),
                     updates::source_hash.eq(source_hash),
-                    updates::created_by.eq(created_by),
+                    updates::created_by.eq(&actor.email),
                     updates::created_at.eq(now),
                     updates::seq.eq(highest.unwrap_or(0) + 1),
                     updates::legacy_message_ids.eq(false),
                 ))
-                .execute(connection)
+                .execute(connection)?;
+            crate::staff::audit::record(
+                connection,
+                actor,
+                "update.create",
+                Some(&letter.id),
+                Some(&id),
+                &subject,
+            )
         });
         match inserted {
             Ok(_) => break,

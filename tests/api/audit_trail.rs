@@ -63,6 +63,27 @@ impl Trail {
         self.new_rows(app);
     }
 
+    /// One new row for each of `actions` (in any order), all by `actor` about `letter`.
+    fn expect_each(
+        &mut self,
+        app: &TestApp,
+        what: &str,
+        actor: &str,
+        actions: &[&str],
+        letter: Option<&str>,
+    ) {
+        let rows = self.new_rows(app);
+        let mut recorded: Vec<&str> = rows.iter().map(|row| row.action.as_str()).collect();
+        recorded.sort();
+        let mut wanted = actions.to_vec();
+        wanted.sort();
+        assert_eq!(recorded, wanted, "{what}: {rows:?}");
+        for row in &rows {
+            assert_eq!(row.actor, actor, "{what}: {row:?}");
+            assert_eq!(row.letter_id.as_deref(), letter, "{what}: {row:?}");
+        }
+    }
+
     /// Exactly one new row: `action` by `actor` about `letter`. Returns its detail.
     fn expect_one(
         &mut self,
@@ -166,18 +187,13 @@ async fn every_command_that_changes_state_or_exports_leaves_one_row_by_the_comma
     );
     app.cli_ok(&["letters", "import", &letter]);
     let letter_id = app.letter_id(SLUG);
-    let rows = trail.new_rows(&app);
-    let mut actions: Vec<&str> = rows.iter().map(|row| row.action.as_str()).collect();
-    actions.sort();
-    assert_eq!(actions, ["letter.create", "letter.translation"], "{rows:?}");
-    for row in &rows {
-        assert_eq!(row.actor, cli, "{row:?}");
-        assert_eq!(
-            row.letter_id.as_deref(),
-            Some(letter_id.as_str()),
-            "{row:?}"
-        );
-    }
+    trail.expect_each(
+        &app,
+        "letters import",
+        cli,
+        &["letter.create", "letter.translation"],
+        Some(&letter_id),
+    );
     let lettre = write(
         &app,
         "letter.fr.md",
@@ -286,7 +302,13 @@ async fn every_command_that_changes_state_or_exports_leaves_one_row_by_the_comma
         &format!("+++\ntitle = \"News\"\nslug = \"{SLUG}\"\n+++\n\nHello.\n"),
     );
     app.cli_ok(&["updates", "send", SLUG, &update, "--yes"]);
-    trail.expect_one(&app, "updates send", cli, "update.send", Some(&letter_id));
+    trail.expect_each(
+        &app,
+        "updates send",
+        cli,
+        &["update.create", "update.send"],
+        Some(&letter_id),
+    );
     let today = chrono::Utc::now()
         .date_naive()
         .format("%Y-%m-%d")
@@ -307,6 +329,25 @@ async fn every_command_that_changes_state_or_exports_leaves_one_row_by_the_comma
         "letters deliver --undo",
         cli,
         "letter.undelivered",
+        Some(&letter_id),
+    );
+
+    app.cli_ok(&[
+        "letters",
+        "deliver",
+        SLUG,
+        "--on",
+        &today,
+        "--note",
+        "By post",
+        "--send-update",
+        "--yes",
+    ]);
+    trail.expect_each(
+        &app,
+        "letters deliver --send-update",
+        cli,
+        &["letter.delivered", "update.create", "update.send"],
         Some(&letter_id),
     );
 

@@ -310,7 +310,7 @@ async fn one_click_unsubscribe_without_a_cookie_stops_queued_and_later_updates(b
             "Second news",
             "Two.",
             crate::helpers::PUBLIC_URL,
-            "test",
+            &undersigned::staff::Actor::command_line(),
             None,
         )
         .expect("a draft");
@@ -605,7 +605,7 @@ fn database_with_queued_update(backend: Backend, directory: &std::path::Path) ->
         "Crash news",
         "Still here.",
         crate::helpers::PUBLIC_URL,
-        "test",
+        &undersigned::staff::Actor::command_line(),
         None,
     )
     .expect("a draft");
@@ -673,7 +673,7 @@ async fn an_update_whose_queueing_stopped_half_way_is_finished_once_by_the_mail_
             "Half-way news",
             "Half.",
             crate::helpers::PUBLIC_URL,
-            "test",
+            &undersigned::staff::Actor::command_line(),
             None,
         )
         .expect("a draft");
