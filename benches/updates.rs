@@ -137,12 +137,16 @@ fn bench(url: &str, n: i64, batch: i64) -> anyhow::Result<()> {
         "Bench update",
         "Some **news**.",
         "https://letters.example",
-        "bench",
+        &undersigned::staff::Actor::command_line(),
         None,
     )?;
     let started = Instant::now();
     anyhow::ensure!(
-        undersigned::updates::start_sending(connection, &update.id)?,
+        undersigned::updates::start_sending(
+            connection,
+            &update.id,
+            &undersigned::staff::Actor::command_line()
+        )?,
         "the update was not a draft"
     );
     let mut batches = Vec::new();

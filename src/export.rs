@@ -238,14 +238,19 @@ fn roster(connection: &mut DbConnection) -> Result<Roster, diesel::result::Error
         .collect())
 }
 
-/// Writes every matching signature to `out`; returns how many were written.
+/// Writes every matching signature to `out` (the command line's export: recorded in the audit
+/// log first, like the console's and the API's); returns how many were written.
 pub fn write_export(
     connection: &mut DbConnection,
     letter: &Letter,
     filter: &ExportFilter,
     format: ExportFormat,
+    actor: &Actor,
     out: &mut dyn Write,
 ) -> Result<u64, ExportError> {
+    db::write_transaction(connection, |connection| {
+        record_export(connection, actor, letter, filter, format, "command line")
+    })?;
     write_export_of(
         connection,
         |connection, after| next_page(connection, letter, filter, after),
@@ -469,8 +474,7 @@ pub async fn start_export(
     }
     let pool = pool.clone();
     let owned_slug = slug.to_owned();
-    let detail = format!("{} via {channel}", describe_filter(&filter));
-    let action = format!("export.{}", format_name(format));
+    let channel = channel.to_owned();
     // The connection that finds the letter is kept for the export itself, so that a busy
     // pool is a clean error now rather than a broken download later.
     let found = web::block(move || {
@@ -479,14 +483,34 @@ pub async fn start_export(
             return Ok::<_, DbError>(None);
         };
         db::write_transaction(&mut connection, |connection| {
-            audit::record(connection, &actor, &action, Some(&letter.id), None, &detail)
+            record_export(connection, &actor, &letter, &filter, format, &channel)
         })?;
-        Ok(Some((connection, letter)))
+        Ok(Some((connection, letter, filter)))
     })
     .await
     .map_err(|error| DbError::TaskFailed(error.to_string()))??;
-    let (connection, letter) = found.ok_or(ExportStartError::NotFound)?;
+    let (connection, letter, filter) = found.ok_or(ExportStartError::NotFound)?;
     Ok(stream_export(connection, letter, filter, format))
+}
+
+/// Records an export of `letter`'s signatures in the audit log (`export.csv`, `export.json`),
+/// with the filters and how it was asked for: every export of addresses leaves one.
+fn record_export(
+    connection: &mut DbConnection,
+    actor: &Actor,
+    letter: &Letter,
+    filter: &ExportFilter,
+    format: ExportFormat,
+    channel: &str,
+) -> Result<(), diesel::result::Error> {
+    audit::record(
+        connection,
+        actor,
+        &format!("export.{}", format_name(format)),
+        Some(&letter.id),
+        None,
+        &format!("{} via {channel}", describe_filter(filter)),
+    )
 }
 
 fn stream_export(

@@ -117,12 +117,15 @@ pub fn invite_url(policy: &SigningPolicy, slug: &str, secret: &str) -> String {
 }
 
 /// Emails invite links. A member that already signed is skipped; sending again replaces the
-/// member's previous link.
+/// member's previous link. Each invite sent is recorded in the audit log (`invite.send`, or
+/// `invite.remind` for reminders, with the member's name as subject) in the same
+/// transaction.
 pub fn send(
     connection: &mut DbConnection,
     letter: &Letter,
     recipients: Recipients<'_>,
     policy: &SigningPolicy,
+    actor: &crate::staff::Actor,
 ) -> Result<SendReport, InviteError> {
     if !letter.accepts_organizations {
         return Err(InviteError::OrganizationsNotAccepted);
@@ -130,6 +133,11 @@ pub fn send(
     db::write_transaction(connection, |connection| {
         let now = db::now();
         let reminder = matches!(recipients, Recipients::Unanswered);
+        let action = if reminder {
+            "invite.remind"
+        } else {
+            "invite.send"
+        };
         let targets: Vec<Member> = match recipients {
             Recipients::Named(names) => {
                 let mut found = Vec::with_capacity(names.len());
@@ -207,6 +215,14 @@ pub fn send(
                 reminder,
             )?;
             mail::outbox::enqueue(connection, &OutgoingMail::to(&member.email, content), now)?;
+            crate::staff::audit::record(
+                connection,
+                actor,
+                action,
+                Some(&letter.id),
+                Some(&member.name),
+                "invite link emailed",
+            )?;
             report.sent.push(member.name);
         }
         Ok(report)
@@ -540,33 +556,4 @@ pub fn status(
         rows.push((member, status));
     }
     Ok(rows)
-}
-
-/// Sends like `send` and records each invite sent in the audit log (`invite.send`, or
-/// `invite.remind` for reminders, with the member's name as subject), in one transaction.
-pub fn send_audited(
-    connection: &mut DbConnection,
-    letter: &Letter,
-    recipients: Recipients<'_>,
-    policy: &SigningPolicy,
-    actor: &crate::staff::Actor,
-) -> Result<SendReport, InviteError> {
-    let action = match recipients {
-        Recipients::Unanswered => "invite.remind",
-        Recipients::Named(_) | Recipients::All => "invite.send",
-    };
-    db::write_transaction(connection, |connection| {
-        let report = send(connection, letter, recipients, policy)?;
-        for member in &report.sent {
-            crate::staff::audit::record(
-                connection,
-                actor,
-                action,
-                Some(&letter.id),
-                Some(member),
-                "invite link emailed",
-            )?;
-        }
-        Ok(report)
-    })
 }

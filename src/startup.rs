@@ -222,7 +222,12 @@ async fn maintenance(state: web::Data<AppState>) {
             .with_connection(move |connection| {
                 crate::staff::sessions::purge_ended(connection, lifetimes)?;
                 let before = db::now() - ChronoDuration::days(days);
-                let signatures = crate::signatures::purge_unconfirmed(connection, before)?;
+                // Named in the audit log as what it is: no person asked for it.
+                let actor = crate::staff::Actor {
+                    staff_id: None,
+                    email: "hourly maintenance".into(),
+                };
+                let signatures = crate::signatures::purge_unconfirmed(connection, before, &actor)?;
                 let mails = crate::mail::outbox::purge_finished(connection, before)?;
                 throttle.login_throttle.forget_old(connection)?;
                 Ok::<_, db::DbError>((signatures, mails))

@@ -38,10 +38,7 @@ pub(super) struct DeliverArgs {
 }
 
 fn actor() -> Actor {
-    Actor {
-        staff_id: None,
-        email: "command line".into(),
-    }
+    Actor::command_line()
 }
 
 pub(super) fn run(settings: &Settings, arguments: DeliverArgs) -> anyhow::Result<()> {
@@ -91,22 +88,9 @@ pub(super) fn run(settings: &Settings, arguments: DeliverArgs) -> anyhow::Result
         &letter,
         &delivery,
         settings.public_base(),
-        "command line",
+        &actor(),
     )?;
-    let started = crate::db::write_transaction(&mut connection, |connection| {
-        let started = updates::start_sending(connection, &update.id)?;
-        if started {
-            crate::staff::audit::record(
-                connection,
-                &actor(),
-                "update.send",
-                Some(&letter.id),
-                Some(&update.id),
-                &update.subject,
-            )?;
-        }
-        Ok::<_, diesel::result::Error>(started)
-    })?;
+    let started = updates::start_sending(&mut connection, &update.id, &actor())?;
     if started {
         let queued = updates::queue_all(&mut connection, &update.id, updates::BATCH)?;
         println!(

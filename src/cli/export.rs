@@ -48,13 +48,14 @@ pub(super) fn run(settings: &Settings, arguments: ExportArgs) -> anyhow::Result<
     };
     let mut connection = open(settings)?;
     let letter = letter(&mut connection, &slug)?;
+    let actor = crate::staff::Actor::command_line();
     let written = match output {
         Some(path) => {
             let file =
                 File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = BufWriter::with_capacity(1 << 16, file);
             let written =
-                export::write_export(&mut connection, &letter, &filter, format, &mut out)?;
+                export::write_export(&mut connection, &letter, &filter, format, &actor, &mut out)?;
             out.flush()?;
             written
         }
@@ -62,7 +63,7 @@ pub(super) fn run(settings: &Settings, arguments: ExportArgs) -> anyhow::Result<
             let stdout = std::io::stdout();
             let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
             let written =
-                export::write_export(&mut connection, &letter, &filter, format, &mut out)?;
+                export::write_export(&mut connection, &letter, &filter, format, &actor, &mut out)?;
             out.flush()?;
             written
         }

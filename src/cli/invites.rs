@@ -33,6 +33,7 @@ pub(super) enum InvitesCommand {
 pub(super) fn run(settings: &Settings, command: InvitesCommand) -> anyhow::Result<()> {
     let mut connection = open(settings)?;
     let policy = crate::startup::signing_policy(settings);
+    let actor = crate::staff::Actor::command_line();
     let (slug, report) = match command {
         InvitesCommand::Send { slug, members, all } => {
             let letter = letter(&mut connection, &slug)?;
@@ -43,14 +44,20 @@ pub(super) fn run(settings: &Settings, command: InvitesCommand) -> anyhow::Resul
             };
             (
                 slug,
-                invites::send(&mut connection, &letter, recipients, &policy)?,
+                invites::send(&mut connection, &letter, recipients, &policy, &actor)?,
             )
         }
         InvitesCommand::Remind { slug } => {
             let letter = letter(&mut connection, &slug)?;
             (
                 slug,
-                invites::send(&mut connection, &letter, Recipients::Unanswered, &policy)?,
+                invites::send(
+                    &mut connection,
+                    &letter,
+                    Recipients::Unanswered,
+                    &policy,
+                    &actor,
+                )?,
             )
         }
         InvitesCommand::Status { slug } => {

@@ -33,8 +33,13 @@ pub(super) fn run(settings: &Settings, command: LettersCommand) -> anyhow::Resul
 fn import_letter(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
     let mut connection = open(settings)?;
     let images = crate::letters::markdown::ImageHosts::from_settings(settings);
-    let outcomes = import::import_file(&mut connection, file, &images)
-        .with_context(|| format!("{} was not imported", file.display()))?;
+    let outcomes = import::import_file(
+        &mut connection,
+        file,
+        &images,
+        &crate::staff::Actor::command_line(),
+    )
+    .with_context(|| format!("{} was not imported", file.display()))?;
     for outcome in outcomes {
         println!("{outcome}");
     }

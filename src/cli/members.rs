@@ -10,6 +10,7 @@ use anyhow::Context;
 use super::{letter, open};
 use crate::config::Settings;
 use crate::members;
+use crate::staff::Actor;
 
 #[derive(Subcommand)]
 pub(super) enum MembersCommand {
@@ -44,7 +45,13 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
             email,
             website,
         } => {
-            let saved = members::upsert(&mut connection, &name, &email, website.as_deref())?;
+            let saved = members::upsert(
+                &mut connection,
+                &name,
+                &email,
+                website.as_deref(),
+                &Actor::command_line(),
+            )?;
             println!(
                 "{name}: {}",
                 if saved == members::Saved::Added {
@@ -73,11 +80,12 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
             }
         }
         MembersCommand::Remove { name } => {
-            members::remove(&mut connection, &name)?;
+            members::remove(&mut connection, &name, &Actor::command_line())?;
             println!("{name}: removed");
         }
         MembersCommand::Import { file } => {
-            let (added, updated) = members::import_csv(&mut connection, &file)?;
+            let (added, updated) =
+                members::import_csv(&mut connection, &file, &Actor::command_line())?;
             println!("{added} added, {updated} updated");
         }
         MembersCommand::ExportLink { slug, member } => {
@@ -89,10 +97,7 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
             let found = found.with_context(|| {
                 format!("no member named {member:?} (or with that code) on the roster")
             })?;
-            let actor = crate::staff::Actor {
-                staff_id: None,
-                email: "command line".into(),
-            };
+            let actor = Actor::command_line();
             let issued = crate::partners::links::issue(
                 &mut connection,
                 &letter,

@@ -63,7 +63,11 @@ pub(super) fn purge(settings: &Settings) -> anyhow::Result<()> {
     let before = crate::db::now() - chrono::Duration::days(settings.signing.purge_unconfirmed_days);
     let mut signatures = 0;
     loop {
-        let deleted = crate::signatures::purge_unconfirmed(&mut connection, before)?;
+        let deleted = crate::signatures::purge_unconfirmed(
+            &mut connection,
+            before,
+            &crate::staff::Actor::command_line(),
+        )?;
         signatures += deleted;
         if deleted == 0 {
             break;

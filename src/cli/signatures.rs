@@ -8,8 +8,9 @@ use clap::Subcommand;
 use super::{letter, open, time};
 use crate::config::Settings;
 use crate::db::DbConnection;
-use crate::signatures::moderation::{self, Decision, DecisionOutcome};
+use crate::signatures::moderation::{self, Decider, Decision, DecisionOutcome};
 use crate::signatures::{self, SignatureFilter, SignatureKind, SignatureState};
+use crate::staff::Actor;
 
 #[derive(Subcommand)]
 pub(super) enum SignaturesCommand {
@@ -105,7 +106,12 @@ pub(super) fn run(settings: &Settings, command: SignaturesCommand) -> anyhow::Re
         }
         SignaturesCommand::Order { slug, ids } => {
             let letter = letter(&mut connection, &slug)?;
-            let placed = moderation::set_organization_order(&mut connection, &letter, &ids)?;
+            let placed = moderation::set_organization_order(
+                &mut connection,
+                &letter,
+                &ids,
+                &Actor::command_line(),
+            )?;
             println!("{placed} organization(s) placed first; the others follow alphabetically");
             if placed < ids.len() {
                 bail!(
@@ -137,12 +143,18 @@ fn decide(
     by: Option<String>,
 ) -> anyhow::Result<()> {
     let letter = letter(connection, slug)?;
+    let actor = Actor::command_line();
+    let recorded_as = operator(by);
     let outcomes = moderation::decide(
         connection,
         &letter,
         ids,
         decision,
-        &operator(by),
+        None,
+        Decider {
+            actor: &actor,
+            recorded_as: &recorded_as,
+        },
         &crate::startup::signing_policy(settings),
     )?;
     let verb = match decision {

@@ -26,7 +26,13 @@ pub(super) fn run(settings: &Settings, command: StaffCommand) -> anyhow::Result<
     match command {
         StaffCommand::Add { email, role } => {
             let password = read_password()?;
-            let saved = crate::staff::add(&mut connection, &email, &password, role)?;
+            let saved = crate::staff::add(
+                &mut connection,
+                &email,
+                &password,
+                role,
+                &crate::staff::Actor::command_line(),
+            )?;
             let what = match saved {
                 crate::staff::Saved::Created => "created",
                 crate::staff::Saved::Updated => "updated",

@@ -106,28 +106,16 @@ fn send(
                 &subject,
                 &markdown,
                 settings.public_base(),
-                "command line",
+                &crate::staff::Actor::command_line(),
                 Some(&stored_hash),
             )?
         }
     };
-    let started = crate::db::write_transaction(&mut connection, |connection| {
-        let started = updates::start_sending(connection, &update.id)?;
-        if started {
-            crate::staff::audit::record(
-                connection,
-                &crate::staff::Actor {
-                    staff_id: None,
-                    email: "command line".into(),
-                },
-                "update.send",
-                Some(&letter.id),
-                Some(&update.id),
-                &update.subject,
-            )?;
-        }
-        Ok::<_, diesel::result::Error>(started)
-    })?;
+    let started = updates::start_sending(
+        &mut connection,
+        &update.id,
+        &crate::staff::Actor::command_line(),
+    )?;
     let sent = if started {
         Some(updates::queue_all(
             &mut connection,

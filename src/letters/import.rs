@@ -330,6 +330,7 @@ pub fn import_file(
     connection: &mut DbConnection,
     path: &Path,
     images: &ImageHosts,
+    actor: &crate::staff::Actor,
 ) -> Result<Vec<FileOutcome>, FileImportError> {
     let shown = path.display().to_string();
     let read = |path: &Path| {
@@ -376,7 +377,7 @@ pub fn import_file(
                 .ok_or_else(|| FileImportError::NoSuchLetter(shown.clone(), slug.clone()))?;
             let draft = TranslationDraft::parse(input, &letter.lang)
                 .map_err(|errors| invalid(&shown, ImportError::Invalid(errors)))?;
-            let outcome = translations::store(connection, &letter.id, &draft, images)?;
+            let outcome = translations::store(connection, &letter.id, &draft, images, actor)?;
             Ok(vec![FileOutcome::Translation {
                 slug,
                 lang: draft.lang,
@@ -422,10 +423,12 @@ pub fn import_file(
                 checked.push((name, translation));
             }
             crate::db::write_transaction(connection, |connection| {
-                let (letter, outcome) = super::store::store_with(connection, &draft, images)?;
+                let (letter, outcome) =
+                    super::store::store_with(connection, &draft, images, actor)?;
                 let mut outcomes = Vec::with_capacity(1 + checked.len());
                 for (_, translation) in &checked {
-                    let outcome = translations::store(connection, &letter.id, translation, images)?;
+                    let outcome =
+                        translations::store(connection, &letter.id, translation, images, actor)?;
                     outcomes.push(FileOutcome::Translation {
                         slug: letter.slug.clone(),
                         lang: translation.lang.clone(),

@@ -329,11 +329,12 @@ pub struct StatusChange {
 
 /// Opens, closes, reopens or archives a letter. The first opening sets `published_at`.
 /// Asking for the status a letter already has changes nothing, so a form sent twice is
-/// harmless.
+/// harmless. A change is audited as `letter.state`.
 pub fn change_status(
     connection: &mut DbConnection,
     letter_id: &str,
     to: LetterStatus,
+    actor: &crate::staff::Actor,
 ) -> Result<StatusChange, StatusChangeError> {
     crate::db::write_transaction(connection, |connection| {
         let letter = find_by_id(connection, letter_id)?.ok_or(StatusChangeError::NotFound)?;
@@ -375,6 +376,14 @@ pub fn change_status(
                 to,
             });
         }
+        crate::staff::audit::record(
+            connection,
+            actor,
+            "letter.state",
+            Some(&letter.id),
+            Some(&letter.slug),
+            &format!("{} -> {}", from.as_str(), to.as_str()),
+        )?;
         Ok(StatusChange {
             from,
             letter,

@@ -10,6 +10,7 @@ use super::translations;
 use super::{Letter, LetterStatus, content_hash, find_by_slug};
 use crate::db::schema::letters;
 use crate::db::{self, DbConnection};
+use crate::staff::{Actor, audit};
 
 /// Every column a draft sets, written the same way on create and on update (`None` writes
 /// NULL: clearing a goal or a closing time in the file clears it in the database).
@@ -54,21 +55,114 @@ pub enum StoreOutcome {
     Updated { new_version: bool },
 }
 
-/// Stores the draft, creating the letter or updating the one with the same slug. Images
-/// from other hosts are dropped (none allowed; see [`store_with`]).
+/// Stores the draft, creating the letter or updating the one with the same slug, without an
+/// audit record: for seeding (tests, demonstrations). Images from other hosts are dropped.
+/// Staff and the command line go through [`store_with`], which records who did it.
 pub fn store(
     connection: &mut DbConnection,
     draft: &LetterDraft,
 ) -> Result<(Letter, StoreOutcome), StoreError> {
-    store_with(connection, draft, &ImageHosts::default())
+    write(connection, draft, &ImageHosts::default()).map(|(letter, outcome, _)| (letter, outcome))
 }
 
-/// Stores the draft, keeping images from `images` in the rendered body.
+/// Stores the draft, keeping images from `images` in the rendered body, and records it in the
+/// audit log (`letter.create`, or `letter.edit` naming the settings that changed) in the same
+/// transaction: the console's editor and `letters import` leave the same record.
 pub fn store_with(
     connection: &mut DbConnection,
     draft: &LetterDraft,
     images: &ImageHosts,
+    actor: &Actor,
 ) -> Result<(Letter, StoreOutcome), StoreError> {
+    db::write_transaction(connection, |connection| {
+        let (after, outcome, before) = write(connection, draft, images)?;
+        let (action, detail) = match &before {
+            None if draft.status == LetterStatus::Draft => (
+                "letter.create",
+                format!("created the draft \"{}\"", after.title),
+            ),
+            None => (
+                "letter.create",
+                format!("created \"{}\" ({})", after.title, draft.status.as_str()),
+            ),
+            Some(before) => ("letter.edit", edit_detail(before, draft, &after, &outcome)),
+        };
+        audit::record(
+            connection,
+            actor,
+            action,
+            Some(&after.id),
+            Some(&after.slug),
+            &detail,
+        )?;
+        Ok((after, outcome))
+    })
+}
+
+/// What an edit did, for the audit log.
+fn edit_detail(
+    before: &Letter,
+    draft: &LetterDraft,
+    after: &Letter,
+    outcome: &StoreOutcome,
+) -> String {
+    let changed = changed_fields(before, draft);
+    match outcome {
+        StoreOutcome::Updated { new_version: true } => format!(
+            "changed {}; new text version {}",
+            changed.join(", "),
+            after.content_hash.get(..12).unwrap_or(&after.content_hash)
+        ),
+        _ if changed.is_empty() => "saved without changes".to_owned(),
+        _ => format!("changed {}", changed.join(", ")),
+    }
+}
+
+/// The names of the settings an edit changed.
+fn changed_fields(before: &Letter, after: &LetterDraft) -> Vec<&'static str> {
+    let checks: [(&'static str, bool); 13] = [
+        ("status", before.status() != after.status),
+        ("title", before.title != after.title),
+        ("addressee", before.addressee != after.addressee),
+        ("summary", before.summary != after.summary),
+        ("body", before.body_markdown != after.body_markdown),
+        ("goal", before.goal != after.goal),
+        ("opens_at", before.opens_at != after.opens_at),
+        ("closes_at", before.closes_at != after.closes_at),
+        (
+            "accepts_individuals",
+            before.accepts_individuals != after.accepts_individuals,
+        ),
+        (
+            "accepts_organizations",
+            before.accepts_organizations != after.accepts_organizations,
+        ),
+        (
+            "organizations_need_approval",
+            before.organizations_need_approval != after.organizations_need_approval,
+        ),
+        (
+            "invites_skip_approval",
+            before.invites_skip_approval != after.invites_skip_approval,
+        ),
+        (
+            "show_partner_tally",
+            before.show_partner_tally != after.show_partner_tally,
+        ),
+    ];
+    checks
+        .into_iter()
+        .filter(|(_, differs)| *differs)
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// Writes the draft; returns the letter as stored, what happened and the letter as it was.
+fn write(
+    connection: &mut DbConnection,
+    draft: &LetterDraft,
+    images: &ImageHosts,
+) -> Result<(Letter, StoreOutcome, Option<Letter>), StoreError> {
     db::write_transaction(connection, |connection| {
         let now = db::now();
         let existing = find_by_slug(connection, &draft.slug)?;
@@ -148,7 +242,7 @@ pub fn store_with(
         if publishing {
             super::mark_published_text(connection, &letter.id, &letter.content_hash, now)?;
         }
-        Ok((letter, outcome))
+        Ok((letter, outcome, existing))
     })
 }
 

@@ -11,6 +11,7 @@ use super::{Letter, content_hash};
 use crate::db::schema::{letter_translations, letter_versions};
 use crate::db::{self, DbConnection};
 use crate::i18n::LanguageTag;
+use crate::staff::{Actor, audit};
 
 /// One translation as stored. `body_html` is the sanitized rendering of `body_markdown`.
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -102,12 +103,13 @@ pub enum TranslationError {
 }
 
 /// Creates or replaces the translation of `letter_id` in `draft.lang`, recording a version
-/// when its text is new for that language.
+/// when its text is new for that language. Audited as `letter.translation`.
 pub fn store(
     connection: &mut DbConnection,
     letter_id: &str,
     draft: &TranslationDraft,
     images: &ImageHosts,
+    actor: &Actor,
 ) -> Result<TranslationOutcome, TranslationError> {
     db::write_transaction(connection, |connection| {
         let letter =
@@ -177,20 +179,59 @@ pub fn store(
                 now,
             )?;
         }
+        let version = hash.get(..12).unwrap_or(&hash);
+        let detail = match outcome {
+            TranslationOutcome::Created => {
+                format!(
+                    "added the {} translation, text version {version}",
+                    draft.lang
+                )
+            }
+            TranslationOutcome::Updated { new_version: true } => format!(
+                "changed the {} translation; new text version {version}",
+                draft.lang
+            ),
+            TranslationOutcome::Updated { new_version: false } => {
+                format!("saved the {} translation without changes", draft.lang)
+            }
+        };
+        audit::record(
+            connection,
+            actor,
+            "letter.translation",
+            Some(letter_id),
+            Some(&letter.slug),
+            &detail,
+        )?;
         Ok(outcome)
     })
 }
 
 /// Removes the translation in `lang`; its recorded versions stay, since signatures name them.
-/// False when there was none.
+/// False when there was none. Audited as `letter.translation.remove`.
 pub fn remove(
     connection: &mut DbConnection,
     letter_id: &str,
     lang: &str,
+    actor: &Actor,
 ) -> Result<bool, diesel::result::Error> {
-    let removed =
-        diesel::delete(letter_translations::table.find((letter_id, lang))).execute(connection)?;
-    Ok(removed > 0)
+    db::write_transaction(connection, |connection| {
+        let removed = diesel::delete(letter_translations::table.find((letter_id, lang)))
+            .execute(connection)?;
+        if removed == 0 {
+            return Ok(false);
+        }
+        let slug = super::find_by_id(connection, letter_id)?.map(|letter| letter.slug);
+        audit::record(
+            connection,
+            actor,
+            "letter.translation.remove",
+            Some(letter_id),
+            slug.as_deref(),
+            &format!("removed the {lang} translation"),
+        )?;
+        Ok(true)
+    })
 }
 
 /// Whether two language tags name the same language (`pt-br` and `pt-BR` do).

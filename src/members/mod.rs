@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::members;
 use crate::db::{self, DbConnection};
+use crate::staff::{Actor, audit};
 use crate::values::email_address::EmailAddress;
 use crate::values::text::{self, TextError};
 use crate::values::text::{
@@ -57,8 +58,34 @@ pub enum Saved {
 }
 
 /// Adds a member, or updates the contact of the live member with the same name (any case or
-/// spacing).
+/// spacing). Audited as `member.add`.
 pub fn upsert(
+    connection: &mut DbConnection,
+    name: &str,
+    email: &str,
+    website: Option<&str>,
+    actor: &Actor,
+) -> Result<Saved, MemberError> {
+    db::write_transaction(connection, |connection| {
+        let saved = save(connection, name, email, website)?;
+        let detail = match saved {
+            Saved::Added => format!("added, contact {}", email.trim()),
+            Saved::Updated => format!("contact updated to {}", email.trim()),
+        };
+        audit::record(
+            connection,
+            actor,
+            "member.add",
+            None,
+            Some(name.trim()),
+            &detail,
+        )?;
+        Ok(saved)
+    })
+}
+
+/// Adds or updates one member, unaudited: `upsert` and `import_rows` record what they did.
+fn save(
     connection: &mut DbConnection,
     name: &str,
     email: &str,
@@ -140,41 +167,56 @@ pub fn list(connection: &mut DbConnection) -> Result<Vec<Member>, diesel::result
         .load(connection)
 }
 
-/// Takes a member off the roster; past invites and signatures stay as they were.
-pub fn remove(connection: &mut DbConnection, name: &str) -> Result<(), MemberError> {
-    let member =
-        find_by_name(connection, name)?.ok_or_else(|| MemberError::Unknown(name.to_owned()))?;
-    diesel::update(members::table.find(&member.id))
-        .set(members::removed_at.eq(db::now()))
-        .execute(connection)?;
-    Ok(())
+/// Takes a member off the roster; past invites and signatures stay as they were. Audited as
+/// `member.remove`.
+pub fn remove(connection: &mut DbConnection, name: &str, actor: &Actor) -> Result<(), MemberError> {
+    db::write_transaction(connection, |connection| {
+        let member =
+            find_by_name(connection, name)?.ok_or_else(|| MemberError::Unknown(name.to_owned()))?;
+        diesel::update(members::table.find(&member.id))
+            .set(members::removed_at.eq(db::now()))
+            .execute(connection)?;
+        audit::record(
+            connection,
+            actor,
+            "member.remove",
+            None,
+            Some(&member.name),
+            &member.email,
+        )?;
+        Ok(())
+    })
 }
 
 /// Reads a CSV file with the columns `name`, `email` and optionally `website` (a header row
-/// is required) and upserts every row. Nothing is saved if any row is invalid.
+/// is required) and upserts every row. Nothing is saved if any row is invalid. Audited as one
+/// `member.import`.
 pub fn import_csv(
     connection: &mut DbConnection,
     path: &std::path::Path,
+    actor: &Actor,
 ) -> Result<(usize, usize), MemberError> {
     let text = std::fs::read_to_string(path).map_err(|error| MemberError::File {
         path: path.display().to_string(),
         message: error.to_string(),
     })?;
-    import_rows(connection, &text, &path.display().to_string())
+    import_rows(connection, &text, &path.display().to_string(), actor)
 }
 
 /// The same, for CSV text pasted into the console.
 pub fn import_csv_text(
     connection: &mut DbConnection,
     text: &str,
+    actor: &Actor,
 ) -> Result<(usize, usize), MemberError> {
-    import_rows(connection, text, "the pasted CSV")
+    import_rows(connection, text, "the pasted CSV", actor)
 }
 
 fn import_rows(
     connection: &mut DbConnection,
     text: &str,
     source: &str,
+    actor: &Actor,
 ) -> Result<(usize, usize), MemberError> {
     let file_error = |message: String| MemberError::File {
         path: source.to_owned(),
@@ -212,13 +254,21 @@ fn import_rows(
     db::write_transaction(connection, |connection| {
         let (mut added, mut updated) = (0, 0);
         for (line, name, email, website) in &rows {
-            match upsert(connection, name, email, website.as_deref()) {
+            match save(connection, name, email, website.as_deref()) {
                 Ok(Saved::Added) => added += 1,
                 Ok(Saved::Updated) => updated += 1,
                 Err(MemberError::Database(error)) => return Err(MemberError::Database(error)),
                 Err(error) => return Err(file_error(format!("line {line}: {error}"))),
             }
         }
+        audit::record(
+            connection,
+            actor,
+            "member.import",
+            None,
+            None,
+            &format!("{added} added, {updated} updated"),
+        )?;
         Ok((added, updated))
     })
 }

@@ -108,10 +108,12 @@ pub fn find_for_letter(
 }
 
 /// Deletes signatures never confirmed since `before`, with their tokens: a person who did not
-/// confirm left nothing we should keep. Returns how many were deleted.
+/// confirm left nothing we should keep. Returns how many were deleted; a batch that deleted
+/// any is audited as `signature.purge` (how many, not whose).
 pub fn purge_unconfirmed(
     connection: &mut DbConnection,
     before: NaiveDateTime,
+    actor: &crate::staff::Actor,
 ) -> Result<usize, diesel::result::Error> {
     db::write_transaction(connection, |connection| {
         let stale: Vec<String> = signatures::table
@@ -124,7 +126,20 @@ pub fn purge_unconfirmed(
             return Ok(0);
         }
         super::links::delete_for(connection, &stale)?;
-        diesel::delete(signatures::table.filter(signatures::id.eq_any(&stale))).execute(connection)
+        let deleted = diesel::delete(signatures::table.filter(signatures::id.eq_any(&stale)))
+            .execute(connection)?;
+        crate::staff::audit::record(
+            connection,
+            actor,
+            "signature.purge",
+            None,
+            None,
+            &format!(
+                "{deleted} unconfirmed signature(s) from before {} deleted",
+                before.format("%Y-%m-%d %H:%M UTC")
+            ),
+        )?;
+        Ok(deleted)
     })
 }
 

@@ -9,6 +9,7 @@ use crate::db::schema::signatures;
 use crate::db::{self, DbConnection};
 use crate::letters::Letter;
 use crate::mail::{self, OutgoingMail, messages};
+use crate::staff::{Actor, audit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -26,32 +27,45 @@ pub enum DecisionOutcome {
     NotInReviewableState(String),
 }
 
-/// Applies `decision` to each id and emails each organization the result. Ids that cannot
+/// Who decides: the actor the audit log names, and the name recorded on the signature
+/// (`approved_by` / `rejected_by`, exported): the actor's, or the command line's `--by`.
+#[derive(Clone, Copy, Debug)]
+pub struct Decider<'a> {
+    pub actor: &'a Actor,
+    pub recorded_as: &'a str,
+}
+
+impl<'a> Decider<'a> {
+    pub fn of(actor: &'a Actor) -> Decider<'a> {
+        Decider {
+            actor,
+            recorded_as: &actor.email,
+        }
+    }
+}
+
+/// Applies `decision` to each id, emails each organization the result and records every
+/// decision made in the audit log (`signature.approve` / `signature.reject`). Ids that cannot
 /// be decided are reported and left as they were; the others are decided in one transaction.
+///
+/// With `seen` (a decision made on a page that showed each sign-on in that state), a sign-on
+/// that has moved on since is left as it is: approve on one instance and reject on another,
+/// both pressed on a sign-on waiting for review, make exactly one decision (and one email),
+/// not an approval followed by a rejection.
 pub fn decide(
     connection: &mut DbConnection,
     letter: &Letter,
     ids: &[String],
     decision: Decision,
-    staff: &str,
-    policy: &SigningPolicy,
-) -> Result<Vec<(String, DecisionOutcome)>, SignError> {
-    decide_seen(connection, letter, ids, decision, None, staff, policy)
-}
-
-/// Like `decide`, for a decision made on a page that showed each sign-on in state `seen`: a
-/// sign-on that has moved on since is left as it is. Approve on one instance and reject on
-/// another, both pressed on a sign-on waiting for review, make exactly one decision (and one
-/// email), not an approval followed by a rejection.
-fn decide_seen(
-    connection: &mut DbConnection,
-    letter: &Letter,
-    ids: &[String],
-    decision: Decision,
     seen: Option<SignatureState>,
-    staff: &str,
+    decider: Decider<'_>,
     policy: &SigningPolicy,
 ) -> Result<Vec<(String, DecisionOutcome)>, SignError> {
+    let staff = decider.recorded_as;
+    let action = match decision {
+        Decision::Approve => "signature.approve",
+        Decision::Reject => "signature.reject",
+    };
     db::write_transaction(connection, |connection| {
         let now = db::now();
         let mut outcomes = Vec::with_capacity(ids.len());
@@ -146,6 +160,19 @@ fn decide_seen(
                 &OutgoingMail::to(&signature.email, content).about(id),
                 now,
             )?;
+            let detail = if staff == decider.actor.email {
+                organization.to_owned()
+            } else {
+                format!("{organization} (decided by {staff})")
+            };
+            audit::record(
+                connection,
+                decider.actor,
+                action,
+                Some(&letter.id),
+                Some(id),
+                &detail,
+            )?;
             outcomes.push((id.clone(), DecisionOutcome::Done));
         }
         Ok(outcomes)
@@ -153,11 +180,12 @@ fn decide_seen(
 }
 
 /// Sets the order in which organizations are listed: `ids` first, in this order; the rest
-/// follow alphabetically. Ids from other letters are ignored.
+/// follow alphabetically. Ids from other letters are ignored. Audited as `letter.order`.
 pub fn set_organization_order(
     connection: &mut DbConnection,
     letter: &Letter,
     ids: &[String],
+    actor: &Actor,
 ) -> Result<usize, diesel::result::Error> {
     db::write_transaction(connection, |connection| {
         diesel::update(signatures::table.filter(signatures::letter_id.eq(&letter.id)))
@@ -174,60 +202,21 @@ pub fn set_organization_order(
             .set(signatures::list_position.eq(position as i32 + 1))
             .execute(connection)?;
         }
+        audit::record(
+            connection,
+            actor,
+            "letter.order",
+            Some(&letter.id),
+            None,
+            &format!("{placed} organization(s) placed first"),
+        )?;
         Ok(placed)
     })
 }
 
-// The staff console's moderation: audited decisions, hiding and removing signatures, the
+// The staff console's moderation: hiding and removing signatures, the
 // review queue and the staff search. Every function takes the letter named in the request
 // and touches only that letter's signatures.
-
-/// Decides like `decide` (only sign-ons still in state `seen`, when the console form says
-/// what it showed) and records every decision that was made in the audit log
-/// (`signature.approve` / `signature.reject`), all in one transaction.
-pub fn decide_audited(
-    connection: &mut DbConnection,
-    letter: &Letter,
-    ids: &[String],
-    decision: Decision,
-    seen: Option<SignatureState>,
-    actor: &crate::staff::Actor,
-    policy: &SigningPolicy,
-) -> Result<Vec<(String, DecisionOutcome)>, SignError> {
-    db::write_transaction(connection, |connection| {
-        let outcomes = decide_seen(
-            connection,
-            letter,
-            ids,
-            decision,
-            seen,
-            &actor.email,
-            policy,
-        )?;
-        let action = match decision {
-            Decision::Approve => "signature.approve",
-            Decision::Reject => "signature.reject",
-        };
-        for (id, outcome) in &outcomes {
-            if *outcome != DecisionOutcome::Done {
-                continue;
-            }
-            let organization: Option<String> = signatures::table
-                .find(id)
-                .select(signatures::organization)
-                .first(connection)?;
-            crate::staff::audit::record(
-                connection,
-                actor,
-                action,
-                Some(&letter.id),
-                Some(id),
-                organization.as_deref().unwrap_or(""),
-            )?;
-        }
-        Ok(outcomes)
-    })
-}
 
 /// The longest reason kept for hiding or removing a signature.
 pub const REASON_MAX: usize = 500;
@@ -272,7 +261,7 @@ pub fn hide(
     letter: &Letter,
     id: &str,
     reason: &str,
-    actor: &crate::staff::Actor,
+    actor: &Actor,
 ) -> Result<TakedownOutcome, diesel::result::Error> {
     takedown(connection, letter, id, reason, actor, Takedown::Hide)
 }
@@ -285,7 +274,7 @@ pub fn remove(
     letter: &Letter,
     id: &str,
     reason: &str,
-    actor: &crate::staff::Actor,
+    actor: &Actor,
 ) -> Result<TakedownOutcome, diesel::result::Error> {
     takedown(connection, letter, id, reason, actor, Takedown::Remove)
 }
@@ -303,7 +292,7 @@ fn takedown(
     letter: &Letter,
     id: &str,
     reason: &str,
-    actor: &crate::staff::Actor,
+    actor: &Actor,
     kind: Takedown,
 ) -> Result<TakedownOutcome, diesel::result::Error> {
     let Some(reason) = takedown_reason(reason) else {
@@ -354,7 +343,7 @@ fn takedown(
                 format!("was {}: {reason}", signature.state),
             ),
         };
-        crate::staff::audit::record(
+        audit::record(
             connection,
             actor,
             action,

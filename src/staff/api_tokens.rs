@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::Role;
+use super::{Actor, Role, audit};
 use crate::db::schema::{api_tokens, staff_users};
 use crate::db::{self, DbConnection};
 use crate::values::tokens;
@@ -33,29 +33,44 @@ pub struct ApiToken {
     pub revoked_at: Option<NaiveDateTime>,
 }
 
-/// Creates a token; returns it with its secret, which is never shown again.
+/// Creates a token for `staff_id`; returns it with its secret, which is never shown again.
+/// Audited as `token.create`.
 pub fn create(
     connection: &mut DbConnection,
     staff_id: &str,
     name: &str,
+    actor: &Actor,
 ) -> Result<(ApiToken, String), diesel::result::Error> {
     let token = tokens::mint();
     let secret = format!("{PREFIX}{}", token.secret);
     let id = db::new_id();
-    diesel::insert_into(api_tokens::table)
-        .values((
-            api_tokens::id.eq(&id),
-            api_tokens::staff_id.eq(staff_id),
-            api_tokens::name.eq(name),
-            api_tokens::token_hash.eq(tokens::hash(&secret)),
-            api_tokens::created_at.eq(db::now()),
-        ))
-        .execute(connection)?;
+    db::write_transaction(connection, |connection| {
+        insert(connection, &id, staff_id, name, &secret)?;
+        audit::record(connection, actor, "token.create", None, Some(&id), name)
+    })?;
     let created = api_tokens::table
         .find(&id)
         .select(ApiToken::as_select())
         .first(connection)?;
     Ok((created, secret))
+}
+
+fn insert(
+    connection: &mut DbConnection,
+    id: &str,
+    staff_id: &str,
+    name: &str,
+    secret: &str,
+) -> Result<usize, diesel::result::Error> {
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::id.eq(id),
+            api_tokens::staff_id.eq(staff_id),
+            api_tokens::name.eq(name),
+            api_tokens::token_hash.eq(tokens::hash(secret)),
+            api_tokens::created_at.eq(db::now()),
+        ))
+        .execute(connection)
 }
 
 pub fn list_for(
@@ -69,21 +84,40 @@ pub fn list_for(
         .load(connection)
 }
 
-/// Revokes one of the owner's tokens; returns whether one was revoked.
+/// Revokes one of the owner's tokens; returns whether one was revoked. Audited as
+/// `token.revoke`.
 pub fn revoke(
     connection: &mut DbConnection,
     staff_id: &str,
     token_id: &str,
+    actor: &Actor,
 ) -> Result<bool, diesel::result::Error> {
-    let revoked = diesel::update(
-        api_tokens::table
-            .filter(api_tokens::id.eq(token_id))
-            .filter(api_tokens::staff_id.eq(staff_id))
-            .filter(api_tokens::revoked_at.is_null()),
-    )
-    .set(api_tokens::revoked_at.eq(db::now()))
-    .execute(connection)?;
-    Ok(revoked == 1)
+    db::write_transaction(connection, |connection| {
+        let revoked = diesel::update(
+            api_tokens::table
+                .filter(api_tokens::id.eq(token_id))
+                .filter(api_tokens::staff_id.eq(staff_id))
+                .filter(api_tokens::revoked_at.is_null()),
+        )
+        .set(api_tokens::revoked_at.eq(db::now()))
+        .execute(connection)?;
+        if revoked != 1 {
+            return Ok(false);
+        }
+        let name: String = api_tokens::table
+            .find(token_id)
+            .select(api_tokens::name)
+            .first(connection)?;
+        audit::record(
+            connection,
+            actor,
+            "token.revoke",
+            None,
+            Some(token_id),
+            &name,
+        )?;
+        Ok(true)
+    })
 }
 
 /// Revokes every live token of an account (after its password changed); returns how many.

@@ -69,11 +69,26 @@ impl StaffUser {
     }
 }
 
-/// Who did something, for the audit log and moderation records.
+/// Who did something, for the audit log and moderation records: a staff member (from a
+/// console session or an API token), or the operator at the command line.
 #[derive(Clone, Debug)]
 pub struct Actor {
     pub staff_id: Option<String>,
     pub email: String,
+}
+
+impl Actor {
+    /// What the audit log names for the command line (`undersigned ...`): the operator has
+    /// shell access to the server, not a staff account.
+    pub const COMMAND_LINE: &'static str = "command line";
+
+    /// The operator at the command line.
+    pub fn command_line() -> Actor {
+        Actor {
+            staff_id: None,
+            email: Self::COMMAND_LINE.to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -123,14 +138,15 @@ pub enum Saved {
 
 /// Creates an account, or sets the password and role of the one with this email (the
 /// operator's `staff add`). A new password ends every session of the account and revokes its
-/// API tokens.
+/// API tokens. Audited as `staff.save`.
 pub fn add(
     connection: &mut DbConnection,
     email: &str,
     password: &str,
     role: Role,
+    actor: &Actor,
 ) -> Result<Saved, StaffError> {
-    save(connection, email, password, role, None)
+    save(connection, email, password, role, None, actor)
 }
 
 /// Like [`add`], from a console session: if that session belongs to the account whose
@@ -141,6 +157,7 @@ pub fn save(
     password: &str,
     role: Role,
     current_session: Option<&str>,
+    actor: &Actor,
 ) -> Result<Saved, StaffError> {
     let email =
         EmailAddress::parse(email).map_err(|error| StaffError::InvalidEmail(error.to_string()))?;
@@ -171,6 +188,22 @@ pub fn save(
                     sessions::close_all_for(connection, &user.id, current_session)?;
                     api_tokens::revoke_all_for(connection, &user.id)?;
                 }
+                let detail = if password_changed {
+                    format!(
+                        "updated with role {}; new password (other sessions ended, API tokens revoked)",
+                        role.as_str()
+                    )
+                } else {
+                    format!("updated with role {}", role.as_str())
+                };
+                audit::record(
+                    connection,
+                    actor,
+                    "staff.save",
+                    None,
+                    Some(email.as_str()),
+                    &detail,
+                )?;
                 Ok(Saved::Updated)
             }
             None => {
@@ -184,6 +217,14 @@ pub fn save(
                         staff_users::created_at.eq(db::now()),
                     ))
                     .execute(connection)?;
+                audit::record(
+                    connection,
+                    actor,
+                    "staff.save",
+                    None,
+                    Some(email.as_str()),
+                    &format!("created with role {}", role.as_str()),
+                )?;
                 Ok(Saved::Created)
             }
         }
@@ -191,9 +232,17 @@ pub fn save(
 }
 
 /// Disables an account: its sessions are deleted and its API tokens stop working at once
-/// (both are checked against `disabled_at`).
-pub fn disable(connection: &mut DbConnection, id: &str) -> Result<(), diesel::result::Error> {
+/// (both are checked against `disabled_at`). Audited as `staff.disable`. False when there is
+/// no such account.
+pub fn disable(
+    connection: &mut DbConnection,
+    id: &str,
+    actor: &Actor,
+) -> Result<bool, diesel::result::Error> {
     db::write_transaction(connection, |connection| {
+        let Some(account) = find_by_id(connection, id)? else {
+            return Ok(false);
+        };
         diesel::update(staff_users::table.find(id))
             .set(staff_users::disabled_at.eq(db::now()))
             .execute(connection)?;
@@ -202,7 +251,15 @@ pub fn disable(connection: &mut DbConnection, id: &str) -> Result<(), diesel::re
                 .filter(crate::db::schema::staff_sessions::staff_id.eq(id)),
         )
         .execute(connection)?;
-        Ok(())
+        audit::record(
+            connection,
+            actor,
+            "staff.disable",
+            None,
+            Some(&account.email),
+            "",
+        )?;
+        Ok(true)
     })
 }
 

@@ -49,7 +49,7 @@ pub fn prepare_update(
     letter: &Letter,
     delivery: &Delivery,
     public_base: &str,
-    created_by: &str,
+    actor: &crate::staff::Actor,
 ) -> Result<Update, UpdateError> {
     let (subject, markdown) = update_text(letter, delivery);
     let source = format!(
@@ -67,7 +67,7 @@ pub fn prepare_update(
         &subject,
         &markdown,
         public_base,
-        created_by,
+        actor,
         Some(&source),
     ) {
         Ok(update) => update,

@@ -121,15 +121,16 @@ pub fn validate(subject: &str, markdown: &str) -> Result<String, UpdateError> {
     Ok(subject)
 }
 
-/// Stores a draft update. `source_hash` names the file it came from (the command line), so
-/// the same file cannot be sent twice for a letter.
+/// Stores a draft update written by `actor` (audited as `update.create`). `source_hash` names
+/// the file it came from (the command line), so the same file cannot be sent twice for a
+/// letter.
 pub fn create(
     connection: &mut DbConnection,
     letter: &Letter,
     subject: &str,
     markdown: &str,
     public_base: &str,
-    created_by: &str,
+    actor: &crate::staff::Actor,
     source_hash: Option<&str>,
 ) -> Result<Update, UpdateError> {
     let subject = validate(subject, markdown)?;
@@ -158,12 +159,20 @@ pub fn create(
                     updates::state.eq(UpdateState::Draft),
                     updates::public_base.eq(public_base.trim_end_matches('/')),
                     updates::source_hash.eq(source_hash),
-                    updates::created_by.eq(created_by),
+                    updates::created_by.eq(&actor.email),
                     updates::created_at.eq(now),
                     updates::seq.eq(highest.unwrap_or(0) + 1),
                     updates::legacy_message_ids.eq(false),
                 ))
-                .execute(connection)
+                .execute(connection)?;
+            crate::staff::audit::record(
+                connection,
+                actor,
+                "update.create",
+                Some(&letter.id),
+                Some(&id),
+                &subject,
+            )
         });
         match inserted {
             Ok(_) => break,
@@ -260,15 +269,17 @@ pub fn published(
         .collect())
 }
 
-/// Turns a draft into a sending update and takes the queuer's claim on it. `false` when it
-/// is not a draft any more: someone else sent it, and this send must do nothing.
+/// Turns a draft into a sending update and takes the queuer's claim on it; the send is
+/// audited as `update.send`. `false` when it is not a draft any more: someone else sent it,
+/// and this send must do nothing (nor record anything).
 pub fn start_sending(
     connection: &mut DbConnection,
     id: &str,
+    actor: &crate::staff::Actor,
 ) -> Result<bool, diesel::result::Error> {
     let now = db::now();
-    let changed = db::write_transaction(connection, |connection| {
-        diesel::update(
+    db::write_transaction(connection, |connection| {
+        let changed = diesel::update(
             updates::table
                 .filter(updates::id.eq(id))
                 .filter(updates::state.eq(UpdateState::Draft)),
@@ -278,9 +289,24 @@ pub fn start_sending(
             updates::sending_at.eq(now),
             updates::queue_locked_until.eq(now + Duration::seconds(QUEUE_LEASE_SECONDS)),
         ))
-        .execute(connection)
-    })?;
-    Ok(changed == 1)
+        .execute(connection)?;
+        if changed != 1 {
+            return Ok(false);
+        }
+        let (letter_id, subject): (String, String) = updates::table
+            .find(id)
+            .select((updates::letter_id, updates::subject))
+            .first(connection)?;
+        crate::staff::audit::record(
+            connection,
+            actor,
+            "update.send",
+            Some(&letter_id),
+            Some(id),
+            &subject,
+        )?;
+        Ok(true)
+    })
 }
 
 /// Takes over an update whose queuer stopped (crashed) before queueing every recipient: its
@@ -816,8 +842,9 @@ pub fn send(
     connection: &mut DbConnection,
     update_id: &str,
     batch: i64,
+    actor: &crate::staff::Actor,
 ) -> Result<Option<i64>, diesel::result::Error> {
-    if !start_sending(connection, update_id)? {
+    if !start_sending(connection, update_id, actor)? {
         return Ok(None);
     }
     queue_all(connection, update_id, batch).map(Some)

@@ -12,6 +12,7 @@ mod admin_letters;
 mod admin_moderation;
 mod admin_review;
 mod admission;
+mod audit_trail;
 mod auth_hardening;
 mod bad_input;
 mod campaign;

@@ -222,8 +222,12 @@ impl Workload {
             }
             12 => {
                 let cutoff = undersigned::db::now() + chrono::Duration::days(1);
-                undersigned::signatures::lists::purge_unconfirmed(connection, cutoff)
-                    .expect("purge unconfirmed");
+                undersigned::signatures::lists::purge_unconfirmed(
+                    connection,
+                    cutoff,
+                    &undersigned::staff::Actor::command_line(),
+                )
+                .expect("purge unconfirmed");
                 "purge of unconfirmed"
             }
             13 => {

@@ -311,12 +311,17 @@ async fn one_click_unsubscribe_without_a_cookie_stops_queued_and_later_updates(b
             "Second news",
             "Two.",
             crate::helpers::PUBLIC_URL,
-            "test",
+            &undersigned::staff::Actor::command_line(),
             None,
         )
         .expect("a draft");
         undersigned::db::write_transaction(connection, |connection| {
-            undersigned::updates::send(connection, &second.id, 1000)?;
+            undersigned::updates::send(
+                connection,
+                &second.id,
+                1000,
+                &undersigned::staff::Actor::command_line(),
+            )?;
             diesel::update(outbox::table.filter(outbox::update_id.eq(&second.id)))
                 .set(outbox::next_attempt_at.eq(undersigned::db::now() + chrono::Duration::days(1)))
                 .execute(connection)
@@ -601,13 +606,18 @@ fn database_with_queued_update(backend: Backend, directory: &std::path::Path) ->
         "Crash news",
         "Still here.",
         crate::helpers::PUBLIC_URL,
-        "test",
+        &undersigned::staff::Actor::command_line(),
         None,
     )
     .expect("a draft");
-    let queued = undersigned::updates::send(connection, &update.id, 100)
-        .expect("queued")
-        .expect("sent once");
+    let queued = undersigned::updates::send(
+        connection,
+        &update.id,
+        100,
+        &undersigned::staff::Actor::command_line(),
+    )
+    .expect("queued")
+    .expect("sent once");
     assert_eq!(queued, RECIPIENTS as i64);
     database_url
 }
@@ -663,12 +673,19 @@ async fn an_update_whose_queueing_stopped_half_way_is_finished_once_by_the_mail_
             "Half-way news",
             "Half.",
             crate::helpers::PUBLIC_URL,
-            "test",
+            &undersigned::staff::Actor::command_line(),
             None,
         )
         .expect("a draft");
         // A queuer that did one batch of ten and died: its claim has run out.
-        assert!(undersigned::updates::start_sending(connection, &update.id).expect("start"));
+        assert!(
+            undersigned::updates::start_sending(
+                connection,
+                &update.id,
+                &undersigned::staff::Actor::command_line()
+            )
+            .expect("start")
+        );
         let first = undersigned::updates::queue_batch(connection, &update.id, 10).expect("a batch");
         assert_eq!(first, Some(10));
         diesel::update(

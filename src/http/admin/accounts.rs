@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{AdminError, Nav, Staff, page, redirect};
 use crate::db::DbError;
 use crate::http::AppState;
-use crate::staff::{self, Role, audit};
+use crate::staff::{self, Role};
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
@@ -115,21 +115,8 @@ async fn save(
                 &form.password,
                 role,
                 Some(&current_session),
+                &actor,
             );
-            if let Ok(outcome) = &saved {
-                let verb = match outcome {
-                    staff::Saved::Created => "created",
-                    staff::Saved::Updated => "updated",
-                };
-                audit::record(
-                    connection,
-                    &actor,
-                    "staff.save",
-                    None,
-                    Some(email.trim()),
-                    &format!("{verb} with role {}", role.as_str()),
-                )?;
-            }
             Ok::<_, DbError>(saved)
         })
         .await?;
@@ -164,19 +151,7 @@ async fn disable(
     let actor = staff.actor();
     let disabled = state
         .with_connection(move |connection| {
-            let Some(account) = staff::find_by_id(connection, &id)? else {
-                return Ok(false);
-            };
-            staff::disable(connection, &account.id)?;
-            audit::record(
-                connection,
-                &actor,
-                "staff.disable",
-                None,
-                Some(&account.email),
-                "",
-            )?;
-            Ok::<_, DbError>(true)
+            Ok::<_, DbError>(staff::disable(connection, &id, &actor)?)
         })
         .await?;
     if !disabled {

@@ -13,7 +13,7 @@ use crate::db::{self, DbError};
 use crate::http::AppState;
 use crate::invites::{self, InviteError, MemberStatus, Recipients, SendReport};
 use crate::members::{self, Member, MemberError, Saved};
-use crate::staff::{Role, audit};
+use crate::staff::Role;
 
 /// A pasted roster may be long; other console forms keep the server's default limit.
 const IMPORT_LIMIT: usize = 1024 * 1024;
@@ -185,15 +185,7 @@ pub async fn add(
     let actor = staff.actor();
     let saved = state
         .with_connection(move |connection| {
-            let saved = db::write_transaction(connection, |connection| {
-                let saved = members::upsert(connection, &name, &email, Some(&website))?;
-                let detail = match saved {
-                    Saved::Added => format!("added, contact {email}"),
-                    Saved::Updated => format!("contact updated to {email}"),
-                };
-                audit::record(connection, &actor, "member.add", None, Some(&name), &detail)?;
-                Ok::<_, MemberError>(saved)
-            });
+            let saved = members::upsert(connection, &name, &email, Some(&website), &actor);
             Ok::<_, DbError>(saved)
         })
         .await?;
@@ -235,15 +227,7 @@ pub async fn remove(
                 let Some(member) = members::find_live_by_id(connection, &id)? else {
                     return Ok(false);
                 };
-                members::remove(connection, &member.name)?;
-                audit::record(
-                    connection,
-                    &actor,
-                    "member.remove",
-                    None,
-                    Some(&member.name),
-                    &member.email,
-                )?;
+                members::remove(connection, &member.name, &actor)?;
                 Ok::<_, MemberError>(true)
             }))
         })
@@ -278,18 +262,7 @@ pub async fn import(
     let actor = staff.actor();
     let imported = state
         .with_connection(move |connection| {
-            let imported = db::write_transaction(connection, |connection| {
-                let (added, updated) = members::import_csv_text(connection, &pasted)?;
-                audit::record(
-                    connection,
-                    &actor,
-                    "member.import",
-                    None,
-                    None,
-                    &format!("{added} added, {updated} updated"),
-                )?;
-                Ok::<_, MemberError>((added, updated))
-            });
+            let imported = members::import_csv_text(connection, &pasted, &actor);
             Ok::<_, DbError>(imported)
         })
         .await?;
@@ -490,7 +463,7 @@ async fn send_invites(
                 Selection::All => Recipients::All,
                 Selection::Unanswered => Recipients::Unanswered,
             };
-            Ok::<_, DbError>(invites::send_audited(
+            Ok::<_, DbError>(invites::send(
                 connection, &letter, recipients, &policy, &actor,
             ))
         })

@@ -291,8 +291,14 @@ pub async fn decide(
     let seen = form_value(&pairs, "from").and_then(SignatureState::parse);
     let outcomes = state
         .with_connection(move |connection| {
-            moderation::decide_audited(
-                connection, &letter, &decided, decision, seen, &actor, &policy,
+            moderation::decide(
+                connection,
+                &letter,
+                &decided,
+                decision,
+                seen,
+                moderation::Decider::of(&actor),
+                &policy,
             )
         })
         .await?;

@@ -10,7 +10,7 @@ use super::{AdminError, Nav, Staff, find_letter, page, redirect};
 use crate::db::{self, DbError};
 use crate::http::AppState;
 use crate::signatures::{self, moderation};
-use crate::staff::{Role, audit};
+use crate::staff::Role;
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
@@ -118,19 +118,8 @@ async fn save(
     let slug = letter.slug.clone();
     state
         .with_connection(move |connection| {
-            db::write_transaction(connection, |connection| {
-                let placed = moderation::set_organization_order(connection, &letter, &ids)?;
-                audit::record(
-                    connection,
-                    &actor,
-                    "letter.order",
-                    Some(&letter.id),
-                    None,
-                    &format!("{placed} organization(s) placed first"),
-                )?;
-                Ok::<_, diesel::result::Error>(())
-            })
-            .map_err(DbError::from)
+            moderation::set_organization_order(connection, &letter, &ids, &actor)
+                .map_err(DbError::from)
         })
         .await?;
     state.snapshots.invalidate(&slug);

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::{AdminError, Nav, Staff, page, redirect};
 use crate::db::{self, DbError};
 use crate::http::AppState;
-use crate::staff::{api_tokens, audit};
+use crate::staff::api_tokens;
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
@@ -133,18 +133,7 @@ async fn create(
     let token_name = name.clone();
     let (token, secret) = state
         .with_connection(move |connection| {
-            db::write_transaction(connection, |connection| {
-                let (token, secret) = api_tokens::create(connection, &staff_id, &token_name)?;
-                audit::record(
-                    connection,
-                    &actor,
-                    "token.create",
-                    None,
-                    Some(&token.id),
-                    &token_name,
-                )?;
-                Ok::<_, DbError>((token, secret))
-            })
+            api_tokens::create(connection, &staff_id, &token_name, &actor).map_err(DbError::from)
         })
         .await?;
     // Answered directly rather than redirected: the secret must not travel in a URL, and
@@ -181,16 +170,7 @@ async fn revoke(
                 else {
                     return Ok::<_, DbError>(false);
                 };
-                if api_tokens::revoke(connection, &staff_id, &token.id)? {
-                    audit::record(
-                        connection,
-                        &actor,
-                        "token.revoke",
-                        None,
-                        Some(&token.id),
-                        &token.name,
-                    )?;
-                }
+                api_tokens::revoke(connection, &staff_id, &token.id, &actor)?;
                 Ok(true)
             })
         })

@@ -9,7 +9,7 @@ use super::moderation::{form_pairs, form_value};
 use super::{AdminError, Nav, Staff, find_letter, page, redirect};
 use crate::db::DbError;
 use crate::http::AppState;
-use crate::staff::{Role, audit};
+use crate::staff::Role;
 use crate::updates::{self, Progress, Update, UpdateError, UpdateState};
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -193,7 +193,6 @@ async fn write(
     let letter = find_letter(&state, &slug).await?;
     let public_base = state.settings.public_base().to_owned();
     let actor = staff.actor();
-    let created_by = staff.email().to_owned();
     let created = state
         .with_connection(move |connection| {
             let update = updates::create(
@@ -202,21 +201,13 @@ async fn write(
                 &subject,
                 &markdown,
                 &public_base,
-                &created_by,
+                &actor,
                 None,
             )
             .map_err(|error| match error {
                 UpdateError::Database(error) => AdminError::from(error),
                 other => AdminError::BadRequest(other.to_string()),
             })?;
-            audit::record(
-                connection,
-                &actor,
-                "update.create",
-                Some(&letter.id),
-                Some(&update.id),
-                &update.subject,
-            )?;
             Ok::<_, AdminError>((letter.slug, update.id))
         })
         .await?;
@@ -316,20 +307,9 @@ async fn send(
     let (letter, update, _) = find_update(&state, &slug, &id).await?;
     let actor = staff.actor();
     let update_id = update.id.clone();
-    let letter_id = letter.id.clone();
     let started = state
         .with_connection(move |connection| {
-            let started = updates::start_sending(connection, &update_id)?;
-            if started {
-                audit::record(
-                    connection,
-                    &actor,
-                    "update.send",
-                    Some(&letter_id),
-                    Some(&update_id),
-                    &update.subject,
-                )?;
-            }
+            let started = updates::start_sending(connection, &update_id, &actor)?;
             Ok::<_, DbError>(started)
         })
         .await?;

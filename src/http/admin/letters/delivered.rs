@@ -153,7 +153,6 @@ pub(super) async fn mark(
         }
     };
     let actor = staff.actor();
-    let created_by = staff.email().to_owned();
     let public_base = state.settings.public_base().to_owned();
     let marked_letter = letter.clone();
     let update = state
@@ -167,7 +166,7 @@ pub(super) async fn mark(
                 &marked_letter,
                 &delivery,
                 &public_base,
-                &created_by,
+                &actor,
             )
             .map_err(|error| match error {
                 UpdateError::Database(error) => AdminError::from(error),

@@ -6,14 +6,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::super::{AdminError, Staff, find_letter, page, redirect};
 use super::form::{FormPage, LetterFields, LetterFormInput};
-use super::short_hash;
 use crate::db::{self, DbError};
 use crate::http::{AppState, form};
-use crate::letters::draft::{LetterDraft, LetterErrors};
+use crate::letters::draft::LetterErrors;
 use crate::letters::markdown::{self, ImageHosts};
-use crate::letters::store::{self, StoreOutcome};
+use crate::letters::store;
 use crate::letters::{self, Letter, LetterStatus};
-use crate::staff::{Role, audit};
+use crate::staff::Role;
 
 #[derive(serde::Deserialize)]
 pub(super) struct PreviewForm {
@@ -209,12 +208,11 @@ async fn save(
         .with_connection(move |connection| {
             Ok::<_, DbError>(db::write_transaction(connection, |connection| {
                 let mut draft = draft;
-                let (action, before) = match &existing_id {
+                match &existing_id {
                     None => {
                         if letters::find_by_slug(connection, &draft.slug)?.is_some() {
                             return Err(SaveError::SlugTaken);
                         }
-                        ("letter.create", None)
                     }
                     Some(id) => {
                         // Read again inside the transaction: the status may have changed
@@ -222,22 +220,9 @@ async fn save(
                         let before =
                             letters::find_by_id(connection, id)?.ok_or(SaveError::NotFound)?;
                         draft.status = before.status();
-                        ("letter.edit", Some(before))
                     }
-                };
-                let (after, outcome) = store::store_with(connection, &draft, &images)?;
-                let detail = match &before {
-                    None => format!("created the draft \"{}\"", after.title),
-                    Some(before) => edit_detail(before, &draft, &after, &outcome),
-                };
-                audit::record(
-                    connection,
-                    &actor,
-                    action,
-                    Some(&after.id),
-                    Some(&after.slug),
-                    &detail,
-                )?;
+                }
+                let (after, _) = store::store_with(connection, &draft, &images, &actor)?;
                 Ok(after)
             }))
         })
@@ -260,61 +245,4 @@ async fn save(
     };
     state.snapshots.invalidate(&letter.slug);
     Ok(redirect(&format!("/admin/letters/{}", letter.slug)))
-}
-
-/// What an edit did, for the audit log.
-fn edit_detail(
-    before: &Letter,
-    draft: &LetterDraft,
-    after: &Letter,
-    outcome: &StoreOutcome,
-) -> String {
-    let changed = changed_fields(before, draft);
-    match outcome {
-        StoreOutcome::Updated { new_version: true } => format!(
-            "changed {}; new text version {}",
-            changed.join(", "),
-            short_hash(&after.content_hash)
-        ),
-        _ if changed.is_empty() => "saved without changes".to_owned(),
-        _ => format!("changed {}", changed.join(", ")),
-    }
-}
-
-/// The names of the settings an edit changed.
-fn changed_fields(before: &Letter, after: &LetterDraft) -> Vec<&'static str> {
-    let checks: [(&'static str, bool); 12] = [
-        ("title", before.title != after.title),
-        ("addressee", before.addressee != after.addressee),
-        ("summary", before.summary != after.summary),
-        ("body", before.body_markdown != after.body_markdown),
-        ("goal", before.goal != after.goal),
-        ("opens_at", before.opens_at != after.opens_at),
-        ("closes_at", before.closes_at != after.closes_at),
-        (
-            "accepts_individuals",
-            before.accepts_individuals != after.accepts_individuals,
-        ),
-        (
-            "accepts_organizations",
-            before.accepts_organizations != after.accepts_organizations,
-        ),
-        (
-            "organizations_need_approval",
-            before.organizations_need_approval != after.organizations_need_approval,
-        ),
-        (
-            "invites_skip_approval",
-            before.invites_skip_approval != after.invites_skip_approval,
-        ),
-        (
-            "show_partner_tally",
-            before.show_partner_tally != after.show_partner_tally,
-        ),
-    ];
-    checks
-        .into_iter()
-        .filter(|(_, differs)| *differs)
-        .map(|(name, _)| name)
-        .collect()
 }

@@ -6,10 +6,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::super::{AdminError, Nav, Staff, find_letter, page, redirect};
-use crate::db::{self, DbError};
+use crate::db::DbError;
 use crate::http::{AppState, form};
 use crate::letters::{self, LetterStatus, StatusChangeError};
-use crate::staff::{Role, audit};
+use crate::staff::Role;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -96,20 +96,7 @@ pub(super) async fn change_state(
     let letter_id = letter.id.clone();
     let outcome = state
         .with_connection(move |connection| {
-            Ok::<_, DbError>(db::write_transaction(connection, |connection| {
-                let change = letters::change_status(connection, &letter_id, to)?;
-                if change.changed {
-                    audit::record(
-                        connection,
-                        &actor,
-                        "letter.state",
-                        Some(&change.letter.id),
-                        Some(&change.letter.slug),
-                        &format!("{} -> {}", change.from.as_str(), to.as_str()),
-                    )?;
-                }
-                Ok::<_, StatusChangeError>(change)
-            }))
+            Ok::<_, DbError>(letters::change_status(connection, &letter_id, to, &actor))
         })
         .await?;
     match outcome {

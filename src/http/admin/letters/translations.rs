@@ -8,15 +8,14 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::super::{AdminError, Nav, Staff, find_letter, page, redirect};
-use super::short_hash;
-use crate::db::{self, DbError};
+use crate::db::DbError;
 use crate::http::{AppState, form};
 use crate::i18n::LanguageTag;
 use crate::letters::draft::{LetterErrors, TranslationDraft, TranslationInput};
 use crate::letters::markdown::ImageHosts;
-use crate::letters::translations::{self, TranslationError, TranslationOutcome};
+use crate::letters::translations::{self, TranslationError};
 use crate::letters::{Letter, LetterStatus};
-use crate::staff::{Role, audit};
+use crate::staff::Role;
 
 #[derive(Template)]
 #[template(path = "admin/letters_translation.html")]
@@ -173,43 +172,20 @@ pub(super) async fn save(
     let images = ImageHosts::from_settings(&state.settings);
     let actor = staff.actor();
     let letter_id = letter.id.clone();
-    let letter_slug = letter.slug.clone();
     let saved_draft = draft.clone();
     let saved = state
         .with_connection(move |connection| {
-            Ok::<_, DbError>(db::write_transaction(connection, |connection| {
-                let outcome = translations::store(connection, &letter_id, &saved_draft, &images)?;
-                let stored = translations::find(connection, &letter_id, &saved_draft.lang)?;
-                let hash = stored.map(|t| t.content_hash).unwrap_or_default();
-                let detail = match outcome {
-                    TranslationOutcome::Created => format!(
-                        "added the {} translation, text version {}",
-                        saved_draft.lang,
-                        short_hash(&hash)
-                    ),
-                    TranslationOutcome::Updated { new_version: true } => format!(
-                        "changed the {} translation; new text version {}",
-                        saved_draft.lang,
-                        short_hash(&hash)
-                    ),
-                    TranslationOutcome::Updated { new_version: false } => {
-                        format!("saved the {} translation without changes", saved_draft.lang)
-                    }
-                };
-                audit::record(
-                    connection,
-                    &actor,
-                    "letter.translation",
-                    Some(&letter_id),
-                    Some(&letter_slug),
-                    &detail,
-                )?;
-                Ok::<_, TranslationError>(())
-            }))
+            Ok::<_, DbError>(translations::store(
+                connection,
+                &letter_id,
+                &saved_draft,
+                &images,
+                &actor,
+            ))
         })
         .await?;
     match saved {
-        Ok(()) => {}
+        Ok(_) => {}
         Err(TranslationError::OriginalLanguage(_)) => {
             let mut errors = LetterErrors::default();
             errors.insert(
@@ -253,25 +229,11 @@ pub(super) async fn remove(
     };
     let actor = staff.actor();
     let letter_id = letter.id.clone();
-    let letter_slug = letter.slug.clone();
     let removed_lang = lang.clone();
     let removed = state
         .with_connection(move |connection| {
-            db::write_transaction(connection, |connection| {
-                let removed = translations::remove(connection, &letter_id, &removed_lang)?;
-                if removed {
-                    audit::record(
-                        connection,
-                        &actor,
-                        "letter.translation.remove",
-                        Some(&letter_id),
-                        Some(&letter_slug),
-                        &format!("removed the {removed_lang} translation"),
-                    )?;
-                }
-                Ok::<_, diesel::result::Error>(removed)
-            })
-            .map_err(DbError::from)
+            translations::remove(connection, &letter_id, &removed_lang, &actor)
+                .map_err(DbError::from)
         })
         .await?;
     if !removed {
