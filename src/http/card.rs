@@ -23,6 +23,7 @@ use cosmic_text::{
 };
 use sha2::{Digest, Sha256};
 
+use super::errors::Fault;
 use super::{AppState, PageError};
 use crate::config::SiteSettings;
 use crate::i18n::catalog::{Arg, Tr};
@@ -250,8 +251,8 @@ async fn draw_card(
             )
         })
         .await
-        .map_err(|error| PageError::Internal(format!("drawing a share card: {error}")))?
-        .map_err(|error| PageError::Internal(format!("encoding a share card: {error}")))?,
+        .map_err(Fault::from)?
+        .map_err(Fault::from)?,
     };
     Ok(respond(&request, &card))
 }

@@ -10,6 +10,7 @@ use super::find_letter;
 use super::moderation::{form_pairs, form_value, form_values, web_link, when};
 use super::{AdminError, Nav, Staff, page, redirect};
 use crate::db::{self, DbError};
+use crate::http::errors::Fault;
 use crate::http::AppState;
 use crate::invites::{self, InviteError, MemberStatus, Recipients, SendReport};
 use crate::members::{self, Member, MemberError, Saved};
@@ -250,7 +251,7 @@ pub async fn remove(
         .await?
         .map_err(|error| match error {
             MemberError::Database(error) => AdminError::from(error),
-            other => AdminError::Internal(other.to_string()),
+            other => Fault::from(other).into(),
         })?;
     if removed {
         Ok(redirect("/admin/members?done=removed"))

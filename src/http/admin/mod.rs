@@ -27,6 +27,7 @@ use futures_util::future::LocalBoxFuture;
 
 use super::AppState;
 use crate::db::DbError;
+use crate::http::errors::{Fault, chain, faults_into};
 use crate::staff::sessions::{self, StaffSession};
 use crate::staff::{Actor, Role};
 
@@ -154,7 +155,7 @@ async fn authenticate(
     csrf: Option<String>,
     next: String,
 ) -> Result<Staff, AdminError> {
-    let state = state.ok_or_else(|| AdminError::Internal("application state missing".into()))?;
+    let state = state.ok_or_else(|| AdminError::Fault(Fault::NoState))?;
     let cookie = cookie.ok_or(AdminError::SignInRequired { next: next.clone() })?;
     let lifetimes = sessions::Lifetimes::from_settings(&state.settings.staff);
     let session = state
@@ -225,33 +226,16 @@ pub enum AdminError {
     NotFound,
     #[error("{0}")]
     BadRequest(String),
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("failed on our side")]
+    Fault(#[from] Fault),
 }
 
-impl From<DbError> for AdminError {
-    fn from(error: DbError) -> Self {
-        AdminError::Internal(error.to_string())
-    }
-}
-
-impl From<diesel::result::Error> for AdminError {
-    fn from(error: diesel::result::Error) -> Self {
-        AdminError::Internal(error.to_string())
-    }
-}
-
-impl From<askama::Error> for AdminError {
-    fn from(error: askama::Error) -> Self {
-        AdminError::Internal(format!("template: {error}"))
-    }
-}
-
-impl From<crate::signatures::SignError> for AdminError {
-    fn from(error: crate::signatures::SignError) -> Self {
-        AdminError::Internal(error.to_string())
-    }
-}
+faults_into!(
+    AdminError: DbError,
+    diesel::result::Error,
+    askama::Error,
+    crate::signatures::SignError,
+);
 
 #[derive(Template)]
 #[template(path = "admin/problem.html")]
@@ -267,7 +251,7 @@ impl ResponseError for AdminError {
             AdminError::Forbidden | AdminError::Csrf => StatusCode::FORBIDDEN,
             AdminError::NotFound => StatusCode::NOT_FOUND,
             AdminError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AdminError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AdminError::Fault(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -284,8 +268,8 @@ impl ResponseError for AdminError {
             ),
             AdminError::NotFound => ("Not found", "There is nothing at this address.".to_owned()),
             AdminError::BadRequest(message) => ("That did not work", message.clone()),
-            AdminError::Internal(cause) => {
-                tracing::error!(%cause, "console request failed");
+            AdminError::Fault(fault) => {
+                tracing::error!(cause = %chain(fault), "console request failed");
                 ("Something went wrong", "Nothing was changed. Please try again.".to_owned())
             }
         };

@@ -8,6 +8,7 @@ use super::super::{AdminError, Staff, find_letter, page, redirect};
 use super::form::{FormPage, LetterFields, LetterFormInput};
 use super::short_hash;
 use crate::db::{self, DbError};
+use crate::http::errors::Fault;
 use crate::http::{AppState, form};
 use crate::letters::draft::{LetterDraft, LetterErrors};
 use crate::letters::markdown::{self, ImageHosts};
@@ -254,7 +255,7 @@ async fn save(
             );
         }
         Err(SaveError::NotFound) => return Err(AdminError::NotFound),
-        Err(error) => return Err(AdminError::Internal(error.to_string())),
+        Err(error) => return Err(Fault::step("saving a letter", error).into()),
     };
     state.snapshots.invalidate(&letter.slug);
     Ok(redirect(&format!("/admin/letters/{}", letter.slug)))

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::super::{AdminError, Nav, Staff, find_letter, page, redirect};
 use super::short_hash;
 use crate::db::{self, DbError};
+use crate::http::errors::Fault;
 use crate::http::{AppState, form};
 use crate::i18n::LanguageTag;
 use crate::letters::draft::{LetterErrors, TranslationDraft, TranslationInput};
@@ -217,9 +218,7 @@ pub(super) async fn save(
             return again(errors, letter, input);
         }
         Err(TranslationError::Database(error)) => {
-            return Err(AdminError::Internal(format!(
-                "saving a translation: {error}"
-            )));
+            return Err(Fault::from(TranslationError::Database(error)).into());
         }
     }
     state.snapshots.invalidate(&letter.slug);
