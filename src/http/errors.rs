@@ -10,6 +10,7 @@ use serde_json::json;
 use super::views::ErrorPage;
 use crate::admission::Refused;
 use crate::db::DbError;
+use crate::i18n::Message;
 use crate::invites::AcceptError;
 use crate::signatures::SignError;
 use crate::signatures::form::FieldErrors;
@@ -105,12 +106,12 @@ pub(crate) use faults_into;
 pub enum PageError {
     #[error("page not found")]
     NotFound,
-    #[error("bad request: {0}")]
-    BadRequest(String),
+    #[error("bad request: {0:?}")]
+    BadRequest(Message),
     #[error("too many requests")]
     TooManyRequests(std::time::Duration),
-    #[error("refused")]
-    Refused(&'static str),
+    #[error("refused: {0:?}")]
+    Refused(Message),
     #[error("failed on our side")]
     Fault(#[from] Fault),
 }
@@ -124,9 +125,9 @@ impl From<Refused> for PageError {
     fn from(refused: Refused) -> Self {
         match refused {
             Refused::TooManyRequests(wait) => PageError::TooManyRequests(wait),
-            Refused::BlockedNetwork => PageError::Refused(BLOCKED_NETWORK),
+            Refused::BlockedNetwork => PageError::Refused(Message::id("blocked-network")),
             Refused::RetryForm | Refused::Invalid(_) | Refused::LetterClosed => {
-                PageError::BadRequest(refused.to_string())
+                PageError::BadRequest(Message::verbatim(refused.to_string()))
             }
             Refused::Invite(error) => Fault::from(error).into(),
             Refused::Failed(error) => error.into(),
@@ -161,29 +162,23 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         let (heading, message) = match self {
-            PageError::NotFound => (
-                "Page not found",
-                "There is no page at this address. The letter may have moved, or the address was mistyped.".to_owned(),
-            ),
-            PageError::BadRequest(message) => ("That did not work", message.clone()),
-            PageError::TooManyRequests(_) => (
-                "Too many requests",
-                "Too many requests came from your address in a short time. Wait a minute and try again.".to_owned(),
-            ),
-            PageError::Refused(message) => ("Not accepted", (*message).to_owned()),
+            PageError::NotFound => (Message::id("not-found"), Message::id("not-found-text")),
+            PageError::BadRequest(message) => (Message::id("bad-request"), message.clone()),
+            PageError::TooManyRequests(_) => {
+                (Message::id("too-many"), Message::id("too-many-text"))
+            }
+            PageError::Refused(message) => (Message::id("not-accepted"), message.clone()),
             PageError::Fault(fault) => {
                 tracing::error!(cause = %chain(fault), "request failed");
                 (
-                    "Something went wrong on our side",
-                    "Nothing was changed. Please try again in a moment.".to_owned(),
+                    Message::id("server-error"),
+                    Message::id("server-error-text"),
                 )
             }
         };
-        let page = ErrorPage {
-            heading,
-            message: &message,
-        };
+        let page = ErrorPage { heading, message };
         let body = page.render().unwrap_or_else(|_| {
+            let heading = crate::i18n::catalog::Tr::current().message(&page.heading);
             format!("<!doctype html><title>{heading}</title><h1>{heading}</h1>")
         });
         let mut response = HttpResponse::build(self.status_code());
@@ -291,7 +286,7 @@ pub fn extractor_error(
     } else if request.path().starts_with("/admin") {
         super::admin::AdminError::BadRequest(message.clone()).error_response()
     } else {
-        PageError::BadRequest(message.clone()).error_response()
+        PageError::BadRequest(Message::verbatim(message.clone())).error_response()
     };
     actix_web::error::InternalError::from_response(message, response).into()
 }

@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::i18n::Message;
 use super::pages::token_page;
 use super::views::MessagePage;
 use super::{AppState, PageError};
@@ -108,7 +109,7 @@ pub async fn one_click(
         .map_err(PageError::TooManyRequests)?;
     if !is_one_click(&request, &body) {
         return Err(PageError::BadRequest(
-            "Send List-Unsubscribe=One-Click to unsubscribe.".into(),
+            Message::id("send-one-click"),
         ));
     }
     let Some((letter_id, address, letter_title)) = resolve(&state, token.into_inner()).await?
@@ -123,10 +124,9 @@ pub async fn one_click(
     token_page(
         StatusCode::OK,
         &MessagePage {
-            heading: "You are unsubscribed",
+            heading: Message::id("unsubscribed-heading"),
             paragraphs: vec![
-                crate::i18n::catalog::Tr::current()
-                    .ta("unsubscribed-text", [("title", (&letter_title).into())]),
+                Message::id("unsubscribed-text").with("title", letter_title),
             ],
             link: None,
         },
