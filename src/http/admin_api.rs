@@ -94,8 +94,7 @@ impl FromRequest for ApiStaff {
         let state = request.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(request);
         Box::pin(async move {
-            let state =
-                state.ok_or_else(|| AdminApiError::Fault(Fault::NoState))?;
+            let state = state.ok_or_else(|| AdminApiError::Fault(Fault::NoState))?;
             let token = token.ok_or(AdminApiError::Unauthorized { presented: false })?;
             let found = state
                 .db(move |connection| api_tokens::authenticate(connection, &token))

@@ -15,12 +15,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Serialize;
 
-use crate::i18n::Message;
 use super::middleware::Frameable;
 use super::views::{FormView, SignFormPage};
 use super::{ApiError, AppState, PageError};
 use crate::config::Settings;
 use crate::db;
+use crate::i18n::Message;
 use crate::letters::{self, Letter};
 use crate::read::snapshot::LetterSnapshot;
 

@@ -339,7 +339,10 @@ mod tests {
         let error = ApiError::from(database);
         let (response, log) = logged(|| error.error_response());
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        assert!(log.contains("database query failed: Record not found"), "{log}");
+        assert!(
+            log.contains("database query failed: Record not found"),
+            "{log}"
+        );
         // The words are not repeated when a message already names its cause.
         assert_eq!(log.matches("Record not found").count(), 1, "{log}");
     }

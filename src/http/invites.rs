@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::i18n::Message;
 use super::form;
 use super::pages::{
     PRESS_AGAIN, SLOW_DOWN, letter_page_closed, token_page, token_problem, unsupported_media_type,
@@ -13,6 +12,7 @@ use super::views::{FormView, InvitePage, MessagePage};
 use super::{AppState, PageError};
 use crate::admission::{Admitted, Entry, Refused};
 use crate::db;
+use crate::i18n::Message;
 use crate::invites::{self, AcceptError, AcceptOutcome};
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::SignatureFields;
@@ -113,8 +113,8 @@ pub async fn accept_invite(
     if !form::is_urlencoded(&request) {
         return unsupported_media_type();
     }
-    let fields: SignatureFields =
-        form::decode(&body).map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
+    let fields: SignatureFields = form::decode(&body)
+        .map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
     let entry = Entry::Invite {
         secret: secret.clone(),
     };
@@ -165,7 +165,10 @@ pub async fn accept_invite(
                 &MessagePage {
                     heading: Message::id("org-already-signed"),
                     paragraphs: vec![Message::id("invite-already-signed-text")],
-                    link: Some((format!("/letters/{}", snapshot.letter.slug), Message::id("go-to-letter"))),
+                    link: Some((
+                        format!("/letters/{}", snapshot.letter.slug),
+                        Message::id("go-to-letter"),
+                    )),
                 },
             );
         }
@@ -178,9 +181,7 @@ pub async fn accept_invite(
     state.snapshots.invalidate(&snapshot.letter.slug);
     let paragraphs: Vec<Message> = match outcome {
         AcceptOutcome::Listed => vec![Message::id("org-now-listed")],
-        AcceptOutcome::AwaitingApproval => vec![
-            Message::id("confirmed-review"),
-        ],
+        AcceptOutcome::AwaitingApproval => vec![Message::id("confirmed-review")],
     };
     token_page(
         StatusCode::OK,

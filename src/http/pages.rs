@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::i18n::Message;
 use super::form;
 use super::views::{
     CheckEmailPage, ConfirmActionPage, FormView, IndexPage, LetterCard, LetterPage, MessagePage,
@@ -15,6 +14,7 @@ use super::views::{
 use super::{AppState, PageError};
 use crate::admission::{Entry, Refused};
 use crate::db;
+use crate::i18n::Message;
 use crate::letters::{self, LetterStatus};
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::SignatureFields;
@@ -217,8 +217,8 @@ pub async fn sign(
     if !form::is_urlencoded(&request) {
         return unsupported_media_type();
     }
-    let fields: SignatureFields =
-        form::decode(&body).map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
+    let fields: SignatureFields = form::decode(&body)
+        .map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
     // The text the form was shown with, if the letter has it: that is what is signed.
     let snapshot = snapshot.in_language(Some(&fields.lang));
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Form, fields.clone());
@@ -318,8 +318,8 @@ pub async fn resend(
     if !form::is_urlencoded(&request) {
         return unsupported_media_type();
     }
-    let fields: SignatureFields =
-        form::decode(&body).map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
+    let fields: SignatureFields = form::decode(&body)
+        .map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
     let email = fields.email.clone();
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Resend, fields);
     match state.admission().admit(attempt).await {
@@ -383,9 +383,8 @@ pub async fn signatories(
 ) -> Result<HttpResponse, PageError> {
     // Parsed here rather than by the extractor, so a mistyped page number gets a sentence a
     // person understands instead of the deserializer's wording.
-    let query = web::Query::<PageQuery>::from_query(request.query_string()).map_err(|_| {
-        PageError::BadRequest(Message::id("page-number-invalid"))
-    })?;
+    let query = web::Query::<PageQuery>::from_query(request.query_string())
+        .map_err(|_| PageError::BadRequest(Message::id("page-number-invalid")))?;
     let snapshot = snapshot_or_404(&state, &slug).await?;
     let listed = snapshot.listed;
     let total = listed.total();
@@ -440,17 +439,17 @@ pub fn signatories_page(
     Ok((organizations, individuals))
 }
 
-async fn letter_link(
-    state: &AppState,
-    letter_id: Option<String>,
-) -> Option<(String, Message)> {
+async fn letter_link(state: &AppState, letter_id: Option<String>) -> Option<(String, Message)> {
     let letter_id = letter_id?;
     let letter = state
         .db(move |connection| letters::find_by_id(connection, &letter_id))
         .await
         .ok()
         .flatten()?;
-    Some((format!("/letters/{}", letter.slug), Message::id("go-to-letter")))
+    Some((
+        format!("/letters/{}", letter.slug),
+        Message::id("go-to-letter"),
+    ))
 }
 
 /// Where to go from a dead link: a new confirmation link, or the letter.
@@ -475,12 +474,8 @@ pub(super) async fn token_problem(
     purpose: TokenPurpose,
 ) -> Result<HttpResponse, PageError> {
     let again = match purpose {
-        TokenPurpose::Verify => {
-            Message::id("again-verify")
-        }
-        TokenPurpose::Withdraw => {
-            Message::id("again-withdraw")
-        }
+        TokenPurpose::Verify => Message::id("again-verify"),
+        TokenPurpose::Withdraw => Message::id("again-withdraw"),
         TokenPurpose::Invite => Message::id("again-invite"),
     };
     match error {
@@ -488,36 +483,31 @@ pub(super) async fn token_problem(
             StatusCode::NOT_FOUND,
             &MessagePage {
                 heading: Message::id("link-broken"),
-                paragraphs: vec![
-                    Message::id("link-broken-text"),
-                ],
+                paragraphs: vec![Message::id("link-broken-text")],
                 link: Some(("/".into(), Message::id("see-open-letters"))),
             },
         ),
         TokenError::Expired { letter_id } => {
             let link = next_step(state, letter_id, purpose).await;
             token_page(
-            StatusCode::GONE,
-            &MessagePage {
-                heading: Message::id("link-expired"),
-                paragraphs: vec![Message::id("link-expired-text"), again.into()],
-                link,
-            },
-        )
+                StatusCode::GONE,
+                &MessagePage {
+                    heading: Message::id("link-expired"),
+                    paragraphs: vec![Message::id("link-expired-text"), again.into()],
+                    link,
+                },
+            )
         }
         TokenError::Used { letter_id } => {
             let link = next_step(state, letter_id, purpose).await;
             token_page(
-            StatusCode::GONE,
-            &MessagePage {
-                heading: Message::id("link-used"),
-                paragraphs: vec![
-                    Message::id("link-used-text"),
-                    again.into(),
-                ],
-                link,
-            },
-        )
+                StatusCode::GONE,
+                &MessagePage {
+                    heading: Message::id("link-used"),
+                    paragraphs: vec![Message::id("link-used-text"), again.into()],
+                    link,
+                },
+            )
         }
         TokenError::LetterClosed { letter_id } => {
             let link = letter_link(state, letter_id).await;
@@ -671,7 +661,9 @@ pub async fn withdraw_page(
         })
         .await;
     match target {
-        Ok(target) if target.signature_state == SignatureState::Withdrawn => withdrawn(&state, Some(target.letter_id), true).await,
+        Ok(target) if target.signature_state == SignatureState::Withdrawn => {
+            withdrawn(&state, Some(target.letter_id), true).await
+        }
         Ok(_) => token_page(
             StatusCode::OK,
             &ConfirmActionPage {
@@ -694,7 +686,11 @@ async fn withdrawn(
     token_page(
         StatusCode::OK,
         &MessagePage {
-            heading: if already { Message::id("withdrawn-already") } else { Message::id("withdrawn") },
+            heading: if already {
+                Message::id("withdrawn-already")
+            } else {
+                Message::id("withdrawn")
+            },
             paragraphs: vec![Message::id("withdrawn-text")],
             link: letter_link(state, letter_id).await,
         },

@@ -5,12 +5,12 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::i18n::Message;
 use super::pages::token_page;
 use super::views::{FormView, MessagePage};
 use super::{AppState, PageError, form};
 use crate::db::DbError;
 use crate::export::{self, ExportFormat};
+use crate::i18n::Message;
 use crate::members::codes;
 use crate::partners::links;
 use crate::partners::links::{Opened, Refusal};

@@ -8,12 +8,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::i18n::Message;
 use super::pages::token_page;
 use super::views::MessagePage;
 use super::{AppState, PageError};
 use crate::db::schema::letters;
 use crate::db::{self, DbError};
+use crate::i18n::Message;
 use crate::updates::unsubscribe;
 
 /// The one body RFC 8058 defines, and the only one accepted.
@@ -108,9 +108,7 @@ pub async fn one_click(
         .limit(&state.defenses.verify, "verify", &request)
         .map_err(PageError::TooManyRequests)?;
     if !is_one_click(&request, &body) {
-        return Err(PageError::BadRequest(
-            Message::id("send-one-click"),
-        ));
+        return Err(PageError::BadRequest(Message::id("send-one-click")));
     }
     let Some((letter_id, address, letter_title)) = resolve(&state, token.into_inner()).await?
     else {
@@ -125,9 +123,7 @@ pub async fn one_click(
         StatusCode::OK,
         &MessagePage {
             heading: Message::id("unsubscribed-heading"),
-            paragraphs: vec![
-                Message::id("unsubscribed-text").with("title", letter_title),
-            ],
+            paragraphs: vec![Message::id("unsubscribed-text").with("title", letter_title)],
             link: None,
         },
     )

@@ -661,7 +661,10 @@ mod tests {
             fr.message(&Message::count("error-too-long", 200)),
             fr.count("error-too-long", 200)
         );
-        assert_ne!(fr.message(&Message::id("error-enter-name")), "Enter your name.");
+        assert_ne!(
+            fr.message(&Message::id("error-enter-name")),
+            "Enter your name."
+        );
         assert_eq!(fr.message(&Message::verbatim("as it is")), "as it is");
     }
 }

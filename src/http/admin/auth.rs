@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 use super::{AdminError, Staff, page, redirect};
 use crate::db::DbError;
-use crate::http::errors::Fault;
 use crate::http::AppState;
+use crate::http::errors::Fault;
 use crate::staff::throttle::Verdict;
 use crate::staff::{self, Actor, audit, sessions};
 use crate::values::email_address::EmailAddress;

@@ -17,6 +17,7 @@ mod members;
 mod moderation;
 mod ordering;
 mod partners;
+pub(crate) mod staff_form;
 mod tokens;
 mod updates;
 
@@ -30,6 +31,8 @@ use crate::db::DbError;
 use crate::http::errors::{Fault, chain, faults_into};
 use crate::staff::sessions::{self, StaffSession};
 use crate::staff::{Actor, Role};
+
+pub use staff_form::{ConsoleForm, StaffForm};
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
