@@ -16,6 +16,7 @@ mod card;
 mod cli;
 mod confirm_grace;
 mod console_fixes;
+mod console_forms;
 mod delivered;
 mod embed;
 mod html_validity;

@@ -5,7 +5,7 @@
 //! extractor checks it on every non-GET request, so no handler can forget the check. Forms
 //! whose answer is a page to stay on (the letter editor's preview and errors, the close
 //! confirmation) post to a clean address with the token in a hidden `csrf` field instead, so
-//! the address bar never shows it; their handlers read the body and call `Staff::from_form`,
+//! the address bar never shows it; their handlers take a `StaffForm<T>` (which calls `Staff::from_form`),
 //! and the extractor is not among their arguments.
 
 mod accounts;
