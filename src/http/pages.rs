@@ -493,7 +493,7 @@ pub(super) async fn token_problem(
                 StatusCode::GONE,
                 &MessagePage {
                     heading: Message::id("link-expired"),
-                    paragraphs: vec![Message::id("link-expired-text"), again.into()],
+                    paragraphs: vec![Message::id("link-expired-text"), again],
                     link,
                 },
             )
@@ -504,7 +504,7 @@ pub(super) async fn token_problem(
                 StatusCode::GONE,
                 &MessagePage {
                     heading: Message::id("link-used"),
-                    paragraphs: vec![Message::id("link-used-text"), again.into()],
+                    paragraphs: vec![Message::id("link-used-text"), again],
                     link,
                 },
             )
