@@ -75,16 +75,6 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
     html(&state, StatusCode::OK, &IndexPage { letters: cards })
 }
 
-async fn snapshot_or_404(
-    state: &AppState,
-    slug: &str,
-) -> Result<std::sync::Arc<LetterSnapshot>, PageError> {
-    if !letters::is_valid_slug(slug) {
-        return Err(PageError::NotFound);
-    }
-    state.public_letter(slug).await?.ok_or(PageError::NotFound)
-}
-
 fn closed_notice(snapshot: &LetterSnapshot) -> Message {
     match snapshot.letter.status() {
         LetterStatus::Open => match snapshot.letter.opens_at {
@@ -157,7 +147,10 @@ async fn show_letter(
     slug: &str,
     request: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, slug).await?;
+    let snapshot = state
+        .public_letter(slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     let snapshot = if snapshot.translations.is_empty() {
         snapshot
     } else {
@@ -213,7 +206,10 @@ pub async fn sign(
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     if !form::is_urlencoded(&request) {
         return unsupported_media_type();
     }
@@ -268,7 +264,10 @@ pub async fn sign_reloaded(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     Ok(HttpResponse::SeeOther()
         .insert_header((
             header::LOCATION,
@@ -300,7 +299,10 @@ pub async fn resend_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     if !snapshot.letter.accepts_signatures_at(db::now()) {
         return letter_page_closed(&state, &snapshot);
     }
@@ -314,7 +316,10 @@ pub async fn resend(
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     if !form::is_urlencoded(&request) {
         return unsupported_media_type();
     }
@@ -360,7 +365,10 @@ pub async fn check_email(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     html(
         &state,
         StatusCode::OK,
@@ -385,7 +393,10 @@ pub async fn signatories(
     // person understands instead of the deserializer's wording.
     let query = web::Query::<PageQuery>::from_query(request.query_string())
         .map_err(|_| PageError::BadRequest(Message::id("page-number-invalid")))?;
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     let listed = snapshot.listed;
     let total = listed.total();
     let pages = ((total + SIGNATORIES_PER_PAGE - 1) / SIGNATORIES_PER_PAGE).max(1);
