@@ -97,9 +97,6 @@ pub enum Refused {
     Failed(SignError),
 }
 
-pub const BLOCKED_DOMAIN: &str =
-    "Signatures from this email domain are not accepted. Please use another address.";
-
 /// What `admit` needs from the running service.
 pub struct Admission<'a> {
     pub defenses: &'a Defenses,
@@ -173,7 +170,7 @@ impl Admission<'_> {
             }
             Entry::Resend => {
                 let email = EmailAddress::parse(&fields.email).map_err(|error| {
-                    Refused::Invalid(FieldErrors::from([("email", error.to_string())]))
+                    Refused::Invalid(FieldErrors::from([("email", error.into())]))
                 })?;
                 self.check_domain(email.normalized())?;
                 if !self.mailbox_allows(email.normalized(), &letter).await? {
@@ -212,7 +209,7 @@ impl Admission<'_> {
         if self.defenses.is_blocked_domain(normalized_email) {
             return Err(Refused::Invalid(FieldErrors::from([(
                 "email",
-                BLOCKED_DOMAIN.to_owned(),
+                form::FieldError::BlockedDomain,
             )])));
         }
         Ok(())

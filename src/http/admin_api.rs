@@ -10,6 +10,7 @@ use futures_util::future::LocalBoxFuture;
 use serde_json::json;
 
 use super::AppState;
+use super::errors::{Fault, chain, faults_into};
 use crate::db::DbError;
 use crate::export::{ExportStartError, export_filter, export_format, start_export};
 use crate::staff::{Actor, Role, api_tokens};
@@ -43,7 +44,7 @@ async fn export_letter(
     .await
     .map_err(|error| match error {
         ExportStartError::NotFound => AdminApiError::NotFound,
-        ExportStartError::Unavailable(error) => AdminApiError::Internal(error.to_string()),
+        ExportStartError::Unavailable(error) => error.into(),
     })
 }
 
@@ -93,8 +94,7 @@ impl FromRequest for ApiStaff {
         let state = request.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(request);
         Box::pin(async move {
-            let state =
-                state.ok_or_else(|| AdminApiError::Internal("application state missing".into()))?;
+            let state = state.ok_or_else(|| AdminApiError::Fault(Fault::NoState))?;
             let token = token.ok_or(AdminApiError::Unauthorized { presented: false })?;
             let found = state
                 .db(move |connection| api_tokens::authenticate(connection, &token))
@@ -120,15 +120,11 @@ pub enum AdminApiError {
     NotFound,
     #[error("{0}")]
     BadRequest(String),
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("failed on our side")]
+    Fault(#[from] Fault),
 }
 
-impl From<DbError> for AdminApiError {
-    fn from(error: DbError) -> Self {
-        AdminApiError::Internal(error.to_string())
-    }
-}
+faults_into!(AdminApiError: DbError);
 
 impl ResponseError for AdminApiError {
     fn status_code(&self) -> StatusCode {
@@ -137,7 +133,7 @@ impl ResponseError for AdminApiError {
             AdminApiError::Forbidden => StatusCode::FORBIDDEN,
             AdminApiError::NotFound => StatusCode::NOT_FOUND,
             AdminApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AdminApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AdminApiError::Fault(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -155,8 +151,8 @@ impl ResponseError for AdminApiError {
             AdminApiError::BadRequest(message) => {
                 json!({"error": "bad_request", "message": message})
             }
-            AdminApiError::Internal(cause) => {
-                tracing::error!(%cause, "admin api request failed");
+            AdminApiError::Fault(fault) => {
+                tracing::error!(cause = %chain(fault), "admin api request failed");
                 json!({"error": "internal", "message": "Something went wrong on our side; nothing was changed."})
             }
         };

@@ -19,6 +19,7 @@ use actix_web::http::header::{self, EntityTag, Header, HttpDate, IfModifiedSince
 use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};
 
+use super::errors::Fault;
 use super::{AppState, PageError};
 use crate::letters;
 use crate::read::card::{CardText, Renderer};
@@ -169,8 +170,8 @@ async fn draw_card(
             )
         })
         .await
-        .map_err(|error| PageError::Internal(format!("drawing a share card: {error}")))?
-        .map_err(|error| PageError::Internal(format!("encoding a share card: {error}")))?,
+        .map_err(Fault::from)?
+        .map_err(Fault::from)?,
     };
     Ok(respond(&request, &card))
 }

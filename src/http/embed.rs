@@ -20,6 +20,7 @@ use super::views::{FormView, SignFormPage};
 use super::{ApiError, AppState, PageError};
 use crate::config::Settings;
 use crate::db;
+use crate::i18n::Message;
 use crate::letters::{self, Letter};
 use crate::read::snapshot::LetterSnapshot;
 
@@ -29,7 +30,7 @@ struct EmbedPage<'a> {
     snapshot: &'a LetterSnapshot,
     accepting: bool,
     /// Why the form is not shown, when it is not.
-    notice: &'static str,
+    notice: Message,
     form_time: String,
     /// Empty but for a member's code: a failed submit comes back on the letter page, outside
     /// the frame.
@@ -69,9 +70,9 @@ pub async fn embed(
         Some(opens)
             if snapshot.letter.status() == letters::LetterStatus::Open && opens > db::now() =>
         {
-            "This letter is not open for signatures yet."
+            Message::id("not-open-yet")
         }
-        _ => "This letter has closed and no longer takes signatures.",
+        _ => Message::id("closed-notice"),
     };
     // A member's site embeds with its own code (`?via=`), as its link to the letter does.
     let via = crate::members::codes::via_in_query(request.query_string());

@@ -10,40 +10,113 @@ use serde_json::json;
 use super::views::ErrorPage;
 use crate::admission::Refused;
 use crate::db::DbError;
+use crate::i18n::Message;
+use crate::invites::AcceptError;
 use crate::signatures::SignError;
 use crate::signatures::form::FieldErrors;
+
+/// What went wrong on our side, kept whole: the log line carries its cause chain
+/// ([`chain`]), the person sees only that something went wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum Fault {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Sign(#[from] SignError),
+    #[error(transparent)]
+    Invite(#[from] AcceptError),
+    #[error("rendering a template")]
+    Render(#[from] askama::Error),
+    #[error("a background task failed")]
+    Blocking(#[from] actix_web::error::BlockingError),
+    #[error("setting a cookie")]
+    Cookie(#[source] actix_web::error::HttpError),
+    #[error("{what}")]
+    Io {
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("encoding a share card")]
+    Png(#[from] png::EncodingError),
+    #[error(transparent)]
+    Member(#[from] crate::members::MemberError),
+    #[error(transparent)]
+    Translation(#[from] crate::letters::translations::TranslationError),
+    /// A console step's own error that has no variant here (kept whole all the same).
+    #[error("{what}")]
+    Step {
+        what: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The application state was not registered: a wiring mistake, not a request's.
+    #[error("application state missing")]
+    NoState,
+}
+
+impl Fault {
+    pub fn io(what: &'static str, source: std::io::Error) -> Fault {
+        Fault::Io { what, source }
+    }
+
+    pub fn step(
+        what: &'static str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Fault {
+        Fault::Step {
+            what,
+            source: Box::new(source),
+        }
+    }
+}
+
+/// An error and its causes on one line (`a: b: c`), for the log. A cause whose words its
+/// parent already repeats (`database query failed: {0}`) is not repeated again.
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let words = cause.to_string();
+        if !line.contains(&words) {
+            line.push_str(": ");
+            line.push_str(&words);
+        }
+        source = cause.source();
+    }
+    line
+}
+
+/// `From` each cause a [`Fault`] keeps, for an error type with a `Fault` variant, so that `?`
+/// keeps the cause whole.
+macro_rules! faults_into {
+    ($error:ident: $($cause:ty),+ $(,)?) => {
+        $(impl From<$cause> for $error {
+            fn from(cause: $cause) -> Self {
+                $error::Fault(cause.into())
+            }
+        })+
+    };
+}
+pub(crate) use faults_into;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
     #[error("page not found")]
     NotFound,
-    #[error("bad request: {0}")]
-    BadRequest(String),
+    #[error("bad request: {0:?}")]
+    BadRequest(Message),
     #[error("too many requests")]
     TooManyRequests(std::time::Duration),
-    #[error("refused")]
-    Refused(&'static str),
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("refused: {0:?}")]
+    Refused(Message),
+    #[error("failed on our side")]
+    Fault(#[from] Fault),
 }
 
-impl From<DbError> for PageError {
-    fn from(error: DbError) -> Self {
-        PageError::Internal(error.to_string())
-    }
-}
-
-impl From<diesel::result::Error> for PageError {
-    fn from(error: diesel::result::Error) -> Self {
-        PageError::Internal(error.to_string())
-    }
-}
-
-impl From<SignError> for PageError {
-    fn from(error: SignError) -> Self {
-        PageError::Internal(error.to_string())
-    }
-}
+faults_into!(PageError: DbError, diesel::result::Error, SignError, askama::Error);
 
 pub const BLOCKED_NETWORK: &str = "Signatures from your network are not accepted. If you think this is a mistake, contact the coalition.";
 
@@ -52,12 +125,12 @@ impl From<Refused> for PageError {
     fn from(refused: Refused) -> Self {
         match refused {
             Refused::TooManyRequests(wait) => PageError::TooManyRequests(wait),
-            Refused::BlockedNetwork => PageError::Refused(BLOCKED_NETWORK),
+            Refused::BlockedNetwork => PageError::Refused(Message::id("blocked-network")),
             Refused::RetryForm | Refused::Invalid(_) | Refused::LetterClosed => {
-                PageError::BadRequest(refused.to_string())
+                PageError::BadRequest(Message::verbatim(refused.to_string()))
             }
-            Refused::Invite(error) => PageError::Internal(error.to_string()),
-            Refused::Failed(error) => PageError::Internal(error.to_string()),
+            Refused::Invite(error) => Fault::from(error).into(),
+            Refused::Failed(error) => error.into(),
         }
     }
 }
@@ -70,15 +143,9 @@ impl From<Refused> for ApiError {
             Refused::LetterClosed => ApiError::LetterClosed,
             Refused::RetryForm => ApiError::StaleFormToken,
             Refused::Invalid(fields) => ApiError::Validation(fields),
-            Refused::Invite(error) => ApiError::Internal(error.to_string()),
+            Refused::Invite(error) => ApiError::Fault(error.into()),
             Refused::Failed(error) => error.into(),
         }
-    }
-}
-
-impl From<askama::Error> for PageError {
-    fn from(error: askama::Error) -> Self {
-        PageError::Internal(format!("template: {error}"))
     }
 }
 
@@ -89,35 +156,29 @@ impl ResponseError for PageError {
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             PageError::Refused(_) => StatusCode::FORBIDDEN,
-            PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::Fault(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let (heading, message) = match self {
-            PageError::NotFound => (
-                "Page not found",
-                "There is no page at this address. The letter may have moved, or the address was mistyped.".to_owned(),
-            ),
-            PageError::BadRequest(message) => ("That did not work", message.clone()),
-            PageError::TooManyRequests(_) => (
-                "Too many requests",
-                "Too many requests came from your address in a short time. Wait a minute and try again.".to_owned(),
-            ),
-            PageError::Refused(message) => ("Not accepted", (*message).to_owned()),
-            PageError::Internal(cause) => {
-                tracing::error!(%cause, "request failed");
+            PageError::NotFound => (Message::id("not-found"), Message::id("not-found-text")),
+            PageError::BadRequest(message) => (Message::id("bad-request"), message.clone()),
+            PageError::TooManyRequests(_) => {
+                (Message::id("too-many"), Message::id("too-many-text"))
+            }
+            PageError::Refused(message) => (Message::id("not-accepted"), message.clone()),
+            PageError::Fault(fault) => {
+                tracing::error!(cause = %chain(fault), "request failed");
                 (
-                    "Something went wrong on our side",
-                    "Nothing was changed. Please try again in a moment.".to_owned(),
+                    Message::id("server-error"),
+                    Message::id("server-error-text"),
                 )
             }
         };
-        let page = ErrorPage {
-            heading,
-            message: &message,
-        };
+        let page = ErrorPage { heading, message };
         let body = page.render().unwrap_or_else(|_| {
+            let heading = crate::i18n::catalog::Tr::current().message(&page.heading);
             format!("<!doctype html><title>{heading}</title><h1>{heading}</h1>")
         });
         let mut response = HttpResponse::build(self.status_code());
@@ -153,27 +214,17 @@ pub enum ApiError {
     /// The form token is missing, forged, too fresh or expired: fetch a new one and send again.
     #[error("form token refused")]
     StaleFormToken,
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("failed on our side")]
+    Fault(#[from] Fault),
 }
 
-impl From<DbError> for ApiError {
-    fn from(error: DbError) -> Self {
-        ApiError::Internal(error.to_string())
-    }
-}
-
-impl From<diesel::result::Error> for ApiError {
-    fn from(error: diesel::result::Error) -> Self {
-        ApiError::Internal(error.to_string())
-    }
-}
+faults_into!(ApiError: DbError, diesel::result::Error, askama::Error);
 
 impl From<SignError> for ApiError {
     fn from(error: SignError) -> Self {
         match error {
             SignError::LetterClosed => ApiError::LetterClosed,
-            other => ApiError::Internal(other.to_string()),
+            other => ApiError::Fault(other.into()),
         }
     }
 }
@@ -188,7 +239,7 @@ impl ResponseError for ApiError {
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::StaleFormToken => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Fault(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -210,8 +261,8 @@ impl ResponseError for ApiError {
                 "error": "form_token",
                 "message": "Send the form_token from GET /api/v1/letters/{slug}; it must be at least a few seconds old and is valid for a limited time. Fetch a fresh one and send again.",
             }),
-            ApiError::Internal(cause) => {
-                tracing::error!(%cause, "api request failed");
+            ApiError::Fault(fault) => {
+                tracing::error!(cause = %chain(fault), "api request failed");
                 json!({"error": "internal", "message": "Something went wrong on our side; nothing was changed."})
             }
         };
@@ -235,7 +286,71 @@ pub fn extractor_error(
     } else if request.path().starts_with("/admin") {
         super::admin::AdminError::BadRequest(message.clone()).error_response()
     } else {
-        PageError::BadRequest(message.clone()).error_response()
+        PageError::BadRequest(Message::verbatim(message.clone())).error_response()
     };
     actix_web::error::InternalError::from_response(message, response).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// Collects what the fmt layer writes.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if let Ok(mut buffer) = self.0.lock() {
+                buffer.extend_from_slice(bytes);
+            }
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn logged(respond: impl FnOnce() -> HttpResponse) -> (HttpResponse, String) {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let response = tracing::subscriber::with_default(subscriber, respond);
+        let bytes = captured.0.lock().map(|b| b.clone()).unwrap_or_default();
+        (response, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// The cause of a failure reaches the log line whole; the person sees a plain page.
+    #[test]
+    fn the_log_line_carries_the_cause_chain_and_the_page_does_not() {
+        let cause = std::io::Error::other("disk on fire");
+        let error = PageError::from(Fault::io("reading an asset", cause));
+        let (response, log) = logged(|| error.error_response());
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(log.contains("ERROR"), "{log}");
+        assert!(log.contains("reading an asset: disk on fire"), "{log}");
+
+        let database = DbError::Query(diesel::result::Error::NotFound);
+        let error = ApiError::from(database);
+        let (response, log) = logged(|| error.error_response());
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            log.contains("database query failed: Record not found"),
+            "{log}"
+        );
+        // The words are not repeated when a message already names its cause.
+        assert_eq!(log.matches("Record not found").count(), 1, "{log}");
+    }
+
+    #[test]
+    fn the_chain_names_every_cause_once() {
+        let inner = std::io::Error::other("no space left");
+        let fault = Fault::step("saving a letter", Fault::io("writing", inner));
+        assert_eq!(chain(&fault), "saving a letter: writing: no space left");
+    }
 }

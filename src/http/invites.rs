@@ -12,6 +12,7 @@ use super::views::{FormView, InvitePage, MessagePage};
 use super::{AppState, PageError};
 use crate::admission::{Admitted, Entry, Refused};
 use crate::db;
+use crate::i18n::Message;
 use crate::invites::{self, AcceptError, AcceptOutcome};
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::SignatureFields;
@@ -112,8 +113,8 @@ pub async fn accept_invite(
     if !form::is_urlencoded(&request) {
         return unsupported_media_type();
     }
-    let fields: SignatureFields =
-        form::decode(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
+    let fields: SignatureFields = form::decode(&body)
+        .map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
     let entry = Entry::Invite {
         secret: secret.clone(),
     };
@@ -122,7 +123,7 @@ pub async fn accept_invite(
         Ok(Admitted::Invited(outcome)) => outcome,
         Ok(Admitted::CheckEmail) => AcceptOutcome::AwaitingApproval,
         Err(Refused::TooManyRequests(wait)) => {
-            let form = FormView::again(fields, SLOW_DOWN);
+            let form = FormView::again(fields, Some(SLOW_DOWN));
             let page = invite_form_again(
                 &state,
                 &snapshot,
@@ -134,7 +135,7 @@ pub async fn accept_invite(
             return Ok(with_retry_after(page, wait));
         }
         Err(Refused::RetryForm) => {
-            let form = FormView::again(fields, PRESS_AGAIN);
+            let form = FormView::again(fields, Some(PRESS_AGAIN));
             return invite_form_again(
                 &state,
                 &snapshot,
@@ -147,7 +148,7 @@ pub async fn accept_invite(
         Err(Refused::Invalid(errors)) => {
             let form = FormView {
                 errors,
-                ..FormView::again(fields, "")
+                ..FormView::again(fields, None)
             };
             return invite_form_again(
                 &state,
@@ -162,9 +163,12 @@ pub async fn accept_invite(
             return token_page(
                 StatusCode::CONFLICT,
                 &MessagePage {
-                    heading: "Your organization has already signed",
-                    paragraphs: vec!["This organization's signature is already on the letter or waiting for review; nothing was changed.".into()],
-                    link: Some((format!("/letters/{}", snapshot.letter.slug), "Go to the letter")),
+                    heading: Message::id("org-already-signed"),
+                    paragraphs: vec![Message::id("invite-already-signed-text")],
+                    link: Some((
+                        format!("/letters/{}", snapshot.letter.slug),
+                        Message::id("go-to-letter"),
+                    )),
                 },
             );
         }
@@ -175,20 +179,18 @@ pub async fn accept_invite(
         Err(other) => return Err(other.into()),
     };
     state.snapshots.invalidate(&snapshot.letter.slug);
-    let paragraphs: Vec<String> = match outcome {
-        AcceptOutcome::Listed => vec!["Your organization is now listed on the letter.".into()],
-        AcceptOutcome::AwaitingApproval => vec![
-            "The coalition's staff review organization sign-ons; your organization will be listed once they approve it.".into(),
-        ],
+    let paragraphs: Vec<Message> = match outcome {
+        AcceptOutcome::Listed => vec![Message::id("org-now-listed")],
+        AcceptOutcome::AwaitingApproval => vec![Message::id("confirmed-review")],
     };
     token_page(
         StatusCode::OK,
         &MessagePage {
-            heading: "Thank you for signing",
+            heading: Message::id("thank-you-for-signing"),
             paragraphs,
             link: Some((
                 format!("/letters/{}", snapshot.letter.slug),
-                "Go to the letter",
+                Message::id("go-to-letter"),
             )),
         },
     )

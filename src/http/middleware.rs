@@ -280,7 +280,8 @@ fn refused(request: ServiceRequest, message: &str) -> ServiceResponse<BoxBody> {
     } else if path.starts_with("/admin") {
         super::admin::AdminError::BadRequest(message.to_owned()).error_response()
     } else {
-        super::errors::PageError::BadRequest(message.to_owned()).error_response()
+        super::errors::PageError::BadRequest(crate::i18n::message::Message::verbatim(message))
+            .error_response()
     };
     request.into_response(response)
 }

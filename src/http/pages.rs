@@ -14,6 +14,7 @@ use super::views::{
 use super::{AppState, PageError};
 use crate::admission::{Entry, Refused};
 use crate::db;
+use crate::i18n::Message;
 use crate::letters::{self, LetterStatus};
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::SignatureFields;
@@ -74,13 +75,13 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
     html(&state, StatusCode::OK, &IndexPage { letters: cards })
 }
 
-fn closed_notice(snapshot: &LetterSnapshot) -> &'static str {
+fn closed_notice(snapshot: &LetterSnapshot) -> Message {
     match snapshot.letter.status() {
         LetterStatus::Open => match snapshot.letter.opens_at {
-            Some(opens) if opens > db::now() => "This letter is not open for signatures yet.",
-            _ => "This letter has closed and no longer takes signatures.",
+            Some(opens) if opens > db::now() => Message::id("not-open-yet"),
+            _ => Message::id("closed-notice"),
         },
-        _ => "This letter has closed and no longer takes signatures.",
+        _ => Message::id("closed-notice"),
     }
 }
 
@@ -166,17 +167,17 @@ async fn show_letter(
     letter_page(&state, &snapshot, form, StatusCode::OK)
 }
 
-pub(super) const PRESS_AGAIN: &str = "Please check your details and press Sign again.";
-pub(super) const SLOW_DOWN: &str = "Many people have just signed from your network. Please wait a minute, then press Sign again: your details are kept below.";
+pub(super) const PRESS_AGAIN: Message = Message::id("press-again");
+pub(super) const SLOW_DOWN: Message = Message::id("slow-down");
 
 /// Only a form a browser sends as a form: a cross-site page could otherwise make its
 /// visitors' browsers sign with a `text/plain` body, which needs no CORS permission.
 /// (Called where no application state is at hand: the page takes the installed `[site]`.)
 pub(super) fn unsupported_media_type() -> Result<HttpResponse, PageError> {
     let page = MessagePage {
-        heading: "This form could not be read",
-        paragraphs: vec!["Send it from the letter's page.".into()],
-        link: Some(("/".into(), "See the open letters")),
+        heading: Message::id("form-unreadable"),
+        paragraphs: vec![Message::id("form-unreadable-text")],
+        link: Some(("/".into(), Message::id("see-open-letters"))),
     };
     Ok(HttpResponse::build(StatusCode::UNSUPPORTED_MEDIA_TYPE)
         .content_type("text/html; charset=utf-8")
@@ -214,7 +215,7 @@ pub async fn sign(
     }
     // Every field of the sign form has a rule that names it, a NUL included.
     let fields: SignatureFields = form::decode_checked_fields(&body)
-        .map_err(|error| PageError::BadRequest(error.to_string()))?;
+        .map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
     // The text the form was shown with, if the letter has it: that is what is signed.
     let snapshot = snapshot.in_language(Some(&fields.lang));
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Form, fields.clone());
@@ -222,9 +223,9 @@ pub async fn sign(
         Ok(_) => Ok(check_email_redirect(&snapshot.letter.slug)),
         Err(refused) => {
             let via = fields.via.clone();
-            let form = super::partners::offer(&state, FormView::again(fields, ""), &via).await;
-            let again = |problem: &str| FormView {
-                problem: problem.to_owned(),
+            let form = super::partners::offer(&state, FormView::again(fields, None), &via).await;
+            let again = |problem: Message| FormView {
+                problem: Some(problem),
                 values: form.values.clone(),
                 partner: form.partner.clone(),
                 ..FormView::fresh()
@@ -280,7 +281,7 @@ fn resend_form(
     state: &AppState,
     snapshot: &LetterSnapshot,
     email: &str,
-    problem: Option<&str>,
+    problem: Option<Message>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     html(
@@ -323,8 +324,8 @@ pub async fn resend(
     if !form::is_urlencoded(&request) {
         return unsupported_media_type();
     }
-    let fields: SignatureFields =
-        form::decode(&body).map_err(|error| PageError::BadRequest(error.to_string()))?;
+    let fields: SignatureFields = form::decode(&body)
+        .map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
     let email = fields.email.clone();
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Resend, fields);
     match state.admission().admit(attempt).await {
@@ -343,16 +344,16 @@ pub async fn resend(
             &state,
             &snapshot,
             &email,
-            Some("Please check the address and press the button again."),
+            Some(Message::id("check-address")),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(Refused::Invalid(errors)) => {
-            let problem = errors.into_values().next().unwrap_or_default();
+            let problem = errors.into_values().next().map(|error| error.message());
             resend_form(
                 &state,
                 &snapshot,
                 &email,
-                Some(&problem),
+                problem,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
@@ -391,9 +392,8 @@ pub async fn signatories(
 ) -> Result<HttpResponse, PageError> {
     // Parsed here rather than by the extractor, so a mistyped page number gets a sentence a
     // person understands instead of the deserializer's wording.
-    let query = web::Query::<PageQuery>::from_query(request.query_string()).map_err(|_| {
-        PageError::BadRequest("The page number in the address is not a number.".into())
-    })?;
+    let query = web::Query::<PageQuery>::from_query(request.query_string())
+        .map_err(|_| PageError::BadRequest(Message::id("page-number-invalid")))?;
     let snapshot = state
         .public_letter(&slug)
         .await?
@@ -451,17 +451,17 @@ pub fn signatories_page(
     Ok((organizations, individuals))
 }
 
-async fn letter_link(
-    state: &AppState,
-    letter_id: Option<String>,
-) -> Option<(String, &'static str)> {
+async fn letter_link(state: &AppState, letter_id: Option<String>) -> Option<(String, Message)> {
     let letter_id = letter_id?;
     let letter = state
         .db(move |connection| letters::find_by_id(connection, &letter_id))
         .await
         .ok()
         .flatten()?;
-    Some((format!("/letters/{}", letter.slug), "Go to the letter"))
+    Some((
+        format!("/letters/{}", letter.slug),
+        Message::id("go-to-letter"),
+    ))
 }
 
 /// Where to go from a dead link: a new confirmation link, or the letter.
@@ -469,12 +469,12 @@ async fn next_step(
     state: &AppState,
     letter_id: Option<String>,
     purpose: TokenPurpose,
-) -> Option<(String, &'static str)> {
+) -> Option<(String, Message)> {
     let (letter_path, label) = letter_link(state, letter_id).await?;
     Some(match purpose {
         TokenPurpose::Verify => (
             format!("{letter_path}/resend"),
-            "Get a new confirmation link",
+            Message::id("resend-heading"),
         ),
         _ => (letter_path, label),
     })
@@ -486,59 +486,50 @@ pub(super) async fn token_problem(
     purpose: TokenPurpose,
 ) -> Result<HttpResponse, PageError> {
     let again = match purpose {
-        TokenPurpose::Verify => {
-            "To get a new link, follow the link below or sign the letter again with the same email address."
-        }
-        TokenPurpose::Withdraw => {
-            "Every confirmation email carries its own withdraw link; to get a new one, sign again with the same email address."
-        }
-        TokenPurpose::Invite => "Ask the coalition's staff to send a new invite link.",
+        TokenPurpose::Verify => Message::id("again-verify"),
+        TokenPurpose::Withdraw => Message::id("again-withdraw"),
+        TokenPurpose::Invite => Message::id("again-invite"),
     };
     match error {
         TokenError::Invalid => token_page(
             StatusCode::NOT_FOUND,
             &MessagePage {
-                heading: "This link does not work",
-                paragraphs: vec![
-                    "It may have been cut off or mistyped. Copy the whole address from the email into your browser.".into(),
-                ],
-                link: Some(("/".into(), "See the open letters")),
+                heading: Message::id("link-broken"),
+                paragraphs: vec![Message::id("link-broken-text")],
+                link: Some(("/".into(), Message::id("see-open-letters"))),
             },
         ),
         TokenError::Expired { letter_id } => {
             let link = next_step(state, letter_id, purpose).await;
             token_page(
-            StatusCode::GONE,
-            &MessagePage {
-                heading: "This link has expired",
-                paragraphs: vec!["Links in our emails work for a limited time.".into(), again.into()],
-                link,
-            },
-        )
+                StatusCode::GONE,
+                &MessagePage {
+                    heading: Message::id("link-expired"),
+                    paragraphs: vec![Message::id("link-expired-text"), again],
+                    link,
+                },
+            )
         }
         TokenError::Used { letter_id } => {
             let link = next_step(state, letter_id, purpose).await;
             token_page(
-            StatusCode::GONE,
-            &MessagePage {
-                heading: "This link has already been used",
-                paragraphs: vec![
-                    "Each link works once; a newer email may have replaced it.".into(),
-                    again.into(),
-                ],
-                link,
-            },
-        )
+                StatusCode::GONE,
+                &MessagePage {
+                    heading: Message::id("link-used"),
+                    paragraphs: vec![Message::id("link-used-text"), again],
+                    link,
+                },
+            )
         }
         TokenError::LetterClosed { letter_id } => {
             let link = letter_link(state, letter_id).await;
             token_page(
                 StatusCode::GONE,
                 &MessagePage {
-                    heading: "This letter has closed",
+                    heading: Message::id("letter-closed"),
                     paragraphs: vec![
-                        "The letter stopped taking signatures, and the time to confirm one made before it closed has passed.".into(),
-                        "Thank you for your support all the same.".into(),
+                        Message::id("letter-closed-text"),
+                        Message::id("thanks-anyway"),
                     ],
                     link,
                 },
@@ -593,11 +584,10 @@ pub async fn verify_page(
     token_page(
         StatusCode::OK,
         &ConfirmActionPage {
-            heading: "Confirm your signature",
-            intro: crate::i18n::catalog::Tr::current()
-                .ta("confirm-intro", [("title", (&letter.title).into())]),
+            heading: Message::id("confirm-heading"),
+            intro: Message::id("confirm-intro").with("title", &letter.title),
             action: format!("/verify/{secret}"),
-            button: "Confirm my signature",
+            button: Message::id("confirm-button"),
             auto_submit: true,
         },
     )
@@ -610,8 +600,8 @@ async fn already_confirmed(
     token_page(
         StatusCode::OK,
         &MessagePage {
-            heading: "Your signature is already confirmed",
-            paragraphs: vec!["There is nothing more to do. Thank you for signing.".into()],
+            heading: Message::id("already-confirmed"),
+            paragraphs: vec![Message::id("already-confirmed-text")],
             link: letter_link(state, letter_id).await,
         },
     )
@@ -646,21 +636,21 @@ pub async fn verify(
             token_page(
                 StatusCode::OK,
                 &MessagePage {
-                    heading: "Your organization has already signed",
+                    heading: Message::id("org-already-signed"),
                     paragraphs: vec![
-                        "Thank you for confirming. Another confirmed sign-on for this organization is already on the letter, so it was not added a second time.".into(),
-                        "We have sent you an email about it; the coalition's staff can see both sign-ons.".into(),
+                        Message::id("org-already-signed-text"),
+                        Message::id("org-already-signed-mail"),
                     ],
                     link: letter_link(&state, Some(letter_id)).await,
                 },
             )
         }
         ConfirmOutcome::Confirmed { awaiting_approval } => {
-            let mut paragraphs = vec!["Thank you. Your signature is confirmed.".to_owned()];
+            let mut paragraphs = vec![Message::id("confirmed-thanks")];
             if awaiting_approval {
-                paragraphs.push("The coalition's staff review organization sign-ons; your organization will be listed once they approve it.".into());
+                paragraphs.push(Message::id("confirmed-review"));
             } else {
-                paragraphs.push("It now counts toward the total, and if you chose to be listed, your name appears on the letter.".into());
+                paragraphs.push(Message::id("confirmed-counts"));
             }
             super::share::confirmed(&state, letter_id, paragraphs).await
         }
@@ -683,14 +673,16 @@ pub async fn withdraw_page(
         })
         .await;
     match target {
-        Ok(target) if target.signature_state == SignatureState::Withdrawn => withdrawn(&state, Some(target.letter_id), true).await,
+        Ok(target) if target.signature_state == SignatureState::Withdrawn => {
+            withdrawn(&state, Some(target.letter_id), true).await
+        }
         Ok(_) => token_page(
             StatusCode::OK,
             &ConfirmActionPage {
-                heading: "Withdraw your signature",
-                intro: "Your name will be removed from the list and the count, and your details deleted. This cannot be undone.".into(),
+                heading: Message::id("withdraw-heading"),
+                intro: Message::id("withdraw-intro"),
                 action: format!("/withdraw/{secret}"),
-                button: "Withdraw my signature",
+                button: Message::id("withdraw-button"),
                 auto_submit: false,
             },
         ),
@@ -706,8 +698,12 @@ async fn withdrawn(
     token_page(
         StatusCode::OK,
         &MessagePage {
-            heading: if already { "Your signature was already withdrawn" } else { "Your signature is withdrawn" },
-            paragraphs: vec!["Your name no longer appears on the letter or in its count, and your details have been deleted.".into()],
+            heading: if already {
+                Message::id("withdrawn-already")
+            } else {
+                Message::id("withdrawn")
+            },
+            paragraphs: vec![Message::id("withdrawn-text")],
             link: letter_link(state, letter_id).await,
         },
     )

@@ -10,6 +10,7 @@ use super::views::{FormView, MessagePage};
 use super::{AppState, PageError, form};
 use crate::db::DbError;
 use crate::export::{self, ExportFormat};
+use crate::i18n::Message;
 use crate::members::codes;
 use crate::partners::links;
 use crate::partners::links::{Opened, Refusal};
@@ -61,17 +62,17 @@ fn refused(refusal: Refusal) -> Result<HttpResponse, PageError> {
     let (status, heading, paragraph) = match refusal {
         Refusal::Unknown => (
             StatusCode::NOT_FOUND,
-            "This link does not work",
+            Message::id("link-broken"),
             "Check that the whole address was copied from the email, or ask the coalition for a new link.",
         ),
         Refusal::Expired => (
             StatusCode::GONE,
-            "This link has expired",
+            Message::id("link-expired"),
             "Download links work for a limited time. Ask the coalition for a new one.",
         ),
         Refusal::Revoked => (
             StatusCode::GONE,
-            "This link was withdrawn",
+            Message::verbatim("This link was withdrawn"),
             "The coalition has stopped this link. Ask them for a new one if you still need it.",
         ),
     };
@@ -79,8 +80,8 @@ fn refused(refusal: Refusal) -> Result<HttpResponse, PageError> {
         status,
         &MessagePage {
             heading,
-            paragraphs: vec![paragraph.into()],
-            link: Some(("/".into(), "See the open letters")),
+            paragraphs: vec![Message::verbatim(paragraph)],
+            link: Some(("/".into(), Message::id("see-open-letters"))),
         },
     )
 }

@@ -104,7 +104,7 @@ impl ShareLinks {
 #[derive(Template)]
 #[template(path = "confirmed.html")]
 struct ConfirmedPage {
-    paragraphs: Vec<String>,
+    paragraphs: Vec<crate::i18n::Message>,
     letter_path: String,
     share: Option<ShareLinks>,
 }
@@ -113,7 +113,7 @@ struct ConfirmedPage {
 pub(super) async fn confirmed(
     state: &AppState,
     letter_id: String,
-    paragraphs: Vec<String>,
+    paragraphs: Vec<crate::i18n::Message>,
 ) -> Result<HttpResponse, PageError> {
     let letter = state
         .db(move |connection| letters::find_by_id(connection, &letter_id))

@@ -8,6 +8,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::errors::Fault;
 use super::{AppState, PageError};
 use crate::config::{Settings, SiteSettings};
 
@@ -120,16 +121,14 @@ pub async fn asset(
     let file = state.settings.site.assets_dir.join(&path);
     let bytes = web::block(move || std::fs::read(file))
         .await
-        .map_err(|error| PageError::Internal(format!("reading an asset: {error}")))?;
+        .map_err(Fault::from)?;
     match bytes {
         Ok(bytes) => Ok(HttpResponse::Ok()
             .content_type(kind)
             .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
             .body(bytes)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Err(PageError::NotFound),
-        Err(error) => Err(PageError::Internal(format!(
-            "reading asset {path}: {error}"
-        ))),
+        Err(error) => Err(Fault::io("reading an asset", error).into()),
     }
 }
 

@@ -13,6 +13,7 @@ use super::views::MessagePage;
 use super::{AppState, PageError};
 use crate::db::schema::letters;
 use crate::db::{self, DbError};
+use crate::i18n::Message;
 use crate::updates::unsubscribe;
 
 /// The one body RFC 8058 defines, and the only one accepted.
@@ -107,9 +108,7 @@ pub async fn one_click(
         .limit(&state.defenses.verify, "verify", &request)
         .map_err(PageError::TooManyRequests)?;
     if !is_one_click(&request, &body) {
-        return Err(PageError::BadRequest(
-            "Send List-Unsubscribe=One-Click to unsubscribe.".into(),
-        ));
+        return Err(PageError::BadRequest(Message::id("send-one-click")));
     }
     let Some((letter_id, address, letter_title)) = resolve(&state, token.into_inner()).await?
     else {
@@ -123,11 +122,8 @@ pub async fn one_click(
     token_page(
         StatusCode::OK,
         &MessagePage {
-            heading: "You are unsubscribed",
-            paragraphs: vec![
-                crate::i18n::catalog::Tr::current()
-                    .ta("unsubscribed-text", [("title", (&letter_title).into())]),
-            ],
+            heading: Message::id("unsubscribed-heading"),
+            paragraphs: vec![Message::id("unsubscribed-text").with("title", letter_title)],
             link: None,
         },
     )

@@ -3,6 +3,7 @@
 use askama::Template;
 use chrono::NaiveDateTime;
 
+use crate::i18n::Message;
 use crate::i18n::catalog::Tr;
 use crate::letters::Letter;
 use crate::read::snapshot::LetterSnapshot;
@@ -70,9 +71,9 @@ pub fn signatory_line(signatory: &PublicSignatory) -> String {
 
 #[derive(Template)]
 #[template(path = "error.html")]
-pub struct ErrorPage<'a> {
-    pub heading: &'a str,
-    pub message: &'a str,
+pub struct ErrorPage {
+    pub heading: Message,
+    pub message: Message,
 }
 
 pub struct LetterCard {
@@ -95,8 +96,8 @@ pub struct IndexPage {
 pub struct FormView {
     pub values: SignatureFields,
     pub errors: FieldErrors,
-    /// One plain line above the form (press Sign again, wait a minute); empty for none.
-    pub problem: String,
+    /// One plain line above the form (press Sign again, wait a minute).
+    pub problem: Option<Message>,
     /// The member whose link the signer came through (`crate::partners::offer`), by name.
     pub partner: Option<String>,
 }
@@ -107,17 +108,17 @@ impl FormView {
         FormView {
             values: SignatureFields::default(),
             errors: FieldErrors::new(),
-            problem: String::new(),
+            problem: None,
             partner: None,
         }
     }
 
     /// The form as the person sent it, to be sent again.
-    pub fn again(values: SignatureFields, problem: &str) -> FormView {
+    pub fn again(values: SignatureFields, problem: Option<Message>) -> FormView {
         FormView {
             values,
             errors: FieldErrors::new(),
-            problem: problem.to_owned(),
+            problem,
             partner: None,
         }
     }
@@ -127,7 +128,7 @@ impl FormView {
         let tr = Tr::current();
         self.errors
             .get(field)
-            .map(|message| tr.field_error(message))
+            .map(|error| tr.message(&error.message()))
     }
 
     pub fn is_organization(&self) -> bool {
@@ -136,7 +137,7 @@ impl FormView {
 
     /// Whether the page shows the error summary (and says "Error: " in its title).
     pub fn has_problems(&self) -> bool {
-        !self.problem.is_empty() || !self.errors.is_empty()
+        self.problem.is_some() || !self.errors.is_empty()
     }
 
     /// Each field error as (the id of the field it is about, message), in the form's order, so
@@ -152,7 +153,7 @@ impl FormView {
             self.errors
                 .iter()
                 .filter(|(field, _)| !FORM_ORDER.iter().any(|(known, _)| known == *field))
-                .map(|(_, message)| ("sign-form", tr.field_error(message))),
+                .map(|(_, error)| ("sign-form", tr.message(&error.message()))),
         );
         listed
     }
@@ -180,7 +181,7 @@ const PROGRESS_SLIVER: i64 = 1;
 pub struct LetterPage<'a> {
     pub snapshot: &'a LetterSnapshot,
     pub form: FormView,
-    pub notice: Option<&'a str>,
+    pub notice: Option<Message>,
     pub accepting: bool,
     /// The signed time the form was shown, checked when it comes back.
     pub form_time: String,
@@ -356,7 +357,7 @@ pub struct CheckEmailPage<'a> {
 pub struct ResendPage<'a> {
     pub letter: &'a Letter,
     pub email: &'a str,
-    pub problem: Option<&'a str>,
+    pub problem: Option<Message>,
     pub form_time: String,
 }
 
@@ -384,21 +385,21 @@ impl SignatoriesPage<'_> {
 /// scanners fetching the link change nothing.
 #[derive(Template)]
 #[template(path = "confirm.html")]
-pub struct ConfirmActionPage<'a> {
-    pub heading: &'a str,
-    pub intro: String,
+pub struct ConfirmActionPage {
+    pub heading: Message,
+    pub intro: Message,
     pub action: String,
-    pub button: &'a str,
+    pub button: Message,
     pub auto_submit: bool,
 }
 
 /// A plain outcome page: what happened and where to go next.
 #[derive(Template)]
 #[template(path = "message.html")]
-pub struct MessagePage<'a> {
-    pub heading: &'a str,
-    pub paragraphs: Vec<String>,
-    pub link: Option<(String, &'a str)>,
+pub struct MessagePage {
+    pub heading: Message,
+    pub paragraphs: Vec<Message>,
+    pub link: Option<(String, Message)>,
 }
 
 /// The organization form behind an invite link.

@@ -18,6 +18,7 @@ use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use icu_locale_core::Locale;
 
+use super::message::{Message, Value};
 use super::{LanguageTag, SHIPPED, shipped};
 
 /// The catalog files of each shipped language, in `SHIPPED` order. Adding a language is one
@@ -457,43 +458,26 @@ impl Tr {
         text.into_owned()
     }
 
-    /// A field error from the sign form's validation, or a page's heading or notice written
-    /// in English in the code, in this language: the English catalog's message with exactly
-    /// that text names the message to show. Text the catalog does not know (a name, an
-    /// already translated line) is returned as it is.
-    pub fn from_english(&self, english: &str) -> String {
-        if self.is_english() {
-            return english.to_owned();
+    /// A message named by its id (see `super::message`), in this language.
+    pub fn message(&self, message: &Message) -> String {
+        match message {
+            Message::Catalog { id, args } => {
+                let args: Vec<(&str, Arg<'_>)> = args
+                    .iter()
+                    .map(|(name, value)| {
+                        let value = match value {
+                            Value::Text(text) => Arg::Text(text),
+                            Value::Number(number) => Arg::Number(*number),
+                        };
+                        (*name, value)
+                    })
+                    .collect();
+                self.format(id, &args)
+            }
+            Message::Verbatim(text) => text.clone(),
         }
-        if let Some(max) = english
-            .strip_prefix("Use at most ")
-            .and_then(|rest| rest.strip_suffix(" characters."))
-            .and_then(|max| max.parse::<i64>().ok())
-        {
-            return self.count("error-too-long", max);
-        }
-        match ENGLISH_TEXTS.get(english) {
-            Some(id) => self.t(id),
-            None => english.to_owned(),
-        }
-    }
-
-    /// The sign form's field errors (see `from_english`).
-    pub fn field_error(&self, english: &str) -> String {
-        self.from_english(english)
     }
 }
-
-/// Every English message without values, by its text, to recognise the code's English.
-static ENGLISH_TEXTS: LazyLock<std::collections::HashMap<String, String>> = LazyLock::new(|| {
-    CATALOGS[0]
-        .plain
-        .iter()
-        // A message that needs values is looked up by id, never by its text.
-        .filter(|(id, text)| !text.is_empty() && id.as_str() != "language-name")
-        .map(|(id, text)| (text.clone(), id.clone()))
-        .collect()
-});
 
 /// A title or name set in bold inside a translated sentence, escaped and isolated.
 pub fn strong(text: &str) -> String {
@@ -571,11 +555,13 @@ mod tests {
         }
     }
 
-    /// Every `tr.t("id")`, `tr.ta("id", ..)` and `tr.count("id", ..)` in templates/ and src/.
+    /// Every `tr.t("id")`, `tr.ta("id", ..)`, `tr.count("id", ..)`, `Message::id("id")` and
+    /// `Message::count("id", ..)` in templates/ and src/.
     fn used_ids() -> Vec<(String, String)> {
-        let pattern =
-            regex::Regex::new(r#"\b(?:tr|t)\s*\.\s*(?:t|ta|count|html)\s*\(\s*"([a-z0-9-]+)""#)
-                .expect("pattern");
+        let pattern = regex::Regex::new(
+            r#"\b(?:(?:tr|t)\s*\.\s*(?:t|ta|count|html)|Message\s*::\s*(?:id|count))\s*\(\s*"([a-z0-9-]+)""#,
+        )
+        .expect("pattern");
         let mut found = Vec::new();
         let mut stack = vec![
             std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"),
@@ -608,45 +594,6 @@ mod tests {
             .filter(|(_, id)| !english.contains(id))
             .collect();
         assert!(missing.is_empty(), "not in locales/en: {missing:#?}");
-    }
-
-    /// Pages written in English in the code (headings, notices, validation's messages) are
-    /// translated by their English text: each must be a message of the English catalog.
-    #[test]
-    fn english_sentences_in_page_code_are_in_the_catalog() {
-        let literal = regex::Regex::new(r#""([A-Z][^"\\{}]{8,}[.])""#).expect("pattern");
-        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let files = [
-            "src/http/pages.rs",
-            "src/http/errors.rs",
-            "src/http/invites.rs",
-            "src/http/unsubscribe.rs",
-            "src/http/embed.rs",
-            "src/signatures/form.rs",
-            "src/values/email_address.rs",
-            "src/signatures/admission.rs",
-            "src/values/text.rs",
-        ];
-        let hebrew = Tr::for_code(Some("he"));
-        let mut untranslated = Vec::new();
-        for file in files {
-            let text = std::fs::read_to_string(root.join(file)).expect("source");
-            // Only the code, not its tests (which use names like "Ada Lovelace.").
-            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-            // The JSON API's messages are for programs and stay English.
-            let code: String = code
-                .lines()
-                .filter(|line| !line.contains("json!") && !line.contains("\"message\""))
-                .collect::<Vec<_>>()
-                .join("\n");
-            for capture in literal.captures_iter(&code) {
-                let english = &capture[1];
-                if hebrew.from_english(english) == english {
-                    untranslated.push(format!("{file}: {english}"));
-                }
-            }
-        }
-        assert!(untranslated.is_empty(), "{untranslated:#?}");
     }
 
     #[test]
@@ -697,9 +644,13 @@ mod tests {
         // A message no catalog has shows its id, not a broken page.
         assert_eq!(fr.t("no-such-message"), "no-such-message");
         assert_eq!(
-            fr.field_error("Use at most 200 characters."),
+            fr.message(&Message::count("error-too-long", 200)),
             fr.count("error-too-long", 200)
         );
-        assert_ne!(fr.field_error("Enter your name."), "Enter your name.");
+        assert_ne!(
+            fr.message(&Message::id("error-enter-name")),
+            "Enter your name."
+        );
+        assert_eq!(fr.message(&Message::verbatim("as it is")), "as it is");
     }
 }

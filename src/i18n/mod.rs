@@ -3,6 +3,9 @@
 //! `?lang=`, the switcher's cookie and `Accept-Language` mean the same thing everywhere.
 
 pub mod catalog;
+pub mod message;
+
+pub use message::Message;
 
 pub use crate::values::language::LanguageTag;
 

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::SignatureKind;
-use crate::values::email_address::EmailAddress;
+use crate::i18n::Message;
+use crate::values::email_address::{EmailAddress, EmailAddressError};
+use crate::values::text::TextError;
 
 /// What the form (or the JSON API) sent, before any checking. Decoded from a urlencoded
 /// body by `http::form::decode` and from JSON by serde: one struct, one list of fields.
@@ -110,8 +112,52 @@ pub struct SignatureInput {
     pub mail_lang: Option<String>,
 }
 
-/// Field name to message, in form order.
-pub type FieldErrors = BTreeMap<&'static str, String>;
+/// Field name to what is wrong with it, in form order.
+pub type FieldErrors = BTreeMap<&'static str, FieldError>;
+
+/// What is wrong with one field, in English for the JSON API (`Display`) and as a catalog
+/// message for pages (`message`), whose words the reader's language gives.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FieldError {
+    #[error("Choose whether you sign as a person or an organization.")]
+    ChooseKind,
+    #[error("This letter is signed by organizations only.")]
+    OrganizationsOnly,
+    #[error("This letter is signed by individuals only.")]
+    IndividualsOnly,
+    #[error("Enter your name.")]
+    EnterName,
+    #[error("Enter the organization's name.")]
+    EnterOrganization,
+    #[error("Signatures from this email domain are not accepted. Please use another address.")]
+    BlockedDomain,
+    #[error(transparent)]
+    Email(#[from] EmailAddressError),
+    #[error(transparent)]
+    Text(#[from] TextError),
+}
+
+impl FieldError {
+    pub fn message(&self) -> Message {
+        match self {
+            FieldError::ChooseKind => Message::id("error-choose-kind"),
+            FieldError::OrganizationsOnly => Message::id("error-organizations-only"),
+            FieldError::IndividualsOnly => Message::id("error-individuals-only"),
+            FieldError::EnterName => Message::id("error-enter-name"),
+            FieldError::EnterOrganization => Message::id("error-enter-organization"),
+            FieldError::BlockedDomain => Message::id("error-blocked-domain"),
+            FieldError::Email(error) => error.into(),
+            FieldError::Text(error) => (*error).into(),
+        }
+    }
+}
+
+/// The JSON API's `fields` speak English, for programs.
+impl serde::Serialize for FieldError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
 
 pub const NAME_MAX: usize = 200;
 pub use crate::values::text::ORGANIZATION_MAX;
@@ -136,22 +182,16 @@ pub fn validate(
         "" | "individual" => Some(SignatureKind::Individual),
         "organization" => Some(SignatureKind::Organization),
         _ => {
-            errors.insert(
-                "kind",
-                "Choose whether you sign as a person or an organization.".into(),
-            );
+            errors.insert("kind", FieldError::ChooseKind);
             None
         }
     };
     match kind {
         Some(SignatureKind::Individual) if !accepted.individuals => {
-            errors.insert(
-                "kind",
-                "This letter is signed by organizations only.".into(),
-            );
+            errors.insert("kind", FieldError::OrganizationsOnly);
         }
         Some(SignatureKind::Organization) if !accepted.organizations => {
-            errors.insert("kind", "This letter is signed by individuals only.".into());
+            errors.insert("kind", FieldError::IndividualsOnly);
         }
         _ => {}
     }
@@ -161,13 +201,12 @@ pub fn validate(
         "name",
         &fields.name,
         NAME_MAX,
-        true,
-        "your name",
+        Some(FieldError::EnterName),
     );
     let email = match EmailAddress::parse(&fields.email) {
         Ok(email) => Some(email),
         Err(error) => {
-            errors.insert("email", error.to_string());
+            errors.insert("email", error.into());
             None
         }
     };
@@ -177,19 +216,11 @@ pub fn validate(
         "organization",
         &fields.organization,
         ORGANIZATION_MAX,
-        organization_required,
-        "the organization's name",
+        organization_required.then_some(FieldError::EnterOrganization),
     );
-    let title = text_field(&mut errors, "title", &fields.title, TITLE_MAX, false, "");
-    let city = text_field(&mut errors, "city", &fields.city, PLACE_MAX, false, "");
-    let country = text_field(
-        &mut errors,
-        "country",
-        &fields.country,
-        PLACE_MAX,
-        false,
-        "",
-    );
+    let title = text_field(&mut errors, "title", &fields.title, TITLE_MAX, None);
+    let city = text_field(&mut errors, "city", &fields.city, PLACE_MAX, None);
+    let country = text_field(&mut errors, "country", &fields.country, PLACE_MAX, None);
     let comment = multiline_field(&mut errors, "comment", &fields.comment, COMMENT_MAX);
     let website = website_field(&mut errors, &fields.website);
 
@@ -222,31 +253,31 @@ fn website_field(errors: &mut FieldErrors, raw: &str) -> Option<String> {
     match crate::values::text::web_address(raw, WEBSITE_MAX) {
         Ok(address) => address,
         Err(error) => {
-            errors.insert("website", error.to_string());
+            errors.insert("website", error.into());
             None
         }
     }
 }
 
-/// A one-line field under the shared text rules (see `crate::text`).
+/// A one-line field under the shared text rules (see `crate::text`); `missing` is what an
+/// empty required field is told (`None`: the field is optional).
 fn text_field(
     errors: &mut FieldErrors,
     field: &'static str,
     raw: &str,
     max: usize,
-    required: bool,
-    what: &str,
+    missing: Option<FieldError>,
 ) -> Option<String> {
     match crate::values::text::one_line(raw, max) {
         Ok(Some(value)) => Some(value),
         Ok(None) => {
-            if required {
-                errors.insert(field, format!("Enter {what}."));
+            if let Some(missing) = missing {
+                errors.insert(field, missing);
             }
             None
         }
         Err(error) => {
-            errors.insert(field, error.to_string());
+            errors.insert(field, error.into());
             None
         }
     }
@@ -261,7 +292,7 @@ fn multiline_field(
 ) -> Option<String> {
     crate::values::text::multi_line(raw, max)
         .inspect_err(|error| {
-            errors.insert(field, error.to_string());
+            errors.insert(field, (*error).into());
         })
         .ok()
         .flatten()

@@ -19,6 +19,7 @@ mod campaign;
 mod card;
 mod cli;
 mod confirm_grace;
+mod console_forms;
 mod delivered;
 mod embed;
 mod form_stamps;

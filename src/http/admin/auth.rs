@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::{AdminError, Staff, page, redirect};
 use crate::db::DbError;
 use crate::http::AppState;
+use crate::http::errors::Fault;
 use crate::staff::throttle::Verdict;
 use crate::staff::{self, Actor, audit, sessions};
 use crate::values::email_address::EmailAddress;
@@ -98,7 +99,7 @@ fn login_form(
     if is_new {
         response
             .add_cookie(&login_cookie(token, state.secure_cookies))
-            .map_err(|error| AdminError::Internal(format!("login cookie: {error}")))?;
+            .map_err(|error| AdminError::Fault(Fault::Cookie(error)))?;
     }
     Ok(response)
 }
@@ -302,7 +303,7 @@ pub async fn login(
             response
                 .add_cookie(&session_cookie(cookie, state.secure_cookies, lifetimes))
                 .and_then(|()| response.add_cookie(&used))
-                .map_err(|error| AdminError::Internal(error.to_string()))?;
+                .map_err(|error| AdminError::Fault(Fault::Cookie(error)))?;
             Ok(response)
         }
         None => {
@@ -355,7 +356,7 @@ pub async fn logout(state: web::Data<AppState>, staff: Staff) -> Result<HttpResp
     expired.make_removal();
     response
         .add_cookie(&expired)
-        .map_err(|error| AdminError::Internal(error.to_string()))?;
+        .map_err(|error| AdminError::Fault(Fault::Cookie(error)))?;
     Ok(response)
 }
 

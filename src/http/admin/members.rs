@@ -11,6 +11,7 @@ use super::moderation::{form_pairs, form_value, form_values, text_form_pairs, we
 use super::{AdminError, Nav, Staff, page, redirect};
 use crate::db::{self, DbError};
 use crate::http::AppState;
+use crate::http::errors::Fault;
 use crate::invites::{self, InviteError, MemberStatus, Recipients, SendReport};
 use crate::members::{self, Member, MemberError, Saved};
 use crate::staff::Role;
@@ -234,7 +235,7 @@ pub async fn remove(
         .await?
         .map_err(|error| match error {
             MemberError::Database(error) => AdminError::from(error),
-            other => AdminError::Internal(other.to_string()),
+            other => Fault::from(other).into(),
         })?;
     if removed {
         Ok(redirect("/admin/members?done=removed"))

@@ -5,7 +5,7 @@
 //! extractor checks it on every non-GET request, so no handler can forget the check. Forms
 //! whose answer is a page to stay on (the letter editor's preview and errors, the close
 //! confirmation) post to a clean address with the token in a hidden `csrf` field instead, so
-//! the address bar never shows it; their handlers read the body and call `Staff::from_form`,
+//! the address bar never shows it; their handlers take a `StaffForm<T>` (which calls `Staff::from_form`),
 //! and the extractor is not among their arguments.
 
 mod accounts;
@@ -17,6 +17,7 @@ mod members;
 mod moderation;
 mod ordering;
 mod partners;
+pub(crate) mod staff_form;
 mod tokens;
 mod updates;
 
@@ -27,8 +28,11 @@ use futures_util::future::LocalBoxFuture;
 
 use super::AppState;
 use crate::db::DbError;
+use crate::http::errors::{Fault, chain, faults_into};
 use crate::staff::sessions::{self, StaffSession};
 use crate::staff::{Actor, Role};
+
+pub use staff_form::{ConsoleForm, StaffForm};
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
@@ -154,7 +158,7 @@ async fn authenticate(
     csrf: Option<String>,
     next: String,
 ) -> Result<Staff, AdminError> {
-    let state = state.ok_or_else(|| AdminError::Internal("application state missing".into()))?;
+    let state = state.ok_or_else(|| AdminError::Fault(Fault::NoState))?;
     let cookie = cookie.ok_or(AdminError::SignInRequired { next: next.clone() })?;
     let lifetimes = sessions::Lifetimes::from_settings(&state.settings.staff);
     let session = state
@@ -225,33 +229,16 @@ pub enum AdminError {
     NotFound,
     #[error("{0}")]
     BadRequest(String),
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("failed on our side")]
+    Fault(#[from] Fault),
 }
 
-impl From<DbError> for AdminError {
-    fn from(error: DbError) -> Self {
-        AdminError::Internal(error.to_string())
-    }
-}
-
-impl From<diesel::result::Error> for AdminError {
-    fn from(error: diesel::result::Error) -> Self {
-        AdminError::Internal(error.to_string())
-    }
-}
-
-impl From<askama::Error> for AdminError {
-    fn from(error: askama::Error) -> Self {
-        AdminError::Internal(format!("template: {error}"))
-    }
-}
-
-impl From<crate::signatures::SignError> for AdminError {
-    fn from(error: crate::signatures::SignError) -> Self {
-        AdminError::Internal(error.to_string())
-    }
-}
+faults_into!(
+    AdminError: DbError,
+    diesel::result::Error,
+    askama::Error,
+    crate::signatures::SignError,
+);
 
 #[derive(Template)]
 #[template(path = "admin/problem.html")]
@@ -267,7 +254,7 @@ impl ResponseError for AdminError {
             AdminError::Forbidden | AdminError::Csrf => StatusCode::FORBIDDEN,
             AdminError::NotFound => StatusCode::NOT_FOUND,
             AdminError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AdminError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AdminError::Fault(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -284,8 +271,8 @@ impl ResponseError for AdminError {
             ),
             AdminError::NotFound => ("Not found", "There is nothing at this address.".to_owned()),
             AdminError::BadRequest(message) => ("That did not work", message.clone()),
-            AdminError::Internal(cause) => {
-                tracing::error!(%cause, "console request failed");
+            AdminError::Fault(fault) => {
+                tracing::error!(cause = %chain(fault), "console request failed");
                 ("Something went wrong", "Nothing was changed. Please try again.".to_owned())
             }
         };

@@ -4,24 +4,29 @@
 //! anything is sent.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::super::{AdminError, Nav, Staff, find_letter, page, redirect};
+use super::super::{AdminError, ConsoleForm, Nav, Staff, StaffForm, find_letter, page, redirect};
 use crate::db::DbError;
-use crate::http::{AppState, form};
+use crate::http::AppState;
 use crate::letters::delivered::{self, Delivered, Problems};
 use crate::staff::Role;
 use crate::updates::UpdateError;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct DeliveredFields {
+pub(super) struct DeliveredFields {
     delivered_on: String,
     delivered_note: String,
     delivered_link: String,
     send_update: String,
+}
+
+impl ConsoleForm for DeliveredFields {
+    const ROLE: Role = Role::Editor;
+    const NOT_A_FORM: &'static str = "Send the delivery from the letter's page.";
 }
 
 /// What the letter's page (and the page that shows the form again with its problems) needs
@@ -112,19 +117,13 @@ pub(super) async fn current(
 /// its answer may be the form again, with what to correct.
 pub(super) async fn mark(
     state: web::Data<AppState>,
-    request: HttpRequest,
     slug: web::Path<String>,
-    body: web::Bytes,
+    posted: StaffForm<DeliveredFields>,
 ) -> Result<HttpResponse, AdminError> {
-    let staff = Staff::from_form(&request, &body).await?;
-    staff.require(Role::Editor)?;
-    if !form::is_urlencoded(&request) {
-        return Err(AdminError::BadRequest(
-            "Send the delivery from the letter's page.".into(),
-        ));
-    }
-    let fields: DeliveredFields =
-        form::decode(&body).map_err(|error| AdminError::BadRequest(error.to_string()))?;
+    let StaffForm {
+        staff,
+        form: fields,
+    } = posted;
     let letter = find_letter(&state, &slug).await?;
     let send_update = !fields.send_update.is_empty();
     let delivery = match delivered::validate(

@@ -2,12 +2,13 @@
 //! creating and updating, so the two cannot drift apart.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 
-use super::super::{AdminError, Staff, find_letter, page, redirect};
+use super::super::{AdminError, ConsoleForm, Staff, StaffForm, find_letter, page, redirect};
 use super::form::{FormPage, LetterFields, LetterFormInput};
 use crate::db::{self, DbError};
-use crate::http::{AppState, form};
+use crate::http::AppState;
+use crate::http::errors::Fault;
 use crate::letters::draft::LetterErrors;
 use crate::letters::markdown::{self, ImageHosts};
 use crate::letters::store;
@@ -92,39 +93,26 @@ pub(super) async fn edit_form(
 /// The editor's form posts to the letter's clean address with the CSRF token in the body:
 /// the preview and the form with its errors are pages the editor stays on, and their address
 /// must not carry the token.
-async fn posted_form(
-    request: &HttpRequest,
-    body: &[u8],
-) -> Result<(Staff, LetterFormInput), AdminError> {
-    let staff = Staff::from_form(request, body).await?;
-    if !form::is_urlencoded(request) {
-        return Err(AdminError::BadRequest(
-            "Send the letter from the console's form.".into(),
-        ));
-    }
+impl ConsoleForm for LetterFormInput {
+    const ROLE: Role = Role::Editor;
+    const NOT_A_FORM: &'static str = "Send the letter from the console's form.";
     // Every field has a rule that names it (a NUL in a title: "control characters").
-    let input = form::decode_checked_fields(body)
-        .map_err(|error| AdminError::BadRequest(error.to_string()))?;
-    Ok((staff, input))
+    const RULES_NAME_EVERY_FIELD: bool = true;
 }
 
 pub(super) async fn create(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    body: web::Bytes,
+    posted: StaffForm<LetterFormInput>,
 ) -> Result<HttpResponse, AdminError> {
-    let (staff, input) = posted_form(&request, &body).await?;
-    save(state, staff, Target::New, input).await
+    save(state, posted.staff, Target::New, posted.form).await
 }
 
 pub(super) async fn update(
     state: web::Data<AppState>,
-    request: HttpRequest,
     slug: web::Path<String>,
-    body: web::Bytes,
+    posted: StaffForm<LetterFormInput>,
 ) -> Result<HttpResponse, AdminError> {
-    let (staff, input) = posted_form(&request, &body).await?;
-    staff.require(Role::Editor)?;
+    let StaffForm { staff, form: input } = posted;
     let letter = find_letter(&state, &slug).await?;
     save(state, staff, Target::Existing(Box::new(letter)), input).await
 }
@@ -241,7 +229,7 @@ async fn save(
             );
         }
         Err(SaveError::NotFound) => return Err(AdminError::NotFound),
-        Err(error) => return Err(AdminError::Internal(error.to_string())),
+        Err(error) => return Err(Fault::step("saving a letter", error).into()),
     };
     state.snapshots.invalidate(&letter.slug);
     Ok(redirect(&format!("/admin/letters/{}", letter.slug)))

@@ -1,13 +1,13 @@
 //! Opening, closing, reopening and archiving a letter. Stopping a live campaign asks first.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::super::{AdminError, Nav, Staff, find_letter, page, redirect};
+use super::super::{AdminError, ConsoleForm, Nav, StaffForm, find_letter, page, redirect};
 use crate::db::DbError;
-use crate::http::{AppState, form};
+use crate::http::AppState;
 use crate::letters::{self, LetterStatus, StatusChangeError};
 use crate::staff::Role;
 
@@ -17,6 +17,11 @@ pub(super) struct StateForm {
     to: String,
     /// `yes` once the editor has answered the confirmation page.
     confirm: String,
+}
+
+impl ConsoleForm for StateForm {
+    const ROLE: Role = Role::Editor;
+    const NOT_A_FORM: &'static str = "Send the change from the letter's page.";
 }
 
 /// "Close <title>? It stops taking signatures now." A page, not a script dialog, so that it
@@ -58,19 +63,10 @@ fn needs_confirmation(
 /// confirmation page they may lead to does not show it in the address bar.
 pub(super) async fn change_state(
     state: web::Data<AppState>,
-    request: HttpRequest,
     slug: web::Path<String>,
-    body: web::Bytes,
+    posted: StaffForm<StateForm>,
 ) -> Result<HttpResponse, AdminError> {
-    let staff = Staff::from_form(&request, &body).await?;
-    staff.require(Role::Editor)?;
-    if !form::is_urlencoded(&request) {
-        return Err(AdminError::BadRequest(
-            "Send the change from the letter's page.".into(),
-        ));
-    }
-    let form: StateForm =
-        form::decode(&body).map_err(|error| AdminError::BadRequest(error.to_string()))?;
+    let StaffForm { staff, form } = posted;
     let to = LetterStatus::parse(form.to.trim())
         .ok_or_else(|| AdminError::BadRequest("Choose open, closed, archived or draft.".into()))?;
     let letter = find_letter(&state, &slug).await?;

@@ -3,13 +3,14 @@
 //! `letters import` (`TranslationDraft::parse`, `letters::translations::store`).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::super::{AdminError, Nav, Staff, find_letter, page, redirect};
+use super::super::{AdminError, ConsoleForm, Nav, Staff, StaffForm, find_letter, page, redirect};
 use crate::db::DbError;
-use crate::http::{AppState, form};
+use crate::http::AppState;
+use crate::http::errors::Fault;
 use crate::i18n::LanguageTag;
 use crate::letters::draft::{LetterErrors, TranslationDraft, TranslationInput};
 use crate::letters::markdown::ImageHosts;
@@ -119,32 +120,21 @@ pub(super) struct TranslationForm {
     body: String,
 }
 
-async fn posted<T: serde::de::DeserializeOwned>(
-    request: &HttpRequest,
-    body: &[u8],
-) -> Result<(Staff, T), AdminError> {
-    let staff = Staff::from_form(request, body).await?;
-    staff.require(Role::Editor)?;
-    if !form::is_urlencoded(request) {
-        return Err(AdminError::BadRequest(
-            "Send the translation from the console's form.".into(),
-        ));
-    }
+impl ConsoleForm for TranslationForm {
+    const ROLE: Role = Role::Editor;
+    const NOT_A_FORM: &'static str = "Send the translation from the console's form.";
     // Every field has a rule that names it (a NUL in a title: "control characters").
-    let input = form::decode_checked_fields(body)
-        .map_err(|error| AdminError::BadRequest(error.to_string()))?;
-    Ok((staff, input))
+    const RULES_NAME_EVERY_FIELD: bool = true;
 }
 
 /// `POST /admin/letters/{slug}/translation`: creates or replaces the translation the form
 /// names; a refused one is shown again with its problems and nothing stored.
 pub(super) async fn save(
     state: web::Data<AppState>,
-    request: HttpRequest,
     slug: web::Path<String>,
-    body: web::Bytes,
+    posted: StaffForm<TranslationForm>,
 ) -> Result<HttpResponse, AdminError> {
-    let (staff, input): (Staff, TranslationForm) = posted(&request, &body).await?;
+    let StaffForm { staff, form: input } = posted;
     let letter = find_letter(&state, &slug).await?;
     let again = |errors: LetterErrors, letter: Letter, input: TranslationForm| {
         let mut form = blank_page(&staff, letter, input.lang);
@@ -195,9 +185,7 @@ pub(super) async fn save(
             return again(errors, letter, input);
         }
         Err(TranslationError::Database(error)) => {
-            return Err(AdminError::Internal(format!(
-                "saving a translation: {error}"
-            )));
+            return Err(Fault::from(TranslationError::Database(error)).into());
         }
     }
     state.snapshots.invalidate(&letter.slug);
@@ -214,15 +202,19 @@ pub(super) struct RemoveForm {
     lang: String,
 }
 
+impl ConsoleForm for RemoveForm {
+    const ROLE: Role = Role::Editor;
+    const NOT_A_FORM: &'static str = "Send the translation from the console's form.";
+}
+
 /// `POST /admin/letters/{slug}/translation/remove`: the letter is no longer offered in that
 /// language. Its versions stay, so the signatures that name them still do.
 pub(super) async fn remove(
     state: web::Data<AppState>,
-    request: HttpRequest,
     slug: web::Path<String>,
-    body: web::Bytes,
+    posted: StaffForm<RemoveForm>,
 ) -> Result<HttpResponse, AdminError> {
-    let (staff, input): (Staff, RemoveForm) = posted(&request, &body).await?;
+    let StaffForm { staff, form: input } = posted;
     let letter = find_letter(&state, &slug).await?;
     let Some(lang) = LanguageTag::parse(&input.lang).map(|tag| tag.as_str()) else {
         return Err(AdminError::NotFound);
