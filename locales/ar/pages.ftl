@@ -211,6 +211,7 @@ invite-sent-to = أُرسل رابط الدعوة هذا إلى { $email }؛ ل�
 your-title = صفتك أو منصبك
 list-org-publicly = اعرض { $organization } علنًا بين الموقّعين
 list-org-publicly-hint = يظهر عندئذ اسم المنظمة واسمك وصفتك والمدينة والبلد والموقع والتعليق على صفحات الرسالة. دون تحديد هذا الخيار، يُحتسب التوقيع ولا يُعرض.
+    .fields = name organization title city country comment website
 invite-privacy-hint = يحتفظ { $site } بهذه البيانات لاحتساب التوقيع وعرضه: راجع
 
 ## Delivered

@@ -179,6 +179,7 @@ invite-sent-to = Este enlace de invitación se envió a { $email }; no hace falt
 your-title = Tu cargo o función
 list-org-publicly = Mostrar { $organization } públicamente entre las entidades firmantes
 list-org-publicly-hint = El nombre de la organización, tu nombre y cargo, ciudad, país, sitio web y comentario aparecerán en las páginas de la carta. Sin marcar, la firma se cuenta pero no se muestra.
+    .fields = name organization title city country comment website
 invite-privacy-hint = { $site } guarda estos datos para contar y mostrar la firma: consulta el
 
 ## Delivered

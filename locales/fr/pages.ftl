@@ -179,6 +179,7 @@ invite-sent-to = Ce lien d’invitation a été envoyé à { $email } ; aucune a
 your-title = Votre titre ou fonction
 list-org-publicly = Afficher { $organization } publiquement parmi les signataires
 list-org-publicly-hint = Le nom de l’organisation, votre nom et votre fonction, la ville, le pays, le site web et le commentaire apparaissent alors sur les pages de la lettre. Case non cochée, la signature est comptée mais pas affichée.
+    .fields = name organization title city country comment website
 invite-privacy-hint = { $site } conserve ces informations pour compter et afficher la signature : voir la
 
 ## Delivered

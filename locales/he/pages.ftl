@@ -180,6 +180,7 @@ invite-sent-to = קישור ההזמנה הזה נשלח אל { $email }; אין
 your-title = התפקיד שלכם
 list-org-publicly = הצגת { $organization } ברשימת החותמים הפומבית
 list-org-publicly-hint = שם הארגון, שמכם ותפקידכם, העיר, המדינה, האתר וההערה יופיעו אז בעמודי המכתב. בלי סימון, החתימה נספרת אך לא מוצגת.
+    .fields = name organization title city country comment website
 invite-privacy-hint = { $site } שומר את הפרטים האלה כדי לספור ולהציג את החתימה: ראו את
 
 ## Delivered

@@ -39,6 +39,7 @@ mod shared_limits;
 mod sharing;
 mod sign_flow;
 mod signature_links;
+mod signer_fields;
 mod signer_fixes;
 mod signer_pages;
 mod signing_hardening;
