@@ -243,13 +243,16 @@ mod tests {
                 "website",
             ]
         );
-        assert_eq!(names[names.len() - 14..names.len() - 9], [
-            "public",
-            "updates",
-            "via_member",
-            "share_with_member",
-            "language",
-        ]);
+        assert_eq!(
+            names[names.len() - 14..names.len() - 9],
+            [
+                "public",
+                "updates",
+                "via_member",
+                "share_with_member",
+                "language",
+            ]
+        );
         assert_eq!(names.last(), Some(&"rejected_by"));
     }
 

@@ -141,8 +141,6 @@ where
     })
 }
 
-
-
 /// `csv` or `json`, from the end of the download address.
 pub fn export_format(extension: &str) -> Option<ExportFormat> {
     match extension {

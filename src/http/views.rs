@@ -6,8 +6,8 @@ use chrono::NaiveDateTime;
 use crate::i18n::catalog::Tr;
 use crate::letters::Letter;
 use crate::read::snapshot::LetterSnapshot;
-use crate::signatures::form::{FieldErrors, SignatureFields};
 use crate::signatures::fields::{self, Asked, OnLine, Rule};
+use crate::signatures::form::{FieldErrors, SignatureFields};
 use crate::signatures::{PublicSignatory, SignatureKind};
 
 /// 12345 -> "12,345"

@@ -292,6 +292,32 @@ mod tests {
         }
     }
 
+    /// Each field's label is a message of the English catalog (and so, by the catalog's own
+    /// test, of every language).
+    #[test]
+    fn every_field_has_a_label_in_english() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales/en");
+        let mut ids = Vec::new();
+        for entry in std::fs::read_dir(&root).expect("locales/en") {
+            let source = std::fs::read_to_string(entry.expect("a catalog").path()).expect("text");
+            let resource =
+                fluent_syntax::parser::parse(source).unwrap_or_else(|(resource, _)| resource);
+            for entry in resource.body {
+                if let fluent_syntax::ast::Entry::Message(message) = entry {
+                    ids.push(message.id.name);
+                }
+            }
+        }
+        for field in FIELDS {
+            assert!(
+                ids.iter().any(|id| id == field.label),
+                "{}: no message {} in locales/en",
+                field.name,
+                field.label
+            );
+        }
+    }
+
     /// The prose of each catalog's public-box hints names what becomes public; its `.fields`
     /// attribute says which fields it names, and must be the public fields of the list.
     #[test]
@@ -303,8 +329,8 @@ mod tests {
             let directory = entry.expect("a locale").path();
             for file in ["form.ftl", "pages.ftl"] {
                 let source = std::fs::read_to_string(directory.join(file)).expect("a catalog");
-                let resource = fluent_syntax::parser::parse(source)
-                    .unwrap_or_else(|(resource, _)| resource);
+                let resource =
+                    fluent_syntax::parser::parse(source).unwrap_or_else(|(resource, _)| resource);
                 for entry in &resource.body {
                     let ast::Entry::Message(message) = entry else {
                         continue;
@@ -320,10 +346,9 @@ mod tests {
                         .find(|attribute| attribute.id.name == "fields")
                         .and_then(|attribute| attribute.value.elements.first())
                         .map(|element| match element {
-                            ast::PatternElement::TextElement { value } => value
-                                .split_whitespace()
-                                .map(str::to_owned)
-                                .collect(),
+                            ast::PatternElement::TextElement { value } => {
+                                value.split_whitespace().map(str::to_owned).collect()
+                            }
                             _ => Vec::new(),
                         })
                         .unwrap_or_default();

@@ -109,7 +109,13 @@ fn columns(app: &TestApp) -> Vec<String> {
 async fn every_form_field_reaches_the_exports_and_the_moderators(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_letter(SLUG, "open", "organizations_need_approval = false");
-    app.cli_ok(&["members", "add", "Partner Q7", "--email", "partner@example.org"]);
+    app.cli_ok(&[
+        "members",
+        "add",
+        "Partner Q7",
+        "--email",
+        "partner@example.org",
+    ]);
     let code: String = members::table
         .select(members::code)
         .first(&mut *app.connection() as &mut DbConnection)
@@ -131,7 +137,15 @@ async fn every_form_field_reaches_the_exports_and_the_moderators(backend: Backen
         };
         filled.push((control.name.clone(), value));
     }
-    for field in ["name", "email", "organization", "title", "city", "comment", "website"] {
+    for field in [
+        "name",
+        "email",
+        "organization",
+        "title",
+        "city",
+        "comment",
+        "website",
+    ] {
         assert!(
             filled.iter().any(|(name, _)| name == field),
             "the form asks no {field}: {controls:?}"
@@ -184,8 +198,15 @@ async fn every_form_field_reaches_the_exports_and_the_moderators(backend: Backen
             continue;
         }
         assert!(header.contains(&name.as_str()), "{name} in the CSV header");
-        assert!(csv.body.contains(value.as_str()), "{name}: {value} in the CSV");
-        assert_eq!(row[name.as_str()], value.as_str(), "{name} in the JSON export");
+        assert!(
+            csv.body.contains(value.as_str()),
+            "{name}: {value} in the CSV"
+        );
+        assert_eq!(
+            row[name.as_str()],
+            value.as_str(),
+            "{name} in the JSON export"
+        );
     }
     assert_eq!(row["via_member"], "Partner Q7");
     assert!(csv.body.contains("Partner Q7"));
@@ -237,7 +258,13 @@ async fn every_form_field_reaches_the_exports_and_the_moderators(backend: Backen
 async fn the_invite_form_offers_the_letter_pages_fields(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_letter(SLUG, "open", "");
-    app.cli_ok(&["members", "add", "Invited Q7", "--email", "invited@example.org"]);
+    app.cli_ok(&[
+        "members",
+        "add",
+        "Invited Q7",
+        "--email",
+        "invited@example.org",
+    ]);
     let sent = app.cli_ok(&["invites", "send", SLUG, "--member", "Invited Q7"]);
     assert!(sent.contains("invite sent"), "{sent}");
     let mails = app.wait_for_mails_to("invited@example.org", 1).await;

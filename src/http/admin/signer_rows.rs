@@ -19,10 +19,7 @@ pub struct SignerRow {
 /// fields of `crate::signatures::fields` in their order, then the choices they made. A test
 /// (`every_signer_column_has_a_row`) fails when a column of `signatures` holding signer data
 /// has no row. `via_member` is the name of the member whose link they came through.
-pub fn signer_rows(
-    signature: &SignatureRecord,
-    via_member: Option<String>,
-) -> Vec<SignerRow> {
+pub fn signer_rows(signature: &SignatureRecord, via_member: Option<String>) -> Vec<SignerRow> {
     let row = |column, label, value: &str| SignerRow {
         column,
         label,
@@ -46,11 +43,7 @@ pub fn signer_rows(
             });
         }
     }
-    rows.push(row(
-        "public",
-        "Listed publicly",
-        yes_no(signature.public),
-    ));
+    rows.push(row("public", "Listed publicly", yes_no(signature.public)));
     rows.push(row(
         "updates",
         "Updates about the letter",
