@@ -11,6 +11,7 @@ use crate::letters::Letter;
 use crate::mail::{self, OutgoingMail, messages};
 use crate::members::{self, Member};
 use crate::signatures::details::SignerDetails;
+use crate::signatures::fields::SignerTextForm;
 use crate::signatures::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
 use crate::signatures::links;
 use crate::signatures::{
@@ -327,10 +328,13 @@ pub fn invite_fields(member: &Member, submitted: &SignatureFields) -> SignatureF
         kind: SignatureKind::Organization.as_str().into(),
         organization: member.name.clone(),
         email: member.email.clone(),
-        website: if submitted.website.trim().is_empty() {
-            member.website.clone().unwrap_or_default()
-        } else {
-            submitted.website.clone()
+        text: SignerTextForm {
+            website: if submitted.text.website.trim().is_empty() {
+                member.website.clone().unwrap_or_default()
+            } else {
+                submitted.text.website.clone()
+            },
+            ..submitted.text.clone()
         },
         ..submitted.clone()
     }

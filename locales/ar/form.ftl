@@ -17,6 +17,7 @@ website-hint-unknown = (للمنظمات فقط، اختياري)
 comment-label = تعليق
 list-publicly = اعرض اسمي علنًا
 list-publicly-hint = يظهر عندئذ اسمك ومنظمتك وصفتك ومدينتك وبلدك وتعليقك على صفحة الرسالة وفي قائمة الموقّعين. دون تحديد هذا الخيار، يُحتسب توقيعك ولا يُعرض.
+    .fields = name organization title city country comment
 keep-updated = أبقوني على اطلاع بمستجدات هذه الرسالة
 partner-informed = اسمحوا لـ{ $partner } بإبقائي على اطلاع
 honeypot-label = اترك هذا الحقل فارغًا

@@ -19,6 +19,7 @@ website-hint-unknown = (organizations only, optional)
 comment-label = Comment
 list-publicly = List my name publicly
 list-publicly-hint = Your name, organization, title, city, country and comment then appear on the letter's page and the list of signatories. Unticked, your signature is counted but not listed.
+    .fields = name organization title city country comment
 keep-updated = Keep me updated about this letter
 partner-informed = Let { $partner } keep me informed
 honeypot-label = Leave this field empty

@@ -203,9 +203,9 @@ thank-you-for-signing = Thank you for signing
 send-one-click = Send List-Unsubscribe=One-Click to unsubscribe.
 sign-for = Sign for { $organization }
 invite-sent-to = This invite link was sent to { $email }; no further confirmation is needed.
-your-title = Your title or role
 list-org-publicly = List { $organization } publicly among the signatories
 list-org-publicly-hint = The organization's name, your name and title, city, country, website and comment then appear on the letter's pages. Unticked, the signature is counted but not listed.
+    .fields = name organization title city country comment website
 invite-privacy-hint = { $site } keeps these details to count and list the signature: see the
 
 ## Delivered

@@ -17,6 +17,7 @@ website-hint-unknown = (solo organizaciones, opcional)
 comment-label = Comentario
 list-publicly = Mostrar mi nombre públicamente
 list-publicly-hint = Tu nombre, organización, cargo, ciudad, país y comentario aparecerán en la página de la carta y en la lista de firmantes. Sin marcar, tu firma se cuenta pero no se muestra.
+    .fields = name organization title city country comment
 keep-updated = Mantenerme al tanto de esta carta
 partner-informed = Permitir que { $partner } me mantenga informada o informado
 honeypot-label = Deja este campo vacío

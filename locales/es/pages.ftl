@@ -176,9 +176,9 @@ thank-you-for-signing = Gracias por firmar
 send-one-click = Envía List-Unsubscribe=One-Click para darte de baja.
 sign-for = Firmar en nombre de { $organization }
 invite-sent-to = Este enlace de invitación se envió a { $email }; no hace falta ninguna otra confirmación.
-your-title = Tu cargo o función
 list-org-publicly = Mostrar { $organization } públicamente entre las entidades firmantes
 list-org-publicly-hint = El nombre de la organización, tu nombre y cargo, ciudad, país, sitio web y comentario aparecerán en las páginas de la carta. Sin marcar, la firma se cuenta pero no se muestra.
+    .fields = name organization title city country comment website
 invite-privacy-hint = { $site } guarda estos datos para contar y mostrar la firma: consulta el
 
 ## Delivered

@@ -17,6 +17,7 @@ website-hint-unknown = (organisations uniquement, facultatif)
 comment-label = Commentaire
 list-publicly = Afficher mon nom publiquement
 list-publicly-hint = Votre nom, organisation, fonction, ville, pays et commentaire apparaissent alors sur la page de la lettre et dans la liste des signataires. Case non cochée, votre signature est comptée mais pas affichée.
+    .fields = name organization title city country comment
 keep-updated = Me tenir informé·e de cette lettre
 partner-informed = Autoriser { $partner } à me tenir informé·e
 honeypot-label = Laissez ce champ vide

@@ -176,9 +176,9 @@ thank-you-for-signing = Merci d’avoir signé
 send-one-click = Envoyez List-Unsubscribe=One-Click pour vous désabonner.
 sign-for = Signer au nom de { $organization }
 invite-sent-to = Ce lien d’invitation a été envoyé à { $email } ; aucune autre confirmation n’est nécessaire.
-your-title = Votre titre ou fonction
 list-org-publicly = Afficher { $organization } publiquement parmi les signataires
 list-org-publicly-hint = Le nom de l’organisation, votre nom et votre fonction, la ville, le pays, le site web et le commentaire apparaissent alors sur les pages de la lettre. Case non cochée, la signature est comptée mais pas affichée.
+    .fields = name organization title city country comment website
 invite-privacy-hint = { $site } conserve ces informations pour compter et afficher la signature : voir la
 
 ## Delivered

@@ -17,6 +17,7 @@ website-hint-unknown = (לארגונים בלבד, לא חובה)
 comment-label = הערה
 list-publicly = הצגת שמי ברשימה הפומבית
 list-publicly-hint = השם, הארגון, התפקיד, העיר, המדינה וההערה שלכם יופיעו אז בעמוד המכתב וברשימת החותמים. בלי סימון, החתימה נספרת אך לא מוצגת.
+    .fields = name organization title city country comment
 keep-updated = עדכנו אותי על המכתב הזה
 partner-informed = { $partner } רשאים לעדכן אותי
 honeypot-label = השאירו שדה זה ריק

@@ -177,9 +177,9 @@ thank-you-for-signing = תודה שחתמתם
 send-one-click = כדי להסיר את ההרשמה, שלחו List-Unsubscribe=One-Click.
 sign-for = חתימה בשם { $organization }
 invite-sent-to = קישור ההזמנה הזה נשלח אל { $email }; אין צורך באישור נוסף.
-your-title = התפקיד שלכם
 list-org-publicly = הצגת { $organization } ברשימת החותמים הפומבית
 list-org-publicly-hint = שם הארגון, שמכם ותפקידכם, העיר, המדינה, האתר וההערה יופיעו אז בעמודי המכתב. בלי סימון, החתימה נספרת אך לא מוצגת.
+    .fields = name organization title city country comment website
 invite-privacy-hint = { $site } שומר את הפרטים האלה כדי לספור ולהציג את החתימה: ראו את
 
 ## Delivered

@@ -15,6 +15,7 @@ use crate::db;
 use crate::i18n::Message;
 use crate::invites::{self, AcceptError, AcceptOutcome};
 use crate::read::snapshot::LetterSnapshot;
+use crate::signatures::fields::SignerTextForm;
 use crate::signatures::form::SignatureFields;
 use crate::values::tokens::TokenPurpose;
 
@@ -39,6 +40,7 @@ fn form_page(
     token_page(
         status,
         &InvitePage {
+            snapshot,
             letter: &snapshot.letter,
             member_name: &target.member.name,
             member_email: &target.member.email,
@@ -71,7 +73,10 @@ pub async fn invite_page(
         Ok(target) => {
             let form = FormView {
                 values: SignatureFields {
-                    website: target.member.website.clone().unwrap_or_default(),
+                    text: SignerTextForm {
+                        website: target.member.website.clone().unwrap_or_default(),
+                        ..SignerTextForm::default()
+                    },
                     ..SignatureFields::default()
                 },
                 ..FormView::fresh()

@@ -7,6 +7,7 @@ use crate::i18n::Message;
 use crate::i18n::catalog::Tr;
 use crate::letters::Letter;
 use crate::read::snapshot::LetterSnapshot;
+use crate::signatures::fields::{self, Asked, OnLine, Rule};
 use crate::signatures::form::{FieldErrors, SignatureFields};
 use crate::signatures::{PublicSignatory, SignatureKind};
 
@@ -43,25 +44,27 @@ pub fn status_label(tr: &Tr, status: &str) -> String {
     }
 }
 
-/// One line describing a signatory, without anything private.
+/// One line describing a signatory, without anything private: the public fields that go on
+/// the line (`OnLine` in `crate::signatures::fields`), the organization of a person after
+/// them, then the place.
 pub fn signatory_line(signatory: &PublicSignatory) -> String {
     let mut parts: Vec<&str> = Vec::new();
-    if signatory.kind == SignatureKind::Organization {
-        if let Some(title) = &signatory.title {
-            parts.push(title);
-        }
-    } else {
-        if let Some(title) = &signatory.title {
-            parts.push(title);
-        }
-        if let Some(organization) = &signatory.organization {
-            parts.push(organization);
+    let mut place: Vec<&str> = Vec::new();
+    for field in fields::FIELDS.iter().filter(|field| field.public) {
+        let Some(value) = signatory.text.get(field.name) else {
+            continue;
+        };
+        match field.on_line {
+            OnLine::Part => parts.push(value),
+            OnLine::Place => place.push(value),
+            OnLine::No => {}
         }
     }
-    let place: Vec<&str> = [&signatory.city, &signatory.country]
-        .into_iter()
-        .filter_map(|part| part.as_deref())
-        .collect();
+    if signatory.kind != SignatureKind::Organization
+        && let Some(organization) = &signatory.organization
+    {
+        parts.push(organization);
+    }
     let place = place.join(", ");
     if !place.is_empty() {
         parts.push(&place);
@@ -144,33 +147,82 @@ impl FormView {
     /// the summary reads like the form and each entry jumps to its field.
     pub fn summary(&self) -> Vec<(&'static str, String)> {
         let tr = Tr::current();
-        let mut listed: Vec<(&'static str, String)> = FORM_ORDER
+        let order = form_order();
+        let mut listed: Vec<(&'static str, String)> = order
             .iter()
-            .filter_map(|(field, id)| self.error(field).map(|message| (*id, message)))
+            .filter_map(|field| self.error(field).map(|message| (*field, message)))
             .collect();
         // A field the form does not show still deserves a line; it links to the form.
         listed.extend(
             self.errors
                 .iter()
-                .filter(|(field, _)| !FORM_ORDER.iter().any(|(known, _)| known == *field))
+                .filter(|(field, _)| !order.contains(field))
                 .map(|(_, error)| ("sign-form", tr.message(&error.message()))),
         );
         listed
     }
+
+    /// The inputs of the signer's optional fields (`crate::signatures::fields`), in the form's
+    /// order, as templates/sign_fields.html renders them. A field asked only of organizations
+    /// is left out on a letter that takes none.
+    pub fn inputs(&self, letter: &Letter) -> Vec<FieldInput> {
+        let tr = Tr::current();
+        let mut inputs: Vec<FieldInput> = Vec::new();
+        let mut in_row = false;
+        for field in fields::form_order() {
+            let organizations_only = field.asked == Asked::Organizations;
+            if organizations_only && !letter.accepts_organizations {
+                continue;
+            }
+            inputs.push(FieldInput {
+                name: field.name,
+                label: tr.t(field.label),
+                organizations_only,
+                multi_line: field.rule == Rule::MultiLine,
+                web: field.rule == Rule::Web,
+                max: field.max,
+                autocomplete: field.autocomplete,
+                value: self.values.text.get(field.name).to_owned(),
+                error: self.error(field.name),
+                opens_row: field.paired_with_next && !in_row,
+                closes_row: in_row,
+            });
+            in_row = field.paired_with_next && !in_row;
+        }
+        if in_row && let Some(last) = inputs.last_mut() {
+            last.closes_row = true;
+        }
+        inputs
+    }
 }
 
-/// The sign form's fields, top to bottom, with the id of the control each error links to.
-const FORM_ORDER: [(&str, &str); 9] = [
-    ("kind", "kind"),
-    ("name", "name"),
-    ("email", "email"),
-    ("organization", "organization"),
-    ("title", "title"),
-    ("city", "city"),
-    ("country", "country"),
-    ("website", "website"),
-    ("comment", "comment"),
-];
+/// One optional field's input (see `FormView::inputs`).
+pub struct FieldInput {
+    /// The form field's name and the input's id.
+    pub name: &'static str,
+    pub label: String,
+    /// Shown only to organizations (`only-organization`, see style.css).
+    pub organizations_only: bool,
+    /// A textarea rather than a line.
+    pub multi_line: bool,
+    /// A web address (`inputmode="url"`).
+    pub web: bool,
+    pub max: usize,
+    pub autocomplete: &'static str,
+    pub value: String,
+    pub error: Option<String>,
+    /// Opens a row of two (city and country) or closes it.
+    pub opens_row: bool,
+    pub closes_row: bool,
+}
+
+/// The sign form's fields top to bottom (each error links to the control of that id): the
+/// kind, the name, the email and the organization, then the optional fields.
+fn form_order() -> Vec<&'static str> {
+    let mut order = vec!["kind", "name", "email", "organization"];
+    order.extend(fields::form_order().into_iter().map(|field| field.name));
+    order
+}
 
 /// The smallest value once anyone has signed, in percent (the stylesheet widens a non-zero
 /// bar to a visible sliver).
@@ -276,6 +328,12 @@ pub trait SignFormPage {
 
     fn signed_letter(&self) -> &Letter {
         &self.snapshot().letter
+    }
+
+    /// The member organization an invite signs for: its name is given, and the kind and the
+    /// address come from the invite.
+    fn invited_member(&self) -> Option<&str> {
+        None
     }
 
     /// The total, for the catalog's numbers and plural forms.
@@ -402,16 +460,28 @@ pub struct MessagePage {
     pub link: Option<(String, Message)>,
 }
 
-/// The organization form behind an invite link.
+/// The organization form behind an invite link: the sign form's fields
+/// (templates/sign_fields.html) for the invited member.
 #[derive(Template)]
 #[template(path = "invite.html")]
 pub struct InvitePage<'a> {
+    pub snapshot: &'a LetterSnapshot,
     pub letter: &'a Letter,
     pub member_name: &'a str,
     pub member_email: &'a str,
     pub action: String,
     pub form: FormView,
     pub form_time: String,
+}
+
+impl SignFormPage for InvitePage<'_> {
+    fn snapshot(&self) -> &LetterSnapshot {
+        self.snapshot
+    }
+
+    fn invited_member(&self) -> Option<&str> {
+        Some(self.member_name)
+    }
 }
 
 #[cfg(test)]

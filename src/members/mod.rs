@@ -273,6 +273,19 @@ fn import_rows(
     })
 }
 
+/// The name of the member with this id, removed or not (what a signature that came through
+/// its link shows staff).
+pub fn name_of(
+    connection: &mut DbConnection,
+    id: &str,
+) -> Result<Option<String>, diesel::result::Error> {
+    members::table
+        .find(id)
+        .select(members::name)
+        .first(connection)
+        .optional()
+}
+
 /// The live member with this id.
 pub fn find_live_by_id(
     connection: &mut DbConnection,

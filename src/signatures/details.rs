@@ -8,6 +8,7 @@
 
 use diesel::prelude::*;
 
+use super::fields::SignerText;
 use super::form::SignatureInput;
 use super::normalize_organization;
 use crate::db::schema::signatures;
@@ -27,11 +28,9 @@ pub struct SignerDetails {
     pub email_normalized: String,
     pub organization: Option<String>,
     pub organization_normalized: Option<String>,
-    pub title: Option<String>,
-    pub city: Option<String>,
-    pub country: Option<String>,
-    pub comment: Option<String>,
-    pub website: Option<String>,
+    /// The optional fields (`super::fields`).
+    #[diesel(embed)]
+    pub text: SignerText,
     pub public: bool,
     pub updates: bool,
     /// Written as a lookup of the code in the live roster (see `ViaMember`).
@@ -64,6 +63,26 @@ pub const NOT_PERSONAL: &[&str] = &[
     "removed_reason",
 ];
 
+/// Every column of `signatures` that holds signer data, as src/db/schema.rs declares it: the
+/// columns not in `NOT_PERSONAL`. Tests check that the export and the moderators' view show
+/// each one.
+#[cfg(test)]
+pub fn signer_columns_in_schema() -> Vec<&'static str> {
+    let schema = include_str!("../db/schema.rs");
+    let start = schema
+        .find("signatures (id) {")
+        .expect("the signatures table in schema.rs");
+    let body = &schema[start..];
+    let body = &body[body.find('{').expect("{") + 1..body.find('}').expect("}")];
+    let columns: Vec<&str> = body
+        .lines()
+        .filter_map(|line| line.trim().split_once(" -> ").map(|(name, _)| name.trim()))
+        .filter(|name| !NOT_PERSONAL.contains(name))
+        .collect();
+    assert!(columns.contains(&"name") && columns.contains(&"updates"));
+    columns
+}
+
 impl SignerDetails {
     pub fn of(input: &SignatureInput) -> SignerDetails {
         SignerDetails {
@@ -72,11 +91,7 @@ impl SignerDetails {
             email_normalized: input.email.normalized().to_owned(),
             organization: input.organization.clone(),
             organization_normalized: input.organization.as_deref().map(normalize_organization),
-            title: input.title.clone(),
-            city: input.city.clone(),
-            country: input.country.clone(),
-            comment: input.comment.clone(),
-            website: input.website.clone(),
+            text: input.text.clone(),
             public: input.public,
             updates: input.updates,
             via_member_id: ViaMember(input.via.clone()),
@@ -95,11 +110,7 @@ impl SignerDetails {
             email_normalized: String::new(),
             organization: None,
             organization_normalized: None,
-            title: None,
-            city: None,
-            country: None,
-            comment: None,
-            website: None,
+            text: SignerText::default(),
             public: false,
             updates: false,
             via_member_id: ViaMember(None),

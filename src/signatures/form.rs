@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::SignatureKind;
+use super::fields::{SignerText, SignerTextForm};
 use crate::i18n::Message;
 use crate::values::email_address::{EmailAddress, EmailAddressError};
 use crate::values::text::TextError;
@@ -19,11 +20,9 @@ pub struct SignatureFields {
     pub name: String,
     pub email: String,
     pub organization: String,
-    pub title: String,
-    pub city: String,
-    pub country: String,
-    pub comment: String,
-    pub website: String,
+    /// The optional fields (title, city, ...: `super::fields`).
+    #[serde(flatten)]
+    pub text: SignerTextForm,
     #[serde(deserialize_with = "checkbox")]
     pub public: bool,
     /// "Keep me updated about this letter": a consent of its own, never ticked in advance.
@@ -96,11 +95,7 @@ pub struct SignatureInput {
     pub name: String,
     pub email: EmailAddress,
     pub organization: Option<String>,
-    pub title: Option<String>,
-    pub city: Option<String>,
-    pub country: Option<String>,
-    pub comment: Option<String>,
-    pub website: Option<String>,
+    pub text: SignerText,
     pub public: bool,
     pub updates: bool,
     /// A well-formed member code (`crate::members::codes::parse_code`); whether a live member holds
@@ -161,10 +156,6 @@ impl serde::Serialize for FieldError {
 
 pub const NAME_MAX: usize = 200;
 pub use crate::values::text::ORGANIZATION_MAX;
-pub const TITLE_MAX: usize = 200;
-pub const PLACE_MAX: usize = 100;
-pub const COMMENT_MAX: usize = 1000;
-pub use crate::values::text::WEBSITE_MAX;
 
 /// Which kinds of signature the letter takes; the form is checked against it.
 #[derive(Clone, Copy, Debug)]
@@ -218,11 +209,7 @@ pub fn validate(
         ORGANIZATION_MAX,
         organization_required.then_some(FieldError::EnterOrganization),
     );
-    let title = text_field(&mut errors, "title", &fields.title, TITLE_MAX, None);
-    let city = text_field(&mut errors, "city", &fields.city, PLACE_MAX, None);
-    let country = text_field(&mut errors, "country", &fields.country, PLACE_MAX, None);
-    let comment = multiline_field(&mut errors, "comment", &fields.comment, COMMENT_MAX);
-    let website = website_field(&mut errors, &fields.website);
+    let text = SignerText::check(&fields.text, &mut errors);
 
     let via = crate::members::codes::parse_code(&fields.via);
 
@@ -232,11 +219,7 @@ pub fn validate(
             name,
             email,
             organization,
-            title,
-            city,
-            country,
-            comment,
-            website,
+            text,
             public: fields.public,
             updates: fields.updates,
             share_with_member: fields.share_with_member && via.is_some(),
@@ -247,20 +230,8 @@ pub fn validate(
     }
 }
 
-/// A website as typed: `example.org` and `www.example.org/path` become `https://...`; the
-/// rules are `text::web_address`'s, shared with the member roster.
-fn website_field(errors: &mut FieldErrors, raw: &str) -> Option<String> {
-    match crate::values::text::web_address(raw, WEBSITE_MAX) {
-        Ok(address) => address,
-        Err(error) => {
-            errors.insert("website", error.into());
-            None
-        }
-    }
-}
-
-/// A one-line field under the shared text rules (see `crate::text`); `missing` is what an
-/// empty required field is told (`None`: the field is optional).
+/// A one-line field under the shared text rules (see `crate::values::text`); `missing` is
+/// what an empty required field is told (`None`: the field is optional).
 fn text_field(
     errors: &mut FieldErrors,
     field: &'static str,
@@ -283,21 +254,6 @@ fn text_field(
     }
 }
 
-/// A free-text field that may hold line breaks, under the shared text rules.
-fn multiline_field(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-    max: usize,
-) -> Option<String> {
-    crate::values::text::multi_line(raw, max)
-        .inspect_err(|error| {
-            errors.insert(field, (*error).into());
-        })
-        .ok()
-        .flatten()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,20 +274,20 @@ mod tests {
     #[test]
     fn a_complete_individual_signature_is_accepted() {
         let mut input = fields("  Ada   Lovelace ", "ada@example.org");
-        input.city = "London".into();
-        input.comment = "  Yes.\r\nAbsolutely. ".into();
+        input.text.city = "London".into();
+        input.text.comment = "  Yes.\r\nAbsolutely. ".into();
         let valid = validate(&input, BOTH).expect("valid");
         assert_eq!(valid.kind, SignatureKind::Individual);
         assert_eq!(valid.name, "Ada Lovelace");
-        assert_eq!(valid.city.as_deref(), Some("London"));
-        assert_eq!(valid.comment.as_deref(), Some("Yes.\nAbsolutely."));
-        assert_eq!(valid.country, None);
+        assert_eq!(valid.text.city.as_deref(), Some("London"));
+        assert_eq!(valid.text.comment.as_deref(), Some("Yes.\nAbsolutely."));
+        assert_eq!(valid.text.country, None);
     }
 
     #[test]
     fn each_problem_is_reported_on_its_field() {
         let mut input = fields("", "not-an-email");
-        input.city = "x".repeat(PLACE_MAX + 1);
+        input.text.city = "x".repeat(100 + 1);
         input.kind = "robot".into();
         let errors = validate(&input, BOTH).expect_err("invalid");
         assert!(errors.contains_key("name"));
@@ -371,56 +327,58 @@ mod tests {
             .expect_err("only invisible characters");
         assert!(errors.contains_key("name"));
         let mut input = fields("Zoe\u{0308}", "zoe@example.org");
-        input.city = "Köln\nBonn".into();
+        input.text.city = "Köln\nBonn".into();
         assert!(
             validate(&input, BOTH)
                 .expect_err("line break")
                 .contains_key("city")
         );
-        input.city = "Köln".into();
-        input.comment = "Z\u{0301}\u{0302}\u{0303}\u{0304}\u{0305}\u{0306}".into();
+        input.text.city = "Köln".into();
+        input.text.comment = "Z\u{0301}\u{0302}\u{0303}\u{0304}\u{0305}\u{0306}".into();
         assert!(
             validate(&input, BOTH)
                 .expect_err("zalgo")
                 .contains_key("comment")
         );
-        input.comment = String::new();
+        input.text.comment = String::new();
         assert_eq!(validate(&input, BOTH).expect("valid").name, "Zo\u{00EB}");
     }
 
     #[test]
     fn websites_must_be_web_addresses() {
         let mut input = fields("Ada", "ada@example.org");
-        input.website = "http://a b.example".into();
+        input.text.website = "http://a b.example".into();
         assert!(
             validate(&input, BOTH)
                 .expect_err("space")
                 .contains_key("website")
         );
-        input.website = "javascript:alert(1)".into();
+        input.text.website = "javascript:alert(1)".into();
         assert!(
             validate(&input, BOTH)
                 .expect_err("scheme")
                 .contains_key("website")
         );
-        input.website = "example.org/path".into();
+        input.text.website = "example.org/path".into();
         assert_eq!(
             validate(&input, BOTH)
                 .expect("bare domain")
+                .text
                 .website
                 .as_deref(),
             Some("https://example.org/path")
         );
-        input.website = "www.example.org".into();
+        input.text.website = "www.example.org".into();
         assert_eq!(
             validate(&input, BOTH)
                 .expect("bare domain with www")
+                .text
                 .website
                 .as_deref(),
             Some("https://www.example.org")
         );
         for hostile in ["example.org<script>", "example.org\"onmouseover=alert(1)"] {
-            input.website = hostile.into();
+            input.text.website = hostile.into();
             assert!(
                 validate(&input, BOTH)
                     .expect_err("markup in an address")
@@ -491,17 +449,17 @@ mod tests {
                 );
                 for text in [
                     &input.organization,
-                    &input.title,
-                    &input.city,
-                    &input.country,
+                    &input.text.title,
+                    &input.text.city,
+                    &input.text.country,
                 ]
                 .into_iter()
                 .flatten()
                 {
                     assert!(!text.chars().any(char::is_control) && !text.is_empty());
                 }
-                if let Some(comment) = &input.comment {
-                    assert!(comment.chars().count() <= COMMENT_MAX);
+                if let Some(comment) = &input.text.comment {
+                    assert!(comment.chars().count() <= 1000);
                     assert!(
                         !comment
                             .chars()

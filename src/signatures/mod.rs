@@ -4,6 +4,7 @@
 
 pub mod confirm;
 pub mod details;
+pub mod fields;
 pub mod form;
 pub mod links;
 pub mod lists;
@@ -43,11 +44,9 @@ pub struct SignatureRecord {
     pub email_normalized: String,
     pub organization: Option<String>,
     pub organization_normalized: Option<String>,
-    pub title: Option<String>,
-    pub city: Option<String>,
-    pub country: Option<String>,
-    pub comment: Option<String>,
-    pub website: Option<String>,
+    /// The optional fields (`fields`).
+    #[diesel(embed)]
+    pub text: fields::SignerText,
     pub public: bool,
     pub content_hash: String,
     pub created_at: NaiveDateTime,
@@ -79,11 +78,10 @@ pub struct PublicSignatory {
     pub kind: SignatureKind,
     pub name: String,
     pub organization: Option<String>,
-    pub title: Option<String>,
-    pub city: Option<String>,
-    pub country: Option<String>,
-    pub comment: Option<String>,
-    pub website: Option<String>,
+    /// The public optional fields (`fields`).
+    #[diesel(embed)]
+    #[serde(flatten)]
+    pub text: fields::PublicSignerText,
     #[serde(rename = "signed_at")]
     pub verified_at: Option<NaiveDateTime>,
 }

@@ -44,6 +44,7 @@ mod shared_limits;
 mod sharing;
 mod sign_flow;
 mod signature_links;
+mod signer_fields;
 mod signer_pages;
 mod squatting;
 mod staff_auth;

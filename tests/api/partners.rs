@@ -498,7 +498,7 @@ async fn member_exports_hold_only_consenting_counted_signers_of_that_member(back
         .collect();
     assert_eq!(
         header,
-        undersigned::export::COLUMNS,
+        undersigned::export::column_names(),
         "the staff export's columns"
     );
     let rows: Vec<&str> = lines.collect();

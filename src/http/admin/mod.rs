@@ -17,6 +17,7 @@ mod members;
 mod moderation;
 mod ordering;
 mod partners;
+mod signer_rows;
 pub(crate) mod staff_form;
 mod tokens;
 mod updates;

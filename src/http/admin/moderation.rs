@@ -10,6 +10,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
+use super::signer_rows::{SignerRow, signer_rows};
 use super::{AdminError, Nav, Staff, encode_component, find_letter, page, redirect};
 use crate::db::DbError;
 use crate::http::AppState;
@@ -194,10 +195,10 @@ fn queue_page(
             id: signature.id,
             organization: signature.organization.unwrap_or_default(),
             name: signature.name,
-            title: signature.title.unwrap_or_default(),
+            title: signature.text.title.unwrap_or_default(),
             email: signature.email,
-            website: web_link(signature.website.as_deref()),
-            comment: signature.comment.unwrap_or_default(),
+            website: web_link(signature.text.website.as_deref()),
+            comment: signature.text.comment.unwrap_or_default(),
             confirmed: when(signature.verified_at),
         };
         match groups
@@ -492,7 +493,8 @@ struct SignaturePage {
     state_note: &'static str,
     signature: SignatureRecord,
     kind: &'static str,
-    website: Option<String>,
+    /// What the signer gave, every column of it.
+    rows: Vec<SignerRow>,
     /// (step, when, by whom)
     history: Vec<(&'static str, String, String)>,
     notice: Option<&'static str>,
@@ -562,8 +564,17 @@ pub async fn signature(
     let (slug, id) = path.into_inner();
     let letter = find_letter(&state, &slug).await?;
     let letter_id = letter.id.clone();
-    let signature = state
-        .db(move |connection| moderation::find_on_letter(connection, &letter_id, &id))
+    let (signature, via_member) = state
+        .db(move |connection| {
+            let Some(signature) = moderation::find_on_letter(connection, &letter_id, &id)? else {
+                return Ok(None);
+            };
+            let via_member = match &signature.via_member_id {
+                Some(member) => crate::members::name_of(connection, member)?,
+                None => None,
+            };
+            Ok(Some((signature, via_member)))
+        })
         .await?
         .ok_or(AdminError::NotFound)?;
     let state_now = signature.state;
@@ -595,7 +606,7 @@ pub async fn signature(
             kind: kind_label(signature.kind),
             state_label: SignatureState::staff_label(signature.kind, state_now),
             state_note: state_note(state_now, is_organization),
-            website: web_link(signature.website.as_deref()),
+            rows: signer_rows(&signature, via_member),
             history: history(&signature),
             notice,
             reviewable: is_organization && state_now == SignatureState::Verified,
