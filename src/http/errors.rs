@@ -112,6 +112,9 @@ pub enum PageError {
     TooManyRequests(std::time::Duration),
     #[error("refused: {0:?}")]
     Refused(Message),
+    /// A post to a public form that is not a urlencoded form (another site, a script).
+    #[error("not a form")]
+    UnsupportedMediaType,
     #[error("failed on our side")]
     Fault(#[from] Fault),
 }
@@ -156,12 +159,20 @@ impl ResponseError for PageError {
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             PageError::Refused(_) => StatusCode::FORBIDDEN,
+            PageError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             PageError::Fault(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let PageError::UnsupportedMediaType = self {
+            return unsupported_media_type();
+        }
         let (heading, message) = match self {
+            PageError::UnsupportedMediaType => (
+                Message::id("form-unreadable"),
+                Message::id("form-unreadable-text"),
+            ),
             PageError::NotFound => (Message::id("not-found"), Message::id("not-found-text")),
             PageError::BadRequest(message) => (Message::id("bad-request"), message.clone()),
             PageError::TooManyRequests(_) => {
@@ -186,6 +197,21 @@ impl ResponseError for PageError {
             response.insert_header((actix_web::http::header::RETRY_AFTER, retry_after(*wait)));
         }
         response.content_type("text/html; charset=utf-8").body(body)
+    }
+}
+
+/// The page for a post that is not a form: what it is, and a way on.
+fn unsupported_media_type() -> HttpResponse {
+    let page = super::views::MessagePage {
+        heading: Message::id("form-unreadable"),
+        paragraphs: vec![Message::id("form-unreadable-text")],
+        link: Some(("/".into(), Message::id("see-open-letters"))),
+    };
+    match page.render() {
+        Ok(body) => HttpResponse::build(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            .content_type("text/html; charset=utf-8")
+            .body(body),
+        Err(error) => PageError::Fault(error.into()).error_response(),
     }
 }
 

@@ -5,8 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::form;
 use super::pages::{
-    PRESS_AGAIN, SLOW_DOWN, letter_page_closed, token_page, token_problem, unsupported_media_type,
-    with_retry_after,
+    PRESS_AGAIN, SLOW_DOWN, letter_page_closed, token_page, token_problem, with_retry_after,
 };
 use super::views::{FormView, InvitePage, MessagePage};
 use super::{AppState, PageError};
@@ -116,7 +115,7 @@ pub async fn accept_invite(
     let (slug, secret) = path.into_inner();
     let snapshot = snapshot(&state, &slug).await?;
     if !form::is_urlencoded(&request) {
-        return unsupported_media_type();
+        return Err(PageError::UnsupportedMediaType);
     }
     let fields: SignatureFields = form::decode(&body)
         .map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;

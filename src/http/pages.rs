@@ -170,20 +170,6 @@ async fn show_letter(
 pub(super) const PRESS_AGAIN: Message = Message::id("press-again");
 pub(super) const SLOW_DOWN: Message = Message::id("slow-down");
 
-/// Only a form a browser sends as a form: a cross-site page could otherwise make its
-/// visitors' browsers sign with a `text/plain` body, which needs no CORS permission.
-/// (Called where no application state is at hand: the page takes the installed `[site]`.)
-pub(super) fn unsupported_media_type() -> Result<HttpResponse, PageError> {
-    let page = MessagePage {
-        heading: Message::id("form-unreadable"),
-        paragraphs: vec![Message::id("form-unreadable-text")],
-        link: Some(("/".into(), Message::id("see-open-letters"))),
-    };
-    Ok(HttpResponse::build(StatusCode::UNSUPPORTED_MEDIA_TYPE)
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
-}
-
 pub(super) fn with_retry_after(
     mut response: HttpResponse,
     wait: std::time::Duration,
@@ -192,6 +178,27 @@ pub(super) fn with_retry_after(
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     response
+}
+
+/// A post to one of a public letter's forms: the letter (404 if there is none to sign) and
+/// the decoded form (415 if it is not a urlencoded form, 400 if it does not decode).
+async fn posted_to_letter<T>(
+    state: &AppState,
+    request: &HttpRequest,
+    slug: &str,
+    body: &[u8],
+    decode: fn(&[u8]) -> Result<T, form::FormError>,
+) -> Result<(std::sync::Arc<LetterSnapshot>, T), PageError> {
+    let snapshot = state
+        .public_letter(slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    if !form::is_urlencoded(request) {
+        return Err(PageError::UnsupportedMediaType);
+    }
+    let fields = decode(body)
+        .map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
+    Ok((snapshot, fields))
 }
 
 fn check_email_redirect(slug: &str) -> HttpResponse {
@@ -206,16 +213,9 @@ pub async fn sign(
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = state
-        .public_letter(&slug)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    if !form::is_urlencoded(&request) {
-        return unsupported_media_type();
-    }
     // Every field of the sign form has a rule that names it, a NUL included.
-    let fields: SignatureFields = form::decode_checked_fields(&body)
-        .map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
+    let (snapshot, fields): (_, SignatureFields) =
+        posted_to_letter(&state, &request, &slug, &body, form::decode_checked_fields).await?;
     // The text the form was shown with, if the letter has it: that is what is signed.
     let snapshot = snapshot.in_language(Some(&fields.lang));
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Form, fields.clone());
@@ -317,15 +317,8 @@ pub async fn resend(
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = state
-        .public_letter(&slug)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    if !form::is_urlencoded(&request) {
-        return unsupported_media_type();
-    }
-    let fields: SignatureFields = form::decode(&body)
-        .map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
+    let (snapshot, fields): (_, SignatureFields) =
+        posted_to_letter(&state, &request, &slug, &body, form::decode).await?;
     let email = fields.email.clone();
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Resend, fields);
     match state.admission().admit(attempt).await {

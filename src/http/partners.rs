@@ -135,7 +135,7 @@ pub(super) async fn download(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     if !form::is_urlencoded(&request) {
-        return super::pages::unsupported_media_type();
+        return Err(PageError::UnsupportedMediaType);
     }
     let format = form::decode::<DownloadForm>(&body)
         .ok()
