@@ -4,6 +4,7 @@
 
 pub mod confirm;
 pub mod details;
+pub mod emails;
 pub mod form;
 pub mod links;
 pub mod lists;
