@@ -36,8 +36,11 @@ pub struct PeriodicJob {
     /// For the log.
     pub name: &'static str,
     pub every: StdDuration,
-    pub work: Arc<dyn Fn(&mut DbConnection) -> Result<i64, db::DbError> + Send + Sync>,
+    pub work: Arc<JobWork>,
 }
+
+/// What a [`PeriodicJob`] does, on a connection of its own; returns the messages it queued.
+pub type JobWork = dyn Fn(&mut DbConnection) -> Result<i64, db::DbError> + Send + Sync;
 
 pub struct MailWorker {
     pool: DbPool,
