@@ -11,7 +11,7 @@ use super::SignatureKind;
 use super::links;
 use super::sign::{ConfirmationSigner, StoredConfirmation};
 use crate::db::{DbConnection, DbError};
-use crate::i18n::catalog::Tr;
+use crate::i18n::catalog::{Arg, Tr};
 use crate::letters::Letter;
 use crate::mail::outbox::{MailKind, OutboxRecord};
 use crate::mail::render::{Prepared, Renderer};
@@ -32,6 +32,14 @@ impl<'a> LetterFacts<'a> {
             addressee: &letter.addressee,
         }
     }
+}
+
+/// A subject's arguments for a message about an organization's sign-on.
+fn naming<'a>(organization: &'a str, letter: &LetterFacts<'a>) -> [(&'static str, Arg<'a>); 2] {
+    [
+        ("organization", organization.into()),
+        ("title", letter.title.into()),
+    ]
 }
 
 pub struct ConfirmSignature<'a> {
@@ -91,13 +99,7 @@ crate::email_templates!(
     OrganizationListed,
     "email/organization_listed.txt",
     "email/organization_listed.html",
-    |mail, tr| tr.ta(
-        "listed-subject",
-        [
-            ("organization", mail.organization.into()),
-            ("title", mail.letter.title.into())
-        ]
-    ),
+    |mail, tr| tr.ta("listed-subject", naming(mail.organization, &mail.letter)),
 );
 
 /// An invited organization signed, and staff review sign-ons before listing them.
@@ -111,13 +113,7 @@ crate::email_templates!(
     OrganizationAwaitingReview,
     "email/organization_awaiting_review.txt",
     "email/organization_awaiting_review.html",
-    |mail, tr| tr.ta(
-        "review-subject",
-        [
-            ("organization", mail.organization.into()),
-            ("title", mail.letter.title.into())
-        ]
-    ),
+    |mail, tr| tr.ta("review-subject", naming(mail.organization, &mail.letter)),
 );
 
 pub struct OrganizationRejected<'a> {
@@ -129,13 +125,7 @@ crate::email_templates!(
     OrganizationRejected,
     "email/organization_rejected.txt",
     "email/organization_rejected.html",
-    |mail, tr| tr.ta(
-        "rejected-subject",
-        [
-            ("organization", mail.organization.into()),
-            ("title", mail.letter.title.into())
-        ]
-    ),
+    |mail, tr| tr.ta("rejected-subject", naming(mail.organization, &mail.letter)),
 );
 
 pub struct OrganizationDuplicate<'a> {
@@ -148,13 +138,7 @@ crate::email_templates!(
     OrganizationDuplicate,
     "email/organization_duplicate.txt",
     "email/organization_duplicate.html",
-    |mail, tr| tr.ta(
-        "duplicate-subject",
-        [
-            ("organization", mail.organization.into()),
-            ("title", mail.letter.title.into())
-        ]
-    ),
+    |mail, tr| tr.ta("duplicate-subject", naming(mail.organization, &mail.letter)),
 );
 
 /// Renders queued confirmations when they are sent: the signer's name from the signature's
