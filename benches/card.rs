@@ -12,7 +12,7 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use undersigned::http::card::{CardText, Renderer};
+use undersigned::read::card::{CardText, Renderer};
 
 fn main() -> ExitCode {
     if !std::env::args().any(|argument| argument == "--bench") {

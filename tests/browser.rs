@@ -5,6 +5,9 @@
 //! them the test prints a loud SKIPPED line and passes, so `cargo test` works anywhere.
 //! Screenshots land in `target/screenshots/`.
 
+#[path = "api/harness.rs"]
+mod harness;
+
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -16,10 +19,10 @@ use serde_json::json;
 use undersigned::config::Settings;
 use undersigned::startup::Application;
 
+use harness::{Config, PUBLIC_URL, free_port, succeeded};
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// The address the app writes into emails; links are rewritten to the real port.
-const PUBLIC_URL: &str = "http://letters.test";
 const WAIT: Duration = Duration::from_secs(20);
 
 const ADMIN_EMAIL: &str = "admin@coalition.test";
@@ -103,13 +106,6 @@ impl ChromeDriver {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
-}
-
 struct App {
     address: String,
     database_url: String,
@@ -159,29 +155,18 @@ impl App {
         format!("{}{path}", self.address)
     }
 
+    /// The binary on this app's database, as an operator runs it.
+    fn binary(&self) -> Config {
+        Config::new(&self.database_url)
+    }
+
     /// Creates an admin the way an operator does: `undersigned staff add`.
     fn create_admin(&self) {
-        use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_undersigned"))
-            .args(["staff", "add", ADMIN_EMAIL, "--role", "admin"])
-            .env("DATABASE_URL", &self.database_url)
-            .env("UNDERSIGNED_LOG__LEVEL", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run staff add");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
-            .expect("write the password");
-        let output = child.wait_with_output().expect("staff add finishes");
-        assert!(
-            output.status.success(),
-            "staff add failed: {}",
-            String::from_utf8_lossy(&output.stderr)
+        let args = ["staff", "add", ADMIN_EMAIL, "--role", "admin"];
+        succeeded(
+            &args,
+            self.binary()
+                .cli_with_input(&args, &format!("{ADMIN_PASSWORD}\n")),
         );
     }
 
@@ -687,19 +672,7 @@ async fn visit_and_check(
 impl App {
     /// Runs the binary against this app's database, as an operator would; returns stdout.
     fn cli(&self, args: &[&str]) -> String {
-        let output = Command::new(env!("CARGO_BIN_EXE_undersigned"))
-            .args(args)
-            .env("DATABASE_URL", &self.database_url)
-            .env("UNDERSIGNED_SERVER__PUBLIC_URL", PUBLIC_URL)
-            .env("UNDERSIGNED_LOG__LEVEL", "warn")
-            .output()
-            .expect("run the undersigned binary");
-        assert!(
-            output.status.success(),
-            "undersigned {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        self.binary().cli_ok(args)
     }
 }
 

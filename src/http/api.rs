@@ -7,7 +7,6 @@ use super::{ApiError, AppState};
 use crate::admission::Entry;
 use crate::db;
 use crate::letters::{self, Letter};
-use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::SignatureFields;
 use crate::signatures::{PublicSignatory, SignatureCounts};
 
@@ -40,16 +39,6 @@ impl<'a> LetterSummary<'a> {
             total: counts.total(),
         }
     }
-}
-
-async fn snapshot_or_404(
-    state: &AppState,
-    slug: &str,
-) -> Result<std::sync::Arc<LetterSnapshot>, ApiError> {
-    if !letters::is_valid_slug(slug) {
-        return Err(ApiError::NotFound);
-    }
-    state.public_letter(slug).await?.ok_or(ApiError::NotFound)
 }
 
 pub async fn letters(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -113,8 +102,10 @@ pub async fn letter(
     request: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let lang = crate::i18n::from_query(&request).map(|tag| tag.as_str());
-    let snapshot = snapshot_or_404(&state, &slug)
+    let snapshot = state
+        .public_letter(&slug)
         .await?
+        .ok_or(ApiError::NotFound)?
         .in_language(lang.as_deref());
     let letter = &snapshot.letter;
     Ok(HttpResponse::Ok().json(LetterDetail {
@@ -150,7 +141,10 @@ pub async fn signatories(
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let listed = snapshot.listed;
     let pages = ((listed.total() + PER_PAGE - 1) / PER_PAGE).max(1);
     let page = query.page.unwrap_or(1).clamp(1, pages);
@@ -178,8 +172,10 @@ pub async fn sign(
 ) -> Result<HttpResponse, ApiError> {
     let fields = fields.into_inner();
     // The text the signer was given (`lang`), if the letter has it; else the original.
-    let snapshot = snapshot_or_404(&state, &slug)
+    let snapshot = state
+        .public_letter(&slug)
         .await?
+        .ok_or(ApiError::NotFound)?
         .in_language(Some(&fields.lang));
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Json, fields);
     state.admission().admit(attempt).await?;

@@ -142,11 +142,15 @@ impl AppState {
         .map_err(|error| E::from(db::DbError::TaskFailed(error.to_string())))?
     }
 
-    /// The public view of a letter, from memory when fresh. Drafts are not public.
+    /// The public view of a letter, from memory when fresh. Drafts are not public, and a slug
+    /// no letter could have is not looked up (nor cached).
     pub async fn public_letter(
         &self,
         slug: &str,
     ) -> Result<Option<Arc<LetterSnapshot>>, db::DbError> {
+        if !crate::letters::is_valid_slug(slug) {
+            return Ok(None);
+        }
         let snapshot = match self.snapshots.lookup(slug) {
             Cached::Fresh(snapshot) | Cached::StaleBeingRefreshed(snapshot) => snapshot,
             Cached::Load => {

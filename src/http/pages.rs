@@ -74,16 +74,6 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
     html(&state, StatusCode::OK, &IndexPage { letters: cards })
 }
 
-async fn snapshot_or_404(
-    state: &AppState,
-    slug: &str,
-) -> Result<std::sync::Arc<LetterSnapshot>, PageError> {
-    if !letters::is_valid_slug(slug) {
-        return Err(PageError::NotFound);
-    }
-    state.public_letter(slug).await?.ok_or(PageError::NotFound)
-}
-
 fn closed_notice(snapshot: &LetterSnapshot) -> &'static str {
     match snapshot.letter.status() {
         LetterStatus::Open => match snapshot.letter.opens_at {
@@ -156,7 +146,10 @@ async fn show_letter(
     slug: &str,
     request: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, slug).await?;
+    let snapshot = state
+        .public_letter(slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     let snapshot = if snapshot.translations.is_empty() {
         snapshot
     } else {
@@ -212,7 +205,10 @@ pub async fn sign(
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     if !form::is_urlencoded(&request) {
         return unsupported_media_type();
     }
@@ -267,7 +263,10 @@ pub async fn sign_reloaded(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     Ok(HttpResponse::SeeOther()
         .insert_header((
             header::LOCATION,
@@ -299,7 +298,10 @@ pub async fn resend_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     if !snapshot.letter.accepts_signatures_at(db::now()) {
         return letter_page_closed(&state, &snapshot);
     }
@@ -313,7 +315,10 @@ pub async fn resend(
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     if !form::is_urlencoded(&request) {
         return unsupported_media_type();
     }
@@ -359,7 +364,10 @@ pub async fn check_email(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     html(
         &state,
         StatusCode::OK,
@@ -385,7 +393,10 @@ pub async fn signatories(
     let query = web::Query::<PageQuery>::from_query(request.query_string()).map_err(|_| {
         PageError::BadRequest("The page number in the address is not a number.".into())
     })?;
-    let snapshot = snapshot_or_404(&state, &slug).await?;
+    let snapshot = state
+        .public_letter(&slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
     let listed = snapshot.listed;
     let total = listed.total();
     let pages = ((total + SIGNATORIES_PER_PAGE - 1) / SIGNATORIES_PER_PAGE).max(1);

@@ -510,21 +510,7 @@ pub fn quoted(text: &str) -> String {
     format!("\"{text}\"")
 }
 
-/// Text made safe inside HTML elements and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub use crate::values::html::escape;
 
 /// For templates: the translator passed in at render time (`render_with_values`, as emails
 /// do), else the request's.

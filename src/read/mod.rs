@@ -1,5 +1,6 @@
 //! Read models: what pages, feeds and charts show, assembled from the domain below (letters,
 //! signatures, partners, updates). Nothing in the domain imports these; the web layer does.
 
+pub mod card;
 pub mod progress;
 pub mod snapshot;

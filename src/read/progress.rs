@@ -13,31 +13,33 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::signatures;
-use crate::signatures::{SignatureKind, SignatureState};
+use crate::letters::Letter;
+use crate::signatures::{SignatureKind, SignatureState, is_counted};
+use crate::values::html::escape;
 
 const PAGE: i64 = 5000;
 
 /// What the chart needs to know of one signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignatureTimes {
-    pub kind: String,
-    pub state: String,
+    pub kind: SignatureKind,
+    pub state: SignatureState,
     pub created_at: NaiveDateTime,
     pub verified_at: Option<NaiveDateTime>,
     pub approved_at: Option<NaiveDateTime>,
 }
 
 impl SignatureTimes {
-    /// When the signature started to count toward the total, if it counts now: an
-    /// individual once confirmed by email, an organization once approved.
-    pub fn counted_at(&self) -> Option<NaiveDateTime> {
-        let kind = SignatureKind::parse(&self.kind)?;
-        match (kind, SignatureState::parse(&self.state)?) {
-            (SignatureKind::Individual, SignatureState::Verified) => self.verified_at,
-            (SignatureKind::Organization, SignatureState::Approved) => {
-                self.approved_at.or(self.verified_at)
-            }
-            _ => None,
+    /// When the signature started to count toward the total, if it counts now (by the one
+    /// counting rule, `signatures::is_counted`): an individual once confirmed by email, an
+    /// organization once approved, or once confirmed where organizations need no approval.
+    pub fn counted_at(&self, organizations_need_approval: bool) -> Option<NaiveDateTime> {
+        if !is_counted(self.kind, self.state, organizations_need_approval) {
+            return None;
+        }
+        match self.kind {
+            SignatureKind::Individual => self.verified_at,
+            SignatureKind::Organization => self.approved_at.or(self.verified_at),
         }
     }
 }
@@ -75,6 +77,8 @@ pub struct Day {
 pub struct Progress {
     pub counts: Vec<StateCounts>,
     pub days: Vec<Day>,
+    /// The letter's rule for organizations, which decides what counts.
+    pub organizations_need_approval: bool,
 }
 
 impl Progress {
@@ -89,10 +93,23 @@ impl Progress {
             .unwrap_or(0)
     }
 
-    /// Confirmed individuals and approved organizations: the public total.
+    /// What the public total counts, by the same rule as the total itself.
     pub fn counted(&self) -> i64 {
-        self.count(SignatureKind::Individual, SignatureState::Verified)
-            + self.count(SignatureKind::Organization, SignatureState::Approved)
+        self.counts
+            .iter()
+            .map(|counts| {
+                let counted =
+                    |kind| is_counted(kind, counts.state, self.organizations_need_approval);
+                let mut sum = 0;
+                if counted(SignatureKind::Individual) {
+                    sum += counts.individuals;
+                }
+                if counted(SignatureKind::Organization) {
+                    sum += counts.organizations;
+                }
+                sum
+            })
+            .sum()
     }
 
     /// Every signature ever submitted, in any state.
@@ -127,26 +144,34 @@ pub struct Tally {
     counts: [[i64; 2]; SignatureState::ALL.len()],
     submitted: BTreeMap<NaiveDate, i64>,
     counted: BTreeMap<NaiveDate, i64>,
+    organizations_need_approval: bool,
 }
 
 impl Tally {
+    /// A tally for a letter with this rule for organizations.
+    pub fn new(organizations_need_approval: bool) -> Self {
+        Self {
+            organizations_need_approval,
+            ..Self::default()
+        }
+    }
+
     pub fn add(&mut self, signature: &SignatureTimes) {
-        let kind = match SignatureKind::parse(&signature.kind) {
-            Some(SignatureKind::Individual) => Some(0),
-            Some(SignatureKind::Organization) => Some(1),
-            None => None,
+        let kind = match signature.kind {
+            SignatureKind::Individual => 0,
+            SignatureKind::Organization => 1,
         };
-        let state = SignatureState::ALL
+        if let Some(state) = SignatureState::ALL
             .iter()
-            .position(|state| state.as_str() == signature.state);
-        if let (Some(kind), Some(state)) = (kind, state) {
+            .position(|state| *state == signature.state)
+        {
             self.counts[state][kind] += 1;
         }
         *self
             .submitted
             .entry(signature.created_at.date())
             .or_default() += 1;
-        if let Some(counted_at) = signature.counted_at() {
+        if let Some(counted_at) = signature.counted_at(self.organizations_need_approval) {
             *self.counted.entry(counted_at.date()).or_default() += 1;
         }
     }
@@ -199,25 +224,30 @@ impl Tally {
                 }
             }
         }
-        Progress { counts, days }
+        Progress {
+            counts,
+            days,
+            organizations_need_approval: self.organizations_need_approval,
+        }
     }
 }
 
 /// Reads a letter's signatures in pages and tallies them.
 pub fn load(
     connection: &mut DbConnection,
-    letter_id: &str,
+    letter: &Letter,
     until: Option<NaiveDate>,
 ) -> Result<Progress, diesel::result::Error> {
     type Row = (
         String,
-        String,
-        String,
+        SignatureKind,
+        SignatureState,
         NaiveDateTime,
         Option<NaiveDateTime>,
         Option<NaiveDateTime>,
     );
-    let mut tally = Tally::default();
+    let letter_id = letter.id.as_str();
+    let mut tally = Tally::new(letter.organizations_need_approval);
     let mut after: Option<String> = None;
     loop {
         let mut query = signatures::table
@@ -253,22 +283,6 @@ pub fn load(
         }
     }
     Ok(tally.finish(until))
-}
-
-/// Escapes text for XML content and attribute values.
-pub fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The smallest round number (1, 2, 3, 4, 5, 6 or 8 times a power of ten) that is at least
@@ -352,7 +366,7 @@ pub fn render_svg_with_goal(
     goal: Option<i64>,
 ) -> String {
     let goal = goal.filter(|goal| *goal > 0);
-    let id = escape_xml(id);
+    let id = escape(id);
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -361,8 +375,8 @@ pub fn render_svg_with_goal(
     let _ = write!(
         svg,
         r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        escape_xml(title),
-        escape_xml(&match goal {
+        escape(title),
+        escape(&match goal {
             Some(goal) => format!("{} The goal is {}.", describe(progress), goal),
             None => describe(progress),
         })
@@ -525,7 +539,7 @@ fn axis(svg: &mut String, top: f64, height: f64, max: i64, name: &str) {
         LEFT - 6.0,
         bottom + 4.0,
         top - 8.0,
-        escape_xml(name)
+        escape(name)
     );
 }
 
@@ -544,13 +558,12 @@ mod tests {
 
     fn individual(created: NaiveDateTime, verified: Option<NaiveDateTime>) -> SignatureTimes {
         SignatureTimes {
-            kind: "individual".into(),
+            kind: SignatureKind::Individual,
             state: if verified.is_some() {
-                "verified"
+                SignatureState::Verified
             } else {
-                "pending"
-            }
-            .into(),
+                SignatureState::Pending
+            },
             created_at: created,
             verified_at: verified,
             approved_at: None,
@@ -558,7 +571,15 @@ mod tests {
     }
 
     fn tally(signatures: &[SignatureTimes], until: Option<NaiveDate>) -> Progress {
-        let mut tally = Tally::default();
+        tally_with(true, signatures, until)
+    }
+
+    fn tally_with(
+        organizations_need_approval: bool,
+        signatures: &[SignatureTimes],
+        until: Option<NaiveDate>,
+    ) -> Progress {
+        let mut tally = Tally::new(organizations_need_approval);
         for signature in signatures {
             tally.add(signature);
         }
@@ -578,15 +599,15 @@ mod tests {
                 ),
                 individual(at("2026-05-03", "10:00:00"), None),
                 SignatureTimes {
-                    kind: "organization".into(),
-                    state: "approved".into(),
+                    kind: SignatureKind::Organization,
+                    state: SignatureState::Approved,
                     created_at: at("2026-05-03", "11:00:00"),
                     verified_at: Some(at("2026-05-03", "11:10:00")),
                     approved_at: Some(at("2026-05-04", "12:00:00")),
                 },
                 SignatureTimes {
-                    kind: "organization".into(),
-                    state: "verified".into(),
+                    kind: SignatureKind::Organization,
+                    state: SignatureState::Verified,
                     created_at: at("2026-05-03", "12:00:00"),
                     verified_at: Some(at("2026-05-03", "12:10:00")),
                     approved_at: None,
@@ -594,6 +615,30 @@ mod tests {
             ],
             None,
         )
+    }
+
+    #[test]
+    fn the_chart_counts_what_the_total_counts_when_organizations_need_no_approval() {
+        let confirmed_organization = SignatureTimes {
+            kind: SignatureKind::Organization,
+            state: SignatureState::Verified,
+            created_at: at("2026-05-03", "12:00:00"),
+            verified_at: Some(at("2026-05-03", "12:10:00")),
+            approved_at: None,
+        };
+        let signatures = [
+            individual(
+                at("2026-05-01", "09:00:00"),
+                Some(at("2026-05-01", "09:05:00")),
+            ),
+            confirmed_organization,
+        ];
+        let open = tally_with(false, &signatures, None);
+        assert_eq!(open.counted(), 2);
+        assert_eq!(open.days.last().map(|day| day.total_counted), Some(2));
+        let reviewed = tally_with(true, &signatures, None);
+        assert_eq!(reviewed.counted(), 1);
+        assert_eq!(reviewed.days.last().map(|day| day.total_counted), Some(1));
     }
 
     #[test]
@@ -643,7 +688,7 @@ mod tests {
             at("2026-05-01", "09:00:00"),
             Some(at("2026-05-01", "10:00:00")),
         );
-        withdrawn.state = "withdrawn".into();
+        withdrawn.state = SignatureState::Withdrawn;
         let progress = tally(&[withdrawn], None);
         assert_eq!(progress.days.len(), 1);
         assert_eq!(progress.days[0].submitted, 1);

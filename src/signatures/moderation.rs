@@ -276,39 +276,7 @@ pub fn hide(
     reason: &str,
     actor: &crate::staff::Actor,
 ) -> Result<TakedownOutcome, diesel::result::Error> {
-    let Some(reason) = takedown_reason(reason) else {
-        return Ok(TakedownOutcome::ReasonRequired);
-    };
-    db::write_transaction(connection, |connection| {
-        let signature = match takedown_target(connection, letter, id)? {
-            Ok(signature) => signature,
-            Err(outcome) => return Ok(outcome),
-        };
-        // Not once a withdrawal or a removal won the race (nothing is left to hide).
-        let changed = diesel::update(signatures::table.find(&signature.id).filter(
-            signatures::state.ne_all([SignatureState::Withdrawn, SignatureState::Removed]),
-        ))
-        .set((
-            signatures::public.eq(false),
-            signatures::hidden_reason.eq(&reason),
-        ))
-        .execute(connection)?;
-        if changed == 0 {
-            return Ok(match takedown_target(connection, letter, id)? {
-                Err(outcome) => outcome,
-                Ok(_) => TakedownOutcome::Withdrawn,
-            });
-        }
-        crate::staff::audit::record(
-            connection,
-            actor,
-            "signature.hide",
-            Some(&letter.id),
-            Some(&signature.id),
-            &reason,
-        )?;
-        Ok(TakedownOutcome::Done)
-    })
+    takedown(connection, letter, id, reason, actor, Takedown::Hide)
 }
 
 /// Takes a signature out of the lists and the counts (spam, abuse), recording who did it
@@ -321,6 +289,25 @@ pub fn remove(
     reason: &str,
     actor: &crate::staff::Actor,
 ) -> Result<TakedownOutcome, diesel::result::Error> {
+    takedown(connection, letter, id, reason, actor, Takedown::Remove)
+}
+
+#[derive(Clone, Copy)]
+enum Takedown {
+    Hide,
+    Remove,
+}
+
+/// The one takedown transaction: find the signature on this letter, change it only if no
+/// withdrawal or removal won the race, and audit the change with the staff member's reason.
+fn takedown(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    id: &str,
+    reason: &str,
+    actor: &crate::staff::Actor,
+    kind: Takedown,
+) -> Result<TakedownOutcome, diesel::result::Error> {
     let Some(reason) = takedown_reason(reason) else {
         return Ok(TakedownOutcome::ReasonRequired);
     };
@@ -329,32 +316,53 @@ pub fn remove(
             Ok(signature) => signature,
             Err(outcome) => return Ok(outcome),
         };
-        let changed = diesel::update(
-            signatures::table
-                .find(&signature.id)
-                .filter(signatures::state.eq(signature.state)),
-        )
-        .set((
-            signatures::state.eq(SignatureState::Removed),
-            signatures::removed_at.eq(db::now()),
-            signatures::removed_by.eq(&actor.email),
-            signatures::removed_reason.eq(&reason),
-        ))
-        .execute(connection)?;
+        let changed = match kind {
+            // Not once a withdrawal or a removal won the race (nothing is left to hide).
+            Takedown::Hide => diesel::update(signatures::table.find(&signature.id).filter(
+                signatures::state.ne_all([SignatureState::Withdrawn, SignatureState::Removed]),
+            ))
+            .set((
+                signatures::public.eq(false),
+                signatures::hidden_reason.eq(&reason),
+            ))
+            .execute(connection)?,
+            Takedown::Remove => diesel::update(
+                signatures::table
+                    .find(&signature.id)
+                    .filter(signatures::state.eq(signature.state)),
+            )
+            .set((
+                signatures::state.eq(SignatureState::Removed),
+                signatures::removed_at.eq(db::now()),
+                signatures::removed_by.eq(&actor.email),
+                signatures::removed_reason.eq(&reason),
+            ))
+            .execute(connection)?,
+        };
         if changed == 0 {
             // Withdrawn or removed meanwhile.
             return Ok(match takedown_target(connection, letter, id)? {
                 Err(outcome) => outcome,
-                Ok(_) => TakedownOutcome::AlreadyRemoved,
+                Ok(_) => match kind {
+                    Takedown::Hide => TakedownOutcome::Withdrawn,
+                    Takedown::Remove => TakedownOutcome::AlreadyRemoved,
+                },
             });
         }
+        let (action, detail) = match kind {
+            Takedown::Hide => ("signature.hide", reason),
+            Takedown::Remove => (
+                "signature.remove",
+                format!("was {}: {reason}", signature.state),
+            ),
+        };
         crate::staff::audit::record(
             connection,
             actor,
-            "signature.remove",
+            action,
             Some(&letter.id),
             Some(&signature.id),
-            &format!("was {}: {reason}", signature.state),
+            &detail,
         )?;
         Ok(TakedownOutcome::Done)
     })

@@ -4,6 +4,7 @@
 
 pub mod email_address;
 pub mod form;
+pub mod html;
 pub mod language;
 pub mod network;
 pub mod text;

@@ -1,9 +1,10 @@
 //! Abuse resistance: floods, bots, blocked senders and spelling variants of one mailbox are
-//! stopped, and real signers are untouched.
+//! stopped, and real signers are untouched (a room behind one address signs with the
+//! shipped limits).
 
 use awc::http::StatusCode;
 
-use crate::helpers::{Backend, encode, spawn_app, spawn_app_with};
+use crate::helpers::{Backend, encode, form_time_signed, spawn_app, spawn_app_with, unix_now};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -13,7 +14,10 @@ on_both_backends!(
     spelling_variants_of_one_mailbox_are_one_signature,
     every_response_carries_security_headers,
     metrics_speak_prometheus,
+    a_room_behind_one_address_signs_while_a_script_gets_few_emails,
 );
+
+const SLUG: &str = "dear-president";
 
 fn behind_proxy(extra: &[(&str, &str)]) -> Vec<(&'static str, String)> {
     let mut settings: Vec<(&'static str, String)> =
@@ -322,5 +326,118 @@ async fn metrics_speak_prometheus(backend: Backend) {
     assert!(
         body.contains("route=\"/verify/{token}\""),
         "routes are patterns, never raw paths with tokens: {body}"
+    );
+}
+
+/// Campus or rally Wi-Fi, with the shipped limits.
+async fn a_room_behind_one_address_signs_while_a_script_gets_few_emails(backend: Backend) {
+    let defaults = undersigned::config::Settings::defaults_with(&[])
+        .expect("default settings")
+        .limits;
+    let burst = defaults.sign_burst as usize;
+    let per_minute = defaults.sign_per_minute as usize;
+    let per_mailbox = defaults.emails_per_address_per_hour as i64;
+    assert!(
+        burst + 10 * per_minute >= 200,
+        "200 people behind one address sign within 10 minutes: {burst} at once, then {per_minute} a minute"
+    );
+    let app = spawn_app_with(
+        backend,
+        &[
+            ("limits.trusted_proxies", r#"["127.0.0.1"]"#.to_owned()),
+            ("limits.sign_per_minute", per_minute.to_string()),
+            ("limits.sign_burst", burst.to_string()),
+            (
+                "limits.emails_per_address_per_hour",
+                per_mailbox.to_string(),
+            ),
+            (
+                "limits.min_form_seconds",
+                defaults.min_form_seconds.to_string(),
+            ),
+        ],
+    )
+    .await;
+    app.create_letter(SLUG, "open", "");
+    let secret = app.stored_form_secret().expect("the stored form secret");
+    // Everyone opened the page a little while ago.
+    let stamp = form_time_signed(&secret, &app.letter_id(SLUG), unix_now() - 30);
+    let room = "198.51.100.7";
+
+    let mut refused = None;
+    for n in 0..200 {
+        let name = format!("Person {n}");
+        let email = format!("person{n}@example.org");
+        let response = app
+            .post_form_from(
+                room,
+                &format!("/letters/{SLUG}/sign"),
+                encode(&[("name", &name), ("email", &email), ("t", &stamp)]),
+            )
+            .await;
+        if n < burst {
+            assert_eq!(
+                response.status,
+                StatusCode::SEE_OTHER,
+                "the first {burst} sign at once: {n}: {}",
+                response.body
+            );
+        } else if response.status == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some((response, name, email));
+            break;
+        }
+    }
+    assert!(app.signature_count() >= burst as i64);
+    let (page, name, email) = refused.expect("a flood beyond the quota is slowed down");
+    let wait: u64 = page
+        .headers
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!(
+        wait <= 60,
+        "the page asks for a minute at most; Retry-After {wait}"
+    );
+    assert!(page.body.contains("Please wait a minute"), "{}", page.body);
+    for value in [&name, &email] {
+        assert!(
+            page.body.contains(&format!("value=\"{value}\"")),
+            "kept {value}"
+        );
+    }
+    assert!(
+        page.body.contains("<h1>Protect the right to protest</h1>")
+            && page
+                .body
+                .contains(&format!("action=\"/letters/{SLUG}/sign#sign\"")),
+        "the answer is the letter with its form, ready to press Sign again"
+    );
+    let stored_before_script = app.signature_count();
+
+    // One script, many names, one mailbox: silent answers, and few emails.
+    for n in 0..(per_mailbox * 3) {
+        let response = app
+            .post_form_from(
+                "198.51.100.8",
+                &format!("/letters/{SLUG}/sign"),
+                encode(&[
+                    ("name", &format!("Fake Name {n}")),
+                    ("email", "target@example.org"),
+                    ("t", &stamp),
+                ]),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    }
+    let emails = app.outbox_count_to("target@example.org");
+    assert!(
+        (1..=per_mailbox).contains(&emails),
+        "{emails} emails to one mailbox; at most {per_mailbox} an hour"
+    );
+    assert_eq!(
+        app.signature_count(),
+        stored_before_script + 1,
+        "one mailbox, one signature"
     );
 }

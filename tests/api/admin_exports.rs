@@ -1,6 +1,6 @@
-//! Console: staff download exports (the same bytes as `undersigned export`), print the letter
-//! with its signatories, watch the progress chart, manage API tokens for scripts, and admins
-//! read the audit log.
+//! Console: staff download exports (the same bytes as `undersigned export`) from a page that
+//! starts from what counts, print the letter with its signatories, watch the progress chart
+//! (with its goal line), manage API tokens for scripts, and admins read the audit log.
 
 use awc::http::StatusCode;
 use diesel::prelude::*;
@@ -11,10 +11,13 @@ use crate::helpers::{Backend, Response, TestApp, read, spawn_app};
 use crate::on_both_backends;
 
 on_both_backends!(
+    the_export_page_starts_from_what_counts,
+    the_progress_chart_draws_the_goal,
     console_downloads_are_the_command_line_export_byte_for_byte,
     a_long_export_streams_in_pieces_and_stays_identical,
     the_print_view_lists_organizations_then_public_individuals,
     the_progress_page_draws_today_and_counts_every_state,
+    the_chart_and_the_total_agree_when_organizations_need_no_approval,
     an_api_token_exports_until_it_is_revoked,
     only_admins_read_the_audit_log,
     a_semicolon_cannot_smuggle_a_formula_into_a_spreadsheet,
@@ -355,6 +358,34 @@ async fn the_progress_page_draws_today_and_counts_every_state(backend: Backend) 
     assert!(empty.body.contains("No signatures yet."));
 }
 
+/// An organization confirmed while the letter still asked for approval, then the letter
+/// stops asking: the public total counts it, and so must the chart staff watch.
+async fn the_chart_and_the_total_agree_when_organizations_need_no_approval(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "organizations_need_approval = true");
+    app.sign_and_confirm(SLUG, "Ada Lovelace", "ada@example.org")
+        .await;
+    sign_as_organization(&app, "Friends of the Earth", "grace@foe.example").await;
+    {
+        let mut connection = app.connection();
+        diesel::update(letters::table.filter(letters::slug.eq(SLUG)))
+            .set(letters::organizations_need_approval.eq(false))
+            .execute(&mut *connection)
+            .expect("stop asking for approval");
+    }
+    let count = app.get(&format!("/letters/{SLUG}/count.json")).await;
+    assert_eq!(count.status, StatusCode::OK, "{}", count.body);
+    assert!(count.body.contains(r#""total":2"#), "{}", count.body);
+    let viewer = app.staff("viewer@coalition.test", "viewer").await;
+    let progress = viewer.get(&format!("/admin/letters/{SLUG}/progress")).await;
+    assert_eq!(progress.status, StatusCode::OK, "{}", progress.body);
+    assert!(
+        progress.body.contains("2 signatures submitted, 2 counted"),
+        "the chart counts what the total counts: {}",
+        progress.body
+    );
+}
+
 fn secret_in(body: &str) -> String {
     let pattern = regex::Regex::new(r"usg_[A-Za-z0-9_\-]+").expect("a valid pattern");
     pattern
@@ -570,4 +601,120 @@ async fn a_semicolon_cannot_smuggle_a_formula_into_a_spreadsheet(backend: Backen
         .map(|row| row.expect("a CSV row")[3].to_owned())
         .collect();
     assert!(names.contains(&"Ada;=1+1".to_owned()), "{names:?}");
+}
+
+async fn the_export_page_starts_from_what_counts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "organizations_need_approval = true");
+    app.sign_and_confirm(SLUG, "Ada Lovelace", "ada@example.org")
+        .await;
+    let pending = app
+        .sign(
+            SLUG,
+            &[("name", "Pending Person"), ("email", "pending@example.org")],
+        )
+        .await;
+    assert_eq!(pending.status, StatusCode::SEE_OTHER);
+    // An organization that confirmed by email and waits for staff: stored as verified, not
+    // counted.
+    let waiting = app
+        .sign(
+            SLUG,
+            &[
+                ("kind", "organization"),
+                ("name", "Wanda Waits"),
+                ("organization", "Waiting Org"),
+                ("email", "wanda@waiting.example"),
+            ],
+        )
+        .await;
+    assert_eq!(waiting.status, StatusCode::SEE_OTHER, "{}", waiting.body);
+    let mail = app
+        .wait_for_mails_to("wanda@waiting.example", 1)
+        .await
+        .remove(0);
+    let confirmed = app.post_form(&mail.link("/verify/"), "").await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+
+    let viewer = app.staff("viewer@coalition.test", "viewer").await;
+    let form = viewer
+        .get(&format!("/admin/letters/{SLUG}/exports"))
+        .await
+        .body;
+    assert!(
+        form.contains(r#"name="counted" value="yes" checked"#),
+        "{form}"
+    );
+    for unticked in [
+        "pending",
+        "verified",
+        "approved",
+        "rejected",
+        "withdrawn",
+        "removed",
+        "duplicate",
+    ] {
+        assert!(
+            form.contains(&format!(r#"name="state" value="{unticked}">"#)),
+            "{unticked} starts unticked"
+        );
+    }
+    assert!(form.contains("the signatures that count"), "{form}");
+    // The long command lines wrap instead of scrolling the page sideways.
+    assert_eq!(form.matches(r#"<pre class="wrap">"#).count(), 2);
+    let css = app.get("/static/style.css").await.body;
+    assert!(css.contains("pre.wrap { white-space: pre-wrap; overflow-wrap: anywhere; }"));
+
+    // What the form sends untouched: the confirmed person only, not the pending one and not
+    // the organization still awaiting approval.
+    let download = viewer
+        .get(&format!("/admin/letters/{SLUG}/export.csv?counted=yes"))
+        .await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert!(download.body.contains("ada@example.org"));
+    assert!(!download.body.contains("pending@example.org"));
+    assert!(!download.body.contains("wanda@waiting.example"));
+    // The command line says the same.
+    let cli = app.cli_ok(&["export", SLUG, "--counted"]);
+    assert!(cli.contains("ada@example.org"));
+    assert!(!cli.contains("wanda@waiting.example"));
+    // Unticked, everything.
+    let everything = viewer
+        .get(&format!("/admin/letters/{SLUG}/export.csv"))
+        .await;
+    assert!(everything.body.contains("wanda@waiting.example"));
+    assert!(everything.body.contains("pending@example.org"));
+    // A value that means nothing is refused, not read as "no".
+    let nonsense = viewer
+        .get(&format!("/admin/letters/{SLUG}/export.csv?counted=maybe"))
+        .await;
+    assert_eq!(
+        nonsense.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        nonsense.body
+    );
+}
+
+async fn the_progress_chart_draws_the_goal(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "goal = 500");
+    app.create_letter("no-goal", "open", "");
+    app.sign_and_confirm(SLUG, "Ada Lovelace", "ada@example.org")
+        .await;
+    app.sign_and_confirm("no-goal", "Ada Lovelace", "ada@example.org")
+        .await;
+    let viewer = app.staff("viewer@coalition.test", "viewer").await;
+    let with_goal = viewer
+        .get(&format!("/admin/letters/{SLUG}/progress"))
+        .await
+        .body;
+    assert!(with_goal.contains(r#"<g class="goal""#), "{with_goal}");
+    assert!(with_goal.contains(">Goal: 500</text>"));
+    assert!(
+        with_goal.contains("The goal is 500."),
+        "named for screen readers"
+    );
+    let without = viewer.get("/admin/letters/no-goal/progress").await.body;
+    assert!(!without.contains(r#"<g class="goal""#));
 }

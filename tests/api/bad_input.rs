@@ -1,11 +1,14 @@
-//! Every refusal is clear and leaves the data as it was.
+//! Every refusal is clear and leaves the data as it was; the sign endpoints read only real
+//! (urlencoded) forms.
+
+use std::time::Duration;
 
 use awc::http::StatusCode;
 use diesel::prelude::*;
 use undersigned::db::DbConnection;
 use undersigned::db::schema::signature_tokens;
 
-use crate::helpers::{Backend, spawn_app};
+use crate::helpers::{Backend, TestApp, encode, spawn_app};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -15,7 +18,10 @@ on_both_backends!(
     a_closed_letter_shows_its_list_but_takes_no_signatures,
     drafts_are_not_public,
     forged_and_expired_links_get_a_clear_page,
+    html_sign_endpoints_read_only_urlencoded_forms,
 );
+
+const SLUG: &str = "dear-president";
 
 async fn invalid_forms_come_back_with_a_message_per_field(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -261,4 +267,96 @@ async fn forged_and_expired_links_get_a_clear_page(backend: Backend) {
     let mails = app.wait_for_mails_to("ada@example.org", 2).await;
     let confirmed = app.post_form(&mails[1].link("/verify/"), "").await;
     assert!(confirmed.body.contains("Signature confirmed"));
+}
+
+/// Sends `body` with exactly these headers, as a cross-site page or a script could.
+fn post_raw(app: &TestApp, path: &str, content_type: Option<&str>, body: &str) -> u16 {
+    use std::io::{Read, Write};
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let content_type = content_type
+        .map(|value| format!("Content-Type: {value}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\n{content_type}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|status| status.parse().ok())
+        .unwrap_or_else(|| panic!("an HTTP answer: {answer}"))
+}
+
+async fn invite_link(app: &TestApp, slug: &str, member: &str, email: &str) -> String {
+    app.cli_ok(&["members", "add", member, "--email", email]);
+    app.cli_ok(&["invites", "send", slug, "--member", member]);
+    let mails = app.wait_for_mails_to(email, 1).await;
+    mails[0].link(&format!("/letters/{slug}/invite/"))
+}
+
+fn counts(app: &TestApp) -> (i64, i64, i64) {
+    (app.signature_count(), app.outbox_count(), app.token_count())
+}
+
+/// A cross-site page cannot make browsers sign with a `text/plain` body.
+async fn html_sign_endpoints_read_only_urlencoded_forms(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "");
+    let invite = invite_link(&app, SLUG, "Member Org", "member@org.example").await;
+    let pending = app
+        .sign(
+            SLUG,
+            &[("name", "Pending"), ("email", "pending@example.org")],
+        )
+        .await;
+    assert_eq!(pending.status, StatusCode::SEE_OTHER);
+    let stamp = app.form_time(SLUG).await;
+    let endpoints = [
+        (
+            format!("/letters/{SLUG}/sign"),
+            encode(&[("name", "Ada"), ("email", "ada@example.org"), ("t", &stamp)]),
+            StatusCode::SEE_OTHER,
+        ),
+        (
+            format!("/letters/{SLUG}/resend"),
+            encode(&[("email", "pending@example.org"), ("t", &stamp)]),
+            StatusCode::SEE_OTHER,
+        ),
+        (
+            invite.clone(),
+            encode(&[("name", "Grace"), ("public", "on"), ("t", &stamp)]),
+            StatusCode::OK,
+        ),
+    ];
+    for (path, body, _) in &endpoints {
+        let json_body = r#"{"name":"Ada","email":"ada@example.org"}"#;
+        for (content_type, body) in [
+            (Some("text/plain"), body.as_str()),
+            (Some("text/plain;charset=UTF-8"), body.as_str()),
+            (Some("application/json"), json_body),
+            (None, body.as_str()),
+        ] {
+            let before = counts(&app);
+            let status = post_raw(&app, path, content_type, body);
+            assert_eq!(status, 415, "{path} with {content_type:?}");
+            assert_eq!(
+                counts(&app),
+                before,
+                "{path} with {content_type:?}: nothing changed"
+            );
+        }
+    }
+    // The same bodies sent as forms are taken: only the content type was refused.
+    for (path, body, taken) in endpoints {
+        let response = app.post_form_raw(&path, body).await;
+        assert_eq!(response.status, taken, "{path}: {}", response.body);
+    }
+    assert_eq!(app.signature_count(), 3);
 }

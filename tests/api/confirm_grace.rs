@@ -1,6 +1,6 @@
 //! A signature made before a letter closed may be confirmed for `signing.confirm_grace_hours`
 //! (24) after the close, counted from the real close: archiving or editing the closed letter
-//! later does not start the grace again.
+//! later does not start the grace again. A closed letter sends no new links.
 
 use awc::http::StatusCode;
 use chrono::NaiveDateTime;
@@ -8,10 +8,13 @@ use diesel::prelude::*;
 use undersigned::db::DbConnection;
 use undersigned::db::schema::{letters, signatures};
 
-use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::helpers::{Backend, TestApp, encode, form_time_signed, spawn_app, unix_now};
 use crate::on_both_backends;
 
-on_both_backends!(archiving_a_closed_letter_later_does_not_restart_the_grace);
+on_both_backends!(
+    archiving_a_closed_letter_later_does_not_restart_the_grace,
+    a_closed_letter_takes_no_resend_and_confirms_only_within_the_grace,
+);
 
 const SLUG: &str = "dear-president";
 
@@ -122,5 +125,99 @@ async fn archiving_a_closed_letter_later_does_not_restart_the_grace(backend: Bac
         state_of(&app, "ada@example.org"),
         "pending",
         "nothing counted"
+    );
+}
+
+/// A closed letter stops changing, with a grace for late confirmations.
+async fn a_closed_letter_takes_no_resend_and_confirms_only_within_the_grace(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "");
+    let mut links = Vec::new();
+    for email in ["early@example.org", "late@example.org"] {
+        let signed = app
+            .sign(SLUG, &[("name", "Reader"), ("email", email)])
+            .await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER);
+        let mails = app.wait_for_mails_to(email, 1).await;
+        links.push(mails[0].link("/verify/"));
+    }
+    let editor = app.staff("editor@coalition.test", "editor").await;
+    let closed = editor
+        .post(
+            &format!("/admin/letters/{SLUG}/state"),
+            &[("to", "closed"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+
+    // A new link for a pending signature: refused, the letter has closed.
+    let secret = app.stored_form_secret().expect("the stored form secret");
+    let stamp = form_time_signed(&secret, &app.letter_id(SLUG), unix_now() - 30);
+    let outbox = app.outbox_count();
+    let resend = app
+        .post_form_raw(
+            &format!("/letters/{SLUG}/resend"),
+            encode(&[("email", "late@example.org"), ("t", &stamp)]),
+        )
+        .await;
+    assert_eq!(resend.status, StatusCode::CONFLICT, "{}", resend.body);
+    assert!(
+        resend
+            .body
+            .contains("This letter has closed and no longer takes signatures."),
+        "{}",
+        resend.body
+    );
+    assert_eq!(app.outbox_count(), outbox, "no new link sent");
+    let resend_page = app.get(&format!("/letters/{SLUG}/resend")).await;
+    assert!(resend_page.body.contains("no longer takes signatures"));
+
+    // Within the grace (24 hours by default), a signature made before the close is confirmed.
+    let early = app.post_form(&links[0], "").await;
+    assert_eq!(early.status, StatusCode::OK, "{}", early.body);
+    assert!(early.body.contains("Signature confirmed"), "{}", early.body);
+
+    // The letter closed 25 hours ago: too late.
+    let long_ago = undersigned::db::now() - chrono::Duration::hours(25);
+    diesel::update(letters::table.filter(letters::slug.eq(SLUG)))
+        .set((
+            letters::updated_at.eq(long_ago),
+            letters::closed_at.eq(long_ago),
+        ))
+        .execute(&mut *app.connection() as &mut DbConnection)
+        .expect("move the close back");
+    let page = app.get(&links[1]).await;
+    let late = app.post_form(&links[1], "").await;
+    assert_eq!(late.status, StatusCode::GONE, "{}", late.body);
+    assert!(
+        late.body.contains("This letter has closed"),
+        "{}",
+        late.body
+    );
+    assert!(
+        late.body
+            .contains("the time to confirm one made before it closed has passed"),
+        "{}",
+        late.body
+    );
+    // The link's page says so at once rather than offering a button that cannot work.
+    assert_eq!(page.status, StatusCode::GONE, "{}", page.body);
+    assert!(
+        page.body.contains("This letter has closed"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Confirm my signature"), "{}", page.body);
+    let states: Vec<(String, String)> = signatures::table
+        .select((signatures::email_normalized, signatures::state))
+        .order(signatures::email_normalized.asc())
+        .load(&mut *app.connection() as &mut DbConnection)
+        .expect("read signatures");
+    assert_eq!(
+        states,
+        vec![
+            ("early@example.org".to_owned(), "verified".to_owned()),
+            ("late@example.org".to_owned(), "pending".to_owned()),
+        ]
     );
 }

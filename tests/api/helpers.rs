@@ -3,7 +3,6 @@
 //! helpers that read like what a user does.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use awc::http::StatusCode;
@@ -14,7 +13,9 @@ use undersigned::db::{DbConnection, DbPool};
 use undersigned::letters::import;
 use undersigned::startup::Application;
 
-pub const PUBLIC_URL: &str = "http://letters.test";
+use crate::harness::{Config, SmtpSink, succeeded};
+
+pub use crate::harness::PUBLIC_URL;
 pub const POSTGRES_ENV: &str = "UNDERSIGNED_TEST_POSTGRES_URL";
 pub const METRICS_TOKEN: &str = "test-metrics-token";
 
@@ -226,27 +227,19 @@ pub fn letter_document(slug: &str, status: &str, extra_front_matter: &str) -> St
 }
 
 impl TestApp {
+    /// The binary on this app's database, as an operator runs it.
+    pub fn binary(&self) -> Config {
+        Config::new(&self.database_url)
+    }
+
     /// Runs the `undersigned` binary against this app's database, as an operator would.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
-        std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
-            .args(args)
-            .env("DATABASE_URL", &self.database_url)
-            .env("UNDERSIGNED_SERVER__PUBLIC_URL", PUBLIC_URL)
-            .env("UNDERSIGNED_LOG__LEVEL", "warn")
-            .output()
-            .expect("run the undersigned binary")
+        self.binary().cli(args)
     }
 
     /// Runs the binary, insists that it succeeded, and returns what it printed.
     pub fn cli_ok(&self, args: &[&str]) -> String {
-        let output = self.cli(args);
-        assert!(
-            output.status.success(),
-            "undersigned {args:?} failed: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        self.binary().cli_ok(args)
     }
 
     pub fn connection(&self) -> diesel::r2d2::PooledConnection<undersigned::db::ConnectionManager> {
@@ -533,67 +526,10 @@ fn percent(value: &str) -> String {
     out
 }
 
-/// An SMTP server in this process that keeps every message it receives.
-#[derive(Clone, Default)]
-pub struct SmtpSink {
-    pub received: Arc<Mutex<Vec<Vec<u8>>>>,
-    current: Vec<u8>,
-    /// Recipients at this domain are refused for good (SMTP 550).
-    pub refuse_domain: Option<String>,
-}
-
-impl mailin_embedded::Handler for SmtpSink {
-    fn rcpt(&mut self, to: &str) -> mailin_embedded::Response {
-        match &self.refuse_domain {
-            Some(domain) if to.to_lowercase().contains(domain.as_str()) => {
-                mailin_embedded::response::NO_MAILBOX
-            }
-            _ => mailin_embedded::response::OK,
-        }
-    }
-
-    fn data(&mut self, buffer: &[u8]) -> std::io::Result<()> {
-        self.current.extend_from_slice(buffer);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> mailin_embedded::Response {
-        let message = std::mem::take(&mut self.current);
-        if let Ok(mut received) = self.received.lock() {
-            received.push(message);
-        }
-        mailin_embedded::response::OK
-    }
-}
-
 impl SmtpSink {
-    /// Starts the server on a free loopback port; returns the sink and the `smtp://` url.
-    pub fn start() -> (SmtpSink, String) {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind SMTP port");
-        let port = listener.local_addr().expect("SMTP port").port();
-        let sink = SmtpSink::start_on(listener, None);
-        (sink, format!("smtp://127.0.0.1:{port}"))
-    }
-
-    /// Serves on `listener`, refusing recipients at `refuse_domain`.
-    pub fn start_on(listener: std::net::TcpListener, refuse_domain: Option<&str>) -> SmtpSink {
-        let sink = SmtpSink {
-            refuse_domain: refuse_domain.map(str::to_owned),
-            ..SmtpSink::default()
-        };
-        let mut server = mailin_embedded::Server::new(sink.clone());
-        server.with_name("smtp.test").with_tcp_listener(listener);
-        std::thread::spawn(move || {
-            let _ = server.serve();
-        });
-        sink
-    }
-
+    /// Every message received, parsed.
     pub fn emails(&self) -> Vec<Email> {
-        self.received
-            .lock()
-            .map(|received| received.iter().map(|raw| Email::parse(raw)).collect())
-            .unwrap_or_default()
+        self.raw().iter().map(|raw| Email::parse(raw)).collect()
     }
 }
 
@@ -609,27 +545,11 @@ pub struct StaffClient<'a> {
 impl TestApp {
     /// Creates a staff account the way an operator does (`undersigned staff add`).
     pub fn create_staff(&self, email: &str, role: &str) {
-        use std::io::Write;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
-            .args(["staff", "add", email, "--role", role])
-            .env("DATABASE_URL", &self.database_url)
-            .env("UNDERSIGNED_LOG__LEVEL", "warn")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("run staff add");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(format!("{STAFF_PASSWORD}\n").as_bytes())
-            .expect("write password");
-        let output = child.wait_with_output().expect("staff add finishes");
-        assert!(
-            output.status.success(),
-            "staff add failed: {}",
-            String::from_utf8_lossy(&output.stderr)
+        let args = ["staff", "add", email, "--role", role];
+        succeeded(
+            &args,
+            self.binary()
+                .cli_with_input(&args, &format!("{STAFF_PASSWORD}\n")),
         );
     }
 

@@ -3,7 +3,6 @@
 //! each race driven through both at once, many times. Whatever the interleaving, exactly one
 //! of two racing changes wins, nothing answers 5xx, and what the public sees matches the rows.
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use awc::http::StatusCode;
@@ -12,8 +11,9 @@ use futures_util::future::{join, join_all};
 use undersigned::db::DbConnection;
 use undersigned::db::schema::{audit_log, outbox, signature_tokens, signatures};
 
+use crate::harness::{Config, Server};
 use crate::helpers::{
-    Backend, PUBLIC_URL, Response, StaffClient, TestApp, encode, fresh_database_url, test_settings,
+    Backend, Response, StaffClient, TestApp, encode, fresh_database_url, test_settings,
 };
 use crate::on_both_backends;
 
@@ -28,71 +28,12 @@ on_both_backends!(
 const ROUNDS: usize = 40;
 const SLUG: &str = "many-instances";
 
-/// A `serve` process, killed when the test ends (also when it fails).
-struct Server {
-    child: Child,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Two instances on one database; `a` and `b` share the database and the mail folder.
 struct Cluster {
     a: TestApp,
     b: TestApp,
     _servers: Vec<Server>,
     _shared: tempfile::TempDir,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-fn start_server(database_url: &str, mail_dir: &std::path::Path, port: u16) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_undersigned"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("UNDERSIGNED_SERVER__BIND", format!("127.0.0.1:{port}"))
-        .env("UNDERSIGNED_SERVER__PUBLIC_URL", PUBLIC_URL)
-        .env("UNDERSIGNED_SERVER__WORKERS", "2")
-        .env("UNDERSIGNED_DATABASE__POOL_SIZE", "4")
-        .env("UNDERSIGNED_MAIL__TRANSPORT", "file")
-        .env("UNDERSIGNED_MAIL__FILE_DIR", mail_dir)
-        .env("UNDERSIGNED_LIMITS__MIN_FORM_SECONDS", "0")
-        .env("UNDERSIGNED_LIMITS__SIGN_PER_MINUTE", "1000000")
-        .env("UNDERSIGNED_LIMITS__SIGN_BURST", "1000000")
-        .env("UNDERSIGNED_LIMITS__VERIFY_PER_MINUTE", "1000000")
-        .env("UNDERSIGNED_LIMITS__VERIFY_BURST", "1000000")
-        .env("UNDERSIGNED_LIMITS__LOGIN_PER_MINUTE", "1000000")
-        .env("UNDERSIGNED_LIMITS__LOGIN_BURST", "1000000")
-        .env("UNDERSIGNED_LIMITS__EMAILS_PER_ADDRESS_PER_HOUR", "1000")
-        .env("UNDERSIGNED_LIMITS__EMAILS_PER_MINUTE", "1000000")
-        .env("UNDERSIGNED_LOG__LEVEL", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start undersigned serve");
-    Server { child }
-}
-
-async fn wait_until_healthy(client: &awc::Client, base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(response) = client.get(format!("{base}/healthz")).send().await
-            && response.status() == StatusCode::OK
-        {
-            return;
-        }
-        assert!(Instant::now() < deadline, "{base} did not come up");
-        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 fn client() -> awc::Client {
@@ -109,20 +50,18 @@ async fn two_instances(backend: Backend) -> Cluster {
     let shared = tempfile::tempdir().expect("temporary directory");
     let mail_dir = shared.path().join("mail");
     let database_url = fresh_database_url(backend, shared.path());
-    let (addresses, servers) = match backend {
+    let (addresses, servers): (Vec<String>, Vec<Server>) = match backend {
         Backend::Postgres => {
-            let ports = [free_port(), free_port()];
-            let servers: Vec<Server> = ports
-                .iter()
-                .map(|port| start_server(&database_url, &mail_dir, *port))
-                .collect();
-            let addresses: Vec<String> = ports
-                .iter()
-                .map(|port| format!("http://127.0.0.1:{port}"))
-                .collect();
-            for address in &addresses {
-                wait_until_healthy(&client(), address).await;
+            let binary = Config::new(&database_url)
+                .mail_files(&mail_dir)
+                .unlimited()
+                .set("server.workers", 2)
+                .set("database.pool_size", 4);
+            let mut servers = vec![binary.spawn(), binary.spawn()];
+            for server in &mut servers {
+                server.ready().await;
             }
+            let addresses = servers.iter().map(Server::address).collect();
             (addresses, servers)
         }
         Backend::Sqlite => {

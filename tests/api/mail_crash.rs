@@ -4,14 +4,13 @@
 //! after SIGTERM).
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use undersigned::mail::outbox::{self, OutboxState};
 use undersigned::mail::{MailContent, OutgoingMail};
 
-use crate::helpers::{Backend, Email, fresh_database_url};
+use crate::harness::{Config, Server, SmtpSink, wait_until};
+use crate::helpers::{Backend, fresh_database_url};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -23,101 +22,24 @@ on_both_backends!(
 const MESSAGES: usize = 600;
 pub(crate) const CONCURRENCY: usize = 4;
 
-/// An SMTP server that takes a moment per message, as a real one does, so that a kill lands
+/// A sink that takes a moment per message, as a real SMTP server does, so that a kill lands
 /// in the middle of the backlog.
-#[derive(Clone, Default)]
-pub(crate) struct SlowSink {
-    received: Arc<Mutex<Vec<Vec<u8>>>>,
-    current: Vec<u8>,
+pub(crate) fn slow_sink() -> (SmtpSink, String) {
+    SmtpSink::new()
+        .slow(Duration::from_millis(5))
+        .connections(2 * CONCURRENCY)
+        .start()
 }
 
-impl mailin_embedded::Handler for SlowSink {
-    fn data(&mut self, buffer: &[u8]) -> std::io::Result<()> {
-        self.current.extend_from_slice(buffer);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> mailin_embedded::Response {
-        std::thread::sleep(Duration::from_millis(5));
-        let message = std::mem::take(&mut self.current);
-        if let Ok(mut received) = self.received.lock() {
-            received.push(message);
-        }
-        mailin_embedded::response::OK
-    }
-}
-
-impl SlowSink {
-    pub(crate) fn start() -> (SlowSink, String) {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind SMTP port");
-        let port = listener.local_addr().expect("SMTP port").port();
-        let sink = SlowSink::default();
-        let mut server = mailin_embedded::Server::new(sink.clone());
-        server
-            .with_name("smtp.test")
-            .with_num_threads(2 * CONCURRENCY as u32)
-            .with_tcp_listener(listener);
-        std::thread::spawn(move || {
-            let _ = server.serve();
-        });
-        (sink, format!("smtp://127.0.0.1:{port}"))
-    }
-
-    pub(crate) fn count(&self) -> usize {
-        self.received
-            .lock()
-            .map(|received| received.len())
-            .unwrap_or(0)
-    }
-
-    /// How many times each Message-ID arrived.
-    pub(crate) fn arrivals(&self) -> HashMap<String, usize> {
-        let mut arrivals = HashMap::new();
-        let received = self
-            .received
-            .lock()
-            .map(|received| received.clone())
-            .unwrap_or_default();
-        for raw in received {
-            *arrivals.entry(Email::parse(&raw).message_id).or_insert(0) += 1;
-        }
-        arrivals
-    }
-}
-
-pub(crate) struct Server {
-    pub(crate) child: Child,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-pub(crate) fn start_server(database_url: &str, smtp_url: &str) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_undersigned"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("UNDERSIGNED_SERVER__BIND", "127.0.0.1:0")
-        .env("UNDERSIGNED_SERVER__PUBLIC_URL", crate::helpers::PUBLIC_URL)
-        .env("UNDERSIGNED_SERVER__SECRET", "mail-crash-secret")
-        .env("UNDERSIGNED_MAIL__TRANSPORT", "smtp")
-        .env("UNDERSIGNED_MAIL__SMTP_URL", smtp_url)
-        .env(
-            "UNDERSIGNED_MAIL__FROM",
-            "Coalition <letters@coalition.test>",
-        )
-        .env("UNDERSIGNED_MAIL__CONCURRENCY", CONCURRENCY.to_string())
-        .env("UNDERSIGNED_MAIL__CLAIM_LEASE_SECONDS", "2")
-        .env("UNDERSIGNED_LIMITS__EMAILS_PER_MINUTE", "1000000")
-        .env("UNDERSIGNED_LOG__LEVEL", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start undersigned serve");
-    Server { child }
+/// The binary as these tests run it: sending over SMTP with `CONCURRENCY` slots and a short
+/// claim lease (so that a dead instance's claims are taken over quickly).
+pub(crate) fn sending(database_url: &str, smtp_url: &str) -> Config {
+    Config::new(database_url)
+        .smtp(smtp_url)
+        .set("server.secret", "mail-crash-secret")
+        .set("mail.concurrency", CONCURRENCY)
+        .set("mail.claim_lease_seconds", 2)
+        .set("limits.emails_per_minute", 1_000_000)
 }
 
 /// A database with the schema and a backlog of `MESSAGES` confirmation emails.
@@ -143,14 +65,6 @@ fn database_with_backlog(backend: Backend, directory: &std::path::Path) -> Strin
     database_url
 }
 
-pub(crate) async fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + limit;
-    while !done() {
-        assert!(Instant::now() < deadline, "timed out waiting: {what}");
-        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 fn states(database_url: &str) -> HashMap<OutboxState, usize> {
     use diesel::prelude::*;
     use undersigned::db::schema::outbox;
@@ -170,10 +84,10 @@ fn states(database_url: &str) -> HashMap<OutboxState, usize> {
 /// Delivers the rest after a restart and returns how often each message arrived.
 async fn restart_and_deliver_everything(
     database_url: &str,
-    sink: &SlowSink,
-    smtp_url: &str,
+    sink: &SmtpSink,
+    server: &mut Server,
 ) -> HashMap<String, usize> {
-    let _restarted = start_server(database_url, smtp_url);
+    server.restart().await;
     wait_until(
         "every message delivered after the restart",
         Duration::from_secs(90),
@@ -198,23 +112,22 @@ async fn restart_and_deliver_everything(
 async fn sigkill_mid_delivery_resends_at_most_the_messages_in_flight(backend: Backend) {
     let directory = tempfile::tempdir().expect("temporary directory");
     let database_url = database_with_backlog(backend, directory.path());
-    let (sink, smtp_url) = SlowSink::start();
+    let (sink, smtp_url) = slow_sink();
 
-    let mut server = start_server(&database_url, &smtp_url);
+    let mut server = sending(&database_url, &smtp_url).start().await;
     wait_until("delivery under way", Duration::from_secs(30), || {
         sink.count() >= 60
     })
     .await;
     // SIGKILL: no chance to record anything more.
-    let _ = server.child.kill();
-    let _ = server.child.wait();
+    server.sigkill();
     let at_kill = sink.count();
     assert!(
         at_kill < MESSAGES,
         "the kill landed mid-delivery ({at_kill} of {MESSAGES})"
     );
 
-    let arrivals = restart_and_deliver_everything(&database_url, &sink, &smtp_url).await;
+    let arrivals = restart_and_deliver_everything(&database_url, &sink, &mut server).await;
     let twice: Vec<(&String, &usize)> = arrivals.iter().filter(|(_, count)| **count > 1).collect();
     assert!(
         twice.len() <= CONCURRENCY && twice.iter().all(|(_, count)| **count == 2),
@@ -227,30 +140,15 @@ async fn sigkill_mid_delivery_resends_at_most_the_messages_in_flight(backend: Ba
 async fn sigterm_mid_delivery_finishes_in_flight_messages_and_resends_none(backend: Backend) {
     let directory = tempfile::tempdir().expect("temporary directory");
     let database_url = database_with_backlog(backend, directory.path());
-    let (sink, smtp_url) = SlowSink::start();
+    let (sink, smtp_url) = slow_sink();
 
-    let mut server = start_server(&database_url, &smtp_url);
+    let mut server = sending(&database_url, &smtp_url).start().await;
     wait_until("delivery under way", Duration::from_secs(30), || {
         sink.count() >= 60
     })
     .await;
-    let terminated = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .expect("send SIGTERM");
-    assert!(terminated.success());
-    let exited = Instant::now();
-    loop {
-        if let Some(status) = server.child.try_wait().expect("wait for the server") {
-            assert!(status.success(), "a graceful stop exits cleanly: {status}");
-            break;
-        }
-        assert!(
-            exited.elapsed() < Duration::from_secs(20),
-            "the server kept running after SIGTERM"
-        );
-        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
-    }
+    let status = server.sigterm().await;
+    assert!(status.success(), "a graceful stop exits cleanly: {status}");
     let at_stop = sink.count();
     assert!(
         at_stop < MESSAGES,
@@ -268,7 +166,7 @@ async fn sigterm_mid_delivery_finishes_in_flight_messages_and_resends_none(backe
         "nothing is left claimed: {recorded:?}"
     );
 
-    let arrivals = restart_and_deliver_everything(&database_url, &sink, &smtp_url).await;
+    let arrivals = restart_and_deliver_everything(&database_url, &sink, &mut server).await;
     let twice: Vec<(&String, &usize)> = arrivals.iter().filter(|(_, count)| **count > 1).collect();
     assert!(
         twice.is_empty(),
@@ -284,16 +182,16 @@ async fn one_of_two_instances_killed_mid_delivery_the_other_finishes_and_resends
 ) {
     let directory = tempfile::tempdir().expect("temporary directory");
     let database_url = database_with_backlog(backend, directory.path());
-    let (sink, smtp_url) = SlowSink::start();
+    let (sink, smtp_url) = slow_sink();
 
-    let mut doomed = start_server(&database_url, &smtp_url);
-    let _survivor = start_server(&database_url, &smtp_url);
+    let binary = sending(&database_url, &smtp_url);
+    let mut doomed = binary.start().await;
+    let _survivor = binary.start().await;
     wait_until("delivery under way", Duration::from_secs(30), || {
         sink.count() >= 60
     })
     .await;
-    let _ = doomed.child.kill();
-    let _ = doomed.child.wait();
+    doomed.sigkill();
     let at_kill = sink.count();
     assert!(
         at_kill < MESSAGES,

@@ -2,12 +2,15 @@
 //! PostgreSQL when UNDERSIGNED_TEST_POSTGRES_URL is set), real email through the file
 //! transport or an SMTP conversation.
 
+mod harness;
 mod helpers;
 
 mod abuse;
 mod admin_exports;
+mod admin_letter_editor;
 mod admin_letters;
 mod admin_moderation;
+mod admin_review;
 mod admission;
 mod auth_hardening;
 mod bad_input;
@@ -15,9 +18,9 @@ mod campaign;
 mod card;
 mod cli;
 mod confirm_grace;
-mod console_fixes;
 mod delivered;
 mod embed;
+mod form_stamps;
 mod html_validity;
 mod instances;
 mod interface_languages;
@@ -39,9 +42,7 @@ mod shared_limits;
 mod sharing;
 mod sign_flow;
 mod signature_links;
-mod signer_fixes;
 mod signer_pages;
-mod signing_hardening;
 mod squatting;
 mod staff_auth;
 mod tallies;

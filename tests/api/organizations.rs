@@ -1,4 +1,5 @@
-//! Organizations co-sign: public sign-ons with staff approval, the member roster, invites.
+//! Organizations co-sign: public sign-ons with staff approval, the member roster, invites, and
+//! a website typed without https:// stored and exported as a web address.
 
 use awc::http::StatusCode;
 use diesel::prelude::*;
@@ -19,7 +20,11 @@ on_both_backends!(
     invite_status_and_reminders_follow_each_member,
     invited_sign_ons_wait_for_approval_when_the_letter_says_so,
     staff_choose_the_order_of_organizations,
+    a_bare_domain_is_stored_and_exported_as_a_web_address,
+    a_website_that_is_not_a_web_address_is_refused_and_nothing_is_stored,
 );
+
+const SLUG: &str = "dear-president";
 
 async fn staff_choose_the_order_of_organizations(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -502,4 +507,113 @@ async fn invited_sign_ons_wait_for_approval_when_the_letter_says_so(backend: Bac
     assert!(status.contains("pending approval"), "{status}");
     let page = app.get("/letters/coalition").await;
     assert!(!page.body.contains("<strong>Careful Org</strong>"));
+}
+
+fn websites(app: &TestApp) -> Vec<Option<String>> {
+    signatures::table
+        .order(signatures::id.asc())
+        .select(signatures::website)
+        .load(&mut *app.connection() as &mut DbConnection)
+        .expect("read websites")
+}
+
+async fn sign_organization(app: &TestApp, organization: &str, email: &str, website: &str) -> u16 {
+    app.sign(
+        SLUG,
+        &[
+            ("kind", "organization"),
+            ("organization", organization),
+            ("name", "Grace Hopper"),
+            ("email", email),
+            ("website", website),
+            ("public", "on"),
+        ],
+    )
+    .await
+    .status
+    .as_u16()
+}
+
+async fn a_bare_domain_is_stored_and_exported_as_a_web_address(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "organizations_need_approval = false");
+    assert_eq!(
+        sign_organization(
+            &app,
+            "Friends of the Earth",
+            "grace@foe.example",
+            "example.org"
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        sign_organization(
+            &app,
+            "Greenpeace",
+            "ada@gp.example",
+            " www.example.org/path "
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        websites(&app),
+        vec![
+            Some("https://example.org".to_owned()),
+            Some("https://www.example.org/path".to_owned())
+        ]
+    );
+    let export = app.cli_ok(&["export", SLUG, "--format", "csv", "--state", "pending"]);
+    assert!(export.contains("https://example.org"), "{export}");
+    assert!(export.contains("https://www.example.org/path"), "{export}");
+}
+
+async fn a_website_that_is_not_a_web_address_is_refused_and_nothing_is_stored(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "organizations_need_approval = false");
+    for hostile in [
+        "javascript:alert(1)",
+        "example.org<script>",
+        "example.org\"onmouseover=alert(1)",
+        "data:text/html,hi",
+        "example",
+    ] {
+        let response = app
+            .sign(
+                SLUG,
+                &[
+                    ("kind", "organization"),
+                    ("organization", "Friends of the Earth"),
+                    ("name", "Grace Hopper"),
+                    ("email", "grace@foe.example"),
+                    ("website", hostile),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{hostile}"
+        );
+        assert!(
+            response
+                .body
+                .contains(r#"<p class="field-error" id="website-error">"#),
+            "{hostile}: {}",
+            response.body
+        );
+        assert!(
+            !response.body.contains("<script>"),
+            "{hostile} comes back escaped"
+        );
+        // The field stays visible while it carries its error, whatever the kind.
+        assert!(
+            response
+                .body
+                .contains(r#"<div class="field only-organization invalid">"#)
+        );
+    }
+    assert_eq!(app.signature_count(), 0);
+    assert_eq!(app.outbox_count(), 0);
 }

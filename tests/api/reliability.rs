@@ -1,7 +1,6 @@
 //! Nothing is lost: emails wait out an SMTP outage, a crash loses no acknowledged signature,
 //! and a lost confirmation link can be replaced.
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use awc::http::StatusCode;
@@ -9,7 +8,8 @@ use diesel::prelude::*;
 use undersigned::db::DbConnection;
 use undersigned::db::schema::{outbox, signatures};
 
-use crate::helpers::{Backend, Email, SmtpSink, encode, spawn_app, spawn_app_with};
+use crate::harness::{Config, SmtpSink};
+use crate::helpers::{Backend, Email, encode, spawn_app, spawn_app_with};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -138,7 +138,9 @@ async fn email_waits_out_an_smtp_outage_and_permanent_refusals_stop(backend: Bac
 
     // The server comes back; it refuses one mailbox for good.
     let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("rebind the SMTP port");
-    let sink = SmtpSink::start_on(listener, Some("nowhere.example"));
+    let sink = SmtpSink::new()
+        .refusing("nowhere.example")
+        .start_on(listener);
     let deadline = Instant::now() + Duration::from_secs(30);
     let mail = loop {
         if let Some(mail) = sink
@@ -195,52 +197,6 @@ async fn email_waits_out_an_smtp_outage_and_permanent_refusals_stop(backend: Bac
     assert!(status.contains("failed: 1"), "{status}");
 }
 
-struct Server {
-    child: Child,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server(directory: &std::path::Path, database_url: &str, port: u16) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_undersigned"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("UNDERSIGNED_SERVER__BIND", format!("127.0.0.1:{port}"))
-        .env("UNDERSIGNED_SERVER__PUBLIC_URL", crate::helpers::PUBLIC_URL)
-        .env("UNDERSIGNED_SERVER__SECRET", "crash-test-secret")
-        .env("UNDERSIGNED_MAIL__TRANSPORT", "file")
-        .env("UNDERSIGNED_MAIL__FILE_DIR", directory.join("mail"))
-        .env("UNDERSIGNED_MAIL__CLAIM_LEASE_SECONDS", "2")
-        .env("UNDERSIGNED_LIMITS__MIN_FORM_SECONDS", "0")
-        .env("UNDERSIGNED_LIMITS__SIGN_PER_MINUTE", "1000000")
-        .env("UNDERSIGNED_LIMITS__SIGN_BURST", "1000000")
-        .env("UNDERSIGNED_LIMITS__EMAILS_PER_MINUTE", "1000000")
-        .env("UNDERSIGNED_LOG__LEVEL", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start undersigned serve");
-    Server { child }
-}
-
-async fn wait_until_healthy(client: &awc::Client, base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(response) = client.get(format!("{base}/healthz")).send().await
-            && response.status() == StatusCode::OK
-        {
-            return;
-        }
-        assert!(Instant::now() < deadline, "the server did not come up");
-        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// Runs the real binary under concurrent signing, kills it with SIGKILL, restarts it, and
 /// checks that every acknowledged signature is stored and every queued email goes out.
 #[actix_web::test]
@@ -253,25 +209,19 @@ async fn a_crash_loses_no_acknowledged_signature_and_no_email() {
         crate::helpers::letter_document("crash-letter", "open", ""),
     )
     .expect("write the letter");
-    let imported = Command::new(env!("CARGO_BIN_EXE_undersigned"))
-        .args(["letters", "import", &letter.display().to_string()])
-        .env("DATABASE_URL", &database_url)
-        .env("UNDERSIGNED_LOG__LEVEL", "warn")
-        .output()
-        .expect("import");
-    assert!(imported.status.success());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
+    let binary = Config::new(&database_url)
+        .mail_files(&directory.path().join("mail"))
+        .unlimited()
+        .set("server.secret", "crash-test-secret")
+        .set("mail.claim_lease_seconds", 2);
+    binary.cli_ok(&["letters", "import", &letter.display().to_string()]);
     let client = awc::Client::builder()
         .disable_redirects()
         .timeout(Duration::from_secs(5))
         .finish();
 
-    let mut server = start_server(directory.path(), &database_url, port);
-    wait_until_healthy(&client, &base).await;
+    let mut server = binary.start().await;
+    let base = server.address();
     let page = crate::helpers::read(
         client
             .get(format!("{base}/letters/crash-letter"))
@@ -315,8 +265,7 @@ async fn a_crash_loses_no_acknowledged_signature_and_no_email() {
     let killer = async {
         actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
         // SIGKILL: no chance to flush or finish anything.
-        let _ = server.child.kill();
-        let _ = server.child.wait();
+        server.sigkill();
     };
     futures_util::future::join(futures_util::future::join_all(signers), killer).await;
     let acknowledged = acknowledged.borrow().clone();
@@ -326,8 +275,7 @@ async fn a_crash_loses_no_acknowledged_signature_and_no_email() {
         acknowledged.len()
     );
 
-    let _restarted = start_server(directory.path(), &database_url, port);
-    wait_until_healthy(&client, &base).await;
+    server.restart().await;
     let pool = undersigned::db::connect(&database_url, 1).expect("open the database");
     let stored: Vec<String> = signatures::table
         .select(signatures::email_normalized)

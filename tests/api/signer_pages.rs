@@ -1,9 +1,11 @@
-//! What a person signing meets when something goes wrong: the error summary, every error
-//! tied to its field, a reload of the failed submit, counts in words that agree.
+//! What a person signing meets: the error summary, every error tied to its field, a reload of
+//! the failed submit, counts in words that agree; a form that speaks to the kind chosen
+//! without script, a progress bar that shows a sliver, times in the site's date style, and
+//! open letters listed before closed ones.
 
 use awc::http::StatusCode;
 
-use crate::helpers::{Backend, TestApp, encode, spawn_app};
+use crate::helpers::{Backend, TestApp, encode, spawn_app, spawn_app_with};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -14,7 +16,13 @@ on_both_backends!(
     counts_agree_with_their_number,
     a_page_number_that_is_not_a_number_gets_the_styled_400_page,
     the_signatories_page_links_to_the_form_while_it_takes_signatures,
+    the_form_speaks_to_the_kind_chosen_without_script,
+    the_progress_bar_shows_a_sliver_and_what_is_left,
+    every_public_time_has_a_datetime_and_the_site_date_style,
+    the_index_lists_open_letters_before_closed_ones,
 );
+
+const SLUG: &str = "dear-president";
 
 /// The part of the page between `start` and the next `end`.
 fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
@@ -329,4 +337,155 @@ async fn the_signatories_page_links_to_the_form_while_it_takes_signatures(backen
     let closed = app.get("/letters/finished/signatories").await;
     assert_eq!(closed.status, StatusCode::OK);
     assert!(!closed.body.contains("Sign this letter"), "{}", closed.body);
+}
+
+async fn the_form_speaks_to_the_kind_chosen_without_script(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "");
+    let page = app.get(&format!("/letters/{SLUG}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains(r#"class="sign-form kind-choice""#), "{body}");
+    assert!(
+        body.contains(r#"id="kind-organization" type="radio" name="kind" value="organization""#)
+    );
+    assert!(body.contains(r#"<span class="if-person">Your name</span>"#));
+    assert!(body.contains(r#"<span class="if-organization">Name of the person signing</span>"#));
+    assert!(body.contains(r#"<div class="field only-organization">"#));
+    assert!(body.contains(r#"City <span class="hint">(optional)</span>"#));
+    assert!(body.contains(r#"Country <span class="hint">(optional)</span>"#));
+    // The stylesheet follows the ticked button; without :has() everything shows, with hints.
+    let css = app.get("/static/style.css").await.body;
+    assert!(css.contains("@supports selector(:has(*))"));
+    assert!(css.contains(".sign-form.kind-choice:has(#kind-organization:checked) .if-organization { display: inline; }"));
+    assert!(css.contains(
+        ".sign-form.kind-choice:not(:has(#kind-organization:checked)) .only-organization:not(.invalid) { display: none; }"
+    ));
+    // Sticky only where the whole panel fits.
+    assert!(css.contains("@media (min-width: 52rem) and (min-height: 1500px)"));
+    // The jump to the form is there on every screen, out of sight until it takes focus.
+    assert!(body.contains(r##"<p class="jump"><a href="#sign">"##));
+    assert!(css.contains(".jump:not(:focus-within) { position: absolute;"));
+
+    // A letter only organizations sign says so in its wording from the start.
+    app.create_letter(
+        "organizations-only",
+        "open",
+        "accepts_individuals = false\naccepts_organizations = true",
+    );
+    let organizations = app.get("/letters/organizations-only").await.body;
+    assert!(organizations.contains(r#"class="sign-form kind-organization""#));
+    // A letter only people sign has no website field.
+    app.create_letter(
+        "people-only",
+        "open",
+        "accepts_individuals = true\naccepts_organizations = false",
+    );
+    let people = app.get("/letters/people-only").await.body;
+    assert!(people.contains(r#"class="sign-form kind-individual""#));
+    assert!(!people.contains(r#"id="website""#));
+
+    // After a failed submit for an organization the choice is still ticked.
+    let failed = app
+        .sign(
+            SLUG,
+            &[
+                ("kind", "organization"),
+                ("name", "Grace"),
+                ("email", "grace@foe.example"),
+            ],
+        )
+        .await;
+    assert_eq!(failed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(failed.body.contains(r#"value="organization" checked"#));
+    assert!(failed.body.contains(r#"<aside class="sign has-problems""#));
+}
+
+fn bar_value(body: &str) -> &str {
+    body.split(r#"<progress class="progress" max="100" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no progress bar in {body}"))
+}
+
+async fn the_progress_bar_shows_a_sliver_and_what_is_left(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "goal = 500");
+    let empty = app.get(&format!("/letters/{SLUG}")).await.body;
+    assert_eq!(bar_value(&empty), "0");
+    assert!(empty.contains("Goal: 500 · 500 to go"), "{empty}");
+    app.sign_and_confirm(SLUG, "Ada Lovelace", "ada@example.org")
+        .await;
+    app.sign_and_confirm(SLUG, "Grace Hopper", "grace@example.org")
+        .await;
+    app.sign_and_confirm(SLUG, "Katherine Johnson", "katherine@example.org")
+        .await;
+    app.wait_for_public_total(SLUG, 3).await;
+    let three = app.get(&format!("/letters/{SLUG}")).await.body;
+    assert_eq!(bar_value(&three), "1", "3 of 500 is not an empty bar");
+    let css = app.get("/static/style.css").await.body;
+    assert!(
+        css.contains(
+            r#"progress.progress:not([value="0"])::-webkit-progress-value { min-width: .7em; }"#
+        ),
+        "a sliver at least"
+    );
+    assert!(three.contains("Goal: 500 · 497 to go"), "{three}");
+}
+
+/// Every `<time` in `body` carries a machine-readable `datetime`.
+fn assert_times_have_datetime(body: &str) -> usize {
+    let times: Vec<&str> = body.split("<time").skip(1).collect();
+    for time in &times {
+        assert!(time.starts_with(" datetime=\""), "<time{time}");
+    }
+    times.len()
+}
+
+async fn every_public_time_has_a_datetime_and_the_site_date_style(backend: Backend) {
+    let app = spawn_app_with(backend, &[("site.date_style", "iso".to_owned())]).await;
+    app.create_letter(SLUG, "open", "closes_at = 2099-12-31T18:00:00Z");
+    let letter = app.get(&format!("/letters/{SLUG}")).await.body;
+    assert_eq!(assert_times_have_datetime(&letter), 2, "{letter}");
+    assert!(letter.contains(">2099-12-31 18:00 UTC</time>"), "{letter}");
+    let versions = app.get(&format!("/letters/{SLUG}/versions")).await.body;
+    assert!(assert_times_have_datetime(&versions) >= 1, "{versions}");
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    assert!(versions.contains(&format!("\">{today} ")), "{versions}");
+    let hash = versions
+        .split(&format!("/letters/{SLUG}/versions/"))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to a version")
+        .to_owned();
+    let version = app
+        .get(&format!("/letters/{SLUG}/versions/{hash}"))
+        .await
+        .body;
+    assert!(assert_times_have_datetime(&version) >= 2, "{version}");
+    for path in ["/", &format!("/letters/{SLUG}/signatories")] {
+        assert_times_have_datetime(&app.get(path).await.body);
+    }
+}
+
+async fn the_index_lists_open_letters_before_closed_ones(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter("still-open", "open", "");
+    // Created later, so newer: without the rule it would come first.
+    app.create_letter("already-closed", "closed", "");
+    app.create_letter("also-open", "open", "");
+    let index = app.get("/").await.body;
+    let position = |slug: &str| {
+        index
+            .find(&format!("href=\"/letters/{slug}\""))
+            .unwrap_or_else(|| panic!("{slug} is not listed: {index}"))
+    };
+    assert!(
+        position("also-open") < position("already-closed"),
+        "{index}"
+    );
+    assert!(
+        position("still-open") < position("already-closed"),
+        "{index}"
+    );
 }

@@ -7,8 +7,6 @@
 //! second time, and the update ends sent.
 
 use std::collections::{HashMap, HashSet};
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
@@ -16,8 +14,9 @@ use undersigned::db::DbConnection;
 use undersigned::db::schema::{outbox, updates};
 use undersigned::mail::outbox::OutboxState;
 
-use crate::helpers::{Backend, Email, fresh_database_url};
-use crate::mail_crash::{CONCURRENCY, start_server, wait_until};
+use crate::harness::{Config, SmtpSink, wait_until};
+use crate::helpers::{Backend, fresh_database_url};
+use crate::mail_crash::{CONCURRENCY, sending};
 use crate::on_both_backends;
 
 on_both_backends!(killed_while_queueing_and_while_sending_every_signer_gets_the_update_once,);
@@ -30,70 +29,6 @@ const SIGNATURES: usize = 120_000;
 const EVERY: usize = 40;
 const RECIPIENTS: usize = SIGNATURES / EVERY;
 const SUBJECT: &str = "We delivered the letter";
-
-/// An SMTP server that keeps every message and takes a moment per message, as a real one
-/// does, so that a kill lands in the middle of sending.
-#[derive(Clone, Default)]
-struct Sink {
-    received: Arc<Mutex<Vec<Vec<u8>>>>,
-    current: Vec<u8>,
-}
-
-impl mailin_embedded::Handler for Sink {
-    fn data(&mut self, buffer: &[u8]) -> std::io::Result<()> {
-        self.current.extend_from_slice(buffer);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> mailin_embedded::Response {
-        std::thread::sleep(Duration::from_millis(2));
-        let message = std::mem::take(&mut self.current);
-        if let Ok(mut received) = self.received.lock() {
-            received.push(message);
-        }
-        mailin_embedded::response::OK
-    }
-}
-
-impl Sink {
-    fn start() -> (Sink, String) {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind SMTP port");
-        let port = listener.local_addr().expect("SMTP port").port();
-        let sink = Sink::default();
-        let mut server = mailin_embedded::Server::new(sink.clone());
-        server
-            .with_name("smtp.test")
-            .with_num_threads(2 * CONCURRENCY as u32)
-            .with_tcp_listener(listener);
-        std::thread::spawn(move || {
-            let _ = server.serve();
-        });
-        (sink, format!("smtp://127.0.0.1:{port}"))
-    }
-
-    fn received(&self) -> Vec<Email> {
-        self.received
-            .lock()
-            .map(|received| received.iter().map(|raw| Email::parse(raw)).collect())
-            .unwrap_or_default()
-    }
-
-    fn count(&self) -> usize {
-        self.received
-            .lock()
-            .map(|received| received.len())
-            .unwrap_or(0)
-    }
-
-    /// How many times each Message-ID arrived.
-    fn arrivals(&self) -> HashMap<String, usize> {
-        let mut arrivals = HashMap::new();
-        for email in self.received() {
-            *arrivals.entry(email.message_id).or_insert(0) += 1;
-        }
-        arrivals
-    }
-}
 
 /// A database with the letter and its signers, stored by the database itself (a test that
 /// signed 120,000 times through the form would take minutes).
@@ -155,21 +90,13 @@ fn expected_recipients() -> HashSet<String> {
         .collect()
 }
 
-/// `undersigned updates send SLUG FILE --yes`, started.
+/// `undersigned updates send SLUG FILE --yes`, started, as the service it runs beside.
 fn updates_send(database_url: &str, file: &std::path::Path) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_undersigned"))
-        .args(["updates", "send", SLUG])
-        .arg(file)
-        .arg("--yes")
-        .env("DATABASE_URL", database_url)
-        .env("UNDERSIGNED_SERVER__PUBLIC_URL", crate::helpers::PUBLIC_URL)
-        .env("UNDERSIGNED_SERVER__SECRET", "mail-crash-secret")
-        .env("UNDERSIGNED_MAIL__TRANSPORT", "log")
-        .env("UNDERSIGNED_LOG__LEVEL", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start undersigned updates send")
+    let file = file.display().to_string();
+    Config::new(database_url)
+        .set("server.secret", "mail-crash-secret")
+        .set("mail.transport", "log")
+        .spawn_cli(&["updates", "send", SLUG, &file, "--yes"])
 }
 
 fn queued_messages(connection: &mut DbConnection) -> i64 {
@@ -199,7 +126,12 @@ async fn killed_while_queueing_and_while_sending_every_signer_gets_the_update_on
         format!("+++\ntitle = \"{SUBJECT}\"\n+++\n\nWe handed it over this morning.\n"),
     )
     .expect("write the update file");
-    let (sink, smtp_url) = Sink::start();
+    // An SMTP server that takes a moment per message, as a real one does, so that a kill
+    // lands in the middle of sending.
+    let (sink, smtp_url) = SmtpSink::new()
+        .slow(Duration::from_millis(2))
+        .connections(2 * CONCURRENCY)
+        .start();
     let pool = undersigned::db::connect(&database_url, 1).expect("open the database");
     let mut watcher = pool.get().expect("a connection");
     let watcher: &mut DbConnection = &mut watcher;
@@ -225,7 +157,7 @@ async fn killed_while_queueing_and_while_sending_every_signer_gets_the_update_on
     assert_eq!(update_state(watcher).as_deref(), Some("sending"));
 
     // The service sends what is queued meanwhile; the same command again goes on queueing.
-    let mut server = start_server(&database_url, &smtp_url);
+    let mut server = sending(&database_url, &smtp_url).start().await;
     let resumed = updates_send(&database_url, &file)
         .wait_with_output()
         .expect("run updates send again");
@@ -244,15 +176,14 @@ async fn killed_while_queueing_and_while_sending_every_signer_gets_the_update_on
         sink.count() >= RECIPIENTS / 5
     })
     .await;
-    let _ = server.child.kill();
-    let _ = server.child.wait();
+    server.sigkill();
     let delivered_at_kill = sink.count();
     assert!(
         delivered_at_kill < RECIPIENTS,
         "the kill landed half-way through sending ({delivered_at_kill} of {RECIPIENTS})"
     );
 
-    let _restarted = start_server(&database_url, &smtp_url);
+    server.restart().await;
     wait_until(
         "every message delivered after the restart",
         Duration::from_secs(120),
@@ -276,7 +207,7 @@ async fn killed_while_queueing_and_while_sending_every_signer_gets_the_update_on
 
     // Every opted-in signer, and only they, got one message (one Message-ID per address)...
     let mut ids_by_address: HashMap<String, HashSet<String>> = HashMap::new();
-    for email in sink.received() {
+    for email in sink.emails() {
         assert_eq!(email.subject, SUBJECT);
         ids_by_address
             .entry(email.to.to_lowercase())

@@ -16,8 +16,8 @@ use undersigned::db::DbConnection;
 use undersigned::db::schema::{outbox, signatures, updates};
 use undersigned::mail::outbox::OutboxState;
 
+use crate::harness::wait_until;
 use crate::helpers::{Backend, Email, PUBLIC_URL, fresh_database_url, spawn_app_with, start_on};
-use crate::mail_crash::wait_until;
 use crate::on_both_backends;
 use crate::updates::{
     SLUG, app, confirm_and_send, insert_opted_in_signers, sign_and_confirm,

@@ -10,8 +10,9 @@ use undersigned::db::DbConnection;
 use undersigned::db::schema::{outbox, signatures};
 use undersigned::mail::outbox::OutboxState;
 
+use crate::harness::wait_until;
 use crate::helpers::{Backend, StaffClient, TestApp, fresh_database_url, spawn_app_with};
-use crate::mail_crash::{CONCURRENCY, SlowSink, start_server, wait_until};
+use crate::mail_crash::{CONCURRENCY, sending, slow_sink};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -616,21 +617,20 @@ async fn sigkill_while_an_update_goes_out_loses_nothing_and_resends_at_most_the_
 ) {
     let directory = tempfile::tempdir().expect("temporary directory");
     let database_url = database_with_queued_update(backend, directory.path());
-    let (sink, smtp_url) = SlowSink::start();
-    let mut server = start_server(&database_url, &smtp_url);
+    let (sink, smtp_url) = slow_sink();
+    let mut server = sending(&database_url, &smtp_url).start().await;
     wait_until("delivery under way", Duration::from_secs(30), || {
         sink.count() >= 60
     })
     .await;
-    let _ = server.child.kill();
-    let _ = server.child.wait();
+    server.sigkill();
     let at_kill = sink.count();
     assert!(
         at_kill < RECIPIENTS,
         "the kill landed mid-delivery ({at_kill})"
     );
 
-    let _restarted = start_server(&database_url, &smtp_url);
+    server.restart().await;
     wait_until(
         "every update delivered after the restart",
         Duration::from_secs(90),

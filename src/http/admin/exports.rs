@@ -294,9 +294,9 @@ async fn progress_page(
     let now = db::now();
     // A letter still collecting runs to today, so that quiet days show as such.
     let until = (letter.status() == LetterStatus::Open).then_some(now.date());
-    let letter_id = letter.id.clone();
+    let for_chart = letter.clone();
     let progress = state
-        .db(move |connection| progress::load(connection, &letter_id, until))
+        .db(move |connection| progress::load(connection, &for_chart, until))
         .await?;
     let chart = progress::render_svg_with_goal(
         &progress,
