@@ -8,9 +8,11 @@ use diesel::prelude::*;
 use crate::db::schema::{invites, signatures, tokens};
 use crate::db::{self, DbConnection};
 use crate::letters::Letter;
-use crate::mail::{self, OutgoingMail, messages};
+use crate::mail::message::Message as _;
+use crate::mail::{self, OutgoingMail};
 use crate::members::{self, Member};
 use crate::signatures::details::SignerDetails;
+use crate::signatures::emails::{LetterFacts, OrganizationAwaitingReview, OrganizationListed};
 use crate::signatures::fields::SignerTextForm;
 use crate::signatures::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
 use crate::signatures::links;
@@ -32,6 +34,31 @@ pub struct Invite {
     pub signature_id: Option<String>,
     pub answered_at: Option<NaiveDateTime>,
 }
+
+/// The invitation (or its reminder) to sign a letter for a member organization.
+pub struct InviteMessage<'a> {
+    pub letter: LetterFacts<'a>,
+    pub organization: &'a str,
+    pub invite_url: &'a str,
+    pub expires: String,
+    pub reminder: bool,
+}
+crate::email_templates!(
+    InviteMessage,
+    "email/invite.txt",
+    "email/invite.html",
+    |mail, _| if mail.reminder {
+        format!(
+            "Reminder: will {} sign “{}”?",
+            mail.organization, mail.letter.title
+        )
+    } else {
+        format!(
+            "Invitation for {} to sign “{}”",
+            mail.organization, mail.letter.title
+        )
+    },
+);
 
 #[derive(Debug, thiserror::Error)]
 pub enum InviteError {
@@ -208,13 +235,16 @@ pub fn send(
                     tokens::created_at.eq(now),
                 ))
                 .execute(connection)?;
-            let content = messages::invite(
-                letter,
-                &member.name,
-                &invite_url(policy, &letter.slug, &token.secret),
-                expires_at,
+            // In English: the member's language is not known.
+            let tr = crate::i18n::catalog::Tr::english();
+            let content = InviteMessage {
+                letter: LetterFacts::of(letter),
+                organization: &member.name,
+                invite_url: &invite_url(policy, &letter.slug, &token.secret),
+                expires: tr.date_time(&expires_at),
                 reminder,
-            )?;
+            }
+            .render_in(tr)?;
             mail::outbox::enqueue(connection, &OutgoingMail::to(&member.email, content), now)?;
             crate::staff::audit::record(
                 connection,
@@ -445,23 +475,23 @@ pub fn accept(
         )?;
         let withdraw_url = policy.withdraw_url(&withdraw);
         let content = if listed {
-            messages::organization_listed(
-                letter,
-                &target.member.name,
-                &input.name,
-                &policy.letter_url(&letter.slug),
-                &withdraw_url,
-                // The invite's own signer: no reading language recorded.
-                None,
-            )?
+            OrganizationListed {
+                letter: LetterFacts::of(letter),
+                organization: &target.member.name,
+                name: &input.name,
+                letter_url: &policy.letter_url(&letter.slug),
+                withdraw_url: &withdraw_url,
+            }
+            // The invite's own signer: no reading language recorded.
+            .render(None)?
         } else {
-            messages::organization_awaiting_review(
-                letter,
-                &target.member.name,
-                &input.name,
-                &withdraw_url,
-                None,
-            )?
+            OrganizationAwaitingReview {
+                letter: LetterFacts::of(letter),
+                organization: &target.member.name,
+                name: &input.name,
+                withdraw_url: &withdraw_url,
+            }
+            .render(None)?
         };
         mail::outbox::enqueue(
             connection,
@@ -560,4 +590,25 @@ pub fn status(
         rows.push((member, status));
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signatures::emails::tests::{expiry, letter, pinned};
+
+    #[test]
+    fn invitation_and_reminder() {
+        let letter = letter();
+        let tr = crate::i18n::catalog::Tr::english();
+        let invite = |reminder| InviteMessage {
+            letter: LetterFacts::of(&letter),
+            organization: "Friends & Neighbours",
+            invite_url: "https://letters.example.org/letters/dear-president/invite/TOKEN",
+            expires: tr.date_time(&expiry()),
+            reminder,
+        };
+        pinned("invitation", &invite(false).render_in(tr).expect("renders"));
+        pinned("reminder", &invite(true).render_in(tr).expect("renders"));
+    }
 }

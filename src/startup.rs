@@ -15,6 +15,7 @@ use tokio::sync::Notify;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::http::{self, ApiError, AppState};
+use crate::mail::render::Renderers;
 use crate::mail::transport::Mailer;
 use crate::mail::worker::MailWorker;
 use crate::read::snapshot::SnapshotCache;
@@ -55,8 +56,9 @@ impl Application {
             settings.mail.clone(),
             settings.limits.emails_per_minute,
             Arc::clone(&mail_wakeup),
-            settings.public_base(),
-        );
+            mail_renderers(settings.public_base()),
+        )
+        .with_job(crate::updates::queue::resume_stalled_job());
         let (stop_worker, stop) = tokio::sync::watch::channel(false);
         let worker = actix_web::rt::spawn(worker.run(stop));
 
@@ -274,6 +276,20 @@ fn form_secret(settings: &Settings, pool: &DbPool) -> anyhow::Result<String> {
     }
     let mut connection = pool.get().context("connecting to the database")?;
     db::shared_secret(&mut connection, "form_time").context("reading the form secret")
+}
+
+/// How each kind of message queued to be rendered when sent is rendered: every feature that
+/// queues one registers its renderer here. `public_base` is where the links point.
+pub fn mail_renderers(public_base: &str) -> Renderers {
+    Renderers::new()
+        .register(
+            crate::signatures::emails::CONFIRMATION,
+            crate::signatures::emails::ConfirmationRenderer::new(public_base),
+        )
+        .register_broadcast(
+            crate::updates::emails::KIND,
+            crate::updates::emails::UpdateRenderer,
+        )
 }
 
 pub fn signing_policy(settings: &Settings) -> SigningPolicy {

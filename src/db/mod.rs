@@ -1,6 +1,7 @@
 //! Database access: one connection type for SQLite and PostgreSQL, the pool, migrations
 //! and the write-transaction helper that every state change goes through.
 
+pub mod backend;
 pub mod schema;
 
 use std::path::Path;
@@ -296,6 +297,8 @@ macro_rules! execute_on_backend {
     }};
 }
 
+/// Which backend this is, for benchmarks and tests that report or set up per backend. Code
+/// in `src/` outside `db` asks `db::backend` for what differs instead.
 pub fn is_postgres(connection: &DbConnection) -> bool {
     matches!(connection, DbConnection::Postgresql(_))
 }

@@ -1,7 +1,10 @@
 //! Outgoing email: messages are rendered when their cause happens, written to the outbox in
-//! the same transaction, and delivered by the worker with retries.
+//! the same transaction, and delivered by the worker with retries; or, for the kinds a
+//! feature registers a renderer for (`render::Renderers`), queued as a few parameters and
+//! rendered when sent. Mail knows no feature: each declares its own messages
+//! (`message::Message`) and renderers beside the code that sends them.
 
-pub mod messages;
+pub mod message;
 pub mod outbox;
 pub mod render;
 pub mod transport;

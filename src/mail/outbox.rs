@@ -2,6 +2,8 @@
 //! worker claims due rows with a lease, so two instances never send the same row at once and
 //! a row whose sender died is picked up again when the lease runs out.
 
+use std::borrow::Cow;
+
 use chrono::{Duration, NaiveDateTime};
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, FromSqlRow};
@@ -19,67 +21,18 @@ use crate::values::email_address::EmailAddress;
 /// writer anyway). Any id works as long as every instance uses the same one.
 const CEILING_LOCK_ID: i64 = 0x6d61_696c_6365;
 
-/// Where a message is in its life. Stored as TEXT on both backends; a value this build does
-/// not know is an error when read, never a silent default.
-///
-/// A local implementation until the shared text-enum mechanism (`src/db/text_enum.rs`)
-/// lands; switching to it should only replace the two trait impls below.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, AsExpression, FromSqlRow)]
-#[diesel(sql_type = Text)]
-pub enum OutboxState {
-    /// Queued, or waiting for its next attempt after a temporary failure.
-    Waiting,
-    /// Claimed by a worker until `locked_until`; claimable again once that has passed.
-    Sending,
-    /// Accepted by the mail server.
-    Sent,
-    /// Given up: refused for good, or out of attempts.
-    Failed,
-}
-
-impl OutboxState {
-    pub const ALL: [OutboxState; 4] = [
-        OutboxState::Waiting,
-        OutboxState::Sending,
-        OutboxState::Sent,
-        OutboxState::Failed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutboxState::Waiting => "waiting",
-            OutboxState::Sending => "sending",
-            OutboxState::Sent => "sent",
-            OutboxState::Failed => "failed",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<OutboxState> {
-        OutboxState::ALL
-            .into_iter()
-            .find(|state| state.as_str() == text)
-    }
-}
-
-impl<DB> ToSql<Text, DB> for OutboxState
-where
-    DB: Backend,
-    str: ToSql<Text, DB>,
-{
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-        self.as_str().to_sql(out)
-    }
-}
-
-impl<DB> FromSql<Text, DB> for OutboxState
-where
-    DB: Backend,
-    String: FromSql<Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-        let text = String::from_sql(bytes)?;
-        OutboxState::parse(&text)
-            .ok_or_else(|| format!("unknown outbox state {text:?} in the database").into())
+crate::text_enum! {
+    /// Where a message is in its life. Stored as TEXT on both backends; a value this build
+    /// does not know is an error when read, never a silent default.
+    pub enum OutboxState {
+        /// Queued, or waiting for its next attempt after a temporary failure.
+        Waiting => "waiting",
+        /// Claimed by a worker until `locked_until`; claimable again once that has passed.
+        Sending => "sending",
+        /// Accepted by the mail server.
+        Sent => "sent",
+        /// Given up: refused for good, or out of attempts.
+        Failed => "failed",
     }
 }
 
@@ -95,7 +48,8 @@ pub struct OutboxRecord {
     pub attempts: i32,
     pub state: OutboxState,
     /// Set for messages rendered when sent (from `params`); `None` for messages stored
-    /// rendered, whose subject and bodies are sent as they are.
+    /// rendered, whose subject and bodies are sent as they are, and for the messages of a
+    /// broadcast (`update_id` set), which are of the broadcast kind the renderers name.
     pub kind: Option<MailKind>,
     /// What a rendered-when-sent message is about, as JSON (see [`MailKind`]); `None` for
     /// an update message, which says everything by its `update_id` and address.
@@ -108,26 +62,56 @@ pub struct OutboxRecord {
 impl OutboxRecord {
     /// Fills in what a row leaves implied rather than storing it (every row queued since
     /// the `outbox_slim` migration): `message_id` `''` means the id is the Message-ID (the
-    /// same on every attempt), and an update's message says it is one by its `update_id`.
+    /// same on every attempt).
     fn completed(mut self) -> OutboxRecord {
         if self.message_id.is_empty() {
             self.message_id = self.id.clone();
-        }
-        if self.kind.is_none() && self.update_id.is_some() {
-            self.kind = Some(MailKind::Update);
         }
         self
     }
 }
 
-crate::text_enum! {
-    /// What a message rendered at send time is: the worker loads what the kind needs.
-    pub enum MailKind {
-        /// An update to a letter's signers: the row's `update_id` says which (rows queued
-        /// before the `outbox_slim` migration: params `{"update": ID, "signature": ID}`).
-        Update => "update",
-        /// A signature's confirmation link (`signatures::sign::ConfirmationParams`).
-        ConfirmSignature => "confirm_signature",
+/// What a message rendered at send time is, as stored in `outbox.kind`: a name the feature
+/// that queues it chooses, and registers a renderer for (`mail::render::Renderers`). The
+/// outbox stores and compares it and knows nothing else about it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+pub struct MailKind(Cow<'static, str>);
+
+impl MailKind {
+    /// A kind named in code (`signatures::emails::CONFIRMATION`, say).
+    pub const fn named(name: &'static str) -> MailKind {
+        MailKind(Cow::Borrowed(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for MailKind {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+impl<DB> ToSql<Text, DB> for MailKind
+where
+    DB: Backend,
+    str: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        <str as ToSql<Text, DB>>::to_sql(&self.0, out)
+    }
+}
+
+impl<DB> FromSql<Text, DB> for MailKind
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        Ok(MailKind(Cow::Owned(String::from_sql(bytes)?)))
     }
 }
 
@@ -221,7 +205,7 @@ impl<'a> NewOutboxRow<'a> {
             created_at: now,
             signature_id: mail.signature_id.as_deref(),
             recipient_key: mailbox_key(&mail.recipient),
-            kind: mail.deferred.as_ref().map(|(kind, _)| *kind),
+            kind: mail.deferred.as_ref().map(|(kind, _)| kind.clone()),
             params: mail.deferred.as_ref().map(|(_, params)| params.as_str()),
         }
     }
@@ -251,10 +235,7 @@ pub fn claim_due_under_ceiling(
     per_minute: i64,
 ) -> Result<CeilingClaim, diesel::result::Error> {
     db::write_transaction(connection, |connection| {
-        if db::is_postgres(connection) {
-            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({CEILING_LOCK_ID})"))
-                .execute(connection)?;
-        }
+        db::backend::lock_for_transaction(connection, CEILING_LOCK_ID)?;
         let room = per_minute - used_of_ceiling(connection, db::now())?;
         if room <= 0 {
             return Ok(CeilingClaim {
@@ -724,6 +705,8 @@ mod tests {
         }
         assert_eq!(OutboxState::parse("Sent"), None);
         assert_eq!(OutboxState::parse(""), None);
+        let stored = ["waiting", "sending", "sent", "failed"];
+        assert_eq!(OutboxState::ALL.map(OutboxState::as_str), stored);
     }
 
     #[test]

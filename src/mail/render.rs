@@ -1,15 +1,14 @@
 //! Turning claimed outbox rows into messages: rows stored rendered go as they are; rows of a
-//! kind are rendered now from their parameters, each kind by the module that owns it.
+//! kind are rendered now from their parameters, each kind by the renderer its feature
+//! registered ([`Renderers`], built once at startup and handed to the worker).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::MailContent;
 use super::outbox::{MailKind, OutboxRecord};
 use super::transport::Envelope;
 use crate::db::{DbConnection, DbError};
-use crate::letters::Letter;
-use crate::signatures::sign::{ConfirmationSigner, StoredConfirmation};
-use crate::updates::UpdateRenderer;
 
 /// What to do with a claimed message after rendering.
 #[derive(Debug)]
@@ -17,6 +16,9 @@ pub enum Prepared {
     Send(Envelope),
     /// Not to be sent, for this reason (recorded as its error).
     Skip(String),
+    /// Not to be sent by this instance now (no renderer for its kind here: an instance of a
+    /// newer version may have queued it): tried again later, like a temporary failure.
+    Later(String),
 }
 
 impl Prepared {
@@ -41,92 +43,106 @@ impl Prepared {
     }
 }
 
-/// Renders a claimed batch for sending; what a kind needs (a letter, an update, the
-/// signatures confirmations are about) is loaded once per batch. `public_base` is where the
-/// links in the messages point.
-pub fn prepare(
-    connection: &mut DbConnection,
-    records: &[OutboxRecord],
-    public_base: &str,
-) -> Result<Vec<Prepared>, DbError> {
-    let mut letters: HashMap<String, Option<Letter>> = HashMap::new();
-    let mut updates = UpdateRenderer::default();
-    let signers = confirmation_signers(connection, records)?;
-    let mut prepared = Vec::with_capacity(records.len());
-    for record in records {
-        prepared.push(match record.kind {
-            None => Prepared::Send(Envelope::stored(record)),
-            Some(MailKind::ConfirmSignature) => {
-                confirmation(connection, record, &signers, &mut letters, public_base)?
+/// Renders the rows of one kind of message when they are sent. A feature implements it for
+/// each kind it queues with `OutgoingMail::rendered_when_sent` and registers it in
+/// [`Renderers`].
+pub trait Renderer: Send + Sync {
+    /// One [`Prepared`] per row of `records` (all of this renderer's kind, in the order
+    /// claimed), in the same order. What rows share (a letter, an update) is best loaded
+    /// once per call: a call is one claimed batch.
+    fn render(
+        &self,
+        connection: &mut DbConnection,
+        records: &[&OutboxRecord],
+    ) -> Result<Vec<Prepared>, DbError>;
+}
+
+/// The renderers of every kind of message rendered when sent, by kind.
+#[derive(Clone, Default)]
+pub struct Renderers {
+    by_kind: HashMap<MailKind, Arc<dyn Renderer>>,
+    /// The kind of a broadcast's messages (rows with `update_id`, queued in bulk by SQL with
+    /// no `kind`).
+    broadcast: Option<MailKind>,
+}
+
+impl Renderers {
+    pub fn new() -> Renderers {
+        Renderers::default()
+    }
+
+    /// Rows of `kind` are rendered by `renderer`.
+    pub fn register(mut self, kind: MailKind, renderer: impl Renderer + 'static) -> Renderers {
+        self.by_kind.insert(kind, Arc::new(renderer));
+        self
+    }
+
+    /// Like [`Renderers::register`], and rows of a broadcast (`update_id` set, no `kind`)
+    /// are of `kind` too.
+    pub fn register_broadcast(
+        self,
+        kind: MailKind,
+        renderer: impl Renderer + 'static,
+    ) -> Renderers {
+        let mut renderers = self.register(kind.clone(), renderer);
+        renderers.broadcast = Some(kind);
+        renderers
+    }
+
+    /// The kind a row is rendered as; `None` for a row stored rendered.
+    pub fn kind_of<'a>(&'a self, record: &'a OutboxRecord) -> Option<&'a MailKind> {
+        match (&record.kind, &record.update_id) {
+            (Some(kind), _) => Some(kind),
+            (None, Some(_)) => self.broadcast.as_ref(),
+            (None, None) => None,
+        }
+    }
+
+    /// Renders a claimed batch for sending: rows stored rendered go as they are, the rows of
+    /// each kind go to its renderer together.
+    pub fn prepare(
+        &self,
+        connection: &mut DbConnection,
+        records: &[OutboxRecord],
+    ) -> Result<Vec<Prepared>, DbError> {
+        let mut prepared: Vec<Option<Prepared>> = Vec::with_capacity(records.len());
+        let mut by_kind: HashMap<&MailKind, Vec<usize>> = HashMap::new();
+        for (index, record) in records.iter().enumerate() {
+            match self.kind_of(record) {
+                None => prepared.push(Some(Prepared::Send(Envelope::stored(record)))),
+                Some(kind) => {
+                    by_kind.entry(kind).or_default().push(index);
+                    prepared.push(None);
+                }
             }
-            Some(MailKind::Update) => updates.render(connection, record)?,
-        });
+        }
+        for (kind, indexes) in by_kind {
+            let Some(renderer) = self.by_kind.get(kind) else {
+                for index in indexes {
+                    prepared[index] = Some(Prepared::Later(format!(
+                        "not sent: no renderer for messages of kind \"{kind}\""
+                    )));
+                }
+                continue;
+            };
+            let rows: Vec<&OutboxRecord> = indexes.iter().map(|index| &records[*index]).collect();
+            let rendered = renderer.render(connection, &rows)?;
+            if rendered.len() != rows.len() {
+                return Err(DbError::TaskFailed(format!(
+                    "the renderer of \"{kind}\" gave {} messages for {} rows",
+                    rendered.len(),
+                    rows.len()
+                )));
+            }
+            for (index, message) in indexes.into_iter().zip(rendered) {
+                prepared[index] = Some(message);
+            }
+        }
+        Ok(prepared
+            .into_iter()
+            .map(|message| {
+                message.unwrap_or_else(|| Prepared::Skip("skipped: not rendered".into()))
+            })
+            .collect())
     }
-    Ok(prepared)
-}
-
-/// The signatures the batch's confirmations are about, in one query.
-fn confirmation_signers(
-    connection: &mut DbConnection,
-    records: &[OutboxRecord],
-) -> Result<HashMap<String, ConfirmationSigner>, diesel::result::Error> {
-    use crate::db::schema::signatures;
-    use diesel::prelude::*;
-    let ids: Vec<&str> = records
-        .iter()
-        .filter(|record| record.kind == Some(MailKind::ConfirmSignature))
-        .filter_map(|record| record.signature_id.as_deref())
-        .collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(signatures::table
-        .filter(signatures::id.eq_any(&ids))
-        .select(ConfirmationSigner::as_select())
-        .load::<ConfirmationSigner>(connection)?
-        .into_iter()
-        .map(|signer| (signer.id.clone(), signer))
-        .collect())
-}
-
-fn confirmation(
-    connection: &mut DbConnection,
-    record: &OutboxRecord,
-    signers: &HashMap<String, ConfirmationSigner>,
-    letters: &mut HashMap<String, Option<Letter>>,
-    public_base: &str,
-) -> Result<Prepared, diesel::result::Error> {
-    let Some(params) = record.params.as_deref().and_then(StoredConfirmation::parse) else {
-        return Ok(Prepared::Skip("skipped: unreadable parameters".into()));
-    };
-    let signer = record
-        .signature_id
-        .as_deref()
-        .and_then(|id| signers.get(id));
-    let Some(letter_id) = params.letter_id(signer) else {
-        return Ok(Prepared::Skip("skipped: the signature is gone".into()));
-    };
-    // The letter as the signer's language has it (title, addressee), when it is translated
-    // into that language; else the original. Loaded once per (letter, language) per batch.
-    let lang = params.lang();
-    let key = format!("{letter_id}/{}", lang.unwrap_or(""));
-    if !letters.contains_key(&key) {
-        let found = match crate::letters::find_by_id(connection, letter_id)? {
-            Some(letter) => match lang.filter(|lang| *lang != letter.lang) {
-                Some(lang) => crate::letters::translations::find(connection, &letter.id, lang)?
-                    .map(|translation| translation.applied_to(&letter))
-                    .or(Some(letter)),
-                None => Some(letter),
-            },
-            None => None,
-        };
-        letters.insert(key.clone(), found);
-    }
-    let Some(Some(letter)) = letters.get(&key) else {
-        return Ok(Prepared::Skip("skipped: the letter is gone".into()));
-    };
-    Ok(match params.render(letter, signer, public_base) {
-        Some(content) => Prepared::rendered(record, content, None),
-        None => Prepared::Skip("skipped: the signature is gone".into()),
-    })
 }

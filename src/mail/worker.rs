@@ -15,10 +15,10 @@ use futures_util::StreamExt;
 use tokio::sync::{Notify, mpsc, oneshot, watch};
 
 use super::outbox::{self, DeliveryOutcome, OutboxRecord};
-use super::render::{self, Prepared};
+use super::render::{Prepared, Renderers};
 use super::transport::{Envelope, Mailer};
 use crate::config::MailSettings;
-use crate::db::{self, DbPool};
+use crate::db::{self, DbConnection, DbPool};
 
 /// Messages claimed at once. Claimed messages not yet sent are not at risk of being sent
 /// twice, so this only trades claim queries against how long one instance holds them. Each
@@ -27,8 +27,20 @@ use crate::db::{self, DbPool};
 /// messages/s (BENCHMARKS.md, "Outbox drain").
 const BATCH: i64 = 1000;
 const POLL: StdDuration = StdDuration::from_millis(1000);
-/// How often to look for updates whose queueing stopped half-way.
-const STALL_CHECK: StdDuration = StdDuration::from_secs(10);
+
+/// Work a feature has the worker do every so often, off its loop (the updates module goes on
+/// queueing an update whose queuer stopped half-way). It returns how many messages it queued:
+/// the worker then looks for them at once.
+#[derive(Clone)]
+pub struct PeriodicJob {
+    /// For the log.
+    pub name: &'static str,
+    pub every: StdDuration,
+    pub work: Arc<JobWork>,
+}
+
+/// What a [`PeriodicJob`] does, on a connection of its own; returns the messages it queued.
+pub type JobWork = dyn Fn(&mut DbConnection) -> Result<i64, db::DbError> + Send + Sync;
 
 pub struct MailWorker {
     pool: DbPool,
@@ -38,8 +50,9 @@ pub struct MailWorker {
     /// The ceiling on outgoing email per minute across every instance on the database: past
     /// it, mail waits in the outbox; nothing is dropped.
     emails_per_minute: i64,
-    /// Where the links in messages rendered at send time point (`server.public_url`).
-    public_base: Arc<str>,
+    /// How each kind of message rendered at send time is rendered.
+    renderers: Arc<Renderers>,
+    jobs: Vec<PeriodicJob>,
 }
 
 /// What one round of delivery did.
@@ -61,7 +74,7 @@ impl MailWorker {
         settings: MailSettings,
         emails_per_minute: u32,
         wakeup: Arc<Notify>,
-        public_base: &str,
+        renderers: Renderers,
     ) -> Self {
         MailWorker {
             pool,
@@ -69,22 +82,31 @@ impl MailWorker {
             settings,
             wakeup,
             emails_per_minute: i64::from(emails_per_minute.max(1)),
-            public_base: Arc::from(public_base),
+            renderers: Arc::new(renderers),
+            jobs: Vec::new(),
         }
+    }
+
+    /// Runs `job` when the worker starts and then every `job.every`, between rounds.
+    pub fn with_job(mut self, job: PeriodicJob) -> Self {
+        self.jobs.push(job);
+        self
     }
 
     /// Delivers until `stop` turns true. Then messages being sent are finished and recorded,
     /// and claimed messages not yet started are handed back, so a graceful shutdown sends
     /// nothing twice and waits only for what is in flight.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
-        let mut next_stall_check = tokio::time::Instant::now();
+        let mut next_runs = vec![tokio::time::Instant::now(); self.jobs.len()];
         loop {
             if *stop.borrow() {
                 return;
             }
-            if tokio::time::Instant::now() >= next_stall_check {
-                next_stall_check = tokio::time::Instant::now() + STALL_CHECK;
-                self.resume_stalled_updates();
+            for (job, next_run) in self.jobs.iter().zip(next_runs.iter_mut()) {
+                if tokio::time::Instant::now() >= *next_run {
+                    *next_run = tokio::time::Instant::now() + job.every;
+                    self.start_job(job);
+                }
             }
             match self.deliver_due(&stop).await {
                 // New mail cannot go out before some of the last minute's ages out, so a
@@ -119,31 +141,23 @@ impl MailWorker {
         }
     }
 
-    /// Goes on queueing updates whose queuer stopped half-way (a crash): they are found once
-    /// its claim runs out, and queued from where it stopped, off this loop.
-    fn resume_stalled_updates(&self) {
+    /// Runs a periodic job off this loop; wakes the loop when it queued messages.
+    fn start_job(&self, job: &PeriodicJob) {
         let pool = self.pool.clone();
         let wakeup = Arc::clone(&self.wakeup);
+        let PeriodicJob { name, work, .. } = job.clone();
         tokio::task::spawn_blocking(move || {
-            let resumed = pool
+            let done = pool
                 .get()
                 .map_err(db::DbError::from)
-                .and_then(|mut connection| {
-                    let mut total = 0;
-                    for id in crate::updates::take_over_stalled(&mut connection)? {
-                        tracing::info!(update = %id, "resuming an update's queueing");
-                        total +=
-                            crate::updates::queue_all(&mut connection, &id, crate::updates::BATCH)?;
-                    }
-                    Ok::<_, db::DbError>(total)
-                });
-            match resumed {
+                .and_then(|mut connection| work(&mut connection));
+            match done {
                 Ok(0) => {}
                 Ok(queued) => {
-                    tracing::info!(queued, "resumed updates queued");
+                    tracing::debug!(job = name, queued, "mail worker: a job queued messages");
                     wakeup.notify_one();
                 }
-                Err(error) => tracing::warn!(%error, "mail worker: could not resume updates"),
+                Err(error) => tracing::warn!(job = name, %error, "mail worker: a job failed"),
             }
         });
     }
@@ -243,7 +257,10 @@ impl MailWorker {
         &self,
         batch: Vec<OutboxRecord>,
     ) -> Result<Vec<(OutboxRecord, Prepared)>, db::DbError> {
-        if batch.iter().all(|record| record.kind.is_none()) {
+        if batch
+            .iter()
+            .all(|record| self.renderers.kind_of(record).is_none())
+        {
             return Ok(batch
                 .into_iter()
                 .map(|record| {
@@ -253,10 +270,10 @@ impl MailWorker {
                 .collect());
         }
         let pool = self.pool.clone();
-        let public_base = Arc::clone(&self.public_base);
+        let renderers = Arc::clone(&self.renderers);
         run_blocking(move || {
             let mut connection = pool.get()?;
-            let prepared = render::prepare(&mut connection, &batch, &public_base)?;
+            let prepared = renderers.prepare(&mut connection, &batch)?;
             Ok(batch.into_iter().zip(prepared).collect())
         })
         .await
@@ -281,6 +298,14 @@ impl MailWorker {
                     error: reason,
                 };
             }
+            Prepared::Later(reason) => {
+                tracing::warn!(message_id = %record.message_id, %reason, "mail not sent yet");
+                return DeliveryOutcome::Failed {
+                    id: record.id,
+                    action: self.next_action(record.attempts, false),
+                    error: reason,
+                };
+            }
         };
         match self.mailer.deliver(&envelope).await {
             Ok(()) => {
@@ -298,13 +323,7 @@ impl MailWorker {
                 DeliveryOutcome::Sent(record.id)
             }
             Err(error) => {
-                let action = outbox::next_action(
-                    record.attempts,
-                    self.settings.max_attempts,
-                    error.permanent,
-                    self.settings.retry_base_seconds,
-                    db::now(),
-                );
+                let action = self.next_action(record.attempts, error.permanent);
                 tracing::warn!(message_id = %record.message_id, attempts = record.attempts, %error, ?action, "mail delivery failed");
                 crate::metrics::mail_failed(1);
                 DeliveryOutcome::Failed {
@@ -314,6 +333,19 @@ impl MailWorker {
                 }
             }
         }
+    }
+}
+
+impl MailWorker {
+    /// After a failed attempt: when to try again, or to give up.
+    fn next_action(&self, attempts: i32, permanent: bool) -> outbox::FailureAction {
+        outbox::next_action(
+            attempts,
+            self.settings.max_attempts,
+            permanent,
+            self.settings.retry_base_seconds,
+            db::now(),
+        )
     }
 }
 

@@ -4,13 +4,14 @@
 //! revoked, and every issue, revocation and download is in the audit log. Only the SHA-256 of
 //! the link's secret is stored (`crate::tokens`).
 
-use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{letters, members, partner_links, signatures};
 use crate::db::{self, DbConnection};
+use crate::i18n::catalog::Tr;
 use crate::letters::Letter;
+use crate::mail::message::Message as _;
 use crate::mail::{self, MailContent, OutgoingMail};
 use crate::members::Member;
 use crate::signatures::{SignatureKind, SignatureRecord, SignatureState, is_counted};
@@ -66,24 +67,19 @@ pub enum Refusal {
     Revoked,
 }
 
-#[derive(Template)]
-#[template(path = "email/partner_export.txt")]
-struct LinkText<'a> {
-    mail: &'a LinkMail<'a>,
-}
-
-#[derive(Template)]
-#[template(path = "email/partner_export.html")]
-struct LinkHtml<'a> {
-    mail: &'a LinkMail<'a>,
-}
-
+/// The link's email to the member's contact, in English (its language is not known).
 struct LinkMail<'a> {
     organization: &'a str,
     title: &'a str,
     url: &'a str,
     expires: String,
 }
+crate::email_templates!(
+    LinkMail,
+    "email/partner_export.txt",
+    "email/partner_export.html",
+    |mail, _| format!("Your supporters who signed “{}”", mail.title),
+);
 
 fn link_mail(
     letter: &Letter,
@@ -91,19 +87,14 @@ fn link_mail(
     url: &str,
     expires_at: NaiveDateTime,
 ) -> Result<MailContent, askama::Error> {
-    let mail = LinkMail {
+    let tr = Tr::english();
+    LinkMail {
         organization: &member.name,
         title: &letter.title,
         url,
-        expires: crate::config::site::installed()
-            .date_style
-            .date_time(&expires_at),
-    };
-    Ok(MailContent {
-        subject: format!("Your supporters who signed “{}”", letter.title),
-        text: LinkText { mail: &mail }.render()?,
-        html: LinkHtml { mail: &mail }.render()?,
-    })
+        expires: tr.date_time(&expires_at),
+    }
+    .render_in(tr)
 }
 
 pub fn link_url(public_base: &str, secret: &str) -> String {

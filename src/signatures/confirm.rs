@@ -13,7 +13,8 @@ use super::{SignError, SignatureKind, SignatureRecord, SignatureState, SigningPo
 use crate::db::schema::signatures;
 use crate::db::{self, DbConnection};
 use crate::letters::{Letter, LetterStatus};
-use crate::mail::{self, OutgoingMail, messages};
+use crate::mail::message::Message as _;
+use crate::mail::{self, OutgoingMail};
 use crate::values::tokens::TokenPurpose;
 
 /// Why an emailed link did not work, in terms the person can act on.
@@ -275,13 +276,13 @@ fn mark_duplicate(
     }
     links::retire(connection, &signature.id, Some(TokenPurpose::Verify), now)?;
     let organization = signature.organization.as_deref().unwrap_or(&signature.name);
-    let content = messages::organization_duplicate(
-        letter,
+    let content = super::emails::OrganizationDuplicate {
+        letter: super::emails::LetterFacts::of(letter),
         organization,
-        &signature.name,
-        &policy.letter_url(&letter.slug),
-        signature.lang.as_deref(),
-    )?;
+        name: &signature.name,
+        letter_url: &policy.letter_url(&letter.slug),
+    }
+    .render(signature.lang.as_deref())?;
     mail::outbox::enqueue(
         connection,
         &OutgoingMail::to(&signature.email, content).about(&signature.id),

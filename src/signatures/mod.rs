@@ -4,6 +4,7 @@
 
 pub mod confirm;
 pub mod details;
+pub mod emails;
 pub mod fields;
 pub mod form;
 pub mod links;

@@ -4,11 +4,13 @@
 
 use diesel::prelude::*;
 
+use super::emails::LetterFacts;
 use super::{SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy};
 use crate::db::schema::signatures;
 use crate::db::{self, DbConnection};
 use crate::letters::Letter;
-use crate::mail::{self, OutgoingMail, messages};
+use crate::mail::message::Message as _;
+use crate::mail::{self, OutgoingMail};
 use crate::staff::{Actor, audit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,21 +141,21 @@ pub fn decide(
                         now + policy.withdraw_token_lifetime,
                     )?;
                     // In the language of the text its contact signed.
-                    messages::organization_listed(
-                        letter,
+                    super::emails::OrganizationListed {
+                        letter: LetterFacts::of(letter),
                         organization,
-                        &signature.name,
-                        &policy.letter_url(&letter.slug),
-                        &policy.withdraw_url(&withdraw),
-                        signature.lang.as_deref(),
-                    )?
+                        name: &signature.name,
+                        letter_url: &policy.letter_url(&letter.slug),
+                        withdraw_url: &policy.withdraw_url(&withdraw),
+                    }
+                    .render(signature.lang.as_deref())?
                 }
-                Decision::Reject => messages::organization_rejected(
-                    letter,
+                Decision::Reject => super::emails::OrganizationRejected {
+                    letter: LetterFacts::of(letter),
                     organization,
-                    &signature.name,
-                    signature.lang.as_deref(),
-                )?,
+                    name: &signature.name,
+                }
+                .render(signature.lang.as_deref())?,
             };
             mail::outbox::enqueue(
                 connection,

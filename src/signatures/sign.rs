@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::details::SignerDetails;
+use super::emails;
 use super::form::SignatureInput;
 use super::links::{self, NewLinks};
 use super::{
@@ -14,8 +15,8 @@ use super::{
 use crate::db::schema::signatures;
 use crate::db::{self, DbConnection};
 use crate::letters::Letter;
-use crate::mail::outbox::MailKind;
-use crate::mail::{self, OutgoingMail, messages};
+use crate::mail::message::Message as _;
+use crate::mail::{self, OutgoingMail};
 use crate::values::email_address::EmailAddress;
 use crate::values::tokens::TokenPurpose;
 
@@ -198,13 +199,13 @@ fn queue_already_signed(
         &existing.id,
         now + policy.withdraw_token_lifetime,
     )?;
-    let content = messages::already_signed(
-        letter,
-        &existing.name,
-        &policy.letter_url(&letter.slug),
-        &policy.withdraw_url(&withdraw),
-        mail_lang,
-    )?;
+    let content = emails::AlreadySigned {
+        letter: emails::LetterFacts::of(letter),
+        name: &existing.name,
+        letter_url: &policy.letter_url(&letter.slug),
+        withdraw_url: &policy.withdraw_url(&withdraw),
+    }
+    .render(mail_lang)?;
     mail::outbox::enqueue(
         connection,
         &OutgoingMail::to(recipient, content).about(&existing.id),
@@ -343,7 +344,7 @@ fn confirmation(
     })?;
     Ok((
         links_row,
-        OutgoingMail::rendered_when_sent(recipient, MailKind::ConfirmSignature, params)
+        OutgoingMail::rendered_when_sent(recipient, emails::CONFIRMATION, params)
             .about(signature.id),
     ))
 }
@@ -416,47 +417,6 @@ impl StoredConfirmation {
         match self {
             StoredConfirmation::Current(params) => params.lang.as_deref(),
             StoredConfirmation::Legacy(legacy) => legacy.lang.as_deref(),
-        }
-    }
-
-    /// The email, with the letter as it is when the message goes out; `None` when a current
-    /// one's signature is gone (purged unconfirmed: nothing left to confirm).
-    pub fn render(
-        &self,
-        letter: &Letter,
-        signer: Option<&ConfirmationSigner>,
-        public_base: &str,
-    ) -> Option<Result<crate::mail::MailContent, askama::Error>> {
-        match self {
-            StoredConfirmation::Current(params) => {
-                let signer = signer?;
-                let expires_at = chrono::DateTime::from_timestamp(params.expires_at, 0)?;
-                let organization = match signer.kind {
-                    SignatureKind::Organization => signer.organization.as_deref(),
-                    SignatureKind::Individual => None,
-                };
-                Some(messages::confirm_signature(
-                    letter,
-                    &signer.name,
-                    organization,
-                    &links::verify_url(public_base, &links::link_token(&signer.id, &params.verify)),
-                    &links::withdraw_url(
-                        public_base,
-                        &links::link_token(&signer.id, &params.withdraw),
-                    ),
-                    expires_at.naive_utc(),
-                    params.lang.as_deref(),
-                ))
-            }
-            StoredConfirmation::Legacy(legacy) => Some(messages::confirm_signature(
-                letter,
-                &legacy.name,
-                legacy.organization.as_deref(),
-                &legacy.verify_url,
-                &legacy.withdraw_url,
-                legacy.expires_at,
-                legacy.lang.as_deref(),
-            )),
         }
     }
 }

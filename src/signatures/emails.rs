@@ -1,0 +1,420 @@
+//! The emails signers receive about their signature, as text and HTML, from templates under
+//! `templates/email/`: the confirmation (rendered when sent, [`ConfirmationRenderer`]), the
+//! notice to an address that already signed, and the answers to an organization's sign-on.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::SignatureKind;
+use super::links;
+use super::sign::{ConfirmationSigner, StoredConfirmation};
+use crate::db::{DbConnection, DbError};
+use crate::i18n::catalog::{Arg, Tr};
+use crate::letters::Letter;
+use crate::mail::outbox::{MailKind, OutboxRecord};
+use crate::mail::render::{Prepared, Renderer};
+
+/// The kind of a confirmation queued to be rendered when sent (`sign::ConfirmationParams`).
+pub const CONFIRMATION: MailKind = MailKind::named("confirm_signature");
+
+/// What an email says about the letter.
+pub struct LetterFacts<'a> {
+    pub title: &'a str,
+    pub addressee: &'a str,
+}
+
+impl<'a> LetterFacts<'a> {
+    pub fn of(letter: &'a Letter) -> Self {
+        LetterFacts {
+            title: &letter.title,
+            addressee: &letter.addressee,
+        }
+    }
+}
+
+/// A subject's arguments for a message about an organization's sign-on.
+fn naming<'a>(organization: &'a str, letter: &LetterFacts<'a>) -> [(&'static str, Arg<'a>); 2] {
+    [
+        ("organization", organization.into()),
+        ("title", letter.title.into()),
+    ]
+}
+
+pub struct ConfirmSignature<'a> {
+    pub letter: LetterFacts<'a>,
+    pub name: &'a str,
+    /// Set when signing for an organization.
+    pub organization: Option<&'a str>,
+    pub verify_url: &'a str,
+    pub withdraw_url: &'a str,
+    /// Set by [`Message::render`] in the reader's language; see [`ConfirmSignature::expiring`].
+    pub expires: String,
+}
+crate::email_templates!(
+    ConfirmSignature,
+    "email/confirm_signature.txt",
+    "email/confirm_signature.html",
+    |mail, tr| tr.ta("confirm-subject", [("title", mail.letter.title.into())]),
+);
+
+impl ConfirmSignature<'_> {
+    /// Rendered in the signer's language (`lang`, English when absent), the confirm link's
+    /// expiry written in it.
+    pub fn render_expiring(
+        mut self,
+        expires_at: NaiveDateTime,
+        lang: Option<&str>,
+    ) -> Result<crate::mail::MailContent, askama::Error> {
+        use crate::mail::message::Message as _;
+        let tr = Tr::for_code(lang);
+        self.expires = tr.date_time(&expires_at);
+        self.render_in(tr)
+    }
+}
+
+pub struct AlreadySigned<'a> {
+    pub letter: LetterFacts<'a>,
+    pub name: &'a str,
+    pub letter_url: &'a str,
+    pub withdraw_url: &'a str,
+}
+crate::email_templates!(
+    AlreadySigned,
+    "email/already_signed.txt",
+    "email/already_signed.html",
+    |mail, tr| tr.ta("already-subject", [("title", mail.letter.title.into())]),
+);
+
+/// After an organization's sign-on is approved, or listed at once through its invite.
+pub struct OrganizationListed<'a> {
+    pub letter: LetterFacts<'a>,
+    pub organization: &'a str,
+    pub name: &'a str,
+    pub letter_url: &'a str,
+    pub withdraw_url: &'a str,
+}
+crate::email_templates!(
+    OrganizationListed,
+    "email/organization_listed.txt",
+    "email/organization_listed.html",
+    |mail, tr| tr.ta("listed-subject", naming(mail.organization, &mail.letter)),
+);
+
+/// An invited organization signed, and staff review sign-ons before listing them.
+pub struct OrganizationAwaitingReview<'a> {
+    pub letter: LetterFacts<'a>,
+    pub organization: &'a str,
+    pub name: &'a str,
+    pub withdraw_url: &'a str,
+}
+crate::email_templates!(
+    OrganizationAwaitingReview,
+    "email/organization_awaiting_review.txt",
+    "email/organization_awaiting_review.html",
+    |mail, tr| tr.ta("review-subject", naming(mail.organization, &mail.letter)),
+);
+
+pub struct OrganizationRejected<'a> {
+    pub letter: LetterFacts<'a>,
+    pub organization: &'a str,
+    pub name: &'a str,
+}
+crate::email_templates!(
+    OrganizationRejected,
+    "email/organization_rejected.txt",
+    "email/organization_rejected.html",
+    |mail, tr| tr.ta("rejected-subject", naming(mail.organization, &mail.letter)),
+);
+
+pub struct OrganizationDuplicate<'a> {
+    pub letter: LetterFacts<'a>,
+    pub organization: &'a str,
+    pub name: &'a str,
+    pub letter_url: &'a str,
+}
+crate::email_templates!(
+    OrganizationDuplicate,
+    "email/organization_duplicate.txt",
+    "email/organization_duplicate.html",
+    |mail, tr| tr.ta("duplicate-subject", naming(mail.organization, &mail.letter)),
+);
+
+/// Renders queued confirmations when they are sent: the signer's name from the signature's
+/// row, the letter as the signer's language has it, the links from the stored secrets.
+pub struct ConfirmationRenderer {
+    /// Where the links point (`server.public_url`).
+    public_base: String,
+}
+
+impl ConfirmationRenderer {
+    pub fn new(public_base: &str) -> ConfirmationRenderer {
+        ConfirmationRenderer {
+            public_base: public_base.to_owned(),
+        }
+    }
+}
+
+impl Renderer for ConfirmationRenderer {
+    fn render(
+        &self,
+        connection: &mut DbConnection,
+        records: &[&OutboxRecord],
+    ) -> Result<Vec<Prepared>, DbError> {
+        let signers = confirmation_signers(connection, records)?;
+        let mut letters = HashMap::new();
+        let mut prepared = Vec::with_capacity(records.len());
+        for record in records {
+            prepared.push(self.confirmation(connection, record, &signers, &mut letters)?);
+        }
+        Ok(prepared)
+    }
+}
+
+/// The signatures the batch's confirmations are about, in one query.
+fn confirmation_signers(
+    connection: &mut DbConnection,
+    records: &[&OutboxRecord],
+) -> Result<HashMap<String, ConfirmationSigner>, diesel::result::Error> {
+    use crate::db::schema::signatures;
+    let ids: Vec<&str> = records
+        .iter()
+        .filter_map(|record| record.signature_id.as_deref())
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(signatures::table
+        .filter(signatures::id.eq_any(&ids))
+        .select(ConfirmationSigner::as_select())
+        .load::<ConfirmationSigner>(connection)?
+        .into_iter()
+        .map(|signer| (signer.id.clone(), signer))
+        .collect())
+}
+
+impl ConfirmationRenderer {
+    fn confirmation(
+        &self,
+        connection: &mut DbConnection,
+        record: &OutboxRecord,
+        signers: &HashMap<String, ConfirmationSigner>,
+        letters: &mut HashMap<String, Option<Letter>>,
+    ) -> Result<Prepared, diesel::result::Error> {
+        let Some(params) = record.params.as_deref().and_then(StoredConfirmation::parse) else {
+            return Ok(Prepared::Skip("skipped: unreadable parameters".into()));
+        };
+        let signer = record
+            .signature_id
+            .as_deref()
+            .and_then(|id| signers.get(id));
+        let Some(letter_id) = params.letter_id(signer) else {
+            return Ok(Prepared::Skip("skipped: the signature is gone".into()));
+        };
+        // The letter as the signer's language has it (title, addressee), when it is
+        // translated into that language; else the original. Loaded once per (letter,
+        // language) per batch.
+        let lang = params.lang();
+        let key = format!("{letter_id}/{}", lang.unwrap_or(""));
+        if !letters.contains_key(&key) {
+            let found = match crate::letters::find_by_id(connection, letter_id)? {
+                Some(letter) => match lang.filter(|lang| *lang != letter.lang) {
+                    Some(lang) => crate::letters::translations::find(connection, &letter.id, lang)?
+                        .map(|translation| translation.applied_to(&letter))
+                        .or(Some(letter)),
+                    None => Some(letter),
+                },
+                None => None,
+            };
+            letters.insert(key.clone(), found);
+        }
+        let Some(Some(letter)) = letters.get(&key) else {
+            return Ok(Prepared::Skip("skipped: the letter is gone".into()));
+        };
+        Ok(match render(&params, letter, signer, &self.public_base) {
+            Some(content) => Prepared::rendered(record, content, None),
+            None => Prepared::Skip("skipped: the signature is gone".into()),
+        })
+    }
+}
+
+/// The email, with the letter as it is when the message goes out; `None` when a current
+/// one's signature is gone (purged unconfirmed: nothing left to confirm).
+fn render(
+    params: &StoredConfirmation,
+    letter: &Letter,
+    signer: Option<&ConfirmationSigner>,
+    public_base: &str,
+) -> Option<Result<crate::mail::MailContent, askama::Error>> {
+    match params {
+        StoredConfirmation::Current(params) => {
+            let signer = signer?;
+            let expires_at = chrono::DateTime::from_timestamp(params.expires_at, 0)?;
+            let organization = match signer.kind {
+                SignatureKind::Organization => signer.organization.as_deref(),
+                SignatureKind::Individual => None,
+            };
+            let verify = links::link_token(&signer.id, &params.verify);
+            let withdraw = links::link_token(&signer.id, &params.withdraw);
+            let message = ConfirmSignature {
+                letter: LetterFacts::of(letter),
+                name: &signer.name,
+                organization,
+                verify_url: &links::verify_url(public_base, &verify),
+                withdraw_url: &links::withdraw_url(public_base, &withdraw),
+                expires: String::new(),
+            };
+            Some(message.render_expiring(expires_at.naive_utc(), params.lang.as_deref()))
+        }
+        StoredConfirmation::Legacy(legacy) => Some(
+            ConfirmSignature {
+                letter: LetterFacts::of(letter),
+                name: &legacy.name,
+                organization: legacy.organization.as_deref(),
+                verify_url: &legacy.verify_url,
+                withdraw_url: &legacy.withdraw_url,
+                expires: String::new(),
+            }
+            .render_expiring(legacy.expires_at, legacy.lang.as_deref()),
+        ),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    //! The emails, pinned: a reviewer sees exactly what people receive. The snapshots keep
+    //! the names and the folder they had when these lived in `mail::messages`.
+    use super::*;
+    use crate::mail::MailContent;
+    use crate::mail::message::Message as _;
+
+    pub(crate) fn letter() -> Letter {
+        let time = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|date| date.and_hms_opt(9, 0, 0))
+            .expect("a valid time");
+        Letter {
+            id: "letter-id".into(),
+            slug: "dear-president".into(),
+            title: "Protect the right to protest".into(),
+            addressee: "The President of the Republic".into(),
+            summary: String::new(),
+            body_markdown: String::new(),
+            body_html: String::new(),
+            content_hash: String::new(),
+            status: crate::letters::LetterStatus::Open,
+            goal: None,
+            opens_at: None,
+            closes_at: None,
+            accepts_individuals: true,
+            accepts_organizations: true,
+            organizations_need_approval: true,
+            published_at: Some(time),
+            created_at: time,
+            updated_at: time,
+            invites_skip_approval: true,
+            show_partner_tally: false,
+            closed_at: None,
+            lang: "en".into(),
+        }
+    }
+
+    pub(crate) fn expiry() -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+            .and_then(|date| date.and_hms_opt(9, 0, 0))
+            .expect("a valid time")
+    }
+
+    /// Compares `content` with the snapshot `name` under `src/mail/snapshots`.
+    pub(crate) fn pinned(name: &str, content: &MailContent) {
+        let text = format!(
+            "Subject: {}\n\n--- text ---\n{}\n--- html ---\n{}",
+            content.subject, content.text, content.html
+        );
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path("../mail/snapshots");
+        settings.set_prepend_module_to_snapshot(false);
+        settings.bind(|| {
+            insta::assert_snapshot!(format!("undersigned__mail__messages__tests__{name}"), text)
+        });
+    }
+
+    const VERIFY: &str = "https://letters.example.org/verify/TOKEN";
+    const WITHDRAW: &str = "https://letters.example.org/withdraw/TOKEN";
+    const LETTER: &str = "https://letters.example.org/letters/dear-president";
+
+    fn confirmation<'a>(
+        letter: &'a Letter,
+        name: &'a str,
+        organization: Option<&'a str>,
+    ) -> ConfirmSignature<'a> {
+        ConfirmSignature {
+            letter: LetterFacts::of(letter),
+            name,
+            organization,
+            verify_url: VERIFY,
+            withdraw_url: WITHDRAW,
+            expires: String::new(),
+        }
+    }
+
+    #[test]
+    fn confirmation_for_a_person() {
+        let letter = letter();
+        let mail = confirmation(&letter, "Ada <Lovelace>", None)
+            .render_expiring(expiry(), None)
+            .expect("renders");
+        pinned("confirmation_for_a_person", &mail);
+    }
+
+    #[test]
+    fn confirmation_for_an_organization() {
+        let letter = letter();
+        let mail = confirmation(&letter, "Grace Hopper", Some("Friends & Neighbours"))
+            .render_expiring(expiry(), None)
+            .expect("renders");
+        pinned("confirmation_for_an_organization", &mail);
+    }
+
+    #[test]
+    fn already_signed_notice() {
+        let letter = letter();
+        let mail = AlreadySigned {
+            letter: LetterFacts::of(&letter),
+            name: "Ada",
+            letter_url: LETTER,
+            withdraw_url: WITHDRAW,
+        }
+        .render(None)
+        .expect("renders");
+        pinned("already_signed_notice", &mail);
+    }
+
+    #[test]
+    fn approval_and_rejection() {
+        let letter = letter();
+        let organization = "Friends & Neighbours";
+        let name = "Grace Hopper";
+        let listed = OrganizationListed {
+            letter: LetterFacts::of(&letter),
+            organization,
+            name,
+            letter_url: LETTER,
+            withdraw_url: WITHDRAW,
+        };
+        pinned("approved", &listed.render(None).expect("renders"));
+        let review = OrganizationAwaitingReview {
+            letter: LetterFacts::of(&letter),
+            organization,
+            name,
+            withdraw_url: WITHDRAW,
+        };
+        pinned("awaiting_review", &review.render(None).expect("renders"));
+        let rejected = OrganizationRejected {
+            letter: LetterFacts::of(&letter),
+            organization,
+            name,
+        };
+        pinned("rejected", &rejected.render(None).expect("renders"));
+    }
+}
