@@ -473,6 +473,22 @@ async fn next_step(
     })
 }
 
+/// A link that worked once and does not now (410): what happened and the way on.
+fn gone(
+    heading: &'static str,
+    paragraphs: Vec<Message>,
+    link: Option<(String, Message)>,
+) -> Result<HttpResponse, PageError> {
+    token_page(
+        StatusCode::GONE,
+        &MessagePage {
+            heading: Message::id(heading),
+            paragraphs,
+            link,
+        },
+    )
+}
+
 pub(super) async fn token_problem(
     state: &AppState,
     error: TokenError,
@@ -494,39 +510,27 @@ pub(super) async fn token_problem(
         ),
         TokenError::Expired { letter_id } => {
             let link = next_step(state, letter_id, purpose).await;
-            token_page(
-                StatusCode::GONE,
-                &MessagePage {
-                    heading: Message::id("link-expired"),
-                    paragraphs: vec![Message::id("link-expired-text"), again],
-                    link,
-                },
+            gone(
+                "link-expired",
+                vec![Message::id("link-expired-text"), again],
+                link,
             )
         }
         TokenError::Used { letter_id } => {
             let link = next_step(state, letter_id, purpose).await;
-            token_page(
-                StatusCode::GONE,
-                &MessagePage {
-                    heading: Message::id("link-used"),
-                    paragraphs: vec![Message::id("link-used-text"), again],
-                    link,
-                },
+            gone(
+                "link-used",
+                vec![Message::id("link-used-text"), again],
+                link,
             )
         }
         TokenError::LetterClosed { letter_id } => {
             let link = letter_link(state, letter_id).await;
-            token_page(
-                StatusCode::GONE,
-                &MessagePage {
-                    heading: Message::id("letter-closed"),
-                    paragraphs: vec![
-                        Message::id("letter-closed-text"),
-                        Message::id("thanks-anyway"),
-                    ],
-                    link,
-                },
-            )
+            let paragraphs = vec![
+                Message::id("letter-closed-text"),
+                Message::id("thanks-anyway"),
+            ];
+            gone("letter-closed", paragraphs, link)
         }
         TokenError::Database(error) => Err(PageError::from(error)),
         TokenError::Unavailable(error) => Err(PageError::from(error)),
@@ -534,34 +538,69 @@ pub(super) async fn token_problem(
     }
 }
 
+/// The one flow behind a link in a signer's email (confirm, withdraw; the page that asks and
+/// the post that acts): the per-address limit, `work` on a connection, and a link that does
+/// not work (unknown, used, expired, closed letter) answered with its own page (`Err`).
+async fn follow_link<T, F>(
+    state: &AppState,
+    request: &HttpRequest,
+    purpose: TokenPurpose,
+    work: F,
+) -> Result<Result<T, HttpResponse>, PageError>
+where
+    F: FnOnce(&mut crate::db::DbConnection) -> Result<T, TokenError> + Send + 'static,
+    T: Send + 'static,
+{
+    state
+        .limit(&state.defenses.verify, "verify", request)
+        .map_err(PageError::TooManyRequests)?;
+    match state.with_connection(work).await {
+        Ok(value) => Ok(Ok(value)),
+        Err(error) => token_problem(state, error, purpose).await.map(Err),
+    }
+}
+
+/// A link's outcome: what happened, and the way back to the letter.
+async fn link_outcome(
+    state: &AppState,
+    letter_id: Option<String>,
+    heading: Message,
+    paragraphs: Vec<Message>,
+) -> Result<HttpResponse, PageError> {
+    token_page(
+        StatusCode::OK,
+        &MessagePage {
+            heading,
+            paragraphs,
+            link: letter_link(state, letter_id).await,
+        },
+    )
+}
+
 pub async fn verify_page(
     state: web::Data<AppState>,
     request: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    state
-        .limit(&state.defenses.verify, "verify", &request)
-        .map_err(PageError::TooManyRequests)?;
     let secret = token.into_inner();
     let lookup_secret = secret.clone();
     let policy = state.policy.clone();
-    let target = state
-        .with_connection(move |connection| {
-            let target =
-                signatures::inspect_token(connection, &lookup_secret, TokenPurpose::Verify)?;
-            if target.signature_state == SignatureState::Pending
-                && !signatures::confirm::still_confirmable(connection, &lookup_secret, &policy)?
-            {
-                return Err(TokenError::LetterClosed {
-                    letter_id: Some(target.letter_id),
-                });
-            }
-            Ok(target)
-        })
-        .await;
-    let target = match target {
-        Ok(target) => target,
-        Err(error) => return token_problem(&state, error, TokenPurpose::Verify).await,
+    let found = follow_link(&state, &request, TokenPurpose::Verify, move |connection| {
+        let target = signatures::inspect_token(connection, &lookup_secret, TokenPurpose::Verify)?;
+        if target.signature_state == SignatureState::Pending
+            && !signatures::confirm::still_confirmable(connection, &lookup_secret, &policy)?
+        {
+            return Err(TokenError::LetterClosed {
+                letter_id: Some(target.letter_id),
+            });
+        }
+        let letter = letters::find_by_id(connection, &target.letter_id)?;
+        Ok((target, letter))
+    })
+    .await?;
+    let (target, letter) = match found {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
     };
     if matches!(
         target.signature_state,
@@ -569,11 +608,7 @@ pub async fn verify_page(
     ) {
         return already_confirmed(&state, Some(target.letter_id)).await;
     }
-    let letter_id = target.letter_id;
-    let letter = state
-        .db(move |connection| letters::find_by_id(connection, &letter_id))
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let letter = letter.ok_or(PageError::NotFound)?;
     token_page(
         StatusCode::OK,
         &ConfirmActionPage {
@@ -590,14 +625,13 @@ async fn already_confirmed(
     state: &AppState,
     letter_id: Option<String>,
 ) -> Result<HttpResponse, PageError> {
-    token_page(
-        StatusCode::OK,
-        &MessagePage {
-            heading: Message::id("already-confirmed"),
-            paragraphs: vec![Message::id("already-confirmed-text")],
-            link: letter_link(state, letter_id).await,
-        },
+    link_outcome(
+        state,
+        letter_id,
+        Message::id("already-confirmed"),
+        vec![Message::id("already-confirmed-text")],
     )
+    .await
 }
 
 pub async fn verify(
@@ -605,38 +639,33 @@ pub async fn verify(
     request: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    state
-        .limit(&state.defenses.verify, "verify", &request)
-        .map_err(PageError::TooManyRequests)?;
     let secret = token.into_inner();
     let policy = state.policy.clone();
-    let outcome = state
-        .with_connection(move |connection| {
-            let outcome = signatures::confirm(connection, &secret, &policy)?;
-            let target = signatures::inspect_token(connection, &secret, TokenPurpose::Verify)?;
-            Ok::<_, TokenError>((outcome, target.letter_id))
-        })
-        .await;
-    let (outcome, letter_id) = match outcome {
-        Ok(result) => result,
-        Err(error) => return token_problem(&state, error, TokenPurpose::Verify).await,
+    let done = follow_link(&state, &request, TokenPurpose::Verify, move |connection| {
+        let outcome = signatures::confirm(connection, &secret, &policy)?;
+        let target = signatures::inspect_token(connection, &secret, TokenPurpose::Verify)?;
+        Ok((outcome, target.letter_id))
+    })
+    .await?;
+    let (outcome, letter_id) = match done {
+        Ok(done) => done,
+        Err(page) => return Ok(page),
     };
     state.snapshots.invalidate_letter_id(&letter_id);
     match outcome {
         ConfirmOutcome::AlreadyConfirmed => already_confirmed(&state, Some(letter_id)).await,
         ConfirmOutcome::OrganizationAlreadySigned => {
             state.mail_wakeup.notify_one();
-            token_page(
-                StatusCode::OK,
-                &MessagePage {
-                    heading: Message::id("org-already-signed"),
-                    paragraphs: vec![
-                        Message::id("org-already-signed-text"),
-                        Message::id("org-already-signed-mail"),
-                    ],
-                    link: letter_link(&state, Some(letter_id)).await,
-                },
+            link_outcome(
+                &state,
+                Some(letter_id),
+                Message::id("org-already-signed"),
+                vec![
+                    Message::id("org-already-signed-text"),
+                    Message::id("org-already-signed-mail"),
+                ],
             )
+            .await
         }
         ConfirmOutcome::Confirmed { awaiting_approval } => {
             let mut paragraphs = vec![Message::id("confirmed-thanks")];
@@ -655,17 +684,19 @@ pub async fn withdraw_page(
     request: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    state
-        .limit(&state.defenses.verify, "verify", &request)
-        .map_err(PageError::TooManyRequests)?;
     let secret = token.into_inner();
     let lookup_secret = secret.clone();
-    let target = state
-        .with_connection(move |connection| {
+    let found = follow_link(
+        &state,
+        &request,
+        TokenPurpose::Withdraw,
+        move |connection| {
             signatures::inspect_token(connection, &lookup_secret, TokenPurpose::Withdraw)
-        })
-        .await;
-    match target {
+        },
+    )
+    .await?;
+    match found {
+        Err(page) => Ok(page),
         Ok(target) if target.signature_state == SignatureState::Withdrawn => {
             withdrawn(&state, Some(target.letter_id), true).await
         }
@@ -679,7 +710,6 @@ pub async fn withdraw_page(
                 auto_submit: false,
             },
         ),
-        Err(error) => token_problem(&state, error, TokenPurpose::Withdraw).await,
     }
 }
 
@@ -688,18 +718,18 @@ async fn withdrawn(
     letter_id: Option<String>,
     already: bool,
 ) -> Result<HttpResponse, PageError> {
-    token_page(
-        StatusCode::OK,
-        &MessagePage {
-            heading: if already {
-                Message::id("withdrawn-already")
-            } else {
-                Message::id("withdrawn")
-            },
-            paragraphs: vec![Message::id("withdrawn-text")],
-            link: letter_link(state, letter_id).await,
-        },
+    let heading = if already {
+        Message::id("withdrawn-already")
+    } else {
+        Message::id("withdrawn")
+    };
+    link_outcome(
+        state,
+        letter_id,
+        heading,
+        vec![Message::id("withdrawn-text")],
     )
+    .await
 }
 
 pub async fn withdraw(
@@ -707,29 +737,29 @@ pub async fn withdraw(
     request: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    state
-        .limit(&state.defenses.verify, "verify", &request)
-        .map_err(PageError::TooManyRequests)?;
     let secret = token.into_inner();
-    let outcome = state
-        .with_connection(move |connection| {
+    let done = follow_link(
+        &state,
+        &request,
+        TokenPurpose::Withdraw,
+        move |connection| {
             let outcome = signatures::withdraw(connection, &secret)?;
             let target = signatures::inspect_token(connection, &secret, TokenPurpose::Withdraw)?;
-            Ok::<_, TokenError>((outcome, target.letter_id))
-        })
-        .await;
-    match outcome {
-        Ok((outcome, letter_id)) => {
-            state.snapshots.invalidate_letter_id(&letter_id);
-            withdrawn(
-                &state,
-                Some(letter_id),
-                outcome == WithdrawOutcome::AlreadyWithdrawn,
-            )
-            .await
-        }
-        Err(error) => token_problem(&state, error, TokenPurpose::Withdraw).await,
-    }
+            Ok((outcome, target.letter_id))
+        },
+    )
+    .await?;
+    let (outcome, letter_id) = match done {
+        Ok(done) => done,
+        Err(page) => return Ok(page),
+    };
+    state.snapshots.invalidate_letter_id(&letter_id);
+    withdrawn(
+        &state,
+        Some(letter_id),
+        outcome == WithdrawOutcome::AlreadyWithdrawn,
+    )
+    .await
 }
 
 pub async fn not_found() -> Result<HttpResponse, PageError> {
