@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{IpAddr, TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -62,6 +62,8 @@ fn variable(key: &str) -> String {
 pub struct Config {
     database_url: String,
     settings: Vec<(String, String)>,
+    /// Where `serve` writes its log (stdout and stderr), for tests that read it.
+    log_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -70,6 +72,7 @@ impl Config {
         Config {
             database_url: database_url.to_owned(),
             settings: Vec::new(),
+            log_file: None,
         }
         .set("server.public_url", PUBLIC_URL)
         .set("log.level", "warn")
@@ -80,6 +83,12 @@ impl Config {
     pub fn set(mut self, key: &str, value: impl ToString) -> Config {
         self.settings.retain(|(known, _)| known != key);
         self.settings.push((key.to_owned(), value.to_string()));
+        self
+    }
+
+    /// `serve` appends its log to `path` instead of discarding it.
+    pub fn log_to(mut self, path: &Path) -> Config {
+        self.log_file = Some(path.to_owned());
         self
     }
 
@@ -141,11 +150,20 @@ impl Config {
     }
 
     fn serve_on(&self, port: u16) -> Child {
+        let output = || match &self.log_file {
+            Some(path) => std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map(Stdio::from)
+                .expect("open the server's log file"),
+            None => Stdio::null(),
+        };
         self.command()
             .arg("serve")
             .env("UNDERSIGNED_SERVER__BIND", format!("127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(output())
+            .stderr(output())
             .spawn()
             .expect("start undersigned serve")
     }

@@ -33,6 +33,7 @@ mod mail_crash;
 mod mail_delivery;
 mod mail_outbox;
 mod mail_pool;
+mod nul_bytes;
 mod operations;
 mod operations_ready;
 mod organizations;
