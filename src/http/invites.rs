@@ -138,21 +138,15 @@ pub async fn accept_invite(
             .await?;
             return Ok(with_retry_after(page, wait));
         }
-        Err(Refused::RetryForm) => {
-            let form = FormView::again(fields, Some(PRESS_AGAIN));
-            return invite_form_again(
-                &state,
-                &snapshot,
-                secret,
-                form,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        Err(Refused::Invalid(errors)) => {
-            let form = FormView {
-                errors,
-                ..FormView::again(fields, None)
+        // Both show the form again with what was typed: a stale form asks to press again,
+        // refused fields say what is wrong with them.
+        Err(refused @ (Refused::RetryForm | Refused::Invalid(_))) => {
+            let form = match refused {
+                Refused::Invalid(errors) => FormView {
+                    errors,
+                    ..FormView::again(fields, None)
+                },
+                _ => FormView::again(fields, Some(PRESS_AGAIN)),
             };
             return invite_form_again(
                 &state,

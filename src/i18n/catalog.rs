@@ -383,18 +383,7 @@ impl Tr {
         style: impl std::borrow::Borrow<crate::config::DateStyle>,
         time: &chrono::NaiveDateTime,
     ) -> String {
-        use chrono::Datelike;
-        let style = *style.borrow();
-        if self.is_english() || style == crate::config::DateStyle::Iso {
-            return style.date(time);
-        }
-        let Some((formatter, _)) = DATES.get(self.index).and_then(Option::as_ref) else {
-            return style.date(time);
-        };
-        match Date::try_new_gregorian(time.year(), time.month() as u8, time.day() as u8) {
-            Ok(date) => formatter.format(&date).to_string(),
-            Err(_) => style.date(time),
-        }
+        self.long_date(*style.borrow(), time, false)
     }
 
     /// A long date with the time in the installed site's style (see `date_time_in`).
@@ -408,19 +397,43 @@ impl Tr {
         style: impl std::borrow::Borrow<crate::config::DateStyle>,
         time: &chrono::NaiveDateTime,
     ) -> String {
+        self.long_date(*style.borrow(), time, true)
+    }
+
+    /// CLDR's long date (with the time when `with_time`) for this language, or the site's own
+    /// style for English, on an ISO site, for a language CLDR has no data for, or for a time
+    /// CLDR cannot take.
+    fn long_date(
+        &self,
+        style: crate::config::DateStyle,
+        time: &chrono::NaiveDateTime,
+        with_time: bool,
+    ) -> String {
         use chrono::{Datelike, Timelike};
-        let style = *style.borrow();
-        if self.is_english() || style == crate::config::DateStyle::Iso {
-            return style.date_time(time);
-        }
-        let Some((_, formatter)) = DATES.get(self.index).and_then(Option::as_ref) else {
-            return style.date_time(time);
+        let own_style = || {
+            if with_time {
+                style.date_time(time)
+            } else {
+                style.date(time)
+            }
         };
-        let date = Date::try_new_gregorian(time.year(), time.month() as u8, time.day() as u8);
-        let clock = Time::try_new(time.hour() as u8, time.minute() as u8, 0, 0);
-        match (date, clock) {
-            (Ok(date), Ok(time)) => format!("{} UTC", formatter.format(&DateTime { date, time })),
-            _ => style.date_time(time),
+        if self.is_english() || style == crate::config::DateStyle::Iso {
+            return own_style();
+        }
+        let Some((date_only, date_and_time)) = DATES.get(self.index).and_then(Option::as_ref)
+        else {
+            return own_style();
+        };
+        let Ok(date) = Date::try_new_gregorian(time.year(), time.month() as u8, time.day() as u8)
+        else {
+            return own_style();
+        };
+        if !with_time {
+            return date_only.format(&date).to_string();
+        }
+        match Time::try_new(time.hour() as u8, time.minute() as u8, 0, 0) {
+            Ok(time) => format!("{} UTC", date_and_time.format(&DateTime { date, time })),
+            Err(_) => own_style(),
         }
     }
 

@@ -122,20 +122,26 @@ pub fn store(
         let body_html = markdown::render_with(&draft.body_markdown, images);
         // Insert, else replace: two saves of a new language at once both succeed (the later
         // text stays), where "read, then insert" lets the second hit the key on PostgreSQL.
+        // What a new translation stores and a saved one changes to.
+        let content = || {
+            (
+                letter_translations::title.eq(&draft.title),
+                letter_translations::addressee.eq(&draft.addressee),
+                letter_translations::summary.eq(&draft.summary),
+                letter_translations::body_markdown.eq(&draft.body_markdown),
+                letter_translations::body_html.eq(&body_html),
+                letter_translations::content_hash.eq(&hash),
+                letter_translations::updated_at.eq(now),
+            )
+        };
         let inserted = crate::execute_on_backend!(
             &mut *connection,
             diesel::insert_into(letter_translations::table)
                 .values((
                     letter_translations::letter_id.eq(letter_id),
                     letter_translations::lang.eq(&draft.lang),
-                    letter_translations::title.eq(&draft.title),
-                    letter_translations::addressee.eq(&draft.addressee),
-                    letter_translations::summary.eq(&draft.summary),
-                    letter_translations::body_markdown.eq(&draft.body_markdown),
-                    letter_translations::body_html.eq(&body_html),
-                    letter_translations::content_hash.eq(&hash),
                     letter_translations::created_at.eq(now),
-                    letter_translations::updated_at.eq(now),
+                    content(),
                 ))
                 .on_conflict_do_nothing()
         )?;
@@ -148,15 +154,7 @@ pub fn store(
             None => TranslationOutcome::Created,
             Some(before) => {
                 diesel::update(letter_translations::table.find((letter_id, &draft.lang)))
-                    .set((
-                        letter_translations::title.eq(&draft.title),
-                        letter_translations::addressee.eq(&draft.addressee),
-                        letter_translations::summary.eq(&draft.summary),
-                        letter_translations::body_markdown.eq(&draft.body_markdown),
-                        letter_translations::body_html.eq(&body_html),
-                        letter_translations::content_hash.eq(&hash),
-                        letter_translations::updated_at.eq(now),
-                    ))
+                    .set(content())
                     .execute(connection)?;
                 TranslationOutcome::Updated {
                     new_version: before.content_hash != hash,

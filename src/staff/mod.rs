@@ -172,7 +172,7 @@ pub fn save(
         .map(|user| user.id);
     db::write_transaction(connection, |connection| {
         let existing = find_by_email(connection, email.as_str())?;
-        match existing {
+        let (saved, detail) = match existing {
             Some(user) => {
                 let password_changed = changed_password_of.as_deref() == Some(user.id.as_str());
                 diesel::update(staff_users::table.find(&user.id))
@@ -196,15 +196,7 @@ pub fn save(
                 } else {
                     format!("updated with role {}", role.as_str())
                 };
-                audit::record(
-                    connection,
-                    actor,
-                    "staff.save",
-                    None,
-                    Some(email.as_str()),
-                    &detail,
-                )?;
-                Ok(Saved::Updated)
+                (Saved::Updated, detail)
             }
             None => {
                 diesel::insert_into(staff_users::table)
@@ -217,17 +209,21 @@ pub fn save(
                         staff_users::created_at.eq(db::now()),
                     ))
                     .execute(connection)?;
-                audit::record(
-                    connection,
-                    actor,
-                    "staff.save",
-                    None,
-                    Some(email.as_str()),
-                    &format!("created with role {}", role.as_str()),
-                )?;
-                Ok(Saved::Created)
+                (
+                    Saved::Created,
+                    format!("created with role {}", role.as_str()),
+                )
             }
-        }
+        };
+        audit::record(
+            connection,
+            actor,
+            "staff.save",
+            None,
+            Some(email.as_str()),
+            &detail,
+        )?;
+        Ok(saved)
     })
 }
 

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use super::{AdminError, Nav, Staff, find_letter, page};
+use super::{AdminError, Nav, Staff, find_letter, find_letter_with, page};
 use crate::db;
 use crate::export::{self, ExportStartError};
 use crate::http::AppState;
@@ -59,11 +59,12 @@ async fn export_form(
     staff: Staff,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let letter = find_letter(&state, &slug).await?;
-    let letter_id = letter.id.clone();
-    let tally = state
-        .db(move |connection| crate::signatures::tally::signature_tally(connection, &letter_id))
-        .await?;
+    let (letter, tally) = find_letter_with(&state, &slug, |connection, letter| {
+        Ok(crate::signatures::tally::signature_tally(
+            connection, &letter.id,
+        )?)
+    })
+    .await?;
     let states = SignatureState::ALL
         .into_iter()
         .map(|signature_state| Choice {
@@ -200,10 +201,10 @@ async fn print(
     staff: Staff,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let letter = find_letter(&state, &slug).await?;
-    let listed_of = letter.clone();
-    let (organizations, individuals) = state
-        .db(move |connection| all_listed(connection, &listed_of))
+    let (letter, (organizations, individuals)) =
+        find_letter_with(&state, &slug, |connection, letter| {
+            Ok(all_listed(connection, letter)?)
+        })
         .await?;
     let date = long_date(&letter.published_at.unwrap_or_else(db::now));
     page(

@@ -6,9 +6,9 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::find_letter;
 use super::moderation::{form_pairs, form_value, form_values, text_form_pairs, web_link, when};
 use super::{AdminError, Nav, Staff, page, redirect};
+use super::{find_letter, find_letter_with};
 use crate::db::{self, DbError};
 use crate::http::AppState;
 use crate::http::errors::Fault;
@@ -400,11 +400,10 @@ pub async fn invites_page(
     query: web::Query<InvitesQuery>,
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Viewer)?;
-    let letter = find_letter(&state, &path).await?;
-    let lookup = letter.clone();
-    let statuses = state
-        .db(move |connection| invites::status(connection, &lookup))
-        .await?;
+    let (letter, statuses) = find_letter_with(&state, &path, |connection, letter| {
+        Ok(invites::status(connection, letter)?)
+    })
+    .await?;
     let rows: Vec<InviteRow> = statuses
         .into_iter()
         .map(|(member, status)| invite_row(member, status))

@@ -73,6 +73,27 @@ pub async fn find_letter(
         .ok_or(AdminError::NotFound)
 }
 
+/// The letter named in the address and what `read` loads for it: the opening of most
+/// pages about one letter.
+pub async fn find_letter_with<T, F>(
+    state: &AppState,
+    slug: &str,
+    read: F,
+) -> Result<(crate::letters::Letter, T), AdminError>
+where
+    F: FnOnce(&mut crate::db::DbConnection, &crate::letters::Letter) -> Result<T, DbError>
+        + Send
+        + 'static,
+    T: Send + 'static,
+{
+    let letter = find_letter(state, slug).await?;
+    let lookup = letter.clone();
+    let loaded = state
+        .with_connection(move |connection| read(connection, &lookup))
+        .await?;
+    Ok((letter, loaded))
+}
+
 pub fn redirect(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))

@@ -11,7 +11,9 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::signer_rows::{SignerRow, signer_rows};
-use super::{AdminError, Nav, Staff, encode_component, find_letter, page, redirect};
+use super::{
+    AdminError, Nav, Staff, encode_component, find_letter, find_letter_with, page, redirect,
+};
 use crate::db::DbError;
 use crate::http::AppState;
 use crate::letters::Letter;
@@ -248,13 +250,14 @@ pub async fn letter_queue(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Viewer)?;
-    let letter = find_letter(&state, &path).await?;
-    let letter_id = letter.id.clone();
-    let waiting = state
-        .db(move |connection| {
-            moderation::awaiting_review(connection, Some(&letter_id), QUEUE_LIMIT)
-        })
-        .await?;
+    let (letter, waiting) = find_letter_with(&state, &path, |connection, letter| {
+        Ok(moderation::awaiting_review(
+            connection,
+            Some(&letter.id),
+            QUEUE_LIMIT,
+        )?)
+    })
+    .await?;
     page(
         StatusCode::OK,
         &queue_page(&staff, Some(&letter), waiting, query.decision_notice()),
@@ -562,21 +565,18 @@ pub async fn signature(
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Viewer)?;
     let (slug, id) = path.into_inner();
-    let letter = find_letter(&state, &slug).await?;
-    let letter_id = letter.id.clone();
-    let (signature, via_member) = state
-        .db(move |connection| {
-            let Some(signature) = moderation::find_on_letter(connection, &letter_id, &id)? else {
-                return Ok(None);
-            };
-            let via_member = match &signature.via_member_id {
-                Some(member) => crate::members::name_of(connection, member)?,
-                None => None,
-            };
-            Ok(Some((signature, via_member)))
-        })
-        .await?
-        .ok_or(AdminError::NotFound)?;
+    let (letter, found) = find_letter_with(&state, &slug, move |connection, letter| {
+        let Some(signature) = moderation::find_on_letter(connection, &letter.id, &id)? else {
+            return Ok(None);
+        };
+        let via_member = match &signature.via_member_id {
+            Some(member) => crate::members::name_of(connection, member)?,
+            None => None,
+        };
+        Ok(Some((signature, via_member)))
+    })
+    .await?;
+    let (signature, via_member) = found.ok_or(AdminError::NotFound)?;
     let state_now = signature.state;
     let is_organization = signature.kind == SignatureKind::Organization;
     let notice = match query.done.as_deref() {

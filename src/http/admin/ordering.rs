@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::moderation::form_pairs;
-use super::{AdminError, Nav, Staff, find_letter, page, redirect};
+use super::{AdminError, Nav, Staff, find_letter, find_letter_with, page, redirect};
 use crate::db::{self, DbError};
 use crate::http::AppState;
 use crate::signatures::{self, moderation};
@@ -39,11 +39,10 @@ async fn show(
     staff: Staff,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let letter = find_letter(&state, &slug).await?;
-    let letter_id = letter.id.clone();
-    let listed = state
-        .with_connection(move |connection| listed_in_order(connection, &letter_id))
-        .await?;
+    let (letter, listed) = find_letter_with(&state, &slug, |connection, letter| {
+        listed_in_order(connection, &letter.id)
+    })
+    .await?;
     let rows = listed
         .into_iter()
         .enumerate()

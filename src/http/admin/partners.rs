@@ -7,9 +7,9 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::find_letter;
 use super::moderation::{form_pairs, form_value, when};
 use super::{AdminError, Nav, Staff, page, redirect};
+use super::{find_letter, find_letter_with};
 use crate::db::{self, DbError};
 use crate::http::AppState;
 use crate::http::views::thousands;
@@ -80,16 +80,13 @@ pub async fn partners_page(
     query: web::Query<PartnersQuery>,
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Viewer)?;
-    let letter = find_letter(&state, &path).await?;
-    let lookup = letter.clone();
-    let (tallies, issued) = state
-        .db(move |connection| {
-            Ok((
-                tally::per_member(connection, &lookup)?,
-                links::for_letter(connection, &lookup)?,
-            ))
-        })
-        .await?;
+    let (letter, (tallies, issued)) = find_letter_with(&state, &path, |connection, letter| {
+        Ok((
+            tally::per_member(connection, letter)?,
+            links::for_letter(connection, letter)?,
+        ))
+    })
+    .await?;
     let base = state.settings.public_base().to_owned();
     let now = db::now();
     let rows = tallies

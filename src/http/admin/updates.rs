@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::moderation::{form_pairs, form_value};
-use super::{AdminError, Nav, Staff, find_letter, page, redirect};
+use super::{AdminError, Nav, Staff, find_letter, find_letter_with, page, redirect};
 use crate::db::DbError;
 use crate::http::AppState;
 use crate::staff::Role;
@@ -107,18 +107,15 @@ async fn list_page(
     preview: Option<String>,
     error: Option<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let letter = find_letter(state, slug).await?;
-    let letter_id = letter.id.clone();
-    let rows = state
-        .db(move |connection| {
-            let mut rows = Vec::new();
-            for update in updates::for_letter(connection, &letter_id)? {
-                let progress = updates::progress(connection, &update)?;
-                rows.push((update, progress));
-            }
-            Ok(rows)
-        })
-        .await?;
+    let (letter, rows) = find_letter_with(state, slug, |connection, letter| {
+        let mut rows = Vec::new();
+        for update in updates::for_letter(connection, &letter.id)? {
+            let progress = updates::progress(connection, &update)?;
+            rows.push((update, progress));
+        }
+        Ok(rows)
+    })
+    .await?;
     let busy = rows.iter().any(|(update, progress)| busy(update, progress));
     let rows = rows
         .into_iter()
@@ -222,20 +219,17 @@ async fn find_update(
     slug: &str,
     id: &str,
 ) -> Result<(crate::letters::Letter, Update, Progress), AdminError> {
-    let letter = find_letter(state, slug).await?;
     let id = id.to_owned();
-    let letter_id = letter.id.clone();
-    let found = state
-        .db(move |connection| {
-            let Some(update) = updates::find(connection, &id)? else {
-                return Ok(None);
-            };
-            let progress = updates::progress(connection, &update)?;
-            Ok(Some((update, progress)))
-        })
-        .await?;
+    let (letter, found) = find_letter_with(state, slug, move |connection, _| {
+        let Some(update) = updates::find(connection, &id)? else {
+            return Ok(None);
+        };
+        let progress = updates::progress(connection, &update)?;
+        Ok(Some((update, progress)))
+    })
+    .await?;
     match found {
-        Some((update, progress)) if update.letter_id == letter_id => Ok((letter, update, progress)),
+        Some((update, progress)) if update.letter_id == letter.id => Ok((letter, update, progress)),
         _ => Err(AdminError::NotFound),
     }
 }

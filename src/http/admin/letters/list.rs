@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::super::{AdminError, Nav, Staff, find_letter, page};
+use super::super::{AdminError, Nav, Staff, find_letter_with, page};
 use super::{short_hash, time};
 use crate::db::DbError;
 use crate::http::AppState;
@@ -137,18 +137,15 @@ pub(super) async fn show(
     staff: Staff,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let letter = find_letter(&state, &slug).await?;
-    let letter_id = letter.id.clone();
-    let letter_lang = letter.lang.clone();
-    let (tally, version_count, translations) = state
-        .with_connection(move |connection| {
-            Ok::<_, DbError>((
-                crate::signatures::tally::signature_tally(connection, &letter_id)?,
-                letters::versions(connection, &letter_id, &letter_lang)?.len(),
-                letters::translations::list(connection, &letter_id)?
+    let (letter, (tally, version_count, translations)) =
+        find_letter_with(&state, &slug, |connection, letter| {
+            Ok((
+                crate::signatures::tally::signature_tally(connection, &letter.id)?,
+                letters::versions(connection, &letter.id, &letter.lang)?.len(),
+                letters::translations::list(connection, &letter.id)?
                     .into_iter()
                     .map(|translation| translation.lang)
-                    .collect(),
+                    .collect::<Vec<_>>(),
             ))
         })
         .await?;
