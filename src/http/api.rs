@@ -1,16 +1,15 @@
 //! The public JSON API under `/api/v1/`: letters, counts, public signatory fields, sign.
 
 use actix_web::{HttpResponse, web};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::pages::{PageQuery, SIGNATORIES_PER_PAGE, listed_page};
 use super::{ApiError, AppState};
 use crate::admission::Entry;
 use crate::db;
 use crate::letters::{self, Letter};
 use crate::signatures::form::SignatureFields;
 use crate::signatures::{PublicSignatory, SignatureCounts};
-
-const PER_PAGE: i64 = 100;
 
 #[derive(Serialize)]
 struct LetterSummary<'a> {
@@ -103,9 +102,8 @@ pub async fn letter(
 ) -> Result<HttpResponse, ApiError> {
     let lang = crate::i18n::from_query(&request).map(|tag| tag.as_str());
     let snapshot = state
-        .public_letter(&slug)
+        .public_letter_or(&slug, ApiError::NotFound)
         .await?
-        .ok_or(ApiError::NotFound)?
         .in_language(lang.as_deref());
     let letter = &snapshot.letter;
     Ok(HttpResponse::Ok().json(LetterDetail {
@@ -131,35 +129,20 @@ pub async fn letter(
     }))
 }
 
-#[derive(Deserialize)]
-pub struct PageQuery {
-    page: Option<i64>,
-}
-
 pub async fn signatories(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let snapshot = state
-        .public_letter(&slug)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let listed = snapshot.listed;
-    let pages = ((listed.total() + PER_PAGE - 1) / PER_PAGE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let letter = snapshot.letter.clone();
-    let (organizations, individuals) = state
-        .db(move |connection| {
-            super::pages::signatories_page(connection, &letter, listed.organizations, page)
-        })
-        .await?;
-    let signatories: Vec<PublicSignatory> = organizations.into_iter().chain(individuals).collect();
+    let snapshot = state.public_letter_or(&slug, ApiError::NotFound).await?;
+    let shown = listed_page(&state, &snapshot, query.page).await?;
+    let signatories: Vec<PublicSignatory> =
+        (shown.organizations.into_iter().chain(shown.individuals)).collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({
-        "page": page,
-        "pages": pages,
-        "per_page": PER_PAGE,
-        "listed": listed,
+        "page": shown.page,
+        "pages": shown.pages,
+        "per_page": SIGNATORIES_PER_PAGE,
+        "listed": snapshot.listed,
         "signatories": signatories,
     })))
 }
@@ -173,9 +156,8 @@ pub async fn sign(
     let fields = fields.into_inner();
     // The text the signer was given (`lang`), if the letter has it; else the original.
     let snapshot = state
-        .public_letter(&slug)
+        .public_letter_or(&slug, ApiError::NotFound)
         .await?
-        .ok_or(ApiError::NotFound)?
         .in_language(Some(&fields.lang));
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Json, fields);
     state.admission().admit(attempt).await?;

@@ -148,9 +148,8 @@ async fn draw_card(
         return Err(PageError::NotFound);
     }
     let snapshot = state
-        .public_letter(slug)
+        .public_letter_or(slug, PageError::NotFound)
         .await?
-        .ok_or(PageError::NotFound)?
         .in_language(lang.as_deref());
     // One card per language: each shows its own title.
     let letter_id = format!("{}/{}", snapshot.letter.id, snapshot.letter.lang);

@@ -22,10 +22,7 @@ async fn snapshot(
     state: &AppState,
     slug: &str,
 ) -> Result<std::sync::Arc<LetterSnapshot>, PageError> {
-    if !crate::letters::is_valid_slug(slug) {
-        return Err(PageError::NotFound);
-    }
-    state.public_letter(slug).await?.ok_or(PageError::NotFound)
+    state.public_letter_or(slug, PageError::NotFound).await
 }
 
 fn form_page(

@@ -142,6 +142,15 @@ impl AppState {
         .map_err(|error| E::from(db::DbError::TaskFailed(error.to_string())))?
     }
 
+    /// The public view of a letter, or `missing` (the caller's 404) when there is none.
+    pub async fn public_letter_or<E: From<db::DbError>>(
+        &self,
+        slug: &str,
+        missing: E,
+    ) -> Result<Arc<LetterSnapshot>, E> {
+        self.public_letter(slug).await?.ok_or(missing)
+    }
+
     /// The public view of a letter, from memory when fresh. Drafts are not public, and a slug
     /// no letter could have is not looked up (nor cached).
     pub async fn public_letter(

@@ -21,7 +21,8 @@ use crate::signatures::form::SignatureFields;
 use crate::signatures::{self, ConfirmOutcome, SignatureState, TokenError, WithdrawOutcome};
 use crate::values::tokens::TokenPurpose;
 
-const SIGNATORIES_PER_PAGE: i64 = 100;
+/// Rows on one page of a letter's full list (the page and the API).
+pub const SIGNATORIES_PER_PAGE: i64 = 100;
 
 /// A public page, in this application's `[site]` identity.
 fn html(
@@ -147,10 +148,7 @@ async fn show_letter(
     slug: &str,
     request: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = state
-        .public_letter(slug)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let snapshot = state.public_letter_or(slug, PageError::NotFound).await?;
     let snapshot = if snapshot.translations.is_empty() {
         snapshot
     } else {
@@ -189,10 +187,7 @@ async fn posted_to_letter<T>(
     body: &[u8],
     decode: fn(&[u8]) -> Result<T, form::FormError>,
 ) -> Result<(std::sync::Arc<LetterSnapshot>, T), PageError> {
-    let snapshot = state
-        .public_letter(slug)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let snapshot = state.public_letter_or(slug, PageError::NotFound).await?;
     if !form::is_urlencoded(request) {
         return Err(PageError::UnsupportedMediaType);
     }
@@ -265,10 +260,7 @@ pub async fn sign_reloaded(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = state
-        .public_letter(&slug)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((
             header::LOCATION,
@@ -300,10 +292,7 @@ pub async fn resend_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = state
-        .public_letter(&slug)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
     if !snapshot.letter.accepts_signatures_at(db::now()) {
         return letter_page_closed(&state, &snapshot);
     }
@@ -359,10 +348,7 @@ pub async fn check_email(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let snapshot = state
-        .public_letter(&slug)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
     html(
         &state,
         StatusCode::OK,
@@ -375,7 +361,7 @@ pub async fn check_email(
 
 #[derive(Deserialize)]
 pub struct PageQuery {
-    page: Option<i64>,
+    pub page: Option<i64>,
 }
 
 pub async fn signatories(
@@ -387,35 +373,55 @@ pub async fn signatories(
     // person understands instead of the deserializer's wording.
     let query = web::Query::<PageQuery>::from_query(request.query_string())
         .map_err(|_| PageError::BadRequest(Message::id("page-number-invalid")))?;
-    let snapshot = state
-        .public_letter(&slug)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let listed = snapshot.listed;
-    let total = listed.total();
-    let pages = ((total + SIGNATORIES_PER_PAGE - 1) / SIGNATORIES_PER_PAGE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let letter = snapshot.letter.clone();
-    let (organizations, individuals) = state
-        .db(move |connection| signatories_page(connection, &letter, listed.organizations, page))
-        .await?;
+    let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
+    let total = snapshot.listed.total();
+    let shown = listed_page(&state, &snapshot, query.page).await?;
     html(
         &state,
         StatusCode::OK,
         &SignatoriesPage {
             letter: &snapshot.letter,
-            organizations,
-            individuals,
-            page,
-            pages,
+            organizations: shown.organizations,
+            individuals: shown.individuals,
+            page: shown.page,
+            pages: shown.pages,
             listed_total: crate::i18n::catalog::Tr::current().count("names-listed", total),
             accepting: snapshot.letter.accepts_signatures_at(db::now()),
         },
     )
 }
 
+/// One page of a letter's full list, as the signatories page and the API show it.
+pub struct ListedPage {
+    /// The page shown: the one asked for (the first when none), within those there are.
+    pub page: i64,
+    pub pages: i64,
+    pub organizations: Vec<signatures::PublicSignatory>,
+    pub individuals: Vec<signatures::PublicSignatory>,
+}
+
+pub async fn listed_page(
+    state: &AppState,
+    snapshot: &LetterSnapshot,
+    wanted: Option<i64>,
+) -> Result<ListedPage, db::DbError> {
+    let listed = snapshot.listed;
+    let pages = ((listed.total() + SIGNATORIES_PER_PAGE - 1) / SIGNATORIES_PER_PAGE).max(1);
+    let page = wanted.unwrap_or(1).clamp(1, pages);
+    let letter = snapshot.letter.clone();
+    let (organizations, individuals) = state
+        .db(move |connection| signatories_page(connection, &letter, listed.organizations, page))
+        .await?;
+    Ok(ListedPage {
+        page,
+        pages,
+        organizations,
+        individuals,
+    })
+}
+
 /// One page of the full list: organizations first, then individuals.
-pub fn signatories_page(
+fn signatories_page(
     connection: &mut db::DbConnection,
     letter: &letters::Letter,
     organization_count: i64,

@@ -186,6 +186,18 @@ fn counted_of_kind(
     }
 }
 
+/// A letter's listed signatures of one kind: counted and public.
+fn listed_of_kind(
+    letter: &Letter,
+    kind: SignatureKind,
+) -> signatures::BoxedQuery<'_, db::SqlBackend> {
+    signatures::table
+        .filter(signatures::letter_id.eq(&letter.id))
+        .filter(counted_of_kind(kind, letter.organizations_need_approval))
+        .filter(signatures::public.eq(true))
+        .into_boxed()
+}
+
 /// Listed organizations: in the order staff set, then alphabetically.
 pub fn listed_organizations(
     connection: &mut DbConnection,
@@ -193,13 +205,7 @@ pub fn listed_organizations(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
-    signatures::table
-        .filter(signatures::letter_id.eq(&letter.id))
-        .filter(counted_of_kind(
-            SignatureKind::Organization,
-            letter.organizations_need_approval,
-        ))
-        .filter(signatures::public.eq(true))
+    listed_of_kind(letter, SignatureKind::Organization)
         .order((
             signatures::list_position.is_null().asc(),
             signatures::list_position.asc(),
@@ -219,13 +225,7 @@ pub fn listed_individuals(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
-    signatures::table
-        .filter(signatures::letter_id.eq(&letter.id))
-        .filter(counted_of_kind(
-            SignatureKind::Individual,
-            letter.organizations_need_approval,
-        ))
-        .filter(signatures::public.eq(true))
+    listed_of_kind(letter, SignatureKind::Individual)
         // Says what `signatures_recent_listed` holds (confirmed rows only), so that index serves.
         .filter(signatures::verified_at.is_not_null())
         .order((signatures::verified_at.desc(), signatures::id.desc()))

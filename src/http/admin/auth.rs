@@ -167,9 +167,27 @@ pub struct LoginForm {
     login_token: String,
 }
 
-fn retry_after(wait: Duration) -> header::HeaderValue {
-    header::HeaderValue::from_str(&crate::http::errors::retry_after(wait))
-        .unwrap_or(header::HeaderValue::from_static("60"))
+/// The sign-in form again, refused for now: a 429 that says when to try again.
+fn slow_down(
+    state: &AppState,
+    request: &HttpRequest,
+    next: &str,
+    email: &str,
+    problem: &str,
+    wait: Duration,
+) -> Result<HttpResponse, AdminError> {
+    let mut response = login_form(
+        state,
+        request,
+        StatusCode::TOO_MANY_REQUESTS,
+        next,
+        email,
+        Some(problem),
+    )?;
+    let seconds = header::HeaderValue::from_str(&crate::http::errors::retry_after(wait))
+        .unwrap_or(header::HeaderValue::from_static("60"));
+    response.headers_mut().insert(header::RETRY_AFTER, seconds);
+    Ok(response)
 }
 
 /// The key failed sign-ins are counted under: the account the email would find.
@@ -216,18 +234,14 @@ pub async fn login(
         );
     }
     if let Err(wait) = state.limit(&state.defenses.login, "login", &request) {
-        let mut response = login_form(
+        return slow_down(
             &state,
             &request,
-            StatusCode::TOO_MANY_REQUESTS,
             &next,
             &form.email,
-            Some("Too many sign-in attempts from your address. Wait a minute and try again."),
-        )?;
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, retry_after(wait));
-        return Ok(response);
+            "Too many sign-in attempts from your address. Wait a minute and try again.",
+            wait,
+        );
     }
     let account = account_key(&form.email);
     let address = state.client_key(&request);
@@ -244,18 +258,14 @@ pub async fn login(
     };
     match verdict {
         Verdict::Refuse(wait) => {
-            let mut response = login_form(
+            return slow_down(
                 &state,
                 &request,
-                StatusCode::TOO_MANY_REQUESTS,
                 &next,
                 &form.email,
-                Some("Too many failed sign-ins. Wait a few minutes and try again."),
-            )?;
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, retry_after(wait));
-            return Ok(response);
+                "Too many failed sign-ins. Wait a few minutes and try again.",
+                wait,
+            );
         }
         Verdict::Proceed(delay) if delay > Duration::ZERO => {
             actix_web::rt::time::sleep(delay).await

@@ -214,13 +214,17 @@ async fn write(
     )))
 }
 
+/// The opening of an update's pages: the role, then the update named in the address on the
+/// letter named there (404 for an update of another letter).
 async fn find_update(
     state: &AppState,
-    slug: &str,
-    id: &str,
+    staff: &Staff,
+    needed: Role,
+    path: web::Path<(String, String)>,
 ) -> Result<(crate::letters::Letter, Update, Progress), AdminError> {
-    let id = id.to_owned();
-    let (letter, found) = find_letter_with(state, slug, move |connection, _| {
+    staff.require(needed)?;
+    let (slug, id) = path.into_inner();
+    let (letter, found) = find_letter_with(state, &slug, move |connection, _| {
         let Some(update) = updates::find(connection, &id)? else {
             return Ok(None);
         };
@@ -239,8 +243,7 @@ async fn show(
     staff: Staff,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AdminError> {
-    let (slug, id) = path.into_inner();
-    let (letter, update, progress) = find_update(&state, &slug, &id).await?;
+    let (letter, update, progress) = find_update(&state, &staff, Role::Viewer, path).await?;
     page(
         StatusCode::OK,
         &ShowPage {
@@ -260,9 +263,7 @@ async fn confirm(
     staff: Staff,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
-    let (slug, id) = path.into_inner();
-    let (letter, update, _) = find_update(&state, &slug, &id).await?;
+    let (letter, update, _) = find_update(&state, &staff, Role::Editor, path).await?;
     if update.state != UpdateState::Draft {
         return Ok(redirect(&format!(
             "/admin/letters/{}/updates/{}",
@@ -296,9 +297,7 @@ async fn send(
     staff: Staff,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
-    let (slug, id) = path.into_inner();
-    let (letter, update, _) = find_update(&state, &slug, &id).await?;
+    let (letter, update, _) = find_update(&state, &staff, Role::Editor, path).await?;
     let actor = staff.actor();
     let update_id = update.id.clone();
     let started = state
@@ -314,7 +313,7 @@ async fn send(
     }
     let pool = state.pool.clone();
     let wakeup = std::sync::Arc::clone(&state.mail_wakeup);
-    let queued_id = id.clone();
+    let queued_id = update.id.clone();
     // Off the request: a large letter takes seconds. Should this process die meanwhile, the
     // mail worker (of any instance) goes on from the update's cursor once the claim runs out.
     tokio::task::spawn_blocking(move || {
@@ -336,6 +335,6 @@ async fn send(
     state.snapshots.invalidate(&letter.slug);
     Ok(redirect(&format!(
         "/admin/letters/{}/updates/{}",
-        letter.slug, id
+        letter.slug, update.id
     )))
 }
