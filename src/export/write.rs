@@ -82,20 +82,13 @@ pub(super) fn write_pages(
 mod tests {
     use super::*;
     use crate::signatures::fields::SignerText;
-    use crate::signatures::{SignatureKind, SignatureState};
 
     #[test]
     fn every_csv_cell_is_quoted_so_no_separator_splits_it() {
         let pages = vec![Ok(vec![SignatureRecord {
-            id: "s1".into(),
-            letter_id: "l1".into(),
-            kind: SignatureKind::Individual,
-            state: SignatureState::Verified,
             name: "Ada;=HYPERLINK(\"http://evil.example\")".into(),
             email: "=cmd|' /C calc'!A0@example.org".into(),
             email_normalized: "cmd@example.org".into(),
-            organization: None,
-            organization_normalized: None,
             text: SignerText {
                 title: Some("Prof, \"Dr\"".into()),
                 city: Some("-2+3".into()),
@@ -103,27 +96,12 @@ mod tests {
                 comment: Some("@SUM(A1)".into()),
                 ..SignerText::default()
             },
-            public: true,
-            updates: false,
             content_hash: "abc".into(),
             created_at: chrono::NaiveDate::from_ymd_opt(2026, 1, 2)
                 .and_then(|day| day.and_hms_opt(3, 4, 5))
                 .expect("a time"),
-            verified_at: None,
-            approved_at: None,
-            rejected_at: None,
-            withdrawn_at: None,
-            invite_id: None,
-            approved_by: None,
-            rejected_by: None,
-            list_position: None,
-            hidden_reason: None,
-            removed_at: None,
-            removed_by: None,
-            removed_reason: None,
-            via_member_id: None,
-            share_with_member: false,
             lang: Some("he".into()),
+            ..crate::signatures::sample::record()
         }])];
         let mut out = Vec::new();
         write_pages(

@@ -393,7 +393,7 @@ pub fn change_status(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn at(hour: u32) -> NaiveDateTime {
@@ -403,6 +403,15 @@ mod tests {
     }
 
     fn letter(status: LetterStatus, closed_at: Option<NaiveDateTime>) -> Letter {
+        Letter {
+            closed_at,
+            ..sample(status, at(0))
+        }
+    }
+
+    /// A letter for unit tests, in English, open to everyone, created, published and last
+    /// changed at `time`: tests name only the fields they are about.
+    pub(crate) fn sample(status: LetterStatus, time: NaiveDateTime) -> Letter {
         Letter {
             id: "id".into(),
             slug: "slug".into(),
@@ -419,12 +428,12 @@ mod tests {
             accepts_individuals: true,
             accepts_organizations: true,
             organizations_need_approval: true,
-            published_at: Some(at(0)),
-            created_at: at(0),
-            updated_at: at(0),
+            published_at: Some(time),
+            created_at: time,
+            updated_at: time,
             invites_skip_approval: false,
             show_partner_tally: false,
-            closed_at,
+            closed_at: None,
             lang: "en".into(),
         }
     }

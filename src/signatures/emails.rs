@@ -298,24 +298,8 @@ pub(crate) mod tests {
             slug: "dear-president".into(),
             title: "Protect the right to protest".into(),
             addressee: "The President of the Republic".into(),
-            summary: String::new(),
-            body_markdown: String::new(),
-            body_html: String::new(),
-            content_hash: String::new(),
-            status: crate::letters::LetterStatus::Open,
-            goal: None,
-            opens_at: None,
-            closes_at: None,
-            accepts_individuals: true,
-            accepts_organizations: true,
-            organizations_need_approval: true,
-            published_at: Some(time),
-            created_at: time,
-            updated_at: time,
             invites_skip_approval: true,
-            show_partner_tally: false,
-            closed_at: None,
-            lang: "en".into(),
+            ..crate::letters::tests::sample(crate::letters::LetterStatus::Open, time)
         }
     }
 

@@ -10,6 +10,8 @@ pub mod form;
 pub mod links;
 pub mod lists;
 pub mod moderation;
+#[cfg(test)]
+pub(crate) mod sample;
 pub mod sign;
 pub mod state;
 pub mod tally;

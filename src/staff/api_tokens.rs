@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{Actor, Role, audit};
+use super::{ActingAccount, Actor, Role, audit};
 use crate::db::schema::{api_tokens, staff_users};
 use crate::db::{self, DbConnection};
 use crate::values::tokens;
@@ -145,31 +145,22 @@ pub fn authenticate(
     if !tokens::looks_like_token(raw) {
         return Ok(None);
     }
-    let found: Option<(String, String, String, String, Option<NaiveDateTime>)> = api_tokens::table
+    let found: Option<(String, ActingAccount)> = api_tokens::table
         .inner_join(staff_users::table)
         .filter(api_tokens::token_hash.eq(tokens::hash(secret)))
         .filter(api_tokens::revoked_at.is_null())
-        .select((
-            api_tokens::id,
-            staff_users::id,
-            staff_users::email,
-            staff_users::role,
-            staff_users::disabled_at,
-        ))
+        .select((api_tokens::id, ActingAccount::as_select()))
         .first(connection)
         .optional()?;
-    let Some((token_id, staff_id, email, role, disabled_at)) = found else {
+    let Some((token_id, account)) = found else {
         return Ok(None);
     };
-    if disabled_at.is_some() {
+    if account.disabled_at.is_some() {
         return Ok(None);
     }
     diesel::update(api_tokens::table.find(&token_id))
         .set(api_tokens::last_used_at.eq(db::now()))
         .execute(connection)?;
-    Ok(Some((
-        staff_id,
-        email,
-        Role::parse(&role).unwrap_or(Role::Viewer),
-    )))
+    let role = account.role();
+    Ok(Some((account.staff_id, account.email, role)))
 }

@@ -69,6 +69,24 @@ impl StaffUser {
     }
 }
 
+/// The account a session cookie or an API token acts for, as both read it on every request.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = staff_users)]
+pub(crate) struct ActingAccount {
+    #[diesel(column_name = id)]
+    pub staff_id: String,
+    pub email: String,
+    role: String,
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+impl ActingAccount {
+    pub fn role(&self) -> Role {
+        // An unknown role grants the least.
+        Role::parse(&self.role).unwrap_or(Role::Viewer)
+    }
+}
+
 /// Who did something, for the audit log and moderation records: a staff member (from a
 /// console session or an API token), or the operator at the command line.
 #[derive(Clone, Debug)]

@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::{Role, StaffUser};
+use super::{ActingAccount, Role, StaffUser};
 use crate::db::schema::{staff_sessions, staff_users};
 use crate::db::{self, DbConnection};
 use crate::values::tokens;
@@ -70,16 +70,15 @@ pub fn open(
     Ok(token.secret)
 }
 
-#[derive(Queryable)]
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = staff_sessions)]
 struct SessionRow {
     id: String,
     csrf_token: String,
     created_at: NaiveDateTime,
     last_seen_at: NaiveDateTime,
-    staff_id: String,
-    email: String,
-    role: String,
-    disabled_at: Option<NaiveDateTime>,
+    #[diesel(embed)]
+    account: ActingAccount,
 }
 
 /// The session for a cookie value, if it is live; extends it while it is in use, up to its
@@ -96,23 +95,15 @@ pub fn find(
     let row: Option<SessionRow> = staff_sessions::table
         .inner_join(staff_users::table)
         .filter(staff_sessions::token_hash.eq(tokens::hash(cookie)))
-        .select((
-            staff_sessions::id,
-            staff_sessions::csrf_token,
-            staff_sessions::created_at,
-            staff_sessions::last_seen_at,
-            staff_users::id,
-            staff_users::email,
-            staff_users::role,
-            staff_users::disabled_at,
-        ))
+        .select(SessionRow::as_select())
         .first(connection)
         .optional()?;
     let Some(row) = row else {
         return Ok(None);
     };
     let now = db::now();
-    if lifetimes.ends(row.created_at, row.last_seen_at) <= now || row.disabled_at.is_some() {
+    if lifetimes.ends(row.created_at, row.last_seen_at) <= now || row.account.disabled_at.is_some()
+    {
         // An ended session is of no further use; remove its row rather than keep it.
         diesel::delete(staff_sessions::table.find(&row.id)).execute(connection)?;
         return Ok(None);
@@ -127,9 +118,9 @@ pub fn find(
     }
     Ok(Some(StaffSession {
         session_id: row.id,
-        staff_id: row.staff_id,
-        email: row.email,
-        role: Role::parse(&row.role).unwrap_or(Role::Viewer),
+        role: row.account.role(),
+        staff_id: row.account.staff_id,
+        email: row.account.email,
         csrf_token: row.csrf_token,
     }))
 }

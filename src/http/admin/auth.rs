@@ -9,10 +9,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{AdminError, Staff, page, redirect};
-use crate::db::DbError;
+use crate::db::{DbConnection, DbError};
 use crate::http::AppState;
 use crate::http::errors::Fault;
-use crate::staff::throttle::Verdict;
+use crate::staff::throttle::{LoginThrottle, Verdict};
 use crate::staff::{self, Actor, audit, sessions};
 use crate::values::email_address::EmailAddress;
 use crate::values::tokens;
@@ -190,6 +190,20 @@ fn slow_down(
     Ok(response)
 }
 
+/// One step of the sign-in throttle (check, failed, succeeded) for this account and address.
+async fn throttle<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    account: &str,
+    address: &str,
+    step: fn(&LoginThrottle, &mut DbConnection, &str, &str) -> diesel::QueryResult<T>,
+) -> Result<T, AdminError> {
+    let (account, address, shared) = (account.to_owned(), address.to_owned(), state.clone());
+    let done = state
+        .db(move |connection| step(&shared.login_throttle, connection, &account, &address))
+        .await?;
+    Ok(done)
+}
+
 /// The key failed sign-ins are counted under: the account the email would find.
 fn account_key(email: &str) -> String {
     EmailAddress::parse(email)
@@ -245,17 +259,7 @@ pub async fn login(
     }
     let account = account_key(&form.email);
     let address = state.client_key(&request);
-    let verdict = {
-        let (account, address) = (account.clone(), address.clone());
-        let throttle = state.clone();
-        state
-            .db(move |connection| {
-                throttle
-                    .login_throttle
-                    .check(connection, &account, &address)
-            })
-            .await?
-    };
+    let verdict = throttle(&state, &account, &address, LoginThrottle::check).await?;
     match verdict {
         Verdict::Refuse(wait) => {
             return slow_down(
@@ -299,14 +303,7 @@ pub async fn login(
         .await?;
     match signed_in {
         Some(cookie) => {
-            let throttle = state.clone();
-            state
-                .db(move |connection| {
-                    throttle
-                        .login_throttle
-                        .succeeded(connection, &account, &address)
-                })
-                .await?;
+            throttle(&state, &account, &address, LoginThrottle::succeeded).await?;
             let mut response = redirect(&next);
             let mut used = login_cookie(String::new(), state.secure_cookies);
             used.make_removal();
@@ -317,14 +314,7 @@ pub async fn login(
             Ok(response)
         }
         None => {
-            let throttle = state.clone();
-            state
-                .db(move |connection| {
-                    throttle
-                        .login_throttle
-                        .failed(connection, &account, &address)
-                })
-                .await?;
+            throttle(&state, &account, &address, LoginThrottle::failed).await?;
             login_form(
                 &state,
                 &request,

@@ -67,42 +67,24 @@ pub fn signer_rows(signature: &SignatureRecord, via_member: Option<String>) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signatures::SignatureKind;
     use crate::signatures::fields::SignerText;
-    use crate::signatures::{SignatureKind, SignatureState};
 
     #[test]
     fn every_signer_column_has_a_row() {
         let marker = |column: &str| format!("marker-{column}");
         let record = SignatureRecord {
-            id: "s1".into(),
-            letter_id: "l1".into(),
             kind: SignatureKind::Organization,
-            state: SignatureState::Verified,
             name: marker("name"),
             email: marker("email"),
             email_normalized: marker("email"),
             organization: Some(marker("organization")),
             organization_normalized: Some(marker("organization")),
             text: SignerText::from_fn(|name| Some(marker(name))),
-            public: true,
-            content_hash: String::new(),
-            created_at: chrono::NaiveDateTime::default(),
-            verified_at: None,
-            approved_at: None,
-            rejected_at: None,
-            withdrawn_at: None,
-            invite_id: None,
-            approved_by: None,
-            rejected_by: None,
-            list_position: None,
-            hidden_reason: None,
-            removed_at: None,
-            removed_by: None,
-            removed_reason: None,
             updates: true,
             via_member_id: Some("m1".into()),
             share_with_member: true,
-            lang: None,
+            ..crate::signatures::sample::record()
         };
         let rows = signer_rows(&record, Some(marker("via_member_id")));
         for column in crate::signatures::details::signer_columns_in_schema() {
