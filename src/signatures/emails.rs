@@ -87,59 +87,38 @@ crate::email_templates!(
     |mail, tr| tr.ta("already-subject", [("title", mail.letter.title.into())]),
 );
 
-/// After an organization's sign-on is approved, or listed at once through its invite.
-pub struct OrganizationListed<'a> {
-    pub letter: LetterFacts<'a>,
-    pub organization: &'a str,
-    pub name: &'a str,
-    pub letter_url: &'a str,
-    pub withdraw_url: &'a str,
+/// Declares the emails to an organization's contact about its sign-on: each names the
+/// letter, the organization and the contact it greets, offers its own links, and has a
+/// subject that names the organization and the letter.
+macro_rules! sign_on_emails {
+    ($($(#[$doc:meta])* $message:ident { $($link:ident),* } $text:literal, $html:literal, $subject:literal;)*) => {$(
+        $(#[$doc])*
+        pub struct $message<'a> {
+            pub letter: LetterFacts<'a>,
+            pub organization: &'a str,
+            pub name: &'a str,
+            $(pub $link: &'a str,)*
+        }
+        crate::email_templates!($message, $text, $html, |mail, tr| {
+            tr.ta($subject, naming(mail.organization, &mail.letter))
+        });
+    )*};
 }
-crate::email_templates!(
-    OrganizationListed,
-    "email/organization_listed.txt",
-    "email/organization_listed.html",
-    |mail, tr| tr.ta("listed-subject", naming(mail.organization, &mail.letter)),
-);
 
-/// An invited organization signed, and staff review sign-ons before listing them.
-pub struct OrganizationAwaitingReview<'a> {
-    pub letter: LetterFacts<'a>,
-    pub organization: &'a str,
-    pub name: &'a str,
-    pub withdraw_url: &'a str,
+sign_on_emails! {
+    /// After an organization's sign-on is approved, or listed at once through its invite.
+    OrganizationListed { letter_url, withdraw_url }
+        "email/organization_listed.txt", "email/organization_listed.html", "listed-subject";
+    /// An invited organization signed, and staff review sign-ons before listing them.
+    OrganizationAwaitingReview { withdraw_url }
+        "email/organization_awaiting_review.txt",
+        "email/organization_awaiting_review.html",
+        "review-subject";
+    OrganizationRejected {}
+        "email/organization_rejected.txt", "email/organization_rejected.html", "rejected-subject";
+    OrganizationDuplicate { letter_url }
+        "email/organization_duplicate.txt", "email/organization_duplicate.html", "duplicate-subject";
 }
-crate::email_templates!(
-    OrganizationAwaitingReview,
-    "email/organization_awaiting_review.txt",
-    "email/organization_awaiting_review.html",
-    |mail, tr| tr.ta("review-subject", naming(mail.organization, &mail.letter)),
-);
-
-pub struct OrganizationRejected<'a> {
-    pub letter: LetterFacts<'a>,
-    pub organization: &'a str,
-    pub name: &'a str,
-}
-crate::email_templates!(
-    OrganizationRejected,
-    "email/organization_rejected.txt",
-    "email/organization_rejected.html",
-    |mail, tr| tr.ta("rejected-subject", naming(mail.organization, &mail.letter)),
-);
-
-pub struct OrganizationDuplicate<'a> {
-    pub letter: LetterFacts<'a>,
-    pub organization: &'a str,
-    pub name: &'a str,
-    pub letter_url: &'a str,
-}
-crate::email_templates!(
-    OrganizationDuplicate,
-    "email/organization_duplicate.txt",
-    "email/organization_duplicate.html",
-    |mail, tr| tr.ta("duplicate-subject", naming(mail.organization, &mail.letter)),
-);
 
 /// Renders queued confirmations when they are sent: the signer's name from the signature's
 /// row, the letter as the signer's language has it, the links from the stored secrets.

@@ -167,6 +167,20 @@ fn member_problem(error: MemberError) -> Result<String, AdminError> {
     }
 }
 
+/// The roster again (422) with the add form or the pasted CSV as they were sent, and what
+/// is wrong with them.
+async fn roster_again(
+    state: &AppState,
+    staff: &Staff,
+    form: MemberForm,
+    import_text: String,
+    import_problem: Option<String>,
+) -> Result<HttpResponse, AdminError> {
+    let roster = load_roster(state).await?;
+    let again = roster_page(staff, roster, None, form, import_text, import_problem);
+    page(StatusCode::UNPROCESSABLE_ENTITY, &again)
+}
+
 /// Adds a member, or updates the contact of the member with the same name.
 pub async fn add(
     state: web::Data<AppState>,
@@ -194,22 +208,15 @@ pub async fn add(
         Ok(Saved::Added) => Ok(redirect("/admin/members?done=added")),
         Ok(Saved::Updated) => Ok(redirect("/admin/members?done=updated")),
         Err(error) => {
-            let problem = member_problem(error)?;
-            let roster = load_roster(&state).await?;
-            page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &roster_page(
-                    &staff,
-                    roster,
-                    None,
-                    MemberForm {
-                        problem: Some(problem),
-                        ..form
-                    },
-                    String::new(),
-                    None,
-                ),
+            let problem = Some(member_problem(error)?);
+            roster_again(
+                &state,
+                &staff,
+                MemberForm { problem, ..form },
+                String::new(),
+                None,
             )
+            .await
         }
     }
 }
@@ -272,19 +279,8 @@ pub async fn import(
             "/admin/members?done=imported&added={added}&updated={updated}"
         ))),
         Err(error) => {
-            let problem = member_problem(error)?;
-            let roster = load_roster(&state).await?;
-            page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &roster_page(
-                    &staff,
-                    roster,
-                    None,
-                    MemberForm::default(),
-                    text,
-                    Some(format!("Nothing was imported: {problem}")),
-                ),
-            )
+            let problem = format!("Nothing was imported: {}", member_problem(error)?);
+            roster_again(&state, &staff, MemberForm::default(), text, Some(problem)).await
         }
     }
 }
