@@ -162,30 +162,16 @@ async fn write(
     let markdown = form_value(&pairs, "body")
         .unwrap_or("")
         .replace("\r\n", "\n");
-    if let Err(error) = updates::validate(&subject, &markdown) {
-        return list_page(
-            &state,
-            &staff,
-            &slug,
-            subject,
-            markdown,
-            None,
-            Some(error.to_string()),
-        )
-        .await;
-    }
-    if form_value(&pairs, "save").is_none() {
-        let preview = updates::render_markdown(&markdown);
-        return list_page(
-            &state,
-            &staff,
-            &slug,
-            subject,
-            markdown,
-            Some(preview),
-            None,
-        )
-        .await;
+    // The form again: with its problem when refused, with the rendering for a preview.
+    let again = match updates::validate(&subject, &markdown) {
+        Err(error) => Some((None, Some(error.to_string()))),
+        Ok(_) if form_value(&pairs, "save").is_none() => {
+            Some((Some(updates::render_markdown(&markdown)), None))
+        }
+        Ok(_) => None,
+    };
+    if let Some((preview, error)) = again {
+        return list_page(&state, &staff, &slug, subject, markdown, preview, error).await;
     }
     let letter = find_letter(&state, &slug).await?;
     let public_base = state.settings.public_base().to_owned();
