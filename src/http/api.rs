@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use super::pages::{PageQuery, SIGNATORIES_PER_PAGE, listed_page};
+use super::signatories::{PageQuery, SIGNATORIES_PER_PAGE, listed_page};
 use super::{ApiError, AppState};
 use crate::admission::Entry;
 use crate::db;

@@ -12,6 +12,7 @@ pub mod middleware;
 mod pages;
 mod partners;
 mod share;
+mod signatories;
 pub mod site;
 mod unsubscribe;
 mod versions;
@@ -245,7 +246,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/letters/{slug}/resend", web::post().to(pages::resend))
         .route(
             "/letters/{slug}/signatories",
-            web::get().to(pages::signatories),
+            web::get().to(signatories::signatories),
         )
         .route(
             "/letters/{slug}/versions",
