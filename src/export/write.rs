@@ -123,7 +123,7 @@ mod tests {
             removed_reason: None,
             via_member_id: None,
             share_with_member: false,
-            lang: Some("he".into()),
+            lang: crate::values::language::LanguageTag::parse("he"),
         }])];
         let mut out = Vec::new();
         write_pages(

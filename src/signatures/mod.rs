@@ -20,6 +20,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::signatures;
+use crate::values::language::LanguageTag;
 
 pub use confirm::{
     ConfirmOutcome, TokenError, TokenTarget, WithdrawOutcome, confirm, inspect_token, withdraw,
@@ -69,7 +70,7 @@ pub struct SignatureRecord {
     pub share_with_member: bool,
     /// The language of the text the signer read (`content_hash` is that text's hash);
     /// `None`: the letter's original language.
-    pub lang: Option<String>,
+    pub lang: Option<LanguageTag>,
 }
 
 /// What the public may see of a signature whose signer agreed to be listed.
