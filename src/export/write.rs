@@ -87,8 +87,8 @@ mod tests {
     #[test]
     fn every_csv_cell_is_quoted_so_no_separator_splits_it() {
         let pages = vec![Ok(vec![SignatureRecord {
-            id: "s1".into(),
-            letter_id: "l1".into(),
+            id: crate::values::ids::SignatureId::parse("s1").expect("an id"),
+            letter_id: crate::values::ids::LetterId::parse("l1").expect("an id"),
             kind: SignatureKind::Individual,
             state: SignatureState::Verified,
             name: "Ada;=HYPERLINK(\"http://evil.example\")".into(),

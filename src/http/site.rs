@@ -176,7 +176,7 @@ pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, PageErr
                 letter.lang.clone(),
                 format!("{base}/letters/{}", letter.slug),
             )];
-            for lang in translated.get(&letter.id).into_iter().flatten() {
+            for lang in translated.get(letter.id.as_str()).into_iter().flatten() {
                 languages.push((
                     lang.clone(),
                     format!("{base}/{lang}/letters/{}", letter.slug),

@@ -133,7 +133,7 @@ fn versions_page(
                 is_current: version.content_hash == letter.content_hash,
             })
             .collect(),
-        slug: letter.slug,
+        slug: letter.slug.into_string(),
         title: letter.title,
         addressee: letter.addressee,
         shown,

@@ -430,7 +430,7 @@ pub fn import_file(
                     let outcome =
                         translations::store(connection, &letter.id, translation, images, actor)?;
                     outcomes.push(FileOutcome::Translation {
-                        slug: letter.slug.clone(),
+                        slug: letter.slug.to_string(),
                         lang: translation.lang.clone(),
                         outcome,
                     });

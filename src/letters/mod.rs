@@ -7,6 +7,7 @@ pub mod markdown;
 pub mod store;
 pub mod translations;
 
+use crate::values::ids::{LetterId, Slug};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
@@ -28,8 +29,8 @@ crate::text_enum! {
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = letters)]
 pub struct Letter {
-    pub id: String,
-    pub slug: String,
+    pub id: LetterId,
+    pub slug: Slug,
     pub title: String,
     pub addressee: String,
     pub summary: String,
@@ -127,16 +128,7 @@ pub fn list_public(connection: &mut DbConnection) -> Result<Vec<Letter>, diesel:
         .load(connection)
 }
 
-/// A slug is what appears in the letter's address: lowercase letters, digits and hyphens.
-pub fn is_valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug.len() <= 80
-        && !slug.starts_with('-')
-        && !slug.ends_with('-')
-        && slug
-            .bytes()
-            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
-}
+pub use crate::values::ids::is_valid_slug;
 
 /// One recorded text of a letter. Signatures name the text their signer saw by its hash.
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -404,8 +396,8 @@ mod tests {
 
     fn letter(status: LetterStatus, closed_at: Option<NaiveDateTime>) -> Letter {
         Letter {
-            id: "id".into(),
-            slug: "slug".into(),
+            id: LetterId::parse("id").expect("an id"),
+            slug: Slug::parse("slug").expect("a slug"),
             title: String::new(),
             addressee: String::new(),
             summary: String::new(),

@@ -294,8 +294,8 @@ pub(crate) mod tests {
             .and_then(|date| date.and_hms_opt(9, 0, 0))
             .expect("a valid time");
         Letter {
-            id: "letter-id".into(),
-            slug: "dear-president".into(),
+            id: crate::values::ids::LetterId::parse("letter-id").expect("an id"),
+            slug: crate::values::ids::Slug::parse("dear-president").expect("a slug"),
             title: "Protect the right to protest".into(),
             addressee: "The President of the Republic".into(),
             summary: String::new(),

@@ -20,6 +20,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::signatures;
+use crate::values::ids::{LetterId, SignatureId};
 use crate::values::language::LanguageTag;
 
 pub use confirm::{
@@ -37,8 +38,8 @@ pub use state::{SignatureKind, SignatureState, is_counted};
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = signatures)]
 pub struct SignatureRecord {
-    pub id: String,
-    pub letter_id: String,
+    pub id: SignatureId,
+    pub letter_id: LetterId,
     pub kind: SignatureKind,
     pub state: SignatureState,
     pub name: String,

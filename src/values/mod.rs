@@ -6,6 +6,7 @@
 pub mod email_address;
 pub mod form;
 pub mod html;
+pub mod ids;
 pub mod language;
 pub mod markdown;
 pub mod network;

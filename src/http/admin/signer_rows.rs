@@ -74,8 +74,8 @@ mod tests {
     fn every_signer_column_has_a_row() {
         let marker = |column: &str| format!("marker-{column}");
         let record = SignatureRecord {
-            id: "s1".into(),
-            letter_id: "l1".into(),
+            id: crate::values::ids::SignatureId::parse("s1").expect("an id"),
+            letter_id: crate::values::ids::LetterId::parse("l1").expect("an id"),
             kind: SignatureKind::Organization,
             state: SignatureState::Verified,
             name: marker("name"),

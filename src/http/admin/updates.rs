@@ -140,7 +140,7 @@ async fn list_page(
         &ListPage {
             nav: staff.nav(),
             action: staff.action(&format!("/admin/letters/{}/updates", letter.slug)),
-            slug: letter.slug,
+            slug: letter.slug.into_string(),
             title: letter.title,
             rows,
             subject,
@@ -235,7 +235,9 @@ async fn find_update(
         })
         .await?;
     match found {
-        Some((update, progress)) if update.letter_id == letter_id => Ok((letter, update, progress)),
+        Some((update, progress)) if update.letter_id == *letter_id => {
+            Ok((letter, update, progress))
+        }
         _ => Err(AdminError::NotFound),
     }
 }
@@ -252,7 +254,7 @@ async fn show(
         &ShowPage {
             nav: staff.nav(),
             busy: busy(&update, &progress),
-            slug: letter.slug,
+            slug: letter.slug.into_string(),
             title: letter.title,
             update,
             progress,
@@ -287,7 +289,7 @@ async fn confirm(
                 "/admin/letters/{}/updates/{}/send",
                 letter.slug, update.id
             )),
-            slug: letter.slug,
+            slug: letter.slug.into_string(),
             title: letter.title,
             update,
             recipients,

@@ -47,10 +47,10 @@ pub(super) async fn list(
     let rows = all
         .into_iter()
         .map(|letter| {
-            let tally = tallies.remove(&letter.id).unwrap_or_default();
+            let tally = tallies.remove(letter.id.as_str()).unwrap_or_default();
             LetterRow {
                 status: letter.status().as_str(),
-                slug: letter.slug,
+                slug: letter.slug.into_string(),
                 title: letter.title,
                 individuals: thousands(tally.confirmed_individuals()),
                 organizations: thousands(tally.approved_organizations()),
