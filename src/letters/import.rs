@@ -385,8 +385,8 @@ pub fn import_file(
             }])
         }
         Original::Letter(draft) => {
-            let stored_lang =
-                super::find_by_slug(connection, &draft.slug)?.map(|letter| letter.lang);
+            let stored_lang = super::find_by_slug(connection, &draft.slug)?
+                .map(|letter| letter.lang.into_string());
             let original_lang = draft
                 .lang
                 .clone()

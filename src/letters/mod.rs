@@ -8,6 +8,7 @@ pub mod store;
 pub mod translations;
 
 use crate::values::ids::{LetterId, Slug};
+use crate::values::language::LanguageTag;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
@@ -59,7 +60,7 @@ pub struct Letter {
     /// original's; a letter shown in a translation (`crate::read::snapshot::LetterSnapshot::in_language`)
     /// carries that translation's texts, hash and language, so whoever signs it records
     /// the text they read.
-    pub lang: String,
+    pub lang: LanguageTag,
 }
 
 impl Letter {
@@ -417,7 +418,7 @@ mod tests {
             invites_skip_approval: false,
             show_partner_tally: false,
             closed_at,
-            lang: "en".into(),
+            lang: LanguageTag::parse("en").expect("a language"),
         }
     }
 

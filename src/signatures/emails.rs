@@ -219,7 +219,7 @@ impl ConfirmationRenderer {
         let key = format!("{letter_id}/{}", lang.unwrap_or(""));
         if !letters.contains_key(&key) {
             let found = match crate::letters::find_by_id(connection, letter_id)? {
-                Some(letter) => match lang.filter(|lang| *lang != letter.lang) {
+                Some(letter) => match lang.filter(|lang| letter.lang != *lang) {
                     Some(lang) => crate::letters::translations::find(connection, &letter.id, lang)?
                         .map(|translation| translation.applied_to(&letter))
                         .or(Some(letter)),
@@ -315,7 +315,7 @@ pub(crate) mod tests {
             invites_skip_approval: true,
             show_partner_tally: false,
             closed_at: None,
-            lang: "en".into(),
+            lang: crate::values::language::LanguageTag::parse("en").expect("a language"),
         }
     }
 

@@ -179,9 +179,7 @@ impl<'a> NewSignature<'a> {
             kind: input.kind,
             state: SignatureState::Pending,
             content_hash: &letter.content_hash,
-            // Letters store the canonical spelling of a parsed tag (`letters::draft`), so
-            // this is that tag again, written as the same bytes.
-            lang: LanguageTag::parse(&letter.lang),
+            lang: Some(letter.lang.clone()),
             created_at: now,
         }
     }

@@ -50,6 +50,10 @@ impl LanguageTag {
         self.text.clone()
     }
 
+    pub fn into_string(self) -> String {
+        self.text
+    }
+
     /// The language subtag alone (`pt` for `pt-BR`).
     pub fn language(&self) -> &str {
         self.id.language.as_str()
@@ -88,6 +92,24 @@ impl std::ops::Deref for LanguageTag {
 
     fn deref(&self) -> &str {
         &self.text
+    }
+}
+
+impl PartialEq<str> for LanguageTag {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+
+impl PartialEq<&str> for LanguageTag {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
+
+impl PartialEq<String> for LanguageTag {
+    fn eq(&self, other: &String) -> bool {
+        self.text == *other
     }
 }
 

@@ -147,7 +147,7 @@ pub(super) async fn show(
                 letters::versions(connection, &letter_id, &letter_lang)?.len(),
                 letters::translations::list(connection, &letter_id)?
                     .into_iter()
-                    .map(|translation| translation.lang)
+                    .map(|translation| translation.lang.into_string())
                     .collect(),
             ))
         })
