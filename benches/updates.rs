@@ -126,7 +126,7 @@ fn bench(url: &str, n: i64, batch: i64) -> anyhow::Result<()> {
     let writer = {
         let pool = pool.clone();
         let stop = Arc::clone(&stop);
-        let letter_id = other.id.clone();
+        let letter_id = other.id.to_string();
         let hash = other.content_hash.clone();
         std::thread::spawn(move || sign_shaped_writes(pool, stop, letter_id, hash))
     };

@@ -87,7 +87,7 @@ pub(super) fn run(settings: &Settings, command: SignaturesCommand) -> anyhow::Re
                     )?;
                 }
                 match page.last() {
-                    Some(last) if page.len() == 1000 => after = Some(last.id.clone()),
+                    Some(last) if page.len() == 1000 => after = Some(last.id.to_string()),
                     _ => break,
                 }
             }

@@ -125,7 +125,7 @@ const TRAILING: [(&str, Read); 14] = [
                 .or_else(|| {
                     source
                         .originals
-                        .get(&source.record.letter_id)
+                        .get(source.record.letter_id.as_str())
                         .map(String::as_str)
                 })
                 .unwrap_or(""),

@@ -152,7 +152,7 @@ where
                 let page = next_page(connection, after.as_deref());
                 let last_page = match &page {
                     Ok(page) => {
-                        after = page.last().map(|record| record.id.clone());
+                        after = page.last().map(|record| record.id.to_string());
                         (page.len() as i64) < PAGE
                     }
                     Err(_) => true,

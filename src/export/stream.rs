@@ -1,6 +1,7 @@
 //! Streaming an export over HTTP: the console's download button, the admin API and partner
 //! downloads share it.
 
+use crate::values::ids::Slug;
 use std::io::{self, Write};
 use std::time::Duration;
 
@@ -93,7 +94,7 @@ fn stream_export(
 pub fn stream_records<F>(
     mut connection: PooledConnection,
     filename: String,
-    slug: String,
+    slug: Slug,
     next_page: F,
     format: ExportFormat,
 ) -> HttpResponse

@@ -100,7 +100,7 @@ mod tests {
             created_at: chrono::NaiveDate::from_ymd_opt(2026, 1, 2)
                 .and_then(|day| day.and_hms_opt(3, 4, 5))
                 .expect("a time"),
-            lang: Some("he".into()),
+            lang: crate::values::language::LanguageTag::parse("he"),
             ..crate::signatures::sample::record()
         }])];
         let mut out = Vec::new();

@@ -62,7 +62,7 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
         };
         cards.push(LetterCard {
             count: total,
-            slug: letter.slug,
+            slug: letter.slug.into_string(),
             title: letter.title,
             addressee: letter.addressee,
             summary: letter.summary,
@@ -420,7 +420,7 @@ pub(super) async fn token_problem(
             },
         ),
         TokenError::Expired { letter_id } => {
-            let link = next_step(state, letter_id, purpose).await;
+            let link = next_step(state, letter_id.map(|id| id.into_string()), purpose).await;
             gone(
                 "link-expired",
                 vec![Message::id("link-expired-text"), again],
@@ -428,7 +428,7 @@ pub(super) async fn token_problem(
             )
         }
         TokenError::Used { letter_id } => {
-            let link = next_step(state, letter_id, purpose).await;
+            let link = next_step(state, letter_id.map(|id| id.into_string()), purpose).await;
             gone(
                 "link-used",
                 vec![Message::id("link-used-text"), again],
@@ -436,7 +436,7 @@ pub(super) async fn token_problem(
             )
         }
         TokenError::LetterClosed { letter_id } => {
-            let link = letter_link(state, letter_id).await;
+            let link = letter_link(state, letter_id.map(|id| id.into_string())).await;
             let paragraphs = vec![
                 Message::id("letter-closed-text"),
                 Message::id("thanks-anyway"),
@@ -517,7 +517,7 @@ pub async fn verify_page(
         target.signature_state,
         SignatureState::Verified | SignatureState::Approved
     ) {
-        return already_confirmed(&state, Some(target.letter_id)).await;
+        return already_confirmed(&state, Some(target.letter_id.into_string())).await;
     }
     let letter = letter.ok_or(PageError::NotFound)?;
     token_page(
@@ -564,12 +564,14 @@ pub async fn verify(
     };
     state.snapshots.invalidate_letter_id(&letter_id);
     match outcome {
-        ConfirmOutcome::AlreadyConfirmed => already_confirmed(&state, Some(letter_id)).await,
+        ConfirmOutcome::AlreadyConfirmed => {
+            already_confirmed(&state, Some(letter_id.into_string())).await
+        }
         ConfirmOutcome::OrganizationAlreadySigned => {
             state.mail_wakeup.notify_one();
             link_outcome(
                 &state,
-                Some(letter_id),
+                Some(letter_id.into_string()),
                 Message::id("org-already-signed"),
                 vec![
                     Message::id("org-already-signed-text"),
@@ -585,7 +587,7 @@ pub async fn verify(
             } else {
                 paragraphs.push(Message::id("confirmed-counts"));
             }
-            super::share::confirmed(&state, letter_id, paragraphs).await
+            super::share::confirmed(&state, letter_id.into_string(), paragraphs).await
         }
     }
 }
@@ -609,7 +611,7 @@ pub async fn withdraw_page(
     match found {
         Err(page) => Ok(page),
         Ok(target) if target.signature_state == SignatureState::Withdrawn => {
-            withdrawn(&state, Some(target.letter_id), true).await
+            withdrawn(&state, Some(target.letter_id.into_string()), true).await
         }
         Ok(_) => token_page(
             StatusCode::OK,
@@ -667,7 +669,7 @@ pub async fn withdraw(
     state.snapshots.invalidate_letter_id(&letter_id);
     withdrawn(
         &state,
-        Some(letter_id),
+        Some(letter_id.into_string()),
         outcome == WithdrawOutcome::AlreadyWithdrawn,
     )
     .await

@@ -173,10 +173,10 @@ pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, PageErr
         .into_iter()
         .map(|letter| {
             let mut languages = vec![(
-                letter.lang.clone(),
+                letter.lang.to_string(),
                 format!("{base}/letters/{}", letter.slug),
             )];
-            for lang in translated.get(&letter.id).into_iter().flatten() {
+            for lang in translated.get(letter.id.as_str()).into_iter().flatten() {
                 languages.push((
                     lang.clone(),
                     format!("{base}/{lang}/letters/{}", letter.slug),

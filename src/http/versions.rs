@@ -100,17 +100,21 @@ fn in_language(
         }
         (None, None) => return Ok(letter),
     };
-    if lang == letter.lang {
+    if letter.lang == lang {
         return Ok(letter);
     }
     Ok(
         match letters::translations::find(connection, &letter.id, &lang)? {
             Some(translation) => translation.applied_to(&letter),
             // A removed translation: its texts stay readable where a signature names one.
-            None if from_hash => Letter {
-                lang,
-                content_hash: String::new(),
-                ..letter
+            // Version rows hold the canonical spelling of a parsed tag.
+            None if from_hash => match crate::values::language::LanguageTag::parse(&lang) {
+                Some(lang) => Letter {
+                    lang,
+                    content_hash: String::new(),
+                    ..letter
+                },
+                None => letter,
             },
             None => letter,
         },
@@ -133,7 +137,7 @@ fn versions_page(
                 is_current: version.content_hash == letter.content_hash,
             })
             .collect(),
-        slug: letter.slug,
+        slug: letter.slug.into_string(),
         title: letter.title,
         addressee: letter.addressee,
         shown,

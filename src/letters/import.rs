@@ -385,8 +385,8 @@ pub fn import_file(
             }])
         }
         Original::Letter(draft) => {
-            let stored_lang =
-                super::find_by_slug(connection, &draft.slug)?.map(|letter| letter.lang);
+            let stored_lang = super::find_by_slug(connection, &draft.slug)?
+                .map(|letter| letter.lang.into_string());
             let original_lang = draft
                 .lang
                 .clone()
@@ -430,7 +430,7 @@ pub fn import_file(
                     let outcome =
                         translations::store(connection, &letter.id, translation, images, actor)?;
                     outcomes.push(FileOutcome::Translation {
-                        slug: letter.slug.clone(),
+                        slug: letter.slug.to_string(),
                         lang: translation.lang.clone(),
                         outcome,
                     });

@@ -7,6 +7,8 @@ pub mod markdown;
 pub mod store;
 pub mod translations;
 
+use crate::values::ids::{LetterId, Slug};
+use crate::values::language::LanguageTag;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
@@ -28,8 +30,8 @@ crate::text_enum! {
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = letters)]
 pub struct Letter {
-    pub id: String,
-    pub slug: String,
+    pub id: LetterId,
+    pub slug: Slug,
     pub title: String,
     pub addressee: String,
     pub summary: String,
@@ -58,7 +60,7 @@ pub struct Letter {
     /// original's; a letter shown in a translation (`crate::read::snapshot::LetterSnapshot::in_language`)
     /// carries that translation's texts, hash and language, so whoever signs it records
     /// the text they read.
-    pub lang: String,
+    pub lang: LanguageTag,
 }
 
 impl Letter {
@@ -127,16 +129,7 @@ pub fn list_public(connection: &mut DbConnection) -> Result<Vec<Letter>, diesel:
         .load(connection)
 }
 
-/// A slug is what appears in the letter's address: lowercase letters, digits and hyphens.
-pub fn is_valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug.len() <= 80
-        && !slug.starts_with('-')
-        && !slug.ends_with('-')
-        && slug
-            .bytes()
-            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
-}
+pub use crate::values::ids::is_valid_slug;
 
 /// One recorded text of a letter. Signatures name the text their signer saw by its hash.
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -413,8 +406,8 @@ pub(crate) mod tests {
     /// changed at `time`: tests name only the fields they are about.
     pub(crate) fn sample(status: LetterStatus, time: NaiveDateTime) -> Letter {
         Letter {
-            id: "id".into(),
-            slug: "slug".into(),
+            id: LetterId::parse("id").expect("an id"),
+            slug: Slug::parse("slug").expect("a slug"),
             title: String::new(),
             addressee: String::new(),
             summary: String::new(),
@@ -434,7 +427,7 @@ pub(crate) mod tests {
             invites_skip_approval: false,
             show_partner_tally: false,
             closed_at: None,
-            lang: "en".into(),
+            lang: LanguageTag::parse("en").expect("a language"),
         }
     }
 

@@ -169,7 +169,7 @@ fn write(
         let lang = draft
             .lang
             .clone()
-            .or_else(|| existing.as_ref().map(|letter| letter.lang.clone()))
+            .or_else(|| existing.as_ref().map(|letter| letter.lang.to_string()))
             .unwrap_or_else(|| DEFAULT_LANGUAGE.to_owned());
         if let Some(letter) = &existing
             && translations::find(connection, &letter.id, &lang)?.is_some()

@@ -18,7 +18,7 @@ use crate::staff::{Actor, audit};
 #[diesel(table_name = letter_translations)]
 pub struct Translation {
     pub letter_id: String,
-    pub lang: String,
+    pub lang: LanguageTag,
     pub title: String,
     pub addressee: String,
     pub summary: String,
@@ -115,7 +115,9 @@ pub fn store(
         let letter =
             super::find_by_id(connection, letter_id)?.ok_or(diesel::result::Error::NotFound)?;
         if same_language(&letter.lang, &draft.lang) {
-            return Err(TranslationError::OriginalLanguage(letter.lang));
+            return Err(TranslationError::OriginalLanguage(
+                letter.lang.into_string(),
+            ));
         }
         let now = db::now();
         let hash = content_hash(&draft.title, &draft.addressee, &draft.body_markdown);

@@ -332,7 +332,7 @@ pub fn consenting_count(
         count += page.len() as i64;
         match page.last() {
             Some(last) if (page.len() as i64) == crate::export::PAGE => {
-                after = Some(last.id.clone())
+                after = Some(last.id.to_string())
             }
             _ => return Ok(count),
         }

@@ -60,7 +60,7 @@ impl CardText {
             // The count the letter page shows.
             total: snapshot.counts.total(),
             accent: parse_colour(&site.accent_color).unwrap_or([0xb3, 0x26, 0x1e]),
-            lang: snapshot.letter.lang.clone(),
+            lang: snapshot.letter.lang.to_string(),
         }
     }
 

@@ -46,9 +46,7 @@ pub struct LetterSnapshot {
 impl LetterSnapshot {
     /// The language `letter` is shown in here.
     pub fn language(&self) -> Option<&LanguageTag> {
-        self.languages
-            .iter()
-            .find(|tag| tag.as_str() == self.letter.lang)
+        self.languages.iter().find(|tag| **tag == self.letter.lang)
     }
 
     /// The letter in the language that suits a reader best (`i18n::requested`), else the
@@ -81,7 +79,7 @@ impl LetterSnapshot {
     pub fn is_original(&self) -> bool {
         self.languages
             .first()
-            .is_none_or(|original| original.as_str() == self.letter.lang)
+            .is_none_or(|original| *original == self.letter.lang)
     }
 }
 
@@ -102,13 +100,12 @@ pub fn load(
     let (delivered, updates) = delivery_on_page(connection, &letter, published)?;
     let letter_id = letter.id.clone();
     let translated = letters::translations::list(connection, &letter_id)?;
-    let languages: Vec<LanguageTag> = std::iter::once(letter.lang.as_str())
+    let languages: Vec<LanguageTag> = std::iter::once(letter.lang.clone())
         .chain(
             translated
                 .iter()
-                .map(|translation| translation.lang.as_str()),
+                .map(|translation| translation.lang.clone()),
         )
-        .filter_map(LanguageTag::parse)
         .collect();
     let original = LetterSnapshot {
         letter,

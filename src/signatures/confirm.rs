@@ -4,6 +4,7 @@
 //! state = ...`), so when a confirmation and a withdrawal race (two instances, two clicks)
 //! exactly one of them changes the row and the other answers for the state it found.
 
+use crate::values::ids::LetterId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -23,11 +24,11 @@ pub enum TokenError {
     #[error("this link is not valid")]
     Invalid,
     #[error("this link has expired")]
-    Expired { letter_id: Option<String> },
+    Expired { letter_id: Option<LetterId> },
     #[error("this link has already been used")]
-    Used { letter_id: Option<String> },
+    Used { letter_id: Option<LetterId> },
     #[error("the letter closed before this signature was confirmed")]
-    LetterClosed { letter_id: Option<String> },
+    LetterClosed { letter_id: Option<LetterId> },
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
     #[error(transparent)]
@@ -50,7 +51,7 @@ impl From<SignError> for TokenError {
 /// The signature a token leads to, for the page that asks the person to press the button.
 #[derive(Debug)]
 pub struct TokenTarget {
-    pub letter_id: String,
+    pub letter_id: LetterId,
     pub signature_state: SignatureState,
 }
 

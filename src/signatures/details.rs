@@ -6,13 +6,17 @@
 //! (`withdrawal_erases_every_personal_column`) fails when the table grows a personal column
 //! that is not here.
 
+use diesel::backend::Backend;
 use diesel::prelude::*;
+use diesel::serialize::{Output, ToSql};
+use diesel::sql_types::Text;
 
 use super::fields::SignerText;
 use super::form::SignatureInput;
 use super::normalize_organization;
 use crate::db::schema::signatures;
 use crate::members::codes::{ShareWithMember, ViaMember};
+use crate::values::email_address::EmailAddress;
 
 #[derive(Clone, Debug, Insertable, AsChangeset)]
 // `treat_none_as_default_value = false` writes NULL rather than DEFAULT for an empty field,
@@ -24,8 +28,10 @@ use crate::members::codes::{ShareWithMember, ViaMember};
 )]
 pub struct SignerDetails {
     pub name: String,
-    pub email: String,
-    pub email_normalized: String,
+    /// The parsed address, written as typed.
+    pub email: SignerEmail,
+    /// The same address's duplicate key (`EmailAddress::normalized`).
+    pub email_normalized: SignerEmailKey,
     pub organization: Option<String>,
     pub organization_normalized: Option<String>,
     /// The optional fields (`super::fields`).
@@ -87,8 +93,8 @@ impl SignerDetails {
     pub fn of(input: &SignatureInput) -> SignerDetails {
         SignerDetails {
             name: input.name.clone(),
-            email: input.email.as_str().to_owned(),
-            email_normalized: input.email.normalized().to_owned(),
+            email: SignerEmail(Some(input.email.clone())),
+            email_normalized: SignerEmailKey(Some(input.email.clone())),
             organization: input.organization.clone(),
             organization_normalized: input.organization.as_deref().map(normalize_organization),
             text: input.text.clone(),
@@ -106,8 +112,8 @@ impl SignerDetails {
     pub fn erased() -> SignerDetails {
         SignerDetails {
             name: String::new(),
-            email: String::new(),
-            email_normalized: String::new(),
+            email: SignerEmail(None),
+            email_normalized: SignerEmailKey(None),
             organization: None,
             organization_normalized: None,
             text: SignerText::default(),
@@ -116,5 +122,43 @@ impl SignerDetails {
             via_member_id: ViaMember(None),
             share_with_member: ShareWithMember::default(),
         }
+    }
+}
+
+/// `signatures.email` as written: the signer's parsed address as typed, or (`None`) the empty
+/// text of a withdrawn signature, since the column is NOT NULL and an erased address is no
+/// `EmailAddress`.
+#[derive(Clone, Debug, diesel::expression::AsExpression)]
+#[diesel(sql_type = Text)]
+pub struct SignerEmail(pub Option<EmailAddress>);
+
+/// `signatures.email_normalized` as written: the key duplicates are found by, of the same
+/// parsed address (`EmailAddress::normalized`), or the empty text once erased.
+#[derive(Clone, Debug, diesel::expression::AsExpression)]
+#[diesel(sql_type = Text)]
+pub struct SignerEmailKey(pub Option<EmailAddress>);
+
+impl<DB> ToSql<Text, DB> for SignerEmail
+where
+    DB: Backend,
+    str: ToSql<Text, DB>,
+    EmailAddress: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> diesel::serialize::Result {
+        match &self.0 {
+            Some(address) => <EmailAddress as ToSql<Text, DB>>::to_sql(address, out),
+            None => <str as ToSql<Text, DB>>::to_sql("", out),
+        }
+    }
+}
+
+impl<DB> ToSql<Text, DB> for SignerEmailKey
+where
+    DB: Backend,
+    str: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> diesel::serialize::Result {
+        let key = self.0.as_ref().map_or("", EmailAddress::normalized);
+        <str as ToSql<Text, DB>>::to_sql(key, out)
     }
 }

@@ -198,7 +198,7 @@ impl ConfirmationRenderer {
         let key = format!("{letter_id}/{}", lang.unwrap_or(""));
         if !letters.contains_key(&key) {
             let found = match crate::letters::find_by_id(connection, letter_id)? {
-                Some(letter) => match lang.filter(|lang| *lang != letter.lang) {
+                Some(letter) => match lang.filter(|lang| letter.lang != *lang) {
                     Some(lang) => crate::letters::translations::find(connection, &letter.id, lang)?
                         .map(|translation| translation.applied_to(&letter))
                         .or(Some(letter)),
@@ -273,8 +273,8 @@ pub(crate) mod tests {
             .and_then(|date| date.and_hms_opt(9, 0, 0))
             .expect("a valid time");
         Letter {
-            id: "letter-id".into(),
-            slug: "dear-president".into(),
+            id: crate::values::ids::LetterId::parse("letter-id").expect("an id"),
+            slug: crate::values::ids::Slug::parse("dear-president").expect("a slug"),
             title: "Protect the right to protest".into(),
             addressee: "The President of the Republic".into(),
             invites_skip_approval: true,

@@ -22,6 +22,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::signatures;
+use crate::values::ids::{LetterId, SignatureId};
+use crate::values::language::LanguageTag;
 
 pub use confirm::{
     ConfirmOutcome, TokenError, TokenTarget, WithdrawOutcome, confirm, inspect_token, withdraw,
@@ -38,8 +40,8 @@ pub use state::{SignatureKind, SignatureState, is_counted};
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = signatures)]
 pub struct SignatureRecord {
-    pub id: String,
-    pub letter_id: String,
+    pub id: SignatureId,
+    pub letter_id: LetterId,
     pub kind: SignatureKind,
     pub state: SignatureState,
     pub name: String,
@@ -71,7 +73,7 @@ pub struct SignatureRecord {
     pub share_with_member: bool,
     /// The language of the text the signer read (`content_hash` is that text's hash);
     /// `None`: the letter's original language.
-    pub lang: Option<String>,
+    pub lang: Option<LanguageTag>,
 }
 
 /// What the public may see of a signature whose signer agreed to be listed.

@@ -6,8 +6,8 @@ use super::{SignatureKind, SignatureRecord, SignatureState, fields::SignerText};
 /// Ada, a confirmed individual on letter `l1`, with nothing optional filled in.
 pub(crate) fn record() -> SignatureRecord {
     SignatureRecord {
-        id: "s1".into(),
-        letter_id: "l1".into(),
+        id: crate::values::ids::SignatureId::parse("s1").expect("an id"),
+        letter_id: crate::values::ids::LetterId::parse("l1").expect("an id"),
         kind: SignatureKind::Individual,
         state: SignatureState::Verified,
         name: "Ada Lovelace".into(),

@@ -18,6 +18,7 @@ use crate::letters::Letter;
 use crate::mail::message::Message as _;
 use crate::mail::{self, OutgoingMail};
 use crate::values::email_address::EmailAddress;
+use crate::values::language::LanguageTag;
 use crate::values::tokens::TokenPurpose;
 
 /// Stores a pending signature with its tokens and its confirmation email in one transaction,
@@ -162,7 +163,7 @@ struct NewSignature<'a> {
     /// The text the signer read: `letter` is the letter as shown in that language
     /// (`LetterSnapshot::in_language`), so its hash and language are that text's.
     content_hash: &'a str,
-    lang: Option<&'a str>,
+    lang: Option<LanguageTag>,
     created_at: NaiveDateTime,
 }
 
@@ -178,7 +179,7 @@ impl<'a> NewSignature<'a> {
             kind: input.kind,
             state: SignatureState::Pending,
             content_hash: &letter.content_hash,
-            lang: Some(&letter.lang),
+            lang: Some(letter.lang.clone()),
             created_at: now,
         }
     }

@@ -14,6 +14,7 @@ use crate::mail::message::Message as _;
 use crate::mail::outbox::{MailKind, OutboxRecord, mailbox_key};
 use crate::mail::render::{Prepared, Renderer};
 use crate::signatures::emails::LetterFacts;
+use crate::values::language::LanguageTag;
 
 /// The kind of an update's messages: rows queued before the `outbox_slim` migration say it,
 /// later ones are a broadcast (their `update_id` says which update).
@@ -123,7 +124,7 @@ impl Batch {
             Some(signature_id) => signatures::table
                 .find(signature_id)
                 .select(signatures::lang)
-                .first::<Option<String>>(connection)
+                .first::<Option<LanguageTag>>(connection)
                 .optional()?
                 .flatten(),
             None => None,

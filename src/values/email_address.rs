@@ -2,7 +2,12 @@
 
 use std::fmt;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Written to a TEXT column as the address as typed (`as_str`), the bytes a `String` holding
+/// it wrote. Not read back as such: stored addresses are read as `String`, since a withdrawn
+/// signature keeps the empty text and rows written before a rule was tightened may not
+/// parse; refusing them would fail every list and export that reads them.
+#[derive(Clone, Debug, PartialEq, Eq, diesel::expression::AsExpression)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub struct EmailAddress {
     /// As typed (trimmed): the address mail is sent to.
     address: String,
@@ -102,6 +107,19 @@ fn canonical(lowercase: &str) -> String {
         return format!("{untagged}@{domain}");
     }
     lowercase.to_owned()
+}
+
+impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for EmailAddress
+where
+    DB: diesel::backend::Backend,
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    fn to_sql<'b>(
+        &'b self,
+        out: &mut diesel::serialize::Output<'b, '_, DB>,
+    ) -> diesel::serialize::Result {
+        <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(&self.address, out)
+    }
 }
 
 impl fmt::Display for EmailAddress {

@@ -59,7 +59,12 @@ async fn log(
             let entries = audit::recent(connection, PER_PAGE + 1, offset)?;
             let letters_by_id: HashMap<String, (String, String)> = letters::list_all(connection)?
                 .into_iter()
-                .map(|letter| (letter.id, (letter.slug, letter.title)))
+                .map(|letter| {
+                    (
+                        letter.id.into_string(),
+                        (letter.slug.into_string(), letter.title),
+                    )
+                })
                 .collect();
             Ok::<_, DbError>((entries, letters_by_id))
         })

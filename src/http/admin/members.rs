@@ -423,7 +423,7 @@ pub async fn invites_page(
             notice: query.notice(),
             send_action: staff.action(&base),
             remind_action: staff.action(&format!("{base}/remind")),
-            slug: letter.slug,
+            slug: letter.slug.into_string(),
             title: letter.title,
         },
     )

@@ -194,7 +194,7 @@ fn queue_page(
                 "/admin/letters/{}/signatures/{}",
                 item.letter_slug, signature.id
             ),
-            id: signature.id,
+            id: signature.id.into_string(),
             organization: signature.organization.unwrap_or_default(),
             name: signature.name,
             title: signature.text.title.unwrap_or_default(),
@@ -219,7 +219,7 @@ fn queue_page(
     }
     QueuePage {
         nav: staff.nav(),
-        letter: letter.map(|letter| (letter.slug.clone(), letter.title.clone())),
+        letter: letter.map(|letter| (letter.slug.to_string(), letter.title.clone())),
         groups,
         total,
         truncated: total as i64 >= QUEUE_LIMIT,
@@ -471,7 +471,7 @@ pub async fn signatures(
         &SignaturesPage {
             nav: staff.nav(),
             first_href: before.map(|_| base.clone()),
-            slug: letter.slug,
+            slug: letter.slug.into_string(),
             title: letter.title,
             states,
             kinds,
@@ -618,7 +618,7 @@ pub async fn signature(
             decide_action: staff.action(&format!("/admin/letters/{}/moderation", letter.slug)),
             hide_action: staff.action(&format!("{base}/hide")),
             remove_action: staff.action(&format!("{base}/remove")),
-            slug: letter.slug,
+            slug: letter.slug.into_string(),
             letter_title: letter.title,
             signature,
         },

@@ -57,7 +57,7 @@ async fn show(
         &OrderPage {
             nav: staff.nav(),
             action: staff.action(&format!("/admin/letters/{}/organizations", letter.slug)),
-            slug: letter.slug,
+            slug: letter.slug.into_string(),
             title: letter.title,
             rows,
         },

@@ -144,7 +144,7 @@ pub async fn partners_page(
             notice,
             issue_action: staff.action(&format!("/admin/letters/{}/partners/links", letter.slug)),
             link_days: state.settings.partners.export_link_days,
-            slug: letter.slug,
+            slug: letter.slug.into_string(),
             title: letter.title,
         },
     )

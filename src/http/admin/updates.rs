@@ -137,7 +137,7 @@ async fn list_page(
         &ListPage {
             nav: staff.nav(),
             action: staff.action(&format!("/admin/letters/{}/updates", letter.slug)),
-            slug: letter.slug,
+            slug: letter.slug.into_string(),
             title: letter.title,
             rows,
             subject,
@@ -219,7 +219,9 @@ async fn find_update(
     })
     .await?;
     match found {
-        Some((update, progress)) if update.letter_id == letter.id => Ok((letter, update, progress)),
+        Some((update, progress)) if update.letter_id == *letter.id => {
+            Ok((letter, update, progress))
+        }
         _ => Err(AdminError::NotFound),
     }
 }
@@ -235,7 +237,7 @@ async fn show(
         &ShowPage {
             nav: staff.nav(),
             busy: busy(&update, &progress),
-            slug: letter.slug,
+            slug: letter.slug.into_string(),
             title: letter.title,
             update,
             progress,
@@ -268,7 +270,7 @@ async fn confirm(
                 "/admin/letters/{}/updates/{}/send",
                 letter.slug, update.id
             )),
-            slug: letter.slug,
+            slug: letter.slug.into_string(),
             title: letter.title,
             update,
             recipients,

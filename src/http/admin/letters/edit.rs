@@ -53,7 +53,7 @@ impl Target {
         let (editing, status, action) = match self {
             Target::New => (None, LetterStatus::Draft, "/admin/letters".to_owned()),
             Target::Existing(letter) => (
-                Some(letter.slug.clone()),
+                Some(letter.slug.to_string()),
                 letter.status(),
                 format!("/admin/letters/{}", letter.slug),
             ),
@@ -163,7 +163,7 @@ async fn save(
         Target::New => LetterStatus::Draft,
         Target::Existing(letter) => {
             // The address of a letter never changes: links to it are out in the world.
-            form.slug = letter.slug.clone();
+            form.slug = letter.slug.to_string();
             letter.status()
         }
     };

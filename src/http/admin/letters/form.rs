@@ -114,7 +114,7 @@ impl LetterFields {
 
     pub fn from_letter(letter: &Letter) -> Self {
         LetterFields {
-            slug: letter.slug.clone(),
+            slug: letter.slug.to_string(),
             title: letter.title.clone(),
             addressee: letter.addressee.clone(),
             summary: letter.summary.clone(),

@@ -47,10 +47,10 @@ pub(super) async fn list(
     let rows = all
         .into_iter()
         .map(|letter| {
-            let tally = tallies.remove(&letter.id).unwrap_or_default();
+            let tally = tallies.remove(letter.id.as_str()).unwrap_or_default();
             LetterRow {
                 status: letter.status().as_str(),
-                slug: letter.slug,
+                slug: letter.slug.into_string(),
                 title: letter.title,
                 individuals: thousands(tally.confirmed_individuals()),
                 organizations: thousands(tally.approved_organizations()),
@@ -144,7 +144,7 @@ pub(super) async fn show(
                 letters::versions(connection, &letter.id, &letter.lang)?.len(),
                 letters::translations::list(connection, &letter.id)?
                     .into_iter()
-                    .map(|translation| translation.lang)
+                    .map(|translation| translation.lang.into_string())
                     .collect::<Vec<_>>(),
             ))
         })

@@ -78,7 +78,7 @@ pub(super) async fn change_state(
             StatusCode::OK,
             &ConfirmPage {
                 nav: staff.nav(),
-                slug: letter.slug,
+                slug: letter.slug.into_string(),
                 title: letter.title,
                 question,
                 consequence,
