@@ -109,18 +109,7 @@ fn canonical(lowercase: &str) -> String {
     lowercase.to_owned()
 }
 
-impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for EmailAddress
-where
-    DB: diesel::backend::Backend,
-    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
-{
-    fn to_sql<'b>(
-        &'b self,
-        out: &mut diesel::serialize::Output<'b, '_, DB>,
-    ) -> diesel::serialize::Result {
-        <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(&self.address, out)
-    }
-}
+crate::text_column!(@write EmailAddress, |value| &value.address);
 
 impl fmt::Display for EmailAddress {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {

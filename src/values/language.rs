@@ -113,18 +113,7 @@ impl PartialEq<String> for LanguageTag {
     }
 }
 
-impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for LanguageTag
-where
-    DB: diesel::backend::Backend,
-    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
-{
-    fn to_sql<'b>(
-        &'b self,
-        out: &mut diesel::serialize::Output<'b, '_, DB>,
-    ) -> diesel::serialize::Result {
-        <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(&self.text, out)
-    }
-}
+crate::text_column!(@write LanguageTag, |value| &value.text);
 
 impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for LanguageTag
 where

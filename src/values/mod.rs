@@ -11,6 +11,7 @@ pub mod language;
 pub mod markdown;
 pub mod network;
 pub mod text;
+pub mod text_column;
 pub mod text_enum;
 pub mod text_value;
 pub mod tokens;
