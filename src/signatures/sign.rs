@@ -163,7 +163,7 @@ struct NewSignature<'a> {
     /// The text the signer read: `letter` is the letter as shown in that language
     /// (`LetterSnapshot::in_language`), so its hash and language are that text's.
     content_hash: &'a str,
-    lang: Option<LanguageTag>,
+    lang: Option<&'a LanguageTag>,
     created_at: NaiveDateTime,
 }
 
@@ -179,7 +179,7 @@ impl<'a> NewSignature<'a> {
             kind: input.kind,
             state: SignatureState::Pending,
             content_hash: &letter.content_hash,
-            lang: Some(letter.lang.clone()),
+            lang: Some(&letter.lang),
             created_at: now,
         }
     }

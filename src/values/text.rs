@@ -446,9 +446,16 @@ mod tests {
         assert_eq!(required_line(" \t ", MAX), Err(TextError::Empty));
     }
 
+    /// Each text is refused by the one-line rule with its error.
+    fn one_line_refuses(cases: &[(&str, TextError)]) {
+        for (text, error) in cases {
+            assert_eq!(one_line(text, MAX), Err(*error), "{text:?}");
+        }
+    }
+
     #[test]
     fn one_line_fields_refuse_line_breaks_and_controls() {
-        for (text, error) in [
+        one_line_refuses(&[
             ("Ada\nLovelace", TextError::LineBreak),
             ("Ada\r\nLovelace", TextError::LineBreak),
             ("Ada\u{2028}Lovelace", TextError::LineBreak),
@@ -459,9 +466,7 @@ mod tests {
             ("Ada\u{85}", TextError::ControlCharacter),
             ("Ada\u{9b}", TextError::ControlCharacter),
             ("Ada\u{0b}", TextError::ControlCharacter),
-        ] {
-            assert_eq!(one_line(text, MAX), Err(error), "{text:?}");
-        }
+        ]);
     }
 
     #[test]
@@ -486,7 +491,7 @@ mod tests {
 
     #[test]
     fn invisible_private_and_unassigned_characters_are_refused() {
-        for (text, error) in [
+        one_line_refuses(&[
             ("Ada\u{200B}Lovelace", TextError::InvisibleCharacter),
             ("\u{FEFF}Ada", TextError::InvisibleCharacter),
             ("Ada\u{00AD}Lovelace", TextError::InvisibleCharacter),
@@ -497,9 +502,7 @@ mod tests {
             ("Ada\u{0378}", TextError::UnsupportedCharacter),
             ("Ada\u{FFFF}", TextError::UnsupportedCharacter),
             ("Ada\u{E01F0}", TextError::UnsupportedCharacter),
-        ] {
-            assert_eq!(one_line(text, MAX), Err(error), "{text:?}");
-        }
+        ]);
     }
 
     #[test]

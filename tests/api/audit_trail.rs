@@ -601,13 +601,7 @@ async fn the_same_operations_in_the_console_leave_one_row_each(backend: Backend)
     trail.expect_one(&app, "update sent", me, "update.send", letter);
 
     let list = admin.get("/admin/staff").await;
-    let disable = list
-        .body
-        .split("action=\"")
-        .filter_map(|rest| rest.split('"').next())
-        .find(|action| action.contains("/disable"))
-        .expect("a disable button for the editor")
-        .replace("&amp;", "&");
+    let disable = list.form_action("/disable");
     let disabled = admin.post_without_csrf(&disable, &[]).await;
     assert_eq!(disabled.status, StatusCode::SEE_OTHER, "{}", disabled.body);
     trail.expect_one(&app, "staff disable", me, "staff.disable", None);

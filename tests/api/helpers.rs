@@ -133,6 +133,19 @@ pub struct Response {
     pub body: String,
 }
 
+impl Response {
+    /// The `action` of the page's first form whose address contains `containing` (a button
+    /// of a list, such as a staff account's "Disable"), unescaped.
+    pub fn form_action(&self, containing: &str) -> String {
+        self.body
+            .split("action=\"")
+            .filter_map(|rest| rest.split('"').next())
+            .find(|action| action.contains(containing))
+            .unwrap_or_else(|| panic!("a form posting to ...{containing}... in {}", self.body))
+            .replace("&amp;", "&")
+    }
+}
+
 pub fn fresh_database_url(backend: Backend, directory: &Path) -> String {
     match backend {
         Backend::Sqlite => format!("sqlite://{}", directory.join("undersigned.db").display()),

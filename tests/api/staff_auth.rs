@@ -72,13 +72,7 @@ async fn admins_manage_staff_accounts_and_disabling_ends_access(backend: Backend
     );
 
     let list = admin.get("/admin/staff").await;
-    let action = list
-        .body
-        .split("action=\"")
-        .filter_map(|rest| rest.split('"').next())
-        .find(|action| action.contains("/disable"))
-        .expect("a disable button for the editor")
-        .replace("&amp;", "&");
+    let action = list.form_action("/disable");
     let disabled = admin.post_without_csrf(&action, &[]).await;
     assert_eq!(disabled.status, StatusCode::SEE_OTHER);
     let after = editor.get("/admin/letters").await;
