@@ -16,6 +16,7 @@ use crate::on_both_backends;
 on_both_backends!(
     every_form_field_reaches_the_exports_and_the_moderators,
     the_invite_form_offers_the_letter_pages_fields,
+    the_review_queue_shows_every_field_an_organization_gave,
 );
 
 const SLUG: &str = "dear-president";
@@ -309,5 +310,46 @@ async fn the_invite_form_offers_the_letter_pages_fields(backend: Backend) {
         } else {
             assert_eq!(rows[0][name.as_str()], value.as_str(), "{name}");
         }
+    }
+}
+
+/// Staff approve organizations from the queue: what the organization told us is there, the
+/// fields the queue does not place itself (city, country, and any field added to the list)
+/// under the signer, by their label.
+async fn the_review_queue_shows_every_field_an_organization_gave(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "organizations_need_approval = true");
+    let signed = app
+        .sign(
+            SLUG,
+            &[
+                ("kind", "organization"),
+                ("organization", "Haifa Neighbours"),
+                ("name", "Rana Haddad"),
+                ("title", "Coordinator"),
+                ("city", "Haifa"),
+                ("country", "Israel"),
+                ("comment", "With our whole board."),
+                ("email", "rana@neighbours.example"),
+                ("public", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let mail = app.wait_for_mails_to("rana@neighbours.example", 1).await;
+    let confirmed = app.post_form(&mail[0].link("/verify/"), "").await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+
+    let editor = app.staff("editor@coalition.test", "editor").await;
+    let queue = editor.get("/admin/moderation").await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
+    for shown in [
+        "Haifa Neighbours",
+        "Coordinator",
+        "With our whole board.",
+        "City: Haifa",
+        "Country: Israel",
+    ] {
+        assert!(queue.body.contains(shown), "{shown} in {}", queue.body);
     }
 }

@@ -122,9 +122,16 @@ struct QueueRow {
     email: String,
     website: Option<String>,
     comment: String,
+    /// The signer's other optional fields (`signatures::fields`), by their console label:
+    /// a field added to the list shows here without touching the queue.
+    more: Vec<(&'static str, String)>,
     confirmed: String,
     detail_href: String,
 }
+
+/// The optional fields the queue places itself (title under the name, website under the
+/// organization, the comment in its column); the others are listed under the signer.
+const QUEUE_PLACED: [&str; 3] = ["title", "website", "comment"];
 
 struct QueueGroup {
     slug: String,
@@ -189,7 +196,16 @@ fn queue_page(
     let mut groups: Vec<QueueGroup> = Vec::new();
     for item in waiting {
         let signature = item.signature;
+        let more = crate::signatures::fields::FIELDS
+            .iter()
+            .filter(|field| !QUEUE_PLACED.contains(&field.name))
+            .filter_map(|field| {
+                let value = signature.text.get(field.name)?;
+                Some((field.staff_label, value.to_owned()))
+            })
+            .collect();
         let row = QueueRow {
+            more,
             detail_href: format!(
                 "/admin/letters/{}/signatures/{}",
                 item.letter_slug, signature.id
