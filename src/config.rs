@@ -1,20 +1,36 @@
 //! Typed settings: `config/default.toml` (compiled in), then `--config FILE`, then
-//! `UNDERSIGNED_<SECTION>__<KEY>` environment variables, then `DATABASE_URL`.
+//! `UNDERSIGNED_<SECTION>__<KEY>` environment variables (and `..._FILE` for secrets), then
+//! `DATABASE_URL`. Checked whole before anything starts (`checks`).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
-use figment::providers::{Env, Format, Serialized, Toml};
+use figment::providers::{Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+mod checks;
 pub mod site;
+
+/// This binary's version and the git commit it was built from (`git rev-parse --short HEAD`
+/// when it was built, "unknown" without git), for `--version`, logs and metrics.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const COMMIT: &str = env!("UNDERSIGNED_COMMIT");
+/// What `undersigned --version` prints after the name.
+pub const VERSION_AND_COMMIT: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("UNDERSIGNED_COMMIT"),
+    ")"
+);
 
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
-// Unknown top-level keys are tolerated because every UNDERSIGNED_* variable lands there
-// (UNDERSIGNED_TEST_POSTGRES_URL, say); within a section a misspelt key is refused.
+// A misspelt section or key is refused: ignored, `[limit]` would quietly drop every limit
+// set under it. (Environment variables without a section, UNDERSIGNED_TEST_POSTGRES_URL
+// say, are not read as settings: `checks::environment`.)
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
@@ -389,6 +405,14 @@ pub struct LogSettings {
 #[error("configuration error: {0}")]
 pub struct ConfigError(String);
 
+impl ConfigError {
+    /// A problem found outside this module (a port taken, a database file missing) that is
+    /// the configuration's to fix: the command exits with code 2, as for a wrong value.
+    pub fn new(problem: impl Into<String>) -> ConfigError {
+        ConfigError(problem.into())
+    }
+}
+
 impl Settings {
     /// Reads the layered configuration from the process environment.
     pub fn load(config_file: Option<&Path>) -> Result<Settings, ConfigError> {
@@ -402,7 +426,7 @@ impl Settings {
             }
             figment = figment.merge(Toml::file(path));
         }
-        figment = figment.merge(Env::prefixed("UNDERSIGNED_").split("__"));
+        figment = checks::secret_files(figment.merge(checks::environment()))?;
         if let Ok(url) = std::env::var("DATABASE_URL") {
             figment = figment.merge(Serialized::default("database.url", url));
         }
@@ -426,25 +450,7 @@ impl Settings {
     }
 
     fn from_figment(figment: Figment) -> Result<Settings, ConfigError> {
-        let settings: Settings = figment.extract().map_err(|errors| {
-            let lines: Vec<String> = errors
-                .into_iter()
-                .map(|error| {
-                    let key = error.path.join(".");
-                    let source = error
-                        .metadata
-                        .as_ref()
-                        .map(|metadata| format!(" (from {})", metadata.name))
-                        .unwrap_or_default();
-                    if key.is_empty() {
-                        format!("{}{source}", error.kind)
-                    } else {
-                        format!("{key}: {}{source}", error.kind)
-                    }
-                })
-                .collect();
-            ConfigError(lines.join("; "))
-        })?;
+        let settings: Settings = figment.extract().map_err(checks::describe)?;
         let mut settings = settings;
         settings.validate()?;
         settings.mail.from = from_with_site_name(&settings.mail.from, &settings.site.name);
@@ -452,14 +458,7 @@ impl Settings {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        let public_url = &self.server.public_url;
-        if !(public_url.starts_with("http://") || public_url.starts_with("https://"))
-            || public_url.contains(char::is_whitespace)
-        {
-            return Err(ConfigError(format!(
-                "server.public_url: {public_url:?} must be an http:// or https:// address"
-            )));
-        }
+        checks::validate(self)?;
         if self.database.url.trim().is_empty() {
             return Err(ConfigError("database.url: must not be empty".into()));
         }

@@ -12,7 +12,7 @@ use anyhow::Context;
 use chrono::Duration as ChronoDuration;
 use tokio::sync::Notify;
 
-use crate::config::Settings;
+use crate::config::{ConfigError, Settings};
 use crate::db::{self, DbPool};
 use crate::http::{self, ApiError, AppState};
 use crate::mail::render::Renderers;
@@ -39,11 +39,16 @@ impl Application {
     /// actix/tokio runtime.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let settings = Arc::new(settings);
+        // What the configuration alone decides is tried before the database is touched: a
+        // port in use must not leave a new database behind, created and migrated.
+        let listener = listen("server.bind", settings.server.bind)?;
+        let metrics_listener = match settings.server.metrics_bind {
+            Some(address) => Some(listen("server.metrics_bind", address)?),
+            None => None,
+        };
+        let mailer = Mailer::from_settings(&settings.mail).context("setting up mail")?;
         let pool = open_database(&settings)?;
         let form_secret = form_secret(&settings, &pool)?;
-        let mailer = Mailer::from_settings(&settings.mail).context("setting up mail")?;
-        let listener = TcpListener::bind(settings.server.bind)
-            .with_context(|| format!("server.bind: cannot listen on {}", settings.server.bind))?;
         let port = listener
             .local_addr()
             .context("reading the bound port")?
@@ -128,8 +133,8 @@ impl Application {
             server = server.workers(settings.server.workers);
         }
         let server = server.run();
-        let metrics_server = match settings.server.metrics_bind {
-            Some(address) => Some(metrics_server(address, metrics_state)?),
+        let metrics_server = match metrics_listener {
+            Some(listener) => Some(metrics_server(listener, metrics_state)?),
             None => None,
         };
         tracing::info!(port, public_url = %settings.server.public_url, "undersigned is listening");
@@ -187,15 +192,13 @@ impl Application {
 /// A second listener that serves only `/metrics` and `/healthz`, for a scraper on a private
 /// network. It follows the main server: stopped when that stops, not by signals itself.
 fn metrics_server(
-    address: std::net::SocketAddr,
+    listener: TcpListener,
     state: web::Data<AppState>,
 ) -> anyhow::Result<(Server, u16)> {
-    let listener = TcpListener::bind(address)
-        .with_context(|| format!("server.metrics_bind: cannot listen on {address}"))?;
-    let port = listener
+    let address = listener
         .local_addr()
-        .context("reading the bound metrics port")?
-        .port();
+        .context("reading the bound metrics port")?;
+    let port = address.port();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -249,7 +252,17 @@ async fn maintenance(state: web::Data<AppState>) {
     }
 }
 
+/// Binds `address` (the setting `key`); a port in use or not ours to take is the
+/// configuration's to fix.
+fn listen(key: &str, address: std::net::SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(address).map_err(|error| {
+        ConfigError::new(format!("{key}: cannot listen on {address}: {error}")).into()
+    })
+}
+
 pub fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
+    db::check_connection(&settings.database.url)
+        .context("database.url: cannot open the database")?;
     let pool = db::connect(&settings.database.url, settings.database.pool_size)
         .context("database.url: cannot open the database")?;
     let applied = db::migrate(&pool).context("migrating the database")?;

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::config::Settings;
+use crate::config::{ConfigError, Settings};
 use crate::db::DbConnection;
 use crate::letters::Letter;
 use crate::startup::{self, Application};
@@ -26,12 +26,13 @@ use crate::telemetry;
 #[derive(Parser)]
 #[command(
     name = "undersigned",
-    version,
+    version = crate::config::VERSION_AND_COMMIT,
     about = "Open letters and petitions, confirmed by email"
 )]
 pub struct Cli {
-    /// A TOML file whose keys override config/default.toml.
-    #[arg(long, global = true, value_name = "FILE")]
+    /// A TOML file whose keys override config/default.toml: the service's own, so that a
+    /// command works on the database the service uses.
+    #[arg(long, global = true, value_name = "FILE", env = "UNDERSIGNED_CONFIG")]
     config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -43,6 +44,8 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Print the effective configuration (secrets masked); exit 2 if any of it is wrong.
+    CheckConfig,
     /// Import and list letters.
     Letters {
         #[command(subcommand)]
@@ -97,10 +100,33 @@ pub fn run() -> ExitCode {
     match execute(cli.command, settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("undersigned: {error:#}");
-            ExitCode::FAILURE
+            eprintln!("undersigned: {}", one_line(&error));
+            // 2, as for a wrong setting, when the configuration is what must change.
+            if error.chain().any(|cause| cause.is::<ConfigError>()) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
+}
+
+/// An error and its causes in one line. A cause whose text its error already quotes is said
+/// once (`DbError` and the like print their source in their own message), and a database's
+/// multi-line message is joined.
+fn one_line(error: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = cause
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !parts.iter().any(|said| said.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
 }
 
 fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -111,6 +137,10 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
                 .context("database.url: cannot open the database")?;
             let applied = crate::db::migrate(&pool).context("migrating the database")?;
             println!("{applied} migration(s) applied");
+            Ok(())
+        }
+        Command::CheckConfig => {
+            print!("{}", settings.masked_toml()?);
             Ok(())
         }
         Command::Letters { command } => letters::run(&settings, command),
@@ -137,8 +167,20 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
 
 type Connection = diesel::r2d2::PooledConnection<crate::db::ConnectionManager>;
 
-/// A migrated database connection for one command.
+/// A migrated database connection for one command. Only `serve` and `migrate` create a
+/// SQLite database: a command run without the service's configuration (its `--config`, or
+/// from another directory) would otherwise say "created" into a new, empty file.
 fn open(settings: &Settings) -> anyhow::Result<Connection> {
+    if let Some(file) = crate::db::sqlite_file(&settings.database.url)
+        && !file.exists()
+    {
+        let absolute = std::path::absolute(&file).unwrap_or_else(|_| file.clone());
+        return Err(ConfigError::new(format!(
+            "database.url: the SQLite database {} does not exist (only `serve` and `migrate` create one); give this command the service's configuration with --config FILE (or UNDERSIGNED_CONFIG=FILE)",
+            absolute.display()
+        ))
+        .into());
+    }
     let pool = startup::open_database(settings)?;
     pool.get().context("connecting to the database")
 }

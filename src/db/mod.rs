@@ -173,6 +173,29 @@ pub fn connect(url: &str, pool_size: u32) -> Result<DbPool, DbError> {
     Ok(pool)
 }
 
+/// Opens one PostgreSQL connection and closes it, so that a wrong password or host is one
+/// error at start-up instead of the pool retrying (a warning each) for its whole timeout. A
+/// SQLite file is local: the pool opens it (and creates it) itself.
+pub fn check_connection(url: &str) -> Result<(), DbError> {
+    let backend = Backend::from_url(url)?;
+    if let Backend::Sqlite { .. } = backend {
+        return Ok(());
+    }
+    match (ConnectionManager { backend }).connect() {
+        Ok(_) => Ok(()),
+        Err(r2d2::Error::ConnectionError(error)) => Err(DbError::Connection(error)),
+        Err(r2d2::Error::QueryError(error)) => Err(DbError::Query(error)),
+    }
+}
+
+/// The file a SQLite `url` names; `None` for PostgreSQL and an in-memory database.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    match Backend::from_url(url).ok()? {
+        Backend::Sqlite { path } if !path.contains(":memory:") => Some(path.into()),
+        _ => None,
+    }
+}
+
 /// Applies pending migrations; returns how many ran. Several PostgreSQL instances starting at
 /// once serialize on an advisory lock.
 pub fn migrate(pool: &DbPool) -> Result<usize, DbError> {
