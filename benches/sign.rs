@@ -555,6 +555,17 @@ fn run() -> Result<bool, String> {
 
     let letter = directory.path().join("letter.md");
     std::fs::write(&letter, LETTER).map_err(|error| format!("cannot write the letter: {error}"))?;
+    // Only `serve` and `migrate` create a database; the letter goes in before any server.
+    let migrated = command()
+        .arg("migrate")
+        .output()
+        .map_err(|error| format!("cannot run {}: {error}", binary().display()))?;
+    if !migrated.status.success() {
+        return Err(format!(
+            "migrate failed: {}",
+            String::from_utf8_lossy(&migrated.stderr)
+        ));
+    }
     let imported = command()
         .args(["letters", "import"])
         .arg(&letter)

@@ -19,14 +19,18 @@ const SECRETS: [&str; 4] = [
     "server.secret",
 ];
 
-/// Each HTTP worker is a thread with its own event loop, connections and blocking pool: more
-/// than the machine has cores only costs memory, and thousands of them exhaust the process's
-/// file descriptors (actix panics). 0 means one per core.
-const MAX_WORKERS: usize = 256;
+/// Each HTTP worker is a thread with its own event loop and a few file descriptors: more than
+/// the machine has cores only costs memory, and under the usual limit of 1,024 open files 256
+/// of them make actix panic while starting ("Too many open files"); 64 leave most of the
+/// limit to connections. 0 means one per core.
+const MAX_WORKERS: usize = 64;
 
 /// The variable that overrides `key` (`mail.smtp_url`: `UNDERSIGNED_MAIL__SMTP_URL`).
 pub(super) fn variable(key: &str) -> String {
-    format!("UNDERSIGNED_{}", key.replace('.', "__").to_ascii_uppercase())
+    format!(
+        "UNDERSIGNED_{}",
+        key.replace('.', "__").to_ascii_uppercase()
+    )
 }
 
 /// `UNDERSIGNED_<SECTION>__<KEY>` variables as settings. A variable without a section
@@ -34,7 +38,9 @@ pub(super) fn variable(key: &str) -> String {
 /// as are the `_FILE` variants of secrets, read by [`secret_files`].
 pub(super) fn environment() -> Env {
     Env::prefixed("UNDERSIGNED_")
-        .filter(|key| key.as_str().contains("__") && secret_of_file_variable(key.as_str()).is_none())
+        .filter(|key| {
+            key.as_str().contains("__") && secret_of_file_variable(key.as_str()).is_none()
+        })
         .split("__")
 }
 
@@ -65,7 +71,10 @@ pub(super) fn secret_files(mut figment: Figment) -> Result<Figment, ConfigError>
         }
         let path = std::path::PathBuf::from(path);
         let text = std::fs::read_to_string(&path).map_err(|error| {
-            ConfigError(format!("{key}: {name}: cannot read {}: {error}", path.display()))
+            ConfigError(format!(
+                "{key}: {name}: cannot read {}: {error}",
+                path.display()
+            ))
         })?;
         let value = text.trim_end_matches(['\n', '\r']).to_owned();
         figment = figment.merge(Serialized::default(key, value));
@@ -79,32 +88,32 @@ pub(super) fn describe(errors: figment::Error) -> ConfigError {
     let lines: Vec<String> = errors
         .into_iter()
         .map(|error| {
-            let mut path = error.path.clone();
+            // The path ends with the unknown key itself.
+            let key = error.path.join(".");
             let source = error
                 .metadata
                 .as_ref()
                 .map(|metadata| match &metadata.source {
                     Some(source) => format!(" (in {source})"),
-                    None if metadata.name.contains("environment") => {
-                        format!(" (from {})", variable(&path.join(".")))
-                    }
-                    None => String::new(),
+                    None if !metadata.name.contains("environment") => String::new(),
+                    None if error.path.len() == 1 => format!(" (from {}__...)", variable(&key)),
+                    None => format!(" (from {})", variable(&key)),
                 })
                 .unwrap_or_default();
             let problem = match &error.kind {
-                figment::error::Kind::UnknownField(field, expected) => {
+                figment::error::Kind::UnknownField(_, expected) => {
                     let known = expected.join(", ");
-                    let problem = if path.is_empty() {
-                        format!("unknown section; the sections are {known}")
-                    } else {
-                        format!("unknown key; [{}] has {known}", path.join("."))
-                    };
-                    path.push(field.clone());
-                    problem
+                    match error.path.split_last() {
+                        Some((_, [])) | None => {
+                            format!("unknown section; the sections are {known}")
+                        }
+                        Some((_, section)) => {
+                            format!("unknown key; [{}] has {known}", section.join("."))
+                        }
+                    }
                 }
                 kind => kind.to_string(),
             };
-            let key = path.join(".");
             let line = if key.is_empty() {
                 format!("{problem}{source}")
             } else {
@@ -116,14 +125,21 @@ pub(super) fn describe(errors: figment::Error) -> ConfigError {
     ConfigError(lines.join("; "))
 }
 
-/// A TOML syntax error comes with the offending line drawn under it; an operator's terminal
-/// and a journal want one line.
+/// A TOML syntax error comes with the offending line drawn under it ("1 | [server", "  |
+/// ^"); an operator's terminal and a journal want one line: where, then what.
 fn one_line(text: &str) -> String {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.chars().all(|c| matches!(c, '|' | '^' | ' ')))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let drawn = |line: &str| {
+        line.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ')
+            .starts_with('|')
+    };
+    let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty());
+    let first = lines.next().unwrap_or_default();
+    let rest: Vec<&str> = lines.filter(|line| !drawn(line)).collect();
+    if rest.is_empty() {
+        first.to_owned()
+    } else {
+        format!("{first}: {}", rest.join(" "))
+    }
 }
 
 /// The values serde accepts but the service cannot run with.
@@ -217,9 +233,15 @@ fn log_level(value: &str) -> Result<(), ConfigError> {
         return refuse("must not be empty");
     }
     for directive in directives {
-        let level = directive.rsplit_once('=').map_or(directive, |(_, level)| level);
+        let level = directive
+            .rsplit_once('=')
+            .map_or(directive, |(_, level)| level);
         if !LEVELS.contains(&level.to_ascii_lowercase().as_str()) {
-            return refuse(&format!("{level:?} in {value:?} is not a level"));
+            return if level == value {
+                refuse(&format!("{level:?} is not a level"))
+            } else {
+                refuse(&format!("{level:?} in {value:?} is not a level"))
+            };
         }
     }
     if let Err(error) = tracing_subscriber::EnvFilter::try_new(value) {
@@ -268,9 +290,15 @@ mod tests {
     #[test]
     fn secrets_are_masked_and_the_rest_is_shown() {
         let settings = Settings::defaults_with(&[
-            ("database.url", "postgres://app:hunter2@db/undersigned".into()),
+            (
+                "database.url",
+                "postgres://app:hunter2@db/undersigned".into(),
+            ),
             ("mail.transport", "smtp".into()),
-            ("mail.smtp_url", "smtps://mailer:s3cret@smtp.example.org".into()),
+            (
+                "mail.smtp_url",
+                "smtps://mailer:s3cret@smtp.example.org".into(),
+            ),
             ("server.metrics_token", "tok3n".into()),
         ])
         .expect("valid settings");
@@ -278,8 +306,14 @@ mod tests {
         for secret in ["hunter2", "s3cret", "tok3n"] {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
-        assert!(shown.contains("postgres://app:********@db/undersigned"), "{shown}");
-        assert!(shown.contains("smtps://mailer:********@smtp.example.org"), "{shown}");
+        assert!(
+            shown.contains("postgres://app:********@db/undersigned"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("smtps://mailer:********@smtp.example.org"),
+            "{shown}"
+        );
         assert!(shown.contains("[limits]"), "{shown}");
     }
 
@@ -291,6 +325,7 @@ mod tests {
             ("log.level", "undersigned=loud"),
             ("log.level", ""),
             ("server.workers", "5000"),
+            ("server.workers", "65"),
             ("server.public_url", "http://"),
             ("server.public_url", "letters.example.org"),
             ("server.public_url", "ftp://letters.example.org"),
@@ -306,8 +341,8 @@ mod tests {
         }
         for (key, value) in [
             ("log.level", "warn"),
-            ("log.level", "undersigned=debug, actix_web=INFO"),
-            ("server.workers", "256"),
+            ("log.level", "undersigned=debug,actix_web=info"),
+            ("server.workers", "64"),
             ("server.public_url", "https://example.org/letters/"),
         ] {
             Settings::defaults_with(&[(key, value.into())])
@@ -317,10 +352,19 @@ mod tests {
 
     #[test]
     fn secret_file_variables_name_their_setting() {
-        assert_eq!(secret_of_file_variable("DATABASE__URL_FILE"), Some("database.url"));
-        assert_eq!(secret_of_file_variable("mail__smtp_url_file"), Some("mail.smtp_url"));
+        assert_eq!(
+            secret_of_file_variable("DATABASE__URL_FILE"),
+            Some("database.url")
+        );
+        assert_eq!(
+            secret_of_file_variable("mail__smtp_url_file"),
+            Some("mail.smtp_url")
+        );
         assert_eq!(secret_of_file_variable("SITE__NAME_FILE"), None);
         assert_eq!(secret_of_file_variable("DATABASE__URL"), None);
-        assert_eq!(variable("server.metrics_token"), "UNDERSIGNED_SERVER__METRICS_TOKEN");
+        assert_eq!(
+            variable("server.metrics_token"),
+            "UNDERSIGNED_SERVER__METRICS_TOKEN"
+        );
     }
 }

@@ -18,6 +18,7 @@ mod bad_input;
 mod campaign;
 mod card;
 mod cli;
+mod config_checks;
 mod confirm_grace;
 mod console_forms;
 mod delivered;
@@ -57,17 +58,26 @@ mod update_numbers;
 mod updates;
 mod withdrawal_privacy;
 
-/// Operators script against the binary; it names itself and its version.
+/// Operators script against the binary; it names itself, its version and the commit it was
+/// built from (the checkout's HEAD, or "unknown" where there is no git).
 #[test]
-fn the_binary_reports_its_name_and_version() {
+fn the_binary_reports_its_name_version_and_commit() {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
         .arg("--version")
         .output()
         .expect("run undersigned --version");
     assert!(output.status.success());
     let printed = String::from_utf8_lossy(&output.stdout);
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        .unwrap_or_else(|| "unknown".to_owned());
     assert_eq!(
         printed.trim(),
-        format!("undersigned {}", env!("CARGO_PKG_VERSION"))
+        format!("undersigned {} (commit {head})", env!("CARGO_PKG_VERSION"))
     );
 }

@@ -214,6 +214,8 @@ async fn a_crash_loses_no_acknowledged_signature_and_no_email() {
         .unlimited()
         .set("server.secret", "crash-test-secret")
         .set("mail.claim_lease_seconds", 2);
+    // Only `serve` and `migrate` create the database; the import comes before the server.
+    binary.cli_ok(&["migrate"]);
     binary.cli_ok(&["letters", "import", &letter.display().to_string()]);
     let client = awc::Client::builder()
         .disable_redirects()
