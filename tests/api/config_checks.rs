@@ -32,6 +32,40 @@ fn config_file(directory: &Path, text: &str) -> String {
     path.display().to_string()
 }
 
+/// Runs `command` to its end; one that runs on (a server that started when it should have
+/// been refused) is killed, failing the test instead of hanging it.
+fn run(command: &mut Command) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start undersigned");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().expect("wait for undersigned").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let output = child.wait_with_output().expect("undersigned's output");
+            panic!(
+                "still running after 30 s: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("undersigned's output")
+}
+
+/// `Command::output` that cannot hang the test ([`run`]).
+trait Finish {
+    fn finish(&mut self) -> Output;
+}
+
+impl Finish for Command {
+    fn finish(&mut self) -> Output {
+        run(self)
+    }
+}
+
 /// Asserts the command was refused as a configuration problem: code 2, one line on stderr
 /// naming each of `names`, no backtrace.
 fn refused(what: &str, output: &Output, names: &[&str]) -> String {
@@ -100,7 +134,10 @@ async fn a_wrong_setting_is_one_line_and_exit_2_before_the_database(backend: Bac
             "[server]\npublic_url = \"http://\"\n",
             &["server.public_url"][..],
         ),
-        ("[server]\nbind = \"localhost\"\n", &["server.bind"][..]),
+        (
+            "[server]\nmetrics_bind = \"localhost\"\n",
+            &["server.metrics_bind"][..],
+        ),
         (
             "[server\nbind = \"127.0.0.1:8080\"\n",
             &["TOML", "line 1"][..],
@@ -114,8 +151,7 @@ async fn a_wrong_setting_is_one_line_and_exit_2_before_the_database(backend: Bac
                 "UNDERSIGNED_SERVER__BIND",
                 format!("127.0.0.1:{}", free_port()),
             )
-            .output()
-            .expect("run undersigned serve");
+            .finish();
         refused(text, &output, names);
         assert!(
             !touched(backend, &database_url),
@@ -127,8 +163,7 @@ async fn a_wrong_setting_is_one_line_and_exit_2_before_the_database(backend: Bac
         .arg("serve")
         .env("DATABASE_URL", &database_url)
         .env("UNDERSIGNED_LIMIT__TRUSTED_PROXIES", "[\"10.0.0.0/8\"]")
-        .output()
-        .expect("run undersigned serve");
+        .finish();
     refused(
         "an unknown section in the environment",
         &output,
@@ -155,7 +190,7 @@ async fn a_port_in_use_is_refused_before_the_database_is_created(backend: Backen
                 format!("127.0.0.1:{}", free_port()),
             )
             .env(variable, &address);
-        let output = command.output().expect("run undersigned serve");
+        let output = command.finish();
         refused(variable, &output, &[&address, "in use"]);
         assert!(
             !touched(backend, &database_url),
@@ -184,8 +219,7 @@ fn postgres_a_database_that_refuses_the_login_is_one_line() {
             "UNDERSIGNED_SERVER__BIND",
             format!("127.0.0.1:{}", free_port()),
         )
-        .output()
-        .expect("run undersigned serve");
+        .finish();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
@@ -228,8 +262,7 @@ fn check_config_shows_the_effective_configuration_with_secrets_masked() {
             "UNDERSIGNED_SERVER__PUBLIC_URL",
             "https://letters.example.org",
         )
-        .output()
-        .expect("run undersigned check-config");
+        .finish();
     let printed = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
@@ -264,8 +297,7 @@ fn check_config_shows_the_effective_configuration_with_secrets_masked() {
     let output = binary(directory.path())
         .arg("check-config")
         .env("UNDERSIGNED_CONFIG", &config)
-        .output()
-        .expect("run undersigned check-config");
+        .finish();
     refused("check-config", &output, &["limit", "unknown section"]);
 }
 
@@ -338,8 +370,7 @@ async fn secrets_are_read_from_files(backend: Backend) {
         .arg("check-config")
         .env("UNDERSIGNED_SERVER__METRICS_TOKEN_FILE", &token_file)
         .env("UNDERSIGNED_SERVER__METRICS_TOKEN", "another")
-        .output()
-        .expect("run undersigned check-config");
+        .finish();
     refused(
         "a secret set twice",
         &output,
@@ -354,8 +385,7 @@ async fn secrets_are_read_from_files(backend: Backend) {
             "UNDERSIGNED_MAIL__SMTP_URL_FILE",
             directory.path().join("missing"),
         )
-        .output()
-        .expect("run undersigned check-config");
+        .finish();
     refused(
         "a missing secret file",
         &output,
@@ -375,8 +405,7 @@ fn the_command_line_refuses_a_database_the_service_does_not_use() {
     );
     let output = binary(directory.path())
         .args(["--config", &config, "migrate"])
-        .output()
-        .expect("run undersigned migrate");
+        .finish();
     assert!(
         output.status.success(),
         "{}",
@@ -390,10 +419,7 @@ fn the_command_line_refuses_a_database_the_service_does_not_use() {
         &["outbox", "status"][..],
         &["purge"][..],
     ] {
-        let output = binary(elsewhere.path())
-            .args(args)
-            .output()
-            .expect("run the command");
+        let output = binary(elsewhere.path()).args(args).finish();
         let stderr = refused(&args.join(" "), &output, &["undersigned.db", "--config"]);
         let default_db = elsewhere.path().join("data").join("undersigned.db");
         assert!(
@@ -415,10 +441,7 @@ fn the_command_line_refuses_a_database_the_service_does_not_use() {
         } else {
             command.env("UNDERSIGNED_CONFIG", &config);
         }
-        let output = command
-            .args(["letters", "list"])
-            .output()
-            .expect("run the command");
+        let output = command.args(["letters", "list"]).finish();
         assert!(
             output.status.success(),
             "{how}: {}",
