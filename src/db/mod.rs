@@ -29,7 +29,26 @@ pub enum DbConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
-pub type DbPool = r2d2::Pool<ConnectionManager>;
+/// The r2d2 pool (what it dereferences to), with the timeouts it was opened with.
+#[derive(Clone, Debug)]
+pub struct DbPool {
+    pool: r2d2::Pool<ConnectionManager>,
+    timeouts: Timeouts,
+}
+
+impl DbPool {
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+}
+
+impl std::ops::Deref for DbPool {
+    type Target = r2d2::Pool<ConnectionManager>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.pool
+    }
+}
 
 /// The backend type of `DbConnection`, for boxed queries and expressions.
 pub type SqlBackend = <DbConnection as Connection>::Backend;
@@ -219,7 +238,7 @@ pub fn open(
             timeouts,
             reachability,
         })?;
-    Ok(pool)
+    Ok(DbPool { pool, timeouts })
 }
 
 /// Applies pending migrations; returns how many ran. Several PostgreSQL instances starting at

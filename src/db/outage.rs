@@ -79,8 +79,9 @@ pub type Pooled = PooledConnection<ConnectionManager>;
 /// connection is bounded by the pool's checkout timeout even when r2d2's validation query
 /// hangs on a database that accepts and never answers (r2d2's own timeout does not cover
 /// it): past it the caller gets [`Unavailable`] and `work`, should a connection come later,
-/// is not done. Once it has its connection, `work` runs to the end (the server's
-/// `statement_timeout` bounds it).
+/// is not done. Once it has its connection, `work` runs to the end; the caller waits for it
+/// as long as the statement timeout and the checkout timeout together, and past that (the
+/// database went silent half-way) gets [`Unavailable`] while the work's thread waits on.
 pub async fn run<T, E, F>(pool: &DbPool, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -98,6 +99,7 @@ where
     E: From<DbError> + Send + 'static,
 {
     let (taken, taken_here) = oneshot::channel::<()>();
+    let timeouts = pool.timeouts();
     let pool = pool.clone();
     let task = tokio::task::spawn_blocking(move || {
         let mut connection = pool.get_timeout(wait).map_err(DbError::from)?;
@@ -109,12 +111,20 @@ where
     });
     // A little past r2d2's own timeout, so that its error (which names the cause: refused,
     // timed out connecting) is the one reported when it has one.
-    match tokio::time::timeout(wait + MARGIN, taken_here).await {
-        // Taken (the work runs), or the checkout failed and the task says why.
-        Ok(_) => task
-            .await
-            .map_err(|error| E::from(DbError::TaskFailed(error.to_string())))?,
-        Err(_) => Err(E::from(gave_up(wait))),
+    if tokio::time::timeout(wait + MARGIN, taken_here)
+        .await
+        .is_err()
+    {
+        return Err(E::from(gave_up(wait)));
+    }
+    // Taken (the work runs), or the checkout failed and the task says why.
+    let bound = timeouts.statement + timeouts.checkout;
+    match tokio::time::timeout(bound, task).await {
+        Ok(done) => done.map_err(|error| E::from(DbError::TaskFailed(error.to_string())))?,
+        Err(_) => Err(E::from(DbError::Unavailable(Unavailable(format!(
+            "the database stopped answering: no result within {} ms",
+            bound.as_millis()
+        ))))),
     }
 }
 
@@ -269,7 +279,10 @@ mod tests {
         );
         assert!(url.contains("connect_timeout=9"), "{url}");
         assert_eq!(url.matches("connect_timeout").count(), 1, "{url}");
-        assert!(url.contains("sslmode=require&keepalives=1"), "{url}");
+        assert!(
+            url.contains("sslmode=require&connect_timeout=9&keepalives=1"),
+            "{url}"
+        );
     }
 
     #[test]
