@@ -165,10 +165,16 @@ async fn postgres_silent_refusing_and_slow_are_survived_without_a_restart() {
     );
     let (signed, took) = timed(sign(&app, &t, "during@example.org")).await;
     assert_unavailable(&signed, took, "signing");
-    let (api, took) = timed(app.get(&format!("/api/v1/letters/{SLUG}"))).await;
+    let (api, took) = timed(get_in(&app, &format!("/api/v1/letters/{SLUG}"), "ar")).await;
     assert_unavailable(&api, took, "the API");
     let body: serde_json::Value = serde_json::from_str(&api.body).expect("JSON");
     assert_eq!(body["error"], "unavailable", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("قاعدة بياناتنا لا تستجيب")),
+        "{body}"
+    );
 
     // Still silent past the wedged time: the supervisor is told to restart the instance.
     while app.get("/healthz").await.status == StatusCode::OK {
