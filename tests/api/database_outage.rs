@@ -209,6 +209,22 @@ async fn postgres_silent_refusing_and_slow_are_survived_without_a_restart() {
     assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
     assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
 
+    // Silent again, and this time the server wakes up and answers what it held.
+    proxy.set(Mode::Silent);
+    actix_web::rt::time::sleep(Duration::from_millis(1100)).await;
+    let (signed, took) = timed(sign(&app, &t, "held@example.org")).await;
+    assert_unavailable(&signed, took, "signing, silent again");
+    proxy.resume();
+    let recovery = recovered(&app, &t, "woken@example.org").await;
+    eprintln!(
+        "recovered from a database that woke up in {:.2} s",
+        recovery.as_secs_f64()
+    );
+    assert!(
+        !stored(&app, "held@example.org"),
+        "the request answered 503 is not carried out when the database wakes up"
+    );
+
     // Refusing: the port is closed.
     proxy.set(Mode::Closed);
     actix_web::rt::time::sleep(Duration::from_millis(1100)).await;

@@ -77,6 +77,14 @@ impl TcpProxy {
         }
     }
 
+    /// Ends a silence as a hung server that wakes up does: what was held goes through, and
+    /// the connections of before carry on.
+    pub fn resume(&self) {
+        if let Ok(mut current) = self.shared.mode.lock() {
+            *current = Mode::Pass;
+        }
+    }
+
     fn cut(&self) {
         self.shared.cuts.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut sockets) = self.shared.sockets.lock() {
