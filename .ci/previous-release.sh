@@ -24,6 +24,14 @@ rm -rf "$out/src"
 mkdir -p "$out/src"
 # An export, not a worktree: nothing is written into the repository's own metadata.
 git archive "$commit" | tar -x -C "$out/src"
+# Cargo names a package's artifacts by a hash of its name, version and path relative to its
+# workspace root: the old tree would hash like this one and overwrite its library in the
+# shared target directory. Renamed, the old package hashes apart; its library and binary keep
+# their names (`undersigned`), so the old code builds as it was.
+sed -i '0,/^name = "undersigned"$/s//name = "undersigned-previous"/' "$out/src/Cargo.toml"
+sed -i 's/^name = "undersigned"$/name = "undersigned-previous"/' "$out/src/Cargo.lock"
+printf '\n[lib]\nname = "undersigned"\npath = "src/lib.rs"\n\n[[bin]]\nname = "undersigned"\npath = "src/main.rs"\n' \
+  >> "$out/src/Cargo.toml"
 start=$(date +%s)
 # The same target directory and profile, and the features `cargo test` resolves (with the
 # dev-dependencies': `cargo build --bin` alone resolves fewer and so builds every dependency
