@@ -132,7 +132,7 @@ impl Application {
             Some(address) => Some(metrics_server(address, metrics_state)?),
             None => None,
         };
-        tracing::info!(port, public_url = %settings.server.public_url, "undersigned is listening");
+        tracing::info!(port, public_url = %settings.server.public_url, schema = %db::versions::expected_version(), "undersigned is listening");
         Ok(Application {
             port,
             server,

@@ -387,16 +387,6 @@ pub enum DeliveryOutcome {
     },
 }
 
-impl DeliveryOutcome {
-    /// The message this is about.
-    pub fn id(&self) -> &str {
-        match self {
-            DeliveryOutcome::Sent(id) | DeliveryOutcome::Released(id) => id,
-            DeliveryOutcome::Failed { id, .. } | DeliveryOutcome::Deferred { id, .. } => id,
-        }
-    }
-}
-
 /// Records what became of a group of messages in one transaction: one write for many
 /// messages keeps up with a fast server, and recording each group as soon as it is known
 /// keeps what a crash can send twice to the messages in flight.
@@ -439,20 +429,18 @@ pub fn record(
                     mark_failed(connection, id, action, error)?;
                 }
                 DeliveryOutcome::Deferred { id, until, reason } => {
-                    let reason: String = reason.chars().take(1000).collect();
-                    diesel::update(
-                        outbox::table
-                            .filter(outbox::id.eq(id))
-                            .filter(outbox::state.eq(OutboxState::Sending)),
-                    )
-                    .set((
-                        outbox::state.eq(OutboxState::Waiting),
-                        outbox::next_attempt_at.eq(until),
-                        outbox::locked_until.eq(None::<NaiveDateTime>),
-                        outbox::attempts.eq(outbox::attempts - 1),
-                        outbox::last_error.eq(reason),
-                    ))
-                    .execute(connection)?;
+                    let mine = outbox::id
+                        .eq(id)
+                        .and(outbox::state.eq(OutboxState::Sending));
+                    diesel::update(outbox::table.filter(mine))
+                        .set((
+                            outbox::state.eq(OutboxState::Waiting),
+                            outbox::next_attempt_at.eq(until),
+                            outbox::locked_until.eq(None::<NaiveDateTime>),
+                            outbox::attempts.eq(outbox::attempts - 1),
+                            outbox::last_error.eq(reason.chars().take(1000).collect::<String>()),
+                        ))
+                        .execute(connection)?;
                 }
                 DeliveryOutcome::Sent(_) | DeliveryOutcome::Released(_) => {}
             }

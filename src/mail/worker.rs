@@ -460,7 +460,10 @@ fn record_outcomes(
         }
         if let Ok(mut held) = held.lock() {
             for outcome in &outcomes {
-                held.remove(outcome.id());
+                held.remove(match outcome {
+                    DeliveryOutcome::Sent(id) | DeliveryOutcome::Released(id) => id,
+                    DeliveryOutcome::Failed { id, .. } | DeliveryOutcome::Deferred { id, .. } => id,
+                });
             }
         }
         for waiter in waiting {
