@@ -40,7 +40,8 @@ start=$(date +%s)
 # old binary, so it is copied out at once and removed: the next `cargo test` or `cargo
 # build` links the current one again without compiling it.
 rm -f "$root/target/debug/undersigned"
-CARGO_TARGET_DIR="$root/target" cargo test --quiet --locked --no-run --test browser \
+# Built once, so no incremental state (it would take about as much disk as the build).
+CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$root/target" cargo test --quiet --locked --no-run --test browser \
   --manifest-path "$out/src/Cargo.toml"
 cp "$root/target/debug/undersigned" "$binary.tmp"
 mv "$binary.tmp" "$binary"
