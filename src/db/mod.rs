@@ -4,6 +4,7 @@
 pub mod backend;
 pub mod outage;
 pub mod schema;
+pub mod versions;
 
 pub use outage::{Reachability, Timeouts, Unavailable, is_unavailable};
 
@@ -245,36 +246,69 @@ pub fn open(
 /// once serialize on an advisory lock.
 pub fn migrate(pool: &DbPool) -> Result<usize, DbError> {
     let mut connection = pool.get()?;
-    let applied = match &mut *connection {
+    under_migration_lock(&mut connection, run_pending)
+}
+
+/// What `serve` does at start: migrates a new, empty database (a first start needs one
+/// command), and otherwise only says what state the schema is in. An upgrade is migrated by
+/// `undersigned migrate`, as its own step, before any new instance starts. Returns how many
+/// migrations ran and the state after.
+pub fn migrate_if_empty(pool: &DbPool) -> Result<(usize, versions::SchemaState), DbError> {
+    let mut connection = pool.get()?;
+    // Under the lock: an instance starting beside another that is half-way through the
+    // first migration waits for it, and then finds the schema current, not pending.
+    under_migration_lock(
+        &mut connection,
+        |connection| match versions::schema_state_at_start(connection)? {
+            versions::SchemaState::Empty => {
+                Ok((run_pending(connection)?, versions::SchemaState::Current))
+            }
+            state => Ok((0, state)),
+        },
+    )
+}
+
+fn run_pending(connection: &mut DbConnection) -> Result<usize, DbError> {
+    match connection {
         DbConnection::Sqlite(sqlite) => sqlite
             .run_pending_migrations(SQLITE_MIGRATIONS)
-            .map(|versions| versions.len())
-            .map_err(|error| DbError::Migration(error.to_string()))?,
-        DbConnection::Postgresql(postgres) => {
-            // Waiting for another instance's migrations, or building an index on a big
-            // table, may take longer than any request should.
-            let statement_timeout = show_statement_timeout(postgres)?;
-            diesel::sql_query("SET statement_timeout = 0").execute(postgres)?;
-            if !try_advisory_lock(postgres)? {
-                // Another instance is migrating; without this line a slow start looks hung.
-                tracing::info!("waiting for another instance to finish migrating the database");
-                diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))
-                    .execute(postgres)?;
-                tracing::info!("the other instance finished migrating; checking for migrations");
-            }
-            let result = postgres
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|versions| versions.len())
-                .map_err(|error| DbError::Migration(error.to_string()));
-            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))
-                .execute(postgres)?;
-            diesel::sql_query("SELECT set_config('statement_timeout', $1, false)")
-                .bind::<diesel::sql_types::Text, _>(statement_timeout)
-                .execute(postgres)?;
-            result?
-        }
+            .map(|versions| versions.len()),
+        DbConnection::Postgresql(postgres) => postgres
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|versions| versions.len()),
+    }
+    .map_err(|error| DbError::Migration(error.to_string()))
+}
+
+/// Runs `work` holding the migration lock (a PostgreSQL advisory lock; SQLite has one writer
+/// and one host).
+fn under_migration_lock<T>(
+    connection: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    let DbConnection::Postgresql(postgres) = connection else {
+        return work(connection);
     };
-    Ok(applied)
+    // Waiting for another instance's migrations, or building an index on a big table, may
+    // take longer than any request should: no statement timeout until the lock is let go.
+    let statement_timeout = show_statement_timeout(postgres)?;
+    diesel::sql_query("SET statement_timeout = 0").execute(postgres)?;
+    if !try_advisory_lock(postgres)? {
+        // Another instance is migrating; without this line a slow start looks hung.
+        tracing::info!("waiting for another instance to finish migrating the database");
+        diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))
+            .execute(postgres)?;
+        tracing::info!("the other instance finished migrating; checking for migrations");
+    }
+    let result = work(connection);
+    if let DbConnection::Postgresql(postgres) = connection {
+        diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))
+            .execute(postgres)?;
+        diesel::sql_query("SELECT set_config('statement_timeout', $1, false)")
+            .bind::<diesel::sql_types::Text, _>(statement_timeout)
+            .execute(postgres)?;
+    }
+    result
 }
 
 fn show_statement_timeout(connection: &mut diesel::PgConnection) -> Result<String, DbError> {
