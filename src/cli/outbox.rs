@@ -42,7 +42,7 @@ enum Decision {
 fn decide(settings: &Settings, decision: Decision) -> anyhow::Result<()> {
     use crate::mail::held;
     let mut connection = open(settings)?;
-    let (action, changed) = crate::db::write_transaction(&mut connection, |connection| {
+    let changed = crate::db::write_transaction(&mut connection, |connection| {
         let (action, changed) = match decision {
             Decision::Hold => ("outbox.hold", held::hold_unsent(connection, HELD_BY_HAND)?),
             Decision::Release => ("outbox.release", held::release(connection)?),
@@ -56,7 +56,7 @@ fn decide(settings: &Settings, decision: Decision) -> anyhow::Result<()> {
             None,
             &format!("{changed} email(s)"),
         )?;
-        Ok::<_, diesel::result::Error>((action, changed))
+        Ok::<_, diesel::result::Error>(changed)
     })?;
     let said = match decision {
         Decision::Hold => format!(
@@ -69,7 +69,6 @@ fn decide(settings: &Settings, decision: Decision) -> anyhow::Result<()> {
              for a new link on the letter's page)"
         ),
     };
-    tracing::debug!(action, changed, "outbox decision");
     println!("{said}");
     Ok(())
 }
