@@ -8,6 +8,10 @@ waiting emails are held, and none is left for the worker to send again.
 
 Usage: backup_under_load.py BINARY [N] [WARMUP] [SIGNERS]
   e.g. python3 benches/backup_under_load.py target/release/undersigned 100000 30 8
+
+With BENCH_POSTGRES_URL (a server where the role may create databases) it runs on a new
+PostgreSQL database instead (not seeded: N is ignored), backs up with `pg_dump` through the
+same command, and checks the copy restored with `pg_restore` into another new database.
 """
 import os
 import re
@@ -34,10 +38,16 @@ def main() -> None:
 
 def run(binary: str, directory: str, seeded: int, warmup: float, signers: int) -> None:
     database = os.path.join(directory, "undersigned.db")
+    postgres = os.environ.get("BENCH_POSTGRES_URL")
+    if postgres:
+        seeded = 0
+        database_url = new_postgres_database(postgres, "bench")
+    else:
+        database_url = f"sqlite://{database}"
     port = free_port()
     env = dict(
         os.environ,
-        DATABASE_URL=f"sqlite://{database}",
+        DATABASE_URL=database_url,
         UNDERSIGNED_SERVER__BIND=f"127.0.0.1:{port}",
         UNDERSIGNED_SERVER__SECRET="bench",
         UNDERSIGNED_LOG__LEVEL="error",
@@ -53,8 +63,9 @@ def run(binary: str, directory: str, seeded: int, warmup: float, signers: int) -
                                          capture_output=True, text=True).stdout
     check("migrate")
     check("letters", "import", os.path.join(HERE, "..", "examples", "letter.md"))
-    subprocess.run([sys.executable, os.path.join(HERE, "seed_signatures.py"), database,
-                    "dear-president", str(seeded)], check=True, capture_output=True)
+    if not postgres:
+        subprocess.run([sys.executable, os.path.join(HERE, "seed_signatures.py"), database,
+                        "dear-president", str(seeded)], check=True, capture_output=True)
     server = subprocess.Popen([binary, "serve"], env=env)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -66,7 +77,7 @@ def run(binary: str, directory: str, seeded: int, warmup: float, signers: int) -
         for thread in threads:
             thread.start()
         time.sleep(warmup)
-        size_before = os.path.getsize(database)
+        size_before = 0 if postgres else os.path.getsize(database)
         began = time.monotonic()
         before = {email for _, email in list(acknowledged)}
         backup = os.path.join(directory, "backup.db")
@@ -80,18 +91,43 @@ def run(binary: str, directory: str, seeded: int, warmup: float, signers: int) -
     finally:
         server.terminate()
         server.wait()
-    copy = sqlite3.connect(backup)
-    in_copy = {row[0] for row in copy.execute("SELECT email FROM signatures")}
-    states = dict(copy.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
+    if postgres:
+        # Restored as DEPLOYMENT.md says; the first start (here `outbox status`) holds its mail.
+        restored = new_postgres_database(postgres, "restored")
+        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname", restored,
+                        backup], check=True)
+        subprocess.run([binary, "outbox", "status"], env=dict(env, DATABASE_URL=restored),
+                       check=True, capture_output=True)
+        query = lambda sql: subprocess.run(["psql", "-At", "-F", "|", "-c", sql, restored],
+                                           check=True, capture_output=True,
+                                           text=True).stdout.split()
+        in_copy = set(query("SELECT email FROM signatures"))
+        states = {state: int(count) for state, count in
+                  (row.split("|") for row in query("SELECT state, COUNT(*) FROM outbox GROUP BY state"))}
+    else:
+        copy = sqlite3.connect(backup)
+        in_copy = {row[0] for row in copy.execute("SELECT email FROM signatures")}
+        states = dict(copy.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
     missing = before - in_copy
     print(said.strip())
-    print(f"database {size_before / 1e6:.0f} MB before the backup; {seeded} seeded signatures, "
+    print(f"database {size_before / 1e6:.0f} MB (0: PostgreSQL, not measured) before the backup; {seeded} seeded signatures, "
           f"{len(acknowledged)} signed in the run by {signers} threads")
     print(f"backup under load: {took:.2f} s (command wall time); {during} signatures "
           f"acknowledged while it ran ({during / took:.0f}/s)")
     print(f"acknowledged before the backup and missing from it: {len(missing)}")
     print(f"outbox in the copy: {states}; left for the worker to send again: "
           f"{states.get('waiting', 0) + states.get('sending', 0)}")
+    if postgres:
+        for url in (database_url, restored):
+            subprocess.run(["psql", "-q", "-c", f"DROP DATABASE {url.rsplit('/', 1)[1]}",
+                            postgres], check=True)
+
+
+def new_postgres_database(server_url: str, purpose: str) -> str:
+    name = f"undersigned_{purpose}_{os.getpid()}_{int(time.time())}"
+    subprocess.run(["psql", "-q", "-c", f"CREATE DATABASE {name}", server_url], check=True)
+    base = server_url.split("?")[0].rsplit("/", 1)[0]
+    return f"{base}/{name}"
 
 
 def sign_until(base: str, thread: int, stop: threading.Event, acknowledged: list) -> None:
