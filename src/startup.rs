@@ -277,6 +277,7 @@ fn hold_mail_after_restore(connection: &mut db::DbConnection) -> anyhow::Result<
         if !db::backup::restored_from_dump(connection)? {
             return Ok::<_, diesel::result::Error>(0);
         }
+        crate::updates::queue::pause_queueing(connection)?;
         crate::mail::held::hold_unsent(connection, crate::mail::held::RESTORED_FROM_DUMP)
     })
     .context("checking whether the database was restored from a dump")?;

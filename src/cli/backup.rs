@@ -109,6 +109,7 @@ fn vacuum_into(
     let mut copy = db::backup::open_copy(file)?;
     let reason = crate::mail::held::held_in_backup(taken_at);
     let held = db::write_transaction(&mut copy, |copy| {
+        crate::updates::queue::pause_queueing(copy)?;
         crate::mail::held::hold_unsent(copy, &reason)
     })
     .with_context(|| format!("holding the unsent mail in {}", file.display()))?;

@@ -42,11 +42,25 @@ enum Decision {
 fn decide(settings: &Settings, decision: Decision) -> anyhow::Result<()> {
     use crate::mail::held;
     let mut connection = open(settings)?;
-    let changed = crate::db::write_transaction(&mut connection, |connection| {
-        let (action, changed) = match decision {
-            Decision::Hold => ("outbox.hold", held::hold_unsent(connection, HELD_BY_HAND)?),
-            Decision::Release => ("outbox.release", held::release(connection)?),
-            Decision::Discard => ("outbox.discard", held::discard(connection, DISCARDED)?),
+    let (changed, updates) = crate::db::write_transaction(&mut connection, |connection| {
+        // Updates being queued at the backup go with the held mail (`pause_queueing`).
+        use crate::updates::queue;
+        let (action, changed, updates) = match decision {
+            Decision::Hold => (
+                "outbox.hold",
+                held::hold_unsent(connection, HELD_BY_HAND)?,
+                queue::pause_queueing(connection)?,
+            ),
+            Decision::Release => (
+                "outbox.release",
+                held::release(connection)?,
+                queue::resume_queueing(connection)?,
+            ),
+            Decision::Discard => (
+                "outbox.discard",
+                held::discard(connection, DISCARDED)?,
+                queue::finish_paused(connection)?,
+            ),
         };
         crate::staff::audit::record(
             connection,
@@ -54,9 +68,9 @@ fn decide(settings: &Settings, decision: Decision) -> anyhow::Result<()> {
             action,
             None,
             None,
-            &format!("{changed} email(s)"),
+            &format!("{changed} email(s), {updates} update(s) being queued"),
         )?;
-        Ok::<_, diesel::result::Error>(changed)
+        Ok::<_, diesel::result::Error>((changed, updates))
     })?;
     let said = match decision {
         Decision::Hold => format!(
@@ -70,6 +84,14 @@ fn decide(settings: &Settings, decision: Decision) -> anyhow::Result<()> {
         ),
     };
     println!("{said}");
+    if updates > 0 {
+        let what = match decision {
+            Decision::Hold => "paused: the rest of their recipients are queued on release",
+            Decision::Release => "resumed: the service queues the rest of their recipients",
+            Decision::Discard => "ended as sent, without queueing the rest of their recipients",
+        };
+        println!("{updates} update(s) that were being queued {what}");
+    }
     Ok(())
 }
 

@@ -7,6 +7,9 @@
 //! some arrive twice) or discard (most were sent if the backup is older than the time the
 //! outbox took to drain; a signer still waiting can ask for a new link).
 //!
+//! An update being queued at the backup is paused alongside (`updates::queue::pause_queueing`,
+//! which the callers run with these: mail knows no feature).
+//!
 //! Everything here runs in the caller's transaction, so that the command line records its
 //! audit row with the change.
 

@@ -24,7 +24,7 @@ use crate::on_both_backends;
 on_both_backends!(
     a_backup_taken_while_signing_restores_every_acknowledged_signature,
     a_restored_backup_sends_no_email_twice,
-    mail_held_by_hand_waits_until_released,
+    mail_held_by_hand_and_an_update_being_queued_wait_until_released,
 );
 
 const SLUG: &str = "backed-up";
@@ -341,7 +341,7 @@ fn assert_sent_once(sink: &SmtpSink) {
     );
 }
 
-async fn mail_held_by_hand_waits_until_released(backend: Backend) {
+async fn mail_held_by_hand_and_an_update_being_queued_wait_until_released(backend: Backend) {
     let directory = tempfile::tempdir().expect("temporary directory");
     let database_url = fresh_database_url(backend, directory.path());
     let (sink, smtp_url) = mail_sink();
@@ -362,9 +362,58 @@ async fn mail_held_by_hand_waits_until_released(backend: Backend) {
         sign(&app, number).await;
     }
     server.sigterm().await;
+    // An update to them had begun queueing when the copy was taken, and its queuer's claim
+    // has run out since: a worker would take it over and queue it to everyone again.
+    {
+        use undersigned::db::schema::updates;
+        use undersigned::signatures::SignatureState;
+        let connection: &mut DbConnection = &mut app.connection();
+        diesel::update(signatures::table)
+            .set((
+                signatures::state.eq(SignatureState::Verified),
+                signatures::updates.eq(true),
+            ))
+            .execute(connection)
+            .expect("the signers confirmed, wanting updates");
+        let letter = undersigned::letters::find_by_slug(connection, SLUG)
+            .expect("read")
+            .expect("the letter");
+        let actor = undersigned::staff::Actor::command_line();
+        let update = undersigned::updates::create(
+            connection,
+            &letter,
+            "News",
+            "We delivered it.",
+            crate::helpers::PUBLIC_URL,
+            &actor,
+            None,
+        )
+        .expect("an update");
+        assert!(
+            undersigned::updates::start_sending(connection, &update.id, &actor).expect("sending")
+        );
+        diesel::update(updates::table)
+            .set(
+                updates::queue_locked_until.eq(undersigned::db::now() - chrono::Duration::hours(1)),
+            )
+            .execute(connection)
+            .expect("its queuer long gone");
+    }
     drop(app);
     let held = binary(&smtp_url).cli_ok(&["outbox", "hold"]);
-    assert!(held.contains("5 email(s) held"), "{held}");
+    assert!(
+        held.contains("5 email(s) held")
+            && held.contains("1 update(s) that were being queued paused"),
+        "{held}"
+    );
+    let queued = undersigned::updates::queue::resume_stalled(
+        &mut undersigned::db::connect(&database_url, 1)
+            .expect("open")
+            .get()
+            .expect("a connection"),
+    )
+    .expect("look for stalled updates");
+    assert_eq!(queued, 0, "a paused update is not taken over");
 
     let server = binary(&smtp_url).start().await;
     let app = app_at(&server, &database_url, directory.path());
@@ -380,11 +429,21 @@ async fn mail_held_by_hand_waits_until_released(backend: Backend) {
     assert_eq!(sink.count(), 1, "held mail is not sent");
 
     let released = binary(&smtp_url).cli_ok(&["outbox", "release"]);
-    assert!(released.contains("5 email(s) released"), "{released}");
+    assert!(
+        released.contains("5 email(s) released") && released.contains("1 update(s)"),
+        "{released}"
+    );
+    // The service's job takes the update over within seconds; this is the same call, now.
+    let _ = undersigned::updates::queue::resume_stalled(
+        &mut undersigned::db::connect(&database_url, 1)
+            .expect("open")
+            .get()
+            .expect("a connection"),
+    );
     wait_until(
-        "the released confirmations",
+        "the released confirmations and the update",
         Duration::from_secs(30),
-        || sink.count() >= 6,
+        || sink.count() >= 11,
     )
     .await;
     assert!(sink.arrivals().values().all(|count| *count == 1));
