@@ -42,6 +42,7 @@ mod partners;
 mod privacy;
 mod proxies;
 mod reliability;
+mod schema_versions;
 mod shared_limits;
 mod sharing;
 mod sign_flow;
@@ -56,6 +57,7 @@ mod text_rules;
 mod update_crash;
 mod update_numbers;
 mod updates;
+mod upgrades;
 mod withdrawal_privacy;
 
 /// Operators script against the binary; it names itself and its version.
