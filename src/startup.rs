@@ -47,7 +47,9 @@ impl Application {
             None => None,
         };
         let mailer = Mailer::from_settings(&settings.mail).context("setting up mail")?;
-        let pool = open_database(&settings)?;
+        let reachability = Arc::new(db::Reachability::default());
+        let pool = open_for_serving(&settings, Arc::clone(&reachability))?;
+        warn_of_held_mail(&pool)?;
         let form_secret = form_secret(&settings, &pool)?;
         let port = listener
             .local_addr()
@@ -87,11 +89,17 @@ impl Application {
                 pool.clone(),
                 signing_policy(&settings),
                 i64::from(settings.limits.emails_per_address_per_hour),
+                timeouts(&settings),
             )
             .context("starting the sign writer")?,
             settings: Arc::clone(&settings),
+            reachability,
         });
         actix_web::rt::spawn(maintenance(state.clone()));
+        actix_web::rt::spawn(watch_database(
+            pool.clone(),
+            Duration::from_secs(settings.database.wedged_after_seconds),
+        ));
         let metrics_state = state.clone();
         let max_body = settings.server.max_body_bytes;
         let mut server =
@@ -137,7 +145,7 @@ impl Application {
             Some(listener) => Some(metrics_server(listener, metrics_state)?),
             None => None,
         };
-        tracing::info!(port, public_url = %settings.server.public_url, "undersigned is listening");
+        tracing::info!(port, public_url = %settings.server.public_url, schema = %db::versions::expected_version(), "undersigned is listening");
         Ok(Application {
             port,
             server,
@@ -260,14 +268,73 @@ fn listen(key: &str, address: std::net::SocketAddr) -> anyhow::Result<TcpListene
     })
 }
 
+/// Reaches for the database now and then even when no request does, so that `/healthz`
+/// tells an idle instance that could reach it from one that cannot.
+async fn watch_database(pool: DbPool, wedged_after: Duration) {
+    let every = (wedged_after / 4).clamp(Duration::from_millis(250), Duration::from_secs(5));
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        // Success is recorded by the pool; a failure shows as silence.
+        let _ = db::outage::run(&pool, |_| Ok::<_, db::DbError>(())).await;
+    }
+}
+
+/// The database's timeouts, from `[database]`.
+pub fn timeouts(settings: &Settings) -> db::Timeouts {
+    let database = &settings.database;
+    db::Timeouts {
+        connect: Duration::from_secs(database.connect_timeout_seconds),
+        statement: Duration::from_secs(database.statement_timeout_seconds),
+        checkout: Duration::from_secs(database.checkout_timeout_seconds),
+    }
+}
+
+/// The database for a command: a new one is migrated; one that needs `undersigned migrate`,
+/// or was migrated by a newer release this binary cannot work with, is refused.
 pub fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
-    db::check_connection(&settings.database.url)
+    open_checked(settings, false, Arc::default())
+}
+
+/// Like [`open_database`], but for `serve`: on a database a newer release migrated beyond
+/// this binary it starts all the same, not ready and sending no mail (as an instance already
+/// running when that migration ran is), so that the balancer and the log say why.
+/// `reachability` learns each time the database answers (`/healthz`).
+fn open_for_serving(
+    settings: &Settings,
+    reachability: Arc<db::Reachability>,
+) -> anyhow::Result<DbPool> {
+    open_checked(settings, true, reachability)
+}
+
+fn open_checked(
+    settings: &Settings,
+    serving: bool,
+    reachability: Arc<db::Reachability>,
+) -> anyhow::Result<DbPool> {
+    use db::versions::SchemaState;
+    db::check_connection(&settings.database.url, timeouts(settings))
         .context("database.url: cannot open the database")?;
-    let pool = db::connect(&settings.database.url, settings.database.pool_size)
-        .context("database.url: cannot open the database")?;
-    let applied = db::migrate(&pool).context("migrating the database")?;
+    let pool = db::open(
+        &settings.database.url,
+        settings.database.pool_size,
+        timeouts(settings),
+        reachability,
+    )
+    .context("database.url: cannot open the database")?;
+    let (applied, state) = db::migrate_if_empty(&pool).context("migrating the database")?;
     if applied > 0 {
-        tracing::info!(applied, "database migrations applied");
+        tracing::info!(applied, "new database: migrations applied");
+    }
+    match state {
+        SchemaState::Current => {}
+        SchemaState::TooNew { .. } if serving => {
+            tracing::error!(schema = %state, "not ready: this instance serves nothing and sends no mail");
+            return Ok(pool);
+        }
+        // One line, what to do first.
+        _ => anyhow::bail!("{state}"),
     }
     let mut connection = pool.get().context("connecting to the database")?;
     let clashes = db::once(&mut connection, "organization_key_v3", |connection| {
@@ -277,7 +344,43 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
     for name in clashes.unwrap_or_default() {
         tracing::warn!(member = %name, "two roster members now read as one organization; merge them in the console");
     }
+    hold_mail_after_restore(&mut connection)?;
     Ok(pool)
+}
+
+/// A database restored from a PostgreSQL dump may hold mail that the live service sent after
+/// the dump was taken: it is held (`mail::held`) before any worker can claim it. A SQLite
+/// copy made by `undersigned backup` holds its mail itself.
+fn hold_mail_after_restore(connection: &mut db::DbConnection) -> anyhow::Result<()> {
+    let held = db::write_transaction(connection, |connection| {
+        if !db::backup::restored_from_dump(connection)? {
+            return Ok::<_, diesel::result::Error>(0);
+        }
+        crate::updates::queue::pause_queueing(connection)?;
+        crate::mail::held::hold_unsent(connection, crate::mail::held::RESTORED_FROM_DUMP)
+    })
+    .context("checking whether the database was restored from a dump")?;
+    if held > 0 {
+        tracing::warn!(
+            held,
+            "this database was restored from a dump: the emails that were waiting in it are held"
+        );
+    }
+    Ok(())
+}
+
+/// Says at every start that mail is held, until an operator decides (`outbox status`).
+fn warn_of_held_mail(pool: &DbPool) -> anyhow::Result<()> {
+    let mut connection = pool.get().context("connecting to the database")?;
+    let held = crate::mail::held::count(&mut connection).context("counting held emails")?;
+    if held > 0 {
+        tracing::warn!(
+            held,
+            "emails held since a restore are not sent: `undersigned outbox status` explains, \
+             `undersigned outbox release` sends them, `undersigned outbox discard` drops them"
+        );
+    }
+    Ok(())
 }
 
 /// `server.secret` when set; otherwise the secret kept in the database, made on first start.

@@ -33,6 +33,9 @@ crate::text_enum! {
         Sent => "sent",
         /// Given up: refused for good, or out of attempts.
         Failed => "failed",
+        /// Not sent until an operator says so: it was waiting when the backup this database
+        /// was restored from was taken, and may have been sent since (`mail::held`).
+        Held => "held",
     }
 }
 
@@ -377,6 +380,14 @@ pub enum DeliveryOutcome {
     /// Never handed to the server (the worker is stopping): back in the queue at once, and
     /// the attempt it was counted for is given back.
     Released(String),
+    /// This worker cannot read it (a newer release queued it): back in the queue, not
+    /// claimable before `until` (so that the worker does not take it again at once), the
+    /// attempt given back and `reason` recorded. Never given up for this.
+    Deferred {
+        id: String,
+        until: NaiveDateTime,
+        reason: String,
+    },
 }
 
 /// Records what became of a group of messages in one transaction: one write for many
@@ -395,7 +406,7 @@ pub fn record(
         match outcome {
             DeliveryOutcome::Sent(id) => sent.push(id.as_str()),
             DeliveryOutcome::Released(id) => released.push(id.as_str()),
-            DeliveryOutcome::Failed { .. } => {}
+            DeliveryOutcome::Failed { .. } | DeliveryOutcome::Deferred { .. } => {}
         }
     }
     db::write_transaction(connection, |connection| {
@@ -416,8 +427,25 @@ pub fn record(
             .execute(connection)?;
         }
         for outcome in outcomes {
-            if let DeliveryOutcome::Failed { id, action, error } = outcome {
-                mark_failed(connection, id, action, error)?;
+            match outcome {
+                DeliveryOutcome::Failed { id, action, error } => {
+                    mark_failed(connection, id, action, error)?;
+                }
+                DeliveryOutcome::Deferred { id, until, reason } => {
+                    let mine = outbox::id
+                        .eq(id)
+                        .and(outbox::state.eq(OutboxState::Sending));
+                    diesel::update(outbox::table.filter(mine))
+                        .set((
+                            outbox::state.eq(OutboxState::Waiting),
+                            outbox::next_attempt_at.eq(until),
+                            outbox::locked_until.eq(None::<NaiveDateTime>),
+                            outbox::attempts.eq(outbox::attempts - 1),
+                            outbox::last_error.eq(reason.chars().take(1000).collect::<String>()),
+                        ))
+                        .execute(connection)?;
+                }
+                DeliveryOutcome::Sent(_) | DeliveryOutcome::Released(_) => {}
             }
         }
         Ok(())
@@ -503,6 +531,8 @@ pub struct OutboxDepth {
     pub waiting: i64,
     pub sent: i64,
     pub failed: i64,
+    /// Held since a restore until an operator releases or discards them (`mail::held`).
+    pub held: i64,
 }
 
 pub fn depth(connection: &mut DbConnection) -> Result<OutboxDepth, diesel::result::Error> {
@@ -516,6 +546,7 @@ pub fn depth(connection: &mut DbConnection) -> Result<OutboxDepth, diesel::resul
             OutboxState::Waiting | OutboxState::Sending => depth.waiting += count,
             OutboxState::Sent => depth.sent += count,
             OutboxState::Failed => depth.failed += count,
+            OutboxState::Held => depth.held += count,
         }
     }
     Ok(depth)
@@ -564,7 +595,11 @@ pub fn redact_for_signature(
         })
         .collect();
     let mut changed = 0;
-    let unsent = [OutboxState::Waiting, OutboxState::Sending];
+    let unsent = [
+        OutboxState::Waiting,
+        OutboxState::Sending,
+        OutboxState::Held,
+    ];
     let done = [OutboxState::Sent, OutboxState::Failed];
     changed += diesel::delete(
         outbox::table
@@ -705,7 +740,7 @@ mod tests {
         }
         assert_eq!(OutboxState::parse("Sent"), None);
         assert_eq!(OutboxState::parse(""), None);
-        let stored = ["waiting", "sending", "sent", "failed"];
+        let stored = ["waiting", "sending", "sent", "failed", "held"];
         assert_eq!(OutboxState::ALL.map(OutboxState::as_str), stored);
     }
 
