@@ -137,6 +137,8 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve => serve(settings),
         Command::Migrate => {
+            crate::db::check_connection(&settings.database.url, startup::timeouts(&settings))
+                .context("database.url: cannot open the database")?;
             let pool = crate::db::connect(&settings.database.url, 1)
                 .context("database.url: cannot open the database")?;
             let applied = crate::db::migrate(&pool).context("migrating the database")?;
