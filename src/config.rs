@@ -382,6 +382,9 @@ pub struct LogSettings {
     pub level: String,
     pub format: LogFormat,
     pub requests: bool,
+    /// The name request logs give this instance; empty for `host:pid` (`telemetry::instance`).
+    #[serde(default)]
+    pub instance: String,
 }
 
 /// A setting that stops start-up; the message is one line that names the key.

@@ -132,7 +132,14 @@ impl Application {
             Some(address) => Some(metrics_server(address, metrics_state)?),
             None => None,
         };
-        tracing::info!(port, public_url = %settings.server.public_url, "undersigned is listening");
+        tracing::info!(
+            port,
+            public_url = %settings.server.public_url,
+            version = crate::metrics::VERSION,
+            commit = crate::metrics::commit(),
+            instance = crate::telemetry::instance(),
+            "undersigned is listening"
+        );
         Ok(Application {
             port,
             server,

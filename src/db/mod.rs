@@ -2,6 +2,7 @@
 //! and the write-transaction helper that every state change goes through.
 
 pub mod backend;
+pub mod pool_events;
 pub mod schema;
 
 use std::path::Path;
@@ -169,6 +170,7 @@ pub fn connect(url: &str, pool_size: u32) -> Result<DbPool, DbError> {
         .max_size(pool_size.max(1))
         .connection_timeout(Duration::from_secs(10))
         .error_handler(Box::new(WarnOnConnectionError))
+        .event_handler(Box::new(pool_events::CountCheckouts))
         .build(ConnectionManager { backend })?;
     Ok(pool)
 }

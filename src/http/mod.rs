@@ -384,14 +384,15 @@ async fn private_metrics(state: web::Data<AppState>) -> HttpResponse {
 async fn render_metrics(state: &AppState) -> HttpResponse {
     let gauges = state
         .with_connection(|connection| {
-            let by_state = crate::signatures::count_by_state(connection)?;
-            let outbox = crate::mail::outbox::depth(connection)?;
+            let by_state = crate::signatures::confirmed_by_state(connection)?;
+            let backlog =
+                crate::mail::outbox::backlog(connection, crate::metrics::OUTBOX_COUNT_LIMIT)?;
             let oldest = crate::mail::outbox::oldest_waiting(connection)?;
-            Ok::<_, db::DbError>((by_state, outbox, oldest))
+            Ok::<_, db::DbError>((by_state, backlog, oldest))
         })
         .await;
     match gauges {
-        Ok((by_state, outbox, oldest)) => {
+        Ok((by_state, backlog, oldest)) => {
             let age = oldest
                 .map(|created| (db::now() - created).num_milliseconds().max(0) as f64 / 1000.0)
                 .unwrap_or(0.0);
@@ -399,17 +400,33 @@ async fn render_metrics(state: &AppState) -> HttpResponse {
                 by_state
                     .into_iter()
                     .map(|(signature_state, count)| (signature_state.as_str().to_owned(), count)),
-                [
-                    ("waiting", outbox.waiting),
-                    ("failed", outbox.failed),
-                    ("sent", outbox.sent),
-                ],
+                [("waiting", backlog.waiting), ("failed", backlog.failed)],
                 age,
             );
         }
         // The in-memory series are still worth a scrape; the gauges keep their last values.
         Err(error) => tracing::warn!(%error, "metrics: database gauges unavailable"),
     }
+    let pool = state.pool.state();
+    let totals = db::pool_events::totals();
+    state.metrics.set_pool(crate::metrics::PoolReading {
+        in_use: pool.connections.saturating_sub(pool.idle_connections),
+        idle: pool.idle_connections,
+        max: state.pool.max_size(),
+        checkouts: totals.checkouts,
+        checkout_seconds: totals.checkout_seconds,
+        timeouts: totals.timeouts,
+    });
+    let writer = state.sign_writer.stats();
+    state
+        .metrics
+        .set_sign_writer(crate::metrics::SignWriterReading {
+            queued: writer.queued,
+            capacity: writer.capacity,
+            last_batch: writer.last_batch,
+            batches: writer.batches,
+            requests: writer.requests,
+        });
     let mut body = String::with_capacity(8192);
     state.metrics.render(&mut body);
     HttpResponse::Ok()

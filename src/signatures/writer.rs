@@ -9,6 +9,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::form::SignatureInput;
 use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use diesel::prelude::*;
 
@@ -31,6 +33,30 @@ struct Job {
 #[derive(Clone)]
 pub struct SignWriter {
     sender: mpsc::Sender<Job>,
+    counts: Arc<Counts>,
+}
+
+/// What the writer thread has done, for `/metrics`.
+#[derive(Default)]
+struct Counts {
+    last_batch: AtomicU64,
+    batches: AtomicU64,
+    requests: AtomicU64,
+}
+
+/// The writer's queue and work at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriterStats {
+    /// Sign requests waiting for the writer (not counting the batch it is writing).
+    pub queued: u64,
+    /// The most requests that can wait; past it, signers wait to be queued.
+    pub capacity: u64,
+    /// Requests in the last transaction the writer committed or gave up.
+    pub last_batch: u64,
+    /// Transactions since start.
+    pub batches: u64,
+    /// Requests answered since start.
+    pub requests: u64,
 }
 
 impl SignWriter {
@@ -42,10 +68,23 @@ impl SignWriter {
         emails_per_mailbox_per_hour: i64,
     ) -> std::io::Result<SignWriter> {
         let (sender, receiver) = mpsc::channel(QUEUE);
+        let counts = Arc::new(Counts::default());
+        let written = Arc::clone(&counts);
         std::thread::Builder::new()
             .name("sign-writer".into())
-            .spawn(move || run(pool, policy, emails_per_mailbox_per_hour, receiver))?;
-        Ok(SignWriter { sender })
+            .spawn(move || run(pool, policy, emails_per_mailbox_per_hour, receiver, &written))?;
+        Ok(SignWriter { sender, counts })
+    }
+
+    pub fn stats(&self) -> WriterStats {
+        let capacity = self.sender.max_capacity();
+        WriterStats {
+            queued: capacity.saturating_sub(self.sender.capacity()) as u64,
+            capacity: capacity as u64,
+            last_batch: self.counts.last_batch.load(Ordering::Relaxed),
+            batches: self.counts.batches.load(Ordering::Relaxed),
+            requests: self.counts.requests.load(Ordering::Relaxed),
+        }
     }
 
     /// Stores a signature (or queues the right email for a known address) and answers once
@@ -70,7 +109,13 @@ impl SignWriter {
     }
 }
 
-fn run(pool: DbPool, policy: SigningPolicy, mailbox_limit: i64, mut receiver: mpsc::Receiver<Job>) {
+fn run(
+    pool: DbPool,
+    policy: SigningPolicy,
+    mailbox_limit: i64,
+    mut receiver: mpsc::Receiver<Job>,
+    counts: &Counts,
+) {
     while let Some(first) = receiver.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -93,6 +138,10 @@ fn run(pool: DbPool, policy: SigningPolicy, mailbox_limit: i64, mut receiver: mp
                     .collect()
             }
         };
+        let size = batch.len() as u64;
+        counts.last_batch.store(size, Ordering::Relaxed);
+        counts.batches.fetch_add(1, Ordering::Relaxed);
+        counts.requests.fetch_add(size, Ordering::Relaxed);
         for (job, result) in batch.into_iter().zip(results) {
             // The requester may have gone away; the signature is stored all the same.
             let _ = job.reply.send(result);
