@@ -421,8 +421,12 @@ mod tests {
 
     #[test]
     fn only_plain_short_request_ids_are_taken_from_a_proxy() {
-        assert!(is_well_formed_request_id("0f8e1c2a9b7d4e6f8a0b1c2d3e4f5a6b"));
-        assert!(is_well_formed_request_id("019ad5a4-8f3e-7c21-9b0a-3c4d5e6f7a8b"));
+        assert!(is_well_formed_request_id(
+            "0f8e1c2a9b7d4e6f8a0b1c2d3e4f5a6b"
+        ));
+        assert!(is_well_formed_request_id(
+            "019ad5a4-8f3e-7c21-9b0a-3c4d5e6f7a8b"
+        ));
         assert!(!is_well_formed_request_id(""));
         assert!(!is_well_formed_request_id(&"a".repeat(REQUEST_ID_MAX + 1)));
         assert!(!is_well_formed_request_id("id with spaces"));

@@ -72,7 +72,15 @@ impl SignWriter {
         let written = Arc::clone(&counts);
         std::thread::Builder::new()
             .name("sign-writer".into())
-            .spawn(move || run(pool, policy, emails_per_mailbox_per_hour, receiver, &written))?;
+            .spawn(move || {
+                run(
+                    pool,
+                    policy,
+                    emails_per_mailbox_per_hour,
+                    receiver,
+                    &written,
+                )
+            })?;
         Ok(SignWriter { sender, counts })
     }
 

@@ -34,6 +34,7 @@ mod mail_delivery;
 mod mail_outbox;
 mod mail_pool;
 mod nul_bytes;
+mod observability;
 mod operations;
 mod operations_ready;
 mod organizations;
