@@ -172,15 +172,15 @@ impl Mailer {
                 .header(ListUnsubscribe(url.clone()))
                 .header(ListUnsubscribePost);
         }
-        builder
-            .multipart(MultiPart::alternative_plain_html(
-                envelope.text.clone(),
-                envelope.html.clone(),
-            ))
-            .map_err(|error| DeliveryError {
-                permanent: true,
-                message: format!("cannot build the message: {error}"),
-            })
+        let body = if matches!(self.transport, MailTransport::File(_)) {
+            readable_alternative(&envelope.text, &envelope.html)
+        } else {
+            MultiPart::alternative_plain_html(envelope.text.clone(), envelope.html.clone())
+        };
+        builder.multipart(body).map_err(|error| DeliveryError {
+            permanent: true,
+            message: format!("cannot build the message: {error}"),
+        })
     }
 
     pub async fn deliver(&self, envelope: &Envelope) -> Result<(), DeliveryError> {
@@ -207,6 +207,24 @@ impl Mailer {
             MailTransport::Log => Ok(()),
         }
     }
+}
+
+/// The text and HTML parts as they are (`8bit`), for `.eml` files a person opens in an
+/// editor: quoted-printable, which lettre picks for any line over 76 characters, breaks a
+/// link across lines with `=` and writes its `=` as `=3D`, so a link copied from the file did
+/// not work. Nothing carries these files over SMTP, whose servers may not take 8-bit; a part
+/// 8-bit cannot carry (a line over 998 bytes) keeps lettre's choice.
+fn readable_alternative(text: &str, html: &str) -> MultiPart {
+    use lettre::message::header::{ContentTransferEncoding, ContentType};
+    use lettre::message::{Body, SinglePart};
+    let part = |content_type: ContentType, content: &str| {
+        let body = Body::new_with_encoding(content.to_owned(), ContentTransferEncoding::EightBit)
+            .unwrap_or_else(|_| Body::new(content.to_owned()));
+        SinglePart::builder().header(content_type).body(body)
+    };
+    MultiPart::alternative()
+        .singlepart(part(ContentType::TEXT_PLAIN, text))
+        .singlepart(part(ContentType::TEXT_HTML, html))
 }
 
 /// The web addresses in a text body, for the log.

@@ -22,6 +22,7 @@ mod confirm_grace;
 mod console_forms;
 mod delivered;
 mod embed;
+mod first_run;
 mod form_stamps;
 mod html_validity;
 mod instances;
@@ -57,6 +58,32 @@ mod update_crash;
 mod update_numbers;
 mod updates;
 mod withdrawal_privacy;
+
+/// CI runs the whole suite: the tests marked ignored because they need PostgreSQL or the Nu
+/// HTML checker run there too (`bash .ci/test` passes `--include-ignored`).
+#[test]
+fn under_ci_the_tests_that_need_postgres_or_the_nu_checker_run() {
+    harness::assert_ci_runs_ignored_tests("PostgreSQL or the Nu HTML checker");
+}
+
+/// Everything the ignored tests need, checked at once, so that a run missing several parts
+/// says so in one line before the tests that need them fail one by one.
+#[test]
+#[ignore = "needs PostgreSQL, Java and the vnu-jar Nu HTML checker; `bash .ci/test` runs it"]
+fn the_parts_the_ignored_tests_need_are_installed() {
+    let mut missing = Vec::new();
+    if !std::env::var(helpers::POSTGRES_ENV).is_ok_and(|url| !url.trim().is_empty()) {
+        missing.push(format!("PostgreSQL ({} is not set)", helpers::POSTGRES_ENV));
+    }
+    if let Err(what) = html_validity::vnu_jar() {
+        missing.push(format!("the Nu HTML checker ({what})"));
+    }
+    assert!(
+        missing.is_empty(),
+        "missing: {}. `bash .ci/run` installs them and `bash .ci/test` starts PostgreSQL",
+        missing.join("; ")
+    );
+}
 
 /// Operators script against the binary; it names itself and its version.
 #[test]
