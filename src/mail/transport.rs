@@ -210,16 +210,25 @@ impl Mailer {
 }
 
 /// The text and HTML parts as they are (`8bit`), for `.eml` files a person opens in an
-/// editor: quoted-printable, which lettre picks for any line over 76 characters, breaks a
-/// link across lines with `=` and writes its `=` as `=3D`, so a link copied from the file did
-/// not work. Nothing carries these files over SMTP, whose servers may not take 8-bit; a part
-/// 8-bit cannot carry (a line over 998 bytes) keeps lettre's choice.
+/// editor: quoted-printable, which lettre picks for any line of 76 characters or more, breaks
+/// a link across lines with `=` and writes its `=` as `=3D`, so a link copied from the file
+/// did not work. lettre offers 8-bit only for short lines, so the body is handed over
+/// encoded, after the checks 8-bit needs (RFC 5322: CRLF line ends, lines of at most 998
+/// bytes, no NUL or bare CR); a part that fails them keeps lettre's choice. Nothing carries
+/// these files over SMTP, whose servers may not take 8-bit.
 fn readable_alternative(text: &str, html: &str) -> MultiPart {
     use lettre::message::header::{ContentTransferEncoding, ContentType};
     use lettre::message::{Body, SinglePart};
     let part = |content_type: ContentType, content: &str| {
-        let body = Body::new_with_encoding(content.to_owned(), ContentTransferEncoding::EightBit)
-            .unwrap_or_else(|_| Body::new(content.to_owned()));
+        let crlf = content.replace("\r\n", "\n").replace('\n', "\r\n");
+        let fits = crlf
+            .split("\r\n")
+            .all(|line| line.len() <= 998 && !line.contains(['\0', '\r']));
+        let body = if fits {
+            Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::EightBit)
+        } else {
+            Body::new(content.to_owned())
+        };
         SinglePart::builder().header(content_type).body(body)
     };
     MultiPart::alternative()

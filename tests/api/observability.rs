@@ -127,6 +127,20 @@ async fn outbox_counts_stop_at_their_bound(backend: Backend) {
         .await;
     }
     assert_eq!(app.outbox_count(), 5);
+    // Every confirmation marked sent first, so that no worker writes to these rows meanwhile.
+    crate::harness::wait_until(
+        "the confirmations are sent",
+        Duration::from_secs(15),
+        || {
+            outbox::table
+                .filter(outbox::state.ne("sent"))
+                .count()
+                .get_result::<i64>(&mut *app.connection() as &mut DbConnection)
+                .expect("count the outbox")
+                == 0
+        },
+    )
+    .await;
     // Three given up, two waiting far in the future (so no worker takes them meanwhile).
     let ids: Vec<String> = outbox::table
         .select(outbox::id)
