@@ -387,7 +387,8 @@ async fn render_metrics(state: &AppState) -> HttpResponse {
             let by_state = crate::signatures::confirmed_by_state(connection)?;
             let backlog =
                 crate::mail::outbox::backlog(connection, crate::metrics::OUTBOX_COUNT_LIMIT)?;
-            let oldest = crate::mail::outbox::oldest_waiting(connection)?;
+            let oldest =
+                crate::mail::outbox::oldest_waiting(connection, crate::metrics::OUTBOX_AGE_LIMIT)?;
             Ok::<_, db::DbError>((by_state, backlog, oldest))
         })
         .await;

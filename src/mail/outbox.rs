@@ -722,16 +722,22 @@ pub fn undelivered(
         .load(connection)
 }
 
-/// When the oldest message still waiting was queued.
+/// When the oldest message still waiting was queued, among the `limit` waiting messages due
+/// first: exact while no more than `limit` wait, and a lower bound on the age beyond, at a
+/// cost that does not grow with the backlog (the `(state, next_attempt_at)` index orders
+/// them; ordering every waiting row by `created_at` took 0.7 s with 140,000 waiting). Mail
+/// that waits is mostly due in the order it was queued, so the bound rarely shows.
 pub fn oldest_waiting(
     connection: &mut DbConnection,
+    limit: i64,
 ) -> Result<Option<NaiveDateTime>, diesel::result::Error> {
-    outbox::table
+    let due_first: Vec<NaiveDateTime> = outbox::table
         .filter(outbox::state.eq_any([OutboxState::Waiting, OutboxState::Sending]))
-        .order(outbox::created_at.asc())
+        .order(outbox::next_attempt_at.asc())
+        .limit(limit.max(1))
         .select(outbox::created_at)
-        .first(connection)
-        .optional()
+        .load(connection)?;
+    Ok(due_first.into_iter().min())
 }
 
 #[cfg(test)]

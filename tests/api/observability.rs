@@ -163,6 +163,26 @@ async fn outbox_counts_stop_at_their_bound(backend: Backend) {
         ))
         .execute(&mut *app.connection() as &mut DbConnection)
         .expect("hold two");
+    // The older of the two is due an hour after the newer.
+    diesel::update(outbox::table.filter(outbox::id.eq(&ids[3])))
+        .set(outbox::next_attempt_at.eq(later + chrono::Duration::hours(1)))
+        .execute(&mut *app.connection() as &mut DbConnection)
+        .expect("put off the older one");
+    let created = |id: &str| {
+        outbox::table
+            .find(id)
+            .select(outbox::created_at)
+            .first::<chrono::NaiveDateTime>(&mut *app.connection() as &mut DbConnection)
+            .expect("a queued time")
+    };
+    let oldest = |limit| {
+        undersigned::mail::outbox::oldest_waiting(&mut app.connection(), limit)
+            .expect("the oldest")
+            .expect("some wait")
+    };
+    // Reading the two due first finds the oldest; reading one, the oldest of those it read.
+    assert_eq!(oldest(2), created(&ids[3]));
+    assert_eq!(oldest(1), created(&ids[4]));
 
     let counted =
         |limit| undersigned::mail::outbox::backlog(&mut app.connection(), limit).expect("count");
