@@ -386,9 +386,9 @@ async fn render_metrics(state: &AppState) -> HttpResponse {
         .with_connection(|connection| {
             let by_state = crate::signatures::confirmed_by_state(connection)?;
             let backlog =
-                crate::mail::outbox::backlog(connection, crate::metrics::OUTBOX_COUNT_LIMIT)?;
+                crate::mail::backlog::counts(connection, crate::metrics::OUTBOX_COUNT_LIMIT)?;
             let oldest =
-                crate::mail::outbox::oldest_waiting(connection, crate::metrics::OUTBOX_AGE_LIMIT)?;
+                crate::mail::backlog::oldest_waiting(connection, crate::metrics::OUTBOX_AGE_LIMIT)?;
             Ok::<_, db::DbError>((by_state, backlog, oldest))
         })
         .await;

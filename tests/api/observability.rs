@@ -176,7 +176,7 @@ async fn outbox_counts_stop_at_their_bound(backend: Backend) {
             .expect("a queued time")
     };
     let oldest = |limit| {
-        undersigned::mail::outbox::oldest_waiting(&mut app.connection(), limit)
+        undersigned::mail::backlog::oldest_waiting(&mut app.connection(), limit)
             .expect("the oldest")
             .expect("some wait")
     };
@@ -185,7 +185,7 @@ async fn outbox_counts_stop_at_their_bound(backend: Backend) {
     assert_eq!(oldest(1), created(&ids[4]));
 
     let counted =
-        |limit| undersigned::mail::outbox::backlog(&mut app.connection(), limit).expect("count");
+        |limit| undersigned::mail::backlog::counts(&mut app.connection(), limit).expect("count");
     assert_eq!((counted(2).waiting, counted(2).failed), (2, 2));
     assert_eq!((counted(1).waiting, counted(1).failed), (1, 1));
     assert_eq!((counted(100).waiting, counted(100).failed), (2, 3));
