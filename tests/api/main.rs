@@ -43,6 +43,7 @@ mod partners;
 mod privacy;
 mod proxies;
 mod reliability;
+mod schema_versions;
 mod shared_limits;
 mod sharing;
 mod sign_flow;
@@ -57,6 +58,7 @@ mod text_rules;
 mod update_crash;
 mod update_numbers;
 mod updates;
+mod upgrades;
 mod withdrawal_privacy;
 
 /// CI runs the whole suite: the tests marked ignored because they need PostgreSQL or the Nu
