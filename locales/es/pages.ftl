@@ -166,6 +166,8 @@ too-many-text = Llegaron demasiadas solicitudes desde tu dirección en poco tiem
 not-accepted = No aceptado
 server-error = Algo falló por nuestra parte
 server-error-text = No se ha cambiado nada. Vuelve a intentarlo en un momento.
+unavailable = Lo sentimos, ahora no podemos responder
+unavailable-text = Nuestra base de datos no responde, así que no se ha cambiado nada. Vuelve a intentarlo dentro de unos segundos.
 page-number-invalid = El número de página de la dirección no es un número.
 blocked-network = No se aceptan firmas desde tu red. Si crees que es un error, contacta con la coalición.
 
