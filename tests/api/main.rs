@@ -63,17 +63,20 @@ mod updates;
 mod upgrades;
 mod withdrawal_privacy;
 
-/// CI runs the whole suite: the tests marked ignored because they need PostgreSQL or the Nu
-/// HTML checker run there too (`bash .ci/test` passes `--include-ignored`).
+/// CI runs the whole suite: the tests marked ignored because they need PostgreSQL, the Nu
+/// HTML checker or the previous release run there too (`bash .ci/test` passes
+/// `--include-ignored`).
 #[test]
 fn under_ci_the_tests_that_need_postgres_or_the_nu_checker_run() {
-    harness::assert_ci_runs_ignored_tests("PostgreSQL or the Nu HTML checker");
+    harness::assert_ci_runs_ignored_tests(
+        "PostgreSQL, the Nu HTML checker or the previous release",
+    );
 }
 
 /// Everything the ignored tests need, checked at once, so that a run missing several parts
 /// says so in one line before the tests that need them fail one by one.
 #[test]
-#[ignore = "needs PostgreSQL, Java and the vnu-jar Nu HTML checker; `bash .ci/test` runs it"]
+#[ignore = "needs PostgreSQL, Java and the vnu-jar Nu HTML checker, the previous release's binary; `bash .ci/test` runs it"]
 fn the_parts_the_ignored_tests_need_are_installed() {
     let mut missing = Vec::new();
     if !std::env::var(helpers::POSTGRES_ENV).is_ok_and(|url| !url.trim().is_empty()) {
@@ -81,6 +84,15 @@ fn the_parts_the_ignored_tests_need_are_installed() {
     }
     if let Err(what) = html_validity::vnu_jar() {
         missing.push(format!("the Nu HTML checker ({what})"));
+    }
+    if !std::env::var_os(upgrades::PREVIOUS_ENV)
+        .is_some_and(|path| std::path::Path::new(&path).is_file())
+    {
+        missing.push(format!(
+            "the previous release's binary ({} does not name it; `bash .ci/previous-release.sh` \
+             builds it)",
+            upgrades::PREVIOUS_ENV
+        ));
     }
     assert!(
         missing.is_empty(),
