@@ -4,6 +4,7 @@ pub mod admin;
 mod admin_api;
 mod api;
 pub mod card;
+pub mod drain;
 pub(crate) mod embed;
 pub(crate) mod errors;
 pub mod form;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub defenses: crate::abuse::Defenses,
     pub metrics: crate::metrics::Metrics,
     pub sign_writer: crate::signatures::writer::SignWriter,
+    /// Set on SIGTERM: `/readyz` fails and connections close after each response.
+    pub drain: drain::Drain,
 }
 
 impl AppState {
@@ -306,6 +309,13 @@ const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// Whether this instance should get traffic: the database answers and holds every migration
 /// this binary knows. A balancer checks this one; `/healthz` only says the process is alive.
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    // Stopping: the balancer should send its traffic elsewhere now, whatever the database says.
+    if state.drain.is_draining() {
+        return HttpResponse::ServiceUnavailable()
+            .content_type("text/plain; charset=utf-8")
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .body("stopping\n");
+    }
     // A balancer gives up after a few seconds; answer before it does instead of waiting the
     // pool's full connection timeout.
     let pool = state.pool.clone();

@@ -28,9 +28,16 @@ struct Job {
     reply: oneshot::Sender<Result<SignOutcome, SignError>>,
 }
 
+/// What the writer thread is asked: a signature to store, or to answer once everything asked
+/// before is committed.
+enum Message {
+    Sign(Job),
+    Flush(oneshot::Sender<()>),
+}
+
 #[derive(Clone)]
 pub struct SignWriter {
-    sender: mpsc::Sender<Job>,
+    sender: mpsc::Sender<Message>,
 }
 
 impl SignWriter {
@@ -59,25 +66,54 @@ impl SignWriter {
         let stopped =
             || SignError::Unavailable(DbError::TaskFailed("the sign writer stopped".into()));
         self.sender
-            .send(Job {
+            .send(Message::Sign(Job {
                 letter,
                 input,
                 reply,
-            })
+            }))
             .await
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
+
+    /// Waits until every signature asked for before this call is committed (or refused): at a
+    /// stop, after the last request, so that none still queued is lost with the process.
+    pub async fn flush(&self) {
+        let (reply, answer) = oneshot::channel();
+        if self.sender.send(Message::Flush(reply)).await.is_ok() {
+            let _ = answer.await;
+        }
+    }
 }
 
-fn run(pool: DbPool, policy: SigningPolicy, mailbox_limit: i64, mut receiver: mpsc::Receiver<Job>) {
+fn run(
+    pool: DbPool,
+    policy: SigningPolicy,
+    mailbox_limit: i64,
+    mut receiver: mpsc::Receiver<Message>,
+) {
     while let Some(first) = receiver.blocking_recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match receiver.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+        let mut batch = Vec::new();
+        let mut flushed = None;
+        let mut next = Some(first);
+        // A flush ends the batch: it is answered once what came before it is committed.
+        while let Some(message) = next.take() {
+            match message {
+                Message::Sign(job) => batch.push(job),
+                Message::Flush(reply) => {
+                    flushed = Some(reply);
+                    break;
+                }
             }
+            if batch.len() < MAX_BATCH {
+                next = receiver.try_recv().ok();
+            }
+        }
+        if batch.is_empty() {
+            if let Some(reply) = flushed {
+                let _ = reply.send(());
+            }
+            continue;
         }
         let results = match pool.get() {
             Ok(mut connection) => commit_batch(&mut connection, &batch, &policy, mailbox_limit),
@@ -96,6 +132,9 @@ fn run(pool: DbPool, policy: SigningPolicy, mailbox_limit: i64, mut receiver: mp
         for (job, result) in batch.into_iter().zip(results) {
             // The requester may have gone away; the signature is stored all the same.
             let _ = job.reply.send(result);
+        }
+        if let Some(reply) = flushed {
+            let _ = reply.send(());
         }
     }
 }
