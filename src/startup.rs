@@ -220,14 +220,16 @@ async fn stop_on_signal(
     drain: Duration,
 ) {
     use tokio::signal::unix::{SignalKind, signal};
-    let (mut terminate, mut interrupt) =
-        match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
-            (Ok(terminate), Ok(interrupt)) => (terminate, interrupt),
-            (Err(error), _) | (_, Err(error)) => {
-                tracing::error!(%error, "cannot listen for SIGTERM/SIGINT; stop with SIGKILL");
-                return;
-            }
-        };
+    let (mut terminate, mut interrupt) = match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(terminate), Ok(interrupt)) => (terminate, interrupt),
+        (Err(error), _) | (_, Err(error)) => {
+            tracing::error!(%error, "cannot listen for SIGTERM/SIGINT; stop with SIGKILL");
+            return;
+        }
+    };
     let terminated = tokio::select! {
         _ = terminate.recv() => true,
         _ = interrupt.recv() => false,

@@ -41,12 +41,8 @@ pub async fn close_while_draining(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let state = request.app_data::<web::Data<AppState>>().cloned();
-    let http_request = request.request().clone();
-    let mut response = match next.call(request).await {
-        Ok(response) => response.map_into_boxed_body(),
-        // An error still gets its response here, so that it closes the connection too.
-        Err(error) => ServiceResponse::from_err(error, http_request),
-    };
+    // A handler's error is already a response here (actix turns it into one at the route).
+    let mut response = next.call(request).await?;
     if state.is_some_and(|state| state.drain.is_draining()) {
         response
             .response_mut()

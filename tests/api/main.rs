@@ -41,6 +41,7 @@ mod partners;
 mod privacy;
 mod proxies;
 mod reliability;
+mod rolling_restart;
 mod shared_limits;
 mod sharing;
 mod sign_flow;
