@@ -25,8 +25,13 @@ use crate::signatures::SigningPolicy;
 const SNAPSHOT_TTL: Duration = Duration::from_millis(1000);
 /// After the drain, how long requests still in flight may take before their connections are
 /// dropped. Every request answers in well under this; the stop budget (unit, compose) counts
-/// it: drain + this + the mail worker's 30 s.
+/// it: drain + hand-off + this + the mail worker's 30 s.
 const SHUTDOWN_SECONDS: u64 = 10;
+/// The hand-off after the drain (`http::drain`) ends this long after the first read it turns
+/// away (time for requests a balancer sent before it counted the failure to arrive), or after
+/// `HAND_OFF_MOST` when no read comes.
+const HAND_OFF_SETTLE: Duration = Duration::from_millis(500);
+const HAND_OFF_MOST: Duration = Duration::from_secs(2);
 
 pub struct Application {
     port: u16,
@@ -116,6 +121,9 @@ impl Application {
                     // Innermost: before any handler reads the request, inside the language
                     // scope so that its error page speaks the reader's language.
                     .wrap(actix_web::middleware::from_fn(http::middleware::refuse_nul))
+                    // Inside the language scope, so that its page speaks the reader's language,
+                    // and inside `observe`, so that what it turns away is logged and counted.
+                    .wrap(actix_web::middleware::from_fn(http::drain::hand_off_reads))
                     .wrap(actix_web::middleware::from_fn(
                         http::middleware::interface_language,
                     ))
@@ -127,11 +135,6 @@ impl Application {
                     // answered as.
                     .wrap(actix_web::middleware::from_fn(
                         http::middleware::head_as_get,
-                    ))
-                    // Around everything, so that every response of a draining instance
-                    // closes its connection.
-                    .wrap(actix_web::middleware::from_fn(
-                        http::drain::close_while_draining,
                     ))
             })
             // Signals are ours (`stop_on_signal`): actix would close the listener at once.
@@ -210,10 +213,11 @@ impl Application {
     }
 }
 
-/// SIGTERM (what systemd, Docker and Kubernetes send): drain for `drain`, then stop gracefully.
-/// SIGINT (Ctrl-C at a terminal): stop gracefully at once. A second signal during the drain
-/// ends it. Either way the listener closes, requests in flight finish (up to
-/// `SHUTDOWN_SECONDS`), and `run_until_stopped` goes on to the writer and the mail worker.
+/// SIGTERM (what systemd, Docker and Kubernetes send): drain for `drain`, hand off (see
+/// `http::drain`), then stop gracefully. SIGINT (Ctrl-C at a terminal): stop gracefully at
+/// once. A second signal during the drain ends it. Either way the listener closes, requests in
+/// flight finish (up to `SHUTDOWN_SECONDS`), and `run_until_stopped` goes on to the writer and
+/// the mail worker.
 async fn stop_on_signal(
     state: web::Data<AppState>,
     server: actix_web::dev::ServerHandle,
@@ -244,6 +248,10 @@ async fn stop_on_signal(
             _ = tokio::time::sleep(drain) => {}
             _ = terminate.recv() => tracing::info!("second signal: ending the drain"),
             _ = interrupt.recv() => tracing::info!("second signal: ending the drain"),
+        }
+        state.drain.hand_off();
+        if state.drain.turned_away(HAND_OFF_MOST).await {
+            tokio::time::sleep(HAND_OFF_SETTLE).await;
         }
     }
     tracing::info!("closing the listener; finishing requests in flight");
