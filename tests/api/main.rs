@@ -21,6 +21,7 @@ mod cli;
 mod confirm_grace;
 mod console_forms;
 mod delivered;
+mod deploy_files;
 mod embed;
 mod form_stamps;
 mod html_validity;
