@@ -49,7 +49,7 @@ impl Application {
     /// actix/tokio runtime.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let settings = Arc::new(settings);
-        let pool = open_database(&settings)?;
+        let pool = open_for_serving(&settings)?;
         let form_secret = form_secret(&settings, &pool)?;
         let mailer = Mailer::from_settings(&settings.mail).context("setting up mail")?;
         let listener = TcpListener::bind(settings.server.bind)
@@ -150,7 +150,7 @@ impl Application {
             Some(address) => Some(metrics_server(address, metrics_state)?),
             None => None,
         };
-        tracing::info!(port, public_url = %settings.server.public_url, "undersigned is listening");
+        tracing::info!(port, public_url = %settings.server.public_url, schema = %db::versions::expected_version(), "undersigned is listening");
         Ok(Application {
             port,
             server,
@@ -323,12 +323,35 @@ async fn maintenance(state: web::Data<AppState>) {
     }
 }
 
+/// The database for a command: a new one is migrated; one that needs `undersigned migrate`,
+/// or was migrated by a newer release this binary cannot work with, is refused.
 pub fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
+    open_checked(settings, false)
+}
+
+/// Like [`open_database`], but for `serve`: on a database a newer release migrated beyond
+/// this binary it starts all the same, not ready and sending no mail (as an instance already
+/// running when that migration ran is), so that the balancer and the log say why.
+fn open_for_serving(settings: &Settings) -> anyhow::Result<DbPool> {
+    open_checked(settings, true)
+}
+
+fn open_checked(settings: &Settings, serving: bool) -> anyhow::Result<DbPool> {
+    use db::versions::SchemaState;
     let pool = db::connect(&settings.database.url, settings.database.pool_size)
         .context("database.url: cannot open the database")?;
-    let applied = db::migrate(&pool).context("migrating the database")?;
+    let (applied, state) = db::migrate_if_empty(&pool).context("migrating the database")?;
     if applied > 0 {
-        tracing::info!(applied, "database migrations applied");
+        tracing::info!(applied, "new database: migrations applied");
+    }
+    match state {
+        SchemaState::Current => {}
+        SchemaState::TooNew { .. } if serving => {
+            tracing::error!(schema = %state, "not ready: this instance serves nothing and sends no mail");
+            return Ok(pool);
+        }
+        // One line, what to do first.
+        _ => anyhow::bail!("{state}"),
     }
     let mut connection = pool.get().context("connecting to the database")?;
     let clashes = db::once(&mut connection, "organization_key_v3", |connection| {

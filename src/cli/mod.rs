@@ -110,7 +110,10 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             let pool = crate::db::connect(&settings.database.url, 1)
                 .context("database.url: cannot open the database")?;
             let applied = crate::db::migrate(&pool).context("migrating the database")?;
-            println!("{applied} migration(s) applied");
+            println!(
+                "{applied} migration(s) applied; this binary's schema version is {}",
+                crate::db::versions::expected_version()
+            );
             Ok(())
         }
         Command::Letters { command } => letters::run(&settings, command),

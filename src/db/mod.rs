@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod schema;
+pub mod versions;
 
 use std::path::Path;
 use std::time::Duration;
@@ -177,29 +178,62 @@ pub fn connect(url: &str, pool_size: u32) -> Result<DbPool, DbError> {
 /// once serialize on an advisory lock.
 pub fn migrate(pool: &DbPool) -> Result<usize, DbError> {
     let mut connection = pool.get()?;
-    let applied = match &mut *connection {
+    under_migration_lock(&mut connection, run_pending)
+}
+
+/// What `serve` does at start: migrates a new, empty database (a first start needs one
+/// command), and otherwise only says what state the schema is in. An upgrade is migrated by
+/// `undersigned migrate`, as its own step, before any new instance starts. Returns how many
+/// migrations ran and the state after.
+pub fn migrate_if_empty(pool: &DbPool) -> Result<(usize, versions::SchemaState), DbError> {
+    let mut connection = pool.get()?;
+    // Under the lock: an instance starting beside another that is half-way through the
+    // first migration waits for it, and then finds the schema current, not pending.
+    under_migration_lock(
+        &mut connection,
+        |connection| match versions::schema_state_at_start(connection)? {
+            versions::SchemaState::Empty => {
+                Ok((run_pending(connection)?, versions::SchemaState::Current))
+            }
+            state => Ok((0, state)),
+        },
+    )
+}
+
+fn run_pending(connection: &mut DbConnection) -> Result<usize, DbError> {
+    match connection {
         DbConnection::Sqlite(sqlite) => sqlite
             .run_pending_migrations(SQLITE_MIGRATIONS)
-            .map(|versions| versions.len())
-            .map_err(|error| DbError::Migration(error.to_string()))?,
-        DbConnection::Postgresql(postgres) => {
-            if !try_advisory_lock(postgres)? {
-                // Another instance is migrating; without this line a slow start looks hung.
-                tracing::info!("waiting for another instance to finish migrating the database");
-                diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))
-                    .execute(postgres)?;
-                tracing::info!("the other instance finished migrating; checking for migrations");
-            }
-            let result = postgres
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|versions| versions.len())
-                .map_err(|error| DbError::Migration(error.to_string()));
-            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))
-                .execute(postgres)?;
-            result?
-        }
+            .map(|versions| versions.len()),
+        DbConnection::Postgresql(postgres) => postgres
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|versions| versions.len()),
+    }
+    .map_err(|error| DbError::Migration(error.to_string()))
+}
+
+/// Runs `work` holding the migration lock (a PostgreSQL advisory lock; SQLite has one writer
+/// and one host).
+fn under_migration_lock<T>(
+    connection: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    let DbConnection::Postgresql(postgres) = connection else {
+        return work(connection);
     };
-    Ok(applied)
+    if !try_advisory_lock(postgres)? {
+        // Another instance is migrating; without this line a slow start looks hung.
+        tracing::info!("waiting for another instance to finish migrating the database");
+        diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))
+            .execute(postgres)?;
+        tracing::info!("the other instance finished migrating; checking for migrations");
+    }
+    let result = work(connection);
+    if let DbConnection::Postgresql(postgres) = connection {
+        diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))
+            .execute(postgres)?;
+    }
+    result
 }
 
 fn try_advisory_lock(connection: &mut diesel::PgConnection) -> Result<bool, DbError> {

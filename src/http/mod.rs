@@ -306,8 +306,8 @@ async fn health() -> HttpResponse {
 /// How long `/readyz` waits for a database connection.
 const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Whether this instance should get traffic: the database answers and holds every migration
-/// this binary knows. A balancer checks this one; `/healthz` only says the process is alive.
+/// Whether this instance should get traffic: the database answers, holds every migration
+/// this binary knows, and no newer release has put it out of this binary's reach. A balancer checks this one; `/healthz` only says the process is alive.
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
     // Stopping: the balancer should send its traffic elsewhere now, whatever the database says.
     if state.drain.is_draining() {
@@ -321,13 +321,16 @@ async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
     let answer = web::block(move || {
         let mut connection = pool.get_timeout(READY_WAIT).map_err(db::DbError::from)?;
-        db::migrations_complete(&mut connection)
+        db::versions::schema_state(&mut connection)
     })
     .await
     .unwrap_or_else(|error| Err(db::DbError::TaskFailed(error.to_string())));
+    use db::versions::SchemaState;
     let (ready, body) = match answer {
-        Ok(true) => (true, "ready\n"),
-        Ok(false) => (false, "migrations pending\n"),
+        Ok(SchemaState::Current) => (true, "ready\n"),
+        Ok(SchemaState::Empty | SchemaState::Pending(_)) => (false, "migrations pending\n"),
+        // A newer release raised the floor past this binary: only an upgrade helps.
+        Ok(SchemaState::TooNew { .. }) => (false, "database schema newer than this binary\n"),
         Err(error) => {
             // A balancer polls this every few seconds; one line per failed poll is enough.
             tracing::warn!(%error, "readiness check: database unavailable");

@@ -18,6 +18,7 @@ use crate::letters::{self, LetterStatus};
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::SignatureFields;
 use crate::signatures::{self, ConfirmOutcome, SignatureState, TokenError, WithdrawOutcome};
+use crate::values::ids::LetterId;
 use crate::values::tokens::TokenPurpose;
 
 /// A public page, in this application's `[site]` identity.
@@ -471,13 +472,41 @@ where
     }
 }
 
+/// Follows a link that changes its signature: `act` runs on the link's secret, the link is read
+/// again for the letter it belongs to (in the same connection, so a withdrawn or confirmed
+/// signature still names its letter), and that letter's cached page is dropped.
+async fn act_on_link<T, F>(
+    state: &AppState,
+    request: &HttpRequest,
+    purpose: TokenPurpose,
+    secret: String,
+    act: F,
+) -> Result<Result<(T, LetterId), HttpResponse>, PageError>
+where
+    F: FnOnce(&mut crate::db::DbConnection, &str) -> Result<T, TokenError> + Send + 'static,
+    T: Send + 'static,
+{
+    let done = follow_link(state, request, purpose, move |connection| {
+        let outcome = act(connection, &secret)?;
+        let target = signatures::inspect_token(connection, &secret, purpose)?;
+        Ok((outcome, target.letter_id))
+    })
+    .await?;
+    if let Ok((_, letter_id)) = &done {
+        state.snapshots.invalidate_letter_id(letter_id);
+    }
+    Ok(done)
+}
+
 /// A link's outcome: what happened, and the way back to the letter.
 async fn link_outcome(
     state: &AppState,
     letter_id: Option<String>,
-    heading: Message,
-    paragraphs: Vec<Message>,
+    heading: &'static str,
+    paragraphs: &[&'static str],
 ) -> Result<HttpResponse, PageError> {
+    let heading = Message::id(heading);
+    let paragraphs = paragraphs.iter().copied().map(Message::id).collect();
     token_page(
         StatusCode::OK,
         &MessagePage {
@@ -536,13 +565,8 @@ async fn already_confirmed(
     state: &AppState,
     letter_id: Option<String>,
 ) -> Result<HttpResponse, PageError> {
-    link_outcome(
-        state,
-        letter_id,
-        Message::id("already-confirmed"),
-        vec![Message::id("already-confirmed-text")],
-    )
-    .await
+    let text = ["already-confirmed-text"];
+    link_outcome(state, letter_id, "already-confirmed", &text).await
 }
 
 pub async fn verify(
@@ -550,35 +574,28 @@ pub async fn verify(
     request: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let secret = token.into_inner();
     let policy = state.policy.clone();
-    let done = follow_link(&state, &request, TokenPurpose::Verify, move |connection| {
-        let outcome = signatures::confirm(connection, &secret, &policy)?;
-        let target = signatures::inspect_token(connection, &secret, TokenPurpose::Verify)?;
-        Ok((outcome, target.letter_id))
-    })
+    let done = act_on_link(
+        &state,
+        &request,
+        TokenPurpose::Verify,
+        token.into_inner(),
+        move |connection, secret| signatures::confirm(connection, secret, &policy),
+    )
     .await?;
     let (outcome, letter_id) = match done {
         Ok(done) => done,
         Err(page) => return Ok(page),
     };
-    state.snapshots.invalidate_letter_id(&letter_id);
     match outcome {
         ConfirmOutcome::AlreadyConfirmed => {
             already_confirmed(&state, Some(letter_id.into_string())).await
         }
         ConfirmOutcome::OrganizationAlreadySigned => {
             state.mail_wakeup.notify_one();
-            link_outcome(
-                &state,
-                Some(letter_id.into_string()),
-                Message::id("org-already-signed"),
-                vec![
-                    Message::id("org-already-signed-text"),
-                    Message::id("org-already-signed-mail"),
-                ],
-            )
-            .await
+            let text = ["org-already-signed-text", "org-already-signed-mail"];
+            let letter_id = Some(letter_id.into_string());
+            link_outcome(&state, letter_id, "org-already-signed", &text).await
         }
         ConfirmOutcome::Confirmed { awaiting_approval } => {
             let mut paragraphs = vec![Message::id("confirmed-thanks")];
@@ -632,17 +649,11 @@ async fn withdrawn(
     already: bool,
 ) -> Result<HttpResponse, PageError> {
     let heading = if already {
-        Message::id("withdrawn-already")
+        "withdrawn-already"
     } else {
-        Message::id("withdrawn")
+        "withdrawn"
     };
-    link_outcome(
-        state,
-        letter_id,
-        heading,
-        vec![Message::id("withdrawn-text")],
-    )
-    .await
+    link_outcome(state, letter_id, heading, &["withdrawn-text"]).await
 }
 
 pub async fn withdraw(
@@ -650,59 +661,50 @@ pub async fn withdraw(
     request: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let secret = token.into_inner();
-    let done = follow_link(
+    let done = act_on_link(
         &state,
         &request,
         TokenPurpose::Withdraw,
-        move |connection| {
-            let outcome = signatures::withdraw(connection, &secret)?;
-            let target = signatures::inspect_token(connection, &secret, TokenPurpose::Withdraw)?;
-            Ok((outcome, target.letter_id))
-        },
+        token.into_inner(),
+        signatures::withdraw,
     )
     .await?;
-    let (outcome, letter_id) = match done {
-        Ok(done) => done,
-        Err(page) => return Ok(page),
-    };
-    state.snapshots.invalidate_letter_id(&letter_id);
-    withdrawn(
-        &state,
-        Some(letter_id.into_string()),
-        outcome == WithdrawOutcome::AlreadyWithdrawn,
-    )
-    .await
+    match done {
+        Ok((outcome, letter_id)) => {
+            let already = outcome == WithdrawOutcome::AlreadyWithdrawn;
+            withdrawn(&state, Some(letter_id.into_string()), already).await
+        }
+        Err(page) => Ok(page),
+    }
 }
 
 pub async fn not_found() -> Result<HttpResponse, PageError> {
     Err(PageError::NotFound)
 }
 
-pub async fn stylesheet() -> HttpResponse {
+const CSS: &str = "text/css; charset=utf-8";
+const SCRIPT: &str = "text/javascript; charset=utf-8";
+
+/// A file built into the binary; it changes only with a release, so browsers may keep it an hour.
+fn asset(content_type: &'static str, body: &'static str) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
+        .content_type(content_type)
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(include_str!("../../static/style.css"))
+        .body(body)
+}
+
+pub async fn stylesheet() -> HttpResponse {
+    asset(CSS, include_str!("../../static/style.css"))
 }
 
 pub async fn confirm_script() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(include_str!("../../static/confirm.js"))
+    asset(SCRIPT, include_str!("../../static/confirm.js"))
 }
 
 pub async fn preview_script() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(include_str!("../../static/preview.js"))
+    asset(SCRIPT, include_str!("../../static/preview.js"))
 }
 
 pub async fn error_summary_script() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(include_str!("../../static/error-summary.js"))
+    asset(SCRIPT, include_str!("../../static/error-summary.js"))
 }

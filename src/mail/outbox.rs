@@ -377,6 +377,14 @@ pub enum DeliveryOutcome {
     /// Never handed to the server (the worker is stopping): back in the queue at once, and
     /// the attempt it was counted for is given back.
     Released(String),
+    /// This worker cannot read it (a newer release queued it): back in the queue, not
+    /// claimable before `until` (so that the worker does not take it again at once), the
+    /// attempt given back and `reason` recorded. Never given up for this.
+    Deferred {
+        id: String,
+        until: NaiveDateTime,
+        reason: String,
+    },
 }
 
 /// Records what became of a group of messages in one transaction: one write for many
@@ -395,7 +403,7 @@ pub fn record(
         match outcome {
             DeliveryOutcome::Sent(id) => sent.push(id.as_str()),
             DeliveryOutcome::Released(id) => released.push(id.as_str()),
-            DeliveryOutcome::Failed { .. } => {}
+            DeliveryOutcome::Failed { .. } | DeliveryOutcome::Deferred { .. } => {}
         }
     }
     db::write_transaction(connection, |connection| {
@@ -416,8 +424,25 @@ pub fn record(
             .execute(connection)?;
         }
         for outcome in outcomes {
-            if let DeliveryOutcome::Failed { id, action, error } = outcome {
-                mark_failed(connection, id, action, error)?;
+            match outcome {
+                DeliveryOutcome::Failed { id, action, error } => {
+                    mark_failed(connection, id, action, error)?;
+                }
+                DeliveryOutcome::Deferred { id, until, reason } => {
+                    let mine = outbox::id
+                        .eq(id)
+                        .and(outbox::state.eq(OutboxState::Sending));
+                    diesel::update(outbox::table.filter(mine))
+                        .set((
+                            outbox::state.eq(OutboxState::Waiting),
+                            outbox::next_attempt_at.eq(until),
+                            outbox::locked_until.eq(None::<NaiveDateTime>),
+                            outbox::attempts.eq(outbox::attempts - 1),
+                            outbox::last_error.eq(reason.chars().take(1000).collect::<String>()),
+                        ))
+                        .execute(connection)?;
+                }
+                DeliveryOutcome::Sent(_) | DeliveryOutcome::Released(_) => {}
             }
         }
         Ok(())

@@ -16,8 +16,9 @@ pub enum Prepared {
     Send(Envelope),
     /// Not to be sent, for this reason (recorded as its error).
     Skip(String),
-    /// Not to be sent by this instance now (no renderer for its kind here: an instance of a
-    /// newer version may have queued it): tried again later, like a temporary failure.
+    /// Not readable by this binary (no renderer for its kind here, or parameters it cannot
+    /// parse: an instance of a newer release may have queued it): left in the queue for
+    /// another worker, this reason recorded, and never given up for it.
     Later(String),
 }
 

@@ -27,6 +27,12 @@ use crate::db::{self, DbConnection, DbPool};
 /// messages/s (BENCHMARKS.md, "Outbox drain").
 const BATCH: i64 = 1000;
 const POLL: StdDuration = StdDuration::from_millis(1000);
+/// How long a message this worker cannot read waits before any worker claims it again: long
+/// enough that it is not taken again and again by the same worker, short enough that it is
+/// not late by much when the instance that can read it claims it next.
+const DEFER_UNREADABLE: chrono::Duration = chrono::Duration::seconds(30);
+/// How often the worker checks that no newer release has put the schema out of its reach.
+const SCHEMA_CHECK: StdDuration = StdDuration::from_secs(5);
 
 /// Work a feature has the worker do every so often, off its loop (the updates module goes on
 /// queueing an update whose queuer stopped half-way). It returns how many messages it queued:
@@ -53,6 +59,8 @@ pub struct MailWorker {
     /// How each kind of message rendered at send time is rendered.
     renderers: Arc<Renderers>,
     jobs: Vec<PeriodicJob>,
+    /// Whether the schema was last found within this binary's reach, and when.
+    schema: Mutex<Option<(tokio::time::Instant, bool)>>,
 }
 
 /// What one round of delivery did.
@@ -84,6 +92,7 @@ impl MailWorker {
             emails_per_minute: i64::from(emails_per_minute.max(1)),
             renderers: Arc::new(renderers),
             jobs: Vec::new(),
+            schema: Mutex::new(None),
         }
     }
 
@@ -101,6 +110,15 @@ impl MailWorker {
         loop {
             if *stop.borrow() {
                 return;
+            }
+            if !self.schema_in_reach().await {
+                // A newer release migrated past this binary: claim nothing (its messages and
+                // columns may mean what this binary does not know) until it is replaced.
+                tokio::select! {
+                    _ = tokio::time::sleep(POLL) => {}
+                    _ = stop.changed() => {}
+                }
+                continue;
             }
             for (job, next_run) in self.jobs.iter().zip(next_runs.iter_mut()) {
                 if tokio::time::Instant::now() >= *next_run {
@@ -139,6 +157,41 @@ impl MailWorker {
                 }
             }
         }
+    }
+
+    /// Whether the database's schema is one this binary may work on, asked at most every
+    /// `SCHEMA_CHECK`. Says so in the log when that changes. A database that cannot be asked
+    /// keeps the last answer: the claim that follows meets the same trouble and says so.
+    async fn schema_in_reach(&self) -> bool {
+        let last = self.schema.lock().ok().and_then(|last| *last);
+        if let Some((checked, in_reach)) = last
+            && checked.elapsed() < SCHEMA_CHECK
+        {
+            return in_reach;
+        }
+        let pool = self.pool.clone();
+        let state = run_blocking(move || {
+            let mut connection = pool.get()?;
+            db::versions::schema_state(&mut connection)
+        })
+        .await;
+        let was = last.map(|(_, in_reach)| in_reach).unwrap_or(true);
+        let in_reach = match &state {
+            Ok(db::versions::SchemaState::TooNew { .. }) => false,
+            Ok(_) => true,
+            Err(_) => was,
+        };
+        match (&state, was, in_reach) {
+            (Ok(state), true, false) => {
+                tracing::warn!(schema = %state, "mail worker: claiming nothing until this instance is upgraded")
+            }
+            (_, false, true) => tracing::info!("mail worker: the schema is in reach again"),
+            _ => {}
+        }
+        if let Ok(mut last) = self.schema.lock() {
+            *last = Some((tokio::time::Instant::now(), in_reach));
+        }
+        in_reach
     }
 
     /// Runs a periodic job off this loop; wakes the loop when it queued messages.
@@ -299,11 +352,19 @@ impl MailWorker {
                 };
             }
             Prepared::Later(reason) => {
-                tracing::warn!(message_id = %record.message_id, %reason, "mail not sent yet");
-                return DeliveryOutcome::Failed {
+                // Not this worker's to give up: an instance of the release that queued it
+                // sends it. Loud, so that a message no instance can read is noticed.
+                tracing::warn!(
+                    id = %record.id,
+                    message_id = %record.message_id,
+                    %reason,
+                    retry_in_seconds = DEFER_UNREADABLE.num_seconds(),
+                    "mail worker cannot read this message; left for another instance"
+                );
+                return DeliveryOutcome::Deferred {
                     id: record.id,
-                    action: self.next_action(record.attempts, false),
-                    error: reason,
+                    until: db::now() + DEFER_UNREADABLE,
+                    reason,
                 };
             }
         };
@@ -399,11 +460,10 @@ fn record_outcomes(
         }
         if let Ok(mut held) = held.lock() {
             for outcome in &outcomes {
-                let id = match outcome {
+                held.remove(match outcome {
                     DeliveryOutcome::Sent(id) | DeliveryOutcome::Released(id) => id,
-                    DeliveryOutcome::Failed { id, .. } => id,
-                };
-                held.remove(id);
+                    DeliveryOutcome::Failed { id, .. } | DeliveryOutcome::Deferred { id, .. } => id,
+                });
             }
         }
         for waiter in waiting {

@@ -182,7 +182,7 @@ impl ConfirmationRenderer {
         letters: &mut HashMap<String, Option<Letter>>,
     ) -> Result<Prepared, diesel::result::Error> {
         let Some(params) = record.params.as_deref().and_then(StoredConfirmation::parse) else {
-            return Ok(Prepared::Skip("skipped: unreadable parameters".into()));
+            return Ok(Prepared::Later("not sent: unreadable parameters".into()));
         };
         let signer = record
             .signature_id

@@ -9,6 +9,7 @@ use super::SignatureKind;
 use super::fields::{SignerText, SignerTextForm};
 use crate::i18n::Message;
 use crate::values::email_address::{EmailAddress, EmailAddressError};
+use crate::values::form::checkbox;
 use crate::values::text::TextError;
 
 /// What the form (or the JSON API) sent, before any checking. Decoded from a urlencoded
@@ -48,30 +49,6 @@ pub struct SignatureFields {
     /// letter as read in it, or in its original when it has no such text.
     #[serde(deserialize_with = "lenient_text")]
     pub lang: String,
-}
-
-/// A ticked box: `on` (what browsers send), `true`, `1` or `yes`, or a JSON boolean.
-pub fn checkbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    struct Checkbox;
-    impl serde::de::Visitor<'_> for Checkbox {
-        type Value = bool;
-        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-            formatter.write_str("a checkbox value")
-        }
-        fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<bool, E> {
-            Ok(value)
-        }
-        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<bool, E> {
-            Ok(matches!(
-                value.trim().to_ascii_lowercase().as_str(),
-                "on" | "true" | "1" | "yes"
-            ))
-        }
-        fn visit_unit<E: serde::de::Error>(self) -> Result<bool, E> {
-            Ok(false)
-        }
-    }
-    deserializer.deserialize_any(Checkbox)
 }
 
 /// Text, or nothing for any other value: for fields whose bad values are ignored, not refused.

@@ -137,7 +137,7 @@ pub fn find(
     purpose: TokenPurpose,
 ) -> Result<Option<FoundToken>, diesel::result::Error> {
     if let Some((signature_id, secret)) = link.split_once('.') {
-        if !looks_like_id(signature_id) || !token_codec::looks_like_token(secret) {
+        if !looks_like_id(signature_id) || !token_codec::looks_like_secret(secret) {
             return Ok(None);
         }
         let digest = token_codec::digest(secret);

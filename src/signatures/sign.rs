@@ -353,6 +353,11 @@ fn confirmation(
 /// What a confirmation email needs besides its signature's row, kept in the outbox until the
 /// worker renders it: the two links' secrets, when the confirm link expires, and the email's
 /// language. Short keys: this is most of a waiting signature's outbox row.
+///
+/// Read by this release and the next, during a rolling upgrade: a field added later is
+/// ignored here (serde's default, never `deny_unknown_fields`) and a new optional one takes a
+/// default, so only a change an older release cannot read takes a new kind name (which that
+/// release's worker leaves in the queue for a newer one).
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct ConfirmationParams {
     #[serde(rename = "v")]
@@ -419,5 +424,30 @@ impl StoredConfirmation {
             StoredConfirmation::Current(params) => params.lang.as_deref(),
             StoredConfirmation::Legacy(legacy) => legacy.lang.as_deref(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_queued_confirmation_with_fields_of_a_later_release_still_reads() {
+        let later =
+            r#"{"v":"VERIFY","w":"WITHDRAW","x":1800000000,"l":"he","n":7,"extra":{"a":1}}"#;
+        let Some(StoredConfirmation::Current(params)) = StoredConfirmation::parse(later) else {
+            panic!("read as the current form");
+        };
+        assert_eq!(
+            (params.verify.as_str(), params.withdraw.as_str()),
+            ("VERIFY", "WITHDRAW")
+        );
+        assert_eq!(
+            (params.expires_at, params.lang.as_deref()),
+            (1_800_000_000, Some("he"))
+        );
+        let without_language = r#"{"v":"VERIFY","w":"WITHDRAW","x":1800000000}"#;
+        assert!(StoredConfirmation::parse(without_language).is_some());
+        assert!(StoredConfirmation::parse(r#"{"v":"VERIFY"}"#).is_none());
     }
 }

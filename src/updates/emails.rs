@@ -91,7 +91,7 @@ impl Batch {
                 .map(|params| params.update)
         });
         let Some(update_id) = update_id else {
-            return Ok(Prepared::Skip("skipped: unreadable parameters".into()));
+            return Ok(Prepared::Later("not sent: unreadable parameters".into()));
         };
         if !self.loaded.contains_key(&update_id) {
             let found = load(connection, &update_id)?;

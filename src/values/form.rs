@@ -77,6 +77,30 @@ fn check_strictly(body: &[u8], nul: Nul) -> Result<(), FormError> {
     Ok(())
 }
 
+/// A ticked box: `on` (what browsers send), `true`, `1` or `yes`, or a JSON boolean.
+pub fn checkbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    struct Checkbox;
+    impl serde::de::Visitor<'_> for Checkbox {
+        type Value = bool;
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("a checkbox value")
+        }
+        fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<bool, E> {
+            Ok(value)
+        }
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<bool, E> {
+            Ok(matches!(
+                value.trim().to_ascii_lowercase().as_str(),
+                "on" | "true" | "1" | "yes"
+            ))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+    }
+    deserializer.deserialize_any(Checkbox)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,11 +115,6 @@ mod tests {
         public: bool,
         #[serde(rename = "t")]
         form_time: String,
-    }
-
-    fn checkbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-        let value: String = serde::Deserialize::deserialize(deserializer)?;
-        Ok(value == "on")
     }
 
     #[derive(serde::Deserialize, Debug)]

@@ -13,15 +13,9 @@ const MAX_TAG_LEN: usize = 35;
 /// Stored as TEXT in its canonical spelling (the bytes `as_str` gives, which the `String`s
 /// it replaces held); reading a stored value that does not parse is an error, as for
 /// `text_enum!`: every language column is written from a parsed tag.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+// Stored as the TEXT it is spelled as.
+#[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
 #[diesel(sql_type = diesel::sql_types::Text)]
 pub struct LanguageTag {
     id: LanguageIdentifier,

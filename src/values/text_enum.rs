@@ -37,16 +37,9 @@ macro_rules! text_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(
-            Clone,
-            Copy,
-            Debug,
-            PartialEq,
-            Eq,
-            Hash,
-            diesel::expression::AsExpression,
-            diesel::deserialize::FromSqlRow,
-        )]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        // Stored as the TEXT it is spelled as.
+        #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
         #[diesel(sql_type = diesel::sql_types::Text)]
         $visibility enum $name {
             $( $(#[$variant_meta])* $variant ),+

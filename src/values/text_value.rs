@@ -29,17 +29,9 @@ macro_rules! text_value {
         $visibility:vis struct $name:ident(rule = $rule:expr);
     ) => {
         $(#[$meta])*
-        #[derive(
-            Clone,
-            Debug,
-            PartialEq,
-            Eq,
-            Hash,
-            PartialOrd,
-            Ord,
-            diesel::expression::AsExpression,
-            diesel::deserialize::FromSqlRow,
-        )]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        // Stored as the TEXT it is spelled as.
+        #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
         #[diesel(sql_type = diesel::sql_types::Text)]
         $visibility struct $name(String);
 

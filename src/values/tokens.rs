@@ -53,6 +53,17 @@ pub fn looks_like_token(secret: &str) -> bool {
             .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
 }
 
+/// The shape of a secret in a link of the `{id}.{secret}` form: URL-safe base64 of 128 to
+/// 512 bits. This release mints 256; taking any length in that range means a link minted by
+/// a later release with other secrets still works here during a rolling upgrade. Anything
+/// of that shape that is not ours simply matches no stored digest.
+pub fn looks_like_secret(secret: &str) -> bool {
+    (22..=86).contains(&secret.len())
+        && secret
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +78,9 @@ mod tests {
         assert_eq!(first.hash.len(), 64);
         assert!(!looks_like_token("short"));
         assert!(!looks_like_token(&"a/".repeat(22)[..43]));
+        assert!(looks_like_secret(&first.secret));
+        assert!(looks_like_secret(&"A".repeat(22)) && looks_like_secret(&"A".repeat(86)));
+        assert!(!looks_like_secret(&"A".repeat(21)) && !looks_like_secret(&"A".repeat(87)));
+        assert!(!looks_like_secret(&"a.".repeat(15)));
     }
 }

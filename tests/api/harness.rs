@@ -64,6 +64,8 @@ pub struct Config {
     settings: Vec<(String, String)>,
     /// Where `serve` writes its log (stdout and stderr), for tests that read it.
     log_file: Option<PathBuf>,
+    /// Another build of `undersigned` to run instead of [`BINARY`] (the previous release).
+    program: Option<PathBuf>,
 }
 
 impl Config {
@@ -73,6 +75,7 @@ impl Config {
             database_url: database_url.to_owned(),
             settings: Vec::new(),
             log_file: None,
+            program: None,
         }
         .set("server.public_url", PUBLIC_URL)
         .set("log.level", "warn")
@@ -89,6 +92,12 @@ impl Config {
     /// `serve` appends its log to `path` instead of discarding it.
     pub fn log_to(mut self, path: &Path) -> Config {
         self.log_file = Some(path.to_owned());
+        self
+    }
+
+    /// Runs the binary at `program` (another release) instead of the one under test.
+    pub fn program(mut self, program: &Path) -> Config {
+        self.program = Some(program.to_owned());
         self
     }
 
@@ -120,7 +129,10 @@ impl Config {
     }
 
     fn command(&self) -> Command {
-        let mut command = Command::new(BINARY);
+        let mut command = match &self.program {
+            Some(program) => Command::new(program),
+            None => Command::new(BINARY),
+        };
         command
             .env("DATABASE_URL", &self.database_url)
             .env_remove("RUST_LOG");

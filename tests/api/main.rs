@@ -43,6 +43,7 @@ mod privacy;
 mod proxies;
 mod reliability;
 mod rolling_restart;
+mod schema_versions;
 mod shared_limits;
 mod sharing;
 mod sign_flow;
@@ -57,6 +58,7 @@ mod text_rules;
 mod update_crash;
 mod update_numbers;
 mod updates;
+mod upgrades;
 mod withdrawal_privacy;
 
 /// Operators script against the binary; it names itself and its version.

@@ -243,13 +243,18 @@ async fn an_update_half_queued_before_the_upgrade_reaches_every_signer_once_afte
     let database_url = fresh_database_url(backend, directory.path());
     let queued_before = {
         let pool = undersigned::db::connect(&database_url, 1).expect("open the database");
-        let mut connection = pool.get().expect("a connection");
-        let connection: &mut DbConnection = &mut connection;
-        migrate_to_the_version_before(connection);
-        half_queued_the_old_way(connection)
+        let queued = {
+            let mut connection = pool.get().expect("a connection");
+            let connection: &mut DbConnection = &mut connection;
+            migrate_to_the_version_before(connection);
+            half_queued_the_old_way(connection)
+        };
+        // The upgrade's first step: `undersigned migrate` with the new binary.
+        undersigned::db::migrate(&pool).expect("migrate to the new version");
+        queued
     };
-    // The new version starts on that database: it migrates, sends what waits, and its mail
-    // worker takes over the update whose queuer died.
+    // The new version starts on that database: it sends what waits, and its mail worker
+    // takes over the update whose queuer died.
     let mail_dir = directory.path().join("mail");
     let (app, _handle) = start_on(database_url, mail_dir, &[]).await;
     let mails =

@@ -2,6 +2,7 @@
 //! add or update an account, disable one. Disabling ends its sessions and API tokens at once;
 //! so does a new password (except the session of the admin who set it).
 
+use crate::http::admin::{Admin, Console};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -85,11 +86,9 @@ struct AccountForm {
 }
 
 async fn save(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Admin>,
     form: web::Form<AccountForm>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Admin)?;
     let form = form.into_inner();
     let Some(role) = Role::parse(form.role.trim()) else {
         let problem = Some("Choose a role: admin, editor or viewer.".to_owned());
@@ -137,11 +136,9 @@ async fn save(
 }
 
 async fn disable(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Admin>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Admin)?;
     let id = id.into_inner();
     if id == staff.0.staff_id {
         return Err(AdminError::BadRequest(

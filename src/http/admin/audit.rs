@@ -1,6 +1,7 @@
 //! Console pages: the audit log, newest first. Admins only: it names every staff member and
 //! what they touched.
 
+use crate::http::admin::{Admin, Console};
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
@@ -8,11 +9,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{AdminError, Nav, Staff, page};
+use super::{AdminError, Nav, page};
 use crate::db::DbError;
-use crate::http::AppState;
 use crate::letters;
-use crate::staff::{Role, audit};
+use crate::staff::audit;
 
 const PER_PAGE: i64 = 50;
 
@@ -46,11 +46,9 @@ pub struct AuditQuery {
 }
 
 async fn log(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Admin>,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Admin)?;
     let page_number = query.page.unwrap_or(1).clamp(1, 1_000_000);
     let offset = (page_number - 1) * PER_PAGE;
     let (mut entries, letters_by_id) = state

@@ -1,11 +1,13 @@
 //! Console pages: the roster of member organizations (add, remove, paste a CSV) and the
 //! invites of a letter (who signed, who waits, who has not answered; send and remind).
 
+use crate::http::admin::{Console, Editor, Viewer};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::limited;
 use super::moderation::{form_pairs, form_value, form_values, text_form_pairs, web_link, when};
 use super::{AdminError, Nav, Staff, page, redirect};
 use super::{find_letter, find_letter_with};
@@ -14,33 +16,23 @@ use crate::http::AppState;
 use crate::http::errors::Fault;
 use crate::invites::{self, InviteError, MemberStatus, Recipients, SendReport};
 use crate::members::{self, Member, MemberError, Saved};
-use crate::staff::Role;
 
 /// A pasted roster may be long; other console forms keep the server's default limit.
 const IMPORT_LIMIT: usize = 1024 * 1024;
 /// One member name per selected row.
 const INVITE_FORM_LIMIT: usize = 256 * 1024;
 
+// One route a line: the table reads as the list of addresses it is.
+#[rustfmt::skip]
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/admin/members", web::get().to(roster))
         .route("/admin/members", web::post().to(add))
         .route("/admin/members/{id}/remove", web::post().to(remove))
-        .service(
-            web::resource("/admin/members/import")
-                .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
-                .route(web::post().to(import)),
-        )
-        .service(
-            web::resource("/admin/letters/{slug}/invites")
-                .app_data(web::PayloadConfig::new(INVITE_FORM_LIMIT))
-                .route(web::get().to(invites_page))
-                .route(web::post().to(send)),
-        )
-        .route(
-            "/admin/letters/{slug}/invites/remind",
-            web::post().to(remind),
-        );
+        .service(limited("/admin/members/import", IMPORT_LIMIT).route(web::post().to(import)))
+        .service(limited("/admin/letters/{slug}/invites", INVITE_FORM_LIMIT)
+            .route(web::get().to(invites_page)).route(web::post().to(send)))
+        .route("/admin/letters/{slug}/invites/remind", web::post().to(remind));
 }
 
 // ----- The roster -----
@@ -139,11 +131,9 @@ async fn load_roster(state: &AppState) -> Result<Vec<Member>, AdminError> {
 }
 
 pub async fn roster(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Viewer>,
     query: web::Query<RosterQuery>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Viewer)?;
     let roster = load_roster(&state).await?;
     page(
         StatusCode::OK,
@@ -182,12 +172,8 @@ async fn roster_again(
 }
 
 /// Adds a member, or updates the contact of the member with the same name.
-pub async fn add(
-    state: web::Data<AppState>,
-    staff: Staff,
-    body: web::Bytes,
-) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
+pub async fn add(console: Console<Editor>, body: web::Bytes) -> Result<HttpResponse, AdminError> {
+    let Console { state, staff, .. } = console;
     let pairs = text_form_pairs(&body)?;
     let field = |key: &str| form_value(&pairs, key).unwrap_or("").trim().to_owned();
     let form = MemberForm {
@@ -222,11 +208,9 @@ pub async fn add(
 }
 
 pub async fn remove(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let id = path.into_inner();
     let actor = staff.actor();
     let removed = state
@@ -254,11 +238,9 @@ pub async fn remove(
 /// Upserts every row of a pasted CSV (`name,email,website` with a header row); nothing is
 /// saved when a row is wrong, and the page says which.
 pub async fn import(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let pairs = text_form_pairs(&body)?;
     let text = form_value(&pairs, "csv").unwrap_or("").to_owned();
     if text.trim().is_empty() {
@@ -390,12 +372,10 @@ fn invite_row(member: Member, status: MemberStatus) -> InviteRow {
 }
 
 pub async fn invites_page(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Viewer>,
     path: web::Path<String>,
     query: web::Query<InvitesQuery>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Viewer)?;
     let (letter, statuses) = find_letter_with(&state, &path, |connection, letter| {
         Ok(invites::status(connection, letter)?)
     })
@@ -480,12 +460,10 @@ enum Selection {
 /// Emails invite links to the selected members (`member=` repeated) or to every member
 /// (`all=1`); members that already signed are skipped.
 pub async fn send(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let pairs = form_pairs(&body)?;
     let selection = if form_value(&pairs, "all").is_some_and(|value| value == "1") {
         Selection::All
@@ -511,11 +489,9 @@ pub async fn send(
 
 /// Sends a reminder, with a fresh link, to every member invited before who has not signed.
 pub async fn remind(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let report = send_invites(&state, &staff, &path, Selection::Unanswered).await?;
     Ok(redirect(&format!(
         "/admin/letters/{}/invites?done=reminded&sent={}",

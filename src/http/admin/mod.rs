@@ -11,6 +11,7 @@
 mod accounts;
 mod audit;
 mod auth;
+pub(crate) mod console;
 mod exports;
 pub(crate) mod letters;
 mod members;
@@ -33,6 +34,7 @@ use crate::http::errors::{Fault, chain, faults_into};
 use crate::staff::sessions::{self, StaffSession};
 use crate::staff::{Actor, Role};
 
+pub use console::{Admin, Console, Editor, Viewer};
 pub use staff_form::{ConsoleForm, StaffForm};
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -92,6 +94,11 @@ where
         .with_connection(move |connection| read(connection, &lookup))
         .await?;
     Ok((letter, loaded))
+}
+
+/// An address whose posts may be larger than the default body limit (bulk forms, imports).
+pub(super) fn limited(path: &str, body_limit: usize) -> actix_web::Resource {
+    web::resource(path).app_data(web::PayloadConfig::new(body_limit))
 }
 
 pub fn redirect(location: &str) -> HttpResponse {

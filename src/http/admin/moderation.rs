@@ -4,24 +4,24 @@
 //! Every action names the letter in its address and the domain functions check that each
 //! signature id belongs to that letter, so an id copied from another letter changes nothing.
 
+use crate::http::admin::{Console, Editor, Viewer};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
+use super::limited;
 use super::signer_rows::{SignerRow, signer_rows};
 use super::{
     AdminError, Nav, Staff, encode_component, find_letter, find_letter_with, page, redirect,
 };
 use crate::db::DbError;
-use crate::http::AppState;
 use crate::letters::Letter;
 use crate::signatures::moderation::{
     self, AwaitingReview, Decision, DecisionOutcome, SignatureSearch, TakedownOutcome,
 };
 use crate::signatures::{SignatureFilter, SignatureKind, SignatureRecord, SignatureState};
-use crate::staff::Role;
 
 /// Rows on one page of a letter's signatures.
 const PAGE_SIZE: i64 = 100;
@@ -30,31 +30,17 @@ const QUEUE_LIMIT: i64 = 500;
 /// Bulk forms carry one id per selected row; a full queue page fits easily.
 const FORM_LIMIT: usize = 256 * 1024;
 
+// One route a line: the table reads as the list of addresses it is.
+#[rustfmt::skip]
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/admin/moderation", web::get().to(queue))
-        .service(
-            web::resource("/admin/letters/{slug}/moderation")
-                .app_data(web::PayloadConfig::new(FORM_LIMIT))
-                .route(web::get().to(letter_queue))
-                .route(web::post().to(decide)),
-        )
-        .route(
-            "/admin/letters/{slug}/signatures",
-            web::get().to(signatures),
-        )
-        .route(
-            "/admin/letters/{slug}/signatures/{id}",
-            web::get().to(signature),
-        )
-        .route(
-            "/admin/letters/{slug}/signatures/{id}/hide",
-            web::post().to(hide),
-        )
-        .route(
-            "/admin/letters/{slug}/signatures/{id}/remove",
-            web::post().to(remove),
-        );
+        .service(limited("/admin/letters/{slug}/moderation", FORM_LIMIT)
+            .route(web::get().to(letter_queue)).route(web::post().to(decide)))
+        .route("/admin/letters/{slug}/signatures", web::get().to(signatures))
+        .route("/admin/letters/{slug}/signatures/{id}", web::get().to(signature))
+        .route("/admin/letters/{slug}/signatures/{id}/hide", web::post().to(hide))
+        .route("/admin/letters/{slug}/signatures/{id}/remove", web::post().to(remove));
 }
 
 /// A console form's pairs in order, repeated keys (`id=a&id=b`) kept, through the one strict
@@ -245,11 +231,9 @@ fn queue_page(
 }
 
 pub async fn queue(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Viewer>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Viewer)?;
     let waiting = state
         .db(|connection| moderation::awaiting_review(connection, None, QUEUE_LIMIT))
         .await?;
@@ -260,12 +244,10 @@ pub async fn queue(
 }
 
 pub async fn letter_queue(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Viewer>,
     path: web::Path<String>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Viewer)?;
     let (letter, waiting) = find_letter_with(&state, &path, |connection, letter| {
         Ok(moderation::awaiting_review(
             connection,
@@ -283,12 +265,10 @@ pub async fn letter_queue(
 /// Approves or rejects the selected sign-ons of one letter: `decision=approve|reject` and
 /// one `id=` per sign-on.
 pub async fn decide(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let pairs = form_pairs(&body)?;
     let decision = match form_value(&pairs, "decision") {
         Some("approve") => Decision::Approve,
@@ -394,12 +374,10 @@ fn kind_label(kind: SignatureKind) -> &'static str {
 }
 
 pub async fn signatures(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Viewer>,
     path: web::Path<String>,
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Viewer)?;
     let letter = find_letter(&state, &path).await?;
     let query = query.into_inner();
     let wanted_state = query.state.as_deref().and_then(SignatureState::parse);
@@ -574,12 +552,10 @@ fn history(signature: &SignatureRecord) -> Vec<(&'static str, String, String)> {
 }
 
 pub async fn signature(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Viewer>,
     path: web::Path<(String, String)>,
     query: web::Query<SignatureQuery>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Viewer)?;
     let (slug, id) = path.into_inner();
     let (letter, found) = find_letter_with(&state, &slug, move |connection, letter| {
         let Some(signature) = moderation::find_on_letter(connection, &letter.id, &id)? else {
@@ -648,13 +624,11 @@ enum Takedown {
 }
 
 async fn take_down(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     path: web::Path<(String, String)>,
     body: web::Bytes,
     takedown: Takedown,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let pairs = form_pairs(&body)?;
     let reason = form_value(&pairs, "reason").unwrap_or("").to_owned();
     let (slug, id) = path.into_inner();
@@ -700,21 +674,19 @@ async fn take_down(
 }
 
 pub async fn hide(
-    state: web::Data<AppState>,
-    staff: Staff,
+    console: Console<Editor>,
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    take_down(state, staff, path, body, Takedown::Hide).await
+    take_down(console, path, body, Takedown::Hide).await
 }
 
 pub async fn remove(
-    state: web::Data<AppState>,
-    staff: Staff,
+    console: Console<Editor>,
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    take_down(state, staff, path, body, Takedown::Remove).await
+    take_down(console, path, body, Takedown::Remove).await
 }
 
 #[cfg(test)]

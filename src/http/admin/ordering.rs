@@ -1,6 +1,7 @@
 //! The order in which a letter lists its organizations: staff number them; unnumbered ones
 //! follow alphabetically.
 
+use crate::http::admin::{Console, Editor};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -10,7 +11,6 @@ use super::{AdminError, Nav, Staff, find_letter, find_letter_with, page, redirec
 use crate::db::{self, DbError};
 use crate::http::AppState;
 use crate::signatures::{self, moderation};
-use crate::staff::Role;
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
@@ -90,12 +90,10 @@ fn listed_in_order(
 /// Takes `position-{id}=N` fields: organizations are listed by N, then alphabetically for
 /// those left empty.
 async fn save(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let letter = find_letter(&state, &slug).await?;
     let mut numbered: Vec<(u32, String)> = Vec::new();
     for (key, value) in form_pairs(&body)? {

@@ -2,35 +2,28 @@
 //! pending), each member's link to copy, and the personal download links of member contacts
 //! (issue by email, revoke).
 
+use crate::http::admin::{Console, Editor, Viewer};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::moderation::{form_pairs, form_value, when};
-use super::{AdminError, Nav, Staff, page, redirect};
+use super::{AdminError, Nav, page, redirect};
 use super::{find_letter, find_letter_with};
 use crate::db::{self, DbError};
-use crate::http::AppState;
 use crate::http::views::thousands;
 use crate::partners::links::{self, LinkError};
 use crate::partners::tally;
 use crate::staff::Role;
 
+// One route a line: the table reads as the list of addresses it is.
+#[rustfmt::skip]
 pub fn routes(config: &mut web::ServiceConfig) {
     config
-        .route(
-            "/admin/letters/{slug}/partners",
-            web::get().to(partners_page),
-        )
-        .route(
-            "/admin/letters/{slug}/partners/links",
-            web::post().to(issue_link),
-        )
-        .route(
-            "/admin/letters/{slug}/partners/links/{id}/revoke",
-            web::post().to(revoke_link),
-        );
+        .route("/admin/letters/{slug}/partners", web::get().to(partners_page))
+        .route("/admin/letters/{slug}/partners/links", web::post().to(issue_link))
+        .route("/admin/letters/{slug}/partners/links/{id}/revoke", web::post().to(revoke_link));
 }
 
 struct PartnerRow {
@@ -74,12 +67,10 @@ pub struct PartnersQuery {
 }
 
 pub async fn partners_page(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Viewer>,
     path: web::Path<String>,
     query: web::Query<PartnersQuery>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Viewer)?;
     let (letter, (tallies, issued)) = find_letter_with(&state, &path, |connection, letter| {
         Ok((
             tally::per_member(connection, letter)?,
@@ -163,12 +154,10 @@ fn link_problem(error: LinkError) -> AdminError {
 
 /// Emails a personal download link to the contact of the member named by `member` (its id).
 pub async fn issue_link(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let pairs = form_pairs(&body)?;
     let member_id = form_value(&pairs, "member").unwrap_or("").to_owned();
     let letter = find_letter(&state, &path).await?;
@@ -194,11 +183,9 @@ pub async fn issue_link(
 }
 
 pub async fn revoke_link(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let (slug, link_id) = path.into_inner();
     let letter = find_letter(&state, &slug).await?;
     let actor = staff.actor();

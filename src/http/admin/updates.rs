@@ -1,6 +1,7 @@
 //! Updates to a letter's signers in the console: write one (Markdown, with a preview), look
 //! at it, confirm, send, and watch it go out.
 
+use crate::http::admin::{Console, Editor};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -151,12 +152,10 @@ async fn list_page(
 
 /// Previews, or saves a draft (`save`): nothing is sent from here.
 async fn write(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let pairs = form_pairs(&body)?;
     let subject = form_value(&pairs, "subject").unwrap_or("").to_owned();
     let markdown = form_value(&pairs, "body")

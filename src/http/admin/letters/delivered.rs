@@ -3,6 +3,7 @@
 //! makes an update to signers from it and goes to the updates' own confirmation before
 //! anything is sent.
 
+use crate::http::admin::{Console, Editor};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -184,11 +185,9 @@ pub(super) async fn mark(
 
 /// Takes the mark back (a staff mistake). An update already sent stays sent.
 pub(super) async fn undo(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let letter = find_letter(&state, &slug).await?;
     let actor = staff.actor();
     let unmarked_letter = letter.clone();

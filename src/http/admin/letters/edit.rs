@@ -1,11 +1,12 @@
 //! Writing and editing a letter: the new and edit forms, the preview, and one save path for
 //! creating and updating, so the two cannot drift apart.
 
+use crate::http::admin::{Console, Editor};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::super::{AdminError, ConsoleForm, Staff, StaffForm, find_letter, page, redirect};
-use super::form::{FormPage, LetterFields, LetterFormInput};
+use super::form::{FormPage, LetterFields};
 use crate::db::{self, DbError};
 use crate::http::AppState;
 use crate::http::errors::Fault;
@@ -23,11 +24,9 @@ pub(super) struct PreviewForm {
 
 /// The sanitized rendering of a letter body, for the preview that follows typing.
 pub(super) async fn live_preview(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, .. }: Console<Editor>,
     form: web::Form<PreviewForm>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let body = form.body.replace("\r\n", "\n");
     let images = ImageHosts::from_settings(&state.settings);
     Ok(HttpResponse::Ok()
@@ -78,11 +77,9 @@ pub(super) async fn new_form(staff: Staff) -> Result<HttpResponse, AdminError> {
 }
 
 pub(super) async fn edit_form(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let letter = find_letter(&state, &slug).await?;
     let fields = LetterFields::from_letter(&letter);
     let form =
@@ -93,7 +90,7 @@ pub(super) async fn edit_form(
 /// The editor's form posts to the letter's clean address with the CSRF token in the body:
 /// the preview and the form with its errors are pages the editor stays on, and their address
 /// must not carry the token.
-impl ConsoleForm for LetterFormInput {
+impl ConsoleForm for LetterFields {
     const ROLE: Role = Role::Editor;
     const NOT_A_FORM: &'static str = "Send the letter from the console's form.";
     // Every field has a rule that names it (a NUL in a title: "control characters").
@@ -102,7 +99,7 @@ impl ConsoleForm for LetterFormInput {
 
 pub(super) async fn create(
     state: web::Data<AppState>,
-    posted: StaffForm<LetterFormInput>,
+    posted: StaffForm<LetterFields>,
 ) -> Result<HttpResponse, AdminError> {
     save(state, posted.staff, Target::New, posted.form).await
 }
@@ -110,7 +107,7 @@ pub(super) async fn create(
 pub(super) async fn update(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    posted: StaffForm<LetterFormInput>,
+    posted: StaffForm<LetterFields>,
 ) -> Result<HttpResponse, AdminError> {
     let StaffForm { staff, form: input } = posted;
     let letter = find_letter(&state, &slug).await?;
@@ -155,10 +152,10 @@ async fn save(
     state: web::Data<AppState>,
     staff: Staff,
     target: Target,
-    mut form: LetterFormInput,
+    mut form: LetterFields,
 ) -> Result<HttpResponse, AdminError> {
     staff.require(Role::Editor)?;
-    let previewing = form.preview.is_some();
+    let previewing = form.preview;
     let status = match &target {
         Target::New => LetterStatus::Draft,
         Target::Existing(letter) => {
@@ -167,7 +164,7 @@ async fn save(
             letter.status()
         }
     };
-    let fields = LetterFields::from_input(form);
+    let fields = form.tidied();
     let images = ImageHosts::from_settings(&state.settings);
     let validated = fields.validate(status);
     if previewing {

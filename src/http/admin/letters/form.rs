@@ -9,30 +9,12 @@ use serde::Deserialize;
 use super::super::Nav;
 use crate::letters::draft::{LetterDraft, LetterErrors, LetterInput};
 use crate::letters::{Letter, LetterStatus};
+use crate::values::form::checkbox;
 
-/// The form as posted. Unchecked checkboxes are not sent at all.
-#[derive(Debug, Default, Deserialize)]
+/// The letter form's fields: as posted (unchecked boxes are not sent at all, so every field
+/// defaults) and as shown again to the editor.
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct LetterFormInput {
-    pub slug: String,
-    pub title: String,
-    pub addressee: String,
-    pub summary: String,
-    pub body: String,
-    pub goal: String,
-    pub opens_at: String,
-    pub closes_at: String,
-    pub accepts_individuals: Option<String>,
-    pub accepts_organizations: Option<String>,
-    pub organizations_need_approval: Option<String>,
-    pub invites_skip_approval: Option<String>,
-    pub show_partner_tally: Option<String>,
-    /// Set by the "Preview" button: render, store nothing.
-    pub preview: Option<String>,
-}
-
-/// The form's fields as shown again to the editor.
-#[derive(Clone, Debug)]
 pub(super) struct LetterFields {
     pub slug: String,
     pub title: String,
@@ -42,11 +24,19 @@ pub(super) struct LetterFields {
     pub goal: String,
     pub opens_at: String,
     pub closes_at: String,
+    #[serde(deserialize_with = "checkbox")]
     pub accepts_individuals: bool,
+    #[serde(deserialize_with = "checkbox")]
     pub accepts_organizations: bool,
+    #[serde(deserialize_with = "checkbox")]
     pub organizations_need_approval: bool,
+    #[serde(deserialize_with = "checkbox")]
     pub invites_skip_approval: bool,
+    #[serde(deserialize_with = "checkbox")]
     pub show_partner_tally: bool,
+    /// Set by the "Preview" button: render, store nothing.
+    #[serde(deserialize_with = "checkbox")]
+    pub preview: bool,
 }
 
 /// The value a `datetime-local` input shows, in UTC.
@@ -109,6 +99,7 @@ impl LetterFields {
             organizations_need_approval: true,
             invites_skip_approval: true,
             show_partner_tally: false,
+            preview: false,
         }
     }
 
@@ -127,25 +118,17 @@ impl LetterFields {
             organizations_need_approval: letter.organizations_need_approval,
             invites_skip_approval: letter.invites_skip_approval,
             show_partner_tally: letter.show_partner_tally,
+            preview: false,
         }
     }
 
-    pub fn from_input(input: LetterFormInput) -> Self {
+    /// The form as posted, tidied as stored text is: the address without surrounding spaces,
+    /// the body's lines with LF (browsers send a textarea's lines with CRLF).
+    pub fn tidied(self) -> Self {
         LetterFields {
-            slug: input.slug.trim().to_owned(),
-            title: input.title,
-            addressee: input.addressee,
-            summary: input.summary,
-            // Browsers send a textarea's lines with CRLF; shown again as LF like stored text.
-            body: input.body.replace("\r\n", "\n"),
-            goal: input.goal,
-            opens_at: input.opens_at,
-            closes_at: input.closes_at,
-            accepts_individuals: input.accepts_individuals.is_some(),
-            accepts_organizations: input.accepts_organizations.is_some(),
-            organizations_need_approval: input.organizations_need_approval.is_some(),
-            invites_skip_approval: input.invites_skip_approval.is_some(),
-            show_partner_tally: input.show_partner_tally.is_some(),
+            slug: self.slug.trim().to_owned(),
+            body: self.body.replace("\r\n", "\n"),
+            ..self
         }
     }
 
@@ -316,17 +299,15 @@ mod tests {
 
     #[test]
     fn a_browser_textarea_does_not_change_the_text() {
-        let input = LetterFormInput {
+        let input = LetterFields {
             slug: "dear-president".into(),
             title: " Dear President ".into(),
             addressee: "The President".into(),
             body: "Dear President,\r\n\r\nWe write.\r\n".into(),
-            accepts_individuals: Some("on".into()),
-            ..LetterFormInput::default()
+            accepts_individuals: true,
+            ..LetterFields::default()
         };
-        let draft = LetterFields::from_input(input)
-            .validate(LetterStatus::Open)
-            .expect("valid");
+        let draft = input.tidied().validate(LetterStatus::Open).expect("valid");
         assert_eq!(draft.body_markdown, "Dear President,\n\nWe write.");
         assert_eq!(draft.title, "Dear President");
         assert!(draft.accepts_individuals && !draft.accepts_organizations);

@@ -2,6 +2,7 @@
 //! shown read-only beside the translation's fields, saved through the same rules as
 //! `letters import` (`TranslationDraft::parse`, `letters::translations::store`).
 
+use crate::http::admin::{Console, Editor};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -79,12 +80,10 @@ fn blank_page(staff: &Staff, letter: Letter, lang: String) -> TranslationPage {
 /// `GET /admin/letters/{slug}/translation?lang=he`: the translation beside the original, to
 /// write or edit.
 pub(super) async fn show(
-    state: web::Data<AppState>,
-    staff: Staff,
+    Console { state, staff, .. }: Console<Editor>,
     slug: web::Path<String>,
     query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, AdminError> {
-    staff.require(Role::Editor)?;
     let letter = find_letter(&state, &slug).await?;
     let LangQuery { lang, saved } = query.into_inner();
     let canonical = LanguageTag::parse(&lang).map(|tag| tag.as_str());
