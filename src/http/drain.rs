@@ -68,10 +68,11 @@ pub async fn hand_off_reads(
         .app_data::<web::Data<AppState>>()
         .filter(|state| state.drain.phase.load(Ordering::SeqCst) == HANDING_OFF);
     let read = matches!(*request.method(), Method::GET | Method::HEAD);
-    // A supervisor asking whether the process lives gets its answer until the end.
+    // A supervisor asking whether the process lives, or a balancer whether to send traffic,
+    // gets its own answer until the end (and is not a request to hand off).
     if let Some(state) = handing_off
         && read
-        && request.path() != "/healthz"
+        && !matches!(request.path(), "/healthz" | "/readyz")
     {
         // notify_one keeps the news for a waiter that comes later.
         state.drain.turned_away.notify_one();
