@@ -253,13 +253,7 @@ impl Admission<'_> {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
-        let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut connection = pool.get().map_err(DbError::from)?;
-            work(&mut connection)
-        })
-        .await
-        .map_err(|error| E::from(DbError::TaskFailed(error.to_string())))?
+        crate::db::outage::run(self.pool, work).await
     }
 }
 

@@ -56,6 +56,46 @@ pub struct ServerSettings {
 pub struct DatabaseSettings {
     pub url: String,
     pub pool_size: u32,
+    /// PostgreSQL: how long opening a connection may take (libpq `connect_timeout`).
+    pub connect_timeout_seconds: u64,
+    /// PostgreSQL: `statement_timeout`; SQLite: how long to wait for another process's lock.
+    pub statement_timeout_seconds: u64,
+    /// How long a request waits for a database connection before it is answered 503.
+    pub checkout_timeout_seconds: u64,
+    /// `/healthz` fails once the database has not answered for this long.
+    pub wedged_after_seconds: u64,
+}
+
+impl DatabaseSettings {
+    fn validate(&self) -> Result<(), ConfigError> {
+        for (key, value, range) in [
+            (
+                "connect_timeout_seconds",
+                self.connect_timeout_seconds,
+                2..=300,
+            ),
+            (
+                "statement_timeout_seconds",
+                self.statement_timeout_seconds,
+                1..=3600,
+            ),
+            (
+                "checkout_timeout_seconds",
+                self.checkout_timeout_seconds,
+                1..=60,
+            ),
+            ("wedged_after_seconds", self.wedged_after_seconds, 1..=86400),
+        ] {
+            if !range.contains(&value) {
+                return Err(ConfigError(format!(
+                    "database.{key}: {value} must be between {} and {}",
+                    range.start(),
+                    range.end()
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -466,6 +506,7 @@ impl Settings {
         if self.database.url.trim().is_empty() {
             return Err(ConfigError("database.url: must not be empty".into()));
         }
+        self.database.validate()?;
         if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigError(format!(
                 "mail.from: {:?} is not an email address such as \"Name <letters@example.org>\"",

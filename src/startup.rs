@@ -49,7 +49,8 @@ impl Application {
     /// actix/tokio runtime.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let settings = Arc::new(settings);
-        let pool = open_for_serving(&settings)?;
+        let reachability = Arc::new(db::Reachability::default());
+        let pool = open_for_serving(&settings, Arc::clone(&reachability))?;
         let form_secret = form_secret(&settings, &pool)?;
         let mailer = Mailer::from_settings(&settings.mail).context("setting up mail")?;
         let listener = TcpListener::bind(settings.server.bind)
@@ -92,12 +93,18 @@ impl Application {
                 pool.clone(),
                 signing_policy(&settings),
                 i64::from(settings.limits.emails_per_address_per_hour),
+                timeouts(&settings),
             )
             .context("starting the sign writer")?,
             settings: Arc::clone(&settings),
+            reachability,
             drain: http::drain::Drain::default(),
         });
         actix_web::rt::spawn(maintenance(state.clone()));
+        actix_web::rt::spawn(watch_database(
+            pool.clone(),
+            Duration::from_secs(settings.database.wedged_after_seconds),
+        ));
         let metrics_state = state.clone();
         let kept_state = state.clone();
         let max_body = settings.server.max_body_bytes;
@@ -199,8 +206,15 @@ impl Application {
             handle.stop(true).await;
             let _ = running.await;
         }
-        // No request is left to add one: whatever is queued now is all there will be.
-        self.state.sign_writer.flush().await;
+        // No request is left to add one: whatever is queued now is all there will be. (Bounded:
+        // a database that stopped answering must not hold the stop.)
+        let flushed = self.state.sign_writer.flush();
+        if tokio::time::timeout(Duration::from_secs(15), flushed)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the sign writer did not finish within 15 s");
+        }
         let _ = self.stop_worker.send(true);
         if tokio::time::timeout(Duration::from_secs(30), self.worker)
             .await
@@ -323,23 +337,59 @@ async fn maintenance(state: web::Data<AppState>) {
     }
 }
 
+/// Reaches for the database now and then even when no request does, so that `/healthz`
+/// tells an idle instance that could reach it from one that cannot.
+async fn watch_database(pool: DbPool, wedged_after: Duration) {
+    let every = (wedged_after / 4).clamp(Duration::from_millis(250), Duration::from_secs(5));
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        // Success is recorded by the pool; a failure shows as silence.
+        let _ = db::outage::run(&pool, |_| Ok::<_, db::DbError>(())).await;
+    }
+}
+
+/// The database's timeouts, from `[database]`.
+pub fn timeouts(settings: &Settings) -> db::Timeouts {
+    let database = &settings.database;
+    db::Timeouts {
+        connect: Duration::from_secs(database.connect_timeout_seconds),
+        statement: Duration::from_secs(database.statement_timeout_seconds),
+        checkout: Duration::from_secs(database.checkout_timeout_seconds),
+    }
+}
+
 /// The database for a command: a new one is migrated; one that needs `undersigned migrate`,
 /// or was migrated by a newer release this binary cannot work with, is refused.
 pub fn open_database(settings: &Settings) -> anyhow::Result<DbPool> {
-    open_checked(settings, false)
+    open_checked(settings, false, Arc::default())
 }
 
 /// Like [`open_database`], but for `serve`: on a database a newer release migrated beyond
 /// this binary it starts all the same, not ready and sending no mail (as an instance already
 /// running when that migration ran is), so that the balancer and the log say why.
-fn open_for_serving(settings: &Settings) -> anyhow::Result<DbPool> {
-    open_checked(settings, true)
+/// `reachability` learns each time the database answers (`/healthz`).
+fn open_for_serving(
+    settings: &Settings,
+    reachability: Arc<db::Reachability>,
+) -> anyhow::Result<DbPool> {
+    open_checked(settings, true, reachability)
 }
 
-fn open_checked(settings: &Settings, serving: bool) -> anyhow::Result<DbPool> {
+fn open_checked(
+    settings: &Settings,
+    serving: bool,
+    reachability: Arc<db::Reachability>,
+) -> anyhow::Result<DbPool> {
     use db::versions::SchemaState;
-    let pool = db::connect(&settings.database.url, settings.database.pool_size)
-        .context("database.url: cannot open the database")?;
+    let pool = db::open(
+        &settings.database.url,
+        settings.database.pool_size,
+        timeouts(settings),
+        reachability,
+    )
+    .context("database.url: cannot open the database")?;
     let (applied, state) = db::migrate_if_empty(&pool).context("migrating the database")?;
     if applied > 0 {
         tracing::info!(applied, "new database: migrations applied");

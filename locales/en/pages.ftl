@@ -196,6 +196,8 @@ server-error-text = Nothing was changed. Please try again in a moment.
 # A read turned away in the last moment before this instance stops (a balancer sends it to another).
 restarting = This server is restarting
 restarting-text = Please reload this page in a few seconds.
+unavailable = Sorry, we cannot answer right now
+unavailable-text = Our database is not answering, so nothing was changed. Please try again in a few seconds.
 page-number-invalid = The page number in the address is not a number.
 blocked-network = Signatures from your network are not accepted. If you think this is a mistake, contact the coalition.
 

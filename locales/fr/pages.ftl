@@ -169,6 +169,8 @@ server-error-text = Rien n’a été modifié. Veuillez réessayer dans un insta
 # A read turned away in the last moment before this instance stops (a balancer sends it to another).
 restarting = Ce serveur redémarre
 restarting-text = Rechargez cette page dans quelques secondes.
+unavailable = Désolé, nous ne pouvons pas répondre pour le moment
+unavailable-text = Notre base de données ne répond pas, rien n’a donc été modifié. Veuillez réessayer dans quelques secondes.
 page-number-invalid = Le numéro de page dans l’adresse n’est pas un nombre.
 blocked-network = Les signatures provenant de votre réseau ne sont pas acceptées. Si vous pensez qu’il s’agit d’une erreur, contactez la coalition.
 

@@ -170,6 +170,8 @@ server-error-text = דבר לא השתנה. נסו שוב בעוד רגע.
 # A read turned away in the last moment before this instance stops (a balancer sends it to another).
 restarting = השרת מופעל מחדש
 restarting-text = נא לטעון את הדף מחדש בעוד כמה שניות.
+unavailable = מצטערים, איננו יכולים לענות כרגע
+unavailable-text = מסד הנתונים שלנו אינו עונה, ולכן דבר לא השתנה. נסו שוב בעוד כמה שניות.
 page-number-invalid = מספר העמוד בכתובת אינו מספר.
 blocked-network = חתימות מהרשת שלכם אינן מתקבלות. אם נראה לכם שזו טעות, פנו לקואליציה.
 

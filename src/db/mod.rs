@@ -2,10 +2,14 @@
 //! and the write-transaction helper that every state change goes through.
 
 pub mod backend;
+pub mod outage;
 pub mod schema;
 pub mod versions;
 
+pub use outage::{Reachability, Timeouts, Unavailable, is_unavailable};
+
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
@@ -26,7 +30,26 @@ pub enum DbConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
-pub type DbPool = r2d2::Pool<ConnectionManager>;
+/// The r2d2 pool (what it dereferences to), with the timeouts it was opened with.
+#[derive(Clone, Debug)]
+pub struct DbPool {
+    pool: r2d2::Pool<ConnectionManager>,
+    timeouts: Timeouts,
+}
+
+impl DbPool {
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+}
+
+impl std::ops::Deref for DbPool {
+    type Target = r2d2::Pool<ConnectionManager>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.pool
+    }
+}
 
 /// The backend type of `DbConnection`, for boxed queries and expressions.
 pub type SqlBackend = <DbConnection as Connection>::Backend;
@@ -39,6 +62,8 @@ pub enum DbError {
     Pool(#[from] r2d2::PoolError),
     #[error("could not connect to the database: {0}")]
     Connection(#[from] diesel::ConnectionError),
+    #[error("database unavailable: {0}")]
+    Unavailable(#[from] Unavailable),
     #[error("database migration failed: {0}")]
     Migration(String),
     #[error("background database task failed: {0}")]
@@ -74,10 +99,51 @@ impl Backend {
 }
 
 /// Picks the backend from the URL scheme (the derived `establish` would try each backend in
-/// turn) and applies the per-connection SQLite settings.
+/// turn), applies the per-connection settings (timeouts; SQLite's pragmas) and tells
+/// `reachability` each time the database answers.
 #[derive(Clone, Debug)]
 pub struct ConnectionManager {
     backend: Backend,
+    timeouts: Timeouts,
+    reachability: Arc<Reachability>,
+}
+
+impl ConnectionManager {
+    fn open(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.backend {
+            Backend::Sqlite { path } => {
+                let mut connection = diesel::SqliteConnection::establish(path)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // busy_timeout must come before journal_mode, or opening the pool can hit
+                // "database is locked" while another connection switches the mode. It is
+                // SQLite's statement timeout: how long to wait for another process's lock.
+                connection
+                    .batch_execute(&format!(
+                        "PRAGMA busy_timeout = {};
+                         PRAGMA synchronous = NORMAL;
+                         PRAGMA foreign_keys = ON;",
+                        self.timeouts.statement.as_millis()
+                    ))
+                    .map_err(r2d2::Error::QueryError)?;
+                use_wal(&mut connection)?;
+                Ok(DbConnection::Sqlite(connection))
+            }
+            Backend::Postgres { url } => {
+                let mut connection =
+                    diesel::PgConnection::establish(&outage::postgres_url(url, &self.timeouts))
+                        .map_err(r2d2::Error::ConnectionError)?;
+                // Set per connection rather than in the URL's `options`, which poolers such
+                // as PgBouncer refuse.
+                connection
+                    .batch_execute(&format!(
+                        "SET statement_timeout = {}",
+                        self.timeouts.statement.as_millis()
+                    ))
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Postgresql(connection))
+            }
+        }
+    }
 }
 
 impl ManageConnection for ConnectionManager {
@@ -85,36 +151,23 @@ impl ManageConnection for ConnectionManager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        match &self.backend {
-            Backend::Sqlite { path } => {
-                let mut connection = diesel::SqliteConnection::establish(path)
-                    .map_err(r2d2::Error::ConnectionError)?;
-                // busy_timeout must come before journal_mode, or opening the pool can hit
-                // "database is locked" while another connection switches the mode.
-                connection
-                    .batch_execute(
-                        "PRAGMA busy_timeout = 10000;
-                         PRAGMA synchronous = NORMAL;
-                         PRAGMA foreign_keys = ON;",
-                    )
-                    .map_err(r2d2::Error::QueryError)?;
-                use_wal(&mut connection)?;
-                Ok(DbConnection::Sqlite(connection))
-            }
-            Backend::Postgres { url } => diesel::PgConnection::establish(url)
-                .map(DbConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
-        }
+        let connection = self.open()?;
+        self.reachability.reached();
+        Ok(connection)
     }
 
     fn is_valid(&self, connection: &mut DbConnection) -> Result<(), r2d2::Error> {
         connection
             .batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+            .map_err(r2d2::Error::QueryError)?;
+        self.reachability.reached();
+        Ok(())
     }
 
-    fn has_broken(&self, _connection: &mut DbConnection) -> bool {
-        false
+    /// A connection left inside a transaction (its work stopped half-way when the database
+    /// went away) is not put back.
+    fn has_broken(&self, connection: &mut DbConnection) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(connection)
     }
 }
 
@@ -155,8 +208,19 @@ impl r2d2::HandleError<r2d2::Error> for WarnOnConnectionError {
     }
 }
 
-/// Opens a pool for `url` (`sqlite://path`, a bare path, or `postgres://...`).
+/// Opens a pool for `url` (`sqlite://path`, a bare path, or `postgres://...`) with the
+/// default timeouts, for tools and tests.
 pub fn connect(url: &str, pool_size: u32) -> Result<DbPool, DbError> {
+    open(url, pool_size, Timeouts::default(), Arc::default())
+}
+
+/// Opens a pool with `timeouts`; `reachability` learns each time the database answers.
+pub fn open(
+    url: &str,
+    pool_size: u32,
+    timeouts: Timeouts,
+    reachability: Arc<Reachability>,
+) -> Result<DbPool, DbError> {
     let backend = Backend::from_url(url)?;
     if let Backend::Sqlite { path } = &backend
         && let Some(parent) = Path::new(path).parent()
@@ -168,10 +232,14 @@ pub fn connect(url: &str, pool_size: u32) -> Result<DbPool, DbError> {
     }
     let pool = r2d2::Pool::builder()
         .max_size(pool_size.max(1))
-        .connection_timeout(Duration::from_secs(10))
+        .connection_timeout(timeouts.checkout)
         .error_handler(Box::new(WarnOnConnectionError))
-        .build(ConnectionManager { backend })?;
-    Ok(pool)
+        .build(ConnectionManager {
+            backend,
+            timeouts,
+            reachability,
+        })?;
+    Ok(DbPool { pool, timeouts })
 }
 
 /// Applies pending migrations; returns how many ran. Several PostgreSQL instances starting at
@@ -221,6 +289,10 @@ fn under_migration_lock<T>(
     let DbConnection::Postgresql(postgres) = connection else {
         return work(connection);
     };
+    // Waiting for another instance's migrations, or building an index on a big table, may
+    // take longer than any request should: no statement timeout until the lock is let go.
+    let statement_timeout = show_statement_timeout(postgres)?;
+    diesel::sql_query("SET statement_timeout = 0").execute(postgres)?;
     if !try_advisory_lock(postgres)? {
         // Another instance is migrating; without this line a slow start looks hung.
         tracing::info!("waiting for another instance to finish migrating the database");
@@ -232,8 +304,21 @@ fn under_migration_lock<T>(
     if let DbConnection::Postgresql(postgres) = connection {
         diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))
             .execute(postgres)?;
+        diesel::sql_query("SELECT set_config('statement_timeout', $1, false)")
+            .bind::<diesel::sql_types::Text, _>(statement_timeout)
+            .execute(postgres)?;
     }
     result
+}
+
+fn show_statement_timeout(connection: &mut diesel::PgConnection) -> Result<String, DbError> {
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement_timeout: String,
+    }
+    let setting: Setting = diesel::sql_query("SHOW statement_timeout").get_result(connection)?;
+    Ok(setting.statement_timeout)
 }
 
 fn try_advisory_lock(connection: &mut diesel::PgConnection) -> Result<bool, DbError> {

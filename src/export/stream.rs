@@ -50,13 +50,13 @@ pub async fn start_export(
     if !letters::is_valid_slug(slug) {
         return Err(ExportStartError::NotFound);
     }
-    let pool = pool.clone();
     let owned_slug = slug.to_owned();
     let channel = channel.to_owned();
     // The connection that finds the letter is kept for the export itself, so that a busy
     // pool is a clean error now rather than a broken download later.
+    let connection = db::outage::checkout(pool).await?;
     let found = web::block(move || {
-        let mut connection = pool.get().map_err(DbError::from)?;
+        let mut connection = connection;
         let Some(letter) = letters::find_by_slug(&mut connection, &owned_slug)? else {
             return Ok::<_, DbError>(None);
         };

@@ -58,6 +58,33 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// The database is out of reach or too slow for now: the request is answered 503 with
+    /// `Retry-After` ([`unavailable`]), not 500.
+    pub fn is_unavailable(&self) -> bool {
+        let cause: &(dyn std::error::Error + 'static) = match self {
+            // Transparent variants forward `source()` past themselves: look at them whole.
+            Fault::Database(error) => error,
+            Fault::Query(error) => error,
+            Fault::Sign(SignError::Unavailable(error)) => error,
+            Fault::Sign(SignError::Database(error)) => error,
+            Fault::Invite(error) => error,
+            Fault::Member(error) => error,
+            Fault::Translation(error) => error,
+            other => other,
+        };
+        crate::db::is_unavailable(cause)
+    }
+
+    /// Logs the failure: a database outage at WARN (each request of an outage meets it, and
+    /// it is not a bug), anything else at ERROR.
+    pub fn log(&self, what: &'static str) {
+        if self.is_unavailable() {
+            tracing::warn!(cause = %chain(self), "{what}: database unavailable, answered 503");
+        } else {
+            tracing::error!(cause = %chain(self), "{what}");
+        }
+    }
+
     pub fn io(what: &'static str, source: std::io::Error) -> Fault {
         Fault::Io { what, source }
     }
@@ -160,6 +187,7 @@ impl ResponseError for PageError {
             PageError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             PageError::Refused(_) => StatusCode::FORBIDDEN,
             PageError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            PageError::Fault(fault) if fault.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Fault(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -179,8 +207,12 @@ impl ResponseError for PageError {
                 (Message::id("too-many"), Message::id("too-many-text"))
             }
             PageError::Refused(message) => (Message::id("not-accepted"), message.clone()),
+            PageError::Fault(fault) if fault.is_unavailable() => {
+                fault.log("request failed");
+                (Message::id("unavailable"), Message::id("unavailable-text"))
+            }
             PageError::Fault(fault) => {
-                tracing::error!(cause = %chain(fault), "request failed");
+                fault.log("request failed");
                 (
                     Message::id("server-error"),
                     Message::id("server-error-text"),
@@ -193,11 +225,28 @@ impl ResponseError for PageError {
             format!("<!doctype html><title>{heading}</title><h1>{heading}</h1>")
         });
         let mut response = HttpResponse::build(self.status_code());
-        if let PageError::TooManyRequests(wait) = self {
-            response.insert_header((actix_web::http::header::RETRY_AFTER, retry_after(*wait)));
+        match self {
+            PageError::TooManyRequests(wait) => {
+                response.insert_header((actix_web::http::header::RETRY_AFTER, retry_after(*wait)));
+            }
+            PageError::Fault(fault) if fault.is_unavailable() => {
+                unavailable(&mut response);
+            }
+            _ => {}
         }
         response.content_type("text/html; charset=utf-8").body(body)
     }
+}
+
+/// The headers of a 503 for a database outage: when to try again, and that the answer is
+/// not to be cached.
+pub fn unavailable(response: &mut actix_web::HttpResponseBuilder) {
+    response
+        .insert_header((
+            actix_web::http::header::RETRY_AFTER,
+            retry_after(UNAVAILABLE_RETRY_AFTER),
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"));
 }
 
 /// The page for a post that is not a form: what it is, and a way on.
@@ -214,6 +263,10 @@ fn unsupported_media_type() -> HttpResponse {
         Err(error) => PageError::Fault(error.into()).error_response(),
     }
 }
+
+/// How long a client is asked to wait (`Retry-After`) when the database is unavailable: long
+/// enough for a restart or a fail-over, short enough that a person tries again.
+pub const UNAVAILABLE_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Whole seconds, at least one.
 pub fn retry_after(wait: std::time::Duration) -> String {
@@ -265,6 +318,7 @@ impl ResponseError for ApiError {
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::StaleFormToken => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Fault(fault) if fault.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Fault(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -287,14 +341,28 @@ impl ResponseError for ApiError {
                 "error": "form_token",
                 "message": "Send the form_token from GET /api/v1/letters/{slug}; it must be at least a few seconds old and is valid for a limited time. Fetch a fresh one and send again.",
             }),
+            ApiError::Fault(fault) if fault.is_unavailable() => {
+                fault.log("api request failed");
+                // In the reader's language, as the pages say it: a script shows it to a person.
+                let tr = crate::i18n::catalog::Tr::current();
+                json!({
+                    "error": "unavailable",
+                    "message": tr.t("unavailable-text"),
+                    "retry_after": UNAVAILABLE_RETRY_AFTER.as_secs(),
+                })
+            }
             ApiError::Fault(fault) => {
-                tracing::error!(cause = %chain(fault), "api request failed");
+                fault.log("api request failed");
                 json!({"error": "internal", "message": "Something went wrong on our side; nothing was changed."})
             }
         };
         let mut response = HttpResponse::build(self.status_code());
-        if let ApiError::TooManyRequests(wait) = self {
-            response.insert_header((actix_web::http::header::RETRY_AFTER, retry_after(*wait)));
+        match self {
+            ApiError::TooManyRequests(wait) => {
+                response.insert_header((actix_web::http::header::RETRY_AFTER, retry_after(*wait)));
+            }
+            ApiError::Fault(fault) if fault.is_unavailable() => unavailable(&mut response),
+            _ => {}
         }
         response.json(body)
     }

@@ -44,7 +44,9 @@ pub struct AppState {
     pub defenses: crate::abuse::Defenses,
     pub metrics: crate::metrics::Metrics,
     pub sign_writer: crate::signatures::writer::SignWriter,
-    /// Set on SIGTERM: `/readyz` fails and connections close after each response.
+    /// When the database last answered, for `/healthz`.
+    pub reachability: Arc<db::Reachability>,
+    /// Set on SIGTERM: `/readyz` fails, then reads are handed off (`drain`).
     pub drain: drain::Drain,
 }
 
@@ -137,13 +139,7 @@ impl AppState {
         T: Send + 'static,
         E: From<db::DbError> + Send + 'static,
     {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut connection = pool.get().map_err(db::DbError::from)?;
-            work(&mut connection)
-        })
-        .await
-        .map_err(|error| E::from(db::DbError::TaskFailed(error.to_string())))?
+        db::outage::run(&self.pool, work).await
     }
 
     /// The public view of a letter, or `missing` (the caller's 404) when there is none.
@@ -294,20 +290,42 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .default_service(web::to(pages::not_found));
 }
 
-/// Liveness: the process answers HTTP. It does not ask the database, so that an outage there
-/// does not get every instance restarted at once; `/readyz` says whether to send traffic.
-async fn health() -> HttpResponse {
-    HttpResponse::Ok()
+/// Liveness: the process answers HTTP, and its pool has reached the database within
+/// `database.wedged_after_seconds`. A short outage does not get every instance restarted at
+/// once (`/readyz` takes an instance out of rotation at once); an instance whose pool stays
+/// stuck (a database that accepts connections and never answers) is restarted by its
+/// supervisor. It never waits on the database itself.
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let silent = state.reachability.silent_for();
+    let wedged_after = std::time::Duration::from_secs(state.settings.database.wedged_after_seconds);
+    let mut response = if silent > wedged_after {
+        HttpResponse::ServiceUnavailable()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
         .content_type("text/plain; charset=utf-8")
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body("ok\n")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"));
+    if silent > wedged_after {
+        tracing::warn!(
+            silent_seconds = silent.as_secs(),
+            "health check: the database has not answered for longer than database.wedged_after_seconds"
+        );
+        response.body(format!(
+            "wedged: no answer from the database for {} s\n",
+            silent.as_secs()
+        ))
+    } else {
+        response.body("ok\n")
+    }
 }
 
 /// How long `/readyz` waits for a database connection.
 const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Whether this instance should get traffic: the database answers, holds every migration
-/// this binary knows, and no newer release has put it out of this binary's reach. A balancer checks this one; `/healthz` only says the process is alive.
+/// this binary knows, and no newer release has put it out of this binary's reach. A balancer
+/// checks this one; `/healthz` only says the process is alive and not stuck.
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
     // Stopping: the balancer should send its traffic elsewhere now, whatever the database says.
     if state.drain.is_draining() {
@@ -317,14 +335,9 @@ async fn ready(state: web::Data<AppState>) -> HttpResponse {
             .body("stopping\n");
     }
     // A balancer gives up after a few seconds; answer before it does instead of waiting the
-    // pool's full connection timeout.
-    let pool = state.pool.clone();
-    let answer = web::block(move || {
-        let mut connection = pool.get_timeout(READY_WAIT).map_err(db::DbError::from)?;
-        db::versions::schema_state(&mut connection)
-    })
-    .await
-    .unwrap_or_else(|error| Err(db::DbError::TaskFailed(error.to_string())));
+    // pool's full checkout timeout, even when the database accepts and never answers.
+    let wait = READY_WAIT.min(state.pool.connection_timeout());
+    let answer = db::outage::run_within(&state.pool, wait, db::versions::schema_state).await;
     use db::versions::SchemaState;
     let (ready, body) = match answer {
         Ok(SchemaState::Current) => (true, "ready\n"),

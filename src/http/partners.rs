@@ -141,10 +141,10 @@ pub(super) async fn download(
         .ok()
         .and_then(|form| export::export_format(&form.format))
         .unwrap_or(ExportFormat::Csv);
-    let pool = state.pool.clone();
     let secret = secret.into_inner();
+    let connection = crate::db::outage::checkout(&state.pool).await?;
     let found = web::block(move || {
-        let mut connection = pool.get().map_err(DbError::from)?;
+        let mut connection = connection;
         let opened = match links::open(&mut connection, &secret)? {
             Ok(opened) => opened,
             Err(refusal) => return Ok::<_, DbError>(Err(refusal)),

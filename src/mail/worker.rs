@@ -151,6 +151,11 @@ impl MailWorker {
                     tracing::info!(%error, "mail worker: stopped while reading the outbox");
                     return;
                 }
+                // An outage is already told by /readyz, /healthz and the requests' 503s.
+                Err(error) if crate::db::is_unavailable(&error) => {
+                    tracing::warn!(%error, "mail worker: database unavailable; trying again");
+                    tokio::time::sleep(POLL).await;
+                }
                 Err(error) => {
                     tracing::error!(%error, "mail worker: could not read the outbox");
                     tokio::time::sleep(POLL).await;

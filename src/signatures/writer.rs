@@ -5,6 +5,10 @@
 //! throughput comes from, and no request waits in SQLite's busy loop. Nobody is answered
 //! before their signature is committed, so an acknowledged signature survives a crash.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
 use tokio::sync::{mpsc, oneshot};
 
 use super::form::SignatureInput;
@@ -26,6 +30,9 @@ struct Job {
     letter: Letter,
     input: SignatureInput,
     reply: oneshot::Sender<Result<SignOutcome, SignError>>,
+    /// Told when the writer has a connection and takes the job; a requester that gave up
+    /// before then has closed it, and its job is dropped unwritten.
+    taken: Option<oneshot::Sender<()>>,
 }
 
 /// What the writer thread is asked: a signature to store, or to answer once everything asked
@@ -41,21 +48,77 @@ enum Message {
 #[derive(Clone)]
 pub struct SignWriter {
     sender: mpsc::Sender<Message>,
+    busy: Arc<Busy>,
+    timeouts: db::Timeouts,
 }
+
+/// When the writer's current database step (checking out a connection, committing a batch)
+/// began: how a requester waiting in the queue tells a writer stuck on a database that does
+/// not answer from one that is merely busy.
+struct Busy {
+    origin: Instant,
+    /// Milliseconds after `origin`, plus one; 0 while the writer waits for requests.
+    since: AtomicU64,
+}
+
+impl Busy {
+    fn now(&self) -> u64 {
+        u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX - 1) + 1
+    }
+
+    fn begin(&self) {
+        self.since.store(self.now(), Ordering::Relaxed);
+    }
+
+    fn end(&self) {
+        self.since.store(0, Ordering::Relaxed);
+    }
+
+    fn stuck_for(&self) -> Duration {
+        match self.since.load(Ordering::Relaxed) {
+            0 => Duration::ZERO,
+            since => Duration::from_millis(self.now().saturating_sub(since)),
+        }
+    }
+}
+
+/// How often a queued requester looks whether the writer is stuck.
+const WATCH_EVERY: Duration = Duration::from_millis(100);
 
 impl SignWriter {
     /// Starts the writer thread; it ends when every `SignWriter` handle is dropped.
     /// `emails_per_mailbox_per_hour` is the per-mailbox limit (`limits.emails_per_address_per_hour`).
+    /// A requester waits in the queue as long as the writer makes progress, and gives up
+    /// (503) once the writer has waited `timeouts.checkout` on the database; a taken job is
+    /// answered within the statement timeout, or given up on.
     pub fn start(
         pool: DbPool,
         policy: SigningPolicy,
         emails_per_mailbox_per_hour: i64,
+        timeouts: db::Timeouts,
     ) -> std::io::Result<SignWriter> {
         let (sender, receiver) = mpsc::channel(QUEUE);
+        let busy = Arc::new(Busy {
+            origin: Instant::now(),
+            since: AtomicU64::new(0),
+        });
+        let watched = Arc::clone(&busy);
         std::thread::Builder::new()
             .name("sign-writer".into())
-            .spawn(move || run(pool, policy, emails_per_mailbox_per_hour, receiver))?;
-        Ok(SignWriter { sender })
+            .spawn(move || {
+                run(
+                    pool,
+                    policy,
+                    emails_per_mailbox_per_hour,
+                    receiver,
+                    &watched,
+                )
+            })?;
+        Ok(SignWriter {
+            sender,
+            busy,
+            timeouts,
+        })
     }
 
     /// Stores a signature (or queues the right email for a known address) and answers once
@@ -66,17 +129,41 @@ impl SignWriter {
         input: SignatureInput,
     ) -> Result<SignOutcome, SignError> {
         let (reply, answer) = oneshot::channel();
+        let (taken, mut taken_here) = oneshot::channel();
         let stopped =
             || SignError::Unavailable(DbError::TaskFailed("the sign writer stopped".into()));
+        let silent = |waited: Duration| {
+            SignError::Unavailable(DbError::Unavailable(db::Unavailable(format!(
+                "the sign writer has waited {} ms on the database",
+                waited.as_millis()
+            ))))
+        };
         self.sender
             .send(Message::Sign(Job {
                 letter,
                 input,
                 reply,
+                taken: Some(taken),
             }))
             .await
             .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        // Taken, or dropped untaken because the writer answers with an error.
+        loop {
+            tokio::select! {
+                _ = &mut taken_here => break,
+                () = tokio::time::sleep(WATCH_EVERY) => {
+                    let stuck = self.busy.stuck_for();
+                    if stuck > self.timeouts.checkout {
+                        return Err(silent(stuck));
+                    }
+                }
+            }
+        }
+        let within = self.timeouts.statement + self.timeouts.checkout;
+        match tokio::time::timeout(within, answer).await {
+            Ok(answer) => answer.map_err(|_| stopped())?,
+            Err(_) => Err(silent(within)),
+        }
     }
 
     /// Waits until every signature asked for before this call is committed (or refused): at a
@@ -94,6 +181,7 @@ fn run(
     policy: SigningPolicy,
     mailbox_limit: i64,
     mut receiver: mpsc::Receiver<Message>,
+    busy: &Busy,
 ) {
     while let Some(first) = receiver.blocking_recv() {
         let mut batch = Vec::new();
@@ -118,20 +206,32 @@ fn run(
             }
             continue;
         }
+        busy.begin();
         let results = match pool.get() {
-            Ok(mut connection) => commit_batch(&mut connection, &batch, &policy, mailbox_limit),
+            Ok(mut connection) => {
+                // A requester that gave up waiting was answered 503: its signature is not
+                // written behind its back.
+                batch
+                    .retain_mut(|job| job.taken.take().is_some_and(|taken| taken.send(()).is_ok()));
+                if batch.is_empty() {
+                    Vec::new()
+                } else {
+                    commit_batch(&mut connection, &batch, &policy, mailbox_limit)
+                }
+            }
             Err(error) => {
-                tracing::error!(%error, "sign writer: no database connection");
+                tracing::warn!(%error, "sign writer: no database connection");
                 batch
                     .iter()
                     .map(|_| {
-                        Err(SignError::Unavailable(DbError::TaskFailed(
-                            error.to_string(),
+                        Err(SignError::Unavailable(DbError::Unavailable(
+                            db::Unavailable(error.to_string()),
                         )))
                     })
                     .collect()
             }
         };
+        busy.end();
         for (job, result) in batch.into_iter().zip(results) {
             // The requester may have gone away; the signature is stored all the same.
             let _ = job.reply.send(result);
@@ -155,9 +255,10 @@ fn commit_batch(
             return batch
                 .iter()
                 .map(|_| {
-                    Err(SignError::Unavailable(DbError::TaskFailed(format!(
-                        "counting mail per mailbox: {error}"
-                    ))))
+                    Err(SignError::Unavailable(db::outage::shared_failure(
+                        "counting mail per mailbox",
+                        &error,
+                    )))
                 })
                 .collect();
         }
@@ -247,12 +348,17 @@ fn commit_batch(
         })
         .collect();
     if let Err(error) = committed {
-        tracing::error!(%error, size = batch.len(), "sign writer: batch not committed");
+        if db::outage::is_unavailable_query(&error) {
+            tracing::warn!(%error, size = batch.len(), "sign writer: batch not committed");
+        } else {
+            tracing::error!(%error, size = batch.len(), "sign writer: batch not committed");
+        }
         return batch
             .iter()
             .map(|_| {
-                Err(SignError::Unavailable(DbError::TaskFailed(
-                    error.to_string(),
+                Err(SignError::Unavailable(db::outage::shared_failure(
+                    "committing signatures",
+                    &error,
                 )))
             })
             .collect();

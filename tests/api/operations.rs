@@ -402,5 +402,5 @@ async fn an_instance_waiting_for_the_migration_lock_says_so() {
     let client = awc::Client::default();
     running.wait_ready(&client).await;
     let log = running.stop().await;
-    assert!(log.contains("database migrations applied"), "{log}");
+    assert!(log.contains("new database: migrations applied"), "{log}");
 }

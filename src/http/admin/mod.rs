@@ -30,7 +30,7 @@ use futures_util::future::LocalBoxFuture;
 
 use super::AppState;
 use crate::db::DbError;
-use crate::http::errors::{Fault, chain, faults_into};
+use crate::http::errors::{Fault, faults_into};
 use crate::staff::sessions::{self, StaffSession};
 use crate::staff::{Actor, Role};
 
@@ -283,6 +283,7 @@ impl ResponseError for AdminError {
             AdminError::Forbidden | AdminError::Csrf => StatusCode::FORBIDDEN,
             AdminError::NotFound => StatusCode::NOT_FOUND,
             AdminError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AdminError::Fault(fault) if fault.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             AdminError::Fault(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -300,8 +301,15 @@ impl ResponseError for AdminError {
             ),
             AdminError::NotFound => ("Not found", "There is nothing at this address.".to_owned()),
             AdminError::BadRequest(message) => ("That did not work", message.clone()),
+            AdminError::Fault(fault) if fault.is_unavailable() => {
+                fault.log("console request failed");
+                (
+                    "The database is not answering",
+                    "Nothing was changed. Try again in a few seconds.".to_owned(),
+                )
+            }
             AdminError::Fault(fault) => {
-                tracing::error!(cause = %chain(fault), "console request failed");
+                fault.log("console request failed");
                 ("Something went wrong", "Nothing was changed. Please try again.".to_owned())
             }
         };
@@ -311,9 +319,13 @@ impl ResponseError for AdminError {
         }
         .render()
         .unwrap_or_else(|_| heading.to_owned());
-        HttpResponse::build(self.status_code())
-            .content_type("text/html; charset=utf-8")
-            .body(body)
+        let mut response = HttpResponse::build(self.status_code());
+        if let AdminError::Fault(fault) = self
+            && fault.is_unavailable()
+        {
+            crate::http::errors::unavailable(&mut response);
+        }
+        response.content_type("text/html; charset=utf-8").body(body)
     }
 }
 
