@@ -51,6 +51,7 @@ impl Application {
         let settings = Arc::new(settings);
         let reachability = Arc::new(db::Reachability::default());
         let pool = open_for_serving(&settings, Arc::clone(&reachability))?;
+        warn_of_held_mail(&pool)?;
         let form_secret = form_secret(&settings, &pool)?;
         let mailer = Mailer::from_settings(&settings.mail).context("setting up mail")?;
         let listener = TcpListener::bind(settings.server.bind)
@@ -411,7 +412,43 @@ fn open_checked(
     for name in clashes.unwrap_or_default() {
         tracing::warn!(member = %name, "two roster members now read as one organization; merge them in the console");
     }
+    hold_mail_after_restore(&mut connection)?;
     Ok(pool)
+}
+
+/// A database restored from a PostgreSQL dump may hold mail that the live service sent after
+/// the dump was taken: it is held (`mail::held`) before any worker can claim it. A SQLite
+/// copy made by `undersigned backup` holds its mail itself.
+fn hold_mail_after_restore(connection: &mut db::DbConnection) -> anyhow::Result<()> {
+    let held = db::write_transaction(connection, |connection| {
+        if !db::backup::restored_from_dump(connection)? {
+            return Ok::<_, diesel::result::Error>(0);
+        }
+        crate::updates::queue::pause_queueing(connection)?;
+        crate::mail::held::hold_unsent(connection, crate::mail::held::RESTORED_FROM_DUMP)
+    })
+    .context("checking whether the database was restored from a dump")?;
+    if held > 0 {
+        tracing::warn!(
+            held,
+            "this database was restored from a dump: the emails that were waiting in it are held"
+        );
+    }
+    Ok(())
+}
+
+/// Says at every start that mail is held, until an operator decides (`outbox status`).
+fn warn_of_held_mail(pool: &DbPool) -> anyhow::Result<()> {
+    let mut connection = pool.get().context("connecting to the database")?;
+    let held = crate::mail::held::count(&mut connection).context("counting held emails")?;
+    if held > 0 {
+        tracing::warn!(
+            held,
+            "emails held since a restore are not sent: `undersigned outbox status` explains, \
+             `undersigned outbox release` sends them, `undersigned outbox discard` drops them"
+        );
+    }
+    Ok(())
 }
 
 /// `server.secret` when set; otherwise the secret kept in the database, made on first start.

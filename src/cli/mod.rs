@@ -1,6 +1,7 @@
 //! The `undersigned` command line: what operators script against. Names here are stable.
 //! One module per command group; each owns its subcommand enum and what it does.
 
+mod backup;
 mod deliver;
 mod export;
 mod invites;
@@ -82,6 +83,9 @@ enum Command {
         #[command(subcommand)]
         command: updates::UpdatesCommand,
     },
+    /// Write a consistent copy of the database while the service runs (SQLite: VACUUM INTO;
+    /// PostgreSQL: pg_dump --format=custom).
+    Backup(backup::BackupArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -125,6 +129,7 @@ fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Members { command } => members::run(&settings, command),
         Command::Invites { command } => invites::run(&settings, command),
         Command::Updates { command } => updates::run(&settings, command),
+        Command::Backup(arguments) => backup::run(&settings, arguments),
     }
 }
 

@@ -2,6 +2,7 @@
 //! and the write-transaction helper that every state change goes through.
 
 pub mod backend;
+pub mod backup;
 pub mod outage;
 pub mod schema;
 pub mod versions;

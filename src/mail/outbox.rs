@@ -33,6 +33,9 @@ crate::text_enum! {
         Sent => "sent",
         /// Given up: refused for good, or out of attempts.
         Failed => "failed",
+        /// Not sent until an operator says so: it was waiting when the backup this database
+        /// was restored from was taken, and may have been sent since (`mail::held`).
+        Held => "held",
     }
 }
 
@@ -528,6 +531,8 @@ pub struct OutboxDepth {
     pub waiting: i64,
     pub sent: i64,
     pub failed: i64,
+    /// Held since a restore until an operator releases or discards them (`mail::held`).
+    pub held: i64,
 }
 
 pub fn depth(connection: &mut DbConnection) -> Result<OutboxDepth, diesel::result::Error> {
@@ -541,6 +546,7 @@ pub fn depth(connection: &mut DbConnection) -> Result<OutboxDepth, diesel::resul
             OutboxState::Waiting | OutboxState::Sending => depth.waiting += count,
             OutboxState::Sent => depth.sent += count,
             OutboxState::Failed => depth.failed += count,
+            OutboxState::Held => depth.held += count,
         }
     }
     Ok(depth)
@@ -589,7 +595,11 @@ pub fn redact_for_signature(
         })
         .collect();
     let mut changed = 0;
-    let unsent = [OutboxState::Waiting, OutboxState::Sending];
+    let unsent = [
+        OutboxState::Waiting,
+        OutboxState::Sending,
+        OutboxState::Held,
+    ];
     let done = [OutboxState::Sent, OutboxState::Failed];
     changed += diesel::delete(
         outbox::table
@@ -730,7 +740,7 @@ mod tests {
         }
         assert_eq!(OutboxState::parse("Sent"), None);
         assert_eq!(OutboxState::parse(""), None);
-        let stored = ["waiting", "sending", "sent", "failed"];
+        let stored = ["waiting", "sending", "sent", "failed", "held"];
         assert_eq!(OutboxState::ALL.map(OutboxState::as_str), stored);
     }
 

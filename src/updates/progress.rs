@@ -48,7 +48,10 @@ pub fn progress(
     for (state, error, count) in by_state {
         progress.queued += count;
         match state {
-            OutboxState::Waiting | OutboxState::Sending => progress.waiting += count,
+            // Held after a restore: waiting on the operator rather than the worker.
+            OutboxState::Waiting | OutboxState::Sending | OutboxState::Held => {
+                progress.waiting += count
+            }
             OutboxState::Sent => progress.sent += count,
             OutboxState::Failed if error.as_deref() == Some(UNSUBSCRIBED) => {}
             OutboxState::Failed => progress.failed += count,

@@ -372,3 +372,48 @@ pub fn resume_stalled(connection: &mut DbConnection) -> Result<i64, db::DbError>
     }
     Ok(total)
 }
+
+/// The queuer's claim of an update paused after a restore: out of reach of every takeover.
+fn paused_until() -> NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .unwrap_or(NaiveDateTime::MAX)
+}
+
+/// Pauses every update that was being queued, with the mail held after a restore
+/// (`mail::held`): its cursor is where it was at the backup, and the recipients after it may
+/// have had the update from the live service since, so no worker takes it over until an
+/// operator releases the held mail. Returns how many updates it paused.
+pub fn pause_queueing(connection: &mut DbConnection) -> Result<usize, diesel::result::Error> {
+    diesel::update(updates::table.filter(updates::state.eq(UpdateState::Sending)))
+        .set(updates::queue_locked_until.eq(paused_until()))
+        .execute(connection)
+}
+
+/// Resumes the paused updates (`outbox release`): their claim has run out, so the mail
+/// worker's job queues the rest at its next look. Returns how many.
+pub fn resume_queueing(connection: &mut DbConnection) -> Result<usize, diesel::result::Error> {
+    diesel::update(
+        updates::table
+            .filter(updates::state.eq(UpdateState::Sending))
+            .filter(updates::queue_locked_until.eq(paused_until())),
+    )
+    .set(updates::queue_locked_until.eq(db::now() - Duration::seconds(1)))
+    .execute(connection)
+}
+
+/// Ends the paused updates as sent without queueing the rest (`outbox discard`: what was
+/// waiting at the backup is taken as delivered). Returns how many.
+pub fn finish_paused(connection: &mut DbConnection) -> Result<usize, diesel::result::Error> {
+    diesel::update(
+        updates::table
+            .filter(updates::state.eq(UpdateState::Sending))
+            .filter(updates::queue_locked_until.eq(paused_until())),
+    )
+    .set((
+        updates::state.eq(UpdateState::Sent),
+        updates::sent_at.eq(db::now()),
+        updates::queue_locked_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(connection)
+}

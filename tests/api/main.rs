@@ -14,6 +14,7 @@ mod admin_review;
 mod admission;
 mod audit_trail;
 mod auth_hardening;
+mod backups;
 mod bad_input;
 mod campaign;
 mod card;
