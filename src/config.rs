@@ -46,6 +46,9 @@ pub struct ServerSettings {
     /// A second, private listener that serves `/metrics` (and `/healthz`) only.
     #[serde(default)]
     pub metrics_bind: Option<SocketAddr>,
+    /// After SIGTERM, `/readyz` fails and requests are still served this long before the
+    /// listener closes (`startup::stop_on_signal`).
+    pub drain_seconds: u64,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

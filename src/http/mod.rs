@@ -4,6 +4,7 @@ pub mod admin;
 mod admin_api;
 mod api;
 pub mod card;
+pub mod drain;
 pub(crate) mod embed;
 pub(crate) mod errors;
 pub mod form;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub sign_writer: crate::signatures::writer::SignWriter,
     /// When the database last answered, for `/healthz`.
     pub reachability: Arc<db::Reachability>,
+    /// Set on SIGTERM: `/readyz` fails, then reads are handed off (`drain`).
+    pub drain: drain::Drain,
 }
 
 impl AppState {
@@ -324,6 +327,13 @@ const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// this binary knows, and no newer release has put it out of this binary's reach. A balancer
 /// checks this one; `/healthz` only says the process is alive and not stuck.
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    // Stopping: the balancer should send its traffic elsewhere now, whatever the database says.
+    if state.drain.is_draining() {
+        return HttpResponse::ServiceUnavailable()
+            .content_type("text/plain; charset=utf-8")
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .body("stopping\n");
+    }
     // A balancer gives up after a few seconds; answer before it does instead of waiting the
     // pool's full checkout timeout, even when the database accepts and never answers.
     let wait = READY_WAIT.min(state.pool.connection_timeout());

@@ -35,9 +35,19 @@ struct Job {
     taken: Option<oneshot::Sender<()>>,
 }
 
+/// What the writer thread is asked: a signature to store, or to answer once everything asked
+/// before is committed.
+// Nearly every message is a signature: boxing it would allocate once per signature only to
+// shrink the rare flush (the channel's slots were already a `Job` wide).
+#[allow(clippy::large_enum_variant)]
+enum Message {
+    Sign(Job),
+    Flush(oneshot::Sender<()>),
+}
+
 #[derive(Clone)]
 pub struct SignWriter {
-    sender: mpsc::Sender<Job>,
+    sender: mpsc::Sender<Message>,
     busy: Arc<Busy>,
     timeouts: db::Timeouts,
     counts: Arc<Counts>,
@@ -168,12 +178,12 @@ impl SignWriter {
             ))))
         };
         self.sender
-            .send(Job {
+            .send(Message::Sign(Job {
                 letter,
                 input,
                 reply,
                 taken: Some(taken),
-            })
+            }))
             .await
             .map_err(|_| stopped())?;
         // Taken, or dropped untaken because the writer answers with an error.
@@ -194,23 +204,47 @@ impl SignWriter {
             Err(_) => Err(silent(within)),
         }
     }
+
+    /// Waits until every signature asked for before this call is committed (or refused): at a
+    /// stop, after the last request, so that none still queued is lost with the process.
+    pub async fn flush(&self) {
+        let (reply, answer) = oneshot::channel();
+        if self.sender.send(Message::Flush(reply)).await.is_ok() {
+            let _ = answer.await;
+        }
+    }
 }
 
 fn run(
     pool: DbPool,
     policy: SigningPolicy,
     mailbox_limit: i64,
-    mut receiver: mpsc::Receiver<Job>,
+    mut receiver: mpsc::Receiver<Message>,
     busy: &Busy,
     counts: &Counts,
 ) {
     while let Some(first) = receiver.blocking_recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match receiver.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+        let mut batch = Vec::new();
+        let mut flushed = None;
+        let mut next = Some(first);
+        // A flush ends the batch: it is answered once what came before it is committed.
+        while let Some(message) = next.take() {
+            match message {
+                Message::Sign(job) => batch.push(job),
+                Message::Flush(reply) => {
+                    flushed = Some(reply);
+                    break;
+                }
             }
+            if batch.len() < MAX_BATCH {
+                next = receiver.try_recv().ok();
+            }
+        }
+        if batch.is_empty() {
+            if let Some(reply) = flushed {
+                let _ = reply.send(());
+            }
+            continue;
         }
         busy.begin();
         let results = match pool.get() {
@@ -247,6 +281,9 @@ fn run(
         for (job, result) in batch.into_iter().zip(results) {
             // The requester may have gone away; the signature is stored all the same.
             let _ = job.reply.send(result);
+        }
+        if let Some(reply) = flushed {
+            let _ = reply.send(());
         }
     }
 }

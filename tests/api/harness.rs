@@ -311,11 +311,21 @@ impl Server {
 
     /// SIGTERM, then waits for the graceful stop; how the process exited.
     pub async fn sigterm(&mut self) -> ExitStatus {
+        self.send_sigterm();
+        self.exited().await
+    }
+
+    /// SIGTERM, without waiting: the server drains (`server.drain_seconds`) and stops.
+    pub fn send_sigterm(&self) {
         let sent = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
             .expect("send SIGTERM");
         assert!(sent.success(), "SIGTERM was not delivered");
+    }
+
+    /// Waits for the process to exit after a signal; how it exited.
+    pub async fn exited(&mut self) -> ExitStatus {
         let deadline = Instant::now() + STOP_WITHIN;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait for the server") {
