@@ -27,7 +27,7 @@ use undersigned::letters::import;
 use crate::harness::{Config, Server, free_port, wait_until};
 use crate::helpers::{
     Backend, encode, form_time_in, form_time_signed, fresh_database_url, letter_document,
-    postgres_admin_url, unix_now,
+    postgres_url, unix_now,
 };
 use crate::on_both_backends;
 
@@ -333,15 +333,17 @@ fn running_as_root() -> bool {
 }
 
 impl Nginx {
-    /// Starts nginx in front of the instances on ports `a` and `b`; None (with a loud
-    /// line) when nginx or openssl is not installed.
-    fn start(instances: [u16; 2], parent: &Path) -> Option<Nginx> {
-        if !Path::new(NGINX).exists() || Command::new("openssl").arg("version").output().is_err() {
-            eprintln!(
-                "\n!!! SKIPPED: {NGINX} or openssl is missing (`bash .ci/run` installs them) !!!\n"
-            );
-            return None;
-        }
+    /// Starts nginx in front of the instances on ports `a` and `b`; fails the test, naming
+    /// what is missing, when nginx or openssl is not installed.
+    fn start(instances: [u16; 2], parent: &Path) -> Nginx {
+        let installed =
+            Path::new(NGINX).exists() && Command::new("openssl").arg("version").output().is_ok();
+        crate::harness::needs(
+            "nginx and openssl",
+            installed.then_some(()).ok_or_else(|| {
+                format!("{NGINX} or openssl is missing (`bash .ci/run` installs them)")
+            }),
+        );
         let directory = parent.join("nginx");
         std::fs::create_dir_all(directory.join("www")).expect("nginx's directory");
         make_certificates(&directory);
@@ -426,7 +428,7 @@ impl Nginx {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        Some(nginx)
+        nginx
     }
 
     fn error_log(&self) -> String {
@@ -580,10 +582,9 @@ fn fail(tally: &Shared<Tally>, failure: String) -> String {
 }
 
 #[actix_web::test]
+#[ignore = "needs PostgreSQL (UNDERSIGNED_TEST_POSTGRES_URL), nginx and openssl; `bash .ci/test` runs it"]
 async fn a_rolling_restart_behind_nginx_answers_every_request_and_stores_every_signature() {
-    if postgres_admin_url().is_none() {
-        return;
-    }
+    postgres_url();
     let directory = tempfile::tempdir().expect("temporary directory");
     let database_url = fresh_database_url(Backend::Postgres, directory.path());
     // A short drain keeps the test quick: nginx does not ask /readyz, so what keeps its
@@ -594,12 +595,10 @@ async fn a_rolling_restart_behind_nginx_answers_every_request_and_stores_every_s
         server.ready().await;
     }
     publish_letter(&database_url);
-    let Some(nginx) = Nginx::start(
+    let nginx = Nginx::start(
         [port_of(&servers[0]), port_of(&servers[1])],
         directory.path(),
-    ) else {
-        return;
-    };
+    );
     let redirect = get_head(nginx.http_port, &format!("/letters/{SLUG}"));
     assert!(
         redirect.starts_with("http/1.1 301")
