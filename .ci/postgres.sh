@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts a throw-away PostgreSQL cluster for the test suite and prints its URL.
 # Runs as the `postgres` user (initdb and pg_ctl refuse root), trusts local connections,
-# keeps its data under /tmp and listens on loopback only.
+# keeps its data under /tmp and listens on loopback only. A cluster already running in the
+# data directory is reused and left running; one started here comes with the command that
+# stops it (UNDERSIGNED_TEST_POSTGRES_STOP, which .ci/test runs when it ends).
 #   eval "$(bash .ci/postgres.sh)"   # sets UNDERSIGNED_TEST_POSTGRES_URL
 set -euo pipefail
 
@@ -30,5 +32,10 @@ if ! as_postgres "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
   as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w \
     -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
     start >/dev/null
+  stop="$BIN/pg_ctl -D $DATA -m fast -w stop"
+  if [ "$(id -u)" = 0 ]; then
+    stop="runuser -u postgres -- $stop"
+  fi
+  printf 'export UNDERSIGNED_TEST_POSTGRES_STOP=%q\n' "$stop >/dev/null && rm -rf $DATA"
 fi
 echo "export UNDERSIGNED_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$PORT/postgres"

@@ -175,7 +175,8 @@ impl Defenses {
         Some(client)
     }
 
-    fn is_trusted_proxy(&self, address: IpAddr) -> bool {
+    /// Whether `address` is one of `limits.trusted_proxies`, whose forwarded headers are believed.
+    pub fn is_trusted_proxy(&self, address: IpAddr) -> bool {
         self.trusted_proxies
             .iter()
             .any(|network| network.contains(&address))

@@ -62,6 +62,9 @@ pub struct ServerSettings {
     /// A second, private listener that serves `/metrics` (and `/healthz`) only.
     #[serde(default)]
     pub metrics_bind: Option<SocketAddr>,
+    /// After SIGTERM, `/readyz` fails and requests are still served this long before the
+    /// listener closes (`startup::stop_on_signal`).
+    pub drain_seconds: u64,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -438,6 +441,9 @@ pub struct LogSettings {
     pub level: String,
     pub format: LogFormat,
     pub requests: bool,
+    /// The name request logs give this instance; empty for `host:pid` (`telemetry::instance`).
+    #[serde(default)]
+    pub instance: String,
 }
 
 /// A setting that stops start-up; the message is one line that names the key.

@@ -1,11 +1,15 @@
 //! Prometheus metrics, kept by `prometheus-client` and exposed in the Prometheus text format
 //! (0.0.4): requests by route pattern and status, latency histograms by route and status
-//! class, refusals by limit, bot submissions, malformed client requests, mail sent and failed.
-//! Database-backed gauges (signatures by state, outbox depth and oldest waiting age) are read
-//! when `/metrics` is scraped. Every name is listed in DEPLOYMENT.md.
+//! class, refusals by limit, bot submissions, malformed client requests, mail sent and failed,
+//! the build, the connection pool, the sign writer's queue and the process itself.
+//! Database-backed gauges (confirmed signatures from the trigger-kept tallies, a bounded count
+//! of the outbox and its oldest waiting age) are read when `/metrics` is scraped, with queries
+//! whose cost does not grow with the tables. Every name is listed in DEPLOYMENT.md.
+
+mod process;
 
 use std::sync::LazyLock;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -47,6 +51,57 @@ struct StateLabel {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StatusLabel {
     status: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BuildLabels {
+    version: &'static str,
+    commit: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ConnectionState {
+    state: &'static str,
+}
+
+/// The version this binary was built as.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The commit this binary was built from, or "unknown". The one place `build_info` (and the
+/// start-up line) take it from, so that when the build records its commit only this changes.
+pub fn commit() -> &'static str {
+    "unknown"
+}
+
+/// Most outbox rows one scrape counts in a state: past this an operator needs to know only
+/// that the backlog is large (and how old it is), and the count stays cheap however large.
+pub const OUTBOX_COUNT_LIMIT: i64 = 10_000;
+
+/// How many waiting messages, due first, one scrape reads to find the oldest: reading every
+/// waiting one grows with the backlog (0.7 s at 140,000); a thousand take a few
+/// milliseconds.
+pub const OUTBOX_AGE_LIMIT: i64 = 1_000;
+
+/// The connection pool at scrape time: what `r2d2` says of itself, and the totals since start
+/// that `db` keeps as connections are checked out.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PoolReading {
+    pub in_use: u32,
+    pub idle: u32,
+    pub max: u32,
+    pub checkouts: u64,
+    pub checkout_seconds: f64,
+    pub timeouts: u64,
+}
+
+/// The sign writer at scrape time: signatures waiting for it, and what it has written.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SignWriterReading {
+    pub queued: u64,
+    pub capacity: u64,
+    pub last_batch: u64,
+    pub batches: u64,
+    pub requests: u64,
 }
 
 type Histograms = Family<DurationLabels, Histogram, fn() -> Histogram>;
@@ -98,6 +153,19 @@ pub struct Metrics {
     signatures: Family<StateLabel, Gauge>,
     outbox: Family<StatusLabel, Gauge>,
     outbox_oldest: Gauge<f64, AtomicU64>,
+    pool_connections: Family<ConnectionState, Gauge>,
+    pool_max: Gauge,
+    pool_checkouts: Counter,
+    pool_checkout_seconds: Counter<f64, AtomicU64>,
+    pool_timeouts: Counter,
+    sign_queue: Gauge,
+    sign_queue_capacity: Gauge,
+    sign_last_batch: Gauge,
+    sign_batches: Counter,
+    sign_requests: Counter,
+    /// Process series under their standard names (`process_*`, no prefix), as every
+    /// Prometheus client library exports them.
+    process: process::ProcessMetrics,
 }
 
 impl Default for Metrics {
@@ -172,6 +240,78 @@ impl Metrics {
             "Age of the oldest email not yet sent",
             outbox_oldest.clone(),
         );
+        let build = Family::<BuildLabels, Gauge>::default();
+        build
+            .get_or_create(&BuildLabels {
+                version: VERSION,
+                commit: commit(),
+            })
+            .set(1);
+        registry.register(
+            "build_info",
+            "The version and commit of the running binary (always 1)",
+            build,
+        );
+        let pool_connections = Family::<ConnectionState, Gauge>::default();
+        registry.register(
+            "db_pool_connections",
+            "Database connections open in this instance's pool, in use or idle",
+            pool_connections.clone(),
+        );
+        let pool_max = Gauge::default();
+        registry.register(
+            "db_pool_max_connections",
+            "The most connections the pool opens (database.pool_size)",
+            pool_max.clone(),
+        );
+        let pool_checkouts = Counter::default();
+        registry.register(
+            "db_pool_checkouts",
+            "Connections taken from the pool",
+            pool_checkouts.clone(),
+        );
+        let pool_checkout_seconds = Counter::<f64, AtomicU64>::default();
+        registry.register(
+            "db_pool_checkout_seconds",
+            "Time spent taking connections from the pool: waiting for one and checking it",
+            pool_checkout_seconds.clone(),
+        );
+        let pool_timeouts = Counter::default();
+        registry.register(
+            "db_pool_checkout_timeouts",
+            "Requests for a connection that gave up waiting",
+            pool_timeouts.clone(),
+        );
+        let sign_queue = Gauge::default();
+        registry.register(
+            "sign_queue_depth",
+            "Signatures waiting for the sign writer",
+            sign_queue.clone(),
+        );
+        let sign_queue_capacity = Gauge::default();
+        registry.register(
+            "sign_queue_capacity",
+            "The most signatures that can wait for the sign writer; a full queue makes signers wait",
+            sign_queue_capacity.clone(),
+        );
+        let sign_last_batch = Gauge::default();
+        registry.register(
+            "sign_last_batch_size",
+            "Signatures the sign writer stored in its last transaction",
+            sign_last_batch.clone(),
+        );
+        let sign_batches = Counter::default();
+        registry.register(
+            "sign_batches",
+            "Transactions of the sign writer",
+            sign_batches.clone(),
+        );
+        let sign_requests = Counter::default();
+        registry.register(
+            "sign_requests",
+            "Sign requests the sign writer answered (stored, resent or refused)",
+            sign_requests.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -182,6 +322,17 @@ impl Metrics {
             signatures,
             outbox,
             outbox_oldest,
+            pool_connections,
+            pool_max,
+            pool_checkouts,
+            pool_checkout_seconds,
+            pool_timeouts,
+            sign_queue,
+            sign_queue_capacity,
+            sign_last_batch,
+            sign_batches,
+            sign_requests,
+            process: process::ProcessMetrics::new(),
         }
     }
 
@@ -218,11 +369,13 @@ impl Metrics {
         self.bot_submissions.inc();
     }
 
-    /// Sets the gauges read from the database at scrape time.
+    /// Sets the gauges read from the database at scrape time: confirmed signatures by state,
+    /// outbox rows waiting and failed (each counted up to [`OUTBOX_COUNT_LIMIT`]) and the age
+    /// of the oldest waiting one.
     pub fn set_database_gauges(
         &self,
         by_state: impl IntoIterator<Item = (String, i64)>,
-        outbox: [(&'static str, i64); 3],
+        outbox: [(&'static str, i64); 2],
         oldest_waiting_seconds: f64,
     ) {
         // A state with no signatures left must not keep showing its last count.
@@ -240,11 +393,47 @@ impl Metrics {
         self.outbox_oldest.set(oldest_waiting_seconds);
     }
 
+    /// Sets the pool's series from a reading taken at scrape time.
+    pub fn set_pool(&self, pool: PoolReading) {
+        for (state, count) in [("in_use", pool.in_use), ("idle", pool.idle)] {
+            self.pool_connections
+                .get_or_create(&ConnectionState { state })
+                .set(i64::from(count));
+        }
+        self.pool_max.set(i64::from(pool.max));
+        // Totals kept elsewhere since start: copied, not added, so a counter's value is the
+        // total itself (prometheus-client offers its atomic for this).
+        store(&self.pool_checkouts, pool.checkouts);
+        self.pool_checkout_seconds
+            .inner()
+            .store(pool.checkout_seconds.to_bits(), Ordering::Relaxed);
+        store(&self.pool_timeouts, pool.timeouts);
+    }
+
+    /// Sets the sign writer's series from a reading taken at scrape time.
+    pub fn set_sign_writer(&self, writer: SignWriterReading) {
+        self.sign_queue.set(clamp(writer.queued));
+        self.sign_queue_capacity.set(clamp(writer.capacity));
+        self.sign_last_batch.set(clamp(writer.last_batch));
+        store(&self.sign_batches, writer.batches);
+        store(&self.sign_requests, writer.requests);
+    }
+
     /// Every series in the Prometheus text format.
     pub fn render(&self, out: &mut String) {
+        self.process.update();
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::prometheus_text::encode(out, &self.registry);
+        let _ = prometheus_client::encoding::prometheus_text::encode(out, self.process.registry());
     }
+}
+
+fn store(counter: &Counter, total: u64) {
+    counter.inner().store(total, Ordering::Relaxed);
+}
+
+fn clamp(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 /// Whether a response status means the client sent something that is not a request we can
@@ -299,20 +488,20 @@ mod tests {
     fn a_state_without_signatures_reads_zero_after_the_next_scrape() {
         let metrics = Metrics::default();
         metrics.set_database_gauges(
-            [("pending".to_owned(), 2), ("verified".to_owned(), 1)],
-            [("waiting", 1), ("failed", 0), ("sent", 0)],
+            [("approved".to_owned(), 2), ("verified".to_owned(), 1)],
+            [("waiting", 1), ("failed", 0)],
             3.5,
         );
         metrics.set_database_gauges(
             [("verified".to_owned(), 3)],
-            [("waiting", 0), ("failed", 0), ("sent", 1)],
+            [("waiting", 0), ("failed", 1)],
             0.0,
         );
         let mut out = String::new();
         metrics.render(&mut out);
-        assert!(!out.contains("state=\"pending\""), "{out}");
+        assert!(!out.contains("state=\"approved\""), "{out}");
         assert!(out.contains("undersigned_signatures{state=\"verified\"} 3"));
-        assert!(out.contains("undersigned_outbox_messages{status=\"sent\"} 1"));
+        assert!(out.contains("undersigned_outbox_messages{status=\"failed\"} 1"));
         assert!(out.contains("undersigned_outbox_oldest_waiting_seconds 0"));
     }
 }

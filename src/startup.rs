@@ -23,6 +23,15 @@ use crate::signatures::SigningPolicy;
 
 /// How long a letter page may show a count before reading it again.
 const SNAPSHOT_TTL: Duration = Duration::from_millis(1000);
+/// After the drain, how long requests still in flight may take before their connections are
+/// dropped. Every request answers in well under this; the stop budget (unit, compose) counts
+/// it: drain + hand-off + this + the mail worker's 30 s.
+const SHUTDOWN_SECONDS: u64 = 10;
+/// The hand-off after the drain (`http::drain`) ends this long after the first read it turns
+/// away (time for requests a balancer sent before it counted the failure to arrive), or after
+/// `HAND_OFF_MOST` when no read comes.
+const HAND_OFF_SETTLE: Duration = Duration::from_millis(500);
+const HAND_OFF_MOST: Duration = Duration::from_secs(2);
 
 pub struct Application {
     port: u16,
@@ -30,6 +39,7 @@ pub struct Application {
     /// The private metrics listener (`server.metrics_bind`) and its port.
     metrics_server: Option<(Server, u16)>,
     pool: DbPool,
+    state: web::Data<AppState>,
     stop_worker: tokio::sync::watch::Sender<bool>,
     worker: actix_web::rt::task::JoinHandle<()>,
 }
@@ -94,6 +104,7 @@ impl Application {
             .context("starting the sign writer")?,
             settings: Arc::clone(&settings),
             reachability,
+            drain: http::drain::Drain::default(),
         });
         actix_web::rt::spawn(maintenance(state.clone()));
         actix_web::rt::spawn(watch_database(
@@ -101,6 +112,7 @@ impl Application {
             Duration::from_secs(settings.database.wedged_after_seconds),
         ));
         let metrics_state = state.clone();
+        let kept_state = state.clone();
         let max_body = settings.server.max_body_bytes;
         let mut server =
             HttpServer::new(move || {
@@ -122,6 +134,9 @@ impl Application {
                     // Innermost: before any handler reads the request, inside the language
                     // scope so that its error page speaks the reader's language.
                     .wrap(actix_web::middleware::from_fn(http::middleware::refuse_nul))
+                    // Inside the language scope, so that its page speaks the reader's language,
+                    // and inside `observe`, so that what it turns away is logged and counted.
+                    .wrap(actix_web::middleware::from_fn(http::drain::hand_off_reads))
                     .wrap(actix_web::middleware::from_fn(
                         http::middleware::interface_language,
                     ))
@@ -135,6 +150,9 @@ impl Application {
                         http::middleware::head_as_get,
                     ))
             })
+            // Signals are ours (`stop_on_signal`): actix would close the listener at once.
+            .disable_signals()
+            .shutdown_timeout(SHUTDOWN_SECONDS)
             .listen(listener)
             .context("starting the HTTP server")?;
         if settings.server.workers > 0 {
@@ -145,12 +163,21 @@ impl Application {
             Some(listener) => Some(metrics_server(listener, metrics_state)?),
             None => None,
         };
-        tracing::info!(port, public_url = %settings.server.public_url, schema = %db::versions::expected_version(), "undersigned is listening");
+        tracing::info!(
+            port,
+            public_url = %settings.server.public_url,
+            version = crate::metrics::VERSION,
+            commit = crate::metrics::commit(),
+            schema = %db::versions::expected_version(),
+            instance = crate::telemetry::instance(),
+            "undersigned is listening"
+        );
         Ok(Application {
             port,
             server,
             metrics_server,
             pool,
+            state: kept_state,
             stop_worker,
             worker,
         })
@@ -173,17 +200,34 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGINT/SIGTERM (or `handle().stop`): in-flight requests finish, then the
-    /// mail worker finishes its batch.
+    /// Serves until SIGTERM or SIGINT (`stop_on_signal`), or `handle().stop`: then requests
+    /// in flight finish, the signatures still queued are written, and the mail worker finishes
+    /// its batch.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let metrics = self.metrics_server.map(|(server, _)| {
             let handle = server.handle();
             (actix_web::rt::spawn(server), handle)
         });
+        let drain = Duration::from_secs(self.state.settings.server.drain_seconds);
+        let signals = actix_web::rt::spawn(stop_on_signal(
+            self.state.clone(),
+            self.server.handle(),
+            drain,
+        ));
         let served = self.server.await;
+        signals.abort();
         if let Some((running, handle)) = metrics {
             handle.stop(true).await;
             let _ = running.await;
+        }
+        // No request is left to add one: whatever is queued now is all there will be. (Bounded:
+        // a database that stopped answering must not hold the stop.)
+        let flushed = self.state.sign_writer.flush();
+        if tokio::time::timeout(Duration::from_secs(15), flushed)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the sign writer did not finish within 15 s");
         }
         let _ = self.stop_worker.send(true);
         if tokio::time::timeout(Duration::from_secs(30), self.worker)
@@ -195,6 +239,51 @@ impl Application {
         tracing::info!("stopped");
         served
     }
+}
+
+/// SIGTERM (what systemd, Docker and Kubernetes send): drain for `drain`, hand off (see
+/// `http::drain`), then stop gracefully. SIGINT (Ctrl-C at a terminal): stop gracefully at
+/// once. A second signal during the drain ends it. Either way the listener closes, requests in
+/// flight finish (up to `SHUTDOWN_SECONDS`), and `run_until_stopped` goes on to the writer and
+/// the mail worker.
+async fn stop_on_signal(
+    state: web::Data<AppState>,
+    server: actix_web::dev::ServerHandle,
+    drain: Duration,
+) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (mut terminate, mut interrupt) = match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(terminate), Ok(interrupt)) => (terminate, interrupt),
+        (Err(error), _) | (_, Err(error)) => {
+            tracing::error!(%error, "cannot listen for SIGTERM/SIGINT; stop with SIGKILL");
+            return;
+        }
+    };
+    let terminated = tokio::select! {
+        _ = terminate.recv() => true,
+        _ = interrupt.recv() => false,
+    };
+    state.drain.begin();
+    if terminated && !drain.is_zero() {
+        tracing::info!(
+            drain_seconds = drain.as_secs(),
+            "SIGTERM: /readyz now fails; serving until the drain ends"
+        );
+        tokio::select! {
+            _ = tokio::time::sleep(drain) => {}
+            _ = terminate.recv() => tracing::info!("second signal: ending the drain"),
+            _ = interrupt.recv() => tracing::info!("second signal: ending the drain"),
+        }
+        state.drain.hand_off();
+        if state.drain.turned_away(HAND_OFF_MOST).await {
+            tokio::time::sleep(HAND_OFF_SETTLE).await;
+        }
+    }
+    tracing::info!("closing the listener; finishing requests in flight");
+    server.stop(true).await;
 }
 
 /// A second listener that serves only `/metrics` and `/healthz`, for a scraper on a private

@@ -1,6 +1,7 @@
 //! Logging: human-readable lines by default, JSON lines with `log.format = "json"`.
 
 use std::io::IsTerminal;
+use std::sync::OnceLock;
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
@@ -16,8 +17,31 @@ use crate::config::{LogFormat, LogSettings};
 /// output and said again at WARN, and counted.
 const HTTP_DISPATCHER: &str = "actix_http::h1::dispatcher";
 
+/// The name this instance gives itself in request logs, set once by [`init`].
+static INSTANCE: OnceLock<String> = OnceLock::new();
+
+/// This instance's name: `log.instance`, else the host name and the process id
+/// (`web1:4242`), which tell apart two instances on one host and one instance restarted.
+pub fn instance() -> &'static str {
+    INSTANCE.get_or_init(|| instance_name(""))
+}
+
+fn instance_name(configured: &str) -> String {
+    let configured = configured.trim();
+    if !configured.is_empty() {
+        return configured.to_owned();
+    }
+    let host = hostname::get()
+        .ok()
+        .and_then(|name| name.into_string().ok())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{host}:{}", std::process::id())
+}
+
 /// Installs the global subscriber once; `RUST_LOG` overrides `log.level`.
 pub fn init(settings: &LogSettings) {
+    let _ = INSTANCE.set(instance_name(&settings.instance));
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(&settings.level))
         .unwrap_or_else(|_| EnvFilter::new("info"));

@@ -1,8 +1,10 @@
 //! End to end in a real browser: the staff console and the public pages driven through
 //! Chromium with WebDriver, as an admin and a visitor would use them.
 //!
-//! Needs Debian's `chromium` and `chromium-driver` (`bash .ci/run` installs them). Without
-//! them the test prints a loud SKIPPED line and passes, so `cargo test` works anywhere.
+//! Needs Debian's `chromium` and `chromium-driver` and the `axe-core` npm package
+//! (`bash .ci/run` installs them). The tests are marked ignored, so a plain `cargo test`
+//! counts them as such and works anywhere; `bash .ci/test` (`-- --include-ignored`) runs
+//! them, and without those parts they fail saying which is missing.
 //! Screenshots land in `target/screenshots/`.
 
 #[path = "api/harness.rs"]
@@ -365,22 +367,35 @@ fn save_png(path: &Path, png: &[u8]) {
     assert!(size > 0, "{} is empty", path.display());
 }
 
-fn browser_installed() -> bool {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-        return true;
-    }
-    eprintln!(
-        "\n!!! SKIPPED browser tests: chromium/chromedriver not installed; \
-         `bash .ci/run` installs them !!!\n"
-    );
-    false
+/// Fails the test, naming what is missing, unless Chromium and ChromeDriver are installed.
+fn require_browser() {
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
+        .into_iter()
+        .filter(|path| !Path::new(path).exists())
+        .collect();
+    harness::needs(
+        "Chromium and ChromeDriver",
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "no {} (`bash .ci/run` installs Debian's chromium and chromium-driver)",
+                missing.join(", no ")
+            ))
+        },
+    )
+}
+
+/// CI runs the browser tests, which are marked ignored for a plain `cargo test`.
+#[test]
+fn under_ci_the_browser_tests_run() {
+    harness::assert_ci_runs_ignored_tests("Chromium");
 }
 
 #[actix_web::test]
+#[ignore = "needs Chromium, ChromeDriver and axe-core; `bash .ci/test` runs it"]
 async fn an_organization_signs_and_staff_approve_it_in_a_real_browser() {
-    if !browser_installed() {
-        return;
-    }
+    require_browser();
     let started = Instant::now();
     let directory = tempfile::tempdir().expect("temporary directory");
     let app = spawn_app(directory.path()).await;
@@ -565,26 +580,24 @@ async fn an_organization_signs_and_staff_approve_it_in_a_real_browser() {
 /// The two viewports every page is checked at: a phone and a laptop.
 const VIEWPORTS: [(&str, u32, u32); 2] = [("phone", 390, 844), ("laptop", 1366, 768)];
 
-/// axe-core's script, when installed: `UNDERSIGNED_AXE_JS`, or what `bash .ci/run` puts in
-/// `target/npm`.
-fn axe_source() -> Option<String> {
+/// axe-core's script: `UNDERSIGNED_AXE_JS`, or what `bash .ci/run` puts in `target/npm`. A
+/// browser test without it fails, naming it.
+fn axe_source() -> String {
     let path = std::env::var_os("UNDERSIGNED_AXE_JS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("target/npm/node_modules/axe-core/axe.min.js")
         });
-    match std::fs::read_to_string(&path) {
-        Ok(source) => Some(source),
-        Err(error) => {
-            eprintln!(
-                "\n!!! SKIPPED the axe-core accessibility check: cannot read {} ({error}); \
-                 `bash .ci/run` installs it, or set UNDERSIGNED_AXE_JS !!!\n",
+    harness::needs(
+        "axe-core",
+        std::fs::read_to_string(&path).map_err(|error| {
+            format!(
+                "cannot read {} ({error}; `bash .ci/run` installs it, or set UNDERSIGNED_AXE_JS)",
                 path.display()
-            );
-            None
-        }
-    }
+            )
+        }),
+    )
 }
 
 /// Runs axe-core on the page as loaded, at each viewport, and adds one line per violation
@@ -692,13 +705,10 @@ async fn sign_in(client: &Client, app: &App) {
 /// axe-core with no violation; after a failed submit on a phone the error summary has focus
 /// and is on screen.
 #[actix_web::test]
+#[ignore = "needs Chromium, ChromeDriver and axe-core; `bash .ci/test` runs it"]
 async fn every_page_passes_axe_core_on_a_phone_and_a_laptop() {
-    if !browser_installed() {
-        return;
-    }
-    let Some(axe) = axe_source() else {
-        return;
-    };
+    require_browser();
+    let axe = axe_source();
     let directory = tempfile::tempdir().expect("temporary directory");
     let app = spawn_app(directory.path()).await;
     app.create_admin();
@@ -969,13 +979,10 @@ async fn show_share_step(client: &Client) {
 /// like the letter page, the share step follows signing and confirming, the letter page carries its link
 /// preview tags, and the share card they name loads. Every page passes axe-core.
 #[actix_web::test]
+#[ignore = "needs Chromium, ChromeDriver and axe-core; `bash .ci/test` runs it"]
 async fn the_embed_share_step_and_share_card_work_in_a_real_browser() {
-    if !browser_installed() {
-        return;
-    }
-    let Some(axe) = axe_source() else {
-        return;
-    };
+    require_browser();
+    let axe = axe_source();
     let directory = tempfile::tempdir().expect("temporary directory");
     let member_site = TcpListener::bind("127.0.0.1:0").expect("a port for the member's site");
     let member_origin = format!(
@@ -1180,13 +1187,10 @@ async fn text_side(client: &Client, selector: &str) -> serde_json::Value {
 /// left, the layout mirrors, a Latin name in the list keeps to itself, nothing fails axe-core,
 /// and the screenshots are in target/screenshots/ (letter-he-*, letter-ar-*).
 #[actix_web::test]
+#[ignore = "needs Chromium, ChromeDriver and axe-core; `bash .ci/test` runs it"]
 async fn the_hebrew_and_arabic_letter_pages_read_right_to_left() {
-    if !browser_installed() {
-        return;
-    }
-    let Some(axe) = axe_source() else {
-        return;
-    };
+    require_browser();
+    let axe = axe_source();
     let directory = tempfile::tempdir().expect("temporary directory");
     let app = spawn_app(directory.path()).await;
     // The original and its two translations, imported as an operator would: one file per

@@ -198,6 +198,9 @@ too-many-text = وصلت طلبات كثيرة جدًا من عنوانك في �
 not-accepted = غير مقبول
 server-error = حدث خطأ من جهتنا
 server-error-text = لم يتغيّر شيء. يُرجى المحاولة بعد لحظات.
+# A read turned away in the last moment before this instance stops (a balancer sends it to another).
+restarting = يُعاد تشغيل الخادم
+restarting-text = يُرجى إعادة تحميل هذه الصفحة بعد بضع ثوانٍ.
 unavailable = عذرًا، لا يمكننا الرد الآن
 unavailable-text = قاعدة بياناتنا لا تستجيب، لذلك لم يتغيّر شيء. يُرجى المحاولة مجددًا بعد بضع ثوانٍ.
 page-number-invalid = رقم الصفحة في العنوان ليس رقمًا.

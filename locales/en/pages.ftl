@@ -193,6 +193,9 @@ too-many-text = Too many requests came from your address in a short time. Wait a
 not-accepted = Not accepted
 server-error = Something went wrong on our side
 server-error-text = Nothing was changed. Please try again in a moment.
+# A read turned away in the last moment before this instance stops (a balancer sends it to another).
+restarting = This server is restarting
+restarting-text = Please reload this page in a few seconds.
 unavailable = Sorry, we cannot answer right now
 unavailable-text = Our database is not answering, so nothing was changed. Please try again in a few seconds.
 page-number-invalid = The page number in the address is not a number.

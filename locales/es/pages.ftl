@@ -166,6 +166,9 @@ too-many-text = Llegaron demasiadas solicitudes desde tu dirección en poco tiem
 not-accepted = No aceptado
 server-error = Algo falló por nuestra parte
 server-error-text = No se ha cambiado nada. Vuelve a intentarlo en un momento.
+# A read turned away in the last moment before this instance stops (a balancer sends it to another).
+restarting = Este servidor se está reiniciando
+restarting-text = Vuelve a cargar esta página dentro de unos segundos.
 unavailable = Lo sentimos, ahora no podemos responder
 unavailable-text = Nuestra base de datos no responde, así que no se ha cambiado nada. Vuelve a intentarlo dentro de unos segundos.
 page-number-invalid = El número de página de la dirección no es un número.

@@ -166,6 +166,9 @@ too-many-text = Trop de requêtes sont venues de votre adresse en peu de temps. 
 not-accepted = Refusé
 server-error = Un problème est survenu de notre côté
 server-error-text = Rien n’a été modifié. Veuillez réessayer dans un instant.
+# A read turned away in the last moment before this instance stops (a balancer sends it to another).
+restarting = Ce serveur redémarre
+restarting-text = Rechargez cette page dans quelques secondes.
 unavailable = Désolé, nous ne pouvons pas répondre pour le moment
 unavailable-text = Notre base de données ne répond pas, rien n’a donc été modifié. Veuillez réessayer dans quelques secondes.
 page-number-invalid = Le numéro de page dans l’adresse n’est pas un nombre.

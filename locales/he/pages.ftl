@@ -167,6 +167,9 @@ too-many-text = הגיעו יותר מדי בקשות מהכתובת שלכם ב
 not-accepted = לא התקבל
 server-error = משהו השתבש אצלנו
 server-error-text = דבר לא השתנה. נסו שוב בעוד רגע.
+# A read turned away in the last moment before this instance stops (a balancer sends it to another).
+restarting = השרת מופעל מחדש
+restarting-text = נא לטעון את הדף מחדש בעוד כמה שניות.
 unavailable = מצטערים, איננו יכולים לענות כרגע
 unavailable-text = מסד הנתונים שלנו אינו עונה, ולכן דבר לא השתנה. נסו שוב בעוד כמה שניות.
 page-number-invalid = מספר העמוד בכתובת אינו מספר.

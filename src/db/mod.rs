@@ -4,6 +4,7 @@
 pub mod backend;
 pub mod backup;
 pub mod outage;
+pub mod pool_events;
 pub mod schema;
 pub mod versions;
 
@@ -235,6 +236,7 @@ pub fn open(
         .max_size(pool_size.max(1))
         .connection_timeout(timeouts.checkout)
         .error_handler(Box::new(WarnOnConnectionError))
+        .event_handler(Box::new(pool_events::CountCheckouts))
         .build(ConnectionManager {
             backend,
             timeouts,

@@ -11,6 +11,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web;
 use futures_util::StreamExt;
+use tracing::Instrument;
 
 use super::AppState;
 
@@ -111,9 +112,47 @@ pub async fn head_as_get(
     next.call(request).await
 }
 
+/// The header that carries a request's id, to the client and from a trusted proxy.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// The longest request id taken from a proxy: a UUID is 36 characters, nginx's
+/// `$request_id` 32; anything past this is not an id but a payload.
+const REQUEST_ID_MAX: usize = 64;
+
+/// A request's id: the one a trusted proxy sent (nginx's `$request_id`, so one id follows the
+/// request through both logs), when it is well formed; otherwise a new random one. A client
+/// that is not a trusted proxy cannot choose the id, so it cannot make its requests look
+/// like someone else's in the log or put text of its own there.
+fn request_id(request: &ServiceRequest, state: Option<&AppState>) -> String {
+    let from_proxy = request
+        .peer_addr()
+        .is_some_and(|peer| state.is_some_and(|state| state.defenses.is_trusted_proxy(peer.ip())));
+    let forwarded = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .filter(|id| from_proxy && is_well_formed_request_id(id));
+    match forwarded {
+        Some(id) => id.to_owned(),
+        None => uuid::Uuid::new_v4().simple().to_string(),
+    }
+}
+
+/// Letters, digits, `-`, `_` and `.`, at most [`REQUEST_ID_MAX`]: every common generator's
+/// ids, and nothing that could break a log line or a header.
+fn is_well_formed_request_id(id: &str) -> bool {
+    (1..=REQUEST_ID_MAX).contains(&id.len())
+        && id
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
+}
+
 /// Counts every request by its route pattern (never the raw path, which carries tokens) and
-/// logs it when `log.requests` is on; a malformed request is counted as a client error and
-/// logged at info either way.
+/// logs it when `log.requests` is on, with the client's address (as the rate limits see it,
+/// behind trusted proxies), the request's id and the instance's name; a malformed request is
+/// counted as a client error and logged at info either way. The id is sent back in
+/// `X-Request-Id`, and every line logged while the request is handled carries it (the
+/// `request` span), so a person quoting it from an error page finds all of them.
 pub async fn observe(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -124,15 +163,29 @@ pub async fn observe(
     let route = request
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
-    let response = next.call(request).await?;
+    let id = request_id(&request, state.as_ref().map(|state| state.get_ref()));
+    let client = state
+        .as_ref()
+        .and_then(|state| state.client_address(request.request()));
+    let span = tracing::info_span!("request", id = %id);
+    let mut response = next.call(request).instrument(span).await?;
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response
+            .headers_mut()
+            .insert(header::HeaderName::from_static(REQUEST_ID), value);
+    }
     if let Some(state) = state {
         state.metrics.record_request(&route, status, seconds);
         let malformed = crate::metrics::is_malformed(status);
         if malformed {
             state.metrics.record_client_error(&route);
         }
+        let client = client
+            .map(|address| address.to_string())
+            .unwrap_or_else(|| "unknown".to_owned());
+        let instance = crate::telemetry::instance();
         if malformed && !state.settings.log.requests {
             // The client's mistake, not ours: never an error line, or any scanner could fill
             // the error log.
@@ -141,6 +194,9 @@ pub async fn observe(
                 method = %method,
                 route = %route,
                 status,
+                client = %client,
+                request_id = %id,
+                instance,
                 "malformed request"
             );
         } else if state.settings.log.requests {
@@ -150,6 +206,9 @@ pub async fn observe(
                 route = %route,
                 status,
                 duration_ms = (seconds * 1000.0).round() as u64,
+                client = %client,
+                request_id = %id,
+                instance,
                 "request"
             );
         }
@@ -358,5 +417,20 @@ mod tests {
         assert!(json_has_nul(br#"{"name":"\u00001"}"#));
         assert!(json_has_nul(b"{\"name\":\"\0\"}"));
         assert!(!json_has_nul(br#"{"name":"u0000 \u0041"}"#));
+    }
+
+    #[test]
+    fn only_plain_short_request_ids_are_taken_from_a_proxy() {
+        assert!(is_well_formed_request_id(
+            "0f8e1c2a9b7d4e6f8a0b1c2d3e4f5a6b"
+        ));
+        assert!(is_well_formed_request_id(
+            "019ad5a4-8f3e-7c21-9b0a-3c4d5e6f7a8b"
+        ));
+        assert!(!is_well_formed_request_id(""));
+        assert!(!is_well_formed_request_id(&"a".repeat(REQUEST_ID_MAX + 1)));
+        assert!(!is_well_formed_request_id("id with spaces"));
+        assert!(!is_well_formed_request_id("id\" level=ERROR"));
+        assert!(!is_well_formed_request_id("caf\u{e9}"));
     }
 }

@@ -4,6 +4,7 @@ pub mod admin;
 mod admin_api;
 mod api;
 pub mod card;
+pub mod drain;
 pub(crate) mod embed;
 pub(crate) mod errors;
 pub mod form;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub sign_writer: crate::signatures::writer::SignWriter,
     /// When the database last answered, for `/healthz`.
     pub reachability: Arc<db::Reachability>,
+    /// Set on SIGTERM: `/readyz` fails, then reads are handed off (`drain`).
+    pub drain: drain::Drain,
 }
 
 impl AppState {
@@ -324,6 +327,13 @@ const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// this binary knows, and no newer release has put it out of this binary's reach. A balancer
 /// checks this one; `/healthz` only says the process is alive and not stuck.
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    // Stopping: the balancer should send its traffic elsewhere now, whatever the database says.
+    if state.drain.is_draining() {
+        return HttpResponse::ServiceUnavailable()
+            .content_type("text/plain; charset=utf-8")
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .body("stopping\n");
+    }
     // A balancer gives up after a few seconds; answer before it does instead of waiting the
     // pool's full checkout timeout, even when the database accepts and never answers.
     let wait = READY_WAIT.min(state.pool.connection_timeout());
@@ -400,14 +410,16 @@ async fn private_metrics(state: web::Data<AppState>) -> HttpResponse {
 async fn render_metrics(state: &AppState) -> HttpResponse {
     let gauges = state
         .with_connection(|connection| {
-            let by_state = crate::signatures::count_by_state(connection)?;
-            let outbox = crate::mail::outbox::depth(connection)?;
-            let oldest = crate::mail::outbox::oldest_waiting(connection)?;
-            Ok::<_, db::DbError>((by_state, outbox, oldest))
+            let by_state = crate::signatures::confirmed_by_state(connection)?;
+            let backlog =
+                crate::mail::backlog::counts(connection, crate::metrics::OUTBOX_COUNT_LIMIT)?;
+            let oldest =
+                crate::mail::backlog::oldest_waiting(connection, crate::metrics::OUTBOX_AGE_LIMIT)?;
+            Ok::<_, db::DbError>((by_state, backlog, oldest))
         })
         .await;
     match gauges {
-        Ok((by_state, outbox, oldest)) => {
+        Ok((by_state, backlog, oldest)) => {
             let age = oldest
                 .map(|created| (db::now() - created).num_milliseconds().max(0) as f64 / 1000.0)
                 .unwrap_or(0.0);
@@ -415,17 +427,33 @@ async fn render_metrics(state: &AppState) -> HttpResponse {
                 by_state
                     .into_iter()
                     .map(|(signature_state, count)| (signature_state.as_str().to_owned(), count)),
-                [
-                    ("waiting", outbox.waiting),
-                    ("failed", outbox.failed),
-                    ("sent", outbox.sent),
-                ],
+                [("waiting", backlog.waiting), ("failed", backlog.failed)],
                 age,
             );
         }
         // The in-memory series are still worth a scrape; the gauges keep their last values.
         Err(error) => tracing::warn!(%error, "metrics: database gauges unavailable"),
     }
+    let pool = state.pool.state();
+    let totals = db::pool_events::totals();
+    state.metrics.set_pool(crate::metrics::PoolReading {
+        in_use: pool.connections.saturating_sub(pool.idle_connections),
+        idle: pool.idle_connections,
+        max: state.pool.max_size(),
+        checkouts: totals.checkouts,
+        checkout_seconds: totals.checkout_seconds,
+        timeouts: totals.timeouts,
+    });
+    let writer = state.sign_writer.stats();
+    state
+        .metrics
+        .set_sign_writer(crate::metrics::SignWriterReading {
+            queued: writer.queued,
+            capacity: writer.capacity,
+            last_batch: writer.last_batch,
+            batches: writer.batches,
+            requests: writer.requests,
+        });
     let mut body = String::with_capacity(8192);
     state.metrics.render(&mut body);
     HttpResponse::Ok()

@@ -4,6 +4,7 @@
 //! rendered when sent. Mail knows no feature: each declares its own messages
 //! (`message::Message`) and renderers beside the code that sends them.
 
+pub mod backlog;
 pub mod held;
 pub mod message;
 pub mod outbox;

@@ -717,18 +717,6 @@ pub fn undelivered(
         .load(connection)
 }
 
-/// When the oldest message still waiting was queued.
-pub fn oldest_waiting(
-    connection: &mut DbConnection,
-) -> Result<Option<NaiveDateTime>, diesel::result::Error> {
-    outbox::table
-        .filter(outbox::state.eq_any([OutboxState::Waiting, OutboxState::Sending]))
-        .order(outbox::created_at.asc())
-        .select(outbox::created_at)
-        .first(connection)
-        .optional()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

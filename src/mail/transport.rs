@@ -172,15 +172,15 @@ impl Mailer {
                 .header(ListUnsubscribe(url.clone()))
                 .header(ListUnsubscribePost);
         }
-        builder
-            .multipart(MultiPart::alternative_plain_html(
-                envelope.text.clone(),
-                envelope.html.clone(),
-            ))
-            .map_err(|error| DeliveryError {
-                permanent: true,
-                message: format!("cannot build the message: {error}"),
-            })
+        let body = if matches!(self.transport, MailTransport::File(_)) {
+            readable_alternative(&envelope.text, &envelope.html)
+        } else {
+            MultiPart::alternative_plain_html(envelope.text.clone(), envelope.html.clone())
+        };
+        builder.multipart(body).map_err(|error| DeliveryError {
+            permanent: true,
+            message: format!("cannot build the message: {error}"),
+        })
     }
 
     pub async fn deliver(&self, envelope: &Envelope) -> Result<(), DeliveryError> {
@@ -207,6 +207,33 @@ impl Mailer {
             MailTransport::Log => Ok(()),
         }
     }
+}
+
+/// The text and HTML parts as they are (`8bit`), for `.eml` files a person opens in an
+/// editor: quoted-printable, which lettre picks for any line of 76 characters or more, breaks
+/// a link across lines with `=` and writes its `=` as `=3D`, so a link copied from the file
+/// did not work. lettre offers 8-bit only for short lines, so the body is handed over
+/// encoded, after the checks 8-bit needs (RFC 5322: CRLF line ends, lines of at most 998
+/// bytes, no NUL or bare CR); a part that fails them keeps lettre's choice. Nothing carries
+/// these files over SMTP, whose servers may not take 8-bit.
+fn readable_alternative(text: &str, html: &str) -> MultiPart {
+    use lettre::message::header::{ContentTransferEncoding, ContentType};
+    use lettre::message::{Body, SinglePart};
+    let part = |content_type: ContentType, content: &str| {
+        let crlf = content.replace("\r\n", "\n").replace('\n', "\r\n");
+        let fits = crlf
+            .split("\r\n")
+            .all(|line| line.len() <= 998 && !line.contains(['\0', '\r']));
+        let body = if fits {
+            Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::EightBit)
+        } else {
+            Body::new(content.to_owned())
+        };
+        SinglePart::builder().header(content_type).body(body)
+    };
+    MultiPart::alternative()
+        .singlepart(part(ContentType::TEXT_PLAIN, text))
+        .singlepart(part(ContentType::TEXT_HTML, html))
 }
 
 /// The web addresses in a text body, for the log.

@@ -29,7 +29,7 @@ pub use confirm::{
     ConfirmOutcome, TokenError, TokenTarget, WithdrawOutcome, confirm, inspect_token, withdraw,
 };
 pub use lists::{
-    SignatureCounts, SignatureFilter, count_by_state, count_in_state, counted_and_listed,
+    SignatureCounts, SignatureFilter, confirmed_by_state, count_in_state, counted_and_listed,
     find_for_letter, listed_individuals, listed_organizations, purge_unconfirmed,
 };
 pub use sign::{resend, sign};

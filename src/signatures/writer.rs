@@ -35,11 +35,45 @@ struct Job {
     taken: Option<oneshot::Sender<()>>,
 }
 
+/// What the writer thread is asked: a signature to store, or to answer once everything asked
+/// before is committed.
+// Nearly every message is a signature: boxing it would allocate once per signature only to
+// shrink the rare flush (the channel's slots were already a `Job` wide).
+#[allow(clippy::large_enum_variant)]
+enum Message {
+    Sign(Job),
+    Flush(oneshot::Sender<()>),
+}
+
 #[derive(Clone)]
 pub struct SignWriter {
-    sender: mpsc::Sender<Job>,
+    sender: mpsc::Sender<Message>,
     busy: Arc<Busy>,
     timeouts: db::Timeouts,
+    counts: Arc<Counts>,
+}
+
+/// What the writer thread has done, for `/metrics`.
+#[derive(Default)]
+struct Counts {
+    last_batch: AtomicU64,
+    batches: AtomicU64,
+    requests: AtomicU64,
+}
+
+/// The writer's queue and work at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriterStats {
+    /// Sign requests waiting for the writer (not counting the batch it is writing).
+    pub queued: u64,
+    /// The most requests that can wait; past it, signers wait to be queued.
+    pub capacity: u64,
+    /// Requests in the last transaction the writer committed or gave up.
+    pub last_batch: u64,
+    /// Transactions since start.
+    pub batches: u64,
+    /// Requests answered since start.
+    pub requests: u64,
 }
 
 /// When the writer's current database step (checking out a connection, committing a batch)
@@ -93,6 +127,8 @@ impl SignWriter {
             since: AtomicU64::new(0),
         });
         let watched = Arc::clone(&busy);
+        let counts = Arc::new(Counts::default());
+        let written = Arc::clone(&counts);
         std::thread::Builder::new()
             .name("sign-writer".into())
             .spawn(move || {
@@ -102,13 +138,26 @@ impl SignWriter {
                     emails_per_mailbox_per_hour,
                     receiver,
                     &watched,
+                    &written,
                 )
             })?;
         Ok(SignWriter {
             sender,
             busy,
             timeouts,
+            counts,
         })
+    }
+
+    pub fn stats(&self) -> WriterStats {
+        let capacity = self.sender.max_capacity();
+        WriterStats {
+            queued: capacity.saturating_sub(self.sender.capacity()) as u64,
+            capacity: capacity as u64,
+            last_batch: self.counts.last_batch.load(Ordering::Relaxed),
+            batches: self.counts.batches.load(Ordering::Relaxed),
+            requests: self.counts.requests.load(Ordering::Relaxed),
+        }
     }
 
     /// Stores a signature (or queues the right email for a known address) and answers once
@@ -129,12 +178,12 @@ impl SignWriter {
             ))))
         };
         self.sender
-            .send(Job {
+            .send(Message::Sign(Job {
                 letter,
                 input,
                 reply,
                 taken: Some(taken),
-            })
+            }))
             .await
             .map_err(|_| stopped())?;
         // Taken, or dropped untaken because the writer answers with an error.
@@ -155,22 +204,47 @@ impl SignWriter {
             Err(_) => Err(silent(within)),
         }
     }
+
+    /// Waits until every signature asked for before this call is committed (or refused): at a
+    /// stop, after the last request, so that none still queued is lost with the process.
+    pub async fn flush(&self) {
+        let (reply, answer) = oneshot::channel();
+        if self.sender.send(Message::Flush(reply)).await.is_ok() {
+            let _ = answer.await;
+        }
+    }
 }
 
 fn run(
     pool: DbPool,
     policy: SigningPolicy,
     mailbox_limit: i64,
-    mut receiver: mpsc::Receiver<Job>,
+    mut receiver: mpsc::Receiver<Message>,
     busy: &Busy,
+    counts: &Counts,
 ) {
     while let Some(first) = receiver.blocking_recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match receiver.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+        let mut batch = Vec::new();
+        let mut flushed = None;
+        let mut next = Some(first);
+        // A flush ends the batch: it is answered once what came before it is committed.
+        while let Some(message) = next.take() {
+            match message {
+                Message::Sign(job) => batch.push(job),
+                Message::Flush(reply) => {
+                    flushed = Some(reply);
+                    break;
+                }
             }
+            if batch.len() < MAX_BATCH {
+                next = receiver.try_recv().ok();
+            }
+        }
+        if batch.is_empty() {
+            if let Some(reply) = flushed {
+                let _ = reply.send(());
+            }
+            continue;
         }
         busy.begin();
         let results = match pool.get() {
@@ -198,9 +272,18 @@ fn run(
             }
         };
         busy.end();
+        if !batch.is_empty() {
+            let size = batch.len() as u64;
+            counts.last_batch.store(size, Ordering::Relaxed);
+            counts.batches.fetch_add(1, Ordering::Relaxed);
+            counts.requests.fetch_add(size, Ordering::Relaxed);
+        }
         for (job, result) in batch.into_iter().zip(results) {
             // The requester may have gone away; the signature is stored all the same.
             let _ = job.reply.send(result);
+        }
+        if let Some(reply) = flushed {
+            let _ = reply.send(());
         }
     }
 }

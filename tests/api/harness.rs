@@ -44,6 +44,38 @@ pub async fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> b
     }
 }
 
+/// Tests that need something cargo does not install (PostgreSQL, Chromium, the Nu HTML
+/// checker) are marked `#[ignore = "needs ..."]`, so that a plain `cargo test` counts them in
+/// its summary as ignored, never as passed. `cargo test -- --include-ignored` (what
+/// `bash .ci/test` runs) runs them too, and each then fails, naming what is missing, if it
+/// is not there: a test that could not run never reports "ok".
+pub fn needs<T>(part: &str, found: Result<T, String>) -> T {
+    found.unwrap_or_else(|missing| panic!("this test needs {part}, which is not here: {missing}"))
+}
+
+/// Whether this is a CI run (`CI` set, and not to `0` or `false`).
+pub fn under_ci() -> bool {
+    std::env::var("CI")
+        .is_ok_and(|value| !matches!(value.trim(), "" | "0" | "false" | "FALSE" | "False"))
+}
+
+/// Whether libtest was asked to run the ignored tests too (`--include-ignored`) or only them
+/// (`--ignored`).
+pub fn runs_ignored_tests() -> bool {
+    std::env::args().any(|argument| argument == "--include-ignored" || argument == "--ignored")
+}
+
+/// Under CI, fails unless the tests marked ignored run too: CI must never pass with a part of
+/// the suite left out. Elsewhere a plain `cargo test` may leave them out; its summary says
+/// how many.
+pub fn assert_ci_runs_ignored_tests(parts: &str) {
+    assert!(
+        !under_ci() || runs_ignored_tests(),
+        "CI is set but the tests that need {parts} were left out: run `bash .ci/test`, or \
+         `cargo test -- --include-ignored`"
+    );
+}
+
 /// A setting as the configuration file names it (`mail.smtp_url`), as the environment
 /// variable that overrides it (`UNDERSIGNED_MAIL__SMTP_URL`).
 fn variable(key: &str) -> String {
@@ -279,11 +311,21 @@ impl Server {
 
     /// SIGTERM, then waits for the graceful stop; how the process exited.
     pub async fn sigterm(&mut self) -> ExitStatus {
+        self.send_sigterm();
+        self.exited().await
+    }
+
+    /// SIGTERM, without waiting: the server drains (`server.drain_seconds`) and stops.
+    pub fn send_sigterm(&self) {
         let sent = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
             .expect("send SIGTERM");
         assert!(sent.success(), "SIGTERM was not delivered");
+    }
+
+    /// Waits for the process to exit after a signal; how it exited.
+    pub async fn exited(&mut self) -> ExitStatus {
         let deadline = Instant::now() + STOP_WITHIN;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait for the server") {

@@ -40,10 +40,9 @@ macro_rules! on_both_backends {
         mod postgres {
             $(
                 #[actix_web::test]
+                #[ignore = "needs PostgreSQL (UNDERSIGNED_TEST_POSTGRES_URL); `bash .ci/test` runs it"]
                 async fn $name() {
-                    if $crate::helpers::postgres_admin_url().is_none() {
-                        return;
-                    }
+                    $crate::helpers::postgres_url();
                     super::$name($crate::helpers::Backend::Postgres).await;
                 }
             )*
@@ -51,18 +50,23 @@ macro_rules! on_both_backends {
     };
 }
 
-/// The PostgreSQL server for tests, or a loud note that its half of the suite is skipped.
-pub fn postgres_admin_url() -> Option<String> {
-    match std::env::var(POSTGRES_ENV) {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            eprintln!(
-                "\n!!! SKIPPED on PostgreSQL: {POSTGRES_ENV} is not set. Run `bash .ci/run` \
-                 (or start a server and set {POSTGRES_ENV}) to test the PostgreSQL backend. !!!\n"
-            );
-            None
-        }
-    }
+/// The PostgreSQL server for tests; a test that needs it and runs without it fails, naming
+/// what is missing (see `harness::needs`). Mark such a test
+/// `#[ignore = "needs PostgreSQL (UNDERSIGNED_TEST_POSTGRES_URL); `bash .ci/test` runs it"]`,
+/// as `on_both_backends!` does, so that a plain `cargo test` counts it as ignored.
+pub fn postgres_url() -> String {
+    crate::harness::needs(
+        "PostgreSQL",
+        std::env::var(POSTGRES_ENV)
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+            .ok_or_else(|| {
+                format!(
+                    "{POSTGRES_ENV} is not set (`bash .ci/test` starts a throw-away server and \
+                     sets it)"
+                )
+            }),
+    )
 }
 
 pub struct Email {
@@ -150,7 +154,7 @@ pub fn fresh_database_url(backend: Backend, directory: &Path) -> String {
     match backend {
         Backend::Sqlite => format!("sqlite://{}", directory.join("undersigned.db").display()),
         Backend::Postgres => {
-            let admin = postgres_admin_url().expect("postgres url checked by the caller");
+            let admin = postgres_url();
             let name = format!("undersigned_test_{}", uuid_like());
             let mut connection = diesel::PgConnection::establish(&admin)
                 .expect("connect to the test PostgreSQL server");

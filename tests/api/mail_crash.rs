@@ -40,6 +40,8 @@ pub(crate) fn sending(database_url: &str, smtp_url: &str) -> Config {
         .set("mail.concurrency", CONCURRENCY)
         .set("mail.claim_lease_seconds", 2)
         .set("limits.emails_per_minute", 1_000_000)
+        // The stop under test is the mail worker's, not the drain before it.
+        .set("server.drain_seconds", 0)
 }
 
 /// A database with the schema and a backlog of `MESSAGES` confirmation emails.

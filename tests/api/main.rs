@@ -24,7 +24,9 @@ mod confirm_grace;
 mod console_forms;
 mod database_outage;
 mod delivered;
+mod deploy_files;
 mod embed;
+mod first_run;
 mod form_stamps;
 mod html_validity;
 mod instances;
@@ -37,6 +39,7 @@ mod mail_delivery;
 mod mail_outbox;
 mod mail_pool;
 mod nul_bytes;
+mod observability;
 mod operations;
 mod operations_ready;
 mod organizations;
@@ -44,6 +47,7 @@ mod partners;
 mod privacy;
 mod proxies;
 mod reliability;
+mod rolling_restart;
 mod schema_versions;
 mod shared_limits;
 mod sharing;
@@ -62,6 +66,44 @@ mod update_numbers;
 mod updates;
 mod upgrades;
 mod withdrawal_privacy;
+
+/// CI runs the whole suite: the tests marked ignored because they need PostgreSQL, the Nu
+/// HTML checker or the previous release run there too (`bash .ci/test` passes
+/// `--include-ignored`).
+#[test]
+fn under_ci_the_tests_that_need_postgres_or_the_nu_checker_run() {
+    harness::assert_ci_runs_ignored_tests(
+        "PostgreSQL, the Nu HTML checker or the previous release",
+    );
+}
+
+/// Everything the ignored tests need, checked at once, so that a run missing several parts
+/// says so in one line before the tests that need them fail one by one.
+#[test]
+#[ignore = "needs PostgreSQL, Java and the vnu-jar Nu HTML checker, the previous release's binary; `bash .ci/test` runs it"]
+fn the_parts_the_ignored_tests_need_are_installed() {
+    let mut missing = Vec::new();
+    if !std::env::var(helpers::POSTGRES_ENV).is_ok_and(|url| !url.trim().is_empty()) {
+        missing.push(format!("PostgreSQL ({} is not set)", helpers::POSTGRES_ENV));
+    }
+    if let Err(what) = html_validity::vnu_jar() {
+        missing.push(format!("the Nu HTML checker ({what})"));
+    }
+    if !std::env::var_os(upgrades::PREVIOUS_ENV)
+        .is_some_and(|path| std::path::Path::new(&path).is_file())
+    {
+        missing.push(format!(
+            "the previous release's binary ({} does not name it; `bash .ci/previous-release.sh` \
+             builds it)",
+            upgrades::PREVIOUS_ENV
+        ));
+    }
+    assert!(
+        missing.is_empty(),
+        "missing: {}. `bash .ci/run` installs them and `bash .ci/test` starts PostgreSQL",
+        missing.join("; ")
+    );
+}
 
 /// Operators script against the binary; it names itself, its version and the commit it was
 /// built from (the checkout's HEAD, or "unknown" where there is no git).
