@@ -67,10 +67,10 @@ struct ConnectionState {
 /// The version this binary was built as.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The commit this binary was built from, or "unknown". The one place `build_info` (and the
-/// start-up line) take it from, so that when the build records its commit only this changes.
+/// The commit this binary was built from, or "unknown" (`config::COMMIT`, from build.rs). The
+/// one place `build_info` (and the start-up line) take it from.
 pub fn commit() -> &'static str {
-    "unknown"
+    crate::config::COMMIT
 }
 
 /// Most outbox rows one scrape counts in a state: past this an operator needs to know only

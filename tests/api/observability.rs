@@ -45,14 +45,14 @@ async fn metrics_show_the_build_the_pool_the_sign_queue_and_the_process(backend:
     assert_eq!(metrics.status, StatusCode::OK);
     let body = &metrics.body;
 
-    // Which build answers: the version, and a commit label for the build to fill.
+    // Which build answers: the version and the commit it was built from.
     let build = body
         .lines()
         .find(|line| line.starts_with("undersigned_build_info{"))
         .unwrap_or_else(|| panic!("no build_info in:\n{body}"));
     assert!(
         build.contains(&format!("version=\"{}\"", env!("CARGO_PKG_VERSION")))
-            && build.contains("commit=\"")
+            && build.contains(&format!("commit=\"{}\"", undersigned::config::COMMIT))
             && build.ends_with(" 1"),
         "{build}"
     );
