@@ -41,17 +41,23 @@ fn mail_sink() -> (SmtpSink, String) {
 
 /// The test's view of a running instance, for signing through it and reading its database.
 fn app_at(server: &Server, database_url: &str, directory: &Path) -> TestApp {
-    TestApp {
-        address: server.address(),
-        client: awc::Client::builder()
-            .disable_redirects()
-            .timeout(Duration::from_secs(60))
-            .finish(),
-        pool: undersigned::db::connect(database_url, 2).expect("open the database"),
-        database_url: database_url.to_owned(),
-        mail_dir: directory.join("mail"),
-        directory: tempfile::tempdir().expect("temporary directory"),
-    }
+    let scratch = tempfile::tempdir().expect("temporary directory");
+    TestApp::driving(
+        server.address(),
+        database_url,
+        directory.join("mail"),
+        scratch,
+    )
+}
+
+/// The binary on `database_url`, sending through `smtp_url` with quick retries and no limits.
+fn mailing(database_url: &str, smtp_url: &str) -> Config {
+    Config::new(database_url)
+        .smtp(smtp_url)
+        .unlimited()
+        .set("server.secret", "backup-secret")
+        .set("mail.retry_base_seconds", 1)
+        .set("mail.concurrency", MAIL_CONCURRENCY)
 }
 
 fn signer(number: usize) -> String {
@@ -235,14 +241,7 @@ async fn a_restored_backup_sends_no_email_twice(backend: Backend) {
     let directory = tempfile::tempdir().expect("temporary directory");
     let database_url = fresh_database_url(backend, directory.path());
     let (sink, smtp_url) = mail_sink();
-    let sending = |smtp_url: &str| {
-        Config::new(&database_url)
-            .smtp(smtp_url)
-            .unlimited()
-            .set("server.secret", "backup-secret")
-            .set("mail.retry_base_seconds", 1)
-            .set("mail.concurrency", MAIL_CONCURRENCY)
-    };
+    let sending = |smtp_url: &str| mailing(&database_url, smtp_url);
 
     // Ten signers, their confirmations delivered before the backup.
     let mut server = sending(&smtp_url).start().await;
@@ -346,14 +345,7 @@ async fn mail_held_by_hand_and_an_update_being_queued_wait_until_released(backen
     let database_url = fresh_database_url(backend, directory.path());
     let (sink, smtp_url) = mail_sink();
     let unreachable = format!("smtp://127.0.0.1:{}", free_port());
-    let binary = |smtp_url: &str| {
-        Config::new(&database_url)
-            .smtp(smtp_url)
-            .unlimited()
-            .set("server.secret", "backup-secret")
-            .set("mail.retry_base_seconds", 1)
-            .set("mail.concurrency", MAIL_CONCURRENCY)
-    };
+    let binary = |smtp_url: &str| mailing(&database_url, smtp_url);
     // Five confirmations waiting, as in a copy restored by other means than `backup`.
     let mut server = binary(&unreachable).start().await;
     let app = app_at(&server, &database_url, directory.path());

@@ -40,17 +40,8 @@ fn service(database_url: &str, directory: &std::path::Path) -> Config {
 
 /// The running binary, driven with the usual helpers; `pool` reaches the database directly.
 fn driving(server: &Server, database_url: &str, directory: tempfile::TempDir) -> TestApp {
-    TestApp {
-        address: server.address(),
-        client: awc::Client::builder()
-            .disable_redirects()
-            .timeout(Duration::from_secs(60))
-            .finish(),
-        pool: undersigned::db::connect(database_url, 2).expect("open the database directly"),
-        database_url: database_url.to_owned(),
-        mail_dir: directory.path().join("mail"),
-        directory,
-    }
+    let mail_dir = directory.path().join("mail");
+    TestApp::driving(server.address(), database_url, mail_dir, directory)
 }
 
 async fn get_in(app: &TestApp, path: &str, language: &str) -> Response {

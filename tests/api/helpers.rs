@@ -244,6 +244,27 @@ pub fn letter_document(slug: &str, status: &str, extra_front_matter: &str) -> St
 }
 
 impl TestApp {
+    /// The usual helpers for an application that runs in its own process (the real binary,
+    /// started through the harness) at `address`; `pool` reaches its database directly.
+    pub fn driving(
+        address: String,
+        database_url: &str,
+        mail_dir: PathBuf,
+        directory: tempfile::TempDir,
+    ) -> TestApp {
+        TestApp {
+            address,
+            client: awc::Client::builder()
+                .disable_redirects()
+                .timeout(Duration::from_secs(60))
+                .finish(),
+            pool: undersigned::db::connect(database_url, 2).expect("open the database directly"),
+            database_url: database_url.to_owned(),
+            mail_dir,
+            directory,
+        }
+    }
+
     /// The binary on this app's database, as an operator runs it.
     pub fn binary(&self) -> Config {
         Config::new(&self.database_url)

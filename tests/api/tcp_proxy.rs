@@ -67,9 +67,7 @@ impl TcpProxy {
     /// them at once.
     pub fn set(&self, mode: Mode) {
         let before = self.mode();
-        if let Ok(mut current) = self.shared.mode.lock() {
-            *current = mode;
-        }
+        *self.shared.mode.lock().expect("the proxy's mode") = mode;
         let was_out = matches!(before, Mode::Silent | Mode::Closed);
         let is_out = matches!(mode, Mode::Silent | Mode::Closed);
         if mode == Mode::Closed || (was_out && !is_out) {
@@ -80,9 +78,7 @@ impl TcpProxy {
     /// Ends a silence as a hung server that wakes up does: what was held goes through, and
     /// the connections of before carry on.
     pub fn resume(&self) {
-        if let Ok(mut current) = self.shared.mode.lock() {
-            *current = Mode::Pass;
-        }
+        *self.shared.mode.lock().expect("the proxy's mode") = Mode::Pass;
     }
 
     fn cut(&self) {
@@ -103,7 +99,8 @@ impl Drop for TcpProxy {
 }
 
 fn mode(shared: &Shared) -> Mode {
-    shared.mode.lock().map(|mode| *mode).unwrap_or(Mode::Pass)
+    // A poisoned lock means a proxy thread panicked: the test fails rather than pass traffic.
+    *shared.mode.lock().expect("the proxy's mode")
 }
 
 fn accept(
@@ -216,4 +213,157 @@ fn pump(mut from: TcpStream, mut to: TcpStream, shared: &Shared) {
     }
     let _ = to.shutdown(Shutdown::Both);
     let _ = from.shutdown(Shutdown::Both);
+}
+
+/// The proxy is what the outage tests stand on: if a mode did not do what it says, they would
+/// test a different outage (or none). Each mode is checked here against an echo server.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    /// A server that sends back every byte it reads, on a free loopback port.
+    fn echo_server() -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the echo server");
+        let address = listener.local_addr().expect("echo address");
+        std::thread::spawn(move || {
+            for connection in listener.incoming().flatten() {
+                std::thread::spawn(move || {
+                    let Ok(mut reader) = connection.try_clone() else {
+                        return;
+                    };
+                    let mut writer = connection;
+                    let _ = std::io::copy(&mut reader, &mut writer);
+                });
+            }
+        });
+        address
+    }
+
+    fn client(proxy: &TcpProxy) -> TcpStream {
+        let stream = TcpStream::connect(("127.0.0.1", proxy.port())).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(400)))
+            .expect("read timeout");
+        stream
+    }
+
+    /// What comes back within the read timeout: the bytes, or None when nothing came.
+    fn answer(stream: &mut TcpStream, message: &[u8]) -> Option<Vec<u8>> {
+        stream.write_all(message).expect("send");
+        read_back(stream, message.len())
+    }
+
+    fn read_back(stream: &mut TcpStream, length: usize) -> Option<Vec<u8>> {
+        let mut buffer = vec![0_u8; length];
+        let mut read = 0;
+        while read < length {
+            match stream.read(&mut buffer[read..]) {
+                Ok(0) | Err(_) => return None,
+                Ok(more) => read += more,
+            }
+        }
+        Some(buffer)
+    }
+
+    #[test]
+    fn passing_forwards_both_ways() {
+        let proxy = TcpProxy::start(echo_server());
+        let mut stream = client(&proxy);
+        assert_eq!(answer(&mut stream, b"ping").as_deref(), Some(&b"ping"[..]));
+    }
+
+    #[test]
+    fn silence_holds_new_and_open_connections_and_waking_up_delivers_what_was_held() {
+        let proxy = TcpProxy::start(echo_server());
+        let mut open = client(&proxy);
+        assert_eq!(
+            answer(&mut open, b"before").as_deref(),
+            Some(&b"before"[..])
+        );
+        proxy.set(Mode::Silent);
+        assert_eq!(
+            answer(&mut open, b"held"),
+            None,
+            "an open connection is answered"
+        );
+        let mut new = client(&proxy);
+        assert_eq!(
+            answer(&mut new, b"new"),
+            None,
+            "a new connection is answered"
+        );
+        proxy.resume();
+        assert_eq!(read_back(&mut open, 4).as_deref(), Some(&b"held"[..]));
+        assert_eq!(read_back(&mut new, 3).as_deref(), Some(&b"new"[..]));
+    }
+
+    #[test]
+    fn silence_ended_by_a_restart_cuts_the_old_connections_and_serves_new_ones() {
+        let proxy = TcpProxy::start(echo_server());
+        let mut open = client(&proxy);
+        assert!(answer(&mut open, b"before").is_some());
+        proxy.set(Mode::Silent);
+        proxy.set(Mode::Pass);
+        assert_eq!(
+            answer(&mut open, b"after"),
+            None,
+            "a cut connection still answers"
+        );
+        let mut new = client(&proxy);
+        assert_eq!(answer(&mut new, b"after").as_deref(), Some(&b"after"[..]));
+    }
+
+    #[test]
+    fn a_closed_port_refuses_connections_until_it_opens_again() {
+        let proxy = TcpProxy::start(echo_server());
+        let mut open = client(&proxy);
+        assert!(answer(&mut open, b"before").is_some());
+        proxy.set(Mode::Closed);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while TcpStream::connect(("127.0.0.1", proxy.port())).is_ok() {
+            assert!(Instant::now() < deadline, "the closed port still accepts");
+            std::thread::sleep(TICK);
+        }
+        assert_eq!(
+            answer(&mut open, b"x"),
+            None,
+            "an open connection survived closing"
+        );
+        proxy.set(Mode::Pass);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut reopened = loop {
+            if let Ok(stream) = TcpStream::connect(("127.0.0.1", proxy.port())) {
+                break stream;
+            }
+            assert!(Instant::now() < deadline, "the port never opened again");
+            std::thread::sleep(TICK);
+        };
+        reopened
+            .set_read_timeout(Some(Duration::from_millis(400)))
+            .expect("read timeout");
+        assert_eq!(
+            answer(&mut reopened, b"back").as_deref(),
+            Some(&b"back"[..])
+        );
+    }
+
+    #[test]
+    fn slow_delays_every_piece() {
+        let proxy = TcpProxy::start(echo_server());
+        let mut stream = client(&proxy);
+        assert!(answer(&mut stream, b"warm").is_some());
+        proxy.set(Mode::Slow(Duration::from_millis(150)));
+        stream
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .expect("read timeout");
+        let started = Instant::now();
+        assert_eq!(answer(&mut stream, b"slow").as_deref(), Some(&b"slow"[..]));
+        // One delay on the way there and one on the way back.
+        assert!(
+            started.elapsed() >= Duration::from_millis(300),
+            "{:?}",
+            started.elapsed()
+        );
+    }
 }
