@@ -64,15 +64,6 @@ struct ConnectionState {
     state: &'static str,
 }
 
-/// The version this binary was built as.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// The commit this binary was built from, or "unknown" (`config::COMMIT`, from build.rs). The
-/// one place `build_info` (and the start-up line) take it from.
-pub fn commit() -> &'static str {
-    crate::config::COMMIT
-}
-
 /// Most outbox rows one scrape counts in a state: past this an operator needs to know only
 /// that the backlog is large (and how old it is), and the count stays cheap however large.
 pub const OUTBOX_COUNT_LIMIT: i64 = 10_000;
@@ -243,8 +234,8 @@ impl Metrics {
         let build = Family::<BuildLabels, Gauge>::default();
         build
             .get_or_create(&BuildLabels {
-                version: VERSION,
-                commit: commit(),
+                version: crate::config::VERSION,
+                commit: crate::config::COMMIT,
             })
             .set(1);
         registry.register(

@@ -166,8 +166,8 @@ impl Application {
         tracing::info!(
             port,
             public_url = %settings.server.public_url,
-            version = crate::metrics::VERSION,
-            commit = crate::metrics::commit(),
+            version = crate::config::VERSION,
+            commit = crate::config::COMMIT,
             schema = %db::versions::expected_version(),
             instance = crate::telemetry::instance(),
             "undersigned is listening"
@@ -445,8 +445,19 @@ fn hold_mail_after_restore(connection: &mut db::DbConnection) -> anyhow::Result<
         if !db::backup::restored_from_dump(connection)? {
             return Ok::<_, diesel::result::Error>(0);
         }
-        crate::updates::queue::pause_queueing(connection)?;
-        crate::mail::held::hold_unsent(connection, crate::mail::held::RESTORED_FROM_DUMP)
+        let updates = crate::updates::queue::pause_queueing(connection)?;
+        let held =
+            crate::mail::held::hold_unsent(connection, crate::mail::held::RESTORED_FROM_DUMP)?;
+        // Recorded as `outbox hold` by hand is: the operator's release or discard follows it.
+        crate::staff::audit::record(
+            connection,
+            &crate::staff::Actor::service(),
+            "outbox.hold",
+            None,
+            None,
+            &format!("restored from a dump: {held} email(s), {updates} update(s) being queued"),
+        )?;
+        Ok(held)
     })
     .context("checking whether the database was restored from a dump")?;
     if held > 0 {

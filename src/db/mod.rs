@@ -365,17 +365,6 @@ fn try_advisory_lock(connection: &mut diesel::PgConnection) -> Result<bool, DbEr
     Ok(answer.locked)
 }
 
-/// Whether every migration this binary embeds has been applied: an instance started before
-/// another finished migrating (or a binary newer than the schema) must not take traffic.
-pub fn migrations_complete(connection: &mut DbConnection) -> Result<bool, DbError> {
-    let pending = match connection {
-        DbConnection::Sqlite(sqlite) => sqlite.has_pending_migration(SQLITE_MIGRATIONS),
-        DbConnection::Postgresql(postgres) => postgres.has_pending_migration(POSTGRES_MIGRATIONS),
-    }
-    .map_err(|error| DbError::Migration(error.to_string()))?;
-    Ok(!pending)
-}
-
 /// Runs `work` in a transaction that takes the write lock up front on SQLite (`BEGIN
 /// IMMEDIATE`): a deferred transaction that reads and then writes can fail with SQLITE_BUSY
 /// whatever the busy timeout.

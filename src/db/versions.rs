@@ -26,13 +26,6 @@ pub enum SchemaState {
     TooNew { needs: String },
 }
 
-impl SchemaState {
-    /// Whether an instance may serve and send mail on this schema.
-    pub fn is_current(&self) -> bool {
-        matches!(self, SchemaState::Current)
-    }
-}
-
 impl std::fmt::Display for SchemaState {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -90,9 +90,12 @@ fn stopping(api: bool) -> HttpResponse {
         .insert_header((RETRY_AFTER, "1"))
         .insert_header((CACHE_CONTROL, "no-store"));
     if api {
+        // In the reader's language, as the page says it (and as errors.rs answers an outage).
+        let tr = crate::i18n::catalog::Tr::current();
         return response.json(serde_json::json!({
             "error": "unavailable",
-            "message": "This server is restarting; send the request again in a few seconds.",
+            "message": tr.t("restarting"),
+            "retry_after": 1,
         }));
     }
     let page = super::views::MessagePage {

@@ -503,7 +503,11 @@ pub fn mark_failed(
     let now = db::now();
     let error: String = error.chars().take(1000).collect();
     db::write_transaction(connection, |connection| {
-        let target = outbox::table.filter(outbox::id.eq(id));
+        // Only while this worker still holds it: a row held since it was claimed (`outbox
+        // hold` on a live service) stays held, as the other outcomes leave it.
+        let target = outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::state.eq(OutboxState::Sending));
         match action {
             FailureAction::RetryAt(at) => diesel::update(target)
                 .set((

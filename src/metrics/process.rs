@@ -95,8 +95,9 @@ impl ProcessMetrics {
             return;
         };
         if let Ok(stat) = process.stat() {
-            self.resident_memory.set(signed(stat.rss_bytes().get()));
-            self.virtual_memory.set(signed(stat.vsize));
+            self.resident_memory
+                .set(super::clamp(stat.rss_bytes().get()));
+            self.virtual_memory.set(super::clamp(stat.vsize));
             let ticks = procfs::ticks_per_second().max(1) as f64;
             let cpu = (stat.utime + stat.stime) as f64 / ticks;
             self.cpu_seconds
@@ -109,19 +110,15 @@ impl ProcessMetrics {
             }
         }
         if let Ok(count) = process.fd_count() {
-            self.open_fds.set(signed(count as u64));
+            self.open_fds.set(super::clamp(count as u64));
         }
         if let Ok(limits) = process.limits()
             && let procfs::process::LimitValue::Value(max) = limits.max_open_files.soft_limit
         {
-            self.max_fds.set(signed(max));
+            self.max_fds.set(super::clamp(max));
         }
     }
 
     #[cfg(not(target_os = "linux"))]
     pub fn update(&self) {}
-}
-
-fn signed(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
 }

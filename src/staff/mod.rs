@@ -100,6 +100,18 @@ impl Actor {
     /// shell access to the server, not a staff account.
     pub const COMMAND_LINE: &'static str = "command line";
 
+    /// What the audit log names for what the service decides by itself at start-up (holding
+    /// the mail of a database restored from a dump).
+    pub const SERVICE: &'static str = "the service, at start-up";
+
+    /// The service itself, acting on no one's request.
+    pub fn service() -> Actor {
+        Actor {
+            staff_id: None,
+            email: Self::SERVICE.to_owned(),
+        }
+    }
+
     /// The operator at the command line.
     pub fn command_line() -> Actor {
         Actor {

@@ -208,7 +208,14 @@ pub fn queue_batch(
             updates::table
                 .filter(updates::id.eq(update_id))
                 .filter(updates::state.eq(UpdateState::Sending))
-                .filter(updates::queue_cursor.eq(&cursor)),
+                .filter(updates::queue_cursor.eq(&cursor))
+                // Paused with the held mail (`pause_queueing`): a queuer still running on
+                // a live service stops here instead of taking the update back.
+                .filter(
+                    updates::queue_locked_until
+                        .is_null()
+                        .or(updates::queue_locked_until.ne(paused_until())),
+                ),
         )
         .set((
             updates::queue_cursor.eq(&upper),

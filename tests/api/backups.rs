@@ -25,6 +25,7 @@ on_both_backends!(
     a_backup_taken_while_signing_restores_every_acknowledged_signature,
     a_restored_backup_sends_no_email_twice,
     mail_held_by_hand_and_an_update_being_queued_wait_until_released,
+    mail_held_while_a_worker_is_sending_it_stays_held_when_the_send_fails,
 );
 
 const SLUG: &str = "backed-up";
@@ -446,4 +447,48 @@ async fn mail_held_by_hand_and_an_update_being_queued_wait_until_released(backen
             "{action}: {actions:?}"
         );
     }
+}
+
+/// `outbox hold` on a live service races the mail worker: a message it holds may be in a
+/// worker's hands, its SMTP conversation under way. When that send fails (here: a mail server
+/// that accepts and hangs up after a while), the worker's retry must not put it back to wait.
+async fn mail_held_while_a_worker_is_sending_it_stays_held_when_the_send_fails(backend: Backend) {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database_url = fresh_database_url(backend, directory.path());
+    let stalling = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the mail server");
+    let smtp_url = format!(
+        "smtp://{}",
+        stalling.local_addr().expect("the mail server's address")
+    );
+    std::thread::spawn(move || {
+        for connection in stalling.incoming().flatten() {
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_secs(2));
+                drop(connection);
+            });
+        }
+    });
+    let mut server = mailing(&database_url, &smtp_url).start().await;
+    let app = app_at(&server, &database_url, directory.path());
+    app.create_letter(SLUG, "open", "");
+    for number in 0..3 {
+        sign(&app, number).await;
+    }
+    wait_until(
+        "a worker sending the confirmations",
+        Duration::from_secs(30),
+        || outbox_states(&database_url).contains_key(&OutboxState::Sending),
+    )
+    .await;
+    let held = mailing(&database_url, &smtp_url).cli_ok(&["outbox", "hold"]);
+    assert!(held.contains("3 email(s) held"), "{held}");
+    // The sends under way fail within 2 s; the worker would retry after 1 s.
+    actix_web::rt::time::sleep(Duration::from_secs(5)).await;
+    let states = outbox_states(&database_url);
+    assert_eq!(
+        states,
+        HashMap::from([(OutboxState::Held, 3)]),
+        "held mail went back to the worker"
+    );
+    server.sigterm().await;
 }

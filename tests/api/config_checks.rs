@@ -260,6 +260,10 @@ fn check_config_shows_the_effective_configuration_with_secrets_masked() {
         .args(["--config", &config, "check-config"])
         .env("UNDERSIGNED_SERVER__METRICS_TOKEN", "metrics-secret-3")
         .env(
+            "UNDERSIGNED_SERVER__SECRET",
+            "server-secret-4-0123456789abcdef0123456789abcdef",
+        )
+        .env(
             "UNDERSIGNED_SERVER__PUBLIC_URL",
             "https://letters.example.org",
         )
@@ -270,7 +274,12 @@ fn check_config_shows_the_effective_configuration_with_secrets_masked() {
         "{printed}{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    for secret in ["db-secret-1", "smtp-secret-2", "metrics-secret-3"] {
+    for secret in [
+        "db-secret-1",
+        "smtp-secret-2",
+        "metrics-secret-3",
+        "server-secret-4",
+    ] {
         assert!(!printed.contains(secret), "{secret} shown:\n{printed}");
     }
     let shown: toml::Value = toml::from_str(&printed).expect("the configuration as TOML");
@@ -284,6 +293,7 @@ fn check_config_shows_the_effective_configuration_with_secrets_masked() {
         Some("smtps://mailer:********@smtp.example.org")
     );
     assert_eq!(value("server", "metrics_token").as_str(), Some("********"));
+    assert_eq!(value("server", "secret").as_str(), Some("********"));
     assert_eq!(
         value("server", "public_url").as_str(),
         Some("https://letters.example.org")

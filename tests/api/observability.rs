@@ -190,6 +190,11 @@ async fn outbox_counts_stop_at_their_bound(backend: Backend) {
     assert_eq!((counted(1).waiting, counted(1).failed), (1, 1));
     assert_eq!((counted(100).waiting, counted(100).failed), (2, 3));
 
+    // The older waiting email was queued an hour ago: the gauge says at least that.
+    diesel::update(outbox::table.filter(outbox::id.eq(&ids[3])))
+        .set(outbox::created_at.eq(undersigned::db::now() - chrono::Duration::hours(1)))
+        .execute(&mut *app.connection() as &mut DbConnection)
+        .expect("queue the older one an hour ago");
     let metrics = app.metrics().await.body;
     assert_eq!(
         value(&metrics, "undersigned_outbox_messages{status=\"failed\"}"),
@@ -199,7 +204,8 @@ async fn outbox_counts_stop_at_their_bound(backend: Backend) {
         value(&metrics, "undersigned_outbox_messages{status=\"waiting\"}"),
         2.0
     );
-    assert!(value(&metrics, "undersigned_outbox_oldest_waiting_seconds") >= 0.0);
+    let oldest = value(&metrics, "undersigned_outbox_oldest_waiting_seconds");
+    assert!(oldest >= 3600.0, "oldest waiting: {oldest} s");
 }
 
 /// The JSON request lines a binary wrote to `log`, once one for `route` has appeared.
