@@ -66,7 +66,102 @@ impl LanguageTag {
     pub fn identifier(&self) -> &LanguageIdentifier {
         &self.id
     }
+
+    /// A tag a letter may be kept in: one that has an address (`/{lang}/letters/...`). The
+    /// language subtag must be two or three letters (ISO 639; the five-to-eight-letter
+    /// registered subtags are never used for letters), and not a first path segment the
+    /// service already uses for itself (`/api/`).
+    pub fn is_routable(&self) -> bool {
+        let language = self.id.language.as_str();
+        (2..=3).contains(&language.len()) && !RESERVED_SEGMENTS.contains(&language)
+    }
+
+    /// [`LanguageTag::parse`], for a tag a letter, a translation, a member or an update is
+    /// kept in: `None` unless it [`is_routable`](LanguageTag::is_routable).
+    pub fn parse_routable(text: &str) -> Option<Self> {
+        Self::parse(text).filter(Self::is_routable)
+    }
+
+    /// The language's name in itself (`עברית` for `he`), for pickers and switchers; the tag
+    /// itself for a language not in [`KNOWN`].
+    pub fn own_name(&self) -> String {
+        KNOWN
+            .iter()
+            .find(|(code, _)| *code == self.text)
+            .or_else(|| {
+                KNOWN
+                    .iter()
+                    .find(|(code, _)| *code == self.id.language.as_str())
+            })
+            .map_or_else(|| self.text.clone(), |(_, name)| (*name).to_owned())
+    }
+
+    /// The languages staff pick from in the console, as tags, in [`KNOWN`] order.
+    pub fn known() -> &'static [LanguageTag] {
+        static TAGS: std::sync::OnceLock<Vec<LanguageTag>> = std::sync::OnceLock::new();
+        TAGS.get_or_init(|| {
+            KNOWN
+                .iter()
+                .filter_map(|(code, _)| LanguageTag::parse(code))
+                .collect()
+        })
+    }
+
+    /// A language picked in the console: one of [`KNOWN`] and nothing else, so a free-text
+    /// "Hebrew" can never become a tag no address reaches.
+    pub fn parse_known(text: &str) -> Option<Self> {
+        let tag = Self::parse(text)?;
+        Self::known().contains(&tag).then_some(tag)
+    }
 }
+
+/// First path segments that are the service's own and so can never name a language.
+const RESERVED_SEGMENTS: [&str; 1] = ["api"];
+
+/// The languages the console offers for letters, translations, members and updates, with
+/// each one's name in itself. A letter imported in another routable tag still works; this is
+/// only what staff choose from.
+pub const KNOWN: &[(&str, &str)] = &[
+    ("en", "English"),
+    ("he", "עברית"),
+    ("ar", "العربية"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("de", "Deutsch"),
+    ("it", "Italiano"),
+    ("pt", "Português"),
+    ("pt-BR", "Português (Brasil)"),
+    ("nl", "Nederlands"),
+    ("ca", "Català"),
+    ("eu", "Euskara"),
+    ("ga", "Gaeilge"),
+    ("cy", "Cymraeg"),
+    ("da", "Dansk"),
+    ("sv", "Svenska"),
+    ("nb", "Norsk bokmål"),
+    ("fi", "Suomi"),
+    ("pl", "Polski"),
+    ("cs", "Čeština"),
+    ("sk", "Slovenčina"),
+    ("hu", "Magyar"),
+    ("ro", "Română"),
+    ("el", "Ελληνικά"),
+    ("tr", "Türkçe"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("fa", "فارسی"),
+    ("ur", "اردو"),
+    ("ku", "Kurdî"),
+    ("yi", "ייִדיש"),
+    ("am", "አማርኛ"),
+    ("sw", "Kiswahili"),
+    ("hi", "हिन्दी"),
+    ("bn", "বাংলা"),
+    ("id", "Bahasa Indonesia"),
+    ("zh", "中文"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
+];
 
 impl std::fmt::Display for LanguageTag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -149,5 +244,25 @@ mod tests {
             .get_result::<LanguageTag>(&mut connection)
             .expect_err("a stored text that is no language is an error");
         assert!(refused.to_string().contains("und"), "{refused}");
+    }
+
+    #[test]
+    fn only_tags_with_an_address_are_routable() {
+        for good in ["he", "he-IL", "pt-BR", "sr-Latn", "yue"] {
+            assert!(LanguageTag::parse_routable(good).is_some(), "{good}");
+        }
+        for bad in ["abcde", "api", "hebrew", "Hebrew"] {
+            assert!(LanguageTag::parse_routable(bad).is_none(), "{bad}");
+        }
+        assert!(LanguageTag::parse_known("hebrew").is_none());
+        assert_eq!(
+            LanguageTag::parse_known("he").map(|tag| tag.own_name()),
+            Some("עברית".to_owned())
+        );
+        assert_eq!(
+            LanguageTag::parse("he-IL").map(|tag| tag.own_name()),
+            Some("עברית".to_owned())
+        );
+        assert_eq!(LanguageTag::known().len(), super::KNOWN.len());
     }
 }
