@@ -277,13 +277,17 @@ fn mark_duplicate(
     }
     links::retire(connection, &signature.id, Some(TokenPurpose::Verify), now)?;
     let organization = signature.organization.as_deref().unwrap_or(&signature.name);
+    // In the language of the text signed, naming the letter in it.
+    let lang = signature.lang.as_deref();
+    let signed = super::emails::letter_in(connection, &letter.id, lang)?
+        .unwrap_or_else(|| letter.clone());
     let content = super::emails::OrganizationDuplicate {
-        letter: super::emails::LetterFacts::of(letter),
+        letter: super::emails::LetterFacts::of(&signed),
         organization,
         name: &signature.name,
-        letter_url: &policy.letter_url(&letter.slug),
+        letter_url: &policy.letter_url_in(&letter.slug, lang),
     }
-    .render(signature.lang.as_deref())?;
+    .render(lang)?;
     mail::outbox::enqueue(
         connection,
         &OutgoingMail::to(&signature.email, content).about(&signature.id),

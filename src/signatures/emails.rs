@@ -13,6 +13,7 @@ use super::sign::{ConfirmationSigner, StoredConfirmation};
 use crate::db::{DbConnection, DbError};
 use crate::i18n::catalog::{Arg, Tr};
 use crate::letters::Letter;
+use crate::values::language::LanguageTag;
 use crate::mail::outbox::{MailKind, OutboxRecord};
 use crate::mail::render::{Prepared, Renderer};
 
@@ -191,21 +192,16 @@ impl ConfirmationRenderer {
         let Some(letter_id) = params.letter_id(signer) else {
             return Ok(Prepared::Skip("skipped: the signature is gone".into()));
         };
-        // The letter as the signer's language has it (title, addressee), when it is
-        // translated into that language; else the original. Loaded once per (letter,
-        // language) per batch.
-        let lang = params.lang();
+        // The letter as the text the signer signed has it (title, addressee), else as the
+        // email's language has it (a confirmation queued before signatures kept their
+        // text's language), else the original. Loaded once per (letter, language) per batch.
+        let text_lang = signer
+            .and_then(|signer| signer.lang.as_ref())
+            .map(LanguageTag::as_str);
+        let lang = text_lang.as_deref().or(params.lang());
         let key = format!("{letter_id}/{}", lang.unwrap_or(""));
         if !letters.contains_key(&key) {
-            let found = match crate::letters::find_by_id(connection, letter_id)? {
-                Some(letter) => match lang.filter(|lang| letter.lang != *lang) {
-                    Some(lang) => crate::letters::translations::find(connection, &letter.id, lang)?
-                        .map(|translation| translation.applied_to(&letter))
-                        .or(Some(letter)),
-                    None => Some(letter),
-                },
-                None => None,
-            };
+            let found = letter_in(connection, letter_id, lang)?;
             letters.insert(key.clone(), found);
         }
         let Some(Some(letter)) = letters.get(&key) else {
@@ -216,6 +212,26 @@ impl ConfirmationRenderer {
             None => Prepared::Skip("skipped: the signature is gone".into()),
         })
     }
+}
+
+/// The letter `letter_id` as a reader of `lang` sees it (title, addressee, text), when it is
+/// translated into that language; else the original. What an email about a signature names.
+pub fn letter_in(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    lang: Option<&str>,
+) -> Result<Option<Letter>, diesel::result::Error> {
+    let Some(letter) = crate::letters::find_by_id(connection, letter_id)? else {
+        return Ok(None);
+    };
+    let Some(lang) = lang.filter(|lang| letter.lang != **lang) else {
+        return Ok(Some(letter));
+    };
+    let translation = crate::letters::translations::find(connection, &letter.id, lang)?;
+    Ok(Some(match translation {
+        Some(translation) => translation.applied_to(&letter),
+        None => letter,
+    }))
 }
 
 /// The email, with the letter as it is when the message goes out; `None` when a current
@@ -236,15 +252,19 @@ fn render(
             };
             let verify = links::link_token(&signer.id, &params.verify);
             let withdraw = links::link_token(&signer.id, &params.withdraw);
+            // The email speaks the interface the signer read (else the text's language), and
+            // its links carry that language to the pages they open.
+            let text_lang = signer.lang.as_ref().map(LanguageTag::as_str);
+            let lang = params.lang.as_deref().or(text_lang.as_deref());
             let message = ConfirmSignature {
                 letter: LetterFacts::of(letter),
                 name: &signer.name,
                 organization,
-                verify_url: &links::verify_url(public_base, &verify),
-                withdraw_url: &links::withdraw_url(public_base, &withdraw),
+                verify_url: &links::verify_url(public_base, lang, &verify),
+                withdraw_url: &links::withdraw_url(public_base, lang, &withdraw),
                 expires: String::new(),
             };
-            Some(message.render_expiring(expires_at.naive_utc(), params.lang.as_deref()))
+            Some(message.render_expiring(expires_at.naive_utc(), lang))
         }
         StoredConfirmation::Legacy(legacy) => Some(
             ConfirmSignature {

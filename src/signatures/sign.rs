@@ -200,13 +200,17 @@ fn queue_already_signed(
         &existing.id,
         now + policy.withdraw_token_lifetime,
     )?;
+    // In the language the signer reads now, its links too (the letter in the text they
+    // were shown).
+    let text_lang = letter.lang.as_str();
+    let lang = mail_lang.or(Some(text_lang.as_str()));
     let content = emails::AlreadySigned {
         letter: emails::LetterFacts::of(letter),
         name: &existing.name,
-        letter_url: &policy.letter_url(&letter.slug),
-        withdraw_url: &policy.withdraw_url(&withdraw),
+        letter_url: &policy.letter_url_in(&letter.slug, Some(text_lang.as_str())),
+        withdraw_url: &policy.withdraw_url_in(&withdraw, lang),
     }
-    .render(mail_lang)?;
+    .render(lang)?;
     mail::outbox::enqueue(
         connection,
         &OutgoingMail::to(recipient, content).about(&existing.id),
@@ -218,11 +222,15 @@ fn queue_already_signed(
 /// A fresh confirmation link for each pending signature of this address on the letter (the
 /// old links stop working), or the "already signed" note for a confirmed one. The person sees
 /// the same page whatever the outcome.
+///
+/// `mail_lang` is the interface language of the page asking (the emails speak it); without
+/// one, each signature's own text language.
 pub fn resend(
     connection: &mut DbConnection,
     letter: &Letter,
     email: &EmailAddress,
     policy: &SigningPolicy,
+    mail_lang: Option<&str>,
 ) -> Result<SignOutcome, SignError> {
     let now = db::now();
     if !letter.accepts_signatures_at(now) {
@@ -247,7 +255,7 @@ pub fn resend(
                         connection,
                         &Signer {
                             id: &record.id,
-                            mail_lang: None,
+                            mail_lang,
                         },
                         &record.email,
                         policy,
@@ -256,14 +264,18 @@ pub fn resend(
                     outcome = SignOutcome::ConfirmationResent;
                 }
                 SignatureState::Verified | SignatureState::Approved => {
+                    // The letter in the text this signature was made on.
+                    let text_lang = record.lang.as_ref().map(LanguageTag::as_str);
+                    let signed = emails::letter_in(connection, &letter.id, text_lang.as_deref())?
+                        .unwrap_or_else(|| letter.clone());
                     queue_already_signed(
                         connection,
-                        letter,
+                        &signed,
                         &record,
                         &record.email,
                         policy,
                         now,
-                        None,
+                        mail_lang,
                     )?;
                     outcome = SignOutcome::AlreadySigned;
                 }
@@ -404,6 +416,8 @@ pub struct ConfirmationSigner {
     pub kind: SignatureKind,
     pub name: String,
     pub organization: Option<String>,
+    /// The language of the text signed: the email names the letter in it.
+    pub lang: Option<LanguageTag>,
 }
 
 impl StoredConfirmation {
