@@ -225,3 +225,7 @@ delivered-read-more = المزيد عن تسليم الرسالة
 # The defaults of [site] tagline and footer, shown when the operator kept them.
 site-default-tagline = رسائل مفتوحة، موقّعة علنًا
 site-default-footer = كل توقيع يُؤكَّد بالبريد الإلكتروني قبل أن يُحتسب. لا تُنشر عناوين البريد الإلكتروني أبدًا.
+
+# The share step's Copy button once the link is copied (static/share.js reads them from the page).
+signer-copied = تم النسخ
+signer-link-copied = تم نسخ الرابط.

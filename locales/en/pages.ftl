@@ -220,3 +220,7 @@ delivered-read-more = Read more about the delivery
 # The defaults of [site] tagline and footer, shown when the operator kept them.
 site-default-tagline = Open letters, signed in public
 site-default-footer = Every signature is confirmed by email before it counts. Email addresses are never published.
+
+# The share step's Copy button once the link is copied (static/share.js reads them from the page).
+signer-copied = Copied
+signer-link-copied = The link is copied.

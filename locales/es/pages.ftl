@@ -193,3 +193,7 @@ delivered-read-more = Más información sobre la entrega
 # The defaults of [site] tagline and footer, shown when the operator kept them.
 site-default-tagline = Cartas abiertas, firmadas en público
 site-default-footer = Cada firma se confirma por correo electrónico antes de contarse. Las direcciones de correo nunca se publican.
+
+# The share step's Copy button once the link is copied (static/share.js reads them from the page).
+signer-copied = Copiado
+signer-link-copied = El enlace está copiado.

@@ -193,3 +193,7 @@ delivered-read-more = En savoir plus sur la remise
 # The defaults of [site] tagline and footer, shown when the operator kept them.
 site-default-tagline = Des lettres ouvertes, signées publiquement
 site-default-footer = Chaque signature est confirmée par e-mail avant d’être comptée. Les adresses e-mail ne sont jamais publiées.
+
+# The share step's Copy button once the link is copied (static/share.js reads them from the page).
+signer-copied = Copié
+signer-link-copied = Le lien est copié.

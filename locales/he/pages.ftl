@@ -194,3 +194,7 @@ delivered-read-more = עוד על מסירת המכתב
 # The defaults of [site] tagline and footer, shown when the operator kept them.
 site-default-tagline = מכתבים פתוחים, בחתימה גלויה
 site-default-footer = כל חתימה מאושרת באימייל לפני שהיא נספרת. כתובות אימייל לעולם אינן מתפרסמות.
+
+# The share step's Copy button once the link is copied (static/share.js reads them from the page).
+signer-copied = הועתק
+signer-link-copied = הקישור הועתק.

@@ -13,6 +13,7 @@ pub mod middleware;
 mod pages;
 mod partners;
 mod share;
+mod signer;
 mod signatories;
 pub mod site;
 mod unsubscribe;

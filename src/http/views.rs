@@ -405,7 +405,10 @@ pub trait SignFormPage {
 #[derive(Template)]
 #[template(path = "signed.html")]
 pub struct CheckEmailPage<'a> {
+    /// The letter in the reader's text.
     pub letter: &'a Letter,
+    /// Its address in that language (`signer::letter_path`).
+    pub path: String,
     /// The share step, while the letter takes signatures.
     pub share: Option<super::share::ShareLinks>,
 }
@@ -413,10 +416,25 @@ pub struct CheckEmailPage<'a> {
 #[derive(Template)]
 #[template(path = "resend.html")]
 pub struct ResendPage<'a> {
+    /// The letter in the reader's text.
     pub letter: &'a Letter,
+    /// Its address in that language (`signer::letter_path`).
+    pub path: String,
     pub email: &'a str,
     pub problem: Option<Message>,
     pub form_time: String,
+}
+
+impl ResendPage<'_> {
+    /// The title in its own language inside the interface's sentence.
+    fn title_markup(&self) -> String {
+        let lang = &self.letter.lang;
+        format!(
+            r#"<strong><bdi lang="{lang}" dir="{}">{}</bdi></strong>"#,
+            lang.dir(),
+            crate::i18n::catalog::escape(&self.letter.title)
+        )
+    }
 }
 
 #[derive(Template)]

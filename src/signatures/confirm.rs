@@ -53,6 +53,9 @@ impl From<SignError> for TokenError {
 pub struct TokenTarget {
     pub letter_id: LetterId,
     pub signature_state: SignatureState,
+    /// The language of the text signed (`None`: the original's): the pages a link opens
+    /// name the letter in it.
+    pub lang: Option<crate::values::language::LanguageTag>,
 }
 
 fn load_token(
@@ -136,6 +139,7 @@ pub fn inspect_token(
             | (TokenPurpose::Withdraw, SignatureState::Withdrawn) => Ok(TokenTarget {
                 letter_id: signature.letter_id,
                 signature_state: state,
+                lang: signature.lang,
             }),
             _ => Err(TokenError::Used { letter_id }),
         };
@@ -146,6 +150,7 @@ pub fn inspect_token(
     Ok(TokenTarget {
         letter_id: signature.letter_id,
         signature_state: state,
+        lang: signature.lang,
     })
 }
 
