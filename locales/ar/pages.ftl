@@ -229,3 +229,5 @@ site-default-footer = كل توقيع يُؤكَّد بالبريد الإلكت
 # The share step's Copy button once the link is copied (static/share.js reads them from the page).
 signer-copied = تم النسخ
 signer-link-copied = تم نسخ الرابط.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (الرسالة غير مترجمة)

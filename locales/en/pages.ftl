@@ -224,3 +224,5 @@ site-default-footer = Every signature is confirmed by email before it counts. Em
 # The share step's Copy button once the link is copied (static/share.js reads them from the page).
 signer-copied = Copied
 signer-link-copied = The link is copied.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (letter not translated)

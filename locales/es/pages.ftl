@@ -197,3 +197,5 @@ site-default-footer = Cada firma se confirma por correo electrónico antes de co
 # The share step's Copy button once the link is copied (static/share.js reads them from the page).
 signer-copied = Copiado
 signer-link-copied = El enlace está copiado.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (carta no traducida)

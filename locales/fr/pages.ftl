@@ -197,3 +197,5 @@ site-default-footer = Chaque signature est confirmée par e-mail avant d’être
 # The share step's Copy button once the link is copied (static/share.js reads them from the page).
 signer-copied = Copié
 signer-link-copied = Le lien est copié.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (lettre non traduite)

@@ -198,3 +198,5 @@ site-default-footer = כל חתימה מאושרת באימייל לפני שה�
 # The share step's Copy button once the link is copied (static/share.js reads them from the page).
 signer-copied = הועתק
 signer-link-copied = הקישור הועתק.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (המכתב לא תורגם)
