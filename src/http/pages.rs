@@ -166,7 +166,7 @@ async fn posted_to_letter<T>(
 /// To "check your email", in the language of the text signed (`/he/letters/x/signed`), so
 /// the page after speaks it whatever the browser says.
 fn check_email_redirect(snapshot: &LetterSnapshot) -> HttpResponse {
-    let path = super::signer::letter_path(snapshot);
+    let path = snapshot.path();
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, format!("{path}/signed")))
         .finish()
@@ -251,7 +251,7 @@ fn resend_form(
         status,
         &ResendPage {
             letter: &snapshot.letter,
-            path: super::signer::letter_path(snapshot),
+            path: snapshot.path(),
             email,
             problem,
             form_time: state.defenses.form_time_token(&snapshot.letter.id),
@@ -265,7 +265,7 @@ pub async fn resend_page(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
-    let snapshot = super::signer::for_reader(&request, &snapshot);
+    let snapshot = super::language::letter_for(&request, &snapshot);
     if !snapshot.letter.accepts_signatures_at(db::now()) {
         return letter_page_closed(&state, &snapshot);
     }
@@ -281,7 +281,7 @@ pub async fn resend(
 ) -> Result<HttpResponse, PageError> {
     let (snapshot, fields): (_, SignatureFields) =
         posted_to_letter(&state, &request, &slug, &body, form::decode).await?;
-    let snapshot = super::signer::for_reader(&request, &snapshot);
+    let snapshot = super::language::letter_for(&request, &snapshot);
     let email = fields.email.clone();
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Resend, fields);
     match state.admission().admit(attempt).await {
@@ -324,13 +324,13 @@ pub async fn check_email(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
-    let snapshot = super::signer::for_reader(&request, &snapshot);
+    let snapshot = super::language::letter_for(&request, &snapshot);
     html(
         &state,
         StatusCode::OK,
         &CheckEmailPage {
             letter: &snapshot.letter,
-            path: super::signer::letter_path(&snapshot),
+            path: snapshot.path(),
             share: super::share::ShareLinks::while_open(&state.settings, &snapshot),
         },
     )

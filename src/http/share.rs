@@ -130,7 +130,7 @@ pub(super) async fn confirmed(
         StatusCode::OK,
         &ConfirmedPage {
             paragraphs,
-            letter_path: super::signer::letter_path(&snapshot),
+            letter_path: snapshot.path(),
             share: ShareLinks::while_open(&state.settings, &snapshot),
         },
     )

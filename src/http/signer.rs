@@ -4,35 +4,11 @@
 
 use std::sync::Arc;
 
-use actix_web::HttpRequest;
-
 use super::{AppState, PageError};
 use crate::i18n::catalog::Tr;
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::links::in_language;
 use crate::values::language::LanguageTag;
-
-/// The letter's address in the language of this text (`/he/letters/slug`). The original's
-/// carries its language too when the letter has others (`/en/letters/slug`), so that the
-/// browser's languages cannot swap the text the signer read for another on the next page.
-pub(super) fn letter_path(snapshot: &LetterSnapshot) -> String {
-    let slug = &snapshot.letter.slug;
-    if snapshot.languages.len() > 1 || !snapshot.is_original() {
-        format!("/{}/letters/{slug}", snapshot.letter.lang.as_str())
-    } else {
-        format!("/letters/{slug}")
-    }
-}
-
-/// The text of the letter this reader reads (the address's language, `?lang=`, the
-/// switcher's cookie, then the browser's), else the original.
-pub(super) fn for_reader(
-    request: &HttpRequest,
-    snapshot: &Arc<LetterSnapshot>,
-) -> Arc<LetterSnapshot> {
-    let in_path = super::middleware::language_in_path(request.path()).map(|tag| tag.as_str());
-    snapshot.for_reader(&crate::i18n::requested(request, in_path.as_deref()))
-}
 
 /// The address prefix of the language this page speaks (`/he`): forms and links on a page
 /// reached through an emailed link keep it, so the next page speaks it too.
@@ -49,7 +25,7 @@ pub(super) async fn letter_address(
 ) -> Option<String> {
     let snapshot = signed_letter(state, letter_id, lang).await.ok().flatten();
     match (snapshot, lang) {
-        (Some(snapshot), Some(_)) => Some(letter_path(&snapshot)),
+        (Some(snapshot), Some(_)) => Some(snapshot.path()),
         (Some(snapshot), None) => Some(format!(
             "{}/letters/{}",
             page_prefix(),

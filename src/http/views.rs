@@ -407,7 +407,7 @@ pub trait SignFormPage {
 pub struct CheckEmailPage<'a> {
     /// The letter in the reader's text.
     pub letter: &'a Letter,
-    /// Its address in that language (`signer::letter_path`).
+    /// Its address in that language (`LetterSnapshot::path`).
     pub path: String,
     /// The share step, while the letter takes signatures.
     pub share: Option<super::share::ShareLinks>,
@@ -418,7 +418,7 @@ pub struct CheckEmailPage<'a> {
 pub struct ResendPage<'a> {
     /// The letter in the reader's text.
     pub letter: &'a Letter,
-    /// Its address in that language (`signer::letter_path`).
+    /// Its address in that language (`LetterSnapshot::path`).
     pub path: String,
     pub email: &'a str,
     pub problem: Option<Message>,

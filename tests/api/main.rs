@@ -54,6 +54,7 @@ mod sharing;
 mod sign_flow;
 mod signature_links;
 mod signer_fields;
+mod signer_languages;
 mod signer_pages;
 mod squatting;
 mod staff_auth;
