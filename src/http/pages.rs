@@ -520,7 +520,8 @@ pub async fn verify_page(
         }
         // Named in the text the signer signed.
         let lang = target.lang.as_ref().map(|tag| tag.as_str());
-        let letter = signatures::emails::letter_in(connection, &target.letter_id, lang.as_deref())?;
+        let letter = signatures::emails::letter_in(connection, &target.letter_id, lang.as_deref())?
+            .map(|text| text.letter);
         Ok((target, letter))
     })
     .await?;
@@ -540,7 +541,7 @@ pub async fn verify_page(
         &ConfirmActionPage {
             heading: Message::id("confirm-heading"),
             intro: Message::id("confirm-intro").with("title", &letter.title),
-            action: format!("{}/verify/{secret}", super::signer::page_prefix()),
+            action: format!("{}/verify/{secret}", super::signer::address_prefix(&request)),
             button: Message::id("confirm-button"),
             auto_submit: true,
         },
@@ -618,7 +619,7 @@ pub async fn withdraw_page(
             &ConfirmActionPage {
                 heading: Message::id("withdraw-heading"),
                 intro: Message::id("withdraw-intro"),
-                action: format!("{}/withdraw/{secret}", super::signer::page_prefix()),
+                action: format!("{}/withdraw/{secret}", super::signer::address_prefix(&request)),
                 button: Message::id("withdraw-button"),
                 auto_submit: false,
             },

@@ -4,15 +4,24 @@
 
 use std::sync::Arc;
 
+use actix_web::HttpRequest;
+
 use super::{AppState, PageError};
 use crate::i18n::catalog::Tr;
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::links::in_language;
 use crate::values::language::LanguageTag;
 
-/// The address prefix of the language this page speaks (`/he`): forms and links on a page
-/// reached through an emailed link keep it, so the next page speaks it too.
-pub(super) fn page_prefix() -> String {
+/// The language prefix this page's address came with (`/he`, or nothing): a form on a page
+/// reached through an emailed link posts to the same language, so the answer speaks it too.
+pub(super) fn address_prefix(request: &HttpRequest) -> String {
+    let lang = crate::i18n::from_address(request).map(LanguageTag::into_string);
+    in_language(lang.as_deref())
+}
+
+/// The prefix of the language this page speaks (`/he`), for a link to a page that has no
+/// language of its own to go by.
+fn page_prefix() -> String {
     in_language(Some(&Tr::current().lang()))
 }
 

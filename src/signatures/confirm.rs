@@ -284,13 +284,16 @@ fn mark_duplicate(
     let organization = signature.organization.as_deref().unwrap_or(&signature.name);
     // In the language of the text signed, naming the letter in it.
     let lang = signature.lang.as_deref();
-    let signed = super::emails::letter_in(connection, &letter.id, lang)?
-        .unwrap_or_else(|| letter.clone());
+    let signed = super::emails::letter_in(connection, &letter.id, lang)?;
+    let signed = signed.unwrap_or_else(|| super::emails::LetterText {
+        letter: letter.clone(),
+        translated: false,
+    });
     let content = super::emails::OrganizationDuplicate {
-        letter: super::emails::LetterFacts::of(&signed),
+        letter: super::emails::LetterFacts::of(&signed.letter),
         organization,
         name: &signature.name,
-        letter_url: &policy.letter_url_in(&letter.slug, lang),
+        letter_url: &signed.url(policy),
     }
     .render(lang)?;
     mail::outbox::enqueue(

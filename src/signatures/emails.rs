@@ -201,7 +201,7 @@ impl ConfirmationRenderer {
         let lang = text_lang.as_deref().or(params.lang());
         let key = format!("{letter_id}/{}", lang.unwrap_or(""));
         if !letters.contains_key(&key) {
-            let found = letter_in(connection, letter_id, lang)?;
+            let found = letter_in(connection, letter_id, lang)?.map(|text| text.letter);
             letters.insert(key.clone(), found);
         }
         let Some(Some(letter)) = letters.get(&key) else {
@@ -214,23 +214,46 @@ impl ConfirmationRenderer {
     }
 }
 
+/// A letter in one of its texts: the original, or a translation applied to it.
+#[derive(Clone, Debug)]
+pub struct LetterText {
+    pub letter: Letter,
+    /// Whether `letter` is a translation (its address then carries its language).
+    pub translated: bool,
+}
+
+impl LetterText {
+    /// This text's address: `/he/letters/x` for a translation, `/letters/x` for the original
+    /// (as `LetterSnapshot::path` has them).
+    pub fn url(&self, policy: &super::SigningPolicy) -> String {
+        let lang = self.translated.then(|| self.letter.lang.as_str());
+        policy.letter_url_in(&self.letter.slug, lang.as_deref())
+    }
+}
+
 /// The letter `letter_id` as a reader of `lang` sees it (title, addressee, text), when it is
 /// translated into that language; else the original. What an email about a signature names.
 pub fn letter_in(
     connection: &mut DbConnection,
     letter_id: &str,
     lang: Option<&str>,
-) -> Result<Option<Letter>, diesel::result::Error> {
+) -> Result<Option<LetterText>, diesel::result::Error> {
     let Some(letter) = crate::letters::find_by_id(connection, letter_id)? else {
         return Ok(None);
     };
-    let Some(lang) = lang.filter(|lang| letter.lang != **lang) else {
-        return Ok(Some(letter));
+    let translation = match lang.filter(|lang| letter.lang != **lang) {
+        Some(lang) => crate::letters::translations::find(connection, &letter.id, lang)?,
+        None => None,
     };
-    let translation = crate::letters::translations::find(connection, &letter.id, lang)?;
     Ok(Some(match translation {
-        Some(translation) => translation.applied_to(&letter),
-        None => letter,
+        Some(translation) => LetterText {
+            letter: translation.applied_to(&letter),
+            translated: true,
+        },
+        None => LetterText {
+            letter,
+            translated: false,
+        },
     }))
 }
 

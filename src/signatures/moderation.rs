@@ -135,9 +135,12 @@ pub fn decide(
             }
             // In the language of the text its contact signed, naming the letter in it.
             let lang = signature.lang.as_deref();
-            let signed = super::emails::letter_in(connection, &letter.id, lang)?
-                .unwrap_or_else(|| letter.clone());
-            let letter = &signed;
+            let signed = super::emails::letter_in(connection, &letter.id, lang)?;
+            let signed = signed.unwrap_or_else(|| super::emails::LetterText {
+                letter: letter.clone(),
+                translated: false,
+            });
+            let letter = &signed.letter;
             let content = match decision {
                 Decision::Approve => {
                     let withdraw = super::links::issue_withdraw(
@@ -149,7 +152,7 @@ pub fn decide(
                         letter: LetterFacts::of(letter),
                         organization,
                         name: &signature.name,
-                        letter_url: &policy.letter_url_in(&letter.slug, lang),
+                        letter_url: &signed.url(policy),
                         withdraw_url: &policy.withdraw_url_in(&withdraw, lang),
                     }
                     .render(signature.lang.as_deref())?

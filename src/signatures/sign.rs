@@ -185,7 +185,8 @@ impl<'a> NewSignature<'a> {
     }
 }
 
-/// Tells a confirmed signer that signing again was not needed, with a fresh withdraw link.
+/// Tells a confirmed signer that signing again was not needed, with a fresh withdraw link,
+/// naming the text they signed (`letter` is any text of it).
 fn queue_already_signed(
     connection: &mut DbConnection,
     letter: &Letter,
@@ -200,14 +201,18 @@ fn queue_already_signed(
         &existing.id,
         now + policy.withdraw_token_lifetime,
     )?;
-    // In the language the signer reads now, its links too (the letter in the text they
-    // were shown).
-    let text_lang = letter.lang.as_str();
-    let lang = mail_lang.or(Some(text_lang.as_str()));
+    let text_lang = existing.lang.as_ref().map(LanguageTag::as_str);
+    let signed = emails::letter_in(connection, &letter.id, text_lang.as_deref())?;
+    let signed = signed.unwrap_or_else(|| emails::LetterText {
+        letter: letter.clone(),
+        translated: false,
+    });
+    // In the language the signer reads now (else the text's), its links too.
+    let lang = mail_lang.or(text_lang.as_deref());
     let content = emails::AlreadySigned {
-        letter: emails::LetterFacts::of(letter),
+        letter: emails::LetterFacts::of(&signed.letter),
         name: &existing.name,
-        letter_url: &policy.letter_url_in(&letter.slug, Some(text_lang.as_str())),
+        letter_url: &signed.url(policy),
         withdraw_url: &policy.withdraw_url_in(&withdraw, lang),
     }
     .render(lang)?;
@@ -264,13 +269,9 @@ pub fn resend(
                     outcome = SignOutcome::ConfirmationResent;
                 }
                 SignatureState::Verified | SignatureState::Approved => {
-                    // The letter in the text this signature was made on.
-                    let text_lang = record.lang.as_ref().map(LanguageTag::as_str);
-                    let signed = emails::letter_in(connection, &letter.id, text_lang.as_deref())?
-                        .unwrap_or_else(|| letter.clone());
                     queue_already_signed(
                         connection,
-                        &signed,
+                        letter,
                         &record,
                         &record.email,
                         policy,

@@ -15,6 +15,37 @@ on_both_backends!(
     a_new_link_asked_for_in_hebrew_comes_in_hebrew,
 );
 
+/// Scripts show people no words of their own: every word on the page comes from the
+/// catalogs, rendered by the server (a script reads them from `data-*` attributes). A
+/// string literal with a space, or a capitalized word, would be text for people.
+#[test]
+fn no_script_carries_words_of_its_own() {
+    let literal = regex::Regex::new(r#""([^"\\]*)"|'([^'\\]*)'"#).expect("a valid pattern");
+    let static_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
+    let mut scripts = 0;
+    for entry in std::fs::read_dir(&static_dir).expect("static/") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_none_or(|extension| extension != "js") {
+            continue;
+        }
+        scripts += 1;
+        let source = std::fs::read_to_string(&path).expect("a script");
+        for line in source.lines().filter(|line| !line.trim_start().starts_with("//")) {
+            for found in literal.captures_iter(line) {
+                let text = found.get(1).or(found.get(2)).map_or("", |text| text.as_str());
+                let capitalized = text.chars().next().is_some_and(char::is_uppercase)
+                    && text.chars().nth(1).is_some_and(char::is_lowercase);
+                assert!(
+                    !text.contains(' ') && !capitalized,
+                    "{} shows people {text:?}: render it from the catalogs into the page",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(scripts >= 4, "found {scripts} scripts in {}", static_dir.display());
+}
+
 const SLUG: &str = "shared-future";
 const ORIGINAL: &str = "+++\nslug = \"shared-future\"\nlang = \"en\"\ntitle = \"A shared future\"\naddressee = \"The governments\"\nsummary = \"Peace for both peoples.\"\nstatus = \"open\"\n+++\n\nWe write together for a shared future.\n";
 const HEBREW: &str = "+++\ntitle = \"עתיד משותף\"\naddressee = \"הממשלות\"\n+++\n\nאנו כותבים יחד למען עתיד משותף.\n";
