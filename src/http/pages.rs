@@ -541,7 +541,10 @@ pub async fn verify_page(
         &ConfirmActionPage {
             heading: Message::id("confirm-heading"),
             intro: Message::id("confirm-intro").with("title", &letter.title),
-            action: format!("{}/verify/{secret}", super::signer::address_prefix(&request)),
+            action: format!(
+                "{}/verify/{secret}",
+                super::signer::address_prefix(&request)
+            ),
             button: Message::id("confirm-button"),
             auto_submit: true,
         },
@@ -619,7 +622,10 @@ pub async fn withdraw_page(
             &ConfirmActionPage {
                 heading: Message::id("withdraw-heading"),
                 intro: Message::id("withdraw-intro"),
-                action: format!("{}/withdraw/{secret}", super::signer::address_prefix(&request)),
+                action: format!(
+                    "{}/withdraw/{secret}",
+                    super::signer::address_prefix(&request)
+                ),
                 button: Message::id("withdraw-button"),
                 auto_submit: false,
             },

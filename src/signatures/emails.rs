@@ -13,9 +13,9 @@ use super::sign::{ConfirmationSigner, StoredConfirmation};
 use crate::db::{DbConnection, DbError};
 use crate::i18n::catalog::{Arg, Tr};
 use crate::letters::Letter;
-use crate::values::language::LanguageTag;
 use crate::mail::outbox::{MailKind, OutboxRecord};
 use crate::mail::render::{Prepared, Renderer};
+use crate::values::language::LanguageTag;
 
 /// The kind of a confirmation queued to be rendered when sent (`sign::ConfirmationParams`).
 pub const CONFIRMATION: MailKind = MailKind::named("confirm_signature");

@@ -202,7 +202,10 @@ async fn the_share_step_follows_signing_and_confirming_with_every_link_encoded(b
     let script = app.get("/static/share.js").await;
     assert_eq!(script.status, StatusCode::OK);
     assert!(script.body.contains("data-copied") && script.body.contains("navigator.share"));
-    assert!(!script.body.contains("Copied"), "the script's words come from the page");
+    assert!(
+        !script.body.contains("Copied"),
+        "the script's words come from the page"
+    );
 }
 
 async fn no_page_loads_a_script_or_stylesheet_from_another_host(backend: Backend) {

@@ -30,9 +30,15 @@ fn no_script_carries_words_of_its_own() {
         }
         scripts += 1;
         let source = std::fs::read_to_string(&path).expect("a script");
-        for line in source.lines().filter(|line| !line.trim_start().starts_with("//")) {
+        for line in source
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+        {
             for found in literal.captures_iter(line) {
-                let text = found.get(1).or(found.get(2)).map_or("", |text| text.as_str());
+                let text = found
+                    .get(1)
+                    .or(found.get(2))
+                    .map_or("", |text| text.as_str());
                 let capitalized = text.chars().next().is_some_and(char::is_uppercase)
                     && text.chars().nth(1).is_some_and(char::is_lowercase);
                 assert!(
@@ -43,7 +49,11 @@ fn no_script_carries_words_of_its_own() {
             }
         }
     }
-    assert!(scripts >= 4, "found {scripts} scripts in {}", static_dir.display());
+    assert!(
+        scripts >= 4,
+        "found {scripts} scripts in {}",
+        static_dir.display()
+    );
 }
 
 const SLUG: &str = "shared-future";
@@ -210,7 +220,10 @@ fn assert_confirmation(language: &Language, mail: &Email) {
         assert!(part.contains(language.title), "{part}");
         assert!(part.contains(language.addressee), "{part}");
         for english in ENGLISH {
-            assert!(!part.contains(english), "the email shows {english:?}:\n{part}");
+            assert!(
+                !part.contains(english),
+                "the email shows {english:?}:\n{part}"
+            );
         }
     }
     assert!(
@@ -219,7 +232,8 @@ fn assert_confirmation(language: &Language, mail: &Email) {
         mail.text
     );
     assert!(
-        mail.text.contains(&format!("{PUBLIC_URL}/{code}/withdraw/")),
+        mail.text
+            .contains(&format!("{PUBLIC_URL}/{code}/withdraw/")),
         "{}",
         mail.text
     );
@@ -250,7 +264,9 @@ fn assert_share_step(language: &Language, body: &str) {
     let code = language.code;
     let address = format!("{PUBLIC_URL}/{code}/letters/{SLUG}");
     assert!(
-        body.contains(&format!(r#"id="share-url" type="text" readonly value="{address}""#)),
+        body.contains(&format!(
+            r#"id="share-url" type="text" readonly value="{address}""#
+        )),
         "{body}"
     );
     let encoded = percent_encoding::utf8_percent_encode(&address, COMPONENT).to_string();
@@ -275,7 +291,10 @@ fn assert_share_step(language: &Language, body: &str) {
         }
     }
     assert!(
-        body.contains(&format!(r#"data-title="{}" data-url="{address}""#, language.title)),
+        body.contains(&format!(
+            r#"data-title="{}" data-url="{address}""#,
+            language.title
+        )),
         "{body}"
     );
     // The script's words come from the page, in its language.
@@ -298,8 +317,10 @@ async fn a_hebrew_signer_stays_in_hebrew_from_signing_to_withdrawing(backend: Ba
     assert_in(hebrew, &page.body, "check your email");
     assert!(page.body.contains(hebrew.check_email), "{}", page.body);
     assert!(
-        page.body
-            .contains(&format!(r#"<bdi lang="he" dir="rtl">{}</bdi>"#, hebrew.title)),
+        page.body.contains(&format!(
+            r#"<bdi lang="he" dir="rtl">{}</bdi>"#,
+            hebrew.title
+        )),
         "{}",
         page.body
     );
@@ -331,7 +352,11 @@ async fn a_hebrew_signer_stays_in_hebrew_from_signing_to_withdrawing(backend: Ba
     let confirmed = post_in_english(&app, &verify, String::new()).await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
     assert_in(hebrew, &confirmed.body, "the confirmed page");
-    assert!(confirmed.body.contains(hebrew.confirmed), "{}", confirmed.body);
+    assert!(
+        confirmed.body.contains(hebrew.confirmed),
+        "{}",
+        confirmed.body
+    );
     assert!(
         confirmed
             .body
@@ -366,7 +391,11 @@ async fn a_hebrew_signer_stays_in_hebrew_from_signing_to_withdrawing(backend: Ba
     let withdrawn = post_in_english(&app, &withdraw, String::new()).await;
     assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.body);
     assert_in(hebrew, &withdrawn.body, "the withdrawn page");
-    assert!(withdrawn.body.contains(hebrew.withdrawn), "{}", withdrawn.body);
+    assert!(
+        withdrawn.body.contains(hebrew.withdrawn),
+        "{}",
+        withdrawn.body
+    );
     assert!(
         withdrawn
             .body
@@ -413,10 +442,18 @@ async fn an_arabic_signer_is_answered_in_arabic_and_shares_the_arabic_letter(bac
     assert!(withdraw.starts_with("/ar/withdraw/"), "{withdraw}");
     let asking = get_in_english(&app, &withdraw).await;
     assert_in(arabic, &asking.body, "the withdraw page");
-    assert!(asking.body.contains(arabic.withdraw_heading), "{}", asking.body);
+    assert!(
+        asking.body.contains(arabic.withdraw_heading),
+        "{}",
+        asking.body
+    );
     let withdrawn = post_in_english(&app, &withdraw, String::new()).await;
     assert_in(arabic, &withdrawn.body, "the withdrawn page");
-    assert!(withdrawn.body.contains(arabic.withdrawn), "{}", withdrawn.body);
+    assert!(
+        withdrawn.body.contains(arabic.withdrawn),
+        "{}",
+        withdrawn.body
+    );
     let used = get_in_english(&app, &verify).await;
     assert!(used.body.contains(arabic.link_used), "{}", used.body);
 }
@@ -433,8 +470,10 @@ async fn a_new_link_asked_for_in_hebrew_comes_in_hebrew(backend: Backend) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert_in(hebrew, &page.body, "the resend page");
     assert!(
-        page.body
-            .contains(&format!(r#"<bdi lang="he" dir="rtl">{}</bdi>"#, hebrew.title)),
+        page.body.contains(&format!(
+            r#"<bdi lang="he" dir="rtl">{}</bdi>"#,
+            hebrew.title
+        )),
         "{}",
         page.body
     );
