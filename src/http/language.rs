@@ -37,7 +37,11 @@ const LANGUAGE_COOKIE_DAYS: i64 = 365;
 pub fn take_address_language(request: &mut ServiceRequest) {
     let path = request.path();
     // `/he/` is the index in Hebrew; `/he` without its slash stays an unknown address.
-    let Some(rest_at) = path.get(1..).and_then(|after| after.find('/')).map(|at| at + 1) else {
+    let Some(rest_at) = path
+        .get(1..)
+        .and_then(|after| after.find('/'))
+        .map(|at| at + 1)
+    else {
         return;
     };
     let Some(tag) = path.get(1..rest_at).and_then(LanguageTag::parse_routable) else {
@@ -93,7 +97,8 @@ pub fn letter_for_then(
 /// shows is written in, and which one it shows.
 pub fn showing(snapshot: &LetterSnapshot) {
     let _ = HERE.try_with(|here| {
-        *here.letter.borrow_mut() = Some((snapshot.languages.clone(), snapshot.letter.lang.clone()));
+        *here.letter.borrow_mut() =
+            Some((snapshot.languages.clone(), snapshot.letter.lang.clone()));
     });
 }
 
@@ -142,9 +147,9 @@ pub fn switcher(current: &Tr) -> Vec<SwitcherEntry> {
                 name: tr.t("language-name"),
                 dir: tag.dir(),
                 current: tr == *current,
-                interface_only: letter
-                    .as_ref()
-                    .is_some_and(|(languages, _)| crate::i18n::pick(std::slice::from_ref(tag), languages).is_none()),
+                interface_only: letter.as_ref().is_some_and(|(languages, _)| {
+                    crate::i18n::pick(std::slice::from_ref(tag), languages).is_none()
+                }),
                 code,
             }
         })
@@ -176,14 +181,18 @@ pub fn language_of(request: &HttpRequest) -> Tr {
 
 /// The interface language of every request, chosen once here (`Tr::current()` in pages, the
 /// sign form's errors and the emails a signer gets), and the page's address for the switcher.
-/// A language the reader chose (the address's `/{lang}/` or `?lang=`) is remembered in the
-/// `lang` cookie, so later pages, and the form posted from this one, keep it.
+/// A language the reader chose (the address's `/{lang}/` or `?lang=`) that we ship is
+/// remembered in the `lang` cookie, so later pages, and the form posted from this one, keep it.
 pub async fn interface_language(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let tr = language_of(request.request());
-    let chosen = crate::i18n::chosen(request.request());
+    // Remembered only when we speak it: a stranger's `?lang=xx` or `/de/` (German text, no
+    // German interface) must not outlive the address that named it.
+    let chosen = crate::i18n::chosen(request.request()).and_then(|asked| {
+        crate::i18n::pick(std::slice::from_ref(&asked), crate::i18n::shipped()).cloned()
+    });
     let secure = request
         .app_data::<web::Data<AppState>>()
         .is_some_and(|state| state.secure_cookies);
@@ -196,7 +205,9 @@ pub async fn interface_language(
         let cookie = actix_web::cookie::Cookie::build(crate::i18n::LANGUAGE_COOKIE, tag.as_str())
             .path("/")
             .same_site(actix_web::cookie::SameSite::Lax)
-            .max_age(actix_web::cookie::time::Duration::days(LANGUAGE_COOKIE_DAYS))
+            .max_age(actix_web::cookie::time::Duration::days(
+                LANGUAGE_COOKIE_DAYS,
+            ))
             .secure(secure)
             .finish();
         if let Err(error) = response.response_mut().add_cookie(&cookie) {
@@ -256,7 +267,11 @@ mod tests {
     fn a_language_prefix_is_taken_off_every_public_address() {
         let cases = [
             ("/he/letters/x", "/letters/x", Some("he")),
-            ("/he-IL/letters/x/signed", "/letters/x/signed", Some("he-IL")),
+            (
+                "/he-IL/letters/x/signed",
+                "/letters/x/signed",
+                Some("he-IL"),
+            ),
             ("/pt-br/verify/abc?x=1", "/verify/abc?x=1", Some("pt-BR")),
             ("/ar/", "/", Some("ar")),
             ("/ar", "/ar", None),

@@ -171,7 +171,11 @@ mod tests {
                 .insert(AddressLanguage(tags(&["he"]).remove(0)));
         }
         let order: Vec<String> = requested(&request).iter().map(|t| t.as_str()).collect();
-        assert_eq!(order[..3], ["ar", "he", "fr"], "?lang=, the address, the cookie");
+        assert_eq!(
+            order[..3],
+            ["ar", "he", "fr"],
+            "?lang=, the address, the cookie"
+        );
     }
 
     #[test]
