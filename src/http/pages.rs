@@ -530,26 +530,25 @@ pub async fn verify_page(
         Ok(found) => found,
         Err(page) => return Ok(page),
     };
+    let tr = super::signer::interface_for(&request, target.lang.as_ref());
     if matches!(
         target.signature_state,
         SignatureState::Verified | SignatureState::Approved
     ) {
-        return already_confirmed(&state, &target).await;
+        return tr.scope(already_confirmed(&state, &target)).await;
     }
     let letter = letter.ok_or(PageError::NotFound)?;
-    token_page(
-        StatusCode::OK,
-        &ConfirmActionPage {
-            heading: Message::id("confirm-heading"),
-            intro: Message::id("confirm-intro").with("title", &letter.title),
-            action: format!(
-                "{}/verify/{secret}",
-                super::signer::address_prefix(&request)
-            ),
-            button: Message::id("confirm-button"),
-            auto_submit: true,
-        },
-    )
+    let page = ConfirmActionPage {
+        heading: Message::id("confirm-heading"),
+        intro: Message::id("confirm-intro").with("title", &letter.title),
+        action: format!(
+            "{}/verify/{secret}",
+            super::signer::address_prefix(&request)
+        ),
+        button: Message::id("confirm-button"),
+        auto_submit: true,
+    };
+    tr.scope(async { token_page(StatusCode::OK, &page) }).await
 }
 
 async fn already_confirmed(
@@ -578,12 +577,21 @@ pub async fn verify(
         Ok(done) => done,
         Err(page) => return Ok(page),
     };
+    let tr = super::signer::interface_for(&request, target.lang.as_ref());
+    tr.scope(confirm_outcome(&state, outcome, &target)).await
+}
+
+async fn confirm_outcome(
+    state: &AppState,
+    outcome: ConfirmOutcome,
+    target: &signatures::TokenTarget,
+) -> Result<HttpResponse, PageError> {
     match outcome {
-        ConfirmOutcome::AlreadyConfirmed => already_confirmed(&state, &target).await,
+        ConfirmOutcome::AlreadyConfirmed => already_confirmed(state, target).await,
         ConfirmOutcome::OrganizationAlreadySigned => {
             state.mail_wakeup.notify_one();
             let text = ["org-already-signed-text", "org-already-signed-mail"];
-            link_outcome(&state, &target, "org-already-signed", &text).await
+            link_outcome(state, target, "org-already-signed", &text).await
         }
         ConfirmOutcome::Confirmed { awaiting_approval } => {
             let mut paragraphs = vec![Message::id("confirmed-thanks")];
@@ -592,7 +600,7 @@ pub async fn verify(
             } else {
                 paragraphs.push(Message::id("confirmed-counts"));
             }
-            super::share::confirmed(&state, &target, paragraphs).await
+            super::share::confirmed(state, target, paragraphs).await
         }
     }
 }
@@ -616,11 +624,11 @@ pub async fn withdraw_page(
     match found {
         Err(page) => Ok(page),
         Ok(target) if target.signature_state == SignatureState::Withdrawn => {
-            withdrawn(&state, &target, true).await
+            let tr = super::signer::interface_for(&request, target.lang.as_ref());
+            tr.scope(withdrawn(&state, &target, true)).await
         }
-        Ok(_) => token_page(
-            StatusCode::OK,
-            &ConfirmActionPage {
+        Ok(target) => {
+            let page = ConfirmActionPage {
                 heading: Message::id("withdraw-heading"),
                 intro: Message::id("withdraw-intro"),
                 action: format!(
@@ -629,8 +637,10 @@ pub async fn withdraw_page(
                 ),
                 button: Message::id("withdraw-button"),
                 auto_submit: false,
-            },
-        ),
+            };
+            let tr = super::signer::interface_for(&request, target.lang.as_ref());
+            tr.scope(async { token_page(StatusCode::OK, &page) }).await
+        }
     }
 }
 
@@ -663,7 +673,8 @@ pub async fn withdraw(
     match done {
         Ok((outcome, target)) => {
             let already = outcome == WithdrawOutcome::AlreadyWithdrawn;
-            withdrawn(&state, &target, already).await
+            let tr = super::signer::interface_for(&request, target.lang.as_ref());
+            tr.scope(withdrawn(&state, &target, already)).await
         }
         Err(page) => Ok(page),
     }

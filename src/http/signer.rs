@@ -19,6 +19,13 @@ pub(super) fn address_prefix(request: &HttpRequest) -> String {
     in_language(lang.as_deref())
 }
 
+/// The interface of a page about a signature: the reader's own choices (the link's
+/// `/{lang}/`, `?lang=`, the cookie), then the language the signature was made in, then the
+/// browser's. A link sent before links carried a language still opens in the signer's.
+pub(super) fn interface_for(request: &HttpRequest, lang: Option<&LanguageTag>) -> Tr {
+    Tr::for_requested(&crate::i18n::requested_then(request, lang.cloned()))
+}
+
 /// The prefix of the language this page speaks (`/he`), for a link to a page that has no
 /// language of its own to go by.
 fn page_prefix() -> String {

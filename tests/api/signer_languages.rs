@@ -339,6 +339,10 @@ async fn a_hebrew_signer_stays_in_hebrew_from_signing_to_withdrawing(backend: Ba
     // The link opens Hebrew pages whatever the browser asks for.
     let (lang, verify) = mail.link_in_language("/verify/");
     assert_eq!(lang.as_deref(), Some("he"));
+    // A link as sent before links carried a language opens in the language signed in too.
+    let unmarked = get_in_english(&app, &mail.link("/verify/")).await;
+    assert_eq!(unmarked.status, StatusCode::OK, "{}", unmarked.body);
+    assert_in(hebrew, &unmarked.body, "the confirm page without /he/");
     let confirm = get_in_english(&app, &verify).await;
     assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
     assert_in(hebrew, &confirm.body, "the confirm page");
