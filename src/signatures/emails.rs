@@ -382,6 +382,48 @@ pub(crate) mod tests {
         pinned("confirmation_for_an_organization", &mail);
     }
 
+    /// A Hebrew signer's confirmation, as the worker renders it: Hebrew words around the
+    /// Hebrew text's title and addressee, right to left, links that open Hebrew pages.
+    #[test]
+    fn confirmation_in_hebrew() {
+        let letter = Letter {
+            title: "עתיד משותף".into(),
+            addressee: "הממשלות".into(),
+            lang: LanguageTag::parse("he").expect("a tag"),
+            ..letter()
+        };
+        let params = StoredConfirmation::Current(super::super::sign::ConfirmationParams {
+            verify: "VERIFY".into(),
+            withdraw: "WITHDRAW".into(),
+            expires_at: expiry().and_utc().timestamp(),
+            lang: Some("he".into()),
+        });
+        let signer = ConfirmationSigner {
+            id: "00000000-0000-0000-0000-000000000000".into(),
+            letter_id: "letter-id".into(),
+            kind: SignatureKind::Individual,
+            name: "עדה".into(),
+            organization: None,
+            lang: LanguageTag::parse("he"),
+        };
+        let mail = render(
+            &params,
+            &letter,
+            Some(&signer),
+            "https://letters.example.org",
+        )
+        .expect("a current signature")
+        .expect("renders");
+        assert!(mail.text.contains(
+            "https://letters.example.org/he/verify/00000000-0000-0000-0000-000000000000.VERIFY"
+        ));
+        assert!(
+            mail.text
+                .contains("https://letters.example.org/he/withdraw/")
+        );
+        pinned("confirmation_in_hebrew", &mail);
+    }
+
     #[test]
     fn already_signed_notice() {
         let letter = letter();
