@@ -44,10 +44,14 @@ pub fn status_label(tr: &Tr, status: &str) -> String {
     }
 }
 
-/// One line describing a signatory, without anything private: the public fields that go on
-/// the line (`OnLine` in `crate::signatures::fields`), the organization of a person after
-/// them, then the place.
-pub fn signatory_line(signatory: &PublicSignatory) -> String {
+/// The line under a signatory's name, without anything private: the public fields that go
+/// on it (`OnLine` in `crate::signatures::fields`), the organization of a person after them,
+/// then the place. Each value comes with the separator before it (`""` for the first, `" · "`
+/// between parts, `", "` inside the place): pages put each value in a `<bdi>` of its own with
+/// the separators outside, because one isolate around several values lets an Arabic
+/// organization and a Latin city reorder each other and puts the commas and dots between the
+/// wrong words ("Teacher, 2 مدرسة الجليل · Haifa / ,Israel حيفا").
+pub fn signatory_pieces(signatory: &PublicSignatory) -> Vec<(&'static str, &str)> {
     let mut parts: Vec<&str> = Vec::new();
     let mut place: Vec<&str> = Vec::new();
     for field in fields::FIELDS.iter().filter(|field| field.public) {
@@ -65,11 +69,20 @@ pub fn signatory_line(signatory: &PublicSignatory) -> String {
     {
         parts.push(organization);
     }
-    let place = place.join(", ");
-    if !place.is_empty() {
-        parts.push(&place);
+    let mut pieces = Vec::with_capacity(parts.len() + place.len());
+    for part in parts {
+        let separator = if pieces.is_empty() { "" } else { " · " };
+        pieces.push((separator, part));
     }
-    parts.join(" · ")
+    for (index, value) in place.into_iter().enumerate() {
+        let separator = match (pieces.is_empty(), index) {
+            (true, _) => "",
+            (false, 0) => " · ",
+            (false, _) => ", ",
+        };
+        pieces.push((separator, value));
+    }
+    pieces
 }
 
 #[derive(Template)]
@@ -310,8 +323,8 @@ impl LetterPage<'_> {
         self.snapshot.listed.individuals > self.snapshot.recent_individuals.len() as i64
     }
 
-    pub fn line(&self, signatory: &PublicSignatory) -> String {
-        signatory_line(signatory)
+    pub fn line<'s>(&self, signatory: &'s PublicSignatory) -> Vec<(&'static str, &'s str)> {
+        signatory_pieces(signatory)
     }
 }
 
@@ -434,8 +447,8 @@ pub struct SignatoriesPage<'a> {
 }
 
 impl SignatoriesPage<'_> {
-    pub fn line(&self, signatory: &PublicSignatory) -> String {
-        signatory_line(signatory)
+    pub fn line<'s>(&self, signatory: &'s PublicSignatory) -> Vec<(&'static str, &'s str)> {
+        signatory_pieces(signatory)
     }
 }
 
