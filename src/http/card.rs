@@ -123,8 +123,7 @@ pub async fn card(
     request: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let lang = crate::i18n::from_query(&request).map(|tag| tag.as_str());
-    draw_card(state, request, &slug, lang).await
+    draw_card(state, request, &slug, None).await
 }
 
 /// `/{lang}/letters/{slug}/card.png`: the card of the letter as read in that language (the
@@ -147,10 +146,12 @@ async fn draw_card(
     if !letters::is_valid_slug(slug) {
         return Err(PageError::NotFound);
     }
+    // The text the reader reads, by the letter page's rule: a Hebrew page's card (its
+    // address says `/he/`) shows the Hebrew title, count and "To ..." line.
     let snapshot = state
         .public_letter_or(slug, PageError::NotFound)
         .await?
-        .in_language(lang.as_deref());
+        .for_reader(&crate::i18n::requested(&request, lang.as_deref()));
     // One card per language: each shows its own title.
     let letter_id = format!("{}/{}", snapshot.letter.id, snapshot.letter.lang);
     let text = CardText::new(&snapshot, &state.settings.site);
@@ -205,6 +206,8 @@ fn respond(request: &HttpRequest, card: &Card) -> HttpResponse {
     };
     response
         .insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
+        // The same address draws another language's card for another reader.
+        .insert_header((header::VARY, "Accept-Language, Cookie"))
         .insert_header(header::ETag(card.etag.clone()))
         .insert_header(header::LastModified(modified));
     if not_modified {

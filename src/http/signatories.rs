@@ -31,7 +31,11 @@ pub async fn signatories(
     // person understands instead of the deserializer's wording.
     let query = web::Query::<PageQuery>::from_query(request.query_string())
         .map_err(|_| PageError::BadRequest(Message::id("page-number-invalid")))?;
-    let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
+    // The title and links in the language the reader reads the letter in.
+    let snapshot = state
+        .public_letter_or(&slug, PageError::NotFound)
+        .await?
+        .for_reader(&crate::i18n::requested(&request, None));
     let total = snapshot.listed.total();
     let shown = listed_page(&state, &snapshot, query.page).await?;
     html(
@@ -39,6 +43,7 @@ pub async fn signatories(
         StatusCode::OK,
         &SignatoriesPage {
             letter: &snapshot.letter,
+            path: crate::read::snapshot::address("", &snapshot, &snapshot.letter.lang),
             organizations: shown.organizations,
             individuals: shown.individuals,
             page: shown.page,

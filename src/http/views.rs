@@ -85,6 +85,30 @@ pub fn signatory_pieces(signatory: &PublicSignatory) -> Vec<(&'static str, &str)
     pieces
 }
 
+/// A letter's words (a title, an addressee) inside a sentence of the page's language
+/// ("To ..."), for `Tr::html`: escaped, isolated, and marked with their own language and
+/// direction, so an English addressee in a Hebrew sentence (or the reverse) keeps its
+/// punctuation at its own end.
+pub fn text_in(text: &str, lang: &crate::i18n::LanguageTag) -> String {
+    format!(
+        r#"<bdi lang="{}" dir="{}">{}</bdi>"#,
+        lang,
+        lang.dir(),
+        crate::i18n::catalog::escape(text)
+    )
+}
+
+/// "To {addressee}" in the page's language, the addressee in the letter's (`text_in`), as HTML.
+pub fn letter_to(tr: &Tr, letter: &Letter) -> String {
+    tr.html(
+        "letter-to",
+        [(
+            "addressee",
+            crate::i18n::catalog::Arg::Markup(&text_in(&letter.addressee, &letter.lang)),
+        )],
+    )
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
@@ -93,10 +117,13 @@ pub struct ErrorPage {
 }
 
 pub struct LetterCard {
-    pub slug: String,
+    /// The address of the text shown (`/he/letters/{slug}` for a translation).
+    pub path: String,
     pub title: String,
     pub addressee: String,
     pub summary: String,
+    /// The language of the title, addressee and summary.
+    pub lang: crate::i18n::LanguageTag,
     pub status: String,
     pub count: i64,
 }
@@ -435,7 +462,10 @@ pub struct ResendPage<'a> {
 #[derive(Template)]
 #[template(path = "signatories.html")]
 pub struct SignatoriesPage<'a> {
+    /// As read in the reader's language.
     pub letter: &'a Letter,
+    /// The letter's address in that language (`/he/letters/{slug}`).
+    pub path: String,
     pub organizations: Vec<PublicSignatory>,
     pub individuals: Vec<PublicSignatory>,
     pub page: i64,

@@ -43,6 +43,7 @@ mod observability;
 mod operations;
 mod operations_ready;
 mod organizations;
+mod page_languages;
 mod partners;
 mod privacy;
 mod proxies;
