@@ -86,9 +86,9 @@ pub async fn embed(
     // site that embeds `?lang=ar` (or `/ar/letters/{slug}/embed`) gets the Arabic text.
     let snapshot = public_snapshot(&state, &slug)
         .await?
-        .ok_or(PageError::NotFound)?
-        .for_reader(&crate::i18n::requested(&request, None));
-    let path = crate::read::snapshot::address("", &snapshot, &snapshot.letter.lang);
+        .ok_or(PageError::NotFound)?;
+    let snapshot = super::language::letter_for(&request, &snapshot);
+    let path = snapshot.path();
     let accepting = snapshot.letter.accepts_signatures_at(db::now());
     let notice = match snapshot.letter.opens_at {
         Some(opens)

@@ -174,8 +174,7 @@ pub(super) async fn public_versions(
 ) -> Result<HttpResponse, PageError> {
     // The history of the text the reader reads (the letter page's rule).
     let lang = state.public_letter(&slug).await?.map(|snapshot| {
-        snapshot
-            .for_reader(&crate::i18n::requested(&request, None))
+        super::language::letter_for(&request, &snapshot)
             .letter
             .lang
             .as_str()

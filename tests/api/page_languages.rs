@@ -17,7 +17,6 @@ on_both_backends!(
     the_card_is_drawn_in_the_readers_language,
 );
 
-const SLUG: &str = "shared-future";
 const ORIGINAL: &str = "+++\nslug = \"shared-future\"\nlang = \"en\"\ntitle = \"A shared future\"\naddressee = \"The governments\"\nsummary = \"Peace for both peoples.\"\nstatus = \"open\"\n+++\n\nWe write together for a shared future.\n";
 const HEBREW: &str = "+++\ntitle = \"עתיד משותף\"\naddressee = \"הממשלות\"\nsummary = \"שלום לשני העמים.\"\n+++\n\nאנו כותבים יחד למען עתיד משותף.\n";
 const ARABIC: &str = "+++\ntitle = \"مستقبل مشترك\"\naddressee = \"الحكومات\"\nsummary = \"السلام للشعبين.\"\n+++\n\nنكتب معًا من أجل مستقبل مشترك.\n";
