@@ -99,12 +99,12 @@ pub fn text_in(text: &str, lang: &crate::i18n::LanguageTag) -> String {
 }
 
 /// "To {addressee}" in the page's language, the addressee in the letter's (`text_in`), as HTML.
-pub fn letter_to(tr: &Tr, letter: &Letter) -> String {
+pub fn letter_to(tr: &Tr, addressee: &str, lang: &crate::i18n::LanguageTag) -> String {
     tr.html(
         "letter-to",
         [(
             "addressee",
-            crate::i18n::catalog::Arg::Markup(&text_in(&letter.addressee, &letter.lang)),
+            crate::i18n::catalog::Arg::Markup(&text_in(addressee, lang)),
         )],
     )
 }

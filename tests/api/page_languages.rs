@@ -142,6 +142,20 @@ async fn the_embed_reads_the_translation_in_its_interface(backend: Backend) {
         for other in others(&reading) {
             assert!(!body.contains(other), "{address} shows {other}: {body}");
         }
+        // A frame may not get the language cookie: the privacy notice's link says it.
+        let privacy = format!("/{lang}/privacy");
+        assert!(
+            body.contains(&format!(r#"href="{privacy}""#)),
+            "{address}: {body}"
+        );
+        let notice = app.get(&privacy).await;
+        assert_eq!(notice.status, StatusCode::OK, "{privacy}");
+        assert!(
+            notice
+                .body
+                .contains(&format!(r#"<html lang="{lang}" dir="{dir}">"#)),
+            "{privacy}"
+        );
     }
 }
 
