@@ -48,6 +48,11 @@ pub fn take_address_language(request: &mut ServiceRequest) {
         return;
     };
     let rest = path[rest_at..].to_owned();
+    // The console and the API are not pages a reader is sent to in a language: they keep
+    // one address each.
+    if ["/admin", "/api/"].iter().any(|own| rest.starts_with(own)) {
+        return;
+    }
     rewrite(request, tag, &rest);
 }
 
@@ -181,14 +186,18 @@ pub fn language_of(request: &HttpRequest) -> Tr {
 
 /// The interface language of every request, chosen once here (`Tr::current()` in pages, the
 /// sign form's errors and the emails a signer gets), and the page's address for the switcher.
-/// A language the reader chose (the address's `/{lang}/` or `?lang=`) is remembered in the
-/// `lang` cookie, so later pages, and the form posted from this one, keep it.
+/// A language the reader chose (the address's `/{lang}/` or `?lang=`) that we ship is
+/// remembered in the `lang` cookie, so later pages, and the form posted from this one, keep it.
 pub async fn interface_language(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let tr = language_of(request.request());
-    let chosen = crate::i18n::chosen(request.request());
+    // Remembered only when we speak it: a stranger's `?lang=xx` or `/de/` (German text, no
+    // German interface) must not outlive the address that named it.
+    let chosen = crate::i18n::chosen(request.request()).and_then(|asked| {
+        crate::i18n::pick(std::slice::from_ref(&asked), crate::i18n::shipped()).cloned()
+    });
     let secure = request
         .app_data::<web::Data<AppState>>()
         .is_some_and(|state| state.secure_cookies);
@@ -273,6 +282,8 @@ mod tests {
             ("/ar", "/ar", None),
             ("/letters/x", "/letters/x", None),
             ("/api/v1/letters", "/api/v1/letters", None),
+            ("/he/api/v1/letters", "/he/api/v1/letters", None),
+            ("/he/admin/letters", "/he/admin/letters", None),
             ("/admin/letters", "/admin/letters", None),
             ("/abcde/letters/x", "/abcde/letters/x", None),
             ("/static/style.css", "/static/style.css", None),
