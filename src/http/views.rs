@@ -98,6 +98,13 @@ pub fn text_in(text: &str, lang: &crate::i18n::LanguageTag) -> String {
     )
 }
 
+/// A name someone typed (a member's, a signer's) inside a sentence of the page's language,
+/// for `Tr::html`: escaped and isolated, so its script does not pull the sentence's
+/// punctuation to its side.
+pub fn isolated(text: &str) -> String {
+    format!("<bdi>{}</bdi>", crate::i18n::catalog::escape(text))
+}
+
 /// "To {addressee}" in the page's language, the addressee in the letter's (`text_in`), as HTML.
 pub fn letter_to(tr: &Tr, addressee: &str, lang: &crate::i18n::LanguageTag) -> String {
     tr.html(
