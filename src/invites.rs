@@ -364,13 +364,16 @@ pub enum AcceptOutcome {
     AwaitingApproval,
 }
 
-/// Signs for the invited member in one step: the link proved the address.
+/// Signs for the invited member in one step: the link proved the address. `letter` is the
+/// letter as shown (`LetterSnapshot::in_language`): its text and language are what the
+/// signature records; the answer by email is written in `mail_lang` (the page's interface).
 pub fn accept(
     connection: &mut DbConnection,
     letter: &Letter,
     secret: &str,
     submitted: &SignatureFields,
     policy: &SigningPolicy,
+    mail_lang: Option<&LanguageTag>,
 ) -> Result<AcceptOutcome, AcceptError> {
     let now = db::now();
     if !letter.accepts_signatures_at(now) || !letter.accepts_organizations {
@@ -397,6 +400,7 @@ pub fn accept(
             SignerDetails::of(&input),
             signatures::state.eq(state),
             signatures::content_hash.eq(&letter.content_hash),
+            signatures::lang.eq(&letter.lang),
             signatures::verified_at.eq(now),
             signatures::approved_at.eq(listed.then_some(now)),
             signatures::approved_by.eq(listed.then_some("invite")),
@@ -470,8 +474,7 @@ pub fn accept(
                 letter_url: &policy.letter_url(&letter.slug),
                 withdraw_url: &withdraw_url,
             }
-            // The invite's own signer: no reading language recorded.
-            .render(None)?
+            .render(mail_lang.map(|tag| &**tag))?
         } else {
             OrganizationAwaitingReview {
                 letter: LetterFacts::of(letter),
@@ -479,7 +482,7 @@ pub fn accept(
                 name: &input.name,
                 withdraw_url: &withdraw_url,
             }
-            .render(None)?
+            .render(mail_lang.map(|tag| &**tag))?
         };
         mail::outbox::enqueue(
             connection,
