@@ -220,3 +220,6 @@ delivered-read-more = Read more about the delivery
 # The defaults of [site] tagline and footer, shown when the operator kept them.
 site-default-tagline = Open letters, signed in public
 site-default-footer = Every signature is confirmed by email before it counts. Email addresses are never published.
+
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (letter not translated)

@@ -194,3 +194,6 @@ delivered-read-more = עוד על מסירת המכתב
 # The defaults of [site] tagline and footer, shown when the operator kept them.
 site-default-tagline = מכתבים פתוחים, בחתימה גלויה
 site-default-footer = כל חתימה מאושרת באימייל לפני שהיא נספרת. כתובות אימייל לעולם אינן מתפרסמות.
+
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (המכתב לא תורגם)

@@ -32,6 +32,7 @@ mod html_validity;
 mod instances;
 mod interface_languages;
 mod invite_languages;
+mod language_negotiation;
 mod layers;
 mod letter_rules;
 mod letter_translations;
