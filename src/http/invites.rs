@@ -11,7 +11,7 @@ use super::pages::{
     PRESS_AGAIN, SLOW_DOWN, letter_page_closed, token_page, token_problem, with_retry_after,
 };
 use super::views::{FormView, InvitePage, MessagePage};
-use super::{AppState, PageError};
+use super::{AppState, PageError, language};
 use crate::admission::{Admitted, Entry, Refused};
 use crate::db;
 use crate::i18n::catalog::Tr;
@@ -27,17 +27,11 @@ async fn snapshot(state: &AppState, slug: &str) -> Result<Arc<LetterSnapshot>, P
     state.public_letter_or(slug, PageError::NotFound).await
 }
 
-/// The language the address names (`/he/...`, else `?lang=`), if any.
-fn address_language(request: &HttpRequest) -> Option<LanguageTag> {
-    super::middleware::language_in_path(request.path())
-        .or_else(|| crate::i18n::from_query(request))
-}
-
-/// The reader's languages on an invite page, most wanted first: their own choices, then
-/// `then` (the language the member reads), then their browser's.
+/// The reader's languages on an invite page, most wanted first: their own choices (the
+/// address, `?lang=`, the switcher's cookie), then `then` (the language the member reads),
+/// then their browser's.
 fn languages(request: &HttpRequest, then: &LanguageTag) -> Vec<LanguageTag> {
-    let address = address_language(request).map(|tag| tag.as_str());
-    crate::i18n::requested_then(request, address.as_deref(), Some(then.clone()))
+    language::requested_then(request, Some(then.clone()))
 }
 
 /// The page for `target`'s member: the letter in the language that suits, the interface the
@@ -52,11 +46,12 @@ async fn form_page(
     form: FormView,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let wanted = languages(request, target.member.reads(&original.letter.lang));
-    let snapshot = original.for_reader(&wanted);
+    let reads = target.member.reads(&original.letter.lang);
+    let wanted = languages(request, reads);
+    let snapshot = language::letter_for_then(request, original, Some(reads.clone()));
     // The form posts back in the language the page was asked in, else the member's own, so
     // what follows (mistakes, thanks) reads as this page did.
-    let action_lang = address_language(request).or_else(|| target.member.lang.clone());
+    let action_lang = crate::i18n::chosen(request).or_else(|| target.member.lang.clone());
     let action = match action_lang {
         Some(lang) => format!("/{lang}/letters/{}/invite/{secret}", snapshot.letter.slug),
         None => format!("/letters/{}/invite/{secret}", snapshot.letter.slug),
@@ -221,7 +216,7 @@ async fn answer(
                     heading: Message::id("org-already-signed"),
                     paragraphs: vec![Message::id("invite-already-signed-text")],
                     link: Some((
-                        format!("/letters/{}", snapshot.letter.slug),
+                        text.path(),
                         Message::id("go-to-letter"),
                     )),
                 },
@@ -244,7 +239,7 @@ async fn answer(
             heading: Message::id("thank-you-for-signing"),
             paragraphs,
             link: Some((
-                format!("/letters/{}", snapshot.letter.slug),
+                text.path(),
                 Message::id("go-to-letter"),
             )),
         },
