@@ -48,7 +48,15 @@ async fn form_page(
 ) -> Result<HttpResponse, PageError> {
     let reads = target.member.reads(&original.letter.lang);
     let wanted = languages(request, reads);
-    let snapshot = language::letter_for_then(request, original, Some(reads.clone()));
+    // The text: what the reader chose, else the member's language, and where the letter has
+    // neither the original, as in the invitation email; the browser's languages only pick
+    // the interface (for a member whose language has no catalog).
+    let chosen_or_member = wanted
+        .iter()
+        .position(|tag| tag == reads)
+        .map_or(&wanted[..], |at| &wanted[..=at]);
+    let snapshot = original.for_reader(chosen_or_member);
+    language::showing(&snapshot);
     // The form posts back in the language the page was asked in, else the member's own, so
     // what follows (mistakes, thanks) reads as this page did.
     let action_lang = crate::i18n::chosen(request).or_else(|| target.member.lang.clone());
