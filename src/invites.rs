@@ -18,7 +18,6 @@ use crate::mail::{self, OutgoingMail};
 use crate::members::{self, Member};
 use crate::signatures::details::SignerDetails;
 use crate::signatures::emails::{LetterFacts, OrganizationAwaitingReview, OrganizationListed};
-use crate::values::language::LanguageTag;
 use crate::signatures::fields::SignerTextForm;
 use crate::signatures::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
 use crate::signatures::links;
@@ -26,6 +25,7 @@ use crate::signatures::{
     SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy, TokenError,
     normalize_organization,
 };
+use crate::values::language::LanguageTag;
 use crate::values::tokens::{self as token_codec, TokenPurpose};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -132,7 +132,10 @@ pub fn invite_url(
     lang: Option<&LanguageTag>,
 ) -> String {
     match lang {
-        Some(lang) => format!("{}/{lang}/letters/{slug}/invite/{secret}", policy.public_base),
+        Some(lang) => format!(
+            "{}/{lang}/letters/{slug}/invite/{secret}",
+            policy.public_base
+        ),
         None => format!("{}/letters/{slug}/invite/{secret}", policy.public_base),
     }
 }
@@ -231,8 +234,7 @@ pub fn send(
                 .execute(connection)?;
             let (reads, text) = email::letter_for(&member, letter, &translations);
             let url = invite_url(policy, &letter.slug, &token.secret, member.lang.as_ref());
-            let content =
-                email::render(&reads, &text, &member.name, &url, &expires_at, reminder)?;
+            let content = email::render(&reads, &text, &member.name, &url, &expires_at, reminder)?;
             mail::outbox::enqueue(connection, &OutgoingMail::to(&member.email, content), now)?;
             crate::staff::audit::record(
                 connection,

@@ -10,8 +10,8 @@ use anyhow::Context;
 use super::{letter, open};
 use crate::config::Settings;
 use crate::members;
-use crate::values::language::LanguageTag;
 use crate::staff::Actor;
+use crate::values::language::LanguageTag;
 
 #[derive(Subcommand)]
 pub(super) enum MembersCommand {

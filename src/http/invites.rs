@@ -36,7 +36,6 @@ fn languages(request: &HttpRequest, then: &LanguageTag) -> Vec<LanguageTag> {
 
 /// The page for `target`'s member: the letter in the language that suits, the interface the
 /// same (`languages`).
-#[allow(clippy::too_many_arguments)]
 async fn form_page(
     state: &AppState,
     request: &HttpRequest,
@@ -223,10 +222,7 @@ async fn answer(
                 &MessagePage {
                     heading: Message::id("org-already-signed"),
                     paragraphs: vec![Message::id("invite-already-signed-text")],
-                    link: Some((
-                        text.path(),
-                        Message::id("go-to-letter"),
-                    )),
+                    link: Some((text.path(), Message::id("go-to-letter"))),
                 },
             );
         }
@@ -246,10 +242,7 @@ async fn answer(
         &MessagePage {
             heading: Message::id("thank-you-for-signing"),
             paragraphs,
-            link: Some((
-                text.path(),
-                Message::id("go-to-letter"),
-            )),
+            link: Some((text.path(), Message::id("go-to-letter"))),
         },
     )
 }

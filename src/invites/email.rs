@@ -184,7 +184,11 @@ mod tests {
         let letter = letter();
         let hebrew = LanguageTag::parse("he").expect("a tag");
         let mail = render(&hebrew, &letter, "חברים", URL, &expiry(), false).expect("renders");
-        assert!(mail.html.contains(r#"<html lang="he" dir="rtl">"#), "{}", mail.html);
+        assert!(
+            mail.html.contains(r#"<html lang="he" dir="rtl">"#),
+            "{}",
+            mail.html
+        );
         assert!(
             mail.html.contains(
                 r#"<strong><bdi lang="en" dir="ltr">Protect the right to protest</bdi></strong>"#
@@ -198,6 +202,9 @@ mod tests {
             "{}",
             mail.text
         );
-        assert!(mail.subject.contains("\u{2068}Protect the right to protest\u{2069}"));
+        assert!(
+            mail.subject
+                .contains("\u{2068}Protect the right to protest\u{2069}")
+        );
     }
 }

@@ -142,7 +142,11 @@ async fn a_hebrew_member_is_invited_in_hebrew_with_the_hebrew_text(backend: Back
         .expect("the signature");
     assert_eq!(recorded.as_deref(), Some("he"));
     let mails = app.wait_for_mails_to("contact@nsws.example", 2).await;
-    assert!(mails[1].subject.contains(HEBREW_TITLE), "{}", mails[1].subject);
+    assert!(
+        mails[1].subject.contains(HEBREW_TITLE),
+        "{}",
+        mails[1].subject
+    );
 
     // Staff see the member's language.
     let status = app.cli_ok(&["invites", "status", SLUG]);
@@ -159,7 +163,11 @@ async fn a_french_member_reads_a_french_page_around_the_marked_original(backend:
     let mail = invite(&app, "Les Amis", "contact@amis.example", "fr").await;
 
     // No French text: the French frame around the English title, marked as English.
-    assert!(mail.subject.contains("Invitation à signer"), "{}", mail.subject);
+    assert!(
+        mail.subject.contains("Invitation à signer"),
+        "{}",
+        mail.subject
+    );
     assert!(mail.subject.contains("A shared future"), "{}", mail.subject);
     assert!(
         mail.html.contains(r#"<html lang="fr" dir="ltr">"#),
@@ -183,7 +191,11 @@ async fn a_french_member_reads_a_french_page_around_the_marked_original(backend:
             "{path}: {}",
             page.body
         );
-        assert!(page.body.contains("Signer au nom de Les Amis"), "{}", page.body);
+        assert!(
+            page.body.contains("Signer au nom de Les Amis"),
+            "{}",
+            page.body
+        );
         assert!(
             page.body
                 .contains(r#"<h1 lang="en" dir="ltr">A shared future</h1>"#),
@@ -191,7 +203,8 @@ async fn a_french_member_reads_a_french_page_around_the_marked_original(backend:
             page.body
         );
         assert!(
-            page.body.contains(r#"<div class="body" lang="en" dir="ltr">"#),
+            page.body
+                .contains(r#"<div class="body" lang="en" dir="ltr">"#),
             "{}",
             page.body
         );
@@ -288,7 +301,10 @@ async fn the_console_and_the_cli_refuse_a_language_that_is_no_tag(backend: Backe
             "{}",
             refused.body
         );
-        assert!(refused.body.contains("free@org.example"), "the form keeps what was typed");
+        assert!(
+            refused.body.contains("free@org.example"),
+            "the form keeps what was typed"
+        );
     }
     assert_eq!(member_count(&app), 0, "nothing stored");
 

@@ -211,8 +211,14 @@ pub async fn add(console: Console<Editor>, body: web::Bytes) -> Result<HttpRespo
                     "Choose the contact's language from the list, or the letter's original language."
                         .to_owned(),
                 );
-                return roster_again(&state, &staff, MemberForm { problem, ..form }, String::new(), None)
-                    .await;
+                return roster_again(
+                    &state,
+                    &staff,
+                    MemberForm { problem, ..form },
+                    String::new(),
+                    None,
+                )
+                .await;
             }
         }
     };
@@ -220,8 +226,7 @@ pub async fn add(console: Console<Editor>, body: web::Bytes) -> Result<HttpRespo
     let actor = staff.actor();
     let saved = state
         .with_connection(move |connection| {
-            let saved =
-                members::upsert(connection, &name, &email, Some(&website), &lang, &actor);
+            let saved = members::upsert(connection, &name, &email, Some(&website), &lang, &actor);
             Ok::<_, DbError>(saved)
         })
         .await?;
