@@ -524,6 +524,24 @@ pub struct InvitePage<'a> {
     pub form_time: String,
 }
 
+impl InvitePage<'_> {
+    /// The writing direction of the letter's text as shown (`dir` beside its `lang`): the
+    /// text may be the original in a page in the member's language.
+    pub fn text_dir(&self) -> &'static str {
+        self.letter.lang.dir()
+    }
+
+    /// The addressee inside the page's "To ..." sentence, escaped, in its own language.
+    pub fn addressee_html(&self) -> String {
+        format!(
+            "<bdi lang=\"{}\" dir=\"{}\">{}</bdi>",
+            self.letter.lang,
+            self.text_dir(),
+            crate::i18n::catalog::escape(&self.letter.addressee)
+        )
+    }
+}
+
 impl SignFormPage for InvitePage<'_> {
     fn snapshot(&self) -> &LetterSnapshot {
         self.snapshot
