@@ -237,16 +237,16 @@ pub async fn sign(
 
 /// `GET /letters/{slug}/sign`: what a reload of the page shown after a failed submit asks
 /// for. The form only takes POSTs; the person is sent back to the letter and its form.
+/// In the language of the address reloaded (`/he/letters/x/sign` goes back to `/he/letters/x`).
 pub async fn sign_reloaded(
     state: web::Data<AppState>,
+    request: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
+    let snapshot = super::language::letter_for(&request, &snapshot);
     Ok(HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            format!("/letters/{}#sign", snapshot.letter.slug),
-        ))
+        .insert_header((header::LOCATION, format!("{}#sign", snapshot.path())))
         .finish())
 }
 

@@ -309,6 +309,14 @@ async fn a_hebrew_signer_stays_in_hebrew_from_signing_to_withdrawing(backend: Ba
     import_letter(&app);
     let hebrew = &HEBREW_PAGES;
 
+    // A reload of the page after a failed sign goes back to the Hebrew letter.
+    let reloaded = get_in_english(&app, &format!("/he/letters/{SLUG}/sign")).await;
+    assert_eq!(reloaded.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        reloaded.location.as_deref(),
+        Some(format!("/he/letters/{SLUG}#sign").as_str())
+    );
+
     let signed = sign_in(&app, hebrew, "עדה", "ada@example.org").await;
     let check_email = format!("/he/letters/{SLUG}/signed");
     assert_eq!(signed.location.as_deref(), Some(check_email.as_str()));
