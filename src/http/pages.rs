@@ -550,7 +550,8 @@ pub async fn verify_page(
     let letter = letter.ok_or(PageError::NotFound)?;
     let page = ConfirmActionPage {
         heading: Message::id("confirm-heading"),
-        intro: Message::id("confirm-intro").with("title", &letter.title),
+        intro: Message::id("confirm-intro"),
+        title: Some(super::signer::title_markup(&letter)),
         action: format!(
             "{}/verify/{secret}",
             super::signer::address_prefix(&request)
@@ -641,6 +642,7 @@ pub async fn withdraw_page(
             let page = ConfirmActionPage {
                 heading: Message::id("withdraw-heading"),
                 intro: Message::id("withdraw-intro"),
+                title: None,
                 action: format!(
                     "{}/withdraw/{secret}",
                     super::signer::address_prefix(&request)

@@ -473,13 +473,10 @@ pub struct ResendPage<'a> {
 }
 
 impl ResendPage<'_> {
-    /// The title in its own language inside the interface's sentence.
     fn title_markup(&self) -> String {
-        let lang = &self.letter.lang;
         format!(
-            r#"<strong><bdi lang="{lang}" dir="{}">{}</bdi></strong>"#,
-            lang.dir(),
-            crate::i18n::catalog::escape(&self.letter.title)
+            "<strong>{}</strong>",
+            super::signer::title_markup(self.letter)
         )
     }
 }
@@ -514,6 +511,9 @@ impl SignatoriesPage<'_> {
 pub struct ConfirmActionPage {
     pub heading: Message,
     pub intro: Message,
+    /// The letter's title in its own language (escaped markup, `signer::title_markup`), as
+    /// the intro's `$title`.
+    pub title: Option<String>,
     pub action: String,
     pub button: Message,
     pub auto_submit: bool,

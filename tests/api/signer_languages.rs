@@ -355,7 +355,14 @@ async fn a_hebrew_signer_stays_in_hebrew_from_signing_to_withdrawing(backend: Ba
     assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
     assert_in(hebrew, &confirm.body, "the confirm page");
     assert!(confirm.body.contains(hebrew.confirm_heading));
-    assert!(confirm.body.contains(hebrew.title), "{}", confirm.body);
+    assert!(
+        confirm.body.contains(&format!(
+            r#"<bdi lang="he" dir="rtl">{}</bdi>"#,
+            hebrew.title
+        )),
+        "{}",
+        confirm.body
+    );
     assert!(
         confirm.body.contains(&format!(r#"action="{verify}""#)),
         "the form keeps the language: {}",
