@@ -58,9 +58,8 @@ pub(super) fn check_privacy_by_language(
     let mut seen: Vec<LanguageTag> = Vec::new();
     for (key, text) in notices {
         let problem = |what: String| ConfigError(format!("site.privacy_by_language.{key}: {what}"));
-        let tag = LanguageTag::parse_routable(key).ok_or_else(|| {
-            problem("is not a language tag such as he, ar or pt-BR".to_owned())
-        })?;
+        let tag = LanguageTag::parse_routable(key)
+            .ok_or_else(|| problem("is not a language tag such as he, ar or pt-BR".to_owned()))?;
         if seen.contains(&tag) {
             return Err(problem(format!("{tag} is named twice")));
         }

@@ -80,8 +80,14 @@ const NOTICE: [(&str, &str); 6] = [
     ("privacy-default-kept-heading", "privacy-default-kept"),
     ("privacy-default-public-heading", "privacy-default-public"),
     ("privacy-default-why-heading", "privacy-default-why"),
-    ("privacy-default-how-long-heading", "privacy-default-how-long"),
-    ("privacy-default-withdraw-heading", "privacy-default-withdraw"),
+    (
+        "privacy-default-how-long-heading",
+        "privacy-default-how-long",
+    ),
+    (
+        "privacy-default-withdraw-heading",
+        "privacy-default-withdraw",
+    ),
 ];
 
 /// Our notice in the reader's interface language: what is kept, why, for how long (the
@@ -104,7 +110,10 @@ fn default_notice(settings: &Settings, tr: &Tr) -> String {
     if !settings.site.contact.is_empty() {
         html.push_str(&format!(
             "<p>{}</p>\n",
-            tr.html("privacy-default-contact", [("contact", Arg::Markup(&contact))])
+            tr.html(
+                "privacy-default-contact",
+                [("contact", Arg::Markup(&contact))]
+            )
         ));
     }
     html

@@ -27,7 +27,6 @@ pub fn thousands(value: i64) -> String {
     out
 }
 
-
 /// A letter's status (`open`, `closed`, ...) in the page's language.
 pub fn status_label(tr: &Tr, status: &str) -> String {
     match status {

@@ -502,7 +502,9 @@ mod tests {
         })
         .expect_err("no address reaches abcde");
         assert!(
-            errors.get("lang").is_some_and(|message| message.contains("abcde")),
+            errors
+                .get("lang")
+                .is_some_and(|message| message.contains("abcde")),
             "{errors}"
         );
         let draft = LetterDraft::parse(LetterInput {

@@ -228,12 +228,21 @@ async fn print(
         .await?;
     let asked: Vec<LanguageTag> = i18n::from_query(&request).into_iter().collect();
     let mut available = vec![original.lang.clone()];
-    available.extend(translations.iter().map(|translation| translation.lang.clone()));
-    let printed = i18n::pick(&asked, &available).unwrap_or(&original.lang).clone();
+    available.extend(
+        translations
+            .iter()
+            .map(|translation| translation.lang.clone()),
+    );
+    let printed = i18n::pick(&asked, &available)
+        .unwrap_or(&original.lang)
+        .clone();
     let letter = translations
         .iter()
         .find(|translation| translation.lang == printed)
-        .map_or_else(|| original.clone(), |translation| translation.applied_to(&original));
+        .map_or_else(
+            || original.clone(),
+            |translation| translation.applied_to(&original),
+        );
     let languages = available
         .iter()
         .map(|tag| PrintLanguage {

@@ -54,7 +54,10 @@ mod tests {
             .filter_map(|tag| LanguageTag::parse(tag))
             .collect();
         let list = choices("HE", &taken);
-        assert!(list.iter().all(|choice| choice.tag != "en" && choice.tag != "ar"));
+        assert!(
+            list.iter()
+                .all(|choice| choice.tag != "en" && choice.tag != "ar")
+        );
         let hebrew = list.iter().find(|choice| choice.tag == "he").expect("he");
         assert!(hebrew.selected && hebrew.dir == "rtl" && hebrew.name == "עברית");
         assert_eq!(list.iter().filter(|choice| choice.selected).count(), 1);

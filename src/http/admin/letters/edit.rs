@@ -5,8 +5,8 @@ use crate::http::admin::{Console, Editor};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::super::{AdminError, ConsoleForm, Staff, StaffForm, find_letter, page, redirect};
 use super::super::languages::choices;
+use super::super::{AdminError, ConsoleForm, Staff, StaffForm, find_letter, page, redirect};
 use super::form::{FormPage, LetterFields};
 use crate::db::{self, DbError};
 use crate::http::AppState;

@@ -75,7 +75,10 @@ async fn translated_languages(
     let list = state
         .db(move |connection| translations::list(connection, &letter_id))
         .await?;
-    Ok(list.into_iter().map(|translation| translation.lang).collect())
+    Ok(list
+        .into_iter()
+        .map(|translation| translation.lang)
+        .collect())
 }
 
 fn blank_page(
