@@ -246,3 +246,5 @@ privacy-default-how-long = يُحذف التوقيع غير المؤكَّد { $
 privacy-default-withdraw-heading = سحب التوقيع
 privacy-default-withdraw = تحمل كل رسالة تأكيد رابطًا يسحب توقيعك ويمحو بياناتك فورًا. وتحمل كل رسالة بريد عن الرسالة المفتوحة رابطًا لإيقاف هذه الرسائل.
 privacy-default-contact = لأي أمر آخر يخصّ بياناتك، اكتب إلى { $contact }.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (الرسالة غير مترجمة)

@@ -238,3 +238,5 @@ privacy-default-how-long = A signature that is not confirmed is deleted { $days 
 privacy-default-withdraw-heading = Withdrawing
 privacy-default-withdraw = Every confirmation email carries a link that withdraws your signature and erases your details at once. Emails about the letter carry a link to stop them.
 privacy-default-contact = For anything else about your details, write to { $contact }.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (letter not translated)

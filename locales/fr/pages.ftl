@@ -211,3 +211,5 @@ privacy-default-how-long = Une signature non confirmée est supprimée { $days -
 privacy-default-withdraw-heading = Retirer sa signature
 privacy-default-withdraw = Chaque e-mail de confirmation contient un lien qui retire votre signature et efface vos informations immédiatement. Les e-mails au sujet de la lettre contiennent un lien pour ne plus les recevoir.
 privacy-default-contact = Pour toute autre question sur vos informations, écrivez à { $contact }.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (lettre non traduite)

@@ -212,3 +212,5 @@ privacy-default-how-long = חתימה שלא אושרה נמחקת { $days ->
 privacy-default-withdraw-heading = ביטול החתימה
 privacy-default-withdraw = בכל דוא״ל אישור יש קישור שמבטל את חתימתכם ומוחק את פרטיכם מיד. בכל דוא״ל על המכתב יש קישור להפסקת המשלוח.
 privacy-default-contact = בכל שאלה אחרת על פרטיכם, כתבו אל { $contact }.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (המכתב לא תורגם)
