@@ -127,7 +127,7 @@ pub async fn privacy(
     request: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let site = &state.settings.site;
-    let requested = crate::i18n::requested(&request, None);
+    let requested = super::language::requested(&request);
     let page = if let Some((lang, text)) = privacy_for(site, &requested) {
         PrivacyPage {
             notice_html: crate::letters::markdown::render(text),
