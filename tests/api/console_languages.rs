@@ -321,6 +321,10 @@ async fn the_print_view_prints_each_language_of_the_letter(backend: Backend) {
             "the addressee, in Hebrew: {body}"
         );
         assert!(body.contains("אנו כותבים יחד"));
+        assert!(
+            body.contains(r#"<h2 id="signatories-heading">החותמים</h2>"#),
+            "{body}"
+        );
         assert!(!body.contains("We write together") && !body.contains("The governments"));
         // The console's own words stay English, marked as such.
         assert!(body.contains(r#"<header class="site" lang="en" dir="ltr">"#));

@@ -174,6 +174,16 @@ struct PrintPage {
     individuals: Vec<PrintedSignatory>,
 }
 
+impl PrintPage {
+    fn organization_count(&self) -> i64 {
+        i64::try_from(self.organizations.len()).unwrap_or(i64::MAX)
+    }
+
+    fn individual_count(&self) -> i64 {
+        i64::try_from(self.individuals.len()).unwrap_or(i64::MAX)
+    }
+}
+
 /// Every listed signatory, organizations first in their listed order, then individuals.
 fn all_listed(
     connection: &mut db::DbConnection,
