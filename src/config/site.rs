@@ -76,3 +76,40 @@ pub(super) fn check_privacy_by_language(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::check_privacy_by_language;
+
+    fn check(entries: &[(&str, &str)]) -> Result<(), String> {
+        let notices = entries
+            .iter()
+            .map(|(key, text)| ((*key).to_owned(), (*text).to_owned()))
+            .collect();
+        check_privacy_by_language(&notices, 100).map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn each_notice_is_markdown_in_a_language_named_once() {
+        let long = "x".repeat(101);
+        assert!(check(&[("he", "הודעה."), ("pt-BR", "Aviso."), ("ar", "إشعار.")]).is_ok());
+        for (entries, named) in [
+            (
+                &[("abcde", "Text.")][..],
+                "privacy_by_language.abcde: is not a language",
+            ),
+            (
+                &[("pt-br", "A."), ("pt-BR", "B.")][..],
+                "pt-BR is named twice",
+            ),
+            (
+                &[("he", "https://example.org/he")][..],
+                "must be a Markdown text",
+            ),
+            (&[("he", long.as_str())][..], "privacy_by_language.he"),
+        ] {
+            let refused = check(entries).expect_err(named);
+            assert!(refused.contains(named), "{refused}");
+        }
+    }
+}

@@ -399,6 +399,29 @@ async fn the_coalitions_own_notice_shows_in_its_language(backend: Backend) {
         assert!(!other.body.contains("ההודעה") && !other.body.contains("What we keep"));
     }
 
+    // With the coalition's notice at an address, /privacy shows the texts by language and
+    // sends every other reader there.
+    let linked = spawn_app_with(
+        backend,
+        &[
+            (
+                "site.privacy",
+                "https://coalition.example/privacy".to_owned(),
+            ),
+            ("site.privacy_by_language.ar", "إشعارنا.".to_owned()),
+        ],
+    )
+    .await;
+    let arabic = linked.get("/ar/privacy").await;
+    assert_eq!(arabic.status, StatusCode::OK);
+    assert!(arabic.body.contains("إشعارنا."), "{}", arabic.body);
+    let other = linked.get("/privacy").await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        other.location.as_deref(),
+        Some("https://coalition.example/privacy")
+    );
+
     // A key that is no language a page can be in is refused at start, named.
     let refused = undersigned::config::Settings::defaults_with(&[(
         "site.privacy_by_language.abcde",
