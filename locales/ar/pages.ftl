@@ -225,3 +225,6 @@ delivered-read-more = المزيد عن تسليم الرسالة
 # The defaults of [site] tagline and footer, shown when the operator kept them.
 site-default-tagline = رسائل مفتوحة، موقّعة علنًا
 site-default-footer = كل توقيع يُؤكَّد بالبريد الإلكتروني قبل أن يُحتسب. لا تُنشر عناوين البريد الإلكتروني أبدًا.
+
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = سُلّمت إلى { $addressee }

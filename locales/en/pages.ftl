@@ -220,3 +220,6 @@ delivered-read-more = Read more about the delivery
 # The defaults of [site] tagline and footer, shown when the operator kept them.
 site-default-tagline = Open letters, signed in public
 site-default-footer = Every signature is confirmed by email before it counts. Email addresses are never published.
+
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = Delivered to { $addressee }

@@ -193,3 +193,6 @@ delivered-read-more = Más información sobre la entrega
 # The defaults of [site] tagline and footer, shown when the operator kept them.
 site-default-tagline = Cartas abiertas, firmadas en público
 site-default-footer = Cada firma se confirma por correo electrónico antes de contarse. Las direcciones de correo nunca se publican.
+
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = Entregada a { $addressee }

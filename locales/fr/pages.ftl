@@ -193,3 +193,6 @@ delivered-read-more = En savoir plus sur la remise
 # The defaults of [site] tagline and footer, shown when the operator kept them.
 site-default-tagline = Des lettres ouvertes, signées publiquement
 site-default-footer = Chaque signature est confirmée par e-mail avant d’être comptée. Les adresses e-mail ne sont jamais publiées.
+
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = Remise à { $addressee }

@@ -194,3 +194,6 @@ delivered-read-more = עוד על מסירת המכתב
 # The defaults of [site] tagline and footer, shown when the operator kept them.
 site-default-tagline = מכתבים פתוחים, בחתימה גלויה
 site-default-footer = כל חתימה מאושרת באימייל לפני שהיא נספרת. כתובות אימייל לעולם אינן מתפרסמות.
+
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = נמסר אל { $addressee }
