@@ -228,3 +228,5 @@ site-default-footer = كل توقيع يُؤكَّد بالبريد الإلكت
 
 # l10nupdates: the delivery in the letter page's updates timeline.
 updates-delivered-to = سُلّمت إلى { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = سُلّمت الرسالة «{ $title }» إلى { $addressee } في { $date }.

@@ -223,3 +223,5 @@ site-default-footer = Every signature is confirmed by email before it counts. Em
 
 # l10nupdates: the delivery in the letter page's updates timeline.
 updates-delivered-to = Delivered to { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = “{ $title }” was delivered to { $addressee } on { $date }.

@@ -196,3 +196,5 @@ site-default-footer = Cada firma se confirma por correo electrónico antes de co
 
 # l10nupdates: the delivery in the letter page's updates timeline.
 updates-delivered-to = Entregada a { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = «{ $title }» fue entregada a { $addressee } el { $date }.

@@ -196,3 +196,5 @@ site-default-footer = Chaque signature est confirmée par e-mail avant d’être
 
 # l10nupdates: the delivery in the letter page's updates timeline.
 updates-delivered-to = Remise à { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = « { $title } » a été remise à { $addressee } le { $date }.

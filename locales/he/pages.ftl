@@ -197,3 +197,5 @@ site-default-footer = כל חתימה מאושרת באימייל לפני שה�
 
 # l10nupdates: the delivery in the letter page's updates timeline.
 updates-delivered-to = נמסר אל { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = המכתב “{ $title }” נמסר אל { $addressee } ב־{ $date }.

@@ -86,7 +86,8 @@ fn send(
             bail!("not sending without confirmation: run it on a terminal, or pass --yes");
         }
         print!(
-            "Send “{subject}” to {recipients} address(es) about “{}”? [y/N] ",
+            "Send “{subject}”{} to {recipients} address(es) about “{}”? [y/N] ",
+            languages_said(&versions),
             letter.title
         );
         std::io::stdout().flush()?;
@@ -135,8 +136,9 @@ fn send(
     };
     match sent {
         Some(queued) => println!(
-            "update {}: {queued} message(s) queued; the service's mail worker sends them",
-            update.id
+            "update {}{}: {queued} message(s) queued; the service's mail worker sends them",
+            update.id,
+            languages_said(&versions),
         ),
         None => bail!(
             "update {} was already sent; nothing was sent again",
@@ -173,6 +175,15 @@ fn versions_beside(
         versions.push(version);
     }
     Ok(versions)
+}
+
+/// ` (with its versions in he, ar)`, or nothing without versions.
+fn languages_said(versions: &[VersionDraft]) -> String {
+    if versions.is_empty() {
+        return String::new();
+    }
+    let tags: Vec<String> = versions.iter().map(|version| version.lang.as_str()).collect();
+    format!(" (with its versions in {})", tags.join(", "))
 }
 
 fn status(settings: &Settings, slug: &str) -> anyhow::Result<()> {

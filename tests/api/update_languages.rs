@@ -355,8 +355,24 @@ async fn the_delivery_in_the_timeline_is_in_the_pages_language(backend: Backend)
         .format("%Y-%m-%d")
         .to_string();
     app.cli_ok(&[
-        "letters", "deliver", SLUG, "--on", &on, "--note", "Handed over.", "--yes",
+        "letters",
+        "deliver",
+        SLUG,
+        "--on",
+        &on,
+        "--note",
+        "Handed over.",
+        "--send-update",
+        "--yes",
     ]);
+    // Sent as an update, it reaches each signer in the language they signed in.
+    let hebrew_mail = update_mail_to(&app, NOA).await;
+    assert_eq!(hebrew_mail.subject, "נמסר אל הממשלות");
+    assert!(hebrew_mail.text.contains("נמסר אל הממשלות ב־"), "{}", hebrew_mail.text);
+    assert!(hebrew_mail.text.contains("Handed over."), "the note as typed");
+    assert!(hebrew_mail.html.contains(r#"<html lang="he" dir="rtl">"#));
+    let english_mail = update_mail_to(&app, ADA).await;
+    assert_eq!(english_mail.subject, "Delivered to The governments");
     let hebrew = page_showing(&app, &format!("/he/letters/{SLUG}"), "נמסר אל").await;
     assert!(
         hebrew.body.contains(r#"<article lang="he" dir="rtl"><h3>נמסר אל"#),
