@@ -138,16 +138,16 @@ impl Application {
                     // and inside `observe`, so that what it turns away is logged and counted.
                     .wrap(actix_web::middleware::from_fn(http::drain::hand_off_reads))
                     .wrap(actix_web::middleware::from_fn(
-                        http::middleware::interface_language,
+                        http::language::interface_language,
                     ))
                     .wrap(actix_web::middleware::from_fn(
                         http::middleware::security_headers,
                     ))
                     .wrap(actix_web::middleware::from_fn(http::middleware::observe))
                     // Outermost, so that routing, logging and metrics see a HEAD as the GET it is
-                    // answered as.
+                    // answered as, and `/he/letters/x` as `/letters/x` in Hebrew.
                     .wrap(actix_web::middleware::from_fn(
-                        http::middleware::head_as_get,
+                        http::middleware::routed_address,
                     ))
             })
             // Signals are ours (`stop_on_signal`): actix would close the listener at once.

@@ -230,3 +230,5 @@ site-default-footer = كل توقيع يُؤكَّد بالبريد الإلكت
 updates-delivered-to = سُلّمت إلى { $addressee }
 # l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
 updates-delivered-body = سُلّمت الرسالة «{ $title }» إلى { $addressee } في { $date }.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (الرسالة غير مترجمة)

@@ -225,3 +225,5 @@ site-default-footer = Every signature is confirmed by email before it counts. Em
 updates-delivered-to = Delivered to { $addressee }
 # l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
 updates-delivered-body = “{ $title }” was delivered to { $addressee } on { $date }.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (letter not translated)

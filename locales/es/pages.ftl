@@ -198,3 +198,5 @@ site-default-footer = Cada firma se confirma por correo electrónico antes de co
 updates-delivered-to = Entregada a { $addressee }
 # l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
 updates-delivered-body = «{ $title }» fue entregada a { $addressee } el { $date }.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (carta no traducida)

@@ -198,3 +198,5 @@ site-default-footer = Chaque signature est confirmée par e-mail avant d’être
 updates-delivered-to = Remise à { $addressee }
 # l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
 updates-delivered-body = « { $title } » a été remise à { $addressee } le { $date }.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (lettre non traduite)

@@ -199,3 +199,5 @@ site-default-footer = כל חתימה מאושרת באימייל לפני שה�
 updates-delivered-to = נמסר אל { $addressee }
 # l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
 updates-delivered-body = המכתב “{ $title }” נמסר אל { $addressee } ב־{ $date }.
+# The language switcher: the letter on this page is not written in this language.
+language-interface-only = (המכתב לא תורגם)

@@ -100,11 +100,8 @@ pub async fn letter(
     slug: web::Path<String>,
     request: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let lang = crate::i18n::from_query(&request).map(|tag| tag.as_str());
-    let snapshot = state
-        .public_letter_or(&slug, ApiError::NotFound)
-        .await?
-        .in_language(lang.as_deref());
+    let snapshot = state.public_letter_or(&slug, ApiError::NotFound).await?;
+    let snapshot = super::language::letter_for(&request, &snapshot);
     let letter = &snapshot.letter;
     Ok(HttpResponse::Ok().json(LetterDetail {
         summary: LetterSummary::of(letter, snapshot.counts),

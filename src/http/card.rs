@@ -118,39 +118,19 @@ static CARDS: LazyLock<CardCache> = LazyLock::new(CardCache::default);
 /// (shaping caches), and draws are rare, so one at a time.
 static RENDERER: LazyLock<Mutex<Renderer>> = LazyLock::new(|| Mutex::new(Renderer::new()));
 
+/// `/letters/{slug}/card.png` (and `/{lang}/letters/{slug}/card.png`, which a translation's
+/// page links to): the card of the letter as the request reads it (`language::letter_for`).
 pub async fn card(
     state: web::Data<AppState>,
     request: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let lang = crate::i18n::from_query(&request).map(|tag| tag.as_str());
-    draw_card(state, request, &slug, lang).await
-}
-
-/// `/{lang}/letters/{slug}/card.png`: the card of the letter as read in that language (the
-/// translation's page links to it), or the original's when it has no such text.
-pub async fn card_in_language(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, PageError> {
-    let (lang, slug) = path.into_inner();
-    draw_card(state, request, &slug, Some(lang)).await
-}
-
-async fn draw_card(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    slug: &str,
-    lang: Option<String>,
-) -> Result<HttpResponse, PageError> {
+    let slug = slug.as_str();
     if !letters::is_valid_slug(slug) {
         return Err(PageError::NotFound);
     }
-    let snapshot = state
-        .public_letter_or(slug, PageError::NotFound)
-        .await?
-        .in_language(lang.as_deref());
+    let snapshot = state.public_letter_or(slug, PageError::NotFound).await?;
+    let snapshot = super::language::letter_for(&request, &snapshot);
     // One card per language: each shows its own title.
     let letter_id = format!("{}/{}", snapshot.letter.id, snapshot.letter.lang);
     let text = CardText::new(&snapshot, &state.settings.site);

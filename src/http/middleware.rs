@@ -99,16 +99,19 @@ pub async fn security_headers(
 /// A year, the value browsers' preload lists expect.
 const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
 
-/// `HEAD` is answered like `GET`: the request is routed as a GET and the HTTP layer, which
-/// remembers that the client asked for HEAD, sends the headers (with the body's length) and
-/// no body. Handlers change nothing on GET, so this is safe for every route.
-pub async fn head_as_get(
+/// The address as it is routed, before anything else sees it: `HEAD` is answered like `GET`
+/// (the request is routed as a GET and the HTTP layer, which remembers that the client asked
+/// for HEAD, sends the headers, with the body's length, and no body; handlers change nothing
+/// on GET, so this is safe for every route), and a `/{lang}/` prefix is taken off
+/// (`language::take_address_language`). One layer for both: every request passes here.
+pub async fn routed_address(
     mut request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if request.method() == Method::HEAD {
         request.head_mut().method = Method::GET;
     }
+    super::language::take_address_language(&mut request);
     next.call(request).await
 }
 
@@ -212,77 +215,6 @@ pub async fn observe(
                 "request"
             );
         }
-    }
-    Ok(response)
-}
-
-/// A year: the switcher's choice outlives the browsing session.
-const LANGUAGE_COOKIE_DAYS: i64 = 365;
-
-/// The shipped language an address starts with (`/he/letters/...`), if any.
-pub(crate) fn language_in_path(path: &str) -> Option<crate::i18n::LanguageTag> {
-    let first = path.trim_start_matches('/').split('/').next()?;
-    let tag = crate::i18n::LanguageTag::parse(first)?;
-    crate::i18n::shipped()
-        .iter()
-        .find(|shipped| **shipped == tag)
-        .cloned()
-}
-
-/// A request's interface language (see `interface_language`).
-pub fn language_of(request: &actix_web::HttpRequest) -> crate::i18n::catalog::Tr {
-    let in_path = language_in_path(request.path()).map(|tag| tag.as_str());
-    let requested = crate::i18n::requested(request, in_path.as_deref());
-    crate::i18n::catalog::Tr::for_requested(&requested)
-}
-
-/// The interface language of every request, chosen once here: the address (`/he/...`, else
-/// `?lang=`), then the switcher's cookie, then `Accept-Language` (`i18n::requested`). Pages,
-/// the sign form's errors and the confirmation email take it from `Tr::current()`. A language
-/// named in the address that we ship is remembered in the `lang` cookie, so later pages (and
-/// the form posted from this one) keep it; anything else sets nothing.
-pub async fn interface_language(
-    request: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let tr = language_of(request.request());
-    let chosen = language_in_path(request.path())
-        .map(|tag| tag.as_str())
-        .or_else(|| {
-            crate::i18n::from_query(request.request())
-                .and_then(|asked| {
-                    crate::i18n::pick(std::slice::from_ref(&asked), crate::i18n::shipped()).cloned()
-                })
-                .map(|tag| tag.as_str())
-        });
-    let secure = request
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|state| state.secure_cookies);
-    let mut response = tr.scope(next.call(request)).await?;
-    if let Some(code) = chosen {
-        let cookie = actix_web::cookie::Cookie::build(crate::i18n::LANGUAGE_COOKIE, code)
-            .path("/")
-            .same_site(actix_web::cookie::SameSite::Lax)
-            .max_age(actix_web::cookie::time::Duration::days(
-                LANGUAGE_COOKIE_DAYS,
-            ))
-            .secure(secure)
-            .finish();
-        if let Err(error) = response.response_mut().add_cookie(&cookie) {
-            tracing::warn!(%error, "could not set the language cookie");
-        }
-    }
-    // The same page address answers in several languages.
-    let html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("text/html"));
-    if html {
-        response.headers_mut().append(
-            header::VARY,
-            HeaderValue::from_static("Accept-Language, Cookie"),
-        );
     }
     Ok(response)
 }

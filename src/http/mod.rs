@@ -9,6 +9,7 @@ pub(crate) mod embed;
 pub(crate) mod errors;
 pub mod form;
 mod invites;
+pub mod language;
 pub mod middleware;
 mod pages;
 mod partners;
@@ -105,12 +106,8 @@ impl AppState {
         // The signer's emails speak the interface language of the page signed on: what the
         // reader chose (the address, ?lang=, the switcher's cookie), else the language of the
         // text they read (the form's hidden field, `lang` in JSON), else their browser's.
-        let in_path = middleware::language_in_path(request.path()).map(|tag| tag.as_str());
-        let wanted = crate::i18n::requested_then(
-            request,
-            in_path.as_deref(),
-            crate::i18n::LanguageTag::parse(&fields.lang),
-        );
+        let wanted =
+            language::requested_then(request, crate::i18n::LanguageTag::parse(&fields.lang));
         crate::admission::Attempt {
             entry,
             letter: letter.clone(),
@@ -223,18 +220,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::route()
                 .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
                 .to(card::card),
-        )
-        // A letter in one of its languages (`he`, `pt-BR`): a language subtag of two or three
-        // letters, so no other first segment (`admin`, `static`) is taken for one.
-        .route(
-            "/{lang:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*}/letters/{slug}",
-            web::get().to(pages::letter_in_language),
-        )
-        .route(
-            "/{lang:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*}/letters/{slug}/card.png",
-            web::route()
-                .guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
-                .to(card::card_in_language),
         )
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
         .route("/letters/{slug}/sign", web::get().to(pages::sign_reloaded))

@@ -118,45 +118,16 @@ pub(super) fn letter_page_closed(
     letter_page(state, snapshot, FormView::fresh(), StatusCode::CONFLICT)
 }
 
+/// `/letters/{slug}` and `/{lang}/letters/{slug}`, the stable address to share in a
+/// language: the letter as this reader reads it (`language::letter_for`). A language the
+/// letter lacks shows the original, never a 404.
 pub async fn letter(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     request: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    show_letter(state, None, &slug, request).await
-}
-
-/// `/{lang}/letters/{slug}`: the letter in that language, a stable address to share. A
-/// language the letter lacks (or no language at all) shows the original, never a 404.
-pub async fn letter_in_language(
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-    request: HttpRequest,
-) -> Result<HttpResponse, PageError> {
-    let (lang, slug) = path.into_inner();
-    show_letter(state, Some(&lang), &slug, request).await
-}
-
-/// The letter in the language its address names (`/{lang}/` or `?lang=`) when it has that
-/// text, else in the reader's languages (cookie, `Accept-Language`), else the original.
-async fn show_letter(
-    state: web::Data<AppState>,
-    from_address: Option<&str>,
-    slug: &str,
-    request: HttpRequest,
-) -> Result<HttpResponse, PageError> {
-    let snapshot = state.public_letter_or(slug, PageError::NotFound).await?;
-    let snapshot = if snapshot.translations.is_empty() {
-        snapshot
-    } else {
-        match from_address {
-            Some(lang) => snapshot.in_language(Some(lang)),
-            None => match crate::i18n::from_query(&request) {
-                Some(lang) => snapshot.in_language(Some(&lang.as_str())),
-                None => snapshot.for_reader(&crate::i18n::requested(&request, None)),
-            },
-        }
-    };
+    let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
+    let snapshot = super::language::letter_for(&request, &snapshot);
     let via = crate::members::codes::via_in_query(request.query_string());
     let form = super::partners::offer(&state, FormView::fresh(), &via).await;
     letter_page(&state, &snapshot, form, StatusCode::OK)

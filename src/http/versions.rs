@@ -149,7 +149,7 @@ pub(super) async fn public_versions(
     slug: web::Path<String>,
     request: actix_web::HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let lang = crate::i18n::from_query(&request).map(|tag| tag.as_str());
+    let lang = crate::i18n::chosen(&request).map(|tag| tag.as_str());
     let (letter, versions) = public_history(&state, &slug, lang, None).await?;
     html(&state, &versions_page(letter, &versions, None))
 }

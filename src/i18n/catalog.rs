@@ -314,6 +314,11 @@ impl Tr {
         CATALOGS.get(self.index).unwrap_or(&CATALOGS[0])
     }
 
+    /// The language, as a tag.
+    pub fn tag(&self) -> &'static LanguageTag {
+        &self.catalog().tag
+    }
+
     /// The language code, for `lang=""`.
     pub fn lang(&self) -> String {
         self.catalog().tag.as_str()
@@ -515,14 +520,9 @@ pub fn of(passed: Result<&Tr, askama::Error>) -> Tr {
     passed.copied().unwrap_or_else(|_| Tr::current())
 }
 
-/// The language switcher's entries: (code, the language's own name, dir, is current).
-pub fn switcher(current: &Tr) -> Vec<(String, String, &'static str, bool)> {
-    (0..CATALOGS.len())
-        .map(|index| {
-            let tr = Tr { index };
-            (tr.lang(), tr.t("language-name"), tr.dir(), tr == *current)
-        })
-        .collect()
+/// A translator for each shipped interface language, in `SHIPPED` order.
+pub fn interfaces() -> impl Iterator<Item = Tr> {
+    (0..CATALOGS.len()).map(|index| Tr { index })
 }
 
 #[cfg(test)]

@@ -42,25 +42,43 @@ pub fn from_query(request: &HttpRequest) -> Option<LanguageTag> {
         .and_then(|(_, value)| LanguageTag::parse(&value))
 }
 
-/// The reader's languages, most wanted first: the address (`/{lang}/...` passed in as
-/// `from_address`, else `?lang=`), then the switcher's cookie, then `Accept-Language` in the
-/// order the browser sent it. Unreadable entries are skipped, never an error.
-pub fn requested(request: &HttpRequest, from_address: Option<&str>) -> Vec<LanguageTag> {
-    requested_then(request, from_address, None)
+/// The language a request's address started with (`/he/letters/...`, `/pt-BR/verify/...`),
+/// put in the request's extensions when the prefix is taken off before routing
+/// (`http::language`), so that every route has its `/{lang}/` form and reads it here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddressLanguage(pub LanguageTag);
+
+/// The language the address names: its `/{lang}/` prefix.
+pub fn from_address(request: &HttpRequest) -> Option<LanguageTag> {
+    use actix_web::HttpMessage;
+    request
+        .extensions()
+        .get::<AddressLanguage>()
+        .map(|found| found.0.clone())
 }
 
-/// Like [`requested`], with `then` (what the page itself says, such as the language of the
-/// text a form was shown in) after the reader's own choices and before their browser's.
-pub fn requested_then(
-    request: &HttpRequest,
-    from_address: Option<&str>,
-    then: Option<LanguageTag>,
-) -> Vec<LanguageTag> {
+/// What the reader chose themselves: `?lang=` (added to an address, it is the later and
+/// more particular choice, and links written before addresses had `/{lang}/` use it), else
+/// the address's `/{lang}/`.
+pub fn chosen(request: &HttpRequest) -> Option<LanguageTag> {
+    from_query(request).or_else(|| from_address(request))
+}
+
+/// The reader's languages, most wanted first: `?lang=`, the address's `/{lang}/`,
+/// then the switcher's cookie, then `Accept-Language` in the order the browser sent it.
+/// Unreadable entries are skipped, never an error. Every choice of a language for a reader
+/// (a letter's text, the interface, the emails they get) starts from this list.
+pub fn requested(request: &HttpRequest) -> Vec<LanguageTag> {
+    requested_then(request, None)
+}
+
+/// Like [`requested`], with `then` (what the page itself says: the language a signature was
+/// made in, a member's language, the language of the text a form was shown in) after the
+/// reader's own choices and before their browser's.
+pub fn requested_then(request: &HttpRequest, then: Option<LanguageTag>) -> Vec<LanguageTag> {
     let mut wanted = Vec::new();
-    let explicit = from_address
-        .and_then(LanguageTag::parse)
-        .or_else(|| from_query(request));
-    wanted.extend(explicit);
+    wanted.extend(from_query(request));
+    wanted.extend(from_address(request));
     if let Some(cookie) = request.cookie(LANGUAGE_COOKIE) {
         wanted.extend(LanguageTag::parse(cookie.value()));
     }
@@ -144,16 +162,20 @@ mod tests {
             .cookie(actix_web::cookie::Cookie::new(LANGUAGE_COOKIE, "fr"))
             .insert_header(("accept-language", "es-ES,es;q=0.9,bogus!!,en;q=0.5"))
             .to_http_request();
-        let order: Vec<String> = requested(&request, None)
-            .iter()
-            .map(|t| t.as_str())
-            .collect();
+        let order: Vec<String> = requested(&request).iter().map(|t| t.as_str()).collect();
         assert_eq!(order, ["ar", "fr", "es-ES", "es", "en"]);
-        let order: Vec<String> = requested(&request, Some("he"))
-            .iter()
-            .map(|t| t.as_str())
-            .collect();
-        assert_eq!(order[0], "he");
+        {
+            use actix_web::HttpMessage;
+            request
+                .extensions_mut()
+                .insert(AddressLanguage(tags(&["he"]).remove(0)));
+        }
+        let order: Vec<String> = requested(&request).iter().map(|t| t.as_str()).collect();
+        assert_eq!(
+            order[..3],
+            ["ar", "he", "fr"],
+            "?lang=, the address, the cookie"
+        );
     }
 
     #[test]

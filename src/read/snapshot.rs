@@ -75,6 +75,13 @@ impl LetterSnapshot {
             .map_or_else(|| Arc::clone(self), Arc::clone)
     }
 
+    /// This letter's address on this site in the language it is shown in, without the
+    /// site's base: `/letters/{slug}` for the original, `/{lang}/letters/{slug}` for a
+    /// translation. Links on a page start with it, so that they keep the page's language.
+    pub fn path(&self) -> String {
+        address("", self, &self.letter.lang)
+    }
+
     /// The original's snapshot is the one whose letter is in the first language.
     pub fn is_original(&self) -> bool {
         self.languages
@@ -301,6 +308,8 @@ pub fn alternates(base: &str, snapshot: &LetterSnapshot) -> Vec<(String, String)
     let mut links: Vec<(String, String)> = snapshot
         .languages
         .iter()
+        // A tag stored before tags had to have an address has none to list.
+        .filter(|tag| tag.is_routable())
         .map(|tag| {
             let lang = tag.as_str();
             let href = address(base, snapshot, &lang);

@@ -97,16 +97,14 @@ async fn hebrew_by_address_is_kept_by_a_cookie(backend: Backend) {
             .contains(r#"<nav class="languages" aria-label="שפה">"#)
     );
     assert!(page.body.contains(
-        r#"<a href="?lang=he" lang="he" dir="rtl" hreflang="he" aria-current="true">עברית</a>"#
+        r#"<a href="/he/letters/dear-president" lang="he" dir="rtl" hreflang="he" aria-current="true">עברית</a>"#
     ));
-    assert!(
-        page.body
-            .contains(r#"<a href="?lang=ar" lang="ar" dir="rtl" hreflang="ar">العربية</a>"#)
-    );
-    assert!(
-        page.body
-            .contains(r#"<a href="?lang=fr" lang="fr" dir="ltr" hreflang="fr">Français</a>"#)
-    );
+    assert!(page.body.contains(
+        r#"<a href="/ar/letters/dear-president" lang="ar" dir="rtl" hreflang="ar">العربية</a>"#
+    ));
+    assert!(page.body.contains(
+        r#"<a href="/fr/letters/dear-president" lang="fr" dir="ltr" hreflang="fr">Français</a>"#
+    ));
 
     // Later pages, with only the cookie, stay Hebrew, and set nothing new.
     for path in [

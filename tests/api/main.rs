@@ -31,6 +31,7 @@ mod form_stamps;
 mod html_validity;
 mod instances;
 mod interface_languages;
+mod language_negotiation;
 mod layers;
 mod letter_rules;
 mod letter_translations;
