@@ -182,7 +182,10 @@ fn languages_said(versions: &[VersionDraft]) -> String {
     if versions.is_empty() {
         return String::new();
     }
-    let tags: Vec<String> = versions.iter().map(|version| version.lang.as_str()).collect();
+    let tags: Vec<String> = versions
+        .iter()
+        .map(|version| version.lang.as_str())
+        .collect();
     format!(" (with its versions in {})", tags.join(", "))
 }
 

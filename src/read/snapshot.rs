@@ -135,8 +135,7 @@ pub fn load(
             let letter = translation.applied_to(&original.letter);
             // The timeline in this language: each update's version in it, the delivery
             // with this text's addressee.
-            let in_language =
-                crate::updates::in_language(&published, &versions, &translation.lang);
+            let in_language = crate::updates::in_language(&published, &versions, &translation.lang);
             let updates = delivery_on_page(&letter, original.delivered.as_ref(), in_language);
             Arc::new(LetterSnapshot {
                 letter,

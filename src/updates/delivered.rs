@@ -5,9 +5,9 @@ use diesel::prelude::*;
 
 use super::languages::VersionDraft;
 use super::{Update, UpdateError};
-use crate::i18n::catalog::Tr;
 use crate::db::DbConnection;
 use crate::db::schema::letter_deliveries;
+use crate::i18n::catalog::Tr;
 use crate::letters::Letter;
 use crate::letters::delivered::Delivery;
 

@@ -11,11 +11,11 @@ use super::languages::{self, Versions};
 use super::{UNSUBSCRIBED, unsubscribe};
 use crate::db::schema::signatures;
 use crate::db::{DbConnection, DbError};
+use crate::i18n::catalog::Tr;
 use crate::mail::message::Message as _;
 use crate::mail::outbox::{MailKind, OutboxRecord, mailbox_key};
 use crate::mail::render::{Prepared, Renderer};
 use crate::signatures::emails::LetterFacts;
-use crate::i18n::catalog::Tr;
 use crate::values::language::LanguageTag;
 
 /// The kind of an update's messages: rows queued before the `outbox_slim` migration say it,
@@ -121,7 +121,6 @@ impl Batch {
             }
         };
         let token = unsubscribe::token(&secret, &update.letter_id, &key);
-        let unsubscribe_url = format!("{}/unsubscribe/{token}", update.public_base);
         // The language the recipient signed in picks the update's version, else the
         // original; the whole email is then in the version's language: its frame, the
         // letter's title and addressee, the link to the letter's text in it.
@@ -135,14 +134,15 @@ impl Batch {
             None => None,
         };
         let chosen = source.versions.for_signer(signed_in.as_ref());
-        let letter_url = if *chosen.lang == source.versions.original {
-            format!("{}/letters/{}", update.public_base, source.letter_slug)
+        // Links in a version's language carry it (`/he/letters/x`, `/he/unsubscribe/T`), so
+        // the pages they open speak it too.
+        let prefix = if *chosen.lang == source.versions.original {
+            update.public_base.clone()
         } else {
-            format!(
-                "{}/{}/letters/{}",
-                update.public_base, chosen.lang, source.letter_slug
-            )
+            format!("{}/{}", update.public_base, chosen.lang)
         };
+        let letter_url = format!("{prefix}/letters/{}", source.letter_slug);
+        let unsubscribe_url = format!("{prefix}/unsubscribe/{token}");
         let (title, addressee) = source
             .texts
             .iter()

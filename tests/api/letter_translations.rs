@@ -661,7 +661,9 @@ async fn an_organization_that_signed_in_hebrew_hears_back_in_hebrew(backend: Bac
 
 /// Staff write an update once; each signer's copy explains itself (why it came, how to stop
 /// it) in the language of the text they signed, around the staff's words as written.
-async fn an_update_without_a_version_in_a_language_reaches_its_signers_in_the_original(backend: Backend) {
+async fn an_update_without_a_version_in_a_language_reaches_its_signers_in_the_original(
+    backend: Backend,
+) {
     let app = spawn_app(backend).await;
     import_letter(&app);
     for (path, name, email) in [

@@ -22,10 +22,8 @@ on_both_backends!(
 
 const SLUG: &str = "shared-future";
 const ORIGINAL: &str = "+++\nslug = \"shared-future\"\nlang = \"en\"\ntitle = \"A shared future\"\naddressee = \"The governments\"\nstatus = \"open\"\n+++\n\nWe write together for a shared future.\n";
-const HEBREW_LETTER: &str =
-    "+++\ntitle = \"עתיד משותף\"\naddressee = \"הממשלות\"\n+++\n\nאנו כותבים יחד למען עתיד משותף.\n";
-const ARABIC_LETTER: &str =
-    "+++\ntitle = \"مستقبل مشترك\"\naddressee = \"الحكومات\"\n+++\n\nنكتب معًا من أجل مستقبل مشترك.\n";
+const HEBREW_LETTER: &str = "+++\ntitle = \"עתיד משותף\"\naddressee = \"הממשלות\"\n+++\n\nאנו כותבים יחד למען עתיד משותף.\n";
+const ARABIC_LETTER: &str = "+++\ntitle = \"مستقبل مشترك\"\naddressee = \"الحكومات\"\n+++\n\nنكتب معًا من أجل مستقبل مشترك.\n";
 
 const SUBJECT: &str = "We met the ministers";
 const BODY: &str = "Thank you **all**: the letter was read aloud.";
@@ -97,20 +95,44 @@ async fn update_mail_to(app: &TestApp, address: &str) -> Email {
 }
 
 fn assert_all_hebrew(mail: &Email) {
-    assert_eq!(mail.subject, HEBREW_SUBJECT, "the subject is the Hebrew one");
+    assert_eq!(
+        mail.subject, HEBREW_SUBJECT,
+        "the subject is the Hebrew one"
+    );
     assert!(mail.text.contains("תודה **לכולם**"), "{}", mail.text);
-    assert!(mail.html.contains("תודה <strong>לכולם</strong>"), "{}", mail.html);
-    assert!(mail.html.contains(r#"<html lang="he" dir="rtl">"#), "{}", mail.html);
-    assert!(mail.html.contains(r#"lang="he" dir="rtl"><p>תודה"#), "{}", mail.html);
+    assert!(
+        mail.html.contains("תודה <strong>לכולם</strong>"),
+        "{}",
+        mail.html
+    );
+    assert!(
+        mail.html.contains(r#"<html lang="he" dir="rtl">"#),
+        "{}",
+        mail.html
+    );
+    assert!(
+        mail.html.contains(r#"lang="he" dir="rtl"><p>תודה"#),
+        "{}",
+        mail.html
+    );
     for part in [&mail.text, &mail.html] {
         assert!(part.contains(HEBREW_WHY), "the frame is Hebrew: {part}");
-        assert!(part.contains("עתיד משותף"), "the letter's Hebrew title: {part}");
+        assert!(
+            part.contains("עתיד משותף"),
+            "the letter's Hebrew title: {part}"
+        );
         assert!(part.contains("הממשלות"), "the Hebrew addressee: {part}");
         assert!(
             part.contains(&format!("{PUBLIC_URL}/he/letters/{SLUG}")),
             "the link leads to the Hebrew text: {part}"
         );
-        for english in [SUBJECT, "Thank you", ENGLISH_WHY, "A shared future", "governments"] {
+        for english in [
+            SUBJECT,
+            "Thank you",
+            ENGLISH_WHY,
+            "A shared future",
+            "governments",
+        ] {
             assert!(!part.contains(english), "no {english:?} in {part}");
         }
     }
@@ -118,7 +140,11 @@ fn assert_all_hebrew(mail: &Email) {
 
 fn assert_all_english(mail: &Email) {
     assert_eq!(mail.subject, SUBJECT);
-    assert!(mail.html.contains(r#"<html lang="en" dir="ltr">"#), "{}", mail.html);
+    assert!(
+        mail.html.contains(r#"<html lang="en" dir="ltr">"#),
+        "{}",
+        mail.html
+    );
     for part in [&mail.text, &mail.html] {
         assert!(part.contains("Thank you"), "{part}");
         assert!(part.contains(ENGLISH_WHY), "{part}");
@@ -234,7 +260,11 @@ async fn a_hebrew_version_written_in_the_console_reaches_hebrew_signers_in_hebre
         "{}",
         preview.body
     );
-    assert!(preview.body.contains("Thank you <strong>all</strong>"), "{}", preview.body);
+    assert!(
+        preview.body.contains("Thank you <strong>all</strong>"),
+        "{}",
+        preview.body
+    );
     assert!(
         preview
             .body
@@ -243,15 +273,39 @@ async fn a_hebrew_version_written_in_the_console_reaches_hebrew_signers_in_hebre
         preview.body
     );
     assert!(preview.body.contains(HEBREW_SUBJECT), "{}", preview.body);
-    assert!(preview.body.contains("תודה <strong>לכולם</strong>"), "{}", preview.body);
+    assert!(
+        preview.body.contains("תודה <strong>לכולם</strong>"),
+        "{}",
+        preview.body
+    );
     let question = staff.get(&format!("{update_path}/send")).await;
     assert!(question.body.contains(HEBREW_SUBJECT), "{}", question.body);
     assert!(question.body.contains(SUBJECT), "{}", question.body);
 
     let sent = staff.post(&format!("{update_path}/send"), &[]).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
-    assert_all_hebrew(&update_mail_to(&app, NOA).await);
+    let hebrew_mail = update_mail_to(&app, NOA).await;
+    assert_all_hebrew(&hebrew_mail);
     assert_all_english(&update_mail_to(&app, ADA).await);
+    // Its unsubscribe link opens a Hebrew page about the Hebrew text, whose button keeps
+    // the language.
+    let unsubscribe = app.get(&hebrew_mail.link("/he/unsubscribe/")).await;
+    assert_eq!(unsubscribe.status, StatusCode::OK, "{}", unsubscribe.body);
+    assert!(
+        unsubscribe.body.contains("עתיד משותף"),
+        "{}",
+        unsubscribe.body
+    );
+    assert!(
+        !unsubscribe.body.contains("A shared future"),
+        "{}",
+        unsubscribe.body
+    );
+    assert!(
+        unsubscribe.body.contains(r#"action="/he/unsubscribe/"#),
+        "{}",
+        unsubscribe.body
+    );
 
     // Sent, its versions no longer change.
     let late = staff
@@ -270,15 +324,19 @@ async fn a_hebrew_version_written_in_the_console_reaches_hebrew_signers_in_hebre
     // The letter page's timeline: the Hebrew version on the Hebrew page, the original on
     // the English one and on the Arabic one (no Arabic version), marked as English there.
     let hebrew_page = page_showing(&app, &format!("/he/letters/{SLUG}"), HEBREW_SUBJECT).await;
-    assert!(hebrew_page.body.contains(HEBREW_SUBJECT), "{}", hebrew_page.body);
+    assert!(
+        hebrew_page.body.contains(HEBREW_SUBJECT),
+        "{}",
+        hebrew_page.body
+    );
     assert!(!hebrew_page.body.contains(SUBJECT), "{}", hebrew_page.body);
     let english_page = page_showing(&app, &format!("/letters/{SLUG}"), SUBJECT).await;
     assert!(!english_page.body.contains(HEBREW_SUBJECT));
     let arabic_page = page_showing(&app, &format!("/ar/letters/{SLUG}"), SUBJECT).await;
     assert!(
-        arabic_page
-            .body
-            .contains(&format!(r#"<article lang="en" dir="ltr"><h3>{SUBJECT}</h3>"#)),
+        arabic_page.body.contains(&format!(
+            r#"<article lang="en" dir="ltr"><h3>{SUBJECT}</h3>"#
+        )),
         "{}",
         arabic_page.body
     );
@@ -368,14 +426,23 @@ async fn the_delivery_in_the_timeline_is_in_the_pages_language(backend: Backend)
     // Sent as an update, it reaches each signer in the language they signed in.
     let hebrew_mail = update_mail_to(&app, NOA).await;
     assert_eq!(hebrew_mail.subject, "נמסר אל הממשלות");
-    assert!(hebrew_mail.text.contains("נמסר אל הממשלות ב־"), "{}", hebrew_mail.text);
-    assert!(hebrew_mail.text.contains("Handed over."), "the note as typed");
+    assert!(
+        hebrew_mail.text.contains("נמסר אל הממשלות ב־"),
+        "{}",
+        hebrew_mail.text
+    );
+    assert!(
+        hebrew_mail.text.contains("Handed over."),
+        "the note as typed"
+    );
     assert!(hebrew_mail.html.contains(r#"<html lang="he" dir="rtl">"#));
     let english_mail = update_mail_to(&app, ADA).await;
     assert_eq!(english_mail.subject, "Delivered to The governments");
     let hebrew = page_showing(&app, &format!("/he/letters/{SLUG}"), "נמסר אל").await;
     assert!(
-        hebrew.body.contains(r#"<article lang="he" dir="rtl"><h3>נמסר אל"#),
+        hebrew
+            .body
+            .contains(r#"<article lang="he" dir="rtl"><h3>נמסר אל"#),
         "{}",
         hebrew.body
     );
@@ -383,5 +450,10 @@ async fn the_delivery_in_the_timeline_is_in_the_pages_language(backend: Backend)
     assert!(!hebrew.body.contains("Delivered to"), "{}", hebrew.body);
     let arabic = page_showing(&app, &format!("/ar/letters/{SLUG}"), "سُلّمت إلى").await;
     assert!(arabic.body.contains("الحكومات"), "{}", arabic.body);
-    page_showing(&app, &format!("/letters/{SLUG}"), "Delivered to The governments").await;
+    page_showing(
+        &app,
+        &format!("/letters/{SLUG}"),
+        "Delivered to The governments",
+    )
+    .await;
 }
