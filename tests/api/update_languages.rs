@@ -256,7 +256,7 @@ async fn a_hebrew_version_written_in_the_console_reaches_hebrew_signers_in_hebre
     assert!(
         preview
             .body
-            .contains(&format!(r#"<div class="preview" lang="en" dir="ltr">"#)),
+            .contains(r#"<div class="preview" lang="en" dir="ltr">"#),
         "{}",
         preview.body
     );
