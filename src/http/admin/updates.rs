@@ -109,6 +109,9 @@ struct ListPage {
     error: Option<String>,
     /// Something is still going out: the page reloads itself to show progress.
     busy: bool,
+    /// The letter's original language, the one an update is written in (its fields are
+    /// marked with it and its direction).
+    original: LanguageTag,
 }
 
 #[derive(Template)]
@@ -205,6 +208,7 @@ async fn list_page(
             action: staff.action(&format!("/admin/letters/{}/updates", letter.slug)),
             slug: letter.slug.into_string(),
             title: letter.title,
+            original: letter.lang,
             rows,
             subject,
             body,
