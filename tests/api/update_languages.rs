@@ -307,6 +307,21 @@ async fn a_hebrew_version_written_in_the_console_reaches_hebrew_signers_in_hebre
         unsubscribe.body
     );
 
+    // The one-click address in its headers is the same: it unsubscribes, answered in Hebrew.
+    let one_click = app
+        .post_form(
+            &hebrew_mail.link("/he/unsubscribe/"),
+            "List-Unsubscribe=One-Click",
+        )
+        .await;
+    assert_eq!(one_click.status, StatusCode::OK, "{}", one_click.body);
+    assert!(one_click.body.contains("עתיד משותף"), "{}", one_click.body);
+    assert!(
+        one_click.body.contains(r#"lang="he""#),
+        "{}",
+        one_click.body
+    );
+
     // Sent, its versions no longer change.
     let late = staff
         .post(
