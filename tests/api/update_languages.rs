@@ -278,6 +278,8 @@ async fn a_hebrew_version_written_in_the_console_reaches_hebrew_signers_in_hebre
         "{}",
         preview.body
     );
+    let list = staff.get(&format!("/admin/letters/{SLUG}/updates")).await;
+    assert!(list.body.contains("(also in he)"), "{}", list.body);
     let question = staff.get(&format!("{update_path}/send")).await;
     assert!(question.body.contains(HEBREW_SUBJECT), "{}", question.body);
     assert!(question.body.contains(SUBJECT), "{}", question.body);

@@ -93,6 +93,8 @@ pub struct Row {
     pub state: &'static str,
     pub created_at: String,
     pub progress: Progress,
+    /// The languages of its versions besides the original (`he, ar`), empty without any.
+    pub versions: String,
 }
 
 #[derive(Template)]
@@ -180,20 +182,27 @@ async fn list_page(
         let mut rows = Vec::new();
         for update in updates::for_letter(connection, &letter.id)? {
             let progress = updates::progress(connection, &update)?;
-            rows.push((update, progress));
+            let versions: Vec<String> = updates::languages::list(connection, &update.id)?
+                .into_iter()
+                .map(|version| version.lang.into_string())
+                .collect();
+            rows.push((update, progress, versions.join(", ")));
         }
         Ok(rows)
     })
     .await?;
-    let busy = rows.iter().any(|(update, progress)| busy(update, progress));
+    let busy = rows
+        .iter()
+        .any(|(update, progress, _)| busy(update, progress));
     let rows = rows
         .into_iter()
-        .map(|(update, progress)| Row {
+        .map(|(update, progress, versions)| Row {
             id: update.id,
             subject: update.subject,
             state: update.state.as_str(),
             created_at: time(update.created_at),
             progress,
+            versions,
         })
         .collect();
     let status = if error.is_some() {
