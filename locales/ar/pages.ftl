@@ -246,5 +246,9 @@ privacy-default-how-long = يُحذف التوقيع غير المؤكَّد { $
 privacy-default-withdraw-heading = سحب التوقيع
 privacy-default-withdraw = تحمل كل رسالة تأكيد رابطًا يسحب توقيعك ويمحو بياناتك فورًا. وتحمل كل رسالة بريد عن الرسالة المفتوحة رابطًا لإيقاف هذه الرسائل.
 privacy-default-contact = لأي أمر آخر يخصّ بياناتك، اكتب إلى { $contact }.
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = سُلّمت إلى { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = سُلّمت الرسالة «{ $title }» إلى { $addressee } في { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (الرسالة غير مترجمة)

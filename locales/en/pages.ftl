@@ -238,5 +238,9 @@ privacy-default-how-long = A signature that is not confirmed is deleted { $days 
 privacy-default-withdraw-heading = Withdrawing
 privacy-default-withdraw = Every confirmation email carries a link that withdraws your signature and erases your details at once. Emails about the letter carry a link to stop them.
 privacy-default-contact = For anything else about your details, write to { $contact }.
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = Delivered to { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = “{ $title }” was delivered to { $addressee } on { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (letter not translated)

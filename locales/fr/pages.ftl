@@ -211,5 +211,9 @@ privacy-default-how-long = Une signature non confirmée est supprimée { $days -
 privacy-default-withdraw-heading = Retirer sa signature
 privacy-default-withdraw = Chaque e-mail de confirmation contient un lien qui retire votre signature et efface vos informations immédiatement. Les e-mails au sujet de la lettre contiennent un lien pour ne plus les recevoir.
 privacy-default-contact = Pour toute autre question sur vos informations, écrivez à { $contact }.
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = Remise à { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = « { $title } » a été remise à { $addressee } le { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (lettre non traduite)

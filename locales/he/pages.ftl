@@ -212,5 +212,9 @@ privacy-default-how-long = חתימה שלא אושרה נמחקת { $days ->
 privacy-default-withdraw-heading = ביטול החתימה
 privacy-default-withdraw = בכל דוא״ל אישור יש קישור שמבטל את חתימתכם ומוחק את פרטיכם מיד. בכל דוא״ל על המכתב יש קישור להפסקת המשלוח.
 privacy-default-contact = בכל שאלה אחרת על פרטיכם, כתבו אל { $contact }.
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = נמסר אל { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = המכתב “{ $title }” נמסר אל { $addressee } ב־{ $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (המכתב לא תורגם)

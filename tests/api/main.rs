@@ -66,6 +66,7 @@ mod tcp_proxy;
 mod text_everywhere;
 mod text_rules;
 mod update_crash;
+mod update_languages;
 mod update_numbers;
 mod updates;
 mod upgrades;
