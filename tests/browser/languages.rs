@@ -355,6 +355,7 @@ fn path_of(url: &str) -> String {
 
 /// One reader's way through the site, with what went wrong on it.
 struct Journey<'a> {
+    address: &'a str,
     client: &'a Client,
     axe: &'a str,
     lang: &'static str,
@@ -491,6 +492,45 @@ impl Journey<'_> {
         set_viewport(self.client, PHONE.0, PHONE.1).await;
     }
 
+    /// The page an emailed link opens on a device that knows nothing of the reader (an
+    /// English browser, no cookie, no script, as a mail app's preview or a link scanner
+    /// opens it): the link alone must carry the language the signer signed in.
+    async fn check_link_elsewhere(&mut self, page: &str, path: &str, forbidden: &[String]) {
+        let place = format!("{page} in an English browser ({path})");
+        let mut response = awc::Client::default()
+            .get(format!("{}{path}", self.address))
+            .insert_header(("Accept-Language", "en-US,en;q=0.9"))
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("fetch {path}: {error}"));
+        let html = response.body().await.expect("the page");
+        let html = String::from_utf8_lossy(&html);
+        let opening = format!("<html lang=\"{}\" dir=\"rtl\"", self.lang);
+        if !html.contains(&opening) {
+            let found = html
+                .lines()
+                .find(|line| line.contains("<html"))
+                .unwrap_or("?");
+            self.problem(&place, format!("is not in {}: {found}", self.lang));
+        }
+        let shown = regex::Regex::new(r"(?s)<[^>]*>")
+            .expect("a pattern for tags")
+            .replace_all(&html, " ")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&");
+        let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        let english: Vec<&str> = forbidden
+            .iter()
+            .filter(|phrase| shown.contains(phrase.as_str()))
+            .map(String::as_str)
+            .collect();
+        if !english.is_empty() {
+            self.problem(&place, format!("English {english:?}"));
+        }
+    }
+
     /// The address shown must keep the reader's `/{lang}/`.
     async fn expect_address_in_language(&mut self, page: &str) {
         let url = self
@@ -539,21 +579,36 @@ impl Journey<'_> {
                 ),
             );
         }
+        // Each network's link, by what is wrong with it: one line each, with an example.
+        let lang_path = format!("/{}/letters/{SLUG}", self.lang);
+        let mut wrong: Vec<(&str, Vec<&str>, &str)> = vec![
+            ("drop the language", Vec::new(), ""),
+            ("share the English title", Vec::new(), ""),
+            ("lack the title", Vec::new(), ""),
+        ];
         for link in share["links"].as_array().into_iter().flatten() {
             let name = link["name"].as_str().unwrap_or("?");
             let href = link["href"].as_str().unwrap_or_default();
-            if !href.contains(&format!("/{}/letters/{SLUG}", self.lang)) {
-                self.problem(page, format!("the {name} link drops the language: {href}"));
+            // Facebook takes the address alone; every other network gets the title too.
+            let faults = [
+                !href.contains(&lang_path),
+                href.contains(&english.title),
+                name != "Facebook" && !href.contains(&letter.title),
+            ];
+            for (fault, (_, names, example)) in faults.into_iter().zip(wrong.iter_mut()) {
+                if fault {
+                    names.push(name);
+                    *example = href;
+                }
             }
-            if href.contains(&english.title) {
+        }
+        for (what, names, example) in wrong {
+            if !names.is_empty() {
+                let example = example.replace('\n', " ");
                 self.problem(
                     page,
-                    format!("the {name} link shares the English title: {href}"),
+                    format!("share links {what}: {} (e.g. {example})", names.join(", ")),
                 );
-            }
-            // Facebook takes the address alone; every other network gets the title too.
-            if name != "Facebook" && !href.contains(&letter.title) {
-                self.problem(page, format!("the {name} link lacks the title: {href}"));
             }
         }
     }
@@ -610,6 +665,7 @@ async fn a_shared_hebrew_or_arabic_link_stays_in_its_language_from_reading_to_wi
             .await;
         set_viewport(&client, PHONE.0, PHONE.1).await;
         let mut journey = Journey {
+            address: &app.address,
             client: &client,
             axe: &axe,
             lang,
@@ -701,41 +757,13 @@ async fn a_shared_hebrew_or_arabic_link_stays_in_its_language_from_reading_to_wi
             .expect("open the email's HTML");
         journey.look("email", &expect, false).await;
 
-        // The confirm page as a link scanner or a reader without script gets it.
-        let mut response = awc::Client::default()
-            .get(app.url(&verify))
-            .send()
-            .await
-            .expect("fetch the confirm page");
-        let html = response.body().await.expect("the confirm page");
-        let html = String::from_utf8_lossy(&html);
-        let shown = regex::Regex::new(r"(?s)<[^>]*>")
-            .expect("a pattern for tags")
-            .replace_all(&html, " ")
-            .replace("&#39;", "'")
-            .replace("&#x27;", "'")
-            .replace("&quot;", "\"")
-            .replace("&amp;", "&");
-        let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !html.contains(&format!("<html lang=\"{lang}\" dir=\"rtl\"")) {
-            journey.problem(
-                &format!("confirm page without script ({verify})"),
-                format!(
-                    "is not in {lang}: {}",
-                    html.lines()
-                        .find(|line| line.contains("<html"))
-                        .unwrap_or("?")
-                ),
-            );
-        }
-        for phrase in &forbidden {
-            if shown.contains(phrase.as_str()) {
-                journey.problem(
-                    &format!("confirm page without script ({verify})"),
-                    format!("English {phrase:?}"),
-                );
-            }
-        }
+        // The emailed links on another device: an English browser, no cookie, no script.
+        journey
+            .check_link_elsewhere("confirm page", &verify, &forbidden)
+            .await;
+        journey
+            .check_link_elsewhere("withdraw page", &withdraw, &forbidden)
+            .await;
 
         // 5. The emailed link, opened: the page's script confirms; the share step again.
         client.goto(&app.url(&verify)).await.expect("open the link");
@@ -845,7 +873,7 @@ async fn a_shared_hebrew_or_arabic_link_stays_in_its_language_from_reading_to_wi
         wait_until_loaded(&client).await;
         click(&client, Locator::Css("nav.languages a[hreflang='en']")).await;
         journey
-            .wait_for_any("english", &[english.title.clone()])
+            .wait_for_any("english", std::slice::from_ref(&english.title))
             .await;
         let in_english = Expect {
             lang: "en",
