@@ -7,7 +7,9 @@
 //!
 //! The test collects every problem on the way and fails once at the end, listing each with
 //! the page and the text found, so that one run shows all that is left to translate.
-//! Screenshots: `target/screenshots/languages-{he,ar}-NN-{step}.png` (whole page, phone).
+//! The other pages such a reader reaches (index, embed, versions, resend, privacy) are checked
+//! the same way. Screenshots: `target/screenshots/languages-{he,ar}-NN-{step}.png` (the whole
+//! page at a phone's width) and `languages-{he,ar}-card.png`.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -207,10 +209,11 @@ for (const element of document.querySelectorAll('[aria-label], [title], [placeho
   }
 }
 const english = [];
+// Case aside: a style may set a text in capitals (the addressee is).
 for (const [where, text] of shown) {
   const normal = norm(text);
   for (const phrase of forbidden) {
-    const at = normal.indexOf(norm(phrase));
+    const at = normal.toLowerCase().indexOf(norm(phrase).toLowerCase());
     if (at >= 0) {
       english.push({ where, phrase, context: normal.slice(Math.max(0, at - 50), at + phrase.length + 50) });
     }
@@ -843,6 +846,15 @@ async fn a_shared_hebrew_or_arabic_link_stays_in_its_language_from_reading_to_wi
                 &screenshot_dir().join(format!("languages-{lang}-card.png")),
                 &png,
             );
+            let mut original = awc::Client::default()
+                .get(app.url(&format!("/letters/{SLUG}/card.png")))
+                .send()
+                .await
+                .expect("fetch the English card");
+            let original = original.body().limit(1024 * 1024).await;
+            if original.is_ok_and(|original| original == png) {
+                journey.problem("letter-signed", format!("{image} is the English card"));
+            }
         }
 
         // 7. The signatories page, with the name.
@@ -854,6 +866,18 @@ async fn a_shared_hebrew_or_arabic_link_stays_in_its_language_from_reading_to_wi
             .wait_for_any("signatories", &[reader.name.to_owned()])
             .await;
         journey.look("signatories", &expect, true).await;
+
+        // The other pages a reader of the shared link reaches, in the same language.
+        for (page, path) in [
+            ("index", format!("/{lang}/")),
+            ("embed", format!("/{lang}/letters/{SLUG}/embed")),
+            ("versions", format!("/{lang}/letters/{SLUG}/versions")),
+            ("resend", format!("/{lang}/letters/{SLUG}/resend")),
+            ("privacy", format!("/{lang}/privacy")),
+        ] {
+            client.goto(&app.url(&path)).await.expect("open the page");
+            journey.look(page, &expect, true).await;
+        }
 
         // 8. Withdrawing, from the link in the confirmation email.
         client
