@@ -48,6 +48,11 @@ pub fn take_address_language(request: &mut ServiceRequest) {
         return;
     };
     let rest = path[rest_at..].to_owned();
+    // The console and the API are not pages a reader is sent to in a language: they keep
+    // one address each.
+    if ["/admin", "/api/"].iter().any(|own| rest.starts_with(own)) {
+        return;
+    }
     rewrite(request, tag, &rest);
 }
 
@@ -277,6 +282,8 @@ mod tests {
             ("/ar", "/ar", None),
             ("/letters/x", "/letters/x", None),
             ("/api/v1/letters", "/api/v1/letters", None),
+            ("/he/api/v1/letters", "/he/api/v1/letters", None),
+            ("/he/admin/letters", "/he/admin/letters", None),
             ("/admin/letters", "/admin/letters", None),
             ("/abcde/letters/x", "/abcde/letters/x", None),
             ("/static/style.css", "/static/style.css", None),

@@ -181,6 +181,7 @@ pub async fn sign(
         posted_to_letter(&state, &request, &slug, &body, form::decode_checked_fields).await?;
     // The text the form was shown with, if the letter has it: that is what is signed.
     let snapshot = snapshot.in_language(Some(&fields.lang));
+    super::language::showing(&snapshot);
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Form, fields.clone());
     match state.admission().admit(attempt).await {
         Ok(_) => Ok(check_email_redirect(&snapshot.letter.slug)),

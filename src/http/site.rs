@@ -176,7 +176,13 @@ pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, PageErr
                 letter.lang.to_string(),
                 format!("{base}/letters/{}", letter.slug),
             )];
-            for lang in translated.get(letter.id.as_str()).into_iter().flatten() {
+            for lang in translated
+                .get(letter.id.as_str())
+                .into_iter()
+                .flatten()
+                // A tag stored before tags had to have an address has none to list.
+                .filter(|lang| crate::i18n::LanguageTag::parse_routable(lang).is_some())
+            {
                 languages.push((
                     lang.clone(),
                     format!("{base}/{lang}/letters/{}", letter.slug),
@@ -192,12 +198,18 @@ pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, PageErr
         .body(page.render()?))
 }
 
-/// `/feed.atom`: the open letters, newest first, for feed readers and aggregators.
-pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+/// `/feed.atom` (and `/he/feed.atom`): the open letters, newest first, for feed readers and
+/// aggregators, each in the reader's language where the letter has it (`letter_for`) and
+/// linking to that text's address.
+pub async fn feed(
+    state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
+) -> Result<HttpResponse, PageError> {
     use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
     let letters = state.db(crate::letters::list_public).await?;
     let base = state.settings.public_base();
     let site = &state.settings.site;
+    let tr = crate::i18n::catalog::Tr::current();
     let time = |time: &chrono::NaiveDateTime| -> FixedDateTime { time.and_utc().fixed_offset() };
     let link = |href: String, rel: &str, mime_type: &str| Link {
         href,
@@ -209,27 +221,45 @@ pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, PageError>
         .into_iter()
         .filter(|letter| letter.status() == crate::letters::LetterStatus::Open)
         .collect();
-    let entries: Vec<Entry> = open
-        .iter()
-        .map(|letter| {
-            let url = format!("{base}/letters/{}", letter.slug);
-            let mut entry = Entry::default();
-            entry.set_id(url.clone());
-            entry.set_title(Text::plain(letter.title.clone()));
-            entry.set_updated(time(&letter.updated_at));
-            entry.set_published(letter.published_at.as_ref().map(time));
-            entry.set_summary(Some(Text::plain(if letter.summary.is_empty() {
-                format!("To {}", letter.addressee)
-            } else {
-                format!("To {}. {}", letter.addressee, letter.summary)
-            })));
-            entry.set_links(vec![link(url, "alternate", "text/html")]);
-            entry
-        })
-        .collect();
+    let mut entries: Vec<Entry> = Vec::with_capacity(open.len());
+    for letter in &open {
+        let Some(snapshot) = state.public_letter(&letter.slug).await? else {
+            continue;
+        };
+        let shown = super::language::letter_for(&request, &snapshot);
+        let text = &shown.letter;
+        let url = format!("{base}{}", shown.path());
+        let to = tr.ta(
+            "letter-to",
+            [(
+                "addressee",
+                crate::i18n::catalog::Arg::Text(&text.addressee),
+            )],
+        );
+        let mut entry = Entry::default();
+        entry.set_id(url.clone());
+        entry.set_title(Text::plain(text.title.clone()));
+        entry.set_updated(time(&letter.updated_at));
+        entry.set_published(letter.published_at.as_ref().map(time));
+        entry.set_summary(Some(Text::plain(if text.summary.is_empty() {
+            to
+        } else {
+            format!("{to}. {}", text.summary)
+        })));
+        entry.set_links(vec![link(url, "alternate", "text/html")]);
+        entries.push(entry);
+    }
     let mut feed = Feed::default();
     feed.set_id(format!("{base}/"));
-    feed.set_title(Text::plain(format!("{}: open letters", site.name)));
+    feed.set_lang(Some(tr.lang()));
+    let prefix = crate::i18n::from_address(&request)
+        .map(|tag| format!("/{tag}"))
+        .unwrap_or_default();
+    feed.set_title(Text::plain(format!(
+        "{}: {}",
+        site.name,
+        tr.t("feed-title")
+    )));
     if !site.tagline.is_empty() {
         feed.set_subtitle(Some(Text::plain(site.tagline.clone())));
     }
@@ -245,8 +275,12 @@ pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, PageError>
         ..Person::default()
     }]);
     feed.set_links(vec![
-        link(format!("{base}/feed.atom"), "self", "application/atom+xml"),
-        link(format!("{base}/"), "alternate", "text/html"),
+        link(
+            format!("{base}{prefix}/feed.atom"),
+            "self",
+            "application/atom+xml",
+        ),
+        link(format!("{base}{prefix}/"), "alternate", "text/html"),
     ]);
     feed.set_entries(entries);
     Ok(HttpResponse::Ok()

@@ -14,6 +14,7 @@ on_both_backends!(
     the_switcher_leaves_a_hebrew_address_for_the_same_page_in_english,
     every_public_address_has_its_language_form,
     the_switcher_says_which_languages_the_letter_is_written_in,
+    the_feed_follows_the_address_language,
 );
 
 const SLUG: &str = "shared-future";
@@ -206,4 +207,24 @@ async fn the_switcher_says_which_languages_the_letter_is_written_in(backend: Bac
     let german = get(&app, &format!("/de/letters/{SLUG}"), &[]).await;
     assert!(german.body.contains("Eine gemeinsame Zukunft"));
     assert!(german.body.contains(r#"lang="de""#));
+}
+
+async fn the_feed_follows_the_address_language(backend: Backend) {
+    let app = spawn_app(backend).await;
+    import_letter(&app, false);
+    let feed = get(&app, "/he/feed.atom", &[]).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.body.contains(r#"xml:lang="he""#), "{}", feed.body);
+    assert!(feed.body.contains(HEBREW_TITLE));
+    assert!(feed.body.contains(&format!("/he/letters/{SLUG}")));
+    assert!(!feed.body.contains("A shared future"));
+    assert!(
+        !feed.body.contains("open letters"),
+        "the feed's own title in Hebrew"
+    );
+    // The Hebrew page points its readers at the Hebrew feed.
+    let page = get(&app, &format!("/he/letters/{SLUG}"), &[]).await;
+    assert!(page.body.contains(r#"href="/he/feed.atom""#));
+    let feed = get(&app, "/feed.atom", &[]).await;
+    assert!(feed.body.contains("A shared future"));
 }
