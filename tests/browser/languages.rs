@@ -248,8 +248,22 @@ for (const text of userTexts) {
     }
   }
 }
+// A web address shown as text must read left to right, or a wrapped one puts its hyphens
+// and slashes at the wrong ends of the lines.
+const addresses = [];
+if (document.body) {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const element = node.parentElement;
+    if (/^https?:\/\/\S+$/.test(norm(node.textContent)) && getComputedStyle(element).direction !== 'ltr') {
+      addresses.push({ text: norm(node.textContent).slice(0, 40), element: describe(element) });
+    }
+  }
+}
 return {
   url: location.href,
+  addresses,
   lang: document.documentElement.getAttribute('lang') || '',
   dir: document.documentElement.getAttribute('dir') || '',
   english, wrong, present,
@@ -451,6 +465,16 @@ impl Journey<'_> {
                     wrong["element"].as_str().unwrap_or("?"),
                     wrong["lang"],
                     wrong["direction"]
+                ),
+            );
+        }
+        for address in read["addresses"].as_array().into_iter().flatten() {
+            self.problem(
+                &place,
+                format!(
+                    "the address {} in <{}> reads right to left",
+                    address["text"],
+                    address["element"].as_str().unwrap_or("?")
                 ),
             );
         }
