@@ -687,6 +687,18 @@ async fn a_shared_hebrew_or_arabic_link_stays_in_its_language_from_reading_to_wi
             forbidden: &forbidden,
             user_texts: &user_texts,
         };
+        // Screenshots of an earlier run, whose steps may have been numbered otherwise.
+        let prefix = format!("languages-{lang}-");
+        for entry in std::fs::read_dir(screenshot_dir()).into_iter().flatten() {
+            let path = entry.expect("a screenshot").path();
+            if path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with(&prefix))
+            {
+                std::fs::remove_file(&path).expect("remove an old screenshot");
+            }
+        }
         let client = driver
             .session(&directory.path().join(format!("{lang}-profile")))
             .await;
