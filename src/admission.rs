@@ -190,7 +190,8 @@ impl Admission<'_> {
                 let policy = self.policy.clone();
                 let outcome = self
                     .blocking(move |connection| {
-                        invites::accept(connection, &letter, &secret, &fields, &policy)
+                        let mail_lang = interface_language.as_ref();
+                        invites::accept(connection, &letter, &secret, &fields, &policy, mail_lang)
                     })
                     .await
                     .map_err(|error| match error {

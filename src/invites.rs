@@ -1,6 +1,11 @@
 //! Invite links: staff email each member organization a personal link; the link proves the
 //! contact address, so signing through it needs no second confirmation. A link works once,
-//! expires, and only for the letter it was sent for.
+//! expires, and only for the letter it was sent for. The invitation is written in the
+//! language the member's contact reads (`email`), and its link names that language.
+
+pub mod email;
+
+pub use email::InviteMessage;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -20,6 +25,7 @@ use crate::signatures::{
     SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy, TokenError,
     normalize_organization,
 };
+use crate::values::language::LanguageTag;
 use crate::values::tokens::{self as token_codec, TokenPurpose};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -34,31 +40,6 @@ pub struct Invite {
     pub signature_id: Option<String>,
     pub answered_at: Option<NaiveDateTime>,
 }
-
-/// The invitation (or its reminder) to sign a letter for a member organization.
-pub struct InviteMessage<'a> {
-    pub letter: LetterFacts<'a>,
-    pub organization: &'a str,
-    pub invite_url: &'a str,
-    pub expires: String,
-    pub reminder: bool,
-}
-crate::email_templates!(
-    InviteMessage,
-    "email/invite.txt",
-    "email/invite.html",
-    |mail, _| if mail.reminder {
-        format!(
-            "Reminder: will {} sign “{}”?",
-            mail.organization, mail.letter.title
-        )
-    } else {
-        format!(
-            "Invitation for {} to sign “{}”",
-            mail.organization, mail.letter.title
-        )
-    },
-);
 
 #[derive(Debug, thiserror::Error)]
 pub enum InviteError {
@@ -140,8 +121,23 @@ fn find_invite(
         .optional()
 }
 
-pub fn invite_url(policy: &SigningPolicy, slug: &str, secret: &str) -> String {
-    format!("{}/letters/{slug}/invite/{secret}", policy.public_base)
+/// The invite link. A member with a language of its own gets its address in that language
+/// (`/he/letters/...`), so the page reads as the email did whatever the browser says; one
+/// without gets the plain address, whose page reads the letter's original unless the reader
+/// chose otherwise (`http::invites`).
+pub fn invite_url(
+    policy: &SigningPolicy,
+    slug: &str,
+    secret: &str,
+    lang: Option<&LanguageTag>,
+) -> String {
+    match lang {
+        Some(lang) => format!(
+            "{}/{lang}/letters/{slug}/invite/{secret}",
+            policy.public_base
+        ),
+        None => format!("{}/letters/{slug}/invite/{secret}", policy.public_base),
+    }
 }
 
 /// Emails invite links. A member that already signed is skipped; sending again replaces the
@@ -179,6 +175,7 @@ pub fn send(
             }
             Recipients::All | Recipients::Unanswered => members::list(connection)?,
         };
+        let translations = crate::letters::translations::list(connection, &letter.id)?;
         let mut report = SendReport::default();
         for member in targets {
             if member_has_signed(connection, &letter.id, &member)? {
@@ -235,16 +232,9 @@ pub fn send(
                     tokens::created_at.eq(now),
                 ))
                 .execute(connection)?;
-            // In English: the member's language is not known.
-            let tr = crate::i18n::catalog::Tr::english();
-            let content = InviteMessage {
-                letter: LetterFacts::of(letter),
-                organization: &member.name,
-                invite_url: &invite_url(policy, &letter.slug, &token.secret),
-                expires: tr.date_time(&expires_at),
-                reminder,
-            }
-            .render_in(tr)?;
+            let (reads, text) = email::letter_for(&member, letter, &translations);
+            let url = invite_url(policy, &letter.slug, &token.secret, member.lang.as_ref());
+            let content = email::render(&reads, &text, &member.name, &url, &expires_at, reminder)?;
             mail::outbox::enqueue(connection, &OutgoingMail::to(&member.email, content), now)?;
             crate::staff::audit::record(
                 connection,
@@ -376,13 +366,16 @@ pub enum AcceptOutcome {
     AwaitingApproval,
 }
 
-/// Signs for the invited member in one step: the link proved the address.
+/// Signs for the invited member in one step: the link proved the address. `letter` is the
+/// letter as shown (`LetterSnapshot::in_language`): its text and language are what the
+/// signature records; the answer by email is written in `mail_lang` (the page's interface).
 pub fn accept(
     connection: &mut DbConnection,
     letter: &Letter,
     secret: &str,
     submitted: &SignatureFields,
     policy: &SigningPolicy,
+    mail_lang: Option<&LanguageTag>,
 ) -> Result<AcceptOutcome, AcceptError> {
     let now = db::now();
     if !letter.accepts_signatures_at(now) || !letter.accepts_organizations {
@@ -409,6 +402,7 @@ pub fn accept(
             SignerDetails::of(&input),
             signatures::state.eq(state),
             signatures::content_hash.eq(&letter.content_hash),
+            signatures::lang.eq(&letter.lang),
             signatures::verified_at.eq(now),
             signatures::approved_at.eq(listed.then_some(now)),
             signatures::approved_by.eq(listed.then_some("invite")),
@@ -482,8 +476,7 @@ pub fn accept(
                 letter_url: &policy.letter_url(&letter.slug),
                 withdraw_url: &withdraw_url,
             }
-            // The invite's own signer: no reading language recorded.
-            .render(None)?
+            .render(mail_lang.map(|tag| &**tag))?
         } else {
             OrganizationAwaitingReview {
                 letter: LetterFacts::of(letter),
@@ -491,7 +484,7 @@ pub fn accept(
                 name: &input.name,
                 withdraw_url: &withdraw_url,
             }
-            .render(None)?
+            .render(mail_lang.map(|tag| &**tag))?
         };
         mail::outbox::enqueue(
             connection,
@@ -590,25 +583,4 @@ pub fn status(
         rows.push((member, status));
     }
     Ok(rows)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::signatures::emails::tests::{expiry, letter, pinned};
-
-    #[test]
-    fn invitation_and_reminder() {
-        let letter = letter();
-        let tr = crate::i18n::catalog::Tr::english();
-        let invite = |reminder| InviteMessage {
-            letter: LetterFacts::of(&letter),
-            organization: "Friends & Neighbours",
-            invite_url: "https://letters.example.org/letters/dear-president/invite/TOKEN",
-            expires: tr.date_time(&expiry()),
-            reminder,
-        };
-        pinned("invitation", &invite(false).render_in(tr).expect("renders"));
-        pinned("reminder", &invite(true).render_in(tr).expect("renders"));
-    }
 }

@@ -40,3 +40,15 @@ rejected-private = لن تُنشر بياناتك.
 duplicate-subject = سبق أن وقّعت { $organization }: { $title }
 duplicate-text = شكرًا لتأكيدك توقيع { $organization } على { $title }. يوجد على هذه الرسالة توقيع مؤكَّد آخر لـ{ $organization }، فلم يُضف هذا مرة ثانية.
 duplicate-reply = إن لم تكن منظمتك صاحبة ذلك التوقيع السابق، فردّ على هذه الرسالة: يرى فريق التحالف التوقيعين كليهما وسيعالج الأمر.
+
+invites-subject = دعوة للتوقيع باسم { $organization }: { $title }
+invites-reminder-subject = تذكير: دعوة للتوقيع باسم { $organization }: { $title }
+invites-mail-title = دعوة للتوقيع
+invites-hello = مرحبًا،
+invites-invited = ندعوكم إلى التوقيع باسم { $organization } على { $title }، الرسالة المفتوحة للتحالف إلى { $addressee }.
+invites-reminder = تذكير: ندعوكم إلى التوقيع باسم { $organization } على { $title }، الرسالة المفتوحة للتحالف إلى { $addressee }.
+invites-button = اقرأ ووقّع باسم { $organization }
+invites-copy = أو انسخ هذا العنوان إلى متصفحك:
+invites-open-link = لقراءة الرسالة والتوقيع باسم { $organization }، افتح هذا الرابط الشخصي:
+invites-until = يعمل الرابط مرة واحدة، لهذه الرسالة فقط، حتى { $when }. ولأنه وصل إلى هذا العنوان، فلا حاجة إلى تأكيد آخر.
+invites-ignore = إن لم ترغبوا في التوقيع باسم { $organization }، فتجاهلوا هذه الرسالة.

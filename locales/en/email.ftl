@@ -43,3 +43,15 @@ rejected-private = Your details will not be published.
 duplicate-subject = { $organization } has already signed: { $title }
 duplicate-text = Thank you for confirming the sign-on for { $organization } to { $title }. Another confirmed sign-on for { $organization } is already on this letter, so this one was not added a second time.
 duplicate-reply = If that earlier sign-on was not made by your organization, reply to this message: the coalition's staff can see both sign-ons and will sort it out.
+
+invites-subject = Invitation for { $organization } to sign “{ $title }”
+invites-reminder-subject = Reminder: will { $organization } sign “{ $title }”?
+invites-mail-title = Invitation to sign
+invites-hello = Hello,
+invites-invited = { $organization } is invited to sign { $title }, the coalition's open letter to { $addressee }.
+invites-reminder = A reminder: { $organization } is invited to sign { $title }, the coalition's open letter to { $addressee }.
+invites-button = Read and sign for { $organization }
+invites-copy = Or copy this address into your browser:
+invites-open-link = To read the letter and sign on behalf of { $organization }, open this personal link:
+invites-until = The link works once, for this letter only, until { $when }. Because it reached this address, no further confirmation is needed.
+invites-ignore = If { $organization } does not wish to sign, ignore this message.

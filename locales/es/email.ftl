@@ -40,3 +40,15 @@ rejected-private = Tus datos no se publicarán.
 duplicate-subject = { $organization } ya ha firmado: { $title }
 duplicate-text = Gracias por confirmar la firma de { $organization } en { $title }. En esta carta ya figura otra firma confirmada de { $organization }, así que esta no se ha añadido por segunda vez.
 duplicate-reply = Si esa firma anterior no la hizo tu organización, responde a este mensaje: el equipo de la coalición ve ambas firmas y lo resolverá.
+
+invites-subject = Invitación para firmar «{ $title }» en nombre de { $organization }
+invites-reminder-subject = Recordatorio: invitación para firmar «{ $title }» en nombre de { $organization }
+invites-mail-title = Invitación a firmar
+invites-hello = Hola:
+invites-invited = { $organization } está invitada a firmar { $title }, la carta abierta de la coalición a { $addressee }.
+invites-reminder = Recordatorio: { $organization } está invitada a firmar { $title }, la carta abierta de la coalición a { $addressee }.
+invites-button = Leer y firmar en nombre de { $organization }
+invites-copy = O copia esta dirección en tu navegador:
+invites-open-link = Para leer la carta y firmar en nombre de { $organization }, abre este enlace personal:
+invites-until = El enlace funciona una sola vez, solo para esta carta, hasta el { $when }. Como llegó a esta dirección, no hace falta ninguna otra confirmación.
+invites-ignore = Si { $organization } no desea firmar, ignora este mensaje.

@@ -40,3 +40,15 @@ rejected-private = Vos informations ne seront pas publiées.
 duplicate-subject = { $organization } a déjà signé : { $title }
 duplicate-text = Merci d’avoir confirmé la signature de { $organization } pour { $title }. Une autre signature confirmée de { $organization } figure déjà sur cette lettre ; celle-ci n’a donc pas été ajoutée une seconde fois.
 duplicate-reply = Si cette première signature n’a pas été faite par votre organisation, répondez à ce message : l’équipe de la coalition voit les deux signatures et réglera la question.
+
+invites-subject = Invitation à signer « { $title } » au nom de { $organization }
+invites-reminder-subject = Rappel : invitation à signer « { $title } » au nom de { $organization }
+invites-mail-title = Invitation à signer
+invites-hello = Bonjour,
+invites-invited = { $organization } est invitée à signer { $title }, la lettre ouverte de la coalition à { $addressee }.
+invites-reminder = Rappel : { $organization } est invitée à signer { $title }, la lettre ouverte de la coalition à { $addressee }.
+invites-button = Lire et signer au nom de { $organization }
+invites-copy = Ou copiez cette adresse dans votre navigateur :
+invites-open-link = Pour lire la lettre et signer au nom de { $organization }, ouvrez ce lien personnel :
+invites-until = Le lien fonctionne une seule fois, pour cette lettre uniquement, jusqu’au { $when }. Comme il est arrivé à cette adresse, aucune autre confirmation n’est nécessaire.
+invites-ignore = Si { $organization } ne souhaite pas signer, ignorez ce message.

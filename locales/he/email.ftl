@@ -40,3 +40,15 @@ rejected-private = הפרטים שלכם לא יפורסמו.
 duplicate-subject = { $organization } כבר חתם: { $title }
 duplicate-text = תודה שאישרתם את החתימה של { $organization } על { $title }. חתימה מאושרת אחרת של { $organization } כבר מופיעה על המכתב, ולכן זו לא נוספה פעם שנייה.
 duplicate-reply = אם החתימה הקודמת לא נעשתה על ידי הארגון שלכם, השיבו להודעה זו: צוות הקואליציה רואה את שתי החתימות ויסדיר את העניין.
+
+invites-subject = הזמנה לחתום בשם { $organization }: { $title }
+invites-reminder-subject = תזכורת: הזמנה לחתום בשם { $organization }: { $title }
+invites-mail-title = הזמנה לחתום
+invites-hello = שלום,
+invites-invited = אתם מוזמנים לחתום בשם { $organization } על { $title }, המכתב הפתוח של הקואליציה אל { $addressee }.
+invites-reminder = תזכורת: אתם מוזמנים לחתום בשם { $organization } על { $title }, המכתב הפתוח של הקואליציה אל { $addressee }.
+invites-button = לקריאה ולחתימה בשם { $organization }
+invites-copy = או העתיקו את הכתובת הזו לדפדפן:
+invites-open-link = כדי לקרוא את המכתב ולחתום בשם { $organization }, פתחו את הקישור האישי הזה:
+invites-until = הקישור פועל פעם אחת, למכתב הזה בלבד, עד { $when }. מאחר שהגיע לכתובת הזו, אין צורך באישור נוסף.
+invites-ignore = אם אינכם מעוניינים לחתום בשם { $organization }, התעלמו מההודעה.

@@ -63,7 +63,11 @@ pub(super) fn run(settings: &Settings, command: InvitesCommand) -> anyhow::Resul
         InvitesCommand::Status { slug } => {
             let letter = letter(&mut connection, &slug)?;
             let mut out = std::io::stdout().lock();
-            writeln!(out, "{:<40} {:<28} DETAIL", "MEMBER", "STATUS")?;
+            writeln!(
+                out,
+                "{:<40} {:<8} {:<28} DETAIL",
+                "MEMBER", "LANGUAGE", "STATUS"
+            )?;
             for (member, status) in invites::status(&mut connection, &letter)? {
                 let detail = match &status {
                     MemberStatus::Signed { at, by } | MemberStatus::PendingApproval { at, by } => {
@@ -82,7 +86,15 @@ pub(super) fn run(settings: &Settings, command: InvitesCommand) -> anyhow::Resul
                         String::new()
                     }
                 };
-                writeln!(out, "{:<40} {:<28} {detail}", member.name, status.label())?;
+                // The language the member's invites to this letter are written in.
+                let lang = member.reads(&letter.lang).as_str();
+                writeln!(
+                    out,
+                    "{:<40} {:<8} {:<28} {detail}",
+                    member.name,
+                    lang,
+                    status.label()
+                )?;
             }
             return Ok(());
         }

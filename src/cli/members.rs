@@ -11,6 +11,7 @@ use super::{letter, open};
 use crate::config::Settings;
 use crate::members;
 use crate::staff::Actor;
+use crate::values::language::LanguageTag;
 
 #[derive(Subcommand)]
 pub(super) enum MembersCommand {
@@ -21,12 +22,18 @@ pub(super) enum MembersCommand {
         email: String,
         #[arg(long)]
         website: Option<String>,
+        /// The language the contact reads (a tag such as he, ar, en or pt-BR): its invites
+        /// are written in it. Without it a new member reads each letter's original language
+        /// and an existing one keeps its language.
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Show the roster.
     List,
     /// Take a member off the roster.
     Remove { name: String },
-    /// Add or update members from a CSV with the columns name, email and optionally website.
+    /// Add or update members from a CSV with the columns name, email and optionally website
+    /// and lang.
     Import { file: PathBuf },
     /// Email a member's contact a personal link to download its own consenting, counted
     /// signers of a letter (expires after partners.export_link_days), and print the link.
@@ -44,12 +51,23 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
             name,
             email,
             website,
+            lang,
         } => {
+            let lang = match lang {
+                None => members::LanguageChoice::Keep,
+                // Refused before anything is stored: a tag without an address could never
+                // reach the member's invite page.
+                Some(text) => members::LanguageChoice::Set(Some(
+                    LanguageTag::parse_routable(&text)
+                        .ok_or(members::MemberError::InvalidLanguage(text))?,
+                )),
+            };
             let saved = members::upsert(
                 &mut connection,
                 &name,
                 &email,
                 website.as_deref(),
+                &lang,
                 &Actor::command_line(),
             )?;
             println!(
@@ -65,16 +83,18 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
             let mut out = std::io::stdout().lock();
             writeln!(
                 out,
-                "{:<8} {:<40} {:<36} WEBSITE",
-                "CODE", "NAME", "CONTACT"
+                "{:<8} {:<40} {:<36} {:<8} WEBSITE",
+                "CODE", "NAME", "CONTACT", "LANGUAGE"
             )?;
             for member in members::list(&mut connection)? {
                 writeln!(
                     out,
-                    "{:<8} {:<40} {:<36} {}",
+                    "{:<8} {:<40} {:<36} {:<8} {}",
                     member.code,
                     member.name,
                     member.email,
+                    // `-`: each letter's original language.
+                    member.lang.as_deref().unwrap_or("-"),
                     member.website.as_deref().unwrap_or("-")
                 )?;
             }

@@ -184,6 +184,7 @@ diesel::table! {
         created_at -> Timestamp,
         removed_at -> Nullable<Timestamp>,
         code -> Text,
+        lang -> Nullable<Text>,
     }
 }
 

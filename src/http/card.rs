@@ -185,6 +185,8 @@ fn respond(request: &HttpRequest, card: &Card) -> HttpResponse {
     };
     response
         .insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
+        // The same address draws another language's card for another reader.
+        .insert_header((header::VARY, "Accept-Language, Cookie"))
         .insert_header(header::ETag(card.etag.clone()))
         .insert_header(header::LastModified(modified));
     if not_modified {

@@ -35,8 +35,28 @@ struct EmbedPage<'a> {
     /// Empty but for a member's code: a failed submit comes back on the letter page, outside
     /// the frame.
     form: FormView,
-    /// The letter's page, opened outside the frame.
+    /// The letter's page in the language shown, opened outside the frame.
     url: String,
+    /// The letter's address in the language shown (`/he/letters/{slug}`), for the form.
+    path: String,
+}
+
+impl EmbedPage<'_> {
+    /// The privacy notice in the frame's interface language: a framed page may not get the
+    /// language cookie, so the address carries it (`/ar/privacy`). An operator's own
+    /// notice elsewhere is linked as it is.
+    fn privacy_url(
+        &self,
+        site: &crate::config::SiteSettings,
+        tr: &crate::i18n::catalog::Tr,
+    ) -> String {
+        let url = site.privacy_url();
+        if url.starts_with('/') {
+            format!("/{}{url}", tr.lang())
+        } else {
+            url.to_owned()
+        }
+    }
 }
 
 impl SignFormPage for EmbedPage<'_> {
@@ -62,9 +82,13 @@ pub async fn embed(
     slug: web::Path<String>,
     request: actix_web::HttpRequest,
 ) -> Result<HttpResponse, PageError> {
+    // The translation the reader reads, around the interface in their language: a member's
+    // site that embeds `?lang=ar` (or `/ar/letters/{slug}/embed`) gets the Arabic text.
     let snapshot = public_snapshot(&state, &slug)
         .await?
         .ok_or(PageError::NotFound)?;
+    let snapshot = super::language::letter_for(&request, &snapshot);
+    let path = snapshot.path();
     let accepting = snapshot.letter.accepts_signatures_at(db::now());
     let notice = match snapshot.letter.opens_at {
         Some(opens)
@@ -87,7 +111,8 @@ pub async fn embed(
             String::new()
         },
         form,
-        url: letter_url(&state.settings, &snapshot.letter),
+        url: format!("{}{path}", state.settings.public_base()),
+        path,
     };
     let mut response = HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")

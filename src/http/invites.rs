@@ -1,4 +1,7 @@
-//! The page behind an invite link: a member organization signs in one step.
+//! The page behind an invite link: a member organization signs in one step, reading the
+//! letter and the page in the language the reader asked for (the address, `?lang=`, the
+//! switcher's cookie), else the member's (its own, else the letter's original), else their
+//! browser's.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -8,43 +11,70 @@ use super::pages::{
     PRESS_AGAIN, SLOW_DOWN, letter_page_closed, token_page, token_problem, with_retry_after,
 };
 use super::views::{FormView, InvitePage, MessagePage};
-use super::{AppState, PageError};
+use super::{AppState, PageError, language};
 use crate::admission::{Admitted, Entry, Refused};
 use crate::db;
-use crate::i18n::Message;
+use crate::i18n::catalog::Tr;
+use crate::i18n::{LanguageTag, Message};
 use crate::invites::{self, AcceptError, AcceptOutcome};
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::fields::SignerTextForm;
 use crate::signatures::form::SignatureFields;
 use crate::values::tokens::TokenPurpose;
+use std::sync::Arc;
 
-async fn snapshot(
-    state: &AppState,
-    slug: &str,
-) -> Result<std::sync::Arc<LetterSnapshot>, PageError> {
+async fn snapshot(state: &AppState, slug: &str) -> Result<Arc<LetterSnapshot>, PageError> {
     state.public_letter_or(slug, PageError::NotFound).await
 }
 
-fn form_page(
+/// The reader's languages on an invite page, most wanted first: their own choices (the
+/// address, `?lang=`, the switcher's cookie), then `then` (the language the member reads),
+/// then their browser's.
+fn languages(request: &HttpRequest, then: &LanguageTag) -> Vec<LanguageTag> {
+    language::requested_then(request, Some(then.clone()))
+}
+
+/// The page for `target`'s member: the letter in the language that suits, the interface the
+/// same (`languages`).
+async fn form_page(
     state: &AppState,
-    snapshot: &LetterSnapshot,
+    request: &HttpRequest,
+    original: &Arc<LetterSnapshot>,
     target: &invites::InviteTarget,
     secret: &str,
     form: FormView,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    token_page(
-        status,
-        &InvitePage {
-            snapshot,
-            letter: &snapshot.letter,
-            member_name: &target.member.name,
-            member_email: &target.member.email,
-            action: format!("/letters/{}/invite/{secret}", snapshot.letter.slug),
-            form,
-            form_time: state.defenses.form_time_token(&snapshot.letter.id),
-        },
-    )
+    let reads = target.member.reads(&original.letter.lang);
+    let wanted = languages(request, reads);
+    // The text: what the reader chose, else the member's language, and where the letter has
+    // neither the original, as in the invitation email; the browser's languages only pick
+    // the interface (for a member whose language has no catalog).
+    let chosen_or_member = wanted
+        .iter()
+        .position(|tag| tag == reads)
+        .map_or(&wanted[..], |at| &wanted[..=at]);
+    let snapshot = original.for_reader(chosen_or_member);
+    language::showing(&snapshot);
+    // The form posts back in the language the page was asked in, else the member's own, so
+    // what follows (mistakes, thanks) reads as this page did.
+    let action_lang = crate::i18n::chosen(request).or_else(|| target.member.lang.clone());
+    let action = match action_lang {
+        Some(lang) => format!("/{lang}/letters/{}/invite/{secret}", snapshot.letter.slug),
+        None => format!("/letters/{}/invite/{secret}", snapshot.letter.slug),
+    };
+    let page = InvitePage {
+        snapshot: &snapshot,
+        letter: &snapshot.letter,
+        member_name: &target.member.name,
+        member_email: &target.member.email,
+        action,
+        form,
+        form_time: state.defenses.form_time_token(&snapshot.letter.id),
+    };
+    Tr::for_requested(&wanted)
+        .scope(async { token_page(status, &page) })
+        .await
 }
 
 pub async fn invite_page(
@@ -77,7 +107,16 @@ pub async fn invite_page(
                 },
                 ..FormView::fresh()
             };
-            form_page(&state, &snapshot, &target, &secret, form, StatusCode::OK)
+            form_page(
+                &state,
+                &request,
+                &snapshot,
+                &target,
+                &secret,
+                form,
+                StatusCode::OK,
+            )
+            .await
         }
         Err(error) => token_problem(&state, error, TokenPurpose::Invite).await,
     }
@@ -86,7 +125,8 @@ pub async fn invite_page(
 /// The invite form again, with what was sent and why it was not taken.
 async fn invite_form_again(
     state: &AppState,
-    snapshot: &LetterSnapshot,
+    request: &HttpRequest,
+    snapshot: &Arc<LetterSnapshot>,
     secret: String,
     form: FormView,
     status: StatusCode,
@@ -98,7 +138,9 @@ async fn invite_form_again(
         })
         .await;
     match target {
-        Ok((target, secret)) => form_page(state, snapshot, &target, &secret, form, status),
+        Ok((target, secret)) => {
+            form_page(state, request, snapshot, &target, &secret, form, status).await
+        }
         Err(error) => token_problem(state, error, TokenPurpose::Invite).await,
     }
 }
@@ -116,10 +158,28 @@ pub async fn accept_invite(
     }
     let fields: SignatureFields = form::decode(&body)
         .map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
+    // The form posts to the address in the language the page was asked in, or the member's
+    // own (`form_page`); without one, the letter's original as on the page.
+    let wanted = languages(&request, &snapshot.letter.lang);
+    Tr::for_requested(&wanted)
+        .scope(answer(state, request, snapshot, secret, fields))
+        .await
+}
+
+/// What a posted invite form gets, in the language of the page it was posted from.
+async fn answer(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    snapshot: Arc<LetterSnapshot>,
+    secret: String,
+    fields: SignatureFields,
+) -> Result<HttpResponse, PageError> {
     let entry = Entry::Invite {
         secret: secret.clone(),
     };
-    let attempt = state.attempt(&request, &snapshot.letter, entry, fields.clone());
+    // The text the form was shown with, if the letter has it: that is what is signed.
+    let text = snapshot.in_language(Some(&fields.lang));
+    let attempt = state.attempt(&request, &text.letter, entry, fields.clone());
     let outcome = match state.admission().admit(attempt).await {
         Ok(Admitted::Invited(outcome)) => outcome,
         Ok(Admitted::CheckEmail) => AcceptOutcome::AwaitingApproval,
@@ -127,6 +187,7 @@ pub async fn accept_invite(
             let form = FormView::again(fields, Some(SLOW_DOWN));
             let page = invite_form_again(
                 &state,
+                &request,
                 &snapshot,
                 secret,
                 form,
@@ -147,6 +208,7 @@ pub async fn accept_invite(
             };
             return invite_form_again(
                 &state,
+                &request,
                 &snapshot,
                 secret,
                 form,
@@ -160,10 +222,7 @@ pub async fn accept_invite(
                 &MessagePage {
                     heading: Message::id("org-already-signed"),
                     paragraphs: vec![Message::id("invite-already-signed-text")],
-                    link: Some((
-                        format!("/letters/{}", snapshot.letter.slug),
-                        Message::id("go-to-letter"),
-                    )),
+                    link: Some((text.path(), Message::id("go-to-letter"))),
                 },
             );
         }
@@ -183,10 +242,7 @@ pub async fn accept_invite(
         &MessagePage {
             heading: Message::id("thank-you-for-signing"),
             paragraphs,
-            link: Some((
-                format!("/letters/{}", snapshot.letter.slug),
-                Message::id("go-to-letter"),
-            )),
+            link: Some((text.path(), Message::id("go-to-letter"))),
         },
     )
 }

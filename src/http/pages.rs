@@ -44,7 +44,12 @@ pub(super) fn token_page(
         .body(page.render()?))
 }
 
-pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+/// The letters, each in the reader's language where it has that text (its title, addressee
+/// and summary, and a link to that text's address), else in its original.
+pub async fn index(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
     let mut letters = state.db(letters::list_public).await?;
     // Letters that take signatures come first, newest first within each group (the stable
     // sort keeps the store's order): a visitor comes to sign, not to read the archive.
@@ -55,19 +60,24 @@ pub async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError
             letter.status() != LetterStatus::Open,
         )
     });
+    // `language::letter_for`'s rule, without telling the switcher about one letter: the
+    // index is no letter's page.
+    let requested = super::language::requested(&request);
     let mut cards = Vec::with_capacity(letters.len());
     for letter in letters {
-        let total = match state.public_letter(&letter.slug).await? {
-            Some(snapshot) => snapshot.counts.total(),
-            None => continue,
+        let Some(snapshot) = state.public_letter(&letter.slug).await? else {
+            continue;
         };
+        let snapshot = snapshot.for_reader(&requested);
+        let shown = &snapshot.letter;
         cards.push(LetterCard {
-            count: total,
-            slug: letter.slug.into_string(),
-            title: letter.title,
-            addressee: letter.addressee,
-            summary: letter.summary,
-            status: letter.status.to_string(),
+            count: snapshot.counts.total(),
+            path: snapshot.path(),
+            title: shown.title.clone(),
+            addressee: shown.addressee.clone(),
+            summary: shown.summary.clone(),
+            lang: shown.lang.clone(),
+            status: shown.status.to_string(),
         });
     }
     html(&state, StatusCode::OK, &IndexPage { letters: cards })

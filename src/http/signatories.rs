@@ -31,7 +31,9 @@ pub async fn signatories(
     // person understands instead of the deserializer's wording.
     let query = web::Query::<PageQuery>::from_query(request.query_string())
         .map_err(|_| PageError::BadRequest(Message::id("page-number-invalid")))?;
+    // The title and links in the language the reader reads the letter in.
     let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
+    let snapshot = super::language::letter_for(&request, &snapshot);
     let total = snapshot.listed.total();
     let shown = listed_page(&state, &snapshot, query.page).await?;
     html(
@@ -39,6 +41,7 @@ pub async fn signatories(
         StatusCode::OK,
         &SignatoriesPage {
             letter: &snapshot.letter,
+            path: snapshot.path(),
             organizations: shown.organizations,
             individuals: shown.individuals,
             page: shown.page,

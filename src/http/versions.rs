@@ -11,6 +11,7 @@ use super::{AppState, PageError};
 use crate::db::DbError;
 use crate::letters::markdown::{self, ImageHosts};
 use crate::letters::{self, Letter, LetterVersion};
+use crate::values::language::LanguageTag;
 
 struct VersionRow {
     content_hash: String,
@@ -32,7 +33,10 @@ struct ShownVersion {
 #[derive(Template)]
 #[template(path = "letter_versions.html")]
 struct VersionsPage {
-    slug: String,
+    /// The letter's address in the language shown (`/he/letters/{slug}`).
+    path: String,
+    /// The language of the texts shown.
+    lang: LanguageTag,
     title: String,
     addressee: String,
     versions: Vec<VersionRow>,
@@ -46,15 +50,22 @@ fn html(state: &AppState, page: &impl Template) -> Result<HttpResponse, PageErro
         .body(super::site::render(&state.settings, page)?))
 }
 
+/// A letter's public texts in one language, and the address of the letter in it.
+struct History {
+    letter: Letter,
+    versions: Vec<LetterVersion>,
+    path: String,
+}
+
 /// The public letter and its public versions in one language; `None` for drafts and unknown
-/// slugs. The language is `?lang=` when the letter has it, else the one whose text has
-/// `hash` (a signer's link names only the hash), else the original's.
+/// slugs. The language is `lang` (the reader's, when the letter has it), else the one whose
+/// text has `hash` (a signer's link names only the hash), else the original's.
 async fn public_history(
     state: &AppState,
     slug: &str,
     lang: Option<String>,
     hash: Option<String>,
-) -> Result<(Letter, Vec<LetterVersion>), PageError> {
+) -> Result<History, PageError> {
     if !letters::is_valid_slug(slug) {
         return Err(PageError::NotFound);
     }
@@ -67,9 +78,19 @@ async fn public_history(
             if !letter.is_public() {
                 return Ok(None);
             }
+            let original = letter.lang.clone();
             let letter = in_language(connection, letter, lang, hash.as_deref())?;
             let versions = letters::public_versions(connection, &letter)?;
-            Ok::<_, DbError>(Some((letter, versions)))
+            let path = if letter.lang == original {
+                format!("/letters/{}", letter.slug)
+            } else {
+                format!("/{}/letters/{}", letter.lang, letter.slug)
+            };
+            Ok::<_, DbError>(Some(History {
+                letter,
+                versions,
+                path,
+            }))
         })
         .await?
         .ok_or(PageError::NotFound)
@@ -121,11 +142,12 @@ fn in_language(
     )
 }
 
-fn versions_page(
-    letter: Letter,
-    versions: &[LetterVersion],
-    shown: Option<ShownVersion>,
-) -> VersionsPage {
+fn versions_page(history: History, shown: Option<ShownVersion>) -> VersionsPage {
+    let History {
+        letter,
+        versions,
+        path,
+    } = history;
     VersionsPage {
         versions: versions
             .iter()
@@ -137,7 +159,8 @@ fn versions_page(
                 is_current: version.content_hash == letter.content_hash,
             })
             .collect(),
-        slug: letter.slug.into_string(),
+        path,
+        lang: letter.lang,
         title: letter.title,
         addressee: letter.addressee,
         shown,
@@ -149,9 +172,15 @@ pub(super) async fn public_versions(
     slug: web::Path<String>,
     request: actix_web::HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let lang = crate::i18n::chosen(&request).map(|tag| tag.as_str());
-    let (letter, versions) = public_history(&state, &slug, lang, None).await?;
-    html(&state, &versions_page(letter, &versions, None))
+    // The history of the text the reader reads (the letter page's rule).
+    let lang = state.public_letter(&slug).await?.map(|snapshot| {
+        super::language::letter_for(&request, &snapshot)
+            .letter
+            .lang
+            .as_str()
+    });
+    let history = public_history(&state, &slug, lang, None).await?;
+    html(&state, &versions_page(history, None))
 }
 
 pub(super) async fn public_version(
@@ -166,8 +195,9 @@ pub(super) async fn public_version(
     if !is_hash {
         return Err(PageError::NotFound);
     }
-    let (letter, versions) = public_history(&state, &slug, None, Some(hash.clone())).await?;
-    let version = versions
+    let history = public_history(&state, &slug, None, Some(hash.clone())).await?;
+    let version = history
+        .versions
         .iter()
         .find(|version| version.content_hash == hash)
         .ok_or(PageError::NotFound)?;
@@ -175,11 +205,11 @@ pub(super) async fn public_version(
         content_hash: version.content_hash.clone(),
         title: version.title.clone(),
         created_at: version.created_at,
-        is_current: version.content_hash == letter.content_hash,
+        is_current: version.content_hash == history.letter.content_hash,
         body_html: markdown::render_with(
             &version.body_markdown,
             &ImageHosts::from_settings(&state.settings),
         ),
     };
-    html(&state, &versions_page(letter, &versions, Some(shown)))
+    html(&state, &versions_page(history, Some(shown)))
 }

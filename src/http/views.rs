@@ -44,10 +44,14 @@ pub fn status_label(tr: &Tr, status: &str) -> String {
     }
 }
 
-/// One line describing a signatory, without anything private: the public fields that go on
-/// the line (`OnLine` in `crate::signatures::fields`), the organization of a person after
-/// them, then the place.
-pub fn signatory_line(signatory: &PublicSignatory) -> String {
+/// The line under a signatory's name, without anything private: the public fields that go
+/// on it (`OnLine` in `crate::signatures::fields`), the organization of a person after them,
+/// then the place. Each value comes with the separator before it (`""` for the first, `" · "`
+/// between parts, `", "` inside the place): pages put each value in a `<bdi>` of its own with
+/// the separators outside, because one isolate around several values lets an Arabic
+/// organization and a Latin city reorder each other and puts the commas and dots between the
+/// wrong words ("Teacher, 2 مدرسة الجليل · Haifa / ,Israel حيفا").
+pub fn signatory_pieces(signatory: &PublicSignatory) -> Vec<(&'static str, &str)> {
     let mut parts: Vec<&str> = Vec::new();
     let mut place: Vec<&str> = Vec::new();
     for field in fields::FIELDS.iter().filter(|field| field.public) {
@@ -65,11 +69,51 @@ pub fn signatory_line(signatory: &PublicSignatory) -> String {
     {
         parts.push(organization);
     }
-    let place = place.join(", ");
-    if !place.is_empty() {
-        parts.push(&place);
+    let mut pieces = Vec::with_capacity(parts.len() + place.len());
+    for part in parts {
+        let separator = if pieces.is_empty() { "" } else { " · " };
+        pieces.push((separator, part));
     }
-    parts.join(" · ")
+    for (index, value) in place.into_iter().enumerate() {
+        let separator = match (pieces.is_empty(), index) {
+            (true, _) => "",
+            (false, 0) => " · ",
+            (false, _) => ", ",
+        };
+        pieces.push((separator, value));
+    }
+    pieces
+}
+
+/// A letter's words (a title, an addressee) inside a sentence of the page's language
+/// ("To ..."), for `Tr::html`: escaped, isolated, and marked with their own language and
+/// direction, so an English addressee in a Hebrew sentence (or the reverse) keeps its
+/// punctuation at its own end.
+pub fn text_in(text: &str, lang: &crate::i18n::LanguageTag) -> String {
+    format!(
+        r#"<bdi lang="{}" dir="{}">{}</bdi>"#,
+        lang,
+        lang.dir(),
+        crate::i18n::catalog::escape(text)
+    )
+}
+
+/// A name someone typed (a member's, a signer's) inside a sentence of the page's language,
+/// for `Tr::html`: escaped and isolated, so its script does not pull the sentence's
+/// punctuation to its side.
+pub fn isolated(text: &str) -> String {
+    format!("<bdi>{}</bdi>", crate::i18n::catalog::escape(text))
+}
+
+/// "To {addressee}" in the page's language, the addressee in the letter's (`text_in`), as HTML.
+pub fn letter_to(tr: &Tr, addressee: &str, lang: &crate::i18n::LanguageTag) -> String {
+    tr.html(
+        "letter-to",
+        [(
+            "addressee",
+            crate::i18n::catalog::Arg::Markup(&text_in(addressee, lang)),
+        )],
+    )
 }
 
 #[derive(Template)]
@@ -80,10 +124,13 @@ pub struct ErrorPage {
 }
 
 pub struct LetterCard {
-    pub slug: String,
+    /// The address of the text shown (`/he/letters/{slug}` for a translation).
+    pub path: String,
     pub title: String,
     pub addressee: String,
     pub summary: String,
+    /// The language of the title, addressee and summary.
+    pub lang: crate::i18n::LanguageTag,
     pub status: String,
     pub count: i64,
 }
@@ -310,8 +357,8 @@ impl LetterPage<'_> {
         self.snapshot.listed.individuals > self.snapshot.recent_individuals.len() as i64
     }
 
-    pub fn line(&self, signatory: &PublicSignatory) -> String {
-        signatory_line(signatory)
+    pub fn line<'s>(&self, signatory: &'s PublicSignatory) -> Vec<(&'static str, &'s str)> {
+        signatory_pieces(signatory)
     }
 }
 
@@ -422,7 +469,10 @@ pub struct ResendPage<'a> {
 #[derive(Template)]
 #[template(path = "signatories.html")]
 pub struct SignatoriesPage<'a> {
+    /// As read in the reader's language.
     pub letter: &'a Letter,
+    /// The letter's address in that language (`/he/letters/{slug}`).
+    pub path: String,
     pub organizations: Vec<PublicSignatory>,
     pub individuals: Vec<PublicSignatory>,
     pub page: i64,
@@ -434,8 +484,8 @@ pub struct SignatoriesPage<'a> {
 }
 
 impl SignatoriesPage<'_> {
-    pub fn line(&self, signatory: &PublicSignatory) -> String {
-        signatory_line(signatory)
+    pub fn line<'s>(&self, signatory: &'s PublicSignatory) -> Vec<(&'static str, &'s str)> {
+        signatory_pieces(signatory)
     }
 }
 
@@ -472,6 +522,24 @@ pub struct InvitePage<'a> {
     pub action: String,
     pub form: FormView,
     pub form_time: String,
+}
+
+impl InvitePage<'_> {
+    /// The writing direction of the letter's text as shown (`dir` beside its `lang`): the
+    /// text may be the original in a page in the member's language.
+    pub fn text_dir(&self) -> &'static str {
+        self.letter.lang.dir()
+    }
+
+    /// The addressee inside the page's "To ..." sentence, escaped, in its own language.
+    pub fn addressee_html(&self) -> String {
+        format!(
+            "<bdi lang=\"{}\" dir=\"{}\">{}</bdi>",
+            self.letter.lang,
+            self.text_dir(),
+            crate::i18n::catalog::escape(&self.letter.addressee)
+        )
+    }
 }
 
 impl SignFormPage for InvitePage<'_> {

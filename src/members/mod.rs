@@ -9,6 +9,7 @@ use crate::db::schema::members;
 use crate::db::{self, DbConnection};
 use crate::staff::{Actor, audit};
 use crate::values::email_address::EmailAddress;
+use crate::values::language::LanguageTag;
 use crate::values::text::{self, TextError};
 use crate::values::text::{
     ORGANIZATION_MAX, WEBSITE_MAX, comparison_key as normalize_organization,
@@ -27,6 +28,26 @@ pub struct Member {
     /// The member's referral code (`/letters/{slug}?via=CODE`, see `crate::partners`):
     /// given once, never changed, so links already sent keep working.
     pub code: String,
+    /// The language the contact reads: invites are written in it (`crate::invites`). `None`
+    /// is each letter's original language.
+    pub lang: Option<LanguageTag>,
+}
+
+impl Member {
+    /// The language of this member's invites to `letter_lang`: its own, else the letter's.
+    pub fn reads<'a>(&'a self, letter_lang: &'a LanguageTag) -> &'a LanguageTag {
+        self.lang.as_ref().unwrap_or(letter_lang)
+    }
+}
+
+/// What saving a member does to its language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LanguageChoice {
+    /// A new member reads each letter's original; an existing one keeps its language.
+    Keep,
+    /// This language (`None`: each letter's original). Only a tag with an address
+    /// (`LanguageTag::is_routable`) is taken: the invite link carries it.
+    Set(Option<LanguageTag>),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +64,9 @@ pub enum MemberError {
     InvalidEmail(String, String),
     #[error("website: {0}")]
     InvalidWebsite(TextError),
+    /// The typed text is quoted escaped, as the email is.
+    #[error("language {0:?}: not a language tag with an address, such as he, ar, en or pt-BR")]
+    InvalidLanguage(String),
     #[error("no member named {0:?}")]
     Unknown(String),
     #[error("reading {path}: {message}")]
@@ -64,14 +88,21 @@ pub fn upsert(
     name: &str,
     email: &str,
     website: Option<&str>,
+    lang: &LanguageChoice,
     actor: &Actor,
 ) -> Result<Saved, MemberError> {
     db::write_transaction(connection, |connection| {
-        let saved = save(connection, name, email, website)?;
-        let detail = match saved {
+        let saved = save(connection, name, email, website, lang)?;
+        let mut detail = match saved {
             Saved::Added => format!("added, contact {}", email.trim()),
             Saved::Updated => format!("contact updated to {}", email.trim()),
         };
+        if let LanguageChoice::Set(lang) = lang {
+            detail.push_str(&format!(
+                ", language {}",
+                lang.as_deref().unwrap_or("the letter's original")
+            ));
+        }
         audit::record(
             connection,
             actor,
@@ -90,7 +121,13 @@ fn save(
     name: &str,
     email: &str,
     website: Option<&str>,
+    lang: &LanguageChoice,
 ) -> Result<Saved, MemberError> {
+    if let LanguageChoice::Set(Some(tag)) = lang
+        && !tag.is_routable()
+    {
+        return Err(MemberError::InvalidLanguage(tag.as_str()));
+    }
     let name = match text::required_line(name, ORGANIZATION_MAX) {
         Ok(name) => name,
         Err(TextError::Empty) => return Err(MemberError::MissingName),
@@ -112,6 +149,11 @@ fn save(
                         members::website.eq(website.as_deref()),
                     ))
                     .execute(connection)?;
+                if let LanguageChoice::Set(lang) = lang {
+                    diesel::update(members::table.find(&member.id))
+                        .set(members::lang.eq(lang))
+                        .execute(connection)?;
+                }
                 Ok(Saved::Updated)
             }
             None => {
@@ -130,6 +172,10 @@ fn save(
                                 members::website.eq(website.as_deref()),
                                 members::created_at.eq(db::now()),
                                 members::code.eq(codes::new_code()),
+                                members::lang.eq(match lang {
+                                    LanguageChoice::Set(lang) => lang.as_ref(),
+                                    LanguageChoice::Keep => None,
+                                }),
                             ))
                             .execute(connection)
                     });
@@ -188,8 +234,9 @@ pub fn remove(connection: &mut DbConnection, name: &str, actor: &Actor) -> Resul
     })
 }
 
-/// Reads a CSV file with the columns `name`, `email` and optionally `website` (a header row
-/// is required) and upserts every row. Nothing is saved if any row is invalid. Audited as one
+/// Reads a CSV file with the columns `name`, `email` and optionally `website` and `lang` (a
+/// header row is required; an empty `lang` is the letter's original, no `lang` column keeps
+/// each member's language) and upserts every row. Nothing is saved if any row is invalid. Audited as one
 /// `member.import`.
 pub fn import_csv(
     connection: &mut DbConnection,
@@ -240,21 +287,35 @@ fn import_rows(
         ));
     };
     let website_column = column("website");
+    let lang_column = column("lang").or_else(|| column("language"));
     let mut rows = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let record = record.map_err(|error| file_error(error.to_string()))?;
+        let line = index + 2;
         let field = |column: usize| record.get(column).unwrap_or("").to_owned();
+        let lang = match lang_column.map(field) {
+            None => LanguageChoice::Keep,
+            Some(text) if text.trim().is_empty() => LanguageChoice::Set(None),
+            Some(text) => match LanguageTag::parse_routable(&text) {
+                Some(tag) => LanguageChoice::Set(Some(tag)),
+                None => {
+                    let problem = MemberError::InvalidLanguage(text);
+                    return Err(file_error(format!("line {line}: {problem}")));
+                }
+            },
+        };
         rows.push((
-            index + 2,
+            line,
             field(name_column),
             field(email_column),
             website_column.map(field),
+            lang,
         ));
     }
     db::write_transaction(connection, |connection| {
         let (mut added, mut updated) = (0, 0);
-        for (line, name, email, website) in &rows {
-            match save(connection, name, email, website.as_deref()) {
+        for (line, name, email, website, lang) in &rows {
+            match save(connection, name, email, website.as_deref(), lang) {
                 Ok(Saved::Added) => added += 1,
                 Ok(Saved::Updated) => updated += 1,
                 Err(MemberError::Database(error)) => return Err(MemberError::Database(error)),

@@ -18,6 +18,8 @@ use crate::config::SiteSettings;
 use crate::i18n::catalog::{Arg, Tr};
 use crate::read::snapshot::LetterSnapshot;
 
+pub use super::canvas::Canvas;
+
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
 
@@ -66,6 +68,14 @@ impl CardText {
 
     fn translator(&self) -> Tr {
         Tr::for_code(Some(&self.lang))
+    }
+
+    /// The mark that sets each text's direction to the card's, rather than leaving it to the
+    /// text's first strong letter: on a Hebrew card the site's Latin name and a title that
+    /// starts with a Latin word still start at the right margin, as every other line does.
+    fn direction_mark(&self) -> &'static str {
+        let rtl = crate::i18n::LanguageTag::parse(&self.lang).is_some_and(|tag| tag.is_rtl());
+        if rtl { "\u{200f}" } else { "\u{200e}" }
     }
 
     /// The number and the word after it ("1,234" "signatures"), in the card's language.
@@ -193,13 +203,14 @@ impl Renderer {
         canvas.fill(0, 0, STRIPE, HEIGHT, text.accent);
         canvas.fill(MARGIN as u32, RULE_Y, WIDTH - 2 * MARGIN as u32, 2, RULE);
         let mut placed = Vec::new();
+        let mark = text.direction_mark();
         let mut draw = |renderer: &mut Renderer,
                         content: &str,
                         block: &Block,
                         colour: [u8; 3],
                         (left, top): (f32, f32)| {
             let mut buffer = renderer.lay_out(
-                &clean(content),
+                &format!("{mark}{}", clean(content)),
                 block,
                 (WIDTH as f32 - MARGIN - left).max(1.0),
             );
@@ -218,30 +229,52 @@ impl Renderer {
         let addressee = text.addressee_line();
         draw(self, &addressee, &ADDRESSEE, MUTED, (MARGIN, ADDRESSEE.top));
         draw(self, &text.title, &TITLE, INK, (MARGIN, TITLE.top));
-        let (number, word) = text.count_line();
-        let number_lines = draw(self, &number, &COUNT, text.accent, (MARGIN, COUNT.top));
-        // The word follows the number on the same baseline.
-        let after = number_lines
-            .iter()
-            .map(|line| line.right)
-            .fold(MARGIN, f32::max)
-            + 18.0;
-        let baseline = number_lines.first().map_or(COUNT.top, |line| line.baseline);
-        let word_baseline = self.baseline(&word, &COUNT_WORD);
-        draw(
-            self,
-            &word,
-            &COUNT_WORD,
-            MUTED,
-            (after, baseline - word_baseline),
-        );
+        let mut count = self.count_phrase(text);
+        let lines = self.place(&count, MARGIN, COUNT.top);
+        self.paint_buffer(&mut canvas, &mut count, MARGIN, COUNT.top, MUTED);
+        placed.extend_from_slice(&lines);
         (canvas, placed)
     }
 
-    /// How far below a block's top its first line's baseline is.
-    fn baseline(&mut self, content: &str, block: &Block) -> f32 {
-        let buffer = self.lay_out(content, block, WIDTH as f32);
-        buffer.layout_runs().next().map_or(0.0, |run| run.line_y)
+    /// The count and its word as one phrase ("1,234 signatures", "1,234 חתימות") on one
+    /// baseline, laid out in the card language's direction: on a right-to-left card it starts
+    /// at the right margin with the number, the word to its left, as a reader of that language
+    /// reads it. (Drawn as two texts, the word's own direction sent it to the opposite edge
+    /// from the number.)
+    fn count_phrase(&mut self, text: &CardText) -> Buffer {
+        let (number, word) = text.count_line();
+        let mark = text.direction_mark();
+        let [r, g, b] = text.accent;
+        let [mr, mg, mb] = MUTED;
+        let word_attrs = Attrs::new()
+            .family(Family::Name(FAMILY))
+            .weight(COUNT_WORD.weight)
+            .color(Color::rgb(mr, mg, mb));
+        let number_attrs = Attrs::new()
+            .family(Family::Name(FAMILY))
+            .weight(COUNT.weight)
+            .metrics(Metrics::new(COUNT.size, COUNT.line_height))
+            .color(Color::rgb(r, g, b));
+        let mut buffer = Buffer::new(
+            &mut self.fonts,
+            Metrics::new(COUNT_WORD.size, COUNT_WORD.line_height),
+        );
+        buffer.set_wrap(Wrap::WordOrGlyph);
+        buffer.set_size(Some(WIDTH as f32 - 2.0 * MARGIN), None);
+        buffer.set_rich_text(
+            [
+                (mark, word_attrs.clone()),
+                (number.as_str(), number_attrs.clone()),
+                // A space of the number's size keeps the gap the number's.
+                (" ", number_attrs),
+                (word.as_str(), word_attrs.clone()),
+            ],
+            &word_attrs,
+            Shaping::Advanced,
+            None,
+        );
+        buffer.shape_until_scroll(&mut self.fonts, false);
+        buffer
     }
 
     /// `content` in at most `block.lines` lines; a longer text is cut after its last whole
@@ -429,78 +462,6 @@ fn clean(text: &str) -> String {
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
     out
-}
-
-/// An RGB picture being drawn.
-pub struct Canvas {
-    pixels: Vec<u8>,
-}
-
-impl Canvas {
-    fn new(background: [u8; 3]) -> Canvas {
-        Canvas {
-            pixels: background
-                .iter()
-                .copied()
-                .cycle()
-                .take((WIDTH * HEIGHT * 3) as usize)
-                .collect(),
-        }
-    }
-
-    /// The colour at (x, y).
-    pub fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
-        let at = ((y * WIDTH + x) * 3) as usize;
-        [self.pixels[at], self.pixels[at + 1], self.pixels[at + 2]]
-    }
-
-    fn fill(&mut self, x: u32, y: u32, w: u32, h: u32, colour: [u8; 3]) {
-        for row in y..(y + h).min(HEIGHT) {
-            for column in x..(x + w).min(WIDTH) {
-                let at = ((row * WIDTH + column) * 3) as usize;
-                self.pixels[at..at + 3].copy_from_slice(&colour);
-            }
-        }
-    }
-
-    /// Lays `colour` (with its alpha) over a rectangle; whatever falls outside the card's
-    /// margins is dropped, so no text can run over the edge or the stripe.
-    fn blend(&mut self, x: i32, y: i32, w: u32, h: u32, colour: Color) {
-        let alpha = u32::from(colour.a());
-        if alpha == 0 {
-            return;
-        }
-        let inner = (MARGIN as i32 / 2)..(WIDTH as i32 - MARGIN as i32 / 2);
-        let rows = 0..HEIGHT as i32;
-        let source = [colour.r(), colour.g(), colour.b()];
-        for row in y..y.saturating_add(h as i32) {
-            if !rows.contains(&row) {
-                continue;
-            }
-            for column in x..x.saturating_add(w as i32) {
-                if !inner.contains(&column) {
-                    continue;
-                }
-                let at = ((row as u32 * WIDTH + column as u32) * 3) as usize;
-                for (channel, source) in self.pixels[at..at + 3].iter_mut().zip(source) {
-                    *channel = ((u32::from(*channel) * (255 - alpha) + u32::from(source) * alpha)
-                        / 255) as u8;
-                }
-            }
-        }
-    }
-
-    fn encode(&self) -> Result<Vec<u8>, png::EncodingError> {
-        let mut out = Vec::with_capacity(96 * 1024);
-        let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Fast);
-        let mut writer = encoder.write_header()?;
-        writer.write_image_data(&self.pixels)?;
-        writer.finish()?;
-        Ok(out)
-    }
 }
 
 /// A card's text for tests: an English letter with a five-digit count.
@@ -710,6 +671,48 @@ mod tests {
         let reader = decoder.read_info().expect("a PNG");
         assert_eq!((reader.info().width, reader.info().height), (WIDTH, HEIGHT));
         assert!(png.len() < 200 * 1024);
+    }
+
+    #[test]
+    fn the_count_is_one_phrase_in_the_cards_direction() {
+        let mut renderer = Renderer::new();
+        let card = |lang: &str, title: &str| CardText {
+            lang: lang.into(),
+            ..text(title)
+        };
+        for (lang, title) in [
+            ("en", "Protect the right to protest"),
+            ("he", HEBREW),
+            ("ar", ARABIC),
+        ] {
+            let card = card(lang, title);
+            let (canvas, placed) = renderer.paint(&card);
+            if let Ok(folder) = std::env::var("UNDERSIGNED_CARD_SCREENSHOTS") {
+                let _ = std::fs::create_dir_all(&folder);
+                let _ = std::fs::write(
+                    format!("{folder}/card-{lang}.png"),
+                    canvas.encode().expect("encodes"),
+                );
+            }
+            let count = placed.last().expect("the count is drawn");
+            assert!(count.top >= COUNT.top - 1.0, "{lang}: {count:?}");
+            // Number and word together: far less than the card's width.
+            assert!(count.right - count.left < 500.0, "{lang}: {count:?}");
+            if lang == "en" {
+                assert!((count.left - MARGIN).abs() < 8.0, "{lang}: {count:?}");
+            } else {
+                assert!(
+                    (WIDTH as f32 - MARGIN - count.right).abs() < 8.0,
+                    "{lang}: {count:?}"
+                );
+                // Every line starts at the right, the site's Latin name too.
+                let site = placed.first().expect("the site's name is drawn");
+                assert!(
+                    (WIDTH as f32 - MARGIN - site.right).abs() < 8.0,
+                    "{lang}: {site:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Read models: what pages, feeds and charts show, assembled from the domain below (letters,
 //! signatures, partners, updates). Nothing in the domain imports these; the web layer does.
 
+pub mod canvas;
 pub mod card;
 pub mod progress;
 pub mod snapshot;

@@ -507,6 +507,16 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
         &app.get(&format!("/letters/{SLUG}/embed")).await,
         StatusCode::OK,
     );
+    // The same pages in a translation's language: its words marked with their lang/dir.
+    for (name, path) in [
+        ("index-he", "/he/".to_owned()),
+        ("signatories-he", format!("/he/letters/{SLUG}/signatories")),
+        ("versions-ar", format!("/ar/letters/{SLUG}/versions")),
+        ("embed-he", format!("/he/letters/{SLUG}/embed")),
+        ("embed-ar", format!("/letters/{SLUG}/embed?lang=ar")),
+    ] {
+        documents.page(name, &app.get(&path).await, StatusCode::OK);
+    }
     documents.page(
         "not-found",
         &app.get("/letters/no-such-letter").await,

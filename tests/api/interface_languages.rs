@@ -348,7 +348,7 @@ async fn latin_names_in_a_hebrew_list_are_isolated(backend: Backend) {
         );
         assert!(
             page.body
-                .contains(r#"<bdi class="name">Ada Lovelace</bdi> <bdi class="detail">Lyon</bdi>"#),
+                .contains(r#"<bdi class="name">Ada Lovelace</bdi> <span class="detail"><bdi>Lyon</bdi></span>"#),
             "{path}: {}",
             page.body
         );

@@ -104,7 +104,7 @@ async fn attribution_survives_the_confirmation_round_trip(backend: Backend) {
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body
-            .contains("Let Friends &#38; &#60;Neighbours&#62; keep me informed"),
+            .contains("Let <bdi>Friends &amp; &lt;Neighbours&gt;</bdi> keep me informed"),
         "{}",
         page.body
     );
@@ -375,11 +375,11 @@ async fn the_console_and_the_public_page_show_what_each_member_brought(backend: 
         public.body
     );
     assert!(
-        public.body.contains("<li>Greens United: 2</li>"),
+        public.body.contains("<li><bdi>Greens United</bdi>: 2</li>"),
         "{}",
         public.body
     );
-    assert!(public.body.contains("<li>Union Hall: 1</li>"));
+    assert!(public.body.contains("<li><bdi>Union Hall</bdi>: 1</li>"));
     assert!(!public.body.contains("Quiet Partner"));
     assert!(!public.body.contains(&greens), "codes stay private");
     // The console's letter form shows the choice, ticked as imported.
@@ -699,7 +699,7 @@ async fn a_members_embed_attributes_like_its_link(backend: Backend) {
     assert!(
         embed
             .body
-            .contains("Let Friends of the Earth keep me informed"),
+            .contains("Let <bdi>Friends of the Earth</bdi> keep me informed"),
         "{}",
         embed.body
     );

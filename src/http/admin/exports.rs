@@ -11,7 +11,7 @@ use super::{AdminError, Nav, Staff, find_letter, find_letter_with, page};
 use crate::db;
 use crate::export::{self, ExportStartError};
 use crate::http::AppState;
-use crate::http::views::{long_date, signatory_line, thousands};
+use crate::http::views::{long_date, signatory_pieces, thousands};
 use crate::letters::{Letter, LetterStatus};
 use crate::read::progress::{self, Progress};
 use crate::signatures::{self, PublicSignatory, SignatureKind, SignatureState};
@@ -129,12 +129,21 @@ async fn download(
 
 struct PrintedSignatory {
     name: String,
-    line: String,
+    /// The values on the line under the name, each with the separator before it
+    /// (`signatory_pieces`): the page isolates each one in its own `<bdi>`.
+    line: Vec<(&'static str, String)>,
 }
 
 impl PrintedSignatory {
+    fn line(signatory: &PublicSignatory) -> Vec<(&'static str, String)> {
+        signatory_pieces(signatory)
+            .into_iter()
+            .map(|(separator, value)| (separator, value.to_owned()))
+            .collect()
+    }
+
     fn organization(signatory: PublicSignatory) -> Self {
-        let line = signatory_line(&signatory);
+        let line = Self::line(&signatory);
         PrintedSignatory {
             name: signatory.organization.unwrap_or(signatory.name),
             line,
@@ -142,7 +151,7 @@ impl PrintedSignatory {
     }
 
     fn individual(signatory: PublicSignatory) -> Self {
-        let line = signatory_line(&signatory);
+        let line = Self::line(&signatory);
         PrintedSignatory {
             name: signatory.name,
             line,

@@ -15,7 +15,8 @@ use crate::db::{self, DbError};
 use crate::http::AppState;
 use crate::http::errors::Fault;
 use crate::invites::{self, InviteError, MemberStatus, Recipients, SendReport};
-use crate::members::{self, Member, MemberError, Saved};
+use crate::members::{self, LanguageChoice, Member, MemberError, Saved};
+use crate::values::language::LanguageTag;
 
 /// A pasted roster may be long; other console forms keep the server's default limit.
 const IMPORT_LIMIT: usize = 1024 * 1024;
@@ -43,6 +44,8 @@ struct MemberRow {
     code: String,
     email: String,
     website: Option<String>,
+    /// The language the contact reads, as (tag, its own name); `None`: each letter's original.
+    lang: Option<(String, String)>,
     added: String,
     remove_action: String,
 }
@@ -52,7 +55,19 @@ struct MemberForm {
     name: String,
     email: String,
     website: String,
+    /// The picked tag; empty for each letter's original language.
+    lang: String,
     problem: Option<String>,
+}
+
+impl MemberForm {
+    /// The picker's choices: (tag, the language's own name, `dir` of that name, selected).
+    fn languages(&self) -> Vec<(String, String, &'static str, bool)> {
+        LanguageTag::known()
+            .iter()
+            .map(|tag| (tag.as_str(), tag.own_name(), tag.dir(), *tag == self.lang))
+            .collect()
+    }
 }
 
 #[derive(Template)]
@@ -111,6 +126,7 @@ fn roster_page(
             .map(|member| MemberRow {
                 remove_action: staff.action(&format!("/admin/members/{}/remove", member.id)),
                 website: web_link(member.website.as_deref()),
+                lang: member.lang.map(|tag| (tag.as_str(), tag.own_name())),
                 added: when(Some(member.created_at)),
                 name: member.name,
                 email: member.email,
@@ -180,13 +196,37 @@ pub async fn add(console: Console<Editor>, body: web::Bytes) -> Result<HttpRespo
         name: field("name"),
         email: field("email"),
         website: field("website"),
+        lang: field("lang"),
         problem: None,
+    };
+    // Only a language from the picker: free text ("Hebrew") would become a tag no address
+    // reaches. Empty is each letter's original language.
+    let lang = if form.lang.is_empty() {
+        LanguageChoice::Set(None)
+    } else {
+        match LanguageTag::parse_known(&form.lang) {
+            Some(tag) => LanguageChoice::Set(Some(tag)),
+            None => {
+                let problem = Some(
+                    "Choose the contact's language from the list, or the letter's original language."
+                        .to_owned(),
+                );
+                return roster_again(
+                    &state,
+                    &staff,
+                    MemberForm { problem, ..form },
+                    String::new(),
+                    None,
+                )
+                .await;
+            }
+        }
     };
     let (name, email, website) = (form.name.clone(), form.email.clone(), form.website.clone());
     let actor = staff.actor();
     let saved = state
         .with_connection(move |connection| {
-            let saved = members::upsert(connection, &name, &email, Some(&website), &actor);
+            let saved = members::upsert(connection, &name, &email, Some(&website), &lang, &actor);
             Ok::<_, DbError>(saved)
         })
         .await?;
@@ -235,7 +275,7 @@ pub async fn remove(
     }
 }
 
-/// Upserts every row of a pasted CSV (`name,email,website` with a header row); nothing is
+/// Upserts every row of a pasted CSV (`name,email,website[,lang]` with a header row); nothing is
 /// saved when a row is wrong, and the page says which.
 pub async fn import(
     Console { state, staff, .. }: Console<Editor>,
@@ -245,7 +285,7 @@ pub async fn import(
     let text = form_value(&pairs, "csv").unwrap_or("").to_owned();
     if text.trim().is_empty() {
         return Err(AdminError::BadRequest(
-            "Paste the CSV first: a header row name,email,website and one member a line.".into(),
+            "Paste the CSV first: a header row name,email,website (and lang, optionally) and one member a line.".into(),
         ));
     }
     let pasted = text.clone();
@@ -272,6 +312,8 @@ pub async fn import(
 struct InviteRow {
     name: String,
     email: String,
+    /// The language the invite is written in: (tag, its own name).
+    lang: (String, String),
     status: &'static str,
     detail: String,
     /// Invited without answer, or not invited: the members an invite can still go to.
@@ -325,7 +367,9 @@ impl InvitesQuery {
     }
 }
 
-fn invite_row(member: Member, status: MemberStatus) -> InviteRow {
+fn invite_row(member: Member, status: MemberStatus, letter_lang: &LanguageTag) -> InviteRow {
+    let lang = member.reads(letter_lang);
+    let lang = (lang.as_str(), lang.own_name());
     let label = status.label();
     let (detail, invitable) = match status {
         MemberStatus::Signed { at, by } => (format!("by {by}, {}", when(at)), false),
@@ -365,6 +409,7 @@ fn invite_row(member: Member, status: MemberStatus) -> InviteRow {
     InviteRow {
         name: member.name,
         email: member.email,
+        lang,
         status: label,
         detail,
         invitable,
@@ -382,7 +427,7 @@ pub async fn invites_page(
     .await?;
     let rows: Vec<InviteRow> = statuses
         .into_iter()
-        .map(|(member, status)| invite_row(member, status))
+        .map(|(member, status)| invite_row(member, status, &letter.lang))
         .collect();
     let mut summary: Vec<(&'static str, usize)> = Vec::new();
     for row in &rows {
