@@ -574,7 +574,12 @@ impl Journey<'_> {
 
     /// The share step: the link shown and copied is the letter's in this language, the
     /// title shared is the translation's, every network's link carries both.
-    async fn check_share_step(&mut self, page: &str, letter: &LetterText, english: &LetterText) {
+    async fn check_share_step(
+        &mut self,
+        page: &str,
+        letter: &LetterText,
+        english: &LetterText,
+    ) -> Option<String> {
         let share = self
             .client
             .execute_async(READ_SHARE_STEP, vec![])
@@ -582,7 +587,7 @@ impl Journey<'_> {
             .unwrap_or_else(|error| panic!("read the share step on {page}: {error}"));
         if share["missing"] == json!(true) {
             self.problem(page, "no share step".to_owned());
-            return;
+            return None;
         }
         let expected = format!("{PUBLIC_URL}/{}/letters/{SLUG}", self.lang);
         if share["url"] != json!(expected) {
@@ -638,6 +643,10 @@ impl Journey<'_> {
                 );
             }
         }
+        share["copied"]
+            .as_str()
+            .or(share["url"].as_str())
+            .map(str::to_owned)
     }
 }
 
@@ -811,13 +820,13 @@ async fn a_shared_hebrew_or_arabic_link_stays_in_its_language_from_reading_to_wi
             .await;
         wait_until_loaded(&client).await;
         journey.expect_address_in_language("confirmed").await;
-        journey
+        let copied = journey
             .check_share_step("confirmed", &letter, &english)
             .await;
         journey.look("confirmed", &expect, true).await;
 
-        // 6. The shared address, as the people it is sent to open it: the name on it, and
-        // the preview card it names, in the same language.
+        // 6. The shared address: the name on it, and the preview card the link copied names,
+        // in the same language.
         let deadline = Instant::now() + WAIT;
         loop {
             client.goto(&shared).await.expect("open the letter");
@@ -834,29 +843,36 @@ async fn a_shared_hebrew_or_arabic_link_stays_in_its_language_from_reading_to_wi
         if !shown.iter().any(|text| text == reader.name) {
             journey.problem("letter-signed", format!("does not list {}", reader.name));
         }
-        let preview = client
-            .execute(
-                "const value = selector => {
-                   const element = document.querySelector(selector);
-                   return element ? element.getAttribute('content') : null;
-                 };
-                 return { image: value('meta[property=\"og:image\"]'),
-                          url: value('meta[property=\"og:url\"]'),
-                          title: value('meta[property=\"og:title\"]') };",
-                vec![],
-            )
+        // The link preview of the link copied, as a messaging app fetches it: no cookie, no
+        // script, an English server (the link alone must say the language).
+        let link = copied.unwrap_or_else(|| format!("{PUBLIC_URL}/{lang}/letters/{SLUG}"));
+        let mut response = awc::Client::default()
+            .get(app.url(link.strip_prefix(PUBLIC_URL).unwrap_or(&link)))
+            .insert_header(("Accept-Language", "en-US,en;q=0.9"))
+            .send()
             .await
-            .expect("read the link preview tags");
+            .expect("fetch the shared link");
+        let html = response.body().await.expect("the shared page");
+        let html = String::from_utf8_lossy(&html);
+        let tag = |property: &str| {
+            regex::Regex::new(&format!(r#"<meta property="{property}" content="([^"]*)""#))
+                .expect("a pattern for the tag")
+                .captures(&html)
+                .and_then(|found| found.get(1))
+                .map(|content| content.as_str().replace("&#x2F;", "/"))
+        };
+        let place = format!("link preview of {link}");
+        let preview = json!({ "image": tag("og:image"), "title": tag("og:title") });
         let card = format!("{PUBLIC_URL}/{lang}/letters/{SLUG}/card.png");
         if preview["image"] != json!(card) {
             journey.problem(
-                "letter-signed",
+                &place,
                 format!("og:image is {}, not {card}", preview["image"]),
             );
         }
         if preview["title"] != json!(letter.title) {
             journey.problem(
-                "letter-signed",
+                &place,
                 format!("og:title is {}, not {:?}", preview["title"], letter.title),
             );
         }
@@ -874,7 +890,7 @@ async fn a_shared_hebrew_or_arabic_link_stays_in_its_language_from_reading_to_wi
             .expect("the card's bytes");
         if response.status() != 200 || !png.starts_with(b"\x89PNG") {
             journey.problem(
-                "letter-signed",
+                &place,
                 format!("the card {image} answers {}", response.status()),
             );
         } else {
@@ -889,7 +905,7 @@ async fn a_shared_hebrew_or_arabic_link_stays_in_its_language_from_reading_to_wi
                 .expect("fetch the English card");
             let original = original.body().limit(1024 * 1024).await;
             if original.is_ok_and(|original| original == png) {
-                journey.problem("letter-signed", format!("{image} is the English card"));
+                journey.problem(&place, format!("{image} is the English card"));
             }
         }
 
