@@ -210,8 +210,12 @@ pub struct SiteSettings {
     /// An email address people may write to; empty for none.
     pub contact: String,
     /// An https:// address of the coalition's notice, or a short Markdown text shown at
-    /// `/privacy`.
+    /// `/privacy`. Left as shipped, `/privacy` shows our notice from the catalogs.
     pub privacy: String,
+    /// The coalition's notice in other languages (`he = "..."`, Markdown), shown at `/privacy`
+    /// to a reader who reads that language.
+    #[serde(default)]
+    pub privacy_by_language: std::collections::BTreeMap<String, String>,
     pub footer: String,
     pub date_style: DateStyle,
     /// Empty for the bundled icon, a file under `assets_dir`, or an https:// address.
@@ -276,9 +280,10 @@ impl SiteSettings {
             .unwrap_or_else(|| "/static/apple-touch-icon.png".into())
     }
 
-    /// The privacy notice's address: the coalition's own page, or `/privacy`.
+    /// The privacy notice's address: the coalition's own page, or `/privacy` (which also
+    /// sends readers to that page when none of `privacy_by_language` is theirs).
     pub fn privacy_url(&self) -> &str {
-        if self.privacy.starts_with("https://") {
+        if self.privacy.starts_with("https://") && self.privacy_by_language.is_empty() {
             &self.privacy
         } else {
             "/privacy"
@@ -346,7 +351,7 @@ impl SiteSettings {
         if let Err(error) = crate::values::text::multi_line(&self.privacy, PRIVACY_MAX) {
             return Err(ConfigError(format!("site.privacy: {error}")));
         }
-        Ok(())
+        site::check_privacy_by_language(&self.privacy_by_language, PRIVACY_MAX)
     }
 }
 

@@ -226,5 +226,25 @@ delivered-read-more = المزيد عن تسليم الرسالة
 site-default-tagline = رسائل مفتوحة، موقّعة علنًا
 site-default-footer = كل توقيع يُؤكَّد بالبريد الإلكتروني قبل أن يُحتسب. لا تُنشر عناوين البريد الإلكتروني أبدًا.
 
+## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
+privacy-default-who-heading = من يدير هذا الموقع
+privacy-default-who = يدير { $site } هذا الموقع والرسائل المفتوحة المنشورة فيه، وهو المسؤول عن البيانات التي تقدّمها هنا.
+privacy-default-kept-heading = ما الذي نحتفظ به
+privacy-default-kept = اسمك وعنوان بريدك الإلكتروني وكل ما تكتبه في نموذج التوقيع؛ ونصّ الرسالة الذي قرأته ولغته؛ ووقت توقيعك ووقت تأكيده.
+privacy-default-public-heading = ما الذي يُنشر
+privacy-default-public = لا شيء، إلا إذا اخترت إظهار اسمك علنًا: عندها يظهر اسمك ومنظمتك وصفتك ومدينتك وبلدك وتعليقك في صفحات الرسالة. لا يُنشر عنوان بريدك الإلكتروني أبدًا.
+privacy-default-why-heading = لماذا نحتفظ بها
+privacy-default-why = لتأكيد توقيعك وعدّه وإدراجه، ولتسليم قائمة الموقّعين إلى الجهة الموجّهة إليها الرسالة. لا نراسلك بشأن الرسالة إلا إذا طلبت أن تبقى على اطلاع.
+privacy-default-how-long-heading = إلى متى نحتفظ بها
+privacy-default-how-long = يُحذف التوقيع غير المؤكَّد { $days ->
+        [one] بعد يوم واحد
+        [two] بعد يومين
+        [few] بعد { $days } أيام
+        [many] بعد { $days } يومًا
+       *[other] بعد { $days } يوم
+    }. أما التوقيع المؤكَّد فيبقى محفوظًا مع الرسالة، سجلًّا لمن وقّعها، إلى أن تسحبه.
+privacy-default-withdraw-heading = سحب التوقيع
+privacy-default-withdraw = تحمل كل رسالة تأكيد رابطًا يسحب توقيعك ويمحو بياناتك فورًا. وتحمل كل رسالة بريد عن الرسالة المفتوحة رابطًا لإيقاف هذه الرسائل.
+privacy-default-contact = لأي أمر آخر يخصّ بياناتك، اكتب إلى { $contact }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (الرسالة غير مترجمة)

@@ -221,5 +221,22 @@ delivered-read-more = Read more about the delivery
 site-default-tagline = Open letters, signed in public
 site-default-footer = Every signature is confirmed by email before it counts. Email addresses are never published.
 
+## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
+privacy-default-who-heading = Who runs this site
+privacy-default-who = { $site } runs this site and the open letters on it, and is responsible for the details you give here.
+privacy-default-kept-heading = What we keep
+privacy-default-kept = Your name, your email address and whatever else you type into the sign form; the text of the letter you read and its language; when you signed and when you confirmed.
+privacy-default-public-heading = What is public
+privacy-default-public = Nothing, unless you choose to list your name publicly: then your name, organization, title, city, country and comment appear on the letter’s pages. Your email address is never published.
+privacy-default-why-heading = Why we keep it
+privacy-default-why = To confirm your signature, to count and list it, and to deliver the list of signatories to the letter’s addressee. We email you about the letter only if you ask to be kept updated.
+privacy-default-how-long-heading = How long we keep it
+privacy-default-how-long = A signature that is not confirmed is deleted { $days ->
+        [one] after { $days } day
+       *[other] after { $days } days
+    }. A confirmed signature is kept with the letter, as the record of who signed it, until you withdraw it.
+privacy-default-withdraw-heading = Withdrawing
+privacy-default-withdraw = Every confirmation email carries a link that withdraws your signature and erases your details at once. Emails about the letter carry a link to stop them.
+privacy-default-contact = For anything else about your details, write to { $contact }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (letter not translated)

@@ -194,5 +194,22 @@ delivered-read-more = Más información sobre la entrega
 site-default-tagline = Cartas abiertas, firmadas en público
 site-default-footer = Cada firma se confirma por correo electrónico antes de contarse. Las direcciones de correo nunca se publican.
 
+## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
+privacy-default-who-heading = Quién gestiona este sitio
+privacy-default-who = { $site } gestiona este sitio y las cartas abiertas que publica, y responde de los datos que dejas aquí.
+privacy-default-kept-heading = Qué guardamos
+privacy-default-kept = Tu nombre, tu dirección de correo electrónico y todo lo que escribas en el formulario de firma; el texto de la carta que leíste y su idioma; cuándo firmaste y cuándo confirmaste.
+privacy-default-public-heading = Qué es público
+privacy-default-public = Nada, salvo que elijas mostrar tu nombre públicamente: entonces tu nombre, organización, cargo, ciudad, país y comentario aparecen en las páginas de la carta. Tu dirección de correo nunca se publica.
+privacy-default-why-heading = Por qué lo guardamos
+privacy-default-why = Para confirmar tu firma, contarla y mostrarla, y para entregar la lista de firmantes al destinatario de la carta. Solo te escribimos sobre la carta si pides que te mantengamos informado.
+privacy-default-how-long-heading = Cuánto tiempo lo guardamos
+privacy-default-how-long = Una firma sin confirmar se borra { $days ->
+        [one] al cabo de { $days } día
+       *[other] al cabo de { $days } días
+    }. Una firma confirmada se guarda con la carta, como constancia de quién la firmó, hasta que la retires.
+privacy-default-withdraw-heading = Retirar la firma
+privacy-default-withdraw = Cada correo de confirmación lleva un enlace que retira tu firma y borra tus datos al momento. Los correos sobre la carta llevan un enlace para dejar de recibirlos.
+privacy-default-contact = Para cualquier otra cuestión sobre tus datos, escribe a { $contact }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (carta no traducida)

@@ -194,5 +194,22 @@ delivered-read-more = En savoir plus sur la remise
 site-default-tagline = Des lettres ouvertes, signées publiquement
 site-default-footer = Chaque signature est confirmée par e-mail avant d’être comptée. Les adresses e-mail ne sont jamais publiées.
 
+## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
+privacy-default-who-heading = Qui gère ce site
+privacy-default-who = { $site } gère ce site et les lettres ouvertes qu’il publie, et répond des informations que vous y laissez.
+privacy-default-kept-heading = Ce que nous conservons
+privacy-default-kept = Votre nom, votre adresse e-mail et tout ce que vous saisissez dans le formulaire de signature ; le texte de la lettre que vous avez lu et sa langue ; la date de votre signature et celle de sa confirmation.
+privacy-default-public-heading = Ce qui est public
+privacy-default-public = Rien, sauf si vous choisissez d’afficher votre nom publiquement : votre nom, votre organisation, votre fonction, votre ville, votre pays et votre commentaire apparaissent alors sur les pages de la lettre. Votre adresse e-mail n’est jamais publiée.
+privacy-default-why-heading = Pourquoi nous les conservons
+privacy-default-why = Pour confirmer votre signature, la compter et l’afficher, et remettre la liste des signataires au destinataire de la lettre. Nous ne vous écrivons au sujet de la lettre que si vous demandez à être tenu informé.
+privacy-default-how-long-heading = Combien de temps nous les conservons
+privacy-default-how-long = Une signature non confirmée est supprimée { $days ->
+        [one] au bout de { $days } jour
+       *[other] au bout de { $days } jours
+    }. Une signature confirmée est conservée avec la lettre, comme trace de ses signataires, jusqu’à ce que vous la retiriez.
+privacy-default-withdraw-heading = Retirer sa signature
+privacy-default-withdraw = Chaque e-mail de confirmation contient un lien qui retire votre signature et efface vos informations immédiatement. Les e-mails au sujet de la lettre contiennent un lien pour ne plus les recevoir.
+privacy-default-contact = Pour toute autre question sur vos informations, écrivez à { $contact }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (lettre non traduite)

@@ -195,5 +195,22 @@ delivered-read-more = עוד על מסירת המכתב
 site-default-tagline = מכתבים פתוחים, בחתימה גלויה
 site-default-footer = כל חתימה מאושרת באימייל לפני שהיא נספרת. כתובות אימייל לעולם אינן מתפרסמות.
 
+## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
+privacy-default-who-heading = מי מפעיל את האתר
+privacy-default-who = { $site } מפעיל את האתר הזה ואת המכתבים הפתוחים שבו, ואחראי לפרטים שאתם מוסרים כאן.
+privacy-default-kept-heading = מה אנחנו שומרים
+privacy-default-kept = את שמכם, את כתובת הדוא״ל שלכם ואת כל מה שתקלידו בטופס החתימה; את נוסח המכתב שקראתם ואת שפתו; מתי חתמתם ומתי אישרתם.
+privacy-default-public-heading = מה מתפרסם
+privacy-default-public = דבר, אלא אם תבחרו להציג את שמכם בפומבי: אז שמכם, הארגון, התפקיד, העיר, הארץ וההערה שלכם יופיעו בדפי המכתב. כתובת הדוא״ל שלכם לעולם אינה מתפרסמת.
+privacy-default-why-heading = למה אנחנו שומרים אותם
+privacy-default-why = כדי לאשר את חתימתכם, לספור ולהציג אותה, ולמסור את רשימת החותמים לנמעני המכתב. נכתוב לכם על המכתב רק אם ביקשתם לקבל עדכונים.
+privacy-default-how-long-heading = כמה זמן אנחנו שומרים אותם
+privacy-default-how-long = חתימה שלא אושרה נמחקת { $days ->
+        [one] אחרי יום אחד
+       *[other] אחרי { $days } ימים
+    }. חתימה מאושרת נשמרת עם המכתב, כתיעוד של מי שחתם עליו, עד שתבטלו אותה.
+privacy-default-withdraw-heading = ביטול החתימה
+privacy-default-withdraw = בכל דוא״ל אישור יש קישור שמבטל את חתימתכם ומוחק את פרטיכם מיד. בכל דוא״ל על המכתב יש קישור להפסקת המשלוח.
+privacy-default-contact = בכל שאלה אחרת על פרטיכם, כתבו אל { $contact }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (המכתב לא תורגם)

@@ -4,7 +4,8 @@
 
 use std::sync::{LazyLock, OnceLock};
 
-use super::SiteSettings;
+use super::{ConfigError, SiteSettings};
+use crate::values::language::LanguageTag;
 
 static INSTALLED: OnceLock<SiteSettings> = OnceLock::new();
 
@@ -23,6 +24,7 @@ static DEFAULT: LazyLock<SiteSettings> = LazyLock::new(|| {
             accent_color: "#b3261e".into(),
             contact: String::new(),
             privacy: String::new(),
+            privacy_by_language: Default::default(),
             footer: String::new(),
             date_style: super::DateStyle::Long,
             favicon: String::new(),
@@ -44,4 +46,70 @@ pub fn installed() -> &'static SiteSettings {
 /// The compiled-in `[site]` (our own tagline and footer, which the catalogs translate).
 pub fn compiled_in() -> &'static SiteSettings {
     &DEFAULT
+}
+
+/// `[site.privacy_by_language]`: each key a language a page can be read in (`he`, `pt-BR`),
+/// named once, each value a Markdown notice (an address is `site.privacy`'s alone: the link
+/// under every Sign button is one).
+pub(super) fn check_privacy_by_language(
+    notices: &std::collections::BTreeMap<String, String>,
+    max: usize,
+) -> Result<(), ConfigError> {
+    let mut seen: Vec<LanguageTag> = Vec::new();
+    for (key, text) in notices {
+        let problem = |what: String| ConfigError(format!("site.privacy_by_language.{key}: {what}"));
+        let tag = LanguageTag::parse_routable(key)
+            .ok_or_else(|| problem("is not a language tag such as he, ar or pt-BR".to_owned()))?;
+        if seen.contains(&tag) {
+            return Err(problem(format!("{tag} is named twice")));
+        }
+        if text.trim_start().starts_with("http") {
+            return Err(problem(
+                "must be a Markdown text (an address of the coalition's own notice goes in site.privacy)"
+                    .to_owned(),
+            ));
+        }
+        if let Err(error) = crate::values::text::multi_line(text, max) {
+            return Err(problem(error.to_string()));
+        }
+        seen.push(tag);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_privacy_by_language;
+
+    fn check(entries: &[(&str, &str)]) -> Result<(), String> {
+        let notices = entries
+            .iter()
+            .map(|(key, text)| ((*key).to_owned(), (*text).to_owned()))
+            .collect();
+        check_privacy_by_language(&notices, 100).map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn each_notice_is_markdown_in_a_language_named_once() {
+        let long = "x".repeat(101);
+        assert!(check(&[("he", "הודעה."), ("pt-BR", "Aviso."), ("ar", "إشعار.")]).is_ok());
+        for (entries, named) in [
+            (
+                &[("abcde", "Text.")][..],
+                "privacy_by_language.abcde: is not a language",
+            ),
+            (
+                &[("pt-br", "A."), ("pt-BR", "B.")][..],
+                "pt-BR is named twice",
+            ),
+            (
+                &[("he", "https://example.org/he")][..],
+                "must be a Markdown text",
+            ),
+            (&[("he", long.as_str())][..], "privacy_by_language.he"),
+        ] {
+            let refused = check(entries).expect_err(named);
+            assert!(refused.contains(named), "{refused}");
+        }
+    }
 }

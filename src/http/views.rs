@@ -27,12 +27,6 @@ pub fn thousands(value: i64) -> String {
     out
 }
 
-/// A date in the site's date style (`[site] date_style`), for pages printed or shown to the
-/// public.
-pub fn long_date(time: &NaiveDateTime) -> String {
-    crate::config::site::installed().date_style.date(time)
-}
-
 /// A letter's status (`open`, `closed`, ...) in the page's language.
 pub fn status_label(tr: &Tr, status: &str) -> String {
     match status {

@@ -179,10 +179,10 @@ impl LetterDraft {
         let lang = input
             .lang
             .as_deref()
-            .map(|text| match LanguageTag::parse(text) {
-                Some(tag) => tag.as_str(),
-                None => {
-                    errors.insert("lang", LANG_HELP);
+            .map(|text| match routable_language(text) {
+                Ok(tag) => tag.as_str(),
+                Err(problem) => {
+                    errors.insert("lang", problem);
                     String::new()
                 }
             });
@@ -242,6 +242,19 @@ impl LetterDraft {
 }
 
 const LANG_HELP: &str = "Use a language tag such as en, he, ar or pt-BR.";
+
+/// The language a letter or a translation is kept in: a tag with an address
+/// (`/he/letters/...`). A tag that parses but cannot be routed (`abcde`, `hebrew`) is refused
+/// by name, since storing it would make a text no address reaches.
+fn routable_language(text: &str) -> Result<LanguageTag, String> {
+    match LanguageTag::parse(text) {
+        None => Err(LANG_HELP.to_owned()),
+        Some(tag) if !tag.is_routable() => Err(format!(
+            "{tag} cannot be a letter's language: a letter's language has an address such as /he/letters/..., so use a two- or three-letter language tag such as en, he, ar or pt-BR."
+        )),
+        Some(tag) => Ok(tag),
+    }
+}
 
 /// The texts a reader reads, as an entry point read them.
 struct TextsInput<'a> {
@@ -333,12 +346,12 @@ impl TranslationDraft {
         original_lang: &str,
     ) -> Result<TranslationDraft, LetterErrors> {
         let mut errors = LetterErrors::default();
-        let lang = match LanguageTag::parse(&input.lang) {
-            None => {
-                errors.insert("lang", LANG_HELP);
+        let lang = match routable_language(&input.lang) {
+            Err(problem) => {
+                errors.insert("lang", problem);
                 String::new()
             }
-            Some(tag) => {
+            Ok(tag) => {
                 let same = LanguageTag::parse(original_lang)
                     .is_some_and(|original| original.as_str() == tag.as_str());
                 if same {
@@ -459,6 +472,9 @@ mod tests {
             ("<script>", "en"),
             ("", "en"),
             ("he\u{202e}", "en"),
+            ("abcde", "en"),
+            ("hebrew", "en"),
+            ("api", "en"),
         ] {
             let errors = TranslationDraft::parse(translation(lang), original).expect_err(lang);
             assert!(errors.contains("lang"), "{lang}: {errors}");
@@ -476,6 +492,27 @@ mod tests {
             errors.contains("title") && errors.contains("body"),
             "{errors}"
         );
+    }
+
+    #[test]
+    fn a_letter_in_a_language_without_an_address_is_refused() {
+        let errors = LetterDraft::parse(LetterInput {
+            lang: Some("abcde".into()),
+            ..valid()
+        })
+        .expect_err("no address reaches abcde");
+        assert!(
+            errors
+                .get("lang")
+                .is_some_and(|message| message.contains("abcde")),
+            "{errors}"
+        );
+        let draft = LetterDraft::parse(LetterInput {
+            lang: Some("he-il".into()),
+            ..valid()
+        })
+        .expect("he-IL has an address");
+        assert_eq!(draft.lang.as_deref(), Some("he-IL"));
     }
 
     #[test]

@@ -598,6 +598,31 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
         &invalid,
         StatusCode::UNPROCESSABLE_ENTITY,
     );
+    // Languages: the translation picker (new, refused, editing), print and privacy in Hebrew.
+    let translation = format!("/admin/letters/{SLUG}/translation");
+    for (name, path) in [
+        ("console-translation-new", translation.clone()),
+        ("console-translation-he", format!("{translation}?lang=he")),
+        (
+            "console-print-he",
+            format!("/admin/letters/{SLUG}/print?lang=he"),
+        ),
+    ] {
+        documents.page(name, &admin.get(&path).await, StatusCode::OK);
+    }
+    let refused = admin
+        .post(&translation, &[("lang", "Hebrew"), ("title", "T")])
+        .await;
+    documents.page(
+        "console-translation-refused",
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    documents.page(
+        "privacy-he",
+        &app.get("/privacy?lang=he").await,
+        StatusCode::OK,
+    );
     let mut preview = fields("a-draft", "A draft", ("preview", "1"));
     preview.retain(|(name, _)| *name != "goal" && *name != "closes_at");
     let preview = admin.post("/admin/letters", &preview).await;

@@ -22,6 +22,7 @@ mod cli;
 mod config_checks;
 mod confirm_grace;
 mod console_forms;
+mod console_languages;
 mod database_outage;
 mod delivered;
 mod deploy_files;

@@ -11,8 +11,9 @@ use super::{AdminError, Nav, Staff, find_letter, find_letter_with, page};
 use crate::db;
 use crate::export::{self, ExportStartError};
 use crate::http::AppState;
-use crate::http::views::{long_date, signatory_pieces, thousands};
-use crate::letters::{Letter, LetterStatus};
+use crate::http::views::{signatory_pieces, thousands};
+use crate::i18n::{self, LanguageTag, catalog::Tr};
+use crate::letters::{Letter, LetterStatus, translations};
 use crate::read::progress::{self, Progress};
 use crate::signatures::{self, PublicSignatory, SignatureKind, SignatureState};
 
@@ -159,14 +160,37 @@ impl PrintedSignatory {
     }
 }
 
+/// A language the print view can print the letter in: a link per language of the letter.
+struct PrintLanguage {
+    tag: String,
+    name: String,
+    dir: &'static str,
+    current: bool,
+}
+
 #[derive(Template)]
 #[template(path = "admin/print.html")]
 struct PrintPage {
     nav: Nav,
+    /// The letter in the language being printed (a translation's words, or the original's).
     letter: Letter,
+    /// The words around the letter (To ..., Signatories), in its language where we have a
+    /// catalog for it.
+    tr: Tr,
+    languages: Vec<PrintLanguage>,
     date: String,
     organizations: Vec<PrintedSignatory>,
     individuals: Vec<PrintedSignatory>,
+}
+
+impl PrintPage {
+    fn organization_count(&self) -> i64 {
+        i64::try_from(self.organizations.len()).unwrap_or(i64::MAX)
+    }
+
+    fn individual_count(&self) -> i64 {
+        i64::try_from(self.individuals.len()).unwrap_or(i64::MAX)
+    }
 }
 
 /// Every listed signatory, organizations first in their listed order, then individuals.
@@ -205,22 +229,57 @@ fn all_listed(
     Ok((organizations, individuals))
 }
 
+/// `GET /admin/letters/{slug}/print?lang=he`: the letter in one of its languages (`he-IL`
+/// finds `he`), the original when none is asked for or the letter is not in it.
 async fn print(
     state: web::Data<AppState>,
     staff: Staff,
     slug: web::Path<String>,
+    request: HttpRequest,
 ) -> Result<HttpResponse, AdminError> {
-    let (letter, (organizations, individuals)) =
+    let (original, (translations, (organizations, individuals))) =
         find_letter_with(&state, &slug, |connection, letter| {
-            Ok(all_listed(connection, letter)?)
+            Ok((
+                translations::list(connection, &letter.id)?,
+                all_listed(connection, letter)?,
+            ))
         })
         .await?;
-    let date = long_date(&letter.published_at.unwrap_or_else(db::now));
+    let asked: Vec<LanguageTag> = i18n::from_query(&request).into_iter().collect();
+    let mut available = vec![original.lang.clone()];
+    available.extend(
+        translations
+            .iter()
+            .map(|translation| translation.lang.clone()),
+    );
+    let printed = i18n::pick(&asked, &available)
+        .unwrap_or(&original.lang)
+        .clone();
+    let letter = translations
+        .iter()
+        .find(|translation| translation.lang == printed)
+        .map_or_else(
+            || original.clone(),
+            |translation| translation.applied_to(&original),
+        );
+    let languages = available
+        .iter()
+        .map(|tag| PrintLanguage {
+            tag: tag.as_str(),
+            name: tag.own_name(),
+            dir: tag.dir(),
+            current: *tag == printed,
+        })
+        .collect();
+    let tr = Tr::for_language(&printed);
+    let date = tr.date(&letter.published_at.unwrap_or_else(db::now));
     page(
         StatusCode::OK,
         &PrintPage {
             nav: staff.nav(),
             letter,
+            tr,
+            languages,
             date,
             organizations,
             individuals,

@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 pub(crate) mod console;
 mod exports;
+mod languages;
 pub(crate) mod letters;
 mod members;
 mod moderation;

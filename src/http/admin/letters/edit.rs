@@ -5,6 +5,7 @@ use crate::http::admin::{Console, Editor};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
+use super::super::languages::choices;
 use super::super::{AdminError, ConsoleForm, Staff, StaffForm, find_letter, page, redirect};
 use super::form::{FormPage, LetterFields};
 use crate::db::{self, DbError};
@@ -57,7 +58,28 @@ impl Target {
                 format!("/admin/letters/{}", letter.slug),
             ),
         };
+        let (choices, lang, lang_name, text_lang, dir) = match self {
+            Target::New => (
+                choices(&fields.lang, &[]),
+                String::new(),
+                String::new(),
+                String::new(),
+                "auto",
+            ),
+            Target::Existing(letter) => (
+                Vec::new(),
+                letter.lang.as_str(),
+                letter.lang.own_name(),
+                letter.lang.as_str(),
+                letter.lang.dir(),
+            ),
+        };
         FormPage {
+            choices,
+            lang,
+            lang_name,
+            text_lang,
+            dir,
             nav: staff.nav(),
             editing,
             status: status.as_str(),
@@ -159,8 +181,10 @@ async fn save(
     let status = match &target {
         Target::New => LetterStatus::Draft,
         Target::Existing(letter) => {
-            // The address of a letter never changes: links to it are out in the world.
+            // The address of a letter never changes: links to it are out in the world. Nor
+            // does its language here: its translations and signatures are filed against it.
             form.slug = letter.slug.to_string();
+            form.lang = String::new();
             letter.status()
         }
     };

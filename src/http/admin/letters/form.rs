@@ -7,6 +7,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, Timelike};
 use serde::Deserialize;
 
 use super::super::Nav;
+use super::super::languages::{LanguageChoice, PICK_FROM_THE_LIST};
+use crate::i18n::LanguageTag;
 use crate::letters::draft::{LetterDraft, LetterErrors, LetterInput};
 use crate::letters::{Letter, LetterStatus};
 use crate::values::form::checkbox;
@@ -17,6 +19,9 @@ use crate::values::form::checkbox;
 #[serde(default)]
 pub(super) struct LetterFields {
     pub slug: String,
+    /// The original's language, picked when the letter is made (a known tag); empty on an
+    /// existing letter's form, whose language stays as stored.
+    pub lang: String,
     pub title: String,
     pub addressee: String,
     pub summary: String,
@@ -87,6 +92,7 @@ impl LetterFields {
     pub fn blank() -> Self {
         LetterFields {
             slug: String::new(),
+            lang: crate::letters::store::DEFAULT_LANGUAGE.to_owned(),
             title: String::new(),
             addressee: String::new(),
             summary: String::new(),
@@ -106,6 +112,7 @@ impl LetterFields {
     pub fn from_letter(letter: &Letter) -> Self {
         LetterFields {
             slug: letter.slug.to_string(),
+            lang: String::new(),
             title: letter.title.clone(),
             addressee: letter.addressee.clone(),
             summary: letter.summary.clone(),
@@ -179,9 +186,22 @@ impl LetterFields {
             errors.insert("closes_at", TIME_HELP);
             None
         });
+        // Picked from the list: free text ("Hebrew") is refused here, before the rules every
+        // letter passes (which refuse only a tag no address reaches).
+        let lang = if self.lang.trim().is_empty() {
+            None
+        } else {
+            match LanguageTag::parse_known(&self.lang) {
+                Some(tag) => Some(tag.into_string()),
+                None => {
+                    errors.insert("lang", PICK_FROM_THE_LIST);
+                    None
+                }
+            }
+        };
         let parsed = LetterDraft::parse(LetterInput {
             slug: self.slug.clone(),
-            lang: None,
+            lang,
             title: self.title.clone(),
             addressee: self.addressee.clone(),
             summary: self.summary.clone(),
@@ -218,6 +238,15 @@ pub(super) struct FormPage {
     pub action: String,
     pub csrf: String,
     pub fields: LetterFields,
+    /// A new letter's language picker (empty when editing: a letter keeps its language).
+    pub choices: Vec<LanguageChoice>,
+    /// An edited letter's language, its own name and `dir`.
+    pub lang: String,
+    pub lang_name: String,
+    /// `lang` (empty when undecided) and `dir` of the text fields: the letter's language
+    /// when editing; `auto` on a new letter, whose language is picked on the same form.
+    pub text_lang: String,
+    pub dir: &'static str,
     pub errors: LetterErrors,
     /// Sanitized HTML of the body, when the editor asked for a preview.
     pub preview: Option<String>,
@@ -270,6 +299,26 @@ mod tests {
                 .validate(LetterStatus::Draft)
                 .is_err_and(|errors| errors.contains("closes_at"))
         );
+    }
+
+    #[test]
+    fn a_new_letters_language_is_picked_from_the_list() {
+        let mut fields = LetterFields::blank();
+        fields.slug = "a-letter".into();
+        fields.title = "מכתב".into();
+        fields.addressee = "הממשלה".into();
+        fields.body = "אנו כותבים.".into();
+        fields.lang = "Hebrew".into();
+        let errors = fields
+            .validate(LetterStatus::Draft)
+            .expect_err("free text is refused");
+        assert_eq!(errors.get("lang"), Some(PICK_FROM_THE_LIST));
+        fields.lang = "he".into();
+        let draft = fields.validate(LetterStatus::Draft).expect("picked");
+        assert_eq!(draft.lang.as_deref(), Some("he"));
+        fields.lang = String::new();
+        let draft = fields.validate(LetterStatus::Draft).expect("kept");
+        assert_eq!(draft.lang, None);
     }
 
     #[test]

@@ -17,6 +17,8 @@ use crate::staff::Role;
 struct LetterRow {
     slug: String,
     title: String,
+    /// The original's language, for `lang`/`dir` around its title in the English console.
+    lang: crate::i18n::LanguageTag,
     status: &'static str,
     individuals: String,
     organizations: String,
@@ -52,6 +54,7 @@ pub(super) async fn list(
                 status: letter.status().as_str(),
                 slug: letter.slug.into_string(),
                 title: letter.title,
+                lang: letter.lang,
                 individuals: thousands(tally.confirmed_individuals()),
                 organizations: thousands(tally.approved_organizations()),
                 pending: thousands(tally.pending()),
@@ -105,7 +108,7 @@ struct ShowPage {
     version_count: usize,
     content_hash: String,
     /// The languages the letter is translated into.
-    translations: Vec<String>,
+    translations: Vec<crate::i18n::LanguageTag>,
     /// The status buttons post here with the CSRF token in `csrf` (closing asks first, on a
     /// page whose address must not show the token).
     state_action: String,
@@ -144,7 +147,7 @@ pub(super) async fn show(
                 letters::versions(connection, &letter.id, &letter.lang)?.len(),
                 letters::translations::list(connection, &letter.id)?
                     .into_iter()
-                    .map(|translation| translation.lang.into_string())
+                    .map(|translation| translation.lang)
                     .collect::<Vec<_>>(),
             ))
         })

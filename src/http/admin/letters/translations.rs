@@ -19,16 +19,28 @@ use crate::letters::translations::{self, TranslationError};
 use crate::letters::{Letter, LetterStatus};
 use crate::staff::Role;
 
+use super::super::languages::{LanguageChoice, PICK_FROM_THE_LIST, choices, text_direction};
+
 #[derive(Template)]
 #[template(path = "admin/letters_translation.html")]
 pub(super) struct TranslationPage {
     nav: Nav,
     letter: Letter,
-    /// The language being edited, as typed (the page may be showing an error about it).
+    /// The language being edited, as picked or asked for (the page may be showing an error
+    /// about it).
     lang: String,
-    /// `dir` for the translation's fields, when the language is known.
+    /// `lang` for the translation's fields: the language when it is one a text can be kept
+    /// in, else empty (and `dir` is `auto`).
+    text_lang: String,
+    /// `dir` for the translation's fields.
     dir: &'static str,
     original_dir: &'static str,
+    /// The original's language in its own name.
+    original_name: String,
+    /// The translation's language in its own name (the tag when it is not a known one).
+    lang_name: String,
+    /// The languages a new translation may be in: the known ones the letter has not.
+    choices: Vec<LanguageChoice>,
     exists: bool,
     published: bool,
     title: String,
@@ -54,15 +66,39 @@ pub(super) struct LangQuery {
     saved: Option<String>,
 }
 
-fn dir_of(lang: &str) -> &'static str {
-    LanguageTag::parse(lang).map_or("ltr", |tag| tag.dir())
+/// The languages the letter already has translations in.
+async fn translated_languages(
+    state: &AppState,
+    letter: &Letter,
+) -> Result<Vec<LanguageTag>, AdminError> {
+    let letter_id = letter.id.clone();
+    let list = state
+        .db(move |connection| translations::list(connection, &letter_id))
+        .await?;
+    Ok(list
+        .into_iter()
+        .map(|translation| translation.lang)
+        .collect())
 }
 
-fn blank_page(staff: &Staff, letter: Letter, lang: String) -> TranslationPage {
+fn blank_page(
+    staff: &Staff,
+    letter: Letter,
+    lang: String,
+    translated: &[LanguageTag],
+) -> TranslationPage {
+    let (text_lang, dir) = text_direction(&lang);
+    let mut leave_out = translated.to_vec();
+    leave_out.push(letter.lang.clone());
+    let lang_name = LanguageTag::parse(&lang).map_or_else(|| lang.clone(), |tag| tag.own_name());
     TranslationPage {
         nav: staff.nav(),
-        dir: dir_of(&lang),
-        original_dir: dir_of(&letter.lang),
+        text_lang,
+        dir,
+        original_dir: letter.lang.dir(),
+        original_name: letter.lang.own_name(),
+        lang_name,
+        choices: choices(&lang, &leave_out),
         published: letter.status() != LetterStatus::Draft,
         letter,
         lang,
@@ -97,7 +133,8 @@ pub(super) async fn show(
         }
         None => None,
     };
-    let mut form = blank_page(&staff, letter, canonical.unwrap_or(lang));
+    let translated = translated_languages(&state, &letter).await?;
+    let mut form = blank_page(&staff, letter, canonical.unwrap_or(lang), &translated);
     form.saved = saved.is_some();
     if let Some(translation) = existing {
         form.exists = true;
@@ -135,8 +172,9 @@ pub(super) async fn save(
 ) -> Result<HttpResponse, AdminError> {
     let StaffForm { staff, form: input } = posted;
     let letter = find_letter(&state, &slug).await?;
+    let translated = translated_languages(&state, &letter).await?;
     let again = |errors: LetterErrors, letter: Letter, input: TranslationForm| {
-        let mut form = blank_page(&staff, letter, input.lang);
+        let mut form = blank_page(&staff, letter, input.lang, &translated);
         form.title = input.title;
         form.addressee = input.addressee;
         form.summary = input.summary;
@@ -154,9 +192,23 @@ pub(super) async fn save(
         },
         &letter.lang,
     );
-    let draft = match parsed {
-        Ok(draft) => draft,
-        Err(errors) => return again(errors, letter, input),
+    // Staff pick a language from the list; a translation imported in another routable
+    // language (`yue`) can still be edited in the console, under the tag it has.
+    let picked = LanguageTag::parse_known(&input.lang).or_else(|| {
+        LanguageTag::parse_routable(&input.lang).filter(|tag| translated.contains(tag))
+    });
+    let draft = match (parsed, picked) {
+        (Ok(draft), Some(_)) => draft,
+        (parsed, picked) => {
+            let mut errors = LetterErrors::default();
+            if picked.is_none() {
+                errors.insert("lang", PICK_FROM_THE_LIST);
+            }
+            if let Err(more) = parsed {
+                errors.merge(more);
+            }
+            return again(errors, letter, input);
+        }
     };
     let images = ImageHosts::from_settings(&state.settings);
     let actor = staff.actor();
