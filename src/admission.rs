@@ -178,7 +178,14 @@ impl Admission<'_> {
                 }
                 let policy = self.policy.clone();
                 self.blocking(move |connection| {
-                    crate::signatures::resend(connection, &letter, &email, &policy)
+                    let mail_lang = interface_language.as_ref().map(|tag| tag.as_str());
+                    crate::signatures::resend(
+                        connection,
+                        &letter,
+                        &email,
+                        &policy,
+                        mail_lang.as_deref(),
+                    )
                 })
                 .await
                 .map_err(refused_by_store)?;

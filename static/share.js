@@ -7,9 +7,10 @@
   if (copy && field) {
     copy.hidden = false;
     copy.addEventListener("click", function () {
+      // The words come from the page, in its language (the server's catalogs).
       var done = function () {
-        copy.textContent = "Copied";
-        if (status) { status.textContent = "The link is copied."; }
+        copy.textContent = copy.getAttribute("data-copied") || copy.textContent;
+        if (status) { status.textContent = copy.getAttribute("data-copied-status") || ""; }
       };
       var fallback = function () {
         field.focus();

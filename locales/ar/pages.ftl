@@ -226,6 +226,9 @@ delivered-read-more = المزيد عن تسليم الرسالة
 site-default-tagline = رسائل مفتوحة، موقّعة علنًا
 site-default-footer = كل توقيع يُؤكَّد بالبريد الإلكتروني قبل أن يُحتسب. لا تُنشر عناوين البريد الإلكتروني أبدًا.
 
+# The share step's Copy button once the link is copied (static/share.js reads them from the page).
+signer-copied = تم النسخ
+signer-link-copied = تم نسخ الرابط.
 ## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
 privacy-default-who-heading = من يدير هذا الموقع
 privacy-default-who = يدير { $site } هذا الموقع والرسائل المفتوحة المنشورة فيه، وهو المسؤول عن البيانات التي تقدّمها هنا.
@@ -246,5 +249,9 @@ privacy-default-how-long = يُحذف التوقيع غير المؤكَّد { $
 privacy-default-withdraw-heading = سحب التوقيع
 privacy-default-withdraw = تحمل كل رسالة تأكيد رابطًا يسحب توقيعك ويمحو بياناتك فورًا. وتحمل كل رسالة بريد عن الرسالة المفتوحة رابطًا لإيقاف هذه الرسائل.
 privacy-default-contact = لأي أمر آخر يخصّ بياناتك، اكتب إلى { $contact }.
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = سُلّمت إلى { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = سُلّمت الرسالة «{ $title }» إلى { $addressee } في { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (الرسالة غير مترجمة)

@@ -221,6 +221,9 @@ delivered-read-more = Read more about the delivery
 site-default-tagline = Open letters, signed in public
 site-default-footer = Every signature is confirmed by email before it counts. Email addresses are never published.
 
+# The share step's Copy button once the link is copied (static/share.js reads them from the page).
+signer-copied = Copied
+signer-link-copied = The link is copied.
 ## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
 privacy-default-who-heading = Who runs this site
 privacy-default-who = { $site } runs this site and the open letters on it, and is responsible for the details you give here.
@@ -238,5 +241,9 @@ privacy-default-how-long = A signature that is not confirmed is deleted { $days 
 privacy-default-withdraw-heading = Withdrawing
 privacy-default-withdraw = Every confirmation email carries a link that withdraws your signature and erases your details at once. Emails about the letter carry a link to stop them.
 privacy-default-contact = For anything else about your details, write to { $contact }.
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = Delivered to { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = “{ $title }” was delivered to { $addressee } on { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (letter not translated)

@@ -194,6 +194,9 @@ delivered-read-more = Más información sobre la entrega
 site-default-tagline = Cartas abiertas, firmadas en público
 site-default-footer = Cada firma se confirma por correo electrónico antes de contarse. Las direcciones de correo nunca se publican.
 
+# The share step's Copy button once the link is copied (static/share.js reads them from the page).
+signer-copied = Copiado
+signer-link-copied = El enlace está copiado.
 ## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
 privacy-default-who-heading = Quién gestiona este sitio
 privacy-default-who = { $site } gestiona este sitio y las cartas abiertas que publica, y responde de los datos que dejas aquí.
@@ -211,5 +214,9 @@ privacy-default-how-long = Una firma sin confirmar se borra { $days ->
 privacy-default-withdraw-heading = Retirar la firma
 privacy-default-withdraw = Cada correo de confirmación lleva un enlace que retira tu firma y borra tus datos al momento. Los correos sobre la carta llevan un enlace para dejar de recibirlos.
 privacy-default-contact = Para cualquier otra cuestión sobre tus datos, escribe a { $contact }.
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = Entregada a { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = «{ $title }» fue entregada a { $addressee } el { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (carta no traducida)

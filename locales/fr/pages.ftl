@@ -194,6 +194,9 @@ delivered-read-more = En savoir plus sur la remise
 site-default-tagline = Des lettres ouvertes, signées publiquement
 site-default-footer = Chaque signature est confirmée par e-mail avant d’être comptée. Les adresses e-mail ne sont jamais publiées.
 
+# The share step's Copy button once the link is copied (static/share.js reads them from the page).
+signer-copied = Copié
+signer-link-copied = Le lien est copié.
 ## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
 privacy-default-who-heading = Qui gère ce site
 privacy-default-who = { $site } gère ce site et les lettres ouvertes qu’il publie, et répond des informations que vous y laissez.
@@ -211,5 +214,9 @@ privacy-default-how-long = Une signature non confirmée est supprimée { $days -
 privacy-default-withdraw-heading = Retirer sa signature
 privacy-default-withdraw = Chaque e-mail de confirmation contient un lien qui retire votre signature et efface vos informations immédiatement. Les e-mails au sujet de la lettre contiennent un lien pour ne plus les recevoir.
 privacy-default-contact = Pour toute autre question sur vos informations, écrivez à { $contact }.
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = Remise à { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = « { $title } » a été remise à { $addressee } le { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (lettre non traduite)

@@ -195,6 +195,9 @@ delivered-read-more = עוד על מסירת המכתב
 site-default-tagline = מכתבים פתוחים, בחתימה גלויה
 site-default-footer = כל חתימה מאושרת באימייל לפני שהיא נספרת. כתובות אימייל לעולם אינן מתפרסמות.
 
+# The share step's Copy button once the link is copied (static/share.js reads them from the page).
+signer-copied = הועתק
+signer-link-copied = הקישור הועתק.
 ## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
 privacy-default-who-heading = מי מפעיל את האתר
 privacy-default-who = { $site } מפעיל את האתר הזה ואת המכתבים הפתוחים שבו, ואחראי לפרטים שאתם מוסרים כאן.
@@ -212,5 +215,9 @@ privacy-default-how-long = חתימה שלא אושרה נמחקת { $days ->
 privacy-default-withdraw-heading = ביטול החתימה
 privacy-default-withdraw = בכל דוא״ל אישור יש קישור שמבטל את חתימתכם ומוחק את פרטיכם מיד. בכל דוא״ל על המכתב יש קישור להפסקת המשלוח.
 privacy-default-contact = בכל שאלה אחרת על פרטיכם, כתבו אל { $contact }.
+# l10nupdates: the delivery in the letter page's updates timeline.
+updates-delivered-to = נמסר אל { $addressee }
+# l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
+updates-delivered-body = המכתב “{ $title }” נמסר אל { $addressee } ב־{ $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (המכתב לא תורגם)

@@ -2,13 +2,14 @@
 //! the command line. The command queues the messages; the service's mail worker sends them.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
 
 use super::{letter, open};
 use crate::config::Settings;
+use crate::updates::languages::VersionDraft;
 use crate::updates::{self, UpdateState};
 
 #[derive(Subcommand)]
@@ -55,6 +56,9 @@ fn send(
         .with_context(|| format!("{} is not a valid update", file.display()))?;
     let mut connection = open(settings)?;
     let letter = letter(&mut connection, slug)?;
+    let versions = versions_beside(&mut connection, &letter, file)?;
+    // The original alone names the update: sending the same file again with a version
+    // added is still sending it again.
     let hash = crate::values::tokens::hash(&text);
     let earlier = updates::find_by_source(&mut connection, &letter.id, &hash)?;
     // A send that stopped half-way (the command was killed) goes on instead of starting over.
@@ -82,7 +86,8 @@ fn send(
             bail!("not sending without confirmation: run it on a terminal, or pass --yes");
         }
         print!(
-            "Send “{subject}” to {recipients} address(es) about “{}”? [y/N] ",
+            "Send “{subject}”{} to {recipients} address(es) about “{}”? [y/N] ",
+            languages_said(&versions),
             letter.title
         );
         std::io::stdout().flush()?;
@@ -93,18 +98,22 @@ fn send(
         }
     }
     let update = match resumable {
-        Some(draft) => draft.clone(),
+        Some(draft) => {
+            // A draft left by a run that stopped: this run's versions are the ones sent.
+            updates::languages::save(&mut connection, &draft.id, &versions, None)?;
+            draft.clone()
+        }
         None => {
             let stored_hash = if earlier.is_some() {
                 format!("{hash}:{}", crate::db::new_id())
             } else {
                 hash
             };
-            updates::create(
+            updates::create_with_versions(
                 &mut connection,
                 &letter,
-                &subject,
-                &markdown,
+                (&subject, &markdown),
+                &versions,
                 settings.public_base(),
                 &crate::staff::Actor::command_line(),
                 Some(&stored_hash),
@@ -127,8 +136,9 @@ fn send(
     };
     match sent {
         Some(queued) => println!(
-            "update {}: {queued} message(s) queued; the service's mail worker sends them",
-            update.id
+            "update {}{}: {queued} message(s) queued; the service's mail worker sends them",
+            update.id,
+            languages_said(&versions),
         ),
         None => bail!(
             "update {} was already sent; nothing was sent again",
@@ -136,6 +146,47 @@ fn send(
         ),
     }
     Ok(())
+}
+
+/// The update's versions in the letter's other languages: every `FILE.LANG.md` beside
+/// `FILE.md`, found as `letters import` finds a letter's translations, each checked against
+/// the letter before anything is stored.
+fn versions_beside(
+    connection: &mut crate::db::DbConnection,
+    letter: &crate::letters::Letter,
+    file: &Path,
+) -> anyhow::Result<Vec<VersionDraft>> {
+    let languages = updates::languages::version_languages(connection, letter)?;
+    let mut versions: Vec<VersionDraft> = Vec::new();
+    for (path, lang) in crate::letters::import::translation_files(file)? {
+        let shown = path.display();
+        let text =
+            std::fs::read_to_string(&path).with_context(|| format!("cannot read {shown}"))?;
+        let (subject, markdown) =
+            updates::parse_file(&text).with_context(|| format!("{shown} is not a valid update"))?;
+        let version = updates::languages::check(letter, &languages, &lang, &subject, &markdown)
+            .with_context(|| format!("{shown} is refused; nothing was sent"))?;
+        if versions.iter().any(|seen| seen.lang == version.lang) {
+            bail!(
+                "{shown}: a second file in {}; nothing was sent",
+                version.lang
+            );
+        }
+        versions.push(version);
+    }
+    Ok(versions)
+}
+
+/// ` (with its versions in he, ar)`, or nothing without versions.
+fn languages_said(versions: &[VersionDraft]) -> String {
+    if versions.is_empty() {
+        return String::new();
+    }
+    let tags: Vec<String> = versions
+        .iter()
+        .map(|version| version.lang.as_str())
+        .collect();
+    format!(" (with its versions in {})", tags.join(", "))
 }
 
 fn status(settings: &Settings, slug: &str) -> anyhow::Result<()> {

@@ -167,6 +167,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    update_translations (update_id, lang) {
+        update_id -> Text,
+        lang -> Text,
+        subject -> Text,
+        body_markdown -> Text,
+        body_html -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     update_unsubscribes (letter_id, email_normalized) {
         letter_id -> Text,
         email_normalized -> Text,
@@ -314,6 +326,7 @@ diesel::joinable!(signatures -> letters (letter_id));
 diesel::joinable!(tokens -> signatures (signature_id));
 diesel::joinable!(signature_tokens -> signatures (signature_id));
 diesel::joinable!(updates -> letters (letter_id));
+diesel::joinable!(update_translations -> updates (update_id));
 
 diesel::joinable!(invites -> members (member_id));
 diesel::joinable!(staff_sessions -> staff_users (staff_id));
@@ -336,5 +349,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     partner_links,
     updates,
+    update_translations,
     update_unsubscribes
 );

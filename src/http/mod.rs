@@ -15,6 +15,7 @@ mod pages;
 mod partners;
 mod share;
 mod signatories;
+mod signer;
 pub mod site;
 mod unsubscribe;
 mod versions;

@@ -18,7 +18,6 @@ use crate::letters::{self, LetterStatus};
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::SignatureFields;
 use crate::signatures::{self, ConfirmOutcome, SignatureState, TokenError, WithdrawOutcome};
-use crate::values::ids::LetterId;
 use crate::values::tokens::TokenPurpose;
 
 /// A public page, in this application's `[site]` identity.
@@ -174,9 +173,12 @@ async fn posted_to_letter<T>(
     Ok((snapshot, fields))
 }
 
-fn check_email_redirect(slug: &str) -> HttpResponse {
+/// To "check your email", in the language of the text signed (`/he/letters/x/signed`), so
+/// the page after speaks it whatever the browser says.
+fn check_email_redirect(snapshot: &LetterSnapshot) -> HttpResponse {
+    let path = snapshot.path();
     HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("/letters/{slug}/signed")))
+        .insert_header((header::LOCATION, format!("{path}/signed")))
         .finish()
 }
 
@@ -194,7 +196,7 @@ pub async fn sign(
     super::language::showing(&snapshot);
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Form, fields.clone());
     match state.admission().admit(attempt).await {
-        Ok(_) => Ok(check_email_redirect(&snapshot.letter.slug)),
+        Ok(_) => Ok(check_email_redirect(&snapshot)),
         Err(refused) => {
             let via = fields.via.clone();
             let form = super::partners::offer(&state, FormView::again(fields, None), &via).await;
@@ -235,16 +237,16 @@ pub async fn sign(
 
 /// `GET /letters/{slug}/sign`: what a reload of the page shown after a failed submit asks
 /// for. The form only takes POSTs; the person is sent back to the letter and its form.
+/// In the language of the address reloaded (`/he/letters/x/sign` goes back to `/he/letters/x`).
 pub async fn sign_reloaded(
     state: web::Data<AppState>,
+    request: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
+    let snapshot = super::language::letter_for(&request, &snapshot);
     Ok(HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            format!("/letters/{}#sign", snapshot.letter.slug),
-        ))
+        .insert_header((header::LOCATION, format!("{}#sign", snapshot.path())))
         .finish())
 }
 
@@ -260,6 +262,7 @@ fn resend_form(
         status,
         &ResendPage {
             letter: &snapshot.letter,
+            path: snapshot.path(),
             email,
             problem,
             form_time: state.defenses.form_time_token(&snapshot.letter.id),
@@ -269,9 +272,11 @@ fn resend_form(
 
 pub async fn resend_page(
     state: web::Data<AppState>,
+    request: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
+    let snapshot = super::language::letter_for(&request, &snapshot);
     if !snapshot.letter.accepts_signatures_at(db::now()) {
         return letter_page_closed(&state, &snapshot);
     }
@@ -287,10 +292,11 @@ pub async fn resend(
 ) -> Result<HttpResponse, PageError> {
     let (snapshot, fields): (_, SignatureFields) =
         posted_to_letter(&state, &request, &slug, &body, form::decode).await?;
+    let snapshot = super::language::letter_for(&request, &snapshot);
     let email = fields.email.clone();
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Resend, fields);
     match state.admission().admit(attempt).await {
-        Ok(_) => Ok(check_email_redirect(&snapshot.letter.slug)),
+        Ok(_) => Ok(check_email_redirect(&snapshot)),
         Err(Refused::TooManyRequests(wait)) => Ok(with_retry_after(
             resend_form(
                 &state,
@@ -325,30 +331,31 @@ pub async fn resend(
 
 pub async fn check_email(
     state: web::Data<AppState>,
+    request: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
+    let snapshot = super::language::letter_for(&request, &snapshot);
     html(
         &state,
         StatusCode::OK,
         &CheckEmailPage {
             letter: &snapshot.letter,
-            share: super::share::ShareLinks::while_open(&state.settings, &snapshot.letter),
+            path: snapshot.path(),
+            share: super::share::ShareLinks::while_open(&state.settings, &snapshot),
         },
     )
 }
 
-async fn letter_link(state: &AppState, letter_id: Option<String>) -> Option<(String, Message)> {
-    let letter_id = letter_id?;
-    let letter = state
-        .db(move |connection| letters::find_by_id(connection, &letter_id))
-        .await
-        .ok()
-        .flatten()?;
-    Some((
-        format!("/letters/{}", letter.slug),
-        Message::id("go-to-letter"),
-    ))
+/// The way back to the letter: in the text a signature was made on (`lang`), else in this
+/// page's language.
+async fn letter_link(
+    state: &AppState,
+    letter_id: Option<String>,
+    lang: Option<&crate::values::language::LanguageTag>,
+) -> Option<(String, Message)> {
+    let path = super::signer::letter_address(state, letter_id?, lang).await?;
+    Some((path, Message::id("go-to-letter")))
 }
 
 /// Where to go from a dead link: a new confirmation link, or the letter.
@@ -357,7 +364,7 @@ async fn next_step(
     letter_id: Option<String>,
     purpose: TokenPurpose,
 ) -> Option<(String, Message)> {
-    let (letter_path, label) = letter_link(state, letter_id).await?;
+    let (letter_path, label) = letter_link(state, letter_id, None).await?;
     Some(match purpose {
         TokenPurpose::Verify => (
             format!("{letter_path}/resend"),
@@ -419,7 +426,7 @@ pub(super) async fn token_problem(
             )
         }
         TokenError::LetterClosed { letter_id } => {
-            let link = letter_link(state, letter_id.map(|id| id.into_string())).await;
+            let link = letter_link(state, letter_id.map(|id| id.into_string()), None).await;
             let paragraphs = vec![
                 Message::id("letter-closed-text"),
                 Message::id("thanks-anyway"),
@@ -455,15 +462,16 @@ where
 }
 
 /// Follows a link that changes its signature: `act` runs on the link's secret, the link is read
-/// again for the letter it belongs to (in the same connection, so a withdrawn or confirmed
-/// signature still names its letter), and that letter's cached page is dropped.
+/// again for the letter it belongs to and the language it was signed in (in the same
+/// connection, so a withdrawn or confirmed signature still names them), and that letter's
+/// cached page is dropped.
 async fn act_on_link<T, F>(
     state: &AppState,
     request: &HttpRequest,
     purpose: TokenPurpose,
     secret: String,
     act: F,
-) -> Result<Result<(T, LetterId), HttpResponse>, PageError>
+) -> Result<Result<(T, signatures::TokenTarget), HttpResponse>, PageError>
 where
     F: FnOnce(&mut crate::db::DbConnection, &str) -> Result<T, TokenError> + Send + 'static,
     T: Send + 'static,
@@ -471,19 +479,19 @@ where
     let done = follow_link(state, request, purpose, move |connection| {
         let outcome = act(connection, &secret)?;
         let target = signatures::inspect_token(connection, &secret, purpose)?;
-        Ok((outcome, target.letter_id))
+        Ok((outcome, target))
     })
     .await?;
-    if let Ok((_, letter_id)) = &done {
-        state.snapshots.invalidate_letter_id(letter_id);
+    if let Ok((_, target)) = &done {
+        state.snapshots.invalidate_letter_id(&target.letter_id);
     }
     Ok(done)
 }
 
-/// A link's outcome: what happened, and the way back to the letter.
+/// A link's outcome: what happened, and the way back to the letter in the text signed.
 async fn link_outcome(
     state: &AppState,
-    letter_id: Option<String>,
+    target: &signatures::TokenTarget,
     heading: &'static str,
     paragraphs: &[&'static str],
 ) -> Result<HttpResponse, PageError> {
@@ -494,7 +502,12 @@ async fn link_outcome(
         &MessagePage {
             heading,
             paragraphs,
-            link: letter_link(state, letter_id).await,
+            link: letter_link(
+                state,
+                Some(target.letter_id.as_str().to_owned()),
+                target.lang.as_ref(),
+            )
+            .await,
         },
     )
 }
@@ -516,7 +529,10 @@ pub async fn verify_page(
                 letter_id: Some(target.letter_id),
             });
         }
-        let letter = letters::find_by_id(connection, &target.letter_id)?;
+        // Named in the text the signer signed.
+        let lang = target.lang.as_ref().map(|tag| tag.as_str());
+        let letter = signatures::emails::letter_in(connection, &target.letter_id, lang.as_deref())?
+            .map(|text| text.letter);
         Ok((target, letter))
     })
     .await?;
@@ -524,31 +540,34 @@ pub async fn verify_page(
         Ok(found) => found,
         Err(page) => return Ok(page),
     };
+    let tr = super::signer::interface_for(&request, target.lang.as_ref());
     if matches!(
         target.signature_state,
         SignatureState::Verified | SignatureState::Approved
     ) {
-        return already_confirmed(&state, Some(target.letter_id.into_string())).await;
+        return tr.scope(already_confirmed(&state, &target)).await;
     }
     let letter = letter.ok_or(PageError::NotFound)?;
-    token_page(
-        StatusCode::OK,
-        &ConfirmActionPage {
-            heading: Message::id("confirm-heading"),
-            intro: Message::id("confirm-intro").with("title", &letter.title),
-            action: format!("/verify/{secret}"),
-            button: Message::id("confirm-button"),
-            auto_submit: true,
-        },
-    )
+    let page = ConfirmActionPage {
+        heading: Message::id("confirm-heading"),
+        intro: Message::id("confirm-intro"),
+        title: Some(super::signer::title_markup(&letter)),
+        action: format!(
+            "{}/verify/{secret}",
+            super::signer::address_prefix(&request)
+        ),
+        button: Message::id("confirm-button"),
+        auto_submit: true,
+    };
+    tr.scope(async { token_page(StatusCode::OK, &page) }).await
 }
 
 async fn already_confirmed(
     state: &AppState,
-    letter_id: Option<String>,
+    target: &signatures::TokenTarget,
 ) -> Result<HttpResponse, PageError> {
     let text = ["already-confirmed-text"];
-    link_outcome(state, letter_id, "already-confirmed", &text).await
+    link_outcome(state, target, "already-confirmed", &text).await
 }
 
 pub async fn verify(
@@ -565,19 +584,25 @@ pub async fn verify(
         move |connection, secret| signatures::confirm(connection, secret, &policy),
     )
     .await?;
-    let (outcome, letter_id) = match done {
+    let (outcome, target) = match done {
         Ok(done) => done,
         Err(page) => return Ok(page),
     };
+    let tr = super::signer::interface_for(&request, target.lang.as_ref());
+    tr.scope(confirm_outcome(&state, outcome, &target)).await
+}
+
+async fn confirm_outcome(
+    state: &AppState,
+    outcome: ConfirmOutcome,
+    target: &signatures::TokenTarget,
+) -> Result<HttpResponse, PageError> {
     match outcome {
-        ConfirmOutcome::AlreadyConfirmed => {
-            already_confirmed(&state, Some(letter_id.into_string())).await
-        }
+        ConfirmOutcome::AlreadyConfirmed => already_confirmed(state, target).await,
         ConfirmOutcome::OrganizationAlreadySigned => {
             state.mail_wakeup.notify_one();
             let text = ["org-already-signed-text", "org-already-signed-mail"];
-            let letter_id = Some(letter_id.into_string());
-            link_outcome(&state, letter_id, "org-already-signed", &text).await
+            link_outcome(state, target, "org-already-signed", &text).await
         }
         ConfirmOutcome::Confirmed { awaiting_approval } => {
             let mut paragraphs = vec![Message::id("confirmed-thanks")];
@@ -586,7 +611,7 @@ pub async fn verify(
             } else {
                 paragraphs.push(Message::id("confirmed-counts"));
             }
-            super::share::confirmed(&state, letter_id.into_string(), paragraphs).await
+            super::share::confirmed(state, target, paragraphs).await
         }
     }
 }
@@ -610,24 +635,30 @@ pub async fn withdraw_page(
     match found {
         Err(page) => Ok(page),
         Ok(target) if target.signature_state == SignatureState::Withdrawn => {
-            withdrawn(&state, Some(target.letter_id.into_string()), true).await
+            let tr = super::signer::interface_for(&request, target.lang.as_ref());
+            tr.scope(withdrawn(&state, &target, true)).await
         }
-        Ok(_) => token_page(
-            StatusCode::OK,
-            &ConfirmActionPage {
+        Ok(target) => {
+            let page = ConfirmActionPage {
                 heading: Message::id("withdraw-heading"),
                 intro: Message::id("withdraw-intro"),
-                action: format!("/withdraw/{secret}"),
+                title: None,
+                action: format!(
+                    "{}/withdraw/{secret}",
+                    super::signer::address_prefix(&request)
+                ),
                 button: Message::id("withdraw-button"),
                 auto_submit: false,
-            },
-        ),
+            };
+            let tr = super::signer::interface_for(&request, target.lang.as_ref());
+            tr.scope(async { token_page(StatusCode::OK, &page) }).await
+        }
     }
 }
 
 async fn withdrawn(
     state: &AppState,
-    letter_id: Option<String>,
+    target: &signatures::TokenTarget,
     already: bool,
 ) -> Result<HttpResponse, PageError> {
     let heading = if already {
@@ -635,7 +666,7 @@ async fn withdrawn(
     } else {
         "withdrawn"
     };
-    link_outcome(state, letter_id, heading, &["withdrawn-text"]).await
+    link_outcome(state, target, heading, &["withdrawn-text"]).await
 }
 
 pub async fn withdraw(
@@ -652,9 +683,10 @@ pub async fn withdraw(
     )
     .await?;
     match done {
-        Ok((outcome, letter_id)) => {
+        Ok((outcome, target)) => {
             let already = outcome == WithdrawOutcome::AlreadyWithdrawn;
-            withdrawn(&state, Some(letter_id.into_string()), already).await
+            let tr = super::signer::interface_for(&request, target.lang.as_ref());
+            tr.scope(withdrawn(&state, &target, already)).await
         }
         Err(page) => Ok(page),
     }

@@ -11,7 +11,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use super::{AppState, PageError};
 use crate::config::Settings;
 use crate::db;
-use crate::letters::{self, Letter};
+use crate::read::snapshot::LetterSnapshot;
 
 /// Everything but RFC 3986's unreserved characters is encoded, so a title's `&`, `#`, `+`,
 /// `=` or quote stays text inside one query value, in every mail client and network.
@@ -53,20 +53,27 @@ pub struct ShareLinks {
 }
 
 impl ShareLinks {
-    pub fn of(settings: &Settings, letter: &Letter) -> ShareLinks {
-        ShareLinks::new(settings.public_base(), &letter.slug, &letter.title)
+    /// The letter in this text: its address in that language (`/he/letters/x`, whose
+    /// preview card is that language's) and its title.
+    pub fn of(settings: &Settings, snapshot: &LetterSnapshot) -> ShareLinks {
+        let url = crate::read::snapshot::address(
+            settings.public_base(),
+            snapshot,
+            &snapshot.letter.lang.as_str(),
+        );
+        ShareLinks::new(url, &snapshot.letter.title)
     }
 
     /// The share step while the letter takes signatures; asking others to sign a closed
     /// letter would only send them to a form that is not there.
-    pub fn while_open(settings: &Settings, letter: &Letter) -> Option<ShareLinks> {
-        letter
+    pub fn while_open(settings: &Settings, snapshot: &LetterSnapshot) -> Option<ShareLinks> {
+        snapshot
+            .letter
             .accepts_signatures_at(db::now())
-            .then(|| ShareLinks::of(settings, letter))
+            .then(|| ShareLinks::of(settings, snapshot))
     }
 
-    fn new(public_base: &str, slug: &str, title: &str) -> ShareLinks {
-        let url = format!("{public_base}/letters/{slug}");
+    fn new(url: String, title: &str) -> ShareLinks {
         let title = shareable(title);
         let with_link = format!("{title} {url}");
         ShareLinks {
@@ -109,22 +116,22 @@ struct ConfirmedPage {
     share: Option<ShareLinks>,
 }
 
-/// Answers a confirmed signature on the letter `letter_id`.
+/// Answers a confirmed signature: the share step offers the text the signer signed.
 pub(super) async fn confirmed(
     state: &AppState,
-    letter_id: String,
+    target: &crate::signatures::TokenTarget,
     paragraphs: Vec<crate::i18n::Message>,
 ) -> Result<HttpResponse, PageError> {
-    let letter = state
-        .db(move |connection| letters::find_by_id(connection, &letter_id))
+    let letter_id = target.letter_id.as_str().to_owned();
+    let snapshot = super::signer::signed_letter(state, letter_id, target.lang.as_ref())
         .await?
         .ok_or(PageError::NotFound)?;
     super::pages::token_page(
         StatusCode::OK,
         &ConfirmedPage {
             paragraphs,
-            letter_path: format!("/letters/{}", letter.slug),
-            share: ShareLinks::while_open(&state.settings, &letter),
+            letter_path: snapshot.path(),
+            share: ShareLinks::while_open(&state.settings, &snapshot),
         },
     )
 }
@@ -143,8 +150,7 @@ mod tests {
     #[test]
     fn a_nasty_title_stays_one_encoded_value() {
         let share = ShareLinks::new(
-            "https://letters.example.org",
-            "dear-president",
+            "https://letters.example.org/letters/dear-president".into(),
             "\"Stop\" <script>alert(1)</script> & \u{202E}evil\u{202C} +1 #now",
         );
         assert_eq!(

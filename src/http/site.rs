@@ -223,13 +223,14 @@ pub async fn asset(
 }
 
 /// Crawlers stay out of the console and the pages behind emailed links (whose tokens must
-/// not end up in a search index) and are pointed at the sitemap.
+/// not end up in a search index, in every language: `/he/verify/...`) and are pointed at the
+/// sitemap.
 pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(format!(
-            "User-agent: *\nDisallow: /admin\nDisallow: /verify\nDisallow: /withdraw\nDisallow: /api/v1/admin\nDisallow: /letters/*/invite/\n\nSitemap: {}/sitemap.xml\n",
+            "User-agent: *\nDisallow: /admin\nDisallow: /verify\nDisallow: /withdraw\nDisallow: /*/verify/\nDisallow: /*/withdraw/\nDisallow: /api/v1/admin\nDisallow: /letters/*/invite/\nDisallow: /*/letters/*/invite/\n\nSitemap: {}/sitemap.xml\n",
             state.settings.public_base()
         ))
 }

@@ -27,26 +27,40 @@ struct UnsubscribePage {
     action: String,
 }
 
-/// The letter's title and the address a valid token names; `None` for anything else.
+/// The letter and the address a valid token names, with the letter's title in the
+/// reader's language (an update's link carries its version's, `/he/unsubscribe/...`);
+/// `None` for anything else.
 async fn resolve(
     state: &AppState,
+    request: &HttpRequest,
     token: String,
 ) -> Result<Option<(String, String, String)>, DbError> {
-    state
+    let found = state
         .with_connection(move |connection| {
             let secret = unsubscribe::secret(connection)?;
             let Some((letter_id, address)) = unsubscribe::verify(&secret, &token) else {
                 return Ok(None);
             };
             use diesel::prelude::*;
-            let title: Option<String> = letters::table
+            let letter: Option<(String, String)> = letters::table
                 .find(&letter_id)
-                .select(letters::title)
+                .select((letters::title, letters::slug))
                 .first(connection)
                 .optional()?;
-            Ok(title.map(|title| (letter_id, address, title)))
+            Ok::<_, DbError>(letter.map(|(title, slug)| (letter_id, address, title, slug)))
         })
-        .await
+        .await?;
+    let Some((letter_id, address, title, slug)) = found else {
+        return Ok(None);
+    };
+    let title = match state.public_letter(&slug).await? {
+        Some(snapshot) => super::language::letter_for(request, &snapshot)
+            .letter
+            .title
+            .clone(),
+        None => title,
+    };
+    Ok(Some((letter_id, address, title)))
 }
 
 /// Whether the body is RFC 8058's one-click form: `List-Unsubscribe=One-Click` urlencoded,
@@ -85,15 +99,19 @@ pub async fn page(
         .limit(&state.defenses.verify, "verify", &request)
         .map_err(PageError::TooManyRequests)?;
     let token = token.into_inner();
-    let Some((_, address, letter_title)) = resolve(&state, token.clone()).await? else {
+    let Some((_, address, letter_title)) = resolve(&state, &request, token.clone()).await? else {
         return Err(PageError::NotFound);
     };
+    // The button keeps the address's language, so the answer is in it too.
+    let prefix = crate::i18n::from_address(&request)
+        .map(|lang| format!("/{lang}"))
+        .unwrap_or_default();
     token_page(
         StatusCode::OK,
         &UnsubscribePage {
             letter_title,
             address,
-            action: format!("/unsubscribe/{token}"),
+            action: format!("{prefix}/unsubscribe/{token}"),
         },
     )
 }
@@ -110,7 +128,8 @@ pub async fn one_click(
     if !is_one_click(&request, &body) {
         return Err(PageError::BadRequest(Message::id("send-one-click")));
     }
-    let Some((letter_id, address, letter_title)) = resolve(&state, token.into_inner()).await?
+    let Some((letter_id, address, letter_title)) =
+        resolve(&state, &request, token.into_inner()).await?
     else {
         return Err(PageError::NotFound);
     };

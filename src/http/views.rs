@@ -446,7 +446,10 @@ pub trait SignFormPage {
 #[derive(Template)]
 #[template(path = "signed.html")]
 pub struct CheckEmailPage<'a> {
+    /// The letter in the reader's text.
     pub letter: &'a Letter,
+    /// Its address in that language (`LetterSnapshot::path`).
+    pub path: String,
     /// The share step, while the letter takes signatures.
     pub share: Option<super::share::ShareLinks>,
 }
@@ -454,10 +457,22 @@ pub struct CheckEmailPage<'a> {
 #[derive(Template)]
 #[template(path = "resend.html")]
 pub struct ResendPage<'a> {
+    /// The letter in the reader's text.
     pub letter: &'a Letter,
+    /// Its address in that language (`LetterSnapshot::path`).
+    pub path: String,
     pub email: &'a str,
     pub problem: Option<Message>,
     pub form_time: String,
+}
+
+impl ResendPage<'_> {
+    fn title_markup(&self) -> String {
+        format!(
+            "<strong>{}</strong>",
+            super::signer::title_markup(self.letter)
+        )
+    }
 }
 
 #[derive(Template)]
@@ -490,6 +505,9 @@ impl SignatoriesPage<'_> {
 pub struct ConfirmActionPage {
     pub heading: Message,
     pub intro: Message,
+    /// The letter's title in its own language (escaped markup, `signer::title_markup`), as
+    /// the intro's `$title`.
+    pub title: Option<String>,
     pub action: String,
     pub button: Message,
     pub auto_submit: bool,

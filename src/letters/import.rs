@@ -222,8 +222,9 @@ fn language_of_file_name(path: &Path) -> Option<(String, String)> {
     Some((base.to_owned(), lang.to_owned()))
 }
 
-/// Every `letter.LANG.md` beside `letter.md`, by file name.
-fn translation_files(path: &Path) -> Result<Vec<(PathBuf, String)>, FileImportError> {
+/// Every `letter.LANG.md` beside `letter.md`, by file name (also an update's
+/// `update.LANG.md` beside `update.md`, for `updates send`).
+pub fn translation_files(path: &Path) -> Result<Vec<(PathBuf, String)>, FileImportError> {
     let Some(stem) = path
         .file_name()
         .and_then(|name| name.to_str())

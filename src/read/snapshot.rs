@@ -103,8 +103,11 @@ pub fn load(
     let recent_individuals =
         signatures::listed_individuals(connection, &letter, 0, RECENT_ON_PAGE)?;
     let partners = crate::partners::tally::public(connection, &letter)?;
-    let published = crate::updates::published(connection, &letter.id, crate::updates::ON_PAGE)?;
-    let (delivered, updates) = delivery_on_page(connection, &letter, published)?;
+    let published = crate::updates::published(connection, &letter, crate::updates::ON_PAGE)?;
+    let shown: Vec<&str> = published.iter().map(|update| update.id.as_str()).collect();
+    let versions = crate::updates::languages::of_updates(connection, &shown)?;
+    let delivered = letters::delivered::find(connection, &letter.id)?;
+    let updates = delivery_on_page(&letter, delivered.as_ref(), published.clone());
     let letter_id = letter.id.clone();
     let translated = letters::translations::list(connection, &letter_id)?;
     let languages: Vec<LanguageTag> = std::iter::once(letter.lang.clone())
@@ -129,8 +132,14 @@ pub fn load(
     let translations = translated
         .iter()
         .map(|translation| {
+            let letter = translation.applied_to(&original.letter);
+            // The timeline in this language: each update's version in it, the delivery
+            // with this text's addressee.
+            let in_language = crate::updates::in_language(&published, &versions, &translation.lang);
+            let updates = delivery_on_page(&letter, original.delivered.as_ref(), in_language);
             Arc::new(LetterSnapshot {
-                letter: translation.applied_to(&original.letter),
+                letter,
+                updates,
                 ..original.clone()
             })
         })
@@ -233,24 +242,20 @@ struct TimelineBody<'a> {
     link: Option<&'a str>,
 }
 
-/// The letter page's delivery and its updates timeline with the delivery in it, newest
-/// first. The update sent from the delivery is the delivery itself: shown once, as it.
+/// The letter page's updates timeline with the delivery in it, newest first, for `letter`
+/// as read in one language (the original or a translation: its addressee, and the heading
+/// in its language). The update sent from the delivery is the delivery itself: shown once,
+/// as it.
 pub fn delivery_on_page(
-    connection: &mut DbConnection,
     letter: &Letter,
+    delivered: Option<&letters::delivered::Delivered>,
     mut published: Vec<PublishedUpdate>,
-) -> Result<(Option<letters::delivered::Delivered>, Vec<PublishedUpdate>), diesel::result::Error> {
-    let Some(delivered) = letters::delivered::find(connection, &letter.id)? else {
-        return Ok((None, published));
+) -> Vec<PublishedUpdate> {
+    let Some(delivered) = delivered else {
+        return published;
     };
-    if let Some(update_id) = &delivered.update_id
-        && let Some(sent) = crate::updates::find(connection, update_id)?
-    {
-        published.retain(|shown| {
-            !(shown.subject == sent.subject
-                && shown.body_html == sent.body_html
-                && Some(shown.published_at) == sent.sending_at)
-        });
+    if let Some(update_id) = &delivered.update_id {
+        published.retain(|shown| shown.id != *update_id);
     }
     // Escaped here; the page shows timeline bodies as they are.
     let body_html = TimelineBody {
@@ -259,17 +264,23 @@ pub fn delivery_on_page(
     }
     .render()
     .unwrap_or_default();
+    let tr = crate::i18n::catalog::Tr::for_requested(std::slice::from_ref(&letter.lang));
     let entry = PublishedUpdate {
-        subject: format!("Delivered to {}", letter.addressee),
+        id: String::new(),
+        subject: tr.ta(
+            "updates-delivered-to",
+            [("addressee", letter.addressee.as_str().into())],
+        ),
         body_html,
         published_at: delivered.at(),
+        lang: LanguageTag::parse(&tr.lang()).unwrap_or_else(|| letter.lang.clone()),
     };
     let position = published
         .iter()
         .position(|shown| shown.published_at < entry.published_at)
         .unwrap_or(published.len());
     published.insert(position, entry);
-    Ok((Some(delivered), published))
+    published
 }
 
 /// The address of a letter in `lang`: `/letters/{slug}` for the original, `/{lang}/letters/{slug}`

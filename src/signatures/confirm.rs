@@ -53,6 +53,9 @@ impl From<SignError> for TokenError {
 pub struct TokenTarget {
     pub letter_id: LetterId,
     pub signature_state: SignatureState,
+    /// The language of the text signed (`None`: the original's): the pages a link opens
+    /// name the letter in it.
+    pub lang: Option<crate::values::language::LanguageTag>,
 }
 
 fn load_token(
@@ -136,6 +139,7 @@ pub fn inspect_token(
             | (TokenPurpose::Withdraw, SignatureState::Withdrawn) => Ok(TokenTarget {
                 letter_id: signature.letter_id,
                 signature_state: state,
+                lang: signature.lang,
             }),
             _ => Err(TokenError::Used { letter_id }),
         };
@@ -146,6 +150,7 @@ pub fn inspect_token(
     Ok(TokenTarget {
         letter_id: signature.letter_id,
         signature_state: state,
+        lang: signature.lang,
     })
 }
 
@@ -277,13 +282,20 @@ fn mark_duplicate(
     }
     links::retire(connection, &signature.id, Some(TokenPurpose::Verify), now)?;
     let organization = signature.organization.as_deref().unwrap_or(&signature.name);
+    // In the language of the text signed, naming the letter in it.
+    let lang = signature.lang.as_deref();
+    let signed = super::emails::letter_in(connection, &letter.id, lang)?;
+    let signed = signed.unwrap_or_else(|| super::emails::LetterText {
+        letter: letter.clone(),
+        translated: false,
+    });
     let content = super::emails::OrganizationDuplicate {
-        letter: super::emails::LetterFacts::of(letter),
+        letter: super::emails::LetterFacts::of(&signed.letter),
         organization,
         name: &signature.name,
-        letter_url: &policy.letter_url(&letter.slug),
+        letter_url: &signed.url(policy),
     }
-    .render(signature.lang.as_deref())?;
+    .render(lang)?;
     mail::outbox::enqueue(
         connection,
         &OutgoingMail::to(&signature.email, content).about(&signature.id),

@@ -15,6 +15,7 @@ use crate::i18n::catalog::{Arg, Tr};
 use crate::letters::Letter;
 use crate::mail::outbox::{MailKind, OutboxRecord};
 use crate::mail::render::{Prepared, Renderer};
+use crate::values::language::LanguageTag;
 
 /// The kind of a confirmation queued to be rendered when sent (`sign::ConfirmationParams`).
 pub const CONFIRMATION: MailKind = MailKind::named("confirm_signature");
@@ -191,21 +192,16 @@ impl ConfirmationRenderer {
         let Some(letter_id) = params.letter_id(signer) else {
             return Ok(Prepared::Skip("skipped: the signature is gone".into()));
         };
-        // The letter as the signer's language has it (title, addressee), when it is
-        // translated into that language; else the original. Loaded once per (letter,
-        // language) per batch.
-        let lang = params.lang();
+        // The letter as the text the signer signed has it (title, addressee), else as the
+        // email's language has it (a confirmation queued before signatures kept their
+        // text's language), else the original. Loaded once per (letter, language) per batch.
+        let text_lang = signer
+            .and_then(|signer| signer.lang.as_ref())
+            .map(LanguageTag::as_str);
+        let lang = text_lang.as_deref().or(params.lang());
         let key = format!("{letter_id}/{}", lang.unwrap_or(""));
         if !letters.contains_key(&key) {
-            let found = match crate::letters::find_by_id(connection, letter_id)? {
-                Some(letter) => match lang.filter(|lang| letter.lang != *lang) {
-                    Some(lang) => crate::letters::translations::find(connection, &letter.id, lang)?
-                        .map(|translation| translation.applied_to(&letter))
-                        .or(Some(letter)),
-                    None => Some(letter),
-                },
-                None => None,
-            };
+            let found = letter_in(connection, letter_id, lang)?.map(|text| text.letter);
             letters.insert(key.clone(), found);
         }
         let Some(Some(letter)) = letters.get(&key) else {
@@ -216,6 +212,49 @@ impl ConfirmationRenderer {
             None => Prepared::Skip("skipped: the signature is gone".into()),
         })
     }
+}
+
+/// A letter in one of its texts: the original, or a translation applied to it.
+#[derive(Clone, Debug)]
+pub struct LetterText {
+    pub letter: Letter,
+    /// Whether `letter` is a translation (its address then carries its language).
+    pub translated: bool,
+}
+
+impl LetterText {
+    /// This text's address: `/he/letters/x` for a translation, `/letters/x` for the original
+    /// (as `LetterSnapshot::path` has them).
+    pub fn url(&self, policy: &super::SigningPolicy) -> String {
+        let lang = self.translated.then(|| self.letter.lang.as_str());
+        policy.letter_url_in(&self.letter.slug, lang.as_deref())
+    }
+}
+
+/// The letter `letter_id` as a reader of `lang` sees it (title, addressee, text), when it is
+/// translated into that language; else the original. What an email about a signature names.
+pub fn letter_in(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    lang: Option<&str>,
+) -> Result<Option<LetterText>, diesel::result::Error> {
+    let Some(letter) = crate::letters::find_by_id(connection, letter_id)? else {
+        return Ok(None);
+    };
+    let translation = match lang.filter(|lang| letter.lang != **lang) {
+        Some(lang) => crate::letters::translations::find(connection, &letter.id, lang)?,
+        None => None,
+    };
+    Ok(Some(match translation {
+        Some(translation) => LetterText {
+            letter: translation.applied_to(&letter),
+            translated: true,
+        },
+        None => LetterText {
+            letter,
+            translated: false,
+        },
+    }))
 }
 
 /// The email, with the letter as it is when the message goes out; `None` when a current
@@ -236,15 +275,19 @@ fn render(
             };
             let verify = links::link_token(&signer.id, &params.verify);
             let withdraw = links::link_token(&signer.id, &params.withdraw);
+            // The email speaks the interface the signer read (else the text's language), and
+            // its links carry that language to the pages they open.
+            let text_lang = signer.lang.as_ref().map(LanguageTag::as_str);
+            let lang = params.lang.as_deref().or(text_lang.as_deref());
             let message = ConfirmSignature {
                 letter: LetterFacts::of(letter),
                 name: &signer.name,
                 organization,
-                verify_url: &links::verify_url(public_base, &verify),
-                withdraw_url: &links::withdraw_url(public_base, &withdraw),
+                verify_url: &links::verify_url(public_base, lang, &verify),
+                withdraw_url: &links::withdraw_url(public_base, lang, &withdraw),
                 expires: String::new(),
             };
-            Some(message.render_expiring(expires_at.naive_utc(), params.lang.as_deref()))
+            Some(message.render_expiring(expires_at.naive_utc(), lang))
         }
         StoredConfirmation::Legacy(legacy) => Some(
             ConfirmSignature {
@@ -337,6 +380,48 @@ pub(crate) mod tests {
             .render_expiring(expiry(), None)
             .expect("renders");
         pinned("confirmation_for_an_organization", &mail);
+    }
+
+    /// A Hebrew signer's confirmation, as the worker renders it: Hebrew words around the
+    /// Hebrew text's title and addressee, right to left, links that open Hebrew pages.
+    #[test]
+    fn confirmation_in_hebrew() {
+        let letter = Letter {
+            title: "עתיד משותף".into(),
+            addressee: "הממשלות".into(),
+            lang: LanguageTag::parse("he").expect("a tag"),
+            ..letter()
+        };
+        let params = StoredConfirmation::Current(super::super::sign::ConfirmationParams {
+            verify: "VERIFY".into(),
+            withdraw: "WITHDRAW".into(),
+            expires_at: expiry().and_utc().timestamp(),
+            lang: Some("he".into()),
+        });
+        let signer = ConfirmationSigner {
+            id: "00000000-0000-0000-0000-000000000000".into(),
+            letter_id: "letter-id".into(),
+            kind: SignatureKind::Individual,
+            name: "עדה".into(),
+            organization: None,
+            lang: LanguageTag::parse("he"),
+        };
+        let mail = render(
+            &params,
+            &letter,
+            Some(&signer),
+            "https://letters.example.org",
+        )
+        .expect("a current signature")
+        .expect("renders");
+        assert!(mail.text.contains(
+            "https://letters.example.org/he/verify/00000000-0000-0000-0000-000000000000.VERIFY"
+        ));
+        assert!(
+            mail.text
+                .contains("https://letters.example.org/he/withdraw/")
+        );
+        pinned("confirmation_in_hebrew", &mail);
     }
 
     #[test]

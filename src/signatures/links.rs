@@ -55,14 +55,22 @@ pub fn link_token(signature_id: &str, secret: &str) -> String {
     format!("{signature_id}.{secret}")
 }
 
-/// The page that confirms a signature, for a link's token.
-pub fn verify_url(public_base: &str, link: &str) -> String {
-    format!("{public_base}/verify/{link}")
+/// The page that confirms a signature, for a link's token, in `lang` (see [`in_language`]).
+pub fn verify_url(public_base: &str, lang: Option<&str>, link: &str) -> String {
+    format!("{public_base}{}/verify/{link}", in_language(lang))
 }
 
-/// The page that withdraws a signature, for a link's token.
-pub fn withdraw_url(public_base: &str, link: &str) -> String {
-    format!("{public_base}/withdraw/{link}")
+/// The page that withdraws a signature, for a link's token, in `lang` (see [`in_language`]).
+pub fn withdraw_url(public_base: &str, lang: Option<&str>, link: &str) -> String {
+    format!("{public_base}{}/withdraw/{link}", in_language(lang))
+}
+
+/// The address prefix that carries a language (`/he`), so the page an emailed link opens
+/// speaks the email's language whatever the browser says; empty when there is no language
+/// or it has no address (a tag stored before tags were checked).
+pub fn in_language(lang: Option<&str>) -> String {
+    lang.and_then(crate::values::language::LanguageTag::parse_routable)
+        .map_or_else(String::new, |tag| format!("/{}", tag.as_str()))
 }
 
 /// Stores minted links, however many, in one statement (the sign writer's batches).
@@ -315,5 +323,24 @@ mod tests {
         assert_eq!(row.withdraw_digest.len(), 32);
         assert!(!looks_like_id("../../etc/passwd"));
         assert!(!looks_like_id(&"a".repeat(37)));
+    }
+
+    #[test]
+    fn a_link_carries_its_language_when_it_has_an_address() {
+        let base = "https://letters.example.org";
+        assert_eq!(
+            verify_url(base, Some("he"), "T"),
+            "https://letters.example.org/he/verify/T"
+        );
+        assert_eq!(
+            withdraw_url(base, Some("pt-br"), "T"),
+            "https://letters.example.org/pt-BR/withdraw/T"
+        );
+        for none in [None, Some(""), Some("hebrew"), Some("<x>"), Some("api")] {
+            assert_eq!(
+                verify_url(base, none, "T"),
+                "https://letters.example.org/verify/T"
+            );
+        }
     }
 }

@@ -133,6 +133,14 @@ pub fn decide(
                 ));
                 continue;
             }
+            // In the language of the text its contact signed, naming the letter in it.
+            let lang = signature.lang.as_deref();
+            let signed = super::emails::letter_in(connection, &letter.id, lang)?;
+            let signed = signed.unwrap_or_else(|| super::emails::LetterText {
+                letter: letter.clone(),
+                translated: false,
+            });
+            let letter = &signed.letter;
             let content = match decision {
                 Decision::Approve => {
                     let withdraw = super::links::issue_withdraw(
@@ -140,13 +148,12 @@ pub fn decide(
                         id,
                         now + policy.withdraw_token_lifetime,
                     )?;
-                    // In the language of the text its contact signed.
                     super::emails::OrganizationListed {
                         letter: LetterFacts::of(letter),
                         organization,
                         name: &signature.name,
-                        letter_url: &policy.letter_url(&letter.slug),
-                        withdraw_url: &policy.withdraw_url(&withdraw),
+                        letter_url: &signed.url(policy),
+                        withdraw_url: &policy.withdraw_url_in(&withdraw, lang),
                     }
                     .render(signature.lang.as_deref())?
                 }

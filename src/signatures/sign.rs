@@ -185,7 +185,8 @@ impl<'a> NewSignature<'a> {
     }
 }
 
-/// Tells a confirmed signer that signing again was not needed, with a fresh withdraw link.
+/// Tells a confirmed signer that signing again was not needed, with a fresh withdraw link,
+/// naming the text they signed (`letter` is any text of it).
 fn queue_already_signed(
     connection: &mut DbConnection,
     letter: &Letter,
@@ -200,13 +201,21 @@ fn queue_already_signed(
         &existing.id,
         now + policy.withdraw_token_lifetime,
     )?;
+    let text_lang = existing.lang.as_ref().map(LanguageTag::as_str);
+    let signed = emails::letter_in(connection, &letter.id, text_lang.as_deref())?;
+    let signed = signed.unwrap_or_else(|| emails::LetterText {
+        letter: letter.clone(),
+        translated: false,
+    });
+    // In the language the signer reads now (else the text's), its links too.
+    let lang = mail_lang.or(text_lang.as_deref());
     let content = emails::AlreadySigned {
-        letter: emails::LetterFacts::of(letter),
+        letter: emails::LetterFacts::of(&signed.letter),
         name: &existing.name,
-        letter_url: &policy.letter_url(&letter.slug),
-        withdraw_url: &policy.withdraw_url(&withdraw),
+        letter_url: &signed.url(policy),
+        withdraw_url: &policy.withdraw_url_in(&withdraw, lang),
     }
-    .render(mail_lang)?;
+    .render(lang)?;
     mail::outbox::enqueue(
         connection,
         &OutgoingMail::to(recipient, content).about(&existing.id),
@@ -218,11 +227,15 @@ fn queue_already_signed(
 /// A fresh confirmation link for each pending signature of this address on the letter (the
 /// old links stop working), or the "already signed" note for a confirmed one. The person sees
 /// the same page whatever the outcome.
+///
+/// `mail_lang` is the interface language of the page asking (the emails speak it); without
+/// one, each signature's own text language.
 pub fn resend(
     connection: &mut DbConnection,
     letter: &Letter,
     email: &EmailAddress,
     policy: &SigningPolicy,
+    mail_lang: Option<&str>,
 ) -> Result<SignOutcome, SignError> {
     let now = db::now();
     if !letter.accepts_signatures_at(now) {
@@ -247,7 +260,7 @@ pub fn resend(
                         connection,
                         &Signer {
                             id: &record.id,
-                            mail_lang: None,
+                            mail_lang,
                         },
                         &record.email,
                         policy,
@@ -263,7 +276,7 @@ pub fn resend(
                         &record.email,
                         policy,
                         now,
-                        None,
+                        mail_lang,
                     )?;
                     outcome = SignOutcome::AlreadySigned;
                 }
@@ -404,6 +417,8 @@ pub struct ConfirmationSigner {
     pub kind: SignatureKind,
     pub name: String,
     pub organization: Option<String>,
+    /// The language of the text signed: the email names the letter in it.
+    pub lang: Option<LanguageTag>,
 }
 
 impl StoredConfirmation {

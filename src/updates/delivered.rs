@@ -3,9 +3,11 @@
 
 use diesel::prelude::*;
 
+use super::languages::VersionDraft;
 use super::{Update, UpdateError};
 use crate::db::DbConnection;
 use crate::db::schema::letter_deliveries;
+use crate::i18n::catalog::Tr;
 use crate::letters::Letter;
 use crate::letters::delivered::Delivery;
 
@@ -19,13 +21,22 @@ pub fn update_text(letter: &Letter, delivery: &Delivery) -> (String, String) {
     // What people typed is shown as typed: a `[link](...)` or `<a>` in a note (or a title)
     // must not become a live link in an email to every signer.
     let literal = crate::values::markdown::markdown_literal;
-    let mut markdown = format!(
-        "“{}” was delivered to {} on {}.\n\n{}",
+    let markdown = format!(
+        "“{}” was delivered to {} on {}.{}",
         literal(&letter.title),
         literal(&letter.addressee),
         delivery.on.format("%-d %B %Y"),
+        note_and_link(delivery),
+    );
+    (subject, markdown)
+}
+
+/// The paragraphs after the first, in every language: the note and the link as typed.
+fn note_and_link(delivery: &Delivery) -> String {
+    let mut markdown = format!(
+        "\n\n{}",
         // Markdown joins lines of a paragraph; two trailing spaces keep the note's breaks.
-        literal(&delivery.note)
+        crate::values::markdown::markdown_literal(&delivery.note)
             .replace('\n', "  \n")
             .replace("  \n  \n", "\n\n"),
     );
@@ -34,7 +45,53 @@ pub fn update_text(letter: &Letter, delivery: &Delivery) -> (String, String) {
         // canonical URL has no `<`, `>` or spaces to break out of it.
         markdown.push_str(&format!("\n\n<{link}>"));
     }
-    (subject, markdown)
+    markdown
+}
+
+/// The update's version in each translation of the letter whose language the catalogs
+/// speak: the subject and the sentence in it, with that text's title and addressee; the
+/// note and the link as typed. A translation in another language gets none, and its
+/// signers the original.
+fn versions(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    delivery: &Delivery,
+) -> Result<Vec<VersionDraft>, diesel::result::Error> {
+    let literal = crate::values::markdown::markdown_literal;
+    let day = delivery.on.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let mut versions = Vec::new();
+    for translation in crate::letters::translations::list(connection, &letter.id)? {
+        let tr = Tr::for_requested(std::slice::from_ref(&translation.lang));
+        if tr.lang() != translation.lang.language() {
+            continue;
+        }
+        let subject: String = tr
+            .ta(
+                "updates-delivered-to",
+                [("addressee", translation.addressee.as_str().into())],
+            )
+            .chars()
+            .take(200)
+            .collect();
+        let title = literal(&translation.title);
+        let addressee = literal(&translation.addressee);
+        let date = tr.date(&day);
+        let mut markdown = tr.ta(
+            "updates-delivered-body",
+            [
+                ("title", title.as_str().into()),
+                ("addressee", addressee.as_str().into()),
+                ("date", date.as_str().into()),
+            ],
+        );
+        markdown.push_str(&note_and_link(delivery));
+        versions.push(VersionDraft {
+            lang: translation.lang,
+            subject,
+            body_markdown: markdown,
+        });
+    }
+    Ok(versions)
 }
 
 /// Makes the update to signers for this delivery, or finds the one made from the same
@@ -61,11 +118,12 @@ pub fn prepare_update(
             delivery.link.as_deref().unwrap_or("")
         ))
     );
-    let update = match super::create(
+    let versions = versions(connection, letter, delivery)?;
+    let update = match super::create_with_versions(
         connection,
         letter,
-        &subject,
-        &markdown,
+        (&subject, &markdown),
+        &versions,
         public_base,
         actor,
         Some(&source),

@@ -7,9 +7,11 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{UNSUBSCRIBED, Update, unsubscribe};
-use crate::db::schema::{letters, signatures};
+use super::languages::{self, Versions};
+use super::{UNSUBSCRIBED, unsubscribe};
+use crate::db::schema::signatures;
 use crate::db::{DbConnection, DbError};
+use crate::i18n::catalog::Tr;
 use crate::mail::message::Message as _;
 use crate::mail::outbox::{MailKind, OutboxRecord, mailbox_key};
 use crate::mail::render::{Prepared, Renderer};
@@ -27,16 +29,21 @@ struct UpdateParams {
 }
 
 struct Loaded {
-    update: Update,
-    letter_title: String,
-    letter_addressee: String,
+    versions: Versions,
     letter_slug: String,
+    /// The letter's words (language, title, addressee): the original's, then each
+    /// translation's.
+    texts: Vec<(LanguageTag, String, String)>,
 }
 
-/// An update to a letter's signers, rendered when it is sent. `body_html` is the update's
-/// sanitized rendering; the text part is its Markdown as written.
+/// An update to a letter's signers, rendered when it is sent, in one language: the update's
+/// version in it, the letter's title and addressee in it, the frame from its catalog.
+/// `body_html` is the version's sanitized rendering; the text part is its Markdown as written.
 pub struct UpdateMessage<'a> {
     pub letter: LetterFacts<'a>,
+    /// The language of the update's words, marked on them (the frame is in the same one
+    /// where the catalogs have it).
+    pub lang: &'a LanguageTag,
     /// The staff's subject, as written.
     pub subject: &'a str,
     pub body_markdown: &'a str,
@@ -101,7 +108,8 @@ impl Batch {
             return Ok(Prepared::Skip("skipped: the update is gone".into()));
         };
         let key = mailbox_key(&record.recipient);
-        if unsubscribe::is_unsubscribed(connection, &source.update.letter_id, &key)? {
+        let update = &source.versions.update;
+        if unsubscribe::is_unsubscribed(connection, &update.letter_id, &key)? {
             return Ok(Prepared::Skip(UNSUBSCRIBED.into()));
         }
         let secret = match &self.secret {
@@ -112,15 +120,11 @@ impl Batch {
                 read
             }
         };
-        let token = unsubscribe::token(&secret, &source.update.letter_id, &key);
-        let unsubscribe_url = format!("{}/unsubscribe/{token}", source.update.public_base);
-        let letter_url = format!(
-            "{}/letters/{}",
-            source.update.public_base, source.letter_slug
-        );
-        // The staff's words stay as written; the frame (why this came, how to stop it) is
-        // in the language of the text the recipient signed.
-        let lang = match signature_of(&record.id) {
+        let token = unsubscribe::token(&secret, &update.letter_id, &key);
+        // The language the recipient signed in picks the update's version, else the
+        // original; the whole email is then in the version's language: its frame, the
+        // letter's title and addressee, the link to the letter's text in it.
+        let signed_in = match signature_of(&record.id) {
             Some(signature_id) => signatures::table
                 .find(signature_id)
                 .select(signatures::lang)
@@ -129,18 +133,34 @@ impl Batch {
                 .flatten(),
             None => None,
         };
+        let chosen = source.versions.for_signer(signed_in.as_ref());
+        // Links in a version's language carry it (`/he/letters/x`, `/he/unsubscribe/T`), so
+        // the pages they open speak it too.
+        let prefix = if *chosen.lang == source.versions.original {
+            update.public_base.clone()
+        } else {
+            format!("{}/{}", update.public_base, chosen.lang)
+        };
+        let letter_url = format!("{prefix}/letters/{}", source.letter_slug);
+        let unsubscribe_url = format!("{prefix}/unsubscribe/{token}");
+        let (title, addressee) = source
+            .texts
+            .iter()
+            .find(|(lang, _, _)| lang == chosen.lang)
+            .or_else(|| source.texts.first())
+            .map_or(("", ""), |(_, title, addressee)| {
+                (title.as_str(), addressee.as_str())
+            });
         let content = UpdateMessage {
-            letter: LetterFacts {
-                title: &source.letter_title,
-                addressee: &source.letter_addressee,
-            },
-            subject: &source.update.subject,
-            body_markdown: &source.update.body_markdown,
-            body_html: &source.update.body_html,
+            letter: LetterFacts { title, addressee },
+            lang: chosen.lang,
+            subject: chosen.subject,
+            body_markdown: chosen.body_markdown,
+            body_html: chosen.body_html,
             letter_url: &letter_url,
             unsubscribe_url: &unsubscribe_url,
         }
-        .render(lang.as_deref());
+        .render_in(Tr::for_requested(std::slice::from_ref(chosen.lang)));
         // A template error is the same on every attempt: give the message up with the
         // reason rather than hold the whole batch.
         Ok(Prepared::rendered(record, content, Some(unsubscribe_url)))
@@ -172,15 +192,32 @@ fn load(
     let Some(update) = super::find(connection, update_id)? else {
         return Ok(None);
     };
-    let (letter_title, letter_addressee, letter_slug) = letters::table
-        .find(&update.letter_id)
-        .select((letters::title, letters::addressee, letters::slug))
-        .first::<(String, String, String)>(connection)?;
+    let letter = crate::letters::find_by_id(connection, &update.letter_id)?
+        .ok_or(diesel::result::Error::NotFound)?;
+    let mut texts = vec![(
+        letter.lang.clone(),
+        letter.title.clone(),
+        letter.addressee.clone(),
+    )];
+    texts.extend(
+        crate::letters::translations::list(connection, &letter.id)?
+            .into_iter()
+            .map(|translation| (translation.lang, translation.title, translation.addressee)),
+    );
+    // A version whose translation was removed since is not sent: its reader would land on
+    // a letter page in another language.
+    let versions = languages::list(connection, update_id)?
+        .into_iter()
+        .filter(|version| texts.iter().any(|(lang, _, _)| *lang == version.lang))
+        .collect();
     Ok(Some(Loaded {
-        update,
-        letter_title,
-        letter_addressee,
-        letter_slug,
+        versions: Versions {
+            update,
+            original: letter.lang,
+            versions,
+        },
+        letter_slug: letter.slug.to_string(),
+        texts,
     }))
 }
 

@@ -13,6 +13,7 @@
 
 pub mod delivered;
 pub mod emails;
+pub mod languages;
 pub mod progress;
 pub mod queue;
 pub mod unsubscribe;
@@ -131,6 +132,28 @@ pub fn create(
     actor: &crate::staff::Actor,
     source_hash: Option<&str>,
 ) -> Result<Update, UpdateError> {
+    create_with_versions(
+        connection,
+        letter,
+        (subject, markdown),
+        &[],
+        public_base,
+        actor,
+        source_hash,
+    )
+}
+
+/// [`create`] with its versions in other languages of the letter (checked with
+/// [`languages::check`]), stored in the same transaction: all of it or nothing.
+pub fn create_with_versions(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    (subject, markdown): (&str, &str),
+    versions: &[languages::VersionDraft],
+    public_base: &str,
+    actor: &crate::staff::Actor,
+    source_hash: Option<&str>,
+) -> Result<Update, UpdateError> {
     let subject = validate(subject, markdown)?;
     let id = db::new_id();
     let now = db::now();
@@ -163,6 +186,7 @@ pub fn create(
                     updates::legacy_message_ids.eq(false),
                 ))
                 .execute(connection)?;
+            languages::insert_all(connection, &id, versions)?;
             crate::staff::audit::record(
                 connection,
                 actor,
@@ -236,35 +260,74 @@ pub fn source_was_sent(
 /// An update shown on the public letter page.
 #[derive(Clone, Debug)]
 pub struct PublishedUpdate {
+    /// The update's id; empty for an entry that is no update (the delivery).
+    pub id: String,
     pub subject: String,
     /// Sanitized when the update was written.
     pub body_html: String,
     pub published_at: NaiveDateTime,
+    /// The language `subject` and `body_html` are in.
+    pub lang: crate::i18n::LanguageTag,
 }
 
-/// The letter's sent updates for its public page, newest first.
+/// The letter's sent updates for its public page, newest first, as written (in the
+/// letter's original language); [`in_language`] gives them in a translation's.
 pub fn published(
     connection: &mut DbConnection,
-    letter_id: &str,
+    letter: &Letter,
     limit: i64,
 ) -> Result<Vec<PublishedUpdate>, diesel::result::Error> {
-    let rows: Vec<(String, String, Option<NaiveDateTime>)> = updates::table
-        .filter(updates::letter_id.eq(letter_id))
+    let rows: Vec<(String, String, String, Option<NaiveDateTime>)> = updates::table
+        .filter(updates::letter_id.eq(&letter.id))
         .filter(updates::state.ne(UpdateState::Draft))
         .order((updates::sending_at.desc(), updates::id.desc()))
         .limit(limit)
-        .select((updates::subject, updates::body_html, updates::sending_at))
+        .select((
+            updates::id,
+            updates::subject,
+            updates::body_html,
+            updates::sending_at,
+        ))
         .load(connection)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(subject, body_html, at)| {
+        .filter_map(|(id, subject, body_html, at)| {
             at.map(|published_at| PublishedUpdate {
+                id,
                 subject,
                 body_html,
                 published_at,
+                lang: letter.lang.clone(),
             })
         })
         .collect())
+}
+
+/// `published` as a reader of the letter in `lang` sees it: each update in its version in
+/// that language where there is one (`versions`, from [`languages::of_updates`]), else as
+/// written.
+pub fn in_language(
+    published: &[PublishedUpdate],
+    versions: &[languages::UpdateVersion],
+    lang: &crate::i18n::LanguageTag,
+) -> Vec<PublishedUpdate> {
+    published
+        .iter()
+        .map(|shown| {
+            match versions
+                .iter()
+                .find(|version| version.update_id == shown.id && version.lang == *lang)
+            {
+                Some(version) => PublishedUpdate {
+                    subject: version.subject.clone(),
+                    body_html: version.body_html.clone(),
+                    lang: version.lang.clone(),
+                    ..shown.clone()
+                },
+                None => shown.clone(),
+            }
+        })
+        .collect()
 }
 
 /// The update made from the file with this hash for the letter, if any (the first send of

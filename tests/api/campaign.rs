@@ -508,6 +508,8 @@ async fn robots_sitemap_feed_and_icons_list_only_public_letters(backend: Backend
         "Disallow: /admin",
         "Disallow: /verify",
         "Disallow: /withdraw",
+        "Disallow: /*/verify/",
+        "Disallow: /*/withdraw/",
         "Disallow: /api/v1/admin",
         &format!("Sitemap: {PUBLIC_URL}/sitemap.xml"),
     ] {

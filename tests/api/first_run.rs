@@ -34,7 +34,8 @@ async fn the_link_in_a_mail_file_works_as_copied_from_the_file() {
         .find(|path| path.extension().is_some_and(|extension| extension == "eml"))
         .expect("an .eml file");
     let raw = std::fs::read_to_string(&file).expect("an .eml file is text");
-    let prefix = format!("{LONG_PUBLIC_URL}/verify/");
+    // The link carries the language the signer read the page in (English here).
+    let prefix = format!("{LONG_PUBLIC_URL}/en/verify/");
     let line = raw
         .lines()
         .find(|line| line.contains(&prefix))

@@ -109,15 +109,32 @@ impl Email {
         }
     }
 
-    /// The path (with leading slash) of the first link under `prefix`, e.g. "/verify/".
+    /// The path (with leading slash) of the first link under `prefix`, e.g. "/verify/",
+    /// without the language it carries (`/he/verify/T` gives `/verify/T`, which opens the
+    /// same page in the reader's language): see [`Email::link_in_language`].
     pub fn link(&self, prefix: &str) -> String {
-        let start = format!("{PUBLIC_URL}{prefix}");
-        let found = self
-            .text
+        let (lang, path) = self.link_in_language(prefix);
+        path[lang.map_or(0, |lang| lang.len() + 1)..].to_owned()
+    }
+
+    /// The language a link under `prefix` carries (`he` for `/he/verify/T`), if any, and the
+    /// link's path as sent.
+    pub fn link_in_language(&self, prefix: &str) -> (Option<String>, String) {
+        self.text
             .split_whitespace()
-            .find(|word| word.starts_with(&start))
-            .unwrap_or_else(|| panic!("no {prefix} link in email:\n{}", self.text));
-        found[PUBLIC_URL.len()..].to_owned()
+            .filter_map(|word| word.strip_prefix(PUBLIC_URL))
+            .find_map(|path| {
+                if path.starts_with(prefix) {
+                    return Some((None, path.to_owned()));
+                }
+                let (lang, rest) = path.strip_prefix('/')?.split_once('/')?;
+                let first = lang.split('-').next().unwrap_or_default();
+                let is_language = (2..=3).contains(&first.len())
+                    && first.bytes().all(|byte| byte.is_ascii_lowercase());
+                (is_language && format!("/{rest}").starts_with(prefix))
+                    .then(|| (Some(lang.to_owned()), path.to_owned()))
+            })
+            .unwrap_or_else(|| panic!("no {prefix} link in email:\n{}", self.text))
     }
 }
 

@@ -337,6 +337,48 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
         .await;
     documents.page("resend-errors", &refused, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // A signer who read the Hebrew text: every page after, in Hebrew (its email is checked
+    // with the others below).
+    let hebrew_letter = format!("/he/letters/{SLUG}");
+    let stamp = app.form_time_on(&hebrew_letter).await;
+    let signed = app
+        .post_form_raw(
+            &format!("{hebrew_letter}/sign"),
+            encode(&[
+                ("name", "עדה"),
+                ("email", "ada.he@people.example"),
+                ("public", "on"),
+                ("lang", "he"),
+                ("t", &stamp),
+            ]),
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let check_email = signed
+        .location
+        .clone()
+        .expect("where the form sends the signer");
+    assert_eq!(check_email, format!("{hebrew_letter}/signed"));
+    documents.page(
+        "check-your-email-he",
+        &app.get(&check_email).await,
+        StatusCode::OK,
+    );
+    documents.page(
+        "resend-he",
+        &app.get(&format!("{hebrew_letter}/resend")).await,
+        StatusCode::OK,
+    );
+    let mails = app.wait_for_mails_to("ada.he@people.example", 1).await;
+    let (_, verify) = mails[0].link_in_language("/verify/");
+    documents.page("confirm-he", &app.get(&verify).await, StatusCode::OK);
+    let confirmed = app.post_form_raw(&verify, "").await;
+    documents.page("confirmed-he", &confirmed, StatusCode::OK);
+    let (_, withdraw_he) = mails[0].link_in_language("/withdraw/");
+    documents.page("withdraw-he", &app.get(&withdraw_he).await, StatusCode::OK);
+    let withdrawn = app.post_form_raw(&withdraw_he, "").await;
+    documents.page("withdrawn-he", &withdrawn, StatusCode::OK);
+
     // Organizations: one approved, one rejected, and the staff who decide.
     let organization =
         sign_as_organization(&app, "Friends of the Riverbank", ORGANIZATION_SIGNER).await;

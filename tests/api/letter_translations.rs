@@ -19,7 +19,7 @@ on_both_backends!(
     bad_translations_are_refused_by_import_and_nothing_is_stored,
     the_console_edits_a_translation_beside_its_original,
     an_organization_that_signed_in_hebrew_hears_back_in_hebrew,
-    an_update_is_framed_in_the_language_each_signer_read,
+    an_update_without_a_version_in_a_language_reaches_its_signers_in_the_original,
     two_editors_adding_the_same_language_at_once_both_succeed,
 );
 
@@ -661,7 +661,9 @@ async fn an_organization_that_signed_in_hebrew_hears_back_in_hebrew(backend: Bac
 
 /// Staff write an update once; each signer's copy explains itself (why it came, how to stop
 /// it) in the language of the text they signed, around the staff's words as written.
-async fn an_update_is_framed_in_the_language_each_signer_read(backend: Backend) {
+async fn an_update_without_a_version_in_a_language_reaches_its_signers_in_the_original(
+    backend: Backend,
+) {
     let app = spawn_app(backend).await;
     import_letter(&app);
     for (path, name, email) in [
@@ -698,11 +700,14 @@ async fn an_update_is_framed_in_the_language_each_signer_read(backend: Backend) 
         "--yes",
     ]);
     assert!(sent.contains("2 message(s) queued"), "{sent}");
+    // No Hebrew version: the Hebrew signer gets the original whole, its frame in its
+    // language too, never a Hebrew frame around English words (tests/api/update_languages.rs
+    // sends one with a Hebrew version).
     let hebrew = app.wait_for_mails_to("noa@example.org", 2).await;
     let update = &hebrew[1];
     assert!(update.text.contains("Thank you"), "{}", update.text);
     assert!(
-        update.html.contains(r#"lang="he" dir="rtl""#),
+        update.html.contains(r#"<html lang="en" dir="ltr">"#),
         "{}",
         update.html
     );

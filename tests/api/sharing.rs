@@ -87,7 +87,10 @@ pub fn assert_share_step(body: &str, slug: &str, title: &str) {
         "{body}"
     );
     // With script: a Copy button and the browser's share sheet, both hidden until it runs.
-    assert!(body.contains(r#"id="share-copy" data-copy="share-url" hidden>Copy link"#));
+    // The script's words come with the page, in its language.
+    assert!(body.contains(
+        r#"id="share-copy" data-copy="share-url" data-copied="Copied" data-copied-status="The link is copied." hidden>Copy link"#
+    ));
     assert!(
         body.contains(r#"id="share-native""#)
             && body.contains(r#"<script src="/static/share.js" defer></script>"#)
@@ -198,7 +201,11 @@ async fn the_share_step_follows_signing_and_confirming_with_every_link_encoded(b
 
     let script = app.get("/static/share.js").await;
     assert_eq!(script.status, StatusCode::OK);
-    assert!(script.body.contains("Copied") && script.body.contains("navigator.share"));
+    assert!(script.body.contains("data-copied") && script.body.contains("navigator.share"));
+    assert!(
+        !script.body.contains("Copied"),
+        "the script's words come from the page"
+    );
 }
 
 async fn no_page_loads_a_script_or_stylesheet_from_another_host(backend: Backend) {

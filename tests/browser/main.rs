@@ -201,13 +201,24 @@ impl App {
     }
 
     /// The emailed link under `prefix`, pointed at this running app.
+    /// The link under `prefix` as sent, with the language it carries (`/he/verify/T`).
     fn link_in(&self, text: &str, prefix: &str) -> String {
-        let start = format!("{PUBLIC_URL}{prefix}");
         let link = text
             .split_whitespace()
-            .find(|word| word.starts_with(&start))
+            .filter_map(|word| word.strip_prefix(PUBLIC_URL))
+            .find(|path| {
+                path.starts_with(prefix)
+                    || path
+                        .strip_prefix('/')
+                        .and_then(|rest| rest.split_once('/'))
+                        .is_some_and(|(lang, rest)| {
+                            lang.len() <= 10
+                                && lang.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-')
+                                && format!("/{rest}").starts_with(prefix)
+                        })
+            })
             .unwrap_or_else(|| panic!("no {prefix} link in the email:\n{text}"));
-        self.url(&link[PUBLIC_URL.len()..])
+        self.url(link)
     }
 }
 

@@ -61,12 +61,9 @@ struct MemberForm {
 }
 
 impl MemberForm {
-    /// The picker's choices: (tag, the language's own name, `dir` of that name, selected).
-    fn languages(&self) -> Vec<(String, String, &'static str, bool)> {
-        LanguageTag::known()
-            .iter()
-            .map(|tag| (tag.as_str(), tag.own_name(), tag.dir(), *tag == self.lang))
-            .collect()
+    /// The picker's choices (the console's one language picker, nothing left out).
+    fn languages(&self) -> Vec<super::languages::LanguageChoice> {
+        super::languages::choices(&self.lang, &[])
     }
 }
 

@@ -10,6 +10,7 @@ use super::moderation::{form_pairs, form_value};
 use super::{AdminError, Nav, Staff, find_letter, find_letter_with, page, redirect};
 use crate::db::DbError;
 use crate::http::AppState;
+use crate::i18n::LanguageTag;
 use crate::staff::Role;
 use crate::updates::{self, Progress, Update, UpdateError, UpdateState};
 
@@ -25,7 +26,65 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/admin/letters/{slug}/updates/{id}/send",
             web::post().to(send),
+        )
+        .route(
+            "/admin/letters/{slug}/updates/{id}/versions",
+            web::post().to(save_version),
         );
+}
+
+/// The update in one language of its letter, on its page: the saved version (shown as a
+/// preview) and what the draft's form for it holds.
+pub struct VersionRow {
+    pub lang: LanguageTag,
+    /// The language's own name (`עברית`), for the heading.
+    pub name: String,
+    pub subject: String,
+    pub body: String,
+    /// The saved version's rendering; `None` while there is none in this language.
+    pub saved_html: Option<String>,
+    /// Why the last save of this language was refused (nothing was saved).
+    pub error: Option<String>,
+}
+
+/// Every language of the letter other than the original's, each with the update's version
+/// in it if there is one (and a version whose translation was removed since, still shown).
+fn version_rows(
+    languages: &[LanguageTag],
+    saved: Vec<updates::languages::UpdateVersion>,
+) -> Vec<VersionRow> {
+    let mut rows: Vec<VersionRow> = languages
+        .iter()
+        .map(|lang| VersionRow {
+            name: lang.own_name(),
+            lang: lang.clone(),
+            subject: String::new(),
+            body: String::new(),
+            saved_html: None,
+            error: None,
+        })
+        .collect();
+    for version in saved {
+        let row = match rows.iter_mut().position(|row| row.lang == version.lang) {
+            Some(at) => &mut rows[at],
+            None => {
+                rows.push(VersionRow {
+                    name: version.lang.own_name(),
+                    lang: version.lang.clone(),
+                    subject: String::new(),
+                    body: String::new(),
+                    saved_html: None,
+                    error: None,
+                });
+                let last = rows.len() - 1;
+                &mut rows[last]
+            }
+        };
+        row.subject = version.subject;
+        row.body = version.body_markdown;
+        row.saved_html = Some(version.body_html);
+    }
+    rows
 }
 
 pub struct Row {
@@ -34,6 +93,8 @@ pub struct Row {
     pub state: &'static str,
     pub created_at: String,
     pub progress: Progress,
+    /// The languages of its versions besides the original (`he, ar`), empty without any.
+    pub versions: String,
 }
 
 #[derive(Template)]
@@ -50,6 +111,9 @@ struct ListPage {
     error: Option<String>,
     /// Something is still going out: the page reloads itself to show progress.
     busy: bool,
+    /// The letter's original language, the one an update is written in (its fields are
+    /// marked with it and its direction).
+    original: LanguageTag,
 }
 
 #[derive(Template)]
@@ -61,6 +125,10 @@ struct ShowPage {
     update: Update,
     progress: Progress,
     busy: bool,
+    /// The language the update itself is written in: the letter's original.
+    original: LanguageTag,
+    versions: Vec<VersionRow>,
+    versions_action: String,
 }
 
 #[derive(Template)]
@@ -72,6 +140,8 @@ struct ConfirmPage {
     update: Update,
     recipients: i64,
     action: String,
+    original: LanguageTag,
+    versions: Vec<VersionRow>,
 }
 
 fn busy(update: &Update, progress: &Progress) -> bool {
@@ -112,20 +182,27 @@ async fn list_page(
         let mut rows = Vec::new();
         for update in updates::for_letter(connection, &letter.id)? {
             let progress = updates::progress(connection, &update)?;
-            rows.push((update, progress));
+            let versions: Vec<String> = updates::languages::list(connection, &update.id)?
+                .into_iter()
+                .map(|version| version.lang.into_string())
+                .collect();
+            rows.push((update, progress, versions.join(", ")));
         }
         Ok(rows)
     })
     .await?;
-    let busy = rows.iter().any(|(update, progress)| busy(update, progress));
+    let busy = rows
+        .iter()
+        .any(|(update, progress, _)| busy(update, progress));
     let rows = rows
         .into_iter()
-        .map(|(update, progress)| Row {
+        .map(|(update, progress, versions)| Row {
             id: update.id,
             subject: update.subject,
             state: update.state.as_str(),
             created_at: time(update.created_at),
             progress,
+            versions,
         })
         .collect();
     let status = if error.is_some() {
@@ -140,6 +217,7 @@ async fn list_page(
             action: staff.action(&format!("/admin/letters/{}/updates", letter.slug)),
             slug: letter.slug.into_string(),
             title: letter.title,
+            original: letter.lang,
             rows,
             subject,
             body,
@@ -206,23 +284,69 @@ async fn find_update(
     staff: &Staff,
     needed: Role,
     path: web::Path<(String, String)>,
-) -> Result<(crate::letters::Letter, Update, Progress), AdminError> {
+) -> Result<Found, AdminError> {
     staff.require(needed)?;
     let (slug, id) = path.into_inner();
-    let (letter, found) = find_letter_with(state, &slug, move |connection, _| {
+    let (letter, found) = find_letter_with(state, &slug, move |connection, letter| {
         let Some(update) = updates::find(connection, &id)? else {
             return Ok(None);
         };
         let progress = updates::progress(connection, &update)?;
-        Ok(Some((update, progress)))
+        let languages = updates::languages::version_languages(connection, letter)?;
+        let saved = updates::languages::list(connection, &update.id)?;
+        Ok(Some((update, progress, languages, saved)))
     })
     .await?;
     match found {
-        Some((update, progress)) if update.letter_id == *letter.id => {
-            Ok((letter, update, progress))
+        Some((update, progress, languages, saved)) if update.letter_id == *letter.id => {
+            let versions = version_rows(&languages, saved);
+            Ok(Found {
+                letter,
+                update,
+                progress,
+                languages,
+                versions,
+            })
         }
         _ => Err(AdminError::NotFound),
     }
+}
+
+/// An update named in the address, with what its pages show.
+struct Found {
+    letter: crate::letters::Letter,
+    update: Update,
+    progress: Progress,
+    /// The letter's translations' languages: those a version may be in.
+    languages: Vec<LanguageTag>,
+    versions: Vec<VersionRow>,
+}
+
+fn show_page(staff: &Staff, found: Found, status: StatusCode) -> Result<HttpResponse, AdminError> {
+    let Found {
+        letter,
+        update,
+        progress,
+        versions,
+        ..
+    } = found;
+    page(
+        status,
+        &ShowPage {
+            nav: staff.nav(),
+            busy: busy(&update, &progress),
+            versions_action: staff.action(&format!(
+                "/admin/letters/{}/updates/{}/versions",
+                letter.slug, update.id
+            )),
+            slug: letter.slug.into_string(),
+            title: letter.title,
+            original: letter.lang,
+            update,
+            progress,
+            versions,
+        },
+    )
 }
 
 async fn show(
@@ -230,18 +354,74 @@ async fn show(
     staff: Staff,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AdminError> {
-    let (letter, update, progress) = find_update(&state, &staff, Role::Viewer, path).await?;
-    page(
-        StatusCode::OK,
-        &ShowPage {
-            nav: staff.nav(),
-            busy: busy(&update, &progress),
-            slug: letter.slug.into_string(),
-            title: letter.title,
-            update,
-            progress,
-        },
-    )
+    let found = find_update(&state, &staff, Role::Viewer, path).await?;
+    show_page(&staff, found, StatusCode::OK)
+}
+
+/// Saves (`save`) or removes (`remove`) the draft's version in one language of the letter;
+/// a refused one comes back on the update's page with its problem, nothing saved.
+async fn save_version(
+    Console { state, staff, .. }: Console<Editor>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AdminError> {
+    let pairs = form_pairs(&body)?;
+    let lang = form_value(&pairs, "lang").unwrap_or("").to_owned();
+    let subject = form_value(&pairs, "subject").unwrap_or("").to_owned();
+    let markdown = form_value(&pairs, "body")
+        .unwrap_or("")
+        .replace("\r\n", "\n");
+    let remove = form_value(&pairs, "remove").is_some();
+    let mut found = find_update(&state, &staff, Role::Editor, path).await?;
+    let checked = if remove {
+        LanguageTag::parse(&lang)
+            .ok_or_else(|| UpdateError::Invalid(format!("“{lang}” is not a language.")))
+            .map(|tag| (Vec::new(), Some(tag)))
+    } else {
+        updates::languages::check(&found.letter, &found.languages, &lang, &subject, &markdown)
+            .map(|version| (vec![version], None))
+    };
+    let saved = match checked {
+        Ok((versions, removed)) => {
+            let update_id = found.update.id.clone();
+            state
+                .with_connection(move |connection| {
+                    let saved = updates::languages::save(
+                        connection,
+                        &update_id,
+                        &versions,
+                        removed.as_ref(),
+                    );
+                    Ok::<_, AdminError>(saved)
+                })
+                .await?
+        }
+        Err(error) => Err(error),
+    };
+    match saved {
+        Ok(()) => Ok(redirect(&format!(
+            "/admin/letters/{}/updates/{}",
+            found.letter.slug, found.update.id
+        ))),
+        Err(UpdateError::Database(error)) => Err(AdminError::from(error)),
+        Err(error) => {
+            // The form again with what was typed and why it was refused.
+            let row = match found
+                .versions
+                .iter()
+                .position(|row| row.lang.as_str() == lang)
+            {
+                Some(at) => &mut found.versions[at],
+                None => {
+                    return Err(AdminError::BadRequest(error.to_string()));
+                }
+            };
+            row.subject = subject;
+            row.body = markdown;
+            row.error = Some(error.to_string());
+            show_page(&staff, found, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
 }
 
 /// The question before sending, as a page of its own: works without script.
@@ -250,7 +430,12 @@ async fn confirm(
     staff: Staff,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AdminError> {
-    let (letter, update, _) = find_update(&state, &staff, Role::Editor, path).await?;
+    let Found {
+        letter,
+        update,
+        versions,
+        ..
+    } = find_update(&state, &staff, Role::Editor, path).await?;
     if update.state != UpdateState::Draft {
         return Ok(redirect(&format!(
             "/admin/letters/{}/updates/{}",
@@ -271,8 +456,10 @@ async fn confirm(
             )),
             slug: letter.slug.into_string(),
             title: letter.title,
+            original: letter.lang,
             update,
             recipients,
+            versions,
         },
     )
 }
@@ -284,7 +471,7 @@ async fn send(
     staff: Staff,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AdminError> {
-    let (letter, update, _) = find_update(&state, &staff, Role::Editor, path).await?;
+    let Found { letter, update, .. } = find_update(&state, &staff, Role::Editor, path).await?;
     let actor = staff.actor();
     let update_id = update.id.clone();
     let started = state

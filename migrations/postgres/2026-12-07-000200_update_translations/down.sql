@@ -1,0 +1,1 @@
+DROP TABLE update_translations;
