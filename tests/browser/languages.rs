@@ -261,9 +261,25 @@ if (document.body) {
     }
   }
 }
+// A date or a user's value drawn in pieces with other text between them on one line: the
+// text around it took it into its own direction (the bidi algorithm bridges neutrals between
+// two left-to-right runs across an isolate), and the line reads scrambled.
+const split = [];
+for (const element of document.querySelectorAll('time, bdi')) {
+  const rects = [...element.getClientRects()].filter(rect => rect.width > 0)
+    .sort((a, b) => a.top - b.top || a.left - b.left);
+  for (let at = 1; at < rects.length; at++) {
+    const [before, after] = [rects[at - 1], rects[at]];
+    if (Math.abs(before.top - after.top) < 2 && after.left - before.right > 6) {
+      split.push({ text: norm(element.textContent).slice(0, 60), element: describe(element) });
+      break;
+    }
+  }
+}
 return {
   url: location.href,
   addresses,
+  split,
   lang: document.documentElement.getAttribute('lang') || '',
   dir: document.documentElement.getAttribute('dir') || '',
   english, wrong, present,
@@ -465,6 +481,16 @@ impl Journey<'_> {
                     wrong["element"].as_str().unwrap_or("?"),
                     wrong["lang"],
                     wrong["direction"]
+                ),
+            );
+        }
+        for split in read["split"].as_array().into_iter().flatten() {
+            self.problem(
+                &place,
+                format!(
+                    "{} in <{}> is drawn in pieces with other text between them",
+                    split["text"],
+                    split["element"].as_str().unwrap_or("?")
                 ),
             );
         }
