@@ -5,10 +5,12 @@
 //! (`bash .ci/run` installs them). The tests are marked ignored, so a plain `cargo test`
 //! counts them as such and works anywhere; `bash .ci/test` (`-- --include-ignored`) runs
 //! them, and without those parts they fail saying which is missing.
-//! Screenshots land in `target/screenshots/`.
+//! Screenshots land in `target/screenshots/`. The shared Hebrew and Arabic links' journey is in
+//! `languages.rs`, on the helpers here.
 
-#[path = "api/harness.rs"]
+#[path = "../api/harness.rs"]
 mod harness;
+mod languages;
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
