@@ -80,6 +80,13 @@ fn database_with_signers(backend: Backend, directory: &std::path::Path) -> Strin
         diesel::sql_query(statement).execute(connection)
     })
     .expect("the signers");
+    // 120,000 rows arrived at once: a live database's autovacuum would have analyzed the
+    // table by the time anyone sends an update, and without statistics PostgreSQL plans the
+    // queueing's per-address lookups as scans of the whole table (seconds per batch, past
+    // `database.statement_timeout_seconds` on a busy machine).
+    diesel::sql_query("ANALYZE")
+        .execute(connection)
+        .expect("analyze the signers");
     database_url
 }
 
