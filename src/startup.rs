@@ -105,6 +105,7 @@ impl Application {
             settings: Arc::clone(&settings),
             reachability,
             drain: http::drain::Drain::default(),
+            pages: Default::default(),
         });
         actix_web::rt::spawn(maintenance(state.clone()));
         actix_web::rt::spawn(watch_database(

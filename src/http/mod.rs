@@ -11,6 +11,7 @@ pub mod form;
 mod invites;
 pub mod language;
 pub mod middleware;
+mod page_cache;
 mod pages;
 mod partners;
 mod share;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub reachability: Arc<db::Reachability>,
     /// Set on SIGTERM: `/readyz` fails, then reads are handed off (`drain`).
     pub drain: drain::Drain,
+    /// The letter page as rendered this second (`page_cache`).
+    pub pages: page_cache::PageCache,
 }
 
 impl AppState {

@@ -98,8 +98,16 @@ fn letter_page(
     form: FormView,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
+    html(state, status, &letter_page_view(state, snapshot, form))
+}
+
+fn letter_page_view<'a>(
+    state: &AppState,
+    snapshot: &'a LetterSnapshot,
+    form: FormView,
+) -> LetterPage<'a> {
     let accepting = snapshot.letter.accepts_signatures_at(db::now());
-    let page = LetterPage {
+    LetterPage {
         snapshot,
         form,
         notice: (!accepting).then(|| closed_notice(snapshot)),
@@ -115,8 +123,7 @@ fn letter_page(
             &snapshot.letter.lang,
         ),
         alternates: crate::read::snapshot::alternates(state.settings.public_base(), snapshot),
-    };
-    html(state, status, &page)
+    }
 }
 
 /// The letter with its list and no form, answering a signature it cannot take.
@@ -137,9 +144,31 @@ pub async fn letter(
 ) -> Result<HttpResponse, PageError> {
     let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
     let snapshot = super::language::letter_for(&request, &snapshot);
+    // What a crowd opens (the shared link, in any language) is rendered once a second
+    // (`page_cache`); a partner's `?via=` link offers that member's box, looked up each time.
     let via = crate::members::codes::via_in_query(request.query_string());
+    let address = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| request.path(), |address| address.as_str());
+    let tr = crate::i18n::catalog::Tr::current();
+    let cached = via.is_empty();
+    if cached && let Some(body) = state.pages.get(&snapshot, tr, address) {
+        return Ok(html_body(StatusCode::OK, body));
+    }
     let form = super::partners::offer(&state, FormView::fresh(), &via).await;
-    letter_page(&state, &snapshot, form, StatusCode::OK)
+    let page = letter_page_view(&state, &snapshot, form);
+    let body = actix_web::web::Bytes::from(super::site::render(&state.settings, &page)?);
+    if cached {
+        state.pages.put(&snapshot, tr, address, body.clone());
+    }
+    Ok(html_body(StatusCode::OK, body))
+}
+
+fn html_body(status: StatusCode, body: actix_web::web::Bytes) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
 }
 
 pub(super) const PRESS_AGAIN: Message = Message::id("press-again");
