@@ -467,13 +467,15 @@ pub fn accept(
             &signature_id,
             now + policy.withdraw_token_lifetime,
         )?;
-        let withdraw_url = policy.withdraw_url(&withdraw);
+        // In the language of the page that answered, its links too.
+        let lang = mail_lang.map(LanguageTag::as_str);
+        let withdraw_url = policy.withdraw_url(&withdraw, lang.as_deref());
         let content = if listed {
             OrganizationListed {
                 letter: LetterFacts::of(letter),
                 organization: &target.member.name,
                 name: &input.name,
-                letter_url: &policy.letter_url(&letter.slug),
+                letter_url: &policy.letter_url(&letter.slug, lang.as_deref()),
                 withdraw_url: &withdraw_url,
             }
             .render(mail_lang.map(|tag| &**tag))?

@@ -284,11 +284,7 @@ fn mark_duplicate(
     let organization = signature.organization.as_deref().unwrap_or(&signature.name);
     // In the language of the text signed, naming the letter in it.
     let lang = signature.lang.as_deref();
-    let signed = super::emails::letter_in(connection, &letter.id, lang)?;
-    let signed = signed.unwrap_or_else(|| super::emails::LetterText {
-        letter: letter.clone(),
-        translated: false,
-    });
+    let signed = super::emails::LetterText::of(connection, letter, lang)?;
     let content = super::emails::OrganizationDuplicate {
         letter: super::emails::LetterFacts::of(&signed.letter),
         organization,

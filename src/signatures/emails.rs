@@ -223,38 +223,48 @@ pub struct LetterText {
 }
 
 impl LetterText {
+    /// The letter as a reader of `lang` sees it (title, addressee, text) when it is
+    /// translated into that language, else `original` itself. `original` must be the letter
+    /// as stored, not a translation of it.
+    pub fn of(
+        connection: &mut DbConnection,
+        original: &Letter,
+        lang: Option<&str>,
+    ) -> Result<LetterText, diesel::result::Error> {
+        let translation = match lang.filter(|lang| original.lang != **lang) {
+            Some(lang) => crate::letters::translations::find(connection, &original.id, lang)?,
+            None => None,
+        };
+        Ok(match translation {
+            Some(translation) => LetterText {
+                letter: translation.applied_to(original),
+                translated: true,
+            },
+            None => LetterText {
+                letter: original.clone(),
+                translated: false,
+            },
+        })
+    }
+
     /// This text's address: `/he/letters/x` for a translation, `/letters/x` for the original
     /// (as `LetterSnapshot::path` has them).
     pub fn url(&self, policy: &super::SigningPolicy) -> String {
         let lang = self.translated.then(|| self.letter.lang.as_str());
-        policy.letter_url_in(&self.letter.slug, lang.as_deref())
+        policy.letter_url(&self.letter.slug, lang.as_deref())
     }
 }
 
-/// The letter `letter_id` as a reader of `lang` sees it (title, addressee, text), when it is
-/// translated into that language; else the original. What an email about a signature names.
+/// [`LetterText::of`] for the letter `letter_id`, read first; `None` when it is gone.
 pub fn letter_in(
     connection: &mut DbConnection,
     letter_id: &str,
     lang: Option<&str>,
 ) -> Result<Option<LetterText>, diesel::result::Error> {
-    let Some(letter) = crate::letters::find_by_id(connection, letter_id)? else {
-        return Ok(None);
-    };
-    let translation = match lang.filter(|lang| letter.lang != **lang) {
-        Some(lang) => crate::letters::translations::find(connection, &letter.id, lang)?,
-        None => None,
-    };
-    Ok(Some(match translation {
-        Some(translation) => LetterText {
-            letter: translation.applied_to(&letter),
-            translated: true,
-        },
-        None => LetterText {
-            letter,
-            translated: false,
-        },
-    }))
+    match crate::letters::find_by_id(connection, letter_id)? {
+        Some(letter) => LetterText::of(connection, &letter, lang).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The email, with the letter as it is when the message goes out; `None` when a current

@@ -104,26 +104,14 @@ pub struct SigningPolicy {
 }
 
 impl SigningPolicy {
-    pub fn verify_url(&self, link: &str) -> String {
-        links::verify_url(&self.public_base, None, link)
-    }
-
-    pub fn withdraw_url(&self, link: &str) -> String {
-        links::withdraw_url(&self.public_base, None, link)
-    }
-
-    pub fn letter_url(&self, slug: &str) -> String {
-        format!("{}/letters/{slug}", self.public_base)
-    }
-
     /// The withdraw link in the language of the email that carries it (`/he/withdraw/...`).
-    pub fn withdraw_url_in(&self, link: &str, lang: Option<&str>) -> String {
+    pub fn withdraw_url(&self, link: &str, lang: Option<&str>) -> String {
         links::withdraw_url(&self.public_base, lang, link)
     }
 
     /// The letter's address in a language (`/he/letters/slug`): the text of that language
     /// when the letter has it, the interface in it either way.
-    pub fn letter_url_in(&self, slug: &str, lang: Option<&str>) -> String {
+    pub fn letter_url(&self, slug: &str, lang: Option<&str>) -> String {
         format!(
             "{}{}/letters/{slug}",
             self.public_base,

@@ -135,11 +135,7 @@ pub fn decide(
             }
             // In the language of the text its contact signed, naming the letter in it.
             let lang = signature.lang.as_deref();
-            let signed = super::emails::letter_in(connection, &letter.id, lang)?;
-            let signed = signed.unwrap_or_else(|| super::emails::LetterText {
-                letter: letter.clone(),
-                translated: false,
-            });
+            let signed = super::emails::LetterText::of(connection, letter, lang)?;
             let letter = &signed.letter;
             let content = match decision {
                 Decision::Approve => {
@@ -153,7 +149,7 @@ pub fn decide(
                         organization,
                         name: &signature.name,
                         letter_url: &signed.url(policy),
-                        withdraw_url: &policy.withdraw_url_in(&withdraw, lang),
+                        withdraw_url: &policy.withdraw_url(&withdraw, lang),
                     }
                     .render(signature.lang.as_deref())?
                 }

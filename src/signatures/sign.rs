@@ -213,7 +213,7 @@ fn queue_already_signed(
         letter: emails::LetterFacts::of(&signed.letter),
         name: &existing.name,
         letter_url: &signed.url(policy),
-        withdraw_url: &policy.withdraw_url_in(&withdraw, lang),
+        withdraw_url: &policy.withdraw_url(&withdraw, lang),
     }
     .render(lang)?;
     mail::outbox::enqueue(

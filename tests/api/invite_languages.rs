@@ -147,6 +147,9 @@ async fn a_hebrew_member_is_invited_in_hebrew_with_the_hebrew_text(backend: Back
         "{}",
         mails[1].subject
     );
+    // Its links open Hebrew pages too, whatever the contact's browser says.
+    let (lang, withdraw) = mails[1].link_in_language("/withdraw/");
+    assert_eq!(lang.as_deref(), Some("he"), "{withdraw}");
 
     // Staff see the member's language.
     let status = app.cli_ok(&["invites", "status", SLUG]);
