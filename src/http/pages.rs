@@ -580,7 +580,7 @@ pub async fn verify_page(
     let page = ConfirmActionPage {
         heading: Message::id("confirm-heading"),
         intro: Message::id("confirm-intro"),
-        title: Some(super::signer::title_markup(&letter)),
+        title: Some(crate::i18n::catalog::marked(&letter.title, &letter.lang)),
         action: format!(
             "{}/verify/{secret}",
             super::signer::address_prefix(&request)

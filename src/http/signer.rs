@@ -68,14 +68,3 @@ pub(super) async fn signed_letter(
     let lang = lang.map(LanguageTag::as_str);
     Ok(snapshot.map(|snapshot| snapshot.in_language(lang.as_deref())))
 }
-
-/// A letter's title inside a sentence of the interface, marked with its own language and
-/// direction (a Hebrew title in a French sentence reads and sounds right), escaped.
-pub(super) fn title_markup(letter: &crate::letters::Letter) -> String {
-    let lang = &letter.lang;
-    format!(
-        r#"<bdi lang="{lang}" dir="{}">{}</bdi>"#,
-        lang.dir(),
-        crate::i18n::catalog::escape(&letter.title)
-    )
-}

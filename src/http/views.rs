@@ -79,19 +79,6 @@ pub fn signatory_pieces(signatory: &PublicSignatory) -> Vec<(&'static str, &str)
     pieces
 }
 
-/// A letter's words (a title, an addressee) inside a sentence of the page's language
-/// ("To ..."), for `Tr::html`: escaped, isolated, and marked with their own language and
-/// direction, so an English addressee in a Hebrew sentence (or the reverse) keeps its
-/// punctuation at its own end.
-pub fn text_in(text: &str, lang: &crate::i18n::LanguageTag) -> String {
-    format!(
-        r#"<bdi lang="{}" dir="{}">{}</bdi>"#,
-        lang,
-        lang.dir(),
-        crate::i18n::catalog::escape(text)
-    )
-}
-
 /// A name someone typed (a member's, a signer's) inside a sentence of the page's language,
 /// for `Tr::html`: escaped and isolated, so its script does not pull the sentence's
 /// punctuation to its side.
@@ -99,13 +86,14 @@ pub fn isolated(text: &str) -> String {
     format!("<bdi>{}</bdi>", crate::i18n::catalog::escape(text))
 }
 
-/// "To {addressee}" in the page's language, the addressee in the letter's (`text_in`), as HTML.
+/// "To {addressee}" in the page's language, the addressee in the letter's
+/// (`catalog::marked`), as HTML.
 pub fn letter_to(tr: &Tr, addressee: &str, lang: &crate::i18n::LanguageTag) -> String {
     tr.html(
         "letter-to",
         [(
             "addressee",
-            crate::i18n::catalog::Arg::Markup(&text_in(addressee, lang)),
+            crate::i18n::catalog::Arg::Markup(&crate::i18n::catalog::marked(addressee, lang)),
         )],
     )
 }
@@ -470,7 +458,7 @@ impl ResendPage<'_> {
     fn title_markup(&self) -> String {
         format!(
             "<strong>{}</strong>",
-            super::signer::title_markup(self.letter)
+            crate::i18n::catalog::marked(&self.letter.title, &self.letter.lang)
         )
     }
 }
@@ -505,7 +493,7 @@ impl SignatoriesPage<'_> {
 pub struct ConfirmActionPage {
     pub heading: Message,
     pub intro: Message,
-    /// The letter's title in its own language (escaped markup, `signer::title_markup`), as
+    /// The letter's title in its own language (escaped markup, `catalog::marked`), as
     /// the intro's `$title`.
     pub title: Option<String>,
     pub action: String,
@@ -541,16 +529,6 @@ impl InvitePage<'_> {
     /// text may be the original in a page in the member's language.
     pub fn text_dir(&self) -> &'static str {
         self.letter.lang.dir()
-    }
-
-    /// The addressee inside the page's "To ..." sentence, escaped, in its own language.
-    pub fn addressee_html(&self) -> String {
-        format!(
-            "<bdi lang=\"{}\" dir=\"{}\">{}</bdi>",
-            self.letter.lang,
-            self.text_dir(),
-            crate::i18n::catalog::escape(&self.letter.addressee)
-        )
     }
 }
 

@@ -507,6 +507,18 @@ pub fn link(href: &str, text: &str) -> String {
     format!("<a href=\"{}\">{}</a>", escape(href), escape(text))
 }
 
+/// A letter's words (a title, an addressee) inside a sentence of another language, as HTML:
+/// escaped, isolated and marked with their own language and direction, so an English title
+/// in a Hebrew sentence (or the reverse) keeps its punctuation at its own end. Pages and
+/// emails all mark a text this way.
+pub fn marked(text: &str, lang: &LanguageTag) -> String {
+    format!(
+        r#"<bdi lang="{lang}" dir="{}">{}</bdi>"#,
+        lang.dir(),
+        escape(text)
+    )
+}
+
 /// A title in straight quotes, for plain-text emails.
 pub fn quoted(text: &str) -> String {
     format!("\"{text}\"")

@@ -59,22 +59,14 @@ impl InviteMessage<'_> {
         }
     }
 
-    /// `text` (the letter's title or addressee) for HTML: escaped, in its own language and
-    /// direction, whatever the email's.
-    fn marked(&self, text: &str) -> String {
-        format!(
-            "<bdi lang=\"{}\" dir=\"{}\">{}</bdi>",
-            self.text_lang(),
-            self.text_lang().dir(),
-            escape(text)
-        )
-    }
-
     /// The sentence that invites, as HTML: organization and title in bold.
     pub fn invited_html(&self, tr: &Tr) -> String {
         let organization = format!("<strong><bdi>{}</bdi></strong>", escape(self.organization));
-        let title = format!("<strong>{}</strong>", self.marked(&self.letter.title));
-        let addressee = self.marked(&self.letter.addressee);
+        let title = format!(
+            "<strong>{}</strong>",
+            crate::i18n::catalog::marked(&self.letter.title, self.text_lang())
+        );
+        let addressee = crate::i18n::catalog::marked(&self.letter.addressee, self.text_lang());
         tr.html(
             self.sentence_id(),
             [
