@@ -255,3 +255,12 @@ updates-delivered-to = سُلّمت إلى { $addressee }
 updates-delivered-body = سُلّمت الرسالة «{ $title }» إلى { $addressee } في { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (الرسالة غير مترجمة)
+# listing: the one notion of listed (signatures::Listing) in the page's sentences.
+listing-partly-listed =
+    { $listed ->
+        [0] { $who } (لا يُعرض أيٌّ منها)
+       *[other] { $who } (يُعرض { $listed } أدناه)
+    }
+listing-be-first = كن أول من يوقّع
+listing-org-counted-unlisted = صار توقيع منظمتك يُحتسب الآن. وكما اخترت، لا يُعرض علنًا: لا يظهر اسمها على صفحات الرسالة.
+listing-review-unlisted = يراجع فريق التحالف توقيعات المنظمات قبل احتسابها. وبعد موافقته سيُحتسب توقيع منظمتك؛ وكما اخترت، لن يُعرض علنًا.

@@ -247,3 +247,12 @@ updates-delivered-to = Delivered to { $addressee }
 updates-delivered-body = “{ $title }” was delivered to { $addressee } on { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (letter not translated)
+# listing: the one notion of listed (signatures::Listing) in the page's sentences.
+listing-partly-listed =
+    { $listed ->
+        [0] { $who } (none listed)
+       *[other] { $who } ({ $listed } listed below)
+    }
+listing-be-first = Be the first to sign
+listing-org-counted-unlisted = Your organization's signature is now counted. As you chose, it is not listed publicly: its name does not appear on the letter's pages.
+listing-review-unlisted = The coalition's staff review organization sign-ons before they count. Once they approve it, your organization's signature counts; as you chose, it will not be listed publicly.

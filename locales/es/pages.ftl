@@ -220,3 +220,12 @@ updates-delivered-to = Entregada a { $addressee }
 updates-delivered-body = «{ $title }» fue entregada a { $addressee } el { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (carta no traducida)
+# listing: the one notion of listed (signatures::Listing) in the page's sentences.
+listing-partly-listed =
+    { $listed ->
+        [0] { $who } (ninguna a la vista)
+       *[other] { $who } ({ $listed } en la lista de abajo)
+    }
+listing-be-first = Sé la primera persona en firmar
+listing-org-counted-unlisted = La firma de tu organización ya cuenta. Como elegiste, no se muestra públicamente: su nombre no aparece en las páginas de la carta.
+listing-review-unlisted = El equipo de la coalición revisa las firmas de organizaciones antes de contarlas. En cuanto la aprueben, la firma de tu organización contará; como elegiste, no se mostrará públicamente.

@@ -220,3 +220,12 @@ updates-delivered-to = Remise à { $addressee }
 updates-delivered-body = « { $title } » a été remise à { $addressee } le { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (lettre non traduite)
+# listing: the one notion of listed (signatures::Listing) in the page's sentences.
+listing-partly-listed =
+    { $listed ->
+        [0] { $who } (aucune affichée)
+       *[other] { $who } ({ $listed } affichées ci-dessous)
+    }
+listing-be-first = Soyez le premier à signer
+listing-org-counted-unlisted = La signature de votre organisation est désormais comptée. Comme vous l’avez choisi, elle n’est pas affichée publiquement : son nom n’apparaît pas sur les pages de la lettre.
+listing-review-unlisted = L’équipe de la coalition vérifie les signatures d’organisations avant de les compter. Une fois approuvée, la signature de votre organisation comptera ; comme vous l’avez choisi, elle ne sera pas affichée publiquement.

@@ -221,3 +221,12 @@ updates-delivered-to = נמסר אל { $addressee }
 updates-delivered-body = המכתב “{ $title }” נמסר אל { $addressee } ב־{ $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (המכתב לא תורגם)
+# listing: the one notion of listed (signatures::Listing) in the page's sentences.
+listing-partly-listed =
+    { $listed ->
+        [0] { $who } (אף אחד לא מוצג)
+       *[other] { $who } ({ $listed } מוצגים למטה)
+    }
+listing-be-first = היו הראשונים לחתום
+listing-org-counted-unlisted = החתימה של הארגון שלכם נספרת עכשיו. כפי שבחרתם, היא אינה מוצגת ברבים: שם הארגון אינו מופיע בעמודי המכתב.
+listing-review-unlisted = צוות הקואליציה בודק חתימות של ארגונים לפני שהן נספרות. לאחר שיאשרו אותה, החתימה של הארגון שלכם תיספר; כפי שבחרתם, היא לא תוצג ברבים.
