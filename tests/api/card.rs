@@ -172,7 +172,7 @@ async fn the_letter_page_points_link_previews_at_the_card(backend: Backend) {
         format!("<meta property=\"og:image\" content=\"{image}\">"),
         "<meta property=\"og:image:width\" content=\"1200\">".to_owned(),
         "<meta property=\"og:image:height\" content=\"630\">".to_owned(),
-        "<meta property=\"og:image:alt\" content=\"Protect the right to protest: an open letter to The President, 1 signature\">".to_owned(),
+        "<meta property=\"og:image:alt\" content=\"Protect the right to protest: an open letter to the President, 1 signature\">".to_owned(),
         "<meta name=\"twitter:card\" content=\"summary_large_image\">".to_owned(),
         format!("<meta name=\"twitter:image\" content=\"{image}\">"),
     ] {
