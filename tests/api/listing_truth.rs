@@ -45,6 +45,21 @@ async fn organization_signs(app: &TestApp, organization: &str, email: &str, publ
     let mail = app.wait_for_mails_to(email, 1).await;
     let confirmed = app.post_form(&mail[0].link("/verify/"), "").await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    // The confirmed page promises a listing only to who chose one.
+    assert_eq!(
+        confirmed.body.contains("will be listed once they approve it"),
+        public,
+        "{}",
+        confirmed.body
+    );
+    assert_eq!(
+        confirmed
+            .body
+            .contains("as you chose, it will not be listed publicly"),
+        !public,
+        "{}",
+        confirmed.body
+    );
 }
 
 async fn unlisted_organizations_are_counted_and_told_the_truth(backend: Backend) {
