@@ -47,7 +47,9 @@ async fn organization_signs(app: &TestApp, organization: &str, email: &str, publ
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
     // The confirmed page promises a listing only to who chose one.
     assert_eq!(
-        confirmed.body.contains("will be listed once they approve it"),
+        confirmed
+            .body
+            .contains("will be listed once they approve it"),
         public,
         "{}",
         confirmed.body
@@ -81,13 +83,18 @@ async fn unlisted_organizations_are_counted_and_told_the_truth(backend: Backend)
             .to_owned()
     };
     assert!(row("Listed Union").contains("Listed publicly: yes, once approved"));
-    assert!(row("Quiet Network").contains("Listed publicly: no (its signer's choice); counted once approved"));
+    assert!(
+        row("Quiet Network")
+            .contains("Listed publicly: no (its signer's choice); counted once approved")
+    );
     let quiet = signature_id(&app, "Quiet Network");
     let detail = editor
         .get(&format!("/admin/letters/coalition/signatures/{quiet}"))
         .await;
     assert!(
-        detail.body.contains("not listed publicly (its signer's choice)"),
+        detail
+            .body
+            .contains("not listed publicly (its signer's choice)"),
         "{}",
         detail.body
     );
@@ -113,7 +120,11 @@ async fn unlisted_organizations_are_counted_and_told_the_truth(backend: Backend)
         quiet[1].subject,
         "Quiet Network's signature on “Protect the right to protest” is counted"
     );
-    assert!(!quiet[1].text.contains("is now listed"), "{}", quiet[1].text);
+    assert!(
+        !quiet[1].text.contains("is now listed"),
+        "{}",
+        quiet[1].text
+    );
     assert!(
         quiet[1]
             .text
@@ -132,7 +143,8 @@ async fn unlisted_organizations_are_counted_and_told_the_truth(backend: Backend)
     app.wait_for_public_total(ORGS, 3).await;
     let page = app.get("/letters/coalition").await;
     assert!(
-        page.body.contains("Signed by 3 organizations (1 listed below)<"),
+        page.body
+            .contains("Signed by 3 organizations (1 listed below)<"),
         "{}",
         page.body
     );
@@ -140,7 +152,8 @@ async fn unlisted_organizations_are_counted_and_told_the_truth(backend: Backend)
     assert!(!page.body.contains("Quiet Network"));
     assert!(!page.body.contains("Silent Trust"));
     assert!(
-        page.body.contains(r#"To <bdi lang="en" dir="ltr">the President</bdi>"#),
+        page.body
+            .contains(r#"To <bdi lang="en" dir="ltr">the President</bdi>"#),
         "mid-sentence article"
     );
 }
@@ -163,7 +176,10 @@ async fn an_invited_organization_that_keeps_off_the_list_is_told_so_and_asked_to
     app.create_letter(ORGS, "open", "");
     let quiet = invite(&app, "Quiet Section", "quiet@member.example").await;
     let form = app.get(&quiet).await;
-    assert!(form.body.contains("List Quiet Section publicly among the signatories"));
+    assert!(
+        form.body
+            .contains("List Quiet Section publicly among the signatories")
+    );
     let signed = app
         .post_form(&quiet, encode(&[("name", "Carla Quiet")]))
         .await;
@@ -177,7 +193,11 @@ async fn an_invited_organization_that_keeps_off_the_list_is_told_so_and_asked_to
         signed.body
     );
     // The share step, as after any signature.
-    assert!(signed.body.contains("Ask others to sign"), "{}", signed.body);
+    assert!(
+        signed.body.contains("Ask others to sign"),
+        "{}",
+        signed.body
+    );
     assert!(signed.body.contains("id=\"share-url\""));
     let mails = app.wait_for_mails_to("quiet@member.example", 2).await;
     assert_eq!(
@@ -194,7 +214,10 @@ async fn an_invited_organization_that_keeps_off_the_list_is_told_so_and_asked_to
 
     app.wait_for_public_total(ORGS, 2).await;
     let page = app.get("/letters/coalition").await;
-    assert!(page.body.contains("Signed by 2 organizations (1 listed below)<"));
+    assert!(
+        page.body
+            .contains("Signed by 2 organizations (1 listed below)<")
+    );
     assert!(page.body.contains("<strong>Loud Section</strong>"));
     assert!(!page.body.contains("Quiet Section"));
 }
@@ -238,7 +261,11 @@ async fn a_new_letter_asks_for_the_first_signature(backend: Backend) {
     assert!(!page.body.contains("0 signatures so far"));
     assert!(!page.body.contains("<span class=\"number\">0</span>"));
     let embed = app.get("/letters/dear-president/embed").await;
-    assert!(embed.body.contains("Be the first to sign"), "{}", embed.body);
+    assert!(
+        embed.body.contains("Be the first to sign"),
+        "{}",
+        embed.body
+    );
     assert!(!embed.body.contains("<span class=\"number\">0</span>"));
     for (lang, words) in [
         ("fr", "Soyez le premier à signer"),
@@ -251,6 +278,12 @@ async fn a_new_letter_asks_for_the_first_signature(backend: Backend) {
             .await;
         assert!(page.body.contains(words), "{lang}: {}", page.body);
     }
+    let index = app.get("/").await;
+    assert!(
+        index.body.contains("<strong>Be the first to sign</strong>"),
+        "{}",
+        index.body
+    );
     let card = app.get("/letters/dear-president/card.png").await;
     assert_eq!(card.status, StatusCode::OK);
 
@@ -304,8 +337,14 @@ async fn the_organization_form_is_an_organizations(backend: Backend) {
     // A letter signed by both: the person's words, the organization's when it is chosen.
     app.create_letter("both", "open", "");
     let both = app.get("/letters/both").await;
-    assert!(both.body.contains("<span class=\"if-person\">List my name publicly</span>"));
-    assert!(both.body.contains("<span class=\"if-organization\">List your organization publicly"));
+    assert!(
+        both.body
+            .contains("<span class=\"if-person\">List my name publicly</span>")
+    );
+    assert!(
+        both.body
+            .contains("<span class=\"if-organization\">List your organization publicly")
+    );
     assert!(
         both.body.find("id=\"name\"") < both.body.find("id=\"organization\""),
         "a person's name first while a person signs"

@@ -51,12 +51,7 @@ async fn mail_with_subject(app: &App, address: &str, subject: &str) -> (String, 
 }
 
 /// axe-core on the page shown, at both sizes, and a screenshot of the viewport at each.
-async fn check_and_shoot(
-    client: &Client,
-    axe: &str,
-    step: &str,
-    found: &mut Vec<String>,
-) {
+async fn check_and_shoot(client: &Client, axe: &str, step: &str, found: &mut Vec<String>) {
     wait_until_loaded(client).await;
     axe_check(client, axe, step, found).await;
     for (size, width, height) in VIEWPORTS {
@@ -144,7 +139,11 @@ async fn an_unlisted_organization_and_an_invited_member_are_told_the_truth() {
         .await
         .expect("scroll to the form");
     check_and_shoot(&visitor, &axe, "02-organization-form", &mut violations).await;
-    click(&visitor, Locator::Css("aside.sign form button[type=submit]")).await;
+    click(
+        &visitor,
+        Locator::Css("aside.sign form button[type=submit]"),
+    )
+    .await;
     wait_for_text(&visitor, "Check your email").await;
 
     // 3. It confirms; staff see in the queue that it chose not to be listed, and approve.
@@ -161,7 +160,10 @@ async fn an_unlisted_organization_and_an_invited_member_are_told_the_truth() {
         .await
         .expect("open the queue");
     let text = wait_for_text(&admin, ORGANIZATION).await;
-    assert!(text.contains("Listed publicly: no (its signer's choice)"), "{text}");
+    assert!(
+        text.contains("Listed publicly: no (its signer's choice)"),
+        "{text}"
+    );
     check_and_shoot(&admin, &axe, "03-queue", &mut violations).await;
     click(
         &admin,
@@ -183,7 +185,10 @@ async fn an_unlisted_organization_and_an_invited_member_are_told_the_truth() {
         text.contains("Signed by 1 organization (none listed)"),
         "{text}"
     );
-    assert!(!text.contains(ORGANIZATION), "not shown, as chosen:\n{text}");
+    assert!(
+        !text.contains(ORGANIZATION),
+        "not shown, as chosen:\n{text}"
+    );
     check_and_shoot(&visitor, &axe, "04-counted-not-listed", &mut violations).await;
 
     // 5. A member signs through its invite, chooses to be listed, and reaches the share step.
@@ -202,7 +207,11 @@ async fn an_unlisted_organization_and_an_invited_member_are_told_the_truth() {
     );
     fill(&visitor, "#name", "Tomas Reyes").await;
     click(&visitor, Locator::Css("#public")).await;
-    click(&visitor, Locator::Css("aside.sign form button[type=submit]")).await;
+    click(
+        &visitor,
+        Locator::Css("aside.sign form button[type=submit]"),
+    )
+    .await;
     let text = wait_for_text(&visitor, "Ask others to sign").await;
     assert!(
         text.contains("Your organization is now listed on the letter."),
