@@ -264,3 +264,4 @@ listing-partly-listed =
 listing-be-first = كن أول من يوقّع
 listing-org-counted-unlisted = صار توقيع منظمتك يُحتسب الآن. وكما اخترت، لا يُعرض علنًا: لا يظهر اسمها على صفحات الرسالة.
 listing-review-unlisted = يراجع فريق التحالف توقيعات المنظمات قبل احتسابها. وبعد موافقته سيُحتسب توقيع منظمتك؛ وكما اخترت، لن يُعرض علنًا.
+listing-og-image-alt-first = { $title }: رسالة مفتوحة إلى { $addressee }. كن أول من يوقّع.

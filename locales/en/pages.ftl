@@ -256,3 +256,4 @@ listing-partly-listed =
 listing-be-first = Be the first to sign
 listing-org-counted-unlisted = Your organization's signature is now counted. As you chose, it is not listed publicly: its name does not appear on the letter's pages.
 listing-review-unlisted = The coalition's staff review organization sign-ons before they count. Once they approve it, your organization's signature counts; as you chose, it will not be listed publicly.
+listing-og-image-alt-first = { $title }: an open letter to { $addressee }. Be the first to sign.

@@ -229,3 +229,4 @@ listing-partly-listed =
 listing-be-first = Sé la primera persona en firmar
 listing-org-counted-unlisted = La firma de tu organización ya cuenta. Como elegiste, no se muestra públicamente: su nombre no aparece en las páginas de la carta.
 listing-review-unlisted = El equipo de la coalición revisa las firmas de organizaciones antes de contarlas. En cuanto la aprueben, la firma de tu organización contará; como elegiste, no se mostrará públicamente.
+listing-og-image-alt-first = { $title }: una carta abierta a { $addressee }. Sé la primera persona en firmar.

@@ -229,3 +229,4 @@ listing-partly-listed =
 listing-be-first = Soyez le premier à signer
 listing-org-counted-unlisted = La signature de votre organisation est désormais comptée. Comme vous l’avez choisi, elle n’est pas affichée publiquement : son nom n’apparaît pas sur les pages de la lettre.
 listing-review-unlisted = L’équipe de la coalition vérifie les signatures d’organisations avant de les compter. Une fois approuvée, la signature de votre organisation comptera ; comme vous l’avez choisi, elle ne sera pas affichée publiquement.
+listing-og-image-alt-first = { $title } : une lettre ouverte à { $addressee }. Soyez le premier à signer.

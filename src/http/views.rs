@@ -369,6 +369,29 @@ impl LetterPage<'_> {
             .unwrap_or(&self.letter().created_at)
     }
 
+    /// What the share card shows, in words: the title, the addressee, and the count, or, as
+    /// the card says while nobody has signed, an invitation to be the first.
+    pub fn og_image_alt(&self) -> String {
+        let tr = Tr::current();
+        let addressee = self.addressee_in_sentence();
+        let title = &self.letter().title;
+        if self.count() == 0 {
+            return tr.ta(
+                "listing-og-image-alt-first",
+                [("title", title.into()), ("addressee", (&*addressee).into())],
+            );
+        }
+        let signatures = tr.count("signatures", self.count());
+        tr.ta(
+            "og-image-alt",
+            [
+                ("title", title.into()),
+                ("addressee", (&*addressee).into()),
+                ("signatures", Arg::Text(&signatures)),
+            ],
+        )
+    }
+
     /// The addressee inside a sentence (`i18n::addressee_in_sentence`).
     pub fn addressee_in_sentence(&self) -> std::borrow::Cow<'_, str> {
         crate::i18n::addressee_in_sentence(&self.letter().addressee, &self.letter().lang)

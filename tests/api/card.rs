@@ -218,7 +218,7 @@ async fn hebrew_and_arabic_letters_get_their_own_cards(backend: Backend) {
     assert_eq!(etags.len(), 3, "three letters, three different pictures");
     let page = app.get("/letters/hebrew-letter").await;
     assert!(page.body.contains(
-        "<meta property=\"og:image:alt\" content=\"הגנו על הזכות להפגין בשלום: an open letter to ראש הממשלה, 0 signatures\">"
+        "<meta property=\"og:image:alt\" content=\"הגנו על הזכות להפגין בשלום: an open letter to ראש הממשלה. Be the first to sign.\">"
     ));
 }
 

@@ -259,6 +259,10 @@ async fn a_new_letter_asks_for_the_first_signature(backend: Backend) {
     let page = app.get("/letters/dear-president").await;
     assert!(page.body.contains("Be the first to sign"), "{}", page.body);
     assert!(!page.body.contains("0 signatures so far"));
+    // The card's words say what the card shows.
+    assert!(page.body.contains(
+        r#"<meta property="og:image:alt" content="Protect the right to protest: an open letter to the President. Be the first to sign.">"#
+    ));
     assert!(!page.body.contains("<span class=\"number\">0</span>"));
     let embed = app.get("/letters/dear-president/embed").await;
     assert!(
