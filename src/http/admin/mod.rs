@@ -12,6 +12,7 @@ mod accounts;
 mod audit;
 mod auth;
 pub(crate) mod console;
+mod embed;
 mod exports;
 mod languages;
 pub(crate) mod letters;
@@ -54,7 +55,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(accounts::routes)
         .configure(ordering::routes)
         .configure(partners::routes)
-        .configure(updates::routes);
+        .configure(updates::routes)
+        .configure(embed::routes);
 }
 
 async fn home(_staff: Staff) -> HttpResponse {
