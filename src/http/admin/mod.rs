@@ -23,6 +23,7 @@ mod partners;
 mod signer_rows;
 pub(crate) mod staff_form;
 mod tokens;
+mod update_drafts;
 mod updates;
 
 use actix_web::http::{Method, StatusCode, header};
