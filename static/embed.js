@@ -11,6 +11,12 @@
   if (!panel) {
     return;
   }
+  // The answer to the form ("check your email") takes the focus, which also scrolls the
+  // member's page to it: the frame's new page is shorter, and the person was at its button.
+  var answer = document.querySelector("[data-focus]");
+  if (answer) {
+    answer.focus();
+  }
   var last = 0;
   function post() {
     // The panel's bottom, not the document's height: that is at least the frame's own

@@ -233,7 +233,9 @@ pub async fn sign(
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         // The frame says the letter no longer takes signatures, without its form.
-        Refused::LetterClosed => embed_page(&state, &snapshot, FormView::fresh(), StatusCode::CONFLICT),
+        Refused::LetterClosed => {
+            embed_page(&state, &snapshot, FormView::fresh(), StatusCode::CONFLICT)
+        }
         other => Err(other.into()),
     }
 }

@@ -56,10 +56,18 @@ async fn a_draft_is_edited_and_the_edit_is_what_goes_out(backend: Backend) {
     let update = write_update(&staff, "We deliverd it", "Teh letter is delivered.").await;
 
     let draft = staff.get(&update).await;
-    assert!(draft.body.contains(&format!(r#"href="{update}/edit">Edit the text</a>"#)));
+    assert!(
+        draft
+            .body
+            .contains(&format!(r#"href="{update}/edit">Edit the text</a>"#))
+    );
     let form = staff.get(&format!("{update}/edit")).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    assert!(form.body.contains(r#"value="We deliverd it""#), "{}", form.body);
+    assert!(
+        form.body.contains(r#"value="We deliverd it""#),
+        "{}",
+        form.body
+    );
     assert!(form.body.contains(">Teh letter is delivered.</textarea>"));
 
     // A preview saves nothing.
@@ -81,12 +89,24 @@ async fn a_draft_is_edited_and_the_edit_is_what_goes_out(backend: Backend) {
     let refused = staff
         .post(
             &format!("{update}/edit"),
-            &[("subject", "  "), ("body", "<script>x</script> kept"), ("save", "1")],
+            &[
+                ("subject", "  "),
+                ("body", "<script>x</script> kept"),
+                ("save", "1"),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("Give the update a subject."), "{}", refused.body);
-    assert!(refused.body.contains("&#60;script&#62;x&#60;/script&#62; kept</textarea>"));
+    assert!(
+        refused.body.contains("Give the update a subject."),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("&#60;script&#62;x&#60;/script&#62; kept</textarea>")
+    );
     assert!(refused.body.contains("<title>Error: "));
 
     let saved = staff
@@ -100,31 +120,56 @@ async fn a_draft_is_edited_and_the_edit_is_what_goes_out(backend: Backend) {
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    assert_eq!(saved.location.as_deref(), Some(format!("{update}?done=edited").as_str()));
+    assert_eq!(
+        saved.location.as_deref(),
+        Some(format!("{update}?done=edited").as_str())
+    );
     let shown = staff.get(&format!("{update}?done=edited")).await;
-    assert!(shown.body.contains("<h1 lang=\"en\" dir=\"ltr\">We delivered it</h1>"), "{}", shown.body);
+    assert!(
+        shown
+            .body
+            .contains("<h1 lang=\"en\" dir=\"ltr\">We delivered it</h1>"),
+        "{}",
+        shown.body
+    );
     assert!(shown.body.contains("changes are saved"));
     assert!(!shown.body.contains("deliverd"));
     assert!(app.audit_actions().contains(&"update.edit".to_owned()));
-    assert_eq!(mails_to(&app, SIGNER).len(), 1, "only the confirmation so far");
+    assert_eq!(
+        mails_to(&app, SIGNER).len(),
+        1,
+        "only the confirmation so far"
+    );
 
     // A viewer sees the draft but cannot change it.
     let viewer = app.staff("viewer@coalition.test", "viewer").await;
     assert!(!viewer.get(&update).await.body.contains("Edit the text"));
     let forbidden = viewer
-        .post(&format!("{update}/edit"), &[("subject", "Mine"), ("body", "x"), ("save", "1")])
+        .post(
+            &format!("{update}/edit"),
+            &[("subject", "Mine"), ("body", "x"), ("save", "1")],
+        )
         .await;
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
     // Without the CSRF token, nothing changes.
     let forged = staff
-        .post_without_csrf(&format!("{update}/edit"), &[("subject", "Forged"), ("body", "x"), ("save", "1")])
+        .post_without_csrf(
+            &format!("{update}/edit"),
+            &[("subject", "Forged"), ("body", "x"), ("save", "1")],
+        )
         .await;
     assert!(forged.status.is_client_error(), "{}", forged.status);
 
     confirm_and_send(&staff, &update).await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !mails_to(&app, SIGNER).iter().any(|mail| mail.subject == "We delivered it") {
-        assert!(std::time::Instant::now() < deadline, "the edited update arrives");
+    while !mails_to(&app, SIGNER)
+        .iter()
+        .any(|mail| mail.subject == "We delivered it")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the edited update arrives"
+        );
         actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let update_mail = mails_to(&app, SIGNER)
@@ -132,7 +177,11 @@ async fn a_draft_is_edited_and_the_edit_is_what_goes_out(backend: Backend) {
         .find(|mail| mail.subject == "We delivered it")
         .expect("the update");
     assert!(update_mail.text.contains("The letter is **delivered**."));
-    assert!(!app.mails().iter().any(|mail| mail.subject.contains("Forged") || mail.subject.contains("deliverd")));
+    assert!(
+        !app.mails()
+            .iter()
+            .any(|mail| mail.subject.contains("Forged") || mail.subject.contains("deliverd"))
+    );
 }
 
 async fn a_draft_is_deleted_after_a_question(backend: Backend) {
@@ -143,9 +192,19 @@ async fn a_draft_is_deleted_after_a_question(backend: Backend) {
 
     let question = staff.get(&format!("{update}/delete")).await;
     assert_eq!(question.status, StatusCode::OK, "{}", question.body);
-    assert!(question.body.contains("Delete the draft “<bdi>Wrong letter</bdi>”?"), "{}", question.body);
+    assert!(
+        question
+            .body
+            .contains("Delete the draft “<bdi>Wrong letter</bdi>”?"),
+        "{}",
+        question.body
+    );
     assert!(question.body.contains(">Delete the draft</button>"));
-    assert!(question.body.contains(&format!(r#"href="{update}">Cancel, keep it</a>"#)));
+    assert!(
+        question
+            .body
+            .contains(&format!(r#"href="{update}">Cancel, keep it</a>"#))
+    );
     assert!(!question.body.contains("<script"), "works without script");
     assert_eq!(update_count(&app), 1, "asking deletes nothing");
 
@@ -154,7 +213,11 @@ async fn a_draft_is_deleted_after_a_question(backend: Backend) {
     let list = deleted.location.expect("back to the list");
     assert_eq!(list, format!("/admin/letters/{SLUG}/updates?done=deleted"));
     let listed = staff.get(&list).await;
-    assert!(listed.body.contains("The draft was deleted. Nothing was sent."));
+    assert!(
+        listed
+            .body
+            .contains("The draft was deleted. Nothing was sent.")
+    );
     assert!(!listed.body.contains("Wrong letter"));
     assert_eq!(update_count(&app), 0);
     let versions: i64 = update_translations::table
@@ -165,7 +228,10 @@ async fn a_draft_is_deleted_after_a_question(backend: Backend) {
     assert_eq!(staff.get(&update).await.status, StatusCode::NOT_FOUND);
     assert!(app.audit_actions().contains(&"update.delete".to_owned()));
     // Deleting again finds nothing.
-    assert_eq!(staff.post(&format!("{update}/delete"), &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        staff.post(&format!("{update}/delete"), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(mails_to(&app, SIGNER).len(), 1, "only the confirmation");
 }
 
@@ -177,24 +243,39 @@ async fn a_test_goes_to_the_sender_only_and_changes_nothing(backend: Backend) {
     assert!(page.body.contains("Send a test to me"), "{}", page.body);
     assert!(page.body.contains(EDITOR));
 
-    let tested = staff.post(&format!("{update}/test"), &[("lang", "xx")]).await;
+    let tested = staff
+        .post(&format!("{update}/test"), &[("lang", "xx")])
+        .await;
     assert_eq!(tested.status, StatusCode::SEE_OTHER, "{}", tested.body);
-    let shown = staff.get(&tested.location.expect("back to the draft")).await;
+    let shown = staff
+        .get(&tested.location.expect("back to the draft"))
+        .await;
     assert!(
         shown.body.contains(&format!("A test went to {EDITOR}")),
         "{}",
         shown.body
     );
-    assert!(shown.body.contains(r#"<span class="status">draft</span>"#), "still a draft");
+    assert!(
+        shown.body.contains(r#"<span class="status">draft</span>"#),
+        "still a draft"
+    );
 
     let test = app.wait_for_mails_to(EDITOR, 1).await.remove(0);
     assert_eq!(test.subject, "[Test] We met the minister");
     assert!(test.text.contains("She *listened*."), "{}", test.text);
     assert!(test.html.contains("<em>listened</em>"), "{}", test.html);
     actix_web::rt::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert_eq!(mails_to(&app, SIGNER).len(), 1, "the signer got only the confirmation");
+    assert_eq!(
+        mails_to(&app, SIGNER).len(),
+        1,
+        "the signer got only the confirmation"
+    );
     assert_eq!(mails_to(&app, EDITOR).len(), 1, "one email");
-    assert_eq!(update_rows_in_outbox(&app), 0, "not one of the update's messages");
+    assert_eq!(
+        update_rows_in_outbox(&app),
+        0,
+        "not one of the update's messages"
+    );
     let state: String = updates::table
         .select(updates::state)
         .first(&mut *app.connection() as &mut DbConnection)
@@ -229,12 +310,20 @@ async fn a_sent_update_cannot_be_edited_deleted_or_tested(backend: Backend) {
     let page = staff.get(&update).await;
     assert!(!page.body.contains("Edit the text") && !page.body.contains("Send a test"));
     for (path, fields) in [
-        (format!("{update}/edit"), vec![("subject", "Changed"), ("body", "x"), ("save", "1")]),
+        (
+            format!("{update}/edit"),
+            vec![("subject", "Changed"), ("body", "x"), ("save", "1")],
+        ),
         (format!("{update}/delete"), vec![]),
         (format!("{update}/test"), vec![]),
     ] {
         let refused = staff.post(&path, &fields).await;
-        assert_eq!(refused.status, StatusCode::CONFLICT, "{path}: {}", refused.body);
+        assert_eq!(
+            refused.status,
+            StatusCode::CONFLICT,
+            "{path}: {}",
+            refused.body
+        );
         assert!(refused.body.contains("This update was sent"), "{path}");
     }
     // The question pages send back to the update.
@@ -248,5 +337,9 @@ async fn a_sent_update_cannot_be_edited_deleted_or_tested(backend: Backend) {
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the update");
     assert_eq!(subject, "Sent already");
-    assert!(!app.mails().iter().any(|mail| mail.subject.starts_with("[Test]")));
+    assert!(
+        !app.mails()
+            .iter()
+            .any(|mail| mail.subject.starts_with("[Test]"))
+    );
 }

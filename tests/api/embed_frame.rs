@@ -96,8 +96,16 @@ async fn a_refused_form_comes_back_inside_the_frame_with_what_was_typed(backend:
         ],
     )
     .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
-    assert_eq!(refused.location, None, "no redirect to the coalition's page");
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        refused.location, None,
+        "no redirect to the coalition's page"
+    );
     assert_framable("a refused form", &refused);
     assert!(
         refused.body.contains(r#"class="error-summary""#)
@@ -107,22 +115,29 @@ async fn a_refused_form_comes_back_inside_the_frame_with_what_was_typed(backend:
     );
     assert!(refused.body.contains("<title>Error: "), "{}", refused.body);
     assert!(
-        refused.body.contains(r##"<a href="#name">"##) && refused.body.contains(r##"<a href="#email">"##),
+        refused.body.contains(r##"<a href="#name">"##)
+            && refused.body.contains(r##"<a href="#email">"##),
         "each error links to its field: {}",
         refused.body
     );
     // What was typed is kept (escaped), the organization still chosen, the box still ticked.
-    assert!(refused.body.contains(r#"value="dana@gmial""#), "{}", refused.body);
     assert!(
-        refused.body.contains(r#"value="Friends &#60;of&#62; Peace""#),
+        refused.body.contains(r#"value="dana@gmial""#),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains(r#"value="Friends &#60;of&#62; Peace""#),
         "{}",
         refused.body
     );
     assert!(!refused.body.contains("<of>"));
     assert!(
-        refused
-            .body
-            .contains(r#"id="kind-organization" type="radio" name="kind" value="organization" checked"#),
+        refused.body.contains(
+            r#"id="kind-organization" type="radio" name="kind" value="organization" checked"#
+        ),
         "{}",
         refused.body
     );
@@ -165,7 +180,8 @@ async fn signing_inside_the_frame_shows_check_email_there_and_counts_for_the_mem
     let page = format!("/letters/{SLUG}/embed?via={code}");
     let embed = app.get(&page).await;
     assert!(
-        embed.body.contains(r#"name="share_with_member""#) && embed.body.contains("Coalition for Peace"),
+        embed.body.contains(r#"name="share_with_member""#)
+            && embed.body.contains("Coalition for Peace"),
         "the member's box: {}",
         embed.body
     );
@@ -189,7 +205,9 @@ async fn signing_inside_the_frame_shows_check_email_there_and_counts_for_the_mem
     assert!(signed.body.contains("Check your email"), "{}", signed.body);
     assert!(
         signed.body.contains("The link went to")
-            && signed.body.contains(r#"<bdi class="address">ada@example.org</bdi>"#),
+            && signed
+                .body
+                .contains(r#"<bdi class="address">ada@example.org</bdi>"#),
         "the address typed, shown back: {}",
         signed.body
     );
@@ -211,12 +229,19 @@ async fn signing_inside_the_frame_shows_check_email_there_and_counts_for_the_mem
 
     let mail = app.wait_for_mails_to("ada@example.org", 1).await.remove(0);
     let confirmed = app.post_form(&mail.link("/verify/"), "").await;
-    assert!(confirmed.body.contains("Signature confirmed"), "{}", confirmed.body);
+    assert!(
+        confirmed.body.contains("Signature confirmed"),
+        "{}",
+        confirmed.body
+    );
     let (via, shared): (Option<String>, bool) = signatures::table
         .select((signatures::via_member_id, signatures::share_with_member))
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature");
-    assert!(via.is_some() && shared, "counted as the member's, shared as ticked");
+    assert!(
+        via.is_some() && shared,
+        "counted as the member's, shared as ticked"
+    );
     app.wait_for_public_total(SLUG, 1).await;
 }
 
@@ -230,7 +255,11 @@ async fn a_hurried_or_closed_form_says_so_inside_the_frame(backend: Backend) {
     .await;
     assert_eq!(hurried.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_framable("a hurried form", &hurried);
-    assert!(hurried.body.contains("press Sign again"), "{}", hurried.body);
+    assert!(
+        hurried.body.contains("press Sign again"),
+        "{}",
+        hurried.body
+    );
     assert!(hurried.body.contains(r#"value="quick@example.org""#));
     assert_eq!(hurried_app.signature_count(), 0);
 
@@ -240,8 +269,16 @@ async fn a_hurried_or_closed_form_says_so_inside_the_frame(backend: Backend) {
     app.create_letter(SLUG, "closed", "");
     // Once this instance has seen the change (its letter snapshot lives a moment).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while app.get(&format!("/letters/{SLUG}/embed")).await.body.contains("sign-form") {
-        assert!(std::time::Instant::now() < deadline, "the embed shows the letter closed");
+    while app
+        .get(&format!("/letters/{SLUG}/embed"))
+        .await
+        .body
+        .contains("sign-form")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the embed shows the letter closed"
+        );
         actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let late = app
@@ -257,7 +294,7 @@ async fn a_hurried_or_closed_form_says_so_inside_the_frame(backend: Backend) {
 
     // A post that is no form at all is refused plainly, and not framable.
     let garbage = app
-        .post_form_raw(&format!("/letters/no-such-letter/embed"), "name=x")
+        .post_form_raw("/letters/no-such-letter/embed", "name=x")
         .await;
     assert_eq!(garbage.status, StatusCode::NOT_FOUND);
     assert_eq!(header(&garbage, "x-frame-options"), Some("DENY"));
@@ -267,7 +304,11 @@ async fn the_frame_in_hebrew_answers_in_hebrew(backend: Backend) {
     let app = app(backend, &[]).await;
     let embed = app.get(&format!("/he/letters/{SLUG}/embed")).await;
     let (action, _) = form_of(&embed.body);
-    assert_eq!(action, format!("/he/letters/{SLUG}/embed"), "the language goes with the post");
+    assert_eq!(
+        action,
+        format!("/he/letters/{SLUG}/embed"),
+        "the language goes with the post"
+    );
     for page in [
         format!("/he/letters/{SLUG}/embed"),
         format!("/letters/{SLUG}/embed?lang=he"),
@@ -296,7 +337,11 @@ async fn the_frame_reports_its_height_and_each_member_gets_its_own_snippet(backe
     let app = app(backend, &[]).await;
     let code = member_code(&app, "Coalition for Peace");
     let embed = app.get(&format!("/letters/{SLUG}/embed")).await;
-    assert!(embed.body.contains(r#"<script src="/static/embed.js" defer></script>"#));
+    assert!(
+        embed
+            .body
+            .contains(r#"<script src="/static/embed.js" defer></script>"#)
+    );
     let script = app.get("/static/embed.js").await;
     assert_eq!(script.status, StatusCode::OK);
     assert!(
@@ -310,7 +355,11 @@ async fn the_frame_reports_its_height_and_each_member_gets_its_own_snippet(backe
     let link = format!("/admin/letters/{SLUG}/embed?member={code}");
     assert!(partners.body.contains(&link), "{}", partners.body);
     let letter = staff.get(&format!("/admin/letters/{SLUG}")).await;
-    assert!(letter.body.contains(&format!("/admin/letters/{SLUG}/embed")));
+    assert!(
+        letter
+            .body
+            .contains(&format!("/admin/letters/{SLUG}/embed"))
+    );
 
     let console = staff.get(&format!("{link}&lang=he")).await;
     assert_eq!(console.status, StatusCode::OK, "{}", console.body);
@@ -336,15 +385,31 @@ async fn the_frame_reports_its_height_and_each_member_gets_its_own_snippet(backe
         "the listener takes heights only from this site, for its own frame: {}",
         console.body
     );
-    assert!(!console.body.contains("<iframe"), "shown as text, never as a frame");
-    assert!(console.body.contains(r#"<option value="he" selected>"#), "{}", console.body);
-    assert!(console.body.contains(MEMBERS), "the allowed sites are named");
+    assert!(
+        !console.body.contains("<iframe"),
+        "shown as text, never as a frame"
+    );
+    assert!(
+        console.body.contains(r#"<option value="he" selected>"#),
+        "{}",
+        console.body
+    );
+    assert!(
+        console.body.contains(MEMBERS),
+        "the allowed sites are named"
+    );
 
     // Without a language chosen, the member's snippet is in the letter's.
     let plain = staff.get(&link).await;
-    assert!(plain.body.contains(&format!("/en/letters/{SLUG}/embed?via={code}")));
+    assert!(
+        plain
+            .body
+            .contains(&format!("/en/letters/{SLUG}/embed?via={code}"))
+    );
     // A code that is no member's gives the snippet without a code.
-    let unknown = staff.get(&format!("/admin/letters/{SLUG}/embed?member=%3Cb%3E")).await;
+    let unknown = staff
+        .get(&format!("/admin/letters/{SLUG}/embed?member=%3Cb%3E"))
+        .await;
     assert_eq!(unknown.status, StatusCode::OK);
     assert!(!unknown.body.contains("?via="), "{}", unknown.body);
     assert!(!unknown.body.contains("<b>"));

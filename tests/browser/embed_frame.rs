@@ -72,7 +72,10 @@ async fn wait_for_height(client: &Client, what: &str, done: impl Fn(u64) -> bool
         if done(height) {
             return height;
         }
-        assert!(Instant::now() < deadline, "{what}: the frame stays {height} px tall");
+        assert!(
+            Instant::now() < deadline,
+            "{what}: the frame stays {height} px tall"
+        );
         actix_web::rt::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -107,6 +110,10 @@ async fn enter_frame(client: &Client) {
 
 /// The whole member's page at the phone's width, for a look.
 async fn shoot(client: &Client, name: &str) {
+    client
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .expect("scroll to the top");
     let height = client
         .execute(
             "return Math.ceil(document.documentElement.scrollHeight);",
@@ -120,12 +127,18 @@ async fn shoot(client: &Client, name: &str) {
         .clamp(PHONE.1, 6000);
     set_viewport(client, PHONE.0, height).await;
     let png = client.screenshot().await.expect("screenshot");
-    save_png(&screenshot_dir().join(format!("embed-frame-{name}.png")), &png);
+    save_png(
+        &screenshot_dir().join(format!("embed-frame-{name}.png")),
+        &png,
+    );
     set_viewport(client, PHONE.0, PHONE.1).await;
 }
 
 async fn the_top_page_is_the_members(client: &Client, member_origin: &str) {
-    client.enter_parent_frame().await.expect("the member's page");
+    client
+        .enter_parent_frame()
+        .await
+        .expect("the member's page");
     let url = client.current_url().await.expect("the page's address");
     assert!(
         url.as_str().starts_with(member_origin),
@@ -159,7 +172,13 @@ async fn the_embed_fits_its_frame_and_keeps_errors_inside_it_on_a_phone() {
     .await;
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letter.md");
     app.cli(&["letters", "import", example]);
-    app.cli(&["members", "add", MEMBER, "--email", "contact@riverbank.test"]);
+    app.cli(&[
+        "members",
+        "add",
+        MEMBER,
+        "--email",
+        "contact@riverbank.test",
+    ]);
     let code = app
         .cli(&["members", "list"])
         .lines()
@@ -173,12 +192,17 @@ async fn the_embed_fits_its_frame_and_keeps_errors_inside_it_on_a_phone() {
     let mut found = Vec::new();
 
     // Staff take the member's code from the console.
-    let admin = driver.session(&directory.path().join("admin-profile")).await;
+    let admin = driver
+        .session(&directory.path().join("admin-profile"))
+        .await;
     sign_in(&admin, &app).await;
     let console = app.url(&format!("/admin/letters/{SLUG}/embed?member={code}"));
     visit_and_check(&admin, &axe, &console, "Code to paste for", &mut found).await;
     let snippet = admin
-        .execute("return document.getElementById('embed-snippet').value;", vec![])
+        .execute(
+            "return document.getElementById('embed-snippet').value;",
+            vec![],
+        )
         .await
         .expect("read the snippet")
         .as_str()
@@ -214,13 +238,19 @@ async fn the_embed_fits_its_frame_and_keeps_errors_inside_it_on_a_phone() {
         content <= shown + 1,
         "a person's form: the content ({content} px) is taller than the frame ({shown} px)"
     );
-    visitor.enter_parent_frame().await.expect("the member's page");
+    visitor
+        .enter_parent_frame()
+        .await
+        .expect("the member's page");
     shoot(&visitor, "phone-person").await;
 
     // For an organization: more to fill in, and the frame grows with it.
     enter_frame(&visitor).await;
     click(&visitor, Locator::Css("#kind-organization")).await;
-    visitor.enter_parent_frame().await.expect("the member's page");
+    visitor
+        .enter_parent_frame()
+        .await
+        .expect("the member's page");
     let organization = wait_for_height(&visitor, "the frame grows for an organization", |height| {
         height > person
     })
@@ -237,7 +267,10 @@ async fn the_embed_fits_its_frame_and_keeps_errors_inside_it_on_a_phone() {
         "the frame's default height ({DEFAULT_HEIGHT} px) cuts off the organization's form \
          ({content} px) on a phone"
     );
-    visitor.enter_parent_frame().await.expect("the member's page");
+    visitor
+        .enter_parent_frame()
+        .await
+        .expect("the member's page");
     shoot(&visitor, "phone-organization").await;
 
     // A mistake: shown inside the frame, with the error summary, what was typed kept.
@@ -271,8 +304,14 @@ async fn the_embed_fits_its_frame_and_keeps_errors_inside_it_on_a_phone() {
     .await;
     enter_frame(&visitor).await;
     let (content, shown) = content_and_window(&visitor).await;
-    assert!(content <= shown + 1, "with errors: {content} px in {shown} px");
-    visitor.enter_parent_frame().await.expect("the member's page");
+    assert!(
+        content <= shown + 1,
+        "with errors: {content} px in {shown} px"
+    );
+    visitor
+        .enter_parent_frame()
+        .await
+        .expect("the member's page");
     shoot(&visitor, "phone-error").await;
 
     // Fixed and signed: "check your email" in the frame, the address shown back.
@@ -284,6 +323,15 @@ async fn the_embed_fits_its_frame_and_keeps_errors_inside_it_on_a_phone() {
     let text = wait_for_text(&visitor, "dana@riverbank.test").await;
     assert!(text.contains("Not your address? Sign again"), "{text}");
     wait_until_loaded(&visitor).await;
+    let focused = visitor
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .expect("read the focus");
+    assert_eq!(
+        focused,
+        json!("check-email-heading"),
+        "the answer has the focus"
+    );
     axe_check(&visitor, &axe, "check your email in a frame", &mut found).await;
     set_viewport(&visitor, PHONE.0, PHONE.1).await;
     the_top_page_is_the_members(&visitor, &member_origin).await;
@@ -292,6 +340,25 @@ async fn the_embed_fits_its_frame_and_keeps_errors_inside_it_on_a_phone() {
     })
     .await;
     assert!(signed > 200, "{signed}");
+    // The person was at the button, far down; the answer's heading is on their screen.
+    let top = visitor
+        .execute(
+            "return Math.round(document.querySelector('iframe').getBoundingClientRect().top);",
+            vec![],
+        )
+        .await
+        .expect("where the frame is")
+        .as_i64()
+        .unwrap_or(i64::MIN);
+    assert!(
+        (-60..i64::from(PHONE.1) - 100).contains(&top),
+        "the frame's top is at {top} px: its answer is off screen"
+    );
+    let png = visitor.screenshot().await.expect("screenshot");
+    save_png(
+        &screenshot_dir().join("embed-frame-phone-check-email-seen.png"),
+        &png,
+    );
     shoot(&visitor, "phone-check-email").await;
     let mail = app.wait_for_mail_to("dana@riverbank.test").await;
     assert!(mail.contains("/verify/"), "{mail}");

@@ -8,9 +8,9 @@
 //! Screenshots land in `target/screenshots/`. The shared Hebrew and Arabic links' journey is in
 //! `languages.rs`, on the helpers here.
 
+mod embed_frame;
 #[path = "../api/harness.rs"]
 mod harness;
-mod embed_frame;
 mod languages;
 
 use std::net::TcpListener;

@@ -77,7 +77,11 @@ async fn embed_page(
         .unwrap_or_else(|| letter.lang.clone());
     // The letter's languages first (their text is shown), then the other interface languages.
     let mut offered: Vec<LanguageTag> = std::iter::once(letter.lang.clone())
-        .chain(translations.iter().map(|translation| translation.lang.clone()))
+        .chain(
+            translations
+                .iter()
+                .map(|translation| translation.lang.clone()),
+        )
         .collect();
     for shipped in crate::i18n::shipped() {
         if !offered.contains(shipped) {
@@ -109,7 +113,10 @@ async fn embed_page(
         member.map_or_else(String::new, |member| format!("?via={}", member.code))
     );
     let has_text = |tag: &LanguageTag| {
-        *tag == letter.lang || translations.iter().any(|translation| translation.lang == *tag)
+        *tag == letter.lang
+            || translations
+                .iter()
+                .any(|translation| translation.lang == *tag)
     };
     let languages = offered
         .iter()
@@ -118,7 +125,10 @@ async fn embed_page(
             label: if has_text(tag) {
                 format!("{} ({tag})", tag.own_name())
             } else {
-                format!("{} ({tag}, the form only: the letter is not in it)", tag.own_name())
+                format!(
+                    "{} ({tag}, the form only: the letter is not in it)",
+                    tag.own_name()
+                )
             },
             selected: *tag == lang,
         })
