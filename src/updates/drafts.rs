@@ -136,3 +136,64 @@ fn draft_or_refusal(
         None => Err(UpdateError::Database(diesel::result::Error::NotFound)),
     }
 }
+
+/// [`send_test`] for an update not stored yet (the command line's `FILE.md` and its
+/// `FILE.LANG.md` versions, checked): one email to `recipient`, marked as a test, and
+/// nothing of the update kept but the audit line.
+#[allow(clippy::too_many_arguments)]
+pub fn send_test_unsaved(
+    connection: &mut DbConnection,
+    letter: &crate::letters::Letter,
+    (subject, markdown): (&str, &str),
+    versions: &[super::languages::VersionDraft],
+    public_base: &str,
+    lang: Option<&LanguageTag>,
+    recipient: &str,
+    actor: &Actor,
+) -> Result<(), UpdateError> {
+    let subject = super::validate(subject, markdown)?;
+    let now = db::now();
+    let update = Update {
+        id: String::new(),
+        letter_id: letter.id.to_string(),
+        subject: subject.clone(),
+        body_markdown: markdown.trim().to_owned(),
+        body_html: super::render_markdown(markdown),
+        state: UpdateState::Draft,
+        public_base: public_base.trim_end_matches('/').to_owned(),
+        created_by: actor.email.clone(),
+        created_at: now,
+        sending_at: None,
+        sent_at: None,
+        queued: 0,
+        seq: 0,
+        legacy_message_ids: false,
+    };
+    let versions = versions
+        .iter()
+        .map(|version| super::languages::UpdateVersion {
+            update_id: String::new(),
+            lang: version.lang.clone(),
+            subject: version.subject.clone(),
+            body_html: super::render_markdown(&version.body_markdown),
+            body_markdown: version.body_markdown.clone(),
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    let mail =
+        super::emails::test_mail_unsaved(connection, letter, update, versions, lang, recipient)?;
+    let shown_lang = lang.map_or_else(|| "the original".to_owned(), ToString::to_string);
+    db::write_transaction(connection, |connection| {
+        crate::mail::outbox::enqueue(connection, &mail, now)?;
+        audit::record(
+            connection,
+            actor,
+            "update.test",
+            Some(&letter.id),
+            None,
+            &format!("to {recipient} ({shown_lang}): {subject} (from a file, not stored)"),
+        )?;
+        Ok::<_, UpdateError>(())
+    })
+}

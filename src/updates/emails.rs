@@ -198,16 +198,39 @@ pub fn test_mail(
     let Some(source) = load(connection, update_id)? else {
         return Ok(None);
     };
+    marked_test(connection, &source, lang, recipient).map(Some)
+}
+
+/// [`test_mail`] for an update that is not stored (the command line's file and its
+/// versions), as it would go out for `letter`.
+pub fn test_mail_unsaved(
+    connection: &mut DbConnection,
+    letter: &crate::letters::Letter,
+    update: super::Update,
+    versions: Vec<languages::UpdateVersion>,
+    lang: Option<&LanguageTag>,
+    recipient: &str,
+) -> Result<crate::mail::OutgoingMail, super::UpdateError> {
+    let source = assemble(connection, letter, update, versions)?;
+    marked_test(connection, &source, lang, recipient)
+}
+
+fn marked_test(
+    connection: &mut DbConnection,
+    source: &Loaded,
+    lang: Option<&LanguageTag>,
+    recipient: &str,
+) -> Result<crate::mail::OutgoingMail, super::UpdateError> {
     let secret = unsubscribe::secret(connection)?;
     let token = unsubscribe::token(
         &secret,
         &source.versions.update.letter_id,
         &mailbox_key(recipient),
     );
-    let (content, _) = compose(&source, lang, &token);
+    let (content, _) = compose(source, lang, &token);
     let mut content = content.map_err(|error| super::UpdateError::Render(error.to_string()))?;
     content.subject = format!("{TEST_MARK}{}", content.subject);
-    Ok(Some(crate::mail::OutgoingMail::to(recipient, content)))
+    Ok(crate::mail::OutgoingMail::to(recipient, content))
 }
 
 /// The signature an update row is for, from its id (`<prefix>.<signature without hyphens>`,
@@ -237,6 +260,17 @@ fn load(
     };
     let letter = crate::letters::find_by_id(connection, &update.letter_id)?
         .ok_or(diesel::result::Error::NotFound)?;
+    let versions = languages::list(connection, update_id)?;
+    assemble(connection, &letter, update, versions).map(Some)
+}
+
+/// An update with its versions, and what its emails say of its letter.
+fn assemble(
+    connection: &mut DbConnection,
+    letter: &crate::letters::Letter,
+    update: super::Update,
+    versions: Vec<languages::UpdateVersion>,
+) -> Result<Loaded, diesel::result::Error> {
     let mut texts = vec![(
         letter.lang.clone(),
         letter.title.clone(),
@@ -249,19 +283,19 @@ fn load(
     );
     // A version whose translation was removed since is not sent: its reader would land on
     // a letter page in another language.
-    let versions = languages::list(connection, update_id)?
+    let versions = versions
         .into_iter()
         .filter(|version| texts.iter().any(|(lang, _, _)| *lang == version.lang))
         .collect();
-    Ok(Some(Loaded {
+    Ok(Loaded {
         versions: Versions {
             update,
-            original: letter.lang,
+            original: letter.lang.clone(),
             versions,
         },
         letter_slug: letter.slug.to_string(),
         texts,
-    }))
+    })
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ on_both_backends!(
     a_draft_is_deleted_after_a_question,
     a_test_goes_to_the_sender_only_and_changes_nothing,
     a_sent_update_cannot_be_edited_deleted_or_tested,
+    the_command_line_tests_a_file_and_deletes_a_draft,
 );
 
 const EDITOR: &str = "editor@coalition.test";
@@ -342,4 +343,74 @@ async fn a_sent_update_cannot_be_edited_deleted_or_tested(backend: Backend) {
             .iter()
             .any(|mail| mail.subject.starts_with("[Test]"))
     );
+}
+
+async fn the_command_line_tests_a_file_and_deletes_a_draft(backend: Backend) {
+    let app = with_signer(backend).await;
+    let file = app.directory.path().join("update.md");
+    std::fs::write(
+        &file,
+        "+++\ntitle = \"We met the minister\"\n+++\n\nShe *listened*.\n",
+    )
+    .expect("write the update");
+    let path = file.display().to_string();
+    let printed = app.cli_ok(&["updates", "test", SLUG, &path, "--to", "me@coalition.test"]);
+    assert!(printed.contains("[Test] We met the minister"), "{printed}");
+    let test = app
+        .wait_for_mails_to("me@coalition.test", 1)
+        .await
+        .remove(0);
+    assert_eq!(test.subject, "[Test] We met the minister");
+    assert!(test.text.contains("She *listened*."));
+    assert_eq!(update_count(&app), 0, "nothing stored");
+    assert!(app.audit_actions().contains(&"update.test".to_owned()));
+    // A wrong address or a version that is not there: refused, saying why.
+    let refused = app.cli(&["updates", "test", SLUG, &path, "--to", "not an address"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not an email address"));
+    let refused = app.cli(&[
+        "updates",
+        "test",
+        SLUG,
+        &path,
+        "--to",
+        "me@coalition.test",
+        "--lang",
+        "he",
+    ]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no version in he"));
+    // The file still sends for real afterwards: the test did not use it up.
+    app.cli_ok(&["updates", "send", SLUG, &path, "--yes"]);
+    crate::updates::wait_for_update_mails_within(
+        &app,
+        "We met the minister",
+        1,
+        std::time::Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(
+        mails_to(&app, SIGNER).len(),
+        2,
+        "the confirmation and the update"
+    );
+
+    // A console draft deleted from the command line; a sent update is not.
+    let staff = app.staff(EDITOR, "editor").await;
+    let draft = write_update(&staff, "Never mind", "Draft.").await;
+    let draft_id = draft.rsplit('/').next().expect("an id").to_owned();
+    let sent_id: String = updates::table
+        .filter(updates::state.ne("draft"))
+        .select(updates::id)
+        .first(&mut *app.connection() as &mut DbConnection)
+        .expect("the sent update");
+    let refused = app.cli(&["updates", "delete", SLUG, &sent_id, "--yes"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("was sent"));
+    let unasked = app.cli(&["updates", "delete", SLUG, &draft_id]);
+    assert!(!unasked.status.success(), "no confirmation, no deletion");
+    assert_eq!(update_count(&app), 2);
+    let printed = app.cli_ok(&["updates", "delete", SLUG, &draft_id, "--yes"]);
+    assert!(printed.contains("deleted the draft"), "{printed}");
+    assert_eq!(update_count(&app), 1);
+    assert!(app.audit_actions().contains(&"update.delete".to_owned()));
 }
