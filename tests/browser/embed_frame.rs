@@ -212,6 +212,12 @@ async fn the_embed_fits_its_frame_and_keeps_errors_inside_it_on_a_phone() {
         snippet.contains(&format!("{site}/en/letters/{SLUG}/embed?via={code}")),
         "{snippet}"
     );
+    set_viewport(&admin, 1366, 768).await;
+    let png = admin.screenshot().await.expect("screenshot");
+    save_png(
+        &screenshot_dir().join("embed-frame-console-snippet.png"),
+        &png,
+    );
     admin.close().await.expect("close the admin's browser");
     serve_member_page(member_site, snippet);
 
