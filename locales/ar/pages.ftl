@@ -265,3 +265,10 @@ listing-be-first = كن أول من يوقّع
 listing-org-counted-unlisted = صار توقيع منظمتك يُحتسب الآن. وكما اخترت، لا يُعرض علنًا: لا يظهر اسمها على صفحات الرسالة.
 listing-review-unlisted = يراجع فريق التحالف توقيعات المنظمات قبل احتسابها. وبعد موافقته سيُحتسب توقيع منظمتك؛ وكما اخترت، لن يُعرض علنًا.
 listing-og-image-alt-first = { $title }: رسالة مفتوحة إلى { $addressee }. كن أول من يوقّع.
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = نرسل إليك رابطًا بالبريد الإلكتروني لتأكيد توقيعك. لن يُنشر عنوان بريدك أبدًا.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = أُرسل الرابط إلى
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = ليس عنوانك؟ وقّع من جديد

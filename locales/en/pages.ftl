@@ -257,3 +257,10 @@ listing-be-first = Be the first to sign
 listing-org-counted-unlisted = Your organization's signature is now counted. As you chose, it is not listed publicly: its name does not appear on the letter's pages.
 listing-review-unlisted = The coalition's staff review organization sign-ons before they count. Once they approve it, your organization's signature counts; as you chose, it will not be listed publicly.
 listing-og-image-alt-first = { $title }: an open letter to { $addressee }. Be the first to sign.
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = We email you a link to confirm your signature. Your email address is never published.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = The link went to
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = Not your address? Sign again

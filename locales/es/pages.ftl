@@ -230,3 +230,10 @@ listing-be-first = Sé la primera persona en firmar
 listing-org-counted-unlisted = La firma de tu organización ya cuenta. Como elegiste, no se muestra públicamente: su nombre no aparece en las páginas de la carta.
 listing-review-unlisted = El equipo de la coalición revisa las firmas de organizaciones antes de contarlas. En cuanto la aprueben, la firma de tu organización contará; como elegiste, no se mostrará públicamente.
 listing-og-image-alt-first = { $title }: una carta abierta a { $addressee }. Sé la primera persona en firmar.
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = Te enviamos un enlace por correo para confirmar tu firma. Tu dirección de correo nunca se publica.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = El enlace se envió a
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = ¿No es tu dirección? Firma de nuevo

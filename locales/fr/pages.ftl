@@ -230,3 +230,10 @@ listing-be-first = Soyez le premier à signer
 listing-org-counted-unlisted = La signature de votre organisation est désormais comptée. Comme vous l’avez choisi, elle n’est pas affichée publiquement : son nom n’apparaît pas sur les pages de la lettre.
 listing-review-unlisted = L’équipe de la coalition vérifie les signatures d’organisations avant de les compter. Une fois approuvée, la signature de votre organisation comptera ; comme vous l’avez choisi, elle ne sera pas affichée publiquement.
 listing-og-image-alt-first = { $title } : une lettre ouverte à { $addressee }. Soyez le premier à signer.
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = Nous vous envoyons un lien par e-mail pour confirmer votre signature. Votre adresse n’est jamais publiée.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = Le lien a été envoyé à
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = Ce n’est pas votre adresse ? Signez à nouveau

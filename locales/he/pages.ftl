@@ -231,3 +231,10 @@ listing-be-first = היו הראשונים לחתום
 listing-org-counted-unlisted = החתימה של הארגון שלכם נספרת עכשיו. כפי שבחרתם, היא אינה מוצגת ברבים: שם הארגון אינו מופיע בעמודי המכתב.
 listing-review-unlisted = צוות הקואליציה בודק חתימות של ארגונים לפני שהן נספרות. לאחר שיאשרו אותה, החתימה של הארגון שלכם תיספר; כפי שבחרתם, היא לא תוצג ברבים.
 listing-og-image-alt-first = { $title }: מכתב פתוח אל { $addressee }. היו הראשונים לחתום.
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = נשלח אליכם קישור באימייל לאישור החתימה. כתובת האימייל שלכם לעולם לא תפורסם.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = הקישור נשלח אל
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = זו לא הכתובת שלכם? חתמו שוב
