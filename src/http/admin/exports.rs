@@ -115,7 +115,8 @@ async fn download(
     request: HttpRequest,
 ) -> Result<HttpResponse, AdminError> {
     let (slug, extension) = path.into_inner();
-    let format = export::export_format(&extension).ok_or(AdminError::NotFound)?;
+    let format = export::requested_format(&extension, request.query_string())
+        .ok_or(AdminError::NotFound)?;
     let filter = export::export_filter(request.query_string()).map_err(AdminError::BadRequest)?;
     export::start_export(&state.pool, &slug, filter, format, staff.actor(), "console")
         .await
