@@ -10,6 +10,7 @@
 
 mod accounts;
 mod audit;
+pub(crate) mod confirm;
 mod auth;
 pub(crate) mod console;
 mod exports;

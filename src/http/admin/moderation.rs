@@ -633,6 +633,26 @@ async fn take_down(
     let reason = form_value(&pairs, "reason").unwrap_or("").to_owned();
     let (slug, id) = path.into_inner();
     let letter = find_letter(&state, &slug).await?;
+    // Removing takes a signature out of the counts for good: asked first.
+    // Without a reason there is nothing to confirm yet: the rule below says what is missing.
+    if matches!(takedown, Takedown::Remove)
+        && !reason.trim().is_empty()
+        && form_value(&pairs, "confirm") != Some("yes")
+    {
+        let address = format!("/admin/letters/{slug}/signatures/{}", encode_component(&id));
+        return super::confirm::ask(
+            &staff,
+            super::confirm::Question {
+                about: (address.clone(), "The signature".into()),
+                heading: format!("Remove this signature from “{}”?", letter.title),
+                consequence: "It leaves the public lists and stops counting, for good; the reason is kept with it and in the audit log. To take the name off the public list but keep counting it, hide it instead.".into(),
+                action: staff.action(&format!("{address}/remove")),
+                fields: vec![("reason", reason)],
+                button: "Remove the signature".into(),
+                destructive: true,
+            },
+        );
+    }
     let actor = staff.actor();
     let signature_id = id.clone();
     let outcome = state
