@@ -205,7 +205,10 @@ async fn marking_delivered_in_the_console_shows_at_the_top_and_in_the_timeline_e
 
     // Taking it back (a staff mistake) shows at once, and is audited.
     let undone = staff
-        .post(&format!("/admin/letters/{SLUG}/delivered/undo"), &[])
+        .post(
+            &format!("/admin/letters/{SLUG}/delivered/undo"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(undone.status, StatusCode::SEE_OTHER, "{}", undone.body);
     let page = app.get(&format!("/letters/{SLUG}")).await;
