@@ -22,6 +22,7 @@ mod ordering;
 mod partners;
 mod signer_rows;
 pub(crate) mod staff_form;
+pub(crate) mod summary;
 mod tokens;
 mod updates;
 
