@@ -751,3 +751,8 @@ pub async fn preview_script() -> HttpResponse {
 pub async fn error_summary_script() -> HttpResponse {
     asset(SCRIPT, include_str!("../../static/error-summary.js"))
 }
+
+/// The console's Copy buttons (partner links).
+pub async fn copy_script() -> HttpResponse {
+    asset(SCRIPT, include_str!("../../static/copy.js"))
+}

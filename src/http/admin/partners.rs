@@ -23,7 +23,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/admin/letters/{slug}/partners", web::get().to(partners_page))
         .route("/admin/letters/{slug}/partners/links", web::post().to(issue_link))
-        .route("/admin/letters/{slug}/partners/links/{id}/revoke", web::post().to(revoke_link));
+        .route("/admin/letters/{slug}/partners/links/{id}/revoke", web::post().to(revoke_link))
+        .route("/static/copy.js", web::get().to(crate::http::pages::copy_script));
 }
 
 struct PartnerRow {
