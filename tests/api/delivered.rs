@@ -368,7 +368,7 @@ async fn sending_the_delivery_as_an_update_reaches_each_opted_in_signer_once(bac
     let question = staff.get(&question_path).await;
     assert_eq!(question.status, StatusCode::OK);
     assert!(
-        question.body.contains("<strong>2</strong> address(es)"),
+        question.body.contains("<strong>2 addresses</strong>"),
         "{}",
         question.body
     );
