@@ -526,7 +526,9 @@ async fn two_staff_marking_at_once_both_succeed_with_one_delivery(backend: Backe
     let on = days_ago(1);
     for round in 0..5 {
         if round > 0 {
-            let undone = first.post(&format!("{path}/undo"), &[]).await;
+            let undone = first
+                .post(&format!("{path}/undo"), &[("confirm", "yes")])
+                .await;
             assert_eq!(undone.status, StatusCode::SEE_OTHER, "{}", undone.body);
         }
         let (a, b) = futures_util::future::join(

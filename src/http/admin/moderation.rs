@@ -639,6 +639,12 @@ async fn take_down(
         && !reason.trim().is_empty()
         && form_value(&pairs, "confirm") != Some("yes")
     {
+        // Only about a signature of this letter: another letter's id is not found, as below.
+        let (letter_id, wanted) = (letter.id.clone(), id.clone());
+        state
+            .db(move |connection| moderation::find_on_letter(connection, &letter_id, &wanted))
+            .await?
+            .ok_or(AdminError::NotFound)?;
         let address = format!("/admin/letters/{slug}/signatures/{}", encode_component(&id));
         return super::confirm::ask(
             &staff,
