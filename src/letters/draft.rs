@@ -558,7 +558,10 @@ mod tests {
         );
         let long = "word ".repeat(40);
         let suggested = slug_from_title(&long).expect("a slug");
-        assert!(suggested.len() <= 80 && is_valid_slug(&suggested), "{suggested}");
+        assert!(
+            suggested.len() <= 80 && is_valid_slug(&suggested),
+            "{suggested}"
+        );
         assert_eq!(slug_from_title("New"), None, "reserved");
         assert_eq!(slug_from_title("!!!"), None);
     }

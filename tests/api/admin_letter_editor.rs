@@ -213,7 +213,11 @@ async fn closing_a_live_letter_asks_first(backend: Backend) {
     )
     .await;
     assert_eq!(asked.status, StatusCode::OK);
-    assert!(asked.body.contains("Reopen “Protect the right to protest” for signatures?"));
+    assert!(
+        asked
+            .body
+            .contains("Reopen “Protect the right to protest” for signatures?")
+    );
     let reopened = post_in_body(
         &editor,
         &format!("/admin/letters/{SLUG}/state"),

@@ -473,7 +473,10 @@ async fn the_same_operations_in_the_console_leave_one_row_each(backend: Backend)
     );
     trail.expect_one(&app, "translation", me, "letter.translation", letter);
     let removed = admin
-        .post(&format!("{path}/remove"), &[("lang", "fr"), ("confirm", "yes")])
+        .post(
+            &format!("{path}/remove"),
+            &[("lang", "fr"), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
     trail.expect_one(

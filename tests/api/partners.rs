@@ -584,8 +584,7 @@ async fn expired_revoked_and_unknown_links_get_a_plain_page_and_no_file(backend:
         .replace("&amp;", "&");
     let path = revoke.split("?csrf=").next().expect("a path").to_owned();
     // Two editors revoke at once: both are answered, the link is revoked once, one record.
-    let (revoked, twin) =
-        futures_util::future::join(
+    let (revoked, twin) = futures_util::future::join(
         editor.post(&path, &[("confirm", "yes")]),
         editor.post(&path, &[("confirm", "yes")]),
     )

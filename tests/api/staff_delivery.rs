@@ -41,9 +41,7 @@ async fn organization_signs(app: &TestApp, organization: &str, email: &str, list
 
 /// Signs as an individual who is not listed, and confirms.
 async fn unlisted_person_signs(app: &TestApp, name: &str, email: &str) {
-    let response = app
-        .sign(SLUG, &[("name", name), ("email", email)])
-        .await;
+    let response = app.sign(SLUG, &[("name", name), ("email", email)]).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     confirm_latest(app, email).await;
 }
@@ -87,7 +85,12 @@ async fn the_print_view_counts_every_counted_signature_and_names_the_listed(back
     assert!(body.contains("and 2 more organizations"), "{body}");
     assert!(body.contains("Ada Lovelace") && body.contains("Grace Hopper"));
     assert!(body.contains("and 1 more person"), "{body}");
-    for unlisted in ["Quiet Union", "Silent Guild", "Private Person", "Pending Person"] {
+    for unlisted in [
+        "Quiet Union",
+        "Silent Guild",
+        "Private Person",
+        "Pending Person",
+    ] {
         assert!(!body.contains(unlisted), "{unlisted} is not named");
     }
     // The same total as the public page.
@@ -118,10 +121,17 @@ async fn the_excel_csv_starts_with_a_byte_order_mark_and_keeps_hebrew_and_arabic
     app.cli_ok(&["export", SLUG, "--output", &path(&plain)]);
     let excel = std::fs::read(&excel).expect("the Excel file");
     let plain = std::fs::read(&plain).expect("the plain file");
-    assert_eq!(&excel[..3], b"\xEF\xBB\xBF", "a UTF-8 byte-order mark first");
+    assert_eq!(
+        &excel[..3],
+        b"\xEF\xBB\xBF",
+        "a UTF-8 byte-order mark first"
+    );
     assert_ne!(&plain[..3], b"\xEF\xBB\xBF", "the default stays as it was");
     let text = std::str::from_utf8(&excel[3..]).expect("UTF-8 after the mark");
-    assert!(text.contains("דנה לוי") && text.contains("ليلى حداد"), "{text}");
+    assert!(
+        text.contains("דנה לוי") && text.contains("ليلى حداد"),
+        "{text}"
+    );
     assert!(text.contains("\r\n"), "Windows line ends");
     assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
     // The same rows as the plain CSV, only the line ends and the mark differ.
@@ -141,7 +151,11 @@ async fn the_excel_csv_starts_with_a_byte_order_mark_and_keeps_hebrew_and_arabic
         .get(&format!("/admin/letters/{SLUG}/export.csv?excel=yes"))
         .await;
     assert_eq!(downloaded.status, StatusCode::OK);
-    assert!(downloaded.body.starts_with('\u{feff}'), "{:?}", &downloaded.body[..10]);
+    assert!(
+        downloaded.body.starts_with('\u{feff}'),
+        "{:?}",
+        &downloaded.body[..10]
+    );
     assert!(downloaded.body.contains("ليلى حداد"));
     let default = viewer
         .get(&format!("/admin/letters/{SLUG}/export.csv"))
@@ -189,7 +203,10 @@ async fn publishing_closing_archiving_and_every_removal_ask_first(backend: Backe
         .post(&state, &[("to", "open"), ("confirm", "yes")])
         .await;
     assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
-    assert_eq!(app.get(&format!("/letters/{SLUG}")).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&format!("/letters/{SLUG}")).await.status,
+        StatusCode::OK
+    );
 
     // A translation.
     let translation = format!("/admin/letters/{SLUG}/translation");
@@ -236,13 +253,22 @@ async fn publishing_closing_archiving_and_every_removal_ask_first(backend: Backe
     let member = admin
         .post(
             "/admin/members",
-            &[("name", "Peace Coalition"), ("email", "office@cfpeace.example")],
+            &[
+                ("name", "Peace Coalition"),
+                ("email", "office@cfpeace.example"),
+            ],
         )
         .await;
     assert_eq!(member.status, StatusCode::SEE_OTHER, "{}", member.body);
     let roster = admin.get("/admin/members").await;
     let remove = action_ending(&roster.body, "/remove");
-    asks(&admin, &remove, &[], "Remove Peace Coalition from the members?").await;
+    asks(
+        &admin,
+        &remove,
+        &[],
+        "Remove Peace Coalition from the members?",
+    )
+    .await;
     assert!(app.cli_ok(&["members", "list"]).contains("Peace Coalition"));
     let gone = admin.post(&remove, &[("confirm", "yes")]).await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);
@@ -265,7 +291,13 @@ async fn publishing_closing_archiving_and_every_removal_ask_first(backend: Backe
     asks(&admin, &disable, &[], "Disable editor@coalition.test?").await;
 
     // Closing, then archiving.
-    asks(&admin, &state, &[("to", "closed")], &format!("Close “{TITLE}”?")).await;
+    asks(
+        &admin,
+        &state,
+        &[("to", "closed")],
+        &format!("Close “{TITLE}”?"),
+    )
+    .await;
     assert!(
         app.get(&format!("/letters/{SLUG}"))
             .await
@@ -314,9 +346,8 @@ async fn the_letter_page_leads_with_what_needs_doing(backend: Backend) {
     let page = editor.get(&format!("/admin/letters/{SLUG}")).await;
     assert_eq!(page.status, StatusCode::OK);
     let body = &page.body;
-    let to_approve = format!(
-        r#"<a href="/admin/letters/{SLUG}/moderation"><strong>3 to approve</strong></a>"#
-    );
+    let to_approve =
+        format!(r#"<a href="/admin/letters/{SLUG}/moderation"><strong>3 to approve</strong></a>"#);
     let first = |text: &str| {
         body.find(text)
             .unwrap_or_else(|| panic!("no {text:?} on the page:\n{body}"))
@@ -336,8 +367,16 @@ async fn the_letter_page_leads_with_what_needs_doing(backend: Backend) {
     assert_eq!(closed.status, StatusCode::SEE_OTHER);
     let page = editor.get(&format!("/admin/letters/{SLUG}")).await.body;
     let delivery = page.find(r#"id="delivered""#).expect("the delivery form");
-    assert!(delivery < page.find("Everything about this letter").expect("the groups"));
-    assert!(page.contains("print the letter with its signatories"), "{page}");
+    assert!(
+        delivery
+            < page
+                .find("Everything about this letter")
+                .expect("the groups")
+    );
+    assert!(
+        page.contains("print the letter with its signatories"),
+        "{page}"
+    );
     assert!(!page.contains("<summary>Mark as delivered</summary>"));
 }
 
@@ -357,7 +396,12 @@ async fn console_forms_lead_with_the_error_summary(backend: Backend) {
             ],
         )
         .await;
-    assert_eq!(letter.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", letter.body);
+    assert_eq!(
+        letter.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        letter.body
+    );
     summary_links(&letter.body, &["#slug", "#title"]);
 
     let token = admin.post("/admin/tokens", &[("name", "")]).await;
@@ -373,7 +417,12 @@ async fn console_forms_lead_with_the_error_summary(backend: Backend) {
             ],
         )
         .await;
-    assert_eq!(member.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", member.body);
+    assert_eq!(
+        member.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        member.body
+    );
     summary_links(&member.body, &["#member-website"]);
     assert!(!app.cli_ok(&["members", "list"]).contains("Peace Coalition"));
 }
@@ -412,8 +461,15 @@ async fn a_new_letter_without_an_address_takes_it_from_its_title(backend: Backen
         ("save", "1"),
     ];
     let form = editor.get("/admin/letters/new").await;
-    assert!(form.body.contains("Leave it empty to make it from the title"));
-    assert!(!form.body.contains(r#"id="slug" name="slug" type="text" maxlength="80" required"#));
+    assert!(
+        form.body
+            .contains("Leave it empty to make it from the title")
+    );
+    assert!(
+        !form
+            .body
+            .contains(r#"id="slug" name="slug" type="text" maxlength="80" required"#)
+    );
     let first = editor.post("/admin/letters", &fields).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     assert_eq!(
@@ -435,9 +491,7 @@ async fn a_new_letter_without_an_address_takes_it_from_its_title(backend: Backen
     summary_links(&refused.body, &["#slug"]);
 }
 
-async fn a_member_website_is_accepted_without_https_and_partner_links_are_whole(
-    backend: Backend,
-) {
+async fn a_member_website_is_accepted_without_https_and_partner_links_are_whole(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_letter(SLUG, "open", "");
     let editor = app.staff("editor@coalition.test", "editor").await;
@@ -461,7 +515,11 @@ async fn a_member_website_is_accepted_without_https_and_partner_links_are_whole(
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
     let roster = editor.get("/admin/members").await;
-    assert!(roster.body.contains("https://cfpeace.example"), "{}", roster.body);
+    assert!(
+        roster.body.contains("https://cfpeace.example"),
+        "{}",
+        roster.body
+    );
 
     let partners = editor.get(&format!("/admin/letters/{SLUG}/partners")).await;
     let body = &partners.body;

@@ -31,8 +31,8 @@ async fn sign(app: &App, fields: &[(&str, &str)]) {
         .send()
         .await
         .expect("the letter page");
-    let page = String::from_utf8_lossy(&page.body().limit(4 << 20).await.expect("its body"))
-        .into_owned();
+    let page =
+        String::from_utf8_lossy(&page.body().limit(4 << 20).await.expect("its body")).into_owned();
     let form_time = page
         .split(r#"name="t" value=""#)
         .nth(1)
@@ -97,9 +97,10 @@ async fn staff_print_a_letter_with_unlisted_organizations_and_get_the_counts_rig
     let app = spawn_app(directory.path()).await;
     app.create_admin();
     let letter = directory.path().join("letter.md");
-    let paragraphs = "The dam would drown the valley's last wetlands and the villages beside them. \
+    let paragraphs =
+        "The dam would drown the valley's last wetlands and the villages beside them. \
          We ask you to stop it before the permits are signed.\n\n"
-        .repeat(12);
+            .repeat(12);
     std::fs::write(
         &letter,
         format!(
@@ -119,7 +120,11 @@ async fn staff_print_a_letter_with_unlisted_organizations_and_get_the_counts_rig
     ] {
         sign(&app, &[("name", name), ("email", email), ("public", "on")]).await;
     }
-    sign(&app, &[("name", "Private Person"), ("email", "private@example.org")]).await;
+    sign(
+        &app,
+        &[("name", "Private Person"), ("email", "private@example.org")],
+    )
+    .await;
 
     let driver = ChromeDriver::start().await;
     let admin = driver
@@ -215,7 +220,10 @@ async fn staff_print_a_letter_with_unlisted_organizations_and_get_the_counts_rig
         .find(Locator::Css("button[data-copy]"))
         .await
         .expect("a Copy button");
-    assert!(copy.is_displayed().await.expect("visibility"), "shown with script");
+    assert!(
+        copy.is_displayed().await.expect("visibility"),
+        "shown with script"
+    );
     let link = admin
         .find(Locator::Css("code.copyable"))
         .await
@@ -255,7 +263,10 @@ async fn staff_print_a_letter_with_unlisted_organizations_and_get_the_counts_rig
         if focused == serde_json::json!(true) {
             break;
         }
-        assert!(Instant::now() < deadline, "the error summary never had focus");
+        assert!(
+            Instant::now() < deadline,
+            "the error summary never had focus"
+        );
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
     axe_check(&admin, &axe, "members with a problem", &mut found).await;

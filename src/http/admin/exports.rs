@@ -115,8 +115,8 @@ async fn download(
     request: HttpRequest,
 ) -> Result<HttpResponse, AdminError> {
     let (slug, extension) = path.into_inner();
-    let format = export::requested_format(&extension, request.query_string())
-        .ok_or(AdminError::NotFound)?;
+    let format =
+        export::requested_format(&extension, request.query_string()).ok_or(AdminError::NotFound)?;
     let filter = export::export_filter(request.query_string()).map_err(AdminError::BadRequest)?;
     export::start_export(&state.pool, &slug, filter, format, staff.actor(), "console")
         .await
@@ -209,7 +209,11 @@ fn unnamed(counted: i64, named: usize) -> i64 {
     (counted - i64::try_from(named).unwrap_or(i64::MAX)).max(0)
 }
 
-type Printed = (Vec<PrintedSignatory>, Vec<PrintedSignatory>, SignatureCounts);
+type Printed = (
+    Vec<PrintedSignatory>,
+    Vec<PrintedSignatory>,
+    SignatureCounts,
+);
 
 /// Every listed signatory, organizations first in their listed order, then individuals,
 /// and the counted signatures (at least as many as the names, see `unnamed`).

@@ -10,8 +10,8 @@
 
 mod accounts;
 mod audit;
-pub(crate) mod confirm;
 mod auth;
+pub(crate) mod confirm;
 pub(crate) mod console;
 mod exports;
 mod languages;

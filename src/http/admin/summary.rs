@@ -54,7 +54,11 @@ pub fn one(problem: &Option<String>, fields: &[(&str, &str)], default: &str) -> 
 
 /// The staff account form.
 pub fn account(problem: &Option<String>) -> Vec<Entry> {
-    one(problem, &[("password", "password"), ("role", "role")], "email")
+    one(
+        problem,
+        &[("password", "password"), ("role", "role")],
+        "email",
+    )
 }
 
 /// The API token form.
@@ -101,8 +105,15 @@ mod tests {
         assert_eq!(ids, ["slug", "title", "accepts-error"]);
         let fields = [("website", "member-website"), ("email", "member-email")];
         assert_eq!(
-            one(&Some("website: not a web address".into()), &fields, "member-name"),
-            [("member-website".to_owned(), "website: not a web address".to_owned())]
+            one(
+                &Some("website: not a web address".into()),
+                &fields,
+                "member-name"
+            ),
+            [(
+                "member-website".to_owned(),
+                "website: not a web address".to_owned()
+            )]
         );
         assert_eq!(one(&None, &fields, "member-name"), []);
     }
