@@ -268,6 +268,7 @@ staffdeliver-print-signatures =
 # staffdeliver: after the listed organizations, the counted ones that chose not to be listed.
 staffdeliver-more-organizations =
     { $count ->
+        [zero] ولا منظمات أخرى
         [one] ومنظمة أخرى
         [two] ومنظمتان أخريان
         [few] و{ $count } منظمات أخرى
@@ -277,6 +278,7 @@ staffdeliver-more-organizations =
 # staffdeliver: after the listed individuals, the counted ones who chose not to be listed.
 staffdeliver-more-individuals =
     { $count ->
+        [zero] ولا أشخاص آخرين
         [one] وشخص آخر
         [two] وشخصان آخران
         [few] و{ $count } أشخاص آخرين
