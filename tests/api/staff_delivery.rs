@@ -95,6 +95,29 @@ async fn the_print_view_counts_every_counted_signature_and_names_the_listed(back
     }
     // The same total as the public page.
     app.wait_for_public_total(SLUG, 6).await;
+
+    // In the language of a translation, the words around the names are in it too.
+    let editor = app.staff("editor@coalition.test", "editor").await;
+    let translated = editor
+        .post(
+            &format!("/admin/letters/{SLUG}/translation"),
+            &[
+                ("lang", "he"),
+                ("title", "הגנו על הזכות להפגין"),
+                ("addressee", "הנשיא"),
+                ("summary", ""),
+                ("body", "אנו כותבים יחד."),
+            ],
+        )
+        .await;
+    assert_eq!(translated.status, StatusCode::SEE_OTHER, "{}", translated.body);
+    let hebrew = viewer
+        .get(&format!("/admin/letters/{SLUG}/print?lang=he"))
+        .await
+        .body;
+    assert!(hebrew.contains("6 חתימות"), "{hebrew}");
+    assert!(hebrew.contains("ועוד 2 ארגונים"), "{hebrew}");
+    assert!(hebrew.contains("ועוד אדם אחד"), "{hebrew}");
     // The print stylesheet: page margins and numbers, no console chrome, no entry split.
     let css = app.get("/static/style.css").await.body;
     assert!(css.contains("@page { margin: 2cm 1.8cm;"));
