@@ -352,7 +352,10 @@ async fn hiding_keeps_the_count_and_removing_drops_it(backend: Backend) {
     let hidden = editor
         .post(
             &format!("/admin/letters/coalition/signatures/{ada}/hide"),
-            &[("reason", "Asked by phone not to be named")],
+            &[
+                ("reason", "Asked by phone not to be named"),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert_redirect(

@@ -6,6 +6,9 @@
 //! partner links are shown whole with a Copy button.
 
 use awc::http::StatusCode;
+use diesel::prelude::*;
+use undersigned::db::DbConnection;
+use undersigned::db::schema::signatures;
 
 use crate::helpers::{Backend, StaffClient, TestApp, spawn_app};
 use crate::on_both_backends;
@@ -110,7 +113,12 @@ async fn the_print_view_counts_every_counted_signature_and_names_the_listed(back
             ],
         )
         .await;
-    assert_eq!(translated.status, StatusCode::SEE_OTHER, "{}", translated.body);
+    assert_eq!(
+        translated.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        translated.body
+    );
     let hebrew = viewer
         .get(&format!("/admin/letters/{SLUG}/print?lang=he"))
         .await
@@ -230,6 +238,40 @@ async fn publishing_closing_archiving_and_every_removal_ask_first(backend: Backe
         app.get(&format!("/letters/{SLUG}")).await.status,
         StatusCode::OK
     );
+
+    // Hiding and removing a signature.
+    app.sign_and_confirm(SLUG, "Ada Lovelace", "ada@example.org")
+        .await;
+    let ada: String = signatures::table
+        .filter(signatures::email_normalized.eq("ada@example.org"))
+        .select(signatures::id)
+        .first(&mut *app.connection() as &mut DbConnection)
+        .expect("the signature");
+    let signature = format!("/admin/letters/{SLUG}/signatures/{ada}");
+    for (takedown, verb) in [("hide", "Hide"), ("remove", "Remove")] {
+        asks(
+            &admin,
+            &format!("{signature}/{takedown}"),
+            &[("reason", "Asked by phone")],
+            &format!("{verb} this signature on “{TITLE}”?"),
+        )
+        .await;
+    }
+    app.wait_for_public_total(SLUG, 1).await;
+    assert!(
+        app.get(&format!("/letters/{SLUG}"))
+            .await
+            .body
+            .contains("Ada Lovelace"),
+        "still listed"
+    );
+    let removed = admin
+        .post(
+            &format!("{signature}/remove"),
+            &[("reason", "Asked by phone"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
 
     // A translation.
     let translation = format!("/admin/letters/{SLUG}/translation");
