@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 pub(crate) mod confirm;
 pub(crate) mod console;
+mod embed;
 mod exports;
 mod languages;
 pub(crate) mod letters;
@@ -24,6 +25,7 @@ mod signer_rows;
 pub(crate) mod staff_form;
 pub(crate) mod summary;
 mod tokens;
+mod update_drafts;
 mod updates;
 
 use actix_web::http::{Method, StatusCode, header};
@@ -56,7 +58,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(accounts::routes)
         .configure(ordering::routes)
         .configure(partners::routes)
-        .configure(updates::routes);
+        .configure(updates::routes)
+        .configure(embed::routes);
 }
 
 async fn home(_staff: Staff) -> HttpResponse {
