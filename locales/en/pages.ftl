@@ -257,6 +257,30 @@ listing-be-first = Be the first to sign
 listing-org-counted-unlisted = Your organization's signature is now counted. As you chose, it is not listed publicly: its name does not appear on the letter's pages.
 listing-review-unlisted = The coalition's staff review organization sign-ons before they count. Once they approve it, your organization's signature counts; as you chose, it will not be listed publicly.
 listing-og-image-alt-first = { $title }: an open letter to { $addressee }. Be the first to sign.
+# staffdeliver: the print view's count of every counted signature, above the names.
+staffdeliver-print-signatures =
+    { $count ->
+        [one] { $count } signature
+       *[other] { $count } signatures
+    }
+# staffdeliver: after the listed organizations, the counted ones that chose not to be listed.
+staffdeliver-more-organizations =
+    { $count ->
+        [one] and { $count } more organization
+       *[other] and { $count } more organizations
+    }
+# staffdeliver: after the listed individuals, the counted ones who chose not to be listed.
+staffdeliver-more-individuals =
+    { $count ->
+        [one] and { $count } more person
+       *[other] and { $count } more people
+    }
+# staffdeliver: the console's count of addresses an update goes to.
+staffdeliver-addresses =
+    { $count ->
+        [one] { $count } address
+       *[other] { $count } addresses
+    }
 
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = We email you a link to confirm your signature. Your email address is never published.

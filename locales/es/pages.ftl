@@ -230,6 +230,30 @@ listing-be-first = Sé la primera persona en firmar
 listing-org-counted-unlisted = La firma de tu organización ya cuenta. Como elegiste, no se muestra públicamente: su nombre no aparece en las páginas de la carta.
 listing-review-unlisted = El equipo de la coalición revisa las firmas de organizaciones antes de contarlas. En cuanto la aprueben, la firma de tu organización contará; como elegiste, no se mostrará públicamente.
 listing-og-image-alt-first = { $title }: una carta abierta a { $addressee }. Sé la primera persona en firmar.
+# staffdeliver: the print view's count of every counted signature, above the names.
+staffdeliver-print-signatures =
+    { $count ->
+        [one] { $count } firma
+       *[other] { $count } firmas
+    }
+# staffdeliver: after the listed organizations, the counted ones that chose not to be listed.
+staffdeliver-more-organizations =
+    { $count ->
+        [one] y { $count } organización más
+       *[other] y { $count } organizaciones más
+    }
+# staffdeliver: after the listed individuals, the counted ones who chose not to be listed.
+staffdeliver-more-individuals =
+    { $count ->
+        [one] y { $count } persona más
+       *[other] y { $count } personas más
+    }
+# staffdeliver: the console's count of addresses an update goes to.
+staffdeliver-addresses =
+    { $count ->
+        [one] { $count } dirección
+       *[other] { $count } direcciones
+    }
 
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = Te enviamos un enlace por correo para confirmar tu firma. Tu dirección de correo nunca se publica.

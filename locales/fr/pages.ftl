@@ -230,6 +230,30 @@ listing-be-first = Soyez le premier à signer
 listing-org-counted-unlisted = La signature de votre organisation est désormais comptée. Comme vous l’avez choisi, elle n’est pas affichée publiquement : son nom n’apparaît pas sur les pages de la lettre.
 listing-review-unlisted = L’équipe de la coalition vérifie les signatures d’organisations avant de les compter. Une fois approuvée, la signature de votre organisation comptera ; comme vous l’avez choisi, elle ne sera pas affichée publiquement.
 listing-og-image-alt-first = { $title } : une lettre ouverte à { $addressee }. Soyez le premier à signer.
+# staffdeliver: the print view's count of every counted signature, above the names.
+staffdeliver-print-signatures =
+    { $count ->
+        [one] { $count } signature
+       *[other] { $count } signatures
+    }
+# staffdeliver: after the listed organizations, the counted ones that chose not to be listed.
+staffdeliver-more-organizations =
+    { $count ->
+        [one] et { $count } autre organisation
+       *[other] et { $count } autres organisations
+    }
+# staffdeliver: after the listed individuals, the counted ones who chose not to be listed.
+staffdeliver-more-individuals =
+    { $count ->
+        [one] et { $count } autre personne
+       *[other] et { $count } autres personnes
+    }
+# staffdeliver: the console's count of addresses an update goes to.
+staffdeliver-addresses =
+    { $count ->
+        [one] { $count } adresse
+       *[other] { $count } adresses
+    }
 
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = Nous vous envoyons un lien par e-mail pour confirmer votre signature. Votre adresse n’est jamais publiée.

@@ -231,6 +231,30 @@ listing-be-first = היו הראשונים לחתום
 listing-org-counted-unlisted = החתימה של הארגון שלכם נספרת עכשיו. כפי שבחרתם, היא אינה מוצגת ברבים: שם הארגון אינו מופיע בעמודי המכתב.
 listing-review-unlisted = צוות הקואליציה בודק חתימות של ארגונים לפני שהן נספרות. לאחר שיאשרו אותה, החתימה של הארגון שלכם תיספר; כפי שבחרתם, היא לא תוצג ברבים.
 listing-og-image-alt-first = { $title }: מכתב פתוח אל { $addressee }. היו הראשונים לחתום.
+# staffdeliver: the print view's count of every counted signature, above the names.
+staffdeliver-print-signatures =
+    { $count ->
+        [one] חתימה אחת
+       *[other] { $count } חתימות
+    }
+# staffdeliver: after the listed organizations, the counted ones that chose not to be listed.
+staffdeliver-more-organizations =
+    { $count ->
+        [one] ועוד ארגון אחד
+       *[other] ועוד { $count } ארגונים
+    }
+# staffdeliver: after the listed individuals, the counted ones who chose not to be listed.
+staffdeliver-more-individuals =
+    { $count ->
+        [one] ועוד אדם אחד
+       *[other] ועוד { $count } אנשים
+    }
+# staffdeliver: the console's count of addresses an update goes to.
+staffdeliver-addresses =
+    { $count ->
+        [one] כתובת אחת
+       *[other] { $count } כתובות
+    }
 
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = נשלח אליכם קישור באימייל לאישור החתימה. כתובת האימייל שלכם לעולם לא תפורסם.
