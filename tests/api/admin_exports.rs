@@ -275,7 +275,7 @@ async fn the_print_view_lists_organizations_then_public_individuals(backend: Bac
     assert_eq!(print.status, StatusCode::OK, "{}", print.body);
     let body = &print.body;
     assert!(body.contains("Protect the right to protest"));
-    assert!(body.contains("To The President"));
+    assert!(body.contains("To the President"));
     assert!(
         body.contains("<strong>veto</strong>"),
         "the letter's text as HTML"

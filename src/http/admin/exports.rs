@@ -188,6 +188,12 @@ struct PrintPage {
 }
 
 impl PrintPage {
+    /// The addressee as it stands after "To" (`i18n::addressee_in_sentence`), as on every
+    /// other page and email: "To the President", not "To The President".
+    fn addressee(&self) -> String {
+        crate::i18n::addressee_in_sentence(&self.letter.addressee, &self.letter.lang).into_owned()
+    }
+
     fn total(&self) -> i64 {
         self.counted.total()
     }
