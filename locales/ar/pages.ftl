@@ -255,3 +255,21 @@ updates-delivered-to = سُلّمت إلى { $addressee }
 updates-delivered-body = سُلّمت الرسالة «{ $title }» إلى { $addressee } في { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (الرسالة غير مترجمة)
+
+# signatories: the search form on the signatories page.
+signatories-search-region = البحث بين الموقّعين
+signatories-search-label = الاسم أو المنظمة
+signatories-search-hint = يكفي جزء من الاسم؛ لا تهم الحركات ولا الأحرف الكبيرة.
+signatories-country-label = البلد
+signatories-search-button = بحث
+signatories-search-clear = عرض جميع الموقّعين
+signatories-search-found =
+    { $count ->
+        [zero] لم يُعثر على أي موقّع
+        [one] عُثر على موقّع واحد
+        [two] عُثر على موقّعَين
+        [few] عُثر على { $count } موقّعين
+        [many] عُثر على { $count } موقّعًا
+       *[other] عُثر على { $count } موقّع
+    }
+signatories-search-none = لا يوجد موقّعون يطابقون { $search }.

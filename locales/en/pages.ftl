@@ -247,3 +247,17 @@ updates-delivered-to = Delivered to { $addressee }
 updates-delivered-body = “{ $title }” was delivered to { $addressee } on { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (letter not translated)
+
+# signatories: the search form on the signatories page.
+signatories-search-region = Search the signatories
+signatories-search-label = Name or organization
+signatories-search-hint = Part of a name is enough; accents and capitals do not matter.
+signatories-country-label = Country
+signatories-search-button = Search
+signatories-search-clear = Show all signatories
+signatories-search-found =
+    { $count ->
+        [one] { $count } signatory found
+       *[other] { $count } signatories found
+    }
+signatories-search-none = No signatories match { $search }.

@@ -220,3 +220,17 @@ updates-delivered-to = Entregada a { $addressee }
 updates-delivered-body = «{ $title }» fue entregada a { $addressee } el { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (carta no traducida)
+
+# signatories: the search form on the signatories page.
+signatories-search-region = Buscar entre los firmantes
+signatories-search-label = Nombre u organización
+signatories-search-hint = Basta con parte del nombre; los acentos y las mayúsculas no importan.
+signatories-country-label = País
+signatories-search-button = Buscar
+signatories-search-clear = Mostrar todos los firmantes
+signatories-search-found =
+    { $count ->
+        [one] { $count } firmante encontrado
+       *[other] { $count } firmantes encontrados
+    }
+signatories-search-none = Ningún firmante coincide con { $search }.

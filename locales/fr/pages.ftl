@@ -220,3 +220,17 @@ updates-delivered-to = Remise à { $addressee }
 updates-delivered-body = « { $title } » a été remise à { $addressee } le { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (lettre non traduite)
+
+# signatories: the search form on the signatories page.
+signatories-search-region = Rechercher parmi les signataires
+signatories-search-label = Nom ou organisation
+signatories-search-hint = Une partie du nom suffit ; les accents et les majuscules ne comptent pas.
+signatories-country-label = Pays
+signatories-search-button = Rechercher
+signatories-search-clear = Afficher tous les signataires
+signatories-search-found =
+    { $count ->
+        [one] { $count } signataire trouvé
+       *[other] { $count } signataires trouvés
+    }
+signatories-search-none = Aucun signataire ne correspond à { $search }.

@@ -221,3 +221,17 @@ updates-delivered-to = נמסר אל { $addressee }
 updates-delivered-body = המכתב “{ $title }” נמסר אל { $addressee } ב־{ $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (המכתב לא תורגם)
+
+# signatories: the search form on the signatories page.
+signatories-search-region = חיפוש בין החותמים
+signatories-search-label = שם או ארגון
+signatories-search-hint = די בחלק מהשם; ניקוד ואותיות רישיות אינם משנים.
+signatories-country-label = מדינה
+signatories-search-button = חיפוש
+signatories-search-clear = הצגת כל החותמים
+signatories-search-found =
+    { $count ->
+        [one] נמצא חותם אחד
+       *[other] נמצאו { $count } חותמים
+    }
+signatories-search-none = אין חותמים שמתאימים ל־{ $search }.

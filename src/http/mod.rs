@@ -53,6 +53,8 @@ pub struct AppState {
     pub drain: drain::Drain,
     /// The letter page as rendered this second (`page_cache`).
     pub pages: page_cache::PageCache,
+    /// Each letter's public list as search keys (`read::search`).
+    pub searches: crate::read::search::SearchIndexes,
 }
 
 impl AppState {

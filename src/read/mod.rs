@@ -4,4 +4,5 @@
 pub mod canvas;
 pub mod card;
 pub mod progress;
+pub mod search;
 pub mod snapshot;

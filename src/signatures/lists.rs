@@ -214,13 +214,7 @@ pub fn listed_organizations(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
-    listed_of_kind(letter, SignatureKind::Organization)
-        .order((
-            signatures::list_position.is_null().asc(),
-            signatures::list_position.asc(),
-            signatures::organization_normalized.asc(),
-            signatures::id.asc(),
-        ))
+    organizations_in_order(letter)
         .offset(offset)
         .limit(limit)
         .select(PublicSignatory::as_select())
@@ -234,12 +228,75 @@ pub fn listed_individuals(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
-    listed_of_kind(letter, SignatureKind::Individual)
-        // Says what `signatures_recent_listed` holds (confirmed rows only), so that index serves.
-        .filter(signatures::verified_at.is_not_null())
-        .order((signatures::verified_at.desc(), signatures::id.desc()))
+    individuals_in_order(letter)
         .offset(offset)
         .limit(limit)
         .select(PublicSignatory::as_select())
         .load(connection)
+}
+
+/// Listed organizations in the order the full list shows them: as staff set, then
+/// alphabetically.
+fn organizations_in_order(letter: &Letter) -> signatures::BoxedQuery<'_, db::SqlBackend> {
+    listed_of_kind(letter, SignatureKind::Organization).order((
+        signatures::list_position.is_null().asc(),
+        signatures::list_position.asc(),
+        signatures::organization_normalized.asc(),
+        signatures::id.asc(),
+    ))
+}
+
+/// Listed individuals in the order the full list shows them: most recent first.
+fn individuals_in_order(letter: &Letter) -> signatures::BoxedQuery<'_, db::SqlBackend> {
+    listed_of_kind(letter, SignatureKind::Individual)
+        // Says what `signatures_recent_listed` holds (confirmed rows only), so that index serves.
+        .filter(signatures::verified_at.is_not_null())
+        .order((signatures::verified_at.desc(), signatures::id.desc()))
+}
+
+/// What a search of the public list may look at, for one listed signatory: its id, name,
+/// organization and country (never an address, never an unlisted signature).
+pub type SearchableRow = (String, String, Option<String>, Option<String>);
+
+/// Every listed signatory's searchable fields, in the full list's order (organizations, then
+/// individuals): the rows `read::search` indexes. Returns (organizations, individuals).
+pub fn listed_searchable(
+    connection: &mut DbConnection,
+    letter: &Letter,
+) -> Result<(Vec<SearchableRow>, Vec<SearchableRow>), diesel::result::Error> {
+    let columns = (
+        signatures::id,
+        signatures::name,
+        signatures::organization,
+        signatures::country,
+    );
+    let organizations = organizations_in_order(letter)
+        .select(columns)
+        .load(connection)?;
+    let individuals = individuals_in_order(letter)
+        .select(columns)
+        .load(connection)?;
+    Ok((organizations, individuals))
+}
+
+/// The listed signatories among `ids`, in the order of `ids`: a search's page, read again so
+/// that one withdrawn or unlisted since the search index was built is not shown.
+pub fn listed_by_ids(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    ids: &[String],
+) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
+    let need_approval = letter.organizations_need_approval;
+    let mut found: Vec<(String, PublicSignatory)> = signatures::table
+        .filter(signatures::letter_id.eq(&letter.id))
+        .filter(signatures::id.eq_any(ids))
+        .filter(
+            counted_of_kind(SignatureKind::Individual, need_approval)
+                .or(counted_of_kind(SignatureKind::Organization, need_approval)),
+        )
+        .filter(signatures::public.eq(true))
+        .select((signatures::id, PublicSignatory::as_select()))
+        .load(connection)?;
+    found.sort_by_key(|(id, _)| ids.iter().position(|wanted| wanted == id));
+    Ok(found.into_iter().map(|(_, signatory)| signatory).collect())
 }
