@@ -59,6 +59,7 @@ mod sign_flow;
 mod signature_links;
 mod signer_fields;
 mod signer_languages;
+mod signatory_search;
 mod signer_pages;
 mod squatting;
 mod staff_auth;
