@@ -58,6 +58,7 @@ pub async fn signatories(
             letter: &snapshot.letter,
             path: snapshot.path(),
             organizations: shown.organizations,
+            member_links: &snapshot.member_links,
             individuals: shown.individuals,
             page: shown.page,
             pages: shown.pages,

@@ -79,6 +79,18 @@ pub fn signatory_pieces(signatory: &PublicSignatory) -> Vec<(&'static str, &str)
     pieces
 }
 
+/// An organization's logo and link on a letter's lists: logos only from `site.image_hosts`
+/// and the site's own host (`config::Settings::install_site`).
+pub fn organization_links(
+    links: &crate::read::organizations::MemberLinks,
+    organization: &PublicSignatory,
+) -> crate::read::organizations::OrganizationLinks {
+    links.of(
+        organization,
+        &crate::config::site::installed().image_hosts,
+    )
+}
+
 /// A name someone typed (a member's, a signer's) inside a sentence of the page's language,
 /// for `Tr::html`: escaped and isolated, so its script does not pull the sentence's
 /// punctuation to its side.
@@ -471,6 +483,8 @@ pub struct SignatoriesPage<'a> {
     /// The letter's address in that language (`/he/letters/{slug}`).
     pub path: String,
     pub organizations: Vec<PublicSignatory>,
+    /// Members' logos and websites (the snapshot's).
+    pub member_links: &'a crate::read::organizations::MemberLinks,
     pub individuals: Vec<PublicSignatory>,
     pub page: i64,
     pub pages: i64,

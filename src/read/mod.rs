@@ -2,6 +2,7 @@
 //! signatures, partners, updates). Nothing in the domain imports these; the web layer does.
 
 pub mod canvas;
+pub mod organizations;
 pub mod card;
 pub mod progress;
 pub mod search;

@@ -83,6 +83,9 @@ pub struct PublicSignatory {
     pub kind: SignatureKind,
     pub name: String,
     pub organization: Option<String>,
+    /// The organization's comparison key, to find the member it is (its logo and link).
+    #[serde(skip)]
+    pub organization_normalized: Option<String>,
     /// The public optional fields (`fields`).
     #[diesel(embed)]
     #[serde(flatten)]
