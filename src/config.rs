@@ -641,15 +641,15 @@ impl Settings {
     /// application at hand (emails, console and error pages). One process serves one site;
     /// `serve` and every command call this through `load`.
     pub fn install_site(&self) {
-        let mut site = self.site.clone();
-        // Members' logos may also come from this site's own host (`members::logos::allowed`).
-        if let Some(host) = url::Url::parse(&self.server.public_url)
+        site::install(self.site.clone());
+    }
+
+    /// The hosts members' logos are shown from: `site.image_hosts` and this site's own.
+    pub fn logo_hosts(&self) -> Vec<String> {
+        let own = url::Url::parse(&self.server.public_url)
             .ok()
-            .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
-        {
-            site.image_hosts.push(host);
-        }
-        site::install(site);
+            .and_then(|url| url.host_str().map(str::to_ascii_lowercase));
+        self.site.image_hosts.iter().cloned().chain(own).collect()
     }
 
     /// `public_url` without a trailing slash, ready to have a path appended.

@@ -79,16 +79,12 @@ pub fn signatory_pieces(signatory: &PublicSignatory) -> Vec<(&'static str, &str)
     pieces
 }
 
-/// An organization's logo and link on a letter's lists: logos only from `site.image_hosts`
-/// and the site's own host (`config::Settings::install_site`).
+/// An organization's logo and link on a letter's lists (`read::organizations`).
 pub fn organization_links(
     links: &crate::read::organizations::MemberLinks,
     organization: &PublicSignatory,
 ) -> crate::read::organizations::OrganizationLinks {
-    links.of(
-        organization,
-        &crate::config::site::installed().image_hosts,
-    )
+    links.of(organization)
 }
 
 /// A name someone typed (a member's, a signer's) inside a sentence of the page's language,

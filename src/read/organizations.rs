@@ -22,28 +22,33 @@ pub struct OrganizationLinks {
 }
 
 impl MemberLinks {
-    /// The live members that have a logo or a website (the roster is short).
-    pub fn load(connection: &mut DbConnection) -> Result<MemberLinks, diesel::result::Error> {
+    /// The live members that have a logo or a website (the roster is short), their logos
+    /// kept only when the logo's host is one of `image_hosts` (`config::Settings::logo_hosts`).
+    pub fn load(
+        connection: &mut DbConnection,
+        image_hosts: &[String],
+    ) -> Result<MemberLinks, diesel::result::Error> {
         let by_name = members::list(connection)?
             .into_iter()
-            .filter(|member| member.logo_url.is_some() || member.website.is_some())
-            .map(|member| (member.name_normalized, (member.logo_url, member.website)))
+            .map(|member| {
+                let logo = member
+                    .logo_url
+                    .filter(|logo| members::logos::allowed(logo, image_hosts, None));
+                (member.name_normalized, (logo, member.website))
+            })
+            .filter(|(_, (logo, website))| logo.is_some() || website.is_some())
             .collect();
         Ok(MemberLinks { by_name })
     }
 
-    /// What to show beside `organization`: its member's logo when the logo's host is one of
-    /// `image_hosts` (`site.image_hosts` and the site's own host), and its own website, else
-    /// its member's.
-    pub fn of(&self, organization: &PublicSignatory, image_hosts: &[String]) -> OrganizationLinks {
+    /// What to show beside `organization`: its member's logo, and its own website, else its
+    /// member's.
+    pub fn of(&self, organization: &PublicSignatory) -> OrganizationLinks {
         let member = organization
             .organization_normalized
             .as_ref()
             .and_then(|key| self.by_name.get(key));
-        let logo = member
-            .and_then(|(logo, _)| logo.as_ref())
-            .filter(|logo| members::logos::allowed(logo, image_hosts, None))
-            .cloned();
+        let logo = member.and_then(|(logo, _)| logo.clone());
         let website = organization
             .text
             .website

@@ -92,9 +92,11 @@ impl LetterSnapshot {
     }
 }
 
+/// `logo_hosts`: the hosts members' logos may be shown from (`config::Settings::logo_hosts`).
 pub fn load(
     connection: &mut DbConnection,
     slug: &str,
+    logo_hosts: &[String],
 ) -> Result<Option<LetterSnapshot>, diesel::result::Error> {
     let Some(letter) = letters::find_by_slug(connection, slug)? else {
         return Ok(None);
@@ -105,7 +107,7 @@ pub fn load(
     let recent_individuals =
         signatures::listed_individuals(connection, &letter, 0, RECENT_ON_PAGE)?;
     let partners = crate::partners::tally::public(connection, &letter)?;
-    let member_links = Arc::new(super::organizations::MemberLinks::load(connection)?);
+    let member_links = Arc::new(super::organizations::MemberLinks::load(connection, logo_hosts)?);
     let published = crate::updates::published(connection, &letter, crate::updates::ON_PAGE)?;
     let shown: Vec<&str> = published.iter().map(|update| update.id.as_str()).collect();
     let versions = crate::updates::languages::of_updates(connection, &shown)?;

@@ -44,6 +44,7 @@ mod mail_pool;
 mod nul_bytes;
 mod observability;
 mod operations;
+mod organization_logos;
 mod operations_ready;
 mod organizations;
 mod page_languages;
