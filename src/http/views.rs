@@ -208,7 +208,7 @@ impl FormView {
         let mut in_row = false;
         for field in fields::form_order() {
             let organizations_only = field.asked == Asked::Organizations;
-            if organizations_only && !letter.accepts_organizations {
+            if !fields::asked_on(field, letter) {
                 continue;
             }
             inputs.push(FieldInput {

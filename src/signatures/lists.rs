@@ -214,11 +214,12 @@ pub fn listed_organizations(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
-    organizations_in_order(letter)
+    let rows = organizations_in_order(letter)
         .offset(offset)
         .limit(limit)
-        .select(PublicSignatory::as_select())
-        .load(connection)
+        .select((PublicSignatory::as_select(), signatures::comment_hidden_at))
+        .load(connection)?;
+    Ok(public_comments(letter, rows))
 }
 
 /// Listed individuals, most recent first.
@@ -228,11 +229,12 @@ pub fn listed_individuals(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
-    individuals_in_order(letter)
+    let rows = individuals_in_order(letter)
         .offset(offset)
         .limit(limit)
-        .select(PublicSignatory::as_select())
-        .load(connection)
+        .select((PublicSignatory::as_select(), signatures::comment_hidden_at))
+        .load(connection)?;
+    Ok(public_comments(letter, rows))
 }
 
 /// Listed organizations in the order the full list shows them: as staff set, then
@@ -287,7 +289,7 @@ pub fn listed_by_ids(
     ids: &[String],
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
     let need_approval = letter.organizations_need_approval;
-    let mut found: Vec<(String, PublicSignatory)> = signatures::table
+    let mut found: Vec<(String, (PublicSignatory, Option<NaiveDateTime>))> = signatures::table
         .filter(signatures::letter_id.eq(&letter.id))
         .filter(signatures::id.eq_any(ids))
         .filter(
@@ -295,8 +297,28 @@ pub fn listed_by_ids(
                 .or(counted_of_kind(SignatureKind::Organization, need_approval)),
         )
         .filter(signatures::public.eq(true))
-        .select((signatures::id, PublicSignatory::as_select()))
+        .select((
+            signatures::id,
+            (PublicSignatory::as_select(), signatures::comment_hidden_at),
+        ))
         .load(connection)?;
     found.sort_by_key(|(id, _)| ids.iter().position(|wanted| wanted == id));
-    Ok(found.into_iter().map(|(_, signatory)| signatory).collect())
+    let rows = found.into_iter().map(|(_, row)| row).collect();
+    Ok(public_comments(letter, rows))
+}
+
+/// Listed signatories with the comments the public may read: none on a letter that takes
+/// no comments (`Letter::comments`, which staff may turn off later), none that staff hid.
+fn public_comments(
+    letter: &Letter,
+    rows: Vec<(PublicSignatory, Option<NaiveDateTime>)>,
+) -> Vec<PublicSignatory> {
+    rows.into_iter()
+        .map(|(mut signatory, hidden_at)| {
+            if !letter.comments || hidden_at.is_some() {
+                signatory.text.comment = None;
+            }
+            signatory
+        })
+        .collect()
 }

@@ -60,6 +60,7 @@ mod sign_flow;
 mod signature_links;
 mod signer_fields;
 mod signer_languages;
+mod signatory_comments;
 mod signatory_search;
 mod signer_pages;
 mod squatting;

@@ -11,6 +11,7 @@
 mod accounts;
 mod audit;
 mod auth;
+mod comments;
 pub(crate) mod console;
 mod exports;
 mod languages;
