@@ -95,7 +95,7 @@ async fn a_logo_from_an_allowed_host_shows_and_one_from_elsewhere_does_not(backe
             "{path}: {body}"
         );
         assert!(
-            body.contains(r#"<a href="https://alpha.example" rel="nofollow ugc noopener">Alpha Network</a>"#),
+            body.contains(r#"<a href="https://alpha.example" rel="nofollow ugc noopener"><bdi><strong>Alpha Network</strong></bdi></a>"#),
             "{path}: the member's website links its name: {body}"
         );
         assert!(body.contains("Zeta Union"), "{body}");
