@@ -338,9 +338,9 @@ impl SiteSettings {
             let plain = !host.is_empty()
                 && host.len() <= 253
                 && host.contains('.')
-                && host
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+                && host.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-'
+                })
                 && !host.starts_with(['.', '-'])
                 && !host.ends_with(['.', '-']);
             if !plain {

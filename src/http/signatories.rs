@@ -67,7 +67,11 @@ pub async fn signatories(
                 Some(_) => tr.count("signatories-search-found", shown.total),
             },
             searched: search.is_some(),
-            q: query.q.chars().take(crate::read::search::QUERY_MAX).collect(),
+            q: query
+                .q
+                .chars()
+                .take(crate::read::search::QUERY_MAX)
+                .collect(),
             country: query
                 .country
                 .chars()
@@ -164,7 +168,9 @@ async fn search_index(
             match built {
                 Ok(index) => {
                     let index = std::sync::Arc::new(index);
-                    state.searches.put(&letter_id, std::sync::Arc::clone(&index));
+                    state
+                        .searches
+                        .put(&letter_id, std::sync::Arc::clone(&index));
                     Ok(index)
                 }
                 Err(error) => {

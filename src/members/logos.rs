@@ -77,7 +77,9 @@ pub fn allowed(logo: &str, allowed: &[String], own_host: Option<&str>) -> bool {
         return false;
     };
     url.scheme() == "https"
-        && (allowed.iter().any(|allowed| allowed.eq_ignore_ascii_case(host))
+        && (allowed
+            .iter()
+            .any(|allowed| allowed.eq_ignore_ascii_case(host))
             || own_host.is_some_and(|own| own.eq_ignore_ascii_case(host)))
 }
 
@@ -88,7 +90,10 @@ mod tests {
     #[test]
     fn only_plain_https_addresses_are_taken() {
         assert_eq!(
-            checked(" https://cdn.example.org/a logo.png ").ok().flatten().as_deref(),
+            checked(" https://cdn.example.org/a logo.png ")
+                .ok()
+                .flatten()
+                .as_deref(),
             Some("https://cdn.example.org/a%20logo.png")
         );
         assert!(checked("").is_ok_and(|logo| logo.is_none()));
@@ -108,8 +113,16 @@ mod tests {
         let hosts = vec!["cdn.example.org".to_owned()];
         assert!(allowed("https://CDN.example.org/l.png", &hosts, None));
         assert!(!allowed("https://tracker.example/l.png", &hosts, None));
-        assert!(!allowed("https://cdn.example.org.evil.example/l.png", &hosts, None));
-        assert!(allowed("https://letters.example/l.png", &[], Some("letters.example")));
+        assert!(!allowed(
+            "https://cdn.example.org.evil.example/l.png",
+            &hosts,
+            None
+        ));
+        assert!(allowed(
+            "https://letters.example/l.png",
+            &[],
+            Some("letters.example")
+        ));
         assert!(!allowed("https://cdn.example.org/l.png", &[], None));
     }
 }

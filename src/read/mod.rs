@@ -2,8 +2,8 @@
 //! signatures, partners, updates). Nothing in the domain imports these; the web layer does.
 
 pub mod canvas;
-pub mod organizations;
 pub mod card;
+pub mod organizations;
 pub mod progress;
 pub mod search;
 pub mod snapshot;

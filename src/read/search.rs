@@ -80,7 +80,10 @@ impl Search {
 
     fn matches(&self, entry: &Entry) -> bool {
         entry.country.starts_with(&self.country)
-            && self.words.iter().all(|word| entry.text.contains(word.as_str()))
+            && self
+                .words
+                .iter()
+                .all(|word| entry.text.contains(word.as_str()))
     }
 }
 
@@ -117,10 +120,16 @@ impl SignatoryIndex {
         listed: SignatureCounts,
     ) -> Result<SignatoryIndex, diesel::result::Error> {
         let built_at = Instant::now();
-        let (organizations, individuals) = signatures::lists::listed_searchable(connection, letter)?;
+        let (organizations, individuals) =
+            signatures::lists::listed_searchable(connection, letter)?;
         let entry = |(id, name, organization, country): signatures::lists::SearchableRow| {
             let country = country.unwrap_or_default();
-            let text = [name.as_str(), organization.as_deref().unwrap_or(""), &country].join(" ");
+            let text = [
+                name.as_str(),
+                organization.as_deref().unwrap_or(""),
+                &country,
+            ]
+            .join(" ");
             Entry {
                 id: id.into(),
                 text: search_key(&text).into(),

@@ -107,7 +107,9 @@ pub fn load(
     let recent_individuals =
         signatures::listed_individuals(connection, &letter, 0, RECENT_ON_PAGE)?;
     let partners = crate::partners::tally::public(connection, &letter)?;
-    let member_links = Arc::new(super::organizations::MemberLinks::load(connection, logo_hosts)?);
+    let member_links = Arc::new(super::organizations::MemberLinks::load(
+        connection, logo_hosts,
+    )?);
     let published = crate::updates::published(connection, &letter, crate::updates::ON_PAGE)?;
     let shown: Vec<&str> = published.iter().map(|update| update.id.as_str()).collect();
     let versions = crate::updates::languages::of_updates(connection, &shown)?;

@@ -104,7 +104,10 @@ async fn a_logo_from_an_allowed_host_shows_and_one_from_elsewhere_does_not(backe
             "{path}: a logo from a host nobody allowed is not shown"
         );
         assert!(!body.contains("<script>alert"), "{path}: {body}");
-        assert!(body.contains("cdn.example.org/%22%3E%3Cscript%3E"), "{path}: {body}");
+        assert!(
+            body.contains("cdn.example.org/%22%3E%3Cscript%3E"),
+            "{path}: {body}"
+        );
         let policy = page
             .headers
             .get("content-security-policy")
@@ -120,7 +123,11 @@ async fn a_logo_from_an_allowed_host_shows_and_one_from_elsewhere_does_not(backe
     let found = app
         .get(&format!("/letters/{SLUG}/signatories?q=alpha"))
         .await;
-    assert!(found.body.contains(r#"src="https://cdn.example.org/alpha.png""#));
+    assert!(
+        found
+            .body
+            .contains(r#"src="https://cdn.example.org/alpha.png""#)
+    );
 }
 
 async fn a_logo_address_must_be_plain_https_at_every_entry_point(backend: Backend) {
@@ -178,6 +185,10 @@ async fn a_logo_address_must_be_plain_https_at_every_entry_point(backend: Backen
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let roster = editor.get("/admin/members").await;
-    assert!(roster.body.contains(r#"href="https://cdn.example.org/alpha.png""#));
+    assert!(
+        roster
+            .body
+            .contains(r#"href="https://cdn.example.org/alpha.png""#)
+    );
     assert!(app.audit_actions().contains(&"member.logo".to_owned()));
 }

@@ -54,7 +54,10 @@ async fn a_comment_shows_where_the_letter_takes_comments_and_the_signer_is_liste
         "the form asks: {}",
         page.body
     );
-    assert!(page.body.contains(r#"<textarea id="comment" name="comment""#));
+    assert!(
+        page.body
+            .contains(r#"<textarea id="comment" name="comment""#)
+    );
 
     signs(
         &app,
@@ -78,8 +81,9 @@ async fn a_comment_shows_where_the_letter_takes_comments_and_the_signer_is_liste
 
     let list = app.get("/letters/open-letter/signatories").await;
     assert!(
-        list.body
-            .contains(r#"<blockquote dir="auto">Because the right to protest is ours.</blockquote>"#),
+        list.body.contains(
+            r#"<blockquote dir="auto">Because the right to protest is ours.</blockquote>"#
+        ),
         "{}",
         list.body
     );

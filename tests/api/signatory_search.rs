@@ -33,7 +33,11 @@ async fn three_signers(app: &TestApp) {
     signs(
         app,
         "jose@example.org",
-        &[("name", "José Núñez"), ("country", "Perú"), ("public", "on")],
+        &[
+            ("name", "José Núñez"),
+            ("country", "Perú"),
+            ("public", "on"),
+        ],
     )
     .await;
     signs(
@@ -65,9 +69,7 @@ fn names(body: &str) -> Vec<&str> {
         .collect()
 }
 
-async fn finds_a_name_an_organization_and_a_country_and_never_an_unlisted_signer(
-    backend: Backend,
-) {
+async fn finds_a_name_an_organization_and_a_country_and_never_an_unlisted_signer(backend: Backend) {
     let app = spawn_app(backend).await;
     three_signers(&app).await;
 
@@ -81,8 +83,15 @@ async fn finds_a_name_an_organization_and_a_country_and_never_an_unlisted_signer
     // A part of a name, without its accents and in capitals.
     let by_name = app.get(&format!("{PAGE}?q=NUNEZ")).await;
     assert_eq!(names(&by_name.body), vec!["José Núñez"], "{}", by_name.body);
-    assert!(by_name.body.contains("1 signatory found"), "{}", by_name.body);
-    assert!(by_name.body.contains("value=\"NUNEZ\""), "the form shows the search");
+    assert!(
+        by_name.body.contains("1 signatory found"),
+        "{}",
+        by_name.body
+    );
+    assert!(
+        by_name.body.contains("value=\"NUNEZ\""),
+        "the form shows the search"
+    );
     assert!(by_name.body.contains("Show all signatories"));
 
     let by_organization = app.get(&format!("{PAGE}?q=cruz+roja")).await;
@@ -94,12 +103,20 @@ async fn finds_a_name_an_organization_and_a_country_and_never_an_unlisted_signer
     assert_eq!(names(&both.body), vec!["Ana Berg"]);
     assert!(both.body.contains("value=\"Spain\""));
     let spain = app.get(&format!("{PAGE}?country=spain")).await;
-    assert_eq!(names(&spain.body), vec!["Ana Berg"], "the unlisted Spaniard is not found");
+    assert_eq!(
+        names(&spain.body),
+        vec!["Ana Berg"],
+        "the unlisted Spaniard is not found"
+    );
 
     let quiet = app.get(&format!("{PAGE}?q=Quiet+Person")).await;
     assert!(names(&quiet.body).is_empty());
     assert!(!quiet.body.contains("quiet@example.org"));
-    assert!(quiet.body.contains("No signatories match"), "{}", quiet.body);
+    assert!(
+        quiet.body.contains("No signatories match"),
+        "{}",
+        quiet.body
+    );
     // Addresses are not searched.
     let address = app.get(&format!("{PAGE}?q=jose%40example.org")).await;
     assert!(names(&address.body).is_empty(), "{}", address.body);
@@ -114,9 +131,7 @@ async fn finds_a_name_an_organization_and_a_country_and_never_an_unlisted_signer
     assert!(!api.body.contains("@example.org"));
 }
 
-async fn the_search_is_escaped_and_says_when_nothing_matches_in_every_language(
-    backend: Backend,
-) {
+async fn the_search_is_escaped_and_says_when_nothing_matches_in_every_language(backend: Backend) {
     let app = spawn_app(backend).await;
     three_signers(&app).await;
 
@@ -128,7 +143,11 @@ async fn the_search_is_escaped_and_says_when_nothing_matches_in_every_language(
     assert_eq!(hostile.status, StatusCode::OK);
     assert!(!hostile.body.contains("<script>alert"), "{}", hostile.body);
     assert!(!hostile.body.contains("\"><b>"), "{}", hostile.body);
-    assert!(hostile.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        hostile
+            .body
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
     assert!(
         hostile
             .body
@@ -137,14 +156,24 @@ async fn the_search_is_escaped_and_says_when_nothing_matches_in_every_language(
         hostile.body
     );
     // The pager and the clear link keep working without script: plain links.
-    assert!(hostile.body.contains("<a class=\"clear-search\" href=\"?\">"));
+    assert!(
+        hostile
+            .body
+            .contains("<a class=\"clear-search\" href=\"?\">")
+    );
 
     // In Hebrew (right to left) the form and the answer are in Hebrew.
-    let hebrew = app.get(&format!("/he{PAGE}?q=%D7%A9%D7%9C%D7%95%D7%9D")).await;
+    let hebrew = app
+        .get(&format!("/he{PAGE}?q=%D7%A9%D7%9C%D7%95%D7%9D"))
+        .await;
     assert_eq!(hebrew.status, StatusCode::OK);
     assert!(hebrew.body.contains("dir=\"rtl\""), "{}", hebrew.body);
     assert!(hebrew.body.contains("שם או ארגון"), "{}", hebrew.body);
-    assert!(hebrew.body.contains("אין חותמים שמתאימים"), "{}", hebrew.body);
+    assert!(
+        hebrew.body.contains("אין חותמים שמתאימים"),
+        "{}",
+        hebrew.body
+    );
     let arabic = app.get(&format!("/ar{PAGE}?q=nunez")).await;
     assert!(arabic.body.contains("عُثر على موقّع واحد"), "{}", arabic.body);
     assert_eq!(names(&arabic.body), vec!["José Núñez"]);
