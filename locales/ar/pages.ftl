@@ -273,3 +273,9 @@ signatories-search-found =
        *[other] عُثر على { $count } موقّع
     }
 signatories-search-none = لا يوجد موقّعون يطابقون { $search }.
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = نرسل إليك رابطًا بالبريد الإلكتروني لتأكيد توقيعك. لن يُنشر عنوان بريدك أبدًا.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = أُرسل الرابط إلى
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = ليس عنوانك؟ وقّع من جديد

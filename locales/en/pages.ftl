@@ -261,3 +261,9 @@ signatories-search-found =
        *[other] { $count } signatories found
     }
 signatories-search-none = No signatories match { $search }.
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = We email you a link to confirm your signature. Your email address is never published.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = The link went to
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = Not your address? Sign again

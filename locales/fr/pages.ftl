@@ -234,3 +234,9 @@ signatories-search-found =
        *[other] { $count } signataires trouvés
     }
 signatories-search-none = Aucun signataire ne correspond à { $search }.
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = Nous vous envoyons un lien par e-mail pour confirmer votre signature. Votre adresse n’est jamais publiée.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = Le lien a été envoyé à
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = Ce n’est pas votre adresse ? Signez à nouveau

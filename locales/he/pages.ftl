@@ -235,3 +235,9 @@ signatories-search-found =
        *[other] נמצאו { $count } חותמים
     }
 signatories-search-none = אין חותמים שמתאימים ל־{ $search }.
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = נשלח אליכם קישור באימייל לאישור החתימה. כתובת האימייל שלכם לעולם לא תפורסם.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = הקישור נשלח אל
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = זו לא הכתובת שלכם? חתמו שוב

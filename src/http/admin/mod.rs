@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod comments;
 pub(crate) mod console;
+mod embed;
 mod exports;
 mod languages;
 pub(crate) mod letters;
@@ -23,6 +24,7 @@ mod partners;
 mod signer_rows;
 pub(crate) mod staff_form;
 mod tokens;
+mod update_drafts;
 mod updates;
 
 use actix_web::http::{Method, StatusCode, header};
@@ -55,7 +57,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(accounts::routes)
         .configure(ordering::routes)
         .configure(partners::routes)
-        .configure(updates::routes);
+        .configure(updates::routes)
+        .configure(embed::routes);
 }
 
 async fn home(_staff: Staff) -> HttpResponse {
