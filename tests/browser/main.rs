@@ -12,6 +12,7 @@ mod embed_frame;
 #[path = "../api/harness.rs"]
 mod harness;
 mod languages;
+mod signatories;
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
