@@ -59,7 +59,10 @@ fn letter_of(database_url: &str) -> (String, String) {
 
 async fn shot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
-    save_png(&screenshot_dir().join(format!("signatories-{name}.png")), &png);
+    save_png(
+        &screenshot_dir().join(format!("signatories-{name}.png")),
+        &png,
+    );
 }
 
 /// The page is no wider than the screen at 320 px.
@@ -110,12 +113,21 @@ async fn a_visitor_searches_the_signatories_on_a_phone() {
 
     set_viewport(&client, 390, 844).await;
     fill(&client, "#q", "nunez").await;
-    click(&client, Locator::Css("form.signatory-search button[type=submit]")).await;
+    click(
+        &client,
+        Locator::Css("form.signatory-search button[type=submit]"),
+    )
+    .await;
     let text = wait_for_text(&client, "1 signatory found").await;
     assert!(text.contains("José Núñez"), "{text}");
     assert!(!text.contains("Ana Berg"), "{text}");
     assert!(
-        client.current_url().await.expect("url").as_str().contains("q=nunez"),
+        client
+            .current_url()
+            .await
+            .expect("url")
+            .as_str()
+            .contains("q=nunez"),
         "the search is an address to share"
     );
     wait_until_loaded(&client).await;
@@ -125,12 +137,23 @@ async fn a_visitor_searches_the_signatories_on_a_phone() {
     set_viewport(&client, 390, 844).await;
     fill(&client, "#q", "").await;
     fill(&client, "#country", "spain").await;
-    click(&client, Locator::Css("form.signatory-search button[type=submit]")).await;
+    click(
+        &client,
+        Locator::Css("form.signatory-search button[type=submit]"),
+    )
+    .await;
     let text = wait_for_text(&client, "1 signatory found").await;
-    assert!(text.contains("Ana Berg") && !text.contains("Quiet Person"), "{text}");
+    assert!(
+        text.contains("Ana Berg") && !text.contains("Quiet Person"),
+        "{text}"
+    );
 
     fill(&client, "#q", "Nobody Here").await;
-    click(&client, Locator::Css("form.signatory-search button[type=submit]")).await;
+    click(
+        &client,
+        Locator::Css("form.signatory-search button[type=submit]"),
+    )
+    .await;
     wait_for_text(&client, "No signatories match").await;
     wait_until_loaded(&client).await;
     shot(&client, "03-none-phone").await;
@@ -140,7 +163,9 @@ async fn a_visitor_searches_the_signatories_on_a_phone() {
     // In Hebrew, right to left.
     set_viewport(&client, 390, 844).await;
     client
-        .goto(&app.url(&format!("/he/letters/{SLUG}/signatories?q=%D7%A0%D7%95%D7%A2%D7%94")))
+        .goto(&app.url(&format!(
+            "/he/letters/{SLUG}/signatories?q=%D7%A0%D7%95%D7%A2%D7%94"
+        )))
         .await
         .expect("open the Hebrew search");
     let text = wait_for_text(&client, "נועה לוי").await;
