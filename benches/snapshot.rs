@@ -59,7 +59,7 @@ fn run() -> anyhow::Result<()> {
 
     let mut tallied = None;
     let after = time(rounds, || {
-        let snapshot = undersigned::read::snapshot::load(connection, &slug)?
+        let snapshot = undersigned::read::snapshot::load(connection, &slug, &[])?
             .ok_or_else(|| anyhow::anyhow!("letter vanished"))?;
         tallied = Some(snapshot.counts);
         Ok(())

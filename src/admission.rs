@@ -153,6 +153,8 @@ impl Admission<'_> {
                     individuals: letter.accepts_individuals,
                     organizations: letter.accepts_organizations,
                 };
+                let mut fields = fields;
+                crate::signatures::fields::keep_asked(&mut fields.text, &letter);
                 let mut input = form::validate(&fields, accepted).map_err(Refused::Invalid)?;
                 input.mail_lang = interface_language.as_ref().map(|tag| tag.as_str());
                 self.check_domain(input.email.normalized())?;

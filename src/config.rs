@@ -222,6 +222,10 @@ pub struct SiteSettings {
     pub favicon: String,
     /// A 180x180 PNG: empty for the bundled one, a file under `assets_dir`, or https://.
     pub apple_touch_icon: String,
+    /// Hosts members' logos may come from (`cdn.example.org`), allowed by the
+    /// Content-Security-Policy's `img-src`; empty: no remote pictures but the site's own host.
+    #[serde(default)]
+    pub image_hosts: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -325,6 +329,23 @@ impl SiteSettings {
             if !(value.is_empty() || is_https_url(value) || is_asset_path(value)) {
                 return Err(ConfigError(format!(
                     "site.{key}: {value:?} must be a file name under site.assets_dir (letters, digits, '.', '-', '_', '/') or an https:// address"
+                )));
+            }
+        }
+        for host in &self.image_hosts {
+            // A bare host name: it goes into the Content-Security-Policy as is, so nothing
+            // that could end the directive or widen it (no scheme, path, port or wildcard).
+            let plain = !host.is_empty()
+                && host.len() <= 253
+                && host.contains('.')
+                && host.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-'
+                })
+                && !host.starts_with(['.', '-'])
+                && !host.ends_with(['.', '-']);
+            if !plain {
+                return Err(ConfigError(format!(
+                    "site.image_hosts: {host:?} must be a host name in lower case, such as \"cdn.example.org\" (no https://, path, port or wildcard)"
                 )));
             }
         }
@@ -621,6 +642,14 @@ impl Settings {
     /// `serve` and every command call this through `load`.
     pub fn install_site(&self) {
         site::install(self.site.clone());
+    }
+
+    /// The hosts members' logos are shown from: `site.image_hosts` and this site's own.
+    pub fn logo_hosts(&self) -> Vec<String> {
+        let own = url::Url::parse(&self.server.public_url)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_ascii_lowercase));
+        self.site.image_hosts.iter().cloned().chain(own).collect()
     }
 
     /// `public_url` without a trailing slash, ready to have a path appended.

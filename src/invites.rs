@@ -392,6 +392,8 @@ pub fn accept(
             individuals: false,
             organizations: true,
         };
+        let mut fields = fields;
+        crate::signatures::fields::keep_asked(&mut fields.text, letter);
         let input = form::validate(&fields, accepted).map_err(AcceptError::Invalid)?;
         if member_has_signed(connection, &letter.id, &target.member)? {
             return Err(AcceptError::AlreadySigned);

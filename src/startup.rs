@@ -106,6 +106,7 @@ impl Application {
             reachability,
             drain: http::drain::Drain::default(),
             pages: Default::default(),
+            searches: Default::default(),
         });
         actix_web::rt::spawn(maintenance(state.clone()));
         actix_web::rt::spawn(watch_database(

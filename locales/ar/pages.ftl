@@ -306,6 +306,23 @@ staffdeliver-addresses =
        *[other] { $count } عنوان
     }
 
+# signatories: the search form on the signatories page.
+signatories-search-region = البحث بين الموقّعين
+signatories-search-label = الاسم أو المنظمة
+signatories-search-hint = يكفي جزء من الاسم؛ لا تهم الحركات ولا الأحرف الكبيرة.
+signatories-country-label = البلد
+signatories-search-button = بحث
+signatories-search-clear = عرض جميع الموقّعين
+signatories-search-found =
+    { $count ->
+        [zero] لم يُعثر على أي موقّع
+        [one] عُثر على موقّع واحد
+        [two] عُثر على موقّعَين
+        [few] عُثر على { $count } موقّعين
+        [many] عُثر على { $count } موقّعًا
+       *[other] عُثر على { $count } موقّع
+    }
+signatories-search-none = لا يوجد موقّعون يطابقون { $search }.
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = نرسل إليك رابطًا بالبريد الإلكتروني لتأكيد توقيعك. لن يُنشر عنوان بريدك أبدًا.
 # The embed's "check your email": before the address the person typed.

@@ -282,6 +282,19 @@ staffdeliver-addresses =
        *[other] { $count } addresses
     }
 
+# signatories: the search form on the signatories page.
+signatories-search-region = Search the signatories
+signatories-search-label = Name or organization
+signatories-search-hint = Part of a name is enough; accents and capitals do not matter.
+signatories-country-label = Country
+signatories-search-button = Search
+signatories-search-clear = Show all signatories
+signatories-search-found =
+    { $count ->
+        [one] { $count } signatory found
+       *[other] { $count } signatories found
+    }
+signatories-search-none = No signatories match { $search }.
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = We email you a link to confirm your signature. Your email address is never published.
 # The embed's "check your email": before the address the person typed.

@@ -255,6 +255,19 @@ staffdeliver-addresses =
        *[other] { $count } direcciones
     }
 
+# signatories: the search form on the signatories page.
+signatories-search-region = Buscar entre los firmantes
+signatories-search-label = Nombre u organización
+signatories-search-hint = Basta con parte del nombre; los acentos y las mayúsculas no importan.
+signatories-country-label = País
+signatories-search-button = Buscar
+signatories-search-clear = Mostrar todos los firmantes
+signatories-search-found =
+    { $count ->
+        [one] { $count } firmante encontrado
+       *[other] { $count } firmantes encontrados
+    }
+signatories-search-none = Ningún firmante coincide con { $search }.
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = Te enviamos un enlace por correo para confirmar tu firma. Tu dirección de correo nunca se publica.
 # The embed's "check your email": before the address the person typed.

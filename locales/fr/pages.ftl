@@ -255,6 +255,19 @@ staffdeliver-addresses =
        *[other] { $count } adresses
     }
 
+# signatories: the search form on the signatories page.
+signatories-search-region = Rechercher parmi les signataires
+signatories-search-label = Nom ou organisation
+signatories-search-hint = Une partie du nom suffit ; les accents et les majuscules ne comptent pas.
+signatories-country-label = Pays
+signatories-search-button = Rechercher
+signatories-search-clear = Afficher tous les signataires
+signatories-search-found =
+    { $count ->
+        [one] { $count } signataire trouvé
+       *[other] { $count } signataires trouvés
+    }
+signatories-search-none = Aucun signataire ne correspond à { $search }.
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = Nous vous envoyons un lien par e-mail pour confirmer votre signature. Votre adresse n’est jamais publiée.
 # The embed's "check your email": before the address the person typed.

@@ -256,6 +256,19 @@ staffdeliver-addresses =
        *[other] { $count } כתובות
     }
 
+# signatories: the search form on the signatories page.
+signatories-search-region = חיפוש בין החותמים
+signatories-search-label = שם או ארגון
+signatories-search-hint = די בחלק מהשם; ניקוד ואותיות רישיות אינם משנים.
+signatories-country-label = מדינה
+signatories-search-button = חיפוש
+signatories-search-clear = הצגת כל החותמים
+signatories-search-found =
+    { $count ->
+        [one] נמצא חותם אחד
+       *[other] נמצאו { $count } חותמים
+    }
+signatories-search-none = אין חותמים שמתאימים ל־{ $search }.
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = נשלח אליכם קישור באימייל לאישור החתימה. כתובת האימייל שלכם לעולם לא תפורסם.
 # The embed's "check your email": before the address the person typed.

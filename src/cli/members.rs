@@ -22,6 +22,11 @@ pub(super) enum MembersCommand {
         email: String,
         #[arg(long)]
         website: Option<String>,
+        /// An https:// address of the member's logo, shown beside its name on the letters'
+        /// lists when its host is in `site.image_hosts`; "" removes it. Without it the logo
+        /// stays as it was.
+        #[arg(long)]
+        logo_url: Option<String>,
         /// The language the contact reads (a tag such as he, ar, en or pt-BR): its invites
         /// are written in it. Without it a new member reads each letter's original language
         /// and an existing one keeps its language.
@@ -51,8 +56,13 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
             name,
             email,
             website,
+            logo_url,
             lang,
         } => {
+            // Checked before anything is stored.
+            if let Some(logo) = &logo_url {
+                members::logos::checked(logo)?;
+            }
             let lang = match lang {
                 None => members::LanguageChoice::Keep,
                 // Refused before anything is stored: a tag without an address could never
@@ -70,6 +80,9 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
                 &lang,
                 &Actor::command_line(),
             )?;
+            if let Some(logo) = &logo_url {
+                members::logos::set(&mut connection, &name, Some(logo), &Actor::command_line())?;
+            }
             println!(
                 "{name}: {}",
                 if saved == members::Saved::Added {

@@ -29,6 +29,7 @@ static DEFAULT: LazyLock<SiteSettings> = LazyLock::new(|| {
             date_style: super::DateStyle::Long,
             favicon: String::new(),
             apple_touch_icon: String::new(),
+            image_hosts: Vec::new(),
         })
 });
 

@@ -24,6 +24,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         show_partner_tally -> Bool,
         lang -> Text,
+        comments -> Bool,
     }
 }
 
@@ -89,6 +90,7 @@ diesel::table! {
         via_member_id -> Nullable<Text>,
         share_with_member -> Bool,
         lang -> Nullable<Text>,
+        comment_hidden_at -> Nullable<Timestamp>,
     }
 }
 
@@ -197,6 +199,7 @@ diesel::table! {
         removed_at -> Nullable<Timestamp>,
         code -> Text,
         lang -> Nullable<Text>,
+        logo_url -> Nullable<Text>,
     }
 }
 

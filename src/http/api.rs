@@ -132,7 +132,7 @@ pub async fn signatories(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let snapshot = state.public_letter_or(&slug, ApiError::NotFound).await?;
-    let shown = listed_page(&state, &snapshot, query.page).await?;
+    let shown = listed_page(&state, &snapshot, query.page, query.search().as_ref()).await?;
     let signatories: Vec<PublicSignatory> =
         (shown.organizations.into_iter().chain(shown.individuals)).collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({
@@ -140,6 +140,8 @@ pub async fn signatories(
         "pages": shown.pages,
         "per_page": SIGNATORIES_PER_PAGE,
         "listed": snapshot.listed,
+        // How many match the search (`q`, `country`), or are listed without one.
+        "total": shown.total,
         "signatories": signatories,
     })))
 }

@@ -29,12 +29,32 @@ pub struct Frameable;
 /// The embed's policy: framing only by `embed.allowed_origins` (origins checked at start-up,
 /// so none can add a directive), and no `X-Frame-Options`, which cannot name an origin and
 /// would make older browsers refuse every frame. With no origin configured it stays `'none'`.
-fn frameable_policy(embed: &crate::config::EmbedSettings) -> Option<HeaderValue> {
+fn frameable_policy(
+    embed: &crate::config::EmbedSettings,
+    image_hosts: &[String],
+) -> Option<HeaderValue> {
     HeaderValue::from_str(&format!(
-        "{CONTENT_SECURITY_POLICY_FRAMEABLE}; frame-ancestors {}",
+        "{}; frame-ancestors {}",
+        with_image_hosts(CONTENT_SECURITY_POLICY_FRAMEABLE, image_hosts),
         embed.frame_ancestors()
     ))
     .ok()
+}
+
+/// `policy` with `img-src` allowing `site.image_hosts` too (members' logos, over https).
+/// The hosts were checked at start-up to be bare host names, so none can add a directive.
+fn with_image_hosts(policy: &str, image_hosts: &[String]) -> String {
+    if image_hosts.is_empty() {
+        return policy.to_owned();
+    }
+    let hosts: Vec<String> = image_hosts
+        .iter()
+        .map(|host| format!("https://{host}"))
+        .collect();
+    policy.replace(
+        "img-src 'self' data:",
+        &format!("img-src 'self' data: {}", hosts.join(" ")),
+    )
 }
 
 pub async fn security_headers(
@@ -53,13 +73,29 @@ pub async fn security_headers(
                 .is_some()
                 && !state.settings.embed.allowed_origins.is_empty() =>
         {
-            frameable_policy(&state.settings.embed)
+            frameable_policy(&state.settings.embed, &state.settings.site.image_hosts)
         }
         _ => None,
     };
     let framed = framing.is_some();
+    // Any other page may show members' logos from the allowed hosts.
+    let images = match &state {
+        Some(state) if !framed && !state.settings.site.image_hosts.is_empty() => {
+            HeaderValue::from_str(&with_image_hosts(
+                CONTENT_SECURITY_POLICY,
+                &state.settings.site.image_hosts,
+            ))
+            .ok()
+        }
+        _ => None,
+    };
     let headers = response.headers_mut();
     if let Some(policy) = framing {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    if let Some(policy) = images
+        && !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+    {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     let defaults = [

@@ -53,6 +53,8 @@ pub struct AppState {
     pub drain: drain::Drain,
     /// The letter page as rendered this second (`page_cache`).
     pub pages: page_cache::PageCache,
+    /// Each letter's public list as search keys (`read::search`).
+    pub searches: crate::read::search::SearchIndexes,
 }
 
 impl AppState {
@@ -165,9 +167,11 @@ impl AppState {
             Cached::Fresh(snapshot) | Cached::StaleBeingRefreshed(snapshot) => snapshot,
             Cached::Load => {
                 let owned_slug = slug.to_owned();
+                let logo_hosts = self.settings.logo_hosts();
                 let loaded = self
                     .with_connection(move |connection| {
-                        snapshot::load(connection, &owned_slug).map_err(db::DbError::from)
+                        snapshot::load(connection, &owned_slug, &logo_hosts)
+                            .map_err(db::DbError::from)
                     })
                     .await;
                 match loaded {

@@ -11,6 +11,7 @@ use super::{AppState, PageError};
 use crate::db;
 use crate::i18n::Message;
 use crate::letters;
+use crate::read::search::{Indexed, Search, SignatoryIndex};
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures;
 
@@ -20,6 +21,19 @@ pub const SIGNATORIES_PER_PAGE: i64 = 100;
 #[derive(Deserialize)]
 pub struct PageQuery {
     pub page: Option<i64>,
+    /// Words to find in a listed signatory's name, organization or country.
+    #[serde(default)]
+    pub q: String,
+    /// The start of a listed signatory's country.
+    #[serde(default)]
+    pub country: String,
+}
+
+impl PageQuery {
+    /// The search asked for, if any (`read::search`).
+    pub fn search(&self) -> Option<Search> {
+        Search::new(&self.q, &self.country)
+    }
 }
 
 pub async fn signatories(
@@ -34,8 +48,9 @@ pub async fn signatories(
     // The title and links in the language the reader reads the letter in.
     let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
     let snapshot = super::language::letter_for(&request, &snapshot);
-    let total = snapshot.listed.total();
-    let shown = listed_page(&state, &snapshot, query.page).await?;
+    let search = query.search();
+    let shown = listed_page(&state, &snapshot, query.page, search.as_ref()).await?;
+    let tr = crate::i18n::catalog::Tr::current();
     html(
         &state,
         StatusCode::OK,
@@ -43,10 +58,25 @@ pub async fn signatories(
             letter: &snapshot.letter,
             path: snapshot.path(),
             organizations: shown.organizations,
+            member_links: &snapshot.member_links,
             individuals: shown.individuals,
             page: shown.page,
             pages: shown.pages,
-            listed_total: crate::i18n::catalog::Tr::current().count("names-listed", total),
+            listed_total: match &search {
+                None => tr.count("names-listed", shown.total),
+                Some(_) => tr.count("signatories-search-found", shown.total),
+            },
+            searched: search.is_some(),
+            q: query
+                .q
+                .chars()
+                .take(crate::read::search::QUERY_MAX)
+                .collect(),
+            country: query
+                .country
+                .chars()
+                .take(crate::read::search::QUERY_MAX)
+                .collect(),
             accepting: snapshot.letter.accepts_signatures_at(db::now()),
         },
     )
@@ -54,6 +84,8 @@ pub async fn signatories(
 
 /// One page of a letter's full list, as the signatories page and the API show it.
 pub struct ListedPage {
+    /// How many listed signatories there are, or match the search.
+    pub total: i64,
     /// The page shown: the one asked for (the first when none), within those there are.
     pub page: i64,
     pub pages: i64,
@@ -65,20 +97,89 @@ pub async fn listed_page(
     state: &AppState,
     snapshot: &LetterSnapshot,
     wanted: Option<i64>,
+    search: Option<&Search>,
 ) -> Result<ListedPage, db::DbError> {
+    if let Some(search) = search {
+        return found_page(state, snapshot, wanted, search).await;
+    }
     let listed = snapshot.listed;
-    let pages = ((listed.total() + SIGNATORIES_PER_PAGE - 1) / SIGNATORIES_PER_PAGE).max(1);
+    let pages = pages_for(listed.total());
     let page = wanted.unwrap_or(1).clamp(1, pages);
     let letter = snapshot.letter.clone();
     let (organizations, individuals) = state
         .db(move |connection| signatories_page(connection, &letter, listed.organizations, page))
         .await?;
     Ok(ListedPage {
+        total: listed.total(),
         page,
         pages,
         organizations,
         individuals,
     })
+}
+
+fn pages_for(total: i64) -> i64 {
+    ((total + SIGNATORIES_PER_PAGE - 1) / SIGNATORIES_PER_PAGE).max(1)
+}
+
+/// One page of a search's matches, from the letter's search index (built or rebuilt here
+/// when it is behind the snapshot's counts), read again from the database by id.
+async fn found_page(
+    state: &AppState,
+    snapshot: &LetterSnapshot,
+    wanted: Option<i64>,
+    search: &Search,
+) -> Result<ListedPage, db::DbError> {
+    let index = search_index(state, snapshot).await?;
+    let found = index.find(search);
+    let pages = pages_for(found.total());
+    let page = wanted.unwrap_or(1).clamp(1, pages);
+    let per_page = SIGNATORIES_PER_PAGE as usize;
+    let ids = index.ids(&found, (page as usize - 1) * per_page, per_page);
+    let letter = snapshot.letter.clone();
+    let shown = state
+        .db(move |connection| signatures::lists::listed_by_ids(connection, &letter, &ids))
+        .await?;
+    let (organizations, individuals) = shown
+        .into_iter()
+        .partition(|signatory| signatory.kind == signatures::SignatureKind::Organization);
+    Ok(ListedPage {
+        total: found.total(),
+        page,
+        pages,
+        organizations,
+        individuals,
+    })
+}
+
+async fn search_index(
+    state: &AppState,
+    snapshot: &LetterSnapshot,
+) -> Result<std::sync::Arc<SignatoryIndex>, db::DbError> {
+    let letter_id = snapshot.letter.id.clone();
+    let listed = snapshot.listed;
+    match state.searches.lookup(&letter_id, listed) {
+        Indexed::Current(index) | Indexed::BeingRebuilt(index) => Ok(index),
+        Indexed::Build => {
+            let letter = snapshot.letter.clone();
+            let built = state
+                .db(move |connection| SignatoryIndex::build(connection, &letter, listed))
+                .await;
+            match built {
+                Ok(index) => {
+                    let index = std::sync::Arc::new(index);
+                    state
+                        .searches
+                        .put(&letter_id, std::sync::Arc::clone(&index));
+                    Ok(index)
+                }
+                Err(error) => {
+                    state.searches.build_failed(&letter_id);
+                    Err(error)
+                }
+            }
+        }
+    }
 }
 
 /// One page of the full list: organizations first, then individuals.

@@ -79,6 +79,14 @@ pub fn signatory_pieces(signatory: &PublicSignatory) -> Vec<(&'static str, &str)
     pieces
 }
 
+/// An organization's logo and link on a letter's lists (`read::organizations`).
+pub fn organization_links(
+    links: &crate::read::organizations::MemberLinks,
+    organization: &PublicSignatory,
+) -> crate::read::organizations::OrganizationLinks {
+    links.of(organization)
+}
+
 /// A name someone typed (a member's, a signer's) inside a sentence of the page's language,
 /// for `Tr::html`: escaped and isolated, so its script does not pull the sentence's
 /// punctuation to its side.
@@ -214,7 +222,7 @@ impl FormView {
         let mut in_row = false;
         for field in fields::form_order() {
             let organizations_only = field.asked == Asked::Organizations;
-            if organizations_only && !letter.accepts_organizations {
+            if !fields::asked_on(field, letter) {
                 continue;
             }
             inputs.push(FieldInput {
@@ -533,16 +541,50 @@ pub struct SignatoriesPage<'a> {
     /// The letter's address in that language (`/he/letters/{slug}`).
     pub path: String,
     pub organizations: Vec<PublicSignatory>,
+    /// Members' logos and websites (the snapshot's).
+    pub member_links: &'a crate::read::organizations::MemberLinks,
     pub individuals: Vec<PublicSignatory>,
     pub page: i64,
     pub pages: i64,
-    /// "1 name listed", "2,431 names listed".
+    /// "1 name listed", "2,431 names listed"; with a search, "3 found".
     pub listed_total: String,
     /// Whether the letter takes signatures now, for the link back to its form.
     pub accepting: bool,
+    /// Whether this is a search's results (`q` or `country` given).
+    pub searched: bool,
+    /// The search as typed, shown back in the form and kept in the pager's links.
+    pub q: String,
+    pub country: String,
 }
 
 impl SignatoriesPage<'_> {
+    /// The address of another page of the same list or search (`?page=2&q=...`).
+    pub fn page_link(&self, page: i64) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.append_pair("page", &page.to_string());
+        if !self.q.is_empty() {
+            query.append_pair("q", &self.q);
+        }
+        if !self.country.is_empty() {
+            query.append_pair("country", &self.country);
+        }
+        format!("?{}", query.finish())
+    }
+
+    /// "No signatories match “ana” in “Peru”." as HTML, the typed words escaped and isolated.
+    pub fn none_found(&self, tr: &Tr) -> String {
+        use crate::i18n::catalog::Arg;
+        let search = [self.q.trim(), self.country.trim()]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        tr.html(
+            "signatories-search-none",
+            [("search", Arg::Markup(&isolated(&search)))],
+        )
+    }
+
     pub fn line<'s>(&self, signatory: &'s PublicSignatory) -> Vec<(&'static str, &'s str)> {
         signatory_pieces(signatory)
     }

@@ -65,6 +65,8 @@ pub struct LetterInput {
     pub invites_skip_approval: bool,
     /// Show, on the public page, how many counted signatures each member brought.
     pub show_partner_tally: bool,
+    /// Ask signers why they sign, and show listed signers' comments.
+    pub comments: bool,
 }
 
 /// A letter that passed every rule, trimmed and normalized, ready to store.
@@ -86,6 +88,8 @@ pub struct LetterDraft {
     pub invites_skip_approval: bool,
     /// Show, on the public page, how many counted signatures each member brought.
     pub show_partner_tally: bool,
+    /// Ask signers why they sign, and show listed signers' comments.
+    pub comments: bool,
     pub body_markdown: String,
 }
 
@@ -251,6 +255,7 @@ impl LetterDraft {
             organizations_need_approval: input.organizations_need_approval,
             invites_skip_approval: input.invites_skip_approval,
             show_partner_tally: input.show_partner_tally,
+            comments: input.comments,
             body_markdown,
         })
     }
@@ -421,6 +426,7 @@ mod tests {
             organizations_need_approval: true,
             invites_skip_approval: true,
             show_partner_tally: false,
+            comments: true,
         }
     }
 

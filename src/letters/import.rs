@@ -51,6 +51,9 @@ struct FrontMatter {
     invites_skip_approval: bool,
     #[serde(default)]
     show_partner_tally: bool,
+    /// `comments = false`: the sign form asks no comment and the lists show none.
+    #[serde(default = "yes")]
+    comments: bool,
 }
 
 fn default_status() -> String {
@@ -99,6 +102,7 @@ pub fn parse_document(text: &str) -> Result<LetterDraft, ImportError> {
         organizations_need_approval: matter.organizations_need_approval,
         invites_skip_approval: matter.invites_skip_approval,
         show_partner_tally: matter.show_partner_tally,
+        comments: matter.comments,
     });
     match parsed {
         Ok(draft) if errors.is_empty() => Ok(draft),

@@ -56,6 +56,8 @@ pub struct Letter {
     pub closed_at: Option<NaiveDateTime>,
     /// The public page lists how many counted signatures each member brought.
     pub show_partner_tally: bool,
+    /// The sign form asks "Why are you signing?" and the lists show listed signers' comments.
+    pub comments: bool,
     /// The language of `title`, `addressee`, `summary` and the body. As stored, the
     /// original's; a letter shown in a translation (`crate::read::snapshot::LetterSnapshot::in_language`)
     /// carries that translation's texts, hash and language, so whoever signs it records
@@ -426,6 +428,7 @@ pub(crate) mod tests {
             updated_at: time,
             invites_skip_approval: false,
             show_partner_tally: false,
+            comments: true,
             closed_at: None,
             lang: LanguageTag::parse("en").expect("a language"),
         }

@@ -32,6 +32,7 @@ struct LetterFields<'a> {
     organizations_need_approval: bool,
     invites_skip_approval: bool,
     show_partner_tally: bool,
+    comments: bool,
     published_at: Option<NaiveDateTime>,
     closed_at: Option<NaiveDateTime>,
     updated_at: NaiveDateTime,
@@ -120,7 +121,7 @@ fn edit_detail(
 
 /// The names of the settings an edit changed.
 fn changed_fields(before: &Letter, after: &LetterDraft) -> Vec<&'static str> {
-    let checks: [(&'static str, bool); 13] = [
+    let checks: [(&'static str, bool); 14] = [
         ("status", before.status() != after.status),
         ("title", before.title != after.title),
         ("addressee", before.addressee != after.addressee),
@@ -149,6 +150,7 @@ fn changed_fields(before: &Letter, after: &LetterDraft) -> Vec<&'static str> {
             "show_partner_tally",
             before.show_partner_tally != after.show_partner_tally,
         ),
+        ("comments", before.comments != after.comments),
     ];
     checks
         .into_iter()
@@ -207,6 +209,7 @@ fn write(
             organizations_need_approval: draft.organizations_need_approval,
             invites_skip_approval: draft.invites_skip_approval,
             show_partner_tally: draft.show_partner_tally,
+            comments: draft.comments,
             published_at,
             closed_at,
             updated_at: now,

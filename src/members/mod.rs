@@ -1,6 +1,7 @@
 //! The coalition's roster of member organizations, kept by staff.
 
 pub mod codes;
+pub mod logos;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -31,6 +32,8 @@ pub struct Member {
     /// The language the contact reads: invites are written in it (`crate::invites`). `None`
     /// is each letter's original language.
     pub lang: Option<LanguageTag>,
+    /// An https:// address of the member's logo (`logos`).
+    pub logo_url: Option<String>,
 }
 
 impl Member {
@@ -64,6 +67,8 @@ pub enum MemberError {
     InvalidEmail(String, String),
     #[error("website: {0}")]
     InvalidWebsite(TextError),
+    #[error("logo: {0}")]
+    InvalidLogo(String),
     /// The typed text is quoted escaped, as the email is.
     #[error("language {0:?}: not a language tag with an address, such as he, ar, en or pt-BR")]
     InvalidLanguage(String),

@@ -3,5 +3,7 @@
 
 pub mod canvas;
 pub mod card;
+pub mod organizations;
 pub mod progress;
+pub mod search;
 pub mod snapshot;

@@ -27,6 +27,8 @@ pub struct LetterSnapshot {
     pub counts: SignatureCounts,
     pub listed: SignatureCounts,
     pub organizations: Vec<PublicSignatory>,
+    /// Members' logos and websites, for the organizations on the lists.
+    pub member_links: Arc<super::organizations::MemberLinks>,
     pub recent_individuals: Vec<PublicSignatory>,
     /// (member, counted signatures it brought), when the letter shows that publicly.
     pub partners: Vec<(String, i64)>,
@@ -90,9 +92,11 @@ impl LetterSnapshot {
     }
 }
 
+/// `logo_hosts`: the hosts members' logos may be shown from (`config::Settings::logo_hosts`).
 pub fn load(
     connection: &mut DbConnection,
     slug: &str,
+    logo_hosts: &[String],
 ) -> Result<Option<LetterSnapshot>, diesel::result::Error> {
     let Some(letter) = letters::find_by_slug(connection, slug)? else {
         return Ok(None);
@@ -103,6 +107,9 @@ pub fn load(
     let recent_individuals =
         signatures::listed_individuals(connection, &letter, 0, RECENT_ON_PAGE)?;
     let partners = crate::partners::tally::public(connection, &letter)?;
+    let member_links = Arc::new(super::organizations::MemberLinks::load(
+        connection, logo_hosts,
+    )?);
     let published = crate::updates::published(connection, &letter, crate::updates::ON_PAGE)?;
     let shown: Vec<&str> = published.iter().map(|update| update.id.as_str()).collect();
     let versions = crate::updates::languages::of_updates(connection, &shown)?;
@@ -122,6 +129,7 @@ pub fn load(
         counts,
         listed,
         organizations,
+        member_links,
         recent_individuals,
         partners,
         updates,

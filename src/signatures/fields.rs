@@ -38,6 +38,9 @@ pub enum Asked {
     Everyone,
     /// Only organizations (the input shows on letters that take organizations).
     Organizations,
+    /// Everyone, on letters that take comments (`Letter::comments`); elsewhere the form
+    /// does not ask it, a value sent anyway is dropped, and stored ones are not shown.
+    WhereCommentsAre,
 }
 
 /// Where a public field goes on the one line under a signatory's name.
@@ -230,6 +233,7 @@ signer_fields! {
         comment: FieldSpec {
             max: 1000,
             rule: Rule::MultiLine,
+            asked: Asked::WhereCommentsAre,
             ..FieldSpec::new("comment-label", "Comment")
         },
         website: FieldSpec {
@@ -249,6 +253,27 @@ fn spec(name: &str) -> &'static FieldSpec {
         .iter()
         .find(|field| field.name == name)
         .unwrap_or(&FIELDS[0])
+}
+
+/// Whether `letter`'s form asks `field` (organizations' fields are asked of organizations
+/// only, and shown to them by the form itself).
+pub fn asked_on(field: &FieldSpec, letter: &crate::letters::Letter) -> bool {
+    match field.asked {
+        Asked::Everyone => true,
+        Asked::Organizations => letter.accepts_organizations,
+        Asked::WhereCommentsAre => letter.comments,
+    }
+}
+
+/// Empties the fields `letter` does not ask (a comment posted to a letter without comments,
+/// by a stale form or the API) before they are checked: the signer was not asked, so what
+/// they sent is neither stored nor a reason to refuse. Every entry point calls this.
+pub fn keep_asked(form: &mut SignerTextForm, letter: &crate::letters::Letter) {
+    for field in FIELDS {
+        if !asked_on(field, letter) {
+            form.set(field.name, String::new());
+        }
+    }
 }
 
 /// The optional fields top to bottom as the form shows them: one-line fields, then web
@@ -272,7 +297,7 @@ pub fn named_public(organizations_only: bool) -> Vec<&'static str> {
         FIELDS
             .iter()
             .filter(|field| field.public)
-            .filter(|field| organizations_only || field.asked == Asked::Everyone)
+            .filter(|field| organizations_only || field.asked != Asked::Organizations)
             .map(|field| field.name),
     );
     names

@@ -214,17 +214,12 @@ pub fn listed_organizations(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
-    listed_of_kind(letter, SignatureKind::Organization)
-        .order((
-            signatures::list_position.is_null().asc(),
-            signatures::list_position.asc(),
-            signatures::organization_normalized.asc(),
-            signatures::id.asc(),
-        ))
+    let rows = organizations_in_order(letter)
         .offset(offset)
         .limit(limit)
-        .select(PublicSignatory::as_select())
-        .load(connection)
+        .select((PublicSignatory::as_select(), signatures::comment_hidden_at))
+        .load(connection)?;
+    Ok(public_comments(letter, rows))
 }
 
 /// Listed individuals, most recent first.
@@ -234,12 +229,96 @@ pub fn listed_individuals(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
+    let rows = individuals_in_order(letter)
+        .offset(offset)
+        .limit(limit)
+        .select((PublicSignatory::as_select(), signatures::comment_hidden_at))
+        .load(connection)?;
+    Ok(public_comments(letter, rows))
+}
+
+/// Listed organizations in the order the full list shows them: as staff set, then
+/// alphabetically.
+fn organizations_in_order(letter: &Letter) -> signatures::BoxedQuery<'_, db::SqlBackend> {
+    listed_of_kind(letter, SignatureKind::Organization).order((
+        signatures::list_position.is_null().asc(),
+        signatures::list_position.asc(),
+        signatures::organization_normalized.asc(),
+        signatures::id.asc(),
+    ))
+}
+
+/// Listed individuals in the order the full list shows them: most recent first.
+fn individuals_in_order(letter: &Letter) -> signatures::BoxedQuery<'_, db::SqlBackend> {
     listed_of_kind(letter, SignatureKind::Individual)
         // Says what `signatures_recent_listed` holds (confirmed rows only), so that index serves.
         .filter(signatures::verified_at.is_not_null())
         .order((signatures::verified_at.desc(), signatures::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .select(PublicSignatory::as_select())
-        .load(connection)
+}
+
+/// What a search of the public list may look at, for one listed signatory: its id, name,
+/// organization and country (never an address, never an unlisted signature).
+pub type SearchableRow = (String, String, Option<String>, Option<String>);
+
+/// Every listed signatory's searchable fields, in the full list's order (organizations, then
+/// individuals): the rows `read::search` indexes. Returns (organizations, individuals).
+pub fn listed_searchable(
+    connection: &mut DbConnection,
+    letter: &Letter,
+) -> Result<(Vec<SearchableRow>, Vec<SearchableRow>), diesel::result::Error> {
+    let columns = (
+        signatures::id,
+        signatures::name,
+        signatures::organization,
+        signatures::country,
+    );
+    let organizations = organizations_in_order(letter)
+        .select(columns)
+        .load(connection)?;
+    let individuals = individuals_in_order(letter)
+        .select(columns)
+        .load(connection)?;
+    Ok((organizations, individuals))
+}
+
+/// The listed signatories among `ids`, in the order of `ids`: a search's page, read again so
+/// that one withdrawn or unlisted since the search index was built is not shown.
+pub fn listed_by_ids(
+    connection: &mut DbConnection,
+    letter: &Letter,
+    ids: &[String],
+) -> Result<Vec<PublicSignatory>, diesel::result::Error> {
+    let need_approval = letter.organizations_need_approval;
+    let mut found: Vec<(String, (PublicSignatory, Option<NaiveDateTime>))> = signatures::table
+        .filter(signatures::letter_id.eq(&letter.id))
+        .filter(signatures::id.eq_any(ids))
+        .filter(
+            counted_of_kind(SignatureKind::Individual, need_approval)
+                .or(counted_of_kind(SignatureKind::Organization, need_approval)),
+        )
+        .filter(signatures::public.eq(true))
+        .select((
+            signatures::id,
+            (PublicSignatory::as_select(), signatures::comment_hidden_at),
+        ))
+        .load(connection)?;
+    found.sort_by_key(|(id, _)| ids.iter().position(|wanted| wanted == id));
+    let rows = found.into_iter().map(|(_, row)| row).collect();
+    Ok(public_comments(letter, rows))
+}
+
+/// Listed signatories with the comments the public may read: none on a letter that takes
+/// no comments (`Letter::comments`, which staff may turn off later), none that staff hid.
+fn public_comments(
+    letter: &Letter,
+    rows: Vec<(PublicSignatory, Option<NaiveDateTime>)>,
+) -> Vec<PublicSignatory> {
+    rows.into_iter()
+        .map(|(mut signatory, hidden_at)| {
+            if !letter.comments || hidden_at.is_some() {
+                signatory.text.comment = None;
+            }
+            signatory
+        })
+        .collect()
 }

@@ -2,6 +2,7 @@
 //! or withdrawn (`confirm`), decided by staff (`moderation`), and listed and counted
 //! (`lists`).
 
+pub mod comments;
 pub mod confirm;
 pub mod details;
 pub mod emails;
@@ -74,6 +75,8 @@ pub struct SignatureRecord {
     /// The language of the text the signer read (`content_hash` is that text's hash);
     /// `None`: the letter's original language.
     pub lang: Option<LanguageTag>,
+    /// When staff hid the comment from the public lists (`comments`).
+    pub comment_hidden_at: Option<NaiveDateTime>,
 }
 
 /// What the public may see of a signature whose signer agreed to be listed.
@@ -83,6 +86,9 @@ pub struct PublicSignatory {
     pub kind: SignatureKind,
     pub name: String,
     pub organization: Option<String>,
+    /// The organization's comparison key, to find the member it is (its logo and link).
+    #[serde(skip)]
+    pub organization_normalized: Option<String>,
     /// The public optional fields (`fields`).
     #[diesel(embed)]
     #[serde(flatten)]

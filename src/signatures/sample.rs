@@ -35,5 +35,6 @@ pub(crate) fn record() -> SignatureRecord {
         via_member_id: None,
         share_with_member: false,
         lang: None,
+        comment_hidden_at: None,
     }
 }

@@ -221,7 +221,7 @@ fn is_selector(c: char) -> bool {
 
 /// Full case folding as far as the standard library offers it, per character so that a Greek
 /// final sigma folds like any other sigma ("ß" becomes "ss" on the way through upper case).
-fn case_fold(c: char) -> impl Iterator<Item = char> {
+pub fn case_fold(c: char) -> impl Iterator<Item = char> {
     c.to_uppercase().flat_map(char::to_lowercase)
 }
 

@@ -13,6 +13,7 @@ mod embed_frame;
 mod harness;
 mod languages;
 mod listing;
+mod signatories;
 mod staff_delivery;
 
 use std::net::TcpListener;

@@ -45,6 +45,9 @@ struct MemberRow {
     code: String,
     email: String,
     website: Option<String>,
+    /// The logo's address as given (shown as a link, not as an image: the console loads no
+    /// remote picture).
+    logo_url: Option<String>,
     /// The language the contact reads, as (tag, its own name); `None`: each letter's original.
     lang: Option<(String, String)>,
     added: String,
@@ -56,6 +59,8 @@ struct MemberForm {
     name: String,
     email: String,
     website: String,
+    /// An https:// address of the logo; empty for none (and clears an existing one).
+    logo_url: String,
     /// The picked tag; empty for each letter's original language.
     lang: String,
     problem: Option<String>,
@@ -124,6 +129,7 @@ fn roster_page(
             .map(|member| MemberRow {
                 remove_action: staff.action(&format!("/admin/members/{}/remove", member.id)),
                 website: web_link(member.website.as_deref()),
+                logo_url: member.logo_url,
                 lang: member.lang.map(|tag| (tag.as_str(), tag.own_name())),
                 added: when(Some(member.created_at)),
                 name: member.name,
@@ -194,6 +200,7 @@ pub async fn add(console: Console<Editor>, body: web::Bytes) -> Result<HttpRespo
         name: field("name"),
         email: field("email"),
         website: field("website"),
+        logo_url: field("logo_url"),
         lang: field("lang"),
         problem: None,
     };
@@ -221,10 +228,17 @@ pub async fn add(console: Console<Editor>, body: web::Bytes) -> Result<HttpRespo
         }
     };
     let (name, email, website) = (form.name.clone(), form.email.clone(), form.website.clone());
+    let logo = form.logo_url.clone();
     let actor = staff.actor();
     let saved = state
         .with_connection(move |connection| {
-            let saved = members::upsert(connection, &name, &email, Some(&website), &lang, &actor);
+            // The logo is checked first, so a wrong one saves nothing.
+            let saved = members::logos::checked(&logo).and_then(|_| {
+                let saved =
+                    members::upsert(connection, &name, &email, Some(&website), &lang, &actor)?;
+                members::logos::set(connection, &name, Some(&logo), &actor)?;
+                Ok(saved)
+            });
             Ok::<_, DbError>(saved)
         })
         .await?;

@@ -11,6 +11,7 @@
 mod accounts;
 mod audit;
 mod auth;
+mod comments;
 pub(crate) mod confirm;
 pub(crate) mod console;
 mod embed;

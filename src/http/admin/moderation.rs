@@ -40,6 +40,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/admin/letters/{slug}/signatures", web::get().to(signatures))
         .route("/admin/letters/{slug}/signatures/{id}", web::get().to(signature))
         .route("/admin/letters/{slug}/signatures/{id}/hide", web::post().to(hide))
+        .route("/admin/letters/{slug}/signatures/{id}/comment", web::post().to(super::comments::hide_comment))
         .route("/admin/letters/{slug}/signatures/{id}/remove", web::post().to(remove));
 }
 
@@ -504,6 +505,10 @@ struct SignaturePage {
     decide_action: String,
     hide_action: String,
     remove_action: String,
+    /// Hides or shows the signer's comment (`admin::comments`).
+    comment_action: String,
+    /// Whether the letter shows comments at all now.
+    comments_on: bool,
 }
 
 #[derive(Deserialize)]
@@ -576,6 +581,8 @@ pub async fn signature(
     let is_organization = signature.kind == SignatureKind::Organization;
     let notice = match query.done.as_deref() {
         Some("hide") => Some("The signature is hidden from the public lists. It still counts."),
+        Some("comment-hidden") => Some("The comment is hidden from the public lists."),
+        Some("comment-shown") => Some("The comment is shown again on the public lists."),
         Some("remove") => Some("The signature is removed: it no longer counts or appears."),
         Some("approve") if count_param(query.count.as_deref()) == Some(1) => {
             Some("Approved: the organization is listed and its contact was emailed.")
@@ -613,6 +620,8 @@ pub async fn signature(
             decide_action: staff.action(&format!("/admin/letters/{}/moderation", letter.slug)),
             hide_action: staff.action(&format!("{base}/hide")),
             remove_action: staff.action(&format!("{base}/remove")),
+            comment_action: staff.action(&format!("{base}/comment")),
+            comments_on: letter.comments,
             slug: letter.slug.into_string(),
             letter_title: letter.title,
             signature,

@@ -39,6 +39,8 @@ pub(super) struct LetterFields {
     pub invites_skip_approval: bool,
     #[serde(deserialize_with = "checkbox")]
     pub show_partner_tally: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub comments: bool,
     /// Set by the "Preview" button: render, store nothing.
     #[serde(deserialize_with = "checkbox")]
     pub preview: bool,
@@ -105,6 +107,7 @@ impl LetterFields {
             organizations_need_approval: true,
             invites_skip_approval: true,
             show_partner_tally: false,
+            comments: true,
             preview: false,
         }
     }
@@ -125,6 +128,7 @@ impl LetterFields {
             organizations_need_approval: letter.organizations_need_approval,
             invites_skip_approval: letter.invites_skip_approval,
             show_partner_tally: letter.show_partner_tally,
+            comments: letter.comments,
             preview: false,
         }
     }
@@ -215,6 +219,7 @@ impl LetterFields {
             organizations_need_approval: self.organizations_need_approval,
             invites_skip_approval: self.invites_skip_approval,
             show_partner_tally: self.show_partner_tally,
+            comments: self.comments,
         });
         match parsed {
             Ok(draft) if errors.is_empty() => Ok(draft),
