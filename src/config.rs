@@ -404,6 +404,9 @@ pub struct SigningSettings {
     pub form_token_hours: i64,
     /// How long after a letter closes a signature made before may still be confirmed.
     pub confirm_grace_hours: i64,
+    /// One reminder email goes to a signer who has not confirmed this many hours after
+    /// signing (fractions allowed); 0 sends none (`signatures::reminders`).
+    pub reminder_hours: f64,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -608,6 +611,16 @@ impl Settings {
         }
         self.site.validate()?;
         self.embed.validate()?;
+        let reminder = self.signing.reminder_hours;
+        if !reminder.is_finite()
+            || reminder < 0.0
+            || reminder >= self.signing.verify_token_hours as f64
+        {
+            return Err(ConfigError(format!(
+                "signing.reminder_hours: must be 0 (no reminder) or more, and less than signing.verify_token_hours ({}): a reminder goes while the first link still works",
+                self.signing.verify_token_hours
+            )));
+        }
         if self.signing.purge_unconfirmed_days < 1 {
             return Err(ConfigError(
                 "signing.purge_unconfirmed_days: must be at least 1".into(),

@@ -55,3 +55,7 @@ invites-copy = Or copy this address into your browser:
 invites-open-link = To read the letter and sign on behalf of { $organization }, open this personal link:
 invites-until = The link works once, for this letter only, until { $when }. Because it reached this address, no further confirmation is needed.
 invites-ignore = If { $organization } does not wish to sign, ignore this message.
+reminder-subject = Reminder: please confirm your signature: { $title }
+reminder-intro = You signed { $title }, the open letter to { $addressee }, but have not confirmed it yet, so it is not counted.
+reminder-intro-organization = You signed { $title }, the open letter to { $addressee }, on behalf of { $organization }, but have not confirmed it yet, so it is not counted.
+reminder-once = This is the only reminder we send. The link in our first email works too.

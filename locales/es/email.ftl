@@ -52,3 +52,7 @@ invites-copy = O copia esta dirección en tu navegador:
 invites-open-link = Para leer la carta y firmar en nombre de { $organization }, abre este enlace personal:
 invites-until = El enlace funciona una sola vez, solo para esta carta, hasta el { $when }. Como llegó a esta dirección, no hace falta ninguna otra confirmación.
 invites-ignore = Si { $organization } no desea firmar, ignora este mensaje.
+reminder-subject = Recordatorio: confirma tu firma: { $title }
+reminder-intro = Firmaste { $title }, la carta abierta a { $addressee }, pero aún no la has confirmado, así que no se cuenta.
+reminder-intro-organization = Firmaste { $title }, la carta abierta a { $addressee }, en nombre de { $organization }, pero aún no la has confirmado, así que no se cuenta.
+reminder-once = Este es el único recordatorio que enviamos. El enlace de nuestro primer mensaje también funciona.

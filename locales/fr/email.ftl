@@ -52,3 +52,7 @@ invites-copy = Ou copiez cette adresse dans votre navigateur :
 invites-open-link = Pour lire la lettre et signer au nom de { $organization }, ouvrez ce lien personnel :
 invites-until = Le lien fonctionne une seule fois, pour cette lettre uniquement, jusqu’au { $when }. Comme il est arrivé à cette adresse, aucune autre confirmation n’est nécessaire.
 invites-ignore = Si { $organization } ne souhaite pas signer, ignorez ce message.
+reminder-subject = Rappel : merci de confirmer votre signature : { $title }
+reminder-intro = Vous avez signé { $title }, la lettre ouverte à { $addressee }, mais ne l’avez pas encore confirmée : elle n’est donc pas comptée.
+reminder-intro-organization = Vous avez signé { $title }, la lettre ouverte à { $addressee }, au nom de { $organization }, mais ne l’avez pas encore confirmée : elle n’est donc pas comptée.
+reminder-once = C’est le seul rappel que nous envoyons. Le lien de notre premier message fonctionne aussi.

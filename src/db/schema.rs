@@ -89,6 +89,7 @@ diesel::table! {
         via_member_id -> Nullable<Text>,
         share_with_member -> Bool,
         lang -> Nullable<Text>,
+        reminded_at -> Nullable<Timestamp>,
     }
 }
 

@@ -67,6 +67,7 @@ pub const NOT_PERSONAL: &[&str] = &[
     "removed_at",
     "removed_by",
     "removed_reason",
+    "reminded_at",
 ];
 
 /// Every column of `signatures` that holds signer data, as src/db/schema.rs declares it: the

@@ -51,6 +51,7 @@ mod partners;
 mod privacy;
 mod proxies;
 mod reliability;
+mod reminders;
 mod rolling_restart;
 mod schema_versions;
 mod shared_limits;
