@@ -62,9 +62,9 @@ impl ReminderPolicy {
         verify_lifetime: Duration,
         withdraw_lifetime: Duration,
     ) -> Option<ReminderPolicy> {
-        let seconds = (hours * 3600.0).round() as i64;
-        (hours.is_finite() && seconds > 0).then(|| ReminderPolicy {
-            after: Duration::seconds(seconds),
+        let millis = (hours * 3_600_000.0).round() as i64;
+        (hours.is_finite() && millis > 0).then(|| ReminderPolicy {
+            after: Duration::milliseconds(millis),
             verify_lifetime,
             withdraw_lifetime,
         })

@@ -11,6 +11,7 @@
 #[path = "../api/harness.rs"]
 mod harness;
 mod languages;
+mod phone_layout;
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
