@@ -527,7 +527,9 @@ pub fn signing_policy(settings: &Settings) -> SigningPolicy {
 }
 
 /// When the one reminder to confirm goes (`signing.reminder_hours`); `None` when it is off.
-pub fn reminder_policy(settings: &Settings) -> Option<crate::signatures::reminders::ReminderPolicy> {
+pub fn reminder_policy(
+    settings: &Settings,
+) -> Option<crate::signatures::reminders::ReminderPolicy> {
     let policy = signing_policy(settings);
     crate::signatures::reminders::ReminderPolicy::from_hours(
         settings.signing.reminder_hours,

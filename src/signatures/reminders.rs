@@ -178,9 +178,8 @@ fn queue_batch(
             expires_at: expires_at.and_utc().timestamp(),
             lang: languages.get(id).cloned(),
         };
-        let params = serde_json::to_string(&params).map_err(|error| {
-            diesel::result::Error::SerializationError(Box::new(error))
-        })?;
+        let params = serde_json::to_string(&params)
+            .map_err(|error| diesel::result::Error::SerializationError(Box::new(error)))?;
         rows.push(row);
         mails.push(OutgoingMail::rendered_when_sent(email, REMINDER, params).about(id));
     }
@@ -307,7 +306,11 @@ impl Renderer for ReminderRenderer {
             }
             let signer = &row.signer;
             let text_lang = signer.lang.as_ref().map(LanguageTag::as_str);
-            let key = format!("{}/{}", signer.letter_id, text_lang.as_deref().unwrap_or(""));
+            let key = format!(
+                "{}/{}",
+                signer.letter_id,
+                text_lang.as_deref().unwrap_or("")
+            );
             if !letters.contains_key(&key) {
                 let found = match letter_in(connection, &signer.letter_id, text_lang.as_deref())? {
                     Some(text) => {
@@ -413,8 +416,8 @@ mod tests {
             organization: Some("חברים ושכנים".into()),
             lang: LanguageTag::parse("he"),
         };
-        let mail = render(&params, &letter, &signer, "https://letters.example.org")
-            .expect("renders");
+        let mail =
+            render(&params, &letter, &signer, "https://letters.example.org").expect("renders");
         assert!(mail.text.contains(
             "https://letters.example.org/he/verify/00000000-0000-0000-0000-000000000000.VERIFY"
         ));
@@ -439,8 +442,8 @@ mod tests {
             organization: None,
             lang: None,
         };
-        let mail = render(&params, &letter, &signer, "https://letters.example.org")
-            .expect("renders");
+        let mail =
+            render(&params, &letter, &signer, "https://letters.example.org").expect("renders");
         pinned("reminder_for_a_person", &mail);
     }
 }
