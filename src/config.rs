@@ -611,16 +611,6 @@ impl Settings {
         }
         self.site.validate()?;
         self.embed.validate()?;
-        let reminder = self.signing.reminder_hours;
-        if !reminder.is_finite()
-            || reminder < 0.0
-            || reminder >= self.signing.verify_token_hours as f64
-        {
-            return Err(ConfigError(format!(
-                "signing.reminder_hours: must be 0 (no reminder) or more, and less than signing.verify_token_hours ({}): a reminder goes while the first link still works",
-                self.signing.verify_token_hours
-            )));
-        }
         if self.signing.purge_unconfirmed_days < 1 {
             return Err(ConfigError(
                 "signing.purge_unconfirmed_days: must be at least 1".into(),
