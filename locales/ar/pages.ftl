@@ -255,3 +255,10 @@ updates-delivered-to = سُلّمت إلى { $addressee }
 updates-delivered-body = سُلّمت الرسالة «{ $title }» إلى { $addressee } في { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (الرسالة غير مترجمة)
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = نرسل إليك رابطًا بالبريد الإلكتروني لتأكيد توقيعك. لن يُنشر عنوان بريدك أبدًا.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = أُرسل الرابط إلى
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = ليس عنوانك؟ وقّع من جديد

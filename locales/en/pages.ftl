@@ -247,3 +247,10 @@ updates-delivered-to = Delivered to { $addressee }
 updates-delivered-body = “{ $title }” was delivered to { $addressee } on { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (letter not translated)
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = We email you a link to confirm your signature. Your email address is never published.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = The link went to
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = Not your address? Sign again

@@ -220,3 +220,10 @@ updates-delivered-to = Entregada a { $addressee }
 updates-delivered-body = «{ $title }» fue entregada a { $addressee } el { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (carta no traducida)
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = Te enviamos un enlace por correo para confirmar tu firma. Tu dirección de correo nunca se publica.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = El enlace se envió a
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = ¿No es tu dirección? Firma de nuevo

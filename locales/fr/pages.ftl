@@ -220,3 +220,10 @@ updates-delivered-to = Remise à { $addressee }
 updates-delivered-body = « { $title } » a été remise à { $addressee } le { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (lettre non traduite)
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = Nous vous envoyons un lien par e-mail pour confirmer votre signature. Votre adresse n’est jamais publiée.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = Le lien a été envoyé à
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = Ce n’est pas votre adresse ? Signez à nouveau

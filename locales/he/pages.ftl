@@ -221,3 +221,10 @@ updates-delivered-to = נמסר אל { $addressee }
 updates-delivered-body = המכתב “{ $title }” נמסר אל { $addressee } ב־{ $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (המכתב לא תורגם)
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = נשלח אליכם קישור באימייל לאישור החתימה. כתובת האימייל שלכם לעולם לא תפורסם.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = הקישור נשלח אל
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = זו לא הכתובת שלכם? חתמו שוב
