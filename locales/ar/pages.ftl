@@ -255,6 +255,46 @@ updates-delivered-to = سُلّمت إلى { $addressee }
 updates-delivered-body = سُلّمت الرسالة «{ $title }» إلى { $addressee } في { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (الرسالة غير مترجمة)
+# staffdeliver: the print view's count of every counted signature, above the names.
+staffdeliver-print-signatures =
+    { $count ->
+        [zero] لا توقيعات
+        [one] توقيع واحد
+        [two] توقيعان
+        [few] { $count } توقيعات
+        [many] { $count } توقيعًا
+       *[other] { $count } توقيع
+    }
+# staffdeliver: after the listed organizations, the counted ones that chose not to be listed.
+staffdeliver-more-organizations =
+    { $count ->
+        [zero] ولا منظمات أخرى
+        [one] ومنظمة أخرى
+        [two] ومنظمتان أخريان
+        [few] و{ $count } منظمات أخرى
+        [many] و{ $count } منظمةً أخرى
+       *[other] و{ $count } منظمة أخرى
+    }
+# staffdeliver: after the listed individuals, the counted ones who chose not to be listed.
+staffdeliver-more-individuals =
+    { $count ->
+        [zero] ولا أشخاص آخرين
+        [one] وشخص آخر
+        [two] وشخصان آخران
+        [few] و{ $count } أشخاص آخرين
+        [many] و{ $count } شخصًا آخر
+       *[other] و{ $count } شخص آخر
+    }
+# staffdeliver: the console's count of addresses an update goes to.
+staffdeliver-addresses =
+    { $count ->
+        [zero] لا عناوين
+        [one] عنوان واحد
+        [two] عنوانان
+        [few] { $count } عناوين
+        [many] { $count } عنوانًا
+       *[other] { $count } عنوان
+    }
 
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = نرسل إليك رابطًا بالبريد الإلكتروني لتأكيد توقيعك. لن يُنشر عنوان بريدك أبدًا.
