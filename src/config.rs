@@ -425,6 +425,9 @@ pub struct SigningSettings {
     pub form_token_hours: i64,
     /// How long after a letter closes a signature made before may still be confirmed.
     pub confirm_grace_hours: i64,
+    /// One reminder email goes to a signer who has not confirmed this many hours after
+    /// signing (fractions allowed); 0 sends none (`signatures::reminders`).
+    pub reminder_hours: f64,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

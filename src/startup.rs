@@ -67,7 +67,7 @@ impl Application {
             .port();
 
         let mail_wakeup = Arc::new(Notify::new());
-        let worker = MailWorker::new(
+        let mut worker = MailWorker::new(
             pool.clone(),
             mailer,
             settings.mail.clone(),
@@ -76,6 +76,9 @@ impl Application {
             mail_renderers(settings.public_base()),
         )
         .with_job(crate::updates::queue::resume_stalled_job());
+        if let Some(reminders) = reminder_policy(&settings) {
+            worker = worker.with_job(crate::signatures::reminders::job(reminders));
+        }
         let (stop_worker, stop) = tokio::sync::watch::channel(false);
         let worker = actix_web::rt::spawn(worker.run(stop));
 
@@ -504,6 +507,10 @@ pub fn mail_renderers(public_base: &str) -> Renderers {
             crate::signatures::emails::CONFIRMATION,
             crate::signatures::emails::ConfirmationRenderer::new(public_base),
         )
+        .register(
+            crate::signatures::reminders::REMINDER,
+            crate::signatures::reminders::ReminderRenderer::new(public_base),
+        )
         .register_broadcast(
             crate::updates::emails::KIND,
             crate::updates::emails::UpdateRenderer,
@@ -518,6 +525,18 @@ pub fn signing_policy(settings: &Settings) -> SigningPolicy {
         invite_token_lifetime: ChronoDuration::days(settings.signing.invite_token_days),
         confirm_grace: ChronoDuration::hours(settings.signing.confirm_grace_hours),
     }
+}
+
+/// When the one reminder to confirm goes (`signing.reminder_hours`); `None` when it is off.
+pub fn reminder_policy(
+    settings: &Settings,
+) -> Option<crate::signatures::reminders::ReminderPolicy> {
+    let policy = signing_policy(settings);
+    crate::signatures::reminders::ReminderPolicy::from_hours(
+        settings.signing.reminder_hours,
+        policy.verify_token_lifetime,
+        policy.withdraw_token_lifetime,
+    )
 }
 
 fn json_error(error: JsonPayloadError) -> actix_web::Error {

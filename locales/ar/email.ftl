@@ -57,3 +57,7 @@ listing-counted-subject = توقيع { $organization } على «{ $title }» ي�
 listing-counted-title = توقيع منظمتك يُحتسب
 listing-counted-text = صار توقيع { $organization } على { $title }، الرسالة المفتوحة إلى { $addressee }، يُحتسب في مجموعها. وكما اخترت عند التوقيع، لا تُعرض { $plain-organization } علنًا: لا يظهر اسمها على صفحات الرسالة. شكرًا لكم.
 listing-review-unlisted-text = شكرًا لتوقيعك على { $title } باسم { $organization }. يراجع فريق التحالف توقيعات المنظمات قبل احتسابها؛ وسنبلغك بعد المراجعة. وكما اخترت عند التوقيع، ستُحتسب { $plain-organization } ولن تُعرض علنًا.
+reminder-subject = تذكير: يرجى تأكيد توقيعك: { $title }
+reminder-intro = وقّعت على { $title }، الرسالة المفتوحة إلى { $addressee }، لكنك لم تؤكد توقيعك بعد.
+reminder-intro-organization = وقّعت على { $title }، الرسالة المفتوحة إلى { $addressee }، باسم { $organization }، لكنك لم تؤكد توقيعك بعد.
+reminder-once = هذا هو التذكير الوحيد الذي نرسله. الرابط في رسالتنا الأولى يعمل أيضًا.

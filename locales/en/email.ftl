@@ -60,3 +60,7 @@ listing-counted-subject = { $organization }'s signature on “{ $title }” is c
 listing-counted-title = Your organization's signature is counted
 listing-counted-text = { $organization }'s signature on { $title }, the open letter to { $addressee }, is now counted in its total. As you chose when signing, { $plain-organization } is not listed publicly: its name does not appear on the letter's pages. Thank you.
 listing-review-unlisted-text = Thank you for signing { $title } on behalf of { $organization }. The coalition's staff review organization sign-ons before they count; you will hear from us when they have. As you chose when signing, { $plain-organization } will be counted but not listed publicly.
+reminder-subject = Reminder: please confirm your signature: { $title }
+reminder-intro = You signed { $title }, the open letter to { $addressee }, but have not confirmed your signature yet.
+reminder-intro-organization = You signed { $title }, the open letter to { $addressee }, on behalf of { $organization }, but have not confirmed your signature yet.
+reminder-once = This is the only reminder we send. The link in our first email works too.

@@ -57,3 +57,7 @@ listing-counted-subject = La firma de { $organization } en «{ $title }» ya cue
 listing-counted-title = La firma de tu organización ya cuenta
 listing-counted-text = La firma de { $organization } en { $title }, la carta abierta a { $addressee }, ya cuenta en el total. Como elegiste al firmar, { $plain-organization } no se muestra públicamente: su nombre no aparece en las páginas de la carta. Gracias.
 listing-review-unlisted-text = Gracias por firmar { $title } en nombre de { $organization }. El equipo de la coalición revisa las firmas de organizaciones antes de contarlas; te avisaremos cuando lo haya hecho. Como elegiste al firmar, { $plain-organization } se contará pero no se mostrará públicamente.
+reminder-subject = Recordatorio: confirma tu firma: { $title }
+reminder-intro = Firmaste { $title }, la carta abierta a { $addressee }, pero aún no has confirmado tu firma.
+reminder-intro-organization = Firmaste { $title }, la carta abierta a { $addressee }, en nombre de { $organization }, pero aún no has confirmado tu firma.
+reminder-once = Este es el único recordatorio que enviamos. El enlace de nuestro primer mensaje también funciona.

@@ -57,3 +57,7 @@ listing-counted-subject = La signature de { $organization } sur « { $title } »
 listing-counted-title = La signature de votre organisation est comptée
 listing-counted-text = La signature de { $organization } sur { $title }, la lettre ouverte à { $addressee }, compte désormais dans son total. Comme vous l’avez choisi en signant, { $plain-organization } n’est pas affichée publiquement : son nom n’apparaît pas sur les pages de la lettre. Merci.
 listing-review-unlisted-text = Merci d’avoir signé { $title } au nom de { $organization }. L’équipe de la coalition vérifie les signatures d’organisations avant de les compter ; nous vous écrirons une fois la vérification faite. Comme vous l’avez choisi en signant, { $plain-organization } sera comptée mais pas affichée publiquement.
+reminder-subject = Rappel : merci de confirmer votre signature : { $title }
+reminder-intro = Vous avez signé { $title }, la lettre ouverte à { $addressee }, mais n’avez pas encore confirmé votre signature.
+reminder-intro-organization = Vous avez signé { $title }, la lettre ouverte à { $addressee }, au nom de { $organization }, mais n’avez pas encore confirmé votre signature.
+reminder-once = C’est le seul rappel que nous envoyons. Le lien de notre premier message fonctionne aussi.

@@ -57,3 +57,7 @@ listing-counted-subject = החתימה של { $organization } על „{ $title }
 listing-counted-title = החתימה של הארגון שלכם נספרת
 listing-counted-text = החתימה של { $organization } על { $title }, המכתב הפתוח אל { $addressee }, נספרת עכשיו בסך הכול. כפי שבחרתם בעת החתימה, { $plain-organization } אינו מוצג ברבים: שמו אינו מופיע בעמודי המכתב. תודה.
 listing-review-unlisted-text = תודה שחתמתם על { $title } בשם { $organization }. צוות הקואליציה בודק חתימות של ארגונים לפני שהן נספרות; נעדכן אתכם לאחר הבדיקה. כפי שבחרתם בעת החתימה, { $plain-organization } ייספר אך לא יוצג ברבים.
+reminder-subject = תזכורת: נא לאשר את חתימתכם: { $title }
+reminder-intro = חתמתם על { $title }, המכתב הפתוח אל { $addressee }, אך עדיין לא אישרתם את החתימה.
+reminder-intro-organization = חתמתם על { $title }, המכתב הפתוח אל { $addressee }, בשם { $organization }, אך עדיין לא אישרתם את החתימה.
+reminder-once = זו התזכורת היחידה שנשלח. גם הקישור בהודעה הראשונה שלנו פעיל.

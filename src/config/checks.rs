@@ -146,6 +146,7 @@ fn one_line(text: &str) -> String {
 pub(super) fn validate(settings: &Settings) -> Result<(), ConfigError> {
     public_url(&settings.server.public_url)?;
     log_level(&settings.log.level)?;
+    reminder_hours(&settings.signing)?;
     let server = &settings.server;
     if server.workers > MAX_WORKERS {
         return Err(ConfigError(format!(
@@ -281,6 +282,18 @@ impl Settings {
         toml::to_string(&shown)
             .map_err(|error| ConfigError(format!("cannot show the configuration: {error}")))
     }
+}
+
+/// The one reminder to confirm goes while the first email's link still works; 0 is none.
+fn reminder_hours(signing: &super::SigningSettings) -> Result<(), ConfigError> {
+    let hours = signing.reminder_hours;
+    if hours.is_finite() && hours >= 0.0 && hours < signing.verify_token_hours as f64 {
+        return Ok(());
+    }
+    Err(ConfigError(format!(
+        "signing.reminder_hours: must be 0 (no reminder) or more, and less than signing.verify_token_hours ({}): a reminder goes while the first link still works",
+        signing.verify_token_hours
+    )))
 }
 
 #[cfg(test)]

@@ -91,6 +91,7 @@ diesel::table! {
         share_with_member -> Bool,
         lang -> Nullable<Text>,
         comment_hidden_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
     }
 }
 

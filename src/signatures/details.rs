@@ -68,6 +68,7 @@ pub const NOT_PERSONAL: &[&str] = &[
     "removed_by",
     "removed_reason",
     "comment_hidden_at",
+    "reminded_at",
 ];
 
 /// Every column of `signatures` that holds signer data, as src/db/schema.rs declares it: the

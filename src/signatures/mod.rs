@@ -11,6 +11,7 @@ pub mod form;
 pub mod links;
 pub mod lists;
 pub mod moderation;
+pub mod reminders;
 #[cfg(test)]
 pub(crate) mod sample;
 pub mod sign;

@@ -55,6 +55,7 @@ mod partners;
 mod privacy;
 mod proxies;
 mod reliability;
+mod reminders;
 mod rolling_restart;
 mod schema_versions;
 mod shared_limits;

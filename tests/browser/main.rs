@@ -14,6 +14,7 @@ mod harness;
 mod languages;
 mod listing;
 mod signatories;
+mod phone_layout;
 mod staff_delivery;
 
 use std::net::TcpListener;

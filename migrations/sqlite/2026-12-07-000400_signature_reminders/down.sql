@@ -1,0 +1,2 @@
+DROP INDEX signatures_reminder_due;
+ALTER TABLE signatures DROP COLUMN reminded_at;
