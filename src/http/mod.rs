@@ -13,10 +13,12 @@ pub mod language;
 pub mod middleware;
 mod page_cache;
 mod pages;
+mod origin;
 mod partners;
 mod share;
 mod signatories;
 mod signer;
+mod signer_loop;
 pub mod site;
 mod unsubscribe;
 mod versions;
@@ -118,6 +120,7 @@ impl AppState {
             client: self.client_address(request),
             client_key: self.client_key(request),
             interface_language: Some(crate::i18n::interface_language(&wanted)),
+            foreign_origin: origin::foreign_origin(&self.settings, request),
             fields,
         }
     }
@@ -227,7 +230,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
         )
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
         .route("/letters/{slug}/sign", web::get().to(pages::sign_reloaded))
-        .route("/letters/{slug}/signed", web::get().to(pages::check_email))
+        .route(
+            "/letters/{slug}/signed",
+            web::get().to(signer_loop::check_email),
+        )
+        .route("/letters/{slug}/change", web::get().to(signer_loop::change))
         .route("/letters/{slug}/embed", web::get().to(embed::embed))
         .route("/letters/{slug}/count.json", web::get().to(embed::count))
         .route("/letters/{slug}/resend", web::get().to(pages::resend_page))

@@ -7,8 +7,7 @@ use askama::Template;
 
 use super::form;
 use super::views::{
-    CheckEmailPage, ConfirmActionPage, FormView, IndexPage, LetterCard, LetterPage, MessagePage,
-    ResendPage,
+    ConfirmActionPage, FormView, IndexPage, LetterCard, LetterPage, MessagePage, ResendPage,
 };
 use super::{AppState, PageError};
 use crate::admission::{Entry, Refused};
@@ -101,7 +100,7 @@ fn letter_page(
     html(state, status, &letter_page_view(state, snapshot, form))
 }
 
-fn letter_page_view<'a>(
+pub(super) fn letter_page_view<'a>(
     state: &AppState,
     snapshot: &'a LetterSnapshot,
     form: FormView,
@@ -123,6 +122,7 @@ fn letter_page_view<'a>(
             &snapshot.letter.lang,
         ),
         alternates: crate::read::snapshot::alternates(state.settings.public_base(), snapshot),
+        you_signed: None,
     }
 }
 
@@ -151,13 +151,25 @@ pub async fn letter(
         .uri()
         .path_and_query()
         .map_or_else(|| request.path(), |address| address.as_str());
+    // A browser that signed this letter sees "You signed" instead of the form: a page of its
+    // own in the cache (the same for everyone who signed), never served to anyone else.
+    let signed = super::signer_loop::signed_here(&request, &snapshot.letter.slug);
+    let address = if signed {
+        format!("{address}\n(signed)")
+    } else {
+        address.to_owned()
+    };
+    let address = address.as_str();
     let tr = crate::i18n::catalog::Tr::current();
     let cached = via.is_empty();
     if cached && let Some(body) = state.pages.get(&snapshot, tr, address) {
         return Ok(html_body(StatusCode::OK, body));
     }
     let form = super::partners::offer(&state, FormView::fresh(), &via).await;
-    let page = letter_page_view(&state, &snapshot, form);
+    let mut page = letter_page_view(&state, &snapshot, form);
+    if signed && page.accepting {
+        page.you_signed = Some(super::share::ShareLinks::of(&state.settings, &snapshot));
+    }
     let body = actix_web::web::Bytes::from(super::site::render(&state.settings, &page)?);
     if cached {
         state.pages.put(&snapshot, tr, address, body.clone());
@@ -225,7 +237,14 @@ pub async fn sign(
     super::language::showing(&snapshot);
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Form, fields.clone());
     match state.admission().admit(attempt).await {
-        Ok(_) => Ok(check_email_redirect(&snapshot)),
+        Ok(_) => Ok(super::signer_loop::after_signing(
+            &state,
+            &request,
+            &snapshot,
+            &body,
+            check_email_redirect(&snapshot),
+        )),
+        Err(Refused::CrossSite(_)) => super::signer_loop::cross_site(&state, &snapshot),
         Err(refused) => {
             let via = fields.via.clone();
             let form = super::partners::offer(&state, FormView::again(fields, None), &via).await;
@@ -325,7 +344,11 @@ pub async fn resend(
     let email = fields.email.clone();
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Resend, fields);
     match state.admission().admit(attempt).await {
-        Ok(_) => Ok(check_email_redirect(&snapshot)),
+        Ok(_) => Ok(super::signer_loop::forget_form(
+            &state,
+            check_email_redirect(&snapshot),
+        )),
+        Err(Refused::CrossSite(_)) => super::signer_loop::cross_site(&state, &snapshot),
         Err(Refused::TooManyRequests(wait)) => Ok(with_retry_after(
             resend_form(
                 &state,
@@ -356,24 +379,6 @@ pub async fn resend(
         Err(Refused::LetterClosed) => letter_page_closed(&state, &snapshot),
         Err(other) => Err(other.into()),
     }
-}
-
-pub async fn check_email(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
-    let snapshot = super::language::letter_for(&request, &snapshot);
-    html(
-        &state,
-        StatusCode::OK,
-        &CheckEmailPage {
-            letter: &snapshot.letter,
-            path: snapshot.path(),
-            share: super::share::ShareLinks::while_open(&state.settings, &snapshot),
-        },
-    )
 }
 
 /// The way back to the letter: in the text a signature was made on (`lang`), else in this
@@ -453,6 +458,11 @@ pub(super) async fn token_problem(
                 vec![Message::id("link-used-text"), again],
                 link,
             )
+        }
+        TokenError::Withdrawn { letter_id } => {
+            let link = letter_link(state, letter_id.map(|id| id.into_string()), None).await;
+            let paragraphs = vec![Message::id("signerloop-link-withdrawn-text")];
+            gone("signerloop-link-withdrawn", paragraphs, link)
         }
         TokenError::LetterClosed { letter_id } => {
             let link = letter_link(state, letter_id.map(|id| id.into_string()), None).await;
@@ -577,16 +587,15 @@ pub async fn verify_page(
         return tr.scope(already_confirmed(&state, &target)).await;
     }
     let letter = letter.ok_or(PageError::NotFound)?;
-    let page = ConfirmActionPage {
-        heading: Message::id("confirm-heading"),
-        intro: Message::id("confirm-intro"),
-        title: Some(crate::i18n::catalog::marked(&letter.title, &letter.lang)),
+    let page = super::signer_loop::VerifyPage {
+        title: crate::i18n::catalog::marked(&letter.title, &letter.lang),
+        name: target.name.clone(),
+        organization: target.kind == signatures::SignatureKind::Organization,
+        choices: target.choices.lines(&tr),
         action: format!(
             "{}/verify/{secret}",
             super::signer::address_prefix(&request)
         ),
-        button: Message::id("confirm-button"),
-        auto_submit: true,
     };
     tr.scope(async { token_page(StatusCode::OK, &page) }).await
 }
@@ -603,14 +612,16 @@ pub async fn verify(
     state: web::Data<AppState>,
     request: HttpRequest,
     token: web::Path<String>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let policy = state.policy.clone();
+    let boxes = super::signer_loop::boxes_sent(&body);
     let done = act_on_link(
         &state,
         &request,
         TokenPurpose::Verify,
         token.into_inner(),
-        move |connection, secret| signatures::confirm(connection, secret, &policy),
+        move |connection, secret| signatures::confirm_with(connection, secret, &policy, boxes),
     )
     .await?;
     let (outcome, target) = match done {
@@ -637,8 +648,10 @@ async fn confirm_outcome(
             let mut paragraphs = vec![Message::id("confirmed-thanks")];
             if awaiting_approval {
                 paragraphs.push(Message::id("confirmed-review"));
+            } else if target.choices.public {
+                paragraphs.push(Message::id("signerloop-confirmed-listed"));
             } else {
-                paragraphs.push(Message::id("confirmed-counts"));
+                paragraphs.push(Message::id("signerloop-confirmed-unlisted"));
             }
             super::share::confirmed(state, target, paragraphs).await
         }
@@ -665,13 +678,25 @@ pub async fn withdraw_page(
         Err(page) => Ok(page),
         Ok(target) if target.signature_state == SignatureState::Withdrawn => {
             let tr = super::signer::interface_for(&request, target.lang.as_ref());
-            tr.scope(withdrawn(&state, &target, true)).await
+            tr.scope(withdrawn(&state, &target, true, None)).await
         }
         Ok(target) => {
+            // The page names the letter and the person, so nobody withdraws the wrong one.
+            let letter_id = target.letter_id.as_str().to_owned();
+            let letter = super::signer::signed_letter(&state, letter_id, target.lang.as_ref())
+                .await?
+                .map(|snapshot| {
+                    crate::i18n::catalog::marked(&snapshot.letter.title, &snapshot.letter.lang)
+                });
             let page = ConfirmActionPage {
                 heading: Message::id("withdraw-heading"),
-                intro: Message::id("withdraw-intro"),
-                title: None,
+                intro: Message::id(if letter.is_some() {
+                    "signerloop-withdraw-intro"
+                } else {
+                    "withdraw-intro"
+                }),
+                title: letter,
+                signed_as: Some(target.name.clone()).filter(|name| !name.is_empty()),
                 action: format!(
                     "{}/withdraw/{secret}",
                     super::signer::address_prefix(&request)
@@ -685,17 +710,47 @@ pub async fn withdraw_page(
     }
 }
 
+/// After a withdrawal: the letter and, when just withdrawn, the name that was on it (read
+/// before it was erased).
 async fn withdrawn(
     state: &AppState,
     target: &signatures::TokenTarget,
     already: bool,
+    name: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let heading = if already {
         "withdrawn-already"
     } else {
         "withdrawn"
     };
-    link_outcome(state, target, heading, &["withdrawn-text"]).await
+    let letter_id = target.letter_id.as_str().to_owned();
+    let title = super::signer::signed_letter(state, letter_id, target.lang.as_ref())
+        .await?
+        .map(|snapshot| snapshot.letter.title.clone());
+    let mut paragraphs = Vec::new();
+    if let Some(title) = title {
+        paragraphs.push(match name.filter(|name| !name.is_empty()) {
+            Some(name) => Message::id("signerloop-withdrawn-named")
+                .with("name", name)
+                .with("title", title),
+            None => Message::id("signerloop-withdrawn-from").with("title", title),
+        });
+    }
+    paragraphs.push(Message::id("withdrawn-text"));
+    let link = letter_link(
+        state,
+        Some(target.letter_id.as_str().to_owned()),
+        target.lang.as_ref(),
+    )
+    .await;
+    token_page(
+        StatusCode::OK,
+        &MessagePage {
+            heading: Message::id(heading),
+            paragraphs,
+            link,
+        },
+    )
 }
 
 pub async fn withdraw(
@@ -708,14 +763,20 @@ pub async fn withdraw(
         &request,
         TokenPurpose::Withdraw,
         token.into_inner(),
-        signatures::withdraw,
+        |connection, secret| {
+            // The name as signed, read before withdrawing erases it.
+            let name = signatures::inspect_token(connection, secret, TokenPurpose::Withdraw)
+                .ok()
+                .map(|target| target.name);
+            Ok((signatures::withdraw(connection, secret)?, name))
+        },
     )
     .await?;
     match done {
-        Ok((outcome, target)) => {
+        Ok(((outcome, name), target)) => {
             let already = outcome == WithdrawOutcome::AlreadyWithdrawn;
             let tr = super::signer::interface_for(&request, target.lang.as_ref());
-            tr.scope(withdrawn(&state, &target, already)).await
+            tr.scope(withdrawn(&state, &target, already, name)).await
         }
         Err(page) => Ok(page),
     }
