@@ -169,12 +169,36 @@ fn carried(state: &AppState, request: &HttpRequest, letter_id: &str) -> Option<S
     crate::values::form::decode_checked_fields(&body).ok()
 }
 
-/// A likely typo of a common mail domain (`gmial.con`), as the whole corrected address,
-/// from mailidator's list of popular mail domains (a Rust port of mailcheck.js).
+/// A likely typo of a common mail domain (`gmial.con`), as the whole corrected address.
+///
+/// The domains are mailidator's list of popular mail domains and real endings (kept up to
+/// date there; its own matching, Sift3 with a loose threshold, "corrects" `example.com` to
+/// `hotmail.com`, so it is not used). A domain within two edits (strsim's optimal string
+/// alignment: a swapped pair of letters is one edit) of a popular one is questioned, unless
+/// only its ending differs and that ending is real (`yahoo.org`, `me.org` may well exist).
 pub(super) fn suggestion(email: &str) -> Option<String> {
+    use mailidator::domains::{POPULAR_DOMAINS, TOP_LEVEL_DOMAINS};
     let email = email.trim();
-    let suggested = mailidator::Mailidator::default().check(email)?.full();
-    (!suggested.eq_ignore_ascii_case(email)).then_some(suggested)
+    let (local, typed) = email.rsplit_once('@')?;
+    let typed = typed.to_ascii_lowercase();
+    if local.is_empty() || POPULAR_DOMAINS.contains(&typed.as_str()) {
+        return None;
+    }
+    let (typed_name, typed_end) = typed.split_once('.')?;
+    let (distance, closest) = POPULAR_DOMAINS
+        .iter()
+        .filter(|domain| !domain.contains("example"))
+        .map(|domain| (strsim::osa_distance(&typed, domain), *domain))
+        .min_by_key(|(distance, _)| *distance)?;
+    // Two edits in a four-letter domain is another domain, not a typo.
+    if distance == 0 || distance > 2 || distance * 4 > typed.len() {
+        return None;
+    }
+    let closest_name = closest.split_once('.').map_or(closest, |(name, _)| name);
+    if typed_name == closest_name && TOP_LEVEL_DOMAINS.contains(&typed_end) {
+        return None;
+    }
+    Some(format!("{local}@{closest}"))
 }
 
 #[derive(Template)]
@@ -367,7 +391,23 @@ mod tests {
             Some("dana@gmail.com")
         );
         assert_eq!(suggestion("dana@gmail.com"), None);
-        assert_eq!(suggestion("ada@example.org"), None);
+        assert_eq!(
+            suggestion("a@hotmial.com").as_deref(),
+            Some("a@hotmail.com")
+        );
+        assert_eq!(suggestion("a@gmail.con").as_deref(), Some("a@gmail.com"));
+        for right in [
+            "ada@example.org",
+            "grace@example.com",
+            "a@peace.org",
+            "a@cfpeace.example",
+            "a@yahoo.org",
+            "a@uni.ac.il",
+            "a@gmx.de",
+            "a@mail.huji.ac.il",
+        ] {
+            assert_eq!(suggestion(right), None, "{right}");
+        }
         assert_eq!(suggestion("not an address"), None);
     }
 
