@@ -59,6 +59,7 @@ mod sign_flow;
 mod signature_links;
 mod signer_fields;
 mod signer_languages;
+mod signer_loop;
 mod signer_pages;
 mod squatting;
 mod staff_auth;
