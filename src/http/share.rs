@@ -132,9 +132,7 @@ pub(super) async fn confirmed(
         StatusCode::OK,
         &ConfirmedPage {
             paragraphs,
-            choices: target
-                .choices
-                .lines(&crate::i18n::catalog::Tr::current()),
+            choices: target.choices.lines(&crate::i18n::catalog::Tr::current()),
             letter_path: snapshot.path(),
             share: ShareLinks::while_open(&state.settings, &snapshot),
         },

@@ -226,7 +226,10 @@ impl CheckEmailPage<'_> {
         );
         tr.html(
             "signerloop-sent-to",
-            [("email", Arg::Markup(&address)), ("title", Arg::Markup(&title))],
+            [
+                ("email", Arg::Markup(&address)),
+                ("title", Arg::Markup(&title)),
+            ],
         )
     }
 
@@ -235,7 +238,10 @@ impl CheckEmailPage<'_> {
             r#"<strong><bdi dir="ltr">{}</bdi></strong>"#,
             crate::i18n::catalog::escape(suggestion)
         );
-        tr.html("signerloop-did-you-mean", [("email", Arg::Markup(&address))])
+        tr.html(
+            "signerloop-did-you-mean",
+            [("email", Arg::Markup(&address))],
+        )
     }
 }
 

@@ -8,7 +8,7 @@ use crate::values::ids::LetterId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::choices::{ChosenBoxes, Choices};
+use super::choices::{Choices, ChosenBoxes};
 use super::details::SignerDetails;
 use super::links::{self, FoundToken};
 use super::{SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy};
@@ -170,7 +170,9 @@ pub fn inspect_token(
                 TokenPurpose::Verify,
                 SignatureState::Verified | SignatureState::Approved | SignatureState::Duplicate,
             )
-            | (TokenPurpose::Withdraw, SignatureState::Withdrawn) => target_of(connection, signature),
+            | (TokenPurpose::Withdraw, SignatureState::Withdrawn) => {
+                target_of(connection, signature)
+            }
             (TokenPurpose::Verify, SignatureState::Withdrawn) => {
                 Err(TokenError::Withdrawn { letter_id })
             }

@@ -61,7 +61,13 @@ impl ConfirmSignature<'_> {
     pub fn choice_lines(&self, tr: &Tr) -> Vec<String> {
         self.choices
             .as_ref()
-            .map(|choices| choices.lines(tr).into_iter().map(|line| line.text).collect())
+            .map(|choices| {
+                choices
+                    .lines(tr)
+                    .into_iter()
+                    .map(|line| line.text)
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -229,10 +235,12 @@ impl ConfirmationRenderer {
             )?),
             None => None,
         };
-        Ok(match render(&params, letter, signer, choices, &self.public_base) {
-            Some(content) => Prepared::rendered(record, content, None),
-            None => Prepared::Skip("skipped: the signature is gone".into()),
-        })
+        Ok(
+            match render(&params, letter, signer, choices, &self.public_base) {
+                Some(content) => Prepared::rendered(record, content, None),
+                None => Prepared::Skip("skipped: the signature is gone".into()),
+            },
+        )
     }
 }
 

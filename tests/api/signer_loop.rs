@@ -39,7 +39,13 @@ async fn sign_with_headers(
     let form_time = app.form_time(SLUG).await;
     let mut all = fields.to_vec();
     all.push(("t", &form_time));
-    post(app, &format!("/letters/{SLUG}/sign"), &encode(&all), headers).await
+    post(
+        app,
+        &format!("/letters/{SLUG}/sign"),
+        &encode(&all),
+        headers,
+    )
+    .await
 }
 
 async fn post(app: &TestApp, path: &str, body: &str, headers: &[(&str, &str)]) -> Response {
@@ -50,7 +56,13 @@ async fn post(app: &TestApp, path: &str, body: &str, headers: &[(&str, &str)]) -
     for header in headers {
         request = request.insert_header(*header);
     }
-    crate::helpers::read(request.send_body(body.to_owned()).await.expect("POST answered")).await
+    crate::helpers::read(
+        request
+            .send_body(body.to_owned())
+            .await
+            .expect("POST answered"),
+    )
+    .await
 }
 
 async fn get_with_cookie(app: &TestApp, path: &str, cookie: &str) -> Response {
@@ -118,7 +130,9 @@ async fn a_post_from_another_site_signs_nothing_and_says_why(backend: Backend) {
             refused.body
         );
         assert!(
-            refused.body.contains(&format!(r#"href="/letters/{SLUG}#sign""#)),
+            refused
+                .body
+                .contains(&format!(r#"href="/letters/{SLUG}#sign""#)),
             "a way to the letter: {}",
             refused.body
         );
@@ -138,11 +152,11 @@ async fn a_post_from_another_site_signs_nothing_and_says_why(backend: Backend) {
     .await;
     assert_eq!(resend.status, StatusCode::FORBIDDEN, "{}", resend.body);
     let detail = app.get(&format!("/api/v1/letters/{SLUG}")).await;
-    let token = serde_json::from_str::<serde_json::Value>(&detail.body).expect("JSON")
-        ["form_token"]
-        .as_str()
-        .expect("a form token")
-        .to_owned();
+    let token =
+        serde_json::from_str::<serde_json::Value>(&detail.body).expect("JSON")["form_token"]
+            .as_str()
+            .expect("a form token")
+            .to_owned();
     let mut json = app
         .client
         .post(format!("{}/api/v1/letters/{SLUG}/signatures", app.address));
@@ -236,7 +250,10 @@ async fn check_email_says_the_address_and_corrects_a_typo(backend: Backend) {
     assert!(page.body.contains("Wrong address?"), "{}", page.body);
     assert!(page.body.contains("Listed publicly on the letter: yes"));
     assert!(page.body.contains("Updates about this letter by email: no"));
-    let no_store = page.headers.get("cache-control").and_then(|v| v.to_str().ok());
+    let no_store = page
+        .headers
+        .get("cache-control")
+        .and_then(|v| v.to_str().ok());
     assert_eq!(no_store, Some("no-store"));
 
     // "Yes, correct my address": the form again, every field kept, the address corrected.
@@ -249,7 +266,11 @@ async fn check_email_says_the_address_and_corrects_a_typo(backend: Backend) {
     );
     assert!(corrected.body.contains(r#"value="Dana Levi""#));
     assert!(corrected.body.contains(r#"value="Haifa""#));
-    assert!(corrected.body.contains(r#"name="public" value="on" checked"#));
+    assert!(
+        corrected
+            .body
+            .contains(r#"name="public" value="on" checked"#)
+    );
     // "Change it": the form as typed.
     let change = get_with_cookie(&app, &format!("/letters/{SLUG}/change"), &cookie).await;
     assert!(change.body.contains(r#"value="dana@gmial.con""#));
@@ -314,7 +335,11 @@ async fn signing_again_keeps_the_first_link_and_says_the_choices(backend: Backen
     for link in [&old_link, &new_link] {
         let page = app.get(link).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        assert!(page.body.contains("Signed as Grace Hopper"), "{}", page.body);
+        assert!(
+            page.body.contains("Signed as Grace Hopper"),
+            "{}",
+            page.body
+        );
         assert!(
             page.body
                 .contains(r#"type="checkbox" name="public" value="on" checked"#),
@@ -332,12 +357,18 @@ async fn signing_again_keeps_the_first_link_and_says_the_choices(backend: Backen
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
     assert!(confirmed.body.contains("Signature confirmed"));
     assert!(
-        confirmed.body.contains("As you chose, it is not listed publicly"),
+        confirmed
+            .body
+            .contains("As you chose, it is not listed publicly"),
         "{}",
         confirmed.body
     );
     assert!(!confirmed.body.contains("if you chose"));
-    assert!(confirmed.body.contains("Updates about this letter by email: yes"));
+    assert!(
+        confirmed
+            .body
+            .contains("Updates about this letter by email: yes")
+    );
     let (public, updates): (bool, bool) = {
         use diesel::prelude::*;
         use undersigned::db::schema::signatures;
@@ -352,7 +383,11 @@ async fn signing_again_keeps_the_first_link_and_says_the_choices(backend: Backen
     for link in [&old_link, &new_link] {
         let replay = app.post_form(link, "").await;
         assert_eq!(replay.status, StatusCode::OK, "{}", replay.body);
-        assert!(!replay.body.contains("already been used"), "{}", replay.body);
+        assert!(
+            !replay.body.contains("already been used"),
+            "{}",
+            replay.body
+        );
         let page = app.get(link).await;
         assert!(!page.body.contains("already been used"), "{}", page.body);
     }
@@ -361,8 +396,16 @@ async fn signing_again_keeps_the_first_link_and_says_the_choices(backend: Backen
     let withdraw = mails[1].link("/withdraw/");
     let page = app.get(&withdraw).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Protect the right to protest"), "{}", page.body);
-    assert!(page.body.contains("Signed as Grace Hopper"), "{}", page.body);
+    assert!(
+        page.body.contains("Protect the right to protest"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Signed as Grace Hopper"),
+        "{}",
+        page.body
+    );
     let withdrawn = app.post_form(&withdraw, "").await;
     assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.body);
     assert!(
@@ -375,7 +418,11 @@ async fn signing_again_keeps_the_first_link_and_says_the_choices(backend: Backen
     // The old confirm link says what happened.
     let old = app.get(&old_link).await;
     assert_eq!(old.status, StatusCode::GONE);
-    assert!(old.body.contains("This signature was withdrawn"), "{}", old.body);
+    assert!(
+        old.body.contains("This signature was withdrawn"),
+        "{}",
+        old.body
+    );
     assert!(!old.body.contains("already been used"), "{}", old.body);
     let posted = app.post_form(&old_link, "").await;
     assert!(posted.body.contains("This signature was withdrawn"));
