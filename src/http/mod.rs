@@ -263,8 +263,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/partners/{secret}", web::post().to(partners::download))
         .route("/verify/{token}", web::get().to(pages::verify_page))
         .route("/verify/{token}", web::post().to(pages::verify))
-        .route("/withdraw/{token}", web::get().to(pages::withdraw_page))
-        .route("/withdraw/{token}", web::post().to(pages::withdraw))
+        .route(
+            "/withdraw/{token}",
+            web::get().to(signer_loop::withdraw_page),
+        )
+        .route("/withdraw/{token}", web::post().to(signer_loop::withdraw))
         .route("/unsubscribe/{token}", web::get().to(unsubscribe::page))
         .route(
             "/unsubscribe/{token}",

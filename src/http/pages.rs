@@ -6,9 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::form;
-use super::views::{
-    ConfirmActionPage, FormView, IndexPage, LetterCard, LetterPage, MessagePage, ResendPage,
-};
+use super::views::{FormView, IndexPage, LetterCard, LetterPage, MessagePage, ResendPage};
 use super::{AppState, PageError};
 use crate::admission::{Entry, Refused};
 use crate::db;
@@ -16,7 +14,7 @@ use crate::i18n::Message;
 use crate::letters::{self, LetterStatus};
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::SignatureFields;
-use crate::signatures::{self, ConfirmOutcome, SignatureState, TokenError, WithdrawOutcome};
+use crate::signatures::{self, ConfirmOutcome, SignatureState, TokenError};
 use crate::values::tokens::TokenPurpose;
 
 /// A public page, in this application's `[site]` identity.
@@ -383,7 +381,7 @@ pub async fn resend(
 
 /// The way back to the letter: in the text a signature was made on (`lang`), else in this
 /// page's language.
-async fn letter_link(
+pub(super) async fn letter_link(
     state: &AppState,
     letter_id: Option<String>,
     lang: Option<&crate::values::language::LanguageTag>,
@@ -481,7 +479,7 @@ pub(super) async fn token_problem(
 /// The one flow behind a link in a signer's email (confirm, withdraw; the page that asks and
 /// the post that acts): the per-address limit, `work` on a connection, and a link that does
 /// not work (unknown, used, expired, closed letter) answered with its own page (`Err`).
-async fn follow_link<T, F>(
+pub(super) async fn follow_link<T, F>(
     state: &AppState,
     request: &HttpRequest,
     purpose: TokenPurpose,
@@ -504,7 +502,7 @@ where
 /// again for the letter it belongs to and the language it was signed in (in the same
 /// connection, so a withdrawn or confirmed signature still names them), and that letter's
 /// cached page is dropped.
-async fn act_on_link<T, F>(
+pub(super) async fn act_on_link<T, F>(
     state: &AppState,
     request: &HttpRequest,
     purpose: TokenPurpose,
@@ -655,130 +653,6 @@ async fn confirm_outcome(
             }
             super::share::confirmed(state, target, paragraphs).await
         }
-    }
-}
-
-pub async fn withdraw_page(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    token: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let secret = token.into_inner();
-    let lookup_secret = secret.clone();
-    let found = follow_link(
-        &state,
-        &request,
-        TokenPurpose::Withdraw,
-        move |connection| {
-            signatures::inspect_token(connection, &lookup_secret, TokenPurpose::Withdraw)
-        },
-    )
-    .await?;
-    match found {
-        Err(page) => Ok(page),
-        Ok(target) if target.signature_state == SignatureState::Withdrawn => {
-            let tr = super::signer::interface_for(&request, target.lang.as_ref());
-            tr.scope(withdrawn(&state, &target, true, None)).await
-        }
-        Ok(target) => {
-            // The page names the letter and the person, so nobody withdraws the wrong one.
-            let letter_id = target.letter_id.as_str().to_owned();
-            let letter = super::signer::signed_letter(&state, letter_id, target.lang.as_ref())
-                .await?
-                .map(|snapshot| {
-                    crate::i18n::catalog::marked(&snapshot.letter.title, &snapshot.letter.lang)
-                });
-            let page = ConfirmActionPage {
-                heading: Message::id("withdraw-heading"),
-                intro: Message::id(if letter.is_some() {
-                    "signerloop-withdraw-intro"
-                } else {
-                    "withdraw-intro"
-                }),
-                title: letter,
-                signed_as: Some(target.name.clone()).filter(|name| !name.is_empty()),
-                action: format!(
-                    "{}/withdraw/{secret}",
-                    super::signer::address_prefix(&request)
-                ),
-                button: Message::id("withdraw-button"),
-                auto_submit: false,
-            };
-            let tr = super::signer::interface_for(&request, target.lang.as_ref());
-            tr.scope(async { token_page(StatusCode::OK, &page) }).await
-        }
-    }
-}
-
-/// After a withdrawal: the letter and, when just withdrawn, the name that was on it (read
-/// before it was erased).
-async fn withdrawn(
-    state: &AppState,
-    target: &signatures::TokenTarget,
-    already: bool,
-    name: Option<String>,
-) -> Result<HttpResponse, PageError> {
-    let heading = if already {
-        "withdrawn-already"
-    } else {
-        "withdrawn"
-    };
-    let letter_id = target.letter_id.as_str().to_owned();
-    let title = super::signer::signed_letter(state, letter_id, target.lang.as_ref())
-        .await?
-        .map(|snapshot| snapshot.letter.title.clone());
-    let mut paragraphs = Vec::new();
-    if let Some(title) = title {
-        paragraphs.push(match name.filter(|name| !name.is_empty()) {
-            Some(name) => Message::id("signerloop-withdrawn-named")
-                .with("name", name)
-                .with("title", title),
-            None => Message::id("signerloop-withdrawn-from").with("title", title),
-        });
-    }
-    paragraphs.push(Message::id("withdrawn-text"));
-    let link = letter_link(
-        state,
-        Some(target.letter_id.as_str().to_owned()),
-        target.lang.as_ref(),
-    )
-    .await;
-    token_page(
-        StatusCode::OK,
-        &MessagePage {
-            heading: Message::id(heading),
-            paragraphs,
-            link,
-        },
-    )
-}
-
-pub async fn withdraw(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    token: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let done = act_on_link(
-        &state,
-        &request,
-        TokenPurpose::Withdraw,
-        token.into_inner(),
-        |connection, secret| {
-            // The name as signed, read before withdrawing erases it.
-            let name = signatures::inspect_token(connection, secret, TokenPurpose::Withdraw)
-                .ok()
-                .map(|target| target.name);
-            Ok((signatures::withdraw(connection, secret)?, name))
-        },
-    )
-    .await?;
-    match done {
-        Ok(((outcome, name), target)) => {
-            let already = outcome == WithdrawOutcome::AlreadyWithdrawn;
-            let tr = super::signer::interface_for(&request, target.lang.as_ref());
-            tr.scope(withdrawn(&state, &target, already, name)).await
-        }
-        Err(page) => Ok(page),
     }
 }
 

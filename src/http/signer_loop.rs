@@ -18,13 +18,15 @@ use base64::Engine as _;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
-use super::views::{FormView, MessagePage};
+use super::views::{ConfirmActionPage, FormView, MessagePage};
 use super::{AppState, PageError};
 use crate::i18n::Message;
 use crate::i18n::catalog::{Arg, Tr};
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::choices::{ChoiceLine, Choices};
 use crate::signatures::form::SignatureFields;
+use crate::signatures::{self, SignatureState, WithdrawOutcome};
+use crate::values::tokens::TokenPurpose;
 
 /// The sealed form, for the check-email page and the way back to the form.
 const CARRY: &str = "signed_form";
@@ -384,6 +386,132 @@ pub(super) fn boxes_sent(body: &[u8]) -> Option<crate::signatures::choices::Chos
         updates: sent.updates,
         share_with_member: sent.share_with_member,
     })
+}
+
+/// The page behind a withdraw link: the letter and the name signed, then the button.
+pub async fn withdraw_page(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let secret = token.into_inner();
+    let lookup_secret = secret.clone();
+    let found = super::pages::follow_link(
+        &state,
+        &request,
+        TokenPurpose::Withdraw,
+        move |connection| {
+            signatures::inspect_token(connection, &lookup_secret, TokenPurpose::Withdraw)
+        },
+    )
+    .await?;
+    match found {
+        Err(page) => Ok(page),
+        Ok(target) if target.signature_state == SignatureState::Withdrawn => {
+            let tr = super::signer::interface_for(&request, target.lang.as_ref());
+            tr.scope(withdrawn(&state, &target, true, None)).await
+        }
+        Ok(target) => {
+            // The page names the letter and the person, so nobody withdraws the wrong one.
+            let letter_id = target.letter_id.as_str().to_owned();
+            let letter = super::signer::signed_letter(&state, letter_id, target.lang.as_ref())
+                .await?
+                .map(|snapshot| {
+                    crate::i18n::catalog::marked(&snapshot.letter.title, &snapshot.letter.lang)
+                });
+            let page = ConfirmActionPage {
+                heading: Message::id("withdraw-heading"),
+                intro: Message::id(if letter.is_some() {
+                    "signerloop-withdraw-intro"
+                } else {
+                    "withdraw-intro"
+                }),
+                title: letter,
+                signed_as: Some(target.name.clone()).filter(|name| !name.is_empty()),
+                action: format!(
+                    "{}/withdraw/{secret}",
+                    super::signer::address_prefix(&request)
+                ),
+                button: Message::id("withdraw-button"),
+                auto_submit: false,
+            };
+            let tr = super::signer::interface_for(&request, target.lang.as_ref());
+            tr.scope(async { super::pages::token_page(StatusCode::OK, &page) })
+                .await
+        }
+    }
+}
+
+/// After a withdrawal: the letter and, when just withdrawn, the name that was on it (read
+/// before it was erased).
+async fn withdrawn(
+    state: &AppState,
+    target: &signatures::TokenTarget,
+    already: bool,
+    name: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let heading = if already {
+        "withdrawn-already"
+    } else {
+        "withdrawn"
+    };
+    let letter_id = target.letter_id.as_str().to_owned();
+    let title = super::signer::signed_letter(state, letter_id, target.lang.as_ref())
+        .await?
+        .map(|snapshot| snapshot.letter.title.clone());
+    let mut paragraphs = Vec::new();
+    if let Some(title) = title {
+        paragraphs.push(match name.filter(|name| !name.is_empty()) {
+            Some(name) => Message::id("signerloop-withdrawn-named")
+                .with("name", name)
+                .with("title", title),
+            None => Message::id("signerloop-withdrawn-from").with("title", title),
+        });
+    }
+    paragraphs.push(Message::id("withdrawn-text"));
+    let link = super::pages::letter_link(
+        state,
+        Some(target.letter_id.as_str().to_owned()),
+        target.lang.as_ref(),
+    )
+    .await;
+    super::pages::token_page(
+        StatusCode::OK,
+        &MessagePage {
+            heading: Message::id(heading),
+            paragraphs,
+            link,
+        },
+    )
+}
+
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let done = super::pages::act_on_link(
+        &state,
+        &request,
+        TokenPurpose::Withdraw,
+        token.into_inner(),
+        |connection, secret| {
+            // The name as signed, read before withdrawing erases it.
+            let name = signatures::inspect_token(connection, secret, TokenPurpose::Withdraw)
+                .ok()
+                .map(|target| target.name);
+            Ok((signatures::withdraw(connection, secret)?, name))
+        },
+    )
+    .await?;
+    match done {
+        Ok(((outcome, name), target)) => {
+            let already = outcome == WithdrawOutcome::AlreadyWithdrawn;
+            let tr = super::signer::interface_for(&request, target.lang.as_ref());
+            tr.scope(withdrawn(&state, &target, already, name)).await
+        }
+        Err(page) => Ok(page),
+    }
 }
 
 #[cfg(test)]
