@@ -15,45 +15,59 @@ use crate::config::Settings;
 /// site is not allowed to; `None` for our own pages, allowed embed origins and requests
 /// that do not say.
 pub fn foreign_origin(settings: &Settings, request: &HttpRequest) -> Option<String> {
-    let header = |name: &str| {
-        request
-            .headers()
-            .get(name)
-            .map(|value| value.to_str().unwrap_or("?").trim().to_owned())
-    };
-    let origin = header("origin").filter(|origin| !origin.is_empty());
-    let fetch_site = header("sec-fetch-site").map(|site| site.to_ascii_lowercase());
-    let allowed = |origin: &str| {
-        settings
+    let origin = header(request, "origin").filter(|origin| !origin.is_empty());
+    if let Some(origin) = origin.as_deref()
+        && settings
             .embed
             .allowed_origins
             .iter()
             .any(|allowed| allowed.eq_ignore_ascii_case(origin.trim_end_matches('/')))
-    };
-    if let Some(origin) = origin.as_deref()
-        && allowed(origin)
     {
         return None;
     }
-    // The browser's own word: only our own pages (or the person, typing) are not another site.
-    if let Some(site) = fetch_site.as_deref()
-        && matches!(site, "cross-site" | "same-site")
-    {
-        return Some(origin.unwrap_or_else(|| format!("Sec-Fetch-Site: {site}")));
+    // `null` is sent by sandboxed frames and after redirects, and for posts from our own
+    // pages whose referrer policy is `no-referrer` (the form behind "Change it"): it names
+    // no site, so `Sec-Fetch-Site` decides.
+    if from_our_pages(request, settings.public_base(), true) {
+        return None;
     }
-    // `null` is sent by sandboxed frames and after redirects (and for posts from pages whose
-    // referrer policy is `no-referrer`): it names no site, so `Sec-Fetch-Site` decides.
-    match origin {
-        Some(origin) if origin != "null" && !is_ours(settings, request, &origin) => Some(origin),
-        _ => None,
+    Some(origin.unwrap_or_else(|| {
+        let site = header(request, "sec-fetch-site").unwrap_or_default();
+        format!("Sec-Fetch-Site: {site}")
+    }))
+}
+
+fn header(request: &HttpRequest, name: &str) -> Option<String> {
+    request
+        .headers()
+        .get(name)
+        .map(|value| value.to_str().unwrap_or("invalid").trim().to_owned())
+}
+
+/// Whether a browser says this post came from one of our own pages (`public_base`'s origin, or
+/// the host the request was sent to). Browsers send `Origin` (and `Sec-Fetch-Site`) with every
+/// form post; clients that send neither are not browsers a page elsewhere could steer. The
+/// staff sign-in form and the sign forms both ask this; `null_is_ours` says how to take an
+/// `Origin: null`.
+pub(super) fn from_our_pages(request: &HttpRequest, public_base: &str, null_is_ours: bool) -> bool {
+    if let Some(site) = header(request, "sec-fetch-site").map(|site| site.to_ascii_lowercase())
+        && site != "same-origin"
+        && site != "none"
+    {
+        return false;
+    }
+    match header(request, "origin") {
+        None => true,
+        Some(origin) if origin == "null" => null_is_ours,
+        Some(origin) => is_ours(public_base, request, &origin),
     }
 }
 
 /// Our origin is the public address's, or the host this request was sent to (an instance
 /// reached by its own address, or a public address not yet configured).
-fn is_ours(settings: &Settings, request: &HttpRequest, origin: &str) -> bool {
+fn is_ours(public_base: &str, request: &HttpRequest, origin: &str) -> bool {
     let origin = origin.trim_end_matches('/');
-    if origin_of(settings.public_base()).is_some_and(|ours| ours.eq_ignore_ascii_case(origin)) {
+    if origin_of(public_base).is_some_and(|ours| ours.eq_ignore_ascii_case(origin)) {
         return true;
     }
     let Some((_, host)) = origin.split_once("://") else {
@@ -80,7 +94,7 @@ mod tests {
     #[test]
     fn an_origin_is_scheme_host_and_port() {
         assert_eq!(
-            origin_of("https://letters.example.org/x"),
+            origin_of("https://letters.example.org/petitions/"),
             Some("https://letters.example.org")
         );
         assert_eq!(
