@@ -156,6 +156,25 @@ pub(super) fn after_signing(
     response
 }
 
+/// After a withdrawal in this browser, the letter page offers the form again.
+fn forget_signed(
+    state: &AppState,
+    request: &HttpRequest,
+    slug: &str,
+    mut response: HttpResponse,
+) -> HttpResponse {
+    let slugs: Vec<String> = signed_slugs(request);
+    if !slugs.iter().any(|signed| signed == slug) {
+        return response;
+    }
+    let kept: Vec<String> = slugs.into_iter().filter(|signed| signed != slug).collect();
+    let seconds = if kept.is_empty() { 0 } else { 400 * 24 * 3600 };
+    if let Err(error) = response.add_cookie(&cookie(state, SIGNED, kept.join("."), seconds)) {
+        tracing::warn!(%error, "could not set a signer's cookie");
+    }
+    response
+}
+
 /// A resend names only an address: an earlier form's choices would not be this one's.
 pub(super) fn forget_form(state: &AppState, mut response: HttpResponse) -> HttpResponse {
     if let Err(error) = response.add_cookie(&cookie(state, CARRY, String::new(), 0)) {
@@ -508,7 +527,15 @@ pub async fn withdraw(
         Ok(((outcome, name), target)) => {
             let already = outcome == WithdrawOutcome::AlreadyWithdrawn;
             let tr = super::signer::interface_for(&request, target.lang.as_ref());
-            tr.scope(withdrawn(&state, &target, already, name)).await
+            let response = tr.scope(withdrawn(&state, &target, already, name)).await?;
+            let letter_id = target.letter_id.as_str().to_owned();
+            let letter = state
+                .db(move |connection| crate::letters::find_by_id(connection, &letter_id))
+                .await?;
+            Ok(match letter {
+                Some(letter) => forget_signed(&state, &request, &letter.slug, response),
+                None => response,
+            })
         }
         Err(page) => Ok(page),
     }

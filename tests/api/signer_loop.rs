@@ -462,4 +462,20 @@ async fn the_letter_page_says_you_signed_to_that_browser_only(backend: Backend) 
     // "Sign with another name or address" shows the form again.
     let again = get_with_cookie(&app, &format!("/letters/{SLUG}?again"), &cookie).await;
     assert!(again.body.contains(r#"id="sign-form""#));
+    // Withdrawing in this browser forgets the letter there: the form is back.
+    let mail = app.wait_for_mails_to("ada@example.org", 1).await;
+    let withdrawn = post(
+        &app,
+        &mail[0].link("/withdraw/"),
+        "",
+        &[("cookie", &cookie)],
+    )
+    .await;
+    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.body);
+    let forgotten = withdrawn
+        .headers
+        .get_all("set-cookie")
+        .filter_map(|value| value.to_str().ok())
+        .any(|cookie| cookie.starts_with("signed_letters=;") && cookie.contains("Max-Age=0"));
+    assert!(forgotten, "{:?}", withdrawn.headers);
 }

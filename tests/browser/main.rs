@@ -1105,10 +1105,11 @@ async fn the_embed_share_step_and_share_card_work_in_a_real_browser() {
         &png,
     );
 
-    // The letter page's link preview, and the share card it names.
+    // The letter page's link preview, and the share card it names (this browser signed: the
+    // page says so, with the share step, where the form was).
     let letter = app.url(&format!("/letters/{slug}"));
     visitor.goto(&letter).await.expect("open the letter");
-    wait_for_text(&visitor, "Add your name").await;
+    wait_for_text(&visitor, "You signed this letter").await;
     let tags = visitor
         .execute(
             "const value = selector => {
