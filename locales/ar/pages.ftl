@@ -292,3 +292,10 @@ signerloop-withdrawn-from = سُحب توقيعك على «{ $title }».
 signerloop-you-signed = وقّعت على هذه الرسالة
 signerloop-you-signed-text = شكرًا. إن لم تؤكد بعد، فافتح الرابط الذي أرسلناه إليك: حتى ذلك الحين لا يُحتسب توقيعك. والآن ادعُ الآخرين إلى إضافة أسمائهم.
 signerloop-sign-another = وقّع باسم أو عنوان آخر
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = نرسل إليك رابطًا بالبريد الإلكتروني لتأكيد توقيعك. لن يُنشر عنوان بريدك أبدًا.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = أُرسل الرابط إلى
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = ليس عنوانك؟ وقّع من جديد

@@ -284,3 +284,10 @@ signerloop-withdrawn-from = Your signature on “{ $title }” is withdrawn.
 signerloop-you-signed = You signed this letter
 signerloop-you-signed-text = Thank you. If you have not confirmed yet, open the link we emailed you: until then your signature is not counted. Now ask others to add their names.
 signerloop-sign-another = Sign with another name or address
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = We email you a link to confirm your signature. Your email address is never published.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = The link went to
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = Not your address? Sign again

@@ -257,3 +257,10 @@ signerloop-withdrawn-from = Tu firma de «{ $title }» está retirada.
 signerloop-you-signed = Firmaste esta carta
 signerloop-you-signed-text = Gracias. Si aún no confirmaste, abre el enlace que te enviamos por correo: hasta entonces tu firma no cuenta. Ahora pide a otras personas que firmen.
 signerloop-sign-another = Firmar con otro nombre u otra dirección
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = Te enviamos un enlace por correo para confirmar tu firma. Tu dirección de correo nunca se publica.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = El enlace se envió a
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = ¿No es tu dirección? Firma de nuevo

@@ -257,3 +257,10 @@ signerloop-withdrawn-from = Votre signature de « { $title } » est retirée.
 signerloop-you-signed = Vous avez signé cette lettre
 signerloop-you-signed-text = Merci. Si vous n’avez pas encore confirmé, ouvrez le lien que nous vous avons envoyé : d’ici là, votre signature n’est pas comptée. Invitez maintenant d’autres personnes à signer.
 signerloop-sign-another = Signer avec un autre nom ou une autre adresse
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = Nous vous envoyons un lien par e-mail pour confirmer votre signature. Votre adresse n’est jamais publiée.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = Le lien a été envoyé à
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = Ce n’est pas votre adresse ? Signez à nouveau

@@ -258,3 +258,10 @@ signerloop-withdrawn-from = החתימה שלכם על „{ $title }” בוטל
 signerloop-you-signed = חתמתם על המכתב
 signerloop-you-signed-text = תודה. אם עוד לא אישרתם, פתחו את הקישור ששלחנו בדוא״ל: עד אז החתימה לא נספרת. עכשיו בקשו מאחרים להוסיף את שמם.
 signerloop-sign-another = לחתום בשם או בכתובת אחרים
+
+# The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
+embedupdates-hint = נשלח אליכם קישור באימייל לאישור החתימה. כתובת האימייל שלכם לעולם לא תפורסם.
+# The embed's "check your email": before the address the person typed.
+embedupdates-sent-to = הקישור נשלח אל
+# The embed's "check your email": a link back to the form, to sign with another address.
+embedupdates-wrong-address = זו לא הכתובת שלכם? חתמו שוב

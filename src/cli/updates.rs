@@ -1,5 +1,5 @@
-//! `updates send SLUG FILE.md` and `updates status SLUG`: updates to a letter's signers from
-//! the command line. The command queues the messages; the service's mail worker sends them.
+//! `updates send SLUG FILE.md`, `updates status SLUG`, `updates test SLUG FILE.md --to ADDRESS`
+//! and `updates delete SLUG ID`: updates to a letter's signers from the command line. The command queues the messages; the service's mail worker sends them.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -29,6 +29,27 @@ pub(super) enum UpdatesCommand {
     },
     /// Show each update of the letter and how far it went out.
     Status { slug: String },
+    /// Send FILE.md (and a FILE.LANG.md version, with --lang) as one test email to ADDRESS,
+    /// marked "[Test]" in its subject; nothing is stored or sent to signers.
+    Test {
+        slug: String,
+        file: PathBuf,
+        /// Who gets the test (your own address).
+        #[arg(long)]
+        to: String,
+        /// The version to try, by its language (`he` reads FILE.he.md); the original without.
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Delete an update that was never sent (a draft written in the console, or left by a
+    /// `send` that stopped before it began sending); its id is in `updates status`.
+    Delete {
+        slug: String,
+        update: String,
+        /// Do not ask (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 pub(super) fn run(settings: &Settings, command: UpdatesCommand) -> anyhow::Result<()> {
@@ -40,6 +61,13 @@ pub(super) fn run(settings: &Settings, command: UpdatesCommand) -> anyhow::Resul
             again,
         } => send(settings, &slug, &file, yes, again),
         UpdatesCommand::Status { slug } => status(settings, &slug),
+        UpdatesCommand::Test {
+            slug,
+            file,
+            to,
+            lang,
+        } => test(settings, &slug, &file, &to, lang.as_deref()),
+        UpdatesCommand::Delete { slug, update, yes } => delete(settings, &slug, &update, yes),
     }
 }
 
@@ -213,5 +241,93 @@ fn status(settings: &Settings, slug: &str) -> anyhow::Result<()> {
             update.subject
         )?;
     }
+    Ok(())
+}
+
+fn test(
+    settings: &Settings,
+    slug: &str,
+    file: &Path,
+    to: &str,
+    lang: Option<&str>,
+) -> anyhow::Result<()> {
+    let recipient = crate::values::email_address::EmailAddress::parse(to)
+        .map_err(|_| anyhow::anyhow!("--to {to:?} is not an email address"))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let (subject, markdown) = updates::parse_file(&text)
+        .with_context(|| format!("{} is not a valid update", file.display()))?;
+    let mut connection = open(settings)?;
+    let letter = letter(&mut connection, slug)?;
+    let versions = versions_beside(&mut connection, &letter, file)?;
+    let lang = match lang {
+        None => None,
+        Some(wanted) => {
+            let found = versions
+                .iter()
+                .find(|version| version.lang.as_str() == wanted.trim())
+                .map(|version| version.lang.clone());
+            Some(found.with_context(|| {
+                format!(
+                    "no version in {wanted} beside {}{}",
+                    file.display(),
+                    languages_said(&versions)
+                )
+            })?)
+        }
+    };
+    updates::drafts::send_test_unsaved(
+        &mut connection,
+        &letter,
+        (&subject, &markdown),
+        &versions,
+        settings.public_base(),
+        lang.as_ref(),
+        recipient.as_str(),
+        &crate::staff::Actor::command_line(),
+    )?;
+    println!(
+        "test of “{subject}” queued to {}: “{}{subject}”; the service's mail worker sends it",
+        recipient.as_str(),
+        updates::emails::TEST_MARK
+    );
+    Ok(())
+}
+
+fn delete(settings: &Settings, slug: &str, update_id: &str, yes: bool) -> anyhow::Result<()> {
+    let mut connection = open(settings)?;
+    let letter = letter(&mut connection, slug)?;
+    let update = updates::find(&mut connection, update_id.trim())?
+        .filter(|update| update.letter_id == *letter.id)
+        .with_context(|| {
+            format!("no update {update_id} for {slug} (see `updates status {slug}`)")
+        })?;
+    if update.state != UpdateState::Draft {
+        bail!(
+            "update {} was sent: it stays as it went; nothing was deleted",
+            update.id
+        );
+    }
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("not deleting without confirmation: run it on a terminal, or pass --yes");
+        }
+        print!(
+            "Delete the draft “{}” of “{}”? [y/N] ",
+            update.subject, letter.title
+        );
+        std::io::stdout().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            bail!("not deleted");
+        }
+    }
+    updates::drafts::delete(
+        &mut connection,
+        &update.id,
+        &crate::staff::Actor::command_line(),
+    )?;
+    println!("deleted the draft {} “{}”", update.id, update.subject);
     Ok(())
 }

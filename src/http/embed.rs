@@ -3,11 +3,17 @@
 //! draw their own counter.
 //!
 //! The embed's form is the letter page's form: the same fields, the same signed time stamp
-//! and honeypot (`form_guard.html`), posted to the same `POST /letters/{slug}/sign`, so it
-//! goes through the one admission path. It posts with `target="_top"`: the result pages
-//! (check your email with its share step, or the letter page with its error summary) are
-//! full pages that keep refusing to be framed, and the person sees in the address bar whose
-//! site took their email address.
+//! and honeypot (`form_guard.html`), through the one admission path. It posts to the embed
+//! itself (`POST /letters/{slug}/embed`), so that the visitor stays on the member's site:
+//! a refused form comes back in the frame with its error summary and what was typed, and
+//! "check your email" is a page of the frame's size, rendered in the answer to the post (no
+//! redirect, so the address typed can be shown without a cookie, which a framed page may not
+//! get, or a URL, which would put it in logs; reloading the frame's page shows the form
+//! again, since a member's page reloads the frame's `src`). Links to the site's own pages
+//! (the letter, a new link, the privacy notice) open in a new tab.
+//!
+//! The frame tells its parent its height (`static/embed.js`, `postMessage`), and the snippet
+//! the console gives each member ([`snippet`]) listens and sizes the frame.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
@@ -18,11 +24,13 @@ use serde::Serialize;
 use super::middleware::Frameable;
 use super::views::{FormView, SignFormPage};
 use super::{ApiError, AppState, PageError};
+use crate::admission::{Entry, Refused};
 use crate::config::Settings;
 use crate::db;
-use crate::i18n::Message;
+use crate::i18n::{LanguageTag, Message};
 use crate::letters::{self, Letter};
 use crate::read::snapshot::LetterSnapshot;
+use crate::signatures::form::SignatureFields;
 
 #[derive(Template)]
 #[template(path = "embed.html")]
@@ -32,13 +40,14 @@ struct EmbedPage<'a> {
     /// Why the form is not shown, when it is not.
     notice: Message,
     form_time: String,
-    /// Empty but for a member's code: a failed submit comes back on the letter page, outside
-    /// the frame.
+    /// Fresh (with a member's box when the address carries its code), or as last sent with
+    /// its errors.
     form: FormView,
     /// The letter's page in the language shown, opened outside the frame.
     url: String,
-    /// The letter's address in the language shown (`/he/letters/{slug}`), for the form.
-    path: String,
+    /// Where the form posts: this embed, in the interface language shown
+    /// (`/he/letters/{slug}/embed`), since a framed page may not get the language cookie.
+    action: String,
 }
 
 impl EmbedPage<'_> {
@@ -65,6 +74,21 @@ impl SignFormPage for EmbedPage<'_> {
     }
 }
 
+/// "Check your email", inside the frame.
+#[derive(Template)]
+#[template(path = "embed_signed.html")]
+struct EmbedSignedPage<'a> {
+    letter: &'a Letter,
+    /// The letter's address in the text signed, for the resend page (opened in a new tab).
+    path: String,
+    /// The address typed, shown back so that a typo is seen while the form is at hand.
+    email: String,
+    /// The embed again, with the member's code: to sign with another address.
+    again: String,
+    url: String,
+    share: Option<super::share::ShareLinks>,
+}
+
 async fn public_snapshot(
     state: &AppState,
     slug: &str,
@@ -73,6 +97,66 @@ async fn public_snapshot(
         return Ok(None);
     }
     state.public_letter(slug).await
+}
+
+/// The embed's own address in the interface language of this answer.
+fn embed_action(snapshot: &LetterSnapshot) -> String {
+    format!(
+        "/{}/letters/{}/embed",
+        crate::i18n::catalog::Tr::current().lang(),
+        snapshot.letter.slug
+    )
+}
+
+/// A page the members' sites may frame: not stored by a shared cache (the form carries a
+/// time stamp, the check-email page an address).
+fn framed(status: StatusCode, body: String, cache: &'static str) -> HttpResponse {
+    let mut response = HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, cache))
+        .body(body);
+    response.extensions_mut().insert(Frameable);
+    response
+}
+
+fn embed_page(
+    state: &AppState,
+    snapshot: &LetterSnapshot,
+    form: FormView,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let accepting = snapshot.letter.accepts_signatures_at(db::now());
+    let notice = match snapshot.letter.opens_at {
+        Some(opens)
+            if snapshot.letter.status() == letters::LetterStatus::Open && opens > db::now() =>
+        {
+            Message::id("not-open-yet")
+        }
+        _ => Message::id("closed-notice"),
+    };
+    let page = EmbedPage {
+        snapshot,
+        accepting,
+        notice,
+        form_time: if accepting {
+            state.defenses.form_time_token(&snapshot.letter.id)
+        } else {
+            String::new()
+        },
+        form,
+        url: format!("{}{}", state.settings.public_base(), snapshot.path()),
+        action: embed_action(snapshot),
+    };
+    let cache = if page.form.has_problems() {
+        "no-store"
+    } else {
+        "no-cache"
+    };
+    Ok(framed(
+        status,
+        super::site::render(&state.settings, &page)?,
+        cache,
+    ))
 }
 
 /// `GET /letters/{slug}/embed`: framable by `embed.allowed_origins` only (see
@@ -88,39 +172,97 @@ pub async fn embed(
         .await?
         .ok_or(PageError::NotFound)?;
     let snapshot = super::language::letter_for(&request, &snapshot);
-    let path = snapshot.path();
-    let accepting = snapshot.letter.accepts_signatures_at(db::now());
-    let notice = match snapshot.letter.opens_at {
-        Some(opens)
-            if snapshot.letter.status() == letters::LetterStatus::Open && opens > db::now() =>
-        {
-            Message::id("not-open-yet")
-        }
-        _ => Message::id("closed-notice"),
-    };
     // A member's site embeds with its own code (`?via=`), as its link to the letter does.
     let via = crate::members::codes::via_in_query(request.query_string());
     let form = super::partners::offer(&state, FormView::fresh(), &via).await;
-    let page = EmbedPage {
-        snapshot: &snapshot,
-        accepting,
-        notice,
-        form_time: if accepting {
-            state.defenses.form_time_token(&snapshot.letter.id)
-        } else {
-            String::new()
-        },
-        form,
+    embed_page(&state, &snapshot, form, StatusCode::OK)
+}
+
+/// `POST /letters/{slug}/embed`: signing from the frame, through the admission path of the
+/// letter page's form, answered inside the frame.
+pub async fn sign(
+    state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (snapshot, fields): (_, SignatureFields) = super::pages::posted_to_letter(
+        &state,
+        &request,
+        &slug,
+        &body,
+        super::form::decode_checked_fields,
+    )
+    .await?;
+    // The text the form was shown with, if the letter has it: that is what is signed.
+    let snapshot = snapshot.in_language(Some(&fields.lang));
+    super::language::showing(&snapshot);
+    let attempt = state.attempt(&request, &snapshot.letter, Entry::Form, fields.clone());
+    let refused = match state.admission().admit(attempt).await {
+        Ok(_) => return signed_page(&state, &snapshot, &fields),
+        Err(refused) => refused,
+    };
+    let via = fields.via.clone();
+    let form = super::partners::offer(&state, FormView::again(fields, None), &via).await;
+    let again = |problem: Message| FormView {
+        problem: Some(problem),
+        values: form.values.clone(),
+        partner: form.partner.clone(),
+        ..FormView::fresh()
+    };
+    match refused {
+        Refused::TooManyRequests(wait) => Ok(super::pages::with_retry_after(
+            embed_page(
+                &state,
+                &snapshot,
+                again(super::pages::SLOW_DOWN),
+                StatusCode::TOO_MANY_REQUESTS,
+            )?,
+            wait,
+        )),
+        Refused::RetryForm => embed_page(
+            &state,
+            &snapshot,
+            again(super::pages::PRESS_AGAIN),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Refused::Invalid(errors) => embed_page(
+            &state,
+            &snapshot,
+            FormView { errors, ..form },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        // The frame says the letter no longer takes signatures, without its form.
+        Refused::LetterClosed => {
+            embed_page(&state, &snapshot, FormView::fresh(), StatusCode::CONFLICT)
+        }
+        other => Err(other.into()),
+    }
+}
+
+fn signed_page(
+    state: &AppState,
+    snapshot: &LetterSnapshot,
+    fields: &SignatureFields,
+) -> Result<HttpResponse, PageError> {
+    let path = snapshot.path();
+    let mut again = embed_action(snapshot);
+    if let Some(code) = crate::members::codes::parse_code(&fields.via) {
+        again = format!("{again}?via={code}");
+    }
+    let page = EmbedSignedPage {
+        letter: &snapshot.letter,
         url: format!("{}{path}", state.settings.public_base()),
         path,
+        email: fields.email.trim().to_owned(),
+        again,
+        share: super::share::ShareLinks::while_open(&state.settings, snapshot),
     };
-    let mut response = HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        // The form carries a time stamp; a shared cache must not hand one out for hours.
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(super::site::render(&state.settings, &page)?);
-    response.extensions_mut().insert(Frameable);
-    Ok(response)
+    Ok(framed(
+        StatusCode::OK,
+        super::site::render(&state.settings, &page)?,
+        "no-store",
+    ))
 }
 
 fn letter_url(settings: &Settings, letter: &Letter) -> String {
@@ -163,13 +305,52 @@ pub async fn count(
         }))
 }
 
-/// The `<iframe>` a member organization pastes into its page, for the console to show.
-pub fn snippet(settings: &Settings, letter: &Letter) -> String {
+/// The frame's height before its page has said how tall it is, or where the parent page runs
+/// no script: the form with "for an organization" chosen on a 390 px phone
+/// (tests/browser/embed_frame.rs measures it), so that nothing is cut off.
+pub const DEFAULT_HEIGHT: u32 = 1500;
+
+/// Whose and which: the member whose code the embed carries (its signatures are counted as
+/// that member's, and the form offers its box), and the interface language.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Embedding<'a> {
+    pub via: Option<&'a str>,
+    pub lang: Option<&'a LanguageTag>,
+}
+
+/// The code a member organization pastes into its page, for the console to show: the
+/// `<iframe>` (with the member's `via` code and the language, `/he/letters/x/embed`) and the
+/// three lines that let the frame set its own height. The listener takes the height only
+/// from this site's origin and only for the frame that sent it.
+pub fn snippet(settings: &Settings, letter: &Letter, title: &str, embedding: Embedding) -> String {
+    let base = settings.public_base();
+    let prefix = embedding
+        .lang
+        .map(|lang| format!("/{lang}"))
+        .unwrap_or_default();
+    let query = embedding
+        .via
+        .map(|code| format!("?via={code}"))
+        .unwrap_or_default();
+    let origin = origin_of(base);
     format!(
-        r#"<iframe src="{}/embed" title="{}" width="100%" height="1250" style="border:0;max-width:30rem" loading="lazy"></iframe>"#,
-        letter_url(settings, letter),
-        attribute(&format!("Sign: {}", letter.title))
+        r#"<iframe src="{base}{prefix}/letters/{slug}/embed{query}" title="{title}" width="100%" height="{DEFAULT_HEIGHT}" style="border:0;max-width:30rem" loading="lazy" allow="clipboard-write; web-share"></iframe>
+<script>
+addEventListener("message", function (e) {{ if (e.origin !== "{origin}" || !e.data || e.data.type !== "undersigned:height") return;
+  document.querySelectorAll("iframe").forEach(function (f) {{ if (f.contentWindow === e.source) f.style.height = e.data.height + "px"; }}); }});
+</script>"#,
+        slug = letter.slug,
+        title = attribute(&format!("Sign: {title}")),
     )
+}
+
+/// The origin (scheme, host and port) of the public address, which `event.origin` is
+/// compared with: `server.public_url` may carry a path.
+fn origin_of(base: &str) -> String {
+    match url::Url::parse(base) {
+        Ok(parsed) => parsed.origin().ascii_serialization(),
+        Err(_) => base.to_owned(),
+    }
 }
 
 /// The address of a letter's count for other sites' scripts.
@@ -197,6 +378,15 @@ fn attribute(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_origin_leaves_the_path_out() {
+        assert_eq!(
+            origin_of("https://letters.example.org/coalition"),
+            "https://letters.example.org"
+        );
+        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+    }
 
     #[test]
     fn the_snippet_title_is_one_attribute() {

@@ -205,6 +205,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::get().to(pages::error_summary_script),
         )
         .route("/static/share.js", web::get().to(share::script))
+        .route("/static/embed.js", web::get().to(pages::embed_script))
         .route("/static/site.css", web::get().to(site::stylesheet))
         .route("/privacy", web::get().to(site::privacy))
         .route("/static/favicon.svg", web::get().to(site::bundled_favicon))
@@ -236,6 +237,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         )
         .route("/letters/{slug}/change", web::get().to(signer_loop::change))
         .route("/letters/{slug}/embed", web::get().to(embed::embed))
+        .route("/letters/{slug}/embed", web::post().to(embed::sign))
         .route("/letters/{slug}/count.json", web::get().to(embed::count))
         .route("/letters/{slug}/resend", web::get().to(pages::resend_page))
         .route("/letters/{slug}/resend", web::post().to(pages::resend))

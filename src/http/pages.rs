@@ -196,7 +196,7 @@ pub(super) fn with_retry_after(
 
 /// A post to one of a public letter's forms: the letter (404 if there is none to sign) and
 /// the decoded form (415 if it is not a urlencoded form, 400 if it does not decode).
-async fn posted_to_letter<T>(
+pub(super) async fn posted_to_letter<T>(
     state: &AppState,
     request: &HttpRequest,
     slug: &str,
@@ -685,4 +685,8 @@ pub async fn preview_script() -> HttpResponse {
 
 pub async fn error_summary_script() -> HttpResponse {
     asset(SCRIPT, include_str!("../../static/error-summary.js"))
+}
+
+pub async fn embed_script() -> HttpResponse {
+    asset(SCRIPT, include_str!("../../static/embed.js"))
 }

@@ -12,6 +12,7 @@ use super::{UNSUBSCRIBED, unsubscribe};
 use crate::db::schema::signatures;
 use crate::db::{DbConnection, DbError};
 use crate::i18n::catalog::Tr;
+use crate::mail::MailContent;
 use crate::mail::message::Message as _;
 use crate::mail::outbox::{MailKind, OutboxRecord, mailbox_key};
 use crate::mail::render::{Prepared, Renderer};
@@ -133,38 +134,103 @@ impl Batch {
                 .flatten(),
             None => None,
         };
-        let chosen = source.versions.for_signer(signed_in.as_ref());
-        // Links in a version's language carry it (`/he/letters/x`, `/he/unsubscribe/T`), so
-        // the pages they open speak it too.
-        let prefix = if *chosen.lang == source.versions.original {
-            update.public_base.clone()
-        } else {
-            format!("{}/{}", update.public_base, chosen.lang)
-        };
-        let letter_url = format!("{prefix}/letters/{}", source.letter_slug);
-        let unsubscribe_url = format!("{prefix}/unsubscribe/{token}");
-        let (title, addressee) = source
-            .texts
-            .iter()
-            .find(|(lang, _, _)| lang == chosen.lang)
-            .or_else(|| source.texts.first())
-            .map_or(("", ""), |(_, title, addressee)| {
-                (title.as_str(), addressee.as_str())
-            });
-        let content = UpdateMessage {
-            letter: LetterFacts { title, addressee },
-            lang: chosen.lang,
-            subject: chosen.subject,
-            body_markdown: chosen.body_markdown,
-            body_html: chosen.body_html,
-            letter_url: &letter_url,
-            unsubscribe_url: &unsubscribe_url,
-        }
-        .render_in(Tr::for_requested(std::slice::from_ref(chosen.lang)));
+        let (content, unsubscribe_url) = compose(source, signed_in.as_ref(), &token);
         // A template error is the same on every attempt: give the message up with the
         // reason rather than hold the whole batch.
         Ok(Prepared::rendered(record, content, Some(unsubscribe_url)))
     }
+}
+
+/// The email of an update to a reader who signed in `signed_in`: the version in that
+/// language, else the original, the whole email in the version's language (its frame, the
+/// letter's title and addressee, the links to the letter's text in it); and its unsubscribe
+/// address, from `token`.
+fn compose(
+    source: &Loaded,
+    signed_in: Option<&LanguageTag>,
+    token: &str,
+) -> (Result<MailContent, askama::Error>, String) {
+    let chosen = source.versions.for_signer(signed_in);
+    let update = &source.versions.update;
+    // Links in a version's language carry it (`/he/letters/x`, `/he/unsubscribe/T`), so
+    // the pages they open speak it too.
+    let prefix = if *chosen.lang == source.versions.original {
+        update.public_base.clone()
+    } else {
+        format!("{}/{}", update.public_base, chosen.lang)
+    };
+    let letter_url = format!("{prefix}/letters/{}", source.letter_slug);
+    let unsubscribe_url = format!("{prefix}/unsubscribe/{token}");
+    let (title, addressee) = source
+        .texts
+        .iter()
+        .find(|(lang, _, _)| lang == chosen.lang)
+        .or_else(|| source.texts.first())
+        .map_or(("", ""), |(_, title, addressee)| {
+            (title.as_str(), addressee.as_str())
+        });
+    let content = UpdateMessage {
+        letter: LetterFacts { title, addressee },
+        lang: chosen.lang,
+        subject: chosen.subject,
+        body_markdown: chosen.body_markdown,
+        body_html: chosen.body_html,
+        letter_url: &letter_url,
+        unsubscribe_url: &unsubscribe_url,
+    }
+    .render_in(Tr::for_requested(std::slice::from_ref(chosen.lang)));
+    (content, unsubscribe_url)
+}
+
+/// What a test of a draft shows in its subject, before the update's own.
+pub const TEST_MARK: &str = "[Test] ";
+
+/// A draft update as one recipient would get it in `lang` (a version's language, else the
+/// original), addressed to `recipient` (the staff member trying it) and marked as a test in
+/// its subject. `None` when the update is gone. Queued like any one-off email, it is no
+/// message of the update: the update's progress and sent state do not count it.
+pub fn test_mail(
+    connection: &mut DbConnection,
+    update_id: &str,
+    lang: Option<&LanguageTag>,
+    recipient: &str,
+) -> Result<Option<crate::mail::OutgoingMail>, super::UpdateError> {
+    let Some(source) = load(connection, update_id)? else {
+        return Ok(None);
+    };
+    marked_test(connection, &source, lang, recipient).map(Some)
+}
+
+/// [`test_mail`] for an update that is not stored (the command line's file and its
+/// versions), as it would go out for `letter`.
+pub fn test_mail_unsaved(
+    connection: &mut DbConnection,
+    letter: &crate::letters::Letter,
+    update: super::Update,
+    versions: Vec<languages::UpdateVersion>,
+    lang: Option<&LanguageTag>,
+    recipient: &str,
+) -> Result<crate::mail::OutgoingMail, super::UpdateError> {
+    let source = assemble(connection, letter, update, versions)?;
+    marked_test(connection, &source, lang, recipient)
+}
+
+fn marked_test(
+    connection: &mut DbConnection,
+    source: &Loaded,
+    lang: Option<&LanguageTag>,
+    recipient: &str,
+) -> Result<crate::mail::OutgoingMail, super::UpdateError> {
+    let secret = unsubscribe::secret(connection)?;
+    let token = unsubscribe::token(
+        &secret,
+        &source.versions.update.letter_id,
+        &mailbox_key(recipient),
+    );
+    let (content, _) = compose(source, lang, &token);
+    let mut content = content.map_err(|error| super::UpdateError::Render(error.to_string()))?;
+    content.subject = format!("{TEST_MARK}{}", content.subject);
+    Ok(crate::mail::OutgoingMail::to(recipient, content))
 }
 
 /// The signature an update row is for, from its id (`<prefix>.<signature without hyphens>`,
@@ -194,6 +260,17 @@ fn load(
     };
     let letter = crate::letters::find_by_id(connection, &update.letter_id)?
         .ok_or(diesel::result::Error::NotFound)?;
+    let versions = languages::list(connection, update_id)?;
+    assemble(connection, &letter, update, versions).map(Some)
+}
+
+/// An update with its versions, and what its emails say of its letter.
+fn assemble(
+    connection: &mut DbConnection,
+    letter: &crate::letters::Letter,
+    update: super::Update,
+    versions: Vec<languages::UpdateVersion>,
+) -> Result<Loaded, diesel::result::Error> {
     let mut texts = vec![(
         letter.lang.clone(),
         letter.title.clone(),
@@ -206,19 +283,19 @@ fn load(
     );
     // A version whose translation was removed since is not sent: its reader would land on
     // a letter page in another language.
-    let versions = languages::list(connection, update_id)?
+    let versions = versions
         .into_iter()
         .filter(|version| texts.iter().any(|(lang, _, _)| *lang == version.lang))
         .collect();
-    Ok(Some(Loaded {
+    Ok(Loaded {
         versions: Versions {
             update,
-            original: letter.lang,
+            original: letter.lang.clone(),
             versions,
         },
         letter_slug: letter.slug.to_string(),
         texts,
-    }))
+    })
 }
 
 #[cfg(test)]

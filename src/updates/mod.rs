@@ -12,6 +12,7 @@
 //! holds at most one row per update and address, so nothing goes out twice by accident.
 
 pub mod delivered;
+pub mod drafts;
 pub mod emails;
 pub mod languages;
 pub mod progress;
@@ -89,6 +90,13 @@ pub enum UpdateError {
     AlreadySent,
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
+    /// A draft that was sent (or is being sent) meanwhile: what went out stays as it went.
+    #[error("This update is no longer a draft: it was sent, so it cannot change.")]
+    NotDraft,
+    #[error("the update cannot be rendered: {0}")]
+    Render(String),
+    #[error(transparent)]
+    Unavailable(#[from] db::DbError),
 }
 
 /// The sanitized HTML of an update's Markdown: no script, no `javascript:` links.

@@ -549,6 +549,36 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
         &app.get(&format!("/letters/{SLUG}/embed")).await,
         StatusCode::OK,
     );
+    // The embed's answers inside the frame: a refused form, and "check your email" (for a
+    // post the honeypot catches: the same page, nothing stored).
+    let embed_time =
+        crate::helpers::form_time_in(&app.get(&format!("/letters/{SLUG}/embed")).await.body);
+    for (name, fields, status) in [
+        (
+            "embed-refused",
+            [("name", ""), ("email", "dana@gmial"), ("nickname", "")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "embed-signed",
+            [
+                ("name", "Bot"),
+                ("email", "bot@example.org"),
+                ("nickname", "a bot"),
+            ],
+            StatusCode::OK,
+        ),
+    ] {
+        let mut fields = fields.to_vec();
+        fields.push(("t", &embed_time));
+        let answer = app
+            .post_form_raw(
+                &format!("/he/letters/{SLUG}/embed"),
+                crate::helpers::encode(&fields),
+            )
+            .await;
+        documents.page(name, &answer, status);
+    }
     // The same pages in a translation's language: its words marked with their lang/dir.
     for (name, path) in [
         ("index-he", "/he/".to_owned()),
@@ -687,6 +717,18 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let update = saved.location.expect("the update's page");
     documents.page("console-update", &admin.get(&update).await, StatusCode::OK);
+    // A draft's own pages: its editor, the question before deleting, the test's notice.
+    for (name, path) in [
+        ("console-update-edit", format!("{update}/edit")),
+        ("console-update-delete", format!("{update}/delete")),
+        ("console-update-tested", format!("{update}?done=tested")),
+        (
+            "console-embed",
+            format!("/admin/letters/{SLUG}/embed?lang=he"),
+        ),
+    ] {
+        documents.page(name, &admin.get(&path).await, StatusCode::OK);
+    }
     let send = format!("{update}/send");
     documents.page(
         "console-update-send",

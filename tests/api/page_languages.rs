@@ -132,8 +132,10 @@ async fn the_embed_reads_the_translation_in_its_interface(backend: Backend) {
         );
         assert!(body.contains(reading.add_your_name), "{address}: {body}");
         assert!(
-            body.contains(&format!(r#"action="{}/sign#sign""#, reading.path)),
-            "{address}: the form keeps the language: {body}"
+            body.contains(&format!(
+                r#"action="/{lang}/letters/shared-future/embed#sign""#
+            )),
+            "{address}: the form keeps the language (and answers in the frame): {body}"
         );
         assert!(
             body.contains(&format!(r#"name="lang" value="{lang}""#)),

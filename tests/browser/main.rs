@@ -8,6 +8,7 @@
 //! Screenshots land in `target/screenshots/`. The shared Hebrew and Arabic links' journey is in
 //! `languages.rs`, on the helpers here.
 
+mod embed_frame;
 #[path = "../api/harness.rs"]
 mod harness;
 mod languages;
@@ -993,6 +994,17 @@ async fn assert_share_step(client: &Client, page: &str) {
     assert_eq!(found["foreign"], json!([]), "{page} loads from other hosts");
 }
 
+/// Enters the (only) frame of the page shown.
+async fn enter_frame_of(client: &Client) {
+    client
+        .find(Locator::Css("iframe"))
+        .await
+        .expect("a frame")
+        .enter_frame()
+        .await
+        .expect("enter the frame");
+}
+
 /// Scrolls the share step to the top of the screen, for its screenshot.
 async fn show_share_step(client: &Client) {
     client
@@ -1064,25 +1076,28 @@ async fn the_embed_share_step_and_share_card_work_in_a_real_browser() {
     fill(&visitor, "#email", SIGNER_EMAIL).await;
     click(&visitor, Locator::Css("#public")).await;
     click(&visitor, Locator::Css("#sign-form button[type=submit]")).await;
-    // The form posts to the top window: the site's own "check your email" page.
-    visitor.enter_parent_frame().await.expect("the top window");
+    // The answer stays in the frame, on the member's site: "check your email" with the
+    // share step (tests/browser/embed_frame.rs follows the frame's height and errors).
     wait_for_text(&visitor, "Check your email").await;
     wait_until_loaded(&visitor).await;
-    let url = visitor.current_url().await.expect("the page's address");
-    assert!(
-        url.as_str().starts_with(&app.address),
-        "the embed's form did not open the site's own page: {url}"
-    );
     assert_share_step(&visitor, "check your email").await;
     axe_check(
         &visitor,
         &axe,
-        "/letters/{slug}/signed (share step)",
+        "/letters/{slug}/embed, signed (share step)",
         &mut found,
     )
     .await;
+    visitor.enter_parent_frame().await.expect("the top window");
+    let url = visitor.current_url().await.expect("the page's address");
+    assert!(
+        url.as_str().starts_with(&member_origin),
+        "the embed's form left the member's site: {url}"
+    );
     set_viewport(&visitor, 390, 844).await;
+    enter_frame_of(&visitor).await;
     show_share_step(&visitor).await;
+    visitor.enter_parent_frame().await.expect("the top window");
     let png = visitor.screenshot().await.expect("screenshot");
     save_png(&screenshot_dir().join("share-step-phone.png"), &png);
 

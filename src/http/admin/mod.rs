@@ -12,6 +12,7 @@ mod accounts;
 mod audit;
 mod auth;
 pub(crate) mod console;
+mod embed;
 mod exports;
 mod languages;
 pub(crate) mod letters;
@@ -22,6 +23,7 @@ mod partners;
 mod signer_rows;
 pub(crate) mod staff_form;
 mod tokens;
+mod update_drafts;
 mod updates;
 
 use actix_web::http::{Method, StatusCode, header};
@@ -54,7 +56,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .configure(accounts::routes)
         .configure(ordering::routes)
         .configure(partners::routes)
-        .configure(updates::routes);
+        .configure(updates::routes)
+        .configure(embed::routes);
 }
 
 async fn home(_staff: Staff) -> HttpResponse {

@@ -30,7 +30,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/admin/letters/{slug}/updates/{id}/versions",
             web::post().to(save_version),
-        );
+        )
+        .configure(super::update_drafts::routes);
 }
 
 /// The update in one language of its letter, on its page: the saved version (shown as a
@@ -111,6 +112,8 @@ struct ListPage {
     error: Option<String>,
     /// Something is still going out: the page reloads itself to show progress.
     busy: bool,
+    /// What the last action did (a draft deleted).
+    notice: Option<String>,
     /// The letter's original language, the one an update is written in (its fields are
     /// marked with it and its direction).
     original: LanguageTag,
@@ -129,6 +132,19 @@ struct ShowPage {
     original: LanguageTag,
     versions: Vec<VersionRow>,
     versions_action: String,
+    /// Where a draft's test goes (to the staff member's own address).
+    test_action: String,
+    /// What the last action here did (a test sent, the words saved).
+    notice: Option<String>,
+}
+
+impl ShowPage {
+    /// Whether a test may be in another language than the original.
+    fn has_saved_versions(&self) -> bool {
+        self.versions
+            .iter()
+            .any(|version| version.saved_html.is_some())
+    }
 }
 
 #[derive(Template)]
@@ -156,15 +172,15 @@ async fn list(
     state: web::Data<AppState>,
     staff: Staff,
     slug: web::Path<String>,
+    query: web::Query<super::update_drafts::DoneQuery>,
 ) -> Result<HttpResponse, AdminError> {
-    list_page(
+    list_page_with(
         &state,
         &staff,
         &slug,
-        String::new(),
-        String::new(),
-        None,
-        None,
+        (String::new(), String::new()),
+        (None, None),
+        query.notice(&staff),
     )
     .await
 }
@@ -177,6 +193,17 @@ async fn list_page(
     body: String,
     preview: Option<String>,
     error: Option<String>,
+) -> Result<HttpResponse, AdminError> {
+    list_page_with(state, staff, slug, (subject, body), (preview, error), None).await
+}
+
+async fn list_page_with(
+    state: &AppState,
+    staff: &Staff,
+    slug: &str,
+    (subject, body): (String, String),
+    (preview, error): (Option<String>, Option<String>),
+    notice: Option<String>,
 ) -> Result<HttpResponse, AdminError> {
     let (letter, rows) = find_letter_with(state, slug, |connection, letter| {
         let mut rows = Vec::new();
@@ -224,6 +251,7 @@ async fn list_page(
             preview,
             error,
             busy,
+            notice,
         },
     )
 }
@@ -279,7 +307,7 @@ async fn write(
 
 /// The opening of an update's pages: the role, then the update named in the address on the
 /// letter named there (404 for an update of another letter).
-async fn find_update(
+pub(super) async fn find_update(
     state: &AppState,
     staff: &Staff,
     needed: Role,
@@ -313,16 +341,25 @@ async fn find_update(
 }
 
 /// An update named in the address, with what its pages show.
-struct Found {
-    letter: crate::letters::Letter,
-    update: Update,
-    progress: Progress,
+pub(super) struct Found {
+    pub(super) letter: crate::letters::Letter,
+    pub(super) update: Update,
+    pub(super) progress: Progress,
     /// The letter's translations' languages: those a version may be in.
-    languages: Vec<LanguageTag>,
-    versions: Vec<VersionRow>,
+    pub(super) languages: Vec<LanguageTag>,
+    pub(super) versions: Vec<VersionRow>,
 }
 
 fn show_page(staff: &Staff, found: Found, status: StatusCode) -> Result<HttpResponse, AdminError> {
+    show_page_with(staff, found, status, None)
+}
+
+pub(super) fn show_page_with(
+    staff: &Staff,
+    found: Found,
+    status: StatusCode,
+    notice: Option<String>,
+) -> Result<HttpResponse, AdminError> {
     let Found {
         letter,
         update,
@@ -339,6 +376,11 @@ fn show_page(staff: &Staff, found: Found, status: StatusCode) -> Result<HttpResp
                 "/admin/letters/{}/updates/{}/versions",
                 letter.slug, update.id
             )),
+            test_action: staff.action(&format!(
+                "/admin/letters/{}/updates/{}/test",
+                letter.slug, update.id
+            )),
+            notice,
             slug: letter.slug.into_string(),
             title: letter.title,
             original: letter.lang,
@@ -353,9 +395,11 @@ async fn show(
     state: web::Data<AppState>,
     staff: Staff,
     path: web::Path<(String, String)>,
+    query: web::Query<super::update_drafts::DoneQuery>,
 ) -> Result<HttpResponse, AdminError> {
     let found = find_update(&state, &staff, Role::Viewer, path).await?;
-    show_page(&staff, found, StatusCode::OK)
+    let notice = query.notice(&staff);
+    show_page_with(&staff, found, StatusCode::OK, notice)
 }
 
 /// Saves (`save`) or removes (`remove`) the draft's version in one language of the letter;

@@ -204,7 +204,12 @@ pub(super) async fn show(
             state_action: format!("/admin/letters/{}/state", letter.slug),
             csrf: staff.csrf_token().to_owned(),
             buttons,
-            embed_snippet: crate::http::embed::snippet(&state.settings, &letter),
+            embed_snippet: crate::http::embed::snippet(
+                &state.settings,
+                &letter,
+                &letter.title,
+                crate::http::embed::Embedding::default(),
+            ),
             count_url: crate::http::embed::count_url(&state.settings, &letter),
             delivered_form: super::delivered::DeliveredForm::of(
                 &staff,
