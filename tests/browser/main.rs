@@ -1120,11 +1120,11 @@ async fn the_embed_share_step_and_share_card_work_in_a_real_browser() {
         &png,
     );
 
-    // The letter page's link preview, and the share card it names (this browser signed: the
-    // page says so, with the share step, where the form was).
+    // The letter page's link preview, and the share card it names (with the form, or with
+    // "You signed" where the form was if this browser signed on the letter page).
     let letter = app.url(&format!("/letters/{slug}"));
     visitor.goto(&letter).await.expect("open the letter");
-    wait_for_text(&visitor, "You signed this letter").await;
+    wait_for_text(&visitor, TITLE).await;
     let tags = visitor
         .execute(
             "const value = selector => {
