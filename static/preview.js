@@ -20,3 +20,18 @@ document.querySelectorAll("textarea[data-live-preview]").forEach(function (area)
   });
   if (area.value) { refresh(); }
 });
+
+// The new-letter form: while the address is left empty, its placeholder shows the address the
+// title suggests (the server makes the real one the same way, transliterating what this
+// cannot, such as Hebrew or Arabic titles; without script it still does).
+(function () {
+  var slug = document.getElementById("slug");
+  var title = document.getElementById("title");
+  if (!slug || !title) { return; }
+  title.addEventListener("input", function () {
+    var suggested = title.value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80)
+      .replace(/-+$/, "");
+    slug.placeholder = suggested;
+  });
+})();

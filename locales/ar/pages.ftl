@@ -292,6 +292,46 @@ signerloop-withdrawn-from = سُحب توقيعك على «{ $title }».
 signerloop-you-signed = وقّعت على هذه الرسالة
 signerloop-you-signed-text = شكرًا. إن لم تؤكد بعد، فافتح الرابط الذي أرسلناه إليك: حتى ذلك الحين لا يُحتسب توقيعك. والآن ادعُ الآخرين إلى إضافة أسمائهم.
 signerloop-sign-another = وقّع باسم أو عنوان آخر
+# staffdeliver: the print view's count of every counted signature, above the names.
+staffdeliver-print-signatures =
+    { $count ->
+        [zero] لا توقيعات
+        [one] توقيع واحد
+        [two] توقيعان
+        [few] { $count } توقيعات
+        [many] { $count } توقيعًا
+       *[other] { $count } توقيع
+    }
+# staffdeliver: after the listed organizations, the counted ones that chose not to be listed.
+staffdeliver-more-organizations =
+    { $count ->
+        [zero] ولا منظمات أخرى
+        [one] ومنظمة أخرى
+        [two] ومنظمتان أخريان
+        [few] و{ $count } منظمات أخرى
+        [many] و{ $count } منظمةً أخرى
+       *[other] و{ $count } منظمة أخرى
+    }
+# staffdeliver: after the listed individuals, the counted ones who chose not to be listed.
+staffdeliver-more-individuals =
+    { $count ->
+        [zero] ولا أشخاص آخرين
+        [one] وشخص آخر
+        [two] وشخصان آخران
+        [few] و{ $count } أشخاص آخرين
+        [many] و{ $count } شخصًا آخر
+       *[other] و{ $count } شخص آخر
+    }
+# staffdeliver: the console's count of addresses an update goes to.
+staffdeliver-addresses =
+    { $count ->
+        [zero] لا عناوين
+        [one] عنوان واحد
+        [two] عنوانان
+        [few] { $count } عناوين
+        [many] { $count } عنوانًا
+       *[other] { $count } عنوان
+    }
 
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = نرسل إليك رابطًا بالبريد الإلكتروني لتأكيد توقيعك. لن يُنشر عنوان بريدك أبدًا.

@@ -284,6 +284,30 @@ signerloop-withdrawn-from = Your signature on “{ $title }” is withdrawn.
 signerloop-you-signed = You signed this letter
 signerloop-you-signed-text = Thank you. If you have not confirmed yet, open the link we emailed you: until then your signature is not counted. Now ask others to add their names.
 signerloop-sign-another = Sign with another name or address
+# staffdeliver: the print view's count of every counted signature, above the names.
+staffdeliver-print-signatures =
+    { $count ->
+        [one] { $count } signature
+       *[other] { $count } signatures
+    }
+# staffdeliver: after the listed organizations, the counted ones that chose not to be listed.
+staffdeliver-more-organizations =
+    { $count ->
+        [one] and { $count } more organization
+       *[other] and { $count } more organizations
+    }
+# staffdeliver: after the listed individuals, the counted ones who chose not to be listed.
+staffdeliver-more-individuals =
+    { $count ->
+        [one] and { $count } more person
+       *[other] and { $count } more people
+    }
+# staffdeliver: the console's count of addresses an update goes to.
+staffdeliver-addresses =
+    { $count ->
+        [one] { $count } address
+       *[other] { $count } addresses
+    }
 
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = We email you a link to confirm your signature. Your email address is never published.

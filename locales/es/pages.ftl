@@ -257,6 +257,30 @@ signerloop-withdrawn-from = Tu firma de «{ $title }» está retirada.
 signerloop-you-signed = Firmaste esta carta
 signerloop-you-signed-text = Gracias. Si aún no confirmaste, abre el enlace que te enviamos por correo: hasta entonces tu firma no cuenta. Ahora pide a otras personas que firmen.
 signerloop-sign-another = Firmar con otro nombre u otra dirección
+# staffdeliver: the print view's count of every counted signature, above the names.
+staffdeliver-print-signatures =
+    { $count ->
+        [one] { $count } firma
+       *[other] { $count } firmas
+    }
+# staffdeliver: after the listed organizations, the counted ones that chose not to be listed.
+staffdeliver-more-organizations =
+    { $count ->
+        [one] y { $count } organización más
+       *[other] y { $count } organizaciones más
+    }
+# staffdeliver: after the listed individuals, the counted ones who chose not to be listed.
+staffdeliver-more-individuals =
+    { $count ->
+        [one] y { $count } persona más
+       *[other] y { $count } personas más
+    }
+# staffdeliver: the console's count of addresses an update goes to.
+staffdeliver-addresses =
+    { $count ->
+        [one] { $count } dirección
+       *[other] { $count } direcciones
+    }
 
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = Te enviamos un enlace por correo para confirmar tu firma. Tu dirección de correo nunca se publica.

@@ -257,6 +257,30 @@ signerloop-withdrawn-from = Votre signature de « { $title } » est retirée.
 signerloop-you-signed = Vous avez signé cette lettre
 signerloop-you-signed-text = Merci. Si vous n’avez pas encore confirmé, ouvrez le lien que nous vous avons envoyé : d’ici là, votre signature n’est pas comptée. Invitez maintenant d’autres personnes à signer.
 signerloop-sign-another = Signer avec un autre nom ou une autre adresse
+# staffdeliver: the print view's count of every counted signature, above the names.
+staffdeliver-print-signatures =
+    { $count ->
+        [one] { $count } signature
+       *[other] { $count } signatures
+    }
+# staffdeliver: after the listed organizations, the counted ones that chose not to be listed.
+staffdeliver-more-organizations =
+    { $count ->
+        [one] et { $count } autre organisation
+       *[other] et { $count } autres organisations
+    }
+# staffdeliver: after the listed individuals, the counted ones who chose not to be listed.
+staffdeliver-more-individuals =
+    { $count ->
+        [one] et { $count } autre personne
+       *[other] et { $count } autres personnes
+    }
+# staffdeliver: the console's count of addresses an update goes to.
+staffdeliver-addresses =
+    { $count ->
+        [one] { $count } adresse
+       *[other] { $count } adresses
+    }
 
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = Nous vous envoyons un lien par e-mail pour confirmer votre signature. Votre adresse n’est jamais publiée.

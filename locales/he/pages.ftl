@@ -258,6 +258,30 @@ signerloop-withdrawn-from = החתימה שלכם על „{ $title }” בוטל
 signerloop-you-signed = חתמתם על המכתב
 signerloop-you-signed-text = תודה. אם עוד לא אישרתם, פתחו את הקישור ששלחנו בדוא״ל: עד אז החתימה לא נספרת. עכשיו בקשו מאחרים להוסיף את שמם.
 signerloop-sign-another = לחתום בשם או בכתובת אחרים
+# staffdeliver: the print view's count of every counted signature, above the names.
+staffdeliver-print-signatures =
+    { $count ->
+        [one] חתימה אחת
+       *[other] { $count } חתימות
+    }
+# staffdeliver: after the listed organizations, the counted ones that chose not to be listed.
+staffdeliver-more-organizations =
+    { $count ->
+        [one] ועוד ארגון אחד
+       *[other] ועוד { $count } ארגונים
+    }
+# staffdeliver: after the listed individuals, the counted ones who chose not to be listed.
+staffdeliver-more-individuals =
+    { $count ->
+        [one] ועוד אדם אחד
+       *[other] ועוד { $count } אנשים
+    }
+# staffdeliver: the console's count of addresses an update goes to.
+staffdeliver-addresses =
+    { $count ->
+        [one] כתובת אחת
+       *[other] { $count } כתובות
+    }
 
 # The embed (a member's site frames the sign form): under the form; the answer stays in the frame.
 embedupdates-hint = נשלח אליכם קישור באימייל לאישור החתימה. כתובת האימייל שלכם לעולם לא תפורסם.

@@ -67,8 +67,9 @@ pub(super) fn run(settings: &Settings, arguments: DeliverArgs) -> anyhow::Result
             );
         }
         print!(
-            "Mark “{}” delivered and send it as an update to {recipients} address(es)? [y/N] ",
-            letter.title
+            "Mark “{}” delivered and send it as an update to {}? [y/N] ",
+            letter.title,
+            crate::i18n::catalog::Tr::english().count("staffdeliver-addresses", recipients)
         );
         std::io::stdout().flush()?;
         let mut answer = String::new();

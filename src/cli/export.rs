@@ -17,6 +17,10 @@ pub(super) struct ExportArgs {
     slug: String,
     #[arg(long, value_enum, default_value = "csv")]
     format: ExportFormat,
+    /// CSV for Excel: a UTF-8 byte-order mark first and CRLF line ends, so that Excel on
+    /// Windows shows Hebrew and Arabic names as written (the same as `--format excel`).
+    #[arg(long, conflicts_with = "format")]
+    excel: bool,
     /// Only these states; repeat or separate with commas.
     #[arg(long = "state", value_enum, value_delimiter = ',')]
     states: Vec<SignatureState>,
@@ -36,11 +40,13 @@ pub(super) fn run(settings: &Settings, arguments: ExportArgs) -> anyhow::Result<
     let ExportArgs {
         slug,
         format,
+        excel,
         states,
         kinds,
         counted,
         output,
     } = arguments;
+    let format = if excel { ExportFormat::Excel } else { format };
     let filter = ExportFilter {
         states,
         kinds,

@@ -114,8 +114,9 @@ fn send(
             bail!("not sending without confirmation: run it on a terminal, or pass --yes");
         }
         print!(
-            "Send “{subject}”{} to {recipients} address(es) about “{}”? [y/N] ",
+            "Send “{subject}”{} to {} about “{}”? [y/N] ",
             languages_said(&versions),
+            crate::i18n::catalog::Tr::english().count("staffdeliver-addresses", recipients),
             letter.title
         );
         std::io::stdout().flush()?;

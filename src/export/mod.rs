@@ -29,6 +29,11 @@ pub const PAGE: i64 = 5_000;
 pub enum ExportFormat {
     Csv,
     Json,
+    /// CSV for Excel: the same cells, after a UTF-8 byte-order mark and with CRLF line ends.
+    /// Excel on Windows reads a CSV without the mark in the machine's legacy code page, which
+    /// turns Hebrew and Arabic names into mojibake; other tools may show the mark, so it is a
+    /// choice (`--excel`, the console's "for Excel") and not the default.
+    Excel,
 }
 
 pub use crate::signatures::SignatureFilter as ExportFilter;
@@ -178,9 +183,24 @@ pub fn export_format(extension: &str) -> Option<ExportFormat> {
 
 pub fn format_name(format: ExportFormat) -> &'static str {
     match format {
-        ExportFormat::Csv => "csv",
+        ExportFormat::Csv | ExportFormat::Excel => "csv",
         ExportFormat::Json => "json",
     }
+}
+
+/// The format a download asks for: `export.csv?excel=yes` is CSV for Excel.
+pub fn requested_format(extension: &str, query: &str) -> Option<ExportFormat> {
+    let format = export_format(extension)?;
+    let excel = query.split('&').any(|pair| {
+        matches!(
+            pair,
+            "excel=yes" | "excel=true" | "excel=1" | "excel=on" | "for=excel"
+        )
+    });
+    Some(match format {
+        ExportFormat::Csv if excel => ExportFormat::Excel,
+        other => other,
+    })
 }
 
 /// The export filters from a query string: `state` and `kind`, each repeated or separated by

@@ -126,7 +126,7 @@ where
     });
     let body = futures_util::stream::poll_fn(move |context| receiver.poll_recv(context));
     let content_type = match format {
-        ExportFormat::Csv => "text/csv; charset=utf-8",
+        ExportFormat::Csv | ExportFormat::Excel => "text/csv; charset=utf-8",
         ExportFormat::Json => "application/json",
     };
     HttpResponse::Ok()

@@ -29,12 +29,22 @@ pub(super) fn write_pages(
 ) -> Result<u64, ExportError> {
     let mut written = 0u64;
     match format {
-        ExportFormat::Csv => {
+        ExportFormat::Csv | ExportFormat::Excel => {
+            let excel = format == ExportFormat::Excel;
+            if excel {
+                // The UTF-8 byte-order mark: how Excel knows the file is UTF-8.
+                out.write_all(b"\xEF\xBB\xBF")?;
+            }
             // Every cell quoted: a spreadsheet that splits on `;` (or tab) in some locales
             // would otherwise cut `Ada;=HYPERLINK(...)` into a second cell that starts with a
             // formula, past the neutralizing of each cell's start.
             let mut writer = csv::WriterBuilder::new()
                 .quote_style(csv::QuoteStyle::Always)
+                .terminator(if excel {
+                    csv::Terminator::CRLF
+                } else {
+                    csv::Terminator::Any(b'\n')
+                })
                 .from_writer(out);
             writer.write_record(COLUMNS.iter().map(|column| column.name()))?;
             for page in pages {

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::AppState;
 use super::errors::{Fault, chain, faults_into};
 use crate::db::DbError;
-use crate::export::{ExportStartError, export_filter, export_format, start_export};
+use crate::export::{ExportStartError, export_filter, start_export};
 use crate::staff::{Actor, Role, api_tokens};
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -31,7 +31,8 @@ async fn export_letter(
     // Every role may export; the check says so where the next endpoint will copy it from.
     staff.require(Role::Viewer)?;
     let (slug, format) = path.into_inner();
-    let format = export_format(&format).ok_or(AdminApiError::NotFound)?;
+    let format = crate::export::requested_format(&format, request.query_string())
+        .ok_or(AdminApiError::NotFound)?;
     let filter = export_filter(request.query_string()).map_err(AdminApiError::BadRequest)?;
     start_export(
         &state.pool,

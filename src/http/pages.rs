@@ -687,6 +687,11 @@ pub async fn error_summary_script() -> HttpResponse {
     asset(SCRIPT, include_str!("../../static/error-summary.js"))
 }
 
+/// The console's Copy buttons (partner links).
+pub async fn copy_script() -> HttpResponse {
+    asset(SCRIPT, include_str!("../../static/copy.js"))
+}
+
 pub async fn embed_script() -> HttpResponse {
     asset(SCRIPT, include_str!("../../static/embed.js"))
 }

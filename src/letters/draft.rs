@@ -163,6 +163,21 @@ fn check_line(
     String::new()
 }
 
+/// The address a title suggests when the editor leaves it empty: the title transliterated to
+/// ASCII and hyphenated by the `slug` crate (maintained, built on `deunicode`, so "Protégez
+/// le droit" and Hebrew or Arabic titles give a readable address), cut at a hyphen to fit
+/// the 80 characters an address may have. `None` when nothing usable is left or the result is
+/// one of the site's own words.
+pub fn slug_from_title(title: &str) -> Option<String> {
+    let mut slug = slug::slugify(title);
+    if slug.len() > 80 {
+        let cut = slug[..=80].rfind('-').unwrap_or(80);
+        slug.truncate(cut);
+    }
+    let slug = slug.trim_matches('-').to_owned();
+    (is_valid_slug(&slug) && !RESERVED_SLUGS.contains(&slug.as_str())).then_some(slug)
+}
+
 impl LetterDraft {
     /// Applies every rule and names each field that breaks one.
     pub fn parse(input: LetterInput) -> Result<LetterDraft, LetterErrors> {
@@ -529,5 +544,25 @@ mod tests {
                 Some("This address is reserved; choose another.")
             );
         }
+    }
+
+    #[test]
+    fn an_empty_address_is_suggested_by_the_title() {
+        assert_eq!(
+            slug_from_title("Protect the right to protest!").as_deref(),
+            Some("protect-the-right-to-protest")
+        );
+        assert_eq!(
+            slug_from_title("Protégez le droit de manifester").as_deref(),
+            Some("protegez-le-droit-de-manifester")
+        );
+        let long = "word ".repeat(40);
+        let suggested = slug_from_title(&long).expect("a slug");
+        assert!(
+            suggested.len() <= 80 && is_valid_slug(&suggested),
+            "{suggested}"
+        );
+        assert_eq!(slug_from_title("New"), None, "reserved");
+        assert_eq!(slug_from_title("!!!"), None);
     }
 }

@@ -471,7 +471,9 @@ async fn an_api_token_exports_until_it_is_revoked(backend: Backend) {
         !listed.body.contains(&secret),
         "the secret is never shown again"
     );
-    let revoked = viewer.post(&revoke_path(&listed.body), &[]).await;
+    let revoked = viewer
+        .post(&revoke_path(&listed.body), &[("confirm", "yes")])
+        .await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER);
     assert_eq!(revoked.location.as_deref(), Some("/admin/tokens"));
 
@@ -495,7 +497,9 @@ async fn an_api_token_exports_until_it_is_revoked(backend: Backend) {
     let created = other.post("/admin/tokens", &[("name", "mine")]).await;
     let other_secret = secret_in(&created.body);
     let listed = other.get("/admin/tokens").await;
-    let foreign = viewer.post(&revoke_path(&listed.body), &[]).await;
+    let foreign = viewer
+        .post(&revoke_path(&listed.body), &[("confirm", "yes")])
+        .await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
     let still = api_get(&app, &path, Some(&other_secret)).await;
     assert_eq!(still.status, StatusCode::OK);

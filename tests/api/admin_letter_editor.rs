@@ -167,7 +167,7 @@ async fn closing_a_live_letter_asks_first(backend: Backend) {
     assert!(
         asked
             .body
-            .contains(r#"<button type="submit">Close</button>"#)
+            .contains(r#"<button type="submit" class="danger">Close</button>"#)
     );
     assert!(
         asked
@@ -205,11 +205,23 @@ async fn closing_a_live_letter_asks_first(backend: Backend) {
     let public = app.get(&format!("/letters/{SLUG}")).await.body;
     assert!(public.contains("no longer takes signatures"), "{public}");
 
-    // Reopening needs no question.
-    let reopened = post_in_body(
+    // Reopening asks too, and acts once answered.
+    let asked = post_in_body(
         &editor,
         &format!("/admin/letters/{SLUG}/state"),
         &[("to", "open")],
+    )
+    .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(
+        asked
+            .body
+            .contains("Reopen “Protect the right to protest” for signatures?")
+    );
+    let reopened = post_in_body(
+        &editor,
+        &format!("/admin/letters/{SLUG}/state"),
+        &[("to", "open"), ("confirm", "yes")],
     )
     .await;
     assert_eq!(reopened.status, StatusCode::SEE_OTHER);

@@ -352,7 +352,10 @@ async fn hiding_keeps_the_count_and_removing_drops_it(backend: Backend) {
     let hidden = editor
         .post(
             &format!("/admin/letters/coalition/signatures/{ada}/hide"),
-            &[("reason", "Asked by phone not to be named")],
+            &[
+                ("reason", "Asked by phone not to be named"),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert_redirect(
@@ -381,7 +384,7 @@ async fn hiding_keeps_the_count_and_removing_drops_it(backend: Backend) {
     let removed = editor
         .post(
             &format!("/admin/letters/coalition/signatures/{alan}/remove"),
-            &[("reason", "Fake name, spam")],
+            &[("reason", "Fake name, spam"), ("confirm", "yes")],
         )
         .await;
     assert_redirect(
@@ -406,7 +409,7 @@ async fn hiding_keeps_the_count_and_removing_drops_it(backend: Backend) {
     let again = editor
         .post(
             &format!("/admin/letters/coalition/signatures/{alan}/remove"),
-            &[("reason", "twice")],
+            &[("reason", "twice"), ("confirm", "yes")],
         )
         .await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
@@ -623,7 +626,7 @@ async fn members_are_added_imported_and_removed_in_the_console(backend: Backend)
         .collect();
     assert_eq!(removes.len(), 3, "a remove button per member");
     // Members are listed by name: Amnesty Section, Good Org, Silent Org.
-    let removed = editor.post(&removes[1], &[]).await;
+    let removed = editor.post(&removes[1], &[("confirm", "yes")]).await;
     assert_redirect(&removed, "/admin/members");
     let roster = editor
         .get(removed.location.as_deref().unwrap_or_default())

@@ -473,7 +473,10 @@ async fn the_same_operations_in_the_console_leave_one_row_each(backend: Backend)
     );
     trail.expect_one(&app, "translation", me, "letter.translation", letter);
     let removed = admin
-        .post(&format!("{path}/remove"), &[("lang", "fr")])
+        .post(
+            &format!("{path}/remove"),
+            &[("lang", "fr"), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
     trail.expect_one(
@@ -513,7 +516,7 @@ async fn the_same_operations_in_the_console_leave_one_row_each(backend: Backend)
         .map(|captures| captures[1].to_owned())
         .last()
         .expect("a remove button");
-    let gone = admin.post(&remove, &[]).await;
+    let gone = admin.post(&remove, &[("confirm", "yes")]).await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);
     trail.expect_one(&app, "member remove", me, "member.remove", None);
 
@@ -583,7 +586,7 @@ async fn the_same_operations_in_the_console_leave_one_row_each(backend: Backend)
         .captures(&tokens.body)
         .map(|captures| captures[1].to_owned())
         .expect("a revoke button");
-    let revoked = admin.post(&revoke, &[]).await;
+    let revoked = admin.post(&revoke, &[("confirm", "yes")]).await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
     trail.expect_one(&app, "token revoke", me, "token.revoke", None);
 
@@ -602,7 +605,9 @@ async fn the_same_operations_in_the_console_leave_one_row_each(backend: Backend)
 
     let list = admin.get("/admin/staff").await;
     let disable = list.form_action("/disable");
-    let disabled = admin.post_without_csrf(&disable, &[]).await;
+    let disabled = admin
+        .post_without_csrf(&disable, &[("confirm", "yes")])
+        .await;
     assert_eq!(disabled.status, StatusCode::SEE_OTHER, "{}", disabled.body);
     trail.expect_one(&app, "staff disable", me, "staff.disable", None);
 }

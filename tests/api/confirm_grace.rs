@@ -95,7 +95,7 @@ async fn archiving_a_closed_letter_later_does_not_restart_the_grace(backend: Bac
     let archived = editor
         .post(
             &format!("/admin/letters/{SLUG}/state"),
-            &[("to", "archived")],
+            &[("to", "archived"), ("confirm", "yes")],
         )
         .await;
     assert_eq!(archived.status, StatusCode::SEE_OTHER, "{}", archived.body);

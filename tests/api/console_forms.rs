@@ -43,7 +43,7 @@ const FORMS: [(&str, &str, &str); 6] = [
     ),
     (
         "/admin/letters/dear-mayor/translation/remove",
-        "lang=fr",
+        "lang=fr&confirm=yes",
         "Send the translation from the console",
     ),
 ];

@@ -217,7 +217,7 @@ async fn a_new_letter_written_in_hebrew_is_a_hebrew_page(backend: Backend) {
     let opened = post_form(
         &editor,
         "/admin/letters/hebrew-first/state",
-        &[("to", "open")],
+        &[("to", "open"), ("confirm", "yes")],
     )
     .await;
     assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);

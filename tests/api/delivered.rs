@@ -205,7 +205,10 @@ async fn marking_delivered_in_the_console_shows_at_the_top_and_in_the_timeline_e
 
     // Taking it back (a staff mistake) shows at once, and is audited.
     let undone = staff
-        .post(&format!("/admin/letters/{SLUG}/delivered/undo"), &[])
+        .post(
+            &format!("/admin/letters/{SLUG}/delivered/undo"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(undone.status, StatusCode::SEE_OTHER, "{}", undone.body);
     let page = app.get(&format!("/letters/{SLUG}")).await;
@@ -365,7 +368,7 @@ async fn sending_the_delivery_as_an_update_reaches_each_opted_in_signer_once(bac
     let question = staff.get(&question_path).await;
     assert_eq!(question.status, StatusCode::OK);
     assert!(
-        question.body.contains("<strong>2</strong> address(es)"),
+        question.body.contains("<strong>2 addresses</strong>"),
         "{}",
         question.body
     );
@@ -523,7 +526,9 @@ async fn two_staff_marking_at_once_both_succeed_with_one_delivery(backend: Backe
     let on = days_ago(1);
     for round in 0..5 {
         if round > 0 {
-            let undone = first.post(&format!("{path}/undo"), &[]).await;
+            let undone = first
+                .post(&format!("{path}/undo"), &[("confirm", "yes")])
+                .await;
             assert_eq!(undone.status, StatusCode::SEE_OTHER, "{}", undone.body);
         }
         let (a, b) = futures_util::future::join(

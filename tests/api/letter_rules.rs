@@ -437,7 +437,10 @@ async fn images_from_other_hosts_never_reach_readers(backend: Backend) {
     let created = editor.post("/admin/letters", &fields).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     let opened = editor
-        .post("/admin/letters/written-in-console/state", &[("to", "open")])
+        .post(
+            "/admin/letters/written-in-console/state",
+            &[("to", "open"), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(opened.status, StatusCode::SEE_OTHER);
 

@@ -610,7 +610,10 @@ async fn the_console_edits_a_translation_beside_its_original(backend: Backend) {
     assert_ne!(forged.status, StatusCode::SEE_OTHER);
     assert_eq!(translation_count(&app), before + 1);
     let removed = editor
-        .post(&format!("{path}/remove"), &[("lang", "fr")])
+        .post(
+            &format!("{path}/remove"),
+            &[("lang", "fr"), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
     assert_eq!(translation_count(&app), before);
@@ -740,7 +743,10 @@ async fn two_editors_adding_the_same_language_at_once_both_succeed(backend: Back
     for round in 0..5 {
         if round > 0 {
             let removed = first
-                .post(&format!("{path}/remove"), &[("lang", "fr")])
+                .post(
+                    &format!("{path}/remove"),
+                    &[("lang", "fr"), ("confirm", "yes")],
+                )
                 .await;
             assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
         }

@@ -65,6 +65,7 @@ mod signer_loop;
 mod signer_pages;
 mod squatting;
 mod staff_auth;
+mod staff_delivery;
 mod tallies;
 mod tcp_proxy;
 mod text_everywhere;

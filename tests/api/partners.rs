@@ -584,8 +584,11 @@ async fn expired_revoked_and_unknown_links_get_a_plain_page_and_no_file(backend:
         .replace("&amp;", "&");
     let path = revoke.split("?csrf=").next().expect("a path").to_owned();
     // Two editors revoke at once: both are answered, the link is revoked once, one record.
-    let (revoked, twin) =
-        futures_util::future::join(editor.post(&path, &[]), editor.post(&path, &[])).await;
+    let (revoked, twin) = futures_util::future::join(
+        editor.post(&path, &[("confirm", "yes")]),
+        editor.post(&path, &[("confirm", "yes")]),
+    )
+    .await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
     assert_eq!(twin.status, StatusCode::SEE_OTHER, "{}", twin.body);
     assert_eq!(

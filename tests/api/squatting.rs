@@ -131,7 +131,7 @@ async fn the_real_organization_signs_after_staff_take_the_squatter_down(backend:
     let removed = editor
         .post(
             &format!("/admin/letters/{SLUG}/signatures/{squatter}/remove"),
-            &[("reason", "Not the organization")],
+            &[("reason", "Not the organization"), ("confirm", "yes")],
         )
         .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
@@ -209,7 +209,7 @@ async fn invites_reach_a_member_while_a_squatter_is_pending_or_removed(backend: 
     let removed = editor
         .post(
             &format!("/admin/letters/{SLUG}/signatures/{eve}/remove"),
-            &[("reason", "Not the organization")],
+            &[("reason", "Not the organization"), ("confirm", "yes")],
         )
         .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);

@@ -73,7 +73,9 @@ async fn admins_manage_staff_accounts_and_disabling_ends_access(backend: Backend
 
     let list = admin.get("/admin/staff").await;
     let action = list.form_action("/disable");
-    let disabled = admin.post_without_csrf(&action, &[]).await;
+    let disabled = admin
+        .post_without_csrf(&action, &[("confirm", "yes")])
+        .await;
     assert_eq!(disabled.status, StatusCode::SEE_OTHER);
     let after = editor.get("/admin/letters").await;
     assert_eq!(

@@ -208,7 +208,7 @@ async fn an_update_reaches_opted_in_counted_signers_and_signed_organizations_onc
     let update = write_update(&staff, "We delivered it", "The letter is **delivered**.").await;
     let question = staff.get(&format!("{update}/send")).await;
     assert!(
-        question.body.contains("<strong>2</strong> address(es)"),
+        question.body.contains("<strong>2 addresses</strong>"),
         "{}",
         question.body
     );
@@ -759,7 +759,7 @@ async fn signers_who_received_an_update_can_still_withdraw(backend: Backend) {
     let later = write_update(&staff, "After withdrawing", "More.").await;
     let question = staff.get(&format!("{later}/send")).await;
     assert!(
-        question.body.contains("<strong>0</strong> address(es)"),
+        question.body.contains("<strong>0 addresses</strong>"),
         "{}",
         question.body
     );

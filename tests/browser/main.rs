@@ -13,6 +13,7 @@ mod embed_frame;
 mod harness;
 mod languages;
 mod signer_loop;
+mod staff_delivery;
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -478,6 +479,9 @@ async fn an_organization_signs_and_staff_approve_it_in_a_real_browser() {
         Locator::XPath("//form[input[@name='to' and @value='open']]//button"),
     )
     .await;
+    // Publishing asks first, on a page of its own.
+    wait_for_text(&admin, "for signatures?").await;
+    click(&admin, Locator::Css("form.confirm button[type=submit]")).await;
     wait_for_text(&admin, "Close the letter").await;
     assert_eq!(letter_status(&admin).await, "open", "the letter is open");
 

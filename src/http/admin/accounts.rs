@@ -138,12 +138,32 @@ async fn save(
 async fn disable(
     Console { state, staff, .. }: Console<Admin>,
     id: web::Path<String>,
+    answer: Option<web::Form<super::confirm::Answer>>,
 ) -> Result<HttpResponse, AdminError> {
     let id = id.into_inner();
     if id == staff.0.staff_id {
         return Err(AdminError::BadRequest(
             "You cannot disable your own account.".into(),
         ));
+    }
+    if !super::confirm::Answer::given(&answer) {
+        let lookup = id.clone();
+        let account = state
+            .db(move |connection| staff::find_by_id(connection, &lookup))
+            .await?
+            .ok_or(AdminError::NotFound)?;
+        return super::confirm::ask(
+            &staff,
+            super::confirm::Question {
+                about: ("/admin/staff".into(), "Staff".into()),
+                heading: format!("Disable {}?", account.email),
+                consequence: "They are signed out everywhere now, cannot sign in again and their API tokens stop working. Their past actions stay in the audit log.".into(),
+                action: staff.action(&format!("/admin/staff/{id}/disable")),
+                fields: Vec::new(),
+                button: "Disable the account".into(),
+                destructive: true,
+            },
+        );
     }
     let actor = staff.actor();
     let disabled = state

@@ -15,7 +15,7 @@ use crate::http::views::{signatory_pieces, thousands};
 use crate::i18n::{self, LanguageTag, catalog::Tr};
 use crate::letters::{Letter, LetterStatus, translations};
 use crate::read::progress::{self, Progress};
-use crate::signatures::{self, PublicSignatory, SignatureKind, SignatureState};
+use crate::signatures::{self, PublicSignatory, SignatureCounts, SignatureKind, SignatureState};
 
 /// Signatories are read for the print view in pages of this many.
 const PRINT_PAGE: i64 = 1000;
@@ -115,7 +115,8 @@ async fn download(
     request: HttpRequest,
 ) -> Result<HttpResponse, AdminError> {
     let (slug, extension) = path.into_inner();
-    let format = export::export_format(&extension).ok_or(AdminError::NotFound)?;
+    let format =
+        export::requested_format(&extension, request.query_string()).ok_or(AdminError::NotFound)?;
     let filter = export::export_filter(request.query_string()).map_err(AdminError::BadRequest)?;
     export::start_export(&state.pool, &slug, filter, format, staff.actor(), "console")
         .await
@@ -181,23 +182,45 @@ struct PrintPage {
     date: String,
     organizations: Vec<PrintedSignatory>,
     individuals: Vec<PrintedSignatory>,
+    /// Every signature the letter's page counts, listed or not: the delivered document
+    /// states the whole support, and names only those who agreed to be named.
+    counted: SignatureCounts,
 }
 
 impl PrintPage {
-    fn organization_count(&self) -> i64 {
-        i64::try_from(self.organizations.len()).unwrap_or(i64::MAX)
+    fn total(&self) -> i64 {
+        self.counted.total()
     }
 
-    fn individual_count(&self) -> i64 {
-        i64::try_from(self.individuals.len()).unwrap_or(i64::MAX)
+    /// Counted organizations not named on the page ("and 3 more organizations").
+    fn more_organizations(&self) -> i64 {
+        unnamed(self.counted.organizations, self.organizations.len())
+    }
+
+    /// Counted individuals not named on the page ("and 12 more people").
+    fn more_individuals(&self) -> i64 {
+        unnamed(self.counted.individuals, self.individuals.len())
     }
 }
 
-/// Every listed signatory, organizations first in their listed order, then individuals.
+/// How many of `counted` are not among the `named`; never negative, should a signature be
+/// confirmed between reading the tallies and reading the names.
+fn unnamed(counted: i64, named: usize) -> i64 {
+    (counted - i64::try_from(named).unwrap_or(i64::MAX)).max(0)
+}
+
+type Printed = (
+    Vec<PrintedSignatory>,
+    Vec<PrintedSignatory>,
+    SignatureCounts,
+);
+
+/// Every listed signatory, organizations first in their listed order, then individuals,
+/// and the counted signatures (at least as many as the names, see `unnamed`).
 fn all_listed(
     connection: &mut db::DbConnection,
     letter: &Letter,
-) -> Result<(Vec<PrintedSignatory>, Vec<PrintedSignatory>), diesel::result::Error> {
+) -> Result<Printed, diesel::result::Error> {
     let mut organizations = Vec::new();
     loop {
         let page = signatures::listed_organizations(
@@ -226,7 +249,17 @@ fn all_listed(
             break;
         }
     }
-    Ok((organizations, individuals))
+    let (counted, _) = signatures::counted_and_listed(connection, letter)?;
+    // Names confirmed after the tallies were read are counted too.
+    let counted = SignatureCounts {
+        organizations: counted
+            .organizations
+            .max(i64::try_from(organizations.len()).unwrap_or(i64::MAX)),
+        individuals: counted
+            .individuals
+            .max(i64::try_from(individuals.len()).unwrap_or(i64::MAX)),
+    };
+    Ok((organizations, individuals, counted))
 }
 
 /// `GET /admin/letters/{slug}/print?lang=he`: the letter in one of its languages (`he-IL`
@@ -237,7 +270,7 @@ async fn print(
     slug: web::Path<String>,
     request: HttpRequest,
 ) -> Result<HttpResponse, AdminError> {
-    let (original, (translations, (organizations, individuals))) =
+    let (original, (translations, (organizations, individuals, counted))) =
         find_letter_with(&state, &slug, |connection, letter| {
             Ok((
                 translations::list(connection, &letter.id)?,
@@ -283,6 +316,7 @@ async fn print(
             date,
             organizations,
             individuals,
+            counted,
         },
     )
 }

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::confirm::{self, Answer, Question};
 use super::limited;
 use super::moderation::{form_pairs, form_value, form_values, text_form_pairs, web_link, when};
 use super::{AdminError, Nav, Staff, page, redirect};
@@ -247,8 +248,28 @@ pub async fn add(console: Console<Editor>, body: web::Bytes) -> Result<HttpRespo
 pub async fn remove(
     Console { state, staff, .. }: Console<Editor>,
     path: web::Path<String>,
+    answer: Option<web::Form<Answer>>,
 ) -> Result<HttpResponse, AdminError> {
     let id = path.into_inner();
+    if !Answer::given(&answer) {
+        let lookup = id.clone();
+        let member = state
+            .db(move |connection| members::find_live_by_id(connection, &lookup))
+            .await?
+            .ok_or(AdminError::NotFound)?;
+        return confirm::ask(
+            &staff,
+            Question {
+                about: ("/admin/members".into(), "Members".into()),
+                heading: format!("Remove {} from the members?", member.name),
+                consequence: "It is no longer offered invites, links or its signers' file. Signatures that came through it stay, and its name stays on them in exports.".into(),
+                action: staff.action(&format!("/admin/members/{id}/remove")),
+                fields: Vec::new(),
+                button: "Remove the member".into(),
+                destructive: true,
+            },
+        );
+    }
     let actor = staff.actor();
     let removed = state
         .with_connection(move |connection| {

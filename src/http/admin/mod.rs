@@ -11,6 +11,7 @@
 mod accounts;
 mod audit;
 mod auth;
+pub(crate) mod confirm;
 pub(crate) mod console;
 mod embed;
 mod exports;
@@ -22,6 +23,7 @@ mod ordering;
 mod partners;
 mod signer_rows;
 pub(crate) mod staff_form;
+pub(crate) mod summary;
 mod tokens;
 mod update_drafts;
 mod updates;

@@ -633,6 +633,42 @@ async fn take_down(
     let reason = form_value(&pairs, "reason").unwrap_or("").to_owned();
     let (slug, id) = path.into_inner();
     let letter = find_letter(&state, &slug).await?;
+    // Taking a signature down (off the public lists, or out of the counts too) asks first.
+    // Without a reason there is nothing to confirm yet: the rule below says what is missing.
+    if !reason.trim().is_empty() && form_value(&pairs, "confirm") != Some("yes") {
+        // Only about a signature of this letter: another letter's id is not found, as below.
+        let (letter_id, wanted) = (letter.id.clone(), id.clone());
+        state
+            .db(move |connection| moderation::find_on_letter(connection, &letter_id, &wanted))
+            .await?
+            .ok_or(AdminError::NotFound)?;
+        let address = format!("/admin/letters/{slug}/signatures/{}", encode_component(&id));
+        let (verb, consequence, button) = match takedown {
+            Takedown::Hide => (
+                "Hide",
+                "Its name leaves the public lists but it still counts; the reason is kept with it and in the audit log.",
+                "Hide the signature",
+            ),
+            Takedown::Remove => (
+                "Remove",
+                "It leaves the public lists and stops counting, for good; the reason is kept with it and in the audit log. To take the name off the public list but keep counting it, hide it instead.",
+                "Remove the signature",
+            ),
+        };
+        let ending = verb.to_lowercase();
+        return super::confirm::ask(
+            &staff,
+            super::confirm::Question {
+                about: (address.clone(), "The signature".into()),
+                heading: format!("{verb} this signature on “{}”?", letter.title),
+                consequence: consequence.into(),
+                action: staff.action(&format!("{address}/{ending}")),
+                fields: vec![("reason", reason)],
+                button: button.into(),
+                destructive: true,
+            },
+        );
+    }
     let actor = staff.actor();
     let signature_id = id.clone();
     let outcome = state

@@ -23,7 +23,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/admin/letters/{slug}/partners", web::get().to(partners_page))
         .route("/admin/letters/{slug}/partners/links", web::post().to(issue_link))
-        .route("/admin/letters/{slug}/partners/links/{id}/revoke", web::post().to(revoke_link));
+        .route("/admin/letters/{slug}/partners/links/{id}/revoke", web::post().to(revoke_link))
+        .route("/static/copy.js", web::get().to(crate::http::pages::copy_script));
 }
 
 struct PartnerRow {
@@ -185,9 +186,37 @@ pub async fn issue_link(
 pub async fn revoke_link(
     Console { state, staff, .. }: Console<Editor>,
     path: web::Path<(String, String)>,
+    answer: Option<web::Form<super::confirm::Answer>>,
 ) -> Result<HttpResponse, AdminError> {
     let (slug, link_id) = path.into_inner();
     let letter = find_letter(&state, &slug).await?;
+    if !super::confirm::Answer::given(&answer) {
+        let (lookup, wanted) = (letter.clone(), link_id.clone());
+        let member = state
+            .db(move |connection| {
+                Ok::<_, diesel::result::Error>(
+                    links::for_letter(connection, &lookup)?
+                        .into_iter()
+                        .find(|(link, _)| link.id == wanted)
+                        .map(|(_, member)| member),
+                )
+            })
+            .await?
+            .ok_or(AdminError::NotFound)?;
+        let address = format!("/admin/letters/{slug}/partners");
+        return super::confirm::ask(
+            &staff,
+            super::confirm::Question {
+                about: (address, format!("Partners · {}", letter.title)),
+                heading: format!("Revoke {member}'s download link?"),
+                consequence: "The link stops working now: anyone who has it can no longer download the signers who agreed to share their details with this member. You can issue a new link.".into(),
+                action: staff.action(&format!("/admin/letters/{slug}/partners/links/{link_id}/revoke")),
+                fields: Vec::new(),
+                button: "Revoke the link".into(),
+                destructive: true,
+            },
+        );
+    }
     let actor = staff.actor();
     state
         .with_connection(move |connection| {

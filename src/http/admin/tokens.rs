@@ -156,8 +156,34 @@ async fn revoke(
     state: web::Data<AppState>,
     staff: Staff,
     id: web::Path<String>,
+    answer: Option<web::Form<super::confirm::Answer>>,
 ) -> Result<HttpResponse, AdminError> {
     let token_id = id.into_inner();
+    if !super::confirm::Answer::given(&answer) {
+        let (owner, wanted) = (staff.0.staff_id.clone(), token_id.clone());
+        let token = state
+            .db(move |connection| {
+                Ok::<_, diesel::result::Error>(
+                    api_tokens::list_for(connection, &owner)?
+                        .into_iter()
+                        .find(|token| token.id == wanted && token.revoked_at.is_none()),
+                )
+            })
+            .await?
+            .ok_or(AdminError::NotFound)?;
+        return super::confirm::ask(
+            &staff,
+            super::confirm::Question {
+                about: ("/admin/tokens".into(), "API tokens".into()),
+                heading: format!("Revoke the token “{}”?", token.name),
+                consequence: "Scripts using it are refused from now on. A revoked token cannot be used again; make a new one if you need it.".into(),
+                action: staff.action(&format!("/admin/tokens/{token_id}/revoke")),
+                fields: Vec::new(),
+                button: "Revoke the token".into(),
+                destructive: true,
+            },
+        );
+    }
     let staff_id = staff.0.staff_id.clone();
     let actor = staff.actor();
     let found = state

@@ -187,8 +187,24 @@ pub(super) async fn mark(
 pub(super) async fn undo(
     Console { state, staff, .. }: Console<Editor>,
     slug: web::Path<String>,
+    answer: Option<web::Form<super::super::confirm::Answer>>,
 ) -> Result<HttpResponse, AdminError> {
     let letter = find_letter(&state, &slug).await?;
+    if !super::super::confirm::Answer::given(&answer) {
+        let address = format!("/admin/letters/{}", letter.slug);
+        return super::super::confirm::ask(
+            &staff,
+            super::super::confirm::Question {
+                about: (address.clone(), letter.title.clone()),
+                heading: format!("Remove the delivery of “{}”?", letter.title),
+                consequence: "The letter's page stops saying it was delivered. An update already sent about it stays sent.".into(),
+                action: staff.action(&format!("{address}/delivered/undo")),
+                fields: Vec::new(),
+                button: "Remove the delivery".into(),
+                destructive: true,
+            },
+        );
+    }
     let actor = staff.actor();
     let unmarked_letter = letter.clone();
     state

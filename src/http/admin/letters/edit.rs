@@ -168,6 +168,33 @@ impl From<diesel::result::Error> for SaveError {
     }
 }
 
+/// The address for a new letter left without one: the title's (`slug_from_title`), with
+/// `-2`, `-3`... when another letter has it. Empty when the title gives none, so that the
+/// form asks for one.
+async fn suggested_slug(state: &AppState, title: &str) -> Result<String, AdminError> {
+    let Some(base) = letters::draft::slug_from_title(title) else {
+        return Ok(String::new());
+    };
+    Ok(state
+        .db(move |connection| {
+            for number in 1..=20 {
+                let candidate = if number == 1 {
+                    base.clone()
+                } else {
+                    let suffix = format!("-{number}");
+                    let mut stem = base.clone();
+                    stem.truncate(80 - suffix.len());
+                    format!("{}{suffix}", stem.trim_end_matches('-'))
+                };
+                if letters::find_by_slug(connection, &candidate)?.is_none() {
+                    return Ok(candidate);
+                }
+            }
+            Ok::<_, diesel::result::Error>(String::new())
+        })
+        .await?)
+}
+
 /// Checks the form like every letter is checked, then previews it, shows it again with its
 /// problems, or stores it and records who did what.
 async fn save(
@@ -188,6 +215,9 @@ async fn save(
             letter.status()
         }
     };
+    if matches!(target, Target::New) && form.slug.trim().is_empty() {
+        form.slug = suggested_slug(&state, &form.title).await?;
+    }
     let fields = form.tidied();
     let images = ImageHosts::from_settings(&state.settings);
     let validated = fields.validate(status);

@@ -103,6 +103,11 @@ struct ShowPage {
     organizations: String,
     pending: String,
     awaiting_approval: String,
+    /// The same two as numbers, for what the page leads with ("3 to approve").
+    pending_count: i64,
+    awaiting_count: i64,
+    /// Whether the letter is marked delivered.
+    delivered: bool,
     states: Vec<&'static str>,
     kinds: Vec<KindRow>,
     version_count: usize,
@@ -193,6 +198,9 @@ pub(super) async fn show(
             organizations: thousands(tally.approved_organizations()),
             pending: thousands(tally.pending()),
             awaiting_approval: thousands(tally.awaiting_approval()),
+            pending_count: tally.pending(),
+            awaiting_count: tally.awaiting_approval(),
+            delivered: current_delivery.is_some(),
             states: SignatureState::ALL
                 .into_iter()
                 .map(super::super::moderation::state_heading)

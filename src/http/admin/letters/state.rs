@@ -1,11 +1,10 @@
-//! Opening, closing, reopening and archiving a letter. Stopping a live campaign asks first.
+//! Opening, closing, reopening and archiving a letter. Every change asks first.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 
-use super::super::{AdminError, ConsoleForm, Nav, StaffForm, find_letter, page, redirect};
+use super::super::confirm::{self, Question};
+use super::super::{AdminError, ConsoleForm, StaffForm, find_letter, redirect};
 use crate::db::DbError;
 use crate::http::AppState;
 use crate::letters::{self, LetterStatus, StatusChangeError};
@@ -24,38 +23,44 @@ impl ConsoleForm for StateForm {
     const NOT_A_FORM: &'static str = "Send the change from the letter's page.";
 }
 
-/// "Close <title>? It stops taking signatures now." A page, not a script dialog, so that it
-/// works everywhere and a stray click cannot end a campaign.
-#[derive(Template)]
-#[template(path = "admin/letters_state_confirm.html")]
-struct ConfirmPage {
-    nav: Nav,
-    slug: String,
-    title: String,
-    question: &'static str,
-    consequence: &'static str,
-    to: &'static str,
-    button: &'static str,
-    csrf: String,
-}
-
-/// The question to ask before `to`, when the change stops a letter taking signatures.
-fn needs_confirmation(
+/// The question to ask before `to`: every change of status asks first, on a page rather
+/// than a script dialog, so that it works everywhere and a stray click can neither publish a
+/// draft nor end a campaign. (heading, consequence, button)
+fn question(
     from: LetterStatus,
     to: LetterStatus,
-) -> Option<(&'static str, &'static str, &'static str)> {
+    title: &str,
+    slug: &str,
+) -> (String, String, &'static str) {
     match (from, to) {
-        (LetterStatus::Open, LetterStatus::Closed) => Some((
+        (LetterStatus::Closed, LetterStatus::Open) => (
+            format!("Reopen “{title}” for signatures?"),
+            "It takes signatures again from now, on its public page and through members' embeds."
+                .into(),
+            "Reopen for signatures",
+        ),
+        (_, LetterStatus::Open) => (
+            format!("Open “{title}” for signatures?"),
+            format!(
+                "It goes public at /letters/{slug} now: anyone can read and sign it, and its text from now on is kept in its public history."
+            ),
+            "Open for signatures",
+        ),
+        (_, LetterStatus::Closed) => (
+            format!("Close “{title}”?"),
+            "It stops taking signatures now. You can reopen it later.".into(),
             "Close",
-            "It stops taking signatures now. You can reopen it later.",
-            "Close",
-        )),
-        (LetterStatus::Open, LetterStatus::Archived) => Some((
+        ),
+        (_, LetterStatus::Archived) => (
+            format!("Archive “{title}”?"),
+            "It stops taking signatures for good: an archived letter cannot be reopened.".into(),
             "Archive",
-            "It stops taking signatures now, for good: an archived letter cannot be reopened.",
-            "Archive",
-        )),
-        _ => None,
+        ),
+        (_, LetterStatus::Draft) => (
+            format!("Put “{title}” back to draft?"),
+            "It leaves the public site.".into(),
+            "Back to draft",
+        ),
     }
 }
 
@@ -70,21 +75,20 @@ pub(super) async fn change_state(
     let to = LetterStatus::parse(form.to.trim())
         .ok_or_else(|| AdminError::BadRequest("Choose open, closed, archived or draft.".into()))?;
     let letter = find_letter(&state, &slug).await?;
-    let unconfirmed = (form.confirm != "yes")
-        .then(|| needs_confirmation(letter.status(), to))
-        .flatten();
-    if let Some((question, consequence, button)) = unconfirmed {
-        return page(
-            StatusCode::OK,
-            &ConfirmPage {
-                nav: staff.nav(),
-                slug: letter.slug.into_string(),
-                title: letter.title,
-                question,
+    if form.confirm != "yes" {
+        let (heading, consequence, button) =
+            question(letter.status(), to, &letter.title, &letter.slug);
+        let address = format!("/admin/letters/{}", letter.slug);
+        return confirm::ask(
+            &staff,
+            Question {
+                about: (address.clone(), letter.title.clone()),
+                heading,
                 consequence,
-                to: to.as_str(),
-                button,
-                csrf: staff.csrf_token().to_owned(),
+                action: format!("{address}/state"),
+                fields: vec![("to", to.as_str().to_owned())],
+                button: button.to_owned(),
+                destructive: to != LetterStatus::Open,
             },
         );
     }

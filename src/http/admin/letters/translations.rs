@@ -251,6 +251,8 @@ pub(super) async fn save(
 #[serde(default)]
 pub(super) struct RemoveForm {
     lang: String,
+    /// `yes` once the editor has answered the confirmation page.
+    confirm: String,
 }
 
 impl ConsoleForm for RemoveForm {
@@ -267,9 +269,33 @@ pub(super) async fn remove(
 ) -> Result<HttpResponse, AdminError> {
     let StaffForm { staff, form: input } = posted;
     let letter = find_letter(&state, &slug).await?;
-    let Some(lang) = LanguageTag::parse(&input.lang).map(|tag| tag.as_str()) else {
+    let Some(tag) = LanguageTag::parse(&input.lang) else {
         return Err(AdminError::NotFound);
     };
+    let lang = tag.as_str();
+    if input.confirm != "yes" {
+        let address = format!("/admin/letters/{}", letter.slug);
+        return super::super::confirm::ask(
+            &staff,
+            super::super::confirm::Question {
+                about: (address.clone(), letter.title.clone()),
+                heading: format!(
+                    "Remove the {} ({lang}) translation of “{}”?",
+                    tag.own_name(),
+                    letter.title
+                ),
+                consequence: format!(
+                    "The letter stops being offered in {}: /{lang}/letters/{} shows the original. Its versions stay, as do the signatures made on it.",
+                    tag.own_name(),
+                    letter.slug
+                ),
+                action: format!("{address}/translation/remove"),
+                fields: vec![("lang", lang.clone())],
+                button: "Remove the translation".into(),
+                destructive: true,
+            },
+        );
+    }
     let actor = staff.actor();
     let letter_id = letter.id.clone();
     let removed_lang = lang.clone();
