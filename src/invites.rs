@@ -22,7 +22,7 @@ use crate::signatures::fields::SignerTextForm;
 use crate::signatures::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
 use crate::signatures::links;
 use crate::signatures::{
-    SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy, TokenError,
+    Listing, SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy, TokenError,
     normalize_organization,
 };
 use crate::values::language::LanguageTag;
@@ -362,8 +362,12 @@ pub fn invite_fields(member: &Member, submitted: &SignatureFields) -> SignatureF
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum AcceptOutcome {
+    /// Counted and listed publicly.
     Listed,
-    AwaitingApproval,
+    /// Counted; its signer chose not to be listed publicly.
+    CountedUnlisted,
+    /// Waiting for staff approval; `public`: listed once approved.
+    AwaitingApproval { public: bool },
 }
 
 /// Signs for the invited member in one step: the link proved the address. `letter` is the
@@ -392,8 +396,8 @@ pub fn accept(
         if member_has_signed(connection, &letter.id, &target.member)? {
             return Err(AcceptError::AlreadySigned);
         }
-        let listed = letter.invites_skip_approval || !letter.organizations_need_approval;
-        let state = if listed {
+        let counted = letter.invites_skip_approval || !letter.organizations_need_approval;
+        let state = if counted {
             SignatureState::Approved
         } else {
             SignatureState::Verified
@@ -404,8 +408,8 @@ pub fn accept(
             signatures::content_hash.eq(&letter.content_hash),
             signatures::lang.eq(&letter.lang),
             signatures::verified_at.eq(now),
-            signatures::approved_at.eq(listed.then_some(now)),
-            signatures::approved_by.eq(listed.then_some("invite")),
+            signatures::approved_at.eq(counted.then_some(now)),
+            signatures::approved_by.eq(counted.then_some("invite")),
             signatures::invite_id.eq(&target.invite.id),
         );
         // The contact may have started on the public form and never confirmed: the link
@@ -470,11 +474,19 @@ pub fn accept(
         // In the language of the page that answered, its links too.
         let lang = mail_lang.map(LanguageTag::as_str);
         let withdraw_url = policy.withdraw_url(&withdraw, lang.as_deref());
-        let content = if listed {
+        // What the emails and the page say follows the one notion of listed (`Listing`).
+        let listing = Listing::of(
+            SignatureKind::Organization,
+            state,
+            input.public,
+            letter.organizations_need_approval,
+        );
+        let content = if counted {
             OrganizationListed {
                 letter: LetterFacts::of(letter),
                 organization: &target.member.name,
                 name: &input.name,
+                listed: listing.is_listed(),
                 letter_url: &policy.letter_url(&letter.slug, lang.as_deref()),
                 withdraw_url: &withdraw_url,
             }
@@ -484,6 +496,7 @@ pub fn accept(
                 letter: LetterFacts::of(letter),
                 organization: &target.member.name,
                 name: &input.name,
+                public: input.public,
                 withdraw_url: &withdraw_url,
             }
             .render(mail_lang.map(|tag| &**tag))?
@@ -493,10 +506,12 @@ pub fn accept(
             &OutgoingMail::to(input.email.as_str(), content).about(&signature_id),
             now,
         )?;
-        Ok(if listed {
-            AcceptOutcome::Listed
-        } else {
-            AcceptOutcome::AwaitingApproval
+        Ok(match listing {
+            Listing::Listed => AcceptOutcome::Listed,
+            Listing::CountedUnlisted => AcceptOutcome::CountedUnlisted,
+            Listing::NotCounted => AcceptOutcome::AwaitingApproval {
+                public: input.public,
+            },
         })
     })
 }

@@ -52,3 +52,8 @@ invites-copy = أو انسخ هذا العنوان إلى متصفحك:
 invites-open-link = لقراءة الرسالة والتوقيع باسم { $organization }، افتح هذا الرابط الشخصي:
 invites-until = يعمل الرابط مرة واحدة، لهذه الرسالة فقط، حتى { $when }. ولأنه وصل إلى هذا العنوان، فلا حاجة إلى تأكيد آخر.
 invites-ignore = إن لم ترغبوا في التوقيع باسم { $organization }، فتجاهلوا هذه الرسالة.
+# listing: an organization counted but, as its signer chose, not listed publicly.
+listing-counted-subject = توقيع { $organization } على «{ $title }» يُحتسب
+listing-counted-title = توقيع منظمتك يُحتسب
+listing-counted-text = صار توقيع { $organization } على { $title }، الرسالة المفتوحة إلى { $addressee }، يُحتسب في مجموعها. وكما اخترت عند التوقيع، لا تُعرض { $plain-organization } علنًا: لا يظهر اسمها على صفحات الرسالة. شكرًا لكم.
+listing-review-unlisted-text = شكرًا لتوقيعك على { $title } باسم { $organization }. يراجع فريق التحالف توقيعات المنظمات قبل احتسابها؛ وسنبلغك بعد المراجعة. وكما اخترت عند التوقيع، ستُحتسب { $plain-organization } ولن تُعرض علنًا.

@@ -54,3 +54,8 @@ error-unsupported = يحتوي هذا على محارف غير مسموح بها
 error-marks = علامات تشكيل كثيرة جدًا فوق حرف واحد.
 error-no-letter = استخدم حرفًا أو رقمًا واحدًا على الأقل.
 error-web-address = أدخل عنوان موقع مثل https://example.org.
+# listing: the sign form's words for an organization.
+listing-org-name = اسم المنظمة
+listing-list-your-org = اعرض منظمتك علنًا بين الموقّعين
+listing-add-organization = أضف منظمتنا
+listing-review-up-front = يراجع فريق التحالف المنظمات قبل أن تُحتسب وتظهر على الرسالة.

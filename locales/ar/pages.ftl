@@ -292,6 +292,16 @@ signerloop-withdrawn-from = سُحب توقيعك على «{ $title }».
 signerloop-you-signed = وقّعت على هذه الرسالة
 signerloop-you-signed-text = شكرًا. إن لم تؤكد بعد، فافتح الرابط الذي أرسلناه إليك: حتى ذلك الحين لا يُحتسب توقيعك. والآن ادعُ الآخرين إلى إضافة أسمائهم.
 signerloop-sign-another = وقّع باسم أو عنوان آخر
+# listing: the one notion of listed (signatures::Listing) in the page's sentences.
+listing-partly-listed =
+    { $listed ->
+        [0] { $who } (لا يُعرض أيٌّ منها)
+       *[other] { $who } (يُعرض { $listed } أدناه)
+    }
+listing-be-first = كن أول من يوقّع
+listing-org-counted-unlisted = صار توقيع منظمتك يُحتسب الآن. وكما اخترت، لا يُعرض علنًا: لا يظهر اسمها على صفحات الرسالة.
+listing-review-unlisted = يراجع فريق التحالف توقيعات المنظمات قبل احتسابها. وبعد موافقته سيُحتسب توقيع منظمتك؛ وكما اخترت، لن يُعرض علنًا.
+listing-og-image-alt-first = { $title }: رسالة مفتوحة إلى { $addressee }. كن أول من يوقّع.
 # staffdeliver: the print view's count of every counted signature, above the names.
 staffdeliver-print-signatures =
     { $count ->

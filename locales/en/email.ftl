@@ -55,3 +55,8 @@ invites-copy = Or copy this address into your browser:
 invites-open-link = To read the letter and sign on behalf of { $organization }, open this personal link:
 invites-until = The link works once, for this letter only, until { $when }. Because it reached this address, no further confirmation is needed.
 invites-ignore = If { $organization } does not wish to sign, ignore this message.
+# listing: an organization counted but, as its signer chose, not listed publicly.
+listing-counted-subject = { $organization }'s signature on “{ $title }” is counted
+listing-counted-title = Your organization's signature is counted
+listing-counted-text = { $organization }'s signature on { $title }, the open letter to { $addressee }, is now counted in its total. As you chose when signing, { $plain-organization } is not listed publicly: its name does not appear on the letter's pages. Thank you.
+listing-review-unlisted-text = Thank you for signing { $title } on behalf of { $organization }. The coalition's staff review organization sign-ons before they count; you will hear from us when they have. As you chose when signing, { $plain-organization } will be counted but not listed publicly.

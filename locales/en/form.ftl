@@ -54,3 +54,8 @@ error-unsupported = This contains characters that are not allowed: private-use o
 error-marks = Too many accents are stacked on one letter.
 error-no-letter = Use at least one letter or digit.
 error-web-address = Enter a web address such as https://example.org.
+# listing: the sign form's words for an organization.
+listing-org-name = Organization's name
+listing-list-your-org = List your organization publicly among the signatories
+listing-add-organization = Add our organization
+listing-review-up-front = The coalition's staff review organizations before they count and appear on the letter.

@@ -284,6 +284,16 @@ signerloop-withdrawn-from = Your signature on “{ $title }” is withdrawn.
 signerloop-you-signed = You signed this letter
 signerloop-you-signed-text = Thank you. If you have not confirmed yet, open the link we emailed you: until then your signature is not counted. Now ask others to add their names.
 signerloop-sign-another = Sign with another name or address
+# listing: the one notion of listed (signatures::Listing) in the page's sentences.
+listing-partly-listed =
+    { $listed ->
+        [0] { $who } (none listed)
+       *[other] { $who } ({ $listed } listed below)
+    }
+listing-be-first = Be the first to sign
+listing-org-counted-unlisted = Your organization's signature is now counted. As you chose, it is not listed publicly: its name does not appear on the letter's pages.
+listing-review-unlisted = The coalition's staff review organization sign-ons before they count. Once they approve it, your organization's signature counts; as you chose, it will not be listed publicly.
+listing-og-image-alt-first = { $title }: an open letter to { $addressee }. Be the first to sign.
 # staffdeliver: the print view's count of every counted signature, above the names.
 staffdeliver-print-signatures =
     { $count ->

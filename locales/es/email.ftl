@@ -52,3 +52,8 @@ invites-copy = O copia esta dirección en tu navegador:
 invites-open-link = Para leer la carta y firmar en nombre de { $organization }, abre este enlace personal:
 invites-until = El enlace funciona una sola vez, solo para esta carta, hasta el { $when }. Como llegó a esta dirección, no hace falta ninguna otra confirmación.
 invites-ignore = Si { $organization } no desea firmar, ignora este mensaje.
+# listing: an organization counted but, as its signer chose, not listed publicly.
+listing-counted-subject = La firma de { $organization } en «{ $title }» ya cuenta
+listing-counted-title = La firma de tu organización ya cuenta
+listing-counted-text = La firma de { $organization } en { $title }, la carta abierta a { $addressee }, ya cuenta en el total. Como elegiste al firmar, { $plain-organization } no se muestra públicamente: su nombre no aparece en las páginas de la carta. Gracias.
+listing-review-unlisted-text = Gracias por firmar { $title } en nombre de { $organization }. El equipo de la coalición revisa las firmas de organizaciones antes de contarlas; te avisaremos cuando lo haya hecho. Como elegiste al firmar, { $plain-organization } se contará pero no se mostrará públicamente.

@@ -50,3 +50,8 @@ error-unsupported = Contiene caracteres no permitidos: caracteres de uso privado
 error-marks = Hay demasiados acentos apilados sobre una letra.
 error-no-letter = Usa al menos una letra o un dígito.
 error-web-address = Escribe una dirección web como https://example.org.
+# listing: the sign form's words for an organization.
+listing-org-name = Nombre de la organización
+listing-list-your-org = Mostrar tu organización públicamente entre las entidades firmantes
+listing-add-organization = Añadir nuestra organización
+listing-review-up-front = El equipo de la coalición revisa las organizaciones antes de que cuenten y aparezcan en la carta.

@@ -257,6 +257,16 @@ signerloop-withdrawn-from = Tu firma de «{ $title }» está retirada.
 signerloop-you-signed = Firmaste esta carta
 signerloop-you-signed-text = Gracias. Si aún no confirmaste, abre el enlace que te enviamos por correo: hasta entonces tu firma no cuenta. Ahora pide a otras personas que firmen.
 signerloop-sign-another = Firmar con otro nombre u otra dirección
+# listing: the one notion of listed (signatures::Listing) in the page's sentences.
+listing-partly-listed =
+    { $listed ->
+        [0] { $who } (ninguna a la vista)
+       *[other] { $who } ({ $listed } en la lista de abajo)
+    }
+listing-be-first = Sé la primera persona en firmar
+listing-org-counted-unlisted = La firma de tu organización ya cuenta. Como elegiste, no se muestra públicamente: su nombre no aparece en las páginas de la carta.
+listing-review-unlisted = El equipo de la coalición revisa las firmas de organizaciones antes de contarlas. En cuanto la aprueben, la firma de tu organización contará; como elegiste, no se mostrará públicamente.
+listing-og-image-alt-first = { $title }: una carta abierta a { $addressee }. Sé la primera persona en firmar.
 # staffdeliver: the print view's count of every counted signature, above the names.
 staffdeliver-print-signatures =
     { $count ->

@@ -52,3 +52,8 @@ invites-copy = Ou copiez cette adresse dans votre navigateur :
 invites-open-link = Pour lire la lettre et signer au nom de { $organization }, ouvrez ce lien personnel :
 invites-until = Le lien fonctionne une seule fois, pour cette lettre uniquement, jusqu’au { $when }. Comme il est arrivé à cette adresse, aucune autre confirmation n’est nécessaire.
 invites-ignore = Si { $organization } ne souhaite pas signer, ignorez ce message.
+# listing: an organization counted but, as its signer chose, not listed publicly.
+listing-counted-subject = La signature de { $organization } sur « { $title } » est comptée
+listing-counted-title = La signature de votre organisation est comptée
+listing-counted-text = La signature de { $organization } sur { $title }, la lettre ouverte à { $addressee }, compte désormais dans son total. Comme vous l’avez choisi en signant, { $plain-organization } n’est pas affichée publiquement : son nom n’apparaît pas sur les pages de la lettre. Merci.
+listing-review-unlisted-text = Merci d’avoir signé { $title } au nom de { $organization }. L’équipe de la coalition vérifie les signatures d’organisations avant de les compter ; nous vous écrirons une fois la vérification faite. Comme vous l’avez choisi en signant, { $plain-organization } sera comptée mais pas affichée publiquement.

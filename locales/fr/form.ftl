@@ -50,3 +50,8 @@ error-unsupported = Ce texte contient des caractères non autorisés : des carac
 error-marks = Trop d’accents sont empilés sur une même lettre.
 error-no-letter = Utilisez au moins une lettre ou un chiffre.
 error-web-address = Saisissez une adresse web comme https://example.org.
+# listing: the sign form's words for an organization.
+listing-org-name = Nom de l’organisation
+listing-list-your-org = Afficher votre organisation publiquement parmi les signataires
+listing-add-organization = Ajouter notre organisation
+listing-review-up-front = L’équipe de la coalition vérifie les organisations avant qu’elles ne comptent et n’apparaissent sur la lettre.

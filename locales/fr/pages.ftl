@@ -257,6 +257,16 @@ signerloop-withdrawn-from = Votre signature de « { $title } » est retirée.
 signerloop-you-signed = Vous avez signé cette lettre
 signerloop-you-signed-text = Merci. Si vous n’avez pas encore confirmé, ouvrez le lien que nous vous avons envoyé : d’ici là, votre signature n’est pas comptée. Invitez maintenant d’autres personnes à signer.
 signerloop-sign-another = Signer avec un autre nom ou une autre adresse
+# listing: the one notion of listed (signatures::Listing) in the page's sentences.
+listing-partly-listed =
+    { $listed ->
+        [0] { $who } (aucune affichée)
+       *[other] { $who } ({ $listed } affichées ci-dessous)
+    }
+listing-be-first = Soyez le premier à signer
+listing-org-counted-unlisted = La signature de votre organisation est désormais comptée. Comme vous l’avez choisi, elle n’est pas affichée publiquement : son nom n’apparaît pas sur les pages de la lettre.
+listing-review-unlisted = L’équipe de la coalition vérifie les signatures d’organisations avant de les compter. Une fois approuvée, la signature de votre organisation comptera ; comme vous l’avez choisi, elle ne sera pas affichée publiquement.
+listing-og-image-alt-first = { $title } : une lettre ouverte à { $addressee }. Soyez le premier à signer.
 # staffdeliver: the print view's count of every counted signature, above the names.
 staffdeliver-print-signatures =
     { $count ->

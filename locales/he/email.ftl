@@ -52,3 +52,8 @@ invites-copy = או העתיקו את הכתובת הזו לדפדפן:
 invites-open-link = כדי לקרוא את המכתב ולחתום בשם { $organization }, פתחו את הקישור האישי הזה:
 invites-until = הקישור פועל פעם אחת, למכתב הזה בלבד, עד { $when }. מאחר שהגיע לכתובת הזו, אין צורך באישור נוסף.
 invites-ignore = אם אינכם מעוניינים לחתום בשם { $organization }, התעלמו מההודעה.
+# listing: an organization counted but, as its signer chose, not listed publicly.
+listing-counted-subject = החתימה של { $organization } על „{ $title }” נספרת
+listing-counted-title = החתימה של הארגון שלכם נספרת
+listing-counted-text = החתימה של { $organization } על { $title }, המכתב הפתוח אל { $addressee }, נספרת עכשיו בסך הכול. כפי שבחרתם בעת החתימה, { $plain-organization } אינו מוצג ברבים: שמו אינו מופיע בעמודי המכתב. תודה.
+listing-review-unlisted-text = תודה שחתמתם על { $title } בשם { $organization }. צוות הקואליציה בודק חתימות של ארגונים לפני שהן נספרות; נעדכן אתכם לאחר הבדיקה. כפי שבחרתם בעת החתימה, { $plain-organization } ייספר אך לא יוצג ברבים.

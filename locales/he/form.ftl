@@ -50,3 +50,8 @@ error-unsupported = יש כאן תווים אסורים: תווים לשימוש
 error-marks = יותר מדי סימני ניקוד או הטעמה על אות אחת.
 error-no-letter = נא להשתמש לפחות באות או בספרה אחת.
 error-web-address = נא להזין כתובת אתר כמו https://example.org.
+# listing: the sign form's words for an organization.
+listing-org-name = שם הארגון
+listing-list-your-org = הצגת הארגון שלכם ברשימת החותמים הפומבית
+listing-add-organization = הוספת הארגון שלנו
+listing-review-up-front = צוות הקואליציה בודק ארגונים לפני שהם נספרים ומופיעים על המכתב.

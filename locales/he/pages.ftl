@@ -258,6 +258,16 @@ signerloop-withdrawn-from = החתימה שלכם על „{ $title }” בוטל
 signerloop-you-signed = חתמתם על המכתב
 signerloop-you-signed-text = תודה. אם עוד לא אישרתם, פתחו את הקישור ששלחנו בדוא״ל: עד אז החתימה לא נספרת. עכשיו בקשו מאחרים להוסיף את שמם.
 signerloop-sign-another = לחתום בשם או בכתובת אחרים
+# listing: the one notion of listed (signatures::Listing) in the page's sentences.
+listing-partly-listed =
+    { $listed ->
+        [0] { $who } (אף אחד לא מוצג)
+       *[other] { $who } ({ $listed } מוצגים למטה)
+    }
+listing-be-first = היו הראשונים לחתום
+listing-org-counted-unlisted = החתימה של הארגון שלכם נספרת עכשיו. כפי שבחרתם, היא אינה מוצגת ברבים: שם הארגון אינו מופיע בעמודי המכתב.
+listing-review-unlisted = צוות הקואליציה בודק חתימות של ארגונים לפני שהן נספרות. לאחר שיאשרו אותה, החתימה של הארגון שלכם תיספר; כפי שבחרתם, היא לא תוצג ברבים.
+listing-og-image-alt-first = { $title }: מכתב פתוח אל { $addressee }. היו הראשונים לחתום.
 # staffdeliver: the print view's count of every counted signature, above the names.
 staffdeliver-print-signatures =
     { $count ->

@@ -182,7 +182,10 @@ async fn answer(
     let attempt = state.attempt(&request, &text.letter, entry, fields.clone());
     let outcome = match state.admission().admit(attempt).await {
         Ok(Admitted::Invited(outcome)) => outcome,
-        Ok(Admitted::CheckEmail) => AcceptOutcome::AwaitingApproval,
+        // A bot's filled honeypot: answered as a sign-on waiting for review, storing nothing.
+        Ok(Admitted::CheckEmail) => AcceptOutcome::AwaitingApproval {
+            public: fields.public,
+        },
         Err(Refused::TooManyRequests(wait)) => {
             let form = FormView::again(fields, Some(SLOW_DOWN));
             let page = invite_form_again(
@@ -233,16 +236,28 @@ async fn answer(
         Err(other) => return Err(other.into()),
     };
     state.snapshots.invalidate(&snapshot.letter.slug);
-    let paragraphs: Vec<Message> = match outcome {
-        AcceptOutcome::Listed => vec![Message::id("org-now-listed")],
-        AcceptOutcome::AwaitingApproval => vec![Message::id("confirmed-review")],
-    };
+    let paragraphs = vec![Message::id(match outcome {
+        AcceptOutcome::Listed => "org-now-listed",
+        AcceptOutcome::CountedUnlisted => "listing-org-counted-unlisted",
+        AcceptOutcome::AwaitingApproval { public: true } => "confirmed-review",
+        AcceptOutcome::AwaitingApproval { public: false } => "listing-review-unlisted",
+    })];
     token_page(
         StatusCode::OK,
-        &MessagePage {
-            heading: Message::id("thank-you-for-signing"),
+        &InviteSigned {
             paragraphs,
-            link: Some((text.path(), Message::id("go-to-letter"))),
+            letter_path: text.path(),
+            share: super::share::ShareLinks::while_open(&state.settings, &text),
         },
     )
+}
+
+/// The page after an invited organization signed: what happened, then the share step, as
+/// after a signature on the letter's own form.
+#[derive(askama::Template)]
+#[template(path = "invite_signed.html")]
+struct InviteSigned {
+    paragraphs: Vec<Message>,
+    letter_path: String,
+    share: Option<super::share::ShareLinks>,
 }

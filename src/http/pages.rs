@@ -642,9 +642,15 @@ async fn confirm_outcome(
             let text = ["org-already-signed-text", "org-already-signed-mail"];
             link_outcome(state, target, "org-already-signed", &text).await
         }
-        ConfirmOutcome::Confirmed { awaiting_approval } => {
+        ConfirmOutcome::Confirmed {
+            awaiting_approval,
+            public,
+        } => {
             let mut paragraphs = vec![Message::id("confirmed-thanks")];
-            if awaiting_approval {
+            // "Listed once they approve it" only to an organization that chose to be listed.
+            if awaiting_approval && !public {
+                paragraphs.push(Message::id("listing-review-unlisted"));
+            } else if awaiting_approval {
                 paragraphs.push(Message::id("confirmed-review"));
             } else if target.choices.public {
                 paragraphs.push(Message::id("signerloop-confirmed-listed"));

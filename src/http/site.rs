@@ -324,7 +324,10 @@ pub async fn feed(
             "letter-to",
             [(
                 "addressee",
-                crate::i18n::catalog::Arg::Text(&text.addressee),
+                crate::i18n::catalog::Arg::Text(&crate::i18n::addressee_in_sentence(
+                    &text.addressee,
+                    &text.lang,
+                )),
             )],
         );
         let mut entry = Entry::default();

@@ -4,7 +4,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 
 use crate::i18n::Message;
-use crate::i18n::catalog::Tr;
+use crate::i18n::catalog::{Arg, Tr};
 use crate::letters::Letter;
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::fields::{self, Asked, OnLine, Rule};
@@ -87,15 +87,29 @@ pub fn isolated(text: &str) -> String {
 }
 
 /// "To {addressee}" in the page's language, the addressee in the letter's
-/// (`catalog::marked`), as HTML.
+/// (`catalog::marked`) as it stands in a sentence (`i18n::addressee_in_sentence`), as HTML.
 pub fn letter_to(tr: &Tr, addressee: &str, lang: &crate::i18n::LanguageTag) -> String {
     tr.html(
         "letter-to",
         [(
             "addressee",
-            crate::i18n::catalog::Arg::Markup(&crate::i18n::catalog::marked(addressee, lang)),
+            crate::i18n::catalog::Arg::Markup(&crate::i18n::catalog::marked(
+                &crate::i18n::addressee_in_sentence(addressee, lang),
+                lang,
+            )),
         )],
     )
+}
+
+/// The order of the sign form's who-signs fields: an organization's name first on a form
+/// known to be an organization's (`organization_first`), a person's name first otherwise;
+/// the address and the organization only where the form asks them (not on an invite).
+pub fn who_order(asks_address: bool, organization_first: bool) -> &'static [&'static str] {
+    match (asks_address, organization_first) {
+        (false, _) => &["name"],
+        (true, true) => &["organization", "name", "email"],
+        (true, false) => &["name", "email", "organization"],
+    }
 }
 
 #[derive(Template)]
@@ -296,12 +310,32 @@ impl LetterPage<'_> {
             .map_or("ltr", crate::i18n::LanguageTag::dir)
     }
 
-    /// "Signed by 10 organizations and 2,431 individuals", leaving out a kind nobody signed as.
+    /// "Signed by 10 organizations and 2,431 individuals", leaving out a kind nobody signed as;
+    /// a kind some of whose signers chose not to be listed says how many are listed ("Signed
+    /// by 3 organizations (1 listed below)"), so the count and the list below it agree.
     pub fn breakdown(&self) -> String {
         let tr = Tr::current();
         let counts = &self.snapshot.counts;
-        let organizations = tr.count("organizations-count", counts.organizations);
-        let individuals = tr.count("individuals-count", counts.individuals);
+        let listed = &self.snapshot.listed;
+        let with_listed = |who: String, counted: i64, listed: i64| {
+            if listed >= counted {
+                return who;
+            }
+            tr.ta(
+                "listing-partly-listed",
+                [("who", Arg::Text(&who)), ("listed", Arg::Number(listed))],
+            )
+        };
+        let organizations = with_listed(
+            tr.count("organizations-count", counts.organizations),
+            counts.organizations,
+            listed.organizations,
+        );
+        let individuals = with_listed(
+            tr.count("individuals-count", counts.individuals),
+            counts.individuals,
+            listed.individuals,
+        );
         match (counts.organizations, counts.individuals) {
             (0, 0) => tr.t("no-signatures-yet"),
             (0, _) => tr.ta("signed-by", [("who", (&individuals).into())]),
@@ -323,7 +357,7 @@ impl LetterPage<'_> {
         if self.letter().summary.is_empty() {
             Tr::current().ta(
                 "open-letter-to",
-                [("addressee", (&self.letter().addressee).into())],
+                [("addressee", (&*self.addressee_in_sentence()).into())],
             )
         } else {
             self.letter().summary.clone()
@@ -336,6 +370,34 @@ impl LetterPage<'_> {
             .published_at
             .as_ref()
             .unwrap_or(&self.letter().created_at)
+    }
+
+    /// What the share card shows, in words: the title, the addressee, and the count, or, as
+    /// the card says while nobody has signed, an invitation to be the first.
+    pub fn og_image_alt(&self) -> String {
+        let tr = Tr::current();
+        let addressee = self.addressee_in_sentence();
+        let title = &self.letter().title;
+        if self.count() == 0 {
+            return tr.ta(
+                "listing-og-image-alt-first",
+                [("title", title.into()), ("addressee", (&*addressee).into())],
+            );
+        }
+        let signatures = tr.count("signatures", self.count());
+        tr.ta(
+            "og-image-alt",
+            [
+                ("title", title.into()),
+                ("addressee", (&*addressee).into()),
+                ("signatures", Arg::Text(&signatures)),
+            ],
+        )
+    }
+
+    /// The addressee inside a sentence (`i18n::addressee_in_sentence`).
+    pub fn addressee_in_sentence(&self) -> std::borrow::Cow<'_, str> {
+        crate::i18n::addressee_in_sentence(&self.letter().addressee, &self.letter().lang)
     }
 
     pub fn more_individuals(&self) -> bool {

@@ -110,6 +110,26 @@ pub fn pick<'a>(
         .next()
 }
 
+/// A letter's addressee as it stands inside a sentence ("To {addressee}", "the open letter to
+/// {addressee}", on pages, cards and in emails alike): an English addressee typed as a
+/// heading ("The governments of Europe") loses the capital of its leading "The", because in
+/// running English the article of a noun phrase is lower case ("to the governments of
+/// Europe", "to the Prime Minister") while the words after it keep theirs. Only English and
+/// only "The": other languages capitalize by rules a string does not reveal (German nouns,
+/// "Monsieur le Président"), and "A"/"An" hardly ever start an addressee. The addressee's own
+/// language decides, whatever the sentence's: the words are the letter's.
+pub fn addressee_in_sentence<'a>(
+    addressee: &'a str,
+    lang: &LanguageTag,
+) -> std::borrow::Cow<'a, str> {
+    match addressee.strip_prefix("The ") {
+        Some(rest) if lang.language() == "en" && !rest.trim().is_empty() => {
+            std::borrow::Cow::Owned(format!("the {rest}"))
+        }
+        _ => std::borrow::Cow::Borrowed(addressee),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +212,23 @@ mod tests {
         assert_eq!(interface_language(&tags(&["de", "ar-EG"])).as_str(), "ar");
         assert_eq!(interface_language(&tags(&["de"])).as_str(), "en");
         assert_eq!(shipped().len(), SHIPPED.len());
+    }
+
+    #[test]
+    fn an_english_addressee_loses_the_capital_of_its_article_mid_sentence() {
+        let en = LanguageTag::parse("en-GB").expect("a tag");
+        let fr = LanguageTag::parse("fr").expect("a tag");
+        assert_eq!(
+            addressee_in_sentence("The governments of Europe", &en),
+            "the governments of Europe"
+        );
+        assert_eq!(
+            addressee_in_sentence("The Prime Minister", &en),
+            "the Prime Minister"
+        );
+        assert_eq!(addressee_in_sentence("Theresa May", &en), "Theresa May");
+        assert_eq!(addressee_in_sentence("THE BOARD", &en), "THE BOARD");
+        assert_eq!(addressee_in_sentence("The ", &en), "The ");
+        assert_eq!(addressee_in_sentence("The Guardian", &fr), "The Guardian");
     }
 }

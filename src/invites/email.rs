@@ -49,6 +49,11 @@ impl InviteMessage<'_> {
         &self.letter.lang
     }
 
+    /// The addressee inside the sentence (`i18n::addressee_in_sentence`).
+    fn addressee(&self) -> std::borrow::Cow<'_, str> {
+        crate::i18n::addressee_in_sentence(&self.letter.addressee, self.text_lang())
+    }
+
     /// `text` (the letter's title or addressee) for a plain-text sentence in `tr`'s language:
     /// isolated when the two run in different directions, so punctuation stays in place.
     fn isolated(&self, text: &str, tr: &Tr) -> String {
@@ -66,7 +71,7 @@ impl InviteMessage<'_> {
             "<strong>{}</strong>",
             crate::i18n::catalog::marked(&self.letter.title, self.text_lang())
         );
-        let addressee = crate::i18n::catalog::marked(&self.letter.addressee, self.text_lang());
+        let addressee = crate::i18n::catalog::marked(&self.addressee(), self.text_lang());
         tr.html(
             self.sentence_id(),
             [
@@ -80,7 +85,7 @@ impl InviteMessage<'_> {
     /// The same sentence as plain text, the title in quotes.
     pub fn invited_text(&self, tr: &Tr) -> String {
         let title = self.isolated(&quoted(&self.letter.title), tr);
-        let addressee = self.isolated(&self.letter.addressee, tr);
+        let addressee = self.isolated(&self.addressee(), tr);
         tr.ta(
             self.sentence_id(),
             [

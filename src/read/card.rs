@@ -78,9 +78,13 @@ impl CardText {
         if rtl { "\u{200f}" } else { "\u{200e}" }
     }
 
-    /// The number and the word after it ("1,234" "signatures"), in the card's language.
+    /// The number and the word after it ("1,234" "signatures"), in the card's language; a
+    /// letter nobody has signed yet invites instead: no number, "Be the first to sign".
     fn count_line(&self) -> (String, String) {
         let tr = self.translator();
+        if self.total == 0 {
+            return (String::new(), tr.t("listing-be-first"));
+        }
         (
             tr.number(self.total),
             tr.count("signatures-word", self.total),
@@ -88,8 +92,12 @@ impl CardText {
     }
 
     fn addressee_line(&self) -> String {
+        let addressee = match crate::i18n::LanguageTag::parse(&self.lang) {
+            Some(lang) => crate::i18n::addressee_in_sentence(&self.addressee, &lang),
+            None => self.addressee.as_str().into(),
+        };
         self.translator()
-            .ta("letter-to", [("addressee", Arg::Text(&self.addressee))])
+            .ta("letter-to", [("addressee", Arg::Text(&addressee))])
     }
 }
 
@@ -261,12 +269,13 @@ impl Renderer {
         );
         buffer.set_wrap(Wrap::WordOrGlyph);
         buffer.set_size(Some(WIDTH as f32 - 2.0 * MARGIN), None);
+        // A space of the number's size keeps the gap the number's; no number, no gap.
+        let gap = if number.is_empty() { "" } else { " " };
         buffer.set_rich_text(
             [
                 (mark, word_attrs.clone()),
                 (number.as_str(), number_attrs.clone()),
-                // A space of the number's size keeps the gap the number's.
-                (" ", number_attrs),
+                (gap, number_attrs),
                 (word.as_str(), word_attrs.clone()),
             ],
             &word_attrs,
@@ -737,5 +746,10 @@ mod tests {
         );
         // A language without a catalog falls back to English.
         assert_eq!(card("pt", 3).count_line().1, "signatures");
+        // Nobody yet: an invitation, not "0 signatures".
+        assert_eq!(
+            card("en", 0).count_line(),
+            (String::new(), "Be the first to sign".into())
+        );
     }
 }

@@ -269,7 +269,10 @@ pub fn delivery_on_page(
         id: String::new(),
         subject: tr.ta(
             "updates-delivered-to",
-            [("addressee", letter.addressee.as_str().into())],
+            [(
+                "addressee",
+                (&*crate::i18n::addressee_in_sentence(&letter.addressee, &letter.lang)).into(),
+            )],
         ),
         body_html,
         published_at: delivered.at(),

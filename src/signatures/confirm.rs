@@ -190,6 +190,8 @@ pub enum ConfirmOutcome {
     /// Counted now; organizations may still wait for staff approval.
     Confirmed {
         awaiting_approval: bool,
+        /// Its signer chose to be listed publicly (`Listing`): what the page may promise.
+        public: bool,
     },
     AlreadyConfirmed,
     /// The organization already has a confirmed sign-on; this signer was told by email.
@@ -315,7 +317,10 @@ fn confirm_in_transaction(
         return answer_for(current);
     }
     links::mark_used(connection, &token, now)?;
-    Ok(ConfirmOutcome::Confirmed { awaiting_approval })
+    Ok(ConfirmOutcome::Confirmed {
+        awaiting_approval,
+        public: signature.public,
+    })
 }
 
 /// The second confirmed sign-on of an organization: kept for staff, not counted, and its

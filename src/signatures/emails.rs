@@ -23,14 +23,20 @@ pub const CONFIRMATION: MailKind = MailKind::named("confirm_signature");
 /// What an email says about the letter.
 pub struct LetterFacts<'a> {
     pub title: &'a str,
-    pub addressee: &'a str,
+    /// As it stands inside a sentence (`i18n::addressee_in_sentence`), as every email uses it.
+    pub addressee: std::borrow::Cow<'a, str>,
 }
 
 impl<'a> LetterFacts<'a> {
     pub fn of(letter: &'a Letter) -> Self {
+        LetterFacts::new(&letter.title, &letter.addressee, &letter.lang)
+    }
+
+    /// A title and addressee in the language `lang`.
+    pub fn new(title: &'a str, addressee: &'a str, lang: &LanguageTag) -> Self {
         LetterFacts {
-            title: &letter.title,
-            addressee: &letter.addressee,
+            title,
+            addressee: crate::i18n::addressee_in_sentence(addressee, lang),
         }
     }
 }
@@ -124,15 +130,51 @@ macro_rules! sign_on_emails {
     )*};
 }
 
+/// After an organization's sign-on is approved, or counted at once through its invite. What
+/// it says follows `Listing`: "X is listed" only when its signer chose to be listed publicly;
+/// otherwise that X is counted and, as chosen, not shown (a signer cannot change the choice
+/// afterwards, so the email offers no way to).
+pub struct OrganizationListed<'a> {
+    pub letter: LetterFacts<'a>,
+    pub organization: &'a str,
+    pub name: &'a str,
+    /// `Listing::of(..) == Listing::Listed`: counted and chosen to be listed publicly.
+    pub listed: bool,
+    pub letter_url: &'a str,
+    pub withdraw_url: &'a str,
+}
+crate::email_templates!(
+    OrganizationListed,
+    "email/organization_listed.txt",
+    "email/organization_listed.html",
+    |mail, tr| {
+        let subject = if mail.listed {
+            "listed-subject"
+        } else {
+            "listing-counted-subject"
+        };
+        tr.ta(subject, naming(mail.organization, &mail.letter))
+    },
+);
+
+/// An invited organization signed, and staff review sign-ons before they count; it says
+/// "when X appears on the letter" only to a signer who chose to be listed.
+pub struct OrganizationAwaitingReview<'a> {
+    pub letter: LetterFacts<'a>,
+    pub organization: &'a str,
+    pub name: &'a str,
+    /// Whether its signer chose to be listed publicly once approved.
+    pub public: bool,
+    pub withdraw_url: &'a str,
+}
+crate::email_templates!(
+    OrganizationAwaitingReview,
+    "email/organization_awaiting_review.txt",
+    "email/organization_awaiting_review.html",
+    |mail, tr| tr.ta("review-subject", naming(mail.organization, &mail.letter)),
+);
+
 sign_on_emails! {
-    /// After an organization's sign-on is approved, or listed at once through its invite.
-    OrganizationListed { letter_url, withdraw_url }
-        "email/organization_listed.txt", "email/organization_listed.html", "listed-subject";
-    /// An invited organization signed, and staff review sign-ons before listing them.
-    OrganizationAwaitingReview { withdraw_url }
-        "email/organization_awaiting_review.txt",
-        "email/organization_awaiting_review.html",
-        "review-subject";
     OrganizationRejected {}
         "email/organization_rejected.txt", "email/organization_rejected.html", "rejected-subject";
     OrganizationDuplicate { letter_url }
@@ -505,17 +547,38 @@ pub(crate) mod tests {
             letter: LetterFacts::of(&letter),
             organization,
             name,
+            listed: true,
             letter_url: LETTER,
             withdraw_url: WITHDRAW,
         };
         pinned("approved", &listed.render(None).expect("renders"));
+        // Approved without choosing to be listed: counted, and said to be not shown.
+        let counted = OrganizationListed {
+            letter: LetterFacts::of(&letter),
+            listed: false,
+            ..listed
+        };
+        pinned(
+            "listing_approved_unlisted",
+            &counted.render(None).expect("renders"),
+        );
         let review = OrganizationAwaitingReview {
             letter: LetterFacts::of(&letter),
             organization,
             name,
+            public: true,
             withdraw_url: WITHDRAW,
         };
         pinned("awaiting_review", &review.render(None).expect("renders"));
+        let unlisted = OrganizationAwaitingReview {
+            letter: LetterFacts::of(&letter),
+            public: false,
+            ..review
+        };
+        pinned(
+            "listing_awaiting_review_unlisted",
+            &unlisted.render(None).expect("renders"),
+        );
         let rejected = OrganizationRejected {
             letter: LetterFacts::of(&letter),
             organization,

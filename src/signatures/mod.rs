@@ -35,7 +35,7 @@ pub use lists::{
     find_for_letter, listed_individuals, listed_organizations, purge_unconfirmed,
 };
 pub use sign::{resend, sign};
-pub use state::{SignatureKind, SignatureState, is_counted};
+pub use state::{Listing, SignatureKind, SignatureState, is_counted};
 
 /// A signature as stored, with its private fields. Never rendered publicly as such: public
 /// pages get `PublicSignatory`.

@@ -148,6 +148,13 @@ pub fn decide(
                         letter: LetterFacts::of(letter),
                         organization,
                         name: &signature.name,
+                        listed: super::Listing::of(
+                            signature.kind,
+                            SignatureState::Approved,
+                            signature.public,
+                            letter.organizations_need_approval,
+                        )
+                        .is_listed(),
                         letter_url: &signed.url(policy),
                         withdraw_url: &policy.withdraw_url(&withdraw, lang),
                     }

@@ -60,3 +60,36 @@ pub fn is_counted(
         _ => false,
     }
 }
+
+/// Where a signature stands with the public: the one notion of "listed" that every sentence
+/// about it derives from (the letter page's counts, the emails to an organization, the invite
+/// page, the console). Listed means counted (`is_counted`) and its signer chose to be listed
+/// publicly; the public lists filter by the same two conditions (`lists::listed_of_kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// Counted, and its name on the letter's pages.
+    Listed,
+    /// Counted, but its signer chose not to be listed: in the totals, not on the pages.
+    CountedUnlisted,
+    /// Not counted (yet): waiting for email confirmation or staff approval, or out.
+    NotCounted,
+}
+
+impl Listing {
+    pub fn of(
+        kind: SignatureKind,
+        state: SignatureState,
+        public: bool,
+        organizations_need_approval: bool,
+    ) -> Listing {
+        match (is_counted(kind, state, organizations_need_approval), public) {
+            (true, true) => Listing::Listed,
+            (true, false) => Listing::CountedUnlisted,
+            (false, _) => Listing::NotCounted,
+        }
+    }
+
+    pub fn is_listed(self) -> bool {
+        self == Listing::Listed
+    }
+}

@@ -14,7 +14,8 @@ use crate::letters::delivered::Delivery;
 /// The update's subject and Markdown, made from the delivery.
 pub fn update_text(letter: &Letter, delivery: &Delivery) -> (String, String) {
     // The updates module takes one line of at most 200 characters.
-    let subject: String = format!("Delivered to {}", letter.addressee)
+    let addressee = crate::i18n::addressee_in_sentence(&letter.addressee, &letter.lang);
+    let subject: String = format!("Delivered to {addressee}")
         .chars()
         .take(200)
         .collect();
@@ -24,7 +25,7 @@ pub fn update_text(letter: &Letter, delivery: &Delivery) -> (String, String) {
     let markdown = format!(
         "“{}” was delivered to {} on {}.{}",
         literal(&letter.title),
-        literal(&letter.addressee),
+        literal(&addressee),
         delivery.on.format("%-d %B %Y"),
         note_and_link(delivery),
     );
@@ -68,13 +69,23 @@ fn versions(
         let subject: String = tr
             .ta(
                 "updates-delivered-to",
-                [("addressee", translation.addressee.as_str().into())],
+                [(
+                    "addressee",
+                    (&*crate::i18n::addressee_in_sentence(
+                        &translation.addressee,
+                        &translation.lang,
+                    ))
+                        .into(),
+                )],
             )
             .chars()
             .take(200)
             .collect();
         let title = literal(&translation.title);
-        let addressee = literal(&translation.addressee);
+        let addressee = literal(&crate::i18n::addressee_in_sentence(
+            &translation.addressee,
+            &translation.lang,
+        ));
         let date = tr.date(&day);
         let mut markdown = tr.ta(
             "updates-delivered-body",

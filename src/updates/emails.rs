@@ -170,7 +170,7 @@ fn compose(
             (title.as_str(), addressee.as_str())
         });
     let content = UpdateMessage {
-        letter: LetterFacts { title, addressee },
+        letter: LetterFacts::new(title, addressee, chosen.lang),
         lang: chosen.lang,
         subject: chosen.subject,
         body_markdown: chosen.body_markdown,

@@ -339,7 +339,7 @@ async fn site_identity_is_on_every_page_title_and_the_from_line(backend: Backend
     // The privacy line under the Sign button names the coalition.
     let after_button = letter
         .body
-        .split("Sign the letter</button>")
+        .split("Add our organization</span></button>")
         .nth(1)
         .expect("button");
     assert!(after_button.contains(SITE_NAME_HTML) && after_button.contains(r#"href="/privacy""#));

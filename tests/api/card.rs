@@ -172,7 +172,7 @@ async fn the_letter_page_points_link_previews_at_the_card(backend: Backend) {
         format!("<meta property=\"og:image\" content=\"{image}\">"),
         "<meta property=\"og:image:width\" content=\"1200\">".to_owned(),
         "<meta property=\"og:image:height\" content=\"630\">".to_owned(),
-        "<meta property=\"og:image:alt\" content=\"Protect the right to protest: an open letter to The President, 1 signature\">".to_owned(),
+        "<meta property=\"og:image:alt\" content=\"Protect the right to protest: an open letter to the President, 1 signature\">".to_owned(),
         "<meta name=\"twitter:card\" content=\"summary_large_image\">".to_owned(),
         format!("<meta name=\"twitter:image\" content=\"{image}\">"),
     ] {
@@ -218,7 +218,7 @@ async fn hebrew_and_arabic_letters_get_their_own_cards(backend: Backend) {
     assert_eq!(etags.len(), 3, "three letters, three different pictures");
     let page = app.get("/letters/hebrew-letter").await;
     assert!(page.body.contains(
-        "<meta property=\"og:image:alt\" content=\"הגנו על הזכות להפגין בשלום: an open letter to ראש הממשלה, 0 signatures\">"
+        "<meta property=\"og:image:alt\" content=\"הגנו על הזכות להפגין בשלום: an open letter to ראש הממשלה. Be the first to sign.\">"
     ));
 }
 

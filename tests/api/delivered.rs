@@ -21,8 +21,8 @@ on_both_backends!(
 );
 
 const SLUG: &str = "protest";
-const TOP: &str = "Delivered to The President on";
-const ENTRY: &str = "<h3>Delivered to The President</h3>";
+const TOP: &str = "Delivered to the President on";
+const ENTRY: &str = "<h3>Delivered to the President</h3>";
 
 async fn app(backend: Backend) -> TestApp {
     let app = spawn_app(backend).await;
@@ -377,7 +377,7 @@ async fn sending_the_delivery_as_an_update_reaches_each_opted_in_signer_once(bac
     let again = staff.post(&question_path, &[]).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
 
-    let subject = "Delivered to The President";
+    let subject = "Delivered to the President";
     let deadline = Instant::now() + Duration::from_secs(20);
     let mails = loop {
         let mails: Vec<Email> = app

@@ -213,7 +213,7 @@ async fn a_french_member_reads_a_french_page_around_the_marked_original(backend:
         );
         assert!(
             page.body
-                .contains(r#"<bdi lang="en" dir="ltr">The governments</bdi>"#),
+                .contains(r#"<bdi lang="en" dir="ltr">the governments</bdi>"#),
             "{}",
             page.body
         );

@@ -39,6 +39,7 @@ mod language_negotiation;
 mod layers;
 mod letter_rules;
 mod letter_translations;
+mod listing_truth;
 mod mail_crash;
 mod mail_delivery;
 mod mail_outbox;

@@ -494,7 +494,10 @@ async fn invited_sign_ons_wait_for_approval_when_the_letter_says_so(backend: Bac
     app.create_letter("coalition", "open", "invites_skip_approval = false");
     let link = invite(&app, "Careful Org", "careful@org.example").await;
     let signed = app
-        .post_form(&link, crate::helpers::encode(&[("name", "Carla")]))
+        .post_form(
+            &link,
+            crate::helpers::encode(&[("name", "Carla"), ("public", "on")]),
+        )
         .await;
     assert!(
         signed.body.contains("once they approve it"),

@@ -39,7 +39,8 @@ const ENGLISH: Reading = Reading {
     lang: "en",
     dir: "ltr",
     title: "A shared future",
-    addressee: "The governments",
+    // In a sentence, an English addressee's "The" is lower case (`i18n::addressee_in_sentence`).
+    addressee: "the governments",
     to: "To ",
     add_your_name: "Add your name",
     path: "/letters/shared-future",

@@ -179,8 +179,9 @@ async fn the_real_organization_signs_after_staff_take_the_squatter_down(backend:
     app.cli_ok(&["signatures", "reject", "second-letter", &squatter]);
     sign_second("Friends of the Earth", "Grace Hopper", "grace@foe.example").await;
     let page = confirm(&app, "grace@foe.example", 2).await;
+    // Signed without ticking "list publicly": counted once approved, never promised a listing.
     assert!(
-        page.contains("will be listed once they approve it"),
+        page.contains("Once they approve it, your organization&#39;s signature counts"),
         "{page}"
     );
 }

@@ -454,7 +454,7 @@ async fn the_delivery_in_the_timeline_is_in_the_pages_language(backend: Backend)
     );
     assert!(hebrew_mail.html.contains(r#"<html lang="he" dir="rtl">"#));
     let english_mail = update_mail_to(&app, ADA).await;
-    assert_eq!(english_mail.subject, "Delivered to The governments");
+    assert_eq!(english_mail.subject, "Delivered to the governments");
     let hebrew = page_showing(&app, &format!("/he/letters/{SLUG}"), "נמסר אל").await;
     assert!(
         hebrew
@@ -470,7 +470,7 @@ async fn the_delivery_in_the_timeline_is_in_the_pages_language(backend: Backend)
     page_showing(
         &app,
         &format!("/letters/{SLUG}"),
-        "Delivered to The governments",
+        "Delivered to the governments",
     )
     .await;
 }

@@ -12,6 +12,7 @@ mod embed_frame;
 #[path = "../api/harness.rs"]
 mod harness;
 mod languages;
+mod listing;
 mod signer_loop;
 mod staff_delivery;
 

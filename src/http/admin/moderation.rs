@@ -112,6 +112,8 @@ struct QueueRow {
     /// a field added to the list shows here without touching the queue.
     more: Vec<(&'static str, String)>,
     confirmed: String,
+    /// The signer's choice: whether approving lists it publicly or only counts it.
+    public: bool,
     detail_href: String,
 }
 
@@ -204,6 +206,7 @@ fn queue_page(
             website: web_link(signature.text.website.as_deref()),
             comment: signature.text.comment.unwrap_or_default(),
             confirmed: when(signature.verified_at),
+            public: signature.public,
         };
         match groups
             .iter_mut()
