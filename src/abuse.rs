@@ -216,6 +216,18 @@ impl Defenses {
             .collect()
     }
 
+    /// A 256-bit key for `purpose`, derived from the service's secret (HMAC-SHA256 of the
+    /// purpose): each use of the secret gets its own key.
+    pub fn derived_key(&self, purpose: &str) -> [u8; 32] {
+        let mut key = [0u8; 32];
+        if let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.secret) {
+            mac.update(b"undersigned key\n");
+            mac.update(purpose.as_bytes());
+            key.copy_from_slice(&mac.finalize().into_bytes());
+        }
+        key
+    }
+
     /// The value for the hidden time field of a form for `letter_id` shown now.
     pub fn form_time_token(&self, letter_id: &str) -> String {
         let now = unix_now();

@@ -1,6 +1,9 @@
 //! The one way a signature enters: the sign form, the JSON API, an invite link and the
 //! resend form all call `Admission::admit`, which applies every defense in one order:
 //!
+//! 0. a post another site's page made a browser send (`Sec-Fetch-Site: cross-site`, or an
+//!    `Origin` of another host), unless that site is an allowed embed origin: refused,
+//!    nothing stored, nobody emailed
 //! 1. per-address rate limit (`limits.sign_*`)
 //! 2. blocked client network
 //! 3. the letter takes signatures now
@@ -67,6 +70,9 @@ pub struct Attempt {
     /// The language the signer reads the interface in, for their emails
     /// (`i18n::interface_language`).
     pub interface_language: Option<crate::i18n::LanguageTag>,
+    /// The other site whose page sent this post, when the browser says one did and it is not
+    /// an allowed embed origin (`http::origin`).
+    pub foreign_origin: Option<String>,
 }
 
 /// What the person is told when their attempt went through (or is silently ignored).
@@ -81,6 +87,9 @@ pub enum Admitted {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Refused {
+    /// Another site's page posted the form: the person never saw our boxes.
+    #[error("sent from another site's page ({0})")]
+    CrossSite(String),
     #[error("too many requests from this address")]
     TooManyRequests(Duration),
     #[error("signatures from this network are not accepted")]
@@ -116,8 +125,16 @@ impl Admission<'_> {
             client_key,
             fields,
             interface_language,
+            foreign_origin,
         } = attempt;
         let defenses = self.defenses;
+
+        // 0: a page on another site cannot sign for the person who happens to visit it.
+        if let Some(origin) = foreign_origin {
+            self.metrics.record_refusal("cross_site");
+            tracing::info!(slug = %letter.slug, entry = entry.name(), origin = %origin, "refused: posted from another site");
+            return Err(Refused::CrossSite(origin));
+        }
 
         // 1-3: who is asking, and whether there is anything to sign.
         defenses.sign.check(&client_key).map_err(|wait| {

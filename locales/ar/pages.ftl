@@ -255,6 +255,43 @@ updates-delivered-to = سُلّمت إلى { $addressee }
 updates-delivered-body = سُلّمت الرسالة «{ $title }» إلى { $addressee } في { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (الرسالة غير مترجمة)
+# signerloop: the signer's choices said back (check-email page, confirmation email, confirm and confirmed pages).
+signerloop-yes = نعم
+signerloop-no = لا
+signerloop-choice-public = الاسم معروض علنًا على الرسالة: { $answer }
+signerloop-choice-updates = مستجدات هذه الرسالة بالبريد الإلكتروني: { $answer }
+signerloop-choice-shared = مشاركة بياناتك مع { $member }: { $answer }
+signerloop-choices-heading = اختياراتك
+signerloop-choices-hint = يمكنك تغييرها قبل التأكيد.
+signerloop-choices-change-mail = تتيح لك الصفحة التي يفتحها الزر تغييرها قبل التأكيد.
+# signerloop: the check-email page.
+signerloop-sent-to = أرسلنا رسالة إلى { $email }. افتح الرابط الذي فيها لتأكيد توقيعك على { $title }.
+signerloop-did-you-mean = هل تقصد { $email }؟
+signerloop-use-suggestion = نعم، صحّح عنواني
+signerloop-wrong-address = عنوان خاطئ؟
+signerloop-change-it = غيّره
+signerloop-change-choices = غيّر اختياراتك
+signerloop-change-before = (قبل التأكيد)
+# signerloop: a sign form posted from another site's page.
+signerloop-cross-site = وقّع في صفحة الرسالة نفسها
+signerloop-cross-site-text = أُرسل هذا النموذج من صفحة موقع آخر، لذلك لم يُوقَّع شيء ولم تُرسل أي رسالة. للتوقيع، افتح الرسالة هنا واستخدم نموذجها.
+signerloop-cross-site-link = اذهب إلى الرسالة ووقّع
+# signerloop: a confirm link of a signature withdrawn since.
+signerloop-link-withdrawn = سُحب هذا التوقيع
+signerloop-link-withdrawn-text = هذا الرابط يخص توقيعًا سُحب بعد ذلك، فلم يبق شيء لتأكيده. يمكنك التوقيع على الرسالة مجددًا إن شئت.
+# signerloop: the confirmed page, saying what the signer chose.
+signerloop-confirmed-listed = أصبح يُحتسب في المجموع ويظهر علنًا على الرسالة.
+signerloop-confirmed-unlisted = أصبح يُحتسب في المجموع. وكما اخترت، لا يظهر علنًا.
+signerloop-signed-as = موقّع باسم { $name }
+signerloop-signing-for = موقّع عن { $name }
+# signerloop: the withdraw pages name the letter and the person.
+signerloop-withdraw-intro = سيُزال توقيعك على { $title } من القائمة والعدد، وتُحذف بياناتك. لا يمكن التراجع عن ذلك.
+signerloop-withdrawn-named = لم يعد { $name } يظهر على «{ $title }».
+signerloop-withdrawn-from = سُحب توقيعك على «{ $title }».
+# signerloop: the letter page in a browser that signed it.
+signerloop-you-signed = وقّعت على هذه الرسالة
+signerloop-you-signed-text = شكرًا. إن لم تؤكد بعد، فافتح الرابط الذي أرسلناه إليك: حتى ذلك الحين لا يُحتسب توقيعك. والآن ادعُ الآخرين إلى إضافة أسمائهم.
+signerloop-sign-another = وقّع باسم أو عنوان آخر
 # listing: the one notion of listed (signatures::Listing) in the page's sentences.
 listing-partly-listed =
     { $listed ->

@@ -247,6 +247,43 @@ updates-delivered-to = Delivered to { $addressee }
 updates-delivered-body = “{ $title }” was delivered to { $addressee } on { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (letter not translated)
+# signerloop: the signer's choices said back (check-email page, confirmation email, confirm and confirmed pages).
+signerloop-yes = yes
+signerloop-no = no
+signerloop-choice-public = Listed publicly on the letter: { $answer }
+signerloop-choice-updates = Updates about this letter by email: { $answer }
+signerloop-choice-shared = Your details shared with { $member }: { $answer }
+signerloop-choices-heading = Your choices
+signerloop-choices-hint = You can change them before you confirm.
+signerloop-choices-change-mail = The page the button opens lets you change them before you confirm.
+# signerloop: the check-email page.
+signerloop-sent-to = We have sent a message to { $email }. Open the link in it to confirm your signature on { $title }.
+signerloop-did-you-mean = Did you mean { $email }?
+signerloop-use-suggestion = Yes, correct my address
+signerloop-wrong-address = Wrong address?
+signerloop-change-it = Change it
+signerloop-change-choices = Change your choices
+signerloop-change-before = (before you confirm)
+# signerloop: a sign form posted from another site's page.
+signerloop-cross-site = Sign on the letter's own page
+signerloop-cross-site-text = This form was sent from another site's page, so nothing was signed and no email was sent. To sign, open the letter here and use its form.
+signerloop-cross-site-link = Go to the letter and sign
+# signerloop: a confirm link of a signature withdrawn since.
+signerloop-link-withdrawn = This signature was withdrawn
+signerloop-link-withdrawn-text = This link belongs to a signature that was withdrawn since, so there is nothing left to confirm. You can sign the letter again if you wish.
+# signerloop: the confirmed page, saying what the signer chose.
+signerloop-confirmed-listed = It now counts toward the total and is listed publicly on the letter.
+signerloop-confirmed-unlisted = It now counts toward the total. As you chose, it is not listed publicly.
+signerloop-signed-as = Signed as { $name }
+signerloop-signing-for = Signed for { $name }
+# signerloop: the withdraw pages name the letter and the person.
+signerloop-withdraw-intro = Your signature on { $title } will be removed from the list and the count, and your details deleted. This cannot be undone.
+signerloop-withdrawn-named = { $name } no longer appears on “{ $title }”.
+signerloop-withdrawn-from = Your signature on “{ $title }” is withdrawn.
+# signerloop: the letter page in a browser that signed it.
+signerloop-you-signed = You signed this letter
+signerloop-you-signed-text = Thank you. If you have not confirmed yet, open the link we emailed you: until then your signature is not counted. Now ask others to add their names.
+signerloop-sign-another = Sign with another name or address
 # listing: the one notion of listed (signatures::Listing) in the page's sentences.
 listing-partly-listed =
     { $listed ->

@@ -220,6 +220,43 @@ updates-delivered-to = Entregada a { $addressee }
 updates-delivered-body = «{ $title }» fue entregada a { $addressee } el { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (carta no traducida)
+# signerloop: the signer's choices said back (check-email page, confirmation email, confirm and confirmed pages).
+signerloop-yes = sí
+signerloop-no = no
+signerloop-choice-public = Nombre visible públicamente en la carta: { $answer }
+signerloop-choice-updates = Novedades de esta carta por correo: { $answer }
+signerloop-choice-shared = Datos compartidos con { $member }: { $answer }
+signerloop-choices-heading = Lo que elegiste
+signerloop-choices-hint = Puedes cambiarlo antes de confirmar.
+signerloop-choices-change-mail = La página que abre el botón te permite cambiarlo antes de confirmar.
+# signerloop: the check-email page.
+signerloop-sent-to = Enviamos un mensaje a { $email }. Abre el enlace que contiene para confirmar tu firma de { $title }.
+signerloop-did-you-mean = ¿Quisiste decir { $email }?
+signerloop-use-suggestion = Sí, corregir mi dirección
+signerloop-wrong-address = ¿Dirección equivocada?
+signerloop-change-it = Cámbiala
+signerloop-change-choices = Cambiar lo que elegiste
+signerloop-change-before = (antes de confirmar)
+# signerloop: a sign form posted from another site's page.
+signerloop-cross-site = Firma en la página de la carta
+signerloop-cross-site-text = Este formulario se envió desde la página de otro sitio, así que no se firmó nada ni se envió ningún correo. Para firmar, abre la carta aquí y usa su formulario.
+signerloop-cross-site-link = Ir a la carta para firmar
+# signerloop: a confirm link of a signature withdrawn since.
+signerloop-link-withdrawn = Esta firma fue retirada
+signerloop-link-withdrawn-text = Este enlace pertenece a una firma que se retiró después, así que no queda nada por confirmar. Puedes volver a firmar la carta si quieres.
+# signerloop: the confirmed page, saying what the signer chose.
+signerloop-confirmed-listed = Ya cuenta en el total y aparece públicamente en la carta.
+signerloop-confirmed-unlisted = Ya cuenta en el total. Como elegiste, no aparece públicamente.
+signerloop-signed-as = Firmado como { $name }
+signerloop-signing-for = Firmado por { $name }
+# signerloop: the withdraw pages name the letter and the person.
+signerloop-withdraw-intro = Tu firma de { $title } se quitará de la lista y del total, y se borrarán tus datos. No se puede deshacer.
+signerloop-withdrawn-named = { $name } ya no aparece en «{ $title }».
+signerloop-withdrawn-from = Tu firma de «{ $title }» está retirada.
+# signerloop: the letter page in a browser that signed it.
+signerloop-you-signed = Firmaste esta carta
+signerloop-you-signed-text = Gracias. Si aún no confirmaste, abre el enlace que te enviamos por correo: hasta entonces tu firma no cuenta. Ahora pide a otras personas que firmen.
+signerloop-sign-another = Firmar con otro nombre u otra dirección
 # listing: the one notion of listed (signatures::Listing) in the page's sentences.
 listing-partly-listed =
     { $listed ->

@@ -220,6 +220,43 @@ updates-delivered-to = Remise à { $addressee }
 updates-delivered-body = « { $title } » a été remise à { $addressee } le { $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (lettre non traduite)
+# signerloop: the signer's choices said back (check-email page, confirmation email, confirm and confirmed pages).
+signerloop-yes = oui
+signerloop-no = non
+signerloop-choice-public = Nom affiché publiquement sur la lettre : { $answer }
+signerloop-choice-updates = Nouvelles de cette lettre par e-mail : { $answer }
+signerloop-choice-shared = Coordonnées partagées avec { $member } : { $answer }
+signerloop-choices-heading = Vos choix
+signerloop-choices-hint = Vous pouvez les modifier avant de confirmer.
+signerloop-choices-change-mail = La page qu’ouvre le bouton vous permet de les modifier avant de confirmer.
+# signerloop: the check-email page.
+signerloop-sent-to = Nous avons envoyé un message à { $email }. Ouvrez le lien qu’il contient pour confirmer votre signature de { $title }.
+signerloop-did-you-mean = Vouliez-vous dire { $email } ?
+signerloop-use-suggestion = Oui, corriger mon adresse
+signerloop-wrong-address = Adresse erronée ?
+signerloop-change-it = La modifier
+signerloop-change-choices = Modifier vos choix
+signerloop-change-before = (avant de confirmer)
+# signerloop: a sign form posted from another site's page.
+signerloop-cross-site = Signez sur la page de la lettre
+signerloop-cross-site-text = Ce formulaire a été envoyé depuis la page d’un autre site : rien n’a été signé et aucun e-mail n’a été envoyé. Pour signer, ouvrez la lettre ici et utilisez son formulaire.
+signerloop-cross-site-link = Aller à la lettre pour signer
+# signerloop: a confirm link of a signature withdrawn since.
+signerloop-link-withdrawn = Cette signature a été retirée
+signerloop-link-withdrawn-text = Ce lien appartient à une signature retirée depuis : il n’y a plus rien à confirmer. Vous pouvez signer la lettre à nouveau si vous le souhaitez.
+# signerloop: the confirmed page, saying what the signer chose.
+signerloop-confirmed-listed = Elle compte désormais dans le total et figure publiquement sur la lettre.
+signerloop-confirmed-unlisted = Elle compte désormais dans le total. Comme vous l’avez choisi, elle n’est pas affichée publiquement.
+signerloop-signed-as = Signé au nom de { $name }
+signerloop-signing-for = Signé pour { $name }
+# signerloop: the withdraw pages name the letter and the person.
+signerloop-withdraw-intro = Votre signature de { $title } sera retirée de la liste et du total, et vos coordonnées supprimées. C’est définitif.
+signerloop-withdrawn-named = { $name } n’apparaît plus sur « { $title } ».
+signerloop-withdrawn-from = Votre signature de « { $title } » est retirée.
+# signerloop: the letter page in a browser that signed it.
+signerloop-you-signed = Vous avez signé cette lettre
+signerloop-you-signed-text = Merci. Si vous n’avez pas encore confirmé, ouvrez le lien que nous vous avons envoyé : d’ici là, votre signature n’est pas comptée. Invitez maintenant d’autres personnes à signer.
+signerloop-sign-another = Signer avec un autre nom ou une autre adresse
 # listing: the one notion of listed (signatures::Listing) in the page's sentences.
 listing-partly-listed =
     { $listed ->

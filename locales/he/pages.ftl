@@ -221,6 +221,43 @@ updates-delivered-to = נמסר אל { $addressee }
 updates-delivered-body = המכתב “{ $title }” נמסר אל { $addressee } ב־{ $date }.
 # The language switcher: the letter on this page is not written in this language.
 language-interface-only = (המכתב לא תורגם)
+# signerloop: the signer's choices said back (check-email page, confirmation email, confirm and confirmed pages).
+signerloop-yes = כן
+signerloop-no = לא
+signerloop-choice-public = השם מוצג בפומבי על המכתב: { $answer }
+signerloop-choice-updates = עדכונים על המכתב בדוא״ל: { $answer }
+signerloop-choice-shared = הפרטים משותפים עם { $member }: { $answer }
+signerloop-choices-heading = הבחירות שלך
+signerloop-choices-hint = אפשר לשנות אותן לפני האישור.
+signerloop-choices-change-mail = בעמוד שהכפתור פותח אפשר לשנות אותן לפני האישור.
+# signerloop: the check-email page.
+signerloop-sent-to = שלחנו הודעה אל { $email }. פתחו את הקישור שבה כדי לאשר את החתימה שלכם על { $title }.
+signerloop-did-you-mean = האם התכוונתם ל־{ $email }?
+signerloop-use-suggestion = כן, לתקן את הכתובת
+signerloop-wrong-address = כתובת שגויה?
+signerloop-change-it = לשנות אותה
+signerloop-change-choices = לשנות את הבחירות
+signerloop-change-before = (לפני האישור)
+# signerloop: a sign form posted from another site's page.
+signerloop-cross-site = חותמים בעמוד של המכתב עצמו
+signerloop-cross-site-text = הטופס נשלח מעמוד של אתר אחר, ולכן שום דבר לא נחתם ולא נשלח דוא״ל. כדי לחתום, פתחו את המכתב כאן והשתמשו בטופס שלו.
+signerloop-cross-site-link = למכתב ולחתימה
+# signerloop: a confirm link of a signature withdrawn since.
+signerloop-link-withdrawn = החתימה הזאת בוטלה
+signerloop-link-withdrawn-text = הקישור שייך לחתימה שבוטלה מאז, ולכן אין מה לאשר. אפשר לחתום על המכתב שוב אם תרצו.
+# signerloop: the confirmed page, saying what the signer chose.
+signerloop-confirmed-listed = היא נספרת עכשיו בסך הכול ומוצגת בפומבי על המכתב.
+signerloop-confirmed-unlisted = היא נספרת עכשיו בסך הכול. כפי שבחרתם, היא לא מוצגת בפומבי.
+signerloop-signed-as = נחתם בשם { $name }
+signerloop-signing-for = נחתם עבור { $name }
+# signerloop: the withdraw pages name the letter and the person.
+signerloop-withdraw-intro = החתימה שלכם על { $title } תוסר מהרשימה ומהספירה, והפרטים שלכם יימחקו. אי אפשר לבטל זאת.
+signerloop-withdrawn-named = { $name } כבר לא מופיע/ה על „{ $title }”.
+signerloop-withdrawn-from = החתימה שלכם על „{ $title }” בוטלה.
+# signerloop: the letter page in a browser that signed it.
+signerloop-you-signed = חתמתם על המכתב
+signerloop-you-signed-text = תודה. אם עוד לא אישרתם, פתחו את הקישור ששלחנו בדוא״ל: עד אז החתימה לא נספרת. עכשיו בקשו מאחרים להוסיף את שמם.
+signerloop-sign-another = לחתום בשם או בכתובת אחרים
 # listing: the one notion of listed (signatures::Listing) in the page's sentences.
 listing-partly-listed =
     { $listed ->

@@ -148,6 +148,8 @@ pub enum PageError {
 
 faults_into!(PageError: DbError, diesel::result::Error, SignError, askama::Error);
 
+pub const CROSS_SITE: &str = "This was sent from another site's page. Nothing was signed: open the letter on our site to sign it.";
+
 pub const BLOCKED_NETWORK: &str = "Signatures from your network are not accepted. If you think this is a mistake, contact the coalition.";
 
 /// The refusals a page handler does not answer with its own form.
@@ -156,6 +158,7 @@ impl From<Refused> for PageError {
         match refused {
             Refused::TooManyRequests(wait) => PageError::TooManyRequests(wait),
             Refused::BlockedNetwork => PageError::Refused(Message::id("blocked-network")),
+            Refused::CrossSite(_) => PageError::Refused(Message::id("signerloop-cross-site-text")),
             Refused::RetryForm | Refused::Invalid(_) | Refused::LetterClosed => {
                 PageError::BadRequest(Message::verbatim(refused.to_string()))
             }
@@ -170,6 +173,7 @@ impl From<Refused> for ApiError {
         match refused {
             Refused::TooManyRequests(wait) => ApiError::TooManyRequests(wait),
             Refused::BlockedNetwork => ApiError::Forbidden(BLOCKED_NETWORK),
+            Refused::CrossSite(_) => ApiError::Forbidden(CROSS_SITE),
             Refused::LetterClosed => ApiError::LetterClosed,
             Refused::RetryForm => ApiError::StaleFormToken,
             Refused::Invalid(fields) => ApiError::Validation(fields),

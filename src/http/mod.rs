@@ -11,12 +11,14 @@ pub mod form;
 mod invites;
 pub mod language;
 pub mod middleware;
+mod origin;
 mod page_cache;
 mod pages;
 mod partners;
 mod share;
 mod signatories;
 mod signer;
+mod signer_loop;
 pub mod site;
 mod unsubscribe;
 mod versions;
@@ -120,6 +122,7 @@ impl AppState {
             client: self.client_address(request),
             client_key: self.client_key(request),
             interface_language: Some(crate::i18n::interface_language(&wanted)),
+            foreign_origin: origin::foreign_origin(&self.settings, request),
             fields,
         }
     }
@@ -232,7 +235,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
         )
         .route("/letters/{slug}/sign", web::post().to(pages::sign))
         .route("/letters/{slug}/sign", web::get().to(pages::sign_reloaded))
-        .route("/letters/{slug}/signed", web::get().to(pages::check_email))
+        .route(
+            "/letters/{slug}/signed",
+            web::get().to(signer_loop::check_email),
+        )
+        .route("/letters/{slug}/change", web::get().to(signer_loop::change))
         .route("/letters/{slug}/embed", web::get().to(embed::embed))
         .route("/letters/{slug}/embed", web::post().to(embed::sign))
         .route("/letters/{slug}/count.json", web::get().to(embed::count))
@@ -262,8 +269,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/partners/{secret}", web::post().to(partners::download))
         .route("/verify/{token}", web::get().to(pages::verify_page))
         .route("/verify/{token}", web::post().to(pages::verify))
-        .route("/withdraw/{token}", web::get().to(pages::withdraw_page))
-        .route("/withdraw/{token}", web::post().to(pages::withdraw))
+        .route(
+            "/withdraw/{token}",
+            web::get().to(signer_loop::withdraw_page),
+        )
+        .route("/withdraw/{token}", web::post().to(signer_loop::withdraw))
         .route("/unsubscribe/{token}", web::get().to(unsubscribe::page))
         .route(
             "/unsubscribe/{token}",

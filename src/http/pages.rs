@@ -6,10 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::form;
-use super::views::{
-    CheckEmailPage, ConfirmActionPage, FormView, IndexPage, LetterCard, LetterPage, MessagePage,
-    ResendPage,
-};
+use super::views::{FormView, IndexPage, LetterCard, LetterPage, MessagePage, ResendPage};
 use super::{AppState, PageError};
 use crate::admission::{Entry, Refused};
 use crate::db;
@@ -17,7 +14,7 @@ use crate::i18n::Message;
 use crate::letters::{self, LetterStatus};
 use crate::read::snapshot::LetterSnapshot;
 use crate::signatures::form::SignatureFields;
-use crate::signatures::{self, ConfirmOutcome, SignatureState, TokenError, WithdrawOutcome};
+use crate::signatures::{self, ConfirmOutcome, SignatureState, TokenError};
 use crate::values::tokens::TokenPurpose;
 
 /// A public page, in this application's `[site]` identity.
@@ -101,7 +98,7 @@ fn letter_page(
     html(state, status, &letter_page_view(state, snapshot, form))
 }
 
-fn letter_page_view<'a>(
+pub(super) fn letter_page_view<'a>(
     state: &AppState,
     snapshot: &'a LetterSnapshot,
     form: FormView,
@@ -123,6 +120,7 @@ fn letter_page_view<'a>(
             &snapshot.letter.lang,
         ),
         alternates: crate::read::snapshot::alternates(state.settings.public_base(), snapshot),
+        you_signed: None,
     }
 }
 
@@ -151,13 +149,25 @@ pub async fn letter(
         .uri()
         .path_and_query()
         .map_or_else(|| request.path(), |address| address.as_str());
+    // A browser that signed this letter sees "You signed" instead of the form: a page of its
+    // own in the cache (the same for everyone who signed), never served to anyone else.
+    let signed = super::signer_loop::signed_here(&request, &snapshot.letter.slug);
+    let address = if signed {
+        format!("{address}\n(signed)")
+    } else {
+        address.to_owned()
+    };
+    let address = address.as_str();
     let tr = crate::i18n::catalog::Tr::current();
     let cached = via.is_empty();
     if cached && let Some(body) = state.pages.get(&snapshot, tr, address) {
         return Ok(html_body(StatusCode::OK, body));
     }
     let form = super::partners::offer(&state, FormView::fresh(), &via).await;
-    let page = letter_page_view(&state, &snapshot, form);
+    let mut page = letter_page_view(&state, &snapshot, form);
+    if signed && page.accepting {
+        page.you_signed = Some(super::share::ShareLinks::of(&state.settings, &snapshot));
+    }
     let body = actix_web::web::Bytes::from(super::site::render(&state.settings, &page)?);
     if cached {
         state.pages.put(&snapshot, tr, address, body.clone());
@@ -225,7 +235,14 @@ pub async fn sign(
     super::language::showing(&snapshot);
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Form, fields.clone());
     match state.admission().admit(attempt).await {
-        Ok(_) => Ok(check_email_redirect(&snapshot)),
+        Ok(_) => Ok(super::signer_loop::after_signing(
+            &state,
+            &request,
+            &snapshot,
+            &body,
+            check_email_redirect(&snapshot),
+        )),
+        Err(Refused::CrossSite(_)) => super::signer_loop::cross_site(&state, &snapshot),
         Err(refused) => {
             let via = fields.via.clone();
             let form = super::partners::offer(&state, FormView::again(fields, None), &via).await;
@@ -325,7 +342,11 @@ pub async fn resend(
     let email = fields.email.clone();
     let attempt = state.attempt(&request, &snapshot.letter, Entry::Resend, fields);
     match state.admission().admit(attempt).await {
-        Ok(_) => Ok(check_email_redirect(&snapshot)),
+        Ok(_) => Ok(super::signer_loop::forget_form(
+            &state,
+            check_email_redirect(&snapshot),
+        )),
+        Err(Refused::CrossSite(_)) => super::signer_loop::cross_site(&state, &snapshot),
         Err(Refused::TooManyRequests(wait)) => Ok(with_retry_after(
             resend_form(
                 &state,
@@ -358,27 +379,9 @@ pub async fn resend(
     }
 }
 
-pub async fn check_email(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let snapshot = state.public_letter_or(&slug, PageError::NotFound).await?;
-    let snapshot = super::language::letter_for(&request, &snapshot);
-    html(
-        &state,
-        StatusCode::OK,
-        &CheckEmailPage {
-            letter: &snapshot.letter,
-            path: snapshot.path(),
-            share: super::share::ShareLinks::while_open(&state.settings, &snapshot),
-        },
-    )
-}
-
 /// The way back to the letter: in the text a signature was made on (`lang`), else in this
 /// page's language.
-async fn letter_link(
+pub(super) async fn letter_link(
     state: &AppState,
     letter_id: Option<String>,
     lang: Option<&crate::values::language::LanguageTag>,
@@ -454,6 +457,11 @@ pub(super) async fn token_problem(
                 link,
             )
         }
+        TokenError::Withdrawn { letter_id } => {
+            let link = letter_link(state, letter_id.map(|id| id.into_string()), None).await;
+            let paragraphs = vec![Message::id("signerloop-link-withdrawn-text")];
+            gone("signerloop-link-withdrawn", paragraphs, link)
+        }
         TokenError::LetterClosed { letter_id } => {
             let link = letter_link(state, letter_id.map(|id| id.into_string()), None).await;
             let paragraphs = vec![
@@ -471,7 +479,7 @@ pub(super) async fn token_problem(
 /// The one flow behind a link in a signer's email (confirm, withdraw; the page that asks and
 /// the post that acts): the per-address limit, `work` on a connection, and a link that does
 /// not work (unknown, used, expired, closed letter) answered with its own page (`Err`).
-async fn follow_link<T, F>(
+pub(super) async fn follow_link<T, F>(
     state: &AppState,
     request: &HttpRequest,
     purpose: TokenPurpose,
@@ -494,7 +502,7 @@ where
 /// again for the letter it belongs to and the language it was signed in (in the same
 /// connection, so a withdrawn or confirmed signature still names them), and that letter's
 /// cached page is dropped.
-async fn act_on_link<T, F>(
+pub(super) async fn act_on_link<T, F>(
     state: &AppState,
     request: &HttpRequest,
     purpose: TokenPurpose,
@@ -577,16 +585,15 @@ pub async fn verify_page(
         return tr.scope(already_confirmed(&state, &target)).await;
     }
     let letter = letter.ok_or(PageError::NotFound)?;
-    let page = ConfirmActionPage {
-        heading: Message::id("confirm-heading"),
-        intro: Message::id("confirm-intro"),
-        title: Some(crate::i18n::catalog::marked(&letter.title, &letter.lang)),
+    let page = super::signer_loop::VerifyPage {
+        title: crate::i18n::catalog::marked(&letter.title, &letter.lang),
+        name: target.name.clone(),
+        organization: target.kind == signatures::SignatureKind::Organization,
+        choices: target.choices.lines(&tr),
         action: format!(
             "{}/verify/{secret}",
             super::signer::address_prefix(&request)
         ),
-        button: Message::id("confirm-button"),
-        auto_submit: true,
     };
     tr.scope(async { token_page(StatusCode::OK, &page) }).await
 }
@@ -603,14 +610,16 @@ pub async fn verify(
     state: web::Data<AppState>,
     request: HttpRequest,
     token: web::Path<String>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let policy = state.policy.clone();
+    let boxes = super::signer_loop::boxes_sent(&body);
     let done = act_on_link(
         &state,
         &request,
         TokenPurpose::Verify,
         token.into_inner(),
-        move |connection, secret| signatures::confirm(connection, secret, &policy),
+        move |connection, secret| signatures::confirm_with(connection, secret, &policy, boxes),
     )
     .await?;
     let (outcome, target) = match done {
@@ -643,87 +652,13 @@ async fn confirm_outcome(
                 paragraphs.push(Message::id("listing-review-unlisted"));
             } else if awaiting_approval {
                 paragraphs.push(Message::id("confirmed-review"));
+            } else if target.choices.public {
+                paragraphs.push(Message::id("signerloop-confirmed-listed"));
             } else {
-                paragraphs.push(Message::id("confirmed-counts"));
+                paragraphs.push(Message::id("signerloop-confirmed-unlisted"));
             }
             super::share::confirmed(state, target, paragraphs).await
         }
-    }
-}
-
-pub async fn withdraw_page(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    token: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let secret = token.into_inner();
-    let lookup_secret = secret.clone();
-    let found = follow_link(
-        &state,
-        &request,
-        TokenPurpose::Withdraw,
-        move |connection| {
-            signatures::inspect_token(connection, &lookup_secret, TokenPurpose::Withdraw)
-        },
-    )
-    .await?;
-    match found {
-        Err(page) => Ok(page),
-        Ok(target) if target.signature_state == SignatureState::Withdrawn => {
-            let tr = super::signer::interface_for(&request, target.lang.as_ref());
-            tr.scope(withdrawn(&state, &target, true)).await
-        }
-        Ok(target) => {
-            let page = ConfirmActionPage {
-                heading: Message::id("withdraw-heading"),
-                intro: Message::id("withdraw-intro"),
-                title: None,
-                action: format!(
-                    "{}/withdraw/{secret}",
-                    super::signer::address_prefix(&request)
-                ),
-                button: Message::id("withdraw-button"),
-                auto_submit: false,
-            };
-            let tr = super::signer::interface_for(&request, target.lang.as_ref());
-            tr.scope(async { token_page(StatusCode::OK, &page) }).await
-        }
-    }
-}
-
-async fn withdrawn(
-    state: &AppState,
-    target: &signatures::TokenTarget,
-    already: bool,
-) -> Result<HttpResponse, PageError> {
-    let heading = if already {
-        "withdrawn-already"
-    } else {
-        "withdrawn"
-    };
-    link_outcome(state, target, heading, &["withdrawn-text"]).await
-}
-
-pub async fn withdraw(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    token: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let done = act_on_link(
-        &state,
-        &request,
-        TokenPurpose::Withdraw,
-        token.into_inner(),
-        signatures::withdraw,
-    )
-    .await?;
-    match done {
-        Ok((outcome, target)) => {
-            let already = outcome == WithdrawOutcome::AlreadyWithdrawn;
-            let tr = super::signer::interface_for(&request, target.lang.as_ref());
-            tr.scope(withdrawn(&state, &target, already)).await
-        }
-        Err(page) => Ok(page),
     }
 }
 

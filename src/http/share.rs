@@ -112,6 +112,8 @@ impl ShareLinks {
 #[template(path = "confirmed.html")]
 struct ConfirmedPage {
     paragraphs: Vec<crate::i18n::Message>,
+    /// What the signer chose, said back (`signatures::choices`).
+    choices: Vec<crate::signatures::choices::ChoiceLine>,
     letter_path: String,
     share: Option<ShareLinks>,
 }
@@ -130,6 +132,7 @@ pub(super) async fn confirmed(
         StatusCode::OK,
         &ConfirmedPage {
             paragraphs,
+            choices: target.choices.lines(&crate::i18n::catalog::Tr::current()),
             letter_path: snapshot.path(),
             share: ShareLinks::while_open(&state.settings, &snapshot),
         },

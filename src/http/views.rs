@@ -294,6 +294,9 @@ pub struct LetterPage<'a> {
     /// (hreflang, address) of every language the letter is in, and `x-default`; empty for
     /// a letter in one language (`read::snapshot::alternates`).
     pub alternates: Vec<(String, String)>,
+    /// This browser signed the letter (`signer_loop::signed_here`): "You signed" and the
+    /// share step instead of the form.
+    pub you_signed: Option<super::share::ShareLinks>,
 }
 
 impl LetterPage<'_> {
@@ -502,17 +505,6 @@ pub trait SignFormPage {
 }
 
 #[derive(Template)]
-#[template(path = "signed.html")]
-pub struct CheckEmailPage<'a> {
-    /// The letter in the reader's text.
-    pub letter: &'a Letter,
-    /// Its address in that language (`LetterSnapshot::path`).
-    pub path: String,
-    /// The share step, while the letter takes signatures.
-    pub share: Option<super::share::ShareLinks>,
-}
-
-#[derive(Template)]
 #[template(path = "resend.html")]
 pub struct ResendPage<'a> {
     /// The letter in the reader's text.
@@ -600,6 +592,8 @@ pub struct ConfirmActionPage {
     /// The letter's title in its own language (escaped markup, `catalog::marked`), as
     /// the intro's `$title`.
     pub title: Option<String>,
+    /// The name the signature was made in, said on the page.
+    pub signed_as: Option<String>,
     pub action: String,
     pub button: Message,
     pub auto_submit: bool,

@@ -8,6 +8,7 @@ use crate::values::ids::LetterId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::choices::{Choices, ChosenBoxes};
 use super::details::SignerDetails;
 use super::links::{self, FoundToken};
 use super::{SignError, SignatureKind, SignatureRecord, SignatureState, SigningPolicy};
@@ -29,6 +30,9 @@ pub enum TokenError {
     Used { letter_id: Option<LetterId> },
     #[error("the letter closed before this signature was confirmed")]
     LetterClosed { letter_id: Option<LetterId> },
+    /// The signature was withdrawn: its links say so, not "already used".
+    #[error("this signature was withdrawn")]
+    Withdrawn { letter_id: Option<LetterId> },
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
     #[error(transparent)]
@@ -56,6 +60,36 @@ pub struct TokenTarget {
     /// The language of the text signed (`None`: the original's): the pages a link opens
     /// name the letter in it.
     pub lang: Option<crate::values::language::LanguageTag>,
+    /// The name as signed (empty once withdrawn: nothing personal is kept).
+    pub name: String,
+    pub kind: SignatureKind,
+    /// What the signer chose, as stored now.
+    pub choices: Choices,
+}
+
+/// The page-facing view of a signature a link leads to.
+fn target_of(
+    connection: &mut DbConnection,
+    signature: SignatureRecord,
+) -> Result<TokenTarget, TokenError> {
+    let choices = Choices::stored(
+        connection,
+        signature.public,
+        signature.updates,
+        signature.via_member_id.as_deref(),
+        signature.share_with_member,
+    )?;
+    Ok(TokenTarget {
+        letter_id: signature.letter_id,
+        signature_state: signature.state,
+        lang: signature.lang,
+        name: match signature.kind {
+            SignatureKind::Organization => signature.organization.unwrap_or(signature.name),
+            SignatureKind::Individual => signature.name,
+        },
+        kind: signature.kind,
+        choices,
+    })
 }
 
 fn load_token(
@@ -136,22 +170,19 @@ pub fn inspect_token(
                 TokenPurpose::Verify,
                 SignatureState::Verified | SignatureState::Approved | SignatureState::Duplicate,
             )
-            | (TokenPurpose::Withdraw, SignatureState::Withdrawn) => Ok(TokenTarget {
-                letter_id: signature.letter_id,
-                signature_state: state,
-                lang: signature.lang,
-            }),
+            | (TokenPurpose::Withdraw, SignatureState::Withdrawn) => {
+                target_of(connection, signature)
+            }
+            (TokenPurpose::Verify, SignatureState::Withdrawn) => {
+                Err(TokenError::Withdrawn { letter_id })
+            }
             _ => Err(TokenError::Used { letter_id }),
         };
     }
     if token.expires_at <= db::now() {
         return Err(TokenError::Expired { letter_id });
     }
-    Ok(TokenTarget {
-        letter_id: signature.letter_id,
-        signature_state: state,
-        lang: signature.lang,
-    })
+    target_of(connection, signature)
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -173,11 +204,22 @@ pub fn confirm(
     secret: &str,
     policy: &SigningPolicy,
 ) -> Result<ConfirmOutcome, TokenError> {
+    confirm_with(connection, secret, policy, None)
+}
+
+/// [`confirm`], with the boxes the confirm page offered as the signer left them (`None`: the
+/// choices stay as signed), applied with the confirmation and only to a pending signature.
+pub fn confirm_with(
+    connection: &mut DbConnection,
+    secret: &str,
+    policy: &SigningPolicy,
+    boxes: Option<ChosenBoxes>,
+) -> Result<ConfirmOutcome, TokenError> {
     let mut attempts = 0;
     loop {
         attempts += 1;
         match db::write_transaction(connection, |connection| {
-            confirm_in_transaction(connection, secret, policy)
+            confirm_in_transaction(connection, secret, policy, boxes)
         }) {
             Err(TokenError::Database(error)) if db::is_retryable(&error) && attempts < 3 => {
                 continue;
@@ -191,6 +233,7 @@ fn confirm_in_transaction(
     connection: &mut DbConnection,
     secret: &str,
     policy: &SigningPolicy,
+    boxes: Option<ChosenBoxes>,
 ) -> Result<ConfirmOutcome, TokenError> {
     let now = db::now();
     let (token, signature) = load_token(connection, secret, TokenPurpose::Verify)?;
@@ -198,6 +241,9 @@ fn confirm_in_transaction(
     let answer_for = |state: SignatureState| match state {
         SignatureState::Verified | SignatureState::Approved => Ok(ConfirmOutcome::AlreadyConfirmed),
         SignatureState::Duplicate => Ok(ConfirmOutcome::OrganizationAlreadySigned),
+        SignatureState::Withdrawn => Err(TokenError::Withdrawn {
+            letter_id: letter_id.clone(),
+        }),
         _ => Err(TokenError::Used {
             letter_id: letter_id.clone(),
         }),
@@ -226,6 +272,22 @@ fn confirm_in_transaction(
     // Only a still-pending signature is confirmed: a withdrawal that won the race leaves
     // nothing to confirm.
     let confirmed = db::write_transaction(connection, |connection| {
+        if let Some(boxes) = boxes {
+            // Sharing needs a member's link to have been followed; a box sent without one
+            // shares with nobody.
+            diesel::update(
+                signatures::table
+                    .find(&signature.id)
+                    .filter(signatures::state.eq(SignatureState::Pending)),
+            )
+            .set((
+                signatures::public.eq(boxes.public),
+                signatures::updates.eq(boxes.updates),
+                signatures::share_with_member
+                    .eq(boxes.share_with_member && signature.via_member_id.is_some()),
+            ))
+            .execute(connection)?;
+        }
         diesel::update(
             signatures::table
                 .find(&signature.id)

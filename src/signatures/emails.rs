@@ -58,6 +58,24 @@ pub struct ConfirmSignature<'a> {
     pub withdraw_url: &'a str,
     /// Set by [`Message::render`] in the reader's language; see [`ConfirmSignature::expiring`].
     pub expires: String,
+    /// What the signer chose, said back (none for a confirmation queued by an older release).
+    pub choices: Option<super::choices::Choices>,
+}
+
+impl ConfirmSignature<'_> {
+    /// The choices in the email's language, one line each.
+    pub fn choice_lines(&self, tr: &Tr) -> Vec<String> {
+        self.choices
+            .as_ref()
+            .map(|choices| {
+                choices
+                    .lines(tr)
+                    .into_iter()
+                    .map(|line| line.text)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }
 crate::email_templates!(
     ConfirmSignature,
@@ -249,10 +267,22 @@ impl ConfirmationRenderer {
         let Some(Some(letter)) = letters.get(&key) else {
             return Ok(Prepared::Skip("skipped: the letter is gone".into()));
         };
-        Ok(match render(&params, letter, signer, &self.public_base) {
-            Some(content) => Prepared::rendered(record, content, None),
-            None => Prepared::Skip("skipped: the signature is gone".into()),
-        })
+        let choices = match signer {
+            Some(signer) => Some(super::choices::Choices::stored(
+                connection,
+                signer.public,
+                signer.updates,
+                signer.via_member_id.as_deref(),
+                signer.share_with_member,
+            )?),
+            None => None,
+        };
+        Ok(
+            match render(&params, letter, signer, choices, &self.public_base) {
+                Some(content) => Prepared::rendered(record, content, None),
+                None => Prepared::Skip("skipped: the signature is gone".into()),
+            },
+        )
     }
 }
 
@@ -315,6 +345,7 @@ fn render(
     params: &StoredConfirmation,
     letter: &Letter,
     signer: Option<&ConfirmationSigner>,
+    choices: Option<super::choices::Choices>,
     public_base: &str,
 ) -> Option<Result<crate::mail::MailContent, askama::Error>> {
     match params {
@@ -338,6 +369,7 @@ fn render(
                 verify_url: &links::verify_url(public_base, lang, &verify),
                 withdraw_url: &links::withdraw_url(public_base, lang, &withdraw),
                 expires: String::new(),
+                choices,
             };
             Some(message.render_expiring(expires_at.naive_utc(), lang))
         }
@@ -349,6 +381,7 @@ fn render(
                 verify_url: &legacy.verify_url,
                 withdraw_url: &legacy.withdraw_url,
                 expires: String::new(),
+                choices: None,
             }
             .render_expiring(legacy.expires_at, legacy.lang.as_deref()),
         ),
@@ -413,6 +446,11 @@ pub(crate) mod tests {
             verify_url: VERIFY,
             withdraw_url: WITHDRAW,
             expires: String::new(),
+            choices: Some(super::super::choices::Choices {
+                public: true,
+                updates: false,
+                member: Some(("Peace & Co".into(), true)),
+            }),
         }
     }
 
@@ -457,11 +495,21 @@ pub(crate) mod tests {
             name: "עדה".into(),
             organization: None,
             lang: LanguageTag::parse("he"),
+            public: false,
+            updates: true,
+            via_member_id: None,
+            share_with_member: false,
+        };
+        let choices = super::super::choices::Choices {
+            public: false,
+            updates: true,
+            member: None,
         };
         let mail = render(
             &params,
             &letter,
             Some(&signer),
+            Some(choices),
             "https://letters.example.org",
         )
         .expect("a current signature")

@@ -3,6 +3,7 @@
 //! (`lists`).
 
 pub mod comments;
+pub mod choices;
 pub mod confirm;
 pub mod details;
 pub mod emails;
@@ -28,7 +29,8 @@ use crate::values::ids::{LetterId, SignatureId};
 use crate::values::language::LanguageTag;
 
 pub use confirm::{
-    ConfirmOutcome, TokenError, TokenTarget, WithdrawOutcome, confirm, inspect_token, withdraw,
+    ConfirmOutcome, TokenError, TokenTarget, WithdrawOutcome, confirm, confirm_with, inspect_token,
+    withdraw,
 };
 pub use lists::{
     SignatureCounts, SignatureFilter, confirmed_by_state, count_in_state, counted_and_listed,

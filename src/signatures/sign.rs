@@ -19,7 +19,6 @@ use crate::mail::message::Message as _;
 use crate::mail::{self, OutgoingMail};
 use crate::values::email_address::EmailAddress;
 use crate::values::language::LanguageTag;
-use crate::values::tokens::TokenPurpose;
 
 /// Stores a pending signature with its tokens and its confirmation email in one transaction,
 /// or, for an address that already signed, queues the appropriate email instead.
@@ -77,7 +76,12 @@ pub(crate) fn sign_in_transaction(
         if existing.state != SignatureState::Withdrawn {
             return match existing.state {
                 SignatureState::Pending => {
-                    links::retire(connection, &existing.id, Some(TokenPurpose::Verify), now)?;
+                    // Signed again before confirming (Back, then Sign): the latest form is what
+                    // will be confirmed (the confirm page shows it before its button), and the
+                    // earlier email's link keeps working: both confirm this one signature.
+                    diesel::update(signatures::table.find(&existing.id))
+                        .set(SignerDetails::of(input))
+                        .execute(connection)?;
                     queue_confirmation(
                         connection,
                         &Signer {
@@ -225,7 +229,7 @@ fn queue_already_signed(
 }
 
 /// A fresh confirmation link for each pending signature of this address on the letter (the
-/// old links stop working), or the "already signed" note for a confirmed one. The person sees
+/// old links keep working until they expire), or the "already signed" note for a confirmed one. The person sees
 /// the same page whatever the outcome.
 ///
 /// `mail_lang` is the interface language of the page asking (the emails speak it); without
@@ -254,8 +258,9 @@ pub fn resend(
         for record in records {
             let record = lock_signature(connection, record)?;
             match record.state {
+                // Earlier links keep working until they expire: each went to this mailbox,
+                // and a link that was never used must not say it was.
                 SignatureState::Pending => {
-                    links::retire(connection, &record.id, Some(TokenPurpose::Verify), now)?;
                     queue_confirmation(
                         connection,
                         &Signer {
@@ -419,6 +424,11 @@ pub struct ConfirmationSigner {
     pub organization: Option<String>,
     /// The language of the text signed: the email names the letter in it.
     pub lang: Option<LanguageTag>,
+    /// The choices the email says back (`super::choices`).
+    pub public: bool,
+    pub updates: bool,
+    pub via_member_id: Option<String>,
+    pub share_with_member: bool,
 }
 
 impl StoredConfirmation {

@@ -66,6 +66,7 @@ mod signatory_search;
 mod signature_links;
 mod signer_fields;
 mod signer_languages;
+mod signer_loop;
 mod signer_pages;
 mod squatting;
 mod staff_auth;

@@ -153,20 +153,18 @@ async fn signing_again_never_creates_a_second_signature(backend: Backend) {
     assert_eq!(second.location, first.location);
     assert_eq!(app.signature_count(), 1);
 
-    // A pending signer gets a fresh link; the old one is retired.
+    // A pending signer gets a fresh link; the earlier one (never used) keeps working, and
+    // both confirm the one signature.
     let mails = app.wait_for_mails_to("grace@example.org", 2).await;
     let old_link = mails[0].link("/verify/");
     let new_link = mails[1].link("/verify/");
     assert_ne!(old_link, new_link);
-    let stale = app.post_form(&old_link, "").await;
-    assert_eq!(stale.status, StatusCode::GONE);
-    assert_eq!(
-        app.signature_states()[0].1,
-        "pending",
-        "a retired link confirms nothing"
-    );
-    let confirmed = app.post_form(&new_link, "").await;
+    let confirmed = app.post_form(&old_link, "").await;
     assert!(confirmed.body.contains("Signature confirmed"));
+    let other = app.post_form(&new_link, "").await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert!(other.body.contains("already confirmed"), "{}", other.body);
+    assert_eq!(app.signature_count(), 1);
 
     // A confirmed signer who signs again is told by email, and nothing else changes.
     let third = app

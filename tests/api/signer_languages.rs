@@ -63,7 +63,7 @@ const ARABIC: &str = "+++\ntitle = \"مستقبل مشترك\"\naddressee = \"ا
 
 /// English the interface (or the letter's original) would show: none of it may appear on a
 /// page or in an email of a Hebrew or Arabic signer.
-const ENGLISH: [&str; 22] = [
+const ENGLISH: [&str; 23] = [
     "A shared future",
     "The governments",
     "Check your email",
@@ -84,6 +84,7 @@ const ENGLISH: [&str; 22] = [
     "Withdraw my signature",
     "Your signature is withdrawn",
     "This link has already been used",
+    "This signature was withdrawn",
     "Please confirm your signature",
     "Thank you for signing",
 ];
@@ -98,7 +99,7 @@ struct Language {
     confirmed: &'static str,
     withdraw_heading: &'static str,
     withdrawn: &'static str,
-    link_used: &'static str,
+    link_withdrawn: &'static str,
     copied: &'static str,
     subject: &'static str,
 }
@@ -112,7 +113,7 @@ const HEBREW_PAGES: Language = Language {
     confirmed: "החתימה אושרה",
     withdraw_heading: "ביטול החתימה",
     withdrawn: "החתימה שלכם בוטלה",
-    link_used: "כבר נעשה שימוש בקישור הזה",
+    link_withdrawn: "החתימה הזאת בוטלה",
     copied: "הקישור הועתק.",
     subject: "נא לאשר את חתימתכם",
 };
@@ -126,7 +127,7 @@ const ARABIC_PAGES: Language = Language {
     confirmed: "تأكّد التوقيع",
     withdraw_heading: "اسحب توقيعك",
     withdrawn: "سُحب توقيعك",
-    link_used: "استُخدم هذا الرابط من قبل",
+    link_withdrawn: "سُحب هذا التوقيع",
     copied: "تم نسخ الرابط.",
     subject: "يُرجى تأكيد توقيعك",
 };
@@ -423,11 +424,11 @@ async fn a_hebrew_signer_stays_in_hebrew_from_signing_to_withdrawing(backend: Ba
         withdrawn.body
     );
 
-    // A link that no longer works says so in Hebrew too.
+    // The confirm link of a withdrawn signature says so in Hebrew too.
     let used = get_in_english(&app, &verify).await;
     assert_eq!(used.status, StatusCode::GONE, "{}", used.body);
-    assert_in(hebrew, &used.body, "the used link's page");
-    assert!(used.body.contains(hebrew.link_used), "{}", used.body);
+    assert_in(hebrew, &used.body, "the withdrawn link's page");
+    assert!(used.body.contains(hebrew.link_withdrawn), "{}", used.body);
 }
 
 async fn an_arabic_signer_is_answered_in_arabic_and_shares_the_arabic_letter(backend: Backend) {
@@ -474,7 +475,7 @@ async fn an_arabic_signer_is_answered_in_arabic_and_shares_the_arabic_letter(bac
         withdrawn.body
     );
     let used = get_in_english(&app, &verify).await;
-    assert!(used.body.contains(arabic.link_used), "{}", used.body);
+    assert!(used.body.contains(arabic.link_withdrawn), "{}", used.body);
 }
 
 async fn a_new_link_asked_for_in_hebrew_comes_in_hebrew(backend: Backend) {

@@ -839,8 +839,9 @@ async fn a_shared_hebrew_or_arabic_link_stays_in_its_language_from_reading_to_wi
             .check_link_elsewhere("withdraw page", &withdraw, &forbidden)
             .await;
 
-        // 5. The emailed link, opened: the page's script confirms; the share step again.
+        // 5. The emailed link, opened: the person presses Confirm; the share step again.
         client.goto(&app.url(&verify)).await.expect("open the link");
+        super::press_confirm(&client).await;
         journey
             .wait_for_any("confirmed", &words("signature-confirmed"))
             .await;

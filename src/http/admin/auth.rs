@@ -104,47 +104,10 @@ fn login_form(
     Ok(response)
 }
 
-/// Whether a browser says this post came from one of our own pages. Browsers send `Origin`
-/// (and `Sec-Fetch-Site`) with every form post; clients that send neither are not browsers
-/// a page elsewhere could steer, and still need the login token.
+/// Whether a browser says this post came from one of our own pages (`http::origin`); an
+/// `Origin: null` (a sandboxed frame) is not one.
 fn from_our_pages(request: &HttpRequest, public_url: &str) -> bool {
-    let header = |name: &str| {
-        request.headers().get(name).map(|value| {
-            value
-                .to_str()
-                .unwrap_or("invalid")
-                .trim()
-                .to_ascii_lowercase()
-        })
-    };
-    if let Some(site) = header("sec-fetch-site")
-        && site != "same-origin"
-        && site != "none"
-    {
-        return false;
-    }
-    let Some(origin) = header(header::ORIGIN.as_str()) else {
-        return true;
-    };
-    let ours = origin_of(public_url).to_ascii_lowercase();
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_ascii_lowercase);
-    origin == ours
-        || origin
-            .split_once("://")
-            .is_some_and(|(_, authority)| Some(authority) == host.as_deref())
-}
-
-/// `scheme://host[:port]` of an address.
-fn origin_of(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |index| index + 3);
-    let end = url[after_scheme..]
-        .find('/')
-        .map_or(url.len(), |index| after_scheme + index);
-    &url[..end]
+    crate::http::origin::from_our_pages(request, public_url.trim_end_matches('/'), false)
 }
 
 pub async fn login_page(
@@ -388,14 +351,5 @@ mod tests {
         ] {
             assert_eq!(safe_next(Some(bad)), HOME, "{bad:?}");
         }
-    }
-
-    #[test]
-    fn origins_are_scheme_and_authority() {
-        assert_eq!(
-            origin_of("https://letters.example.org/petitions/"),
-            "https://letters.example.org"
-        );
-        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
     }
 }
