@@ -2,8 +2,8 @@
 //! or withdrawn (`confirm`), decided by staff (`moderation`), and listed and counted
 //! (`lists`).
 
-pub mod comments;
 pub mod choices;
+pub mod comments;
 pub mod confirm;
 pub mod details;
 pub mod emails;

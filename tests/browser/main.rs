@@ -13,8 +13,8 @@ mod embed_frame;
 mod harness;
 mod languages;
 mod listing;
-mod signatories;
 mod phone_layout;
+mod signatories;
 mod signer_loop;
 mod staff_delivery;
 
