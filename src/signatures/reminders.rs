@@ -415,6 +415,10 @@ mod tests {
             name: "עדה".into(),
             organization: Some("חברים ושכנים".into()),
             lang: LanguageTag::parse("he"),
+            public: true,
+            updates: false,
+            via_member_id: None,
+            share_with_member: false,
         };
         let mail =
             render(&params, &letter, &signer, "https://letters.example.org").expect("renders");
@@ -441,6 +445,10 @@ mod tests {
             name: "Ada <Lovelace>".into(),
             organization: None,
             lang: None,
+            public: true,
+            updates: false,
+            via_member_id: None,
+            share_with_member: false,
         };
         let mail =
             render(&params, &letter, &signer, "https://letters.example.org").expect("renders");
