@@ -9,8 +9,9 @@
     }
     var text = function () { return source.value !== undefined ? source.value : source.textContent; };
     var done = function () {
-      button.textContent = "Copied";
-      if (status) { status.textContent = "Link copied"; }
+      // The words come from the page (its template), as every script's do.
+      button.textContent = button.getAttribute("data-copied") || button.textContent;
+      if (status) { status.textContent = button.getAttribute("data-copied-status") || ""; }
     };
     var fallback = function () {
       // Select the link so that the person can copy it by hand.

@@ -129,7 +129,8 @@ const BEFORE: usize = 10;
 const AFTER: usize = 10;
 const SUBJECT: &str = "Queued across the upgrade";
 
-/// Whether a migration (by its name, however it spells the date) is older than `NUMBERS`.
+/// Whether a migration (by its name, however it spells the date) belongs to the version
+/// before: older than `NUMBERS`, or one of the additive ones its setup needs (`ADDED_SINCE`).
 fn before_numbers(name: &str) -> bool {
     let digits = |text: &str| -> String {
         text.chars()
@@ -137,7 +138,14 @@ fn before_numbers(name: &str) -> bool {
             .filter(char::is_ascii_digit)
             .collect()
     };
+    // Later migrations that only add columns this test's setup writes through today's code
+    // (`letters::import::store` writes `letters.comments`) and that update numbering never
+    // reads: applied out of order with the version before's schema.
+    const ADDED_SINCE: [&str; 1] = ["2026-12-07-000500"];
     digits(name) < digits(NUMBERS)
+        || ADDED_SINCE
+            .iter()
+            .any(|added| digits(name) == digits(added))
 }
 
 /// Applies every migration older than `NUMBERS`: the schema of the version before.
