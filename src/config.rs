@@ -332,23 +332,7 @@ impl SiteSettings {
                 )));
             }
         }
-        for host in &self.image_hosts {
-            // A bare host name: it goes into the Content-Security-Policy as is, so nothing
-            // that could end the directive or widen it (no scheme, path, port or wildcard).
-            let plain = !host.is_empty()
-                && host.len() <= 253
-                && host.contains('.')
-                && host.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-'
-                })
-                && !host.starts_with(['.', '-'])
-                && !host.ends_with(['.', '-']);
-            if !plain {
-                return Err(ConfigError(format!(
-                    "site.image_hosts: {host:?} must be a host name in lower case, such as \"cdn.example.org\" (no https://, path, port or wildcard)"
-                )));
-            }
-        }
+        check_image_hosts("site.image_hosts", &self.image_hosts)?;
         let colour = self.accent_color.as_bytes();
         if colour.len() != 7 || colour[0] != b'#' || !colour[1..].iter().all(u8::is_ascii_hexdigit)
         {
@@ -378,6 +362,28 @@ impl SiteSettings {
 
 /// The longest privacy text `[site]` may hold: a short notice, not a policy document.
 const PRIVACY_MAX: usize = 20_000;
+
+/// Hosts pictures may be shown from: each a bare host name, since it goes into the
+/// Content-Security-Policy as is, so nothing that could end the directive or widen it (no
+/// scheme, path, port or wildcard).
+fn check_image_hosts(key: &str, hosts: &[String]) -> Result<(), ConfigError> {
+    for host in hosts {
+        let plain = !host.is_empty()
+            && host.len() <= 253
+            && host.contains('.')
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+            && !host.starts_with(['.', '-'])
+            && !host.ends_with(['.', '-']);
+        if !plain {
+            return Err(ConfigError(format!(
+                "{key}: {host:?} must be a host name in lower case, such as \"cdn.example.org\" (no https://, path, port or wildcard)"
+            )));
+        }
+    }
+    Ok(())
+}
 
 fn is_https_url(value: &str) -> bool {
     value.len() > "https://".len()
@@ -534,6 +540,10 @@ impl Settings {
 
     fn validate(&self) -> Result<(), ConfigError> {
         checks::validate(self)?;
+        check_image_hosts(
+            "letters.allowed_image_hosts",
+            &self.letters.allowed_image_hosts,
+        )?;
         if self.database.url.trim().is_empty() {
             return Err(ConfigError("database.url: must not be empty".into()));
         }
@@ -647,12 +657,26 @@ impl Settings {
         site::install(self.site.clone());
     }
 
-    /// The hosts members' logos are shown from: `site.image_hosts` and this site's own.
-    pub fn logo_hosts(&self) -> Vec<String> {
+    /// The other hosts pictures may come from, whatever shows them (a letter's images,
+    /// members' logos): `site.image_hosts` and `letters.allowed_image_hosts`, both checked at
+    /// start-up to be bare host names. One list, so that the Content-Security-Policy allows
+    /// exactly the pictures the pages were allowed to show.
+    pub fn remote_image_hosts(&self) -> Vec<String> {
+        let mut hosts: Vec<String> = self.site.image_hosts.clone();
+        for host in &self.letters.allowed_image_hosts {
+            if !hosts.contains(host) {
+                hosts.push(host.clone());
+            }
+        }
+        hosts
+    }
+
+    /// Every host a picture may be shown from: `remote_image_hosts` and this site's own.
+    pub fn image_hosts(&self) -> Vec<String> {
         let own = url::Url::parse(&self.server.public_url)
             .ok()
             .and_then(|url| url.host_str().map(str::to_ascii_lowercase));
-        self.site.image_hosts.iter().cloned().chain(own).collect()
+        self.remote_image_hosts().into_iter().chain(own).collect()
     }
 
     /// `public_url` without a trailing slash, ready to have a path appended.

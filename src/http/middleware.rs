@@ -41,7 +41,8 @@ fn frameable_policy(
     .ok()
 }
 
-/// `policy` with `img-src` allowing `site.image_hosts` too (members' logos, over https).
+/// `policy` with `img-src` allowing `Settings::remote_image_hosts` too (letters' images and
+/// members' logos, over https).
 /// The hosts were checked at start-up to be bare host names, so none can add a directive.
 fn with_image_hosts(policy: &str, image_hosts: &[String]) -> String {
     if image_hosts.is_empty() {
@@ -73,19 +74,20 @@ pub async fn security_headers(
                 .is_some()
                 && !state.settings.embed.allowed_origins.is_empty() =>
         {
-            frameable_policy(&state.settings.embed, &state.settings.site.image_hosts)
+            frameable_policy(&state.settings.embed, &state.settings.remote_image_hosts())
         }
         _ => None,
     };
     let framed = framing.is_some();
-    // Any other page may show members' logos from the allowed hosts.
+    // Any other page may show letters' images and members' logos from the allowed hosts.
     let images = match &state {
-        Some(state) if !framed && !state.settings.site.image_hosts.is_empty() => {
-            HeaderValue::from_str(&with_image_hosts(
-                CONTENT_SECURITY_POLICY,
-                &state.settings.site.image_hosts,
-            ))
-            .ok()
+        Some(state) if !framed => {
+            let hosts = state.settings.remote_image_hosts();
+            if hosts.is_empty() {
+                None
+            } else {
+                HeaderValue::from_str(&with_image_hosts(CONTENT_SECURITY_POLICY, &hosts)).ok()
+            }
         }
         _ => None,
     };

@@ -170,7 +170,7 @@ impl AppState {
             Cached::Fresh(snapshot) | Cached::StaleBeingRefreshed(snapshot) => snapshot,
             Cached::Load => {
                 let owned_slug = slug.to_owned();
-                let logo_hosts = self.settings.logo_hosts();
+                let logo_hosts = self.settings.image_hosts();
                 let loaded = self
                     .with_connection(move |connection| {
                         snapshot::load(connection, &owned_slug, &logo_hosts)

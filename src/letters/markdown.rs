@@ -41,19 +41,9 @@ impl ImageHosts {
         }
     }
 
-    /// The configured hosts plus the service's own public host.
+    /// The configured hosts plus the service's own public host (`Settings::image_hosts`).
     pub fn from_settings(settings: &crate::config::Settings) -> ImageHosts {
-        let own = Url::parse(&settings.server.public_url)
-            .ok()
-            .and_then(|url| url.host_str().map(str::to_owned));
-        ImageHosts::new(
-            settings
-                .letters
-                .allowed_image_hosts
-                .iter()
-                .cloned()
-                .chain(own),
-        )
+        ImageHosts::new(settings.image_hosts())
     }
 
     /// Whether an image at `source` may be shown.

@@ -469,6 +469,17 @@ async fn images_from_other_hosts_never_reach_readers(backend: Backend) {
         let api = app.get(&format!("/api/v1/letters/{slug}")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert_eq!(api.status, StatusCode::OK);
+        // The browser is let to load the picture the page shows, and only that host's.
+        let policy = page
+            .headers
+            .get("content-security-policy")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            policy.contains("img-src 'self' data: https://media.coalition.test"),
+            "{slug}: {policy}"
+        );
+        assert!(!policy.contains("tracker.example"), "{slug}: {policy}");
         let body_html =
             serde_json::from_str::<serde_json::Value>(&api.body).expect("JSON")["body_html"]
                 .as_str()

@@ -597,7 +597,7 @@ async fn a_member_website_is_accepted_without_https_and_partner_links_are_whole(
         link.starts_with("http://") && link.contains(&format!("/letters/{SLUG}?via=")),
         "{link}"
     );
-    assert!(body.contains(r#"data-copy="partner-link-1" hidden aria-label="Copy the link for Peace Coalition">Copy</button>"#));
+    assert!(body.contains(r#"data-copy="partner-link-1" data-copied="Copied" data-copied-status="Link copied" hidden aria-label="Copy the link for Peace Coalition">Copy</button>"#));
     assert!(body.contains(r#"<script src="/static/copy.js" defer></script>"#));
     let script = app.get("/static/copy.js").await;
     assert_eq!(script.status, StatusCode::OK);
