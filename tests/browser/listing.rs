@@ -11,8 +11,8 @@ use fantoccini::{Client, Locator};
 
 use super::{
     App, ChromeDriver, VIEWPORTS, WAIT, assert_share_step, axe_check, axe_source, click, fill,
-    reload_until, require_browser, save_png, screenshot_dir, set_viewport, sign_in, spawn_app,
-    wait_for_text, wait_until_loaded,
+    press_confirm, reload_until, require_browser, save_png, screenshot_dir, set_viewport, sign_in,
+    spawn_app, wait_for_text, wait_until_loaded,
 };
 
 const SLUG: &str = "coalition-letter";
@@ -152,6 +152,8 @@ async fn an_unlisted_organization_and_an_invited_member_are_told_the_truth() {
         .goto(&app.link_in(&mail, "/verify/"))
         .await
         .expect("open the confirmation link");
+    // The link's page shows what is confirmed and waits for the button.
+    press_confirm(&visitor).await;
     wait_for_text(&visitor, "Signature confirmed").await;
     set_viewport(&admin, 1366, 768).await;
     sign_in(&admin, &app).await;

@@ -13,7 +13,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 use super::{
-    App, CHROMIUM, ChromeDriver, axe_source, click, fill, require_browser, save_png,
+    App, CHROMIUM, ChromeDriver, axe_source, click, fill, press_confirm, require_browser, save_png,
     screenshot_dir, spawn_app, wait_for_text, wait_until_loaded,
 };
 
@@ -208,7 +208,7 @@ async fn no_public_page_is_wider_than_a_320_px_phone() {
     let mail = app.wait_for_mail_to(SIGNER_EMAIL).await;
     let verify = app.link_in(&mail, "/verify/");
     let withdraw = app.link_in(&mail, "/withdraw/");
-    // Without script the link's page waits for the button (a script presses it at once).
+    // The link's page shows what is confirmed and waits for the button, without script first.
     visit(
         &no_script,
         None,
@@ -218,15 +218,19 @@ async fn no_public_page_is_wider_than_a_320_px_phone() {
         &mut problems,
     )
     .await;
+    // With script too the page shows what is confirmed and waits for the button.
     visit(
         &phone,
         axe,
         &verify,
-        "Signature confirmed",
-        "confirmed",
+        "Confirm my signature",
+        "confirm-with-script",
         &mut problems,
     )
     .await;
+    press_confirm(&phone).await;
+    wait_for_text(&phone, "Signature confirmed").await;
+    check_page(&phone, axe, "confirmed", &mut problems).await;
     visit(
         &phone,
         axe,
