@@ -152,12 +152,13 @@ pub async fn letter(
     // A browser that signed this letter sees "You signed" instead of the form: a page of its
     // own in the cache (the same for everyone who signed), never served to anyone else.
     let signed = super::signer_loop::signed_here(&request, &snapshot.letter.slug);
-    let address = if signed {
-        format!("{address}\n(signed)")
+    // Borrowed for everyone else: a cached page's hit allocates no key.
+    let address: std::borrow::Cow<'_, str> = if signed {
+        format!("{address}\n(signed)").into()
     } else {
-        address.to_owned()
+        address.into()
     };
-    let address = address.as_str();
+    let address = &*address;
     let tr = crate::i18n::catalog::Tr::current();
     let cached = via.is_empty();
     if cached && let Some(body) = state.pages.get(&snapshot, tr, address) {
