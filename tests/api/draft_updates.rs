@@ -18,6 +18,7 @@ on_both_backends!(
     a_test_goes_to_the_sender_only_and_changes_nothing,
     a_sent_update_cannot_be_edited_deleted_or_tested,
     the_command_line_tests_a_file_and_deletes_a_draft,
+    sending_and_deleting_a_draft_at_once_do_one_or_the_other,
 );
 
 const EDITOR: &str = "editor@coalition.test";
@@ -413,4 +414,44 @@ async fn the_command_line_tests_a_file_and_deletes_a_draft(backend: Backend) {
     assert!(printed.contains("deleted the draft"), "{printed}");
     assert_eq!(update_count(&app), 1);
     assert!(app.audit_actions().contains(&"update.delete".to_owned()));
+}
+
+/// Two editors at once: one sends the draft, the other deletes it. Exactly one wins; a
+/// deleted draft sends nothing, a sent one stays (and its email goes out once).
+async fn sending_and_deleting_a_draft_at_once_do_one_or_the_other(backend: Backend) {
+    let app = with_signer(backend).await;
+    let staff = app.staff(EDITOR, "editor").await;
+    let update = write_update(&staff, "Raced", "Sent or deleted, never both.").await;
+    let send_path = format!("{update}/send");
+    let delete_path = format!("{update}/delete");
+    let (sent, deleted) =
+        futures_util::future::join(staff.post(&send_path, &[]), staff.post(&delete_path, &[]))
+            .await;
+    let sent_won = sent.status == StatusCode::SEE_OTHER;
+    let deleted_won = deleted.status == StatusCode::SEE_OTHER
+        && deleted
+            .location
+            .as_deref()
+            .is_some_and(|to| to.ends_with("?done=deleted"));
+    assert!(
+        sent_won != deleted_won,
+        "exactly one wins: send {} {}, delete {} {}",
+        sent.status,
+        sent.body,
+        deleted.status,
+        deleted.body
+    );
+    if deleted_won {
+        assert_eq!(update_count(&app), 0);
+        assert_eq!(
+            update_rows_in_outbox(&app),
+            0,
+            "a deleted draft sends nothing"
+        );
+        assert_eq!(mails_to(&app, SIGNER).len(), 1, "only the confirmation");
+    } else {
+        assert_eq!(update_count(&app), 1, "a sent update is kept");
+        app.wait_for_mails_to(SIGNER, 2).await;
+        assert_eq!(mails_to(&app, SIGNER).len(), 2, "the update, once");
+    }
 }
