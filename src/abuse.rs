@@ -85,6 +85,8 @@ pub struct Defenses {
     min_form_age: Duration,
     form_lifetime: Duration,
     secret: Vec<u8>,
+    /// `limits.answer_step_ms`: see `Defenses::in_steps`.
+    answer_step: Duration,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -133,6 +135,7 @@ impl Defenses {
             min_form_age: Duration::from_secs(settings.min_form_seconds),
             form_lifetime,
             secret,
+            answer_step: Duration::from_millis(settings.answer_step_ms),
         }
     }
 
@@ -257,11 +260,42 @@ impl Defenses {
         FormCheck::Human
     }
 
+    /// Runs `work` and returns only at the first whole step (`limits.answer_step_ms`) after
+    /// it began that it has finished by: the time a stranger measures then says how many
+    /// steps the work took, which is one for every address on an idle instance, instead of
+    /// the microseconds a lookup, a lock or a rendered email add for an address that signed.
+    /// Steps rather than one fixed delay, so that a slow moment (a busy database) costs a
+    /// step more instead of showing its exact length. Sleeping holds no thread.
+    pub async fn in_steps<T>(&self, work: impl std::future::Future<Output = T>) -> T {
+        let began = tokio::time::Instant::now();
+        let result = work.await;
+        if let Some(until) = step_end(began, began.elapsed(), self.answer_step) {
+            tokio::time::sleep_until(until).await;
+        }
+        result
+    }
+
     pub fn forget_idle(&self) {
         for limit in [&self.sign, &self.verify, &self.login] {
             limit.forget_idle();
         }
     }
+}
+
+/// The end of the step in which work that began at `began` and took `took` finished; `None`
+/// with steps turned off.
+fn step_end(
+    began: tokio::time::Instant,
+    took: Duration,
+    step: Duration,
+) -> Option<tokio::time::Instant> {
+    let step_nanos = step.as_nanos();
+    if step_nanos == 0 {
+        return None;
+    }
+    let steps = took.as_nanos().div_ceil(step_nanos).max(1);
+    let nanos = u64::try_from(steps.saturating_mul(step_nanos)).unwrap_or(u64::MAX);
+    Some(began + Duration::from_nanos(nanos))
 }
 
 #[cfg(test)]
@@ -282,6 +316,7 @@ mod tests {
             blocked_email_domains: vec!["spam.example".into()],
             blocked_networks: vec!["192.0.2.0/24".into()],
             min_form_seconds: 0,
+            answer_step_ms: 20,
         }
     }
 
@@ -433,5 +468,20 @@ mod tests {
             FormCheck::Retry,
             "expired"
         );
+    }
+
+    #[test]
+    fn an_answer_leaves_at_the_end_of_the_step_its_work_finished_in() {
+        let began = tokio::time::Instant::now();
+        let step = Duration::from_millis(20);
+        let end = |took_ms| step_end(began, Duration::from_millis(took_ms), step);
+        // Quick and slower work on an idle instance: the same moment.
+        assert_eq!(end(0), Some(began + step));
+        assert_eq!(end(3), Some(began + step));
+        assert_eq!(end(19), Some(began + step));
+        assert_eq!(end(20), Some(began + step));
+        // A busy moment costs a whole step more, never its exact length.
+        assert_eq!(end(21), Some(began + step * 2));
+        assert_eq!(step_end(began, Duration::from_millis(5), Duration::ZERO), None);
     }
 }

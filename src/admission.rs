@@ -31,7 +31,7 @@ use crate::invites::{self, AcceptError, AcceptOutcome};
 use crate::letters::Letter;
 use crate::metrics::Metrics;
 use crate::signatures::form::{self, AcceptedKinds, FieldErrors, SignatureFields};
-use crate::signatures::writer::SignWriter;
+use crate::signatures::writer::{ResendJob, SignWriter};
 use crate::signatures::{SignError, SignOutcome, SigningPolicy};
 use crate::values::email_address::EmailAddress;
 
@@ -113,11 +113,17 @@ pub struct Admission<'a> {
     pub writer: &'a SignWriter,
     pub pool: &'a DbPool,
     pub policy: &'a SigningPolicy,
-    pub mail_wakeup: &'a Notify,
+    pub mail_wakeup: &'a std::sync::Arc<Notify>,
 }
 
 impl Admission<'_> {
+    /// Every answer leaves at a whole step (`limits.answer_step_ms`) after the attempt
+    /// began (`Defenses::in_steps`), whatever the address and whatever it found.
     pub async fn admit(&self, attempt: Attempt) -> Result<Admitted, Refused> {
+        self.defenses.in_steps(self.admit_now(attempt)).await
+    }
+
+    async fn admit_now(&self, attempt: Attempt) -> Result<Admitted, Refused> {
         let Attempt {
             entry,
             letter,
@@ -187,28 +193,23 @@ impl Admission<'_> {
                 }
                 Admitted::CheckEmail
             }
+            // Answered before anything is looked up: whether the address signed decides what
+            // the writer does later (a new link, an "already signed" note, or nothing), never
+            // what this request does or how long it takes. A resend lost in a crash costs
+            // the person one more press of the button.
             Entry::Resend => {
                 let email = EmailAddress::parse(&fields.email).map_err(|error| {
                     Refused::Invalid(FieldErrors::from([("email", error.into())]))
                 })?;
                 self.check_domain(email.normalized())?;
-                if !self.mailbox_allows(email.normalized(), &letter).await? {
-                    return Ok(Admitted::CheckEmail);
-                }
-                let policy = self.policy.clone();
-                self.blocking(move |connection| {
-                    let mail_lang = interface_language.as_ref().map(|tag| tag.as_str());
-                    crate::signatures::resend(
-                        connection,
-                        &letter,
-                        &email,
-                        &policy,
-                        mail_lang.as_deref(),
-                    )
-                })
-                .await
-                .map_err(refused_by_store)?;
-                Admitted::CheckEmail
+                self.writer.resend_later(ResendJob {
+                    letter,
+                    email,
+                    mail_lang: interface_language.map(|tag| tag.as_str().to_owned()),
+                    mail_wakeup: std::sync::Arc::clone(self.mail_wakeup),
+                    mailbox_full: self.metrics.refusal_counter("email"),
+                });
+                return Ok(Admitted::CheckEmail);
             }
             // The address comes from the coalition's roster and the link proves it, so the
             // domain and mailbox limits (which protect strangers' inboxes) do not apply.
@@ -240,33 +241,6 @@ impl Admission<'_> {
             )])));
         }
         Ok(())
-    }
-
-    /// One mailbox gets only so much mail from us in an hour, whoever asks for it and on
-    /// whichever instance: the outbox is counted, so the limit holds across instances. Read
-    /// on the blocking pool, never through the sign writer, so a refused address costs the
-    /// writer nothing. Two requests for one mailbox at the same moment may both pass; the
-    /// next one after them is refused.
-    async fn mailbox_allows(
-        &self,
-        normalized_email: &str,
-        letter: &Letter,
-    ) -> Result<bool, Refused> {
-        let limit = i64::from(self.defenses.emails_per_mailbox_per_hour);
-        let mailbox = normalized_email.to_owned();
-        let since = crate::db::now() - chrono::Duration::hours(1);
-        let queued = self
-            .blocking(move |connection| {
-                crate::mail::outbox::queued_to_mailbox_since(connection, &mailbox, since)
-                    .map_err(SignError::Database)
-            })
-            .await
-            .map_err(Refused::Failed)?;
-        if queued >= limit {
-            self.mailbox_full(&letter.slug);
-            return Ok(false);
-        }
-        Ok(true)
     }
 
     fn mailbox_full(&self, slug: &str) {

@@ -451,6 +451,10 @@ pub struct LimitSettings {
     pub blocked_email_domains: Vec<String>,
     pub blocked_networks: Vec<String>,
     pub min_form_seconds: u64,
+    /// A form that names an address (sign, resend, withdraw) is answered only at a whole
+    /// number of these steps after its work began, so how long the database took (which
+    /// can depend on whether the address signed) does not show; 0 turns it off.
+    pub answer_step_ms: u64,
 }
 
 /// Console sessions.

@@ -356,6 +356,12 @@ impl Metrics {
         self.refusals.get_or_create(&LimitLabel { limit }).inc();
     }
 
+    /// The counter `record_refusal(limit)` adds to, for work done after the request was
+    /// answered (a resend's mailbox limit, applied by the sign writer).
+    pub fn refusal_counter(&self, limit: &'static str) -> Counter {
+        self.refusals.get_or_create(&LimitLabel { limit }).clone()
+    }
+
     pub fn record_bot(&self) {
         self.bot_submissions.inc();
     }

@@ -42,7 +42,22 @@ struct Job {
 #[allow(clippy::large_enum_variant)]
 enum Message {
     Sign(Job),
+    Resend(ResendJob),
     Flush(oneshot::Sender<()>),
+}
+
+/// A resend asked for through the form, done after the person was answered (see
+/// `Admission::admit`): nobody waits for it, so its cost, which depends on whether the
+/// address signed, never shows in a response.
+pub struct ResendJob {
+    pub letter: Letter,
+    pub email: crate::values::email_address::EmailAddress,
+    /// The interface language of the page that asked: the emails speak it.
+    pub mail_lang: Option<String>,
+    /// Woken once the emails are queued.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
+    /// Counted when the mailbox has had its share of mail this hour (nothing is sent).
+    pub mailbox_full: prometheus_client::metrics::counter::Counter,
 }
 
 #[derive(Clone)]
@@ -205,6 +220,18 @@ impl SignWriter {
         }
     }
 
+    /// Queues a resend for the writer and returns at once. With the queue full (thousands
+    /// waiting) it is dropped and logged: the person can ask again.
+    pub fn resend_later(&self, job: ResendJob) {
+        if let Err(error) = self.sender.try_send(Message::Resend(job)) {
+            let reason = match error {
+                mpsc::error::TrySendError::Full(_) => "the queue is full",
+                mpsc::error::TrySendError::Closed(_) => "the sign writer stopped",
+            };
+            tracing::warn!(reason, "resend dropped");
+        }
+    }
+
     /// Waits until every signature asked for before this call is committed (or refused): at a
     /// stop, after the last request, so that none still queued is lost with the process.
     pub async fn flush(&self) {
@@ -225,22 +252,29 @@ fn run(
 ) {
     while let Some(first) = receiver.blocking_recv() {
         let mut batch = Vec::new();
+        let mut resends = Vec::new();
         let mut flushed = None;
         let mut next = Some(first);
         // A flush ends the batch: it is answered once what came before it is committed.
         while let Some(message) = next.take() {
             match message {
                 Message::Sign(job) => batch.push(job),
+                Message::Resend(job) => resends.push(job),
                 Message::Flush(reply) => {
                     flushed = Some(reply);
                     break;
                 }
             }
-            if batch.len() < MAX_BATCH {
+            if batch.len() + resends.len() < MAX_BATCH {
                 next = receiver.try_recv().ok();
             }
         }
+        // After the signatures of the same moment: they have someone waiting.
+        let resends = (!resends.is_empty()).then_some(resends);
         if batch.is_empty() {
+            if let Some(resends) = resends {
+                resend_all(&pool, &policy, mailbox_limit, resends, busy);
+            }
             if let Some(reply) = flushed {
                 let _ = reply.send(());
             }
@@ -282,9 +316,70 @@ fn run(
             // The requester may have gone away; the signature is stored all the same.
             let _ = job.reply.send(result);
         }
+        if let Some(resends) = resends {
+            resend_all(&pool, &policy, mailbox_limit, resends, busy);
+        }
         if let Some(reply) = flushed {
             let _ = reply.send(());
         }
+    }
+}
+
+/// Each resend in its own transaction, as `sign::resend` does it, after the mailbox limit:
+/// one mailbox gets only so much mail from us in an hour, whoever asks for it and on
+/// whichever instance (the outbox is counted).
+fn resend_all(
+    pool: &DbPool,
+    policy: &SigningPolicy,
+    mailbox_limit: i64,
+    resends: Vec<ResendJob>,
+    busy: &Busy,
+) {
+    busy.begin();
+    let connection = pool.get();
+    busy.end();
+    let mut connection = match connection {
+        Ok(connection) => connection,
+        Err(error) => {
+            tracing::warn!(%error, dropped = resends.len(), "sign writer: no database connection for resends");
+            return;
+        }
+    };
+    for job in resends {
+        // One step at a time, so that a signer queued behind many resends sees a writer that
+        // is busy, not one stuck on the database.
+        busy.begin();
+        let since = db::now() - chrono::Duration::hours(1);
+        let done = crate::mail::outbox::queued_to_mailbox_since(
+            &mut connection,
+            job.email.normalized(),
+            since,
+        )
+        .map_err(SignError::Database)
+        .and_then(|queued| {
+            if queued >= mailbox_limit {
+                job.mailbox_full.inc();
+                tracing::info!(slug = %job.letter.slug, "ignored: too many emails to one address");
+                return Ok(SignOutcome::MailboxFull);
+            }
+            super::sign::resend(
+                &mut connection,
+                &job.letter,
+                &job.email,
+                policy,
+                job.mail_lang.as_deref(),
+            )
+        });
+        match done {
+            Ok(SignOutcome::MailboxFull | SignOutcome::Ignored) => {}
+            Ok(_) => job.mail_wakeup.notify_one(),
+            // A closed letter has nothing to resend; anything else is the database's.
+            Err(SignError::LetterClosed) => {}
+            Err(error) => {
+                tracing::warn!(%error, slug = %job.letter.slug, "sign writer: resend not done");
+            }
+        }
+        busy.end();
     }
 }
 
