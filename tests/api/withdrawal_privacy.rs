@@ -94,6 +94,11 @@ async fn withdrawing_one_letter_erases_its_mail_and_keeps_the_other_letters(back
     assert_eq!(resent.status, StatusCode::SEE_OTHER, "{}", resent.body);
     let signature_a = signature_of(&app, "letter-a");
     let signature_b = signature_of(&app, "letter-b");
+    // The resend is done after its answer (by the sign writer): wait for its message.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while outbox_rows(&app).len() < 3 && std::time::Instant::now() < deadline {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let before = outbox_rows(&app);
     assert_eq!(before.len(), 3, "{before:?}");
     assert!(before.iter().all(mentions_ada), "{before:?}");
