@@ -482,6 +482,9 @@ mod tests {
         assert_eq!(end(20), Some(began + step));
         // A busy moment costs a whole step more, never its exact length.
         assert_eq!(end(21), Some(began + step * 2));
-        assert_eq!(step_end(began, Duration::from_millis(5), Duration::ZERO), None);
+        assert_eq!(
+            step_end(began, Duration::from_millis(5), Duration::ZERO),
+            None
+        );
     }
 }

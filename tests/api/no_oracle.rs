@@ -76,7 +76,12 @@ async fn the_sign_form_answers_alike_for_a_signer_and_a_stranger(backend: Backen
     let mut answers = Vec::new();
     for email in [CONFIRMED, PENDING, STRANGER] {
         let answer = app.sign(SLUG, &fields("Same Name", email)).await;
-        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{email}: {}", answer.body);
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{email}: {}",
+            answer.body
+        );
         answers.push(seen(&answer));
     }
     assert_eq!(answers[0], answers[2], "a confirmed signer and a stranger");
@@ -99,7 +104,12 @@ async fn the_json_api_answers_alike_for_a_signer_and_a_stranger(backend: Backend
     for email in [CONFIRMED, PENDING, STRANGER] {
         let body = serde_json::json!({"name": "Same Name", "email": email, "city": "Lyon"});
         let answer = app.post_json(&path, &body).await;
-        assert_eq!(answer.status, StatusCode::ACCEPTED, "{email}: {}", answer.body);
+        assert_eq!(
+            answer.status,
+            StatusCode::ACCEPTED,
+            "{email}: {}",
+            answer.body
+        );
         answers.push(seen(&answer));
     }
     assert_eq!(answers[0], answers[2], "a confirmed signer and a stranger");
@@ -117,14 +127,27 @@ async fn the_resend_form_answers_alike_and_mails_only_the_signer(backend: Backen
         answers.push((email, answer));
     }
     for (email, answer) in &answers[..3] {
-        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{email}: {}", answer.body);
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{email}: {}",
+            answer.body
+        );
         assert_eq!(
             answer.location.as_deref(),
             Some(format!("/letters/{SLUG}/signed").as_str())
         );
     }
-    assert_eq!(seen(&answers[0].1), seen(&answers[2].1), "confirmed and stranger");
-    assert_eq!(seen(&answers[1].1), seen(&answers[2].1), "pending and stranger");
+    assert_eq!(
+        seen(&answers[0].1),
+        seen(&answers[2].1),
+        "confirmed and stranger"
+    );
+    assert_eq!(
+        seen(&answers[1].1),
+        seen(&answers[2].1),
+        "pending and stranger"
+    );
     // What is not an address is told so: that says nothing about anyone.
     assert_eq!(answers[3].1.status, StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -161,7 +184,8 @@ async fn a_withdrawal_answers_alike_whatever_else_is_held_on_the_address(backend
     let busy_mail = app.wait_for_mails_to(busy, 1).await.remove(0);
     let confirmed = app.post_form(&busy_mail.link("/verify/"), "").await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
-    app.sign_and_confirm("another-letter", "Same Name", busy).await;
+    app.sign_and_confirm("another-letter", "Same Name", busy)
+        .await;
     let quiet_mail = app.sign_and_confirm(SLUG, "Same Name", quiet).await;
 
     let mut answers = Vec::new();
