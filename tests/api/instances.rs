@@ -38,6 +38,9 @@ struct Cluster {
 
 fn client() -> awc::Client {
     awc::Client::builder()
+        // A pooled connection is dropped before the server's keep-alive (5 s) would close it
+        // under a request: 80 requests at once on a busy machine leave some idle that long.
+        .connector(awc::Connector::new().conn_keep_alive(Duration::from_secs(2)))
         .disable_redirects()
         .timeout(Duration::from_secs(60))
         .finish()
