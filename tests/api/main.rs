@@ -75,6 +75,7 @@ mod tallies;
 mod tcp_proxy;
 mod text_everywhere;
 mod text_rules;
+mod token_scopes;
 mod update_crash;
 mod update_languages;
 mod update_numbers;
