@@ -287,7 +287,9 @@ impl ResponseError for AdminApiError {
                 ),
             }),
             AdminApiError::Forbidden(reason) => json!({"error": "forbidden", "message": reason}),
-            AdminApiError::NotFound => json!({"error": "not_found", "message": "No such letter or sign-on."}),
+            AdminApiError::NotFound => {
+                json!({"error": "not_found", "message": "No such letter or sign-on."})
+            }
             AdminApiError::Conflict(message) => json!({"error": "conflict", "message": message}),
             AdminApiError::BadRequest(message) => {
                 json!({"error": "bad_request", "message": message})
@@ -301,7 +303,9 @@ impl ResponseError for AdminApiError {
         response.insert_header((header::CACHE_CONTROL, "no-store"));
         // RFC 6750: no error code when no credentials were sent at all.
         let challenge = match self {
-            AdminApiError::Unauthorized { presented: false } => Some(r#"Bearer realm="undersigned""#),
+            AdminApiError::Unauthorized { presented: false } => {
+                Some(r#"Bearer realm="undersigned""#)
+            }
             AdminApiError::Unauthorized { presented: true } => {
                 Some(r#"Bearer realm="undersigned", error="invalid_token""#)
             }

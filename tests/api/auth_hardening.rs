@@ -300,7 +300,8 @@ async fn a_new_password_ends_the_accounts_other_sessions_and_api_tokens(backend:
     let admin_elsewhere = app.sign_in("admin@coalition.test").await;
     let editor = app.staff("editor@coalition.test", "editor").await;
     let token = editor
-        .post("/admin/tokens", &[("name", "script"), ("scope", "export")]).await;
+        .post("/admin/tokens", &[("name", "script"), ("scope", "export")])
+        .await;
     let secret = token_secret(&token.body);
     let api = |secret: String| {
         let app = &app;

@@ -49,7 +49,8 @@ async fn admins_manage_staff_accounts_and_disabling_ends_access(backend: Backend
         "editors do not manage staff"
     );
     let token = editor
-        .post("/admin/tokens", &[("name", "script"), ("scope", "export")]).await;
+        .post("/admin/tokens", &[("name", "script"), ("scope", "export")])
+        .await;
     let secret = crate::auth_hardening::token_secret(&token.body);
     let export = |secret: String| {
         let app = &app;

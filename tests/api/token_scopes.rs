@@ -143,7 +143,10 @@ async fn a_viewer_makes_counts_tokens_only(backend: Backend) {
     assert!(stored_tokens(&app).is_empty(), "nothing stored");
 
     let created = viewer
-        .post("/admin/tokens", &[("name", "dashboard"), ("scope", "counts")])
+        .post(
+            "/admin/tokens",
+            &[("name", "dashboard"), ("scope", "counts")],
+        )
         .await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
     assert!(created.body.contains("Scope: Read counts."));
@@ -187,7 +190,8 @@ async fn each_admin_route_requires_its_scope(backend: Backend) {
     let page = editor.get("/admin/tokens").await;
     for scope in ["counts", "export", "manage"] {
         assert!(
-            page.body.contains(&format!(r#"name="scope" value="{scope}""#)),
+            page.body
+                .contains(&format!(r#"name="scope" value="{scope}""#)),
             "an editor is offered {scope}"
         );
     }
@@ -233,10 +237,12 @@ async fn each_admin_route_requires_its_scope(backend: Backend) {
     assert_eq!(counts["awaiting_approval"], 0);
     let again = api(&app, "POST", &approve_path, &manage).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
-    assert!(json(&again)["message"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("approved"));
+    assert!(
+        json(&again)["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("approved")
+    );
     let unknown = api(
         &app,
         "POST",
@@ -258,7 +264,10 @@ async fn each_admin_route_requires_its_scope(backend: Backend) {
     // The decisions are recorded in the token owner's name; the list shows each scope.
     let actions = app.audit_actions();
     for action in ["signature.approve", "signature.reject", "export.csv"] {
-        assert!(actions.contains(&action.to_owned()), "{action}: {actions:?}");
+        assert!(
+            actions.contains(&action.to_owned()),
+            "{action}: {actions:?}"
+        );
     }
     let listed = editor.get("/admin/tokens").await;
     for label in ["<td>Export</td>", "<td>Manage</td>"] {
@@ -273,7 +282,10 @@ async fn an_expired_token_is_refused_and_the_console_says_so(backend: Backend) {
 
     // The default is 90 days, shown with its date.
     let page = editor.get("/admin/tokens").await;
-    assert!(page.body.contains(r#"<option value="90" selected>90 days</option>"#));
+    assert!(
+        page.body
+            .contains(r#"<option value="90" selected>90 days</option>"#)
+    );
     let created = editor
         .post("/admin/tokens", &[("name", "nightly"), ("scope", "export")])
         .await;
@@ -294,7 +306,11 @@ async fn an_expired_token_is_refused_and_the_console_says_so(backend: Backend) {
     let weekly = editor
         .post(
             "/admin/tokens",
-            &[("name", "weekly"), ("scope", "counts"), ("expires_in_days", "7")],
+            &[
+                ("name", "weekly"),
+                ("scope", "counts"),
+                ("expires_in_days", "7"),
+            ],
         )
         .await;
     let in_7_days = (chrono::Utc::now() + chrono::Duration::days(7))
@@ -305,7 +321,11 @@ async fn an_expired_token_is_refused_and_the_console_says_so(backend: Backend) {
         let refused = editor
             .post(
                 "/admin/tokens",
-                &[("name", "long"), ("scope", "counts"), ("expires_in_days", days)],
+                &[
+                    ("name", "long"),
+                    ("scope", "counts"),
+                    ("expires_in_days", days),
+                ],
             )
             .await;
         assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{days}");
@@ -315,7 +335,10 @@ async fn an_expired_token_is_refused_and_the_console_says_so(backend: Backend) {
     assert_eq!(stored_tokens(&app).len(), 2);
 
     let path = format!("/letters/{SLUG}/export.csv");
-    assert_eq!(api(&app, "GET", &path, &secret).await.status, StatusCode::OK);
+    assert_eq!(
+        api(&app, "GET", &path, &secret).await.status,
+        StatusCode::OK
+    );
     // The token's time passes.
     let yesterday = undersigned::db::now() - chrono::Duration::days(1);
     let connection: &mut DbConnection = &mut app.connection();
@@ -341,7 +364,9 @@ async fn an_expired_token_is_refused_and_the_console_says_so(backend: Backend) {
     assert_eq!(counts.status, StatusCode::UNAUTHORIZED);
     let listed = editor.get("/admin/tokens").await;
     assert!(
-        listed.body.contains(&format!("<strong>expired {expired_on}")),
+        listed
+            .body
+            .contains(&format!("<strong>expired {expired_on}")),
         "{}",
         listed.body
     );
@@ -357,7 +382,10 @@ async fn a_lowered_role_lowers_the_token_with_it(backend: Backend) {
         .await;
     let secret = token_secret(&created.body);
     let path = format!("/letters/{SLUG}/export.csv");
-    assert_eq!(api(&app, "GET", &path, &secret).await.status, StatusCode::OK);
+    assert_eq!(
+        api(&app, "GET", &path, &secret).await.status,
+        StatusCode::OK
+    );
 
     // The same password (so the token is not revoked), a lower role.
     let lowered = admin
@@ -382,5 +410,9 @@ async fn a_lowered_role_lowers_the_token_with_it(backend: Backend) {
         refused.body
     );
     let counts = api(&app, "GET", &format!("/letters/{SLUG}/counts"), &secret).await;
-    assert_eq!(counts.status, StatusCode::OK, "counts stay within a viewer's role");
+    assert_eq!(
+        counts.status,
+        StatusCode::OK,
+        "counts stay within a viewer's role"
+    );
 }

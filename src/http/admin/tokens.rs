@@ -221,7 +221,10 @@ async fn create(
         }
         Err(crate::values::text::TextError::Empty) => {
             chosen.name = String::new();
-            Some("Give the token a name that says where it is used, such as \"delivery script\".".to_owned())
+            Some(
+                "Give the token a name that says where it is used, such as \"delivery script\"."
+                    .to_owned(),
+            )
         }
         Err(error) => Some(error.to_string()),
     }
@@ -250,15 +253,16 @@ async fn create(
         .await;
     }
     let (Some(scope), Some(lifetime)) = (scope, lifetime) else {
-        return Err(AdminError::BadRequest("Choose a scope and an expiry.".into()));
+        return Err(AdminError::BadRequest(
+            "Choose a scope and an expiry.".into(),
+        ));
     };
     let staff_id = staff.0.staff_id.clone();
     let actor = staff.actor();
     let token_name = chosen.name.clone();
     let created = state
         .with_connection(move |connection| {
-            match api_tokens::create(connection, &staff_id, &token_name, scope, lifetime, &actor)
-            {
+            match api_tokens::create(connection, &staff_id, &token_name, scope, lifetime, &actor) {
                 Ok(created) => Ok(Ok(created)),
                 Err(CreateError::Database(error)) => Err(DbError::from(error)),
                 Err(refused) => Ok(Err(refused)),
