@@ -5,11 +5,14 @@
 
 use awc::http::StatusCode;
 use diesel::prelude::*;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use undersigned::db::DbConnection;
 use undersigned::db::schema::{api_tokens, signatures};
 
 use crate::auth_hardening::token_secret;
-use crate::helpers::{Backend, Response, STAFF_PASSWORD, TestApp, read, spawn_app};
+use crate::helpers::{
+    Backend, Response, STAFF_PASSWORD, TestApp, fresh_database_url, read, spawn_app, start_on,
+};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -17,6 +20,7 @@ on_both_backends!(
     each_admin_route_requires_its_scope,
     an_expired_token_is_refused_and_the_console_says_so,
     a_lowered_role_lowers_the_token_with_it,
+    tokens_made_before_scopes_keep_what_their_owner_may_and_expire,
 );
 
 const SLUG: &str = "dear-president";
@@ -414,5 +418,127 @@ async fn a_lowered_role_lowers_the_token_with_it(backend: Backend) {
         counts.status,
         StatusCode::OK,
         "counts stay within a viewer's role"
+    );
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Applies every migration before this one: the schema tokens were made on without scopes.
+fn migrate_to_before_scopes(connection: &mut DbConnection) {
+    let before = |name: String| {
+        let digits: String = name
+            .chars()
+            .take_while(|c| *c != '_')
+            .filter(char::is_ascii_digit)
+            .collect();
+        digits.as_str() < "20261207000610"
+    };
+    match connection {
+        DbConnection::Sqlite(connection) => {
+            for migration in connection
+                .pending_migrations(SQLITE_MIGRATIONS)
+                .expect("list")
+            {
+                if before(migration.name().to_string()) {
+                    connection.run_migration(&*migration).expect("migrate");
+                }
+            }
+        }
+        DbConnection::Postgresql(connection) => {
+            for migration in connection
+                .pending_migrations(POSTGRES_MIGRATIONS)
+                .expect("list")
+            {
+                if before(migration.name().to_string()) {
+                    connection.run_migration(&*migration).expect("migrate");
+                }
+            }
+        }
+    }
+}
+
+/// A token as the release before stored it: no scope, no expiry, acting with the role.
+fn old_token(connection: &mut DbConnection, role: &str) -> String {
+    let secret = format!("usg_{}", "a".repeat(42) + &role[..1]);
+    let statements = [
+        format!(
+            "INSERT INTO staff_users (id, email, email_normalized, password_hash, role, created_at) \
+             VALUES ('{role}-id', '{role}@coalition.test', '{role}@coalition.test', 'x', '{role}', \
+             '2026-01-01 00:00:00')"
+        ),
+        format!(
+            "INSERT INTO api_tokens (id, staff_id, name, token_hash, created_at) \
+             VALUES ('{role}-token', '{role}-id', 'old {role} script', '{}', '2026-01-01 00:00:00')",
+            undersigned::values::tokens::hash(&secret)
+        ),
+    ];
+    for statement in statements {
+        diesel::sql_query(&statement)
+            .execute(connection)
+            .unwrap_or_else(|error| panic!("{statement}: {error}"));
+    }
+    secret
+}
+
+async fn tokens_made_before_scopes_keep_what_their_owner_may_and_expire(backend: Backend) {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database_url = fresh_database_url(backend, directory.path());
+    let (viewer, editor) = {
+        let pool = undersigned::db::connect(&database_url, 1).expect("open the database");
+        let secrets = {
+            let mut connection = pool.get().expect("a connection");
+            let connection: &mut DbConnection = &mut connection;
+            migrate_to_before_scopes(connection);
+            (
+                old_token(connection, "viewer"),
+                old_token(connection, "editor"),
+            )
+        };
+        undersigned::db::migrate(&pool).expect("migrate to this version");
+        secrets
+    };
+    let (app, _handle) = start_on(database_url, directory.path().join("mail"), &[]).await;
+    let stored: Vec<(String, String, Option<chrono::NaiveDateTime>)> = {
+        let connection: &mut DbConnection = &mut app.connection();
+        api_tokens::table
+            .select((api_tokens::name, api_tokens::scope, api_tokens::expires_at))
+            .order(api_tokens::name.asc())
+            .load(connection)
+            .expect("read tokens")
+    };
+    let scopes: Vec<(&str, &str)> = stored
+        .iter()
+        .map(|(name, scope, _)| (name.as_str(), scope.as_str()))
+        .collect();
+    assert_eq!(
+        scopes,
+        [
+            ("old editor script", "export"),
+            ("old viewer script", "counts")
+        ]
+    );
+    let now = undersigned::db::now();
+    for (name, _, expires_at) in &stored {
+        let days = expires_at
+            .map(|at| (at - now).num_hours())
+            .unwrap_or_default();
+        assert!(
+            (89 * 24..=90 * 24).contains(&days),
+            "{name} expires 90 days after the upgrade: {expires_at:?}"
+        );
+    }
+
+    app.create_letter(SLUG, "open", "");
+    let export = format!("/letters/{SLUG}/export.csv");
+    assert_eq!(
+        api(&app, "GET", &export, &editor).await.status,
+        StatusCode::OK
+    );
+    assert_refused_for_scope(&api(&app, "GET", &export, &viewer).await, "export");
+    let counts = format!("/letters/{SLUG}/counts");
+    assert_eq!(
+        api(&app, "GET", &counts, &viewer).await.status,
+        StatusCode::OK
     );
 }
