@@ -301,7 +301,9 @@ async fn an_expired_token_is_refused_and_the_console_says_so(backend: Backend) {
     assert!(created.body.contains(&format!("Expires {in_90_days}")));
     let listed = editor.get("/admin/tokens").await;
     assert!(
-        listed.body.contains(&format!("expires {in_90_days}")),
+        listed
+            .body
+            .contains(&format!(r#"expires <time datetime="{in_90_days}T"#)),
         "{}",
         listed.body
     );
@@ -370,7 +372,7 @@ async fn an_expired_token_is_refused_and_the_console_says_so(backend: Backend) {
     assert!(
         listed
             .body
-            .contains(&format!("<strong>expired {expired_on}")),
+            .contains(&format!(r#"<strong>expired <time datetime="{expired_on}T"#)),
         "{}",
         listed.body
     );

@@ -17,6 +17,7 @@ mod phone_layout;
 mod signatories;
 mod signer_loop;
 mod staff_delivery;
+mod token_scopes;
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;

@@ -24,13 +24,30 @@ pub fn routes(config: &mut web::ServiceConfig) {
 struct TokenRow {
     name: String,
     scope: &'static str,
-    created_at: String,
-    /// "expires ..." or "expired ...".
-    expiry: String,
+    created: Day,
+    expires: Day,
     expired: bool,
-    last_used_at: String,
+    last_used: Option<Day>,
     revoked_at: Option<String>,
     revoke_action: String,
+}
+
+/// A date in the list: the day shown (short enough to stay whole on a phone), the moment in
+/// `datetime` and on hover.
+struct Day {
+    date: String,
+    iso: String,
+    full: String,
+}
+
+impl Day {
+    fn of(time: NaiveDateTime) -> Day {
+        Day {
+            date: time.format("%Y-%m-%d").to_string(),
+            iso: time.format("%Y-%m-%dT%H:%MZ").to_string(),
+            full: time.format("%Y-%m-%d %H:%M UTC").to_string(),
+        }
+    }
 }
 
 /// The token just created, shown once.
@@ -123,23 +140,15 @@ async fn render(
     let now = db::now();
     let rows = tokens
         .into_iter()
-        .map(|token| {
-            let expired = token.expired_at(now);
-            let when = time(Some(token.expires_at()));
-            TokenRow {
-                revoke_action: staff.action(&format!("/admin/tokens/{}/revoke", token.id)),
-                scope: describe(token.scope()).0,
-                created_at: time(Some(token.created_at)),
-                expiry: if expired {
-                    format!("expired {when}")
-                } else {
-                    format!("expires {when}")
-                },
-                expired,
-                last_used_at: time(token.last_used_at),
-                revoked_at: token.revoked_at.map(|revoked| time(Some(revoked))),
-                name: token.name,
-            }
+        .map(|token| TokenRow {
+            revoke_action: staff.action(&format!("/admin/tokens/{}/revoke", token.id)),
+            scope: describe(token.scope()).0,
+            created: Day::of(token.created_at),
+            expires: Day::of(token.expires_at()),
+            expired: token.expired_at(now),
+            last_used: token.last_used_at.map(Day::of),
+            revoked_at: token.revoked_at.map(|revoked| time(Some(revoked))),
+            name: token.name,
         })
         .collect();
     let allowed = Scope::within(staff.0.role);
