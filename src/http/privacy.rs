@@ -382,14 +382,15 @@ pub fn gist_html(
 ) -> String {
     let name = format!("<bdi>{}</bdi>", escape(&site.name));
     let name = Arg::Markup(&name);
-    if keeps_addresses_until_delivery(letter) {
+    // An organization's contact is a reason of its own, whatever the letter keeps.
+    if organization {
+        tr.html("privacy-gist-organization", [("site", name)])
+    } else if keeps_addresses_until_delivery(letter) {
         let days = settings.map(erase_after_days).unwrap_or_default();
         tr.html(
             "privacy-gist-until-delivery",
             [("site", name), ("days", Arg::Number(days))],
         )
-    } else if organization {
-        tr.html("privacy-gist-organization", [("site", name)])
     } else {
         tr.html("privacy-gist", [("site", name)])
     }
@@ -429,8 +430,9 @@ mod tests {
     fn the_notice_states_the_configured_numbers_and_escapes_the_names() {
         for tr in crate::i18n::catalog::interfaces() {
             let html = notice_html(&facts(), &tr);
-            for number in ["12", "48", "200", "45"] {
-                assert!(html.contains(number), "{}: {number} in {html}", tr.lang());
+            for number in [12, 48, 200, 45] {
+                let number = tr.number(number);
+                assert!(html.contains(&number), "{}: {number} in {html}", tr.lang());
             }
             assert!(html.contains("Friends &lt;&amp;&gt; Co"), "{html}");
             assert!(!html.contains("Friends <&>"), "{html}");
