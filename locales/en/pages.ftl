@@ -378,8 +378,8 @@ privacy-withdraw = The confirmation email carries a link that withdraws your sig
     }. Every email about a letter carries a link that stops them.
 privacy-own-heading = From { $site }
 privacy-own-link = { $site } has its own privacy notice too: { $link }
-privacy-gist = { $site } never publishes your email address, and once you confirm keeps it only if you ask for updates, let a member keep you informed, or sign for an organization.
-privacy-gist-until-delivery = { $site } never publishes your email address. For this letter it keeps it until the letter is delivered, and erases it { $days ->
+privacy-gist = Once you confirm, { $site } keeps your email address only if you ask for updates, let a member keep you informed, or sign for an organization.
+privacy-gist-until-delivery = For this letter { $site } keeps your email address until the letter is delivered, and erases it { $days ->
         [one] { $days } day
        *[other] { $days } days
     } after the letter closes or is delivered (longer only if you ask for updates, let a member keep you informed, or sign for an organization).

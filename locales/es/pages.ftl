@@ -351,8 +351,8 @@ privacy-withdraw = El correo de confirmación lleva un enlace que retira tu firm
     }. Cada correo sobre una carta lleva un enlace para dejar de recibirlos.
 privacy-own-heading = De { $site }
 privacy-own-link = { $site } tiene también su propio aviso de privacidad: { $link }
-privacy-gist = { $site } nunca publica tu dirección de correo y, una vez confirmada la firma, solo la guarda si pides novedades, permites que un miembro te mantenga informada o informado, o firmas por una organización.
-privacy-gist-until-delivery = { $site } nunca publica tu dirección de correo. En esta carta la guarda hasta su entrega y la borra { $days ->
+privacy-gist = Una vez confirmada la firma, { $site } solo guarda tu dirección de correo si pides novedades, permites que un miembro te mantenga informada o informado, o firmas por una organización.
+privacy-gist-until-delivery = En esta carta, { $site } guarda tu dirección de correo hasta su entrega y la borra { $days ->
         [one] { $days } día
        *[other] { $days } días
     } después del cierre o la entrega de la carta (más tiempo solo si pides novedades, permites que un miembro te mantenga informada o informado, o firmas por una organización).

@@ -351,8 +351,8 @@ privacy-withdraw = L’e-mail de confirmation contient un lien qui retire votre 
     }. Chaque e-mail au sujet d’une lettre contient un lien pour ne plus les recevoir.
 privacy-own-heading = De la part de { $site }
 privacy-own-link = { $site } a aussi sa propre notice de confidentialité : { $link }
-privacy-gist = { $site } ne publie jamais votre adresse e-mail et, une fois votre signature confirmée, ne la garde que si vous demandez des nouvelles, autorisez un membre à vous tenir informé·e ou signez pour une organisation.
-privacy-gist-until-delivery = { $site } ne publie jamais votre adresse e-mail. Pour cette lettre, il la garde jusqu’à la remise de la lettre et l’efface { $days ->
+privacy-gist = Une fois votre signature confirmée, { $site } ne garde votre adresse e-mail que si vous demandez des nouvelles, autorisez un membre à vous tenir informé·e ou signez pour une organisation.
+privacy-gist-until-delivery = Pour cette lettre, { $site } garde votre adresse e-mail jusqu’à la remise de la lettre et l’efface { $days ->
         [one] { $days } jour
        *[other] { $days } jours
     } après sa clôture ou sa remise (plus longtemps seulement si vous demandez des nouvelles, autorisez un membre à vous tenir informé·e ou signez pour une organisation).

@@ -89,7 +89,8 @@ pub fn read_privacy_file(site: &mut SiteSettings) -> Result<(), ConfigError> {
     if path.as_os_str().is_empty() {
         return Ok(());
     }
-    let problem = |what: String| ConfigError(format!("site.privacy_file: {}: {what}", path.display()));
+    let problem =
+        |what: String| ConfigError(format!("site.privacy_file: {}: {what}", path.display()));
     if !site.privacy.is_empty() {
         return Err(problem(
             "site.privacy is set too; give the paragraphs in one of them".to_owned(),

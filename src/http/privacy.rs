@@ -138,41 +138,31 @@ pub fn notice_html(facts: &Facts, tr: &Tr) -> String {
     let mut sections: Vec<(&str, Section)> = Vec::new();
 
     let mut who = Section::new(tr.t("privacy-who-heading"));
-    who.paragraphs
-        .push(with_site("privacy-who"));
+    who.paragraphs.push(with_site("privacy-who"));
     if facts.contact.is_empty() {
-        who.paragraphs
-            .push(with_site("privacy-no-contact"));
+        who.paragraphs.push(with_site("privacy-no-contact"));
     } else {
         let contact = format!(
             "<a href=\"mailto:{0}\"><bdi>{0}</bdi></a>",
             escape(&facts.contact)
         );
-        who.paragraphs.push(tr.html(
-            "privacy-contact",
-            [("contact", Arg::Markup(&contact))],
-        ));
+        who.paragraphs
+            .push(tr.html("privacy-contact", [("contact", Arg::Markup(&contact))]));
     }
     sections.push(("privacy-who", who));
 
     let mut kept = Section::new(tr.t("privacy-kept-heading"));
     let fields = escape(&field_names(tr, false));
-    kept.items.push(tr.html(
-        "privacy-kept-details",
-        [("fields", Arg::Markup(&fields))],
-    ));
+    kept.items
+        .push(tr.html("privacy-kept-details", [("fields", Arg::Markup(&fields))]));
     kept.items.push(plain("privacy-kept-choices"));
     kept.items.push(plain("privacy-kept-record"));
     kept.after.push(plain("privacy-kept-no-network"));
     sections.push(("privacy-kept", kept));
 
     let mut address = Section::new(tr.t("privacy-address-heading"));
-    address
-        .paragraphs
-        .push(plain("privacy-address-confirm"));
-    address
-        .paragraphs
-        .push(plain("privacy-address-reasons"));
+    address.paragraphs.push(plain("privacy-address-confirm"));
+    address.paragraphs.push(plain("privacy-address-reasons"));
     for reason in [
         "privacy-reason-updates",
         "privacy-reason-member",
@@ -181,9 +171,7 @@ pub fn notice_html(facts: &Facts, tr: &Tr) -> String {
     ] {
         address.items.push(plain(reason));
     }
-    address
-        .after
-        .push(plain("privacy-address-fingerprint"));
+    address.after.push(plain("privacy-address-fingerprint"));
     if facts.keeping_letters.is_empty() {
         address.after.push(plain("privacy-delivery-none"));
     } else {
@@ -220,10 +208,8 @@ pub fn notice_html(facts: &Facts, tr: &Tr) -> String {
     sections.push(("privacy-public", public));
 
     let mut sees = Section::new(tr.t("privacy-sees-heading"));
-    sees.items
-        .push(with_site("privacy-sees-staff"));
-    sees.items
-        .push(with_site("privacy-sees-addressee"));
+    sees.items.push(with_site("privacy-sees-staff"));
+    sees.items.push(with_site("privacy-sees-addressee"));
     sees.items.push(plain("privacy-sees-member"));
     if facts.smtp {
         sees.items.push(plain("privacy-sees-mail"));
@@ -249,9 +235,7 @@ pub fn notice_html(facts: &Facts, tr: &Tr) -> String {
         [("days", Arg::Number(facts.purge_unconfirmed_days))],
     ));
     if facts.logs_requests {
-        how_long
-            .items
-            .push(with_site("privacy-long-logs"));
+        how_long.items.push(with_site("privacy-long-logs"));
     }
     sections.push(("privacy-how-long", how_long));
 

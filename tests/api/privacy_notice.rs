@@ -78,7 +78,9 @@ async fn the_notice_states_what_the_configuration_says(backend: Backend) {
     // The public fields are those the form lists publicly, not the website (organizations
     // only) nor anything private.
     assert!(
-        text.contains("your name, organization, title or role, city, country, comment and when you signed"),
+        text.contains(
+            "your name, organization, title or role, city, country, comment and when you signed"
+        ),
         "{text}"
     );
 
@@ -94,8 +96,14 @@ async fn the_notice_states_what_the_configuration_says(backend: Backend) {
     .await;
     let other = logged.get("/privacy").await;
     let text = notice(&other.body);
-    assert!(text.contains("request log records the network address"), "{text}");
-    assert!(text.contains("gives no email address for questions here"), "{text}");
+    assert!(
+        text.contains("request log records the network address"),
+        "{text}"
+    );
+    assert!(
+        text.contains("gives no email address for questions here"),
+        "{text}"
+    );
     assert!(!text.contains("mailto:"), "{text}");
 }
 
@@ -107,12 +115,54 @@ async fn the_notice_is_in_the_readers_language(backend: Backend) {
         undersigned::i18n::catalog::Tr::for_code(Some("ar")).number(30)
     );
     for (path, accept, lang, dir, heading, days) in [
-        ("/privacy?lang=he", "en", "he", "rtl", "מה אנחנו שומרים כשאתם חותמים", "אחרי 30 ימים"),
-        ("/privacy", "he-IL,he;q=0.9", "he", "rtl", "מה אנחנו שומרים כשאתם חותמים", "אחרי 30 ימים"),
-        ("/ar/privacy", "en", "ar", "rtl", "ما الذي نحتفظ به عندما توقّع", arabic_days.as_str()),
-        ("/fr/privacy", "en", "fr", "ltr", "Ce que nous conservons quand vous signez", "au bout de 30 jours"),
-        ("/es/privacy", "en", "es", "ltr", "Qué guardamos cuando firmas", "al cabo de 30 días"),
-        ("/privacy", "en", "en", "ltr", "What we keep when you sign", "after 30 days"),
+        (
+            "/privacy?lang=he",
+            "en",
+            "he",
+            "rtl",
+            "מה אנחנו שומרים כשאתם חותמים",
+            "אחרי 30 ימים",
+        ),
+        (
+            "/privacy",
+            "he-IL,he;q=0.9",
+            "he",
+            "rtl",
+            "מה אנחנו שומרים כשאתם חותמים",
+            "אחרי 30 ימים",
+        ),
+        (
+            "/ar/privacy",
+            "en",
+            "ar",
+            "rtl",
+            "ما الذي نحتفظ به عندما توقّع",
+            arabic_days.as_str(),
+        ),
+        (
+            "/fr/privacy",
+            "en",
+            "fr",
+            "ltr",
+            "Ce que nous conservons quand vous signez",
+            "au bout de 30 jours",
+        ),
+        (
+            "/es/privacy",
+            "en",
+            "es",
+            "ltr",
+            "Qué guardamos cuando firmas",
+            "al cabo de 30 días",
+        ),
+        (
+            "/privacy",
+            "en",
+            "en",
+            "ltr",
+            "What we keep when you sign",
+            "after 30 days",
+        ),
     ] {
         let page = get_in(&app, path, accept).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
@@ -151,7 +201,9 @@ async fn the_coalitions_paragraphs_are_added_under_the_notice(backend: Backend) 
     assert_eq!(english.status, StatusCode::OK);
     let body = &english.body;
     let generated = body.find("What we keep when you sign").expect("the notice");
-    let own = body.find("<h2 id=\"privacy-own\">From Coalition</h2>").expect("their section");
+    let own = body
+        .find("<h2 id=\"privacy-own\">From Coalition</h2>")
+        .expect("their section");
     assert!(generated < own, "their words come after the notice: {body}");
     assert!(body.contains("Our <strong>own</strong> words."), "{body}");
     assert!(!body.contains("<script>alert"), "{body}");
@@ -162,9 +214,9 @@ async fn the_coalitions_paragraphs_are_added_under_the_notice(backend: Backend) 
     let hebrew = app.get("/privacy?lang=he-IL").await;
     assert!(hebrew.body.contains("מה אנחנו שומרים כשאתם חותמים"));
     assert!(
-        hebrew
-            .body
-            .contains("<div class=\"notice-text\" dir=\"rtl\">\n  <p>ההודעה <strong>שלנו</strong>.</p>"),
+        hebrew.body.contains(
+            "<div class=\"notice-text\" dir=\"rtl\">\n  <p>ההודעה <strong>שלנו</strong>.</p>"
+        ),
         "{}",
         hebrew.body
     );
@@ -172,11 +224,15 @@ async fn the_coalitions_paragraphs_are_added_under_the_notice(backend: Backend) 
     // A French reader: the French notice, and the coalition's words as written (their
     // language unsaid, so the browser finds the direction).
     let french = app.get("/fr/privacy").await;
-    assert!(french.body.contains("Ce que nous conservons quand vous signez"));
     assert!(
         french
             .body
-            .contains("<div class=\"notice-text\" dir=\"auto\">\n  <p>Our <strong>own</strong> words."),
+            .contains("Ce que nous conservons quand vous signez")
+    );
+    assert!(
+        french.body.contains(
+            "<div class=\"notice-text\" dir=\"auto\">\n  <p>Our <strong>own</strong> words."
+        ),
         "{}",
         french.body
     );
@@ -203,7 +259,11 @@ async fn the_coalitions_paragraphs_are_added_under_the_notice(backend: Backend) 
         page.body
     );
     let letter = linked.get(&format!("/letters/{SLUG}")).await;
-    assert!(letter.body.contains(r#"<a href="/privacy">"#), "{}", letter.body);
+    assert!(
+        letter.body.contains(r#"<a href="/privacy">"#),
+        "{}",
+        letter.body
+    );
 
     // Left empty (as shipped), the notice stands alone.
     let plain = spawn_app(backend).await;
@@ -214,8 +274,11 @@ async fn the_coalitions_paragraphs_come_from_a_file_and_its_translations(backend
     let folder = tempfile::tempdir().expect("a folder");
     let file = folder.path().join("privacy.md");
     std::fs::write(&file, "Our data officer is *Dana*.\n").expect("write");
-    std::fs::write(folder.path().join("privacy.ar.md"), "مسؤولة البيانات لدينا هي *دانة*.\n")
-        .expect("write");
+    std::fs::write(
+        folder.path().join("privacy.ar.md"),
+        "مسؤولة البيانات لدينا هي *دانة*.\n",
+    )
+    .expect("write");
     std::fs::write(folder.path().join("privacy.md.bak"), "old").expect("write");
     let app = spawn_app_with(
         backend,
@@ -230,7 +293,9 @@ async fn the_coalitions_paragraphs_come_from_a_file_and_its_translations(backend
     );
     let arabic = app.get("/ar/privacy").await;
     assert!(
-        arabic.body.contains("مسؤولة البيانات لدينا هي <em>دانة</em>."),
+        arabic
+            .body
+            .contains("مسؤولة البيانات لدينا هي <em>دانة</em>."),
         "{}",
         arabic.body
     );
@@ -281,9 +346,8 @@ async fn the_signer_reads_the_gist_by_every_sign_button(backend: Backend) {
     .await;
     app.create_letter(SLUG, "open", "");
     let site = "<bdi>Coalition &lt;A&amp;B&gt;</bdi>";
-    let gist = format!(
-        "{site} never publishes your email address, and once you confirm keeps it only if you ask for updates"
-    );
+    let gist =
+        format!("Once you confirm, {site} keeps your email address only if you ask for updates");
     let letter = app.get(&format!("/letters/{SLUG}")).await;
     let after_button = letter
         .body
@@ -292,9 +356,8 @@ async fn the_signer_reads_the_gist_by_every_sign_button(backend: Backend) {
         .expect("the sign button");
     assert!(after_button.contains(&gist), "{}", letter.body);
     assert!(
-        after_button.contains(
-            r#"<a href="/privacy">What we keep, for how long, and who sees it</a>"#
-        ),
+        after_button
+            .contains(r#"<a href="/privacy">What we keep, for how long, and who sees it</a>"#),
         "{after_button}"
     );
 
@@ -303,7 +366,7 @@ async fn the_signer_reads_the_gist_by_every_sign_button(backend: Backend) {
     assert_eq!(embed.status, StatusCode::OK);
     assert!(
         embed.body.contains(&format!(
-            "{site} לעולם אינו מפרסם את כתובת הדוא״ל שלכם"
+            "אחרי האישור, {site} שומר את כתובת הדוא״ל שלכם רק אם"
         )),
         "{}",
         embed.body
@@ -318,7 +381,13 @@ async fn the_signer_reads_the_gist_by_every_sign_button(backend: Backend) {
 
     // The invite page: the one signing is the organization's contact. (Pages behind an
     // emailed link render with the process's `[site]`, which this in-process test shares.)
-    app.cli_ok(&["members", "add", "Member Org", "--email", "member@org.example"]);
+    app.cli_ok(&[
+        "members",
+        "add",
+        "Member Org",
+        "--email",
+        "member@org.example",
+    ]);
     app.cli_ok(&["invites", "send", SLUG, "--member", "Member Org"]);
     let mails = app.wait_for_mails_to("member@org.example", 1).await;
     let invite = mails[0].link(&format!("/letters/{SLUG}/invite/"));
