@@ -361,7 +361,7 @@ privacy-long-unconfirmed = A signature that is not confirmed is deleted { $days 
        *[other] { $hours } hours
     }).
 privacy-long-confirmed = A confirmed signature (your name and what you filled in) is kept with the letter, as the record of who signed it, until you withdraw it.
-privacy-long-updates = An address kept for updates, for a member organization or as an organization’s contact is kept until you withdraw your signature.
+privacy-long-updates = An address kept for updates is kept until you unsubscribe (the link in each update) or withdraw; one kept for a member organization or as an organization’s contact, until you withdraw.
 privacy-long-delivery = An address kept only because the letter keeps addresses until delivery is erased { $days ->
         [one] { $days } day
        *[other] { $days } days
@@ -369,7 +369,7 @@ privacy-long-delivery = An address kept only because the letter keeps addresses 
 privacy-long-mail = A copy of each email we send you is deleted { $days ->
         [one] { $days } day
        *[other] { $days } days
-    } after it is sent.
+    } after it is sent, and emptied of your address as soon as we stop keeping the address.
 privacy-long-logs = The server’s request log records the network address each page was asked from; { $site } decides how long its logs are kept.
 privacy-withdraw-heading = Withdrawing and stopping emails
 privacy-withdraw = The confirmation email carries a link that withdraws your signature and erases your details at once; it works for { $days ->
@@ -385,3 +385,4 @@ privacy-gist-until-delivery = For this letter { $site } keeps your email address
     } after the letter closes or is delivered (longer only if you ask for updates, let a member keep you informed, or sign for an organization).
 privacy-gist-organization = { $site } keeps your email address as the organization’s contact while its signature stands, and never publishes it.
 privacy-gist-link = What we keep, for how long, and who sees it
+privacy-delivery-erased-on = { $letter } (its signers’ addresses are erased on { $date })

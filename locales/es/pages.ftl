@@ -334,7 +334,7 @@ privacy-long-unconfirmed = Una firma sin confirmar se borra { $days ->
        *[other] { $hours } horas
     }).
 privacy-long-confirmed = Una firma confirmada (tu nombre y lo que rellenaste) se guarda con la carta, como constancia de quién la firmó, hasta que la retires.
-privacy-long-updates = Una dirección guardada para novedades, para una organización miembro o como contacto de una organización se guarda hasta que retires tu firma.
+privacy-long-updates = Una dirección guardada para novedades se guarda hasta que te des de baja (el enlace de cada novedad) o retires tu firma; una guardada para una organización miembro o como contacto de una organización, hasta que retires tu firma.
 privacy-long-delivery = Una dirección guardada solo porque la carta guarda las direcciones hasta su entrega se borra { $days ->
         [one] { $days } día
        *[other] { $days } días
@@ -342,7 +342,7 @@ privacy-long-delivery = Una dirección guardada solo porque la carta guarda las 
 privacy-long-mail = La copia de cada correo que te enviamos se borra { $days ->
         [one] { $days } día
        *[other] { $days } días
-    } después de enviarlo.
+    } después de enviarlo, y se vacía de tu dirección en cuanto dejamos de guardar la dirección.
 privacy-long-logs = El registro de peticiones del servidor anota la dirección de red desde la que se pidió cada página; { $site } decide cuánto tiempo guarda sus registros.
 privacy-withdraw-heading = Retirar la firma y dejar de recibir correos
 privacy-withdraw = El correo de confirmación lleva un enlace que retira tu firma y borra tus datos al momento; vale { $days ->
@@ -358,3 +358,4 @@ privacy-gist-until-delivery = En esta carta, { $site } guarda tu dirección de c
     } después del cierre o la entrega de la carta (más tiempo solo si pides novedades, permites que un miembro te mantenga informada o informado, o firmas por una organización).
 privacy-gist-organization = { $site } guarda tu dirección de correo como contacto de la organización mientras su firma siga en la carta, y nunca la publica.
 privacy-gist-link = Qué guardamos, cuánto tiempo y quién lo ve
+privacy-delivery-erased-on = { $letter } (las direcciones de quienes la firmaron se borran el { $date })

@@ -334,7 +334,7 @@ privacy-long-unconfirmed = Une signature non confirmée est supprimée { $days -
        *[other] { $hours } heures
     }).
 privacy-long-confirmed = Une signature confirmée (votre nom et ce que vous avez rempli) est conservée avec la lettre, comme trace de ses signataires, jusqu’à ce que vous la retiriez.
-privacy-long-updates = Une adresse gardée pour les nouvelles, pour une organisation membre ou comme contact d’une organisation est conservée jusqu’à ce que vous retiriez votre signature.
+privacy-long-updates = Une adresse gardée pour les nouvelles l’est jusqu’à ce que vous vous désabonniez (le lien de chaque nouvelle) ou retiriez votre signature ; une adresse gardée pour une organisation membre ou comme contact d’une organisation, jusqu’à ce que vous retiriez votre signature.
 privacy-long-delivery = Une adresse gardée seulement parce que la lettre garde les adresses jusqu’à sa remise est effacée { $days ->
         [one] { $days } jour
        *[other] { $days } jours
@@ -342,7 +342,7 @@ privacy-long-delivery = Une adresse gardée seulement parce que la lettre garde 
 privacy-long-mail = La copie de chaque e-mail que nous vous envoyons est supprimée { $days ->
         [one] { $days } jour
        *[other] { $days } jours
-    } après son envoi.
+    } après son envoi, et vidée de votre adresse dès que nous cessons de garder l’adresse.
 privacy-long-logs = Le journal des requêtes du serveur enregistre l’adresse réseau d’où chaque page a été demandée ; { $site } décide combien de temps ses journaux sont conservés.
 privacy-withdraw-heading = Retirer sa signature, arrêter les e-mails
 privacy-withdraw = L’e-mail de confirmation contient un lien qui retire votre signature et efface vos informations immédiatement ; il est valable { $days ->
@@ -358,3 +358,4 @@ privacy-gist-until-delivery = Pour cette lettre, { $site } garde votre adresse e
     } après sa clôture ou sa remise (plus longtemps seulement si vous demandez des nouvelles, autorisez un membre à vous tenir informé·e ou signez pour une organisation).
 privacy-gist-organization = { $site } garde votre adresse e-mail comme contact de l’organisation tant que sa signature est maintenue, et ne la publie jamais.
 privacy-gist-link = Ce que nous conservons, combien de temps, et qui le voit
+privacy-delivery-erased-on = { $letter } (les adresses de ses signataires sont effacées le { $date })

@@ -19,17 +19,16 @@ use crate::letters::Letter;
 use crate::signatures::fields::{Asked, FIELDS};
 
 /// The number of days after a letter closes or is delivered at which the addresses it holds
-/// only for delivery are erased (`signing.erase_after_days`).
+/// only for delivery are erased (`signing.erase_after_days`, applied by
+/// `signatures::retention`).
 pub fn erase_after_days(settings: &Settings) -> i64 {
-    let _ = settings;
-    0
+    settings.signing.erase_after_days
 }
 
 /// Whether `letter` keeps its signers' addresses until it is delivered (its
-/// `keep_addresses_until_delivery` flag).
+/// `keep_addresses_until_delivery` flag, `signatures::retention::delivery_hold`).
 pub fn keeps_addresses_until_delivery(letter: &Letter) -> bool {
-    let _ = letter;
-    false
+    letter.keep_addresses_until_delivery
 }
 
 /// What the notice says, gathered from the settings and the letters: one value, so the page
@@ -46,13 +45,14 @@ pub struct Facts {
     pub logs_requests: bool,
     /// Emails leave through an SMTP service (another party carries them).
     pub smtp: bool,
-    /// The letters open to signatures that keep their signers' addresses until delivery:
-    /// (title, language, address).
-    pub keeping_letters: Vec<(String, LanguageTag, String)>,
+    /// The public letters that keep their signers' addresses for their delivery now: (title,
+    /// language, address, when those addresses are erased: `None` while not yet delivered
+    /// or closed).
+    pub keeping_letters: Vec<KeepingLetter>,
 }
 
 impl Facts {
-    pub fn of(settings: &Settings, letters: &[Letter]) -> Facts {
+    pub fn of(settings: &Settings, keeping_letters: Vec<KeepingLetter>) -> Facts {
         Facts {
             site: settings.site.name.clone(),
             contact: settings.site.contact.clone(),
@@ -62,19 +62,49 @@ impl Facts {
             erase_after_days: erase_after_days(settings),
             logs_requests: settings.log.requests,
             smtp: settings.mail.transport == MailTransportKind::Smtp,
-            keeping_letters: letters
-                .iter()
-                .filter(|letter| letter.is_public() && keeps_addresses_until_delivery(letter))
-                .map(|letter| {
-                    (
-                        letter.title.clone(),
-                        letter.lang.clone(),
-                        format!("/letters/{}", letter.slug),
-                    )
-                })
-                .collect(),
+            keeping_letters,
         }
     }
+}
+
+/// A letter that holds its signers' addresses for its delivery.
+#[derive(Clone, Debug)]
+pub struct KeepingLetter {
+    pub title: String,
+    pub lang: LanguageTag,
+    pub path: String,
+    /// When the addresses it holds for the delivery are erased; `None` until it is delivered
+    /// or closes.
+    pub erased_at: Option<chrono::NaiveDateTime>,
+}
+
+/// The public letters whose delivery hold has not ended (`signatures::retention`), for the
+/// notice to name.
+pub fn keeping_letters(
+    connection: &mut crate::db::DbConnection,
+    erase_after_days: i64,
+) -> Result<Vec<KeepingLetter>, diesel::result::Error> {
+    use crate::signatures::retention::{DeliveryHold, delivery_hold_of};
+    let now = crate::db::now();
+    let mut found = Vec::new();
+    for letter in crate::letters::list_public(connection)? {
+        if !keeps_addresses_until_delivery(&letter) {
+            continue;
+        }
+        let erased_at =
+            match delivery_hold_of(connection, letter.id.as_str(), erase_after_days, now)? {
+                DeliveryHold::None => continue,
+                DeliveryHold::UntilDelivered => None,
+                DeliveryHold::Until(at) => Some(at),
+            };
+        found.push(KeepingLetter {
+            path: format!("/letters/{}", letter.slug),
+            title: letter.title,
+            lang: letter.lang,
+            erased_at,
+        });
+    }
+    Ok(found)
 }
 
 /// One heading and what follows it.
@@ -130,7 +160,7 @@ fn field_names(tr: &Tr, public_only: bool) -> String {
 }
 
 /// The generated notice in `tr`'s language, as HTML (every configured value escaped).
-pub fn notice_html(facts: &Facts, tr: &Tr) -> String {
+pub fn notice_html(facts: &Facts, tr: &Tr, date_style: crate::config::DateStyle) -> String {
     let site = format!("<bdi>{}</bdi>", escape(&facts.site));
     // The catalogs hold no markup, but their text is still text: escaped like any other.
     let plain = |id: &str| escape(&tr.t(id));
@@ -178,13 +208,24 @@ pub fn notice_html(facts: &Facts, tr: &Tr) -> String {
         let letters: Vec<String> = facts
             .keeping_letters
             .iter()
-            .map(|(title, lang, path)| {
-                format!(
-                    "<a href=\"{}\" lang=\"{lang}\" dir=\"{}\">{}</a>",
-                    escape(path),
-                    lang.dir(),
-                    escape(title)
-                )
+            .map(|letter| {
+                let link = format!(
+                    "<a href=\"{}\" lang=\"{}\" dir=\"{}\">{}</a>",
+                    escape(&letter.path),
+                    letter.lang,
+                    letter.lang.dir(),
+                    escape(&letter.title)
+                );
+                match &letter.erased_at {
+                    None => link,
+                    Some(at) => {
+                        let date = escape(&tr.date_in(date_style, at));
+                        tr.html(
+                            "privacy-delivery-erased-on",
+                            [("letter", Arg::Markup(&link)), ("date", Arg::Markup(&date))],
+                        )
+                    }
+                }
             })
             .collect();
         let letters = letters.join(&escape(&tr.t("privacy-list-separator")));
@@ -305,9 +346,12 @@ pub async fn privacy(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let letters = state.db(crate::letters::list_public).await?;
+    let days = erase_after_days(&state.settings);
+    let letters = state
+        .db(move |connection| keeping_letters(connection, days))
+        .await?;
     let tr = Tr::current();
-    let facts = Facts::of(&state.settings, &letters);
+    let facts = Facts::of(&state.settings, letters);
     let site = &state.settings.site;
     let requested = super::language::requested(&request);
     let escaped_site = format!("<bdi>{}</bdi>", escape(&site.name));
@@ -342,7 +386,7 @@ pub async fn privacy(
         }
     };
     let page = PrivacyPage {
-        notice_html: notice_html(&facts, &tr),
+        notice_html: notice_html(&facts, &tr, site.date_style),
         own_heading,
         own_html,
         own_lang,
@@ -413,7 +457,7 @@ mod tests {
     #[test]
     fn the_notice_states_the_configured_numbers_and_escapes_the_names() {
         for tr in crate::i18n::catalog::interfaces() {
-            let html = notice_html(&facts(), &tr);
+            let html = notice_html(&facts(), &tr, crate::config::DateStyle::Long);
             for number in [12, 48, 200, 45] {
                 let number = tr.number(number);
                 assert!(html.contains(&number), "{}: {number} in {html}", tr.lang());
@@ -428,14 +472,14 @@ mod tests {
     #[test]
     fn what_is_not_configured_is_not_claimed() {
         let tr = Tr::english();
-        let quiet = notice_html(&facts(), &tr);
+        let quiet = notice_html(&facts(), &tr, crate::config::DateStyle::Long);
         assert!(!quiet.contains(&tr.t("privacy-sees-mail")));
         assert!(!quiet.contains("request log"));
         let mut told = facts();
         told.smtp = true;
         told.logs_requests = true;
         told.contact = String::new();
-        let html = notice_html(&told, &tr);
+        let html = notice_html(&told, &tr, crate::config::DateStyle::Long);
         assert!(html.contains(&tr.t("privacy-sees-mail")));
         assert!(html.contains("request log"));
         assert!(!html.contains("mailto:"));

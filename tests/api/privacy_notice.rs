@@ -15,6 +15,7 @@ on_both_backends!(
     the_coalitions_paragraphs_are_added_under_the_notice,
     the_coalitions_paragraphs_come_from_a_file_and_its_translations,
     the_signer_reads_the_gist_by_every_sign_button,
+    a_letter_that_keeps_addresses_until_delivery_says_so,
 );
 
 const SLUG: &str = "dear-president";
@@ -60,6 +61,8 @@ async fn the_notice_states_what_the_configuration_says(backend: Backend) {
         "works for 48 hours",
         "it works for 200 days",
         "deleted 12 days after it is sent",
+        "is erased 30 days after the letter closes or is delivered",
+        "At present no letter on this site keeps its signers’ addresses until delivery.",
         "keyed fingerprint",
         "you asked to be kept updated about the letter",
         "you signed for an organization, as its contact",
@@ -401,4 +404,76 @@ async fn the_signer_reads_the_gist_by_every_sign_button(backend: Backend) {
         page.body
     );
     assert!(page.body.contains(r#"<a href="/privacy">"#));
+}
+
+async fn a_letter_that_keeps_addresses_until_delivery_says_so(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        &[
+            ("signing.erase_after_days", "45".to_owned()),
+            ("site.date_style", "iso".to_owned()),
+        ],
+    )
+    .await;
+    app.create_letter(SLUG, "open", "keep_addresses_until_delivery = true");
+    app.create_letter("other-letter", "open", "");
+
+    // The signer reads it by the button, before signing: this letter keeps the address
+    // until delivery, and for how long after.
+    let letter = app.get(&format!("/letters/{SLUG}")).await;
+    let after_button = letter.body.split("</button>").last().expect("the button");
+    assert!(
+        after_button.contains(
+            "keeps your email address until the letter is delivered, and erases it 45 days after the letter closes or is delivered"
+        ),
+        "{after_button}"
+    );
+    let arabic = app.get(&format!("/ar/letters/{SLUG}")).await;
+    assert!(
+        arabic.body.contains("بعنوان بريدك الإلكتروني حتى تسليمها"),
+        "{}",
+        arabic.body
+    );
+    // A letter without the flag says the usual.
+    let other = app.get("/letters/other-letter").await;
+    assert!(
+        other
+            .body
+            .contains("keeps your email address only if you ask for updates")
+    );
+
+    // The notice names the letter and the configured days.
+    let notice_page = app.get("/privacy").await;
+    let text = notice(&notice_page.body);
+    assert!(
+        text.contains(&format!(
+            "These letters keep their signers’ addresses until they are delivered: <a href=\"/letters/{SLUG}\" lang=\"en\" dir=\"ltr\">Protect the right to protest</a>."
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("/letters/other-letter"), "{text}");
+    assert!(text.contains("is erased 45 days after the letter closes or is delivered"));
+
+    // Once delivered, the notice says when those addresses go.
+    let today = chrono::Utc::now().date_naive();
+    app.cli_ok(&[
+        "letters",
+        "deliver",
+        SLUG,
+        "--on",
+        &today.format("%Y-%m-%d").to_string(),
+        "--note",
+        "Handed in.",
+        "--yes",
+    ]);
+    let text = app.get("/privacy").await.body;
+    let erased = (chrono::Utc::now() + chrono::Duration::days(45))
+        .format("%Y-%m-%d")
+        .to_string();
+    assert!(
+        text.contains(&format!(
+            "Protect the right to protest</a> (its signers’ addresses are erased on {erased})"
+        )),
+        "{text}"
+    );
 }
