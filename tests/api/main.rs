@@ -54,6 +54,7 @@ mod organizations;
 mod page_languages;
 mod partners;
 mod privacy;
+mod privacy_notice;
 mod proxies;
 mod reliability;
 mod reminders;

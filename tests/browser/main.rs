@@ -14,6 +14,7 @@ mod harness;
 mod languages;
 mod listing;
 mod phone_layout;
+mod privacy_notice;
 mod signatories;
 mod signer_loop;
 mod staff_delivery;
