@@ -40,6 +40,8 @@ struct PartnerRow {
 
 struct LinkRow {
     member: String,
+    /// The address it was emailed to.
+    recipient: String,
     created: String,
     created_by: String,
     expires: String,
@@ -95,7 +97,7 @@ pub async fn partners_page(
         .collect();
     let links = issued
         .into_iter()
-        .map(|(link, member)| LinkRow {
+        .map(|links::Listed { link, member, recipient }| LinkRow {
             status: if link.revoked_at.is_some() {
                 "revoked"
             } else if link.expires_at <= now {
@@ -112,6 +114,7 @@ pub async fn partners_page(
                 },
             ),
             member,
+            recipient,
             created: when(Some(link.created_at)),
             created_by: link.created_by,
             expires: when(Some(link.expires_at)),
@@ -197,8 +200,8 @@ pub async fn revoke_link(
                 Ok::<_, diesel::result::Error>(
                     links::for_letter(connection, &lookup)?
                         .into_iter()
-                        .find(|(link, _)| link.id == wanted)
-                        .map(|(_, member)| member),
+                        .find(|listed| listed.link.id == wanted)
+                        .map(|listed| listed.member),
                 )
             })
             .await?
