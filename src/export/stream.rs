@@ -109,8 +109,8 @@ where
     let (sender, mut receiver) = mpsc::channel::<Result<Bytes, io::Error>>(CHUNKS_IN_FLIGHT);
     let mut out = ChunkWriter::new(sender, tokio::runtime::Handle::current(), STALL_LIMIT);
     actix_web::rt::task::spawn_blocking(move || {
-        let result =
-            write_export_of(&mut connection, next_page, columns, format, &mut out).and_then(|written| {
+        let result = write_export_of(&mut connection, next_page, columns, format, &mut out)
+            .and_then(|written| {
                 out.flush()?;
                 Ok(written)
             });

@@ -230,8 +230,18 @@ mod tests {
             .collect();
         assert_eq!(keys.len(), 8, "{keys:?}");
         for staff_only in [
-            "moderator@", "invite-9", "member-7", "Greens United", "abc123", "s1", "l1",
-            "private comment", "approved", "verified", "yes", "T0",
+            "moderator@",
+            "invite-9",
+            "member-7",
+            "Greens United",
+            "abc123",
+            "s1",
+            "l1",
+            "private comment",
+            "approved",
+            "verified",
+            "yes",
+            "T0",
         ] {
             assert!(!csv.contains(staff_only), "{staff_only} in {csv}");
         }

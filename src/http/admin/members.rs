@@ -98,7 +98,7 @@ impl RosterQuery {
         Some(match self.done.as_deref()? {
             "added" => "Member added.".into(),
             "updated" => {
-                "A member with that name was on the roster: its contact is updated.".into()
+                "A member with that name was on the roster: its contact is updated (download links sent to a previous contact no longer work).".into()
             }
             "removed" => {
                 "Member removed from the roster. Its past invites and signatures stay as they were."
