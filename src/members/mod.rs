@@ -83,7 +83,11 @@ pub enum MemberError {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Saved {
     Added,
-    Updated,
+    /// An existing member; `revoked_links` download links sent to its previous contact
+    /// stopped working, if the contact changed.
+    Updated {
+        revoked_links: usize,
+    },
 }
 
 /// Adds a member, or updates the contact of the live member with the same name (any case or
@@ -100,7 +104,7 @@ pub fn upsert(
         let saved = save(connection, name, email, website, lang, actor)?;
         let mut detail = match saved {
             Saved::Added => format!("added, contact {}", email.trim()),
-            Saved::Updated => format!("contact updated to {}", email.trim()),
+            Saved::Updated { .. } => format!("contact updated to {}", email.trim()),
         };
         if let LanguageChoice::Set(lang) = lang {
             detail.push_str(&format!(
@@ -161,10 +165,12 @@ fn save(
                         .set(members::lang.eq(lang))
                         .execute(connection)?;
                 }
-                if member.email != email.as_str() {
-                    revoke_links_of(connection, &member, email.as_str(), actor)?;
-                }
-                Ok(Saved::Updated)
+                let revoked_links = if member.email != email.as_str() {
+                    revoke_links_of(connection, &member, email.as_str(), actor)?
+                } else {
+                    0
+                };
+                Ok(Saved::Updated { revoked_links })
             }
             None => {
                 // A new code that another member already holds (about one chance in 10^10
@@ -206,7 +212,8 @@ fn save(
 /// A download link of a member's signers (`crate::partners::links`) was emailed to the
 /// contact of the day; once staff give the member another contact, the person behind the old
 /// address (who may have left the organization) must not keep downloading. Revokes every live
-/// link of `member`, each recorded as `partner_link.revoke` with the address it went to. The
+/// link of `member`, each recorded as `partner_link.revoke` with the address it went to, and
+/// says how many. The
 /// table is written here, below `partners`, so that every way of changing a contact (command
 /// line, console, CSV import) does it in the same transaction as the change.
 fn revoke_links_of(
@@ -214,7 +221,7 @@ fn revoke_links_of(
     member: &Member,
     new_contact: &str,
     actor: &Actor,
-) -> Result<(), diesel::result::Error> {
+) -> Result<usize, diesel::result::Error> {
     use crate::db::schema::partner_links;
     let now = db::now();
     let live: Vec<(String, String, Option<String>)> = partner_links::table
@@ -227,6 +234,7 @@ fn revoke_links_of(
             partner_links::sent_to,
         ))
         .load(connection)?;
+    let mut count = 0;
     for (id, letter_id, sent_to) in live {
         let revoked = diesel::update(
             partner_links::table
@@ -249,8 +257,9 @@ fn revoke_links_of(
                 sent_to.as_deref().unwrap_or(&member.email)
             ),
         )?;
+        count += 1;
     }
-    Ok(())
+    Ok(count)
 }
 
 pub fn find_by_name(
@@ -377,7 +386,7 @@ fn import_rows(
         for (line, name, email, website, lang) in &rows {
             match save(connection, name, email, website.as_deref(), lang, actor) {
                 Ok(Saved::Added) => added += 1,
-                Ok(Saved::Updated) => updated += 1,
+                Ok(Saved::Updated { .. }) => updated += 1,
                 Err(MemberError::Database(error)) => return Err(MemberError::Database(error)),
                 Err(error) => return Err(file_error(format!("line {line}: {error}"))),
             }

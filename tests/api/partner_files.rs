@@ -287,13 +287,17 @@ async fn changing_a_members_contact_revokes_the_links_sent_to_the_old_one(
     assert_eq!(app.get(&old_link).await.status, StatusCode::OK);
 
     // A new contact: the old one's link stops, on its page and for the file.
-    app.cli_ok(&[
+    let changed = app.cli_ok(&[
         "members",
         "add",
         "Alpha Org",
         "--email",
         "new@alpha.example",
     ]);
+    assert!(
+        changed.contains("1 download link(s) sent to the previous contact revoked"),
+        "{changed}"
+    );
     let page = app.get(&old_link).await;
     assert_eq!(page.status, StatusCode::GONE, "{}", page.body);
     assert!(page.body.contains("withdrawn"), "{}", page.body);
@@ -353,6 +357,15 @@ async fn changing_a_members_contact_revokes_the_links_sent_to_the_old_one(
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let told = editor
+        .get(saved.location.as_deref().expect("back to the roster"))
+        .await;
+    assert!(
+        told.body
+            .contains("sent to the previous contact no longer work"),
+        "{}",
+        told.body
+    );
     assert_eq!(app.get(&new_link).await.status, StatusCode::GONE);
     let listed = editor.get(&format!("/admin/letters/{SLUG}/partners")).await;
     assert!(
