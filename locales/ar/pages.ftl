@@ -366,3 +366,5 @@ embedupdates-hint = نرسل إليك رابطًا بالبريد الإلكتر
 embedupdates-sent-to = أُرسل الرابط إلى
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = ليس عنوانك؟ وقّع من جديد
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = يتضمن الملف لكل واحد منهم: الاسم والمنظمة والصفة والمدينة والبلد وعنوان البريد الإلكتروني واللغة ويوم التوقيع.

@@ -338,3 +338,5 @@ embedupdates-hint = We email you a link to confirm your signature. Your email ad
 embedupdates-sent-to = The link went to
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = Not your address? Sign again
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = For each of them, the file gives the name, organization, title, city, country, email address, language and the day they signed.

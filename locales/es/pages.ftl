@@ -311,3 +311,5 @@ embedupdates-hint = Te enviamos un enlace por correo para confirmar tu firma. Tu
 embedupdates-sent-to = El enlace se envió a
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = ¿No es tu dirección? Firma de nuevo
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = Para cada una, el archivo da el nombre, la organización, el cargo, la ciudad, el país, la dirección de correo, el idioma y el día en que firmó.

@@ -311,3 +311,5 @@ embedupdates-hint = Nous vous envoyons un lien par e-mail pour confirmer votre s
 embedupdates-sent-to = Le lien a été envoyé à
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = Ce n’est pas votre adresse ? Signez à nouveau
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = Pour chacune, le fichier donne le nom, l’organisation, la fonction, la ville, le pays, l’adresse e-mail, la langue et le jour de la signature.

@@ -312,3 +312,5 @@ embedupdates-hint = נשלח אליכם קישור באימייל לאישור �
 embedupdates-sent-to = הקישור נשלח אל
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = זו לא הכתובת שלכם? חתמו שוב
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = לכל אחד מהם הקובץ כולל שם, ארגון, תפקיד, עיר, מדינה, כתובת אימייל, שפה ואת היום שבו חתם.

@@ -141,6 +141,16 @@ async fn a_members_file_holds_exactly_what_a_member_needs(backend: crate::helper
     .await;
 
     let link = export_link(&app, &code, "greens@example.org").await;
+    // The page says what the file holds before anyone downloads it.
+    let landing = app.get(&link).await;
+    assert!(
+        landing.body.contains(
+            "the file gives the name, organization, title, city, country, email address, \
+             language and the day they signed"
+        ),
+        "{}",
+        landing.body
+    );
     let csv = download(&app, &link, "csv").await;
     assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
     let rows = csv_rows(&csv.body);
