@@ -444,19 +444,24 @@ async fn a_removed_member_leaves_the_public_tally(backend: crate::helpers::Backe
 async fn the_staff_export_says_whether_each_address_is_held(backend: crate::helpers::Backend) {
     let app = spawn_app(backend).await;
     app.create_letter(SLUG, "open", "");
-    app.sign_and_confirm(SLUG, "Held Person", "held@example.org")
+    // Asked for updates: a reason to keep the address.
+    let signed = app
+        .sign(
+            SLUG,
+            &[
+                ("name", "Held Person"),
+                ("email", "held@example.org"),
+                ("updates", "on"),
+            ],
+        )
         .await;
-    // An address no longer held is the empty text in the row (see the lead's retention).
-    diesel::update(signatures::table.filter(signatures::name.eq("Held Person")))
-        .set(signatures::updates.eq(true))
-        .execute(&mut *app.connection() as &mut DbConnection)
-        .expect("asked for updates");
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let mails = app.wait_for_mails_to("held@example.org", 1).await;
+    let confirmed = app.post_form(&mails[0].link("/verify/"), "").await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    // Confirmed with no reason: the address is let go as the signature is confirmed.
     app.sign_and_confirm(SLUG, "Gone Person", "gone@example.org")
         .await;
-    diesel::update(signatures::table.filter(signatures::name.eq("Gone Person")))
-        .set(signatures::email.eq(""))
-        .execute(&mut *app.connection() as &mut DbConnection)
-        .expect("the address let go");
 
     let viewer = app.staff("viewer@coalition.test", "viewer").await;
     let csv = viewer
@@ -501,7 +506,8 @@ async fn the_staff_export_says_whether_each_address_is_held(backend: crate::help
     assert_eq!(row("Held Person")["address_held"], true);
     assert_eq!(row("Gone Person")["email"], serde_json::Value::Null);
     assert_eq!(row("Gone Person")["address_held"], false);
-    // The command line's export is the same file.
+    // The command line's export is the same file, and nothing in either holds the address.
     let cli = app.cli_ok(&["export", SLUG]);
     assert_eq!(cli, csv.body);
+    assert!(!csv.body.contains("gone@") && !json.body.contains("gone@"));
 }
