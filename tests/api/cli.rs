@@ -98,7 +98,7 @@ async fn export_writes_every_signature_filtered_and_formula_safe(backend: Backen
     );
     assert!(
         rows.iter()
-            .any(|row| &row[3] == "Ada Lovelace" && &row[4] == "" && &row[5] == "no"),
+            .any(|row| &row[3] == "Ada Lovelace" && row[4].is_empty() && &row[5] == "no"),
         "{rows:?}"
     );
 
