@@ -459,9 +459,18 @@ async fn the_staff_export_says_whether_each_address_is_held(backend: crate::help
     let mails = app.wait_for_mails_to("held@example.org", 1).await;
     let confirmed = app.post_form(&mails[0].link("/verify/"), "").await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
-    // Confirmed with no reason: the address is let go as the signature is confirmed.
-    app.sign_and_confirm(SLUG, "Gone Person", "gone@example.org")
+    // Confirmed with no reason (no updates, no member): the address is let go as the
+    // signature is confirmed.
+    let signed = app
+        .sign(
+            SLUG,
+            &[("name", "Gone Person"), ("email", "gone@example.org")],
+        )
         .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let mails = app.wait_for_mails_to("gone@example.org", 1).await;
+    let confirmed = app.post_form(&mails[0].link("/verify/"), "").await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
 
     let viewer = app.staff("viewer@coalition.test", "viewer").await;
     let csv = viewer
