@@ -87,8 +87,12 @@ async fn export_writes_every_signature_filtered_and_formula_safe(backend: Backen
     let names: Vec<&str> = rows.iter().map(|row| &row[3]).collect();
     assert!(names.contains(&"'=HYPERLINK(\"http://evil\")"), "{names:?}");
     assert!(names.contains(&"'@Pending Person"), "{names:?}");
+    // The address where one is held (Ada asked for updates), and said so beside it.
+    assert_eq!(&headers[4], "email");
+    assert_eq!(&headers[5], "address_held");
     assert!(
-        rows.iter().any(|row| &row[4] == "ada@example.org"),
+        rows.iter()
+            .any(|row| &row[4] == "ada@example.org" && &row[5] == "yes"),
         "staff export has emails"
     );
 

@@ -52,6 +52,7 @@ mod operations_ready;
 mod organization_logos;
 mod organizations;
 mod page_languages;
+mod partner_files;
 mod partners;
 mod privacy;
 mod privacy_notice;
