@@ -10,6 +10,7 @@ pub mod ids;
 pub mod language;
 pub mod markdown;
 pub mod network;
+pub mod public_time;
 pub mod text;
 pub mod text_column;
 pub mod text_enum;
