@@ -54,6 +54,7 @@ mod page_languages;
 mod partners;
 mod privacy;
 mod proxies;
+mod public_leaks;
 mod reliability;
 mod reminders;
 mod rolling_restart;
