@@ -176,9 +176,16 @@ pub(crate) fn mark_published_text(
     published_at: NaiveDateTime,
 ) -> Result<(), diesel::result::Error> {
     use crate::db::schema::{letter_translations, letter_versions};
+    // In the original's language only: a draft first written in another language with the
+    // same words has a row with the same hash, which was never public.
+    let original: String = letters::table
+        .filter(letters::id.eq(letter_id))
+        .select(letters::lang)
+        .first(connection)?;
     diesel::update(
         letter_versions::table
             .filter(letter_versions::letter_id.eq(letter_id))
+            .filter(letter_versions::lang.eq(&original))
             .filter(letter_versions::content_hash.eq(content_hash))
             .filter(letter_versions::created_at.lt(published_at)),
     )

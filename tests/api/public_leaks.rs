@@ -260,6 +260,40 @@ async fn text_drafted_before_publication_stays_private_in_every_language(backend
         status_of(&app, &version(&hebrew_draft)).await,
         StatusCode::NOT_FOUND
     );
+
+    a_language_the_draft_was_first_written_in_stays_private(&app).await;
+}
+
+/// A draft first written in German, then in English: once published, the German words are
+/// not public, even where they are the same words (the same hash).
+async fn a_language_the_draft_was_first_written_in_stays_private(app: &TestApp) {
+    let file = app.directory.path().join("other.md");
+    let document = |lang: &str, status: &str, body: &str| {
+        format!(
+            "+++\nslug = \"first-in-german\"\nlang = \"{lang}\"\ntitle = \"Title\"\naddressee = \"Them\"\nstatus = \"{status}\"\n+++\n\n{body}\n"
+        )
+    };
+    let import = |text: String| {
+        std::fs::write(&file, text).expect("write");
+        app.cli_ok(&["letters", "import", &file.display().to_string()]);
+    };
+    import(document("de", "draft", "Wir schreiben."));
+    let german = newest_hash(app, "de");
+    import(document("en", "draft", "Same words."));
+    import(document("de", "draft", "Same words."));
+    let same_words = newest_hash(app, "de");
+    import(document("en", "open", "Same words."));
+    assert_eq!(newest_hash(app, "en"), same_words);
+    let english = app
+        .get(&format!("/letters/first-in-german/versions/{same_words}"))
+        .await;
+    assert_eq!(english.status, StatusCode::OK);
+    assert!(english.body.contains(r#"lang="en""#), "{}", english.body);
+    assert!(!english.body.contains(r#"lang="de""#), "{}", english.body);
+    assert_eq!(
+        status_of(app, &format!("/letters/first-in-german/versions/{german}")).await,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn robots_txt_keeps_crawlers_off_every_personal_path(backend: Backend) {
