@@ -161,9 +161,7 @@ async fn sign_as_organization(app: &TestApp, organization: &str, email: &str) ->
             ("city", "Lyon"),
             ("comment", "Count us in"),
             ("public", "on"),
-            // So that the update below reaches it (and its email and unsubscribe page are
-            // checked).
-            ("updates", "on"),
+            ("updates", "on"), // the update below reaches it
         ],
     )
     .await
