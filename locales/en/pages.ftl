@@ -134,7 +134,7 @@ current = current
 
 ## Unsubscribe
 unsubscribe-heading = Unsubscribe from updates
-unsubscribe-intro = No more updates about “{ $title }” will be sent to { $address }. Your signature stays on the letter.
+unsubscribe-intro = No more updates about “{ $title }” will be sent to your address. Your signature stays on the letter.
 unsubscribe-button = Unsubscribe
 unsubscribed-heading = You are unsubscribed
 unsubscribed-text = No more updates about “{ $title }” will be sent to you. Your signature stays on the letter.

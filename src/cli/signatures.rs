@@ -83,7 +83,11 @@ pub(super) fn run(settings: &Settings, command: SignaturesCommand) -> anyhow::Re
                         time(Some(signature.created_at)),
                         signature.organization.as_deref().unwrap_or("-"),
                         signature.name,
-                        signature.email
+                        if signature.email.is_empty() {
+                            "(address not kept)"
+                        } else {
+                            signature.email.as_str()
+                        }
                     )?;
                 }
                 match page.last() {
