@@ -15,6 +15,7 @@ mod origin;
 mod page_cache;
 mod pages;
 mod partners;
+pub mod privacy;
 mod share;
 mod signatories;
 mod signer;
@@ -211,7 +212,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/static/share.js", web::get().to(share::script))
         .route("/static/embed.js", web::get().to(pages::embed_script))
         .route("/static/site.css", web::get().to(site::stylesheet))
-        .route("/privacy", web::get().to(site::privacy))
+        .route("/privacy", web::get().to(privacy::privacy))
         .route("/static/favicon.svg", web::get().to(site::bundled_favicon))
         .route(
             "/static/apple-touch-icon.png",

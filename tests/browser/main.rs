@@ -14,9 +14,11 @@ mod harness;
 mod languages;
 mod listing;
 mod phone_layout;
+mod privacy_notice;
 mod signatories;
 mod signer_loop;
 mod staff_delivery;
+mod token_scopes;
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
