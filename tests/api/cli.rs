@@ -126,6 +126,10 @@ async fn export_writes_every_signature_filtered_and_formula_safe(backend: Backen
 #[test]
 fn a_wrong_setting_stops_start_up_with_one_line_naming_the_key() {
     let output = Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .env(
+            "UNDERSIGNED_SIGNING__ADDRESS_KEY",
+            crate::helpers::TEST_ADDRESS_KEY,
+        )
         .args(["migrate"])
         .env("UNDERSIGNED_SERVER__BIND", "not-an-address")
         .output()
@@ -136,6 +140,10 @@ fn a_wrong_setting_stops_start_up_with_one_line_naming_the_key() {
     assert!(stderr.contains("server.bind"), "{stderr}");
 
     let output = Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .env(
+            "UNDERSIGNED_SIGNING__ADDRESS_KEY",
+            crate::helpers::TEST_ADDRESS_KEY,
+        )
         .args(["migrate"])
         .env("UNDERSIGNED_MAIL__TRANSPORT", "smtp")
         .env_remove("UNDERSIGNED_MAIL__SMTP_URL")
