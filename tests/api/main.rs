@@ -57,6 +57,7 @@ mod partners;
 mod privacy;
 mod privacy_notice;
 mod proxies;
+mod public_leaks;
 mod reliability;
 mod reminders;
 mod rolling_restart;

@@ -1,5 +1,5 @@
-//! Updates to signers: who receives them (opted-in counted signers and signed organizations'
-//! contacts, each once), their unsubscribe headers and one-click unsubscribe, sending once
+//! Updates to signers: who receives them (opted-in counted signers, organizations' contacts
+//! among them, each once), their unsubscribe headers and one-click unsubscribe, sending once
 //! however often it is asked, nasty Markdown, and a crash while an update goes out.
 
 use std::time::Duration;
@@ -154,10 +154,12 @@ async fn an_update_reaches_opted_in_counted_signers_and_signed_organizations_onc
             ("name", "Ada"),
             ("kind", "organization"),
             ("organization", "Friends of the Earth"),
+            ("updates", "on"),
         ],
     )
     .await;
-    // An organization's contact receives it without ticking anything.
+    // An organization's contact who ticked "Keep me updated" receives it (one who did not
+    // does not: tests/api/public_leaks.rs).
     sign_and_confirm(
         &app,
         "contact@greens.example",
@@ -165,6 +167,7 @@ async fn an_update_reaches_opted_in_counted_signers_and_signed_organizations_onc
             ("name", "Gus"),
             ("kind", "organization"),
             ("organization", "Greens"),
+            ("updates", "on"),
         ],
     )
     .await;
