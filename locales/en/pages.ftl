@@ -317,6 +317,8 @@ embedupdates-hint = We email you a link to confirm your signature. Your email ad
 embedupdates-sent-to = The link went to
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = Not your address? Sign again
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = For each of them, the file gives the name, organization, title, city, country, email address, language and the day they signed.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
 # the line by every sign button.
 privacy-lede = This notice is written from this site’s own settings, so it says what the site actually does with the details you give it.

@@ -290,6 +290,8 @@ embedupdates-hint = Te enviamos un enlace por correo para confirmar tu firma. Tu
 embedupdates-sent-to = El enlace se envió a
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = ¿No es tu dirección? Firma de nuevo
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = Para cada una, el archivo da el nombre, la organización, el cargo, la ciudad, el país, la dirección de correo, el idioma y el día en que firmó.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
 # the line by every sign button.
 privacy-lede = Este aviso está escrito a partir de la propia configuración del sitio, así que dice lo que el sitio hace de verdad con los datos que le das.

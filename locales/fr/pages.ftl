@@ -290,6 +290,8 @@ embedupdates-hint = Nous vous envoyons un lien par e-mail pour confirmer votre s
 embedupdates-sent-to = Le lien a été envoyé à
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = Ce n’est pas votre adresse ? Signez à nouveau
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = Pour chacune, le fichier donne le nom, l’organisation, la fonction, la ville, le pays, l’adresse e-mail, la langue et le jour de la signature.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
 # the line by every sign button.
 privacy-lede = Cette notice est rédigée à partir des réglages mêmes de ce site : elle dit ce que le site fait réellement des informations que vous lui confiez.

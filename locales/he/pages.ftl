@@ -291,6 +291,8 @@ embedupdates-hint = נשלח אליכם קישור באימייל לאישור �
 embedupdates-sent-to = הקישור נשלח אל
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = זו לא הכתובת שלכם? חתמו שוב
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = לכל אחד מהם הקובץ כולל שם, ארגון, תפקיד, עיר, מדינה, כתובת אימייל, שפה ואת היום שבו חתם.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
 # the line by every sign button.
 privacy-lede = הודעה זו נכתבת מתוך ההגדרות של האתר עצמו, ולכן היא אומרת מה האתר עושה בפועל בפרטים שאתם מוסרים לו.
