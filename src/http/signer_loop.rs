@@ -509,35 +509,44 @@ pub async fn withdraw(
     request: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    // Answered at a whole step (`limits.answer_step_ms`): what withdrawing erases (other
-    // rows held on the address) does not show in how long it took.
-    let done = state
-        .defenses
-        .in_steps(super::pages::act_on_link(
-            &state,
-            &request,
-            TokenPurpose::Withdraw,
-            token.into_inner(),
-            |connection, secret| {
-                // The name as signed, read before withdrawing erases it.
-                let name = signatures::inspect_token(connection, secret, TokenPurpose::Withdraw)
-                    .ok()
-                    .map(|target| target.name);
-                Ok((signatures::withdraw(connection, secret)?, name))
-            },
-        ))
-        .await?;
+    // Answered at a whole step (`limits.answer_step_ms`), the page included: what
+    // withdrawing erases (other rows held on the address) does not show in how long it took.
+    let defenses = &state.defenses;
+    defenses
+        .in_steps(withdraw_now(&state, &request, token.into_inner()))
+        .await
+}
+
+async fn withdraw_now(
+    state: &web::Data<AppState>,
+    request: &HttpRequest,
+    token: String,
+) -> Result<HttpResponse, PageError> {
+    let done = super::pages::act_on_link(
+        state,
+        request,
+        TokenPurpose::Withdraw,
+        token,
+        |connection, secret| {
+            // The name as signed, read before withdrawing erases it.
+            let name = signatures::inspect_token(connection, secret, TokenPurpose::Withdraw)
+                .ok()
+                .map(|target| target.name);
+            Ok((signatures::withdraw(connection, secret)?, name))
+        },
+    )
+    .await?;
     match done {
         Ok(((outcome, name), target)) => {
             let already = outcome == WithdrawOutcome::AlreadyWithdrawn;
-            let tr = super::signer::interface_for(&request, target.lang.as_ref());
-            let response = tr.scope(withdrawn(&state, &target, already, name)).await?;
+            let tr = super::signer::interface_for(request, target.lang.as_ref());
+            let response = tr.scope(withdrawn(state, &target, already, name)).await?;
             let letter_id = target.letter_id.as_str().to_owned();
             let letter = state
                 .db(move |connection| crate::letters::find_by_id(connection, &letter_id))
                 .await?;
             Ok(match letter {
-                Some(letter) => forget_signed(&state, &request, &letter.slug, response),
+                Some(letter) => forget_signed(state, request, &letter.slug, response),
                 None => response,
             })
         }
