@@ -205,7 +205,9 @@ fn erase(connection: &mut DbConnection, email: &str, yes: bool) -> anyhow::Resul
     if found.is_empty() {
         // Mail still waiting for the address (its list's link, say) goes all the same.
         signatures::mine::erase(connection, &key, &Actor::command_line())?;
-        println!("no signature of {email} holds anything (none, or all withdrawn); nothing to erase");
+        println!(
+            "no signature of {email} holds anything (none, or all withdrawn); nothing to erase"
+        );
         return Ok(());
     }
     println!("{} signature(s) of {email}:", found.len());
@@ -220,7 +222,9 @@ fn erase(connection: &mut DbConnection, email: &str, yes: bool) -> anyhow::Resul
     }
     if !yes {
         if !std::io::stdin().is_terminal() {
-            bail!("nothing was erased: not erasing without confirmation; run it on a terminal, or pass --yes");
+            bail!(
+                "nothing was erased: not erasing without confirmation; run it on a terminal, or pass --yes"
+            );
         }
         print!("Withdraw and erase all of them? This cannot be undone. [y/N] ");
         std::io::stdout().flush()?;
@@ -232,8 +236,14 @@ fn erase(connection: &mut DbConnection, email: &str, yes: bool) -> anyhow::Resul
     }
     let erased = signatures::mine::erase(connection, &key, &Actor::command_line())?;
     for item in &erased {
-        println!("{}: withdrawn and erased ({})", item.signature_id, item.letter.slug);
+        println!(
+            "{}: withdrawn and erased ({})",
+            item.signature_id, item.letter.slug
+        );
     }
-    println!("erased {} signature(s); the audit log records each (signature.erase)", erased.len());
+    println!(
+        "erased {} signature(s); the audit log records each (signature.erase)",
+        erased.len()
+    );
     Ok(())
 }

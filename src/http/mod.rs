@@ -276,10 +276,16 @@ pub fn routes(config: &mut web::ServiceConfig) {
         )
         .route("/withdraw/{token}", web::post().to(signer_loop::withdraw))
         .route("/my-signatures", web::get().to(my_signatures::ask))
-        .route("/my-signatures", web::post().to(my_signatures::request_link))
+        .route(
+            "/my-signatures",
+            web::post().to(my_signatures::request_link),
+        )
         .route("/my-signatures/sent", web::get().to(my_signatures::sent))
         .route("/my-signatures/{token}", web::get().to(my_signatures::list))
-        .route("/my-signatures/{token}", web::post().to(my_signatures::withdraw))
+        .route(
+            "/my-signatures/{token}",
+            web::post().to(my_signatures::withdraw),
+        )
         .route("/unsubscribe/{token}", web::get().to(unsubscribe::page))
         .route(
             "/unsubscribe/{token}",

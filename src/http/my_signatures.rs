@@ -90,7 +90,11 @@ fn prefix(request: &HttpRequest) -> String {
     super::signer::address_prefix(request)
 }
 
-fn page(state: &AppState, status: StatusCode, page: &impl Template) -> Result<HttpResponse, PageError> {
+fn page(
+    state: &AppState,
+    status: StatusCode,
+    page: &impl Template,
+) -> Result<HttpResponse, PageError> {
     // What a person holds is theirs: no cache keeps it, no Referer carries the link.
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
@@ -121,7 +125,10 @@ fn ask_form(
 }
 
 /// `GET /my-signatures`: the form that asks for an address.
-pub async fn ask(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn ask(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
     ask_form(&state, &request, "", None, None, StatusCode::OK)
 }
 
@@ -145,7 +152,10 @@ pub async fn request_link(
             &MessagePage {
                 heading: Message::id("signerloop-cross-site"),
                 paragraphs: vec![Message::id("myself-cross-site-text")],
-                link: Some((format!("{}/my-signatures", prefix(&request)), Message::id("myself-heading"))),
+                link: Some((
+                    format!("{}/my-signatures", prefix(&request)),
+                    Message::id("myself-heading"),
+                )),
             },
         );
     }
@@ -160,12 +170,18 @@ pub async fn request_link(
         )?;
         return Ok(super::pages::with_retry_after(response, wait));
     }
-    if state.defenses.is_blocked_network(state.client_address(&request)) {
+    if state
+        .defenses
+        .is_blocked_network(state.client_address(&request))
+    {
         state.metrics.record_refusal("network");
         return Err(PageError::Refused(Message::id("blocked-network")));
     }
     let sent = HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("{}/my-signatures/sent", prefix(&request))))
+        .insert_header((
+            header::LOCATION,
+            format!("{}/my-signatures/sent", prefix(&request)),
+        ))
         .finish();
     match state
         .defenses
@@ -246,7 +262,10 @@ fn link_key(state: &AppState) -> [u8; 32] {
 }
 
 /// `GET /my-signatures/sent`: the one answer to the ask form.
-pub async fn sent(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn sent(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
     page(
         &state,
         StatusCode::OK,
@@ -339,8 +358,13 @@ pub async fn withdraw(
     let mut titles = Vec::new();
     let mut slugs = Vec::new();
     for item in &withdrawn {
-        state.snapshots.invalidate_letter_id(item.letter.id.as_str());
-        titles.push(crate::i18n::catalog::marked(&item.letter.title, &item.letter.lang));
+        state
+            .snapshots
+            .invalidate_letter_id(item.letter.id.as_str());
+        titles.push(crate::i18n::catalog::marked(
+            &item.letter.title,
+            &item.letter.lang,
+        ));
         slugs.push(item.letter.slug.to_string());
     }
     let response = list_page(&state, &request, &token, mine, titles).await?;
@@ -389,7 +413,10 @@ async fn row(state: &AppState, tr: &Tr, item: MySignature) -> Result<Row, PageEr
             crate::i18n::catalog::marked(&snapshot.letter.title, &snapshot.letter.lang),
             Some(snapshot.path()),
         ),
-        None => (crate::i18n::catalog::marked(&letter.title, &letter.lang), None),
+        None => (
+            crate::i18n::catalog::marked(&letter.title, &letter.lang),
+            None,
+        ),
     };
     let listing = Listing::of(
         signature.kind,
@@ -416,9 +443,17 @@ async fn row(state: &AppState, tr: &Tr, item: MySignature) -> Result<Row, PageEr
         Listing::NotCounted => "myself-public-nothing",
     });
     let listed = listing.is_listed();
-    let mut held = vec![(tr.t("myself-held-name"), Some(signature.name.clone()), listed)];
+    let mut held = vec![(
+        tr.t("myself-held-name"),
+        Some(signature.name.clone()),
+        listed,
+    )];
     if let Some(organization) = &signature.organization {
-        held.push((tr.t("myself-held-organization"), Some(organization.clone()), listed));
+        held.push((
+            tr.t("myself-held-organization"),
+            Some(organization.clone()),
+            listed,
+        ));
     }
     held.push((
         tr.t("myself-held-email"),
@@ -427,7 +462,11 @@ async fn row(state: &AppState, tr: &Tr, item: MySignature) -> Result<Row, PageEr
     ));
     for field in crate::signatures::fields::FIELDS {
         if let Some(value) = signature.text.get(field.name) {
-            held.push((tr.t(field.label), Some(value.to_owned()), listed && field.public));
+            held.push((
+                tr.t(field.label),
+                Some(value.to_owned()),
+                listed && field.public,
+            ));
         }
     }
     Ok(Row {

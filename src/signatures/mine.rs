@@ -172,7 +172,7 @@ pub fn erase(
                 ),
             )?;
         }
-        mail::outbox::redact_for_mailbox(connection, key)?;
+        mail::erase::redact_for_mailbox(connection, key)?;
         Ok(erased)
     })
 }

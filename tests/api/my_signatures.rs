@@ -35,7 +35,13 @@ fn publish(app: &TestApp, slug: &str, title: &str) {
     import::store(&mut app.connection(), &document).expect("letter stored");
 }
 
-async fn sign_and_confirm(app: &TestApp, slug: &str, name: &str, email: &str, extra: &[(&str, &str)]) {
+async fn sign_and_confirm(
+    app: &TestApp,
+    slug: &str,
+    name: &str,
+    email: &str,
+    extra: &[(&str, &str)],
+) {
     let before = mails_to(app, email).len();
     let mut fields = vec![("name", name), ("email", email), ("city", "Lyon")];
     fields.extend_from_slice(extra);
@@ -116,35 +122,60 @@ async fn the_answer_is_the_same_whether_or_not_the_address_signed(backend: Backe
 
     let form = app.get("/my-signatures").await;
     assert_eq!(form.status, StatusCode::OK);
-    assert!(form.body.contains("<h1>Your signatures</h1>"), "{}", form.body);
-    assert!(form.body.contains(r#"name="t" value=""#), "the signed form time");
+    assert!(
+        form.body.contains("<h1>Your signatures</h1>"),
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body.contains(r#"name="t" value=""#),
+        "the signed form time"
+    );
     assert!(form.body.contains(r#"name="nickname""#), "the honeypot");
     let footer = app.get("/").await;
-    assert!(footer.body.contains(r#"href="/my-signatures""#), "linked from every page");
+    assert!(
+        footer.body.contains(r#"href="/my-signatures""#),
+        "linked from every page"
+    );
 
     let known = ask(&app, ADA).await;
     let unknown = ask(&app, "nobody@example.org").await;
     for answer in [&known, &unknown] {
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     }
-    assert_eq!(known.headers.get("location"), unknown.headers.get("location"));
+    assert_eq!(
+        known.headers.get("location"),
+        unknown.headers.get("location")
+    );
     assert_eq!(known.body, unknown.body);
     assert_eq!(
-        known.headers.get("location").and_then(|value| value.to_str().ok()),
+        known
+            .headers
+            .get("location")
+            .and_then(|value| value.to_str().ok()),
         Some("/my-signatures/sent")
     );
     let sent = app.get("/my-signatures/sent").await;
     assert_eq!(sent.status, StatusCode::OK);
-    assert!(sent.body.contains("If the address you entered signed a letter here"));
+    assert!(
+        sent.body
+            .contains("If the address you entered signed a letter here")
+    );
     assert!(!sent.body.contains(ADA) && !sent.body.contains("nobody@"));
 
     // The address that signed gets its link; the other gets nothing.
     let link = list_link(&app, "Ada.Lovelace@Example.org").await;
     assert!(link.starts_with("/my-signatures/"), "{link}");
-    assert!(!link.to_lowercase().contains("ada"), "the link names no address: {link}");
+    assert!(
+        !link.to_lowercase().contains("ada"),
+        "the link names no address: {link}"
+    );
     actix_web::rt::time::sleep(Duration::from_millis(500)).await;
     assert!(mails_to(&app, "nobody@example.org").is_empty());
-    let mail = mails_to(&app, ADA).into_iter().last().expect("the list email");
+    let mail = mails_to(&app, ADA)
+        .into_iter()
+        .last()
+        .expect("the list email");
     assert_eq!(mail.subject, "The letters you signed");
     assert!(mail.text.contains("The link works until"), "{}", mail.text);
 }
@@ -162,36 +193,59 @@ async fn the_link_lists_every_letter_with_what_is_public_and_held(backend: Backe
     )
     .await;
     sign_and_confirm(&app, "clean-rivers", "Ada L.", ADA, &[]).await;
-    sign_and_confirm(&app, "clean-rivers", "Bob Builder", BOB, &[("public", "on")]).await;
+    sign_and_confirm(
+        &app,
+        "clean-rivers",
+        "Bob Builder",
+        BOB,
+        &[("public", "on")],
+    )
+    .await;
 
     let link = list_link(&app, ADA).await;
     let page = app.get(&link).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let body = &page.body;
     assert_eq!(
-        page.headers.get("cache-control").and_then(|v| v.to_str().ok()),
+        page.headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
         Some("no-store")
     );
     assert_eq!(
-        page.headers.get("referrer-policy").and_then(|v| v.to_str().ok()),
+        page.headers
+            .get("referrer-policy")
+            .and_then(|v| v.to_str().ok()),
         Some("no-referrer")
     );
     assert!(body.contains("This address signed 2 letters."), "{body}");
     assert!(body.contains("Protect the right to protest"));
-    assert!(body.contains("Clean rivers &lt;now&gt;"), "titles are escaped");
+    assert!(
+        body.contains("Clean rivers &lt;now&gt;"),
+        "titles are escaped"
+    );
     assert!(body.contains(r#"href="/letters/dear-president""#));
     assert!(body.contains("Ada Lovelace") && body.contains("Ada L."));
-    assert!(!body.contains("Bob Builder"), "another mailbox's signature is not listed");
+    assert!(
+        !body.contains("Bob Builder"),
+        "another mailbox's signature is not listed"
+    );
     assert!(body.contains("Confirmed and counted"));
     // What the public sees: the listed one shows its name and public details; the other
     // counts and shows nothing.
-    assert!(body.contains("are on the letter&#39;s list of signatories"), "{body}");
+    assert!(
+        body.contains("are on the letter&#39;s list of signatories"),
+        "{body}"
+    );
     assert!(body.contains("nothing about you is shown, as you chose"));
     assert!(body.contains("France"));
     assert!(body.contains(r#"<span class="tag">public</span>"#));
     assert!(body.contains(r#"<span class="tag private">not public</span>"#));
     // What is held and why: updates asked for on the first.
-    assert!(body.contains("You asked to be kept updated about this letter."), "{body}");
+    assert!(
+        body.contains("You asked to be kept updated about this letter."),
+        "{body}"
+    );
     assert_eq!(body.matches("Withdraw this signature").count(), 2);
     assert!(body.contains("Withdraw all my signatures"));
 }
@@ -200,7 +254,14 @@ async fn withdrawing_one_then_all_takes_them_off_the_letters(backend: Backend) {
     let app = spawn_app(backend).await;
     publish(&app, "dear-president", "Protect the right to protest");
     publish(&app, "clean-rivers", "Clean rivers");
-    sign_and_confirm(&app, "dear-president", "Ada Lovelace", ADA, &[("public", "on")]).await;
+    sign_and_confirm(
+        &app,
+        "dear-president",
+        "Ada Lovelace",
+        ADA,
+        &[("public", "on")],
+    )
+    .await;
     sign_and_confirm(&app, "clean-rivers", "Ada L.", ADA, &[("updates", "on")]).await;
     app.wait_for_public_total("dear-president", 1).await;
     app.wait_for_public_total("clean-rivers", 1).await;
@@ -211,15 +272,22 @@ async fn withdrawing_one_then_all_takes_them_off_the_letters(backend: Backend) {
     let done = app.post_form(&link, encode(&[("signature", &first)])).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(
-        done.body
-            .contains("Your signature on <strong>Protect the right to protest</strong> is withdrawn")
-            || done.body.contains("Protect the right to protest"),
+        done.body.contains(
+            "Your signature on <strong>Protect the right to protest</strong> is withdrawn"
+        ) || done.body.contains("Protect the right to protest"),
         "{}",
         done.body
     );
-    assert!(done.body.contains("This address signed 1 letter."), "{}", done.body);
+    assert!(
+        done.body.contains("This address signed 1 letter."),
+        "{}",
+        done.body
+    );
     let (state, name, email) = state_of(&app, &first);
-    assert_eq!((state.as_str(), name.as_str(), email.as_str()), ("withdrawn", "", ""));
+    assert_eq!(
+        (state.as_str(), name.as_str(), email.as_str()),
+        ("withdrawn", "", "")
+    );
     assert_eq!(state_of(&app, &second).0, "verified");
     app.wait_for_public_total("dear-president", 0).await;
     app.wait_for_public_total("clean-rivers", 1).await;
@@ -228,7 +296,11 @@ async fn withdrawing_one_then_all_takes_them_off_the_letters(backend: Backend) {
 
     let all = app.post_form(&link, encode(&[("all", "yes")])).await;
     assert_eq!(all.status, StatusCode::OK, "{}", all.body);
-    assert!(all.body.contains("We hold nothing on this address"), "{}", all.body);
+    assert!(
+        all.body.contains("We hold nothing on this address"),
+        "{}",
+        all.body
+    );
     assert_eq!(state_of(&app, &second).0, "withdrawn");
     app.wait_for_public_total("clean-rivers", 0).await;
     // Nothing is left to find: the same link now lists nothing, and asking again sends no mail.
@@ -244,7 +316,11 @@ async fn withdrawing_one_then_all_takes_them_off_the_letters(backend: Backend) {
         .find(|mail| mail.text.contains("/withdraw/"))
         .expect("a confirmation with its withdraw link");
     let own = app.get(&confirmation.link("/withdraw/")).await;
-    assert!(own.status == StatusCode::OK || own.status == StatusCode::GONE, "{}", own.status);
+    assert!(
+        own.status == StatusCode::OK || own.status == StatusCode::GONE,
+        "{}",
+        own.status
+    );
 }
 
 async fn a_link_withdraws_only_its_own_mailbox_signatures(backend: Backend) {
@@ -256,7 +332,11 @@ async fn a_link_withdraws_only_its_own_mailbox_signatures(backend: Backend) {
     let link = list_link(&app, ADA).await;
     let answer = app.post_form(&link, encode(&[("signature", &bob)])).await;
     assert_eq!(answer.status, StatusCode::OK);
-    assert_eq!(state_of(&app, &bob).0, "verified", "Bob's signature is untouched");
+    assert_eq!(
+        state_of(&app, &bob).0,
+        "verified",
+        "Bob's signature is untouched"
+    );
     assert!(answer.body.contains("This address signed 1 letter."));
     assert!(!answer.body.contains("Withdrawn</h2>"));
     // Another site's page cannot make the browser withdraw.
@@ -291,7 +371,11 @@ async fn a_forged_or_altered_link_opens_nothing(backend: Backend) {
     ] {
         let page = app.get(path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
-        assert!(page.body.contains("This link does not work"), "{path}: {}", page.body);
+        assert!(
+            page.body.contains("This link does not work"),
+            "{path}: {}",
+            page.body
+        );
         assert!(!page.body.contains("Ada"));
         let post = app.post_form_raw(path, "all=yes").await;
         assert_eq!(post.status, StatusCode::NOT_FOUND, "{path}");
@@ -309,19 +393,33 @@ async fn the_ask_form_has_the_sign_form_defenses(backend: Backend) {
     let wrong = ask(&app, "ada@<script>").await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("<title>Error: "), "{}", wrong.body);
-    assert!(wrong.body.contains(r##"<a href="#email">"##), "{}", wrong.body);
+    assert!(
+        wrong.body.contains(r##"<a href="#email">"##),
+        "{}",
+        wrong.body
+    );
     assert!(wrong.body.contains(r#"aria-describedby="email-error""#));
-    assert!(wrong.body.contains("ada@&#60;script&#62;"), "{}", wrong.body);
+    assert!(
+        wrong.body.contains("ada@&#60;script&#62;"),
+        "{}",
+        wrong.body
+    );
     assert!(!wrong.body.contains("<script>"));
     // Without the signed form time (a script that never loaded the form): asked again.
     let stamped = app
-        .post_form_raw("/my-signatures", encode(&[("email", ADA), ("t", "1.forged")]))
+        .post_form_raw(
+            "/my-signatures",
+            encode(&[("email", ADA), ("t", "1.forged")]),
+        )
         .await;
     assert_eq!(stamped.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(stamped.body.contains("There is a problem"));
     // The honeypot: answered like anyone, nothing sent.
     let bot = app
-        .post_form("/my-signatures", encode(&[("email", ADA), ("nickname", "x")]))
+        .post_form(
+            "/my-signatures",
+            encode(&[("email", ADA), ("nickname", "x")]),
+        )
         .await;
     assert_eq!(bot.status, StatusCode::SEE_OTHER);
     // Another site's page.
@@ -330,7 +428,10 @@ async fn the_ask_form_has_the_sign_form_defenses(backend: Backend) {
         .post(format!("{}/my-signatures", app.address))
         .insert_header(("content-type", "application/x-www-form-urlencoded"))
         .insert_header(("origin", "https://elsewhere.example"))
-        .send_body(encode(&[("email", ADA), ("t", &app.form_time_on("/my-signatures").await)]))
+        .send_body(encode(&[
+            ("email", ADA),
+            ("t", &app.form_time_on("/my-signatures").await),
+        ]))
         .await
         .expect("answered");
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
@@ -359,10 +460,16 @@ async fn the_page_and_the_email_speak_the_reader_language(backend: Backend) {
     assert!(form.body.contains(r#"action="/he/my-signatures""#));
     let stamp = app.form_time_on("/he/my-signatures").await;
     let answer = app
-        .post_form_raw("/he/my-signatures", encode(&[("email", ADA), ("t", &stamp)]))
+        .post_form_raw(
+            "/he/my-signatures",
+            encode(&[("email", ADA), ("t", &stamp)]),
+        )
         .await;
     assert_eq!(
-        answer.headers.get("location").and_then(|value| value.to_str().ok()),
+        answer
+            .headers
+            .get("location")
+            .and_then(|value| value.to_str().ok()),
         Some("/he/my-signatures/sent")
     );
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
@@ -389,7 +496,14 @@ async fn staff_erase_every_signature_of_an_address_on_request(backend: Backend) 
     let app = spawn_app(backend).await;
     publish(&app, "dear-president", "Protect the right to protest");
     publish(&app, "clean-rivers", "Clean rivers");
-    sign_and_confirm(&app, "dear-president", "Ada Lovelace", ADA, &[("updates", "on")]).await;
+    sign_and_confirm(
+        &app,
+        "dear-president",
+        "Ada Lovelace",
+        ADA,
+        &[("updates", "on")],
+    )
+    .await;
     sign_and_confirm(&app, "clean-rivers", "Ada L.", ADA, &[]).await;
     sign_and_confirm(&app, "clean-rivers", "Bob Builder", BOB, &[]).await;
     let first = signature_id(&app, "Ada Lovelace", "dear-president");
@@ -397,7 +511,9 @@ async fn staff_erase_every_signature_of_an_address_on_request(backend: Backend) 
     let bob = signature_id(&app, "Bob Builder", "clean-rivers");
 
     // Not on a terminal and without --yes: nothing happens.
-    let refused = app.binary().cli_with_input(&["signatures", "erase", ADA], "");
+    let refused = app
+        .binary()
+        .cli_with_input(&["signatures", "erase", ADA], "");
     assert!(!refused.status.success());
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(said.contains("pass --yes"), "{said}");
@@ -407,7 +523,10 @@ async fn staff_erase_every_signature_of_an_address_on_request(backend: Backend) 
     assert!(printed.contains("erased 2 signature(s)"), "{printed}");
     for id in [&first, &second] {
         let (state, name, email) = state_of(&app, id);
-        assert_eq!((state.as_str(), name.as_str(), email.as_str()), ("withdrawn", "", ""));
+        assert_eq!(
+            (state.as_str(), name.as_str(), email.as_str()),
+            ("withdrawn", "", "")
+        );
     }
     assert_eq!(state_of(&app, &bob).0, "verified");
     let audited: Vec<(String, Option<String>, String, String)> = audit_log::table
@@ -423,8 +542,14 @@ async fn staff_erase_every_signature_of_an_address_on_request(backend: Backend) 
     assert_eq!(audited.len(), 2, "{audited:?}");
     for (who, subject, detail, _) in &audited {
         assert_eq!(who, "command line");
-        assert!(subject.as_deref() == Some(first.as_str()) || subject.as_deref() == Some(second.as_str()));
-        assert!(!detail.to_lowercase().contains("ada"), "the log keeps no address: {detail}");
+        assert!(
+            subject.as_deref() == Some(first.as_str())
+                || subject.as_deref() == Some(second.as_str())
+        );
+        assert!(
+            !detail.to_lowercase().contains("ada"),
+            "the log keeps no address: {detail}"
+        );
     }
     // Again: nothing left to erase, and it says so.
     let again = app.cli_ok(&["signatures", "erase", ADA, "--yes"]);
