@@ -557,3 +557,61 @@ async fn staff_erase_every_signature_of_an_address_on_request(backend: Backend) 
     let bad = app.cli(&["signatures", "erase", "not-an-address", "--yes"]);
     assert!(!bad.status.success());
 }
+
+/// Every page of `/my-signatures` and its email, in English and Hebrew, pass the W3C Nu
+/// HTML checker (as `html_validity` checks the other public pages).
+#[actix_web::test]
+#[ignore = "needs Java and the vnu-jar Nu HTML checker; `bash .ci/test` runs it"]
+async fn my_signatures_pages_pass_the_nu_html_checker() {
+    let jar = crate::harness::needs("the Nu HTML checker", crate::html_validity::vnu_jar());
+    let app = spawn_app(Backend::Sqlite).await;
+    publish(&app, "dear-president", "Protect the right to protest");
+    sign_and_confirm(
+        &app,
+        "dear-president",
+        "Ada Lovelace",
+        ADA,
+        &[("public", "on"), ("updates", "on")],
+    )
+    .await;
+    let directory =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/html-validity-my-signatures");
+    let _ = std::fs::remove_dir_all(&directory);
+    std::fs::create_dir_all(&directory).expect("a folder for the pages");
+    let mut files = Vec::new();
+    let mut add = |name: &str, html: &str| {
+        let file = directory.join(format!("{name}.html"));
+        std::fs::write(&file, html).expect("write the page");
+        files.push(file);
+    };
+    add("ask", &app.get("/my-signatures").await.body);
+    add("ask-he", &app.get("/he/my-signatures").await.body);
+    add("ask-error", &ask(&app, "not an address").await.body);
+    add("sent", &app.get("/my-signatures/sent").await.body);
+    add("dead", &app.get("/my-signatures/nothing-here").await.body);
+    let link = list_link(&app, ADA).await;
+    add("list", &app.get(&link).await.body);
+    add("list-ar", &app.get(&format!("/ar{link}")).await.body);
+    let mail = mails_to(&app, ADA)
+        .into_iter()
+        .find(|mail| mail.text.contains("/my-signatures/"))
+        .expect("the list email");
+    add("email", &mail.html);
+    add(
+        "withdrawn-all",
+        &app.post_form(&link, encode(&[("all", "yes")])).await.body,
+    );
+    let output = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "gnu"])
+        .args(&files)
+        .output()
+        .expect("run the Nu HTML checker");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
