@@ -361,9 +361,9 @@ pub async fn withdraw(
         state
             .snapshots
             .invalidate_letter_id(item.letter.id.as_str());
-        titles.push(crate::i18n::catalog::marked(
-            &item.letter.title,
-            &item.letter.lang,
+        titles.push(format!(
+            "<strong>{}</strong>",
+            crate::i18n::catalog::marked(&item.letter.title, &item.letter.lang)
         ));
         slugs.push(item.letter.slug.to_string());
     }
