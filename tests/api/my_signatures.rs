@@ -11,7 +11,7 @@ use undersigned::db::DbConnection;
 use undersigned::db::schema::{audit_log, signatures};
 use undersigned::letters::import;
 
-use crate::helpers::{Backend, Email, TestApp, encode, spawn_app};
+use crate::helpers::{Backend, Email, TestApp, encode, spawn_app, spawn_app_with};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -21,6 +21,7 @@ on_both_backends!(
     a_link_withdraws_only_its_own_mailbox_signatures,
     a_forged_or_altered_link_opens_nothing,
     the_ask_form_has_the_sign_form_defenses,
+    the_ask_form_is_rate_limited_like_the_sign_form,
     the_page_and_the_email_speak_the_reader_language,
     staff_erase_every_signature_of_an_address_on_request,
 );
@@ -447,6 +448,36 @@ async fn the_ask_form_has_the_sign_form_defenses(backend: Backend) {
         .post_json_raw("/my-signatures", &serde_json::json!({ "email": ADA }))
         .await;
     assert_eq!(json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+async fn the_ask_form_is_rate_limited_like_the_sign_form(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        &[
+            ("limits.sign_per_minute", "1".to_owned()),
+            ("limits.sign_burst", "1".to_owned()),
+        ],
+    )
+    .await;
+    let first = ask(&app, "someone@example.org").await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let second = ask(&app, "someone.else@example.org").await;
+    assert_eq!(
+        second.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        second.body
+    );
+    assert!(second.headers.contains_key("retry-after"));
+    assert!(
+        second.body.contains("There is a problem"),
+        "{}",
+        second.body
+    );
+    assert!(
+        second.body.contains(r#"value="someone.else@example.org""#),
+        "what was typed stays"
+    );
 }
 
 async fn the_page_and_the_email_speak_the_reader_language(backend: Backend) {
