@@ -192,7 +192,10 @@ impl Admission<'_> {
                     Refused::Invalid(FieldErrors::from([("email", error.into())]))
                 })?;
                 self.check_domain(email.normalized())?;
-                if !self.mailbox_allows(email.normalized(), &letter).await? {
+                if !self
+                    .mailbox_allows(email.mailbox_key().as_str(), &letter)
+                    .await?
+                {
                     return Ok(Admitted::CheckEmail);
                 }
                 let policy = self.policy.clone();

@@ -434,6 +434,14 @@ pub struct SigningSettings {
     /// One reminder email goes to a signer who has not confirmed this many hours after
     /// signing (fractions allowed); 0 sends none (`signatures::reminders`).
     pub reminder_hours: f64,
+    /// Addresses a letter keeps only for its delivery (`keep_addresses_until_delivery`) are
+    /// erased this many days after it is delivered or closes (`signatures::retention`).
+    pub erase_after_days: i64,
+    /// The secret signers' addresses are hashed with once they are not kept
+    /// (`values::mailbox`); empty: derived from `server.secret`, or a key file beside a SQLite
+    /// database. Kept out of the database so that a dump of it alone cannot test an address.
+    #[serde(default)]
+    pub address_key: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

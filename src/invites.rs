@@ -420,7 +420,7 @@ pub fn accept(
         let unconfirmed: Option<String> = signatures::table
             .filter(signatures::letter_id.eq(&letter.id))
             .filter(signatures::kind.eq(SignatureKind::Organization))
-            .filter(signatures::email_normalized.eq(input.email.normalized()))
+            .filter(signatures::email_normalized.eq(input.email.mailbox_key()))
             .filter(signatures::state.eq(SignatureState::Pending))
             .filter(signatures::withdrawn_at.is_null())
             .select(signatures::id)

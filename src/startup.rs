@@ -323,6 +323,7 @@ async fn maintenance(state: web::Data<AppState>) {
         interval.tick().await;
         state.defenses.forget_idle();
         let days = state.settings.signing.purge_unconfirmed_days;
+        let erase_after_days = state.settings.signing.erase_after_days;
         let lifetimes = crate::staff::sessions::Lifetimes::from_settings(&state.settings.staff);
         let throttle = state.clone();
         let result = state
@@ -336,6 +337,15 @@ async fn maintenance(state: web::Data<AppState>) {
                 };
                 let signatures = crate::signatures::purge_unconfirmed(connection, before, &actor)?;
                 let mails = crate::mail::outbox::purge_finished(connection, before)?;
+                // Addresses whose reason ended without a request to say so: a letter's
+                // delivery hold running out, a staff removal, mail sent after a release.
+                let released = crate::signatures::retention::sweep(connection, erase_after_days)?;
+                if released > 0 {
+                    tracing::info!(
+                        released,
+                        "let go of signers' addresses kept for no reason now"
+                    );
+                }
                 throttle.login_throttle.forget_old(connection)?;
                 Ok::<_, db::DbError>((signatures, mails))
             })
@@ -431,6 +441,15 @@ fn open_checked(
         _ => anyhow::bail!("{state}"),
     }
     let mut connection = pool.get().context("connecting to the database")?;
+    install_address_key(settings, &mut connection)?;
+    let rekeyed = crate::signatures::retention::rekey_mailboxes(&mut connection)
+        .context("replacing stored addresses with their mailbox keys")?;
+    if rekeyed > 0 {
+        tracing::info!(
+            rekeyed,
+            "stored duplicate keys replaced by keyed hashes of the addresses"
+        );
+    }
     let clashes = db::once(&mut connection, "organization_key_v3", |connection| {
         crate::members::rekey_organization_names(connection).map_err(db::DbError::from)
     })
@@ -488,6 +507,87 @@ fn warn_of_held_mail(pool: &DbPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The name of the mailbox key's fingerprint beside the shared secrets.
+const ADDRESS_KEY_FINGERPRINT: &str = "mailbox_key_fingerprint";
+
+/// Installs the key mailbox keys are made with (`values::mailbox`), from outside the
+/// database so that a dump of it alone cannot test an address: derived from
+/// `signing.address_key`, or else `server.secret`, when set (every instance shares it); otherwise, on SQLite, from a key file made beside the
+/// database on first start (`<database>.address-key`, mode 0600; back it up with the
+/// database). On PostgreSQL without `server.secret` the instances have nothing else to share,
+/// so the key falls back to a secret kept in the database, with a warning. A key other than
+/// the one the database's keys were made with is refused: every address already kept would
+/// stop being recognised.
+fn install_address_key(
+    settings: &Settings,
+    connection: &mut db::DbConnection,
+) -> anyhow::Result<()> {
+    use crate::values::mailbox::{self, AddressKey};
+    let key = if !settings.signing.address_key.is_empty() {
+        AddressKey::derive(&settings.signing.address_key)
+    } else if !settings.server.secret.is_empty() {
+        AddressKey::derive(&settings.server.secret)
+    } else if let Some(database) = db::sqlite_file(&settings.database.url) {
+        let mut file = database.into_os_string();
+        file.push(".address-key");
+        AddressKey::derive(&key_file(std::path::Path::new(&file))?)
+    } else {
+        tracing::warn!(
+            "server.secret is not set: the key that hides signers' addresses is kept in the database, so a dump of it could test addresses; set server.secret (the same on every instance)"
+        );
+        AddressKey::derive(
+            &db::shared_secret(connection, "mailbox_key").context("reading the mailbox key")?,
+        )
+    };
+    let fingerprint = key.fingerprint();
+    let recorded = db::shared_value(connection, ADDRESS_KEY_FINGERPRINT, &fingerprint)
+        .context("reading the mailbox key's fingerprint")?;
+    if recorded != fingerprint {
+        anyhow::bail!(
+            "the key that hides signers' addresses is not the one this database was keyed with (server.secret changed, or the key file beside a SQLite database is missing): restore it, or every address already signed would stop being recognised"
+        );
+    }
+    mailbox::install(key).map_err(|error| anyhow::anyhow!(error))?;
+    Ok(())
+}
+
+/// The key file's text, made (random, readable only by its owner) if it does not exist.
+fn key_file(path: &std::path::Path) -> anyhow::Result<String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) if !text.trim().is_empty() => return Ok(text.trim().to_owned()),
+        Ok(_) => anyhow::bail!("{}: the address key file is empty", path.display()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => {
+            return Err(error)
+                .with_context(|| format!("reading the address key {}", path.display()));
+        }
+    }
+    let secret = crate::values::tokens::mint().secret;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(mut file) => {
+            use std::io::Write as _;
+            file.write_all(secret.as_bytes())
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("writing the address key {}", path.display()))?;
+            Ok(secret)
+        }
+        // Another process made it first: theirs is the one.
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok(std::fs::read_to_string(path)
+                .with_context(|| format!("reading the address key {}", path.display()))?
+                .trim()
+                .to_owned())
+        }
+        Err(error) => {
+            Err(error).with_context(|| format!("creating the address key {}", path.display()))
+        }
+    }
+}
+
 /// `server.secret` when set; otherwise the secret kept in the database, made on first start.
 /// A per-process random secret would make every form shown before a restart or by another
 /// instance look forged.
@@ -524,6 +624,7 @@ pub fn signing_policy(settings: &Settings) -> SigningPolicy {
         withdraw_token_lifetime: ChronoDuration::days(settings.signing.withdraw_token_days),
         invite_token_lifetime: ChronoDuration::days(settings.signing.invite_token_days),
         confirm_grace: ChronoDuration::hours(settings.signing.confirm_grace_hours),
+        erase_after_days: settings.signing.erase_after_days,
     }
 }
 

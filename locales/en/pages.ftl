@@ -134,7 +134,7 @@ current = current
 
 ## Unsubscribe
 unsubscribe-heading = Unsubscribe from updates
-unsubscribe-intro = No more updates about “{ $title }” will be sent to { $address }. Your signature stays on the letter.
+unsubscribe-intro = No more updates about “{ $title }” will be sent to your address. Your signature stays on the letter.
 unsubscribe-button = Unsubscribe
 unsubscribed-heading = You are unsubscribed
 unsubscribed-text = No more updates about “{ $title }” will be sent to you. Your signature stays on the letter.
@@ -387,8 +387,10 @@ myself-reason-updates = You asked to be kept updated about this letter.
 myself-reason-member = You asked that { $member } keep you informed: it receives your name and address.
 myself-reason-organization = You signed for an organization: the coalition keeps a way to reach its contact.
 myself-reason-delivery = The coalition keeps signers' addresses for this letter until it is delivered.
-myself-reason-kept = It is kept with your signature until you withdraw it.
+myself-reason-kept = No reason is left: it is erased within the hour.
 myself-withdraw-one = Withdraw this signature
 myself-withdraw-all-text = Withdrawing takes your name off the letters' lists and counts and deletes your details. It cannot be undone.
 myself-withdraw-all = Withdraw all my signatures
 myself-ask-again = Ask for a new link
+myself-reason-delivery-until = The coalition keeps signers' addresses for this letter until { $when }.
+myself-reason-member-gone = You asked that a member organization keep you informed; it is no longer on the coalition's roster.

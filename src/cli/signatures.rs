@@ -91,7 +91,11 @@ pub(super) fn run(settings: &Settings, command: SignaturesCommand) -> anyhow::Re
                         time(Some(signature.created_at)),
                         signature.organization.as_deref().unwrap_or("-"),
                         signature.name,
-                        signature.email
+                        if signature.email.is_empty() {
+                            "(address not kept)"
+                        } else {
+                            signature.email.as_str()
+                        }
                     )?;
                 }
                 match page.last() {
@@ -112,7 +116,7 @@ pub(super) fn run(settings: &Settings, command: SignaturesCommand) -> anyhow::Re
         SignaturesCommand::Reject { slug, ids, by } => {
             decide(settings, &mut connection, &slug, &ids, Decision::Reject, by)
         }
-        SignaturesCommand::Erase { email, yes } => erase(&mut connection, &email, yes),
+        SignaturesCommand::Erase { email, yes } => erase(settings, &mut connection, &email, yes),
         SignaturesCommand::Order { slug, ids } => {
             let letter = letter(&mut connection, &slug)?;
             let placed = moderation::set_organization_order(
@@ -196,12 +200,17 @@ fn decide(
 
 /// `signatures erase EMAIL [--yes]`: what will go, a question on a terminal, then the
 /// erasure, audited as the command line, one row per signature.
-fn erase(connection: &mut DbConnection, email: &str, yes: bool) -> anyhow::Result<()> {
+fn erase(
+    settings: &Settings,
+    connection: &mut DbConnection,
+    email: &str,
+    yes: bool,
+) -> anyhow::Result<()> {
     use std::io::{BufRead, IsTerminal};
     let address = crate::values::email_address::EmailAddress::parse(email)
         .map_err(|error| anyhow::anyhow!("{email:?} is not an email address: {error}"))?;
     let key = signatures::mine::mailbox_key(&address);
-    let found = signatures::mine::of_mailbox(connection, &key)?;
+    let found = signatures::mine::of_mailbox(connection, &key, settings.signing.erase_after_days)?;
     if found.is_empty() {
         // Mail still waiting for the address (its list's link, say) goes all the same.
         signatures::mine::erase(connection, &key, &Actor::command_line())?;

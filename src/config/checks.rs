@@ -12,11 +12,12 @@ use super::{ConfigError, MailTransportKind, Settings};
 
 /// The settings that may hold a password or a token: readable from a file named by
 /// `UNDERSIGNED_<SECTION>__<KEY>_FILE`, and masked when the configuration is printed.
-const SECRETS: [&str; 4] = [
+const SECRETS: [&str; 5] = [
     "database.url",
     "mail.smtp_url",
     "server.metrics_token",
     "server.secret",
+    "signing.address_key",
 ];
 
 /// Each HTTP worker is a thread with its own event loop and a few file descriptors: more than
@@ -147,6 +148,12 @@ pub(super) fn validate(settings: &Settings) -> Result<(), ConfigError> {
     public_url(&settings.server.public_url)?;
     log_level(&settings.log.level)?;
     reminder_hours(&settings.signing)?;
+    if !(0..=3650).contains(&settings.signing.erase_after_days) {
+        return Err(ConfigError(format!(
+            "signing.erase_after_days: {} is not a number of days from 0 (at once) to 3650",
+            settings.signing.erase_after_days
+        )));
+    }
     let server = &settings.server;
     if server.workers > MAX_WORKERS {
         return Err(ConfigError(format!(
@@ -274,7 +281,11 @@ impl Settings {
         let mut shown = self.clone();
         shown.database.url = masked_url(&shown.database.url);
         shown.mail.smtp_url = masked_url(&shown.mail.smtp_url);
-        for token in [&mut shown.server.metrics_token, &mut shown.server.secret] {
+        for token in [
+            &mut shown.server.metrics_token,
+            &mut shown.server.secret,
+            &mut shown.signing.address_key,
+        ] {
             if !token.is_empty() {
                 "********".clone_into(token);
             }

@@ -498,6 +498,33 @@ pub fn shared_secret(connection: &mut DbConnection, name: &str) -> Result<String
         .ok_or_else(|| DbError::Migration(format!("secret {name:?} could not be stored")))
 }
 
+/// The value stored under `name` beside the shared secrets, storing `value` if there is none
+/// yet (the first instance to start decides; every other reads what it stored).
+pub fn shared_value(
+    connection: &mut DbConnection,
+    name: &str,
+    value: &str,
+) -> Result<String, DbError> {
+    use schema::instance_secrets;
+    let inserted = diesel::insert_into(instance_secrets::table)
+        .values((
+            instance_secrets::name.eq(name),
+            instance_secrets::value.eq(value),
+            instance_secrets::created_at.eq(now()),
+        ))
+        .execute(connection);
+    match inserted {
+        Err(error) if is_unique_violation(&error) => {}
+        other => {
+            other?;
+        }
+    }
+    Ok(instance_secrets::table
+        .find(name)
+        .select(instance_secrets::value)
+        .first::<String>(connection)?)
+}
+
 /// Runs `work` once per database, ever: data fixes that SQL migrations cannot express (they
 /// need Rust, such as recomputing keys). The marker lives beside the shared secrets. Two
 /// instances starting together may both run `work`, so it must be idempotent.

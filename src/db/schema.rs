@@ -25,6 +25,7 @@ diesel::table! {
         show_partner_tally -> Bool,
         lang -> Text,
         comments -> Bool,
+        keep_addresses_until_delivery -> Bool,
     }
 }
 

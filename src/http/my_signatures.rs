@@ -20,6 +20,7 @@ use crate::abuse::FormCheck;
 use crate::i18n::Message;
 use crate::i18n::catalog::Tr;
 use crate::signatures::mine::{self, MySignature, Which};
+use crate::signatures::retention::Reason;
 use crate::signatures::{Listing, SignatureKind, SignatureState};
 use crate::values::email_address::EmailAddress;
 
@@ -317,8 +318,9 @@ pub async fn list(
         Err(PageError::NotFound) => return dead_link(&state, &request),
         Err(error) => return Err(error),
     };
+    let days = state.settings.signing.erase_after_days;
     let mine = state
-        .db(move |connection| mine::of_mailbox(connection, &key))
+        .db(move |connection| mine::of_mailbox(connection, &key, days))
         .await?;
     list_page(&state, &request, &token, mine, Vec::new()).await
 }
@@ -344,6 +346,7 @@ pub async fn withdraw(
     }
     let form: WithdrawForm = crate::values::form::decode(&body)
         .map_err(|error| PageError::BadRequest(Message::verbatim(error.to_string())))?;
+    let days = state.settings.signing.erase_after_days;
     let (withdrawn, mine) = state
         .db(move |connection| {
             let which = if form.all == "yes" {
@@ -352,7 +355,7 @@ pub async fn withdraw(
                 Which::One(&form.signature)
             };
             let withdrawn = mine::withdraw(connection, &key, which)?;
-            Ok((withdrawn, mine::of_mailbox(connection, &key)?))
+            Ok((withdrawn, mine::of_mailbox(connection, &key, days)?))
         })
         .await?;
     let mut titles = Vec::new();
@@ -476,31 +479,35 @@ async fn row(state: &AppState, tr: &Tr, item: MySignature) -> Result<Row, PageEr
         status,
         public,
         held,
-        reasons: reasons(&item),
+        reasons: reasons(&item, tr),
         address_held: item.address_held(),
         signed_on: tr.date(&signature.created_at),
     })
 }
 
-/// Why the address is held, in words; empty when it is not.
-fn reasons(item: &MySignature) -> Vec<Message> {
-    let signature = &item.signature;
+/// Why the address is held, in words (`retention::reasons_held`); empty when it is not.
+fn reasons(item: &MySignature, tr: &Tr) -> Vec<Message> {
     if !item.address_held() {
         return Vec::new();
     }
-    let mut reasons = Vec::new();
-    if signature.state == SignatureState::Pending {
-        reasons.push(Message::id("myself-reason-confirm"));
-    }
-    if signature.updates {
-        reasons.push(Message::id("myself-reason-updates"));
-    }
-    if let Some(member) = &item.shared_with {
-        reasons.push(Message::id("myself-reason-member").with("member", member.clone()));
-    }
-    if signature.kind == SignatureKind::Organization {
-        reasons.push(Message::id("myself-reason-organization"));
-    }
+    let mut reasons: Vec<Message> = item
+        .reasons
+        .iter()
+        .map(|reason| match reason {
+            Reason::Confirming => Message::id("myself-reason-confirm"),
+            Reason::Updates => Message::id("myself-reason-updates"),
+            Reason::SharedWithMember => match &item.shared_with {
+                Some(member) => Message::id("myself-reason-member").with("member", member.clone()),
+                None => Message::id("myself-reason-member-gone"),
+            },
+            Reason::OrganizationContact => Message::id("myself-reason-organization"),
+            Reason::Delivery(None) => Message::id("myself-reason-delivery"),
+            Reason::Delivery(Some(until)) => {
+                Message::id("myself-reason-delivery-until").with("when", tr.date(until))
+            }
+        })
+        .collect();
+    // Held with no reason left: the hourly sweep lets it go.
     if reasons.is_empty() {
         reasons.push(Message::id("myself-reason-kept"));
     }

@@ -23,7 +23,6 @@ const ONE_CLICK: &[u8] = b"List-Unsubscribe=One-Click";
 #[template(path = "unsubscribe.html")]
 struct UnsubscribePage {
     letter_title: String,
-    address: String,
     action: String,
 }
 
@@ -99,7 +98,7 @@ pub async fn page(
         .limit(&state.defenses.verify, "verify", &request)
         .map_err(PageError::TooManyRequests)?;
     let token = token.into_inner();
-    let Some((_, address, letter_title)) = resolve(&state, &request, token.clone()).await? else {
+    let Some((_, _, letter_title)) = resolve(&state, &request, token.clone()).await? else {
         return Err(PageError::NotFound);
     };
     // The button keeps the address's language, so the answer is in it too.
@@ -110,7 +109,6 @@ pub async fn page(
         StatusCode::OK,
         &UnsubscribePage {
             letter_title,
-            address,
             action: format!("{prefix}/unsubscribe/{token}"),
         },
     )
@@ -133,9 +131,13 @@ pub async fn one_click(
     else {
         return Err(PageError::NotFound);
     };
+    // A link sent before links held mailbox keys names the address itself.
+    let mailbox = crate::values::mailbox::MailboxKey::from_stored(&address);
+    let erase_after_days = state.settings.signing.erase_after_days;
     state
         .with_connection(move |connection| {
-            unsubscribe::unsubscribe(connection, &letter_id, &address).map_err(db::DbError::from)
+            unsubscribe::unsubscribe_and_release(connection, &letter_id, &mailbox, erase_after_days)
+                .map_err(db::DbError::from)
         })
         .await?;
     token_page(

@@ -67,6 +67,8 @@ pub struct LetterInput {
     pub show_partner_tally: bool,
     /// Ask signers why they sign, and show listed signers' comments.
     pub comments: bool,
+    /// Keep signers' addresses until delivery (`Letter::keep_addresses_until_delivery`).
+    pub keep_addresses_until_delivery: bool,
 }
 
 /// A letter that passed every rule, trimmed and normalized, ready to store.
@@ -90,6 +92,8 @@ pub struct LetterDraft {
     pub show_partner_tally: bool,
     /// Ask signers why they sign, and show listed signers' comments.
     pub comments: bool,
+    /// Keep signers' addresses until delivery (`Letter::keep_addresses_until_delivery`).
+    pub keep_addresses_until_delivery: bool,
     pub body_markdown: String,
 }
 
@@ -256,6 +260,7 @@ impl LetterDraft {
             invites_skip_approval: input.invites_skip_approval,
             show_partner_tally: input.show_partner_tally,
             comments: input.comments,
+            keep_addresses_until_delivery: input.keep_addresses_until_delivery,
             body_markdown,
         })
     }
@@ -427,6 +432,7 @@ mod tests {
             invites_skip_approval: true,
             show_partner_tally: false,
             comments: true,
+            keep_addresses_until_delivery: false,
         }
     }
 

@@ -54,6 +54,9 @@ struct FrontMatter {
     /// `comments = false`: the sign form asks no comment and the lists show none.
     #[serde(default = "yes")]
     comments: bool,
+    /// `keep_addresses_until_delivery = true`: signers' addresses are kept until delivery.
+    #[serde(default)]
+    keep_addresses_until_delivery: bool,
 }
 
 fn default_status() -> String {
@@ -103,6 +106,7 @@ pub fn parse_document(text: &str) -> Result<LetterDraft, ImportError> {
         invites_skip_approval: matter.invites_skip_approval,
         show_partner_tally: matter.show_partner_tally,
         comments: matter.comments,
+        keep_addresses_until_delivery: matter.keep_addresses_until_delivery,
     });
     match parsed {
         Ok(draft) if errors.is_empty() => Ok(draft),

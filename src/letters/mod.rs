@@ -58,6 +58,10 @@ pub struct Letter {
     pub show_partner_tally: bool,
     /// The sign form asks "Why are you signing?" and the lists show listed signers' comments.
     pub comments: bool,
+    /// Signers' addresses are kept until the letter is delivered (and
+    /// `signing.erase_after_days` after it is delivered or closes), for the delivery itself
+    /// (`crate::signatures::retention`).
+    pub keep_addresses_until_delivery: bool,
     /// The language of `title`, `addressee`, `summary` and the body. As stored, the
     /// original's; a letter shown in a translation (`crate::read::snapshot::LetterSnapshot::in_language`)
     /// carries that translation's texts, hash and language, so whoever signs it records
@@ -429,6 +433,7 @@ pub(crate) mod tests {
             invites_skip_approval: false,
             show_partner_tally: false,
             comments: true,
+            keep_addresses_until_delivery: false,
             closed_at: None,
             lang: LanguageTag::parse("en").expect("a language"),
         }

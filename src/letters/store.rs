@@ -33,6 +33,7 @@ struct LetterFields<'a> {
     invites_skip_approval: bool,
     show_partner_tally: bool,
     comments: bool,
+    keep_addresses_until_delivery: bool,
     published_at: Option<NaiveDateTime>,
     closed_at: Option<NaiveDateTime>,
     updated_at: NaiveDateTime,
@@ -121,7 +122,7 @@ fn edit_detail(
 
 /// The names of the settings an edit changed.
 fn changed_fields(before: &Letter, after: &LetterDraft) -> Vec<&'static str> {
-    let checks: [(&'static str, bool); 14] = [
+    let checks: [(&'static str, bool); 15] = [
         ("status", before.status() != after.status),
         ("title", before.title != after.title),
         ("addressee", before.addressee != after.addressee),
@@ -151,6 +152,10 @@ fn changed_fields(before: &Letter, after: &LetterDraft) -> Vec<&'static str> {
             before.show_partner_tally != after.show_partner_tally,
         ),
         ("comments", before.comments != after.comments),
+        (
+            "keep_addresses_until_delivery",
+            before.keep_addresses_until_delivery != after.keep_addresses_until_delivery,
+        ),
     ];
     checks
         .into_iter()
@@ -210,6 +215,7 @@ fn write(
             invites_skip_approval: draft.invites_skip_approval,
             show_partner_tally: draft.show_partner_tally,
             comments: draft.comments,
+            keep_addresses_until_delivery: draft.keep_addresses_until_delivery,
             published_at,
             closed_at,
             updated_at: now,

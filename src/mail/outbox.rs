@@ -15,7 +15,6 @@ use diesel::sql_types::Text;
 use super::OutgoingMail;
 use crate::db::schema::outbox;
 use crate::db::{self, DbConnection};
-use crate::values::email_address::EmailAddress;
 
 /// Serializes claims under the mail ceiling between PostgreSQL instances (SQLite has one
 /// writer anyway). Any id works as long as every instance uses the same one.
@@ -120,10 +119,12 @@ where
 
 /// The mailbox an address delivers to, as the per-mailbox limit counts it: spellings that
 /// reach one inbox (case, and the dots and tags some providers ignore) share one key.
+/// Kept as the keyed hash (`MailboxKey`), never as the address: sent messages are counted
+/// for an hour, and the address need not be kept that long.
 pub fn mailbox_key(address: &str) -> String {
-    EmailAddress::parse(address)
-        .map(|parsed| parsed.normalized().to_owned())
-        .unwrap_or_else(|_| address.trim().to_lowercase())
+    crate::values::mailbox::MailboxKey::of_text(address)
+        .as_str()
+        .to_owned()
 }
 
 /// How many messages were queued for `mailbox_key` since `since`, whoever queued them and on

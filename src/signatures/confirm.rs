@@ -288,7 +288,7 @@ fn confirm_in_transaction(
             ))
             .execute(connection)?;
         }
-        diesel::update(
+        let confirmed = diesel::update(
             signatures::table
                 .find(&signature.id)
                 .filter(signatures::state.eq(SignatureState::Pending)),
@@ -298,7 +298,19 @@ fn confirm_in_transaction(
             signatures::verified_at.eq(now),
             signatures::approved_at.eq((next_state == SignatureState::Approved).then_some(now)),
         ))
-        .execute(connection)
+        .execute(connection)?;
+        // The address has done its first job: kept from here on only for a reason the
+        // signer gave (or the letter's delivery), in the same transaction as the
+        // confirmation, so no confirmed signer's address outlives it for lack of a sweep.
+        if confirmed > 0 {
+            super::retention::release(
+                connection,
+                super::retention::Scope::Signature(&signature.id),
+                policy.erase_after_days,
+                now,
+            )?;
+        }
+        Ok(confirmed)
     });
     let changed = match confirmed {
         Ok(changed) => changed,
@@ -367,6 +379,34 @@ fn mark_duplicate(
     Ok(ConfirmOutcome::OrganizationAlreadySigned)
 }
 
+/// Deletes the mailbox's "no more updates" row for the letter, unless another live signature
+/// of the same mailbox on the letter still stands (its wish stands with it).
+fn forget_unsubscribe_unless_signed(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    mailbox_key: &str,
+) -> Result<usize, diesel::result::Error> {
+    use crate::db::schema::update_unsubscribes;
+    if mailbox_key.is_empty() {
+        return Ok(0);
+    }
+    let others: i64 = signatures::table
+        .filter(signatures::letter_id.eq(letter_id))
+        .filter(signatures::email_normalized.eq(mailbox_key))
+        .filter(signatures::withdrawn_at.is_null())
+        .count()
+        .get_result(connection)?;
+    if others > 0 {
+        return Ok(0);
+    }
+    diesel::delete(
+        update_unsubscribes::table
+            .filter(update_unsubscribes::letter_id.eq(letter_id))
+            .filter(update_unsubscribes::email_normalized.eq(mailbox_key)),
+    )
+    .execute(connection)
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum WithdrawOutcome {
     Withdrawn,
@@ -430,6 +470,14 @@ pub fn withdraw_signature(
         connection,
         &signature.id,
         &signature.email,
+        &signature.email_normalized,
+    )?;
+    // The address's wish about this letter's updates goes with it: signing again with
+    // "Keep me updated" starts clean. Kept while another live signature of the same
+    // mailbox on the letter (an individual and an organization one) still has it.
+    forget_unsubscribe_unless_signed(
+        connection,
+        &signature.letter_id,
         &signature.email_normalized,
     )?;
     Ok(true)

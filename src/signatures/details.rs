@@ -17,6 +17,7 @@ use super::normalize_organization;
 use crate::db::schema::signatures;
 use crate::members::codes::{ShareWithMember, ViaMember};
 use crate::values::email_address::EmailAddress;
+use crate::values::mailbox::MailboxKey;
 
 #[derive(Clone, Debug, Insertable, AsChangeset)]
 // `treat_none_as_default_value = false` writes NULL rather than DEFAULT for an empty field,
@@ -30,7 +31,7 @@ pub struct SignerDetails {
     pub name: String,
     /// The parsed address, written as typed.
     pub email: SignerEmail,
-    /// The same address's duplicate key (`EmailAddress::normalized`).
+    /// The same address's duplicate key (`MailboxKey`).
     pub email_normalized: SignerEmailKey,
     pub organization: Option<String>,
     pub organization_normalized: Option<String>,
@@ -96,7 +97,7 @@ impl SignerDetails {
         SignerDetails {
             name: input.name.clone(),
             email: SignerEmail(Some(input.email.clone())),
-            email_normalized: SignerEmailKey(Some(input.email.clone())),
+            email_normalized: SignerEmailKey(Some(input.email.mailbox_key())),
             organization: input.organization.clone(),
             organization_normalized: input.organization.as_deref().map(normalize_organization),
             text: input.text.clone(),
@@ -134,11 +135,12 @@ impl SignerDetails {
 #[diesel(sql_type = Text)]
 pub struct SignerEmail(pub Option<EmailAddress>);
 
-/// `signatures.email_normalized` as written: the key duplicates are found by, of the same
-/// parsed address (`EmailAddress::normalized`), or the empty text once erased.
+/// `signatures.email_normalized` as written: the key duplicates are found by, the keyed hash
+/// of the same parsed address (`MailboxKey`), kept after the address itself is let go
+/// (`super::retention`), or the empty text once withdrawn.
 #[derive(Clone, Debug, diesel::expression::AsExpression)]
 #[diesel(sql_type = Text)]
-pub struct SignerEmailKey(pub Option<EmailAddress>);
+pub struct SignerEmailKey(pub Option<MailboxKey>);
 
 impl<DB> ToSql<Text, DB> for SignerEmail
 where
@@ -160,7 +162,7 @@ where
     str: ToSql<Text, DB>,
 {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> diesel::serialize::Result {
-        let key = self.0.as_ref().map_or("", EmailAddress::normalized);
+        let key = self.0.as_ref().map_or("", MailboxKey::as_str);
         <str as ToSql<Text, DB>>::to_sql(key, out)
     }
 }

@@ -16,6 +16,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::retention::{self, Reason};
 use super::{SignError, SignatureRecord, SignatureState};
 use crate::db::schema::{members, signatures};
 use crate::db::{self, DbConnection};
@@ -25,6 +26,7 @@ use crate::mail::message::Message as _;
 use crate::mail::{self, OutgoingMail};
 use crate::staff::{Actor, audit};
 use crate::values::email_address::EmailAddress;
+use crate::values::mailbox::MailboxKey;
 
 /// How long the emailed link to the list works.
 pub const LINK_LIFETIME: Duration = Duration::hours(24);
@@ -34,7 +36,7 @@ const LINK_CONTEXT: &[u8] = b"my-signatures list";
 
 /// The key signatures of `address` are found by (`signatures.email_normalized`).
 pub fn mailbox_key(address: &EmailAddress) -> String {
-    address.normalized().to_owned()
+    MailboxKey::of(address).as_str().to_owned()
 }
 
 /// One signature of the mailbox, with the letter it is on.
@@ -44,6 +46,8 @@ pub struct MySignature {
     pub letter: Letter,
     /// The member the signer shares their address with, by name (a live member only).
     pub shared_with: Option<String>,
+    /// Why the address is kept (`retention::reasons_held`); none once it is let go.
+    pub reasons: Vec<Reason>,
 }
 
 impl MySignature {
@@ -55,9 +59,12 @@ impl MySignature {
 
 /// The mailbox's signatures that still hold anything, oldest first. A withdrawn signature
 /// keeps nothing, not even the key, so it is not found.
+/// `erase_after_days` is `signing.erase_after_days`, for the letters that keep addresses
+/// until delivery.
 pub fn of_mailbox(
     connection: &mut DbConnection,
     key: &str,
+    erase_after_days: i64,
 ) -> Result<Vec<MySignature>, diesel::result::Error> {
     if key.is_empty() {
         return Ok(Vec::new());
@@ -83,10 +90,18 @@ pub fn of_mailbox(
                 .optional()?,
             _ => None,
         };
+        let hold = retention::delivery_hold_of(
+            connection,
+            letter.id.as_str(),
+            erase_after_days,
+            db::now(),
+        )?;
+        let reasons = retention::reasons_held(&signature, hold);
         mine.push(MySignature {
             signature,
             letter,
             shared_with,
+            reasons,
         });
     }
     Ok(mine)
@@ -129,7 +144,8 @@ pub fn withdraw(
 ) -> Result<Vec<Withdrawn>, diesel::result::Error> {
     db::write_transaction(connection, |connection| {
         let now = db::now();
-        let mine = of_mailbox(connection, key)?;
+        // The reasons are not asked for: any day count reads the same signatures.
+        let mine = of_mailbox(connection, key, 0)?;
         let mut withdrawn = Vec::new();
         for item in mine {
             if let Which::One(id) = which

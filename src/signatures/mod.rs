@@ -14,6 +14,7 @@ pub mod lists;
 pub mod mine;
 pub mod moderation;
 pub mod reminders;
+pub mod retention;
 #[cfg(test)]
 pub(crate) mod sample;
 pub mod sign;
@@ -111,6 +112,8 @@ pub struct SigningPolicy {
     /// How long after a letter closes a signature made before the close may still be
     /// confirmed (people read their mail late).
     pub confirm_grace: Duration,
+    /// `signing.erase_after_days` (`retention`).
+    pub erase_after_days: i64,
 }
 
 impl SigningPolicy {

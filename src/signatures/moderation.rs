@@ -451,11 +451,17 @@ fn searched<'a>(
     if !text.is_empty() {
         let anywhere = like_contains(&text);
         let organization = like_contains(&super::normalize_organization(&text));
+        // An address typed whole also finds the signatures whose address is no longer held,
+        // by its mailbox key; part of one finds only the addresses still held.
+        let mailbox = crate::values::email_address::EmailAddress::parse(&text)
+            .map(|address| address.mailbox_key().as_str().to_owned())
+            .unwrap_or_default();
         query = query.filter(
             lower(signatures::name)
                 .like(anywhere.clone())
                 .escape('\\')
-                .or(signatures::email_normalized.like(anywhere).escape('\\'))
+                .or(lower(signatures::email).like(anywhere).escape('\\'))
+                .or(signatures::email_normalized.eq(mailbox))
                 .or(signatures::organization_normalized
                     .like(organization)
                     .escape('\\')

@@ -62,7 +62,7 @@ pub(crate) fn sign_in_transaction(
     let existing = signatures::table
         .filter(signatures::letter_id.eq(&letter.id))
         .filter(signatures::kind.eq(input.kind))
-        .filter(signatures::email_normalized.eq(input.email.normalized()))
+        .filter(signatures::email_normalized.eq(input.email.mailbox_key()))
         .filter(signatures::withdrawn_at.is_null())
         .select(SignatureRecord::as_select())
         .first(connection)
@@ -248,7 +248,7 @@ pub fn resend(
     db::write_transaction(connection, |connection| {
         let records = signatures::table
             .filter(signatures::letter_id.eq(&letter.id))
-            .filter(signatures::email_normalized.eq(email.normalized()))
+            .filter(signatures::email_normalized.eq(email.mailbox_key()))
             .filter(signatures::withdrawn_at.is_null())
             // The sign writer's order (kind, then address): rows are locked below.
             .order((signatures::kind.asc(), signatures::id.asc()))
@@ -267,7 +267,7 @@ pub fn resend(
                             id: &record.id,
                             mail_lang,
                         },
-                        &record.email,
+                        email.as_str(),
                         policy,
                         now,
                     )?;
@@ -278,7 +278,9 @@ pub fn resend(
                         connection,
                         letter,
                         &record,
-                        &record.email,
+                        // The address typed now: a confirmed signature may no longer hold
+                        // one (`retention`), and this is the mailbox the key matched.
+                        email.as_str(),
                         policy,
                         now,
                         mail_lang,

@@ -22,6 +22,7 @@ use super::{SignError, SignOutcome, SigningPolicy};
 use crate::db::schema::signatures;
 use crate::db::{self, DbConnection, DbError, DbPool};
 use crate::letters::Letter;
+use crate::values::mailbox::MailboxKey;
 
 const MAX_BATCH: usize = 256;
 const QUEUE: usize = 8192;
@@ -312,15 +313,19 @@ fn commit_batch(
     // Every instance writes in the same order (by letter, kind and address), so two batches
     // that share addresses wait for each other instead of deadlocking on PostgreSQL.
     let mut order: Vec<usize> = (0..batch.len()).collect();
+    let mailboxes: Vec<MailboxKey> = batch
+        .iter()
+        .map(|job| job.input.email.mailbox_key())
+        .collect();
     order.sort_by(|left, right| {
-        let key = |job: &Job| {
+        let key = |index: usize| {
             (
-                job.letter.id.clone(),
-                job.input.kind.as_str(),
-                job.input.email.normalized().to_owned(),
+                batch[index].letter.id.as_str(),
+                batch[index].input.kind.as_str(),
+                mailboxes[index].as_str(),
             )
         };
-        key(&batch[*left]).cmp(&key(&batch[*right]))
+        key(*left).cmp(&key(*right))
     });
     let mut results: Vec<Option<Result<SignOutcome, SignError>>> = Vec::new();
     let mut attempts = 0;
@@ -437,10 +442,11 @@ fn new_addresses(
     let mut letters: Vec<&str> = batch.iter().map(|job| job.letter.id.as_str()).collect();
     letters.sort_unstable();
     letters.dedup();
-    let emails: Vec<&str> = batch
+    let mailboxes: Vec<MailboxKey> = batch
         .iter()
-        .map(|job| job.input.email.normalized())
+        .map(|job| job.input.email.mailbox_key())
         .collect();
+    let emails: Vec<&str> = mailboxes.iter().map(MailboxKey::as_str).collect();
     let mut kinds: Vec<SignatureKind> = batch.iter().map(|job| job.input.kind).collect();
     kinds.sort_unstable_by_key(|kind| kind.as_str());
     kinds.dedup();
@@ -468,7 +474,7 @@ fn new_addresses(
             let key = (
                 job.letter.id.as_str(),
                 job.input.kind,
-                job.input.email.normalized(),
+                mailboxes[index].as_str(),
             );
             let first = seen.insert(key);
             first
@@ -492,10 +498,11 @@ fn mailboxes_with_room(
     use crate::db::schema::outbox;
     use std::collections::HashMap;
 
-    let mut keys: Vec<&str> = batch
+    let mailboxes: Vec<MailboxKey> = batch
         .iter()
-        .map(|job| job.input.email.normalized())
+        .map(|job| job.input.email.mailbox_key())
         .collect();
+    let mut keys: Vec<&str> = mailboxes.iter().map(MailboxKey::as_str).collect();
     keys.sort_unstable();
     keys.dedup();
     let mut queued: HashMap<String, i64> = outbox::table
@@ -507,12 +514,10 @@ fn mailboxes_with_room(
         .load::<(String, i64)>(connection)?
         .into_iter()
         .collect();
-    Ok(batch
+    Ok(mailboxes
         .iter()
-        .map(|job| {
-            let sent = queued
-                .entry(job.input.email.normalized().to_owned())
-                .or_insert(0);
+        .map(|mailbox| {
+            let sent = queued.entry(mailbox.as_str().to_owned()).or_insert(0);
             *sent += 1;
             *sent <= limit
         })

@@ -1,6 +1,8 @@
 //! Unsubscribing from a letter's updates. The link in every update names the letter and the
-//! address and is signed with a secret kept in the database (shared by every instance), so
-//! it cannot be guessed or changed to name someone else, and it needs no stored token.
+//! address's mailbox key (`MailboxKey`: a keyed hash, so the link, and the proxy logs it
+//! passes through, hold no address) and is signed with a secret kept in the database (shared
+//! by every instance), so it cannot be guessed or changed to name someone else, and it needs
+//! no stored token. Links sent before held the address itself; they still work.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -8,8 +10,10 @@ use diesel::prelude::*;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::db::schema::update_unsubscribes;
+use crate::db::schema::{signatures, update_unsubscribes};
 use crate::db::{self, DbConnection, DbError};
+use crate::signatures::retention;
+use crate::values::mailbox::MailboxKey;
 
 const SECRET_NAME: &str = "unsubscribe";
 /// Bytes of the MAC kept in the link: 128 bits cannot be guessed.
@@ -28,7 +32,8 @@ fn mac(secret: &str, payload: &[u8]) -> Vec<u8> {
     mac.finalize().into_bytes()[..MAC_BYTES].to_vec()
 }
 
-/// The token for `address` (a mailbox key, as `signatures.email_normalized`) on a letter.
+/// The token for `address` (a mailbox key, as `signatures.email_normalized`: never an
+/// address) on a letter.
 pub fn token(secret: &str, letter_id: &str, address: &str) -> String {
     let payload = format!("{letter_id}\n{address}");
     format!(
@@ -58,7 +63,40 @@ pub fn verify(secret: &str, token: &str) -> Option<(String, String)> {
     Some((letter_id.to_owned(), address.to_owned()))
 }
 
-/// Records that `address` wants no more updates about the letter; doing it again is fine.
+/// Records that the mailbox wants no more updates about the letter, and takes back its
+/// signatures' "Keep me updated" there: that was their reason to keep the address, which is
+/// then let go unless another reason holds (`signatures::retention`). Doing it again is fine.
+pub fn unsubscribe_and_release(
+    connection: &mut DbConnection,
+    letter_id: &str,
+    mailbox: &MailboxKey,
+    erase_after_days: i64,
+) -> Result<(), diesel::result::Error> {
+    unsubscribe(connection, letter_id, mailbox.as_str())?;
+    db::write_transaction(connection, |connection| {
+        diesel::update(
+            signatures::table
+                .filter(signatures::letter_id.eq(letter_id))
+                .filter(signatures::email_normalized.eq(mailbox))
+                .filter(signatures::updates.eq(true)),
+        )
+        .set(signatures::updates.eq(false))
+        .execute(connection)?;
+        retention::release(
+            connection,
+            retention::Scope::Mailbox {
+                letter_id,
+                mailbox_key: mailbox.as_str(),
+            },
+            erase_after_days,
+            db::now(),
+        )
+    })?;
+    Ok(())
+}
+
+/// Records that `address` (a mailbox key) wants no more updates about the letter; doing it
+/// again is fine.
 pub fn unsubscribe(
     connection: &mut DbConnection,
     letter_id: &str,

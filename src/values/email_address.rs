@@ -77,6 +77,11 @@ impl EmailAddress {
     pub fn normalized(&self) -> &str {
         &self.normalized
     }
+
+    /// What is kept to recognise this address without keeping it (`super::mailbox`).
+    pub fn mailbox_key(&self) -> super::mailbox::MailboxKey {
+        super::mailbox::MailboxKey::of(self)
+    }
 }
 
 /// Providers that deliver `a.b+tag@` to `ab@`: for them the canonical form drops what they

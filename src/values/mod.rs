@@ -8,6 +8,7 @@ pub mod form;
 pub mod html;
 pub mod ids;
 pub mod language;
+pub mod mailbox;
 pub mod markdown;
 pub mod network;
 pub mod text;

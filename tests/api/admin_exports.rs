@@ -214,7 +214,7 @@ fn add_many_signatures(app: &TestApp, count: usize) {
                         signatures::state.eq("verified"),
                         signatures::name.eq(format!("Signer Number {number}")),
                         signatures::email.eq(&email),
-                        signatures::email_normalized.eq(&email),
+                        signatures::email_normalized.eq(crate::helpers::mailbox_key(&email)),
                         signatures::city.eq("Lyon"),
                         signatures::public.eq(true),
                         signatures::content_hash.eq("0123456789abcdef"),

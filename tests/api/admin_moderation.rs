@@ -57,7 +57,7 @@ async fn organization_signs_and_confirms(
 
 fn signature_id(app: &TestApp, email: &str) -> String {
     signatures::table
-        .filter(signatures::email_normalized.eq(email))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
         .select(signatures::id)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature")
@@ -65,7 +65,7 @@ fn signature_id(app: &TestApp, email: &str) -> String {
 
 fn state_of(app: &TestApp, email: &str) -> String {
     signatures::table
-        .filter(signatures::email_normalized.eq(email))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
         .select(signatures::state)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature")
@@ -449,7 +449,7 @@ fn insert_signatures(app: &TestApp, slug: &str, how_many: usize) {
                 signatures::state.eq("verified"),
                 signatures::name.eq(format!("Crowd Member {number}")),
                 signatures::email.eq(&email),
-                signatures::email_normalized.eq(&email),
+                signatures::email_normalized.eq(crate::helpers::mailbox_key(&email)),
                 signatures::public.eq(true),
                 signatures::content_hash.eq(&content_hash),
                 signatures::created_at.eq(undersigned::db::now()),

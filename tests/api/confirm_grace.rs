@@ -66,7 +66,7 @@ fn closed_at_of(connection: &mut DbConnection) -> Option<NaiveDateTime> {
 
 fn state_of(app: &TestApp, email: &str) -> String {
     signatures::table
-        .filter(signatures::email_normalized.eq(email))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
         .select(signatures::state)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature")
@@ -208,16 +208,21 @@ async fn a_closed_letter_takes_no_resend_and_confirms_only_within_the_grace(back
         page.body
     );
     assert!(!page.body.contains("Confirm my signature"), "{}", page.body);
-    let states: Vec<(String, String)> = signatures::table
+    let mut states: Vec<(String, String)> = signatures::table
         .select((signatures::email_normalized, signatures::state))
-        .order(signatures::email_normalized.asc())
         .load(&mut *app.connection() as &mut DbConnection)
         .expect("read signatures");
-    assert_eq!(
-        states,
-        vec![
-            ("early@example.org".to_owned(), "verified".to_owned()),
-            ("late@example.org".to_owned(), "pending".to_owned()),
-        ]
-    );
+    states.sort();
+    let mut expected = vec![
+        (
+            crate::helpers::mailbox_key("early@example.org"),
+            "verified".to_owned(),
+        ),
+        (
+            crate::helpers::mailbox_key("late@example.org"),
+            "pending".to_owned(),
+        ),
+    ];
+    expected.sort();
+    assert_eq!(states, expected);
 }

@@ -66,7 +66,7 @@ async fn sign(app: &TestApp, t: &str, email: &str) -> Response {
 
 fn stored(app: &TestApp, email: &str) -> bool {
     signatures::table
-        .filter(signatures::email_normalized.eq(email))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
         .count()
         .get_result::<i64>(&mut *app.connection())
         .expect("count signatures")

@@ -100,6 +100,10 @@ pub struct Config {
     program: Option<PathBuf>,
 }
 
+/// `signing.address_key` of every application the tests run (in this process or as the
+/// binary), so that `helpers::mailbox_key` makes the keys they make.
+pub const TEST_ADDRESS_KEY: &str = "test-address-key";
+
 impl Config {
     /// The binary on `database_url`, writing links to `PUBLIC_URL`, logging warnings only.
     pub fn new(database_url: &str) -> Config {
@@ -111,6 +115,8 @@ impl Config {
         }
         .set("server.public_url", PUBLIC_URL)
         .set("log.level", "warn")
+        // The key `helpers::mailbox_key` makes signers' mailbox keys with.
+        .set("signing.address_key", TEST_ADDRESS_KEY)
     }
 
     /// One setting, named as in the configuration file (`mail.transport`); replaces an
@@ -130,6 +136,9 @@ impl Config {
     /// Runs the binary at `program` (another release) instead of the one under test.
     pub fn program(mut self, program: &Path) -> Config {
         self.program = Some(program.to_owned());
+        // The previous release knows no such setting (and refuses unknown ones).
+        self.settings
+            .retain(|(key, _)| key != "signing.address_key");
         self
     }
 

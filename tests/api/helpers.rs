@@ -18,6 +18,18 @@ use crate::harness::{Config, SmtpSink, succeeded};
 pub use crate::harness::PUBLIC_URL;
 pub const POSTGRES_ENV: &str = "UNDERSIGNED_TEST_POSTGRES_URL";
 pub const METRICS_TOKEN: &str = "test-metrics-token";
+pub use crate::harness::TEST_ADDRESS_KEY;
+
+/// What the service keeps of `email` once it lets the address go (and what it finds a signer
+/// by): its mailbox key, as the applications of this test process make it.
+pub fn mailbox_key(email: &str) -> String {
+    let address =
+        undersigned::values::email_address::EmailAddress::parse(email).expect("a valid address");
+    undersigned::values::mailbox::AddressKey::derive(TEST_ADDRESS_KEY)
+        .key_of(address.normalized())
+        .as_str()
+        .to_owned()
+}
 
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
@@ -207,6 +219,9 @@ pub fn test_settings(database_url: &str, mail_dir: &Path, extra: &[(&str, String
         ("server.workers", "2".to_owned()),
         ("database.url", database_url.to_owned()),
         ("database.pool_size", "4".to_owned()),
+        // One key for every application this test process runs (the key is process-wide);
+        // `mailbox_key` below makes the same keys.
+        ("signing.address_key", TEST_ADDRESS_KEY.to_owned()),
         ("mail.transport", "file".to_owned()),
         ("mail.file_dir", mail_dir.display().to_string()),
         ("mail.from", "Coalition <letters@coalition.test>".to_owned()),

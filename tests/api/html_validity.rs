@@ -418,7 +418,7 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
         use diesel::prelude::*;
         use undersigned::db::schema::signatures;
         signatures::table
-            .filter(signatures::email_normalized.eq(email))
+            .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
             .select(signatures::id)
             .first::<String>(&mut *app.connection() as &mut undersigned::db::DbConnection)
             .expect("the signature")

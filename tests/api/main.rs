@@ -6,6 +6,7 @@ mod harness;
 mod helpers;
 
 mod abuse;
+mod address_retention;
 mod admin_exports;
 mod admin_letter_editor;
 mod admin_letters;

@@ -247,6 +247,17 @@ async fn the_link_lists_every_letter_with_what_is_public_and_held(backend: Backe
         body.contains("You asked to be kept updated about this letter."),
         "{body}"
     );
+    // The second, with no reason to keep it: only the key, and the page says so.
+    assert_eq!(
+        body.matches("ada.lovelace@example.org").count(),
+        1,
+        "{body}"
+    );
+    assert!(
+        body.contains("We do not hold your address for this signature"),
+        "{body}"
+    );
+    assert!(body.contains("Not held"));
     assert_eq!(body.matches("Withdraw this signature").count(), 2);
     assert!(body.contains("Withdraw all my signatures"));
 }

@@ -46,7 +46,7 @@ fn member_id(app: &TestApp, code: &str) -> String {
 /// (via_member_id, share_with_member) of the signatures of this address.
 fn attribution(app: &TestApp, email: &str) -> Vec<(Option<String>, bool)> {
     signatures::table
-        .filter(signatures::email_normalized.eq(email))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
         .select((signatures::via_member_id, signatures::share_with_member))
         .load(&mut *app.connection() as &mut DbConnection)
         .expect("read signatures")

@@ -108,7 +108,7 @@ async fn columns_kept_after_withdrawal(app: &TestApp, email: &str) -> Vec<String
     let mails = app.wait_for_mails_to(email, 1).await;
     let withdraw = mails[0].link("/withdraw/");
     let id: String = signatures::table
-        .filter(signatures::email_normalized.eq(email))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
         .select(signatures::id)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature");

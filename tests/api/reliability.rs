@@ -279,7 +279,7 @@ async fn a_crash_loses_no_acknowledged_signature_and_no_email() {
     server.restart().await;
     let pool = undersigned::db::connect(&database_url, 1).expect("open the database");
     let stored: Vec<String> = signatures::table
-        .select(signatures::email_normalized)
+        .select(signatures::email)
         .load(&mut *pool.get().expect("connection") as &mut DbConnection)
         .expect("read signatures");
     let stored: std::collections::HashSet<String> = stored.into_iter().collect();

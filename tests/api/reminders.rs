@@ -54,7 +54,11 @@ async fn sign(app: &TestApp, slug: &str, name: &str, email: &str) -> Email {
 /// they are due at the same moment.
 fn signed_an_hour_ago(app: &TestApp, emails: &[&str]) {
     let earlier = undersigned::db::now() - chrono::Duration::hours(1);
-    diesel::update(signatures::table.filter(signatures::email_normalized.eq_any(emails)))
+    let keys: Vec<String> = emails
+        .iter()
+        .map(|email| crate::helpers::mailbox_key(email))
+        .collect();
+    diesel::update(signatures::table.filter(signatures::email_normalized.eq_any(keys)))
         .set(signatures::created_at.eq(earlier))
         .execute(&mut *app.connection() as &mut DbConnection)
         .expect("move the signatures back");
@@ -79,7 +83,7 @@ fn reminders_queued_to(app: &TestApp, email: &str) -> i64 {
 
 fn state_of(app: &TestApp, email: &str) -> String {
     signatures::table
-        .filter(signatures::email_normalized.eq(email))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
         .select(signatures::state)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature")

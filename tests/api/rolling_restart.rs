@@ -69,7 +69,7 @@ fn publish_letter(database_url: &str) {
 fn stored_emails(database_url: &str) -> Vec<String> {
     let pool = undersigned::db::connect(database_url, 1).expect("open the database");
     signatures::table
-        .select(signatures::email_normalized)
+        .select(signatures::email)
         .load(&mut *pool.get().expect("a connection") as &mut DbConnection)
         .expect("read signatures")
 }

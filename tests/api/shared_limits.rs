@@ -25,7 +25,7 @@ const CEILING: i64 = 10;
 fn signatures_by_mailbox(app: &TestApp, mailbox: &str) -> i64 {
     use undersigned::db::schema::signatures;
     signatures::table
-        .filter(signatures::email_normalized.eq(mailbox))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(mailbox)))
         .count()
         .get_result(&mut *app.connection() as &mut DbConnection)
         .expect("count signatures")

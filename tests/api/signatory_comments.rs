@@ -29,7 +29,7 @@ async fn signs(app: &TestApp, slug: &str, email: &str, fields: &[(&str, &str)]) 
 
 fn stored_comment(app: &TestApp, email: &str) -> Option<String> {
     signatures::table
-        .filter(signatures::email_normalized.eq(email))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
         .select(signatures::comment)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature")
@@ -37,7 +37,7 @@ fn stored_comment(app: &TestApp, email: &str) -> Option<String> {
 
 fn signature_id(app: &TestApp, email: &str) -> String {
     signatures::table
-        .filter(signatures::email_normalized.eq(email))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
         .select(signatures::id)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature")

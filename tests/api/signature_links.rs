@@ -30,7 +30,7 @@ fn state_of(app: &TestApp, id: &str) -> String {
 
 fn id_of(app: &TestApp, email: &str) -> String {
     signatures::table
-        .filter(signatures::email_normalized.eq(email))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
         .select(signatures::id)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature")

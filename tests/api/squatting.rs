@@ -47,7 +47,7 @@ async fn confirm(app: &TestApp, email: &str, emails_so_far: usize) -> String {
 
 fn id_of(app: &TestApp, email: &str) -> String {
     signatures::table
-        .filter(signatures::email_normalized.eq(email))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
         .select(signatures::id)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature")
@@ -55,7 +55,7 @@ fn id_of(app: &TestApp, email: &str) -> String {
 
 fn state_of(app: &TestApp, email: &str) -> String {
     signatures::table
-        .filter(signatures::email_normalized.eq(email))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(email)))
         .select(signatures::state)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature")
@@ -171,7 +171,9 @@ async fn the_real_organization_signs_after_staff_take_the_squatter_down(backend:
     sign_second("Friends of the Earth", "Mallory", "squatter@evil.example").await;
     confirm(&app, "squatter@evil.example", 2).await;
     let squatter: String = signatures::table
-        .filter(signatures::email_normalized.eq("squatter@evil.example"))
+        .filter(
+            signatures::email_normalized.eq(crate::helpers::mailbox_key("squatter@evil.example")),
+        )
         .filter(signatures::state.eq("verified"))
         .select(signatures::id)
         .first(&mut *app.connection() as &mut DbConnection)

@@ -243,7 +243,7 @@ async fn publishing_closing_archiving_and_every_removal_ask_first(backend: Backe
     app.sign_and_confirm(SLUG, "Ada Lovelace", "ada@example.org")
         .await;
     let ada: String = signatures::table
-        .filter(signatures::email_normalized.eq("ada@example.org"))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key("ada@example.org")))
         .select(signatures::id)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature");

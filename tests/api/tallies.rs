@@ -117,7 +117,7 @@ impl Workload {
                 signatures::state.eq(state),
                 signatures::name.eq(format!("Signer {serial}")),
                 signatures::email.eq(&email),
-                signatures::email_normalized.eq(&email),
+                signatures::email_normalized.eq(crate::helpers::mailbox_key(&email)),
                 signatures::organization.eq(&name),
                 signatures::organization_normalized.eq(name.as_ref().map(|n| n.to_lowercase())),
                 signatures::public.eq(self.rng.random_bool(0.8)),

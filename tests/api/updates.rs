@@ -569,7 +569,7 @@ pub(crate) fn insert_opted_in_signers(
                 signatures::state.eq("verified"),
                 signatures::name.eq(format!("Signer {number}")),
                 signatures::email.eq(&email),
-                signatures::email_normalized.eq(&email),
+                signatures::email_normalized.eq(crate::helpers::mailbox_key(&email)),
                 signatures::public.eq(true),
                 signatures::content_hash.eq(&letter.content_hash),
                 signatures::created_at.eq(now),

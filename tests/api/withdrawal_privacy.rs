@@ -59,7 +59,7 @@ fn mentions_ada(row: &OutboxRow) -> bool {
 fn signature_of(app: &TestApp, slug: &str) -> String {
     signatures::table
         .filter(signatures::letter_id.eq(app.letter_id(slug)))
-        .filter(signatures::email_normalized.eq(EMAIL))
+        .filter(signatures::email_normalized.eq(crate::helpers::mailbox_key(EMAIL)))
         .select(signatures::id)
         .first(&mut *app.connection() as &mut DbConnection)
         .expect("the signature")

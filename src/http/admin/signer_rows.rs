@@ -2,8 +2,8 @@
 //! every column of `signatures` that holds signer data.
 
 use super::moderation::web_link;
-use crate::signatures::SignatureRecord;
 use crate::signatures::fields::{FIELDS, Rule};
+use crate::signatures::{SignatureRecord, SignatureState};
 
 /// One thing the signer gave, on a signature's page.
 pub struct SignerRow {
@@ -31,7 +31,14 @@ pub fn signer_rows(signature: &SignatureRecord, via_member: Option<String>) -> V
     if let Some(organization) = &signature.organization {
         rows.push(row("organization", "Organization", organization));
     }
-    rows.push(row("email", "Email", &signature.email));
+    // An address let go after confirmation (`signatures::retention`) is said to be so, not
+    // shown as an empty cell staff might take for a fault.
+    let email = if signature.email.is_empty() && signature.state != SignatureState::Withdrawn {
+        "not kept (the signer asked for nothing that needs it)"
+    } else {
+        signature.email.as_str()
+    };
+    rows.push(row("email", "Email", email));
     for field in FIELDS {
         if let Some(value) = signature.text.get(field.name) {
             rows.push(SignerRow {

@@ -41,6 +41,8 @@ pub(super) struct LetterFields {
     pub show_partner_tally: bool,
     #[serde(deserialize_with = "checkbox")]
     pub comments: bool,
+    #[serde(deserialize_with = "checkbox")]
+    pub keep_addresses_until_delivery: bool,
     /// Set by the "Preview" button: render, store nothing.
     #[serde(deserialize_with = "checkbox")]
     pub preview: bool,
@@ -108,6 +110,7 @@ impl LetterFields {
             invites_skip_approval: true,
             show_partner_tally: false,
             comments: true,
+            keep_addresses_until_delivery: false,
             preview: false,
         }
     }
@@ -129,6 +132,7 @@ impl LetterFields {
             invites_skip_approval: letter.invites_skip_approval,
             show_partner_tally: letter.show_partner_tally,
             comments: letter.comments,
+            keep_addresses_until_delivery: letter.keep_addresses_until_delivery,
             preview: false,
         }
     }
@@ -220,6 +224,7 @@ impl LetterFields {
             invites_skip_approval: self.invites_skip_approval,
             show_partner_tally: self.show_partner_tally,
             comments: self.comments,
+            keep_addresses_until_delivery: self.keep_addresses_until_delivery,
         });
         match parsed {
             Ok(draft) if errors.is_empty() => Ok(draft),
