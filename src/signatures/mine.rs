@@ -18,7 +18,7 @@ use diesel::prelude::*;
 
 use super::retention::{self, Reason};
 use super::{SignError, SignatureRecord, SignatureState};
-use crate::db::schema::{members, signatures};
+use crate::db::schema::{members, signatures, update_unsubscribes};
 use crate::db::{self, DbConnection};
 use crate::i18n::catalog::Tr;
 use crate::letters::Letter;
@@ -166,8 +166,9 @@ pub fn withdraw(
 }
 
 /// Staff answering a written request: withdraws and erases every signature of the mailbox on
-/// every letter, erases the mail waiting for or sent to it, and records each in the audit
-/// log (by signature, never by address: the log would otherwise keep what was erased).
+/// every letter, erases the mail waiting for or sent to it and its unsubscribes, and records
+/// each signature in the audit log (by signature, never by address: the log would otherwise
+/// keep what was erased).
 pub fn erase(
     connection: &mut DbConnection,
     key: &str,
@@ -189,6 +190,11 @@ pub fn erase(
             )?;
         }
         mail::erase::redact_for_mailbox(connection, key)?;
+        // Its wishes about updates go too, on every letter: nothing is left keyed to it.
+        diesel::delete(
+            update_unsubscribes::table.filter(update_unsubscribes::email_normalized.eq(key)),
+        )
+        .execute(connection)?;
         Ok(erased)
     })
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use awc::http::StatusCode;
 use diesel::prelude::*;
 use undersigned::db::DbConnection;
-use undersigned::db::schema::{audit_log, signatures};
+use undersigned::db::schema::{audit_log, signatures, update_unsubscribes};
 use undersigned::letters::import;
 
 use crate::helpers::{Backend, Email, TestApp, encode, spawn_app, spawn_app_with};
@@ -552,6 +552,22 @@ async fn staff_erase_every_signature_of_an_address_on_request(backend: Backend) 
     let second = signature_id(&app, "Ada L.", "clean-rivers");
     let bob = signature_id(&app, "Bob Builder", "clean-rivers");
 
+    // Ada once unsubscribed from another letter's updates: that wish is keyed to her too.
+    let key: String = signatures::table
+        .filter(signatures::id.eq(&first))
+        .select(signatures::email_normalized)
+        .first(&mut *app.connection() as &mut DbConnection)
+        .expect("the key");
+    assert!(!key.contains('@'), "a key, not an address: {key}");
+    diesel::insert_into(update_unsubscribes::table)
+        .values((
+            update_unsubscribes::letter_id.eq(app.letter_id("clean-rivers")),
+            update_unsubscribes::email_normalized.eq(&key),
+            update_unsubscribes::created_at.eq(undersigned::db::now()),
+        ))
+        .execute(&mut *app.connection() as &mut DbConnection)
+        .expect("an unsubscribe");
+
     // Not on a terminal and without --yes: nothing happens.
     let refused = app
         .binary()
@@ -593,6 +609,12 @@ async fn staff_erase_every_signature_of_an_address_on_request(backend: Backend) 
             "the log keeps no address: {detail}"
         );
     }
+    let unsubscribes: i64 = update_unsubscribes::table
+        .filter(update_unsubscribes::email_normalized.eq(&key))
+        .count()
+        .get_result(&mut *app.connection() as &mut DbConnection)
+        .expect("count unsubscribes");
+    assert_eq!(unsubscribes, 0, "nothing keyed to the address is left");
     // Again: nothing left to erase, and it says so.
     let again = app.cli_ok(&["signatures", "erase", ADA, "--yes"]);
     assert!(again.contains("nothing to erase"), "{again}");
