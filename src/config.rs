@@ -209,13 +209,18 @@ pub struct SiteSettings {
     pub accent_color: String,
     /// An email address people may write to; empty for none.
     pub contact: String,
-    /// An https:// address of the coalition's notice, or a short Markdown text shown at
-    /// `/privacy`. Left as shipped, `/privacy` shows our notice from the catalogs.
+    /// The coalition's own paragraphs, Markdown, added under the notice `/privacy` generates
+    /// from this configuration (`http::privacy`); or an https:// address of its own notice,
+    /// linked from there. Empty: the generated notice alone.
     pub privacy: String,
-    /// The coalition's notice in other languages (`he = "..."`, Markdown), shown at `/privacy`
-    /// to a reader who reads that language.
+    /// Those paragraphs in other languages (`he = "..."`, Markdown), shown to a reader of
+    /// that language instead of `privacy`.
     #[serde(default)]
     pub privacy_by_language: std::collections::BTreeMap<String, String>,
+    /// A Markdown file of those paragraphs (instead of `privacy`), with its translations
+    /// beside it as `NAME.LANG.md` (`privacy.he.md`), read at start (`site::read_privacy_file`).
+    #[serde(default)]
+    pub privacy_file: PathBuf,
     pub footer: String,
     pub date_style: DateStyle,
     /// Empty for the bundled icon, a file under `assets_dir`, or an https:// address.
@@ -284,14 +289,10 @@ impl SiteSettings {
             .unwrap_or_else(|| "/static/apple-touch-icon.png".into())
     }
 
-    /// The privacy notice's address: the coalition's own page, or `/privacy` (which also
-    /// sends readers to that page when none of `privacy_by_language` is theirs).
+    /// The privacy notice's address: always our own generated notice, which states what this
+    /// service keeps whatever else the coalition writes (its own page is linked from there).
     pub fn privacy_url(&self) -> &str {
-        if self.privacy.starts_with("https://") && self.privacy_by_language.is_empty() {
-            &self.privacy
-        } else {
-            "/privacy"
-        }
+        "/privacy"
     }
 
     /// The accent colour darkened for links and hover states (text on the page background
@@ -541,6 +542,7 @@ impl Settings {
     fn from_figment(figment: Figment) -> Result<Settings, ConfigError> {
         let settings: Settings = figment.extract().map_err(checks::describe)?;
         let mut settings = settings;
+        site::read_privacy_file(&mut settings.site)?;
         settings.validate()?;
         settings.mail.from = from_with_site_name(&settings.mail.from, &settings.site.name);
         Ok(settings)

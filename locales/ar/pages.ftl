@@ -80,9 +80,6 @@ open-until-before = مفتوحة للتوقيع حتى{" "}
 open-until-after = .
 sign-button = وقّع على الرسالة
 sign-hint = نرسل إليك رابطًا بالبريد الإلكتروني للتأكيد. لن يُنشر عنوان بريدك أبدًا.
-privacy-hint = يحتفظ { $site } ببياناتك لتأكيد توقيعك واحتسابه: راجع
-privacy-link = إشعار الخصوصية
-privacy-hint-end = .
 status-open = مفتوحة
 status-closed = مغلقة
 status-draft = مسودة
@@ -216,7 +213,6 @@ invite-sent-to = أُرسل رابط الدعوة هذا إلى { $email }؛ ل�
 list-org-publicly = اعرض { $organization } علنًا بين الموقّعين
 list-org-publicly-hint = يظهر عندئذ اسم المنظمة واسمك وصفتك والمدينة والبلد والموقع والتعليق على صفحات الرسالة. دون تحديد هذا الخيار، يُحتسب التوقيع ولا يُعرض.
     .fields = name organization title city country comment website
-invite-privacy-hint = يحتفظ { $site } بهذه البيانات لاحتساب التوقيع وعرضه: راجع
 
 ## Delivered
 delivered-to = سُلّمت إلى { $addressee } في
@@ -229,26 +225,6 @@ site-default-footer = كل توقيع يُؤكَّد بالبريد الإلكت
 # The share step's Copy button once the link is copied (static/share.js reads them from the page).
 signer-copied = تم النسخ
 signer-link-copied = تم نسخ الرابط.
-## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
-privacy-default-who-heading = من يدير هذا الموقع
-privacy-default-who = يدير { $site } هذا الموقع والرسائل المفتوحة المنشورة فيه، وهو المسؤول عن البيانات التي تقدّمها هنا.
-privacy-default-kept-heading = ما الذي نحتفظ به
-privacy-default-kept = اسمك وعنوان بريدك الإلكتروني وكل ما تكتبه في نموذج التوقيع؛ ونصّ الرسالة الذي قرأته ولغته؛ ووقت توقيعك ووقت تأكيده.
-privacy-default-public-heading = ما الذي يُنشر
-privacy-default-public = لا شيء، إلا إذا اخترت إظهار اسمك علنًا: عندها يظهر اسمك ومنظمتك وصفتك ومدينتك وبلدك وتعليقك في صفحات الرسالة. لا يُنشر عنوان بريدك الإلكتروني أبدًا.
-privacy-default-why-heading = لماذا نحتفظ بها
-privacy-default-why = لتأكيد توقيعك وعدّه وإدراجه، ولتسليم قائمة الموقّعين إلى الجهة الموجّهة إليها الرسالة. لا نراسلك بشأن الرسالة إلا إذا طلبت أن تبقى على اطلاع.
-privacy-default-how-long-heading = إلى متى نحتفظ بها
-privacy-default-how-long = يُحذف التوقيع غير المؤكَّد { $days ->
-        [one] بعد يوم واحد
-        [two] بعد يومين
-        [few] بعد { $days } أيام
-        [many] بعد { $days } يومًا
-       *[other] بعد { $days } يوم
-    }. أما التوقيع المؤكَّد فيبقى محفوظًا مع الرسالة، سجلًّا لمن وقّعها، إلى أن تسحبه.
-privacy-default-withdraw-heading = سحب التوقيع
-privacy-default-withdraw = تحمل كل رسالة تأكيد رابطًا يسحب توقيعك ويمحو بياناتك فورًا. وتحمل كل رسالة بريد عن الرسالة المفتوحة رابطًا لإيقاف هذه الرسائل.
-privacy-default-contact = لأي أمر آخر يخصّ بياناتك، اكتب إلى { $contact }.
 # l10nupdates: the delivery in the letter page's updates timeline.
 updates-delivered-to = سُلّمت إلى { $addressee }
 # l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
@@ -426,3 +402,97 @@ myself-withdraw-all = اسحب كل توقيعاتي
 myself-ask-again = اطلب رابطًا جديدًا
 myself-reason-delivery-until = يحتفظ التحالف بعناوين الموقّعين على هذه الرسالة حتى { $when }.
 myself-reason-member-gone = طلبت أن تُبقيك منظمة عضو على اطّلاع؛ لم تعد في قائمة التحالف.
+# privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
+# the line by every sign button.
+privacy-lede = يُكتب هذا الإشعار من إعدادات الموقع نفسه، ولذلك يقول ما يفعله الموقع فعلًا بالبيانات التي تقدّمها له.
+privacy-list-separator = ،{" "}
+privacy-field-title = المسمّى أو الصفة
+privacy-field-city = المدينة
+privacy-field-country = البلد
+privacy-field-comment = التعليق
+privacy-field-website = الموقع الإلكتروني (للمنظمات)
+privacy-who-heading = من المسؤول
+privacy-who = يدير { $site } هذا الموقع والرسائل المفتوحة المنشورة عليه، وهو المسؤول عن البيانات التي تقدّمها هنا.
+privacy-contact = لتسأل عمّا نحتفظ به عنك، أو لتطلب تصحيحه أو محوه، اكتب إلى { $contact }.
+privacy-no-contact = لا يقدّم { $site } هنا عنوان بريد للاستفسارات: الروابط في رسائل البريد التي نرسلها إليك تسحب توقيعك وتوقف رسائلنا.
+privacy-kept-heading = ما الذي نحتفظ به عندما توقّع
+privacy-kept-details = اسمك وعنوان بريدك الإلكتروني، والمنظمة التي توقّع باسمها إن وُجدت، وما تملؤه غير ذلك: { $fields }.
+privacy-kept-choices = اختياراتك: هل يُعرض اسمك علنًا، وهل تريد مستجدات عن الرسالة، وهل يجوز لمنظمة عضو أن تبقيك على اطلاع.
+privacy-kept-record = نص الرسالة الذي قرأته ولغته، ووقت توقيعك ووقت تأكيدك.
+privacy-kept-no-network = لا نحتفظ بعنوان شبكتك (IP) مع توقيعك.
+privacy-address-heading = عنوان بريدك الإلكتروني
+privacy-address-confirm = نستخدمه أولًا لنرسل إليك الرابط الذي يؤكّد توقيعك.
+privacy-address-reasons = بعد أن تؤكّد، لا نحتفظ به إلا ما دام هناك سبب مسجَّل:
+privacy-reason-updates = طلبتَ أن تبقى على اطلاع بمستجدات الرسالة؛
+privacy-reason-member = سمحتَ لمنظمة عضو بأن تبقيك على اطلاع؛
+privacy-reason-organization = وقّعتَ باسم منظمة، بصفتك جهة الاتصال بها؛
+privacy-reason-delivery = الرسالة تحتفظ بعناوين الموقّعين حتى تسليمها.
+privacy-address-fingerprint = وإلا فإننا نستبدل به بصمة مشفّرة بمفتاح. تتيح لنا البصمة أن نعرف متى يوقّع العنوان نفسه مرة أخرى، وتُبقي رابط سحب التوقيع صالحًا، لكنها لا تُرجِع عنوانك، ومن دون مفتاح سري محفوظ خارج قاعدة البيانات لا يمكن حتى مقارنتها بعنوان مُخمَّن.
+privacy-delivery-letters = هذه الرسائل تحتفظ بعناوين موقّعيها حتى تسليمها: { $letters }.
+privacy-delivery-none = لا توجد حاليًا على هذا الموقع رسالة تحتفظ بعناوين موقّعيها حتى تسليمها.
+privacy-public-heading = ما هو علني
+privacy-public = فقط إذا حدّدتَ «{ $box }»: عندها يظهر اسمك ومنظمتك و{ $fields } ووقت توقيعك على صفحات الرسالة وفي قائمة موقّعيها، وفي البيانات التي ينشرها الموقع عن الرسالة. من دون التحديد، يُحتسب توقيعك ولا يُعرض. لا يُنشر عنوان بريدك الإلكتروني أبدًا.
+privacy-sees-heading = من يرى بياناتك أيضًا
+privacy-sees-staff = فريق { $site }، في لوحة الإدارة: كل توقيع والبيانات التي نحتفظ بها، للتحقق من التوقيعات وعدّها وتسليمها.
+privacy-sees-addressee = الجهة الموجَّهة إليها الرسالة، عندما يسلّمها { $site } قائمة الموقّعين.
+privacy-sees-member = منظمة عضو سمحتَ لها بأن تبقيك على اطلاع: اسمك ومنظمتك ومسمّاك ومدينتك وبلدك وعنوان بريدك ولغتك وتاريخ توقيعك، لا أكثر.
+privacy-sees-mail = خدمة البريد التي تنقل رسائلنا إليك.
+privacy-how-long-heading = كم من الوقت نحتفظ بها
+privacy-long-unconfirmed = يُحذف التوقيع غير المؤكَّد بعد { $days ->
+        [zero] { $days } يوم
+        [one] يوم واحد
+        [two] يومين
+        [few] { $days } أيام
+        [many] { $days } يومًا
+       *[other] { $days } يوم
+    } (ويبقى رابط تأكيده صالحًا { $hours ->
+        [zero] { $hours } ساعة
+        [one] ساعة واحدة
+        [two] ساعتين
+        [few] { $hours } ساعات
+        [many] { $hours } ساعة
+       *[other] { $hours } ساعة
+    }).
+privacy-long-confirmed = يبقى التوقيع المؤكَّد (اسمك وما ملأته) محفوظًا مع الرسالة، سجلًّا لمن وقّعها، إلى أن تسحبه.
+privacy-long-updates = العنوان المحفوظ للمستجدات يبقى محفوظًا إلى أن تلغي اشتراكك (بالرابط الموجود في كل تحديث) أو تسحب توقيعك؛ والعنوان المحفوظ لمنظمة عضو أو بصفته جهة اتصال منظمة يبقى إلى أن تسحب توقيعك.
+privacy-long-delivery = العنوان المحفوظ فقط لأن الرسالة تحتفظ بالعناوين حتى تسليمها يُمحى بعد { $days ->
+        [zero] { $days } يوم
+        [one] يوم واحد
+        [two] يومين
+        [few] { $days } أيام
+        [many] { $days } يومًا
+       *[other] { $days } يوم
+    } من إغلاق الرسالة أو تسليمها.
+privacy-long-mail = تُحذف نسخة كل رسالة بريد نرسلها إليك بعد { $days ->
+        [zero] { $days } يوم
+        [one] يوم واحد
+        [two] يومين
+        [few] { $days } أيام
+        [many] { $days } يومًا
+       *[other] { $days } يوم
+    } من إرسالها، ويُمحى منها عنوانك حالما نتوقف عن الاحتفاظ به.
+privacy-long-logs = يسجّل سجلّ طلبات الخادم عنوان الشبكة الذي طُلبت منه كل صفحة؛ ويقرّر { $site } مدة الاحتفاظ بسجلّاته.
+privacy-withdraw-heading = سحب التوقيع وإيقاف الرسائل
+privacy-withdraw = تحمل رسالة التأكيد رابطًا يسحب توقيعك ويمحو بياناتك فورًا، ويبقى صالحًا { $days ->
+        [zero] { $days } يوم
+        [one] يومًا واحدًا
+        [two] يومين
+        [few] { $days } أيام
+        [many] { $days } يومًا
+       *[other] { $days } يوم
+    }. وتحمل كل رسالة بريد عن رسالة مفتوحة رابطًا لإيقاف هذه الرسائل.
+privacy-own-heading = من { $site }
+privacy-own-link = لدى { $site } أيضًا إشعار خصوصية خاص به: { $link }
+privacy-gist = بعد التأكيد، لا يحتفظ { $site } بعنوان بريدك الإلكتروني إلا إذا طلبتَ المستجدات، أو سمحتَ لمنظمة عضو بأن تبقيك على اطلاع، أو وقّعتَ باسم منظمة.
+privacy-gist-until-delivery = في هذه الرسالة يحتفظ { $site } بعنوان بريدك الإلكتروني حتى تسليمها، ويمحوه بعد { $days ->
+        [zero] { $days } يوم
+        [one] يوم واحد
+        [two] يومين
+        [few] { $days } أيام
+        [many] { $days } يومًا
+       *[other] { $days } يوم
+    } من إغلاقها أو تسليمها (ولا يبقى أطول من ذلك إلا إذا طلبتَ المستجدات، أو سمحتَ لمنظمة عضو بأن تبقيك على اطلاع، أو وقّعتَ باسم منظمة).
+privacy-gist-organization = يحتفظ { $site } بعنوان بريدك الإلكتروني بصفته جهة اتصال المنظمة ما دام توقيعها قائمًا، ولا ينشره أبدًا.
+privacy-gist-link = ما الذي نحتفظ به، وإلى متى، ومن يراه
+privacy-delivery-erased-on = { $letter } (تُمحى عناوين موقّعيها في { $date })
+myself-privacy-see-all = لترى كل رسالة وقّع عليها عنوانك، وما نحتفظ به عنه ولماذا، ولتسحب أيًّا منها، اطلب ذلك من { $page }: نرسل القائمة إلى ذلك العنوان.

@@ -61,9 +61,6 @@ open-until-before = Open until{" "}
 open-until-after = .
 sign-button = Sign the letter
 sign-hint = We email you a link to confirm. Your email address is never published.
-privacy-hint = { $site } keeps your details to confirm and count your signature: see the
-privacy-link = privacy notice
-privacy-hint-end = .
 status-open = open
 status-closed = closed
 status-draft = draft
@@ -211,7 +208,6 @@ invite-sent-to = This invite link was sent to { $email }; no further confirmatio
 list-org-publicly = List { $organization } publicly among the signatories
 list-org-publicly-hint = The organization's name, your name and title, city, country, website and comment then appear on the letter's pages. Unticked, the signature is counted but not listed.
     .fields = name organization title city country comment website
-invite-privacy-hint = { $site } keeps these details to count and list the signature: see the
 
 ## Delivered
 delivered-to = Delivered to { $addressee } on
@@ -224,23 +220,6 @@ site-default-footer = Every signature is confirmed by email before it counts. Em
 # The share step's Copy button once the link is copied (static/share.js reads them from the page).
 signer-copied = Copied
 signer-link-copied = The link is copied.
-## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
-privacy-default-who-heading = Who runs this site
-privacy-default-who = { $site } runs this site and the open letters on it, and is responsible for the details you give here.
-privacy-default-kept-heading = What we keep
-privacy-default-kept = Your name, your email address and whatever else you type into the sign form; the text of the letter you read and its language; when you signed and when you confirmed.
-privacy-default-public-heading = What is public
-privacy-default-public = Nothing, unless you choose to list your name publicly: then your name, organization, title, city, country and comment appear on the letter’s pages. Your email address is never published.
-privacy-default-why-heading = Why we keep it
-privacy-default-why = To confirm your signature, to count and list it, and to deliver the list of signatories to the letter’s addressee. We email you about the letter only if you ask to be kept updated.
-privacy-default-how-long-heading = How long we keep it
-privacy-default-how-long = A signature that is not confirmed is deleted { $days ->
-        [one] after { $days } day
-       *[other] after { $days } days
-    }. A confirmed signature is kept with the letter, as the record of who signed it, until you withdraw it.
-privacy-default-withdraw-heading = Withdrawing
-privacy-default-withdraw = Every confirmation email carries a link that withdraws your signature and erases your details at once. Emails about the letter carry a link to stop them.
-privacy-default-contact = For anything else about your details, write to { $contact }.
 # l10nupdates: the delivery in the letter page's updates timeline.
 updates-delivered-to = Delivered to { $addressee }
 # l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
@@ -394,3 +373,73 @@ myself-withdraw-all = Withdraw all my signatures
 myself-ask-again = Ask for a new link
 myself-reason-delivery-until = The coalition keeps signers' addresses for this letter until { $when }.
 myself-reason-member-gone = You asked that a member organization keep you informed; it is no longer on the coalition's roster.
+# privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
+# the line by every sign button.
+privacy-lede = This notice is written from this site’s own settings, so it says what the site actually does with the details you give it.
+privacy-list-separator = ,{" "}
+privacy-field-title = title or role
+privacy-field-city = city
+privacy-field-country = country
+privacy-field-comment = comment
+privacy-field-website = website (for an organization)
+privacy-who-heading = Who is responsible
+privacy-who = { $site } runs this site and the open letters on it, and is responsible for the details you give here.
+privacy-contact = To ask what we hold on you, or to have it corrected or erased, write to { $contact }.
+privacy-no-contact = { $site } gives no email address for questions here: the links in the emails we send you withdraw your signature and stop our emails.
+privacy-kept-heading = What we keep when you sign
+privacy-kept-details = Your name and email address, the organization you sign for if you do, and what else you fill in: { $fields }.
+privacy-kept-choices = Your choices: whether your name is listed publicly, whether you want updates about the letter, and whether a member organization may keep you informed.
+privacy-kept-record = The text of the letter you read and its language, when you signed and when you confirmed.
+privacy-kept-no-network = We do not keep your network (IP) address with your signature.
+privacy-address-heading = Your email address
+privacy-address-confirm = We use it first to send you the link that confirms your signature.
+privacy-address-reasons = Once you have confirmed, we keep it only while there is a reason on record:
+privacy-reason-updates = you asked to be kept updated about the letter;
+privacy-reason-member = you let a member organization keep you informed;
+privacy-reason-organization = you signed for an organization, as its contact;
+privacy-reason-delivery = the letter keeps its signers’ addresses until it is delivered.
+privacy-address-fingerprint = Otherwise we replace it with a keyed fingerprint. The fingerprint tells us when the same address signs again and keeps your withdraw link working, but it cannot be turned back into your address, and without a secret key kept apart from the database it cannot even be checked against a guess.
+privacy-delivery-letters = These letters keep their signers’ addresses until they are delivered: { $letters }.
+privacy-delivery-none = At present no letter on this site keeps its signers’ addresses until delivery.
+privacy-public-heading = What is public
+privacy-public = Only if you tick “{ $box }”: then your name, organization, { $fields } and when you signed appear on the letter’s pages and its list of signatories, and in the data the site publishes about the letter. Unticked, your signature is counted but not listed. Your email address is never published.
+privacy-sees-heading = Who else sees your details
+privacy-sees-staff = { $site }’s staff, in its console: every signature and the details we hold, to check, count and deliver the signatures.
+privacy-sees-addressee = The letter’s addressee, when { $site } delivers the list of signatories.
+privacy-sees-member = A member organization you let keep you informed: your name, organization, title, city, country, email address, language and the date you signed, and nothing else.
+privacy-sees-mail = The email service that carries our emails to you.
+privacy-how-long-heading = How long we keep it
+privacy-long-unconfirmed = A signature that is not confirmed is deleted { $days ->
+        [one] after { $days } day
+       *[other] after { $days } days
+    } (its confirmation link works for { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    }).
+privacy-long-confirmed = A confirmed signature (your name and what you filled in) is kept with the letter, as the record of who signed it, until you withdraw it.
+privacy-long-updates = An address kept for updates is kept until you unsubscribe (the link in each update) or withdraw; one kept for a member organization or as an organization’s contact, until you withdraw.
+privacy-long-delivery = An address kept only because the letter keeps addresses until delivery is erased { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } after the letter closes or is delivered.
+privacy-long-mail = A copy of each email we send you is deleted { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } after it is sent, and emptied of your address as soon as we stop keeping the address.
+privacy-long-logs = The server’s request log records the network address each page was asked from; { $site } decides how long its logs are kept.
+privacy-withdraw-heading = Withdrawing and stopping emails
+privacy-withdraw = The confirmation email carries a link that withdraws your signature and erases your details at once; it works for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }. Every email about a letter carries a link that stops them.
+privacy-own-heading = From { $site }
+privacy-own-link = { $site } has its own privacy notice too: { $link }
+privacy-gist = Once you confirm, { $site } keeps your email address only if you ask for updates, let a member keep you informed, or sign for an organization.
+privacy-gist-until-delivery = For this letter { $site } keeps your email address until the letter is delivered, and erases it { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } after the letter closes or is delivered (longer only if you ask for updates, let a member keep you informed, or sign for an organization).
+privacy-gist-organization = { $site } keeps your email address as the organization’s contact while its signature stands, and never publishes it.
+privacy-gist-link = What we keep, for how long, and who sees it
+privacy-delivery-erased-on = { $letter } (its signers’ addresses are erased on { $date })
+myself-privacy-see-all = To see every letter your address signed, what we hold on it and why, and to withdraw any of them, ask at { $page }: we email the list to that address.

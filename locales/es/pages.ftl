@@ -56,9 +56,6 @@ open-until-before = Abierta hasta el{" "}
 open-until-after = .
 sign-button = Firmar la carta
 sign-hint = Te enviamos un enlace por correo para confirmar. Tu dirección de correo nunca se publica.
-privacy-hint = { $site } guarda tus datos para confirmar y contar tu firma: consulta el
-privacy-link = aviso de privacidad
-privacy-hint-end = .
 status-open = abierta
 status-closed = cerrada
 status-draft = borrador
@@ -184,7 +181,6 @@ invite-sent-to = Este enlace de invitación se envió a { $email }; no hace falt
 list-org-publicly = Mostrar { $organization } públicamente entre las entidades firmantes
 list-org-publicly-hint = El nombre de la organización, tu nombre y cargo, ciudad, país, sitio web y comentario aparecerán en las páginas de la carta. Sin marcar, la firma se cuenta pero no se muestra.
     .fields = name organization title city country comment website
-invite-privacy-hint = { $site } guarda estos datos para contar y mostrar la firma: consulta el
 
 ## Delivered
 delivered-to = Entregada a { $addressee } el
@@ -197,23 +193,6 @@ site-default-footer = Cada firma se confirma por correo electrónico antes de co
 # The share step's Copy button once the link is copied (static/share.js reads them from the page).
 signer-copied = Copiado
 signer-link-copied = El enlace está copiado.
-## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
-privacy-default-who-heading = Quién gestiona este sitio
-privacy-default-who = { $site } gestiona este sitio y las cartas abiertas que publica, y responde de los datos que dejas aquí.
-privacy-default-kept-heading = Qué guardamos
-privacy-default-kept = Tu nombre, tu dirección de correo electrónico y todo lo que escribas en el formulario de firma; el texto de la carta que leíste y su idioma; cuándo firmaste y cuándo confirmaste.
-privacy-default-public-heading = Qué es público
-privacy-default-public = Nada, salvo que elijas mostrar tu nombre públicamente: entonces tu nombre, organización, cargo, ciudad, país y comentario aparecen en las páginas de la carta. Tu dirección de correo nunca se publica.
-privacy-default-why-heading = Por qué lo guardamos
-privacy-default-why = Para confirmar tu firma, contarla y mostrarla, y para entregar la lista de firmantes al destinatario de la carta. Solo te escribimos sobre la carta si pides que te mantengamos informado.
-privacy-default-how-long-heading = Cuánto tiempo lo guardamos
-privacy-default-how-long = Una firma sin confirmar se borra { $days ->
-        [one] al cabo de { $days } día
-       *[other] al cabo de { $days } días
-    }. Una firma confirmada se guarda con la carta, como constancia de quién la firmó, hasta que la retires.
-privacy-default-withdraw-heading = Retirar la firma
-privacy-default-withdraw = Cada correo de confirmación lleva un enlace que retira tu firma y borra tus datos al momento. Los correos sobre la carta llevan un enlace para dejar de recibirlos.
-privacy-default-contact = Para cualquier otra cuestión sobre tus datos, escribe a { $contact }.
 # l10nupdates: the delivery in the letter page's updates timeline.
 updates-delivered-to = Entregada a { $addressee }
 # l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
@@ -367,3 +346,73 @@ myself-withdraw-all = Retirar todas mis firmas
 myself-ask-again = Pedir un enlace nuevo
 myself-reason-delivery-until = La coalición guarda las direcciones de quienes firman esta carta hasta el { $when }.
 myself-reason-member-gone = Pediste que una organización miembro te mantenga informado; ya no está en la lista de la coalición.
+# privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
+# the line by every sign button.
+privacy-lede = Este aviso está escrito a partir de la propia configuración del sitio, así que dice lo que el sitio hace de verdad con los datos que le das.
+privacy-list-separator = ,{" "}
+privacy-field-title = cargo o función
+privacy-field-city = ciudad
+privacy-field-country = país
+privacy-field-comment = comentario
+privacy-field-website = sitio web (de una organización)
+privacy-who-heading = Quién es responsable
+privacy-who = { $site } gestiona este sitio y sus cartas abiertas, y es responsable de los datos que das aquí.
+privacy-contact = Para preguntar qué guardamos sobre ti, o para que se corrija o se borre, escribe a { $contact }.
+privacy-no-contact = { $site } no da aquí una dirección de correo para consultas: los enlaces de los correos que te enviamos retiran tu firma y detienen nuestros correos.
+privacy-kept-heading = Qué guardamos cuando firmas
+privacy-kept-details = Tu nombre y tu dirección de correo, la organización por la que firmas si es el caso, y lo demás que rellenes: { $fields }.
+privacy-kept-choices = Lo que eliges: si tu nombre aparece públicamente, si quieres novedades sobre la carta y si una organización miembro puede mantenerte informada o informado.
+privacy-kept-record = El texto de la carta que leíste y su idioma, cuándo firmaste y cuándo confirmaste.
+privacy-kept-no-network = No guardamos tu dirección de red (IP) con tu firma.
+privacy-address-heading = Tu dirección de correo
+privacy-address-confirm = Primero la usamos para enviarte el enlace que confirma tu firma.
+privacy-address-reasons = Una vez confirmada la firma, solo la guardamos mientras conste un motivo:
+privacy-reason-updates = pediste recibir novedades sobre la carta;
+privacy-reason-member = permitiste que una organización miembro te mantenga informada o informado;
+privacy-reason-organization = firmaste por una organización, como su contacto;
+privacy-reason-delivery = la carta guarda las direcciones de quienes firman hasta su entrega.
+privacy-address-fingerprint = Si no, la sustituimos por una huella con clave. La huella nos dice cuándo la misma dirección vuelve a firmar y mantiene válido tu enlace para retirar la firma, pero no permite recuperar tu dirección, y sin una clave secreta guardada fuera de la base de datos ni siquiera se puede comparar con una dirección adivinada.
+privacy-delivery-letters = Estas cartas guardan las direcciones de quienes firman hasta su entrega: { $letters }.
+privacy-delivery-none = Por ahora ninguna carta de este sitio guarda las direcciones de quienes firman hasta su entrega.
+privacy-public-heading = Qué es público
+privacy-public = Solo si marcas «{ $box }»: entonces tu nombre, organización, { $fields } y cuándo firmaste aparecen en las páginas de la carta y en su lista de firmantes, y en los datos que el sitio publica sobre la carta. Sin marcarla, tu firma se cuenta pero no aparece. Tu dirección de correo nunca se publica.
+privacy-sees-heading = Quién más ve tus datos
+privacy-sees-staff = El equipo de { $site }, en su consola: cada firma y los datos que guardamos, para comprobar, contar y entregar las firmas.
+privacy-sees-addressee = La persona destinataria de la carta, cuando { $site } le entrega la lista de firmantes.
+privacy-sees-member = Una organización miembro a la que permitiste mantenerte informada o informado: tu nombre, organización, cargo, ciudad, país, dirección de correo, idioma y la fecha en que firmaste, y nada más.
+privacy-sees-mail = El servicio de correo que te lleva nuestros mensajes.
+privacy-how-long-heading = Cuánto tiempo lo guardamos
+privacy-long-unconfirmed = Una firma sin confirmar se borra { $days ->
+        [one] al cabo de { $days } día
+       *[other] al cabo de { $days } días
+    } (su enlace de confirmación vale { $hours ->
+        [one] { $hours } hora
+       *[other] { $hours } horas
+    }).
+privacy-long-confirmed = Una firma confirmada (tu nombre y lo que rellenaste) se guarda con la carta, como constancia de quién la firmó, hasta que la retires.
+privacy-long-updates = Una dirección guardada para novedades se guarda hasta que te des de baja (el enlace de cada novedad) o retires tu firma; una guardada para una organización miembro o como contacto de una organización, hasta que retires tu firma.
+privacy-long-delivery = Una dirección guardada solo porque la carta guarda las direcciones hasta su entrega se borra { $days ->
+        [one] { $days } día
+       *[other] { $days } días
+    } después del cierre o la entrega de la carta.
+privacy-long-mail = La copia de cada correo que te enviamos se borra { $days ->
+        [one] { $days } día
+       *[other] { $days } días
+    } después de enviarlo, y se vacía de tu dirección en cuanto dejamos de guardar la dirección.
+privacy-long-logs = El registro de peticiones del servidor anota la dirección de red desde la que se pidió cada página; { $site } decide cuánto tiempo guarda sus registros.
+privacy-withdraw-heading = Retirar la firma y dejar de recibir correos
+privacy-withdraw = El correo de confirmación lleva un enlace que retira tu firma y borra tus datos al momento; vale { $days ->
+        [one] { $days } día
+       *[other] { $days } días
+    }. Cada correo sobre una carta lleva un enlace para dejar de recibirlos.
+privacy-own-heading = De { $site }
+privacy-own-link = { $site } tiene también su propio aviso de privacidad: { $link }
+privacy-gist = Una vez confirmada la firma, { $site } solo guarda tu dirección de correo si pides novedades, permites que un miembro te mantenga informada o informado, o firmas por una organización.
+privacy-gist-until-delivery = En esta carta, { $site } guarda tu dirección de correo hasta su entrega y la borra { $days ->
+        [one] { $days } día
+       *[other] { $days } días
+    } después del cierre o la entrega de la carta (más tiempo solo si pides novedades, permites que un miembro te mantenga informada o informado, o firmas por una organización).
+privacy-gist-organization = { $site } guarda tu dirección de correo como contacto de la organización mientras su firma siga en la carta, y nunca la publica.
+privacy-gist-link = Qué guardamos, cuánto tiempo y quién lo ve
+privacy-delivery-erased-on = { $letter } (las direcciones de quienes la firmaron se borran el { $date })
+myself-privacy-see-all = Para ver todas las cartas que firmó tu dirección, qué guardamos y por qué, y retirar cualquiera, pídelo en { $page }: enviamos la lista a esa dirección.

@@ -56,9 +56,6 @@ open-until-before = Ouverte jusqu’au{" "}
 open-until-after = .
 sign-button = Signer la lettre
 sign-hint = Nous vous envoyons un lien de confirmation par e-mail. Votre adresse n’est jamais publiée.
-privacy-hint = { $site } conserve vos informations pour confirmer et compter votre signature : voir la
-privacy-link = politique de confidentialité
-privacy-hint-end = .
 status-open = ouverte
 status-closed = close
 status-draft = brouillon
@@ -184,7 +181,6 @@ invite-sent-to = Ce lien d’invitation a été envoyé à { $email } ; aucune a
 list-org-publicly = Afficher { $organization } publiquement parmi les signataires
 list-org-publicly-hint = Le nom de l’organisation, votre nom et votre fonction, la ville, le pays, le site web et le commentaire apparaissent alors sur les pages de la lettre. Case non cochée, la signature est comptée mais pas affichée.
     .fields = name organization title city country comment website
-invite-privacy-hint = { $site } conserve ces informations pour compter et afficher la signature : voir la
 
 ## Delivered
 delivered-to = Remise à { $addressee } le
@@ -197,23 +193,6 @@ site-default-footer = Chaque signature est confirmée par e-mail avant d’être
 # The share step's Copy button once the link is copied (static/share.js reads them from the page).
 signer-copied = Copié
 signer-link-copied = Le lien est copié.
-## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
-privacy-default-who-heading = Qui gère ce site
-privacy-default-who = { $site } gère ce site et les lettres ouvertes qu’il publie, et répond des informations que vous y laissez.
-privacy-default-kept-heading = Ce que nous conservons
-privacy-default-kept = Votre nom, votre adresse e-mail et tout ce que vous saisissez dans le formulaire de signature ; le texte de la lettre que vous avez lu et sa langue ; la date de votre signature et celle de sa confirmation.
-privacy-default-public-heading = Ce qui est public
-privacy-default-public = Rien, sauf si vous choisissez d’afficher votre nom publiquement : votre nom, votre organisation, votre fonction, votre ville, votre pays et votre commentaire apparaissent alors sur les pages de la lettre. Votre adresse e-mail n’est jamais publiée.
-privacy-default-why-heading = Pourquoi nous les conservons
-privacy-default-why = Pour confirmer votre signature, la compter et l’afficher, et remettre la liste des signataires au destinataire de la lettre. Nous ne vous écrivons au sujet de la lettre que si vous demandez à être tenu informé.
-privacy-default-how-long-heading = Combien de temps nous les conservons
-privacy-default-how-long = Une signature non confirmée est supprimée { $days ->
-        [one] au bout de { $days } jour
-       *[other] au bout de { $days } jours
-    }. Une signature confirmée est conservée avec la lettre, comme trace de ses signataires, jusqu’à ce que vous la retiriez.
-privacy-default-withdraw-heading = Retirer sa signature
-privacy-default-withdraw = Chaque e-mail de confirmation contient un lien qui retire votre signature et efface vos informations immédiatement. Les e-mails au sujet de la lettre contiennent un lien pour ne plus les recevoir.
-privacy-default-contact = Pour toute autre question sur vos informations, écrivez à { $contact }.
 # l10nupdates: the delivery in the letter page's updates timeline.
 updates-delivered-to = Remise à { $addressee }
 # l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
@@ -367,3 +346,73 @@ myself-withdraw-all = Retirer toutes mes signatures
 myself-ask-again = Demander un nouveau lien
 myself-reason-delivery-until = La coalition conserve les adresses des signataires de cette lettre jusqu'au { $when }.
 myself-reason-member-gone = Vous avez demandé qu'une organisation membre vous tienne informé ; elle ne fait plus partie de la coalition.
+# privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
+# the line by every sign button.
+privacy-lede = Cette notice est rédigée à partir des réglages mêmes de ce site : elle dit ce que le site fait réellement des informations que vous lui confiez.
+privacy-list-separator = ,{" "}
+privacy-field-title = titre ou fonction
+privacy-field-city = ville
+privacy-field-country = pays
+privacy-field-comment = commentaire
+privacy-field-website = site web (pour une organisation)
+privacy-who-heading = Qui en est responsable
+privacy-who = { $site } gère ce site et les lettres ouvertes qu’il publie, et répond des informations que vous y donnez.
+privacy-contact = Pour savoir ce que nous conservons sur vous, ou pour le faire corriger ou effacer, écrivez à { $contact }.
+privacy-no-contact = { $site } ne donne pas ici d’adresse e-mail pour les questions : les liens des e-mails que nous vous envoyons retirent votre signature et arrêtent nos e-mails.
+privacy-kept-heading = Ce que nous conservons quand vous signez
+privacy-kept-details = Votre nom et votre adresse e-mail, l’organisation au nom de laquelle vous signez le cas échéant, et ce que vous remplissez d’autre : { $fields }.
+privacy-kept-choices = Vos choix : afficher ou non votre nom publiquement, recevoir ou non des nouvelles de la lettre, autoriser ou non une organisation membre à vous tenir informé·e.
+privacy-kept-record = Le texte de la lettre que vous avez lu et sa langue, le moment où vous avez signé et celui où vous avez confirmé.
+privacy-kept-no-network = Nous ne conservons pas votre adresse réseau (IP) avec votre signature.
+privacy-address-heading = Votre adresse e-mail
+privacy-address-confirm = Elle sert d’abord à vous envoyer le lien qui confirme votre signature.
+privacy-address-reasons = Une fois votre signature confirmée, nous ne la gardons que tant qu’une raison est enregistrée :
+privacy-reason-updates = vous avez demandé à être tenu·e informé·e de la lettre ;
+privacy-reason-member = vous avez autorisé une organisation membre à vous tenir informé·e ;
+privacy-reason-organization = vous avez signé au nom d’une organisation, comme son contact ;
+privacy-reason-delivery = la lettre garde les adresses de ses signataires jusqu’à sa remise.
+privacy-address-fingerprint = Sinon, nous la remplaçons par une empreinte à clé. Cette empreinte nous permet de reconnaître la même adresse si elle signe à nouveau et garde votre lien de retrait valable, mais elle ne permet pas de retrouver votre adresse, et sans une clé secrète conservée hors de la base de données, on ne peut même pas la comparer à une adresse devinée.
+privacy-delivery-letters = Ces lettres gardent les adresses de leurs signataires jusqu’à leur remise : { $letters }.
+privacy-delivery-none = Pour l’instant, aucune lettre de ce site ne garde les adresses de ses signataires jusqu’à sa remise.
+privacy-public-heading = Ce qui est public
+privacy-public = Seulement si vous cochez « { $box } » : votre nom, votre organisation, { $fields } et le moment où vous avez signé apparaissent alors sur les pages de la lettre et dans sa liste de signataires, ainsi que dans les données que le site publie sur la lettre. Sans cette case, votre signature est comptée mais pas affichée. Votre adresse e-mail n’est jamais publiée.
+privacy-sees-heading = Qui d’autre voit vos informations
+privacy-sees-staff = L’équipe de { $site }, dans sa console : chaque signature et les informations que nous conservons, pour vérifier, compter et remettre les signatures.
+privacy-sees-addressee = Le ou la destinataire de la lettre, quand { $site } lui remet la liste des signataires.
+privacy-sees-member = Une organisation membre que vous avez autorisée à vous tenir informé·e : votre nom, organisation, titre, ville, pays, adresse e-mail, langue et la date de votre signature, et rien d’autre.
+privacy-sees-mail = Le service de messagerie qui achemine nos e-mails jusqu’à vous.
+privacy-how-long-heading = Combien de temps nous le conservons
+privacy-long-unconfirmed = Une signature non confirmée est supprimée { $days ->
+        [one] au bout de { $days } jour
+       *[other] au bout de { $days } jours
+    } (son lien de confirmation est valable { $hours ->
+        [one] { $hours } heure
+       *[other] { $hours } heures
+    }).
+privacy-long-confirmed = Une signature confirmée (votre nom et ce que vous avez rempli) est conservée avec la lettre, comme trace de ses signataires, jusqu’à ce que vous la retiriez.
+privacy-long-updates = Une adresse gardée pour les nouvelles l’est jusqu’à ce que vous vous désabonniez (le lien de chaque nouvelle) ou retiriez votre signature ; une adresse gardée pour une organisation membre ou comme contact d’une organisation, jusqu’à ce que vous retiriez votre signature.
+privacy-long-delivery = Une adresse gardée seulement parce que la lettre garde les adresses jusqu’à sa remise est effacée { $days ->
+        [one] { $days } jour
+       *[other] { $days } jours
+    } après la clôture ou la remise de la lettre.
+privacy-long-mail = La copie de chaque e-mail que nous vous envoyons est supprimée { $days ->
+        [one] { $days } jour
+       *[other] { $days } jours
+    } après son envoi, et vidée de votre adresse dès que nous cessons de garder l’adresse.
+privacy-long-logs = Le journal des requêtes du serveur enregistre l’adresse réseau d’où chaque page a été demandée ; { $site } décide combien de temps ses journaux sont conservés.
+privacy-withdraw-heading = Retirer sa signature, arrêter les e-mails
+privacy-withdraw = L’e-mail de confirmation contient un lien qui retire votre signature et efface vos informations immédiatement ; il est valable { $days ->
+        [one] { $days } jour
+       *[other] { $days } jours
+    }. Chaque e-mail au sujet d’une lettre contient un lien pour ne plus les recevoir.
+privacy-own-heading = De la part de { $site }
+privacy-own-link = { $site } a aussi sa propre notice de confidentialité : { $link }
+privacy-gist = Une fois votre signature confirmée, { $site } ne garde votre adresse e-mail que si vous demandez des nouvelles, autorisez un membre à vous tenir informé·e ou signez pour une organisation.
+privacy-gist-until-delivery = Pour cette lettre, { $site } garde votre adresse e-mail jusqu’à la remise de la lettre et l’efface { $days ->
+        [one] { $days } jour
+       *[other] { $days } jours
+    } après sa clôture ou sa remise (plus longtemps seulement si vous demandez des nouvelles, autorisez un membre à vous tenir informé·e ou signez pour une organisation).
+privacy-gist-organization = { $site } garde votre adresse e-mail comme contact de l’organisation tant que sa signature est maintenue, et ne la publie jamais.
+privacy-gist-link = Ce que nous conservons, combien de temps, et qui le voit
+privacy-delivery-erased-on = { $letter } (les adresses de ses signataires sont effacées le { $date })
+myself-privacy-see-all = Pour voir toutes les lettres que votre adresse a signées, ce que nous conservons et pourquoi, et retirer n'importe laquelle, demandez-le sur { $page } : nous envoyons la liste à cette adresse.

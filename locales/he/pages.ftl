@@ -57,9 +57,6 @@ open-until-before = פתוח לחתימה עד{" "}
 open-until-after = .
 sign-button = חתימה על המכתב
 sign-hint = נשלח אליכם קישור באימייל לאישור. כתובת האימייל שלכם לעולם לא תפורסם.
-privacy-hint = { $site } שומר את פרטיכם כדי לאשר ולספור את חתימתכם: ראו את
-privacy-link = מדיניות הפרטיות
-privacy-hint-end = .
 status-open = פתוח
 status-closed = סגור
 status-draft = טיוטה
@@ -185,7 +182,6 @@ invite-sent-to = קישור ההזמנה הזה נשלח אל { $email }; אין
 list-org-publicly = הצגת { $organization } ברשימת החותמים הפומבית
 list-org-publicly-hint = שם הארגון, שמכם ותפקידכם, העיר, המדינה, האתר וההערה יופיעו אז בעמודי המכתב. בלי סימון, החתימה נספרת אך לא מוצגת.
     .fields = name organization title city country comment website
-invite-privacy-hint = { $site } שומר את הפרטים האלה כדי לספור ולהציג את החתימה: ראו את
 
 ## Delivered
 delivered-to = נמסר אל { $addressee } בתאריך
@@ -198,23 +194,6 @@ site-default-footer = כל חתימה מאושרת באימייל לפני שה�
 # The share step's Copy button once the link is copied (static/share.js reads them from the page).
 signer-copied = הועתק
 signer-link-copied = הקישור הועתק.
-## The privacy notice at /privacy while [site] privacy is left as shipped (l10nconsole).
-privacy-default-who-heading = מי מפעיל את האתר
-privacy-default-who = { $site } מפעיל את האתר הזה ואת המכתבים הפתוחים שבו, ואחראי לפרטים שאתם מוסרים כאן.
-privacy-default-kept-heading = מה אנחנו שומרים
-privacy-default-kept = את שמכם, את כתובת הדוא״ל שלכם ואת כל מה שתקלידו בטופס החתימה; את נוסח המכתב שקראתם ואת שפתו; מתי חתמתם ומתי אישרתם.
-privacy-default-public-heading = מה מתפרסם
-privacy-default-public = דבר, אלא אם תבחרו להציג את שמכם בפומבי: אז שמכם, הארגון, התפקיד, העיר, הארץ וההערה שלכם יופיעו בדפי המכתב. כתובת הדוא״ל שלכם לעולם אינה מתפרסמת.
-privacy-default-why-heading = למה אנחנו שומרים אותם
-privacy-default-why = כדי לאשר את חתימתכם, לספור ולהציג אותה, ולמסור את רשימת החותמים לנמעני המכתב. נכתוב לכם על המכתב רק אם ביקשתם לקבל עדכונים.
-privacy-default-how-long-heading = כמה זמן אנחנו שומרים אותם
-privacy-default-how-long = חתימה שלא אושרה נמחקת { $days ->
-        [one] אחרי יום אחד
-       *[other] אחרי { $days } ימים
-    }. חתימה מאושרת נשמרת עם המכתב, כתיעוד של מי שחתם עליו, עד שתבטלו אותה.
-privacy-default-withdraw-heading = ביטול החתימה
-privacy-default-withdraw = בכל דוא״ל אישור יש קישור שמבטל את חתימתכם ומוחק את פרטיכם מיד. בכל דוא״ל על המכתב יש קישור להפסקת המשלוח.
-privacy-default-contact = בכל שאלה אחרת על פרטיכם, כתבו אל { $contact }.
 # l10nupdates: the delivery in the letter page's updates timeline.
 updates-delivered-to = נמסר אל { $addressee }
 # l10nupdates: the sentence that opens the update sent from a delivery (its version in a translation's language).
@@ -368,3 +347,79 @@ myself-withdraw-all = ביטול כל החתימות שלי
 myself-ask-again = לבקש קישור חדש
 myself-reason-delivery-until = הקואליציה שומרת את כתובות החותמים על המכתב הזה עד { $when }.
 myself-reason-member-gone = ביקשתם שארגון חבר יעדכן אתכם; הוא כבר אינו ברשימת הקואליציה.
+# privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
+# the line by every sign button.
+privacy-lede = הודעה זו נכתבת מתוך ההגדרות של האתר עצמו, ולכן היא אומרת מה האתר עושה בפועל בפרטים שאתם מוסרים לו.
+privacy-list-separator = ,{" "}
+privacy-field-title = תפקיד
+privacy-field-city = עיר
+privacy-field-country = מדינה
+privacy-field-comment = הערה
+privacy-field-website = אתר אינטרנט (של ארגון)
+privacy-who-heading = מי אחראי
+privacy-who = { $site } מפעיל את האתר ואת המכתבים הפתוחים שבו, ואחראי לפרטים שאתם מוסרים כאן.
+privacy-contact = כדי לשאול מה שמור אצלנו עליכם, או כדי לתקן או למחוק זאת, כתבו אל { $contact }.
+privacy-no-contact = { $site } לא מסר כאן כתובת דוא״ל לשאלות: הקישורים בהודעות הדוא״ל שאנחנו שולחים מבטלים את חתימתכם ומפסיקים את המשלוח.
+privacy-kept-heading = מה אנחנו שומרים כשאתם חותמים
+privacy-kept-details = שמכם וכתובת הדוא״ל שלכם, הארגון שבשמו אתם חותמים אם יש כזה, ומה שעוד מילאתם: { $fields }.
+privacy-kept-choices = הבחירות שלכם: אם שמכם מוצג ברשימה הפומבית, אם תרצו עדכונים על המכתב, ואם ארגון חבר רשאי לעדכן אתכם.
+privacy-kept-record = נוסח המכתב שקראתם ושפתו, מתי חתמתם ומתי אישרתם.
+privacy-kept-no-network = איננו שומרים את כתובת הרשת (IP) שלכם עם חתימתכם.
+privacy-address-heading = כתובת הדוא״ל שלכם
+privacy-address-confirm = תחילה אנחנו משתמשים בה כדי לשלוח לכם את הקישור שמאשר את חתימתכם.
+privacy-address-reasons = אחרי שאישרתם, אנחנו שומרים אותה רק כל עוד רשומה סיבה לכך:
+privacy-reason-updates = ביקשתם לקבל עדכונים על המכתב;
+privacy-reason-member = הרשיתם לארגון חבר לעדכן אתכם;
+privacy-reason-organization = חתמתם בשם ארגון, כאיש הקשר שלו;
+privacy-reason-delivery = המכתב שומר את כתובות החותמים עד שהוא נמסר.
+privacy-address-fingerprint = אחרת אנחנו מחליפים אותה בטביעת אצבע מוצפנת במפתח. טביעת האצבע מאפשרת לזהות כשאותה כתובת חותמת שוב ושומרת על קישור הביטול שלכם תקף, אבל אי אפשר לשחזר ממנה את כתובתכם, ובלי מפתח סודי שנשמר מחוץ למסד הנתונים אי אפשר אפילו לבדוק אותה מול כתובת מנוחשת.
+privacy-delivery-letters = המכתבים האלה שומרים את כתובות החותמים עד שהם נמסרים: { $letters }.
+privacy-delivery-none = כרגע אף מכתב באתר הזה אינו שומר את כתובות החותמים עד מסירתו.
+privacy-public-heading = מה פומבי
+privacy-public = רק אם תסמנו „{ $box }”: אז שמכם, הארגון, { $fields } ומועד החתימה מופיעים בעמודי המכתב וברשימת החותמים, ובנתונים שהאתר מפרסם על המכתב. בלי הסימון, חתימתכם נספרת אך אינה מוצגת. כתובת הדוא״ל שלכם לעולם אינה מתפרסמת.
+privacy-sees-heading = מי עוד רואה את פרטיכם
+privacy-sees-staff = הצוות של { $site }, במסוף הניהול: כל חתימה והפרטים השמורים, כדי לבדוק, לספור ולמסור את החתימות.
+privacy-sees-addressee = נמעני המכתב, כש{ $site } מוסר להם את רשימת החותמים.
+privacy-sees-member = ארגון חבר שהרשיתם לו לעדכן אתכם: שמכם, הארגון, התפקיד, העיר, המדינה, כתובת הדוא״ל, השפה ותאריך החתימה, ותו לא.
+privacy-sees-mail = שירות הדוא״ל שמעביר אליכם את ההודעות שלנו.
+privacy-how-long-heading = כמה זמן אנחנו שומרים
+privacy-long-unconfirmed = חתימה שלא אושרה נמחקת { $days ->
+        [one] אחרי יום אחד
+        [two] אחרי יומיים
+       *[other] אחרי { $days } ימים
+    } (קישור האישור שלה תקף { $hours ->
+        [one] שעה אחת
+        [two] שעתיים
+       *[other] { $hours } שעות
+    }).
+privacy-long-confirmed = חתימה מאושרת (שמכם ומה שמילאתם) נשמרת עם המכתב, כתיעוד של מי שחתם עליו, עד שתבטלו אותה.
+privacy-long-updates = כתובת שנשמרת לשם עדכונים נשמרת עד שתבטלו את המינוי (בקישור שבכל עדכון) או את החתימה; כתובת שנשמרת בשביל ארגון חבר או כאיש הקשר של ארגון — עד שתבטלו את החתימה.
+privacy-long-delivery = כתובת שנשמרת רק משום שהמכתב שומר כתובות עד מסירתו נמחקת { $days ->
+        [one] יום אחד
+        [two] יומיים
+       *[other] { $days } ימים
+    } אחרי שהמכתב נסגר או נמסר.
+privacy-long-mail = העותק של כל דוא״ל שאנחנו שולחים לכם נמחק { $days ->
+        [one] יום אחד
+        [two] יומיים
+       *[other] { $days } ימים
+    } אחרי שליחתו, וכתובתכם נמחקת ממנו ברגע שאנחנו מפסיקים לשמור אותה.
+privacy-long-logs = יומן הבקשות של השרת רושם את כתובת הרשת שממנה התבקש כל עמוד; { $site } מחליט כמה זמן נשמרים היומנים.
+privacy-withdraw-heading = ביטול החתימה והפסקת הדוא״ל
+privacy-withdraw = בדוא״ל האישור יש קישור שמבטל את חתימתכם ומוחק את פרטיכם מיד; הוא תקף { $days ->
+        [one] יום אחד
+        [two] יומיים
+       *[other] { $days } ימים
+    }. בכל דוא״ל על מכתב יש קישור להפסקת המשלוח.
+privacy-own-heading = מאת { $site }
+privacy-own-link = ל{ $site } יש גם הודעת פרטיות משלו: { $link }
+privacy-gist = אחרי האישור, { $site } שומר את כתובת הדוא״ל שלכם רק אם תבקשו עדכונים, תרשו לארגון חבר לעדכן אתכם, או תחתמו בשם ארגון.
+privacy-gist-until-delivery = במכתב הזה { $site } שומר את כתובת הדוא״ל שלכם עד שהמכתב נמסר, ומוחק אותה { $days ->
+        [one] יום אחד
+        [two] יומיים
+       *[other] { $days } ימים
+    } אחרי שהמכתב נסגר או נמסר (יותר מזה רק אם תבקשו עדכונים, תרשו לארגון חבר לעדכן אתכם, או תחתמו בשם ארגון).
+privacy-gist-organization = { $site } שומר את כתובת הדוא״ל שלכם כאיש הקשר של הארגון כל עוד חתימתו עומדת, ולעולם אינו מפרסם אותה.
+privacy-gist-link = מה אנחנו שומרים, לכמה זמן ומי רואה
+privacy-delivery-erased-on = { $letter } (כתובות החותמים עליו נמחקות ב־{ $date })
+myself-privacy-see-all = כדי לראות את כל המכתבים שהכתובת שלכם חתמה עליהם, מה אנחנו שומרים עליה ולמה, ולבטל כל אחת מהחתימות, בקשו ב{ $page }: נשלח את הרשימה לכתובת הזו.

@@ -25,6 +25,7 @@ static DEFAULT: LazyLock<SiteSettings> = LazyLock::new(|| {
             contact: String::new(),
             privacy: String::new(),
             privacy_by_language: Default::default(),
+            privacy_file: Default::default(),
             footer: String::new(),
             date_style: super::DateStyle::Long,
             favicon: String::new(),
@@ -74,6 +75,78 @@ pub(super) fn check_privacy_by_language(
             return Err(problem(error.to_string()));
         }
         seen.push(tag);
+    }
+    Ok(())
+}
+
+/// `[site] privacy_file`: the coalition's paragraphs from a Markdown file, and their
+/// translations beside it (`privacy.md`, `privacy.he.md`), put where `privacy` and
+/// `privacy_by_language` would hold them, so the rest of the service reads one place. The file
+/// is the text itself, never an address; a language given both ways is refused, as is a file
+/// that cannot be read (the service would otherwise start without the coalition's words).
+pub fn read_privacy_file(site: &mut SiteSettings) -> Result<(), ConfigError> {
+    let path = site.privacy_file.clone();
+    if path.as_os_str().is_empty() {
+        return Ok(());
+    }
+    let problem =
+        |what: String| ConfigError(format!("site.privacy_file: {}: {what}", path.display()));
+    if !site.privacy.is_empty() {
+        return Err(problem(
+            "site.privacy is set too; give the paragraphs in one of them".to_owned(),
+        ));
+    }
+    let read = |file: &std::path::Path| {
+        std::fs::read_to_string(file)
+            .map_err(|error| ConfigError(format!("site.privacy_file: {}: {error}", file.display())))
+    };
+    let text = read(&path)?;
+    if text.trim_start().starts_with("http") {
+        return Err(problem(
+            "must be a Markdown text (an address of the coalition's own notice goes in site.privacy)"
+                .to_owned(),
+        ));
+    }
+    site.privacy = text;
+    // Translations: NAME.LANG.EXT beside NAME.EXT.
+    let (Some(folder), Some(stem)) = (
+        path.parent(),
+        path.file_stem().and_then(|stem| stem.to_str()),
+    ) else {
+        return Ok(());
+    };
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let folder = if folder.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        folder
+    };
+    let entries = std::fs::read_dir(folder).map_err(|error| problem(error.to_string()))?;
+    let mut found: Vec<(String, std::path::PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let rest = name.strip_prefix(stem)?.strip_prefix('.')?;
+            let lang = if extension.is_empty() {
+                rest
+            } else {
+                rest.strip_suffix(extension)?.strip_suffix('.')?
+            };
+            (!lang.is_empty() && !lang.contains('.')).then(|| (lang.to_owned(), entry.path()))
+        })
+        .collect();
+    found.sort();
+    for (lang, file) in found {
+        if LanguageTag::parse_routable(&lang).is_none() {
+            continue;
+        }
+        if site.privacy_by_language.contains_key(&lang) {
+            return Err(problem(format!(
+                "{} and site.privacy_by_language.{lang} both give the {lang} paragraphs",
+                file.display()
+            )));
+        }
+        site.privacy_by_language.insert(lang, read(&file)?);
     }
     Ok(())
 }

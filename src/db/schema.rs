@@ -251,6 +251,10 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        /// `counts`, `export` or `manage` (`staff::api_tokens::Scope`).
+        scope -> Text,
+        /// NULL for a token the release before made: 90 days after `created_at`.
+        expires_at -> Nullable<Timestamp>,
     }
 }
 

@@ -16,6 +16,7 @@ mod origin;
 mod page_cache;
 mod pages;
 mod partners;
+pub mod privacy;
 mod share;
 mod signatories;
 mod signer;
@@ -212,7 +213,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/static/share.js", web::get().to(share::script))
         .route("/static/embed.js", web::get().to(pages::embed_script))
         .route("/static/site.css", web::get().to(site::stylesheet))
-        .route("/privacy", web::get().to(site::privacy))
+        .route("/privacy", web::get().to(privacy::privacy))
         .route("/static/favicon.svg", web::get().to(site::bundled_favicon))
         .route(
             "/static/apple-touch-icon.png",

@@ -1,18 +1,16 @@
 //! The coalition's identity (`[site]`) as pages and emails see it, and the files browsers,
-//! crawlers and feed readers ask a site for: the site stylesheet (accent colour), the privacy
-//! notice, `/assets/...`, icons, `robots.txt`, `sitemap.xml` and `/feed.atom`.
+//! crawlers and feed readers ask a site for: the site stylesheet (accent colour),
+//! `/assets/...`, icons, `robots.txt`, `sitemap.xml` and `/feed.atom`.
 
 use std::any::Any;
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::errors::Fault;
 use super::{AppState, PageError};
 use crate::config::{Settings, SiteSettings};
-use crate::i18n::LanguageTag;
-use crate::i18n::catalog::{Arg, Tr, escape};
 
 pub use crate::config::site::{install, installed};
 
@@ -41,9 +39,10 @@ pub fn of(passed: Result<&SiteSettings, askama::Error>) -> &SiteSettings {
     passed.unwrap_or_else(|_| installed())
 }
 
-/// Renders a page template with this application's `[site]`.
+/// Renders a page template with this application's `[site]`, and its settings for what a page
+/// states from them (the privacy gist by the sign button: `privacy::gist_html`).
 pub fn render(settings: &Settings, page: &impl Template) -> Result<String, askama::Error> {
-    let values: (&str, &dyn Any) = ("site", &settings.site);
+    let values: [(&str, &dyn Any); 2] = [("site", &settings.site), ("settings", settings)];
     page.render_with_values(&values)
 }
 
@@ -59,118 +58,6 @@ pub async fn stylesheet(state: web::Data<AppState>) -> HttpResponse {
             site.accent_color,
             site.accent_dark()
         ))
-}
-
-#[derive(Template)]
-#[template(path = "privacy.html")]
-struct PrivacyPage {
-    /// Our notice from the catalogs, or the coalition's rendered from `[site] privacy` with
-    /// the letters' Markdown renderer, which drops raw HTML, scripts and foreign images.
-    notice_html: String,
-    /// `lang` of the notice when it is not the page's (the coalition's text in a language).
-    notice_lang: String,
-    /// `dir` of the notice: its language's, or `auto` for the coalition's text in a language
-    /// it did not say.
-    notice_dir: &'static str,
-}
-
-/// The parts of our own notice, each a heading and a paragraph in the catalogs.
-const NOTICE: [(&str, &str); 6] = [
-    ("privacy-default-who-heading", "privacy-default-who"),
-    ("privacy-default-kept-heading", "privacy-default-kept"),
-    ("privacy-default-public-heading", "privacy-default-public"),
-    ("privacy-default-why-heading", "privacy-default-why"),
-    (
-        "privacy-default-how-long-heading",
-        "privacy-default-how-long",
-    ),
-    (
-        "privacy-default-withdraw-heading",
-        "privacy-default-withdraw",
-    ),
-];
-
-/// Our notice in the reader's interface language: what is kept, why, for how long (the
-/// configured purge), and how to withdraw.
-fn default_notice(settings: &Settings, tr: &Tr) -> String {
-    let site = format!("<bdi>{}</bdi>", escape(&settings.site.name));
-    let contact = format!("<bdi>{}</bdi>", escape(&settings.site.contact));
-    let days = settings.signing.purge_unconfirmed_days;
-    let mut html = String::new();
-    for (heading, text) in NOTICE {
-        html.push_str(&format!(
-            "<h2>{}</h2>\n<p>{}</p>\n",
-            escape(&tr.t(heading)),
-            tr.html(
-                text,
-                [("site", Arg::Markup(&site)), ("days", Arg::Number(days))]
-            )
-        ));
-    }
-    if !settings.site.contact.is_empty() {
-        html.push_str(&format!(
-            "<p>{}</p>\n",
-            tr.html(
-                "privacy-default-contact",
-                [("contact", Arg::Markup(&contact))]
-            )
-        ));
-    }
-    html
-}
-
-/// `/privacy` (and `/he/privacy`): the coalition's notice in the reader's language where
-/// `[site.privacy_by_language]` has it, else its `[site] privacy` text, or our own notice in
-/// the reader's language while that is left as shipped; or a redirect to the coalition's page.
-pub async fn privacy(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-) -> Result<HttpResponse, PageError> {
-    let site = &state.settings.site;
-    let requested = super::language::requested(&request);
-    let page = if let Some((lang, text)) = privacy_for(site, &requested) {
-        PrivacyPage {
-            notice_html: crate::letters::markdown::render(text),
-            notice_dir: lang.dir(),
-            notice_lang: lang.into_string(),
-        }
-    } else if site.privacy.starts_with("https://") {
-        return Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, site.privacy.as_str()))
-            .finish());
-    } else if site.privacy == crate::config::site::compiled_in().privacy {
-        let tr = Tr::current();
-        PrivacyPage {
-            notice_html: default_notice(&state.settings, &tr),
-            notice_lang: String::new(),
-            notice_dir: tr.dir(),
-        }
-    } else {
-        PrivacyPage {
-            notice_html: crate::letters::markdown::render(&site.privacy),
-            notice_lang: String::new(),
-            notice_dir: "auto",
-        }
-    };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(render(&state.settings, &page)?))
-}
-
-/// The coalition's own notice in the first of `requested` it is written in (`he-IL` finds
-/// `he`), with that language.
-fn privacy_for<'a>(
-    site: &'a SiteSettings,
-    requested: &[LanguageTag],
-) -> Option<(LanguageTag, &'a str)> {
-    let written: Vec<(LanguageTag, &str)> = site
-        .privacy_by_language
-        .iter()
-        .filter_map(|(key, text)| Some((LanguageTag::parse(key)?, text.as_str())))
-        .collect();
-    let languages: Vec<LanguageTag> = written.iter().map(|(tag, _)| tag.clone()).collect();
-    let picked = crate::i18n::pick(requested, &languages)?.clone();
-    written.into_iter().find(|(tag, _)| *tag == picked)
 }
 
 /// The media types of the files a coalition puts in its assets folder.

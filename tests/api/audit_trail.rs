@@ -557,7 +557,9 @@ async fn the_same_operations_in_the_console_leave_one_row_each(backend: Backend)
     assert!(detail.contains("via console"), "{detail}");
 
     // A token, the JSON admin API's export with it (as the token's owner), and revoking it.
-    let created = admin.post("/admin/tokens", &[("name", "nightly")]).await;
+    let created = admin
+        .post("/admin/tokens", &[("name", "nightly"), ("scope", "export")])
+        .await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
     trail.expect_one(&app, "token create", me, "token.create", None);
     let secret = regex::Regex::new(r"usg_[A-Za-z0-9_\-]+")

@@ -299,7 +299,9 @@ async fn a_new_password_ends_the_accounts_other_sessions_and_api_tokens(backend:
     let admin = app.staff("admin@coalition.test", "admin").await;
     let admin_elsewhere = app.sign_in("admin@coalition.test").await;
     let editor = app.staff("editor@coalition.test", "editor").await;
-    let token = editor.post("/admin/tokens", &[("name", "script")]).await;
+    let token = editor
+        .post("/admin/tokens", &[("name", "script"), ("scope", "export")])
+        .await;
     let secret = token_secret(&token.body);
     let api = |secret: String| {
         let app = &app;

@@ -1,15 +1,15 @@
-//! Languages as staff set them and as the console and the privacy notice show them: the
+//! Languages as staff set them and as the console shows them: the
 //! translation's and a new letter's language are picked from the known languages (free text
 //! such as "Hebrew" is refused and nothing is stored), `letters import` refuses a tag no
-//! address reaches, the print view prints each language of the letter, and `/privacy` speaks
-//! the reader's language, or the coalition's own words in it.
+//! address reaches, and the print view prints each language of the letter. (`/privacy` in the
+//! reader's language: `privacy_notice.rs`.)
 
 use awc::http::StatusCode;
 use diesel::prelude::*;
 use undersigned::db::DbConnection;
 use undersigned::db::schema::{letter_translations, letters};
 
-use crate::helpers::{Backend, StaffClient, TestApp, read, spawn_app, spawn_app_with};
+use crate::helpers::{Backend, StaffClient, TestApp, spawn_app};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -17,8 +17,6 @@ on_both_backends!(
     a_new_letter_written_in_hebrew_is_a_hebrew_page,
     import_refuses_a_language_no_address_reaches_and_stores_nothing,
     the_print_view_prints_each_language_of_the_letter,
-    the_privacy_notice_is_in_the_readers_language,
-    the_coalitions_own_notice_shows_in_its_language,
 );
 
 const SLUG: &str = "shared-future";
@@ -61,17 +59,6 @@ async fn post_form(
     let mut all = fields.to_vec();
     all.push(("csrf", &staff.csrf));
     staff.post_without_csrf(path, &all).await
-}
-
-async fn get_in(app: &TestApp, path: &str, accept: &str) -> crate::helpers::Response {
-    let response = app
-        .client
-        .get(format!("{}{path}", app.address))
-        .insert_header(("accept-language", accept))
-        .send()
-        .await
-        .expect("GET answered");
-    read(response).await
 }
 
 async fn the_console_refuses_a_free_text_language_and_a_picked_one_has_an_address(
@@ -332,106 +319,4 @@ async fn the_print_view_prints_each_language_of_the_letter(backend: Backend) {
     // A language the letter is not in prints the original.
     let german = viewer.get(&format!("{path}?lang=de")).await;
     assert!(german.body.contains(r#"<html lang="en" dir="ltr">"#));
-}
-
-async fn the_privacy_notice_is_in_the_readers_language(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let english = app.get("/privacy").await;
-    assert_eq!(english.status, StatusCode::OK);
-    assert!(
-        english.body.contains("<h2>What we keep</h2>"),
-        "{}",
-        english.body
-    );
-    assert!(english.body.contains("after 30 days"), "{}", english.body);
-
-    for (path, accept) in [
-        ("/privacy?lang=he", "en"),
-        ("/privacy", "he-IL,he;q=0.9"),
-        ("/he/privacy", "en"),
-    ] {
-        let hebrew = get_in(&app, path, accept).await;
-        assert_eq!(hebrew.status, StatusCode::OK, "{path}");
-        let body = &hebrew.body;
-        assert!(
-            body.contains(r#"<html lang="he" dir="rtl">"#),
-            "{path}: {body}"
-        );
-        assert!(body.contains("<h2>מה אנחנו שומרים</h2>"), "{path}: {body}");
-        assert!(body.contains("אחרי 30 ימים"), "{path}: {body}");
-        for english in ["What we keep", "Withdrawing", "How long we keep it"] {
-            assert!(!body.contains(english), "{path}: {english:?} in {body}");
-        }
-    }
-    let arabic = app.get("/privacy?lang=ar").await;
-    assert!(
-        arabic.body.contains("<h2>ما الذي نحتفظ به</h2>"),
-        "{}",
-        arabic.body
-    );
-}
-
-async fn the_coalitions_own_notice_shows_in_its_language(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        &[
-            ("site.privacy", "Our **own** notice.".to_owned()),
-            ("site.privacy_by_language.he", "ההודעה **שלנו**.".to_owned()),
-        ],
-    )
-    .await;
-    let hebrew = app.get("/privacy?lang=he-IL").await;
-    assert!(
-        hebrew
-            .body
-            .contains("<div class=\"notice-text\" lang=\"he\" dir=\"rtl\">\n  <p>ההודעה <strong>שלנו</strong>.</p>"),
-        "{}",
-        hebrew.body
-    );
-    assert!(!hebrew.body.contains("Our"));
-    for path in ["/privacy", "/privacy?lang=fr"] {
-        let other = app.get(path).await;
-        assert!(
-            other.body.contains("Our <strong>own</strong> notice."),
-            "{path}: {}",
-            other.body
-        );
-        assert!(!other.body.contains("ההודעה") && !other.body.contains("What we keep"));
-    }
-
-    // With the coalition's notice at an address, /privacy shows the texts by language and
-    // sends every other reader there.
-    let linked = spawn_app_with(
-        backend,
-        &[
-            (
-                "site.privacy",
-                "https://coalition.example/privacy".to_owned(),
-            ),
-            ("site.privacy_by_language.ar", "إشعارنا.".to_owned()),
-        ],
-    )
-    .await;
-    let arabic = linked.get("/ar/privacy").await;
-    assert_eq!(arabic.status, StatusCode::OK);
-    assert!(arabic.body.contains("إشعارنا."), "{}", arabic.body);
-    let other = linked.get("/privacy").await;
-    assert_eq!(other.status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        other.location.as_deref(),
-        Some("https://coalition.example/privacy")
-    );
-
-    // A key that is no language a page can be in is refused at start, named.
-    let refused = undersigned::config::Settings::defaults_with(&[(
-        "site.privacy_by_language.abcde",
-        "Text.".to_owned(),
-    )])
-    .err()
-    .map(|error| error.to_string())
-    .unwrap_or_default();
-    assert!(
-        refused.contains("site.privacy_by_language.abcde"),
-        "{refused}"
-    );
 }

@@ -607,6 +607,27 @@ async fn every_page_and_email_passes_the_nu_html_checker() {
         StatusCode::NOT_FOUND,
     );
 
+    // A token, so that the tokens page lists one (scope, dates); the page that shows it once
+    // and the form with a problem.
+    let created = admin
+        .post(
+            "/admin/tokens",
+            &[
+                ("name", "nightly"),
+                ("scope", "export"),
+                ("expires_in_days", "30"),
+            ],
+        )
+        .await;
+    documents.page("console-token-created", &created, StatusCode::OK);
+    let refused = admin
+        .post(
+            "/admin/tokens",
+            &[("name", "odd"), ("expires_in_days", "0")],
+        )
+        .await;
+    documents.page("console-token-errors", &refused, StatusCode::BAD_REQUEST);
+
     // The console's main pages.
     for (name, path) in [
         ("console-letters", "/admin/letters".to_owned()),

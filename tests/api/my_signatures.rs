@@ -133,6 +133,14 @@ async fn the_answer_is_the_same_whether_or_not_the_address_signed(backend: Backe
         "the signed form time"
     );
     assert!(form.body.contains(r#"name="nickname""#), "the honeypot");
+    let notice = app.get("/privacy").await;
+    assert!(
+        notice
+            .body
+            .contains(r#"<a href="/en/my-signatures">Your signatures</a>"#),
+        "the privacy notice leads there: {}",
+        notice.body
+    );
     let footer = app.get("/").await;
     assert!(
         footer.body.contains(r#"href="/my-signatures""#),

@@ -48,7 +48,9 @@ async fn admins_manage_staff_accounts_and_disabling_ends_access(backend: Backend
         StatusCode::FORBIDDEN,
         "editors do not manage staff"
     );
-    let token = editor.post("/admin/tokens", &[("name", "script")]).await;
+    let token = editor
+        .post("/admin/tokens", &[("name", "script"), ("scope", "export")])
+        .await;
     let secret = crate::auth_hardening::token_secret(&token.body);
     let export = |secret: String| {
         let app = &app;

@@ -15,9 +15,11 @@ mod languages;
 mod listing;
 mod my_signatures;
 mod phone_layout;
+mod privacy_notice;
 mod signatories;
 mod signer_loop;
 mod staff_delivery;
+mod token_scopes;
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;

@@ -63,7 +63,15 @@ pub fn account(problem: &Option<String>) -> Vec<Entry> {
 
 /// The API token form.
 pub fn token(problem: &Option<String>) -> Vec<Entry> {
-    one(problem, &[], "token-name")
+    one(
+        problem,
+        &[
+            ("may do", "token-scope-counts"),
+            ("does not allow", "token-scope-counts"),
+            ("expires", "token-expires"),
+        ],
+        "token-name",
+    )
 }
 
 /// The form that adds a member.
