@@ -3,6 +3,7 @@
 //! Every page passes axe-core and none scrolls sideways; screenshots go to
 //! target/screenshots/my-signatures-*.png.
 
+use diesel::Connection;
 use fantoccini::{Client, Locator};
 
 use super::{
@@ -58,8 +59,14 @@ async fn a_signer_finds_and_withdraws_their_signature_on_a_phone_and_a_laptop() 
     let axe = axe_source();
     let directory = tempfile::tempdir().expect("temporary directory");
     let app = spawn_app(directory.path()).await;
+    // Straight into the database: the command line would need the test key of its own
+    // harness.
+    let mut connection =
+        undersigned::db::DbConnection::establish(&app.database_url).expect("open the database");
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letter.md");
-    app.cli(&["letters", "import", example]);
+    let text = std::fs::read_to_string(example).expect("the example letter");
+    let document = undersigned::letters::import::parse_document(&text).expect("a letter");
+    undersigned::letters::import::store(&mut connection, &document).expect("stored");
     let driver = ChromeDriver::start().await;
     let mut found = Vec::new();
 
