@@ -527,10 +527,8 @@ fn install_address_key(
         AddressKey::derive(&settings.signing.address_key)
     } else if !settings.server.secret.is_empty() {
         AddressKey::derive(&settings.server.secret)
-    } else if let Some(database) = db::sqlite_file(&settings.database.url) {
-        let mut file = database.into_os_string();
-        file.push(".address-key");
-        AddressKey::derive(&key_file(std::path::Path::new(&file))?)
+    } else if let Some(file) = address_key_file(settings) {
+        AddressKey::derive(&key_file(&file)?)
     } else {
         tracing::warn!(
             "server.secret is not set: the key that hides signers' addresses is kept in the database, so a dump of it could test addresses; set server.secret (the same on every instance)"
@@ -549,6 +547,17 @@ fn install_address_key(
     }
     mailbox::install(key).map_err(|error| anyhow::anyhow!(error))?;
     Ok(())
+}
+
+/// Where the address key is kept when neither `signing.address_key` nor `server.secret` is
+/// set: beside a SQLite database (`<database>.address-key`); `None` otherwise.
+pub fn address_key_file(settings: &Settings) -> Option<std::path::PathBuf> {
+    if !settings.signing.address_key.is_empty() || !settings.server.secret.is_empty() {
+        return None;
+    }
+    let mut file = db::sqlite_file(&settings.database.url)?.into_os_string();
+    file.push(".address-key");
+    Some(file.into())
 }
 
 /// The key file's text, made (random, readable only by its owner) if it does not exist.

@@ -402,6 +402,8 @@ myself-withdraw-all = اسحب كل توقيعاتي
 myself-ask-again = اطلب رابطًا جديدًا
 myself-reason-delivery-until = يحتفظ التحالف بعناوين الموقّعين على هذه الرسالة حتى { $when }.
 myself-reason-member-gone = طلبت أن تُبقيك منظمة عضو على اطّلاع؛ لم تعد في قائمة التحالف.
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = يتضمن الملف لكل واحد منهم: الاسم والمنظمة والصفة والمدينة والبلد وعنوان البريد الإلكتروني واللغة ويوم التوقيع.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
 # the line by every sign button.
 privacy-lede = يُكتب هذا الإشعار من إعدادات الموقع نفسه، ولذلك يقول ما يفعله الموقع فعلًا بالبيانات التي تقدّمها له.

@@ -373,6 +373,8 @@ myself-withdraw-all = Withdraw all my signatures
 myself-ask-again = Ask for a new link
 myself-reason-delivery-until = The coalition keeps signers' addresses for this letter until { $when }.
 myself-reason-member-gone = You asked that a member organization keep you informed; it is no longer on the coalition's roster.
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = For each of them, the file gives the name, organization, title, city, country, email address, language and the day they signed.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
 # the line by every sign button.
 privacy-lede = This notice is written from this site’s own settings, so it says what the site actually does with the details you give it.

@@ -346,6 +346,8 @@ myself-withdraw-all = Retirar todas mis firmas
 myself-ask-again = Pedir un enlace nuevo
 myself-reason-delivery-until = La coalición guarda las direcciones de quienes firman esta carta hasta el { $when }.
 myself-reason-member-gone = Pediste que una organización miembro te mantenga informado; ya no está en la lista de la coalición.
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = Para cada una, el archivo da el nombre, la organización, el cargo, la ciudad, el país, la dirección de correo, el idioma y el día en que firmó.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
 # the line by every sign button.
 privacy-lede = Este aviso está escrito a partir de la propia configuración del sitio, así que dice lo que el sitio hace de verdad con los datos que le das.

@@ -346,6 +346,8 @@ myself-withdraw-all = Retirer toutes mes signatures
 myself-ask-again = Demander un nouveau lien
 myself-reason-delivery-until = La coalition conserve les adresses des signataires de cette lettre jusqu'au { $when }.
 myself-reason-member-gone = Vous avez demandé qu'une organisation membre vous tienne informé ; elle ne fait plus partie de la coalition.
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = Pour chacune, le fichier donne le nom, l’organisation, la fonction, la ville, le pays, l’adresse e-mail, la langue et le jour de la signature.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
 # the line by every sign button.
 privacy-lede = Cette notice est rédigée à partir des réglages mêmes de ce site : elle dit ce que le site fait réellement des informations que vous lui confiez.

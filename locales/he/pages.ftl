@@ -347,6 +347,8 @@ myself-withdraw-all = ביטול כל החתימות שלי
 myself-ask-again = לבקש קישור חדש
 myself-reason-delivery-until = הקואליציה שומרת את כתובות החותמים על המכתב הזה עד { $when }.
 myself-reason-member-gone = ביקשתם שארגון חבר יעדכן אתכם; הוא כבר אינו ברשימת הקואליציה.
+# A member contact's download page: what the file holds for each signer (the partner file's columns).
+partners-file-columns = לכל אחד מהם הקובץ כולל שם, ארגון, תפקיד, עיר, מדינה, כתובת אימייל, שפה ואת היום שבו חתם.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
 # the line by every sign button.
 privacy-lede = הודעה זו נכתבת מתוך ההגדרות של האתר עצמו, ולכן היא אומרת מה האתר עושה בפועל בפרטים שאתם מוסרים לו.

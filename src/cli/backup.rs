@@ -84,6 +84,26 @@ pub(super) fn run(settings: &Settings, arguments: BackupArgs) -> anyhow::Result<
         size(bytes),
         elapsed.as_secs_f64()
     );
+    // Without its key file a SQLite copy's hashed addresses could not be recognised (and the
+    // service refuses to start on it): it goes beside the copy, as readable only by its owner.
+    if let Some(key) = crate::startup::address_key_file(settings)
+        && key.exists()
+    {
+        let mut beside = file.clone().into_os_string();
+        beside.push(".address-key");
+        let beside = PathBuf::from(beside);
+        std::fs::copy(&key, &beside).with_context(|| {
+            format!(
+                "copying the address key {} to {}",
+                key.display(),
+                beside.display()
+            )
+        })?;
+        println!(
+            "the address key is copied to {}: restore it beside the database file (as <database>.address-key)",
+            beside.display()
+        );
+    }
     match held {
         Some(held) => println!(
             "{held} email(s) waiting at {} UTC are held in the copy: after restoring it, \

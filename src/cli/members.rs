@@ -15,7 +15,8 @@ use crate::values::language::LanguageTag;
 
 #[derive(Subcommand)]
 pub(super) enum MembersCommand {
-    /// Add a member organization, or update the contact of the one with this name.
+    /// Add a member organization, or update the contact of the one with this name (a new
+    /// contact revokes the download links sent to the previous one).
     Add {
         name: String,
         #[arg(long)]
@@ -83,14 +84,13 @@ pub(super) fn run(settings: &Settings, command: MembersCommand) -> anyhow::Resul
             if let Some(logo) = &logo_url {
                 members::logos::set(&mut connection, &name, Some(logo), &Actor::command_line())?;
             }
-            println!(
-                "{name}: {}",
-                if saved == members::Saved::Added {
-                    "added"
-                } else {
-                    "updated"
-                }
-            );
+            match saved {
+                members::Saved::Added => println!("{name}: added"),
+                members::Saved::Updated { revoked_links: 0 } => println!("{name}: updated"),
+                members::Saved::Updated { revoked_links } => println!(
+                    "{name}: updated; {revoked_links} download link(s) sent to the previous contact revoked"
+                ),
+            }
         }
         MembersCommand::List => {
             let mut out = std::io::stdout().lock();

@@ -15,7 +15,8 @@ use crate::updates::{self, UpdateState};
 #[derive(Subcommand)]
 pub(super) enum UpdatesCommand {
     /// Send an update (Markdown with a `+++` TOML front matter whose `title` is the subject)
-    /// to the letter's opted-in signers and signed organizations' contacts.
+    /// to the letter's counted signers who ticked "Keep me updated" (organizations' contacts
+    /// too).
     Send {
         slug: String,
         file: PathBuf,

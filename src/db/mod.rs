@@ -506,6 +506,16 @@ pub fn shared_value(
     value: &str,
 ) -> Result<String, DbError> {
     use schema::instance_secrets;
+    // Read first: every start asks, and on SQLite a write would wait for a busy service's
+    // writer (a command run beside it would time out on "database is locked").
+    let stored = instance_secrets::table
+        .find(name)
+        .select(instance_secrets::value)
+        .first::<String>(connection)
+        .optional()?;
+    if let Some(stored) = stored {
+        return Ok(stored);
+    }
     let inserted = diesel::insert_into(instance_secrets::table)
         .values((
             instance_secrets::name.eq(name),

@@ -312,6 +312,7 @@ diesel::table! {
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         last_downloaded_at -> Nullable<Timestamp>,
+        sent_to -> Nullable<Text>,
     }
 }
 

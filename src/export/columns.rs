@@ -1,8 +1,10 @@
-//! The export's columns, listed once: their names (the CSV header, the JSON keys) and how each
-//! cell is read from a signature. The signer's optional fields come from
+//! The exports' columns, listed once: their names (the CSV header, the JSON keys) and how each
+//! cell is read from a signature. Two sets: the staff export's (`COLUMNS`: everything staff
+//! need to deliver and keep the record) and the partner file's (`PARTNER_COLUMNS`: only what a
+//! member needs to keep its supporters informed). The signer's optional fields come from
 //! `crate::signatures::fields`, between the organization and the `public` column, so a field
-//! added there is exported by the staff and partner exports, in CSV and JSON, without a line
-//! here.
+//! added there is exported by the staff export, in CSV and JSON, without a line here; the
+//! partner file names the few it gives.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -83,13 +85,44 @@ impl Column {
     }
 }
 
+/// The signer's address where one is held: a confirmed signer with no reason to keep it
+/// (no updates asked, nothing shared with a member, ...) and a withdrawn one have the empty
+/// text in `signatures.email`, which is written as an empty cell (JSON `null`), not as an
+/// address.
+fn held_email<'a>(source: &Source<'a>) -> Cell<'a> {
+    Cell::Optional(Some(source.record.email.as_str()).filter(|email| !email.is_empty()))
+}
+
+/// The language of the text the signer read. Rows that name no language (invites,
+/// signatures from before translations) were signed in the letter's original.
+fn language<'a>(source: &Source<'a>) -> Cell<'a> {
+    Cell::Text(
+        source
+            .record
+            .lang
+            .as_deref()
+            .or_else(|| {
+                source
+                    .originals
+                    .get(source.record.letter_id.as_str())
+                    .map(String::as_str)
+            })
+            .unwrap_or(""),
+    )
+}
+
 /// Before the signer's optional fields.
-const LEADING: [(&str, Read); 6] = [
+const LEADING: [(&str, Read); 7] = [
     ("id", |source| Cell::Text(&source.record.id)),
     ("kind", |source| Cell::Text(source.record.kind.as_str())),
     ("state", |source| Cell::Text(source.record.state.as_str())),
     ("name", |source| Cell::Text(&source.record.name)),
-    ("email", |source| Cell::Text(&source.record.email)),
+    ("email", held_email),
+    // Says whether the row's address is still kept, so an empty `email` cell reads as
+    // "not held" rather than as a missing value.
+    ("address_held", |source| {
+        Cell::Flag(!source.record.email.is_empty())
+    }),
     ("organization", |source| {
         Cell::Optional(source.record.organization.as_deref())
     }),
@@ -113,24 +146,8 @@ const TRAILING: [(&str, Read); 14] = [
     ("share_with_member", |source| {
         Cell::Flag(source.record.share_with_member)
     }),
-    // The language of the text the signer read; `content_hash` is that text's version. Rows
-    // that name no language (invites, signatures from before translations) were signed in
-    // the letter's original.
-    ("language", |source| {
-        Cell::Text(
-            source
-                .record
-                .lang
-                .as_deref()
-                .or_else(|| {
-                    source
-                        .originals
-                        .get(source.record.letter_id.as_str())
-                        .map(String::as_str)
-                })
-                .unwrap_or(""),
-        )
-    }),
+    // `content_hash` is the version of the text read in `language`.
+    ("language", language),
     ("content_hash", |source| {
         Cell::Text(&source.record.content_hash)
     }),
@@ -163,9 +180,53 @@ pub static COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The signer's optional fields a member gets, in the order of `FIELDS`.
+const PARTNER_FIELDS: [&str; 3] = ["title", "city", "country"];
+
+/// The partner file's columns: who signed and how to reach them, nothing of the service's own
+/// bookkeeping (no ids, states, moderators, hashes or the signer's other choices). Every row
+/// is a signer who agreed to hear from the member, so the address is there where held.
+pub static PARTNER_COLUMNS: LazyLock<Vec<Column>> = LazyLock::new(|| {
+    let fixed = |name: &'static str, read: Read| Column::Fixed(name, read);
+    [
+        fixed("name", |source| Cell::Text(&source.record.name)),
+        fixed("organization", |source| {
+            Cell::Optional(source.record.organization.as_deref())
+        }),
+    ]
+    .into_iter()
+    .chain(
+        FIELDS
+            .iter()
+            .filter(|field| PARTNER_FIELDS.contains(&field.name))
+            .map(Column::Signer),
+    )
+    .chain([
+        fixed("email", held_email),
+        fixed("language", language),
+        // The day the signature was confirmed (when it began to count): the day is enough
+        // for a member, and says less about the signer than the second.
+        fixed("date", |source| {
+            Cell::Time(
+                source
+                    .record
+                    .verified_at
+                    .or(Some(source.record.created_at))
+                    .map(day),
+            )
+        }),
+    ])
+    .collect()
+});
+
 /// The columns' names, in order: the CSV header, the JSON keys.
 pub fn column_names() -> Vec<&'static str> {
     COLUMNS.iter().map(Column::name).collect()
+}
+
+/// The partner file's column names, in order.
+pub fn partner_column_names() -> Vec<&'static str> {
+    PARTNER_COLUMNS.iter().map(Column::name).collect()
 }
 
 /// The export column that shows a column of `signatures` holding signer data, for the
@@ -190,6 +251,12 @@ pub fn neutralize_formula(cell: &str) -> Cow<'_, str> {
 
 fn time<'a>(value: Option<NaiveDateTime>) -> Cell<'a> {
     Cell::Time(value.map(timestamp))
+}
+
+/// The day, `YYYY-MM-DD` in UTC (by hand, as `timestamp`).
+fn day(time: NaiveDateTime) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", time.year(), time.month(), time.day())
 }
 
 /// RFC 3339 in UTC with microseconds. Written by hand: chrono's `format` interprets its
@@ -228,13 +295,14 @@ mod tests {
         let names: Vec<&str> = COLUMNS.iter().map(Column::name).collect();
         // The optional fields sit between these; a new one is added at the end of them.
         assert_eq!(
-            names[..11],
+            names[..12],
             [
                 "id",
                 "kind",
                 "state",
                 "name",
                 "email",
+                "address_held",
                 "organization",
                 "title",
                 "city",
@@ -254,6 +322,23 @@ mod tests {
             ]
         );
         assert_eq!(names.last(), Some(&"rejected_by"));
+    }
+
+    #[test]
+    fn the_partner_file_holds_what_a_member_needs_and_nothing_of_staff() {
+        assert_eq!(
+            partner_column_names(),
+            [
+                "name",
+                "organization",
+                "title",
+                "city",
+                "country",
+                "email",
+                "language",
+                "date"
+            ]
+        );
     }
 
     #[test]

@@ -18,7 +18,10 @@ use crate::letters::Letter;
 use crate::signatures::{SignatureKind, SignatureRecord, SignatureState};
 use crate::staff::{Actor, audit};
 
-pub use columns::{COLUMNS, Column, column_names, export_column_of, neutralize_formula};
+pub use columns::{
+    COLUMNS, Column, PARTNER_COLUMNS, column_names, export_column_of, neutralize_formula,
+    partner_column_names,
+};
 pub use stream::{ExportStartError, PooledConnection, start_export, stream_records};
 
 use actix_web::web;
@@ -103,6 +106,7 @@ pub fn write_export(
     write_export_of(
         connection,
         |connection, after| next_page(connection, letter, filter, after),
+        &COLUMNS,
         format,
         out,
     )
@@ -129,7 +133,7 @@ pub(crate) fn record_export(
 }
 
 /// Writes the signatures `next_page` reads, page after page (each call gets the id of the
-/// last row written), with the staff export's columns.
+/// last row written), with `columns` (the staff export's `COLUMNS`, or the partner file's).
 ///
 /// Reading and formatting overlap: a helper thread reads the next page from the database
 /// while this thread formats and writes the previous one, which uses both cores of a small
@@ -137,6 +141,7 @@ pub(crate) fn record_export(
 pub fn write_export_of<F>(
     connection: &mut DbConnection,
     next_page: F,
+    columns: &[Column],
     format: ExportFormat,
     out: &mut dyn Write,
 ) -> Result<u64, ExportError>
@@ -168,7 +173,7 @@ where
                 }
             }
         });
-        write::write_pages(received.iter(), &roster, &originals, format, out)
+        write::write_pages(received.iter(), columns, &roster, &originals, format, out)
     })
 }
 

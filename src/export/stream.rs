@@ -10,7 +10,7 @@ use actix_web::http::header;
 use actix_web::web::{self, Bytes};
 use tokio::sync::mpsc;
 
-use super::{ExportFilter, ExportFormat, format_name, next_page, write_export_of};
+use super::{Column, ExportFilter, ExportFormat, format_name, next_page, write_export_of};
 use crate::db::{self, DbConnection, DbError, DbPool};
 use crate::letters::{self, Letter};
 use crate::signatures::SignatureRecord;
@@ -84,18 +84,21 @@ fn stream_export(
         filename,
         slug,
         move |connection, after| next_page(connection, &letter, &filter, after),
+        &super::COLUMNS,
         format,
     )
 }
 
 /// Runs `export::write_export_of` on a blocking thread and streams what it writes, in chunks
 /// through a small bounded channel: memory stays flat however long the list is, and a slow
-/// client slows the export down instead of filling memory. `slug` is for the log.
+/// client slows the export down instead of filling memory. `slug` is for the log; `columns`
+/// are the staff export's or the partner file's.
 pub fn stream_records<F>(
     mut connection: PooledConnection,
     filename: String,
     slug: Slug,
     next_page: F,
+    columns: &'static [Column],
     format: ExportFormat,
 ) -> HttpResponse
 where
@@ -106,8 +109,8 @@ where
     let (sender, mut receiver) = mpsc::channel::<Result<Bytes, io::Error>>(CHUNKS_IN_FLIGHT);
     let mut out = ChunkWriter::new(sender, tokio::runtime::Handle::current(), STALL_LIMIT);
     actix_web::rt::task::spawn_blocking(move || {
-        let result =
-            write_export_of(&mut connection, next_page, format, &mut out).and_then(|written| {
+        let result = write_export_of(&mut connection, next_page, columns, format, &mut out)
+            .and_then(|written| {
                 out.flush()?;
                 Ok(written)
             });

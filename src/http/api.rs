@@ -76,7 +76,9 @@ struct LetterDetail<'a> {
     content_hash: &'a str,
     body_markdown: &'a str,
     body_html: &'a str,
+    #[serde(serialize_with = "crate::values::public_time::serialize_option")]
     opens_at: Option<chrono::NaiveDateTime>,
+    #[serde(serialize_with = "crate::values::public_time::serialize_option")]
     closes_at: Option<chrono::NaiveDateTime>,
     accepts_individuals: bool,
     accepts_organizations: bool,

@@ -127,7 +127,8 @@ struct DownloadForm {
 }
 
 /// `POST /partners/{secret}` with `format=csv|json`: the member's consenting, counted
-/// signers, with the staff export's columns; recorded in the audit log.
+/// signers, with the partner file's columns (what a member needs, nothing of staff's);
+/// recorded in the audit log.
 pub(super) async fn download(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -173,6 +174,7 @@ pub(super) async fn download(
         move |connection, after| {
             links::consenting_page(connection, &letter, &member.id, after, export::PAGE)
         },
+        &export::PARTNER_COLUMNS,
         format,
     );
     response.headers_mut().insert(

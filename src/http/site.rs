@@ -109,17 +109,39 @@ pub async fn asset(
     }
 }
 
-/// Crawlers stay out of the console and the pages behind emailed links (whose tokens must
-/// not end up in a search index, in every language: `/he/verify/...`) and are pointed at the
-/// sitemap.
+/// The personal paths: pages behind emailed links (whose tokens must not end up in a search
+/// index), a member's download page, an invitation and the signer's own list, each also
+/// under a language prefix (`/he/verify/...`, `/*/` in robots.txt's wildcards).
+const PERSONAL_PATHS: [&str; 12] = [
+    "/verify",
+    "/*/verify/",
+    "/withdraw",
+    "/*/withdraw/",
+    "/unsubscribe",
+    "/*/unsubscribe/",
+    "/partners",
+    "/*/partners/",
+    "/my-signatures",
+    "/*/my-signatures",
+    "/letters/*/invite/",
+    "/*/letters/*/invite/",
+];
+
+/// Crawlers stay out of the console, the admin API and the personal paths, and are pointed
+/// at the sitemap.
 pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
+    let mut body = String::from("User-agent: *\nDisallow: /admin\nDisallow: /api/v1/admin\n");
+    for path in PERSONAL_PATHS {
+        body.push_str(&format!("Disallow: {path}\n"));
+    }
+    body.push_str(&format!(
+        "\nSitemap: {}/sitemap.xml\n",
+        state.settings.public_base()
+    ));
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(format!(
-            "User-agent: *\nDisallow: /admin\nDisallow: /verify\nDisallow: /withdraw\nDisallow: /*/verify/\nDisallow: /*/withdraw/\nDisallow: /api/v1/admin\nDisallow: /letters/*/invite/\nDisallow: /*/letters/*/invite/\n\nSitemap: {}/sitemap.xml\n",
-            state.settings.public_base()
-        ))
+        .body(body)
 }
 
 #[derive(Template)]
@@ -188,7 +210,12 @@ pub async fn feed(
     let base = state.settings.public_base();
     let site = &state.settings.site;
     let tr = crate::i18n::catalog::Tr::current();
-    let time = |time: &chrono::NaiveDateTime| -> FixedDateTime { time.and_utc().fixed_offset() };
+    // To the minute, as every time a stranger reads (`values::public_time`).
+    let time = |time: &chrono::NaiveDateTime| -> FixedDateTime {
+        crate::values::public_time::to_the_minute(*time)
+            .and_utc()
+            .fixed_offset()
+    };
     let link = |href: String, rel: &str, mime_type: &str| Link {
         href,
         rel: rel.to_owned(),

@@ -108,13 +108,17 @@ fn in_language(
     let (lang, from_hash) = match (lang, hash) {
         (Some(lang), _) => (lang, false),
         (None, Some(hash)) => {
-            let found: Option<String> = letter_versions::table
+            // The same words may have been recorded in two languages (a draft first written
+            // in another): the original's is the one that was public.
+            let found: Vec<String> = letter_versions::table
                 .filter(letter_versions::letter_id.eq(&letter.id))
                 .filter(letter_versions::content_hash.eq(hash))
                 .select(letter_versions::lang)
-                .first(connection)
-                .optional()?;
-            match found {
+                .load(connection)?;
+            if found.iter().any(|lang| *lang == *letter.lang) {
+                return Ok(letter);
+            }
+            match found.into_iter().next() {
                 Some(lang) => (lang, true),
                 None => return Ok(letter),
             }

@@ -180,9 +180,16 @@ pub(crate) fn mark_published_text(
     published_at: NaiveDateTime,
 ) -> Result<(), diesel::result::Error> {
     use crate::db::schema::{letter_translations, letter_versions};
+    // In the original's language only: a draft first written in another language with the
+    // same words has a row with the same hash, which was never public.
+    let original: String = letters::table
+        .filter(letters::id.eq(letter_id))
+        .select(letters::lang)
+        .first(connection)?;
     diesel::update(
         letter_versions::table
             .filter(letter_versions::letter_id.eq(letter_id))
+            .filter(letter_versions::lang.eq(&original))
             .filter(letter_versions::content_hash.eq(content_hash))
             .filter(letter_versions::created_at.lt(published_at)),
     )
@@ -208,10 +215,11 @@ pub(crate) fn mark_published_text(
 }
 
 /// The texts the public could have read in `letter.lang` (a letter shown in a translation
-/// gives that translation's), newest first: the one current when the letter was
-/// first published and every later one. Texts drafted before publication stay private, as
-/// drafts do, also when a letter went straight from draft to closed or archived. A draft
-/// letter has no public versions.
+/// gives that translation's), newest first: the one current when the letter was first
+/// published and every later one. Texts drafted before publication stay private, as drafts
+/// do, in every language: also a translation written on the draft and removed before
+/// publication, a language the draft was first written in, and a letter that went straight
+/// from draft to closed or archived. A draft letter has no public versions.
 pub fn public_versions(
     connection: &mut DbConnection,
     letter: &Letter,
@@ -220,30 +228,45 @@ pub fn public_versions(
         return Ok(Vec::new());
     }
     let all = versions(connection, &letter.id, &letter.lang)?;
+    let current = |version: &LetterVersion| version.content_hash == letter.content_hash;
     // Stored public without a publication time by an older release: which earlier text was
     // ever shown is unknown, so only the current one is.
     let Some(published_at) = letter.published_at else {
+        return Ok(all.into_iter().filter(current).collect());
+    };
+    // Publication dates the texts it made public to itself (`mark_published_text`: the
+    // original's and those of the translations it had then), and a text recorded or brought
+    // back later is dated when it was: what is dated before publication was never shown.
+    let public_since = |version: &LetterVersion| version.created_at >= published_at;
+    if all.iter().any(public_since) || !is_original_language(connection, letter)? {
         return Ok(all
             .into_iter()
-            .filter(|version| version.content_hash == letter.content_hash)
+            .filter(|version| public_since(version) || current(version))
             .collect());
-    };
-    // Newest first: every text recorded after publication, then the newest recorded at or
-    // before it, which was the text current at publication.
+    }
+    // The original of a letter published before publication dated its text: the newest
+    // recorded before it was the text current then.
     let mut reached_publication = false;
-    let public = all
+    Ok(all
         .into_iter()
         .filter(|version| {
-            let shown = version.created_at > published_at
-                || !reached_publication
-                || version.content_hash == letter.content_hash;
-            if version.created_at <= published_at {
-                reached_publication = true;
-            }
+            let shown = !reached_publication || current(version);
+            reached_publication = true;
             shown
         })
-        .collect();
-    Ok(public)
+        .collect())
+}
+
+/// Whether `letter` (perhaps shown in a translation) is in its stored original's language.
+fn is_original_language(
+    connection: &mut DbConnection,
+    letter: &Letter,
+) -> Result<bool, diesel::result::Error> {
+    let original: String = letters::table
+        .find(&letter.id)
+        .select(letters::lang)
+        .first(connection)?;
+    Ok(translations::same_language(&original, &letter.lang))
 }
 
 /// The public version of a letter with this content hash, if there is one.

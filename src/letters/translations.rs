@@ -243,6 +243,8 @@ pub fn same_language(left: &str, right: &str) -> bool {
 }
 
 /// Records one text of a letter in one language, unless that exact text is already known.
+/// A known text drafted before publication and brought back after it is dated now: it is
+/// public from now on, and stays in the public history once replaced (`public_versions`).
 pub(crate) fn record_version(
     connection: &mut DbConnection,
     letter_id: &str,
@@ -252,25 +254,41 @@ pub(crate) fn record_version(
     body_markdown: &str,
     now: NaiveDateTime,
 ) -> Result<(), diesel::result::Error> {
-    let already_known = letter_versions::table
+    use crate::db::schema::letters;
+    let known: Option<(String, NaiveDateTime)> = letter_versions::table
         .filter(letter_versions::letter_id.eq(letter_id))
         .filter(letter_versions::lang.eq(lang))
         .filter(letter_versions::content_hash.eq(hash))
-        .count()
-        .get_result::<i64>(connection)?
-        > 0;
-    if !already_known {
-        diesel::insert_into(letter_versions::table)
-            .values((
-                letter_versions::id.eq(db::new_id()),
-                letter_versions::letter_id.eq(letter_id),
-                letter_versions::lang.eq(lang),
-                letter_versions::content_hash.eq(hash),
-                letter_versions::title.eq(title),
-                letter_versions::body_markdown.eq(body_markdown),
-                letter_versions::created_at.eq(now),
-            ))
-            .execute(connection)?;
+        .select((letter_versions::id, letter_versions::created_at))
+        .first(connection)
+        .optional()?;
+    match known {
+        None => {
+            diesel::insert_into(letter_versions::table)
+                .values((
+                    letter_versions::id.eq(db::new_id()),
+                    letter_versions::letter_id.eq(letter_id),
+                    letter_versions::lang.eq(lang),
+                    letter_versions::content_hash.eq(hash),
+                    letter_versions::title.eq(title),
+                    letter_versions::body_markdown.eq(body_markdown),
+                    letter_versions::created_at.eq(now),
+                ))
+                .execute(connection)?;
+        }
+        Some((id, created_at)) => {
+            let published_at: Option<NaiveDateTime> = letters::table
+                .filter(letters::id.eq(letter_id))
+                .select(letters::published_at)
+                .first(connection)
+                .optional()?
+                .flatten();
+            if published_at.is_some_and(|published_at| created_at < published_at) {
+                diesel::update(letter_versions::table.find(&id))
+                    .set(letter_versions::created_at.eq(now))
+                    .execute(connection)?;
+            }
+        }
     }
     Ok(())
 }

@@ -83,7 +83,11 @@ pub enum MemberError {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Saved {
     Added,
-    Updated,
+    /// An existing member; `revoked_links` download links sent to its previous contact
+    /// stopped working, if the contact changed.
+    Updated {
+        revoked_links: usize,
+    },
 }
 
 /// Adds a member, or updates the contact of the live member with the same name (any case or
@@ -97,10 +101,10 @@ pub fn upsert(
     actor: &Actor,
 ) -> Result<Saved, MemberError> {
     db::write_transaction(connection, |connection| {
-        let saved = save(connection, name, email, website, lang)?;
+        let saved = save(connection, name, email, website, lang, actor)?;
         let mut detail = match saved {
             Saved::Added => format!("added, contact {}", email.trim()),
-            Saved::Updated => format!("contact updated to {}", email.trim()),
+            Saved::Updated { .. } => format!("contact updated to {}", email.trim()),
         };
         if let LanguageChoice::Set(lang) = lang {
             detail.push_str(&format!(
@@ -120,13 +124,15 @@ pub fn upsert(
     })
 }
 
-/// Adds or updates one member, unaudited: `upsert` and `import_rows` record what they did.
+/// Adds or updates one member: `upsert` and `import_rows` record what they did; the download
+/// links a contact change revokes are recorded here, one entry each.
 fn save(
     connection: &mut DbConnection,
     name: &str,
     email: &str,
     website: Option<&str>,
     lang: &LanguageChoice,
+    actor: &Actor,
 ) -> Result<Saved, MemberError> {
     if let LanguageChoice::Set(Some(tag)) = lang
         && !tag.is_routable()
@@ -159,7 +165,12 @@ fn save(
                         .set(members::lang.eq(lang))
                         .execute(connection)?;
                 }
-                Ok(Saved::Updated)
+                let revoked_links = if member.email != email.as_str() {
+                    revoke_links_of(connection, &member, email.as_str(), actor)?
+                } else {
+                    0
+                };
+                Ok(Saved::Updated { revoked_links })
             }
             None => {
                 // A new code that another member already holds (about one chance in 10^10
@@ -196,6 +207,59 @@ fn save(
             }
         }
     })
+}
+
+/// A download link of a member's signers (`crate::partners::links`) was emailed to the
+/// contact of the day; once staff give the member another contact, the person behind the old
+/// address (who may have left the organization) must not keep downloading. Revokes every live
+/// link of `member`, each recorded as `partner_link.revoke` with the address it went to, and
+/// says how many. The
+/// table is written here, below `partners`, so that every way of changing a contact (command
+/// line, console, CSV import) does it in the same transaction as the change.
+fn revoke_links_of(
+    connection: &mut DbConnection,
+    member: &Member,
+    new_contact: &str,
+    actor: &Actor,
+) -> Result<usize, diesel::result::Error> {
+    use crate::db::schema::partner_links;
+    let now = db::now();
+    let live: Vec<(String, String, Option<String>)> = partner_links::table
+        .filter(partner_links::member_id.eq(&member.id))
+        .filter(partner_links::revoked_at.is_null())
+        .filter(partner_links::expires_at.gt(now))
+        .select((
+            partner_links::id,
+            partner_links::letter_id,
+            partner_links::sent_to,
+        ))
+        .load(connection)?;
+    let mut count = 0;
+    for (id, letter_id, sent_to) in live {
+        let revoked = diesel::update(
+            partner_links::table
+                .find(&id)
+                .filter(partner_links::revoked_at.is_null()),
+        )
+        .set(partner_links::revoked_at.eq(now))
+        .execute(connection)?;
+        if revoked == 0 {
+            continue;
+        }
+        audit::record(
+            connection,
+            actor,
+            "partner_link.revoke",
+            Some(&letter_id),
+            Some(&member.name),
+            &format!(
+                "download link {id} (sent to {}) revoked: the member's contact changed to {new_contact}",
+                sent_to.as_deref().unwrap_or(&member.email)
+            ),
+        )?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 pub fn find_by_name(
@@ -320,9 +384,9 @@ fn import_rows(
     db::write_transaction(connection, |connection| {
         let (mut added, mut updated) = (0, 0);
         for (line, name, email, website, lang) in &rows {
-            match save(connection, name, email, website.as_deref(), lang) {
+            match save(connection, name, email, website.as_deref(), lang, actor) {
                 Ok(Saved::Added) => added += 1,
-                Ok(Saved::Updated) => updated += 1,
+                Ok(Saved::Updated { .. }) => updated += 1,
                 Err(MemberError::Database(error)) => return Err(MemberError::Database(error)),
                 Err(error) => return Err(file_error(format!("line {line}: {error}"))),
             }

@@ -1,8 +1,11 @@
 //! A member contact's personal download link: its own signers of one letter (counted ones
 //! that ticked "Let <member> keep me informed"), without a console account. Staff issue it,
 //! it is emailed through the outbox, expires after `[partners] export_link_days`, can be
-//! revoked, and every issue, revocation and download is in the audit log. Only the SHA-256 of
-//! the link's secret is stored (`crate::tokens`).
+//! revoked, and every issue, revocation and download is in the audit log, naming the address
+//! the link was emailed to. A link belongs to that address: when staff change the member's
+//! contact, its live links are revoked (`crate::members`), and a link whose member's contact
+//! is no longer the address it went to does not open. Only the SHA-256 of the link's secret
+//! is stored (`crate::tokens`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -30,11 +33,19 @@ pub struct PartnerLink {
     pub expires_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
     pub last_downloaded_at: Option<NaiveDateTime>,
+    /// The address the link was emailed to; `None` for a link issued by a release that did
+    /// not record it (the member's contact then).
+    pub sent_to: Option<String>,
 }
 
 impl PartnerLink {
     pub fn is_usable_at(&self, now: NaiveDateTime) -> bool {
         self.revoked_at.is_none() && self.expires_at > now
+    }
+
+    /// The address the link went to: recorded, or else the member's contact.
+    pub fn recipient<'a>(&'a self, member_contact: &'a str) -> &'a str {
+        self.sent_to.as_deref().unwrap_or(member_contact)
     }
 }
 
@@ -127,6 +138,7 @@ pub fn issue(
                 partner_links::created_at.eq(now),
                 partner_links::created_by.eq(&actor.email),
                 partner_links::expires_at.eq(expires_at),
+                partner_links::sent_to.eq(&member.email),
             ))
             .execute(connection)?;
         mail::outbox::enqueue(connection, &OutgoingMail::to(&member.email, content), now)?;
@@ -160,11 +172,11 @@ pub fn revoke(
     actor: &Actor,
 ) -> Result<(), LinkError> {
     db::write_transaction(connection, |connection| {
-        let (link, member): (PartnerLink, String) = partner_links::table
+        let (link, member, contact): (PartnerLink, String, String) = partner_links::table
             .inner_join(members::table.on(members::id.eq(partner_links::member_id)))
             .filter(partner_links::id.eq(link_id))
             .filter(partner_links::letter_id.eq(&letter.id))
-            .select((PartnerLink::as_select(), members::name))
+            .select((PartnerLink::as_select(), members::name, members::email))
             .first(connection)
             .optional()?
             .ok_or(LinkError::UnknownLink)?;
@@ -186,23 +198,44 @@ pub fn revoke(
             "partner_link.revoke",
             Some(&letter.id),
             Some(&member),
-            &format!("download link {} revoked", link.id),
+            &format!(
+                "download link {} (sent to {}) revoked",
+                link.id,
+                link.recipient(&contact)
+            ),
         )?;
         Ok(())
     })
 }
 
-/// A letter's links, newest first, with their member's name.
+/// A link as the console lists it.
+pub struct Listed {
+    pub link: PartnerLink,
+    /// The member's name.
+    pub member: String,
+    /// The address the link was emailed to.
+    pub recipient: String,
+}
+
+/// A letter's links, newest first, with their member's name and the address each went to.
 pub fn for_letter(
     connection: &mut DbConnection,
     letter: &Letter,
-) -> Result<Vec<(PartnerLink, String)>, diesel::result::Error> {
-    partner_links::table
+) -> Result<Vec<Listed>, diesel::result::Error> {
+    let rows: Vec<(PartnerLink, String, String)> = partner_links::table
         .inner_join(members::table.on(members::id.eq(partner_links::member_id)))
         .filter(partner_links::letter_id.eq(&letter.id))
         .order((partner_links::created_at.desc(), partner_links::id.desc()))
-        .select((PartnerLink::as_select(), members::name))
-        .load(connection)
+        .select((PartnerLink::as_select(), members::name, members::email))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(link, member, contact)| Listed {
+            recipient: link.recipient(&contact).to_owned(),
+            link,
+            member,
+        })
+        .collect())
 }
 
 /// What an open link gives access to.
@@ -234,8 +267,14 @@ pub fn open(
     let Some((link, letter, member)) = found else {
         return Ok(Err(Refusal::Unknown));
     };
-    // A member taken off the roster is no longer a partner: its links stop with it.
-    if link.revoked_at.is_some() || member.removed_at.is_some() {
+    // A member taken off the roster is no longer a partner: its links stop with it. A link
+    // sent to an address that is no longer the member's contact stops too: changing the
+    // contact revokes it, and this holds even for a change made around that (a restore, an
+    // older release's edit).
+    if link.revoked_at.is_some()
+        || member.removed_at.is_some()
+        || link.recipient(&member.email) != member.email
+    {
         return Ok(Err(Refusal::Revoked));
     }
     if link.expires_at <= db::now() {
@@ -248,15 +287,17 @@ pub fn open(
     }))
 }
 
-/// Records a download in the audit log (as the member's contact) and on the link.
+/// Records a download in the audit log (as the address the link was sent to, the one person
+/// who should hold it) and on the link.
 pub fn record_download(
     connection: &mut DbConnection,
     opened: &Opened,
     format: &str,
 ) -> Result<(), diesel::result::Error> {
+    let recipient = opened.link.recipient(&opened.member.email);
     let actor = Actor {
         staff_id: None,
-        email: format!("member contact {}", opened.member.email),
+        email: format!("member contact {recipient}"),
     };
     db::write_transaction(connection, |connection| {
         diesel::update(partner_links::table.find(&opened.link.id))
@@ -268,7 +309,10 @@ pub fn record_download(
             "partner_link.download",
             Some(&opened.letter.id),
             Some(&opened.member.name),
-            &format!("{format} through download link {}", opened.link.id),
+            &format!(
+                "{format} through download link {} sent to {recipient}",
+                opened.link.id
+            ),
         )
     })
 }

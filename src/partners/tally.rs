@@ -84,8 +84,10 @@ pub fn per_member(
     Ok(tallies)
 }
 
-/// What the public page shows when the letter opts in: each member that brought counted
-/// signatures, with their number (never pending ones, never codes).
+/// What the public page shows when the letter opts in: each member on the roster that brought
+/// counted signatures, with their number (never pending ones, never codes). A member taken off
+/// the roster is no longer "our partner": it leaves the list, though the signatures it
+/// brought still count in the total (staff still see its row in the console).
 pub fn public(
     connection: &mut DbConnection,
     letter: &Letter,
@@ -95,7 +97,7 @@ pub fn public(
     }
     Ok(per_member(connection, letter)?
         .into_iter()
-        .filter(|tally| tally.counted > 0)
+        .filter(|tally| tally.counted > 0 && !tally.removed)
         .map(|tally| (tally.name, tally.counted))
         .collect())
 }

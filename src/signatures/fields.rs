@@ -6,8 +6,8 @@
 //! erasing on withdrawal and reading follow), the public subset (`PublicSignerText`, in
 //! `PublicSignatory`), the form's inputs in their order (`form_order`, rendered by
 //! templates/sign_fields.html on the letter page, the embed and the invite page alike), the
-//! public signatory line, the export columns (staff and partner, CSV and JSON) and the
-//! moderators' view of a signature. The name, email and organization have rules of their own
+//! public signatory line, the staff export's columns (CSV and JSON; the partner file names
+//! the few it gives) and the moderators' view of a signature. The name, email and organization have rules of their own
 //! (required, normalized, compared) and are written out where they are used.
 //!
 //! What the public box's hint says becomes public is prose in each language; each catalog

@@ -98,7 +98,11 @@ pub struct PublicSignatory {
     #[diesel(embed)]
     #[serde(flatten)]
     pub text: fields::PublicSignerText,
-    #[serde(rename = "signed_at")]
+    /// To the minute for the public (`values::public_time`).
+    #[serde(
+        rename = "signed_at",
+        serialize_with = "crate::values::public_time::serialize_option"
+    )]
     pub verified_at: Option<NaiveDateTime>,
 }
 

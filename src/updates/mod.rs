@@ -2,9 +2,9 @@
 //! sending it queues one small outbox row per recipient (kind `update`) that the mail worker
 //! renders when it sends it.
 //!
-//! Recipients are the counted individual signers who ticked "Keep me updated" and the
-//! contacts of counted organizations, each address once, minus the addresses unsubscribed
-//! from the letter. Queueing is set-based (`INSERT INTO outbox ... SELECT ... FROM
+//! Recipients are the counted signers who ticked "Keep me updated", individuals and
+//! organizations' contacts alike, each address once, minus the addresses unsubscribed from
+//! the letter. Queueing is set-based (`INSERT INTO outbox ... SELECT ... FROM
 //! signatures`) in batches by signature id, each batch its own short write transaction that
 //! also moves the update's cursor: a crash in the middle loses nothing, and whoever takes the
 //! update over next (the mail worker, once the queuer's claim runs out) goes on from the

@@ -88,8 +88,9 @@ pub fn take_over_stalled(
 }
 
 /// The SQL condition for a signature that receives updates: counted (the one rule in
-/// `signatures::state::is_counted`), and for individuals opted in. The names are the enums'
-/// own, never user input.
+/// `signatures::state::is_counted`) and opted in ("Keep me updated"), an organization's
+/// contact as much as a person: signing for an organization is no consent to its mail.
+/// The names are the enums' own, never user input.
 fn recipient_condition(organizations_need_approval: bool) -> String {
     recipient_condition_on("s", organizations_need_approval)
 }
@@ -108,12 +109,8 @@ fn recipient_condition_on(alias: &str, organizations_need_approval: bool) -> Str
         if states.is_empty() {
             continue;
         }
-        let consent = match kind {
-            SignatureKind::Individual => format!(" AND {alias}.updates"),
-            SignatureKind::Organization => String::new(),
-        };
         parts.push(format!(
-            "({alias}.kind = '{}' AND {alias}.state IN ({}){consent})",
+            "({alias}.kind = '{}' AND {alias}.state IN ({}) AND {alias}.updates)",
             kind.as_str(),
             states.join(", ")
         ));

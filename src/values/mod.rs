@@ -11,6 +11,7 @@ pub mod language;
 pub mod mailbox;
 pub mod markdown;
 pub mod network;
+pub mod public_time;
 pub mod text;
 pub mod text_column;
 pub mod text_enum;

@@ -17,6 +17,7 @@ on_both_backends!(
     a_confirmed_signer_who_asked_for_nothing_leaves_no_address_in_any_table,
     an_address_stays_while_there_is_a_reason_and_goes_when_it_ends,
     a_withdrawal_takes_the_unsubscribe_with_it_and_signing_again_gets_updates,
+    a_key_other_than_the_one_the_database_was_keyed_with_is_refused,
 );
 
 const SLUG: &str = "dear-president";
@@ -296,4 +297,40 @@ async fn wait_for_update(app: &TestApp, email: &str, subject: &str) -> crate::he
         actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("no update {subject:?} to {email}");
+}
+
+/// A changed `signing.address_key` (or `server.secret`, or a lost key file) would make every
+/// kept hash unrecognisable: the binary refuses to start, saying so, and starts again with
+/// the right key.
+async fn a_key_other_than_the_one_the_database_was_keyed_with_is_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_letter(SLUG, "open", "");
+    let refused = app
+        .binary()
+        .set("signing.address_key", "another key")
+        .cli(&["letters", "list"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("not the one this database was keyed with"),
+        "{stderr}"
+    );
+    if matches!(backend, Backend::Sqlite) {
+        // No key set: a key file is made beside the database, readable by its owner only, and
+        // it is not the key this database was keyed with either.
+        let refused = app
+            .binary()
+            .set("signing.address_key", "")
+            .cli(&["letters", "list"]);
+        assert!(!refused.status.success());
+        let key_file = app.directory.path().join("undersigned.db.address-key");
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(&key_file)
+                .expect("the key file")
+                .permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600, "{key_file:?}");
+    }
+    let listed = app.cli_ok(&["letters", "list"]);
+    assert!(listed.contains(SLUG), "{listed}");
 }

@@ -107,6 +107,10 @@ impl Trail {
 fn staff_add(app: &TestApp, email: &str, role: &str, password: &str) {
     use std::io::Write;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .env(
+            "UNDERSIGNED_SIGNING__ADDRESS_KEY",
+            crate::helpers::TEST_ADDRESS_KEY,
+        )
         .args(["staff", "add", email, "--role", role])
         .env("DATABASE_URL", &app.database_url)
         .env("UNDERSIGNED_LOG__LEVEL", "warn")

@@ -401,6 +401,10 @@ async fn the_installed_site_reaches_emails_the_console_and_error_pages(backend: 
         .expect("a free port")
         .port();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .env(
+            "UNDERSIGNED_SIGNING__ADDRESS_KEY",
+            crate::helpers::TEST_ADDRESS_KEY,
+        )
         .arg("serve")
         .env("DATABASE_URL", &database_url)
         .env("UNDERSIGNED_SERVER__BIND", format!("127.0.0.1:{port}"))

@@ -87,8 +87,12 @@ async fn export_writes_every_signature_filtered_and_formula_safe(backend: Backen
     let names: Vec<&str> = rows.iter().map(|row| &row[3]).collect();
     assert!(names.contains(&"'=HYPERLINK(\"http://evil\")"), "{names:?}");
     assert!(names.contains(&"'@Pending Person"), "{names:?}");
+    // The address where one is held (Ada asked for updates), and said so beside it.
+    assert_eq!(&headers[4], "email");
+    assert_eq!(&headers[5], "address_held");
     assert!(
-        rows.iter().any(|row| &row[4] == "ada@example.org"),
+        rows.iter()
+            .any(|row| &row[4] == "ada@example.org" && &row[5] == "yes"),
         "staff export has emails"
     );
 
@@ -126,6 +130,10 @@ async fn export_writes_every_signature_filtered_and_formula_safe(backend: Backen
 #[test]
 fn a_wrong_setting_stops_start_up_with_one_line_naming_the_key() {
     let output = Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .env(
+            "UNDERSIGNED_SIGNING__ADDRESS_KEY",
+            crate::helpers::TEST_ADDRESS_KEY,
+        )
         .args(["migrate"])
         .env("UNDERSIGNED_SERVER__BIND", "not-an-address")
         .output()
@@ -136,6 +144,10 @@ fn a_wrong_setting_stops_start_up_with_one_line_naming_the_key() {
     assert!(stderr.contains("server.bind"), "{stderr}");
 
     let output = Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .env(
+            "UNDERSIGNED_SIGNING__ADDRESS_KEY",
+            crate::helpers::TEST_ADDRESS_KEY,
+        )
         .args(["migrate"])
         .env("UNDERSIGNED_MAIL__TRANSPORT", "smtp")
         .env_remove("UNDERSIGNED_MAIL__SMTP_URL")

@@ -365,6 +365,10 @@ fn a_bad_embed_origin_refuses_to_start() {
         )
         .expect("write the configuration");
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+            .env(
+                "UNDERSIGNED_SIGNING__ADDRESS_KEY",
+                crate::helpers::TEST_ADDRESS_KEY,
+            )
             .arg("--config")
             .arg(&config)
             .arg("serve")

@@ -466,9 +466,11 @@ impl TestApp {
             .expect("count signatures")
     }
 
+    /// Each signature's address as kept (the empty text once it was let go after
+    /// confirmation: `signatures::retention`) and state, oldest first.
     pub fn signature_states(&self) -> Vec<(String, String)> {
         signatures::table
-            .select((signatures::email_normalized, signatures::state))
+            .select((signatures::email, signatures::state))
             .order(signatures::id.asc())
             .load(&mut *self.connection() as &mut DbConnection)
             .expect("read signatures")
@@ -522,6 +524,8 @@ impl TestApp {
     }
 
     /// Signs, confirms through the emailed link, and returns the confirmation email.
+    /// Signs as a listed individual who asked for updates (a reason to keep the address after
+    /// confirmation, `signatures::retention`, which tests read back), and confirms.
     pub async fn sign_and_confirm(&self, slug: &str, name: &str, email: &str) -> Email {
         let before = self
             .mails()
@@ -536,6 +540,7 @@ impl TestApp {
                     ("email", email),
                     ("city", "Lyon"),
                     ("public", "on"),
+                    ("updates", "on"),
                 ],
             )
             .await;

@@ -161,6 +161,7 @@ async fn sign_as_organization(app: &TestApp, organization: &str, email: &str) ->
             ("city", "Lyon"),
             ("comment", "Count us in"),
             ("public", "on"),
+            ("updates", "on"), // the update below reaches it
         ],
     )
     .await

@@ -453,6 +453,10 @@ async fn images_from_other_hosts_never_reach_readers(backend: Backend) {
     let file = app.directory.path().join("imported.md");
     std::fs::write(&file, imported.document("open")).expect("write the letter file");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .env(
+            "UNDERSIGNED_SIGNING__ADDRESS_KEY",
+            crate::helpers::TEST_ADDRESS_KEY,
+        )
         .args(["letters", "import", &file.display().to_string()])
         .env("DATABASE_URL", &app.database_url)
         .env("UNDERSIGNED_LOG__LEVEL", "warn")

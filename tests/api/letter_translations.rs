@@ -76,6 +76,8 @@ async fn sign_on_page(app: &TestApp, page_path: &str, name: &str, email: &str) {
                 ("name", name),
                 ("email", email),
                 ("public", "on"),
+                // Asking for updates keeps the address, which the export is read by.
+                ("updates", "on"),
                 ("lang", &lang),
                 ("t", &t),
             ]),
@@ -308,6 +310,7 @@ async fn signatures_record_the_text_read_and_are_counted_together(backend: Backe
             &serde_json::json!({
                 "name": "Layla",
                 "email": "layla@example.org",
+                "updates": true,
                 "form_token": token,
                 "lang": "ar",
             }),

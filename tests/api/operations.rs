@@ -17,6 +17,10 @@ async fn json_logs_name_each_request_and_sigterm_stops_cleanly() {
         .expect("a free port")
         .port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .env(
+            "UNDERSIGNED_SIGNING__ADDRESS_KEY",
+            crate::helpers::TEST_ADDRESS_KEY,
+        )
         .arg("serve")
         .env("DATABASE_URL", &database_url)
         .env("UNDERSIGNED_SERVER__BIND", format!("127.0.0.1:{port}"))
@@ -123,6 +127,10 @@ impl Running {
             .port();
         let mut command = Command::new(env!("CARGO_BIN_EXE_undersigned"));
         command
+            .env(
+                "UNDERSIGNED_SIGNING__ADDRESS_KEY",
+                crate::helpers::TEST_ADDRESS_KEY,
+            )
             .arg("serve")
             .env("DATABASE_URL", database_url)
             .env("UNDERSIGNED_SERVER__BIND", format!("127.0.0.1:{port}"))

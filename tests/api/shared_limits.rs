@@ -33,7 +33,7 @@ fn signatures_by_mailbox(app: &TestApp, mailbox: &str) -> i64 {
 
 fn mail_to_mailbox(app: &TestApp, mailbox: &str) -> i64 {
     outbox::table
-        .filter(outbox::recipient_key.eq(mailbox))
+        .filter(outbox::recipient_key.eq(crate::helpers::mailbox_key(mailbox)))
         .count()
         .get_result(&mut *app.connection() as &mut DbConnection)
         .expect("count the outbox")

@@ -142,11 +142,9 @@ async fn spawn_app_with(directory: &Path, extra: &[(&str, String)]) -> App {
         ("mail.file_dir", mail_dir.display().to_string()),
         // A browser fills the form faster than a person; everything comes from 127.0.0.1.
         ("limits.min_form_seconds", "0".to_owned()),
-        // One key for every application this test process runs (the key is process-wide).
-        (
-            "signing.address_key",
-            "browser-tests-address-key".to_owned(),
-        ),
+        // One key for every application this test process runs (the key is process-wide), and
+        // the one the binary is given (`harness::Config`), so commands work on its database.
+        ("signing.address_key", harness::TEST_ADDRESS_KEY.to_owned()),
         ("limits.sign_per_minute", "100000".to_owned()),
         ("limits.sign_burst", "100000".to_owned()),
         ("limits.verify_per_minute", "100000".to_owned()),

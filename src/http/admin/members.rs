@@ -100,6 +100,10 @@ impl RosterQuery {
             "updated" => {
                 "A member with that name was on the roster: its contact is updated.".into()
             }
+            "recontacted" => {
+                "A member with that name was on the roster: its contact is updated, and the download links sent to the previous contact no longer work."
+                    .into()
+            }
             "removed" => {
                 "Member removed from the roster. Its past invites and signatures stay as they were."
                     .into()
@@ -244,7 +248,8 @@ pub async fn add(console: Console<Editor>, body: web::Bytes) -> Result<HttpRespo
         .await?;
     match saved {
         Ok(Saved::Added) => Ok(redirect("/admin/members?done=added")),
-        Ok(Saved::Updated) => Ok(redirect("/admin/members?done=updated")),
+        Ok(Saved::Updated { revoked_links: 0 }) => Ok(redirect("/admin/members?done=updated")),
+        Ok(Saved::Updated { .. }) => Ok(redirect("/admin/members?done=recontacted")),
         Err(error) => {
             let problem = Some(member_problem(error)?);
             roster_again(

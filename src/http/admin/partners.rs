@@ -40,6 +40,8 @@ struct PartnerRow {
 
 struct LinkRow {
     member: String,
+    /// The address it was emailed to.
+    recipient: String,
     created: String,
     created_by: String,
     expires: String,
@@ -95,28 +97,35 @@ pub async fn partners_page(
         .collect();
     let links = issued
         .into_iter()
-        .map(|(link, member)| LinkRow {
-            status: if link.revoked_at.is_some() {
-                "revoked"
-            } else if link.expires_at <= now {
-                "expired"
-            } else {
-                "active"
-            },
-            revoke_action: (link.is_usable_at(now) && staff.role().allows(Role::Editor)).then(
-                || {
-                    staff.action(&format!(
-                        "/admin/letters/{}/partners/links/{}/revoke",
-                        letter.slug, link.id
-                    ))
+        .map(
+            |links::Listed {
+                 link,
+                 member,
+                 recipient,
+             }| LinkRow {
+                status: if link.revoked_at.is_some() {
+                    "revoked"
+                } else if link.expires_at <= now {
+                    "expired"
+                } else {
+                    "active"
                 },
-            ),
-            member,
-            created: when(Some(link.created_at)),
-            created_by: link.created_by,
-            expires: when(Some(link.expires_at)),
-            last_download: when(link.last_downloaded_at),
-        })
+                revoke_action: (link.is_usable_at(now) && staff.role().allows(Role::Editor)).then(
+                    || {
+                        staff.action(&format!(
+                            "/admin/letters/{}/partners/links/{}/revoke",
+                            letter.slug, link.id
+                        ))
+                    },
+                ),
+                member,
+                recipient,
+                created: when(Some(link.created_at)),
+                created_by: link.created_by,
+                expires: when(Some(link.expires_at)),
+                last_download: when(link.last_downloaded_at),
+            },
+        )
         .collect();
     let notice = match query.done.as_deref() {
         Some("issued") => Some(
@@ -197,8 +206,8 @@ pub async fn revoke_link(
                 Ok::<_, diesel::result::Error>(
                     links::for_letter(connection, &lookup)?
                         .into_iter()
-                        .find(|(link, _)| link.id == wanted)
-                        .map(|(_, member)| member),
+                        .find(|listed| listed.link.id == wanted)
+                        .map(|listed| listed.member),
                 )
             })
             .await?

@@ -1,0 +1,1 @@
+ALTER TABLE partner_links DROP COLUMN sent_to;
