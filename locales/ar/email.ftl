@@ -61,3 +61,10 @@ reminder-subject = تذكير: يرجى تأكيد توقيعك: { $title }
 reminder-intro = وقّعت على { $title }، الرسالة المفتوحة إلى { $addressee }، لكنك لم تؤكد توقيعك بعد.
 reminder-intro-organization = وقّعت على { $title }، الرسالة المفتوحة إلى { $addressee }، باسم { $organization }، لكنك لم تؤكد توقيعك بعد.
 reminder-once = هذا هو التذكير الوحيد الذي نرسله. الرابط في رسالتنا الأولى يعمل أيضًا.
+# myself: the email with the link to /my-signatures.
+myself-mail-subject = الرسائل التي وقّعت عليها
+myself-mail-hello = مرحبًا،
+myself-mail-intro = سأل أحدهم، ولعلّه أنت، عن الرسائل التي وقّع عليها هذا العنوان. يعرض هذا الرابط كلًّا منها، مع ما هو علني وما نحتفظ به ولماذا، ويتيح لك سحب أيٍّ منها:
+myself-mail-button = اطّلع على توقيعاتك
+myself-mail-until = يعمل الرابط حتى { $when }. لا تعِد توجيهه: من يملكه يستطيع سحب توقيعاتك.
+myself-mail-ignore = إن لم تطلب ذلك، يمكنك تجاهل هذه الرسالة: لن يتغيّر شيء.

@@ -342,6 +342,66 @@ embedupdates-hint = نرسل إليك رابطًا بالبريد الإلكتر
 embedupdates-sent-to = أُرسل الرابط إلى
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = ليس عنوانك؟ وقّع من جديد
+# myself: /my-signatures, where a person sees and withdraws what is held on them.
+myself-heading = توقيعاتك
+myself-footer-link = توقيعاتك
+myself-intro = أدخل عنوان البريد الإلكتروني الذي وقّعت به. إن كان قد وقّع هنا على أي رسالة، نرسل إليه رابطًا إلى قائمة بكل الرسائل التي وقّع عليها: ما هو علني، وما نحتفظ به ولماذا، وزرًا لسحب كل توقيع أو سحبها جميعًا.
+myself-email-hint = (الذي وقّعت به)
+myself-send-button = أرسل لي القائمة
+myself-cross-site-text = أُرسل هذا من صفحة موقع آخر، فلم يُفعل شيء. افتح هذه الصفحة على موقعنا لتطلب قائمتك.
+myself-sent-heading = تحقّق من بريدك الإلكتروني
+myself-sent-text = إن كان العنوان الذي أدخلته قد وقّع هنا على رسالة، فقد أرسلنا إليه رابطًا إلى قائمة توقيعاته. يعمل الرابط مدة 24 ساعة.
+myself-sent-nothing = لم يصلك شيء؟ ابحث في مجلد الرسائل غير المرغوب فيها. التوقيع المسحوب لا يحتفظ بشيء عنك، لذا لا يصل بريد إلى عنوان سُحبت كل توقيعاته.
+myself-sent-again = اطلب القائمة مرة أخرى
+myself-link-dead = هذا الرابط لا يعمل
+myself-link-dead-text = انتهت صلاحيته (يعمل مدة 24 ساعة) أو لم يُنسخ كاملًا. اطلب رابطًا جديدًا.
+myself-list-heading = الرسائل التي وقّعت عليها
+myself-withdrawn-heading = سُحب
+myself-withdrawn-from = سُحب توقيعك على { $title }.
+myself-none = لا نحتفظ بشيء عن هذا العنوان: ليس له توقيع على أي رسالة هنا، أو سُحبت توقيعاته جميعًا.
+myself-count =
+    { $count ->
+        [zero] لم يوقّع هذا العنوان على أي رسالة.
+        [one] وقّع هذا العنوان على رسالة واحدة.
+        [two] وقّع هذا العنوان على رسالتين.
+        [few] وقّع هذا العنوان على { $count } رسائل.
+        [many] وقّع هذا العنوان على { $count } رسالة.
+       *[other] وقّع هذا العنوان على { $count } رسالة.
+    }
+myself-list-intro = لكل منها: وضعها، وما يراه الجمهور، وما نحتفظ به ولماذا.
+myself-signed-on = تاريخ التوقيع
+myself-status = الحالة
+myself-public = العلني
+myself-state-pending = بانتظار تأكيدك عبر الرابط الذي أرسلناه إليك
+myself-state-awaiting-approval = مؤكَّد؛ بانتظار موافقة فريق التحالف على المنظمة
+myself-state-counted = مؤكَّد ومحسوب
+myself-state-rejected = لم يقبله فريق التحالف: لا يُحسب ولا يُعرض
+myself-state-removed = أزاله فريق التحالف: لا يُحسب ولا يُعرض
+myself-state-duplicate = لم يُضف: سبق أن وقّعت المنظمة
+myself-public-listed = اسمك والتفاصيل المعلَّمة بـ„علني” أدناه مدرجة في قائمة الموقّعين على الرسالة.
+myself-public-counted = محسوب في المجموع؛ لا يُعرض شيء عنك، كما اخترت.
+myself-public-nothing = لا شيء: لا يُحسب ولا يُعرض.
+myself-held-heading = ما نحتفظ به
+myself-held-name = الاسم
+myself-held-organization = المنظمة
+myself-held-email = عنوان البريد الإلكتروني
+myself-tag-public = علني
+myself-tag-private = غير علني
+myself-not-held = غير محفوظ
+myself-why-heading = لماذا نحتفظ بعنوانك
+myself-address-not-held = لا نحتفظ بعنوانك لهذا التوقيع، بل ببصمة مشفّرة بمفتاح لا يمكن إرجاعها إلى العنوان. تتعرّف على توقيع ثانٍ منك، وبها وُجد هذا التوقيع لهذه القائمة.
+myself-reason-confirm = لتأكيد توقيعك: حتى تؤكّده، يُرسل الرابط إلى هذا العنوان.
+myself-reason-updates = طلبت أن تصلك مستجدّات هذه الرسالة.
+myself-reason-member = طلبت أن تُبقيك { $member } على اطّلاع: تتلقّى اسمك وعنوانك.
+myself-reason-organization = وقّعت باسم منظمة: يحتفظ التحالف بوسيلة للتواصل مع جهة الاتصال فيها.
+myself-reason-delivery = يحتفظ التحالف بعناوين الموقّعين على هذه الرسالة حتى تسليمها.
+myself-reason-kept = لم يبقَ سبب: يُمحى خلال ساعة.
+myself-withdraw-one = اسحب هذا التوقيع
+myself-withdraw-all-text = السحب يزيل اسمك من قوائم الرسائل وأعدادها ويحذف بياناتك. لا يمكن التراجع عنه.
+myself-withdraw-all = اسحب كل توقيعاتي
+myself-ask-again = اطلب رابطًا جديدًا
+myself-reason-delivery-until = يحتفظ التحالف بعناوين الموقّعين على هذه الرسالة حتى { $when }.
+myself-reason-member-gone = طلبت أن تُبقيك منظمة عضو على اطّلاع؛ لم تعد في قائمة التحالف.
 # A member contact's download page: what the file holds for each signer (the partner file's columns).
 partners-file-columns = يتضمن الملف لكل واحد منهم: الاسم والمنظمة والصفة والمدينة والبلد وعنوان البريد الإلكتروني واللغة ويوم التوقيع.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
@@ -437,3 +497,4 @@ privacy-gist-until-delivery = في هذه الرسالة يحتفظ { $site } ب
 privacy-gist-organization = يحتفظ { $site } بعنوان بريدك الإلكتروني بصفته جهة اتصال المنظمة ما دام توقيعها قائمًا، ولا ينشره أبدًا.
 privacy-gist-link = ما الذي نحتفظ به، وإلى متى، ومن يراه
 privacy-delivery-erased-on = { $letter } (تُمحى عناوين موقّعيها في { $date })
+myself-privacy-see-all = لترى كل رسالة وقّع عليها عنوانك، وما نحتفظ به عنه ولماذا، ولتسحب أيًّا منها، اطلب ذلك من { $page }: نرسل القائمة إلى ذلك العنوان.

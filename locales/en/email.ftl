@@ -64,3 +64,10 @@ reminder-subject = Reminder: please confirm your signature: { $title }
 reminder-intro = You signed { $title }, the open letter to { $addressee }, but have not confirmed your signature yet.
 reminder-intro-organization = You signed { $title }, the open letter to { $addressee }, on behalf of { $organization }, but have not confirmed your signature yet.
 reminder-once = This is the only reminder we send. The link in our first email works too.
+# myself: the email with the link to /my-signatures.
+myself-mail-subject = The letters you signed
+myself-mail-hello = Hello,
+myself-mail-intro = Someone, probably you, asked which letters this address signed. This link lists every one, with what is public, what we hold and why, and lets you withdraw any of them:
+myself-mail-button = See your signatures
+myself-mail-until = The link works until { $when }. Do not forward it: whoever has it can withdraw your signatures.
+myself-mail-ignore = If you did not ask, you can ignore this message: nothing changes.

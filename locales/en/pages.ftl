@@ -317,6 +317,62 @@ embedupdates-hint = We email you a link to confirm your signature. Your email ad
 embedupdates-sent-to = The link went to
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = Not your address? Sign again
+# myself: /my-signatures, where a person sees and withdraws what is held on them.
+myself-heading = Your signatures
+myself-footer-link = Your signatures
+myself-intro = Enter the email address you signed with. If it signed any letter here, we email it a link to a list of every letter it signed: what is public, what we hold and why, and a button to withdraw each signature or all of them.
+myself-email-hint = (the one you signed with)
+myself-send-button = Email me the list
+myself-cross-site-text = This was sent from another site's page, so nothing was done. Open this page on our own site to ask for your list.
+myself-sent-heading = Check your email
+myself-sent-text = If the address you entered signed a letter here, we have sent it a link to the list of its signatures. The link works for 24 hours.
+myself-sent-nothing = Nothing arrived? Look in your spam folder. A withdrawn signature keeps nothing about you, so an address whose signatures were all withdrawn gets no email.
+myself-sent-again = Ask for the list again
+myself-link-dead = This link does not work
+myself-link-dead-text = It has expired (it works for 24 hours) or was not copied whole. Ask for a new one.
+myself-list-heading = The letters you signed
+myself-withdrawn-heading = Withdrawn
+myself-withdrawn-from = Your signature on { $title } is withdrawn.
+myself-none = We hold nothing on this address: it has no signature on any letter here, or they were all withdrawn.
+myself-count =
+    { $count ->
+        [one] This address signed { $count } letter.
+       *[other] This address signed { $count } letters.
+    }
+myself-list-intro = For each one: where it stands, what the public sees, what we hold and why.
+myself-signed-on = Signed on
+myself-status = Status
+myself-public = Public
+myself-state-pending = Waiting for you to confirm it with the link we emailed you
+myself-state-awaiting-approval = Confirmed; waiting for the coalition's staff to approve the organization
+myself-state-counted = Confirmed and counted
+myself-state-rejected = Not accepted by the coalition's staff: not counted or shown
+myself-state-removed = Taken down by the coalition's staff: not counted or shown
+myself-state-duplicate = Not added: the organization had already signed
+myself-public-listed = Your name and the details marked “public” below are on the letter's list of signatories.
+myself-public-counted = Counted in the total; nothing about you is shown, as you chose.
+myself-public-nothing = Nothing: it is not counted or shown.
+myself-held-heading = What we hold
+myself-held-name = Name
+myself-held-organization = Organization
+myself-held-email = Email address
+myself-tag-public = public
+myself-tag-private = not public
+myself-not-held = Not held
+myself-why-heading = Why we hold your address
+myself-address-not-held = We do not hold your address for this signature, only a keyed fingerprint of it that cannot be turned back into the address. It recognises a second signature from you, and it found this one for this list.
+myself-reason-confirm = To confirm your signature: until you do, the address is where the link goes.
+myself-reason-updates = You asked to be kept updated about this letter.
+myself-reason-member = You asked that { $member } keep you informed: it receives your name and address.
+myself-reason-organization = You signed for an organization: the coalition keeps a way to reach its contact.
+myself-reason-delivery = The coalition keeps signers' addresses for this letter until it is delivered.
+myself-reason-kept = No reason is left: it is erased within the hour.
+myself-withdraw-one = Withdraw this signature
+myself-withdraw-all-text = Withdrawing takes your name off the letters' lists and counts and deletes your details. It cannot be undone.
+myself-withdraw-all = Withdraw all my signatures
+myself-ask-again = Ask for a new link
+myself-reason-delivery-until = The coalition keeps signers' addresses for this letter until { $when }.
+myself-reason-member-gone = You asked that a member organization keep you informed; it is no longer on the coalition's roster.
 # A member contact's download page: what the file holds for each signer (the partner file's columns).
 partners-file-columns = For each of them, the file gives the name, organization, title, city, country, email address, language and the day they signed.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
@@ -388,3 +444,4 @@ privacy-gist-until-delivery = For this letter { $site } keeps your email address
 privacy-gist-organization = { $site } keeps your email address as the organization’s contact while its signature stands, and never publishes it.
 privacy-gist-link = What we keep, for how long, and who sees it
 privacy-delivery-erased-on = { $letter } (its signers’ addresses are erased on { $date })
+myself-privacy-see-all = To see every letter your address signed, what we hold on it and why, and to withdraw any of them, ask at { $page }: we email the list to that address.

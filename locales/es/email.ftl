@@ -61,3 +61,10 @@ reminder-subject = Recordatorio: confirma tu firma: { $title }
 reminder-intro = Firmaste { $title }, la carta abierta a { $addressee }, pero aún no has confirmado tu firma.
 reminder-intro-organization = Firmaste { $title }, la carta abierta a { $addressee }, en nombre de { $organization }, pero aún no has confirmado tu firma.
 reminder-once = Este es el único recordatorio que enviamos. El enlace de nuestro primer mensaje también funciona.
+# myself: the email with the link to /my-signatures.
+myself-mail-subject = Las cartas que firmaste
+myself-mail-hello = Hola:
+myself-mail-intro = Alguien, probablemente tú, preguntó qué cartas firmó esta dirección. Este enlace las muestra todas, con qué es público, qué guardamos y por qué, y te permite retirar cualquiera:
+myself-mail-button = Ver tus firmas
+myself-mail-until = El enlace funciona hasta el { $when }. No lo reenvíes: quien lo tenga puede retirar tus firmas.
+myself-mail-ignore = Si no lo pediste, puedes ignorar este mensaje: no cambia nada.

@@ -290,6 +290,62 @@ embedupdates-hint = Te enviamos un enlace por correo para confirmar tu firma. Tu
 embedupdates-sent-to = El enlace se envió a
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = ¿No es tu dirección? Firma de nuevo
+# myself: /my-signatures, where a person sees and withdraws what is held on them.
+myself-heading = Tus firmas
+myself-footer-link = Tus firmas
+myself-intro = Escribe la dirección de correo con la que firmaste. Si firmó alguna carta aquí, le enviamos un enlace a la lista de todas las cartas que firmó: qué es público, qué guardamos y por qué, y un botón para retirar cada firma o todas.
+myself-email-hint = (con la que firmaste)
+myself-send-button = Enviarme la lista
+myself-cross-site-text = Esto se envió desde la página de otro sitio, así que no se hizo nada. Abre esta página en nuestro sitio para pedir tu lista.
+myself-sent-heading = Revisa tu correo
+myself-sent-text = Si la dirección que escribiste firmó una carta aquí, le hemos enviado un enlace a la lista de sus firmas. El enlace funciona durante 24 horas.
+myself-sent-nothing = ¿No llegó nada? Mira en la carpeta de correo no deseado. Una firma retirada no guarda nada sobre ti, así que una dirección con todas sus firmas retiradas no recibe ningún correo.
+myself-sent-again = Pedir la lista de nuevo
+myself-link-dead = Este enlace no funciona
+myself-link-dead-text = Ha caducado (funciona 24 horas) o no se copió entero. Pide uno nuevo.
+myself-list-heading = Las cartas que firmaste
+myself-withdrawn-heading = Retirada
+myself-withdrawn-from = Tu firma en { $title } está retirada.
+myself-none = No guardamos nada sobre esta dirección: no tiene firmas en ninguna carta aquí, o se retiraron todas.
+myself-count =
+    { $count ->
+        [one] Esta dirección firmó { $count } carta.
+       *[other] Esta dirección firmó { $count } cartas.
+    }
+myself-list-intro = Para cada una: en qué estado está, qué ve el público, qué guardamos y por qué.
+myself-signed-on = Firmada el
+myself-status = Estado
+myself-public = Público
+myself-state-pending = Esperando que la confirmes con el enlace que te enviamos
+myself-state-awaiting-approval = Confirmada; esperando que el equipo de la coalición apruebe la organización
+myself-state-counted = Confirmada y contada
+myself-state-rejected = No aceptada por el equipo de la coalición: ni se cuenta ni se muestra
+myself-state-removed = Retirada por el equipo de la coalición: ni se cuenta ni se muestra
+myself-state-duplicate = No añadida: la organización ya había firmado
+myself-public-listed = Tu nombre y los datos marcados «público» abajo aparecen en la lista de firmantes de la carta.
+myself-public-counted = Contada en el total; no se muestra nada sobre ti, como elegiste.
+myself-public-nothing = Nada: ni se cuenta ni se muestra.
+myself-held-heading = Qué guardamos
+myself-held-name = Nombre
+myself-held-organization = Organización
+myself-held-email = Dirección de correo
+myself-tag-public = público
+myself-tag-private = no público
+myself-not-held = No se guarda
+myself-why-heading = Por qué guardamos tu dirección
+myself-address-not-held = No guardamos tu dirección para esta firma, solo una huella cifrada con clave que no permite recuperarla. Reconoce una segunda firma tuya, y con ella se encontró esta para esta lista.
+myself-reason-confirm = Para confirmar tu firma: hasta que lo hagas, el enlace va a esta dirección.
+myself-reason-updates = Pediste recibir novedades sobre esta carta.
+myself-reason-member = Pediste que { $member } te mantenga informado: recibe tu nombre y tu dirección.
+myself-reason-organization = Firmaste en nombre de una organización: la coalición guarda una forma de contactar con su contacto.
+myself-reason-delivery = La coalición guarda las direcciones de quienes firman esta carta hasta que se entregue.
+myself-reason-kept = Ya no queda ningún motivo: se borra en menos de una hora.
+myself-withdraw-one = Retirar esta firma
+myself-withdraw-all-text = Retirar quita tu nombre de las listas y los totales de las cartas y borra tus datos. No se puede deshacer.
+myself-withdraw-all = Retirar todas mis firmas
+myself-ask-again = Pedir un enlace nuevo
+myself-reason-delivery-until = La coalición guarda las direcciones de quienes firman esta carta hasta el { $when }.
+myself-reason-member-gone = Pediste que una organización miembro te mantenga informado; ya no está en la lista de la coalición.
 # A member contact's download page: what the file holds for each signer (the partner file's columns).
 partners-file-columns = Para cada una, el archivo da el nombre, la organización, el cargo, la ciudad, el país, la dirección de correo, el idioma y el día en que firmó.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
@@ -361,3 +417,4 @@ privacy-gist-until-delivery = En esta carta, { $site } guarda tu dirección de c
 privacy-gist-organization = { $site } guarda tu dirección de correo como contacto de la organización mientras su firma siga en la carta, y nunca la publica.
 privacy-gist-link = Qué guardamos, cuánto tiempo y quién lo ve
 privacy-delivery-erased-on = { $letter } (las direcciones de quienes la firmaron se borran el { $date })
+myself-privacy-see-all = Para ver todas las cartas que firmó tu dirección, qué guardamos y por qué, y retirar cualquiera, pídelo en { $page }: enviamos la lista a esa dirección.

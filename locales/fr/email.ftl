@@ -61,3 +61,10 @@ reminder-subject = Rappel : merci de confirmer votre signature : { $title }
 reminder-intro = Vous avez signé { $title }, la lettre ouverte à { $addressee }, mais n’avez pas encore confirmé votre signature.
 reminder-intro-organization = Vous avez signé { $title }, la lettre ouverte à { $addressee }, au nom de { $organization }, mais n’avez pas encore confirmé votre signature.
 reminder-once = C’est le seul rappel que nous envoyons. Le lien de notre premier message fonctionne aussi.
+# myself: the email with the link to /my-signatures.
+myself-mail-subject = Les lettres que vous avez signées
+myself-mail-hello = Bonjour,
+myself-mail-intro = Quelqu'un, sans doute vous, a demandé quelles lettres cette adresse a signées. Ce lien les montre toutes, avec ce qui est public, ce que nous conservons et pourquoi, et vous permet de retirer n'importe laquelle :
+myself-mail-button = Voir vos signatures
+myself-mail-until = Le lien fonctionne jusqu'au { $when }. Ne le transférez pas : qui l'a peut retirer vos signatures.
+myself-mail-ignore = Si vous n'avez rien demandé, ignorez ce message : rien ne change.

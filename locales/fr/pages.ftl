@@ -290,6 +290,62 @@ embedupdates-hint = Nous vous envoyons un lien par e-mail pour confirmer votre s
 embedupdates-sent-to = Le lien a été envoyé à
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = Ce n’est pas votre adresse ? Signez à nouveau
+# myself: /my-signatures, where a person sees and withdraws what is held on them.
+myself-heading = Vos signatures
+myself-footer-link = Vos signatures
+myself-intro = Saisissez l'adresse e-mail avec laquelle vous avez signé. Si elle a signé une lettre ici, nous lui envoyons un lien vers la liste de toutes les lettres qu'elle a signées : ce qui est public, ce que nous conservons et pourquoi, et un bouton pour retirer chaque signature ou toutes.
+myself-email-hint = (celle avec laquelle vous avez signé)
+myself-send-button = M'envoyer la liste
+myself-cross-site-text = Ceci a été envoyé depuis la page d'un autre site : rien n'a été fait. Ouvrez cette page sur notre site pour demander votre liste.
+myself-sent-heading = Consultez vos e-mails
+myself-sent-text = Si l'adresse saisie a signé une lettre ici, nous lui avons envoyé un lien vers la liste de ses signatures. Le lien fonctionne pendant 24 heures.
+myself-sent-nothing = Rien reçu ? Regardez dans vos indésirables. Une signature retirée ne garde rien de vous : une adresse dont toutes les signatures ont été retirées ne reçoit donc aucun e-mail.
+myself-sent-again = Demander à nouveau la liste
+myself-link-dead = Ce lien ne fonctionne pas
+myself-link-dead-text = Il a expiré (il fonctionne 24 heures) ou n'a pas été copié en entier. Demandez-en un nouveau.
+myself-list-heading = Les lettres que vous avez signées
+myself-withdrawn-heading = Retirée
+myself-withdrawn-from = Votre signature sur { $title } est retirée.
+myself-none = Nous ne conservons rien sur cette adresse : elle n'a signé aucune lettre ici, ou toutes ses signatures ont été retirées.
+myself-count =
+    { $count ->
+        [one] Cette adresse a signé { $count } lettre.
+       *[other] Cette adresse a signé { $count } lettres.
+    }
+myself-list-intro = Pour chacune : où elle en est, ce que le public voit, ce que nous conservons et pourquoi.
+myself-signed-on = Signée le
+myself-status = État
+myself-public = Public
+myself-state-pending = En attente de votre confirmation par le lien envoyé par e-mail
+myself-state-awaiting-approval = Confirmée ; en attente de l'approbation de l'organisation par l'équipe de la coalition
+myself-state-counted = Confirmée et comptée
+myself-state-rejected = Non acceptée par l'équipe de la coalition : ni comptée ni affichée
+myself-state-removed = Retirée par l'équipe de la coalition : ni comptée ni affichée
+myself-state-duplicate = Non ajoutée : l'organisation avait déjà signé
+myself-public-listed = Votre nom et les informations marquées « public » ci-dessous figurent dans la liste des signataires de la lettre.
+myself-public-counted = Comptée dans le total ; rien de vous n'est affiché, comme vous l'avez choisi.
+myself-public-nothing = Rien : elle n'est ni comptée ni affichée.
+myself-held-heading = Ce que nous conservons
+myself-held-name = Nom
+myself-held-organization = Organisation
+myself-held-email = Adresse e-mail
+myself-tag-public = public
+myself-tag-private = non public
+myself-not-held = Non conservée
+myself-why-heading = Pourquoi nous conservons votre adresse
+myself-address-not-held = Nous ne conservons pas votre adresse pour cette signature, seulement une empreinte chiffrée par clé qui ne permet pas de la retrouver. Elle reconnaît une deuxième signature de votre part, et a permis de trouver celle-ci pour cette liste.
+myself-reason-confirm = Pour confirmer votre signature : tant que vous ne l'avez pas fait, le lien part à cette adresse.
+myself-reason-updates = Vous avez demandé à être tenu informé de cette lettre.
+myself-reason-member = Vous avez demandé que { $member } vous tienne informé : elle reçoit votre nom et votre adresse.
+myself-reason-organization = Vous avez signé pour une organisation : la coalition garde un moyen de joindre son contact.
+myself-reason-delivery = La coalition conserve les adresses des signataires de cette lettre jusqu'à sa remise.
+myself-reason-kept = Plus aucune raison : elle est effacée dans l'heure.
+myself-withdraw-one = Retirer cette signature
+myself-withdraw-all-text = Retirer ôte votre nom des listes et des totaux des lettres et efface vos informations. C'est définitif.
+myself-withdraw-all = Retirer toutes mes signatures
+myself-ask-again = Demander un nouveau lien
+myself-reason-delivery-until = La coalition conserve les adresses des signataires de cette lettre jusqu'au { $when }.
+myself-reason-member-gone = Vous avez demandé qu'une organisation membre vous tienne informé ; elle ne fait plus partie de la coalition.
 # A member contact's download page: what the file holds for each signer (the partner file's columns).
 partners-file-columns = Pour chacune, le fichier donne le nom, l’organisation, la fonction, la ville, le pays, l’adresse e-mail, la langue et le jour de la signature.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
@@ -361,3 +417,4 @@ privacy-gist-until-delivery = Pour cette lettre, { $site } garde votre adresse e
 privacy-gist-organization = { $site } garde votre adresse e-mail comme contact de l’organisation tant que sa signature est maintenue, et ne la publie jamais.
 privacy-gist-link = Ce que nous conservons, combien de temps, et qui le voit
 privacy-delivery-erased-on = { $letter } (les adresses de ses signataires sont effacées le { $date })
+myself-privacy-see-all = Pour voir toutes les lettres que votre adresse a signées, ce que nous conservons et pourquoi, et retirer n'importe laquelle, demandez-le sur { $page } : nous envoyons la liste à cette adresse.

@@ -61,3 +61,10 @@ reminder-subject = תזכורת: נא לאשר את חתימתכם: { $title }
 reminder-intro = חתמתם על { $title }, המכתב הפתוח אל { $addressee }, אך עדיין לא אישרתם את החתימה.
 reminder-intro-organization = חתמתם על { $title }, המכתב הפתוח אל { $addressee }, בשם { $organization }, אך עדיין לא אישרתם את החתימה.
 reminder-once = זו התזכורת היחידה שנשלח. גם הקישור בהודעה הראשונה שלנו פעיל.
+# myself: the email with the link to /my-signatures.
+myself-mail-subject = המכתבים שעליהם חתמתם
+myself-mail-hello = שלום,
+myself-mail-intro = מישהו, כנראה אתם, שאל על אילו מכתבים חתמה הכתובת הזו. הקישור הזה מציג את כולם, מה ציבורי, מה אנחנו שומרים ולמה, ומאפשר לבטל כל אחת מהחתימות:
+myself-mail-button = לצפייה בחתימות שלכם
+myself-mail-until = הקישור תקף עד { $when }. אל תעבירו אותו הלאה: מי שמחזיק בו יכול לבטל את החתימות שלכם.
+myself-mail-ignore = אם לא ביקשתם, אפשר להתעלם מההודעה: דבר לא משתנה.

@@ -291,6 +291,62 @@ embedupdates-hint = נשלח אליכם קישור באימייל לאישור �
 embedupdates-sent-to = הקישור נשלח אל
 # The embed's "check your email": a link back to the form, to sign with another address.
 embedupdates-wrong-address = זו לא הכתובת שלכם? חתמו שוב
+# myself: /my-signatures, where a person sees and withdraws what is held on them.
+myself-heading = החתימות שלכם
+myself-footer-link = החתימות שלכם
+myself-intro = הזינו את כתובת האימייל שאיתה חתמתם. אם היא חתמה כאן על מכתב כלשהו, נשלח אליה קישור לרשימה של כל המכתבים שעליהם חתמה: מה ציבורי, מה אנחנו שומרים ולמה, וכפתור לביטול כל חתימה או את כולן.
+myself-email-hint = (זו שאיתה חתמתם)
+myself-send-button = שלחו לי את הרשימה
+myself-cross-site-text = הבקשה נשלחה מדף של אתר אחר, ולכן לא נעשה דבר. פתחו את הדף הזה באתר שלנו כדי לבקש את הרשימה.
+myself-sent-heading = בדקו את תיבת האימייל
+myself-sent-text = אם הכתובת שהזנתם חתמה כאן על מכתב, שלחנו אליה קישור לרשימת החתימות שלה. הקישור תקף ל־24 שעות.
+myself-sent-nothing = לא הגיע דבר? בדקו בתיקיית הספאם. חתימה שבוטלה אינה שומרת דבר עליכם, ולכן כתובת שכל חתימותיה בוטלו לא תקבל אימייל.
+myself-sent-again = לבקש את הרשימה שוב
+myself-link-dead = הקישור הזה אינו פועל
+myself-link-dead-text = תוקפו פג (הוא תקף ל־24 שעות) או שלא הועתק במלואו. בקשו קישור חדש.
+myself-list-heading = המכתבים שעליהם חתמתם
+myself-withdrawn-heading = בוטל
+myself-withdrawn-from = החתימה שלכם על { $title } בוטלה.
+myself-none = איננו שומרים דבר על הכתובת הזו: אין לה חתימה על אף מכתב כאן, או שכל חתימותיה בוטלו.
+myself-count =
+    { $count ->
+        [one] הכתובת הזו חתמה על מכתב אחד.
+       *[other] הכתובת הזו חתמה על { $count } מכתבים.
+    }
+myself-list-intro = לכל אחד: מה מצבו, מה הציבור רואה, מה אנחנו שומרים ולמה.
+myself-signed-on = תאריך החתימה
+myself-status = מצב
+myself-public = ציבורי
+myself-state-pending = ממתינה לאישור שלכם דרך הקישור ששלחנו באימייל
+myself-state-awaiting-approval = אושרה; ממתינה לאישור הארגון על ידי צוות הקואליציה
+myself-state-counted = אושרה ונספרת
+myself-state-rejected = לא התקבלה על ידי צוות הקואליציה: אינה נספרת ואינה מוצגת
+myself-state-removed = הוסרה על ידי צוות הקואליציה: אינה נספרת ואינה מוצגת
+myself-state-duplicate = לא נוספה: הארגון כבר חתם
+myself-public-listed = שמכם והפרטים המסומנים „ציבורי” למטה מופיעים ברשימת החותמים על המכתב.
+myself-public-counted = נספרת בסך הכול; דבר עליכם אינו מוצג, כפי שבחרתם.
+myself-public-nothing = כלום: היא אינה נספרת ואינה מוצגת.
+myself-held-heading = מה אנחנו שומרים
+myself-held-name = שם
+myself-held-organization = ארגון
+myself-held-email = כתובת אימייל
+myself-tag-public = ציבורי
+myself-tag-private = לא ציבורי
+myself-not-held = לא נשמרת
+myself-why-heading = למה אנחנו שומרים את הכתובת שלכם
+myself-address-not-held = איננו שומרים את הכתובת שלכם עבור החתימה הזו, אלא רק טביעת אצבע מוצפנת שלה שאי אפשר להפוך חזרה לכתובת. היא מזהה חתימה שנייה שלכם, ובעזרתה נמצאה החתימה הזו לרשימה.
+myself-reason-confirm = כדי לאשר את החתימה: עד שתאשרו, הקישור נשלח לכתובת הזו.
+myself-reason-updates = ביקשתם לקבל עדכונים על המכתב הזה.
+myself-reason-member = ביקשתם ש־{ $member } יעדכנו אתכם: הם מקבלים את שמכם ואת כתובתכם.
+myself-reason-organization = חתמתם בשם ארגון: הקואליציה שומרת דרך ליצור קשר עם איש הקשר שלו.
+myself-reason-delivery = הקואליציה שומרת את כתובות החותמים על המכתב הזה עד שיימסר.
+myself-reason-kept = לא נותרה סיבה: היא תימחק בתוך שעה.
+myself-withdraw-one = ביטול החתימה הזו
+myself-withdraw-all-text = ביטול מסיר את שמכם מהרשימות ומהספירות של המכתבים ומוחק את פרטיכם. אי אפשר לבטל זאת.
+myself-withdraw-all = ביטול כל החתימות שלי
+myself-ask-again = לבקש קישור חדש
+myself-reason-delivery-until = הקואליציה שומרת את כתובות החותמים על המכתב הזה עד { $when }.
+myself-reason-member-gone = ביקשתם שארגון חבר יעדכן אתכם; הוא כבר אינו ברשימת הקואליציה.
 # A member contact's download page: what the file holds for each signer (the partner file's columns).
 partners-file-columns = לכל אחד מהם הקובץ כולל שם, ארגון, תפקיד, עיר, מדינה, כתובת אימייל, שפה ואת היום שבו חתם.
 # privacy: the notice at /privacy, written from the configuration (src/http/privacy.rs), and
@@ -368,3 +424,4 @@ privacy-gist-until-delivery = במכתב הזה { $site } שומר את כתוב
 privacy-gist-organization = { $site } שומר את כתובת הדוא״ל שלכם כאיש הקשר של הארגון כל עוד חתימתו עומדת, ולעולם אינו מפרסם אותה.
 privacy-gist-link = מה אנחנו שומרים, לכמה זמן ומי רואה
 privacy-delivery-erased-on = { $letter } (כתובות החותמים עליו נמחקות ב־{ $date })
+myself-privacy-see-all = כדי לראות את כל המכתבים שהכתובת שלכם חתמה עליהם, מה אנחנו שומרים עליה ולמה, ולבטל כל אחת מהחתימות, בקשו ב{ $page }: נשלח את הרשימה לכתובת הזו.

@@ -42,6 +42,14 @@ pub(super) enum SignaturesCommand {
     },
     /// List these organizations first, in this order; the others follow alphabetically.
     Order { slug: String, ids: Vec<String> },
+    /// Withdraw and erase every signature of an address on every letter (a written request
+    /// from the person): found by the address's key, also where the address is not held.
+    Erase {
+        email: String,
+        /// Do not ask first (scripts).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 pub(super) fn run(settings: &Settings, command: SignaturesCommand) -> anyhow::Result<()> {
@@ -108,6 +116,7 @@ pub(super) fn run(settings: &Settings, command: SignaturesCommand) -> anyhow::Re
         SignaturesCommand::Reject { slug, ids, by } => {
             decide(settings, &mut connection, &slug, &ids, Decision::Reject, by)
         }
+        SignaturesCommand::Erase { email, yes } => erase(settings, &mut connection, &email, yes),
         SignaturesCommand::Order { slug, ids } => {
             let letter = letter(&mut connection, &slug)?;
             let placed = moderation::set_organization_order(
@@ -186,5 +195,64 @@ fn decide(
     if failures > 0 {
         bail!("{failures} signature(s) left unchanged");
     }
+    Ok(())
+}
+
+/// `signatures erase EMAIL [--yes]`: what will go, a question on a terminal, then the
+/// erasure, audited as the command line, one row per signature.
+fn erase(
+    settings: &Settings,
+    connection: &mut DbConnection,
+    email: &str,
+    yes: bool,
+) -> anyhow::Result<()> {
+    use std::io::{BufRead, IsTerminal};
+    let address = crate::values::email_address::EmailAddress::parse(email)
+        .map_err(|error| anyhow::anyhow!("{email:?} is not an email address: {error}"))?;
+    let key = signatures::mine::mailbox_key(&address);
+    let found = signatures::mine::of_mailbox(connection, &key, settings.signing.erase_after_days)?;
+    if found.is_empty() {
+        // Mail still waiting for the address (its list's link, say) goes all the same.
+        signatures::mine::erase(connection, &key, &Actor::command_line())?;
+        println!(
+            "no signature of {email} holds anything (none, or all withdrawn); nothing to erase"
+        );
+        return Ok(());
+    }
+    println!("{} signature(s) of {email}:", found.len());
+    for item in &found {
+        println!(
+            "  {}  {:<12} {:<17} {}",
+            item.signature.id,
+            item.letter.slug,
+            SignatureState::staff_label(item.signature.kind, item.signature.state),
+            time(Some(item.signature.created_at)),
+        );
+    }
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            bail!(
+                "nothing was erased: not erasing without confirmation; run it on a terminal, or pass --yes"
+            );
+        }
+        print!("Withdraw and erase all of them? This cannot be undone. [y/N] ");
+        std::io::stdout().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            bail!("nothing was erased");
+        }
+    }
+    let erased = signatures::mine::erase(connection, &key, &Actor::command_line())?;
+    for item in &erased {
+        println!(
+            "{}: withdrawn and erased ({})",
+            item.signature_id, item.letter.slug
+        );
+    }
+    println!(
+        "erased {} signature(s); the audit log records each (signature.erase)",
+        erased.len()
+    );
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod form;
 mod invites;
 pub mod language;
 pub mod middleware;
+mod my_signatures;
 mod origin;
 mod page_cache;
 mod pages;
@@ -275,6 +276,17 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::get().to(signer_loop::withdraw_page),
         )
         .route("/withdraw/{token}", web::post().to(signer_loop::withdraw))
+        .route("/my-signatures", web::get().to(my_signatures::ask))
+        .route(
+            "/my-signatures",
+            web::post().to(my_signatures::request_link),
+        )
+        .route("/my-signatures/sent", web::get().to(my_signatures::sent))
+        .route("/my-signatures/{token}", web::get().to(my_signatures::list))
+        .route(
+            "/my-signatures/{token}",
+            web::post().to(my_signatures::withdraw),
+        )
         .route("/unsubscribe/{token}", web::get().to(unsubscribe::page))
         .route(
             "/unsubscribe/{token}",

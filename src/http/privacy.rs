@@ -285,6 +285,17 @@ pub fn notice_html(facts: &Facts, tr: &Tr, date_style: crate::config::DateStyle)
         "privacy-withdraw",
         [("days", Arg::Number(facts.withdraw_token_days))],
     ));
+    // Every signature of an address at once, also one whose address is no longer held.
+    let page = crate::i18n::catalog::link(
+        &format!(
+            "{}/my-signatures",
+            crate::signatures::links::in_language(Some(&tr.lang()))
+        ),
+        &tr.t("myself-heading"),
+    );
+    withdraw
+        .paragraphs
+        .push(tr.html("myself-privacy-see-all", [("page", Arg::Markup(&page))]));
     sections.push(("privacy-withdraw", withdraw));
 
     sections

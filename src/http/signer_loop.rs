@@ -157,7 +157,7 @@ pub(super) fn after_signing(
 }
 
 /// After a withdrawal in this browser, the letter page offers the form again.
-fn forget_signed(
+pub(super) fn forget_signed(
     state: &AppState,
     request: &HttpRequest,
     slug: &str,

@@ -5,6 +5,7 @@
 //! (`message::Message`) and renderers beside the code that sends them.
 
 pub mod backlog;
+pub mod erase;
 pub mod held;
 pub mod message;
 pub mod outbox;

@@ -433,37 +433,52 @@ pub fn withdraw(
         if token.expires_at <= now {
             return Err(TokenError::Expired { letter_id });
         }
-        let changed = diesel::update(
-            signatures::table
-                .find(&signature.id)
-                .filter(signatures::state.ne(SignatureState::Withdrawn)),
-        )
-        .set((
-            signatures::state.eq(SignatureState::Withdrawn),
-            signatures::withdrawn_at.eq(now),
-            SignerDetails::erased(),
-        ))
-        .execute(connection)?;
-        if changed == 0 {
+        if !withdraw_signature(connection, &signature, now)? {
             return Ok(WithdrawOutcome::AlreadyWithdrawn);
         }
-        links::retire(connection, &signature.id, None, now)?;
-        // The outbox holds the name and address too (in the confirmation, say): erase them
-        // now, with the signature, not at the next purge.
-        mail::outbox::redact_for_signature(
-            connection,
-            &signature.id,
-            &signature.email,
-            &signature.email_normalized,
-        )?;
-        // The address's wish about this letter's updates goes with it: signing again with
-        // "Keep me updated" starts clean. Kept while another live signature of the same
-        // mailbox on the letter (an individual and an organization one) still has it.
-        forget_unsubscribe_unless_signed(
-            connection,
-            &signature.letter_id,
-            &signature.email_normalized,
-        )?;
         Ok(WithdrawOutcome::Withdrawn)
     })
+}
+
+/// The one withdrawal, whoever asks for it (the signature's own link, the signer's
+/// `/my-signatures` list, staff erasing on a written request): the row keeps its existence,
+/// kind and times and nothing personal, its links stop working, and its mail is erased.
+/// `false` when it was already withdrawn. Call it inside a transaction.
+pub fn withdraw_signature(
+    connection: &mut DbConnection,
+    signature: &SignatureRecord,
+    now: NaiveDateTime,
+) -> Result<bool, diesel::result::Error> {
+    let changed = diesel::update(
+        signatures::table
+            .find(&signature.id)
+            .filter(signatures::state.ne(SignatureState::Withdrawn)),
+    )
+    .set((
+        signatures::state.eq(SignatureState::Withdrawn),
+        signatures::withdrawn_at.eq(now),
+        SignerDetails::erased(),
+    ))
+    .execute(connection)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    links::retire(connection, &signature.id, None, now)?;
+    // The outbox holds the name and address too (in the confirmation, say): erase them
+    // now, with the signature, not at the next purge.
+    mail::outbox::redact_for_signature(
+        connection,
+        &signature.id,
+        &signature.email,
+        &signature.email_normalized,
+    )?;
+    // The address's wish about this letter's updates goes with it: signing again with
+    // "Keep me updated" starts clean. Kept while another live signature of the same
+    // mailbox on the letter (an individual and an organization one) still has it.
+    forget_unsubscribe_unless_signed(
+        connection,
+        &signature.letter_id,
+        &signature.email_normalized,
+    )?;
+    Ok(true)
 }

@@ -11,6 +11,7 @@ pub mod fields;
 pub mod form;
 pub mod links;
 pub mod lists;
+pub mod mine;
 pub mod moderation;
 pub mod reminders;
 pub mod retention;

@@ -152,8 +152,6 @@ pub enum Scope<'a> {
         letter_id: &'a str,
         mailbox_key: &'a str,
     },
-    /// Every signature (the hourly sweep).
-    All,
 }
 
 /// The states after confirmation: the address has done its first job.
@@ -177,23 +175,12 @@ pub fn release(
 ) -> Result<usize, diesel::result::Error> {
     // The candidates by the columns alone (individuals with no updates and no sharing); the
     // letter's delivery hold is then read once per letter.
-    let mut query = signatures::table
-        .filter(signatures::email.ne(""))
-        .filter(signatures::state.eq_any(CONFIRMED))
-        .filter(signatures::kind.eq(SignatureKind::Individual))
-        .filter(signatures::updates.eq(false))
-        .filter(
-            signatures::share_with_member
-                .eq(false)
-                .or(signatures::via_member_id.is_null()),
-        )
-        .select((
-            signatures::id,
-            signatures::letter_id,
-            signatures::email,
-            signatures::email_normalized,
-        ))
-        .into_boxed();
+    let mut query = candidates().select((
+        signatures::id,
+        signatures::letter_id,
+        signatures::email,
+        signatures::email_normalized,
+    ));
     query = match scope {
         Scope::Signature(id) => query.filter(signatures::id.eq(id.to_owned())),
         Scope::Mailbox {
@@ -202,7 +189,6 @@ pub fn release(
         } => query
             .filter(signatures::letter_id.eq(letter_id.to_owned()))
             .filter(signatures::email_normalized.eq(mailbox_key.to_owned())),
-        Scope::All => query,
     };
     let candidates: Vec<(String, String, String, String)> = query.load(connection)?;
     let mut holds: std::collections::HashMap<String, DeliveryHold> = Default::default();
@@ -231,9 +217,6 @@ pub fn release(
         // (its link was used), an update after unsubscribing (no staff decision about an
         // individual sends mail). Mail sent keeps its row, blanked.
         crate::mail::outbox::redact_for_signature(connection, &id, &email, &mailbox_key)?;
-    }
-    if matches!(scope, Scope::All) {
-        forget_mail_sent_since_release(connection)?;
     }
     Ok(released)
 }
@@ -280,14 +263,67 @@ fn forget_mail_sent_since_release(
     .execute(connection)
 }
 
-/// The hourly sweep: every address without a reason left is let go, in one transaction.
+/// The hourly sweep: every address without a reason left is let go, a batch of signatures
+/// per transaction, so that the first sweep after an upgrade (which may let go of most
+/// addresses) never holds the writer for long: signing goes on between batches.
 pub fn sweep(
     connection: &mut DbConnection,
     erase_after_days: i64,
 ) -> Result<usize, diesel::result::Error> {
-    db::write_transaction(connection, |connection| {
-        release(connection, Scope::All, erase_after_days, db::now())
-    })
+    const BATCH: i64 = 200;
+    let now = db::now();
+    // Letters whose delivery hold is on: their signatures stay, and are not looked at again.
+    let keeping: Vec<String> = letters::table
+        .filter(letters::keep_addresses_until_delivery.eq(true))
+        .select(letters::id)
+        .load(connection)?;
+    let mut held = Vec::new();
+    for letter_id in keeping {
+        if delivery_hold_of(connection, &letter_id, erase_after_days, now)? != DeliveryHold::None {
+            held.push(letter_id);
+        }
+    }
+    let mut released = 0;
+    loop {
+        let batch: Vec<String> = candidates()
+            .filter(signatures::letter_id.ne_all(&held))
+            .select(signatures::id)
+            .limit(BATCH)
+            .load(connection)?;
+        if batch.is_empty() {
+            break;
+        }
+        let done = db::write_transaction(connection, |connection| {
+            let mut done = 0;
+            for id in &batch {
+                done += release(connection, Scope::Signature(id), erase_after_days, now)?;
+            }
+            Ok::<_, diesel::result::Error>(done)
+        })?;
+        released += done;
+        if done == 0 {
+            // Nothing changed (another instance's sweep took them): stop rather than spin.
+            break;
+        }
+    }
+    db::write_transaction(connection, forget_mail_sent_since_release)?;
+    Ok(released)
+}
+
+/// Signatures whose columns give no reason to keep their address (an individual, confirmed,
+/// with no updates and no sharing) and that still hold one; the letter's hold is read apart.
+fn candidates() -> signatures::BoxedQuery<'static, db::SqlBackend> {
+    signatures::table
+        .filter(signatures::email.ne(""))
+        .filter(signatures::state.eq_any(CONFIRMED))
+        .filter(signatures::kind.eq(SignatureKind::Individual))
+        .filter(signatures::updates.eq(false))
+        .filter(
+            signatures::share_with_member
+                .eq(false)
+                .or(signatures::via_member_id.is_null()),
+        )
+        .into_boxed()
 }
 
 /// Sets `column` of each row `(id, stored)` to the stored value's mailbox key, a batch in one

@@ -760,7 +760,7 @@ fn form_page_of(path: &str) -> Option<String> {
     if let Some(letter) = path.strip_suffix("/sign") {
         return Some(letter.to_owned());
     }
-    if path.ends_with("/resend") || path.contains("/invite/") {
+    if path.ends_with("/resend") || path.contains("/invite/") || path.ends_with("/my-signatures") {
         return Some(path.to_owned());
     }
     None

@@ -45,6 +45,7 @@ mod mail_crash;
 mod mail_delivery;
 mod mail_outbox;
 mod mail_pool;
+mod my_signatures;
 mod no_oracle;
 mod nul_bytes;
 mod observability;

@@ -13,6 +13,7 @@ mod embed_frame;
 mod harness;
 mod languages;
 mod listing;
+mod my_signatures;
 mod phone_layout;
 mod privacy_notice;
 mod signatories;
