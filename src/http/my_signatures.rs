@@ -134,7 +134,20 @@ pub async fn ask(
 }
 
 /// `POST /my-signatures`: the same answer whatever the address; the work follows it.
+/// Answered at a whole step (`limits.answer_step_ms`), like the sign and resend forms: the
+/// background lookup started for a signer's address must not show in how long this took.
 pub async fn request_link(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let defenses = &state.defenses;
+    defenses
+        .in_steps(request_link_now(state.clone(), request.clone(), body))
+        .await
+}
+
+async fn request_link_now(
     state: web::Data<AppState>,
     request: HttpRequest,
     body: web::Bytes,
