@@ -217,6 +217,9 @@ fn add_many_signatures(app: &TestApp, count: usize) {
                         signatures::email_normalized.eq(crate::helpers::mailbox_key(&email)),
                         signatures::city.eq("Lyon"),
                         signatures::public.eq(true),
+                        // A reason to keep the address: the service's first sweep may run
+                        // while the test reads, and must not change what it reads.
+                        signatures::updates.eq(true),
                         signatures::content_hash.eq("0123456789abcdef"),
                         signatures::created_at.eq(now),
                         signatures::verified_at.eq(now),

@@ -451,6 +451,8 @@ fn insert_signatures(app: &TestApp, slug: &str, how_many: usize) {
                 signatures::email.eq(&email),
                 signatures::email_normalized.eq(crate::helpers::mailbox_key(&email)),
                 signatures::public.eq(true),
+                // A reason to keep the address, which staff search by.
+                signatures::updates.eq(true),
                 signatures::content_hash.eq(&content_hash),
                 signatures::created_at.eq(undersigned::db::now()),
                 signatures::verified_at.eq(undersigned::db::now()),
