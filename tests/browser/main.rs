@@ -685,6 +685,31 @@ async fn axe_check(client: &Client, axe: &str, page: &str, found: &mut Vec<Strin
 }
 
 /// Waits until the page and its deferred scripts have run (the text can show before).
+/// Clicks what submits a form and waits until the answer's page has replaced this one and
+/// loaded: answers that name an address leave at the answer step (`limits.answer_step_ms`),
+/// and until then the old page still reads as loaded.
+async fn click_and_load(client: &Client, locator: Locator<'_>) {
+    client
+        .execute(
+            "window.__replaced_by_next_page = true; return true;",
+            vec![],
+        )
+        .await
+        .expect("mark the page");
+    click(client, locator).await;
+    let deadline = Instant::now() + WAIT;
+    while client
+        .execute("return window.__replaced_by_next_page === true;", vec![])
+        .await
+        .ok()
+        != Some(json!(false))
+    {
+        assert!(Instant::now() < deadline, "the next page never came");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    wait_until_loaded(client).await;
+}
+
 async fn wait_until_loaded(client: &Client) {
     let deadline = Instant::now() + WAIT;
     while client

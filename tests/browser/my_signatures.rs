@@ -7,8 +7,9 @@ use diesel::Connection;
 use fantoccini::{Client, Locator};
 
 use super::{
-    ChromeDriver, axe_check, axe_source, click, fill, press_confirm, require_browser, save_png,
-    screenshot_dir, set_viewport, spawn_app, wait_for_text, wait_until_loaded,
+    ChromeDriver, axe_check, axe_source, click, click_and_load, fill, press_confirm,
+    require_browser, save_png, screenshot_dir, set_viewport, spawn_app, wait_for_text,
+    wait_until_loaded,
 };
 
 const SLUG: &str = "dear-president";
@@ -122,15 +123,13 @@ async fn a_signer_finds_and_withdraws_their_signature_on_a_phone_and_a_laptop() 
         shot(&visitor, &format!("ask-{lang}-{device}")).await;
         set_viewport(&visitor, width, height).await;
         fill(&visitor, "#email", "not an address").await;
-        click(&visitor, Locator::Css("form button[type=submit]")).await;
-        wait_until_loaded(&visitor).await;
+        click_and_load(&visitor, Locator::Css("form button[type=submit]")).await;
         axe_check(&visitor, &axe, "/my-signatures (error)", &mut found).await;
         set_viewport(&visitor, width, height).await;
         shot(&visitor, &format!("ask-error-{lang}-{device}")).await;
         set_viewport(&visitor, width, height).await;
         fill(&visitor, "#email", email).await;
-        click(&visitor, Locator::Css("form button[type=submit]")).await;
-        wait_until_loaded(&visitor).await;
+        click_and_load(&visitor, Locator::Css("form button[type=submit]")).await;
         axe_check(&visitor, &axe, "/my-signatures/sent", &mut found).await;
         set_viewport(&visitor, width, height).await;
         shot(&visitor, &format!("sent-{lang}-{device}")).await;
@@ -165,12 +164,11 @@ async fn a_signer_finds_and_withdraws_their_signature_on_a_phone_and_a_laptop() 
         set_viewport(&visitor, width, height).await;
 
         // Withdraws it.
-        click(
+        click_and_load(
             &visitor,
             Locator::Css("article.my-signature button[type=submit]"),
         )
         .await;
-        wait_until_loaded(&visitor).await;
         axe_check(
             &visitor,
             &axe,
