@@ -209,7 +209,7 @@ fn erase(
     use std::io::{BufRead, IsTerminal};
     let address = crate::values::email_address::EmailAddress::parse(email)
         .map_err(|error| anyhow::anyhow!("{email:?} is not an email address: {error}"))?;
-    let key = signatures::mine::mailbox_key(&address);
+    let key = address.mailbox_key().as_str().to_owned();
     let found = signatures::mine::of_mailbox(connection, &key, settings.signing.erase_after_days)?;
     if found.is_empty() {
         // Mail still waiting for the address (its list's link, say) goes all the same.

@@ -239,7 +239,7 @@ async fn request_link_now(
 
 /// Looks the mailbox up and queues its link, after the person has their answer.
 fn send_in_background(state: web::Data<AppState>, address: EmailAddress, lang: String) {
-    let key = mine::mailbox_key(&address);
+    let key = address.mailbox_key().as_str().to_owned();
     let expires_at = crate::db::now() + mine::LINK_LIFETIME;
     let token = mine::seal_link(&link_key(&state), &key, expires_at);
     let url = format!(

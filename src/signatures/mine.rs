@@ -26,18 +26,12 @@ use crate::mail::message::Message as _;
 use crate::mail::{self, OutgoingMail};
 use crate::staff::{Actor, audit};
 use crate::values::email_address::EmailAddress;
-use crate::values::mailbox::MailboxKey;
 
 /// How long the emailed link to the list works.
 pub const LINK_LIFETIME: Duration = Duration::hours(24);
 
 /// What the link's token is bound to, so a token of another use of the same key opens nothing.
 const LINK_CONTEXT: &[u8] = b"my-signatures list";
-
-/// The key signatures of `address` are found by (`signatures.email_normalized`).
-pub fn mailbox_key(address: &EmailAddress) -> String {
-    MailboxKey::of(address).as_str().to_owned()
-}
 
 /// One signature of the mailbox, with the letter it is on.
 #[derive(Clone, Debug)]
