@@ -30,15 +30,7 @@ pub fn redact_for_mailbox(
     )
     .execute(connection)?;
     changed += diesel::update(outbox::table.filter(outbox::recipient_key.eq(recipient_key)))
-        .set((
-            outbox::recipient.eq(""),
-            outbox::recipient_key.eq(""),
-            outbox::subject.eq(""),
-            outbox::body_text.eq(""),
-            outbox::body_html.eq(""),
-            outbox::params.eq(None::<String>),
-            outbox::last_error.eq(None::<String>),
-        ))
+        .set(super::outbox::blanked())
         .execute(connection)?;
     Ok(changed)
 }

@@ -576,7 +576,6 @@ pub fn redact_for_signature(
     // (the same function, unless the rules for addresses changed in between).
     let mailboxes = [mailbox_key(address), address_normalized.to_owned()];
     use crate::db::schema::{signatures, updates};
-    const REDACTED: &str = "";
     // Update messages are found by their ids (the letter's updates times this signature),
     // other mail by its mailbox, then `signature_id`.
     let letter_updates: Vec<(String, i64, bool)> = updates::table
@@ -622,18 +621,6 @@ pub fn redact_for_signature(
             .filter(outbox::state.eq_any(unsent)),
     )
     .execute(connection)?;
-    let blank = || {
-        (
-            outbox::recipient.eq(REDACTED),
-            outbox::recipient_key.eq(REDACTED),
-            outbox::subject.eq(REDACTED),
-            outbox::body_text.eq(REDACTED),
-            outbox::body_html.eq(REDACTED),
-            // A message rendered when sent carries the signer's name and links here.
-            outbox::params.eq(None::<String>),
-            outbox::last_error.eq(None::<String>),
-        )
-    };
     changed += diesel::update(
         outbox::table
             .filter(outbox::update_id.is_null())
@@ -641,16 +628,41 @@ pub fn redact_for_signature(
             .filter(outbox::signature_id.eq(signature_id))
             .filter(outbox::state.eq_any(done)),
     )
-    .set(blank())
+    .set(blanked())
     .execute(connection)?;
     changed += diesel::update(
         outbox::table
             .filter(outbox::id.eq_any(&update_rows))
             .filter(outbox::state.eq_any(done)),
     )
-    .set(blank())
+    .set(blanked())
     .execute(connection)?;
     Ok(changed)
+}
+
+/// The columns of a sent or given-up message that say whom it went to and what it said,
+/// blanked: its row stays (outbox counts stay right) and holds nothing personal. Withdrawal,
+/// a let-go address (`signatures::retention`) and staff erasure all blank with this.
+#[allow(clippy::type_complexity)]
+pub fn blanked() -> (
+    diesel::dsl::Eq<outbox::recipient, &'static str>,
+    diesel::dsl::Eq<outbox::recipient_key, &'static str>,
+    diesel::dsl::Eq<outbox::subject, &'static str>,
+    diesel::dsl::Eq<outbox::body_text, &'static str>,
+    diesel::dsl::Eq<outbox::body_html, &'static str>,
+    diesel::dsl::Eq<outbox::params, Option<String>>,
+    diesel::dsl::Eq<outbox::last_error, Option<String>>,
+) {
+    (
+        outbox::recipient.eq(""),
+        outbox::recipient_key.eq(""),
+        outbox::subject.eq(""),
+        outbox::body_text.eq(""),
+        outbox::body_html.eq(""),
+        // A message rendered when sent carries the signer's name and links here.
+        outbox::params.eq(None),
+        outbox::last_error.eq(None),
+    )
 }
 
 /// The outbox id (and Message-ID) of an update's message to one signature: the update's

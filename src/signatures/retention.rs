@@ -221,27 +221,6 @@ pub fn release(
     Ok(released)
 }
 
-/// The columns of a sent message that hold its recipient, its words and its links, blanked.
-/// The mailbox key stays: the per-mailbox limit counts the hour's messages by it.
-#[allow(clippy::type_complexity)]
-fn blanked_message() -> (
-    diesel::dsl::Eq<outbox::recipient, &'static str>,
-    diesel::dsl::Eq<outbox::subject, &'static str>,
-    diesel::dsl::Eq<outbox::body_text, &'static str>,
-    diesel::dsl::Eq<outbox::body_html, &'static str>,
-    diesel::dsl::Eq<outbox::params, Option<String>>,
-    diesel::dsl::Eq<outbox::last_error, Option<String>>,
-) {
-    (
-        outbox::recipient.eq(""),
-        outbox::subject.eq(""),
-        outbox::body_text.eq(""),
-        outbox::body_html.eq(""),
-        outbox::params.eq(None),
-        outbox::last_error.eq(None),
-    )
-}
-
 /// Mail sent after its signature's address was let go (a staff decision's notice queued
 /// with the release): blanked by the sweep.
 fn forget_mail_sent_since_release(
@@ -259,7 +238,7 @@ fn forget_mail_sent_since_release(
             .filter(outbox::recipient.ne(""))
             .filter(outbox::signature_id.eq_any(let_go)),
     )
-    .set(blanked_message())
+    .set(crate::mail::outbox::blanked())
     .execute(connection)
 }
 
