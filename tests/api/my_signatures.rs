@@ -24,6 +24,7 @@ on_both_backends!(
     the_ask_form_is_rate_limited_like_the_sign_form,
     the_page_and_the_email_speak_the_reader_language,
     staff_erase_every_signature_of_an_address_on_request,
+    withdrawing_from_the_list_and_the_emailed_link_at_once_withdraws_once,
 );
 
 const ADA: &str = "ada.lovelace@example.org";
@@ -341,6 +342,44 @@ async fn withdrawing_one_then_all_takes_them_off_the_letters(backend: Backend) {
         "{}",
         own.status
     );
+}
+
+/// The list's button and the confirmation email's withdraw link both reach the one withdrawal
+/// (`confirm::withdraw_signature`): pressed at the same moment, one withdraws, the other finds
+/// it done, and neither fails.
+async fn withdrawing_from_the_list_and_the_emailed_link_at_once_withdraws_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    publish(&app, "dear-president", "Protect the right to protest");
+    sign_and_confirm(
+        &app,
+        "dear-president",
+        "Ada Lovelace",
+        ADA,
+        &[("public", "on")],
+    )
+    .await;
+    app.wait_for_public_total("dear-president", 1).await;
+    let id = signature_id(&app, "Ada Lovelace", "dear-president");
+    let withdraw = mails_to(&app, ADA)
+        .into_iter()
+        .find(|mail| mail.text.contains("/withdraw/"))
+        .expect("the confirmation")
+        .link("/withdraw/");
+    let list = list_link(&app, ADA).await;
+    let (from_list, from_link) = futures_util::future::join(
+        app.post_form(&list, encode(&[("all", "yes")])),
+        app.post_form(&withdraw, ""),
+    )
+    .await;
+    assert_eq!(from_list.status, StatusCode::OK, "{}", from_list.body);
+    assert_eq!(from_link.status, StatusCode::OK, "{}", from_link.body);
+    let (state, name, email) = state_of(&app, &id);
+    assert_eq!(
+        (state.as_str(), name.as_str(), email.as_str()),
+        ("withdrawn", "", "")
+    );
+    assert_eq!(app.signature_count(), 1, "one row, withdrawn once");
+    app.wait_for_public_total("dear-president", 0).await;
 }
 
 async fn a_link_withdraws_only_its_own_mailbox_signatures(backend: Backend) {
